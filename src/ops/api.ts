@@ -1,0 +1,46 @@
+/**
+ * The runtime `op` API that generated migration files call:
+ *
+ *     await op(queryRunner).addColumn("users", { name: "email", type: "varchar", nullable: false });
+ *
+ * Each call builds one Operation, renders it for the database the query
+ * runner is connected to, and executes the statements on that runner (so it
+ * joins the runner's transaction). The same migration file therefore runs on
+ * SQLite in development and PostgreSQL in production.
+ */
+import type { Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/model";
+import type { Operation } from "./operations";
+import { executeOperation, type MigrationQueryRunner } from "./execute";
+
+export class OperationApi {
+  constructor(private readonly queryRunner: MigrationQueryRunner) {}
+
+  /** Run any operation record. The named methods below are shorthands. */
+  async run(operation: Operation): Promise<void> {
+    await executeOperation(this.queryRunner, operation);
+  }
+
+  createTable(table: Table) { return this.run({ kind: "createTable", table }); }
+  dropTable(table: Table) { return this.run({ kind: "dropTable", table }); }
+  renameTable(from: string, to: string) { return this.run({ kind: "renameTable", from, to }); }
+  addColumn(table: string, column: Column) { return this.run({ kind: "addColumn", table, column }); }
+  dropColumn(table: string, column: Column) { return this.run({ kind: "dropColumn", table, column }); }
+  renameColumn(table: string, from: string, to: string) { return this.run({ kind: "renameColumn", table, from, to }); }
+  alterColumn(table: string, from: Column, to: Column) { return this.run({ kind: "alterColumn", table, from, to }); }
+  addPrimaryKey(table: string, primaryKey: PrimaryKey) { return this.run({ kind: "addPrimaryKey", table, primaryKey }); }
+  dropPrimaryKey(table: string, primaryKey: PrimaryKey) { return this.run({ kind: "dropPrimaryKey", table, primaryKey }); }
+  addUnique(table: string, unique: Unique) { return this.run({ kind: "addUnique", table, unique }); }
+  dropUnique(table: string, unique: Unique) { return this.run({ kind: "dropUnique", table, unique }); }
+  createIndex(table: string, index: Index) { return this.run({ kind: "createIndex", table, index }); }
+  dropIndex(table: string, index: Index) { return this.run({ kind: "dropIndex", table, index }); }
+  addForeignKey(table: string, foreignKey: ForeignKey) { return this.run({ kind: "addForeignKey", table, foreignKey }); }
+  dropForeignKey(table: string, foreignKey: ForeignKey) { return this.run({ kind: "dropForeignKey", table, foreignKey }); }
+  addCheck(table: string, check: Check) { return this.run({ kind: "addCheck", table, check }); }
+  dropCheck(table: string, check: Check) { return this.run({ kind: "dropCheck", table, check }); }
+  sql(up: string, down?: string) { return this.run({ kind: "sql", up, down }); }
+}
+
+/** Operations on the database that `queryRunner` is connected to. */
+export function op(queryRunner: MigrationQueryRunner): OperationApi {
+  return new OperationApi(queryRunner);
+}

@@ -1,0 +1,91 @@
+/**
+ * Operations: small immutable records that change a Schema. They are the
+ * central data type — the diff produces them, the code generator prints them,
+ * dialects render them to SQL and `schema/apply` replays them on the model.
+ *
+ * Every operation carries what is needed to invert it (a dropped column keeps
+ * its full definition, an altered one keeps both versions), so a migration's
+ * `down` is computed, never guessed.
+ */
+import type {
+  Check,
+  Column,
+  ForeignKey,
+  Index,
+  PrimaryKey,
+  Table,
+  Unique,
+} from "../schema/model";
+
+export type Operation =
+  | { kind: "createTable"; table: Table }
+  | { kind: "dropTable"; table: Table }
+  | { kind: "renameTable"; from: string; to: string }
+  | { kind: "addColumn"; table: string; column: Column }
+  | { kind: "dropColumn"; table: string; column: Column }
+  | { kind: "renameColumn"; table: string; from: string; to: string }
+  | { kind: "alterColumn"; table: string; from: Column; to: Column }
+  | { kind: "addPrimaryKey"; table: string; primaryKey: PrimaryKey }
+  | { kind: "dropPrimaryKey"; table: string; primaryKey: PrimaryKey }
+  | { kind: "addUnique"; table: string; unique: Unique }
+  | { kind: "dropUnique"; table: string; unique: Unique }
+  | { kind: "createIndex"; table: string; index: Index }
+  | { kind: "dropIndex"; table: string; index: Index }
+  | { kind: "addForeignKey"; table: string; foreignKey: ForeignKey }
+  | { kind: "dropForeignKey"; table: string; foreignKey: ForeignKey }
+  | { kind: "addCheck"; table: string; check: Check }
+  | { kind: "dropCheck"; table: string; check: Check }
+  /** Raw SQL, written by hand; `down` is what undoes it, if known. */
+  | { kind: "sql"; up: string; down?: string };
+
+export type OperationKind = Operation["kind"];
+
+/** The operation that undoes `op`. */
+export function invert(op: Operation): Operation {
+  switch (op.kind) {
+    case "createTable":
+      return { kind: "dropTable", table: op.table };
+    case "dropTable":
+      return { kind: "createTable", table: op.table };
+    case "renameTable":
+      return { kind: "renameTable", from: op.to, to: op.from };
+    case "addColumn":
+      return { kind: "dropColumn", table: op.table, column: op.column };
+    case "dropColumn":
+      return { kind: "addColumn", table: op.table, column: op.column };
+    case "renameColumn":
+      return { kind: "renameColumn", table: op.table, from: op.to, to: op.from };
+    case "alterColumn":
+      return { kind: "alterColumn", table: op.table, from: op.to, to: op.from };
+    case "addPrimaryKey":
+      return { kind: "dropPrimaryKey", table: op.table, primaryKey: op.primaryKey };
+    case "dropPrimaryKey":
+      return { kind: "addPrimaryKey", table: op.table, primaryKey: op.primaryKey };
+    case "addUnique":
+      return { kind: "dropUnique", table: op.table, unique: op.unique };
+    case "dropUnique":
+      return { kind: "addUnique", table: op.table, unique: op.unique };
+    case "createIndex":
+      return { kind: "dropIndex", table: op.table, index: op.index };
+    case "dropIndex":
+      return { kind: "createIndex", table: op.table, index: op.index };
+    case "addForeignKey":
+      return { kind: "dropForeignKey", table: op.table, foreignKey: op.foreignKey };
+    case "dropForeignKey":
+      return { kind: "addForeignKey", table: op.table, foreignKey: op.foreignKey };
+    case "addCheck":
+      return { kind: "dropCheck", table: op.table, check: op.check };
+    case "dropCheck":
+      return { kind: "addCheck", table: op.table, check: op.check };
+    case "sql":
+      if (op.down === undefined) {
+        throw new Error(`A raw SQL operation without a "down" cannot be inverted: ${op.up}`);
+      }
+      return { kind: "sql", up: op.down, down: op.up };
+  }
+}
+
+/** The operations that undo `ops`, in the order they must run. */
+export function invertAll(ops: readonly Operation[]): Operation[] {
+  return [...ops].reverse().map(invert);
+}

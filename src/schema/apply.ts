@@ -1,0 +1,161 @@
+/**
+ * apply(schema, op): replay an operation on the model, without a database.
+ * Offline SQL, SQLite table rebuilds and `verify` rely on it, and the diff's
+ * correctness is stated with it: apply(a, diff(a, b)) equals b.
+ *
+ * Inputs are never mutated; a new Schema is returned.
+ */
+import type { Operation } from "../ops/operations";
+import type { Schema, Table } from "./model";
+
+export class ApplyError extends Error {}
+
+function clone<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+function requireTable(schema: Schema, name: string): Table {
+  const table = schema.tables[name];
+  if (!table) throw new ApplyError(`table "${name}" does not exist`);
+  return table;
+}
+
+function renameInList(list: string[], from: string, to: string): string[] {
+  return list.map((c) => (c === from ? to : c));
+}
+
+/** Apply one operation to a whole schema. */
+export function apply(schema: Schema, op: Operation): Schema {
+  const next = clone(schema);
+  switch (op.kind) {
+    case "createTable":
+      if (next.tables[op.table.name]) {
+        throw new ApplyError(`table "${op.table.name}" already exists`);
+      }
+      next.tables[op.table.name] = clone(op.table);
+      return next;
+    case "dropTable":
+      requireTable(next, op.table.name);
+      delete next.tables[op.table.name];
+      return next;
+    case "renameTable": {
+      const table = requireTable(next, op.from);
+      if (next.tables[op.to]) throw new ApplyError(`table "${op.to}" already exists`);
+      delete next.tables[op.from];
+      table.name = op.to;
+      next.tables[op.to] = table;
+      for (const other of Object.values(next.tables)) {
+        for (const fk of other.foreignKeys) {
+          if (fk.referencedTable === op.from) fk.referencedTable = op.to;
+        }
+      }
+      return next;
+    }
+    case "sql":
+      // Raw SQL is opaque to the model.
+      return next;
+    default:
+      next.tables[op.table] = applyToTable(requireTable(next, op.table), op);
+      if (op.kind === "renameColumn") {
+        for (const other of Object.values(next.tables)) {
+          for (const fk of other.foreignKeys) {
+            if (fk.referencedTable === op.table) {
+              fk.referencedColumns = renameInList(fk.referencedColumns, op.from, op.to);
+            }
+          }
+        }
+      }
+      return next;
+  }
+}
+
+/** Apply a list of operations in order. */
+export function applyAll(schema: Schema, ops: readonly Operation[]): Schema {
+  return ops.reduce(apply, schema);
+}
+
+/**
+ * Apply a table-level operation to one table (a copy is returned). Used by
+ * dialects that rebuild a table from its definition after the change.
+ */
+export function applyToTable(input: Table, op: Operation): Table {
+  const table = clone(input);
+  const where = `table "${table.name}"`;
+  switch (op.kind) {
+    case "addColumn":
+      if (table.columns.some((c) => c.name === op.column.name)) {
+        throw new ApplyError(`column "${op.column.name}" already exists in ${where}`);
+      }
+      table.columns.push(clone(op.column));
+      return table;
+    case "dropColumn": {
+      const index = table.columns.findIndex((c) => c.name === op.column.name);
+      if (index < 0) throw new ApplyError(`column "${op.column.name}" does not exist in ${where}`);
+      table.columns.splice(index, 1);
+      return table;
+    }
+    case "renameColumn": {
+      const column = table.columns.find((c) => c.name === op.from);
+      if (!column) throw new ApplyError(`column "${op.from}" does not exist in ${where}`);
+      column.name = op.to;
+      if (table.primaryKey) {
+        table.primaryKey.columns = renameInList(table.primaryKey.columns, op.from, op.to);
+      }
+      for (const u of table.uniques) u.columns = renameInList(u.columns, op.from, op.to);
+      for (const i of table.indexes) i.columns = renameInList(i.columns, op.from, op.to);
+      for (const f of table.foreignKeys) f.columns = renameInList(f.columns, op.from, op.to);
+      return table;
+    }
+    case "alterColumn": {
+      const index = table.columns.findIndex((c) => c.name === op.from.name);
+      if (index < 0) throw new ApplyError(`column "${op.from.name}" does not exist in ${where}`);
+      table.columns[index] = clone(op.to);
+      return table;
+    }
+    case "addPrimaryKey":
+      if (table.primaryKey) throw new ApplyError(`${where} already has a primary key`);
+      table.primaryKey = clone(op.primaryKey);
+      return table;
+    case "dropPrimaryKey":
+      if (!table.primaryKey) throw new ApplyError(`${where} has no primary key`);
+      delete table.primaryKey;
+      return table;
+    case "addUnique":
+      table.uniques.push(clone(op.unique));
+      return table;
+    case "dropUnique":
+      table.uniques = removeNamed(table.uniques, op.unique.name, "unique constraint", where);
+      return table;
+    case "createIndex":
+      table.indexes.push(clone(op.index));
+      return table;
+    case "dropIndex":
+      table.indexes = removeNamed(table.indexes, op.index.name, "index", where);
+      return table;
+    case "addForeignKey":
+      table.foreignKeys.push(clone(op.foreignKey));
+      return table;
+    case "dropForeignKey":
+      table.foreignKeys = removeNamed(table.foreignKeys, op.foreignKey.name, "foreign key", where);
+      return table;
+    case "addCheck":
+      table.checks.push(clone(op.check));
+      return table;
+    case "dropCheck":
+      table.checks = removeNamed(table.checks, op.check.name, "check constraint", where);
+      return table;
+    default:
+      throw new ApplyError(`operation ${op.kind} does not apply to a single table`);
+  }
+}
+
+function removeNamed<T extends { name: string }>(
+  list: T[],
+  name: string,
+  what: string,
+  where: string,
+): T[] {
+  const index = list.findIndex((item) => item.name === name);
+  if (index < 0) throw new ApplyError(`${what} "${name}" does not exist in ${where}`);
+  return list.filter((_, i) => i !== index);
+}
