@@ -58,4 +58,39 @@ export interface Dialect {
 
   /** SQL statements that perform `op`, in order. */
   render(op: Operation, context?: RenderContext): RenderedOperation;
+
+  /**
+   * Runner hooks around each migration's transaction (optional). SQLite uses
+   * them to switch foreign keys off outside the transaction — a table rebuild
+   * would otherwise fire ON DELETE actions — and to run
+   * `PRAGMA foreign_key_check` before commit.
+   */
+  readonly session?: MigrationSessionHooks;
+
+  /**
+   * Take the lock that makes concurrent runners apply each migration once.
+   * Returns the function that releases it.
+   */
+  acquireMigrationLock?(db: Queryable, options: LockOptions): Promise<() => Promise<void>>;
+
+  /**
+   * Turn a driver's connection error into one sentence a user can act on, or
+   * undefined when the error is not one this dialect recognizes. `target`
+   * describes the server without credentials ("postgres at 127.0.0.1:5432/app").
+   */
+  explainConnectionError?(error: unknown, target: string): string | undefined;
+}
+
+export interface MigrationSessionHooks {
+  beforeTransaction(db: Queryable): Promise<void>;
+  /** Throws when the migration left the database inconsistent. */
+  beforeCommit(db: Queryable): Promise<void>;
+  afterTransaction(db: Queryable): Promise<void>;
+}
+
+export interface LockOptions {
+  /** Give up after this many milliseconds. */
+  timeoutMs: number;
+  /** Called once when the lock is busy and we start waiting. */
+  onWait?: () => void;
 }

@@ -1,0 +1,52 @@
+/**
+ * The `athanor` command line: argv parsing, output and exit codes. Each
+ * command's handler only calls `commands/` and prints what comes back.
+ */
+import yargs, { type Argv } from "yargs";
+import { hideBin } from "yargs/helpers";
+import { ExitCode, UsageError, type ExitCodeValue } from "../errors";
+import { reportError } from "./output";
+import type { GlobalArgs } from "./action";
+import { generateCommand } from "./generate";
+import { runCommand } from "./run";
+import { revertCommand } from "./revert";
+import { statusCommand } from "./status";
+
+export async function main(argv = hideBin(process.argv)): Promise<void> {
+  const parser: Argv<GlobalArgs> = yargs(argv)
+    .scriptName("athanor")
+    .usage("$0 <command> [options]\n\nAutogenerate, run and revert TypeORM migrations.")
+    .option("dataSource", {
+      alias: "d",
+      type: "string",
+      describe: "Path to the file exporting the TypeORM DataSource",
+      default: "ormconfig.ts",
+    })
+    .option("json", { type: "boolean", default: false, describe: "Print the result as JSON" })
+    .command(generateCommand)
+    .command(runCommand)
+    .command(revertCommand)
+    .command(statusCommand)
+    .demandCommand(1, "Name a command: athanor generate, run or revert (athanor --help lists them all).")
+    .strict()
+    .recommendCommands()
+    .help()
+    .alias("help", "h")
+    .version()
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .fail((message, error) => {
+      if (error) throw error;
+      throw new UsageError(message);
+    }) as Argv<GlobalArgs>;
+
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\nRun athanor --help for usage.\n`);
+      process.exitCode = ExitCode.usage;
+      return;
+    }
+    process.exitCode = reportError(error, argv.includes("--json"));
+  }
+}

@@ -1,0 +1,36 @@
+import type { CommandModule } from "yargs";
+import { status } from "../commands/status";
+import { ExitCode } from "../errors";
+import { action, type GlobalArgs } from "./action";
+
+interface StatusArgs {
+  check: boolean;
+}
+
+export const statusCommand: CommandModule<GlobalArgs, StatusArgs & GlobalArgs> = {
+  command: "status",
+  aliases: ["current"],
+  describe: "Show which migrations are applied, which are pending, and anything abnormal",
+  builder: (y) =>
+    y.option("check", {
+      type: "boolean",
+      default: false,
+      describe: "Exit 1 when anything is pending or abnormal (for CI and deploy gates)",
+    }) as any,
+  handler: action<StatusArgs>(async (args, out) => {
+    const result = await status({ dataSource: args.dataSource });
+    out.result(result);
+    out.line(`Database: ${result.target}`);
+    out.line(`Current:  ${result.current ?? "base (nothing applied)"}`);
+    out.line(`${result.applied} applied, ${result.pending} pending.`);
+    for (const m of result.migrations) {
+      const mark = m.applied ? "[x]" : "[ ]";
+      const flags = [m.missing && "MISSING FILE", m.edited && "EDITED", m.outOfOrder && "OUT OF ORDER"].filter(Boolean);
+      const when = m.appliedAt ? `applied ${m.appliedAt}` : "pending";
+      out.line(`  ${mark} ${m.name}  ${when}${flags.length ? "  " + flags.join(", ") : ""}`);
+    }
+    for (const problem of result.problems) out.line(`problem: ${problem}`);
+    if (args.check && (result.pending > 0 || result.problems.length > 0)) return ExitCode.report;
+    return ExitCode.ok;
+  }),
+};

@@ -1,0 +1,148 @@
+/**
+ * Opening a project: load the DataSource file, connect, and hand commands
+ * the pieces they compose (dialect, query runner, bookkeeping, migrations).
+ */
+import type { QueryRunner } from "typeorm";
+import { findDialect, supportedDatabaseTypes } from "../dialects";
+import type { Dialect } from "../dialects/dialect";
+import { loadProjectConfig, type LoadOptions, type ProjectConfig } from "../config/load";
+import { DatabaseError, UsageError, redact } from "../errors";
+import { Bookkeeping } from "../runner/bookkeeping";
+import { discoverMigrations, type MigrationSource } from "../runner/discover";
+
+export interface Project {
+  config: ProjectConfig;
+  dialect: Dialect;
+  queryRunner: QueryRunner;
+  bookkeeping: Bookkeeping;
+  migrations: MigrationSource[];
+  /** Where the database is, without credentials, for messages. */
+  target: string;
+  /**
+   * Take the migration lock on a connection of its own (outside every
+   * migration transaction); resolves to the function that releases it.
+   */
+  lock(timeoutMs?: number): Promise<() => Promise<void>>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+
+export type ProjectOptions = LoadOptions;
+
+export async function openProject(options: ProjectOptions): Promise<Project> {
+  const config = loadProjectConfig(options);
+  const dialect = findDialect(config.databaseType);
+  if (!dialect) {
+    throw new UsageError(
+      `The DataSource uses database type "${config.databaseType}", which Athanor does not support yet: use one of ${supportedDatabaseTypes().join(", ")}.`,
+    );
+  }
+  const migrations = discoverMigrations(config.migrationGlobs, config.migrationClasses, config.cwd);
+
+  const { dataSource } = config;
+  const target = describeTarget(config);
+  const secrets = secretsOf(dataSource.options);
+  // Athanor loads migrations itself and must never let TypeORM change the
+  // schema on connect.
+  dataSource.setOptions({
+    migrations: [],
+    migrationsRun: false,
+    synchronize: false,
+    dropSchema: false,
+    logging: false,
+  } as any);
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    const explained = dialect.explainConnectionError?.(error, target);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DatabaseError(
+      redact(explained ?? `Cannot connect to ${target}: ${message}. Check the connection settings in ${config.dataSourceFile}.`, secrets),
+    );
+  }
+
+  const queryRunner = dataSource.createQueryRunner();
+  try {
+    await queryRunner.connect();
+  } catch (error) {
+    await dataSource.destroy().catch(() => undefined);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DatabaseError(redact(`Cannot connect to ${target}: ${message}`, secrets));
+  }
+  const bookkeeping = new Bookkeeping(queryRunner, dialect, config.migrationsTableName);
+
+  return {
+    config,
+    dialect,
+    queryRunner,
+    bookkeeping,
+    migrations,
+    target,
+    async lock(timeoutMs = DEFAULT_LOCK_TIMEOUT_MS) {
+      if (!dialect.acquireMigrationLock) return async () => undefined;
+      const lockRunner = dataSource.createQueryRunner();
+      await lockRunner.connect();
+      try {
+        const release = await dialect.acquireMigrationLock(lockRunner, { timeoutMs });
+        return async () => {
+          await release().catch(() => undefined);
+          await lockRunner.release().catch(() => undefined);
+        };
+      } catch (error) {
+        await lockRunner.release().catch(() => undefined);
+        const message = error instanceof Error ? error.message : String(error);
+        throw new DatabaseError(`Could not take the migration lock on ${target}: ${message}.`);
+      }
+    },
+    async close() {
+      await queryRunner.release().catch(() => undefined);
+      if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+    },
+  };
+}
+
+/** Run `body` with an open project and always close it. */
+export async function withProject<T>(options: ProjectOptions, body: (project: Project) => Promise<T>): Promise<T> {
+  const project = await openProject(options);
+  try {
+    return await body(project);
+  } finally {
+    await project.close();
+  }
+}
+
+function describeTarget(config: ProjectConfig): string {
+  const options = config.dataSource.options as any;
+  if (typeof options.database === "string" && !options.url && !options.host) {
+    return `${config.databaseType} database ${options.database}`;
+  }
+  let host = options.host ?? "localhost";
+  let port = options.port;
+  let database = options.database;
+  if (options.url) {
+    try {
+      const url = new URL(options.url);
+      host = url.hostname || host;
+      port = url.port || port;
+      database = url.pathname.replace(/^\//, "") || database;
+    } catch {
+      return `${config.databaseType} database (unparseable url)`;
+    }
+  }
+  return `${config.databaseType} at ${host}${port ? `:${port}` : ""}${database ? `/${database}` : ""}`;
+}
+
+function secretsOf(options: any): string[] {
+  const secrets: string[] = [];
+  if (typeof options.password === "string" && options.password) secrets.push(options.password);
+  if (typeof options.url === "string") {
+    try {
+      const password = decodeURIComponent(new URL(options.url).password);
+      if (password) secrets.push(password);
+    } catch {
+      // not a URL; nothing to hide beyond the URL pattern redact() handles
+    }
+  }
+  return secrets;
+}

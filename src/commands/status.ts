@@ -1,0 +1,73 @@
+/**
+ * `athanor status` (alias `current`): what is applied, what is pending, and
+ * anything abnormal. Reads the bookkeeping without creating it.
+ */
+import { relative } from "node:path";
+import { planMigrations, type MigrationState } from "../runner/plan";
+import { withProject, type ProjectOptions } from "./project";
+
+export interface StatusEntry {
+  name: string;
+  timestamp: number;
+  file?: string;
+  applied: boolean;
+  appliedAt?: string;
+  executionMs?: number;
+  missing: boolean;
+  edited: boolean;
+  outOfOrder: boolean;
+}
+
+export interface StatusResult {
+  target: string;
+  migrations: StatusEntry[];
+  applied: number;
+  pending: number;
+  /** The most recently applied migration (by timestamp), if any. */
+  current?: string;
+  /** Sentences describing anything abnormal. */
+  problems: string[];
+}
+
+export async function status(options: ProjectOptions): Promise<StatusResult> {
+  return withProject(options, async (project) => {
+    const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
+    const plan = planMigrations(project.migrations, applied);
+    const cwd = project.config.cwd;
+    const entries = plan.states.map((s) => toEntry(s, cwd));
+    const current = [...plan.applied].sort((a, b) => b.timestamp - a.timestamp)[0];
+    return {
+      target: project.target,
+      migrations: entries,
+      applied: plan.applied.length,
+      pending: plan.pending.length,
+      current: current?.name,
+      problems: problemsOf(plan.states, cwd),
+    };
+  });
+}
+
+function toEntry(state: MigrationState, cwd: string): StatusEntry {
+  return {
+    name: state.name,
+    timestamp: state.timestamp,
+    file: state.source?.file ? relative(cwd, state.source.file) : undefined,
+    applied: Boolean(state.applied),
+    appliedAt: state.applied?.appliedAt?.toISOString(),
+    executionMs: state.applied?.executionMs,
+    missing: state.missing,
+    edited: state.edited,
+    outOfOrder: state.outOfOrder,
+  };
+}
+
+export function problemsOf(states: MigrationState[], cwd: string): string[] {
+  const problems: string[] = [];
+  for (const s of states) {
+    const where = s.source?.file ? relative(cwd, s.source.file) : s.name;
+    if (s.missing) problems.push(`${s.name} is applied but its file is missing.`);
+    if (s.edited) problems.push(`${where} was edited after it was applied.`);
+    if (s.outOfOrder) problems.push(`${where} is pending but older than the newest applied migration (out of order).`);
+  }
+  return problems;
+}

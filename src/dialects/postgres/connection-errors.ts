@@ -1,0 +1,24 @@
+/**
+ * PostgreSQL connection failures as sentences a user can act on. The
+ * messages never contain the password: they are built from the error code
+ * and the credential-free target description.
+ */
+export function explainPostgresConnectionError(error: unknown, target: string): string | undefined {
+  const e = error as { code?: string; message?: string; address?: string; port?: number } | undefined;
+  switch (e?.code) {
+    case "ECONNREFUSED":
+      return `Cannot connect to ${target}: the connection was refused. Is the PostgreSQL server running, and are the host and port in DATABASE_URL right?`;
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `Cannot connect to ${target}: the host name does not resolve. Check the host in DATABASE_URL.`;
+    case "ETIMEDOUT":
+      return `Cannot connect to ${target}: the connection timed out. Check the host, port and any firewall.`;
+    case "28P01":
+    case "28000":
+      return `Cannot connect to ${target}: the server rejected the user name or password. Check the credentials in DATABASE_URL.`;
+    case "3D000":
+      return `Cannot connect to ${target}: the database does not exist. Create it (createdb) or fix the database name in DATABASE_URL.`;
+    default:
+      return undefined;
+  }
+}

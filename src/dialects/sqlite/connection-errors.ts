@@ -1,0 +1,16 @@
+/** Driver errors → one sentence a user can act on. */
+
+export function explainConnectionError(error: unknown, target: string): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "SQLITE_CANTOPEN" || /SQLITE_CANTOPEN|unable to open database/i.test(message)) {
+    return `Cannot open the SQLite database (${target}): make sure its directory exists and is writable.`;
+  }
+  if (code === "SQLITE_NOTADB" || /SQLITE_NOTADB|not a database/i.test(message)) {
+    return `The file of ${target} is not an SQLite database: check the "database" path in your DataSource.`;
+  }
+  if (code === "SQLITE_BUSY" || /SQLITE_BUSY|database is locked/i.test(message)) {
+    return `${target} is locked by another process: wait for it to finish, or raise the busy timeout.`;
+  }
+  return undefined;
+}

@@ -1,0 +1,31 @@
+/**
+ * The SQLite dialect: introspection through the table-valued pragmas, native
+ * ALTER TABLE where SQLite has it, table rebuilds for everything else.
+ */
+import type { Dialect } from "../dialect";
+import { comparableColumn } from "./comparable";
+import { explainConnectionError } from "./connection-errors";
+import { introspect } from "./introspect";
+import { quoteIdentifier } from "./quote";
+import { needsSchema, renderOperation } from "./render";
+import { sqliteSession } from "./session";
+
+export const sqliteDialect: Dialect = {
+  name: "sqlite",
+  // SQLite rolls back CREATE/ALTER/DROP with the transaction.
+  transactionalDDL: true,
+  quote: quoteIdentifier,
+  introspect,
+  comparable: comparableColumn,
+  needsSchema,
+  render: renderOperation,
+  session: sqliteSession,
+  explainConnectionError,
+};
+
+// Helpers other modules may use (the postgres dialect, codegen, tests).
+export { parseNativeType, renderNativeType } from "./types";
+export { normalizeDefault, renderDefault } from "./defaults";
+export { quoteIdentifier, quoteString } from "./quote";
+export { createTableStatement, createIndexStatement } from "./render-table";
+export { INTROSPECTION_QUERY_COUNT } from "./introspect";

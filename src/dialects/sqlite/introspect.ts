@@ -1,0 +1,269 @@
+/**
+ * Reads the live schema with four catalog queries, whatever the number of
+ * tables: the table-valued pragma functions joined with sqlite_master return
+ * the columns, indexes and foreign keys of every table at once. What the
+ * pragmas do not report (constraint names, CHECKs, AUTOINCREMENT, partial
+ * index predicates) is parsed from the CREATE statements.
+ */
+import type { Queryable } from "../dialect";
+import type {
+  Check,
+  Column,
+  ForeignKey,
+  ForeignKeyAction,
+  Index,
+  Schema,
+  Table,
+  Unique,
+} from "../../schema/model";
+import { emptyTable } from "../../schema/model";
+import { normalizeDefault } from "./defaults";
+import { parseEnumCheck } from "./enum-check";
+import { parseCreateTable, parseIndexWhere, type ParsedCreateTable, type ParsedKey } from "./parse-create-table";
+import { parseNativeType } from "./types";
+
+/** TypeORM's own bookkeeping of views and generated columns: never a user table. */
+const ALWAYS_EXCLUDED = ["typeorm_metadata"];
+
+/** Restricts a join over sqlite_master to the ordinary tables we may read. */
+const USER_TABLES = `m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%'`;
+
+const CATALOG_QUERY = `SELECT m.type AS type, m.name AS name, m.tbl_name AS tableName, m.sql AS sql
+FROM sqlite_master m WHERE m.type IN ('table', 'index')`;
+
+const COLUMNS_QUERY = `SELECT m.name AS tableName, c.cid AS cid, c.name AS columnName, c.type AS declaredType,
+  c."notnull" AS isNotNull, c.dflt_value AS defaultValue, c.pk AS pkPosition
+FROM sqlite_master m JOIN pragma_table_info(m.name) c
+WHERE ${USER_TABLES} ORDER BY m.name, c.cid`;
+
+const INDEXES_QUERY = `SELECT m.name AS tableName, il.name AS indexName, il."unique" AS isUnique,
+  il.origin AS origin, il.partial AS partial, ii.seqno AS position, ii.name AS columnName
+FROM sqlite_master m JOIN pragma_index_list(m.name) il JOIN pragma_index_info(il.name) ii
+WHERE ${USER_TABLES} ORDER BY m.name, il.name, ii.seqno`;
+
+const FOREIGN_KEYS_QUERY = `SELECT m.name AS tableName, f.id AS id, f.seq AS position, f."table" AS referencedTable,
+  f."from" AS columnName, f."to" AS referencedColumn, f.on_update AS onUpdate, f.on_delete AS onDelete
+FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
+WHERE ${USER_TABLES} ORDER BY m.name, f.id, f.seq`;
+
+interface CatalogRow { type: string; name: string; tableName: string; sql: string | null }
+interface ColumnRow {
+  tableName: string; columnName: string; declaredType: string | null;
+  isNotNull: number; defaultValue: string | null; pkPosition: number;
+}
+interface IndexRow {
+  tableName: string; indexName: string; isUnique: number; origin: string;
+  partial: number; position: number; columnName: string | null;
+}
+interface ForeignKeyRow {
+  tableName: string; id: number; position: number; referencedTable: string;
+  columnName: string; referencedColumn: string | null; onUpdate: string; onDelete: string;
+}
+
+/** The number of statements `introspect` runs (constant, for tests and docs). */
+export const INTROSPECTION_QUERY_COUNT = 4;
+
+export async function introspect(db: Queryable, options: { exclude?: string[] } = {}): Promise<Schema> {
+  const catalog: CatalogRow[] = await db.query(CATALOG_QUERY);
+  const columnRows: ColumnRow[] = await db.query(COLUMNS_QUERY);
+  const indexRows: IndexRow[] = await db.query(INDEXES_QUERY);
+  const foreignKeyRows: ForeignKeyRow[] = await db.query(FOREIGN_KEYS_QUERY);
+
+  const excluded = new Set([...ALWAYS_EXCLUDED, ...(options.exclude ?? [])]);
+  const tableSql = new Map<string, string>();
+  const indexSql = new Map<string, string>();
+  const virtualTables: string[] = [];
+  for (const row of catalog) {
+    if (row.type === "index" && row.sql) indexSql.set(row.name, row.sql);
+    if (row.type !== "table") continue;
+    if (row.sql && /^CREATE\s+VIRTUAL\s+TABLE/i.test(row.sql)) virtualTables.push(row.name);
+    else tableSql.set(row.name, row.sql ?? "");
+  }
+  // Shadow tables (docs_content, docs_idx, ...) belong to their virtual table.
+  const isShadow = (name: string) => virtualTables.some((v) => name.startsWith(`${v}_`));
+  const wanted = (name: string) =>
+    tableSql.has(name) && !excluded.has(name) && !name.startsWith("sqlite_") && !isShadow(name);
+
+  const tables = new Map<string, Table>();
+  const parsed = new Map<string, ParsedCreateTable>();
+  for (const name of [...tableSql.keys()].filter(wanted).sort()) {
+    tables.set(name, emptyTable(name));
+    parsed.set(name, parseCreateTable(tableSql.get(name)!));
+  }
+
+  readColumns(columnRows, tables, parsed);
+  readIndexes(indexRows, tables, parsed, indexSql);
+  readForeignKeys(foreignKeyRows, tables, parsed);
+  for (const [name, table] of tables) readChecks(table, parsed.get(name)!);
+
+  const schema: Schema = { tables: {} };
+  for (const [name, table] of tables) schema.tables[name] = table;
+  return schema;
+}
+
+function readColumns(rows: ColumnRow[], tables: Map<string, Table>, parsed: Map<string, ParsedCreateTable>): void {
+  const primaryKeys = new Map<string, Array<{ column: string; position: number }>>();
+  for (const row of rows) {
+    const table = tables.get(row.tableName);
+    if (!table) continue;
+    const type = parseNativeType(row.declaredType ?? "");
+    const column: Column = { name: row.columnName, ...type, nullable: !row.isNotNull };
+    const defaultValue = normalizeDefault(row.defaultValue, type.type);
+    if (defaultValue !== undefined) column.default = defaultValue;
+    if (parsed.get(row.tableName)!.autoincrement.includes(row.columnName)) column.generated = "increment";
+    table.columns.push(column);
+    if (row.pkPosition > 0) {
+      const list = primaryKeys.get(row.tableName) ?? [];
+      list.push({ column: row.columnName, position: row.pkPosition });
+      primaryKeys.set(row.tableName, list);
+    }
+  }
+  for (const [tableName, list] of primaryKeys) {
+    const name = parsed.get(tableName)!.primaryKey?.name;
+    const columns = list.sort((a, b) => a.position - b.position).map((p) => p.column);
+    tables.get(tableName)!.primaryKey = name !== undefined ? { name, columns } : { columns };
+  }
+}
+
+function readIndexes(
+  rows: IndexRow[],
+  tables: Map<string, Table>,
+  parsed: Map<string, ParsedCreateTable>,
+  indexSql: Map<string, string>,
+): void {
+  const groups = groupBy(rows, (r) => `${r.tableName}\u0000${r.indexName}`);
+  const claimed = new Map<string, Set<ParsedKey>>();
+  for (const group of groups.values()) {
+    const { tableName, indexName, origin } = group[0];
+    const table = tables.get(tableName);
+    if (!table || origin === "pk") continue;
+    // An expression key has no column name; the model cannot hold such an index, so it is left alone.
+    if (group.some((r) => r.columnName === null)) continue;
+    const columns = group.sort((a, b) => a.position - b.position).map((r) => r.columnName!);
+    if (origin === "u") {
+      const declared = parsed.get(tableName)!.uniques;
+      const used = claimed.get(tableName) ?? new Set<ParsedKey>();
+      claimed.set(tableName, used);
+      const match = declared.find((u) => !used.has(u) && sameList(u.columns, columns));
+      if (match) used.add(match);
+      const unique: Unique = { name: match?.name ?? synthesizedName("UQ", tableName, columns), columns };
+      table.uniques.push(unique);
+    } else {
+      const index: Index = { name: indexName, columns, unique: !!group[0].isUnique };
+      const where = group[0].partial ? parseIndexWhere(indexSql.get(indexName) ?? "") : undefined;
+      if (where !== undefined) index.where = where;
+      table.indexes.push(index);
+    }
+  }
+  for (const [name, table] of tables) {
+    const declared = parsed.get(name)!.uniques;
+    table.uniques.sort((a, b) => declaredPosition(declared, a) - declaredPosition(declared, b));
+    table.indexes.sort((a, b) => a.name.localeCompare(b.name));
+  }
+}
+
+function readForeignKeys(rows: ForeignKeyRow[], tables: Map<string, Table>, parsed: Map<string, ParsedCreateTable>): void {
+  const groups = groupBy(rows, (r) => `${r.tableName}\u0000${r.id}`);
+  for (const group of groups.values()) {
+    const { tableName, referencedTable, onDelete, onUpdate } = group[0];
+    const table = tables.get(tableName);
+    if (!table) continue;
+    group.sort((a, b) => a.position - b.position);
+    const columns = group.map((r) => r.columnName);
+    // `REFERENCES parent` without columns means the parent's primary key.
+    const referencedColumns = group.every((r) => r.referencedColumn !== null)
+      ? group.map((r) => r.referencedColumn!)
+      : (tables.get(referencedTable)?.primaryKey?.columns ?? []);
+    const declared = parsed.get(tableName)!.foreignKeys.find(
+      (f) =>
+        sameList(f.columns, columns) &&
+        f.referencedTable.toLowerCase() === referencedTable.toLowerCase() &&
+        (f.referencedColumns.length === 0 || sameList(f.referencedColumns, referencedColumns)),
+    );
+    const foreignKey: ForeignKey = {
+      name: declared?.name ?? synthesizedName("FK", tableName, columns),
+      columns,
+      referencedTable,
+      referencedColumns,
+      onDelete: foreignKeyAction(onDelete),
+      onUpdate: foreignKeyAction(onUpdate),
+    };
+    table.foreignKeys.push(foreignKey);
+  }
+  for (const [name, table] of tables) {
+    // pragma_foreign_key_list numbers keys from the last declared; keep declaration order.
+    const declared = parsed.get(name)!.foreignKeys;
+    table.foreignKeys.sort((a, b) => declaredPosition(declared, a) - declaredPosition(declared, b));
+  }
+}
+
+/**
+ * CHECKs come only from the CREATE text. A check `"col" IN ('a', ...)` on a
+ * string column is how an enum is stored, so it turns the column back into
+ * an enum instead of being reported as a check.
+ */
+function readChecks(table: Table, parsed: ParsedCreateTable): void {
+  const enumColumns = new Set<string>();
+  let position = 0;
+  for (const check of parsed.checks) {
+    position++;
+    const column = enumCandidate(table, check.expression, enumColumns);
+    if (column) {
+      const values = parseEnumCheck(check.expression, column.name)!;
+      column.type = "enum";
+      column.enum = values;
+      delete column.length;
+      enumColumns.add(column.name);
+      continue;
+    }
+    const result: Check = { name: check.name ?? `CHK_${table.name}_${position}`, expression: check.expression };
+    table.checks.push(result);
+  }
+}
+
+function enumCandidate(table: Table, expression: string, taken: Set<string>): Column | undefined {
+  return table.columns.find(
+    (c) =>
+      !taken.has(c.name) &&
+      (c.type === "varchar" || c.type === "text" || c.type === "char") &&
+      parseEnumCheck(expression, c.name) !== undefined,
+  );
+}
+
+function foreignKeyAction(text: string): ForeignKeyAction {
+  const action = (text ?? "").toUpperCase();
+  switch (action) {
+    case "CASCADE":
+    case "SET NULL":
+    case "SET DEFAULT":
+    case "RESTRICT":
+      return action;
+    default:
+      return "NO ACTION";
+  }
+}
+
+/** A deterministic name for a constraint SQLite stores without one: `UQ_users_a_b`. */
+function synthesizedName(prefix: string, table: string, columns: string[]): string {
+  return `${prefix}_${table}_${columns.join("_")}`;
+}
+
+function declaredPosition(declared: Array<{ name?: string }>, item: { name: string }): number {
+  const index = declared.findIndex((d) => d.name === item.name);
+  return index < 0 ? declared.length : index;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.toLowerCase() === b[i].toLowerCase());
+}
+
+function groupBy<T>(rows: T[], key: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const k = key(row);
+    const group = groups.get(k);
+    if (group) group.push(row);
+    else groups.set(k, [row]);
+  }
+  return groups;
+}

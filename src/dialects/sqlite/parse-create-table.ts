@@ -1,0 +1,171 @@
+/**
+ * Reads what the catalog pragmas leave out from the CREATE statements kept in
+ * sqlite_master: constraint names, CHECK expressions (verbatim), AUTOINCREMENT
+ * and the WHERE clause of partial indexes. Column types, nullability, defaults,
+ * index and foreign-key membership still come from the pragmas, which SQLite
+ * computes itself and are therefore authoritative.
+ */
+import { isKeyword, isPunct, matchingParen, splitTopLevel, tokenize, type Token } from "./tokenize";
+
+export interface ParsedCheck {
+  name?: string;
+  /** The expression between the CHECK's parentheses, as written. */
+  expression: string;
+  /** Set for a check written as a column constraint. */
+  column?: string;
+}
+
+export interface ParsedKey {
+  name?: string;
+  columns: string[];
+}
+
+export interface ParsedForeignKey extends ParsedKey {
+  referencedTable: string;
+  /** Empty when the clause names no columns (it then means the parent's PK). */
+  referencedColumns: string[];
+}
+
+export interface ParsedCreateTable {
+  /** Columns declared `PRIMARY KEY AUTOINCREMENT`. */
+  autoincrement: string[];
+  primaryKey?: ParsedKey;
+  uniques: ParsedKey[];
+  checks: ParsedCheck[];
+  foreignKeys: ParsedForeignKey[];
+}
+
+const TABLE_CONSTRAINT_STARTS = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"];
+
+/** Parse a `CREATE TABLE` statement as stored in sqlite_master.sql. */
+export function parseCreateTable(sql: string): ParsedCreateTable {
+  const result: ParsedCreateTable = { autoincrement: [], uniques: [], checks: [], foreignKeys: [] };
+  const tokens = tokenize(sql);
+  const open = tokens.findIndex((t) => isPunct(t, "("));
+  if (open < 0) return result; // CREATE TABLE ... AS SELECT: no declared constraints
+  const close = matchingParen(tokens, open);
+  for (const [from, to] of splitTopLevel(tokens, open + 1, close)) {
+    const definition = tokens.slice(from, to);
+    if (definition.length === 0) continue;
+    const first = definition[0];
+    const startsConstraint =
+      first.kind === "word" && TABLE_CONSTRAINT_STARTS.includes(first.value.toUpperCase());
+    if (startsConstraint) readTableConstraint(sql, definition, result);
+    else readColumnDefinition(sql, definition, result);
+  }
+  return result;
+}
+
+/** `[CONSTRAINT name] PRIMARY KEY (...) | UNIQUE (...) | CHECK (...) | FOREIGN KEY (...) REFERENCES ...` */
+function readTableConstraint(sql: string, tokens: Token[], into: ParsedCreateTable): void {
+  let i = 0;
+  let name: string | undefined;
+  if (isKeyword(tokens[0], "CONSTRAINT")) {
+    name = tokens[1]?.value;
+    i = 2;
+  }
+  const keyword = tokens[i]?.value.toUpperCase();
+  if (keyword === "PRIMARY") {
+    const open = indexOfPunct(tokens, "(", i);
+    into.primaryKey = { name, columns: readColumnList(tokens, open) };
+  } else if (keyword === "UNIQUE") {
+    const open = indexOfPunct(tokens, "(", i);
+    into.uniques.push({ name, columns: readColumnList(tokens, open) });
+  } else if (keyword === "CHECK") {
+    const open = indexOfPunct(tokens, "(", i);
+    into.checks.push({ name, expression: textInside(sql, tokens, open) });
+  } else if (keyword === "FOREIGN") {
+    const open = indexOfPunct(tokens, "(", i);
+    const columns = readColumnList(tokens, open);
+    const references = tokens.findIndex((t, k) => k > open && isKeyword(t, "REFERENCES"));
+    if (references >= 0) into.foreignKeys.push({ name, columns, ...readReferences(tokens, references) });
+  }
+}
+
+/** Keywords that begin a column constraint; a CONSTRAINT name belongs to the next one. */
+const COLUMN_CONSTRAINT_STARTS = [
+  "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "NOT", "NULL", "DEFAULT", "COLLATE", "GENERATED", "AS",
+];
+
+/** `name [type] [column constraints...]` */
+function readColumnDefinition(sql: string, tokens: Token[], into: ParsedCreateTable): void {
+  const column = tokens[0].value;
+  let name: string | undefined; // from a preceding CONSTRAINT <name>
+  let i = 1;
+  while (i < tokens.length) {
+    const token = tokens[i];
+    const keyword = token.kind === "word" ? token.value.toUpperCase() : "";
+    let next = i + 1;
+    if (keyword === "CONSTRAINT") {
+      name = tokens[i + 1]?.value;
+      next = i + 2;
+    } else if (keyword === "PRIMARY") {
+      into.primaryKey = { name, columns: [column] };
+    } else if (keyword === "AUTOINCREMENT") {
+      into.autoincrement.push(column);
+    } else if (keyword === "UNIQUE") {
+      into.uniques.push({ name, columns: [column] });
+    } else if (keyword === "CHECK" && isPunct(tokens[i + 1], "(")) {
+      into.checks.push({ name, expression: textInside(sql, tokens, i + 1), column });
+      next = matchingParen(tokens, i + 1) + 1;
+    } else if (keyword === "REFERENCES") {
+      into.foreignKeys.push({ name, columns: [column], ...readReferences(tokens, i) });
+    } else if (keyword === "COLLATE") {
+      next = i + 2; // the collation name is never a constraint keyword
+    } else if (isPunct(token, "(")) {
+      // Type arguments, DEFAULT (expr), AS (expr), the REFERENCES column list: skip.
+      next = matchingParen(tokens, i) + 1;
+    }
+    if (COLUMN_CONSTRAINT_STARTS.includes(keyword)) name = undefined;
+    i = next;
+  }
+}
+
+/** `REFERENCES table [(col, ...)]` starting at the REFERENCES token. */
+function readReferences(
+  tokens: Token[],
+  at: number,
+): { referencedTable: string; referencedColumns: string[] } {
+  let i = at + 1;
+  let referencedTable = tokens[i]?.value ?? "";
+  if (isPunct(tokens[i + 1], ".")) {
+    // schema-qualified: keep the table name only
+    referencedTable = tokens[i + 2]?.value ?? "";
+    i += 2;
+  }
+  const referencedColumns = isPunct(tokens[i + 1], "(") ? readColumnList(tokens, i + 1) : [];
+  return { referencedTable, referencedColumns };
+}
+
+/** Names in `(a, "b" COLLATE nocase DESC, ...)` starting at the `(`. */
+function readColumnList(tokens: Token[], open: number): string[] {
+  if (open < 0) return [];
+  const close = matchingParen(tokens, open);
+  return splitTopLevel(tokens, open + 1, close).map(([from]) => tokens[from].value);
+}
+
+/** The source text between the parenthesis at tokens[open] and its match. */
+function textInside(sql: string, tokens: Token[], open: number): string {
+  const close = matchingParen(tokens, open);
+  const end = close < tokens.length ? tokens[close].start : sql.length;
+  return sql.slice(tokens[open].end, end).trim();
+}
+
+function indexOfPunct(tokens: Token[], text: string, from: number): number {
+  for (let i = from; i < tokens.length; i++) if (isPunct(tokens[i], text)) return i;
+  return -1;
+}
+
+/**
+ * The partial-index predicate of a `CREATE [UNIQUE] INDEX ... ON t (...) WHERE
+ * expr` statement, as written; undefined when the index is not partial.
+ */
+export function parseIndexWhere(sql: string): string | undefined {
+  const tokens = tokenize(sql);
+  const open = tokens.findIndex((t) => isPunct(t, "("));
+  if (open < 0) return undefined;
+  const close = matchingParen(tokens, open);
+  const where = tokens.findIndex((t, k) => k > close && isKeyword(t, "WHERE"));
+  if (where < 0) return undefined;
+  return sql.slice(tokens[where].end).trim().replace(/;$/, "").trim();
+}

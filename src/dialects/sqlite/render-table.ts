@@ -1,0 +1,114 @@
+/**
+ * CREATE TABLE and CREATE INDEX text for a canonical table, in the shape
+ * TypeORM's sqlite driver writes (so users see familiar DDL): every
+ * constraint inside the CREATE TABLE, indexes as separate statements.
+ */
+import type { Column, ForeignKey, Index, Table } from "../../schema/model";
+import { renderDefault } from "./defaults";
+import { enumCheckExpression, enumCheckName } from "./enum-check";
+import { quoteIdentifier as q, quoteList } from "./quote";
+import { renderNativeType } from "./types";
+
+/**
+ * Whether `column` is written `integer PRIMARY KEY AUTOINCREMENT`: SQLite
+ * auto-increments only the single INTEGER column of a primary key.
+ */
+export function isInlineAutoincrement(table: Table, column: Column): boolean {
+  const generated = column.generated === "increment" || column.generated === "identity";
+  const pk = table.primaryKey?.columns ?? [];
+  return generated && pk.length === 1 && pk[0] === column.name;
+}
+
+/** Columns that ask to auto-increment but cannot in SQLite (not a lone PK column). */
+export function columnsThatCannotIncrement(table: Table): string[] {
+  return table.columns
+    .filter((c) => (c.generated === "increment" || c.generated === "identity") && !isInlineAutoincrement(table, c))
+    .map((c) => c.name);
+}
+
+/**
+ * `"name" type [PRIMARY KEY AUTOINCREMENT] [CHECK (enum)] [NOT NULL] [DEFAULT (...)]`.
+ * `tableName` names the enum CHECK after the table the column belongs to.
+ */
+export function columnDefinition(tableName: string, column: Column, inlinePrimaryKey?: { name?: string }): string {
+  const parts = [q(column.name), renderNativeType(column)];
+  if (inlinePrimaryKey) {
+    if (inlinePrimaryKey.name) parts.push(`CONSTRAINT ${q(inlinePrimaryKey.name)}`);
+    parts.push("PRIMARY KEY AUTOINCREMENT");
+  }
+  if (column.type === "enum" && column.enum && column.enum.length > 0) {
+    // A column constraint, not a table one, so that SQLite's DROP COLUMN still works on it.
+    parts.push(
+      `CONSTRAINT ${q(enumCheckName(tableName, column.name))} CHECK (${enumCheckExpression(column.name, column.enum)})`,
+    );
+  }
+  if (!column.nullable) parts.push("NOT NULL");
+  if (column.default !== undefined) {
+    const clause = renderDefault(column.default, column.type);
+    if (clause) parts.push(clause);
+  }
+  return parts.join(" ");
+}
+
+function foreignKeyClause(fk: ForeignKey): string {
+  return (
+    `CONSTRAINT ${q(fk.name)} FOREIGN KEY (${quoteList(fk.columns)}) ` +
+    `REFERENCES ${q(fk.referencedTable)} (${quoteList(fk.referencedColumns)}) ` +
+    `ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`
+  );
+}
+
+/**
+ * Refuse a table whose keys, constraints or indexes name a missing column:
+ * SQLite would read the double-quoted name as a string literal and silently
+ * build an index or key on a constant.
+ */
+export function assertKeysNameColumns(table: Table): void {
+  const columns = new Set(table.columns.map((c) => c.name.toLowerCase()));
+  const keyed: Array<[string, readonly string[]]> = [
+    ["primary key", table.primaryKey?.columns ?? []],
+    ...table.uniques.map((u): [string, string[]] => [`unique constraint "${u.name}"`, u.columns]),
+    ...table.indexes.map((i): [string, string[]] => [`index "${i.name}"`, i.columns]),
+    ...table.foreignKeys.map((f): [string, string[]] => [`foreign key "${f.name}"`, f.columns]),
+  ];
+  for (const [what, names] of keyed) {
+    const missing = names.find((n) => !columns.has(n.toLowerCase()));
+    if (missing !== undefined) {
+      throw new Error(`The ${what} of table "${table.name}" names column "${missing}", which the table does not have`);
+    }
+  }
+}
+
+/** `CREATE TABLE "name" (...)`; `createAs` overrides the name (for a rebuild's new table). */
+export function createTableStatement(table: Table, createAs: string = table.name): string {
+  assertKeysNameColumns(table);
+  const definitions: string[] = [];
+  const inlinePk = table.columns.find((c) => isInlineAutoincrement(table, c));
+  for (const column of table.columns) {
+    const pk = column === inlinePk ? { name: table.primaryKey?.name } : undefined;
+    definitions.push(columnDefinition(table.name, column, pk));
+  }
+  if (table.primaryKey && !inlinePk) {
+    const name = table.primaryKey.name ? `CONSTRAINT ${q(table.primaryKey.name)} ` : "";
+    definitions.push(`${name}PRIMARY KEY (${quoteList(table.primaryKey.columns)})`);
+  }
+  for (const unique of table.uniques) {
+    definitions.push(`CONSTRAINT ${q(unique.name)} UNIQUE (${quoteList(unique.columns)})`);
+  }
+  for (const check of table.checks) {
+    definitions.push(`CONSTRAINT ${q(check.name)} CHECK (${check.expression})`);
+  }
+  for (const fk of table.foreignKeys) definitions.push(foreignKeyClause(fk));
+  return `CREATE TABLE ${q(createAs)} (${definitions.join(", ")})`;
+}
+
+/** `CREATE [UNIQUE] INDEX "name" ON "table" (...) [WHERE ...]` */
+export function createIndexStatement(tableName: string, index: Index): string {
+  const unique = index.unique ? "UNIQUE " : "";
+  const where = index.where ? ` WHERE ${index.where}` : "";
+  return `CREATE ${unique}INDEX ${q(index.name)} ON ${q(tableName)} (${quoteList(index.columns)})${where}`;
+}
+
+export function dropIndexStatement(index: Index): string {
+  return `DROP INDEX ${q(index.name)}`;
+}

@@ -1,0 +1,114 @@
+/**
+ * The bookkeeping table: TypeORM's `migrations` table (`id`, `timestamp`,
+ * `name`) plus Athanor's `checksum`, `applied_at` and `execution_ms`, added
+ * when missing. A table written by TypeORM's own runner is therefore read as
+ * it is, and both runners agree on what is applied.
+ *
+ * The table is created and extended through the dialect's own rendering of
+ * operations, so this module holds no dialect SQL of its own.
+ */
+import type { Dialect, Queryable } from "../dialects/dialect";
+import type { Column, Table } from "../schema/model";
+
+export interface AppliedMigration {
+  id: number;
+  timestamp: number;
+  name: string;
+  checksum?: string;
+  appliedAt?: Date;
+  executionMs?: number;
+}
+
+const TYPEORM_COLUMNS: Column[] = [
+  { name: "id", type: "integer", nullable: false, generated: "increment" },
+  { name: "timestamp", type: "bigint", nullable: false },
+  { name: "name", type: "varchar", nullable: false },
+];
+
+const ATHANOR_COLUMNS: Column[] = [
+  { name: "checksum", type: "varchar", length: 64, nullable: true },
+  { name: "applied_at", type: "timestamptz", nullable: true },
+  { name: "execution_ms", type: "integer", nullable: true },
+];
+
+export function bookkeepingTable(tableName: string): Table {
+  return {
+    name: tableName,
+    columns: [...TYPEORM_COLUMNS, ...ATHANOR_COLUMNS],
+    primaryKey: { columns: ["id"] },
+    uniques: [],
+    indexes: [],
+    foreignKeys: [],
+    checks: [],
+  };
+}
+
+export class Bookkeeping {
+  constructor(
+    private readonly db: Queryable,
+    private readonly dialect: Dialect,
+    readonly tableName: string,
+  ) {}
+
+  private get table(): string {
+    return this.dialect.quote(this.tableName);
+  }
+
+  /** Whether the table exists, without creating it (read-only commands). */
+  async exists(): Promise<boolean> {
+    const schema = await this.dialect.introspect(this.db);
+    return Boolean(schema.tables[this.tableName]);
+  }
+
+  /** Create the table, or add Athanor's columns to a table TypeORM created. */
+  async ensure(): Promise<void> {
+    const schema = await this.dialect.introspect(this.db);
+    const existing = schema.tables[this.tableName];
+    const statements: string[] = [];
+    if (!existing) {
+      statements.push(
+        ...this.dialect.render({ kind: "createTable", table: bookkeepingTable(this.tableName) }, { schema })
+          .statements,
+      );
+    } else {
+      for (const column of ATHANOR_COLUMNS) {
+        if (existing.columns.some((c) => c.name === column.name)) continue;
+        statements.push(
+          ...this.dialect.render({ kind: "addColumn", table: this.tableName, column }, { schema }).statements,
+        );
+      }
+    }
+    for (const sql of statements) await this.db.query(sql);
+  }
+
+  /** Applied migrations in the order they were applied. */
+  async applied(): Promise<AppliedMigration[]> {
+    const rows: any[] = await this.db.query(`SELECT * FROM ${this.table} ORDER BY ${this.dialect.quote("id")}`);
+    return rows.map((row) => ({
+      id: Number(row.id),
+      timestamp: Number(row.timestamp),
+      name: String(row.name),
+      checksum: row.checksum ?? undefined,
+      appliedAt: row.applied_at ? new Date(row.applied_at) : undefined,
+      executionMs: row.execution_ms === null || row.execution_ms === undefined ? undefined : Number(row.execution_ms),
+    }));
+  }
+
+  async record(entry: { timestamp: number; name: string; checksum?: string; executionMs?: number }): Promise<void> {
+    const q = (id: string) => this.dialect.quote(id);
+    await this.db.query(
+      `INSERT INTO ${this.table} (${q("timestamp")}, ${q("name")}, ${q("checksum")}, ${q("applied_at")}, ${q("execution_ms")}) ` +
+        `VALUES (${entry.timestamp}, ${literal(entry.name)}, ${entry.checksum ? literal(entry.checksum) : "NULL"}, ` +
+        `${literal(new Date().toISOString())}, ${entry.executionMs === undefined ? "NULL" : Math.round(entry.executionMs)})`,
+    );
+  }
+
+  async forget(name: string): Promise<void> {
+    await this.db.query(`DELETE FROM ${this.table} WHERE ${this.dialect.quote("name")} = ${literal(name)}`);
+  }
+}
+
+/** A SQL string literal; the values written here are names, hashes and dates. */
+function literal(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}

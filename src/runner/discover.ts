@@ -1,0 +1,115 @@
+/**
+ * Finding the project's migrations: the files matched by the DataSource's
+ * `migrations` globs (and any classes listed there), each loaded and checked
+ * to hold exactly one migration class whose name ends in a 13-digit
+ * timestamp, as TypeORM requires.
+ */
+import { readFileSync } from "node:fs";
+import { relative } from "node:path";
+import { globSync } from "glob";
+import type { MigrationInterface } from "typeorm";
+import { UsageError, redact } from "../errors";
+import { checksumOf } from "./checksum";
+
+export interface MigrationSource {
+  /** Class name (or its `name` property), TypeORM's migration name. */
+  name: string;
+  /** The 13-digit millisecond timestamp at the end of the name. */
+  timestamp: number;
+  /** Absolute file path; undefined for a class given directly. */
+  file?: string;
+  /** sha256 of the file with normalized line endings. */
+  checksum?: string;
+  /** Whether the migration asked not to run inside a transaction. */
+  transaction: boolean;
+  instance: MigrationInterface;
+}
+
+const SOURCE_EXTENSIONS = /\.(ts|js|cjs|mjs|cts|mts)$/;
+
+export function discoverMigrations(globs: string[], classes: Function[], cwd: string): MigrationSource[] {
+  const files = new Set<string>();
+  for (const pattern of globs) {
+    for (const file of globSync(pattern, { absolute: true, nodir: true })) {
+      if (SOURCE_EXTENSIONS.test(file) && !file.endsWith(".d.ts")) files.add(file);
+    }
+  }
+
+  const found: MigrationSource[] = [];
+  for (const file of [...files].sort()) found.push(loadMigrationFile(file, cwd));
+  for (const cls of classes) found.push(fromClass(cls as new () => MigrationInterface));
+
+  rejectDuplicates(found, cwd);
+  return found.sort((a, b) => a.timestamp - b.timestamp || a.name.localeCompare(b.name));
+}
+
+function loadMigrationFile(file: string, cwd: string): MigrationSource {
+  const shown = relative(cwd, file);
+  let exported: Record<string, unknown>;
+  try {
+    exported = require(file);
+  } catch (error) {
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    throw new UsageError(`Migration ${shown} could not be loaded: ${redact(message)}`);
+  }
+  const classes = Object.values(exported ?? {}).filter(
+    (value): value is new () => MigrationInterface =>
+      typeof value === "function" && typeof value.prototype?.up === "function",
+  );
+  if (classes.length !== 1) {
+    throw new UsageError(
+      classes.length === 0
+        ? `Migration ${shown} exports no migration class: export one class with up() and down().`
+        : `Migration ${shown} exports ${classes.length} migration classes: keep one class per file.`,
+    );
+  }
+  const source = fromClass(classes[0], shown);
+  source.file = file;
+  source.checksum = checksumOf(readFileSync(file, "utf8"));
+  return source;
+}
+
+function fromClass(cls: new () => MigrationInterface, shown?: string): MigrationSource {
+  const instance = new cls();
+  const name = instance.name || cls.name;
+  const timestamp = parseTimestamp(name);
+  if (timestamp === undefined) {
+    throw new UsageError(
+      `Migration ${shown ?? name} is named "${name}", which does not end in a 13-digit timestamp: rename the class, e.g. ${name}${Date.now()}.`,
+    );
+  }
+  return {
+    name,
+    timestamp,
+    transaction: instance.transaction !== false,
+    instance,
+  };
+}
+
+/** TypeORM's rule: the last 13 characters of the name are the timestamp. */
+export function parseTimestamp(name: string): number | undefined {
+  const match = /(\d{13})$/.exec(name);
+  return match ? Number(match[1]) : undefined;
+}
+
+function rejectDuplicates(found: MigrationSource[], cwd: string): void {
+  const where = (m: MigrationSource) => (m.file ? relative(cwd, m.file) : m.name);
+  const byName = new Map<string, MigrationSource>();
+  const byTimestamp = new Map<number, MigrationSource>();
+  for (const migration of found) {
+    const sameName = byName.get(migration.name);
+    if (sameName) {
+      throw new UsageError(
+        `Two migrations are named ${migration.name} (${where(sameName)} and ${where(migration)}): rename one.`,
+      );
+    }
+    const sameTime = byTimestamp.get(migration.timestamp);
+    if (sameTime) {
+      throw new UsageError(
+        `Migrations ${where(sameTime)} and ${where(migration)} share the timestamp ${migration.timestamp}, so their order is undefined: give one a new timestamp.`,
+      );
+    }
+    byName.set(migration.name, migration);
+    byTimestamp.set(migration.timestamp, migration);
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Temporary projects for end-to-end tests: a directory with an ormconfig.ts,
+ * entity files and a node_modules that resolves typeorm and athanor to this
+ * checkout, in which the real CLI (bin/athanor, compiled) is spawned.
+ */
+import "reflect-metadata";
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DataSource } from "typeorm";
+import { findDialect } from "../../src/dialects";
+import type { Schema } from "../../src/schema/model";
+import { createTestDatabase, type TestDatabase } from "./postgres";
+
+export const repoRoot = join(__dirname, "..", "..");
+const cliPath = join(repoRoot, "bin", "athanor");
+
+export type DialectName = "sqlite" | "postgres";
+export const DIALECTS: DialectName[] = ["sqlite", "postgres"];
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+const ORMCONFIG = `import "reflect-metadata";
+import { DataSource } from "typeorm";
+import { join } from "node:path";
+import { readdirSync } from "node:fs";
+
+// Every file in entities/ is loaded, so tests can add and remove entities.
+const entities = readdirSync(join(__dirname, "entities"))
+  .filter((f) => f.endsWith(".ts"))
+  .flatMap((f) => Object.values(require(join(__dirname, "entities", f))))
+  .filter((v) => typeof v === "function");
+const migrations = ["migrations/*.ts"];
+const url = process.env.DATABASE_URL;
+
+export default url
+  ? new DataSource({ type: "postgres", url, entities: entities as any, migrations })
+  : new DataSource({ type: "sqlite", database: "data/app.sqlite", entities: entities as any, migrations });
+`;
+
+const TSCONFIG = JSON.stringify(
+  {
+    compilerOptions: {
+      target: "ES2022",
+      module: "commonjs",
+      strict: true,
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      strictPropertyInitialization: false,
+      esModuleInterop: true,
+      skipLibCheck: true,
+    },
+  },
+  null,
+  2,
+);
+
+export class TestProject {
+  private constructor(
+    readonly dir: string,
+    readonly dialect: DialectName,
+    private readonly database?: TestDatabase,
+  ) {}
+
+  /** A fresh project; for PostgreSQL with a database of its own. */
+  static async create(dialect: DialectName, entities: Record<string, string> = {}): Promise<TestProject> {
+    const dir = mkdtempSync(join(tmpdir(), `athanor-e2e-${dialect}-`));
+    linkNodeModules(dir);
+    writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
+    writeFileSync(join(dir, "ormconfig.ts"), ORMCONFIG);
+    mkdirSync(join(dir, "entities"));
+    mkdirSync(join(dir, "migrations"));
+    const database = dialect === "postgres" ? await createTestDatabase("athanor_e2e") : undefined;
+    const project = new TestProject(dir, dialect, database);
+    for (const [file, source] of Object.entries(entities)) project.writeEntity(file, source);
+    return project;
+  }
+
+  get env(): NodeJS.ProcessEnv {
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    delete env.DATABASE_URL;
+    delete env.TS_NODE_TRANSPILE_ONLY;
+    if (this.database) env.DATABASE_URL = this.database.url;
+    return env;
+  }
+
+  writeEntity(file: string, source: string): void {
+    writeFileSync(join(this.dir, "entities", file), source);
+  }
+
+  removeEntity(file: string): void {
+    rmSync(join(this.dir, "entities", file));
+  }
+
+  /** Copy this repository's example entities (entities/*.ts) into the project. */
+  useExampleEntities(): void {
+    cpSync(join(repoRoot, "entities"), join(this.dir, "entities"), { recursive: true });
+  }
+
+  migrationFiles(): string[] {
+    return readdirSync(join(this.dir, "migrations")).filter((f) => f.endsWith(".ts")).sort();
+  }
+
+  readMigration(file: string): string {
+    return readFileSync(join(this.dir, "migrations", file), "utf8");
+  }
+
+  copyMigrationsFrom(other: TestProject): void {
+    for (const file of other.migrationFiles()) {
+      writeFileSync(join(this.dir, "migrations", file), other.readMigration(file));
+    }
+  }
+
+  /** Spawn the real CLI in this project. */
+  cli(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
+    return runCli(this.dir, args, { ...this.env, ...options.env });
+  }
+
+  /** Run the CLI and fail the test with its output unless it exits 0. */
+  async ok(args: string[]): Promise<CliResult> {
+    const result = await this.cli(args);
+    if (result.code !== 0) {
+      throw new Error(`athanor ${args.join(" ")} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+    }
+    return result;
+  }
+
+  /** A DataSource on this project's database, for direct queries. */
+  async connect(): Promise<DataSource> {
+    const ds = this.database
+      ? new DataSource({ type: "postgres", url: this.database.url })
+      : new DataSource({ type: "sqlite", database: join(this.dir, "data", "app.sqlite") });
+    await ds.initialize();
+    return ds;
+  }
+
+  async query<T = any>(sql: string): Promise<T[]> {
+    const ds = await this.connect();
+    try {
+      return await ds.query(sql);
+    } finally {
+      await ds.destroy();
+    }
+  }
+
+  /** The live schema as Athanor reads it (bookkeeping table left out). */
+  async introspect(): Promise<Schema> {
+    const ds = await this.connect();
+    try {
+      return await findDialect(this.dialect)!.introspect(ds as any, { exclude: ["migrations"] });
+    } finally {
+      await ds.destroy();
+    }
+  }
+
+  async cleanup(): Promise<void> {
+    await this.database?.drop();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [cliPath, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+/**
+ * node_modules of the temporary project: a link to each package this
+ * checkout installed, plus `athanor` itself, so `import { op } from
+ * "athanor"` in a migration resolves to this build.
+ */
+function linkNodeModules(dir: string): void {
+  const target = join(dir, "node_modules");
+  mkdirSync(target);
+  const source = join(repoRoot, "node_modules");
+  for (const entry of readdirSync(source)) {
+    if (entry.startsWith(".")) continue;
+    symlinkSync(join(source, entry), join(target, entry));
+  }
+  if (!existsSync(join(target, "athanor"))) symlinkSync(repoRoot, join(target, "athanor"));
+}
