@@ -1,0 +1,4 @@
+/** Code generation: operations → migration source text, and migration names. */
+export { renderMigrationFile, apiArguments, type MigrationFileInput } from "./migration-file";
+export { describeOperation, describeColumn, describeColumnChange } from "./describe";
+export { migrationName, toPascalCase, migrationClassName, migrationFileName } from "./names";

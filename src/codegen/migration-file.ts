@@ -1,0 +1,167 @@
+/**
+ * Operations → the text of a migration file: one class implementing
+ * TypeORM's MigrationInterface, so TypeORM's own runner can run it too.
+ *
+ * Portable mode prints `op(queryRunner)` calls whose arguments are the
+ * operation records themselves, so the file renders SQL for whichever
+ * database runs it. SQL mode prints the statements rendered for one dialect,
+ * TypeORM-style.
+ */
+import type { Operation } from "../ops/operations";
+import { describeOperation } from "./describe";
+import { INDENT, printCall, printString } from "./literal";
+
+export interface MigrationFileInput {
+  /** `${PascalName}${timestamp}`; see migrationClassName. */
+  className: string;
+  /** The PascalCase name, without the timestamp. */
+  name: string;
+  timestamp: number;
+  up: Operation[];
+  down: Operation[];
+  warnings: string[];
+  /** Facts from rendering, such as "rebuilds table users (copies every row)". */
+  notes?: string[];
+  /** The dialect the migration was generated against. */
+  dialectName: string;
+  mode: "portable" | "sql";
+  /** Statements for SQL mode. */
+  upSql?: string[];
+  downSql?: string[];
+  /** False when an operation cannot run inside a transaction. */
+  transaction?: boolean;
+}
+
+/** Header lines wrap at this width (after the ` * ` prefix). */
+const COMMENT_WIDTH = 90;
+
+export function renderMigrationFile(input: MigrationFileInput): string {
+  const lines: string[] = [];
+  lines.push(...renderHeader(input), "");
+  lines.push(`import { MigrationInterface, QueryRunner } from "typeorm";`);
+  if (input.mode === "portable") lines.push(`import { op } from "athanor";`);
+  lines.push("");
+  lines.push(`export class ${input.className} implements MigrationInterface {`);
+  lines.push(`${INDENT}name = ${printString(input.className)};`);
+  if (input.transaction === false) lines.push(`${INDENT}transaction = false;`);
+  lines.push("");
+  lines.push(...renderMethod("up", input.mode === "portable" ? opCalls(input.up) : sqlCalls(input.upSql ?? [])));
+  lines.push("");
+  lines.push(
+    ...renderMethod("down", input.mode === "portable" ? opCalls(input.down) : sqlCalls(input.downSql ?? [])),
+  );
+  lines.push("}", "");
+  return lines.join("\n");
+}
+
+function renderMethod(name: "up" | "down", statements: string[]): string[] {
+  return [
+    `${INDENT}public async ${name}(queryRunner: QueryRunner): Promise<void> {`,
+    ...statements,
+    `${INDENT}}`,
+  ];
+}
+
+/** Each operation as a call of the runtime API (src/ops/api.ts), argument order included. */
+function opCalls(ops: readonly Operation[]): string[] {
+  return ops.map((op) => printCall(`await op(queryRunner).${op.kind}`, apiArguments(op), 2));
+}
+
+/** The arguments of the `op(queryRunner)` method named after `op.kind`. */
+export function apiArguments(op: Operation): unknown[] {
+  switch (op.kind) {
+    case "createTable":
+    case "dropTable":
+      return [op.table];
+    case "renameTable":
+      return [op.from, op.to];
+    case "addColumn":
+    case "dropColumn":
+      return [op.table, op.column];
+    case "renameColumn":
+      return [op.table, op.from, op.to];
+    case "alterColumn":
+      return [op.table, op.from, op.to];
+    case "addPrimaryKey":
+    case "dropPrimaryKey":
+      return [op.table, op.primaryKey];
+    case "addUnique":
+    case "dropUnique":
+      return [op.table, op.unique];
+    case "createIndex":
+    case "dropIndex":
+      return [op.table, op.index];
+    case "addForeignKey":
+    case "dropForeignKey":
+      return [op.table, op.foreignKey];
+    case "addCheck":
+    case "dropCheck":
+      return [op.table, op.check];
+    case "sql":
+      return op.down === undefined ? [op.up] : [op.up, op.down];
+  }
+}
+
+function sqlCalls(statements: readonly string[]): string[] {
+  const indent = INDENT.repeat(2);
+  return statements.map((sql) => `${indent}await queryRunner.query(${printSqlString(sql)});`);
+}
+
+/**
+ * SQL quotes identifiers with double quotes, so a template literal reads
+ * better than a double-quoted string full of `\"`.
+ */
+function printSqlString(sql: string): string {
+  if (!sql.includes('"')) return printString(sql);
+  return "`" + sql.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${") + "`";
+}
+
+function renderHeader(input: MigrationFileInput): string[] {
+  const body: string[] = [`${input.name}`, ""];
+  if (input.up.length === 0) {
+    body.push("Up: nothing to do.");
+  } else {
+    body.push("Up:");
+    for (const op of input.up) body.push(...bullet(describeOperation(op)));
+  }
+  body.push("");
+  if (input.warnings.length === 0) {
+    body.push("Warnings: none.");
+  } else {
+    body.push("Warnings:");
+    for (const warning of input.warnings) body.push(...bullet(warning));
+  }
+  if (input.notes && input.notes.length > 0) {
+    body.push("", "Notes:");
+    for (const note of input.notes) body.push(...bullet(note));
+  }
+  body.push("");
+  const when = new Date(input.timestamp).toISOString();
+  const how =
+    input.mode === "portable"
+      ? "Portable: the op() calls render SQL for the database the migration runs on."
+      : `Raw SQL for ${input.dialectName}: runs only on ${input.dialectName}.`;
+  body.push(...wrap(`Generated by Athanor at ${when} against ${input.dialectName}. ${how}`, ""));
+  // "*/" in a description would end the comment early.
+  return ["/**", ...body.map((line) => ` *${line ? ` ${line.replace(/\*\//g, "*\\/")}` : ""}`), " */"];
+}
+
+function bullet(text: string): string[] {
+  return wrap(text, "  ").map((line, i) => (i === 0 ? `  - ${line.trimStart()}` : `  ${line}`));
+}
+
+/** Word-wrap `text`; continuation lines start with `indent`. */
+function wrap(text: string, indent: string): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length > COMMENT_WIDTH) {
+      lines.push(line);
+      line = indent + word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  if (line) lines.push(line);
+  return lines;
+}

@@ -1,0 +1,120 @@
+/**
+ * The catalog queries behind introspection. There are exactly three,
+ * whatever the size of the schema: columns (with enum labels), constraints
+ * (with column names resolved in SQL) and indexes. Each reads the tables of
+ * `current_schema()` only — ordinary and partitioned tables, not partitions.
+ *
+ * Lists are returned as JSON so that any driver hands them back intact.
+ */
+
+const TABLES_IN_CURRENT_SCHEMA = `
+  c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+  AND c.relkind IN ('r', 'p')
+  AND NOT c.relispartition`;
+
+export interface ColumnRow {
+  table_name: string;
+  /** null for a table without columns. */
+  column_name: string | null;
+  type_text: string | null;
+  type_kind: string | null;
+  type_name: string | null;
+  enum_labels: unknown;
+  not_null: boolean | null;
+  identity: string | null;
+  generated_kind: string | null;
+  default_expression: string | null;
+}
+
+export const COLUMNS_QUERY = `
+SELECT c.relname AS table_name,
+       a.attname AS column_name,
+       format_type(a.atttypid, a.atttypmod) AS type_text,
+       t.typtype AS type_kind,
+       t.typname AS type_name,
+       CASE WHEN t.typtype = 'e' THEN (
+         SELECT array_to_json(array_agg(e.enumlabel::text ORDER BY e.enumsortorder))
+         FROM pg_enum e WHERE e.enumtypid = t.oid
+       ) END AS enum_labels,
+       a.attnotnull AS not_null,
+       a.attidentity AS identity,
+       a.attgenerated AS generated_kind,
+       pg_get_expr(d.adbin, d.adrelid) AS default_expression
+FROM pg_class c
+LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+LEFT JOIN pg_type t ON t.oid = a.atttypid
+LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+WHERE ${TABLES_IN_CURRENT_SCHEMA}
+ORDER BY c.relname, a.attnum`;
+
+export interface ConstraintRow {
+  table_name: string;
+  name: string;
+  /** p primary key, u unique, f foreign key, c check. */
+  kind: "p" | "u" | "f" | "c";
+  definition: string;
+  columns: unknown;
+  referenced_table: string | null;
+  referenced_columns: unknown;
+  on_delete: string | null;
+  on_update: string | null;
+}
+
+/** Column names of an attnum array, in array order. */
+function attributeNames(numbers: string, relation: string): string {
+  return `(SELECT array_to_json(array_agg(a.attname::text ORDER BY k.position))
+           FROM unnest(${numbers}) WITH ORDINALITY AS k(attnum, position)
+           JOIN pg_attribute a ON a.attrelid = ${relation} AND a.attnum = k.attnum)`;
+}
+
+export const CONSTRAINTS_QUERY = `
+SELECT c.relname AS table_name,
+       con.conname AS name,
+       con.contype AS kind,
+       pg_get_constraintdef(con.oid, true) AS definition,
+       ${attributeNames("con.conkey", "con.conrelid")} AS columns,
+       rc.relname AS referenced_table,
+       ${attributeNames("con.confkey", "con.confrelid")} AS referenced_columns,
+       con.confdeltype AS on_delete,
+       con.confupdtype AS on_update
+FROM pg_constraint con
+JOIN pg_class c ON c.oid = con.conrelid
+LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+WHERE ${TABLES_IN_CURRENT_SCHEMA}
+  AND con.contype IN ('p', 'u', 'f', 'c')
+ORDER BY c.relname, con.conname`;
+
+export interface IndexRow {
+  table_name: string;
+  name: string;
+  is_unique: boolean;
+  /** Column names; expressions come as "(expression)". */
+  columns: unknown;
+  predicate: string | null;
+}
+
+/**
+ * Indexes that do not back a primary key, unique or exclusion constraint
+ * (those are reported as the constraint). Key columns only, not INCLUDE ones.
+ */
+export const INDEXES_QUERY = `
+SELECT c.relname AS table_name,
+       i.relname AS name,
+       x.indisunique AS is_unique,
+       (SELECT array_to_json(array_agg(
+                 CASE WHEN x.indkey[k.position - 1] = 0
+                      THEN '(' || pg_get_indexdef(x.indexrelid, k.position, true) || ')'
+                      ELSE (SELECT a.attname::text FROM pg_attribute a
+                            WHERE a.attrelid = x.indrelid AND a.attnum = x.indkey[k.position - 1])
+                 END ORDER BY k.position))
+        FROM generate_series(1, x.indnkeyatts) AS k(position)) AS columns,
+       pg_get_expr(x.indpred, x.indrelid, true) AS predicate
+FROM pg_index x
+JOIN pg_class c ON c.oid = x.indrelid
+JOIN pg_class i ON i.oid = x.indexrelid
+WHERE ${TABLES_IN_CURRENT_SCHEMA}
+  AND NOT EXISTS (
+    SELECT 1 FROM pg_constraint con
+    WHERE con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x')
+  )
+ORDER BY c.relname, i.relname`;

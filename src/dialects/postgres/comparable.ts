@@ -1,0 +1,68 @@
+/**
+ * The form of a column PostgreSQL can store and report back. Entity columns
+ * and introspected columns both pass through `comparableColumn` before the
+ * diff compares them, so spelling differences (type aliases, default casts,
+ * the implicit precision of timestamps, the NOT NULL that serial implies)
+ * never show up as changes.
+ */
+import type { Column } from "../../schema/model";
+import { isSequenceDefault, isUuidDefault, normalizeDefault } from "./defaults";
+import { isIntegerType, parseType } from "./types";
+
+/** Which attributes PostgreSQL keeps for each canonical type. */
+function typeModifiers(column: Column, type: string): Pick<Column, "length" | "precision" | "scale"> {
+  const parsed = parseType(column.type);
+  switch (type) {
+    case "varchar":
+      return { length: column.length ?? parsed.length };
+    case "char":
+      // `character` without a length is character(1).
+      return { length: column.length ?? parsed.length ?? 1 };
+    case "decimal": {
+      const precision = column.precision ?? parsed.precision;
+      // numeric(p) is numeric(p,0); a scale alone cannot be declared.
+      if (precision === undefined) return {};
+      return { precision, scale: column.scale ?? parsed.scale ?? 0 };
+    }
+    case "timestamp":
+    case "timestamptz":
+    case "time": {
+      const precision = column.precision ?? parsed.precision;
+      return { precision: precision === 6 ? undefined : precision };
+    }
+    default:
+      return {};
+  }
+}
+
+/** A generation the default expression implies (nextval, gen_random_uuid). */
+function impliedGeneration(column: Column, type: string): Column["generated"] {
+  if (column.generated) return column.generated;
+  if (column.default === undefined) return undefined;
+  if (isIntegerType(type) && isSequenceDefault(column.default)) return "increment";
+  if (type === "uuid" && isUuidDefault(column.default)) return "uuid";
+  return undefined;
+}
+
+/** Drop keys whose value is undefined, so deep equality ignores them. */
+function compact<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
+}
+
+export function comparableColumn(column: Column): Column {
+  const type = parseType(column.type).type;
+  const generated = impliedGeneration(column, type);
+  // serial and identity columns are NOT NULL whatever was asked for.
+  const forcedNotNull = generated === "increment" || generated === "identity";
+  const isEnum = type === "enum";
+  return compact<Column>({
+    name: column.name,
+    type,
+    ...typeModifiers(column, type),
+    nullable: forcedNotNull ? false : column.nullable,
+    default: generated ? undefined : normalizeDefault(column.default, type),
+    generated,
+    enum: isEnum ? [...(column.enum ?? [])] : undefined,
+    enumName: isEnum ? column.enumName : undefined,
+  });
+}

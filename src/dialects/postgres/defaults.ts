@@ -1,0 +1,78 @@
+/**
+ * Column defaults: PostgreSQL prints them back decorated with casts
+ * (`'abc'::character varying`, `'-1'::integer`, `'a'::users_role_enum`), the
+ * canonical model wants the portable spelling (`'abc'`, `-1`, `'a'`). Both the
+ * introspected side and the entity side pass through `normalizeDefault`, so
+ * the two meet whatever spelling each started from.
+ */
+import { isIntegerType, isNumericType } from "./types";
+
+const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i;
+
+/** `'...'` followed by one or more casts: `::text`, `::"MyEnum"`, `::integer[]`. */
+const CAST_LITERAL = /^('(?:[^']|'')*')((?:::(?:"(?:[^"]|"")*"|[\w\s.\[\](),])+)+)$/;
+
+/** Spellings of "the current time" that all mean CURRENT_TIMESTAMP. */
+const CURRENT_TIME_SPELLINGS = [
+  /^now\(\)$/i,
+  /^current_timestamp(?:\(\d*\))?$/i,
+  /^transaction_timestamp\(\)$/i,
+  /^\('now'::text\)::timestamp(?:\(\d+\))? with(?:out)? time zone$/i,
+  /^'now'::text::timestamp(?:\(\d+\))? with(?:out)? time zone$/i,
+];
+
+const SEQUENCE_DEFAULT = /^nextval\('(?:[^']|'')*'(?:::regclass)?\)$/i;
+const UUID_DEFAULT = /^(?:[\w"]+\.)?(?:gen_random_uuid|uuid_generate_v4)\(\)$/i;
+
+/** Whether `expression` is the default a serial column gets. */
+export function isSequenceDefault(expression: string): boolean {
+  return SEQUENCE_DEFAULT.test(expression.trim());
+}
+
+/** Whether `expression` produces a random uuid. */
+export function isUuidDefault(expression: string): boolean {
+  return UUID_DEFAULT.test(expression.trim());
+}
+
+function unquoteLiteral(literal: string): string {
+  return literal.slice(1, -1).replace(/''/g, "'");
+}
+
+/**
+ * The canonical spelling of a default expression for a column of canonical
+ * type `type`, or undefined when the expression means "no default" (NULL).
+ * Idempotent.
+ */
+export function normalizeDefault(expression: string | undefined, type: string): string | undefined {
+  if (expression === undefined || expression === null) return undefined;
+  let text = String(expression).trim();
+
+  // `(-1)`: PostgreSQL parenthesizes negative numbers in some positions.
+  const parenthesized = /^\((-?[\d.]+(?:e[-+]?\d+)?)\)$/i.exec(text);
+  if (parenthesized) text = parenthesized[1];
+
+  if (/^null(?:::[\w\s."\[\]()]+)?$/i.test(text)) return undefined;
+  if (CURRENT_TIME_SPELLINGS.some((re) => re.test(text))) return "CURRENT_TIMESTAMP";
+  if (/^(?:true|false)$/i.test(text)) return text.toLowerCase();
+
+  const cast = CAST_LITERAL.exec(text);
+  if (cast) text = cast[1];
+
+  // A quoted number on a numeric column is that number ('-1'::integer → -1).
+  if (/^'.*'$/s.test(text) && isNumericType(type)) {
+    const inner = unquoteLiteral(text);
+    if (NUMBER.test(inner)) text = inner;
+  }
+  if (type === "boolean" && /^'(?:true|false|t|f)'$/i.test(text)) {
+    return /^'t/i.test(text) ? "true" : "false";
+  }
+  if (isIntegerType(type) && /^-?\d+$/.test(text)) {
+    return String(BigInt(text));
+  }
+  return text;
+}
+
+/** The PostgreSQL text of a canonical default (already valid SQL). */
+export function renderDefault(canonical: string): string {
+  return canonical;
+}

@@ -1,0 +1,31 @@
+/**
+ * The PostgreSQL dialect: catalogs → canonical Schema, Operation → SQL.
+ * Works on the connection's `current_schema()` (normally "public").
+ */
+import type { Dialect } from "../dialect";
+import { comparableColumn } from "./comparable";
+import { explainPostgresConnectionError } from "./connection-errors";
+import { introspect } from "./introspect";
+import { acquirePostgresLock } from "./lock";
+import { quoteIdentifier } from "./quote";
+import { render } from "./render";
+
+export const postgresDialect: Dialect = {
+  name: "postgres",
+  transactionalDDL: true,
+  quote: quoteIdentifier,
+  introspect,
+  comparable: comparableColumn,
+  // Every operation renders from its own record; a schema, when given, only
+  // makes enum-type renames explicit instead of looked up at run time.
+  needsSchema: () => false,
+  render,
+  acquireMigrationLock: acquirePostgresLock,
+  explainConnectionError: explainPostgresConnectionError,
+};
+
+export { comparableColumn } from "./comparable";
+export { normalizeDefault } from "./defaults";
+export { parseType } from "./types";
+export { quoteIdentifier, quoteLiteral } from "./quote";
+export { COLUMNS_QUERY, CONSTRAINTS_QUERY, INDEXES_QUERY } from "./catalog";

@@ -1,0 +1,136 @@
+/**
+ * Read the live schema from PostgreSQL's catalogs into the canonical model,
+ * with the three queries of `catalog.ts` whatever the number of tables.
+ */
+import type { Queryable } from "../dialect";
+import type { Column, ForeignKeyAction, Schema, Table } from "../../schema/model";
+import { emptyTable } from "../../schema/model";
+import {
+  COLUMNS_QUERY,
+  CONSTRAINTS_QUERY,
+  INDEXES_QUERY,
+  type ColumnRow,
+  type ConstraintRow,
+  type IndexRow,
+} from "./catalog";
+import { isSequenceDefault, isUuidDefault, normalizeDefault } from "./defaults";
+import { conventionalEnumName } from "./enums";
+import { stripCheck, stripOuterParentheses } from "./expressions";
+import { truncateIdentifier } from "./quote";
+import { isIntegerType, parseType } from "./types";
+
+/** TypeORM's own bookkeeping of views and generated columns. */
+const INTERNAL_TABLES = ["typeorm_metadata"];
+
+const FOREIGN_KEY_ACTIONS: Record<string, ForeignKeyAction> = {
+  a: "NO ACTION",
+  r: "RESTRICT",
+  c: "CASCADE",
+  n: "SET NULL",
+  d: "SET DEFAULT",
+};
+
+/** Some drivers return rows as an array, TypeORM's QueryRunner too. */
+function rowsOf<T>(result: any): T[] {
+  if (Array.isArray(result)) return result as T[];
+  if (result && Array.isArray(result.rows)) return result.rows as T[];
+  return [];
+}
+
+/** A JSON list column: parsed by pg, or still text with other drivers. */
+function stringList(value: unknown): string[] {
+  if (value === null || value === undefined) return [];
+  const list = typeof value === "string" ? JSON.parse(value) : value;
+  return Array.isArray(list) ? list.map(String) : [];
+}
+
+function columnFromRow(row: ColumnRow): Column {
+  const isEnum = row.type_kind === "e";
+  const parsed = isEnum ? { type: "enum" } : parseType(row.type_text ?? "");
+  const column: Column = { name: row.column_name!, ...parsed, nullable: !row.not_null };
+  const expression = row.default_expression ?? undefined;
+
+  if (row.identity === "a" || row.identity === "d") {
+    column.generated = "identity";
+  } else if (expression !== undefined && isIntegerType(column.type) && isSequenceDefault(expression)) {
+    column.generated = "increment";
+  } else if (expression !== undefined && column.type === "uuid" && isUuidDefault(expression)) {
+    column.generated = "uuid";
+  } else if (expression !== undefined && !row.generated_kind) {
+    // A stored generated column keeps its expression in pg_attrdef too; the
+    // model has no place for it, so it is not reported as a default.
+    const normalized = normalizeDefault(expression, column.type);
+    if (normalized !== undefined) column.default = normalized;
+  }
+
+  if (isEnum) {
+    column.enum = stringList(row.enum_labels);
+    if (row.type_name !== truncateIdentifier(conventionalEnumName(row.table_name, column.name))) {
+      column.enumName = row.type_name!;
+    }
+  }
+  return dropUndefined(column);
+}
+
+function dropUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
+}
+
+function addConstraint(table: Table, row: ConstraintRow): void {
+  const columns = stringList(row.columns);
+  switch (row.kind) {
+    case "p":
+      table.primaryKey = { name: row.name, columns };
+      return;
+    case "u":
+      table.uniques.push({ name: row.name, columns });
+      return;
+    case "f":
+      table.foreignKeys.push({
+        name: row.name,
+        columns,
+        referencedTable: row.referenced_table ?? "",
+        referencedColumns: stringList(row.referenced_columns),
+        onDelete: FOREIGN_KEY_ACTIONS[row.on_delete ?? "a"] ?? "NO ACTION",
+        onUpdate: FOREIGN_KEY_ACTIONS[row.on_update ?? "a"] ?? "NO ACTION",
+      });
+      return;
+    case "c":
+      table.checks.push({ name: row.name, expression: stripCheck(row.definition) });
+      return;
+  }
+}
+
+export async function introspect(
+  db: Queryable,
+  options: { exclude?: string[] } = {},
+): Promise<Schema> {
+  const excluded = new Set([...INTERNAL_TABLES, ...(options.exclude ?? [])]);
+  const columnRows = rowsOf<ColumnRow>(await db.query(COLUMNS_QUERY));
+  const constraintRows = rowsOf<ConstraintRow>(await db.query(CONSTRAINTS_QUERY));
+  const indexRows = rowsOf<IndexRow>(await db.query(INDEXES_QUERY));
+
+  const schema: Schema = { tables: {} };
+  const tableOf = (name: string): Table | undefined => {
+    if (excluded.has(name)) return undefined;
+    return (schema.tables[name] ??= emptyTable(name));
+  };
+
+  for (const row of columnRows) {
+    const table = tableOf(row.table_name);
+    if (table && row.column_name !== null) table.columns.push(columnFromRow(row));
+  }
+  for (const row of constraintRows) {
+    const table = tableOf(row.table_name);
+    if (table) addConstraint(table, row);
+  }
+  for (const row of indexRows) {
+    const table = tableOf(row.table_name);
+    if (!table) continue;
+    const index = { name: row.name, columns: stringList(row.columns), unique: Boolean(row.is_unique) };
+    table.indexes.push(
+      row.predicate ? { ...index, where: stripOuterParentheses(row.predicate) } : index,
+    );
+  }
+  return schema;
+}

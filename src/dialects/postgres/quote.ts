@@ -1,0 +1,40 @@
+/**
+ * Quoting for PostgreSQL SQL text. Every identifier Athanor emits goes
+ * through `quoteIdentifier`, so mixed-case TypeORM names ("userId") keep
+ * their case and odd names cannot break out of the statement.
+ */
+
+/** `users` → `"users"`, `a"b` → `"a""b"`. */
+export function quoteIdentifier(identifier: string): string {
+  return `"${identifier.replace(/"/g, '""')}"`;
+}
+
+/** A string literal: `it's` → `'it''s'`. */
+export function quoteLiteral(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
+}
+
+/**
+ * An anonymous PL/pgSQL block. Used where a statement needs a name only the
+ * catalogs know (the sequence behind a serial column, a primary key created
+ * under an unknown name), so rendering never has to query the database.
+ */
+export function doBlock(body: string, declarations?: string): string {
+  const declare = declarations ? `DECLARE ${declarations} ` : "";
+  return `DO $athanor$ ${declare}BEGIN ${body} END $athanor$`;
+}
+
+/** PostgreSQL keeps the first 63 bytes of an identifier (NAMEDATALEN - 1). */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/** The name PostgreSQL actually stores for `identifier`. */
+export function truncateIdentifier(identifier: string): string {
+  let bytes = 0;
+  let kept = "";
+  for (const char of identifier) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > MAX_IDENTIFIER_BYTES) break;
+    kept += char;
+  }
+  return kept;
+}

@@ -1,0 +1,77 @@
+/** Primary keys, uniques, foreign keys, checks and indexes on an existing table. */
+import type { RenderedOperation } from "../dialect";
+import type { Check, ForeignKey, Index, PrimaryKey, Unique } from "../../schema/model";
+import {
+  checkClause,
+  createIndexStatement,
+  foreignKeyClause,
+  primaryKeyClause,
+  uniqueClause,
+} from "./definitions";
+import { doBlock, quoteIdentifier, quoteLiteral } from "./quote";
+
+function statement(sql: string, ...notes: string[]): RenderedOperation {
+  return { statements: [sql], notes };
+}
+
+function addConstraint(table: string, clause: string): string {
+  return `ALTER TABLE ${quoteIdentifier(table)} ADD ${clause}`;
+}
+
+function dropConstraint(table: string, name: string): string {
+  return `ALTER TABLE ${quoteIdentifier(table)} DROP CONSTRAINT ${quoteIdentifier(name)}`;
+}
+
+export function renderAddPrimaryKey(table: string, primaryKey: PrimaryKey): RenderedOperation {
+  return statement(addConstraint(table, primaryKeyClause(table, primaryKey)));
+}
+
+/**
+ * A primary key of unknown name (the model does not require one) is found
+ * in the catalogs when the statement runs.
+ */
+export function renderDropPrimaryKey(table: string, primaryKey: PrimaryKey): RenderedOperation {
+  if (primaryKey.name !== undefined) return statement(dropConstraint(table, primaryKey.name));
+  const relation = quoteLiteral(quoteIdentifier(table));
+  return statement(
+    doBlock(
+      `EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', ${relation}, ` +
+        `(SELECT conname FROM pg_constraint WHERE conrelid = ${relation}::regclass AND contype = 'p'));`,
+    ),
+  );
+}
+
+export function renderAddUnique(table: string, unique: Unique): RenderedOperation {
+  return statement(addConstraint(table, uniqueClause(unique)), `fails if ${table} holds duplicates in (${unique.columns.join(", ")})`);
+}
+
+export function renderDropUnique(table: string, unique: Unique): RenderedOperation {
+  return statement(dropConstraint(table, unique.name));
+}
+
+export function renderAddForeignKey(table: string, foreignKey: ForeignKey): RenderedOperation {
+  return statement(addConstraint(table, foreignKeyClause(foreignKey)));
+}
+
+export function renderDropForeignKey(table: string, foreignKey: ForeignKey): RenderedOperation {
+  return statement(dropConstraint(table, foreignKey.name));
+}
+
+export function renderAddCheck(table: string, check: Check): RenderedOperation {
+  return statement(addConstraint(table, checkClause(check)));
+}
+
+export function renderDropCheck(table: string, check: Check): RenderedOperation {
+  return statement(dropConstraint(table, check.name));
+}
+
+export function renderCreateIndex(table: string, index: Index): RenderedOperation {
+  return statement(
+    createIndexStatement(table, index),
+    `blocks writes to ${table} while index ${index.name} builds`,
+  );
+}
+
+export function renderDropIndex(index: Index): RenderedOperation {
+  return statement(`DROP INDEX ${quoteIdentifier(index.name)}`);
+}

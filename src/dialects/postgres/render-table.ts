@@ -1,0 +1,65 @@
+/** CREATE / DROP / RENAME TABLE, with the enum types the table's columns own. */
+import type { RenderContext, RenderedOperation } from "../dialect";
+import type { Table } from "../../schema/model";
+import {
+  checkClause,
+  columnDefinition,
+  createIndexStatement,
+  foreignKeyClause,
+  primaryKeyClause,
+  uniqueClause,
+} from "./definitions";
+import {
+  conventionalEnumName,
+  createEnumType,
+  dropEnumType,
+  enumColumnsByType,
+  isEnumColumn,
+  renameEnumType,
+  renameTableEnumTypes,
+} from "./enums";
+import { quoteIdentifier } from "./quote";
+
+export function renderCreateTable(table: Table): RenderedOperation {
+  const enumTypes = enumColumnsByType(table.name, table.columns).map((c) => createEnumType(table.name, c));
+  const body = [
+    ...table.columns.map((c) => columnDefinition(table.name, c)),
+    ...(table.primaryKey ? [primaryKeyClause(table.name, table.primaryKey)] : []),
+    ...table.uniques.map(uniqueClause),
+    ...table.checks.map(checkClause),
+    ...table.foreignKeys.map(foreignKeyClause),
+  ];
+  const create = `CREATE TABLE ${quoteIdentifier(table.name)} (${body.join(", ")})`;
+  const indexes = table.indexes.map((index) => createIndexStatement(table.name, index));
+  return { statements: [...enumTypes, create, ...indexes], notes: [] };
+}
+
+export function renderDropTable(table: Table): RenderedOperation {
+  const enumTypes = enumColumnsByType(table.name, table.columns).map((c) => dropEnumType(table.name, c));
+  return {
+    statements: [`DROP TABLE ${quoteIdentifier(table.name)}`, ...enumTypes],
+    notes: [`drops table ${table.name} and every row in it`],
+  };
+}
+
+/**
+ * Enum types named after the table follow it, as TypeORM's convention (and
+ * so the model, which leaves such names implicit) expects. With the schema at
+ * hand the renames are spelled out; without it a block finds them.
+ */
+export function renderRenameTable(from: string, to: string, context: RenderContext = {}): RenderedOperation {
+  const statements = [`ALTER TABLE ${quoteIdentifier(from)} RENAME TO ${quoteIdentifier(to)}`];
+  const table = context.schema?.tables[from];
+  if (table) {
+    for (const column of table.columns) {
+      if (isEnumColumn(column) && column.enumName === undefined) {
+        statements.push(
+          renameEnumType(conventionalEnumName(from, column.name), conventionalEnumName(to, column.name)),
+        );
+      }
+    }
+  } else {
+    statements.push(renameTableEnumTypes(from, to));
+  }
+  return { statements, notes: [] };
+}

@@ -1,0 +1,59 @@
+/** Operation → PostgreSQL statements: a dispatch over the operation kinds. */
+import type { RenderContext, RenderedOperation } from "../dialect";
+import type { Operation } from "../../ops/operations";
+import { renderAlterColumn } from "./alter-column";
+import { renderAddColumn, renderDropColumn, renderRenameColumn } from "./render-column";
+import {
+  renderAddCheck,
+  renderAddForeignKey,
+  renderAddPrimaryKey,
+  renderAddUnique,
+  renderCreateIndex,
+  renderDropCheck,
+  renderDropForeignKey,
+  renderDropIndex,
+  renderDropPrimaryKey,
+  renderDropUnique,
+} from "./render-constraints";
+import { renderCreateTable, renderDropTable, renderRenameTable } from "./render-table";
+
+export function render(op: Operation, context: RenderContext = {}): RenderedOperation {
+  switch (op.kind) {
+    case "createTable":
+      return renderCreateTable(op.table);
+    case "dropTable":
+      return renderDropTable(op.table);
+    case "renameTable":
+      return renderRenameTable(op.from, op.to, context);
+    case "addColumn":
+      return renderAddColumn(op.table, op.column);
+    case "dropColumn":
+      return renderDropColumn(op.table, op.column);
+    case "renameColumn":
+      return renderRenameColumn(op.table, op.from, op.to, context);
+    case "alterColumn":
+      return renderAlterColumn(op.table, op.from, op.to);
+    case "addPrimaryKey":
+      return renderAddPrimaryKey(op.table, op.primaryKey);
+    case "dropPrimaryKey":
+      return renderDropPrimaryKey(op.table, op.primaryKey);
+    case "addUnique":
+      return renderAddUnique(op.table, op.unique);
+    case "dropUnique":
+      return renderDropUnique(op.table, op.unique);
+    case "createIndex":
+      return renderCreateIndex(op.table, op.index);
+    case "dropIndex":
+      return renderDropIndex(op.index);
+    case "addForeignKey":
+      return renderAddForeignKey(op.table, op.foreignKey);
+    case "dropForeignKey":
+      return renderDropForeignKey(op.table, op.foreignKey);
+    case "addCheck":
+      return renderAddCheck(op.table, op.check);
+    case "dropCheck":
+      return renderDropCheck(op.table, op.check);
+    case "sql":
+      return { statements: [op.up], notes: [] };
+  }
+}

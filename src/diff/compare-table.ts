@@ -1,0 +1,83 @@
+/**
+ * What changes in one table that exists on both sides. Items are matched by
+ * structure (schema/equal), so renamed-but-identical constraints are no
+ * change; a constraint whose structure differs is dropped and re-created.
+ */
+import type { Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/model";
+import {
+  checkKey,
+  columnsEqual,
+  foreignKeyKey,
+  indexKey,
+  matchByKey,
+  primaryKeyKey,
+  uniqueKey,
+  type ComparableColumn,
+} from "../schema/equal";
+
+export interface ColumnChange {
+  from: Column;
+  to: Column;
+}
+
+export interface TableChanges {
+  table: string;
+  addedColumns: Column[];
+  alteredColumns: ColumnChange[];
+  droppedColumns: Column[];
+  droppedPrimaryKey?: PrimaryKey;
+  addedPrimaryKey?: PrimaryKey;
+  droppedUniques: Unique[];
+  addedUniques: Unique[];
+  droppedIndexes: Index[];
+  addedIndexes: Index[];
+  droppedChecks: Check[];
+  addedChecks: Check[];
+  droppedForeignKeys: ForeignKey[];
+  addedForeignKeys: ForeignKey[];
+  /** Foreign keys present on both sides, as they are in the target. */
+  keptForeignKeys: Array<{ current: ForeignKey; target: ForeignKey }>;
+}
+
+export function compareTable(current: Table, target: Table, comparable: ComparableColumn): TableChanges {
+  const uniques = matchByKey(current.uniques, target.uniques, uniqueKey);
+  const indexes = matchByKey(current.indexes, target.indexes, indexKey);
+  const checks = matchByKey(current.checks, target.checks, checkKey);
+  const foreignKeys = matchByKey(current.foreignKeys, target.foreignKeys, foreignKeyKey);
+  const changes: TableChanges = {
+    table: target.name,
+    addedColumns: target.columns.filter((c) => !current.columns.some((o) => o.name === c.name)),
+    alteredColumns: [],
+    droppedColumns: current.columns.filter((c) => !target.columns.some((o) => o.name === c.name)),
+    droppedUniques: uniques.onlyLeft,
+    addedUniques: uniques.onlyRight,
+    droppedIndexes: indexes.onlyLeft,
+    addedIndexes: indexes.onlyRight,
+    droppedChecks: checks.onlyLeft,
+    addedChecks: checks.onlyRight,
+    droppedForeignKeys: foreignKeys.onlyLeft,
+    addedForeignKeys: foreignKeys.onlyRight,
+    keptForeignKeys: [],
+  };
+
+  for (const to of target.columns) {
+    const from = current.columns.find((c) => c.name === to.name);
+    if (from && !columnsEqual(from, to, comparable)) changes.alteredColumns.push({ from, to });
+  }
+
+  if (primaryKeyKey(current.primaryKey) !== primaryKeyKey(target.primaryKey)) {
+    changes.droppedPrimaryKey = current.primaryKey;
+    changes.addedPrimaryKey = target.primaryKey;
+  }
+
+  // Pair the foreign keys that stay: a later step may still have to drop and
+  // re-create them (when the key they reference is re-created).
+  const unpairedTargets = target.foreignKeys.filter((fk) => !foreignKeys.onlyRight.includes(fk));
+  for (const fk of current.foreignKeys) {
+    if (foreignKeys.onlyLeft.includes(fk)) continue;
+    const index = unpairedTargets.findIndex((t) => foreignKeyKey(t) === foreignKeyKey(fk));
+    changes.keptForeignKeys.push({ current: fk, target: unpairedTargets[index] });
+    unpairedTargets.splice(index, 1);
+  }
+  return changes;
+}

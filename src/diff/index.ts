@@ -1,0 +1,218 @@
+/**
+ * diff(current, target): the operations that turn `current` into `target`,
+ * ordered so that both they and their inverse (`invertAll`, the migration's
+ * `down`) run on a real database:
+ *
+ *  1. drop foreign keys that go away or change
+ *  2. drop indexes, unique constraints, checks and primary keys that change
+ *  3. drop tables (only those the caller allows)
+ *  4. create new tables, referenced tables first, foreign keys inline
+ *  5. per existing table: add, alter, drop columns; add its primary key
+ *  6. add unique constraints, indexes, checks
+ *  7. add foreign keys
+ *
+ * Read backwards, the inverse is the same recipe, so `down` is valid too.
+ * Tables that exist but that no entity maps are left alone and reported.
+ */
+import type { Operation } from "../ops/operations";
+import type { Schema, Table } from "../schema/model";
+import { columnSetKey, type ComparableColumn } from "../schema/equal";
+import { compareTable, type TableChanges } from "./compare-table";
+import { planCreation, type DeferredForeignKey } from "./creation-order";
+import { addColumnWarning, alterWarnings, dropColumnWarnings, dropTableWarning } from "./warnings";
+
+export interface DiffOptions {
+  /** The dialect's view of a column (Dialect.comparable); identity by default. */
+  comparable?: ComparableColumn;
+  /** Tables missing from the target that may be dropped; others are only reported. */
+  dropTables?: readonly string[];
+}
+
+export interface DiffResult {
+  operations: Operation[];
+  /** Sentences about data that may be lost or statements that may fail. */
+  warnings: string[];
+  /** Tables in `current` that `target` lacks and that were left in place. */
+  unmappedTables: string[];
+}
+
+export function diff(current: Schema, target: Schema, options: DiffOptions = {}): DiffResult {
+  const comparable = options.comparable ?? ((column) => column);
+  const droppable = new Set(options.dropTables ?? []);
+  const warnings: string[] = [];
+
+  const targetNames = Object.keys(target.tables);
+  const newTables = targetNames.filter((name) => !current.tables[name]).map((name) => target.tables[name]);
+  const missingNames = Object.keys(current.tables).filter((name) => !target.tables[name]);
+  const droppedTables = missingNames.filter((name) => droppable.has(name)).map((name) => current.tables[name]);
+  const droppedNames = new Set(droppedTables.map((table) => table.name));
+  const unmappedTables = missingNames.filter((name) => !droppable.has(name));
+
+  const changes = targetNames
+    .filter((name) => current.tables[name])
+    .map((name) => compareTable(current.tables[name], target.tables[name], comparable));
+
+  const keys = new KeyChanges(changes);
+  recreateForeignKeysToRecreatedKeys(changes, keys);
+  const unmapped = foreignKeysOfUnmappedTables(
+    unmappedTables.map((name) => current.tables[name]),
+    target,
+    droppedNames,
+    keys,
+    warnings,
+  );
+
+  const dropPlan = planCreation(droppedTables, (fk) => !keys.dropped(fk.referencedTable, fk.referencedColumns));
+  const createPlan = planCreation(
+    newTables,
+    (fk) =>
+      current.tables[fk.referencedTable] !== undefined &&
+      !keys.dropped(fk.referencedTable, fk.referencedColumns) &&
+      !keys.added(fk.referencedTable, fk.referencedColumns),
+  );
+
+  const ops: Operation[] = [];
+
+  // 1. Foreign keys first: they pin the keys and tables dropped below.
+  for (const c of changes) {
+    for (const foreignKey of c.droppedForeignKeys) ops.push({ kind: "dropForeignKey", table: c.table, foreignKey });
+  }
+  for (const { table, foreignKey } of [...unmapped.dropped, ...dropPlan.deferred]) {
+    ops.push({ kind: "dropForeignKey", table, foreignKey });
+  }
+
+  // 2. Indexes, uniques, checks, primary keys that go away or change.
+  for (const c of changes) {
+    for (const index of c.droppedIndexes) ops.push({ kind: "dropIndex", table: c.table, index });
+    for (const unique of c.droppedUniques) ops.push({ kind: "dropUnique", table: c.table, unique });
+    for (const check of c.droppedChecks) ops.push({ kind: "dropCheck", table: c.table, check });
+    if (c.droppedPrimaryKey) {
+      ops.push({ kind: "dropPrimaryKey", table: c.table, primaryKey: c.droppedPrimaryKey });
+    }
+  }
+
+  // 3. Tables, referencing ones first (the reverse of the order to create them).
+  for (const table of [...dropPlan.tables].reverse()) {
+    ops.push({ kind: "dropTable", table });
+    warnings.push(dropTableWarning(table.name));
+  }
+
+  // 4. New tables, referenced ones first.
+  for (const table of createPlan.tables) ops.push({ kind: "createTable", table });
+
+  // 5. Columns of existing tables, then their primary key.
+  for (const c of changes) {
+    for (const column of c.addedColumns) {
+      ops.push({ kind: "addColumn", table: c.table, column });
+      const warning = addColumnWarning(c.table, comparable(column));
+      if (warning) warnings.push(warning);
+    }
+    for (const { from, to } of c.alteredColumns) {
+      ops.push({ kind: "alterColumn", table: c.table, from, to });
+      warnings.push(...alterWarnings(c.table, { from: comparable(from), to: comparable(to) }));
+    }
+    for (const column of c.droppedColumns) ops.push({ kind: "dropColumn", table: c.table, column });
+    warnings.push(...dropColumnWarnings(c.table, c.droppedColumns, c.addedColumns));
+    if (c.addedPrimaryKey) ops.push({ kind: "addPrimaryKey", table: c.table, primaryKey: c.addedPrimaryKey });
+  }
+
+  // 6. Uniques, indexes and checks on existing tables.
+  for (const c of changes) {
+    for (const unique of c.addedUniques) ops.push({ kind: "addUnique", table: c.table, unique });
+    for (const index of c.addedIndexes) ops.push({ kind: "createIndex", table: c.table, index });
+    for (const check of c.addedChecks) ops.push({ kind: "addCheck", table: c.table, check });
+  }
+
+  // 7. Foreign keys, once every table and key they reference exists.
+  for (const c of changes) {
+    for (const foreignKey of c.addedForeignKeys) ops.push({ kind: "addForeignKey", table: c.table, foreignKey });
+  }
+  for (const { table, foreignKey } of [...createPlan.deferred, ...unmapped.readded]) {
+    ops.push({ kind: "addForeignKey", table, foreignKey });
+  }
+
+  return { operations: ops, warnings, unmappedTables };
+}
+
+/**
+ * The keys (primary key, unique constraints, unique indexes) that are dropped
+ * or added on existing tables, by table and column set. A foreign key needs
+ * the key it references to exist at the moment it is created.
+ */
+class KeyChanges {
+  private readonly droppedKeys = new Map<string, Set<string>>();
+  private readonly addedKeys = new Map<string, Set<string>>();
+
+  constructor(changes: readonly TableChanges[]) {
+    for (const c of changes) {
+      const dropped = [c.droppedPrimaryKey, ...c.droppedUniques, ...c.droppedIndexes.filter((i) => i.unique)];
+      const added = [c.addedPrimaryKey, ...c.addedUniques, ...c.addedIndexes.filter((i) => i.unique)];
+      this.droppedKeys.set(c.table, new Set(dropped.flatMap((k) => (k ? [columnSetKey(k.columns)] : []))));
+      this.addedKeys.set(c.table, new Set(added.flatMap((k) => (k ? [columnSetKey(k.columns)] : []))));
+    }
+  }
+
+  dropped(table: string, columns: string[]): boolean {
+    return this.droppedKeys.get(table)?.has(columnSetKey(columns)) ?? false;
+  }
+
+  added(table: string, columns: string[]): boolean {
+    return this.addedKeys.get(table)?.has(columnSetKey(columns)) ?? false;
+  }
+}
+
+/**
+ * A foreign key that does not change still blocks dropping the key it
+ * references (PostgreSQL refuses): drop it before and re-create it after.
+ */
+function recreateForeignKeysToRecreatedKeys(changes: TableChanges[], keys: KeyChanges): void {
+  for (const c of changes) {
+    for (const kept of c.keptForeignKeys) {
+      if (keys.dropped(kept.current.referencedTable, kept.current.referencedColumns)) {
+        c.droppedForeignKeys.push(kept.current);
+        c.addedForeignKeys.push(kept.target);
+      }
+    }
+  }
+}
+
+/**
+ * Unmapped tables are left alone, except for foreign keys that would block
+ * this migration: to a table being dropped (removed for good) or to a key
+ * being re-created (re-created after it, when the target still has the key).
+ */
+function foreignKeysOfUnmappedTables(
+  tables: readonly Table[],
+  target: Schema,
+  droppedTables: ReadonlySet<string>,
+  keys: KeyChanges,
+  warnings: string[],
+): { dropped: DeferredForeignKey[]; readded: DeferredForeignKey[] } {
+  const dropped: DeferredForeignKey[] = [];
+  const readded: DeferredForeignKey[] = [];
+  for (const table of tables) {
+    for (const foreignKey of table.foreignKeys) {
+      const where = `${table.name} (${foreignKey.columns.join(", ")}) → ${foreignKey.referencedTable}`;
+      if (droppedTables.has(foreignKey.referencedTable)) {
+        dropped.push({ table: table.name, foreignKey });
+        warnings.push(`foreign key ${where} is dropped because ${foreignKey.referencedTable} is dropped.`);
+      } else if (keys.dropped(foreignKey.referencedTable, foreignKey.referencedColumns)) {
+        dropped.push({ table: table.name, foreignKey });
+        if (hasKey(target.tables[foreignKey.referencedTable], foreignKey.referencedColumns)) {
+          readded.push({ table: table.name, foreignKey });
+        } else {
+          warnings.push(`foreign key ${where} is dropped because the key it references is dropped.`);
+        }
+      }
+    }
+  }
+  return { dropped, readded };
+}
+
+function hasKey(table: Table | undefined, columns: string[]): boolean {
+  if (!table) return false;
+  const wanted = columnSetKey(columns);
+  const keys = [table.primaryKey, ...table.uniques, ...table.indexes.filter((i) => i.unique)];
+  return keys.some((key) => key !== undefined && columnSetKey(key.columns) === wanted);
+}
+

@@ -1,0 +1,172 @@
+/**
+ * TypeORM entity metadata → the canonical Schema (what the code wants).
+ *
+ * Input is the `entityMetadatas` of an initialized (or `buildMetadatas()`-ed)
+ * DataSource. The result does not depend on which driver built the metadata
+ * for portable entities: we read declared types, not driver-normalized ones,
+ * and spell defaults portably. Table names are used without the schema
+ * prefix, matching what the dialects introspect.
+ */
+import type { EntityMetadata } from "typeorm";
+import type {
+  Check,
+  Column,
+  ForeignKey,
+  ForeignKeyAction,
+  Generation,
+  Index,
+  PrimaryKey,
+  Schema,
+  Table,
+  Unique,
+} from "../schema/model";
+import { canonicalDefault } from "./column-default";
+import { portableType } from "./column-type";
+
+type ColumnMetadata = EntityMetadata["columns"][number];
+
+export { portableType } from "./column-type";
+export { canonicalDefault, normalizeSqlDefault, quoteLiteral } from "./column-default";
+
+/** Build the target Schema from entity metadata. */
+export function schemaFromEntities(metadatas: readonly EntityMetadata[]): Schema {
+  const schema: Schema = { tables: {} };
+  for (const metadata of metadatas) {
+    if (!ownsTable(metadata)) continue;
+    schema.tables[metadata.tableName] = tableFromEntity(metadata);
+  }
+  return schema;
+}
+
+/**
+ * Views are not tables, and single-table-inheritance children share their
+ * parent's table (the parent's metadata already carries every column).
+ */
+function ownsTable(metadata: EntityMetadata): boolean {
+  return metadata.tableType !== "view" && metadata.tableType !== "entity-child";
+}
+
+function tableFromEntity(metadata: EntityMetadata): Table {
+  const columns = metadata.columns
+    // Virtual properties (@VirtualColumn) are computed by a query, not stored.
+    .filter((column) => !column.isVirtualProperty)
+    .map((column) => columnFromMetadata(metadata, column));
+  return {
+    name: metadata.tableName,
+    columns,
+    primaryKey: primaryKeyOf(metadata),
+    uniques: uniquesOf(metadata),
+    indexes: metadata.indices.map(indexFromMetadata),
+    foreignKeys: metadata.foreignKeys.map(foreignKeyFromMetadata),
+    checks: metadata.checks.map((check): Check => ({ name: check.name, expression: check.expression! })),
+  };
+}
+
+function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): Column {
+  // Keys in reading order: generated migration files print them as they are.
+  const column: Column = { name: source.databaseName, type: columnType(source) } as Column;
+  if (source.length !== undefined && source.length !== "") column.length = Number(source.length);
+  if (source.precision !== undefined && source.precision !== null) column.precision = source.precision;
+  if (source.scale !== undefined && source.scale !== null) column.scale = source.scale;
+  column.nullable = source.isNullable;
+
+  const defaultValue = columnDefault(source);
+  if (defaultValue !== undefined) column.default = defaultValue;
+
+  const generated = generationOf(source);
+  if (generated) column.generated = generated;
+
+  if (column.type === "enum") {
+    column.enum = (source.enum ?? []).map((value) => String(value));
+    column.enumName = source.enumName ?? `${metadata.tableName}_${source.databaseName}_enum`;
+  }
+  return column;
+}
+
+function columnType(source: ColumnMetadata): string {
+  // VersionColumn's driver type differs in spelling only (int4 / integer).
+  if (source.isVersion) return "integer";
+  const type = portableType(source.type);
+  // PostgreSQL arrays have no portable form; keep the native spelling.
+  return source.isArray ? `${type}[]` : type;
+}
+
+/**
+ * CreateDateColumn/UpdateDateColumn get their "now" default from TypeORM at
+ * DDL time only (the driver's own spelling), so the model states it
+ * explicitly and portably.
+ */
+function columnDefault(source: ColumnMetadata): string | undefined {
+  if ((source.isCreateDate || source.isUpdateDate) && source.default === undefined) {
+    return "CURRENT_TIMESTAMP";
+  }
+  return canonicalDefault(source.default);
+}
+
+function generationOf(source: ColumnMetadata): Generation | undefined {
+  if (!source.isGenerated) return undefined;
+  // TypeORM's type omits "identity", which its PostgreSQL driver supports.
+  switch (source.generationStrategy as string | undefined) {
+    case "increment":
+    case "rowid":
+      return "increment";
+    case "identity":
+      return "identity";
+    case "uuid":
+      return "uuid";
+    default:
+      return undefined;
+  }
+}
+
+function primaryKeyOf(metadata: EntityMetadata): PrimaryKey | undefined {
+  const columns = metadata.primaryColumns.map((column) => column.databaseName);
+  if (columns.length === 0) return undefined;
+  const name =
+    metadata.primaryColumns[0].primaryKeyConstraintName ??
+    metadata.connection.namingStrategy.primaryKeyName(metadata.tablePath, columns);
+  return { name, columns };
+}
+
+/**
+ * Unique constraints. `@Column({ unique: true })` and one-to-one join columns
+ * already arrive as UniqueMetadata; the same column set declared twice would
+ * be one constraint in the database, so keep the first only.
+ */
+function uniquesOf(metadata: EntityMetadata): Unique[] {
+  const uniques: Unique[] = [];
+  const seen = new Set<string>();
+  for (const unique of metadata.uniques) {
+    const columns = unique.columns.map((column) => column.databaseName);
+    const key = [...columns].sort().join("\u0000");
+    if (seen.has(key)) continue;
+    seen.add(key);
+    uniques.push({ name: unique.name, columns });
+  }
+  return uniques;
+}
+
+function indexFromMetadata(index: EntityMetadata["indices"][number]): Index {
+  const result: Index = {
+    name: index.name,
+    columns: index.columns.map((column) => column.databaseName),
+    unique: index.isUnique,
+  };
+  if (index.where) result.where = index.where;
+  return result;
+}
+
+function foreignKeyFromMetadata(fk: EntityMetadata["foreignKeys"][number]): ForeignKey {
+  return {
+    name: fk.name,
+    columns: fk.columnNames,
+    referencedTable: fk.referencedEntityMetadata.tableName,
+    referencedColumns: fk.referencedColumnNames,
+    onDelete: foreignKeyAction(fk.onDelete),
+    onUpdate: foreignKeyAction(fk.onUpdate),
+  };
+}
+
+function foreignKeyAction(action: string | undefined): ForeignKeyAction {
+  return (action ? action.toUpperCase() : "NO ACTION") as ForeignKeyAction;
+}

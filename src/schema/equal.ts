@@ -1,0 +1,247 @@
+/**
+ * Structural equality of schemas: the rules the diff matches by, stated once.
+ *
+ * Constraints and indexes are identified by what they do, not by their
+ * names — the same schema created by TypeORM's naming strategy and by a
+ * hand-written migration must compare equal. Column order is kept in the
+ * model but never compared.
+ *
+ * `comparable` is the dialect's view of a column (Dialect.comparable): both
+ * sides pass through it, so what a database cannot represent never shows up
+ * as a difference.
+ */
+import type { Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique } from "./model";
+
+export type ComparableColumn = (column: Column) => Column;
+
+const identity: ComparableColumn = (column) => column;
+
+/** Separator for structural keys; cannot appear in identifiers we compare. */
+const SEP = "\u0000";
+
+/**
+ * SQL expression text in a form where insignificant differences vanish:
+ * whitespace outside string literals is removed, quotes around lower-case
+ * identifiers are dropped (`"age"` and `age` name the same column), and
+ * redundant enclosing parentheses are stripped (databases echo
+ * `CHECK ((a > 0))` for `a > 0`).
+ */
+export function normalizeExpression(sql: string): string {
+  let out = "";
+  let inString = false;
+  for (let i = 0; i < sql.length; i++) {
+    const char = sql[i];
+    if (char === "'") inString = !inString;
+    if (inString) {
+      out += char;
+      continue;
+    }
+    if (/\s/.test(char)) continue;
+    if (char === '"') {
+      const identifier = /^"([a-z_][a-z0-9_]*)"/.exec(sql.slice(i));
+      if (identifier) {
+        out += identifier[1];
+        i += identifier[0].length - 1;
+        continue;
+      }
+    }
+    out += char;
+  }
+  while (out.startsWith("(") && out.endsWith(")") && enclosingParensMatch(out)) {
+    out = out.slice(1, -1);
+  }
+  return out;
+}
+
+/** Whether the first "(" of `text` closes at its last character. */
+function enclosingParensMatch(text: string): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (char === "'") inString = !inString;
+    if (inString) continue;
+    if (char === "(") depth++;
+    if (char === ")") depth--;
+    if (depth === 0) return i === text.length - 1;
+  }
+  return false;
+}
+
+/** A set of columns as a key: order-insensitive. */
+export function columnSetKey(columns: readonly string[]): string {
+  return [...columns].sort().join(",");
+}
+
+// Structural keys: two items with the same key are the same thing in the
+// database. Column sets of keys are order-insensitive (a unique constraint on
+// (a, b) allows the same rows as one on (b, a)); index columns are ordered.
+
+export function primaryKeyKey(pk: PrimaryKey | undefined): string {
+  return pk ? columnSetKey(pk.columns) : "";
+}
+
+export function uniqueKey(unique: Unique): string {
+  return columnSetKey(unique.columns);
+}
+
+export function indexKey(index: Index): string {
+  const where = index.where === undefined ? "" : normalizeExpression(index.where);
+  return [index.columns.join(","), index.unique ? "unique" : "", where].join(SEP);
+}
+
+export function foreignKeyKey(fk: ForeignKey): string {
+  // Pair local and referenced columns so that (a, b) → (x, y) equals (b, a) → (y, x).
+  const pairs = fk.columns.map((column, i) => `${column}=${fk.referencedColumns[i]}`).sort();
+  return [pairs.join(","), fk.referencedTable, fk.onDelete, fk.onUpdate].join(SEP);
+}
+
+export function checkKey(check: Check): string {
+  return normalizeExpression(check.expression);
+}
+
+/** The attributes of a column that matter to the database. */
+const COMPARED_ATTRIBUTES = [
+  "type",
+  "length",
+  "precision",
+  "scale",
+  "nullable",
+  "default",
+  "generated",
+  "enum",
+] as const;
+
+export type ColumnAttribute = (typeof COMPARED_ATTRIBUTES)[number];
+
+/** Attributes in which two columns differ, after `comparable`. */
+export function columnDifferences(
+  a: Column,
+  b: Column,
+  comparable: ComparableColumn = identity,
+): ColumnAttribute[] {
+  const left = comparable(a);
+  const right = comparable(b);
+  return COMPARED_ATTRIBUTES.filter((attribute) => !sameValue(left[attribute], right[attribute]));
+}
+
+export function columnsEqual(a: Column, b: Column, comparable: ComparableColumn = identity): boolean {
+  return columnDifferences(a, b, comparable).length === 0;
+}
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => v === b[i]);
+  }
+  return a === b;
+}
+
+/**
+ * Pair items of two lists that have the same structural key (each item used
+ * once). Returns what is only on the left and only on the right.
+ */
+export function matchByKey<T>(
+  left: readonly T[],
+  right: readonly T[],
+  key: (item: T) => string,
+): { onlyLeft: T[]; onlyRight: T[] } {
+  const unmatched = new Map<string, T[]>();
+  for (const item of right) {
+    const k = key(item);
+    unmatched.set(k, [...(unmatched.get(k) ?? []), item]);
+  }
+  const onlyLeft: T[] = [];
+  for (const item of left) {
+    const candidates = unmatched.get(key(item));
+    if (candidates && candidates.length > 0) candidates.shift();
+    else onlyLeft.push(item);
+  }
+  const onlyRight = right.filter((item) => {
+    const remaining = unmatched.get(key(item));
+    return remaining !== undefined && remaining.includes(item);
+  });
+  return { onlyLeft, onlyRight };
+}
+
+/**
+ * Human-readable differences between two schemas ("first" is `a`, "second"
+ * is `b`); empty when they are structurally equal.
+ */
+export function describeDifferences(
+  a: Schema,
+  b: Schema,
+  comparable: ComparableColumn = identity,
+): string[] {
+  const out: string[] = [];
+  for (const name of Object.keys(a.tables)) {
+    if (!b.tables[name]) out.push(`table ${name} is only in the first schema`);
+  }
+  for (const name of Object.keys(b.tables)) {
+    if (!a.tables[name]) out.push(`table ${name} is only in the second schema`);
+  }
+  for (const name of Object.keys(a.tables)) {
+    const other = b.tables[name];
+    if (other) out.push(...describeTableDifferences(a.tables[name], other, comparable));
+  }
+  return out;
+}
+
+export function schemasEqual(a: Schema, b: Schema, comparable: ComparableColumn = identity): boolean {
+  return describeDifferences(a, b, comparable).length === 0;
+}
+
+function describeTableDifferences(a: Table, b: Table, comparable: ComparableColumn): string[] {
+  const out: string[] = [];
+  const t = a.name;
+  for (const column of a.columns) {
+    const other = b.columns.find((c) => c.name === column.name);
+    if (!other) {
+      out.push(`column ${t}.${column.name} is only in the first schema`);
+      continue;
+    }
+    const left = comparable(column);
+    const right = comparable(other);
+    for (const attribute of columnDifferences(left, right)) {
+      out.push(
+        `column ${t}.${column.name}: ${attribute} ${JSON.stringify(left[attribute])} ≠ ${JSON.stringify(right[attribute])}`,
+      );
+    }
+  }
+  for (const column of b.columns) {
+    if (!a.columns.some((c) => c.name === column.name)) {
+      out.push(`column ${t}.${column.name} is only in the second schema`);
+    }
+  }
+  if (primaryKeyKey(a.primaryKey) !== primaryKeyKey(b.primaryKey)) {
+    out.push(`${t}: primary key (${primaryKeyKey(a.primaryKey)}) ≠ (${primaryKeyKey(b.primaryKey)})`);
+  }
+  const lists: Array<[string, (x: any) => string, unknown[], unknown[]]> = [
+    ["unique", uniqueKey, a.uniques, b.uniques],
+    ["index", indexKey, a.indexes, b.indexes],
+    ["foreign key", foreignKeyKey, a.foreignKeys, b.foreignKeys],
+    ["check", checkKey, a.checks, b.checks],
+  ];
+  for (const [what, key, left, right] of lists) {
+    const { onlyLeft, onlyRight } = matchByKey(left, right, key);
+    for (const item of onlyLeft) out.push(`${t}: ${what} ${describeKey(key(item))} is only in the first schema`);
+    for (const item of onlyRight) out.push(`${t}: ${what} ${describeKey(key(item))} is only in the second schema`);
+  }
+  return out;
+}
+
+function describeKey(key: string): string {
+  return key.split(SEP).filter((part) => part !== "").join(" ");
+}
+
+/** A column's type as SQL-ish text: `varchar(255)`, `decimal(10,2)`, `enum('a','b')`. */
+export function formatColumnType(column: Column): string {
+  if (column.type === "enum" && column.enum) {
+    return `enum(${column.enum.map((v) => `'${v.replace(/'/g, "''")}'`).join(",")})`;
+  }
+  if (column.length !== undefined) return `${column.type}(${column.length})`;
+  if (column.precision !== undefined && column.scale !== undefined) {
+    return `${column.type}(${column.precision},${column.scale})`;
+  }
+  if (column.precision !== undefined) return `${column.type}(${column.precision})`;
+  return column.type;
+}
