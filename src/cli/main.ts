@@ -11,6 +11,7 @@ import { generateCommand } from "./generate";
 import { runCommand } from "./run";
 import { revertCommand } from "./revert";
 import { statusCommand } from "./status";
+import { stampCommand } from "./stamp";
 
 export async function main(argv = hideBin(process.argv)): Promise<void> {
   const parser: Argv<GlobalArgs> = yargs(argv)
@@ -27,6 +28,7 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
     .command(runCommand)
     .command(revertCommand)
     .command(statusCommand)
+    .command(stampCommand)
     .demandCommand(1, "Name a command: athanor generate, run or revert (athanor --help lists them all).")
     .strict()
     .recommendCommands()

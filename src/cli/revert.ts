@@ -2,8 +2,9 @@ import type { CommandModule } from "yargs";
 import { revert } from "../commands/revert";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
+import { executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
 
-interface RevertArgs {
+interface RevertArgs extends ExecutionArgs {
   to?: string;
   step?: number;
 }
@@ -12,23 +13,35 @@ export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> =
   command: "revert",
   describe: "Undo the last applied migration (or several with --step / --to)",
   builder: (y) =>
-    y
-      .option("to", { type: "string", describe: "Revert everything applied after this revision; `base` reverts all" })
-      .option("step", { type: "number", describe: "Revert the last N migrations" }) as any,
+    withExecutionOptions(
+      y
+        .option("to", { type: "string", describe: "Revert everything applied after this revision; `base` reverts all" })
+        .option("step", { type: "number", describe: "Revert the last N migrations" }),
+    )
+      .example("$0 revert", "undo the most recently applied migration")
+      .example("$0 revert --to base", "undo every migration") as any,
   handler: action<RevertArgs>(async (args, out) => {
     const result = await revert({
       dataSource: args.dataSource,
       to: args.to,
       step: args.step,
-      onStart: (name, i, total) => out.line(`[${i + 1}/${total}] reverting ${name} ...`),
-      onDone: (r) => out.line(`        reverted ${r.name} in ${Math.round(r.ms)} ms`),
+      dryRun: args.dryRun,
+      lockTimeoutMs: lockTimeoutMs(args),
+      execution: executionOptions(args, out, "reverting"),
     });
     out.result(result);
-    out.line(
-      result.reverted.length === 0
-        ? "Nothing reverted."
-        : `Reverted ${result.reverted.length} migration${result.reverted.length === 1 ? "" : "s"} on ${result.target}; ${result.remaining} still applied.`,
-    );
+    const plural = (n: number) => `${n} migration${n === 1 ? "" : "s"}`;
+    const reverted = result.reverted.filter((r) => !r.skipped);
+    if (args.dryRun) {
+      out.line(result.planned.length === 0 ? "Nothing would be reverted." : `Would revert ${plural(result.planned.length)} on ${result.target}:`);
+      for (const name of result.planned) out.line(`  - ${name}`);
+    } else {
+      out.line(
+        reverted.length === 0
+          ? "Nothing reverted."
+          : `Reverted ${plural(reverted.length)} on ${result.target}; ${result.remaining} still applied.`,
+      );
+    }
     return ExitCode.ok;
   }),
 };

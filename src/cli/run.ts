@@ -2,8 +2,9 @@ import type { CommandModule } from "yargs";
 import { run } from "../commands/run";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
+import { executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
 
-interface RunArgs {
+interface RunArgs extends ExecutionArgs {
   to?: string;
   step?: number;
   allowOutOfOrder: boolean;
@@ -14,11 +15,16 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
   command: "run",
   describe: "Apply pending migrations in order, each in its own transaction",
   builder: (y) =>
-    y
-      .option("to", { type: "string", describe: "Stop after this revision (timestamp, name, file or unique prefix)" })
-      .option("step", { type: "number", describe: "Apply at most N migrations" })
-      .option("allow-out-of-order", { type: "boolean", default: false, describe: "Apply pending migrations older than the newest applied one" })
-      .option("allow-edited", { type: "boolean", default: false, describe: "Run even though an applied migration's file has changed" }) as any,
+    withExecutionOptions(
+      y
+        .option("to", { type: "string", describe: "Stop after this revision (timestamp, name, file or unique prefix)" })
+        .option("step", { type: "number", describe: "Apply at most N migrations" })
+        .option("allow-out-of-order", { type: "boolean", default: false, describe: "Apply pending migrations older than the newest applied one" })
+        .option("allow-edited", { type: "boolean", default: false, describe: "Run even though an applied migration's file has changed" }),
+    )
+      .example("$0 run", "apply every pending migration")
+      .example("$0 run --to 1763790000000", "apply up to and including that migration")
+      .example("$0 run --step 1 --dry-run", "show the next migration that would run") as any,
   handler: action<RunArgs>(async (args, out) => {
     const started = Date.now();
     const result = await run({
@@ -27,14 +33,20 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
       step: args.step,
       allowOutOfOrder: args.allowOutOfOrder,
       allowEdited: args.allowEdited,
-      onStart: (name, i, total) => out.line(`[${i + 1}/${total}] applying ${name} ...`),
-      onDone: (r) => out.line(`        applied ${r.name} in ${Math.round(r.ms)} ms`),
+      dryRun: args.dryRun,
+      lockTimeoutMs: lockTimeoutMs(args),
+      execution: executionOptions(args, out, "applying"),
     });
     out.result(result);
-    if (result.applied.length === 0) {
-      out.line(`Nothing to run: ${result.target} is up to date (${result.alreadyApplied} migration${result.alreadyApplied === 1 ? "" : "s"} applied).`);
+    const applied = result.applied.filter((r) => !r.skipped);
+    const plural = (n: number) => `${n} migration${n === 1 ? "" : "s"}`;
+    if (args.dryRun) {
+      out.line(result.planned.length === 0 ? `Nothing to run: ${result.target} is up to date.` : `Would apply ${plural(result.planned.length)} to ${result.target}:`);
+      for (const name of result.planned) out.line(`  - ${name}`);
+    } else if (applied.length === 0) {
+      out.line(`Nothing to run: ${result.target} is up to date (${plural(result.alreadyApplied + result.applied.length)} applied).`);
     } else {
-      out.line(`Applied ${result.applied.length} migration${result.applied.length === 1 ? "" : "s"} to ${result.target} in ${Date.now() - started} ms.`);
+      out.line(`Applied ${plural(applied.length)} to ${result.target} in ${Date.now() - started} ms.`);
     }
     return ExitCode.ok;
   }),

@@ -3,7 +3,7 @@
  * (`--step N`), or all after a revision (`--to <rev>|base`).
  */
 import { UsageError } from "../errors";
-import { executeMigration, type ExecutionResult } from "../runner/execute";
+import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";
 import { planMigrations, revertOrder } from "../runner/plan";
 import { resolveRevision } from "../runner/revision";
 import { withProject, type ProjectOptions } from "./project";
@@ -13,12 +13,18 @@ export interface RevertOptions extends ProjectOptions {
   to?: string;
   /** Revert this many migrations (default 1). */
   step?: number;
-  onStart?: (name: string, index: number, total: number) => void;
-  onDone?: (result: ExecutionResult, index: number, total: number) => void;
+  /** Plan and report, execute nothing. */
+  dryRun?: boolean;
+  /** How long to wait for a concurrent runner's lock, in milliseconds. */
+  lockTimeoutMs?: number;
+  /** Transaction mode, --fake, progress callbacks. */
+  execution?: ExecutionOptions;
 }
 
 export interface RevertResult {
   reverted: ExecutionResult[];
+  /** What the revert set out to undo (with dryRun: what it would undo). */
+  planned: string[];
   remaining: number;
   target: string;
 }
@@ -26,10 +32,12 @@ export interface RevertResult {
 export async function revert(options: RevertOptions): Promise<RevertResult> {
   return withProject(options, async (project) => {
     const { bookkeeping, dialect, queryRunner } = project;
-    const release = await project.lock();
+    const release = await project.lock(options.lockTimeoutMs);
     try {
-      await bookkeeping.ensure();
-      const plan = planMigrations(project.migrations, await bookkeeping.applied());
+      // A dry run changes nothing, not even by creating the bookkeeping table.
+      if (!options.dryRun) await bookkeeping.ensure();
+      const appliedRows = options.dryRun && !(await bookkeeping.exists()) ? [] : await bookkeeping.applied();
+      const plan = planMigrations(project.migrations, appliedRows);
       const order = revertOrder(plan);
       if (order.length === 0) {
         throw new UsageError("Nothing to revert: no migration is applied.");
@@ -56,13 +64,16 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
         );
       }
 
-      const results: ExecutionResult[] = [];
-      for (const [index, state] of selected.entries()) {
-        options.onStart?.(state.name, index, selected.length);
-        results.push(await executeMigration({ queryRunner, dialect, bookkeeping }, state.source!, "down"));
-        options.onDone?.(results[results.length - 1], index, selected.length);
+      if (options.dryRun) {
+        return { reverted: [], planned: selected.map((s) => s.name), remaining: order.length, target: project.target };
       }
-      return { reverted: results, remaining: order.length - results.length, target: project.target };
+      const results = await executeMigrations(
+        { queryRunner, dialect, bookkeeping },
+        selected.map((s) => s.source!),
+        "down",
+        options.execution,
+      );
+      return { reverted: results, planned: selected.map((s) => s.name), remaining: order.length - results.length, target: project.target };
     } finally {
       await release();
     }

@@ -4,7 +4,7 @@
  */
 import { relative } from "node:path";
 import { UsageError } from "../errors";
-import { executeMigration, type ExecutionResult } from "../runner/execute";
+import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";
 import { planMigrations, type MigrationState } from "../runner/plan";
 import { resolveRevision } from "../runner/revision";
 import { withProject, type ProjectOptions } from "./project";
@@ -17,12 +17,18 @@ export interface RunOptions extends ProjectOptions {
   allowOutOfOrder?: boolean;
   allowEdited?: boolean;
   /** Called before each migration starts, for progress output. */
-  onStart?: (name: string, index: number, total: number) => void;
-  onDone?: (result: ExecutionResult, index: number, total: number) => void;
+  /** Plan and report, execute nothing. */
+  dryRun?: boolean;
+  /** How long to wait for a concurrent runner's lock, in milliseconds. */
+  lockTimeoutMs?: number;
+  /** Transaction mode, --fake, progress callbacks. */
+  execution?: ExecutionOptions;
 }
 
 export interface RunResult {
   applied: ExecutionResult[];
+  /** What the run set out to apply (with dryRun: what it would apply). */
+  planned: string[];
   /** Migrations that were already applied before this run. */
   alreadyApplied: number;
   target: string;
@@ -31,12 +37,14 @@ export interface RunResult {
 export async function run(options: RunOptions): Promise<RunResult> {
   return withProject(options, async (project) => {
     const { bookkeeping, dialect, queryRunner } = project;
-    const release = await project.lock();
+    const release = await project.lock(options.lockTimeoutMs);
     try {
-      await bookkeeping.ensure();
+      // A dry run changes nothing, not even by creating the bookkeeping table.
+      if (!options.dryRun) await bookkeeping.ensure();
+      const appliedRows = options.dryRun && !(await bookkeeping.exists()) ? [] : await bookkeeping.applied();
       // Read the bookkeeping only once the lock is held: another runner may
       // have applied migrations while we waited.
-      const plan = planMigrations(project.migrations, await bookkeeping.applied());
+      const plan = planMigrations(project.migrations, appliedRows);
       refuseAbnormal(plan.states, options, project.config.cwd);
 
       let selected = plan.pending;
@@ -54,14 +62,16 @@ export async function run(options: RunOptions): Promise<RunResult> {
       }
       if (options.step !== undefined) selected = selected.slice(0, options.step);
 
-      const results: ExecutionResult[] = [];
-      for (const [index, state] of selected.entries()) {
-        options.onStart?.(state.name, index, selected.length);
-        const result = await executeMigration({ queryRunner, dialect, bookkeeping }, state.source!, "up");
-        results.push(result);
-        options.onDone?.(result, index, selected.length);
+      if (options.dryRun) {
+        return { applied: [], planned: selected.map((s) => s.name), alreadyApplied: plan.applied.length, target: project.target };
       }
-      return { applied: results, alreadyApplied: plan.applied.length, target: project.target };
+      const results = await executeMigrations(
+        { queryRunner, dialect, bookkeeping },
+        selected.map((s) => s.source!),
+        "up",
+        options.execution,
+      );
+      return { applied: results, planned: selected.map((s) => s.name), alreadyApplied: plan.applied.length, target: project.target };
     } finally {
       await release();
     }

@@ -78,7 +78,15 @@ export class Bookkeeping {
         );
       }
     }
-    for (const sql of statements) await this.db.query(sql);
+    try {
+      for (const sql of statements) await this.db.query(sql);
+    } catch (error) {
+      // A concurrent runner may have created or extended the table between
+      // our look and our statements; that is not a failure.
+      const now = (await this.dialect.introspect(this.db)).tables[this.tableName];
+      const complete = now && ATHANOR_COLUMNS.every((c) => now.columns.some((n) => n.name === c.name));
+      if (!complete) throw error;
+    }
   }
 
   /** Applied migrations in the order they were applied. */
@@ -92,6 +100,22 @@ export class Bookkeeping {
       appliedAt: row.applied_at ? new Date(row.applied_at) : undefined,
       executionMs: row.execution_ms === null || row.execution_ms === undefined ? undefined : Number(row.execution_ms),
     }));
+  }
+
+  /**
+   * Take the write lock on the bookkeeping inside the current transaction
+   * (a write that changes nothing). On SQLite this is what serializes
+   * concurrent runners; the re-check that follows then sees their work.
+   */
+  async claim(): Promise<void> {
+    await this.db.query(`DELETE FROM ${this.table} WHERE 1 = 0`);
+  }
+
+  async isApplied(name: string): Promise<boolean> {
+    const rows: any[] = await this.db.query(
+      `SELECT ${this.dialect.quote("id")} FROM ${this.table} WHERE ${this.dialect.quote("name")} = ${literal(name)}`,
+    );
+    return rows.length > 0;
   }
 
   async record(entry: { timestamp: number; name: string; checksum?: string; executionMs?: number }): Promise<void> {

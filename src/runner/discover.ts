@@ -25,7 +25,8 @@ export interface MigrationSource {
   instance: MigrationInterface;
 }
 
-const SOURCE_EXTENSIONS = /\.(ts|js|cjs|mjs|cts|mts)$/;
+/** File names `discover` and athanor.sum treat as migration sources. */
+export const SOURCE_EXTENSIONS = /\.(ts|js|cjs|mjs|cts|mts)$/;
 
 export function discoverMigrations(globs: string[], classes: Function[], cwd: string): MigrationSource[] {
   const files = new Set<string>();

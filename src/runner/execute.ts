@@ -1,7 +1,19 @@
 /**
- * Executing one migration: its `up` (or `down`) and its bookkeeping row
- * commit together in one transaction, so a failure leaves no partial state
- * where the database has transactional DDL.
+ * Executing migrations. Each migration's `up` (or `down`) and its bookkeeping
+ * row commit together, so a failure leaves no partial state where the
+ * database has transactional DDL.
+ *
+ * Transaction modes (`--transaction`):
+ * - each (default): one transaction per migration;
+ * - all: one transaction around every migration of the run;
+ * - none: no transaction at all.
+ * A migration that sets `transaction = false` runs outside any transaction in
+ * every mode (in `all` mode the batch is committed before it and a new one
+ * started after it).
+ *
+ * Inside each transaction the bookkeeping is claimed for writing first and
+ * re-read: a runner that waited for a concurrent one skips what that one
+ * already applied, so each migration is applied exactly once.
  */
 import type { QueryRunner } from "typeorm";
 import type { Dialect } from "../dialects/dialect";
@@ -10,6 +22,8 @@ import type { Bookkeeping } from "./bookkeeping";
 import type { MigrationSource } from "./discover";
 
 export type Direction = "up" | "down";
+export type TransactionMode = "each" | "all" | "none";
+export const TRANSACTION_MODES: TransactionMode[] = ["each", "all", "none"];
 
 export interface ExecutionContext {
   queryRunner: QueryRunner;
@@ -17,64 +31,126 @@ export interface ExecutionContext {
   bookkeeping: Bookkeeping;
 }
 
+export interface ExecutionOptions {
+  mode?: TransactionMode;
+  /** Record (or forget) the migrations without running their code. */
+  fake?: boolean;
+  onStart?: (name: string, index: number, total: number) => void;
+  onDone?: (result: ExecutionResult, index: number, total: number) => void;
+}
+
 export interface ExecutionResult {
   name: string;
   direction: Direction;
   ms: number;
+  /** Another runner applied (or reverted) it first; nothing was done here. */
+  skipped?: boolean;
+  fake?: boolean;
 }
 
-export async function executeMigration(
+interface Batch {
+  transaction: boolean;
+  migrations: MigrationSource[];
+}
+
+/** Group migrations into the units that commit together. */
+export function batchesFor(migrations: MigrationSource[], mode: TransactionMode): Batch[] {
+  const batches: Batch[] = [];
+  for (const migration of migrations) {
+    const transaction = mode !== "none" && migration.transaction;
+    const last = batches[batches.length - 1];
+    if (mode === "all" && transaction && last?.transaction) last.migrations.push(migration);
+    else batches.push({ transaction, migrations: [migration] });
+  }
+  return batches;
+}
+
+export async function executeMigrations(
   context: ExecutionContext,
-  migration: MigrationSource,
+  migrations: MigrationSource[],
   direction: Direction,
-): Promise<ExecutionResult> {
+  options: ExecutionOptions = {},
+): Promise<ExecutionResult[]> {
+  const results: ExecutionResult[] = [];
+  const total = migrations.length;
+  for (const batch of batchesFor(migrations, options.mode ?? "each")) {
+    await executeBatch(context, batch, direction, options, (result) => {
+      results.push(result);
+      options.onDone?.(result, results.length - 1, total);
+    }, (name) => options.onStart?.(name, results.length, total));
+  }
+  return results;
+}
+
+async function executeBatch(
+  context: ExecutionContext,
+  batch: Batch,
+  direction: Direction,
+  options: ExecutionOptions,
+  done: (result: ExecutionResult) => void,
+  starting: (name: string) => void,
+): Promise<void> {
   const { queryRunner, dialect, bookkeeping } = context;
-  const useTransaction = migration.transaction;
-  const started = performance.now();
+  let current: MigrationSource | undefined;
+  const finished: ExecutionResult[] = [];
 
   await dialect.session?.beforeTransaction(queryRunner);
   try {
-    if (useTransaction) await queryRunner.startTransaction();
-    try {
-      if (direction === "up") await migration.instance.up(queryRunner);
-      else await migration.instance.down(queryRunner);
+    if (batch.transaction) {
+      await queryRunner.startTransaction();
+      await bookkeeping.claim();
+    }
+    for (const migration of batch.migrations) {
+      current = migration;
+      starting(migration.name);
+      const started = performance.now();
+      const appliedNow = await bookkeeping.isApplied(migration.name);
+      if (appliedNow !== (direction === "down")) {
+        const skipped: ExecutionResult = { name: migration.name, direction, ms: 0, skipped: true };
+        finished.push(skipped);
+        if (!batch.transaction) done(skipped);
+        continue;
+      }
+      if (!options.fake) {
+        if (direction === "up") await migration.instance.up(queryRunner);
+        else await migration.instance.down(queryRunner);
+      }
       const ms = performance.now() - started;
       if (direction === "up") {
-        await bookkeeping.record({
-          timestamp: migration.timestamp,
-          name: migration.name,
-          checksum: migration.checksum,
-          executionMs: ms,
-        });
+        await bookkeeping.record({ timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms });
       } else {
         await bookkeeping.forget(migration.name);
       }
-      await dialect.session?.beforeCommit(queryRunner);
-      if (useTransaction) await queryRunner.commitTransaction();
-      return { name: migration.name, direction, ms };
-    } catch (error) {
-      if (useTransaction && queryRunner.isTransactionActive) {
-        await queryRunner.rollbackTransaction().catch(() => undefined);
-      }
-      throw migrationFailure(migration, direction, error, useTransaction);
+      const result: ExecutionResult = { name: migration.name, direction, ms, fake: options.fake || undefined };
+      finished.push(result);
+      // Without a transaction each migration is final as soon as it ran.
+      if (!batch.transaction) done(result);
     }
+    await dialect.session?.beforeCommit(queryRunner);
+    if (batch.transaction) await queryRunner.commitTransaction();
+    if (batch.transaction) finished.forEach(done);
+  } catch (error) {
+    if (batch.transaction && queryRunner.isTransactionActive) {
+      await queryRunner.rollbackTransaction().catch(() => undefined);
+    }
+    throw migrationFailure(current ?? batch.migrations[0], direction, error, batch);
   } finally {
     await dialect.session?.afterTransaction(queryRunner);
   }
 }
 
-function migrationFailure(
-  migration: MigrationSource,
-  direction: Direction,
-  error: unknown,
-  rolledBack: boolean,
-): DatabaseError {
+function migrationFailure(migration: MigrationSource, direction: Direction, error: unknown, batch: Batch): DatabaseError {
   const cause = error instanceof Error ? error.message : String(error);
   const query = (error as any)?.query as string | undefined;
   const what = direction === "up" ? "Migration" : "Reverting migration";
-  const outcome = rolledBack
-    ? "it was rolled back and nothing was recorded"
-    : "it ran outside a transaction, so the statements before the failing one remain";
+  let outcome: string;
+  if (!batch.transaction) {
+    outcome = "it ran outside a transaction, so the statements before the failing one remain; check the database before running again";
+  } else if (batch.migrations.length > 1) {
+    outcome = `the whole transaction of ${batch.migrations.length} migrations was rolled back and nothing was recorded`;
+  } else {
+    outcome = "it was rolled back and nothing was recorded";
+  }
   const details = query ? [`failing statement: ${redact(query)}`] : [];
   return new DatabaseError(`${what} ${migration.name} failed (${outcome}): ${redact(cause)}`, details);
 }

@@ -9,6 +9,7 @@ import { introspect } from "./introspect";
 import { quoteIdentifier } from "./quote";
 import { needsSchema, renderOperation } from "./render";
 import { sqliteSession } from "./session";
+import { acquireSqliteLock } from "./lock";
 
 export const sqliteDialect: Dialect = {
   name: "sqlite",
@@ -20,6 +21,7 @@ export const sqliteDialect: Dialect = {
   needsSchema,
   render: renderOperation,
   session: sqliteSession,
+  acquireMigrationLock: acquireSqliteLock,
   explainConnectionError,
 };
 

@@ -1,0 +1,53 @@
+/** Hand-written migration files for runner tests. */
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { TestProject } from "./project";
+
+export interface HandWritten {
+  timestamp: number;
+  name: string;
+  up: string[];
+  down: string[];
+  transaction?: boolean;
+}
+
+export function writeMigration(project: TestProject, m: HandWritten): string {
+  const className = `${m.name}${m.timestamp}`;
+  const file = `${m.timestamp}-${m.name}.ts`;
+  const calls = (statements: string[]) =>
+    statements.map((sql) => `    await queryRunner.query(${JSON.stringify(sql)});`).join("\n");
+  writeFileSync(
+    join(project.dir, "migrations", file),
+    `import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class ${className} implements MigrationInterface {
+  name = "${className}";
+${m.transaction === false ? "  transaction = false;\n" : ""}
+  public async up(queryRunner: QueryRunner): Promise<void> {
+${calls(m.up)}
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+${calls(m.down)}
+  }
+}
+`,
+  );
+  return file;
+}
+
+/** N migrations that each create table t<i>; timestamps base+i. */
+export function writeTableMigrations(project: TestProject, count: number, base = 1700000000000): HandWritten[] {
+  const written: HandWritten[] = [];
+  for (let i = 1; i <= count; i++) {
+    const m = {
+      timestamp: base + i,
+      name: `CreateT${i}`,
+      up: [`CREATE TABLE "t${i}" ("id" integer PRIMARY KEY)`],
+      down: [`DROP TABLE "t${i}"`],
+    };
+    writeMigration(project, m);
+    written.push(m);
+  }
+  return written;
+}
