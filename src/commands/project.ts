@@ -6,7 +6,7 @@ import type { QueryRunner } from "typeorm";
 import { findDialect, supportedDatabaseTypes } from "../dialects";
 import type { Dialect } from "../dialects/dialect";
 import { loadProjectConfig, type LoadOptions, type ProjectConfig } from "../config/load";
-import { DatabaseError, UsageError, redact } from "../errors";
+import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping } from "../runner/bookkeeping";
 import { discoverMigrations, type MigrationSource } from "../runner/discover";
 
@@ -107,6 +107,13 @@ export async function withProject<T>(options: ProjectOptions, body: (project: Pr
   const project = await openProject(options);
   try {
     return await body(project);
+  } catch (error) {
+    // A driver error outside any migration (a lock, a lost connection) gets
+    // the dialect's sentence when it has one.
+    if (error instanceof AthanorError) throw error;
+    const explained = project.dialect.explainConnectionError?.(error, project.target);
+    if (explained) throw new DatabaseError(explained);
+    throw error;
   } finally {
     await project.close();
   }

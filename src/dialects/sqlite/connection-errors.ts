@@ -10,7 +10,7 @@ export function explainConnectionError(error: unknown, target: string): string |
     return `The file of ${target} is not an SQLite database: check the "database" path in your DataSource.`;
   }
   if (code === "SQLITE_BUSY" || /SQLITE_BUSY|database is locked/i.test(message)) {
-    return `${target} is locked by another process: wait for it to finish, or raise the busy timeout.`;
+    return `${target} is locked by another process: wait for it to finish, or wait longer with --lock-timeout <seconds>.`;
   }
   return undefined;
 }
