@@ -5,6 +5,7 @@
 import type { Argv } from "yargs";
 import { UsageError } from "../errors";
 import { TRANSACTION_MODES, type ExecutionOptions, type ExecutionResult, type TransactionMode } from "../runner/execute";
+import { formatStatement } from "../runner/offline";
 import type { Output } from "./output";
 
 export interface ExecutionArgs {
@@ -12,6 +13,7 @@ export interface ExecutionArgs {
   fake: boolean;
   dryRun: boolean;
   lockTimeout: number;
+  verbose: boolean;
 }
 
 export function withExecutionOptions<T>(y: Argv<T>): Argv<T & ExecutionArgs> {
@@ -23,6 +25,7 @@ export function withExecutionOptions<T>(y: Argv<T>): Argv<T & ExecutionArgs> {
       describe: "One transaction per migration (each), around the whole run (all), or none; transaction = false in a migration always wins",
     })
     .option("fake", { type: "boolean", default: false, describe: "Update the bookkeeping without running the migrations' code" })
+    .option("verbose", { type: "boolean", default: false, describe: "Print each SQL statement as it is sent (the format of --sql)" })
     .option("dry-run", { type: "boolean", default: false, describe: "Connect and show the plan; execute nothing" })
     .option("lock-timeout", {
       type: "number",
@@ -40,6 +43,7 @@ export function executionOptions(args: ExecutionArgs, out: Output, verb: string)
     fake: args.fake,
     onStart: (name, i, total) => out.line(`[${i + 1}/${total}] ${verb} ${name} ...`),
     onDone: (result, _i, _total) => out.line(`        ${describeResult(result)}`),
+    onStatement: args.verbose ? (sql) => out.line(formatStatement(sql)) : undefined,
   };
 }
 

@@ -1,13 +1,22 @@
 import type { CommandModule } from "yargs";
 import { generate } from "../commands/generate";
+import { defaultOnlineLockTimeout, onlineByDefault } from "../config/online";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
+import { parseRenameHints } from "./rename-hints";
+import { promptForRenames } from "./rename-prompt";
 
 interface GenerateArgs {
   name?: string;
   check: boolean;
   dryRun: boolean;
   sql: boolean;
+  rename?: string[];
+  renameTable?: string[];
+  interactive: boolean;
+  acceptDataLoss: boolean;
+  online: boolean;
+  onlineLockTimeout: string;
 }
 
 export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArgs> = {
@@ -19,10 +28,38 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       .option("check", { type: "boolean", default: false, describe: "Write nothing; exit 1 when there are changes" })
       .option("dry-run", { type: "boolean", default: false, describe: "Print the migration instead of writing it" })
       .option("sql", { type: "boolean", default: false, describe: "Write raw SQL for this database instead of portable op calls" })
+      .option("rename", { type: "string", array: true, describe: "A column rename, table.old=new (repeatable); keeps the data" })
+      .option("rename-table", { type: "string", array: true, describe: "A table rename, old=new (repeatable); keeps the data" })
+      .option("interactive", { type: "boolean", default: true, describe: "Ask about possible renames at a terminal (--no-interactive: never ask)" })
+      .option("accept-data-loss", { type: "boolean", default: false, describe: "Treat undecided possible renames as drop + add, losing the old data" })
+      .option("online", {
+        type: "boolean",
+        default: onlineByDefault(),
+        describe: "Lock-safe PostgreSQL: CONCURRENTLY indexes, NOT VALID + VALIDATE, lock_timeout; transaction = false (default from ATHANOR_ONLINE)",
+      })
+      .option("online-lock-timeout", {
+        type: "string",
+        default: defaultOnlineLockTimeout(),
+        describe: "With --online: how long each statement may wait for a lock, e.g. 5s (default from ATHANOR_ONLINE_LOCK_TIMEOUT)",
+      })
+      .example("$0 generate --online AddIndexes", "lock-safe migration for a live PostgreSQL")
+      .example("$0 generate --rename users.full_name=display_name", "rename a column instead of dropping and adding it")
       .example("$0 generate AddEmailToUsers", "write migrations/<timestamp>-AddEmailToUsers.ts")
       .example("$0 generate --check", "fail CI when the entities and the database differ") as any,
   handler: action<GenerateArgs>(async (args, out) => {
-    const result = await generate({ dataSource: args.dataSource, name: args.name, check: args.check, dryRun: args.dryRun, sql: args.sql });
+    // Ask only where a person can answer and the output is not for a machine.
+    const canAsk = args.interactive && !args.json && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+    const result = await generate({
+      dataSource: args.dataSource,
+      name: args.name,
+      check: args.check,
+      dryRun: args.dryRun,
+      sql: args.sql,
+      renames: parseRenameHints(args.rename, args.renameTable),
+      resolveRenames: canAsk ? promptForRenames(process.stdin, process.stdout) : undefined,
+      acceptDataLoss: args.acceptDataLoss,
+      online: args.online ? { online: true, lockTimeout: args.onlineLockTimeout } : undefined,
+    });
     out.result(result.content && args.json ? { ...result, content: args.dryRun ? result.content : undefined } : result);
     for (const table of result.unmappedTables) {
       out.line(`note: table ${table} is in the database but no entity maps it; left alone.`);
@@ -41,6 +78,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
     if (!args.dryRun) for (const op of result.operations) out.line(`  - ${op}`);
     for (const note of result.notes) out.line(`note: ${note}`);
     for (const warning of result.warnings) out.line(`WARNING: ${warning}`);
+    for (const f of result.findings) out.line(`${f.code} ${f.severity}: ${f.message}`);
     return args.check ? ExitCode.report : ExitCode.ok;
   }),
 };

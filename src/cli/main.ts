@@ -11,7 +11,15 @@ import { generateCommand } from "./generate";
 import { runCommand } from "./run";
 import { revertCommand } from "./revert";
 import { statusCommand } from "./status";
+import { createCommand } from "./create";
+import { historyCommand } from "./history";
+import { editCommand } from "./edit";
+import { sumCommand } from "./sum";
 import { stampCommand } from "./stamp";
+import { checkCommand } from "./check";
+import { verifyCommand } from "./verify";
+import { showCommand } from "./show";
+import { lintCommand } from "./lint";
 
 export async function main(argv = hideBin(process.argv)): Promise<void> {
   const parser: Argv<GlobalArgs> = yargs(argv)
@@ -28,7 +36,15 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
     .command(runCommand)
     .command(revertCommand)
     .command(statusCommand)
+    .command(createCommand)
+    .command(historyCommand)
+    .command(editCommand)
+    .command(sumCommand)
     .command(stampCommand)
+    .command(checkCommand)
+    .command(verifyCommand)
+    .command(showCommand)
+    .command(lintCommand)
     .demandCommand(1, "Name a command: athanor generate, run or revert (athanor --help lists them all).")
     .strict()
     .recommendCommands()

@@ -3,8 +3,9 @@ import { revert } from "../commands/revert";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 import { executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
+import { offlineSqlRequested, printOfflineSql, withOfflineSqlOptions, type OfflineSqlArgs } from "./offline-sql";
 
-interface RevertArgs extends ExecutionArgs {
+interface RevertArgs extends ExecutionArgs, OfflineSqlArgs {
   to?: string;
   step?: number;
 }
@@ -13,14 +14,15 @@ export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> =
   command: "revert",
   describe: "Undo the last applied migration (or several with --step / --to)",
   builder: (y) =>
-    withExecutionOptions(
+    withOfflineSqlOptions(withExecutionOptions(
       y
         .option("to", { type: "string", describe: "Revert everything applied after this revision; `base` reverts all" })
         .option("step", { type: "number", describe: "Revert the last N migrations" }),
-    )
+    ), "down")
       .example("$0 revert", "undo the most recently applied migration")
       .example("$0 revert --to base", "undo every migration") as any,
   handler: action<RevertArgs>(async (args, out) => {
+    if (offlineSqlRequested(args)) return printOfflineSql(args, out, "down");
     const result = await revert({
       dataSource: args.dataSource,
       to: args.to,

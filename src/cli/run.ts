@@ -3,29 +3,35 @@ import { run } from "../commands/run";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 import { executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
+import { offlineSqlRequested, printOfflineSql, withOfflineSqlOptions, type OfflineSqlArgs } from "./offline-sql";
 
-interface RunArgs extends ExecutionArgs {
+interface RunArgs extends ExecutionArgs, OfflineSqlArgs {
   to?: string;
   step?: number;
   allowOutOfOrder: boolean;
   allowEdited: boolean;
+  allowSumMismatch: boolean;
+  backup: boolean;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
   command: "run",
   describe: "Apply pending migrations in order, each in its own transaction",
   builder: (y) =>
-    withExecutionOptions(
+    withOfflineSqlOptions(withExecutionOptions(
       y
         .option("to", { type: "string", describe: "Stop after this revision (timestamp, name, file or unique prefix)" })
         .option("step", { type: "number", describe: "Apply at most N migrations" })
         .option("allow-out-of-order", { type: "boolean", default: false, describe: "Apply pending migrations older than the newest applied one" })
-        .option("allow-edited", { type: "boolean", default: false, describe: "Run even though an applied migration's file has changed" }),
-    )
+        .option("allow-edited", { type: "boolean", default: false, describe: "Run even though an applied migration's file has changed" })
+        .option("allow-sum-mismatch", { type: "boolean", default: false, describe: "Run even though migrations/athanor.sum does not match the migration files" })
+        .option("backup", { type: "boolean", default: false, describe: "SQLite: copy the database file next to it before applying anything. PostgreSQL: refused (exit 2) with the pg_dump command to run instead" }),
+    ), "up")
       .example("$0 run", "apply every pending migration")
       .example("$0 run --to 1763790000000", "apply up to and including that migration")
       .example("$0 run --step 1 --dry-run", "show the next migration that would run") as any,
   handler: action<RunArgs>(async (args, out) => {
+    if (offlineSqlRequested(args)) return printOfflineSql(args, out, "up");
     const started = Date.now();
     const result = await run({
       dataSource: args.dataSource,
@@ -33,9 +39,12 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
       step: args.step,
       allowOutOfOrder: args.allowOutOfOrder,
       allowEdited: args.allowEdited,
+      allowSumMismatch: args.allowSumMismatch,
       dryRun: args.dryRun,
       lockTimeoutMs: lockTimeoutMs(args),
       execution: executionOptions(args, out, "applying"),
+      backup: args.backup,
+      onBackup: (path) => out.line(`Backed up the database to ${path} before migrating.`),
     });
     out.result(result);
     const applied = result.applied.filter((r) => !r.skipped);

@@ -30,6 +30,7 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs & GlobalArgs> =
       out.line(`  ${mark} ${m.name}  ${when}${flags.length ? "  " + flags.join(", ") : ""}`);
     }
     for (const problem of result.problems) out.line(`problem: ${problem}`);
+    for (const note of result.notes) out.line(`note: ${note}`);
     if (args.check && (result.pending > 0 || result.problems.length > 0)) return ExitCode.report;
     return ExitCode.ok;
   }),

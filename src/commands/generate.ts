@@ -5,17 +5,21 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { renderMigrationFile, migrationName, migrationFileName, toPascalCase, describeOperation } from "../codegen";
-import { diff } from "../diff";
-import type { Dialect } from "../dialects/dialect";
+import type { Dialect, RenderedOperation } from "../dialects/dialect";
 import { UsageError } from "../errors";
-import { schemaFromEntities } from "../metadata";
 import { invertAll, type Operation } from "../ops/operations";
+import { isLockTimeout, resolveOnline, type OnlineOptions } from "../ops/online";
 import { planMigrations } from "../runner/plan";
+import { assertSumMatches, writeSumFile } from "../runner/sum";
 import { apply } from "../schema/apply";
 import type { Schema } from "../schema/model";
+import { compareEntitiesWithDatabase } from "./entity-diff";
 import { withProject, type ProjectOptions } from "./project";
+import { profilePhase } from "../profile";
+import { compareWithRenames, type RenameResolutionOptions } from "./rename-resolution";
+import { lintSteps, type Finding } from "../lint";
 
-export interface GenerateOptions extends ProjectOptions {
+export interface GenerateOptions extends ProjectOptions, RenameResolutionOptions {
   name?: string;
   /** Write nothing; report whether there are changes (exit 1 when there are). */
   check?: boolean;
@@ -25,6 +29,11 @@ export interface GenerateOptions extends ProjectOptions {
   sql?: boolean;
   /** Fixed timestamp (tests, reproducible output); defaults to now. */
   timestamp?: number;
+  /**
+   * Lock-safe PostgreSQL (`--online`): concurrent indexes, NOT VALID +
+   * VALIDATE, lock_timeout; the migration gets `transaction = false`.
+   */
+  online?: OnlineOptions;
 }
 
 export interface GenerateResult {
@@ -39,9 +48,12 @@ export interface GenerateResult {
   className?: string;
   written: boolean;
   content?: string;
+  /** Lint findings about the up operations, with their stable codes (src/lint/codes.ts). */
+  findings: Finding[];
 }
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
+  const online = onlineOptions(options.online);
   return withProject(options, async (project) => {
     const { dialect, queryRunner, bookkeeping, config } = project;
 
@@ -55,9 +67,11 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       );
     }
 
-    const target = schemaFromEntities(config.dataSource.entityMetadatas as any);
-    const current = await dialect.introspect(queryRunner, { exclude: [config.migrationsTableName] });
-    const result = diff(current, target, { comparable: (c) => dialect.comparable(c) });
+    profilePhase("read bookkeeping");
+    const { current, diff: result } = await compareWithRenames(
+      (renames) => compareEntitiesWithDatabase(dialect, queryRunner, config, renames),
+      options,
+    );
     const up = result.operations;
 
     const base: GenerateResult = {
@@ -67,13 +81,23 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       notes: [],
       unmappedTables: result.unmappedTables,
       written: false,
+      findings: [],
     };
     if (up.length === 0) return base;
 
     const down = invertAll(up);
-    const upRendered = renderAll(dialect, current, up);
-    const downRendered = renderAll(dialect, upRendered.after, down);
+    const upRendered = renderAll(dialect, current, up, online);
+    const downRendered = renderAll(dialect, upRendered.after, down, online);
+    // A portable online migration may run on PostgreSQL, whose concurrent
+    // forms cannot run in a transaction; SQL for one dialect knows whether any does.
+    const outside = [...upRendered.steps, ...downRendered.steps].some((step) => step.outsideTransaction);
+    const transaction = online && (!options.sql || outside) ? false : undefined;
     const notes = upRendered.notes;
+    // Lint judges the statements exactly as rendered (online forms included).
+    const findings = lintSteps(
+      up.map((operation, i) => ({ operation, statements: upRendered.steps[i].statements })),
+      { dialect: dialect.name, transaction: transaction !== false },
+    );
 
     const timestamp = options.timestamp ?? Date.now();
     const pascal = options.name ? toPascalCase(options.name) : migrationName(up);
@@ -94,13 +118,23 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       mode: options.sql ? "sql" : "portable",
       upSql: upRendered.statements,
       downSql: downRendered.statements,
+      transaction,
+      online,
+      upSteps: transaction === false ? upRendered.steps : undefined,
+      downSteps: transaction === false ? downRendered.steps : undefined,
+      findings,
     });
 
     const file = relative(config.cwd, filePath);
-    const outcome = { ...base, notes, file, className, content };
+    const outcome = { ...base, notes, file, className, content, findings };
     if (options.check || options.dryRun) return outcome;
 
+    // Refuse to record a new file on top of unreviewed changes (a bad merge),
+    // then record it, so the sum always covers what generate wrote.
+    assertSumMatches(config.migrationsDir, config.cwd);
     writeAtomically(filePath, content);
+    writeSumFile(config.migrationsDir);
+    profilePhase("render and write");
     return { ...outcome, written: true };
   });
 }
@@ -109,17 +143,29 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
  * Render a list of operations in order, replaying each on the model so a
  * dialect that needs the schema (SQLite rebuilds) sees it as it will be.
  */
-function renderAll(dialect: Dialect, start: Schema, ops: Operation[]) {
+function renderAll(dialect: Dialect, start: Schema, ops: Operation[], online?: OnlineOptions) {
   let schema = start;
   const statements: string[] = [];
   const notes: string[] = [];
+  const steps: RenderedOperation[] = [];
   for (const op of ops) {
-    const rendered = dialect.render(op, { schema });
+    const rendered = dialect.render(op, { schema, online });
     statements.push(...rendered.statements);
     notes.push(...rendered.notes);
+    steps.push(rendered);
     schema = apply(schema, op);
   }
-  return { statements, notes: [...new Set(notes)], after: schema };
+  return { statements, notes: [...new Set(notes)], steps, after: schema };
+}
+
+/** `--online` options with their defaults, or undefined; a bad lock timeout is a usage error. */
+function onlineOptions(options: OnlineOptions | undefined): Required<OnlineOptions> | undefined {
+  if (options?.online && options.lockTimeout !== undefined && !isLockTimeout(options.lockTimeout)) {
+    throw new UsageError(
+      `The lock timeout "${options.lockTimeout}" is not a duration: give it like 5s, 500ms or 1min.`,
+    );
+  }
+  return resolveOnline(options);
 }
 
 /** Write via a temporary file and rename, so a failed write leaves nothing half-written. */

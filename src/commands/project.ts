@@ -9,6 +9,7 @@ import { loadProjectConfig, type LoadOptions, type ProjectConfig } from "../conf
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping } from "../runner/bookkeeping";
 import { discoverMigrations, type MigrationSource } from "../runner/discover";
+import { profilePhase } from "../profile";
 
 export interface Project {
   config: ProjectConfig;
@@ -30,8 +31,20 @@ const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 export type ProjectOptions = LoadOptions;
 
-export async function openProject(options: ProjectOptions): Promise<Project> {
+/** A project loaded without connecting: what offline commands (`run --sql`, `show`) need. */
+export interface LoadedProject {
+  config: ProjectConfig;
+  dialect: Dialect;
+  migrations: MigrationSource[];
+  /** Where the database is, without credentials, for messages. */
+  target: string;
+}
+
+/** Load the DataSource file, pick the dialect, discover migrations; connect to nothing. */
+export function loadProject(options: ProjectOptions): LoadedProject {
+  profilePhase("startup (node, CLI)");
   const config = loadProjectConfig(options);
+  profilePhase("load DataSource and entities");
   const dialect = findDialect(config.databaseType);
   if (!dialect) {
     throw new UsageError(
@@ -39,9 +52,14 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
     );
   }
   const migrations = discoverMigrations(config.migrationGlobs, config.migrationClasses, config.cwd);
+  profilePhase("load migrations");
+  return { config, dialect, migrations, target: describeTarget(config) };
+}
+
+export async function openProject(options: ProjectOptions): Promise<Project> {
+  const { config, dialect, migrations, target } = loadProject(options);
 
   const { dataSource } = config;
-  const target = describeTarget(config);
   const secrets = secretsOf(dataSource.options);
   // Athanor loads migrations itself and must never let TypeORM change the
   // schema on connect.
@@ -71,6 +89,7 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
     throw new DatabaseError(redact(`Cannot connect to ${target}: ${message}`, secrets));
   }
   const bookkeeping = new Bookkeeping(queryRunner, dialect, config.migrationsTableName);
+  profilePhase("connect and build TypeORM metadata");
 
   return {
     config,

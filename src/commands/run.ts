@@ -7,6 +7,8 @@ import { UsageError } from "../errors";
 import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";
 import { planMigrations, type MigrationState } from "../runner/plan";
 import { resolveRevision } from "../runner/revision";
+import { assertSumMatches } from "../runner/sum";
+import { takeBackup, withBackupLocation } from "./backup";
 import { withProject, type ProjectOptions } from "./project";
 
 export interface RunOptions extends ProjectOptions {
@@ -16,6 +18,8 @@ export interface RunOptions extends ProjectOptions {
   step?: number;
   allowOutOfOrder?: boolean;
   allowEdited?: boolean;
+  /** Run even though migrations/athanor.sum does not match the directory. */
+  allowSumMismatch?: boolean;
   /** Called before each migration starts, for progress output. */
   /** Plan and report, execute nothing. */
   dryRun?: boolean;
@@ -23,6 +27,10 @@ export interface RunOptions extends ProjectOptions {
   lockTimeoutMs?: number;
   /** Transaction mode, --fake, progress callbacks. */
   execution?: ExecutionOptions;
+  /** Copy the database before applying anything (refused where the dialect cannot). */
+  backup?: boolean;
+  /** Called with the copy's path once it is taken, before the first migration. */
+  onBackup?: (path: string) => void;
 }
 
 export interface RunResult {
@@ -32,11 +40,14 @@ export interface RunResult {
   /** Migrations that were already applied before this run. */
   alreadyApplied: number;
   target: string;
+  /** Where `backup` put the copy (relative to the project); absent when nothing was applied. */
+  backup?: string;
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
   return withProject(options, async (project) => {
     const { bookkeeping, dialect, queryRunner } = project;
+    if (!options.allowSumMismatch) assertSumMatches(project.config.migrationsDir, project.config.cwd, "--allow-sum-mismatch");
     const release = await project.lock(options.lockTimeoutMs);
     try {
       // A dry run changes nothing, not even by creating the bookkeeping table.
@@ -65,13 +76,19 @@ export async function run(options: RunOptions): Promise<RunResult> {
       if (options.dryRun) {
         return { applied: [], planned: selected.map((s) => s.name), alreadyApplied: plan.applied.length, target: project.target };
       }
+      // Taken under the lock, once the plan is known: a copy of the database
+      // exactly as this run found it, and none when there is nothing to apply.
+      const backup = options.backup && selected.length > 0 ? await takeBackup(project) : undefined;
+      if (backup) options.onBackup?.(backup);
       const results = await executeMigrations(
         { queryRunner, dialect, bookkeeping },
         selected.map((s) => s.source!),
         "up",
         options.execution,
-      );
-      return { applied: results, planned: selected.map((s) => s.name), alreadyApplied: plan.applied.length, target: project.target };
+      ).catch((error) => {
+        throw backup ? withBackupLocation(error, backup) : error;
+      });
+      return { applied: results, planned: selected.map((s) => s.name), alreadyApplied: plan.applied.length, target: project.target, backup };
     } finally {
       await release();
     }

@@ -4,6 +4,7 @@
  */
 import { relative } from "node:path";
 import { planMigrations, type MigrationState } from "../runner/plan";
+import { verifySumFile } from "../runner/sum";
 import { withProject, type ProjectOptions } from "./project";
 
 export interface StatusEntry {
@@ -27,6 +28,8 @@ export interface StatusResult {
   current?: string;
   /** Sentences describing anything abnormal. */
   problems: string[];
+  /** Advice that is not a problem (e.g. no migrations/athanor.sum yet). */
+  notes: string[];
 }
 
 export async function status(options: ProjectOptions): Promise<StatusResult> {
@@ -34,6 +37,7 @@ export async function status(options: ProjectOptions): Promise<StatusResult> {
     const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
     const plan = planMigrations(project.migrations, applied);
     const cwd = project.config.cwd;
+    const sum = verifySumFile(project.config.migrationsDir, cwd);
     const entries = plan.states.map((s) => toEntry(s, cwd));
     const current = [...plan.applied].sort((a, b) => b.timestamp - a.timestamp)[0];
     return {
@@ -42,7 +46,8 @@ export async function status(options: ProjectOptions): Promise<StatusResult> {
       applied: plan.applied.length,
       pending: plan.pending.length,
       current: current?.name,
-      problems: problemsOf(plan.states, cwd),
+      problems: sum && sum.severity === "error" ? [...problemsOf(plan.states, cwd), sum.message] : problemsOf(plan.states, cwd),
+      notes: sum && sum.severity === "hint" ? [sum.message] : [],
     };
   });
 }

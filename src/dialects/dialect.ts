@@ -5,6 +5,7 @@
  */
 import type { Column, Schema } from "../schema/model";
 import type { Operation } from "../ops/operations";
+import type { OnlineOptions } from "../ops/online";
 
 /**
  * The one thing a dialect needs from a connection: run a statement and get
@@ -20,6 +21,12 @@ export interface RenderContext {
    * `needsSchema(op)` says so (SQLite rebuilds a table from its definition).
    */
   schema?: Schema;
+  /**
+   * Render the lock-safe form where the dialect has one (`op(queryRunner,
+   * { online: true })`, `generate --online`); dialects without long table
+   * locks ignore it.
+   */
+  online?: OnlineOptions;
 }
 
 /** Facts about a rendered operation that users should be told about. */
@@ -27,6 +34,18 @@ export interface RenderedOperation {
   statements: string[];
   /** Human sentences such as "rebuilds table users (copies every row)". */
   notes: string[];
+  /**
+   * The statements must each run on their own, outside any transaction
+   * (CREATE INDEX CONCURRENTLY; NOT VALID then VALIDATE, whose point is that
+   * the validation does not hold the lock the ADD took).
+   */
+  outsideTransaction?: boolean;
+  /**
+   * Run when one of `statements` fails outside a transaction, so a failed
+   * operation leaves nothing half-done (a concurrent index build that failed
+   * leaves an invalid index). Errors of these are reported, not thrown.
+   */
+  cleanup?: string[];
 }
 
 export interface Dialect {
@@ -79,7 +98,53 @@ export interface Dialect {
    * describes the server without credentials ("postgres at 127.0.0.1:5432/app").
    */
   explainConnectionError?(error: unknown, target: string): string | undefined;
+
+  /**
+   * Turn an error raised by a migration's statement into one sentence a user
+   * can act on (PostgreSQL: a lock_timeout that tripped), or undefined.
+   */
+  explainMigrationError?(error: unknown): string | undefined;
+
+  /**
+   * A new, empty database for `athanor verify`, so migrations can be run up
+   * and down without touching the configured one. `db` is a connection to
+   * the configured database (PostgreSQL creates the scratch database on the
+   * same server through it); `options` are the DataSource's options.
+   */
+  createScratchDatabase?(db: Queryable, options: ConnectionOptions): Promise<ScratchDatabase>;
+
+  /**
+   * Copy the database before `run --backup` migrates it, or explain how to
+   * take a copy with the database's own tools where Athanor cannot make one.
+   */
+  backup?(db: Queryable, options: BackupOptions): Promise<BackupResult>;
 }
+
+/** A DataSource's options (TypeORM's DataSourceOptions), read loosely. */
+export type ConnectionOptions = Readonly<Record<string, unknown>>;
+
+export interface ScratchDatabase {
+  /** Put over the DataSource's options to connect to the scratch database. */
+  connection: Record<string, unknown>;
+  /** Where it is, without credentials, for messages. */
+  description: string;
+  /** Run once on a connection to the scratch database, before any migration. */
+  prepare?(db: Queryable): Promise<void>;
+  /** Remove it (called after every connection to it is closed). */
+  drop(): Promise<void>;
+}
+
+export interface BackupOptions {
+  connection: ConnectionOptions;
+  /** When the backup is taken; names the copy. */
+  at: Date;
+}
+
+export type BackupResult =
+  /** `location`: the absolute path of the copy. */
+  | { taken: true; location: string }
+  /** `advice`: one sentence saying why no copy was made and how to make one. */
+  | { taken: false; advice: string };
 
 export interface MigrationSessionHooks {
   beforeTransaction(db: Queryable): Promise<void>;

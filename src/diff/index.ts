@@ -3,6 +3,8 @@
  * ordered so that both they and their inverse (`invertAll`, the migration's
  * `down`) run on a real database:
  *
+ *  0. rename the tables and columns the caller confirmed (renames.ts); the
+ *     rest of the diff compares the renamed schema with the target
  *  1. drop foreign keys that go away or change
  *  2. drop indexes, unique constraints, checks and primary keys that change
  *  3. drop tables (only those the caller allows)
@@ -20,12 +22,15 @@ import { columnSetKey, type ComparableColumn } from "../schema/equal";
 import { compareTable, type TableChanges } from "./compare-table";
 import { planCreation, type DeferredForeignKey } from "./creation-order";
 import { addColumnWarning, alterWarnings, dropColumnWarnings, dropTableWarning } from "./warnings";
+import { applyRenames, findRenameCandidates, type RenameCandidates, type RenameDecisions } from "./renames";
 
 export interface DiffOptions {
   /** The dialect's view of a column (Dialect.comparable); identity by default. */
   comparable?: ComparableColumn;
   /** Tables missing from the target that may be dropped; others are only reported. */
   dropTables?: readonly string[];
+  /** Confirmed renames (and appearing items confirmed as new); see renames.ts. */
+  renames?: RenameDecisions;
 }
 
 export interface DiffResult {
@@ -34,10 +39,18 @@ export interface DiffResult {
   warnings: string[];
   /** Tables in `current` that `target` lacks and that were left in place. */
   unmappedTables: string[];
+  /**
+   * Appearing tables and columns that may be renames the caller has not
+   * decided on; the operations treat them as new (drop + add, data lost).
+   */
+  renameCandidates: RenameCandidates;
 }
 
-export function diff(current: Schema, target: Schema, options: DiffOptions = {}): DiffResult {
+export function diff(original: Schema, target: Schema, options: DiffOptions = {}): DiffResult {
   const comparable = options.comparable ?? ((column) => column);
+  const renamed = applyRenames(original, target, options.renames);
+  const current = renamed.schema;
+  const renameCandidates = findRenameCandidates(current, target, comparable, options.renames);
   const droppable = new Set(options.dropTables ?? []);
   const warnings: string[] = [];
 
@@ -71,7 +84,8 @@ export function diff(current: Schema, target: Schema, options: DiffOptions = {})
       !keys.added(fk.referencedTable, fk.referencedColumns),
   );
 
-  const ops: Operation[] = [];
+  // 0. Renames first: every later operation names tables and columns as renamed.
+  const ops: Operation[] = [...renamed.operations];
 
   // 1. Foreign keys first: they pin the keys and tables dropped below.
   for (const c of changes) {
@@ -131,7 +145,7 @@ export function diff(current: Schema, target: Schema, options: DiffOptions = {})
     ops.push({ kind: "addForeignKey", table, foreignKey });
   }
 
-  return { operations: ops, warnings, unmappedTables };
+  return { operations: ops, warnings, unmappedTables, renameCandidates };
 }
 
 /**

@@ -32,7 +32,7 @@ const SAFE_CONVERSIONS = new Set([
  * How `from` relates to `to`: "same" type, a "wider" one, a "narrower" one in
  * the same family (bigint → integer, text → varchar), or "other".
  */
-function typeRelation(from: string, to: string): "same" | "wider" | "narrower" | "other" {
+export function typeRelation(from: string, to: string): "same" | "wider" | "narrower" | "other" {
   if (from === to) return "same";
   if (SAFE_CONVERSIONS.has(`${from}>${to}`)) return "wider";
   for (const chain of WIDENING_CHAINS) {
@@ -44,7 +44,7 @@ function typeRelation(from: string, to: string): "same" | "wider" | "narrower" |
 }
 
 /** Whether `to` can hold fewer characters/digits than `from`. */
-function narrowsSize(from: Column, to: Column): boolean {
+export function narrowsSize(from: Column, to: Column): boolean {
   // No length means unbounded (or the type's maximum); a uuid needs 36.
   const fromLength = from.type === "uuid" ? 36 : from.length;
   if (to.length !== undefined && (fromLength === undefined || to.length < fromLength)) return true;

@@ -7,17 +7,25 @@
  * runner is connected to, and executes the statements on that runner (so it
  * joins the runner's transaction). The same migration file therefore runs on
  * SQLite in development and PostgreSQL in production.
+ *
+ * `op(queryRunner, { online: true, lockTimeout: "5s" })` runs the calls in
+ * their lock-safe form where the database has one (see ops/online.ts); the
+ * migration must then set `transaction = false`.
  */
 import type { Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/model";
 import type { Operation } from "./operations";
 import { executeOperation, type MigrationQueryRunner } from "./execute";
+import type { OnlineOptions } from "./online";
 
 export class OperationApi {
-  constructor(private readonly queryRunner: MigrationQueryRunner) {}
+  constructor(
+    private readonly queryRunner: MigrationQueryRunner,
+    private readonly options?: OnlineOptions,
+  ) {}
 
   /** Run any operation record. The named methods below are shorthands. */
   async run(operation: Operation): Promise<void> {
-    await executeOperation(this.queryRunner, operation);
+    await executeOperation(this.queryRunner, operation, this.options);
   }
 
   createTable(table: Table) { return this.run({ kind: "createTable", table }); }
@@ -41,6 +49,6 @@ export class OperationApi {
 }
 
 /** Operations on the database that `queryRunner` is connected to. */
-export function op(queryRunner: MigrationQueryRunner): OperationApi {
-  return new OperationApi(queryRunner);
+export function op(queryRunner: MigrationQueryRunner, options?: OnlineOptions): OperationApi {
+  return new OperationApi(queryRunner, options);
 }

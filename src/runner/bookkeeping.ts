@@ -8,7 +8,7 @@
  * operations, so this module holds no dialect SQL of its own.
  */
 import type { Dialect, Queryable } from "../dialects/dialect";
-import type { Column, Table } from "../schema/model";
+import type { Column, Schema, Table } from "../schema/model";
 
 export interface AppliedMigration {
   id: number;
@@ -66,10 +66,7 @@ export class Bookkeeping {
     const existing = schema.tables[this.tableName];
     const statements: string[] = [];
     if (!existing) {
-      statements.push(
-        ...this.dialect.render({ kind: "createTable", table: bookkeepingTable(this.tableName) }, { schema })
-          .statements,
-      );
+      statements.push(...createBookkeepingStatements(this.dialect, this.tableName, schema));
     } else {
       for (const column of ATHANOR_COLUMNS) {
         if (existing.columns.some((c) => c.name === column.name)) continue;
@@ -118,18 +115,49 @@ export class Bookkeeping {
     return rows.length > 0;
   }
 
-  async record(entry: { timestamp: number; name: string; checksum?: string; executionMs?: number }): Promise<void> {
-    const q = (id: string) => this.dialect.quote(id);
-    await this.db.query(
-      `INSERT INTO ${this.table} (${q("timestamp")}, ${q("name")}, ${q("checksum")}, ${q("applied_at")}, ${q("execution_ms")}) ` +
-        `VALUES (${entry.timestamp}, ${literal(entry.name)}, ${entry.checksum ? literal(entry.checksum) : "NULL"}, ` +
-        `${literal(new Date().toISOString())}, ${entry.executionMs === undefined ? "NULL" : Math.round(entry.executionMs)})`,
-    );
+  /** Record a migration as applied; applied_at is now unless given. */
+  async record(entry: Omit<BookkeepingEntry, "appliedAt"> & { appliedAt?: Date }): Promise<void> {
+    await this.db.query(recordStatement(this.dialect, this.tableName, { ...entry, appliedAt: entry.appliedAt ?? new Date() }));
   }
 
   async forget(name: string): Promise<void> {
-    await this.db.query(`DELETE FROM ${this.table} WHERE ${this.dialect.quote("name")} = ${literal(name)}`);
+    await this.db.query(forgetStatement(this.dialect, this.tableName, name));
   }
+}
+
+/*
+ * The bookkeeping statements as SQL text. The runner (Bookkeeping above) and
+ * offline SQL (runner/offline.ts) both build them here, so a script printed by
+ * `run --sql` writes the same row `run` would.
+ */
+
+export interface BookkeepingEntry {
+  timestamp: number;
+  name: string;
+  checksum?: string;
+  appliedAt: Date;
+  /** NULL when unknown (offline SQL: the script has not run yet). */
+  executionMs?: number;
+}
+
+/** The statements that create the bookkeeping table in a database that has none. */
+export function createBookkeepingStatements(dialect: Dialect, tableName: string, schema: Schema): string[] {
+  return dialect.render({ kind: "createTable", table: bookkeepingTable(tableName) }, { schema }).statements;
+}
+
+/** The INSERT that records a migration as applied. */
+export function recordStatement(dialect: Dialect, tableName: string, entry: BookkeepingEntry): string {
+  const q = (id: string) => dialect.quote(id);
+  return (
+    `INSERT INTO ${q(tableName)} (${q("timestamp")}, ${q("name")}, ${q("checksum")}, ${q("applied_at")}, ${q("execution_ms")}) ` +
+    `VALUES (${entry.timestamp}, ${literal(entry.name)}, ${entry.checksum ? literal(entry.checksum) : "NULL"}, ` +
+    `${literal(entry.appliedAt.toISOString())}, ${entry.executionMs === undefined ? "NULL" : Math.round(entry.executionMs)})`
+  );
+}
+
+/** The DELETE that forgets a migration (after its down ran). */
+export function forgetStatement(dialect: Dialect, tableName: string, name: string): string {
+  return `DELETE FROM ${dialect.quote(tableName)} WHERE ${dialect.quote("name")} = ${literal(name)}`;
 }
 
 /** A SQL string literal; the values written here are names, hashes and dates. */

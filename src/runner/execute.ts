@@ -37,6 +37,12 @@ export interface ExecutionOptions {
   fake?: boolean;
   onStart?: (name: string, index: number, total: number) => void;
   onDone?: (result: ExecutionResult, index: number, total: number) => void;
+  /**
+   * Called with each statement sent on the query runner while migrations
+   * execute, just before it is sent (`--verbose`): session hooks, transaction
+   * control, the migrations' own SQL, bookkeeping, catalog reads.
+   */
+  onStatement?: (sql: string) => void;
 }
 
 export interface ExecutionResult {
@@ -73,13 +79,36 @@ export async function executeMigrations(
 ): Promise<ExecutionResult[]> {
   const results: ExecutionResult[] = [];
   const total = migrations.length;
-  for (const batch of batchesFor(migrations, options.mode ?? "each")) {
-    await executeBatch(context, batch, direction, options, (result) => {
-      results.push(result);
-      options.onDone?.(result, results.length - 1, total);
-    }, (name) => options.onStart?.(name, results.length, total));
+  const stopObserving = options.onStatement ? observeStatements(context.queryRunner, options.onStatement) : undefined;
+  try {
+    for (const batch of batchesFor(migrations, options.mode ?? "each")) {
+      await executeBatch(context, batch, direction, options, (result) => {
+        results.push(result);
+        options.onDone?.(result, results.length - 1, total);
+      }, (name) => options.onStart?.(name, results.length, total));
+    }
+  } finally {
+    stopObserving?.();
   }
   return results;
+}
+
+/**
+ * Report every statement sent on `queryRunner` until the returned function
+ * is called. The query method is wrapped on the instance itself, so what
+ * TypeORM sends through it (START TRANSACTION, COMMIT) is reported too.
+ */
+function observeStatements(queryRunner: QueryRunner, onStatement: (sql: string) => void): () => void {
+  const hadOwn = Object.prototype.hasOwnProperty.call(queryRunner, "query");
+  const original = queryRunner.query;
+  queryRunner.query = function (this: QueryRunner, sql: string, ...rest: any[]) {
+    onStatement(sql);
+    return (original as any).call(this, sql, ...rest);
+  } as QueryRunner["query"];
+  return () => {
+    if (hadOwn) queryRunner.query = original;
+    else delete (queryRunner as any).query;
+  };
 }
 
 async function executeBatch(
@@ -133,14 +162,23 @@ async function executeBatch(
     if (batch.transaction && queryRunner.isTransactionActive) {
       await queryRunner.rollbackTransaction().catch(() => undefined);
     }
-    throw migrationFailure(current ?? batch.migrations[0], direction, error, batch);
+    throw migrationFailure(current ?? batch.migrations[0], direction, error, batch, dialect);
   } finally {
     await dialect.session?.afterTransaction(queryRunner);
   }
 }
 
-function migrationFailure(migration: MigrationSource, direction: Direction, error: unknown, batch: Batch): DatabaseError {
-  const cause = error instanceof Error ? error.message : String(error);
+function migrationFailure(
+  migration: MigrationSource,
+  direction: Direction,
+  error: unknown,
+  batch: Batch,
+  dialect: Dialect,
+): DatabaseError {
+  const message = error instanceof Error ? error.message : String(error);
+  // The dialect may know what the error means and how to get past it (a lock_timeout).
+  const explained = dialect.explainMigrationError?.(error);
+  const cause = explained ? `${explained} (${message})` : message;
   const query = (error as any)?.query as string | undefined;
   const what = direction === "up" ? "Migration" : "Reverting migration";
   let outcome: string;

@@ -3,7 +3,10 @@
  * Offline SQL, SQLite table rebuilds and `verify` rely on it, and the diff's
  * correctness is stated with it: apply(a, diff(a, b)) equals b.
  *
- * Inputs are never mutated; a new Schema is returned.
+ * Inputs are never mutated; a new Schema is returned. It shares the tables the
+ * operation leaves alone with the input (copy on write), so replaying the
+ * hundreds of operations of a large migration stays linear: treat a result as
+ * read-only, like the input.
  */
 import type { Operation } from "../ops/operations";
 import type { Schema, Table } from "./model";
@@ -26,7 +29,7 @@ function renameInList(list: string[], from: string, to: string): string[] {
 
 /** Apply one operation to a whole schema. */
 export function apply(schema: Schema, op: Operation): Schema {
-  const next = clone(schema);
+  const next: Schema = { ...schema, tables: { ...schema.tables } };
   switch (op.kind) {
     case "createTable":
       if (next.tables[op.table.name]) {
@@ -39,12 +42,12 @@ export function apply(schema: Schema, op: Operation): Schema {
       delete next.tables[op.table.name];
       return next;
     case "renameTable": {
-      const table = requireTable(next, op.from);
+      const table = clone(requireTable(next, op.from));
       if (next.tables[op.to]) throw new ApplyError(`table "${op.to}" already exists`);
       delete next.tables[op.from];
       table.name = op.to;
       next.tables[op.to] = table;
-      for (const other of Object.values(next.tables)) {
+      for (const other of referencing(next, op.from)) {
         for (const fk of other.foreignKeys) {
           if (fk.referencedTable === op.from) fk.referencedTable = op.to;
         }
@@ -57,7 +60,7 @@ export function apply(schema: Schema, op: Operation): Schema {
     default:
       next.tables[op.table] = applyToTable(requireTable(next, op.table), op);
       if (op.kind === "renameColumn") {
-        for (const other of Object.values(next.tables)) {
+        for (const other of referencing(next, op.table)) {
           for (const fk of other.foreignKeys) {
             if (fk.referencedTable === op.table) {
               fk.referencedColumns = renameInList(fk.referencedColumns, op.from, op.to);
@@ -67,6 +70,20 @@ export function apply(schema: Schema, op: Operation): Schema {
       }
       return next;
   }
+}
+
+/**
+ * The tables of `next` with a foreign key to `tableName`, each replaced by a
+ * copy in `next` so the caller may change it without touching the input.
+ */
+function referencing(next: Schema, tableName: string): Table[] {
+  const copies: Table[] = [];
+  for (const [name, table] of Object.entries(next.tables)) {
+    if (!table.foreignKeys.some((fk) => fk.referencedTable === tableName)) continue;
+    next.tables[name] = clone(table);
+    copies.push(next.tables[name]);
+  }
+  return copies;
 }
 
 /** Apply a list of operations in order. */

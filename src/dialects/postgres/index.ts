@@ -3,8 +3,11 @@
  * Works on the connection's `current_schema()` (normally "public").
  */
 import type { Dialect } from "../dialect";
+import { backupPostgres } from "./backup";
+import { createPostgresScratchDatabase } from "./scratch";
 import { comparableColumn } from "./comparable";
 import { explainPostgresConnectionError } from "./connection-errors";
+import { explainPostgresMigrationError } from "./migration-errors";
 import { introspect } from "./introspect";
 import { acquirePostgresLock } from "./lock";
 import { quoteIdentifier } from "./quote";
@@ -22,6 +25,9 @@ export const postgresDialect: Dialect = {
   render,
   acquireMigrationLock: acquirePostgresLock,
   explainConnectionError: explainPostgresConnectionError,
+  explainMigrationError: explainPostgresMigrationError,
+  createScratchDatabase: createPostgresScratchDatabase,
+  backup: backupPostgres,
 };
 
 export { comparableColumn } from "./comparable";

@@ -1,7 +1,9 @@
 /** Operation → PostgreSQL statements: a dispatch over the operation kinds. */
 import type { RenderContext, RenderedOperation } from "../dialect";
 import type { Operation } from "../../ops/operations";
+import { DEFAULT_LOCK_TIMEOUT } from "../../ops/online";
 import { renderAlterColumn } from "./alter-column";
+import { renderOnline } from "./online";
 import { renderAddColumn, renderDropColumn, renderRenameColumn } from "./render-column";
 import {
   renderAddCheck,
@@ -18,6 +20,10 @@ import {
 import { renderCreateTable, renderDropTable, renderRenameTable } from "./render-table";
 
 export function render(op: Operation, context: RenderContext = {}): RenderedOperation {
+  if (context.online?.online) {
+    const plainContext = { ...context, online: undefined };
+    return renderOnline(op, context.online.lockTimeout ?? DEFAULT_LOCK_TIMEOUT, (o) => render(o, plainContext));
+  }
   switch (op.kind) {
     case "createTable":
       return renderCreateTable(op.table);

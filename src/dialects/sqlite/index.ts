@@ -3,6 +3,8 @@
  * ALTER TABLE where SQLite has it, table rebuilds for everything else.
  */
 import type { Dialect } from "../dialect";
+import { backupSqlite } from "./backup";
+import { createSqliteScratchDatabase } from "./scratch";
 import { comparableColumn } from "./comparable";
 import { explainConnectionError } from "./connection-errors";
 import { introspect } from "./introspect";
@@ -23,6 +25,8 @@ export const sqliteDialect: Dialect = {
   session: sqliteSession,
   acquireMigrationLock: acquireSqliteLock,
   explainConnectionError,
+  createScratchDatabase: createSqliteScratchDatabase,
+  backup: backupSqlite,
 };
 
 // Helpers other modules may use (the postgres dialect, codegen, tests).

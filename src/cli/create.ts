@@ -1,0 +1,28 @@
+import type { CommandModule } from "yargs";
+import { create } from "../commands/create";
+import { ExitCode } from "../errors";
+import { action, type GlobalArgs } from "./action";
+
+interface CreateArgs {
+  name: string;
+}
+
+export const createCommand: CommandModule<GlobalArgs, CreateArgs & GlobalArgs> = {
+  command: "create <name>",
+  describe: "Write a blank migration to fill in by hand (no database needed)",
+  builder: (y) =>
+    y
+      .positional("name", { type: "string", demandOption: true, describe: "Migration name, e.g. SeedCountries" })
+      .example("$0 create SeedCountries", "write migrations/<timestamp>-SeedCountries.ts and update migrations/athanor.sum")
+      .epilogue(
+        "The file has the same layout as a generated one, with empty up() and down(): put op(queryRunner) or queryRunner.query() calls there. " +
+          "Refuses (exit 2) when migrations/athanor.sum does not match the directory; run `athanor sum` after reviewing.",
+      ) as any,
+  handler: action<CreateArgs>(async (args, out) => {
+    const result = create({ dataSource: args.dataSource, name: String(args.name) });
+    out.result(result);
+    out.line(`Wrote ${result.file} (class ${result.className}); updated ${result.sumFile}.`);
+    out.line("Fill in up() and down(), then apply it with `athanor run`.");
+    return ExitCode.ok;
+  }),
+};

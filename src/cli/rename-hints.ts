@@ -1,0 +1,31 @@
+/**
+ * `--rename users.full_name=display_name` and `--rename-table old=new`, read
+ * into rename decisions. Only the spelling is checked here; whether the
+ * names fit the schemas is checked by the diff (and reported as exit 2).
+ */
+import type { ColumnRename, RenameDecisions, TableRename } from "../diff/renames";
+import { UsageError } from "../errors";
+
+/** `table.from=to`; `to` may repeat the table (`users.full_name=users.display_name`). */
+export function parseColumnRename(hint: string): ColumnRename {
+  const match = /^([^.=\s]+)\.([^.=\s]+)=(?:([^.=\s]+)\.)?([^.=\s]+)$/.exec(hint.trim());
+  if (!match || (match[3] !== undefined && match[3] !== match[1])) {
+    throw new UsageError(
+      `--rename ${hint} is not of the form table.old_column=new_column: write e.g. --rename users.full_name=display_name.`,
+    );
+  }
+  return { table: match[1], from: match[2], to: match[4] };
+}
+
+/** `from=to`. */
+export function parseTableRename(hint: string): TableRename {
+  const match = /^([^=\s]+)=([^=\s]+)$/.exec(hint.trim());
+  if (!match) {
+    throw new UsageError(`--rename-table ${hint} is not of the form old_table=new_table: write e.g. --rename-table people=persons.`);
+  }
+  return { from: match[1], to: match[2] };
+}
+
+export function parseRenameHints(columns: readonly string[] = [], tables: readonly string[] = []): RenameDecisions {
+  return { columns: columns.map(parseColumnRename), tables: tables.map(parseTableRename) };
+}

@@ -1,0 +1,42 @@
+/**
+ * `athanor check`: the CI gate (like `alembic check`). Reports whether the
+ * database is fully migrated and matches the entities, changing nothing —
+ * not even creating the bookkeeping table.
+ */
+import { describeOperation } from "../codegen";
+import { planMigrations } from "../runner/plan";
+import { compareEntitiesWithDatabase } from "./entity-diff";
+import { withProject, type ProjectOptions } from "./project";
+
+export interface CheckResult {
+  target: string;
+  /** True when nothing is pending and the entities match the database. */
+  inSync: boolean;
+  /** Pending migrations, in the order `run` would apply them. */
+  pending: string[];
+  /** What `generate` would put in a new migration, described. */
+  differences: string[];
+  warnings: string[];
+  /** Tables in the database that no entity maps; left alone, not a difference. */
+  unmappedTables: string[];
+}
+
+export async function check(options: ProjectOptions): Promise<CheckResult> {
+  return withProject(options, async (project) => {
+    const { bookkeeping, dialect, queryRunner, config } = project;
+    const applied = (await bookkeeping.exists()) ? await bookkeeping.applied() : [];
+    const pending = planMigrations(project.migrations, applied).pending.map((s) => s.name);
+    // Compared as the database is now: with migrations pending, the
+    // differences include what they would change.
+    const { diff } = await compareEntitiesWithDatabase(dialect, queryRunner, config);
+    const differences = diff.operations.map(describeOperation);
+    return {
+      target: project.target,
+      inSync: pending.length === 0 && differences.length === 0,
+      pending,
+      differences,
+      warnings: diff.warnings,
+      unmappedTables: diff.unmappedTables,
+    };
+  });
+}

@@ -1,0 +1,47 @@
+/**
+ * The comparison at the heart of `generate`, `check` and `verify`: the
+ * schema the entities describe against the schema a database has, as
+ * operations that would turn the second into the first.
+ */
+import type { DataSource } from "typeorm";
+import { diff, type DiffResult } from "../diff";
+import type { RenameDecisions } from "../diff/renames";
+import type { Dialect, Queryable } from "../dialects/dialect";
+import { schemaFromEntities } from "../metadata";
+import type { Schema } from "../schema/model";
+import { profilePhase } from "../profile";
+
+export interface EntityComparison {
+  /** What the database has (bookkeeping table left out). */
+  current: Schema;
+  /** What the entities describe. */
+  target: Schema;
+  /** Operations from `current` to `target`, with warnings and unmapped tables. */
+  diff: DiffResult;
+}
+
+export interface EntitySource {
+  /** An initialized DataSource: its entity metadata is the target. */
+  dataSource: DataSource;
+  migrationsTableName: string;
+}
+
+/**
+ * Compare the entities of `source` with the database behind `db` (which may
+ * be another database than the DataSource's own: `verify` uses a scratch one).
+ */
+export async function compareEntitiesWithDatabase(
+  dialect: Dialect,
+  db: Queryable,
+  source: EntitySource,
+  /** Renames the user confirmed (generate's --rename hints and answers). */
+  renames?: RenameDecisions,
+): Promise<EntityComparison> {
+  const target = schemaFromEntities(source.dataSource.entityMetadatas as any);
+  profilePhase("metadata to schema");
+  const current = await dialect.introspect(db, { exclude: [source.migrationsTableName] });
+  profilePhase("introspection");
+  const result = diff(current, target, { comparable: (c) => dialect.comparable(c), renames });
+  profilePhase("diff");
+  return { current, target, diff: result };
+}

@@ -1,0 +1,182 @@
+/**
+ * The lock-safe ("online") PostgreSQL form of each operation, used when the
+ * migration calls `op(queryRunner, { online: true })` (`generate --online`).
+ *
+ * - Indexes are built and dropped CONCURRENTLY: writes go on while the index
+ *   builds. A build that fails leaves an invalid index, so the cleanup drops
+ *   it; an invalid leftover of a killed earlier run is dropped before.
+ * - Foreign keys and checks are added NOT VALID (a brief lock, no scan) and
+ *   then validated in a statement of their own, which scans the table under
+ *   a lock that lets reads and writes through.
+ * - A unique constraint is a unique index built concurrently, then attached
+ *   with `ADD CONSTRAINT ... UNIQUE USING INDEX`.
+ * - SET NOT NULL goes through a validated `CHECK (col IS NOT NULL)`, which
+ *   PostgreSQL 12+ uses to skip the scan under its exclusive lock.
+ * - Every operation runs under `lock_timeout`, so a statement stuck behind a
+ *   long transaction gives up instead of queueing every query behind it.
+ *
+ * The concurrent and NOT VALID forms cannot share a transaction, so their
+ * statements run one by one; each is written to be safe to run again (IF
+ * [NOT] EXISTS, guarded ADD CONSTRAINT, VALIDATE being a no-op once valid),
+ * so re-running a migration that failed half-way finishes it.
+ */
+import type { RenderedOperation } from "../dialect";
+import type { Operation } from "../../ops/operations";
+import type { Check, Column, ForeignKey, Index, Unique } from "../../schema/model";
+import { renderAlterColumn } from "./alter-column";
+import { renderDefault } from "./defaults";
+import { checkClause, createIndexStatement, foreignKeyClause } from "./definitions";
+import { doBlock, quoteIdentifier, quoteLiteral, truncateIdentifier } from "./quote";
+
+type Plain = (op: Operation) => RenderedOperation;
+
+export function renderOnline(op: Operation, lockTimeout: string, plain: Plain): RenderedOperation {
+  const rendered = renderOnlineBody(op, plain);
+  const set = `SET lock_timeout = ${quoteLiteral(lockTimeout)}`;
+  const reset = "RESET lock_timeout";
+  return {
+    ...rendered,
+    statements: [set, ...rendered.statements, reset],
+    cleanup: [...(rendered.cleanup ?? []), reset],
+  };
+}
+
+function renderOnlineBody(op: Operation, plain: Plain): RenderedOperation {
+  switch (op.kind) {
+    case "createIndex":
+      return createIndexConcurrently(op.table, op.index);
+    case "dropIndex":
+      return {
+        statements: [`DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdentifier(op.index.name)}`],
+        notes: [],
+        outsideTransaction: true,
+      };
+    case "addUnique":
+      return addUniqueConcurrently(op.table, op.unique);
+    case "addForeignKey":
+      return addForeignKeyNotValid(op.table, op.foreignKey);
+    case "addCheck":
+      return addCheckNotValid(op.table, op.check);
+    case "alterColumn":
+      return alterColumnOnline(op.table, op.from, op.to, plain);
+    default:
+      return plain(op);
+  }
+}
+
+/** `CREATE [UNIQUE] INDEX CONCURRENTLY IF NOT EXISTS name ON ...` */
+function concurrentIndexStatement(table: string, index: Index): string {
+  const statement = createIndexStatement(table, index);
+  const concurrent = statement.replace(/^CREATE (UNIQUE )?INDEX /, "CREATE $1INDEX CONCURRENTLY IF NOT EXISTS ");
+  if (concurrent === statement) throw new Error(`unexpected CREATE INDEX statement: ${statement}`);
+  return concurrent;
+}
+
+/**
+ * An index left invalid by a build that was killed (not one that failed:
+ * that one's cleanup drops it) would make IF NOT EXISTS skip the build.
+ */
+function dropInvalidLeftover(name: string): string {
+  const index = quoteIdentifier(name);
+  return doBlock(
+    `IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(${quoteLiteral(index)}) AND NOT indisvalid) ` +
+      `THEN DROP INDEX ${index}; END IF;`,
+  );
+}
+
+function dropIndexConcurrently(name: string): string {
+  return `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdentifier(name)}`;
+}
+
+function createIndexConcurrently(table: string, index: Index): RenderedOperation {
+  const unique = index.unique ? `; fails if ${table} holds duplicates in (${index.columns.join(", ")})` : "";
+  return {
+    statements: [dropInvalidLeftover(index.name), concurrentIndexStatement(table, index)],
+    cleanup: [dropIndexConcurrently(index.name)],
+    outsideTransaction: true,
+    notes: [`builds index ${index.name} on ${table} CONCURRENTLY: writes go on meanwhile${unique}`],
+  };
+}
+
+function addUniqueConcurrently(table: string, unique: Unique): RenderedOperation {
+  const index: Index = { name: unique.name, columns: unique.columns, unique: true };
+  const attach = `ALTER TABLE ${quoteIdentifier(table)} ADD CONSTRAINT ${quoteIdentifier(unique.name)} UNIQUE USING INDEX ${quoteIdentifier(unique.name)}`;
+  return {
+    statements: [
+      dropInvalidLeftover(unique.name),
+      concurrentIndexStatement(table, index),
+      unlessConstraintExists(table, unique.name, attach),
+    ],
+    cleanup: [dropIndexConcurrently(unique.name)],
+    outsideTransaction: true,
+    notes: [
+      `builds the index of unique ${unique.name} on ${table} CONCURRENTLY, then attaches it; fails if ${table} holds duplicates in (${unique.columns.join(", ")})`,
+    ],
+  };
+}
+
+/** `statement` (an ADD CONSTRAINT) unless `table` already has a constraint `name`. */
+function unlessConstraintExists(table: string, name: string, statement: string): string {
+  const relation = quoteLiteral(quoteIdentifier(table));
+  return doBlock(
+    `IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(${relation}) ` +
+      `AND conname = ${quoteLiteral(truncateIdentifier(name))}) THEN ${statement}; END IF;`,
+  );
+}
+
+function addNotValid(table: string, name: string, clause: string): string[] {
+  const quotedTable = quoteIdentifier(table);
+  return [
+    unlessConstraintExists(table, name, `ALTER TABLE ${quotedTable} ADD ${clause} NOT VALID`),
+    `ALTER TABLE ${quotedTable} VALIDATE CONSTRAINT ${quoteIdentifier(name)}`,
+  ];
+}
+
+function addForeignKeyNotValid(table: string, foreignKey: ForeignKey): RenderedOperation {
+  return {
+    statements: addNotValid(table, foreignKey.name, foreignKeyClause(foreignKey)),
+    outsideTransaction: true,
+    notes: [
+      `adds foreign key ${foreignKey.name} NOT VALID, then validates it without blocking writes; fails if a row of ${table} references nothing`,
+    ],
+  };
+}
+
+function addCheckNotValid(table: string, check: Check): RenderedOperation {
+  return {
+    statements: addNotValid(table, check.name, checkClause(check)),
+    outsideTransaction: true,
+    notes: [`adds check ${check.name} NOT VALID, then validates it without blocking writes; fails if a row of ${table} violates it`],
+  };
+}
+
+/**
+ * The column change without its NOT NULL, then NOT NULL through a validated
+ * check. When the column also becomes an identity (which needs NOT NULL
+ * first) the plain order is kept.
+ */
+function alterColumnOnline(table: string, from: Column, to: Column, plain: Plain): RenderedOperation {
+  const becomesNotNull = from.nullable && !to.nullable;
+  const entersIdentity = to.generated === "identity" && from.generated !== "identity";
+  if (!becomesNotNull || entersIdentity) return plain({ kind: "alterColumn", table, from, to });
+
+  const rest = renderAlterColumn(table, from, { ...to, nullable: true });
+  const column = quoteIdentifier(from.name);
+  const quotedTable = quoteIdentifier(table);
+  const statements = [...rest.statements];
+  const notes = [...rest.notes];
+  if (to.default !== undefined && !to.generated) {
+    statements.push(`UPDATE ${quotedTable} SET ${column} = ${renderDefault(to.default)} WHERE ${column} IS NULL`);
+    notes.push(`fills NULLs in ${table}.${from.name} with its default ${to.default} before setting NOT NULL`);
+  }
+  const check = truncateIdentifier(`${table}_${from.name}_not_null`);
+  statements.push(
+    ...addNotValid(table, check, `CONSTRAINT ${quoteIdentifier(check)} CHECK (${column} IS NOT NULL)`),
+    `ALTER TABLE ${quotedTable} ALTER COLUMN ${column} SET NOT NULL`,
+    `ALTER TABLE ${quotedTable} DROP CONSTRAINT IF EXISTS ${quoteIdentifier(check)}`,
+  );
+  notes.push(
+    `sets ${table}.${from.name} NOT NULL through a validated check (no scan under an exclusive lock on PostgreSQL 12+); fails if it holds NULLs`,
+  );
+  return { statements, notes, outsideTransaction: true };
+}

@@ -1,0 +1,143 @@
+/**
+ * Linting one migration: its steps, in order — op() calls with the SQL the
+ * dialect renders for them, and raw SQL — through the portable rules and the
+ * dialect's statement rules, keeping track of what the migration itself
+ * created (nothing done to a brand-new table is a risk).
+ */
+import type { Operation } from "../ops/operations";
+import { finding, type Finding } from "./codes";
+import { statementRulesFor } from "./dialect-rules";
+import { operationFindings } from "./operation-rules";
+import { readStatement, type ReadStatement } from "./read-sql";
+import { normalizeSql, shortStatement, splitStatements } from "./sql-text";
+
+export interface LintStep {
+  /** The op() call, when the step is one; absent (or kind "sql") for raw SQL. */
+  operation?: Operation;
+  /** The SQL the step sends on the linted dialect, as rendered or as written. */
+  statements: string[];
+}
+
+export interface LintStepsOptions {
+  /** `Dialect.name` whose lock rules apply. */
+  dialect: string;
+  /** Whether the migration runs inside a transaction; undefined when not known. */
+  transaction?: boolean;
+}
+
+/** A step cut to what the rules need: operations (real or read from SQL) and their statements. */
+interface Unit {
+  operations: Operation[];
+  statements: string[];
+  operation?: Operation;
+  /** For raw SQL: what reading it told. */
+  read?: ReadStatement;
+}
+
+export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions): Finding[] {
+  const units = steps.flatMap(toUnits);
+  const replacedAfter = renamedIntoLater(units);
+  const created = new Set<string>();
+  const tracked: Tracked = { created, droppedExisting: new Set() };
+  const earlier: string[] = [];
+  const statementRules = statementRulesFor(options.dialect);
+  const findings: Finding[] = [];
+
+  units.forEach((unit, index) => {
+    const replaced = replacedAfter[index];
+    // Raw SQL findings name the statement; op() findings the operation.
+    const subject = unit.read ? shortStatement(unit.statements[0]) : undefined;
+    for (const op of unit.operations) {
+      const found = operationFindings(op, { created, replaced });
+      findings.push(...(subject ? found.map((f) => ({ ...f, subject })) : found));
+      track(tracked, op);
+    }
+    if (unit.read?.emptiedTable && !created.has(unit.read.emptiedTable) && subject) {
+      findings.push(
+        finding(
+          "AT-D006",
+          `Every row of ${unit.read.emptiedTable} is deleted; if that is meant, say so with a lint-disable comment, otherwise add a WHERE clause.`,
+          subject,
+        ),
+      );
+    }
+    if (unit.read && !unit.read.understood && subject) {
+      findings.push(
+        finding("AT-X002", "Lint cannot tell what this statement does to tables and locks; review it by hand.", subject),
+      );
+    }
+    for (const statement of unit.statements) {
+      if (statementRules) {
+        findings.push(
+          ...statementRules(statement, {
+            created,
+            earlier,
+            operation: unit.operation,
+            transaction: options.transaction,
+          }),
+        );
+      }
+      earlier.push(statement);
+    }
+  });
+  return dedupe(findings);
+}
+
+/**
+ * For each unit, the tables a later unit renames another table to: dropping
+ * one of them is a replacement (a SQLite rebuild drops the table, then
+ * renames the new copy into its place), not the loss of a table.
+ */
+function renamedIntoLater(units: Unit[]): Set<string>[] {
+  const result: Set<string>[] = [];
+  let later = new Set<string>();
+  for (let i = units.length - 1; i >= 0; i--) {
+    result[i] = later;
+    const targets = units[i].operations.flatMap((op) => (op.kind === "renameTable" ? [op.to] : []));
+    if (targets.length > 0) later = new Set([...later, ...targets]);
+  }
+  return result;
+}
+
+function toUnits(step: LintStep): Unit[] {
+  const { operation } = step;
+  if (operation && operation.kind !== "sql") {
+    return [{ operations: [operation], statements: step.statements.map(normalizeSql), operation }];
+  }
+  // Raw SQL: one unit per statement, each read on its own.
+  return step.statements.flatMap(splitStatements).map((statement) => {
+    const read = readStatement(statement);
+    return { operations: read.operations, statements: [statement], read };
+  });
+}
+
+/** Tables the migration created, and existing tables it dropped. */
+interface Tracked {
+  created: Set<string>;
+  droppedExisting: Set<string>;
+}
+
+/**
+ * Follow the migration's own tables through creation, renames and drops. A
+ * new table renamed into the place of a dropped existing one is a rebuild
+ * (SQLite): it holds the old rows, so it does not count as new.
+ */
+function track({ created, droppedExisting }: Tracked, op: Operation): void {
+  if (op.kind === "createTable") {
+    created.add(op.table.name);
+  } else if (op.kind === "dropTable") {
+    if (!created.delete(op.table.name)) droppedExisting.add(op.table.name);
+  } else if (op.kind === "renameTable" && created.delete(op.from)) {
+    if (!droppedExisting.delete(op.to)) created.add(op.to);
+  }
+}
+
+function dedupe(findings: Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}\u0000${f.subject}\u0000${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * Running one rendered operation on a live connection.
+ *
+ * Online migrations run with `transaction = false` (CREATE INDEX
+ * CONCURRENTLY cannot run in a transaction), so nothing around an `op()` call
+ * makes it atomic. Each online operation therefore looks after itself:
+ * - statements that may share a transaction (everything but the concurrent
+ *   and NOT VALID forms) run in one of their own, so a failure undoes them;
+ * - statements that must run one by one have a `cleanup` that removes what
+ *   a failure left half-done (an invalid index), and are written so that
+ *   running them again after a failure finishes the job.
+ */
+import type { RenderedOperation } from "../dialects/dialect";
+import type { MigrationQueryRunner } from "./execute";
+
+/** TypeORM QueryRunner's transaction control, where the runner has it. */
+interface TransactionControl {
+  isTransactionActive?: boolean;
+  startTransaction?(): Promise<void>;
+  commitTransaction?(): Promise<void>;
+  rollbackTransaction?(): Promise<void>;
+}
+
+export interface RunOptions {
+  /** Wrap the statements in a transaction of their own when none is open. */
+  atomic: boolean;
+}
+
+export async function runRendered(
+  queryRunner: MigrationQueryRunner,
+  rendered: RenderedOperation,
+  options: RunOptions,
+): Promise<void> {
+  const runner = queryRunner as MigrationQueryRunner & TransactionControl;
+  const ownTransaction =
+    options.atomic &&
+    !rendered.outsideTransaction &&
+    rendered.statements.length > 1 &&
+    runner.isTransactionActive === false &&
+    typeof runner.startTransaction === "function";
+
+  if (ownTransaction) await runner.startTransaction!();
+  try {
+    for (const sql of rendered.statements) await queryRunner.query(sql);
+    if (ownTransaction) await runner.commitTransaction!();
+  } catch (error) {
+    if (ownTransaction && runner.isTransactionActive) await runner.rollbackTransaction!().catch(() => undefined);
+    await cleanUp(queryRunner, rendered.cleanup ?? [], error);
+    throw error;
+  }
+}
+
+/**
+ * Run the cleanup statements; one that fails too is added to the error's
+ * message (with the statement, so the user can run it by hand) and the
+ * rest still run.
+ */
+async function cleanUp(queryRunner: MigrationQueryRunner, statements: string[], error: unknown): Promise<void> {
+  for (const sql of statements) {
+    try {
+      await queryRunner.query(sql);
+    } catch (cleanupError) {
+      const why = cleanupError instanceof Error ? cleanupError.message : String(cleanupError);
+      if (error instanceof Error) {
+        error.message += `; cleaning up after it, \`${sql}\` failed too (${why}): run it by hand`;
+      }
+    }
+  }
+}

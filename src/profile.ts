@@ -1,0 +1,24 @@
+/**
+ * `ATHANOR_PROFILE=1`: print how long each phase of a command took to stderr
+ * (load, connect, metadata, introspection, diff, render), so a slow run can
+ * be explained without a profiler. Costs nothing when the variable is unset.
+ */
+import { performance } from "node:perf_hooks";
+
+const enabled = !!process.env.ATHANOR_PROFILE && process.env.ATHANOR_PROFILE !== "0";
+let last = 0;
+
+if (enabled) {
+  process.on("exit", () => {
+    const rssMb = process.resourceUsage().maxRSS / 1024;
+    process.stderr.write(`athanor profile: total ${performance.now().toFixed(1)} ms, peak RSS ${rssMb.toFixed(0)} MB\n`);
+  });
+}
+
+/** Record that `phase` just ended (its time runs from the previous mark, or from process start). */
+export function profilePhase(phase: string): void {
+  if (!enabled) return;
+  const now = performance.now();
+  process.stderr.write(`athanor profile: ${phase} ${(now - last).toFixed(1)} ms\n`);
+  last = now;
+}
