@@ -3,6 +3,7 @@
  * on `Column.default` (booleans as true/false, the current time as
  * CURRENT_TIMESTAMP, numbers in their shortest form, strings single-quoted).
  */
+import { parenthesesEncloseWhole } from "../sql-text";
 import { quoteString } from "./quote";
 
 const NUMERIC_TYPES = new Set(["smallint", "integer", "bigint", "decimal", "real", "double"]);
@@ -91,31 +92,12 @@ function unquoteString(text: string): string | undefined {
 /** `(((1)))` → `1`, but `(a) + (b)` is left alone. */
 function stripOuterParentheses(text: string): string {
   let current = text;
-  while (current.startsWith("(") && current.endsWith(")") && enclosesWhole(current)) {
+  while (parenthesesEncloseWhole(current)) {
     current = current.slice(1, -1).trim();
   }
   return current;
 }
 
-/** Whether the `(` at 0 closes at the very end (quotes respected). */
-function enclosesWhole(text: string): boolean {
-  let depth = 0;
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quote) {
-      if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    else if (ch === "(") depth++;
-    else if (ch === ")") {
-      depth--;
-      if (depth === 0 && i < text.length - 1) return false;
-    }
-  }
-  return depth === 0;
-}
 
 /** `+007.50` → `7.5`, `-0` → `0`, `1e3` → `1000`; digits are never rounded. */
 function normalizeNumber(text: string): string {
