@@ -6,37 +6,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DIALECTS, TestProject } from "./support/project";
+import { ITEM_V1, ITEM_V2 } from "./support/entities";
 import { schemasEqual, describeDifferences } from "../src/schema/equal";
 import { findDialect } from "../src/dialects";
 
-const ITEM_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-
-@Entity({ name: "items" })
-export class Item {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column({ type: "varchar", length: 20 })
-  title: string;
-}
-`;
-
-// v2: longer title, a new NOT NULL column with a default, and an index.
-const ITEM_V2 = `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
-
-@Entity({ name: "items" })
-@Index("IDX_items_title", ["title"])
-export class Item {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column({ type: "varchar", length: 200 })
-  title: string;
-
-  @Column({ type: "integer", default: 7 })
-  quantity: number;
-}
-`;
 
 function assertSameSchema(dialectName: string, actual: any, expected: any) {
   const dialect = findDialect(dialectName)!;

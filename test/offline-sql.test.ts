@@ -16,36 +16,8 @@ import { formatStatement, migrationSql } from "../src/runner/offline";
 import { emptyModel } from "../src/runner/recording-query-runner";
 import { op } from "../src/ops/api";
 import type { MigrationSource } from "../src/runner/discover";
+import { ITEM_V1, ITEM_V2 } from "./support/entities";
 
-const ITEM_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-
-@Entity({ name: "items" })
-export class Item {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column({ type: "varchar", length: 20 })
-  title: string;
-}
-`;
-
-// A longer title (an ALTER … TYPE on PostgreSQL, a table rebuild on SQLite),
-// a new column with a default, an index.
-const ITEM_V2 = `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
-
-@Entity({ name: "items" })
-@Index("IDX_items_title", ["title"])
-export class Item {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column({ type: "varchar", length: 200 })
-  title: string;
-
-  @Column({ type: "integer", default: 7 })
-  quantity: number;
-}
-`;
 
 /**
  * Hand-written: raw SQL (a data change, recorded verbatim, leaves the model
