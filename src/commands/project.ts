@@ -9,6 +9,7 @@ import { loadProjectConfig, type LoadOptions, type ProjectConfig } from "../conf
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping } from "../runner/bookkeeping";
 import { discoverMigrations, type MigrationSource } from "../runner/discover";
+import { faultPoint } from "../runner/fault-points";
 import { profilePhase } from "../profile";
 
 export interface Project {
@@ -104,9 +105,11 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
       await lockRunner.connect();
       try {
         const release = await dialect.acquireMigrationLock(lockRunner, { timeoutMs });
+        faultPoint("lock-acquired");
         return async () => {
           await release().catch(() => undefined);
           await lockRunner.release().catch(() => undefined);
+          faultPoint("lock-released");
         };
       } catch (error) {
         await lockRunner.release().catch(() => undefined);
