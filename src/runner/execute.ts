@@ -85,7 +85,7 @@ export async function executeMigrations(
     sending: options.onStatement,
     completed: (sql) => {
       journal.completed(sql);
-      faultPoint("statement");
+      faultPoint("statement", sql);
     },
   });
   try {

@@ -23,6 +23,8 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The signal that ended the process ("SIGKILL" when a fault point killed it). */
+  signal?: NodeJS.Signals | null;
 }
 
 const ORMCONFIG = `import "reflect-metadata";
@@ -172,7 +174,7 @@ export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv): Pro
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on("close", (code, signal) => resolve({ code: code ?? -1, stdout, stderr, signal }));
   });
 }
 
