@@ -113,8 +113,10 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
         };
       } catch (error) {
         await lockRunner.release().catch(() => undefined);
+        const explained = dialect.explainConnectionError?.(error, target);
+        if (explained) throw new DatabaseError(explained);
         const message = error instanceof Error ? error.message : String(error);
-        throw new DatabaseError(`Could not take the migration lock on ${target}: ${message}.`);
+        throw new DatabaseError(`Could not take the migration lock on ${target}: ${message.replace(/\.$/, "")}.`);
       }
     },
     async close() {

@@ -38,6 +38,9 @@ export function isConnectionLost(error: unknown): boolean {
   const e = error as { code?: string; message?: string; driverError?: { code?: string; message?: string } } | undefined;
   const code = e?.code ?? e?.driverError?.code;
   if (code && CONNECTION_LOST_CODES.has(code)) return true;
+  // TypeORM releases a query runner whose connection broke while idle (the
+  // pool's error event); its next query then fails with this error.
+  if ((error as { name?: string } | undefined)?.name === "QueryRunnerAlreadyReleasedError") return true;
   // node-postgres reports a socket closed under it without a code.
   const message = e?.message ?? e?.driverError?.message ?? "";
   return /Connection terminated|connection error and is not queryable|server closed the connection/i.test(message);
