@@ -116,7 +116,9 @@ function createCompiler(projectDir: string, tsconfig: string | undefined) {
     skipProject: !tsconfig,
     compilerOptions: FORCED_COMPILER_OPTIONS,
   });
-  return (source: string, fileName: string) => service.compile(source, fileName);
+  // TypeScript always emits ES module syntax for a .mts file, whatever
+  // "module" says; named .ts, it gets the CommonJS every file here needs.
+  return (source: string, fileName: string) => service.compile(source, fileName.replace(/\.mts$/, ".ts"));
 }
 
 /** Resolve a package from the project first, then from Athanor's own dependencies. */
