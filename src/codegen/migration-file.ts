@@ -11,6 +11,7 @@ import type { Operation } from "../ops/operations";
 import type { OnlineOptions } from "../ops/online";
 import { describeOperation } from "./describe";
 import { INDENT, printCall, printString } from "./literal";
+import { layoutSql } from "./sql-layout";
 import { ONLINE_CONSTANT, onlineConstant, printSqlSteps, type SqlStep } from "./online-code";
 import { classFooter, classHead, importLines, methodHead, TYPESCRIPT, type SourceFlavour } from "./source-flavour";
 
@@ -122,15 +123,16 @@ export function apiArguments(op: Operation): unknown[] {
 
 function sqlCalls(statements: readonly string[]): string[] {
   const indent = INDENT.repeat(2);
-  return statements.map((sql) => `${indent}await queryRunner.query(${printSqlString(sql)});`);
+  return statements.map((sql) => `${indent}await queryRunner.query(${printSqlString(layoutSql(sql, indent))});`);
 }
 
 /**
  * SQL quotes identifiers with double quotes, so a template literal reads
- * better than a double-quoted string full of `\"`.
+ * better than a double-quoted string full of `\"` (and keeps a laid-out
+ * statement's line breaks).
  */
 function printSqlString(sql: string): string {
-  if (!sql.includes('"')) return printString(sql);
+  if (!sql.includes('"') && !sql.includes("\n")) return printString(sql);
   return "`" + sql.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${") + "`";
 }
 
