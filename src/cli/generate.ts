@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { generate } from "../commands/generate";
+import { Athanor } from "../athanor";
 import { defaultOnlineLockTimeout, onlineByDefault } from "../config/online";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
@@ -17,6 +17,8 @@ interface GenerateArgs {
   acceptDataLoss: boolean;
   online: boolean;
   onlineLockTimeout: string;
+  js?: boolean;
+  ts?: boolean;
 }
 
 export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArgs> = {
@@ -42,6 +44,9 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
         default: defaultOnlineLockTimeout(),
         describe: "With --online: how long each statement may wait for a lock, e.g. 5s (default from ATHANOR_ONLINE_LOCK_TIMEOUT)",
       })
+      .option("js", { type: "boolean", describe: "Write JavaScript (default when the DataSource file is .js/.mjs/.cjs)" })
+      .option("ts", { type: "boolean", describe: "Write TypeScript (default otherwise)" })
+      .conflicts("js", "ts")
       .example("$0 generate --online AddIndexes", "lock-safe migration for a live PostgreSQL")
       .example("$0 generate --rename users.full_name=display_name", "rename a column instead of dropping and adding it")
       .example("$0 generate AddEmailToUsers", "write migrations/<timestamp>-AddEmailToUsers.ts")
@@ -49,9 +54,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
   handler: action<GenerateArgs>(async (args, out) => {
     // Ask only where a person can answer and the output is not for a machine.
     const canAsk = args.interactive && !args.json && Boolean(process.stdin.isTTY && process.stdout.isTTY);
-    const result = await generate({
-      dataSource: args.dataSource,
-      name: args.name,
+    const result = await new Athanor({ dataSource: args.dataSource }).generate(args.name, {
       check: args.check,
       dryRun: args.dryRun,
       sql: args.sql,
@@ -59,6 +62,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       resolveRenames: canAsk ? promptForRenames(process.stdin, process.stdout) : undefined,
       acceptDataLoss: args.acceptDataLoss,
       online: args.online ? { online: true, lockTimeout: args.onlineLockTimeout } : undefined,
+      language: args.js ? "js" : args.ts ? "ts" : undefined,
     });
     out.result(result.content && args.json ? { ...result, content: args.dryRun ? result.content : undefined } : result);
     for (const table of result.unmappedTables) {

@@ -5,6 +5,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { renderMigrationFile, migrationName, migrationFileName, toPascalCase, describeOperation } from "../codegen";
+import type { SourceLanguage } from "../config/source-style";
 import type { Dialect, RenderedOperation } from "../dialects/dialect";
 import { UsageError } from "../errors";
 import { invertAll, type Operation } from "../ops/operations";
@@ -34,6 +35,11 @@ export interface GenerateOptions extends ProjectOptions, RenameResolutionOptions
    * VALIDATE, lock_timeout; the migration gets `transaction = false`.
    */
   online?: OnlineOptions;
+  /**
+   * Write TypeScript or JavaScript; by default the DataSource file's
+   * language (ormconfig.js → JavaScript).
+   */
+  language?: SourceLanguage;
 }
 
 export interface GenerateResult {
@@ -105,7 +111,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       throw new UsageError(`The name "${options.name}" has no letters or digits to build a class name from: pick another.`);
     }
     const className = `${pascal}${timestamp}`;
-    const filePath = join(config.migrationsDir, migrationFileName(timestamp, pascal));
+    const flavour = { ...config.sourceStyle, ...(options.language ? { language: options.language } : {}) };
+    const filePath = join(config.migrationsDir, migrationFileName(timestamp, pascal, flavour.language));
     const content = renderMigrationFile({
       className,
       name: pascal,
@@ -123,6 +130,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       upSteps: transaction === false ? upRendered.steps : undefined,
       downSteps: transaction === false ? downRendered.steps : undefined,
       findings,
+      flavour,
     });
 
     const file = relative(config.cwd, filePath);

@@ -62,18 +62,18 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
 
   const { dataSource } = config;
   const secrets = secretsOf(dataSource.options);
+  // A DataSource the caller already connected (programmatic API) stays theirs:
+  // used as it is and left open.
+  const ours = !dataSource.isInitialized;
   // Athanor loads migrations itself and must never let TypeORM change the
   // schema on connect.
-  dataSource.setOptions({
-    migrations: [],
-    migrationsRun: false,
-    synchronize: false,
-    dropSchema: false,
-    logging: false,
-  } as any);
+  const overrides = { migrations: [], migrationsRun: false, synchronize: false, dropSchema: false, logging: false };
+  const originals = Object.fromEntries(Object.keys(overrides).map((key) => [key, (dataSource.options as any)[key]]));
+  if (ours) dataSource.setOptions(overrides as any);
   try {
-    await dataSource.initialize();
+    if (ours) await dataSource.initialize();
   } catch (error) {
+    if (ours) Object.assign(dataSource.options, originals);
     const explained = dialect.explainConnectionError?.(error, target);
     const message = error instanceof Error ? error.message : String(error);
     throw new DatabaseError(
@@ -81,11 +81,15 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
     );
   }
 
+  // Only initialize() reads them; a caller's DataSource gets its own back
+  // for the next time it is opened.
+  if (ours) Object.assign(dataSource.options, originals);
+
   const queryRunner = dataSource.createQueryRunner();
   try {
     await queryRunner.connect();
   } catch (error) {
-    await dataSource.destroy().catch(() => undefined);
+    if (ours) await dataSource.destroy().catch(() => undefined);
     const message = error instanceof Error ? error.message : String(error);
     throw new DatabaseError(redact(`Cannot connect to ${target}: ${message}`, secrets));
   }
@@ -121,7 +125,7 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
     },
     async close() {
       await queryRunner.release().catch(() => undefined);
-      if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+      if (ours && dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
     },
   };
 }

@@ -179,6 +179,27 @@ export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv): Pro
 }
 
 /**
+ * An empty temporary project directory (no package.json, no DataSource) with
+ * node_modules linked as in TestProject, and `athanor` on the npm scripts'
+ * PATH (node_modules/.bin), for `athanor init` and hand-written projects.
+ */
+export function createEmptyProject(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `athanor-${prefix}-`));
+  linkNodeModules(dir);
+  mkdirSync(join(dir, "node_modules", ".bin"));
+  symlinkSync(cliPath, join(dir, "node_modules", ".bin", "athanor"));
+  return dir;
+}
+
+/** The environment the CLI gets in a temporary project: no inherited DATABASE_URL. */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...extra };
+  if (!("DATABASE_URL" in extra)) delete env.DATABASE_URL;
+  delete env.TS_NODE_TRANSPILE_ONLY;
+  return env;
+}
+
+/**
  * node_modules of the temporary project: a link to each package this
  * checkout installed, plus `athanor` itself, so `import { op } from
  * "athanor"` in a migration resolves to this build.
