@@ -242,7 +242,7 @@ const cases: Case[] = [
     current: schema(users),
     target: schema(replaceColumn(users, "full_name", col("full_name", "varchar", { length: 255 }))),
     ops: ["alterColumn users.full_name"],
-    warnings: ["users.full_name becomes NOT NULL without a default: existing NULLs will make it fail."],
+    warnings: ["users.full_name becomes NOT NULL without a default: if any row holds NULL the migration stops"],
   },
   {
     name: "default changes; NOT NULL to nullable",
