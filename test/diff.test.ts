@@ -666,7 +666,7 @@ test("diff: an unmapped table's foreign key to a dropped table is dropped, and s
   assert.deepEqual(result.unmappedTables, ["legacy"]);
   assert.deepEqual(result.warnings, [
     "foreign key legacy (org_id) → orgs is dropped because orgs is dropped.",
-    "table orgs is dropped: all its rows are lost.",
+    "table orgs is dropped (no entity maps it any more): all its rows are lost.",
   ]);
   const afterDown = applyChecked(applyChecked(current, result.operations), invertAll(result.operations));
   assert.deepEqual(describeDifferences(afterDown, current), []);
