@@ -15,6 +15,7 @@ interface GenerateArgs {
   renameTable?: string[];
   interactive: boolean;
   acceptDataLoss: boolean;
+  dropUnmanaged: boolean;
   online: boolean;
   onlineLockTimeout: string;
   js?: boolean;
@@ -34,6 +35,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       .option("rename-table", { type: "string", array: true, describe: "A table rename, old=new (repeatable); keeps the data" })
       .option("interactive", { type: "boolean", default: true, describe: "Ask about possible renames at a terminal (--no-interactive: never ask)" })
       .option("accept-data-loss", { type: "boolean", default: false, describe: "Treat undecided possible renames as drop + add, losing the old data" })
+      .option("drop-unmanaged", { type: "boolean", default: false, describe: "Also drop tables no entity maps that no migration created (by default reported and left alone)" })
       .option("online", {
         type: "boolean",
         default: onlineByDefault(),
@@ -61,12 +63,13 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       renames: parseRenameHints(args.rename, args.renameTable),
       resolveRenames: canAsk ? promptForRenames(process.stdin, process.stdout) : undefined,
       acceptDataLoss: args.acceptDataLoss,
+      dropUnmanaged: args.dropUnmanaged,
       online: args.online ? { online: true, lockTimeout: args.onlineLockTimeout } : undefined,
       language: args.js ? "js" : args.ts ? "ts" : undefined,
     });
     out.result(result.content && args.json ? { ...result, content: args.dryRun ? result.content : undefined } : result);
     for (const table of result.unmappedTables) {
-      out.line(`note: table ${table} is in the database but no entity maps it; left alone.`);
+      out.line(`note: table ${table} is in the database but no entity maps it and no migration created it; left alone (--drop-unmanaged drops it).`);
     }
     if (!result.changes) {
       out.line("No changes: the database matches the entities. Nothing written.");

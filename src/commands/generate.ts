@@ -15,6 +15,7 @@ import { assertSumMatches, writeSumFile } from "../runner/sum";
 import { apply } from "../schema/apply";
 import type { Schema } from "../schema/model";
 import { compareEntitiesWithDatabase } from "./entity-diff";
+import { droppableTables } from "./managed-tables";
 import { withProject, type ProjectOptions } from "./project";
 import { profilePhase } from "../profile";
 import { compareWithRenames, type RenameResolutionOptions } from "./rename-resolution";
@@ -40,6 +41,11 @@ export interface GenerateOptions extends ProjectOptions, RenameResolutionOptions
    * language (ormconfig.js → JavaScript).
    */
   language?: SourceLanguage;
+  /**
+   * Also drop tables no entity maps that Athanor's migrations did not create
+   * (`--drop-unmanaged`); by default they are reported and left alone.
+   */
+  dropUnmanaged?: boolean;
 }
 
 export interface GenerateResult {
@@ -74,8 +80,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     }
 
     profilePhase("read bookkeeping");
+    // A removed entity's table is dropped when a migration created it (or on request).
+    const droppable = droppableTables(project.migrations, applied, { dialect, migrationsTableName: config.migrationsTableName }, options.dropUnmanaged);
     const { current, diff: result } = await compareWithRenames(
-      (renames) => compareEntitiesWithDatabase(dialect, queryRunner, config, renames),
+      (renames) => compareEntitiesWithDatabase(dialect, queryRunner, config, renames, droppable),
       options,
     );
     const up = result.operations;

@@ -34,6 +34,7 @@ export async function runRendered(
     runner.isTransactionActive === false &&
     typeof runner.startTransaction === "function";
 
+  await runGuards(queryRunner, rendered.guards ?? []);
   if (ownTransaction) await runner.startTransaction!();
   try {
     for (const sql of rendered.statements) await queryRunner.query(sql);
@@ -42,6 +43,14 @@ export async function runRendered(
     if (ownTransaction && runner.isTransactionActive) await runner.rollbackTransaction!().catch(() => undefined);
     await cleanUp(queryRunner, rendered.cleanup ?? [], error);
     throw error;
+  }
+}
+
+/** Stop, before anything changes, at the first guard that reports a problem with the data. */
+async function runGuards(queryRunner: MigrationQueryRunner, guards: string[]): Promise<void> {
+  for (const sql of guards) {
+    const rows: Array<{ problem?: unknown }> = await queryRunner.query(sql);
+    if (rows.length > 0) throw new Error(String(rows[0].problem));
   }
 }
 
