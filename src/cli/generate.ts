@@ -65,6 +65,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       out.line(`note: table ${table} is in the database but no entity maps it; left alone.`);
     }
     if (!result.changes) {
+      for (const warning of result.warnings) out.line(`WARNING: ${warning}`);
       out.line("No changes: the database matches the entities. Nothing written.");
       return ExitCode.ok;
     }
