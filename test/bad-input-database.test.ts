@@ -41,7 +41,7 @@ describe("bad input: connecting (PostgreSQL)", () => {
       );
       const env = { ATHANOR_DEBUG: "1" };
       const runResult = await project.cli(["run", "-d", "password.ts", "--json", "--verbose"], { env });
-      assertUserError(runResult, 3, /^error: Cannot connect to postgres at .+: the server rejected the user name or password\./);
+      assertUserError(runResult, 3, /^error: Cannot connect to postgres at .+: the server rejected the user name or password: fix the credentials in the connection settings \(DATABASE_URL\)\.$/m);
       assert.equal(JSON.parse(runResult.stdout).error.exitCode, 3);
       const generateResult = await project.cli(["generate", "-d", "password.ts"], { env });
       assertUserError(generateResult, 3, /rejected the user name or password/);
@@ -58,7 +58,7 @@ describe("bad input: connecting (PostgreSQL)", () => {
     try {
       const url = withCredentials(serverUrl(), new URL(serverUrl()).username || "postgres", PASSWORD, "athanor_no_such_database");
       const result = await project.cli(["status"], { env: { DATABASE_URL: url } });
-      assertUserError(result, 3, /^error: Cannot connect to postgres at .+\/athanor_no_such_database: the database does not exist\. Create it \(createdb\) or fix the database name/m);
+      assertUserError(result, 3, /^error: Cannot connect to postgres at .+\/athanor_no_such_database: the database does not exist: create it \(createdb\), or fix the database name in the connection settings \(DATABASE_URL\)\.$/m);
       assert.ok(!(result.stdout + result.stderr).includes(PASSWORD));
     } finally {
       await project.cleanup();
