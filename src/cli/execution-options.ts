@@ -47,6 +47,19 @@ export function executionOptions(args: ExecutionArgs, out: Output, verb: string)
   };
 }
 
+/**
+ * Where a run or revert stops: --to and --step both say it, so they are
+ * refused together, and a step is a positive whole number of migrations.
+ */
+export function checkStopOptions(args: { to?: string; step?: number }): void {
+  if (args.to !== undefined && args.step !== undefined) {
+    throw new UsageError("--to and --step both say where to stop: give one of them, not both.");
+  }
+  if (args.step !== undefined && !(Number.isInteger(args.step) && args.step > 0)) {
+    throw new UsageError("--step takes a positive whole number of migrations, e.g. --step 1.");
+  }
+}
+
 export function lockTimeoutMs(args: ExecutionArgs): number {
   if (!(args.lockTimeout >= 0)) throw new UsageError("--lock-timeout takes a number of seconds, e.g. --lock-timeout 120.");
   return args.lockTimeout * 1000;

@@ -72,6 +72,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       out.line(`note: table ${table} is in the database but no entity maps it and no migration created it; left alone (--drop-unmanaged drops it).`);
     }
     if (!result.changes) {
+      for (const warning of result.warnings) out.line(`WARNING: ${warning}`);
       out.line("No changes: the database matches the entities. Nothing written.");
       return ExitCode.ok;
     }

@@ -6,6 +6,7 @@ import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { ExitCode, UsageError, type ExitCodeValue } from "../errors";
 import { reportError } from "./output";
+import { usageMessage } from "./usage-messages";
 import type { GlobalArgs } from "./action";
 import { generateCommand } from "./generate";
 import { runCommand } from "./run";
@@ -55,7 +56,7 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, error) => {
       if (error) throw error;
-      throw new UsageError(message);
+      throw new UsageError(usageMessage(message, argv));
     }) as Argv<GlobalArgs>;
 
   try {

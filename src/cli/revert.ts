@@ -2,7 +2,7 @@ import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
-import { executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
+import { checkStopOptions, executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
 import { offlineSqlRequested, printOfflineSql, withOfflineSqlOptions, type OfflineSqlArgs } from "./offline-sql";
 
 interface RevertArgs extends ExecutionArgs, OfflineSqlArgs {
@@ -22,6 +22,7 @@ export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> =
       .example("$0 revert", "undo the most recently applied migration")
       .example("$0 revert --to base", "undo every migration") as any,
   handler: action<RevertArgs>(async (args, out) => {
+    checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "down");
     const result = await new Athanor({ dataSource: args.dataSource }).revert({
       to: args.to,

@@ -2,7 +2,7 @@ import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
-import { executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
+import { checkStopOptions, executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
 import { offlineSqlRequested, printOfflineSql, withOfflineSqlOptions, type OfflineSqlArgs } from "./offline-sql";
 
 interface RunArgs extends ExecutionArgs, OfflineSqlArgs {
@@ -31,6 +31,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
       .example("$0 run --to 1763790000000", "apply up to and including that migration")
       .example("$0 run --step 1 --dry-run", "show the next migration that would run") as any,
   handler: action<RunArgs>(async (args, out) => {
+    checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "up");
     const started = Date.now();
     const result = await new Athanor({ dataSource: args.dataSource }).run({

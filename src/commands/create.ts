@@ -3,13 +3,13 @@
  * re-write athanor.sum. Loads the DataSource file only to find the
  * migrations directory; never connects to the database.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { migrationClassName, migrationFileName, toPascalCase } from "../codegen";
 import { renderBlankMigrationFile } from "../codegen/blank-migration";
 import { loadProjectConfig, type LoadOptions } from "../config/load";
 import { UsageError } from "../errors";
-import { assertSumMatches, currentEntries, writeSumFile, sumFilePath } from "../runner/sum";
+import { assertSumMatches, currentEntries, withSumFile, sumFilePath } from "../runner/sum";
+import { writeFilesAtomically } from "../atomic-write";
 import { parseTimestamp } from "../runner/discover";
 import type { SourceLanguage } from "../config/source-style";
 
@@ -45,11 +45,8 @@ export function create(options: CreateOptions): CreateResult {
   const className = migrationClassName(pascal, timestamp);
   const flavour = { ...config.sourceStyle, ...(options.language ? { language: options.language } : {}) };
   const filePath = join(dir, migrationFileName(timestamp, pascal, flavour.language));
-  mkdirSync(dir, { recursive: true });
-  const temporary = `${filePath}.${process.pid}.tmp`;
-  writeFileSync(temporary, renderBlankMigrationFile({ className, name: pascal, timestamp, flavour }), { encoding: "utf8", flag: "wx" });
-  renameSync(temporary, filePath);
-  writeSumFile(dir);
+  const content = renderBlankMigrationFile({ className, name: pascal, timestamp, flavour });
+  writeFilesAtomically(withSumFile(dir, { path: filePath, content }), config.cwd);
 
   return {
     file: relative(config.cwd, filePath),

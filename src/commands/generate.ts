@@ -2,7 +2,6 @@
  * `athanor generate [name]`: compare the entities with the live database and
  * write a migration that makes the database match them.
  */
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { renderMigrationFile, migrationName, migrationFileName, toPascalCase, describeOperation } from "../codegen";
 import type { SourceLanguage } from "../config/source-style";
@@ -11,7 +10,8 @@ import { UsageError } from "../errors";
 import { invertAll, type Operation } from "../ops/operations";
 import { isLockTimeout, resolveOnline, type OnlineOptions } from "../ops/online";
 import { planMigrations } from "../runner/plan";
-import { assertSumMatches, writeSumFile } from "../runner/sum";
+import { assertSumMatches, withSumFile } from "../runner/sum";
+import { writeFilesAtomically } from "../atomic-write";
 import { apply } from "../schema/apply";
 import type { Schema } from "../schema/model";
 import { compareEntitiesWithDatabase } from "./entity-diff";
@@ -66,6 +66,12 @@ export interface GenerateResult {
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const online = onlineOptions(options.online);
+  // Checked before connecting: toPascalCase would quietly turn "!!!" into "Migration".
+  if (options.name !== undefined && !/[A-Za-z0-9]/.test(options.name)) {
+    throw new UsageError(
+      `The name "${options.name}" has no letters or digits to build a class name from: pick another, e.g. athanor generate AddEmailToUsers.`,
+    );
+  }
   return withProject(options, async (project) => {
     const { dialect, queryRunner, bookkeeping, config } = project;
 
@@ -88,10 +94,16 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     );
     const up = result.operations;
 
+    // An entities glob that matches nothing makes every table look unwanted;
+    // say so instead of quietly reporting no changes (or drops).
+    const noEntities =
+      config.dataSource.entityMetadatas.length === 0
+        ? [`The DataSource in ${relative(config.cwd, config.dataSourceFile)} maps no entities: check the paths or globs in its entities option.`]
+        : [];
     const base: GenerateResult = {
       changes: up.length > 0,
       operations: up.map(describeOperation),
-      warnings: result.warnings,
+      warnings: [...noEntities, ...result.warnings],
       notes: [],
       unmappedTables: result.unmappedTables,
       written: false,
@@ -115,9 +127,6 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
 
     const timestamp = options.timestamp ?? Date.now();
     const pascal = options.name ? toPascalCase(options.name) : migrationName(up);
-    if (!pascal) {
-      throw new UsageError(`The name "${options.name}" has no letters or digits to build a class name from: pick another.`);
-    }
     const className = `${pascal}${timestamp}`;
     const flavour = { ...config.sourceStyle, ...(options.language ? { language: options.language } : {}) };
     const filePath = join(config.migrationsDir, migrationFileName(timestamp, pascal, flavour.language));
@@ -148,8 +157,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     // Refuse to record a new file on top of unreviewed changes (a bad merge),
     // then record it, so the sum always covers what generate wrote.
     assertSumMatches(config.migrationsDir, config.cwd);
-    writeAtomically(filePath, content);
-    writeSumFile(config.migrationsDir);
+    // The file and the sum that records it appear together or not at all.
+    writeFilesAtomically(withSumFile(config.migrationsDir, { path: filePath, content }), config.cwd);
     profilePhase("render and write");
     return { ...outcome, written: true };
   });
@@ -182,12 +191,4 @@ function onlineOptions(options: OnlineOptions | undefined): Required<OnlineOptio
     );
   }
   return resolveOnline(options);
-}
-
-/** Write via a temporary file and rename, so a failed write leaves nothing half-written. */
-function writeAtomically(path: string, content: string): void {
-  mkdirSync(join(path, ".."), { recursive: true });
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, content, { encoding: "utf8", flag: "wx" });
-  renameSync(temporary, path);
 }

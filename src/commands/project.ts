@@ -2,8 +2,9 @@
  * Opening a project: load the DataSource file, connect, and hand commands
  * the pieces they compose (dialect, query runner, bookkeeping, migrations).
  */
+import { relative } from "node:path";
 import type { QueryRunner } from "typeorm";
-import { findDialect, supportedDatabaseTypes } from "../dialects";
+import { findDialect, unsupportedDatabaseType } from "../dialects";
 import type { Dialect } from "../dialects/dialect";
 import { loadProjectConfig, type LoadOptions, type ProjectConfig } from "../config/load";
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
@@ -11,6 +12,7 @@ import { Bookkeeping } from "../runner/bookkeeping";
 import { discoverMigrations, type MigrationSource } from "../runner/discover";
 import { faultPoint } from "../runner/fault-points";
 import { profilePhase } from "../profile";
+import { explainEntityError } from "../config/entity-errors";
 
 export interface Project {
   config: ProjectConfig;
@@ -48,9 +50,7 @@ export function loadProject(options: ProjectOptions): LoadedProject {
   profilePhase("load DataSource and entities");
   const dialect = findDialect(config.databaseType);
   if (!dialect) {
-    throw new UsageError(
-      `The DataSource uses database type "${config.databaseType}", which Athanor does not support yet: use one of ${supportedDatabaseTypes().join(", ")}.`,
-    );
+    throw new UsageError(unsupportedDatabaseType(config.databaseType, relative(config.cwd, config.dataSourceFile)));
   }
   const migrations = discoverMigrations(config.migrationGlobs, config.migrationClasses, config.cwd);
   profilePhase("load migrations");
@@ -70,14 +70,18 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
   const overrides = { migrations: [], migrationsRun: false, synchronize: false, dropSchema: false, logging: false };
   const originals = Object.fromEntries(Object.keys(overrides).map((key) => [key, (dataSource.options as any)[key]]));
   if (ours) dataSource.setOptions(overrides as any);
+  const shownFile = relative(config.cwd, config.dataSourceFile);
+  rejectMalformedUrl(dataSource.options, config.databaseType, shownFile);
+  const phase = trackInitializePhase(dataSource);
   try {
     if (ours) await dataSource.initialize();
   } catch (error) {
     if (ours) Object.assign(dataSource.options, originals);
+    if (phase() === "entities") throw explainEntityError(error, config.cwd, shownFile);
     const explained = dialect.explainConnectionError?.(error, target);
-    const message = error instanceof Error ? error.message : String(error);
+    const message = (error instanceof Error ? error.message : String(error)).replace(/[.\s]+$/, "");
     throw new DatabaseError(
-      redact(explained ?? `Cannot connect to ${target}: ${message}. Check the connection settings in ${config.dataSourceFile}.`, secrets),
+      redact(explained ?? `Cannot connect to ${target}: ${message}: check the connection settings in ${shownFile}.`, secrets),
     );
   }
 
@@ -144,6 +148,48 @@ export async function withProject<T>(options: ProjectOptions, body: (project: Pr
     throw error;
   } finally {
     await project.close();
+  }
+}
+
+/**
+ * TypeORM's initialize() connects the driver, then loads and validates the
+ * entities (buildMetadatas), then runs driver set-up. Which step threw tells
+ * a connection failure (exit 3) from a broken entity (exit 2); the hook only
+ * records the step and changes nothing.
+ */
+function trackInitializePhase(dataSource: unknown): () => "connect" | "entities" | "after" {
+  let phase: "connect" | "entities" | "after" = "connect";
+  const ds = dataSource as { buildMetadatas?: (...args: unknown[]) => Promise<unknown> };
+  const build = ds.buildMetadatas;
+  if (typeof build === "function") {
+    ds.buildMetadatas = async function (this: unknown, ...args: unknown[]) {
+      phase = "entities";
+      const result = await build.apply(this, args);
+      phase = "after";
+      return result;
+    };
+  }
+  return () => phase;
+}
+
+/**
+ * A connection URL that is not a URL is a configuration error: drivers parse
+ * it leniently (pg reads "not a url" as a host name) and fail later with a
+ * misleading message. Never quote the URL: it may hold the password.
+ */
+function rejectMalformedUrl(options: any, databaseType: string, dataSourceFile: string): void {
+  const url = options?.url;
+  if (typeof url !== "string" || url.startsWith("/")) return;
+  let valid = /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
+  try {
+    if (valid) new URL(url);
+  } catch {
+    valid = false;
+  }
+  if (!valid) {
+    throw new UsageError(
+      `The connection URL of the DataSource in ${dataSourceFile} (its url option, often DATABASE_URL) is not a valid URL: write it as ${databaseType}://user:password@host:5432/database, percent-encoding special characters in the password.`,
+    );
   }
 }
 

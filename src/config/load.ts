@@ -5,7 +5,9 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { DataSource } from "typeorm";
-import { UsageError, redact } from "../errors";
+import { UsageError } from "../errors";
+import { findDialect, unsupportedDatabaseType } from "../dialects";
+import { describeLoadFailure, fileToFix, formatLoadFailure } from "./load-error";
 import { registerTypeScript } from "./typescript-loader";
 import { loadGlobbedClasses } from "./entity-globs";
 import { sourceStyleOf, type SourceStyle } from "./source-style";
@@ -64,8 +66,9 @@ export function loadProjectConfig(options: LoadOptions = {}): ProjectConfig {
   try {
     exported = require(dataSourceFile);
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new UsageError(`Loading ${shown} failed: ${redact(message)}`);
+    const failure = describeLoadFailure(error, cwd);
+    throw driverError(error, shown) ??
+      new UsageError(`Loading ${shown} failed: ${formatLoadFailure(failure)}: fix ${fileToFix(failure, shown)} and run again.`);
   }
 
   const dataSource = findDataSource(exported);
@@ -92,6 +95,13 @@ function resolveConfig(dataSource: DataSource, cwd: string, dataSourceFile: stri
     .filter((m): m is string => typeof m === "string")
     .map((pattern) => (isAbsolute(pattern) ? pattern : resolve(cwd, pattern)));
   const migrationClasses = migrations.filter((m): m is Function => typeof m === "function");
+  if (migrations.length === 0) {
+    // Without it, generate would write files that run never finds.
+    const which = styleFrom ? `The DataSource in ${relative(cwd, dataSourceFile)}` : "The DataSource given to Athanor";
+    throw new UsageError(
+      `${which} has no migrations option, so Athanor does not know where migrations live: add e.g. migrations: ["migrations/*.ts"].`,
+    );
+  }
 
   const migrationsDir = migrationsDirectory(migrationGlobs, cwd);
   return {
@@ -105,6 +115,27 @@ function resolveConfig(dataSource: DataSource, cwd: string, dataSourceFile: stri
     migrationsDir,
     sourceStyle: sourceStyleOf(styleFrom, migrationsDir),
   };
+}
+
+/**
+ * TypeORM builds the driver as the DataSource is constructed, so a database
+ * type it does not know, or whose driver package is missing, fails while the
+ * file loads. Athanor's own answer (which types it supports) is the useful one.
+ */
+function driverError(error: unknown, shown: string): UsageError | undefined {
+  const e = error as { name?: string; message?: string } | undefined;
+  const message = e?.message ?? "";
+  if (e?.name === "MissingDriverError") {
+    const type = /Wrong driver: "([^"]*)"/.exec(message)?.[1] ?? "?";
+    return new UsageError(unsupportedDatabaseType(type, shown));
+  }
+  if (e?.name === "DriverPackageNotInstalledError") {
+    const driver = /^(\S+) package/.exec(message)?.[1] ?? "";
+    const install = /npm install ([^"\s]+)/.exec(message)?.[1];
+    if (!findDialect(driver.toLowerCase())) return new UsageError(unsupportedDatabaseType(driver.toLowerCase(), shown));
+    return new UsageError(`The DataSource in ${shown} needs the ${driver} driver, which is not installed: run npm install ${install ?? "its driver package"}.`);
+  }
+  return undefined;
 }
 
 /** The DataSource among a module's exports (default export first). */

@@ -20,4 +20,9 @@ export function supportedDatabaseTypes(): string[] {
   return Object.keys(dialects);
 }
 
+/** The sentence for a DataSource whose database type no dialect speaks. */
+export function unsupportedDatabaseType(type: string, dataSourceFile: string): string {
+  return `The DataSource in ${dataSourceFile} uses database type "${type}", which Athanor does not support: use one of ${supportedDatabaseTypes().join(", ")}.`;
+}
+
 export type { Dialect } from "./dialect";

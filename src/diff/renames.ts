@@ -178,7 +178,7 @@ export function renameProblems(current: Schema, target: Schema, decisions: Renam
     const wanted = target.tables[tableName];
     if (!old || !wanted) {
       problems.push(
-        `Cannot apply ${what}: ${!old ? "the database" : "the entities"} have no table ${rename.table}; name a table both have (or one renamed in this migration).`,
+        `Cannot apply ${what}: ${!old ? "the database has" : "the entities have"} no table ${rename.table}; name a table both have (or one renamed in this migration).`,
       );
     } else if (!old.columns.some((c) => c.name === rename.from)) {
       problems.push(`Cannot apply ${what}: table ${oldName} in the database has no column ${rename.from}; name a column it has.`);

@@ -9,6 +9,7 @@
  */
 import type { Dialect, Queryable } from "../dialects/dialect";
 import type { Column, Schema, Table } from "../schema/model";
+import { DatabaseError } from "../errors";
 
 export interface AppliedMigration {
   id: number;
@@ -82,7 +83,12 @@ export class Bookkeeping {
       // our look and our statements; that is not a failure.
       const now = (await this.dialect.introspect(this.db)).tables[this.tableName];
       const complete = now && ATHANOR_COLUMNS.every((c) => now.columns.some((n) => n.name === c.name));
-      if (!complete) throw error;
+      if (!complete) {
+        const message = (error instanceof Error ? error.message : String(error)).replace(/[.\s]+$/, "");
+        throw new DatabaseError(
+          `Could not ${existing ? "add Athanor's columns to" : "create"} the bookkeeping table ${this.tableName}: ${message}: let the database user create and alter tables there (or run once as a user who can), then run again.`,
+        );
+      }
     }
   }
 

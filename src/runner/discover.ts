@@ -8,7 +8,8 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { globSync } from "glob";
 import type { MigrationInterface } from "typeorm";
-import { UsageError, redact } from "../errors";
+import { UsageError } from "../errors";
+import { describeLoadFailure, fileToFix, formatLoadFailure } from "../config/load-error";
 import { checksumOf } from "./checksum";
 
 export interface MigrationSource {
@@ -50,8 +51,10 @@ function loadMigrationFile(file: string, cwd: string): MigrationSource {
   try {
     exported = require(file);
   } catch (error) {
-    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new UsageError(`Migration ${shown} could not be loaded: ${redact(message)}`);
+    const failure = describeLoadFailure(error, cwd);
+    throw new UsageError(
+      `Migration ${shown} could not be loaded: ${formatLoadFailure(failure)}: fix ${fileToFix(failure, shown)} and run again.`,
+    );
   }
   const classes = Object.values(exported ?? {}).filter(
     (value): value is new () => MigrationInterface =>

@@ -15,8 +15,9 @@
  * a CRLF checkout matches an LF one.
  */
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { writeFilesAtomically, type FileToWrite } from "../atomic-write";
 import { UsageError } from "../errors";
 import { checksumOf } from "./checksum";
 import { SOURCE_EXTENSIONS } from "./discover";
@@ -83,13 +84,21 @@ export function renderSumFile(entries: readonly SumEntry[]): string {
 /** Write athanor.sum for the directory as it is now; returns what it recorded. */
 export function writeSumFile(migrationsDir: string): SumEntry[] {
   const entries = currentEntries(migrationsDir);
-  const path = sumFilePath(migrationsDir);
-  // Via a temporary file and rename, so an interrupted write never leaves a
-  // truncated sum that would then read as a mismatch.
-  const temporary = `${path}.${process.pid}.tmp`;
-  writeFileSync(temporary, renderSumFile(entries), "utf8");
-  renameSync(temporary, path);
+  // Atomically, so an interrupted write never leaves a truncated sum that
+  // would then read as a mismatch.
+  writeFilesAtomically([{ path: sumFilePath(migrationsDir), content: renderSumFile(entries) }]);
   return entries;
+}
+
+/**
+ * A new migration file together with the athanor.sum that records it, to be
+ * written as one (writeFilesAtomically): both appear, or neither.
+ */
+export function withSumFile(migrationsDir: string, migration: FileToWrite): FileToWrite[] {
+  const name = basename(migration.path);
+  const entries = currentEntries(migrationsDir).filter((e) => e.file !== name);
+  entries.push({ file: name, hash: checksumOf(migration.content) });
+  return [migration, { path: sumFilePath(migrationsDir), content: renderSumFile(entries) }];
 }
 
 /**

@@ -7,17 +7,17 @@ export function explainPostgresConnectionError(error: unknown, target: string): 
   const e = error as { code?: string; message?: string; address?: string; port?: number } | undefined;
   switch (e?.code) {
     case "ECONNREFUSED":
-      return `Cannot connect to ${target}: the connection was refused. Is the PostgreSQL server running, and are the host and port in DATABASE_URL right?`;
+      return `Cannot connect to ${target}: the connection was refused: start the PostgreSQL server, or fix the host and port in the connection settings (DATABASE_URL).`;
     case "ENOTFOUND":
     case "EAI_AGAIN":
-      return `Cannot connect to ${target}: the host name does not resolve. Check the host in DATABASE_URL.`;
+      return `Cannot connect to ${target}: the host name does not resolve: fix the host in the connection settings (DATABASE_URL).`;
     case "ETIMEDOUT":
-      return `Cannot connect to ${target}: the connection timed out. Check the host, port and any firewall.`;
+      return `Cannot connect to ${target}: the connection timed out: check the host, the port and any firewall in between.`;
     case "28P01":
     case "28000":
-      return `Cannot connect to ${target}: the server rejected the user name or password. Check the credentials in DATABASE_URL.`;
+      return `Cannot connect to ${target}: the server rejected the user name or password: fix the credentials in the connection settings (DATABASE_URL).`;
     case "3D000":
-      return `Cannot connect to ${target}: the database does not exist. Create it (createdb) or fix the database name in DATABASE_URL.`;
+      return `Cannot connect to ${target}: the database does not exist: create it (createdb), or fix the database name in the connection settings (DATABASE_URL).`;
     default:
       if (isConnectionLost(error)) {
         return `The connection to ${target} was lost (the server restarted, or the session was terminated): run again once the server accepts connections.`;

@@ -6,6 +6,10 @@ export function explainConnectionError(error: unknown, target: string): string |
   if (code === "SQLITE_CANTOPEN" || /SQLITE_CANTOPEN|unable to open database/i.test(message)) {
     return `Cannot open the SQLite database (${target}): make sure its directory exists and is writable.`;
   }
+  // TypeORM creates the database file's directory; a file in the way of that path stops it.
+  if ((code === "EEXIST" || code === "ENOTDIR") && /mkdir/.test(message)) {
+    return `Cannot create the directory of ${target}: a file is in the way of its path; fix the "database" path in your DataSource.`;
+  }
   if (code === "SQLITE_NOTADB" || /SQLITE_NOTADB|not a database/i.test(message)) {
     return `The file of ${target} is not an SQLite database: check the "database" path in your DataSource.`;
   }
