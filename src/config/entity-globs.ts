@@ -8,22 +8,22 @@
  */
 import { isAbsolute, resolve } from "node:path";
 import { globSync } from "glob";
-import { UsageError, redact } from "../errors";
+import { explainEntityError } from "./entity-errors";
 
 const LOADABLE = /\.(js|mjs|cjs|ts|mts|cts)$/;
 
 /** Replace each glob string in `entities` and `subscribers` with what its files export. */
-export function loadGlobbedClasses(options: Record<string, unknown>, cwd: string): Record<string, unknown[]> {
+export function loadGlobbedClasses(options: Record<string, unknown>, cwd: string, dataSourceShown: string): Record<string, unknown[]> {
   const replaced: Record<string, unknown[]> = {};
   for (const key of ["entities", "subscribers"]) {
     const list = options[key];
     if (!Array.isArray(list) || !list.some((entry) => typeof entry === "string")) continue;
-    replaced[key] = list.flatMap((entry) => (typeof entry === "string" ? exportsOfGlob(entry, cwd) : [entry]));
+    replaced[key] = list.flatMap((entry) => (typeof entry === "string" ? exportsOfGlob(entry, cwd, dataSourceShown) : [entry]));
   }
   return replaced;
 }
 
-function exportsOfGlob(pattern: string, cwd: string): unknown[] {
+function exportsOfGlob(pattern: string, cwd: string, dataSourceShown: string): unknown[] {
   const absolute = (isAbsolute(pattern) ? pattern : resolve(cwd, pattern)).replace(/\\/g, "/");
   const files = globSync(absolute, { absolute: true, nodir: true })
     .filter((file) => LOADABLE.test(file) && !file.endsWith(".d.ts"))
@@ -34,8 +34,8 @@ function exportsOfGlob(pattern: string, cwd: string): unknown[] {
     try {
       exported = require(file);
     } catch (error) {
-      const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-      throw new UsageError(`Loading entity file ${file} failed: ${redact(message)}`);
+      // The same sentence as a failure while TypeORM loads entities itself.
+      throw explainEntityError(error, cwd, dataSourceShown);
     }
     collect(exported, found);
   }

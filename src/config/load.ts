@@ -85,7 +85,7 @@ function resolveConfig(dataSource: DataSource, cwd: string, dataSourceFile: stri
   const options_ = dataSource.options as any;
   // Globs are loaded here, not by TypeORM on connect (see entity-globs.ts);
   // a connected DataSource already has its metadata.
-  if (!dataSource.isInitialized) dataSource.setOptions(loadGlobbedClasses(options_, cwd) as any);
+  if (!dataSource.isInitialized) dataSource.setOptions(loadGlobbedClasses(options_, cwd, styleFrom ? relative(cwd, dataSourceFile) : "the DataSource given to Athanor") as any);
   const migrations: unknown[] = Array.isArray(options_.migrations)
     ? options_.migrations
     : options_.migrations
