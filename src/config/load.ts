@@ -5,6 +5,7 @@
 import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { DataSource } from "typeorm";
+import { replacedDriverHint } from "../dialects";
 import { UsageError, redact } from "../errors";
 import { registerTypeScript } from "./typescript-loader";
 
@@ -51,6 +52,8 @@ export function loadProjectConfig(options: LoadOptions = {}): ProjectConfig {
     exported = require(dataSourceFile);
   } catch (error) {
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    const hint = replacedDriverHint(message);
+    if (hint) throw new UsageError(`Loading ${shown} failed: ${hint}`);
     throw new UsageError(`Loading ${shown} failed: ${redact(message)}`);
   }
 
