@@ -42,8 +42,9 @@ describe("TypeORM 1.x: Athanor uses the project's TypeORM", () => {
 for (const dialect of DIALECTS) {
   describe(`${dialect}: upgrading a project from TypeORM 0.3 to 1.x`, () => {
     test("the database Athanor migrated under 0.3 is at head under 1.x: nothing to generate, revert works", async () => {
+      const typeorm1 = typeorm1Project();
       const before = await TestProject.create(dialect, {}, { sqliteDriver: "sqlite" });
-      const after = await TestProject.create(dialect, {}, typeorm1Project());
+      const after = await TestProject.create(dialect, {}, typeorm1);
       try {
         before.useExampleEntities();
         after.useExampleEntities();
