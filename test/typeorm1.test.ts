@@ -2,9 +2,11 @@
  * TypeORM 1.x projects (compat/typeorm1: typeorm 1.x with better-sqlite3 and
  * pg): the suite's core round trips on SQLite and PostgreSQL with the real
  * CLI, Athanor loading the project's TypeORM and no other, an upgrade from
- * TypeORM 0.3 that needs no migration, concurrent runners on better-sqlite3,
- * and the fix for a DataSource still saying `type: "sqlite"`.
+ * TypeORM 0.3 that needs no migration, TypeORM 1.x's own migration CLI
+ * agreeing with Athanor's on the migrations table, concurrent runners on
+ * better-sqlite3, and the fix for a DataSource still saying `type: "sqlite"`.
  */
+import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, existsSync, readFileSync } from "node:fs";
@@ -68,6 +70,42 @@ for (const dialect of DIALECTS) {
       } finally {
         await before.cleanup();
         await after.cleanup();
+      }
+    });
+  });
+}
+
+/** TypeORM 1.x's CLI in the project, as `typeorm-ts-node-commonjs` runs it: ts-node registered, then typeorm's cli.js. */
+function typeormCli(project: TestProject, args: string[]) {
+  const cli = join(project.dir, "node_modules", "typeorm", "cli.js");
+  const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", cli, ...args, "-d", "ormconfig.ts"], {
+    cwd: project.dir,
+    env: project.env,
+    encoding: "utf8",
+  });
+  assert.equal(result.status, 0, `typeorm ${args.join(" ")}: ${result.stdout}${result.stderr}`);
+  return result.stdout;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: TypeORM 1.x's migration CLI and Athanor share the migrations table`, () => {
+    test("typeorm migration:run applies Athanor's migration; Athanor sees it, reverts it; typeorm sees that", async () => {
+      const project = await TestProject.create(
+        dialect,
+        { "Item.ts": ITEM_V1 },
+        typeorm1Project({ repoPackages: ["ts-node", "typescript"] }),
+      );
+      try {
+        await project.ok(["generate", "Init"]);
+        typeormCli(project, ["migration:run"]);
+        assert.match((await project.ok(["status"])).stdout, /1 applied, 0 pending/);
+        assert.match((await project.ok(["generate"])).stdout, /No changes/);
+        await project.ok(["revert"]);
+        assert.match(typeormCli(project, ["migration:show"]), /\[ \] Init\d{13}/);
+        await project.ok(["run"]);
+        assert.match(typeormCli(project, ["migration:show"]), /\[X\] (\d+ )?Init\d{13}/);
+      } finally {
+        await project.cleanup();
       }
     });
   });
