@@ -3,8 +3,9 @@
  * pg): the suite's core round trips on SQLite and PostgreSQL with the real
  * CLI, Athanor loading the project's TypeORM and no other, an upgrade from
  * TypeORM 0.3 that needs no migration, TypeORM 1.x's own migration CLI
- * agreeing with Athanor's on the migrations table, concurrent runners on
- * better-sqlite3, and the fix for a DataSource still saying `type: "sqlite"`.
+ * agreeing with Athanor's on the migrations table, concurrent and blocked
+ * runners on better-sqlite3, and the fix for a DataSource still saying
+ * `type: "sqlite"`.
  */
 import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
@@ -123,6 +124,29 @@ describe("TypeORM 1.x + better-sqlite3: concurrent runners", () => {
       assert.equal(rows.length, 10);
       const applied = results.flatMap((r) => r.stdout.split("\n").filter((line) => /^\s+applied /.test(line)));
       assert.equal(applied.length, 10, "each migration reported applied by exactly one runner");
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
+describe("TypeORM 1.x + better-sqlite3: a writer holding the database", () => {
+  test("a runner blocked by another writer exits 3 and says why (better-sqlite3's SQLITE_BUSY)", async () => {
+    const project = await TestProject.create("sqlite", {}, typeorm1Project());
+    try {
+      writeTableMigrations(project, 1);
+      await project.ok(["run", "--dry-run"]);
+      const ds = await project.connect();
+      try {
+        await ds.query("BEGIN IMMEDIATE");
+        const result = await project.cli(["run", "--lock-timeout", "1"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, /locked by another process/);
+      } finally {
+        await ds.query("ROLLBACK");
+        await ds.destroy();
+      }
+      await project.ok(["run"]);
     } finally {
       await project.cleanup();
     }
