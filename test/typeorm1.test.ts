@@ -15,7 +15,7 @@ import { join } from "node:path";
 import { DIALECTS, TestProject, repoRoot } from "./support/project";
 import { describeRoundTrips } from "./support/round-trip";
 import { typeorm1PackageRoot, typeorm1Project } from "./support/typeorm1";
-import { writeTableMigrations } from "./support/migrations";
+import { writeMigration, writeTableMigrations } from "./support/migrations";
 import { ITEM_V1 } from "./support/entities";
 
 describeRoundTrips("TypeORM 1.x + better-sqlite3", "sqlite", () => typeorm1Project());
@@ -131,7 +131,7 @@ describe("TypeORM 1.x + better-sqlite3: concurrent runners", () => {
 });
 
 describe("TypeORM 1.x + better-sqlite3: a writer holding the database", () => {
-  test("a runner blocked by another writer exits 3 and says why (better-sqlite3's SQLITE_BUSY)", async () => {
+  test("a runner blocked by another writer exits 3 and says why, on the first deploy and on later ones (SQLITE_BUSY)", async () => {
     const project = await TestProject.create("sqlite", {}, typeorm1Project());
     try {
       writeTableMigrations(project, 1);
@@ -147,6 +147,20 @@ describe("TypeORM 1.x + better-sqlite3: a writer holding the database", () => {
         await ds.destroy();
       }
       await project.ok(["run"]);
+
+      // The next deploy: the migrations table exists, the lock is met inside the migration's transaction.
+      writeMigration(project, { timestamp: 1800000000000, name: "CreateNext", up: ['CREATE TABLE "next" ("id" integer)'], down: ['DROP TABLE "next"'] });
+      const holder = await project.connect();
+      try {
+        await holder.query("BEGIN IMMEDIATE");
+        const result = await project.cli(["run", "--lock-timeout", "1"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, /locked by another process: wait for it to finish, or wait longer with --lock-timeout/);
+      } finally {
+        await holder.query("ROLLBACK");
+        await holder.destroy();
+      }
+      assert.match((await project.ok(["run"])).stdout, /Applied 1 migration/);
     } finally {
       await project.cleanup();
     }
