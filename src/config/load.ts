@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { DataSource } from "typeorm";
 import { UsageError } from "../errors";
-import { findDialect, unsupportedDatabaseType } from "../dialects";
+import { findDialect, replacedDriverHint, unsupportedDatabaseType } from "../dialects";
 import { describeLoadFailure, fileToFix, formatLoadFailure } from "./load-error";
 import { registerTypeScript } from "./typescript-loader";
 import { loadGlobbedClasses } from "./entity-globs";
@@ -66,6 +66,10 @@ export function loadProjectConfig(options: LoadOptions = {}): ProjectConfig {
   try {
     exported = require(dataSourceFile);
   } catch (error) {
+    // A driver this TypeORM line no longer has (sqlite under 1.x) is named first:
+    // TypeORM's own "wrong driver" error would point the wrong way.
+    const hint = replacedDriverHint(error instanceof Error ? error.message.split("\n")[0] : String(error));
+    if (hint) throw new UsageError(`Loading ${shown} failed: ${hint}`);
     const failure = describeLoadFailure(error, cwd);
     throw driverError(error, shown) ??
       new UsageError(`Loading ${shown} failed: ${formatLoadFailure(failure)}: fix ${fileToFix(failure, shown)} and run again.`);

@@ -12,6 +12,29 @@ const dialects: Record<string, Dialect> = {
   postgres: postgresDialect,
 };
 
+/**
+ * Driver names a TypeORM line dropped → the driver that replaced them for the
+ * same dialect: TypeORM 1.x removed "sqlite" (node sqlite3) for "better-sqlite3".
+ */
+const replacedDrivers: Record<string, string> = {
+  sqlite: "better-sqlite3",
+};
+
+/**
+ * The fix for TypeORM's "Wrong driver" error when the project's TypeORM
+ * dropped the configured driver but supports its replacement, else undefined.
+ */
+export function replacedDriverHint(typeormMessage: string): string | undefined {
+  const given = /Wrong driver: "([^"]+)" given/.exec(typeormMessage)?.[1];
+  const replacement = given ? replacedDrivers[given] : undefined;
+  if (!given || !replacement || !typeormMessage.includes(`"${replacement}"`)) return undefined;
+  return (
+    `this TypeORM has no "${given}" driver (TypeORM 1.x replaced it with "${replacement}"): ` +
+    `set type: "${replacement}" in your DataSource and install it (npm install ${replacement}); ` +
+    `existing migrations and the migrations table keep working.`
+  );
+}
+
 export function findDialect(typeormType: string): Dialect | undefined {
   return dialects[typeormType];
 }

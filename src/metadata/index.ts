@@ -124,8 +124,13 @@ function primaryKeyOf(metadata: EntityMetadata): PrimaryKey | undefined {
   if (columns.length === 0) return undefined;
   const name =
     metadata.primaryColumns[0].primaryKeyConstraintName ??
-    metadata.connection.namingStrategy.primaryKeyName(metadata.tablePath, columns);
+    owningDataSource(metadata).namingStrategy.primaryKeyName(metadata.tablePath, columns);
   return { name, columns };
+}
+
+/** TypeORM 1.x calls it `dataSource` (`connection` is deprecated there); 0.3 only `connection`. */
+function owningDataSource(metadata: EntityMetadata): EntityMetadata["connection"] {
+  return (metadata as { dataSource?: EntityMetadata["connection"] }).dataSource ?? metadata.connection;
 }
 
 /**

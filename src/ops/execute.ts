@@ -15,9 +15,19 @@ import type { Operation } from "./operations";
 import { resolveOnline, type OnlineOptions } from "./online";
 import { runRendered } from "./run-rendered";
 
-/** The part of TypeORM's QueryRunner that migrations need. */
+/** What a query runner's DataSource tells an operation. */
+interface DataSourceFacts {
+  options: { type: string; migrationsTableName?: string };
+}
+
+/**
+ * The part of TypeORM's QueryRunner that migrations need. TypeORM 1.x names
+ * the owning DataSource `dataSource` (and keeps `connection` as a deprecated
+ * alias); 0.3 has only `connection`.
+ */
 export interface MigrationQueryRunner extends Queryable {
-  connection: { options: { type: string; migrationsTableName?: string } };
+  dataSource?: DataSourceFacts;
+  connection?: DataSourceFacts;
   /**
    * Present only on the recording query runner of offline SQL
    * (runner/recording-query-runner.ts): operations then render against its
@@ -41,14 +51,15 @@ export async function executeOperation(
   options?: OnlineOptions,
 ): Promise<void> {
   const online = resolveOnline(options);
-  const type = queryRunner.connection.options.type;
+  const { options: dataSourceOptions } = (queryRunner.dataSource ?? queryRunner.connection)!;
+  const type = dataSourceOptions.type;
   const dialect = findDialect(type);
   if (!dialect) {
     throw new Error(
       `Athanor cannot run operations on a "${type}" database; supported: ${supportedDatabaseTypes().join(", ")}.`,
     );
   }
-  const migrationsTable = queryRunner.connection.options.migrationsTableName ?? "migrations";
+  const migrationsTable = dataSourceOptions.migrationsTableName ?? "migrations";
   const offline = queryRunner.athanorOffline;
   const schema = !dialect.needsSchema(operation)
     ? undefined

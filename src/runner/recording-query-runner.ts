@@ -58,6 +58,8 @@ export function changesSchema(sql: string): boolean {
 const HARMLESS_PROBES = new Set(["then", "toJSON", "constructor", "inspect", "asymmetricMatch"]);
 
 export class RecordingQueryRunner implements MigrationQueryRunner, OfflineRecorder {
+  /** TypeORM 1.x's name for the owning DataSource; `connection` is 0.3's. */
+  readonly dataSource: { options: { type: string; migrationsTableName: string } };
   readonly connection: { options: { type: string; migrationsTableName: string } };
   readonly statements: RecordedStatement[] = [];
   /** What the migrations did, raw SQL included as `sql` operations (for `show`). */
@@ -80,7 +82,8 @@ export class RecordingQueryRunner implements MigrationQueryRunner, OfflineRecord
     public model: OfflineModel = emptyModel(),
   ) {
     // The dialect's registry key is also a TypeORM `type` it answers to.
-    this.connection = { options: { type: dialect.name, migrationsTableName } };
+    this.dataSource = { options: { type: dialect.name, migrationsTableName } };
+    this.connection = this.dataSource;
   }
 
   /** The object to hand to migrations: this runner, refusing QueryRunner methods it lacks. */

@@ -19,6 +19,20 @@ const cliPath = join(repoRoot, "bin", "athanor");
 export type DialectName = "sqlite" | "postgres";
 export const DIALECTS: DialectName[] = ["sqlite", "postgres"];
 
+/** TypeORM's `type` for a SQLite database: the sqlite3 driver (0.3 only) or better-sqlite3 (0.3 and 1.x). */
+export type SqliteDriver = "sqlite" | "better-sqlite3";
+
+export interface ProjectOptions {
+  /** The DataSource's `type` on SQLite; default "sqlite". */
+  sqliteDriver?: SqliteDriver;
+  /** The node_modules whose packages the project links; default this checkout's. */
+  nodeModules?: string;
+  /** Packages linked from this checkout's node_modules on top of `nodeModules`. */
+  repoPackages?: string[];
+  /** Extra environment for every CLI run (e.g. NODE_OPTIONS). */
+  env?: NodeJS.ProcessEnv;
+}
+
 export interface CliResult {
   code: number;
   stdout: string;
@@ -27,7 +41,7 @@ export interface CliResult {
   signal?: NodeJS.Signals | null;
 }
 
-const ORMCONFIG = `import "reflect-metadata";
+const ormconfig = (sqliteDriver: SqliteDriver) => `import "reflect-metadata";
 import { DataSource } from "typeorm";
 import { join } from "node:path";
 import { readdirSync } from "node:fs";
@@ -42,7 +56,7 @@ const url = process.env.DATABASE_URL;
 
 export default url
   ? new DataSource({ type: "postgres", url, entities: entities as any, migrations })
-  : new DataSource({ type: "sqlite", database: "data/app.sqlite", entities: entities as any, migrations });
+  : new DataSource({ type: "${sqliteDriver}", database: "data/app.sqlite", entities: entities as any, migrations });
 `;
 
 const TSCONFIG = JSON.stringify(
@@ -67,24 +81,29 @@ export class TestProject {
     readonly dir: string,
     readonly dialect: DialectName,
     private readonly database?: TestDatabase,
+    private readonly extraEnv: NodeJS.ProcessEnv = {},
   ) {}
 
   /** A fresh project; for PostgreSQL with a database of its own. */
-  static async create(dialect: DialectName, entities: Record<string, string> = {}): Promise<TestProject> {
+  static async create(
+    dialect: DialectName,
+    entities: Record<string, string> = {},
+    options: ProjectOptions = {},
+  ): Promise<TestProject> {
     const dir = mkdtempSync(join(tmpdir(), `athanor-e2e-${dialect}-`));
-    linkNodeModules(dir);
+    linkNodeModules(dir, options.nodeModules, options.repoPackages);
     writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
-    writeFileSync(join(dir, "ormconfig.ts"), ORMCONFIG);
+    writeFileSync(join(dir, "ormconfig.ts"), ormconfig(options.sqliteDriver ?? "sqlite"));
     mkdirSync(join(dir, "entities"));
     mkdirSync(join(dir, "migrations"));
     const database = dialect === "postgres" ? await createTestDatabase("athanor_e2e") : undefined;
-    const project = new TestProject(dir, dialect, database);
+    const project = new TestProject(dir, dialect, database, options.env);
     for (const [file, source] of Object.entries(entities)) project.writeEntity(file, source);
     return project;
   }
 
   get env(): NodeJS.ProcessEnv {
-    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1" };
+    const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...this.extraEnv };
     delete env.DATABASE_URL;
     delete env.TS_NODE_TRANSPILE_ONLY;
     if (this.database) env.DATABASE_URL = this.database.url;
@@ -200,17 +219,20 @@ export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 /**
- * node_modules of the temporary project: a link to each package this
- * checkout installed, plus `athanor` itself, so `import { op } from
- * "athanor"` in a migration resolves to this build.
+ * node_modules of the temporary project: a link to each package of `source`
+ * (this checkout's node_modules by default), then `repoPackages` from this
+ * checkout, plus `athanor` itself, so `import { op } from "athanor"` in a
+ * migration resolves to this build.
  */
-function linkNodeModules(dir: string): void {
+function linkNodeModules(dir: string, source = join(repoRoot, "node_modules"), repoPackages: string[] = []): void {
   const target = join(dir, "node_modules");
   mkdirSync(target);
-  const source = join(repoRoot, "node_modules");
   for (const entry of readdirSync(source)) {
     if (entry.startsWith(".")) continue;
     symlinkSync(join(source, entry), join(target, entry));
+  }
+  for (const name of repoPackages) {
+    if (!existsSync(join(target, name))) symlinkSync(join(repoRoot, "node_modules", name), join(target, name));
   }
   if (!existsSync(join(target, "athanor"))) symlinkSync(repoRoot, join(target, "athanor"));
 }

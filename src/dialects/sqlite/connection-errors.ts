@@ -18,3 +18,18 @@ export function explainConnectionError(error: unknown, target: string): string |
   }
   return undefined;
 }
+
+/**
+ * A migration's transaction that could not get the write lock within the
+ * busy timeout (another process is writing): say so, with the fix. Both
+ * drivers report it: sqlite3 as code SQLITE_BUSY, better-sqlite3 as a
+ * SqliteError with that code.
+ */
+export function explainMigrationError(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  if (code === "SQLITE_BUSY" || /SQLITE_BUSY|database is locked/i.test(message)) {
+    return "the database is locked by another process: wait for it to finish, or wait longer with --lock-timeout <seconds>";
+  }
+  return undefined;
+}

@@ -6,7 +6,7 @@ import type { Dialect } from "../dialect";
 import { backupSqlite } from "./backup";
 import { createSqliteScratchDatabase } from "./scratch";
 import { comparableColumn } from "./comparable";
-import { explainConnectionError } from "./connection-errors";
+import { explainConnectionError, explainMigrationError } from "./connection-errors";
 import { introspect } from "./introspect";
 import { quoteIdentifier } from "./quote";
 import { needsSchema, renderOperation } from "./render";
@@ -25,6 +25,7 @@ export const sqliteDialect: Dialect = {
   session: sqliteSession,
   acquireMigrationLock: acquireSqliteLock,
   explainConnectionError,
+  explainMigrationError,
   createScratchDatabase: createSqliteScratchDatabase,
   backup: backupSqlite,
 };
