@@ -18,7 +18,7 @@ import type {
 } from "../../schema/model";
 import { emptyTable } from "../../schema/model";
 import { normalizeDefault } from "./defaults";
-import { parseEnumCheck } from "./enum-check";
+import { enumCheckName, parseEnumCheck } from "./enum-check";
 import { parseCreateTable, parseIndexWhere, type ParsedCreateTable, type ParsedKey } from "./parse-create-table";
 import { parseNativeType } from "./types";
 
@@ -207,7 +207,7 @@ function readChecks(table: Table, parsed: ParsedCreateTable): void {
   let position = 0;
   for (const check of parsed.checks) {
     position++;
-    const column = enumCandidate(table, check.expression, enumColumns);
+    const column = enumCandidate(table, check, enumColumns);
     if (column) {
       const values = parseEnumCheck(check.expression, column.name)!;
       column.type = "enum";
@@ -221,12 +221,18 @@ function readChecks(table: Table, parsed: ParsedCreateTable): void {
   }
 }
 
-function enumCandidate(table: Table, expression: string, taken: Set<string>): Column | undefined {
+/**
+ * The column whose enum CHECK `check` is. Only the forms enums are written
+ * in count — unnamed (TypeORM's column CHECK) or named as Athanor names enum
+ * checks — so a user's named `@Check("kind" IN (...))` stays a check.
+ */
+function enumCandidate(table: Table, check: ParsedCreateTable["checks"][number], taken: Set<string>): Column | undefined {
   return table.columns.find(
     (c) =>
       !taken.has(c.name) &&
       (c.type === "varchar" || c.type === "text" || c.type === "char") &&
-      parseEnumCheck(expression, c.name) !== undefined,
+      (check.name === undefined || check.name === enumCheckName(table.name, c.name)) &&
+      parseEnumCheck(check.expression, c.name) !== undefined,
   );
 }
 
