@@ -53,7 +53,8 @@ const TYPE_NAMES: Record<string, string> = {
   date: "date",
   time: "time",
   "time without time zone": "time",
-  float: "real",
+  // TypeORM creates "float" as double precision on PostgreSQL; SQLite's REAL is 8 bytes too.
+  float: "double",
   real: "real",
   float4: "real",
   double: "double",

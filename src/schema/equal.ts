@@ -87,7 +87,7 @@ export function uniqueKey(unique: Unique): string {
 
 export function indexKey(index: Index): string {
   const where = index.where === undefined ? "" : normalizeExpression(index.where);
-  return [index.columns.join(","), index.unique ? "unique" : "", where].join(SEP);
+  return [index.columns.join(","), index.unique ? "unique" : "", where, index.method ?? ""].join(SEP);
 }
 
 export function foreignKeyKey(fk: ForeignKey): string {

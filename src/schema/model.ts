@@ -86,6 +86,11 @@ export interface Index {
   unique: boolean;
   /** Partial index predicate, as SQL text. */
   where?: string;
+  /**
+   * Index method where it is not the database's default (PostgreSQL
+   * `USING gist`, lower-case); TypeORM's `spatial: true` is "gist".
+   */
+  method?: string;
 }
 
 export type ForeignKeyAction =

@@ -71,5 +71,5 @@ function indexKey(key: string): string {
 export function createIndexStatement(table: string, index: Index): string {
   const unique = index.unique ? "UNIQUE " : "";
   const where = index.where ? ` WHERE ${index.where}` : "";
-  return `CREATE ${unique}INDEX ${quoteIdentifier(index.name)} ON ${quoteIdentifier(table)} (${index.columns.map(indexKey).join(", ")})${where}`;
+  return `CREATE ${unique}INDEX ${quoteIdentifier(index.name)} ON ${quoteIdentifier(table)}${index.method ? ` USING ${index.method}` : ""} (${index.columns.map(indexKey).join(", ")})${where}`;
 }

@@ -3,7 +3,7 @@
  * with the three queries of `catalog.ts` whatever the number of tables.
  */
 import type { Queryable } from "../dialect";
-import type { Column, ForeignKeyAction, Schema, Table } from "../../schema/model";
+import type { Column, ForeignKeyAction, Index, Schema, Table } from "../../schema/model";
 import { emptyTable } from "../../schema/model";
 import {
   COLUMNS_QUERY,
@@ -15,7 +15,7 @@ import {
 } from "./catalog";
 import { isSequenceDefault, isUuidDefault, normalizeDefault } from "./defaults";
 import { conventionalEnumName } from "./enums";
-import { stripCheck, stripOuterParentheses } from "./expressions";
+import { canonicalExpression, stripCheck, stripOuterParentheses } from "./expressions";
 import { truncateIdentifier } from "./quote";
 import { isIntegerType, parseType } from "./types";
 
@@ -46,7 +46,7 @@ function stringList(value: unknown): string[] {
 
 function columnFromRow(row: ColumnRow): Column {
   const isEnum = row.type_kind === "e";
-  const parsed = isEnum ? { type: "enum" } : parseType(row.type_text ?? "");
+  const parsed = isEnum ? { type: row.is_array ? "enum[]" : "enum" } : parseType(row.type_text ?? "");
   const column: Column = { name: row.column_name!, ...parsed, nullable: !row.not_null };
   const expression = row.default_expression ?? undefined;
 
@@ -127,9 +127,10 @@ export async function introspect(
   for (const row of indexRows) {
     const table = tableOf(row.table_name);
     if (!table) continue;
-    const index = { name: row.name, columns: stringList(row.columns), unique: Boolean(row.is_unique) };
+    const index: Index = { name: row.name, columns: stringList(row.columns), unique: Boolean(row.is_unique) };
+    if (row.method && row.method !== "btree") index.method = row.method;
     table.indexes.push(
-      row.predicate ? { ...index, where: stripOuterParentheses(row.predicate) } : index,
+      row.predicate ? { ...index, where: canonicalExpression(stripOuterParentheses(row.predicate)) } : index,
     );
   }
   return schema;

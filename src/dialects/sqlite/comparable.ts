@@ -22,6 +22,10 @@ export function comparableColumn(input: Column): Column {
     case "jsonb":
       column.type = "text";
       break;
+    case "double":
+      // REAL, FLOAT and DOUBLE all store SQLite's one 8-byte float.
+      column.type = "real";
+      break;
   }
 
   if (column.generated === "identity") column.generated = "increment";

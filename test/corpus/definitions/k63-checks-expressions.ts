@@ -12,3 +12,6 @@ export class K63ChecksExpressions {
   @Column() kind: string;
   @Column() name: string;
 }
+
+/** A row the checks accept, for the corpus test's inserts. */
+export const samples = { K63ChecksExpressions: { low: 1, high: 2, kind: "a", name: "x" } };
