@@ -75,11 +75,14 @@ function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): C
 
   const generated = generationOf(source);
   if (generated) column.generated = generated;
+  if (generated === "identity" && source.generatedIdentity === "ALWAYS") column.generatedAlways = true;
 
   if (column.type === "enum" || column.type === "enum[]") {
     column.enum = (source.enum ?? []).map((value) => String(value));
     column.enumName = source.enumName ?? `${metadata.tableName}_${source.databaseName}_enum`;
   }
+  if (source.comment) column.comment = source.comment;
+  if (source.collation) column.collation = source.collation;
   return column;
 }
 
@@ -169,6 +172,7 @@ function foreignKeyFromMetadata(fk: EntityMetadata["foreignKeys"][number]): Fore
     referencedColumns: fk.referencedColumnNames,
     onDelete: foreignKeyAction(fk.onDelete),
     onUpdate: foreignKeyAction(fk.onUpdate),
+    ...(fk.deferrable ? { deferrable: fk.deferrable } : {}),
   };
 }
 

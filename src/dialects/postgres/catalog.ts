@@ -26,6 +26,9 @@ export interface ColumnRow {
   identity: string | null;
   generated_kind: string | null;
   default_expression: string | null;
+  comment: string | null;
+  /** Only when it is not the type's default collation. */
+  collation: string | null;
 }
 
 export const COLUMNS_QUERY = `
@@ -42,7 +45,10 @@ SELECT c.relname AS table_name,
        a.attnotnull AS not_null,
        a.attidentity AS identity,
        a.attgenerated AS generated_kind,
-       pg_get_expr(d.adbin, d.adrelid) AS default_expression
+       pg_get_expr(d.adbin, d.adrelid) AS default_expression,
+       col_description(c.oid, a.attnum) AS comment,
+       CASE WHEN a.attcollation <> t.typcollation
+            THEN (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END AS collation
 FROM pg_class c
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_type t ON t.oid = a.atttypid
@@ -63,6 +69,8 @@ export interface ConstraintRow {
   referenced_columns: unknown;
   on_delete: string | null;
   on_update: string | null;
+  deferrable: boolean;
+  deferred: boolean;
 }
 
 /** Column names of an attnum array, in array order. */
@@ -81,7 +89,9 @@ SELECT c.relname AS table_name,
        rc.relname AS referenced_table,
        ${attributeNames("con.confkey", "con.confrelid")} AS referenced_columns,
        con.confdeltype AS on_delete,
-       con.confupdtype AS on_update
+       con.confupdtype AS on_update,
+       con.condeferrable AS deferrable,
+       con.condeferred AS deferred
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid

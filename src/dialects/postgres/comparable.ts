@@ -63,7 +63,10 @@ export function comparableColumn(column: Column): Column {
     nullable: forcedNotNull ? false : column.nullable,
     default: generated ? undefined : normalizeDefault(column.default, type),
     generated,
+    generatedAlways: generated === "identity" && column.generatedAlways ? true : undefined,
     enum: isEnum ? [...(column.enum ?? [])] : undefined,
     enumName: isEnum ? column.enumName : undefined,
+    comment: column.comment === "" ? undefined : column.comment,
+    collation: column.collation,
   });
 }

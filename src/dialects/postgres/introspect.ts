@@ -52,6 +52,7 @@ function columnFromRow(row: ColumnRow): Column {
 
   if (row.identity === "a" || row.identity === "d") {
     column.generated = "identity";
+    if (row.identity === "a") column.generatedAlways = true;
   } else if (expression !== undefined && isIntegerType(column.type) && isSequenceDefault(expression)) {
     column.generated = "increment";
   } else if (expression !== undefined && column.type === "uuid" && isUuidDefault(expression)) {
@@ -69,6 +70,8 @@ function columnFromRow(row: ColumnRow): Column {
       column.enumName = row.type_name!;
     }
   }
+  if (row.comment !== null && row.comment !== undefined) column.comment = row.comment;
+  if (row.collation) column.collation = row.collation;
   return dropUndefined(column);
 }
 
@@ -93,6 +96,7 @@ function addConstraint(table: Table, row: ConstraintRow): void {
         referencedColumns: stringList(row.referenced_columns),
         onDelete: FOREIGN_KEY_ACTIONS[row.on_delete ?? "a"] ?? "NO ACTION",
         onUpdate: FOREIGN_KEY_ACTIONS[row.on_update ?? "a"] ?? "NO ACTION",
+        ...(row.deferrable ? { deferrable: row.deferred ? "INITIALLY DEFERRED" : "INITIALLY IMMEDIATE" } : {}),
       });
       return;
     case "c":

@@ -9,6 +9,8 @@ import { isUuidGenerator, normalizeDefault } from "./defaults";
 export function comparableColumn(input: Column): Column {
   const column: Column = { ...input };
   delete column.enumName; // SQLite has no named enum types
+  delete column.comment; // nor comments
+  delete column.generatedAlways; // nor identity columns (see below)
 
   switch (column.type) {
     case "uuid":

@@ -111,6 +111,8 @@ function readColumns(rows: ColumnRow[], tables: Map<string, Table>, parsed: Map<
     const defaultValue = normalizeDefault(row.defaultValue, type.type);
     if (defaultValue !== undefined) column.default = defaultValue;
     if (parsed.get(row.tableName)!.autoincrement.includes(row.columnName)) column.generated = "increment";
+    const collation = parsed.get(row.tableName)!.collations[row.columnName];
+    if (collation !== undefined) column.collation = collation;
     table.columns.push(column);
     if (row.pkPosition > 0) {
       const list = primaryKeys.get(row.tableName) ?? [];
@@ -188,6 +190,7 @@ function readForeignKeys(rows: ForeignKeyRow[], tables: Map<string, Table>, pars
       onDelete: foreignKeyAction(onDelete),
       onUpdate: foreignKeyAction(onUpdate),
     };
+    if (declared?.deferrable) foreignKey.deferrable = declared.deferrable;
     table.foreignKeys.push(foreignKey);
   }
   for (const [name, table] of tables) {
