@@ -26,7 +26,7 @@ export function stripCheck(definition: string): string {
 const IMPLICIT_CASTS = /::(?:text|character varying|bpchar)(?:\[\])?(?![\w(])/g;
 
 /** `x = ANY (ARRAY['a', 'b'])`: how PostgreSQL stores `x IN ('a', 'b')`. */
-const ANY_ARRAY = /([\w."]+|\([^()]*\)) = ANY \(ARRAY\[((?:[^\]']|'(?:[^']|'')*')*)\]\)/g;
+const ANY_ARRAY = /([\w."]+|\([^()]*\)) = ANY \(\(?ARRAY\[((?:[^\]']|'(?:[^']|'')*')*)\]\)?\)/g;
 
 /**
  * An expression as PostgreSQL prints it (check bodies, index predicates,

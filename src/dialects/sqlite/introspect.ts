@@ -18,7 +18,7 @@ import type {
 } from "../../schema/model";
 import { emptyTable } from "../../schema/model";
 import { normalizeDefault } from "./defaults";
-import { enumCheckName, parseEnumCheck } from "./enum-check";
+import { parseEnumCheck } from "./enum-check";
 import { parseCreateTable, parseIndexWhere, type ParsedCreateTable, type ParsedKey } from "./parse-create-table";
 import { parseNativeType } from "./types";
 
@@ -225,16 +225,22 @@ function readChecks(table: Table, parsed: ParsedCreateTable): void {
 }
 
 /**
- * The column whose enum CHECK `check` is. Only the forms enums are written
- * in count — unnamed (TypeORM's column CHECK) or named as Athanor names enum
- * checks — so a user's named `@Check("kind" IN (...))` stays a check.
+ * Whether a CHECK of that name can be an enum's: unnamed (TypeORM's column
+ * CHECK) or named as Athanor names enum checks, after this or an earlier
+ * name of the table (a renamed table keeps its constraint names). A user's
+ * named `@Check("kind" IN (...))` stays a check.
  */
+function isEnumCheckName(name: string | undefined, column: string): boolean {
+  return name === undefined || (name.startsWith("CHK_") && name.endsWith(`_${column}_enum`));
+}
+
+/** The string column whose enum CHECK `check` is, if it is one. */
 function enumCandidate(table: Table, check: ParsedCreateTable["checks"][number], taken: Set<string>): Column | undefined {
   return table.columns.find(
     (c) =>
       !taken.has(c.name) &&
       (c.type === "varchar" || c.type === "text" || c.type === "char") &&
-      (check.name === undefined || check.name === enumCheckName(table.name, c.name)) &&
+      isEnumCheckName(check.name, c.name) &&
       parseEnumCheck(check.expression, c.name) !== undefined,
   );
 }
