@@ -480,6 +480,43 @@ const opCases: OpCase[] = [
     }),
   ],
   ["dropTable with an enum column", (base) => ({ kind: "dropTable", table: base.tables.loose })],
+  [
+    "alterColumn: a comment and a collation",
+    (base) => {
+      const from = base.tables.authors.columns.find((c) => c.name === "nickname")!;
+      return { kind: "alterColumn", table: "authors", from, to: { ...from, comment: "it's shown", collation: "C" } };
+    },
+  ],
+  [
+    "alterColumn: serial → identity BY DEFAULT → identity ALWAYS",
+    (base) => {
+      const serial = base.tables.authors.columns.find((c) => c.name === "id")!;
+      const byDefault: Column = { ...serial, generated: "identity" };
+      return [
+        { kind: "alterColumn", table: "authors", from: serial, to: byDefault },
+        { kind: "alterColumn", table: "authors", from: byDefault, to: { ...byDefault, generatedAlways: true } },
+      ];
+    },
+  ],
+  [
+    "createIndex with a method, deferrable foreign key",
+    () => [
+      { kind: "createIndex", table: "authors", index: { name: "IDX_authors_name_hash", columns: ["name"], unique: false, method: "hash" } },
+      {
+        kind: "addForeignKey",
+        table: "loose",
+        foreignKey: {
+          name: "FK_loose_author",
+          columns: ["a"],
+          referencedTable: "authors",
+          referencedColumns: ["id"],
+          onDelete: "NO ACTION",
+          onUpdate: "NO ACTION",
+          deferrable: "INITIALLY DEFERRED",
+        },
+      },
+    ],
+  ],
   ["renameTable (enum type follows)", () => ({ kind: "renameTable", from: "authors", to: "writers" })],
   ["renameTable with schema context", () => ({ kind: "renameTable", from: "authors", to: "writers" }), true],
   ["addColumn enum", () => ({ kind: "addColumn", table: "authors", column: column("mood", "enum", { enum: ["x", "y"], default: "'x'" }) })],
