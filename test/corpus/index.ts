@@ -84,7 +84,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "s44-delete-date", dialects: BOTH, covers: "DeleteDateColumn" },
   { file: "s45-version", dialects: BOTH, covers: "VersionColumn" },
   { file: "s46-timestamptz-dates", dialects: PG, covers: "Create/UpdateDateColumn timestamptz, precision 3" },
-  { file: "s47-comments", dialects: PG, covers: "table and column comments" },
+  { file: "s47-comments", dialects: PG, covers: "column comments, with a quote (the table comment is declared but not carried: the model has no table comments)" },
   { file: "s48-collation", dialects: PG, covers: "column collation \"C\"" },
   { file: "s49-collation-nocase", dialects: SQLITE, covers: "column collation NOCASE" },
   // Enums
