@@ -67,6 +67,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "d30-default-json", dialects: BOTH, covers: "simple-json and simple-array defaults" },
   { file: "d31-default-date-literal", dialects: BOTH, covers: "date and time literal defaults" },
   { file: "d32-default-expression", dialects: BOTH, covers: "arbitrary expression defaults: (1 + 2), lower('ABC')" },
+  { file: "d33-default-null-and-zero", dialects: BOTH, covers: "default: null (no default), zero on unbounded numeric, negative decimal string" },
   // Generation strategies and keys
   { file: "g33-increment", dialects: BOTH, covers: "PrimaryGeneratedColumn increment (serial / AUTOINCREMENT)" },
   { file: "g34-increment-bigint", dialects: BOTH, covers: "bigint increment (bigserial)",
@@ -78,6 +79,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "g39-generated-non-primary", dialects: PG, covers: "@Generated increment and uuid on non-primary columns" },
   { file: "g40-primary-column", dialects: BOTH, covers: "PrimaryColumn varchar(32)" },
   { file: "g41-composite-primary", dialects: BOTH, covers: "composite primary key" },
+  { file: "g42-uuid-primary-column", dialects: BOTH, covers: "PrimaryColumn uuid assigned by the application" },
   // Special columns
   { file: "s42-create-date", dialects: BOTH, covers: "CreateDateColumn" },
   { file: "s43-update-date", dialects: BOTH, covers: "UpdateDateColumn" },
@@ -113,6 +115,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "f70-closure-tree", dialects: BOTH, covers: "closure-table tree (closure junction table)" },
   { file: "f71-nested-set-tree", dialects: BOTH, covers: "nested-set tree (nsleft/nsright)" },
   { file: "f72-materialized-path-tree", dialects: BOTH, covers: "materialized-path tree (mpath)" },
+  { file: "f73-no-constraint-relation", dialects: BOTH, covers: "ManyToOne with createForeignKeyConstraints: false (column, no foreign key)" },
   // Other mappings
   { file: "x74-single-table-inheritance", dialects: BOTH, covers: "single-table inheritance (discriminator column, child columns)" },
   { file: "x75-embedded", dialects: BOTH, covers: "embedded columns" },
