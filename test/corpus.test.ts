@@ -269,6 +269,7 @@ for (const dialect of DIALECTS) {
       for (const definition of definitions) {
         project.writeEntity(`${definition.file}.ts`, readFileSync(join(DEFINITIONS_DIR, `${definition.file}.ts`), "utf8"));
       }
+      for (const definition of definitions) if (definition.prepare) await project.query(definition.prepare);
       await project.ok(["generate", "Corpus"]);
       await project.ok(["run"]);
 
@@ -301,8 +302,10 @@ for (const dialect of DIALECTS) {
       : sqliteOptions(join(dir, "sync.sqlite"));
     try {
       const entities = entitiesOf(synchronizable) as any;
-      const synchronized = new DataSource({ ...options, entities, synchronize: true } as DataSourceOptions);
+      const synchronized = new DataSource({ ...options, entities } as DataSourceOptions);
       await synchronized.initialize();
+      for (const definition of synchronizable) if (definition.prepare) await synchronized.query(definition.prepare);
+      await synchronized.synchronize();
       await synchronized.destroy();
       assert.deepEqual(await spuriousDiffs(dialect, options, synchronizable), {}, "definitions with a spurious diff");
     } finally {

@@ -24,6 +24,8 @@ export interface CorpusDefinition {
    * synchronize test leaves it out there.
    */
   synchronizeFails?: { dialects: readonly DialectName[]; reason: string };
+  /** SQL the database needs before the definition can be created (an extension). */
+  prepare?: string;
 }
 
 const BOTH: readonly DialectName[] = ["sqlite", "postgres"];
@@ -68,6 +70,8 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "d31-default-date-literal", dialects: BOTH, covers: "date and time literal defaults" },
   { file: "d32-default-expression", dialects: BOTH, covers: "arbitrary expression defaults: (1 + 2), lower('ABC')" },
   { file: "d33-default-null-and-zero", dialects: BOTH, covers: "default: null (no default), zero on unbounded numeric, negative decimal string" },
+  { file: "d34-default-uuid-generate-v4", dialects: PG, covers: "uuid_generate_v4() default (uuid-ossp)",
+    prepare: `CREATE EXTENSION IF NOT EXISTS "uuid-ossp"` },
   // Generation strategies and keys
   { file: "g33-increment", dialects: BOTH, covers: "PrimaryGeneratedColumn increment (serial / AUTOINCREMENT)" },
   { file: "g34-increment-bigint", dialects: BOTH, covers: "bigint increment (bigserial)",
