@@ -344,7 +344,8 @@ test("design types and type names map to portable types", async () => {
     seen_at: { type: "timestamp", nullable: true },
     birthday: { type: "date" },
     wakeup: { type: "time" },
-    ratio: { type: "real" },
+    // TypeORM's "float" is double precision on PostgreSQL.
+    ratio: { type: "double" },
     ratio2: { type: "real" },
     precise: { type: "double" },
     balance: { type: "decimal", precision: 10, scale: 2, default: "9.5" },

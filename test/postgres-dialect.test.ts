@@ -10,6 +10,7 @@ import { DataSource } from "typeorm";
 import { createTestDatabase, type TestDatabase } from "./support/postgres";
 import { comparableColumn, normalizeDefault, parseType, postgresDialect } from "../src/dialects/postgres";
 import type { Queryable } from "../src/dialects/dialect";
+import { canonicalExpression, stripCheck } from "../src/dialects/postgres/expressions";
 import { invertAll, type Operation } from "../src/ops/operations";
 import { applyAll } from "../src/schema/apply";
 import type { Column, Schema, Table } from "../src/schema/model";
@@ -272,8 +273,9 @@ describe("postgres dialect without a database", () => {
       ["'a'::\"MyEnum\"", "enum", "'a'"],
       ["'12:00:00'::time without time zone", "time", "'12:00:00'"],
       ["NULL::character varying", "varchar", undefined],
-      ["lower('ABC'::text)", "text", "lower('ABC'::text)"],
-      ["'a'::text || 'b'::text", "text", "'a'::text || 'b'::text"],
+      // PostgreSQL's own casts inside an expression go, as the entity writes it.
+      ["lower('ABC'::text)", "text", "lower('ABC')"],
+      ["'a'::text || 'b'::text", "text", "'a' || 'b'"],
     ];
     for (const [input, type, expected] of cases) {
       assert.equal(normalizeDefault(input, type), expected, input);
@@ -290,6 +292,23 @@ describe("postgres dialect without a database", () => {
     assert.deepEqual(parseType("double precision"), { type: "double" });
     assert.deepEqual(parseType("bytea"), { type: "blob" });
     assert.deepEqual(parseType("TSVECTOR"), { type: "tsvector" });
+    // Arrays keep their element's modifiers (varchar(20)[] read back as varchar[] lost the length).
+    assert.deepEqual(parseType("character varying(20)[]"), { type: "varchar[]", length: 20 });
+    assert.deepEqual(parseType("integer[]"), { type: "integer[]" });
+  });
+
+  test("checks and predicates read back without PostgreSQL's implicit casts and ANY (ARRAY[...])", () => {
+    assert.equal(
+      stripCheck("CHECK (((kind)::text = ANY ((ARRAY['a'::character varying, 'b'::character varying])::text[])))"),
+      "(kind) IN ('a', 'b')",
+    );
+    assert.equal(
+      stripCheck("CHECK (kind::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::text[]))"),
+      "kind IN ('a', 'b')",
+    );
+    assert.equal(stripCheck("CHECK (length(name::text) > 0 AND name::text <> 'it''s ::text'::text)"), "length(name) > 0 AND name <> 'it''s ::text'");
+    assert.equal(canonicalExpression("price > 0::numeric"), "price > 0::numeric");
+    assert.equal(normalizeDefault("('now'::text)::date", "date"), "CURRENT_DATE");
   });
 
   test("comparable is idempotent and makes equivalent spellings meet", () => {
@@ -461,6 +480,43 @@ const opCases: OpCase[] = [
     }),
   ],
   ["dropTable with an enum column", (base) => ({ kind: "dropTable", table: base.tables.loose })],
+  [
+    "alterColumn: a comment and a collation",
+    (base) => {
+      const from = base.tables.authors.columns.find((c) => c.name === "nickname")!;
+      return { kind: "alterColumn", table: "authors", from, to: { ...from, comment: "it's shown", collation: "C" } };
+    },
+  ],
+  [
+    "alterColumn: serial → identity BY DEFAULT → identity ALWAYS",
+    (base) => {
+      const serial = base.tables.authors.columns.find((c) => c.name === "id")!;
+      const byDefault: Column = { ...serial, generated: "identity" };
+      return [
+        { kind: "alterColumn", table: "authors", from: serial, to: byDefault },
+        { kind: "alterColumn", table: "authors", from: byDefault, to: { ...byDefault, generatedAlways: true } },
+      ];
+    },
+  ],
+  [
+    "createIndex with a method, deferrable foreign key",
+    () => [
+      { kind: "createIndex", table: "authors", index: { name: "IDX_authors_name_hash", columns: ["name"], unique: false, method: "hash" } },
+      {
+        kind: "addForeignKey",
+        table: "loose",
+        foreignKey: {
+          name: "FK_loose_author",
+          columns: ["a"],
+          referencedTable: "authors",
+          referencedColumns: ["id"],
+          onDelete: "NO ACTION",
+          onUpdate: "NO ACTION",
+          deferrable: "INITIALLY DEFERRED",
+        },
+      },
+    ],
+  ],
   ["renameTable (enum type follows)", () => ({ kind: "renameTable", from: "authors", to: "writers" })],
   ["renameTable with schema context", () => ({ kind: "renameTable", from: "authors", to: "writers" }), true],
   ["addColumn enum", () => ({ kind: "addColumn", table: "authors", column: column("mood", "enum", { enum: ["x", "y"], default: "'x'" }) })],

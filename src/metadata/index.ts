@@ -75,11 +75,14 @@ function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): C
 
   const generated = generationOf(source);
   if (generated) column.generated = generated;
+  if (generated === "identity" && source.generatedIdentity === "ALWAYS") column.generatedAlways = true;
 
-  if (column.type === "enum") {
+  if (column.type === "enum" || column.type === "enum[]") {
     column.enum = (source.enum ?? []).map((value) => String(value));
     column.enumName = source.enumName ?? `${metadata.tableName}_${source.databaseName}_enum`;
   }
+  if (source.comment) column.comment = source.comment;
+  if (source.collation) column.collation = source.collation;
   return column;
 }
 
@@ -108,8 +111,11 @@ function generationOf(source: ColumnMetadata): Generation | undefined {
   // TypeORM's type omits "identity", which its PostgreSQL driver supports.
   switch (source.generationStrategy as string | undefined) {
     case "increment":
-    case "rowid":
       return "increment";
+    // TypeORM declares a rowid column a plain INTEGER PRIMARY KEY, which on
+    // SQLite is the rowid itself (numbered without AUTOINCREMENT).
+    case "rowid":
+      return undefined;
     case "identity":
       return "identity";
     case "uuid":
@@ -158,6 +164,8 @@ function indexFromMetadata(index: EntityMetadata["indices"][number]): Index {
     unique: index.isUnique,
   };
   if (index.where) result.where = index.where;
+  // TypeORM builds a spatial index USING GiST (PostgreSQL).
+  if (index.isSpatial) result.method = "gist";
   return result;
 }
 
@@ -169,6 +177,7 @@ function foreignKeyFromMetadata(fk: EntityMetadata["foreignKeys"][number]): Fore
     referencedColumns: fk.referencedColumnNames,
     onDelete: foreignKeyAction(fk.onDelete),
     onUpdate: foreignKeyAction(fk.onUpdate),
+    ...(fk.deferrable ? { deferrable: fk.deferrable } : {}),
   };
 }
 

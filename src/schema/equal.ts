@@ -87,13 +87,13 @@ export function uniqueKey(unique: Unique): string {
 
 export function indexKey(index: Index): string {
   const where = index.where === undefined ? "" : normalizeExpression(index.where);
-  return [index.columns.join(","), index.unique ? "unique" : "", where].join(SEP);
+  return [index.columns.join(","), index.unique ? "unique" : "", where, index.method ?? ""].join(SEP);
 }
 
 export function foreignKeyKey(fk: ForeignKey): string {
   // Pair local and referenced columns so that (a, b) → (x, y) equals (b, a) → (y, x).
   const pairs = fk.columns.map((column, i) => `${column}=${fk.referencedColumns[i]}`).sort();
-  return [pairs.join(","), fk.referencedTable, fk.onDelete, fk.onUpdate].join(SEP);
+  return [pairs.join(","), fk.referencedTable, fk.onDelete, fk.onUpdate, fk.deferrable ?? ""].join(SEP);
 }
 
 export function checkKey(check: Check): string {
@@ -109,7 +109,10 @@ const COMPARED_ATTRIBUTES = [
   "nullable",
   "default",
   "generated",
+  "generatedAlways",
   "enum",
+  "comment",
+  "collation",
 ] as const;
 
 export type ColumnAttribute = (typeof COMPARED_ATTRIBUTES)[number];

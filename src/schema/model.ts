@@ -63,6 +63,15 @@ export interface Column {
    */
   default?: string;
   generated?: Generation;
+  /**
+   * For `generated: "identity"`: GENERATED ALWAYS (explicit values refused)
+   * rather than BY DEFAULT. Absent means BY DEFAULT.
+   */
+  generatedAlways?: boolean;
+  /** Column comment (PostgreSQL). */
+  comment?: string;
+  /** Collation name as the database spells it ("C", "NOCASE"); absent for the default. */
+  collation?: string;
   /** Allowed values when type is "enum". */
   enum?: string[];
   /** PostgreSQL name of the enum type (defaults to `<table>_<column>_enum`). */
@@ -86,6 +95,11 @@ export interface Index {
   unique: boolean;
   /** Partial index predicate, as SQL text. */
   where?: string;
+  /**
+   * Index method where it is not the database's default (PostgreSQL
+   * `USING gist`, lower-case); TypeORM's `spatial: true` is "gist".
+   */
+  method?: string;
 }
 
 export type ForeignKeyAction =
@@ -102,6 +116,8 @@ export interface ForeignKey {
   referencedColumns: string[];
   onDelete: ForeignKeyAction;
   onUpdate: ForeignKeyAction;
+  /** Checked at commit (or deferrable, checked per statement until SET CONSTRAINTS). */
+  deferrable?: "INITIALLY DEFERRED" | "INITIALLY IMMEDIATE";
 }
 
 export interface Check {

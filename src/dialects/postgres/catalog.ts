@@ -17,32 +17,43 @@ export interface ColumnRow {
   /** null for a table without columns. */
   column_name: string | null;
   type_text: string | null;
+  /** Of the element type for an array column. */
   type_kind: string | null;
+  is_array: boolean | null;
   type_name: string | null;
   enum_labels: unknown;
   not_null: boolean | null;
   identity: string | null;
   generated_kind: string | null;
   default_expression: string | null;
+  comment: string | null;
+  /** Only when it is not the type's default collation. */
+  collation: string | null;
 }
 
 export const COLUMNS_QUERY = `
 SELECT c.relname AS table_name,
        a.attname AS column_name,
        format_type(a.atttypid, a.atttypmod) AS type_text,
-       t.typtype AS type_kind,
-       t.typname AS type_name,
-       CASE WHEN t.typtype = 'e' THEN (
+       COALESCE(et.typtype, t.typtype) AS type_kind,
+       et.oid IS NOT NULL AS is_array,
+       COALESCE(et.typname, t.typname) AS type_name,
+       CASE WHEN COALESCE(et.typtype, t.typtype) = 'e' THEN (
          SELECT array_to_json(array_agg(e.enumlabel::text ORDER BY e.enumsortorder))
-         FROM pg_enum e WHERE e.enumtypid = t.oid
+         FROM pg_enum e WHERE e.enumtypid = COALESCE(et.oid, t.oid)
        ) END AS enum_labels,
        a.attnotnull AS not_null,
        a.attidentity AS identity,
        a.attgenerated AS generated_kind,
-       pg_get_expr(d.adbin, d.adrelid) AS default_expression
+       pg_get_expr(d.adbin, d.adrelid) AS default_expression,
+       col_description(c.oid, a.attnum) AS comment,
+       CASE WHEN a.attcollation <> t.typcollation
+            THEN (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END AS collation
 FROM pg_class c
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_type t ON t.oid = a.atttypid
+-- For an array column, its element type (an array of an enum is an enum column).
+LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
 LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
 WHERE ${TABLES_IN_CURRENT_SCHEMA}
 ORDER BY c.relname, a.attnum`;
@@ -58,6 +69,8 @@ export interface ConstraintRow {
   referenced_columns: unknown;
   on_delete: string | null;
   on_update: string | null;
+  deferrable: boolean;
+  deferred: boolean;
 }
 
 /** Column names of an attnum array, in array order. */
@@ -76,7 +89,9 @@ SELECT c.relname AS table_name,
        rc.relname AS referenced_table,
        ${attributeNames("con.confkey", "con.confrelid")} AS referenced_columns,
        con.confdeltype AS on_delete,
-       con.confupdtype AS on_update
+       con.confupdtype AS on_update,
+       con.condeferrable AS deferrable,
+       con.condeferred AS deferred
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
@@ -91,6 +106,8 @@ export interface IndexRow {
   /** Column names; expressions come as "(expression)". */
   columns: unknown;
   predicate: string | null;
+  /** Access method: btree, gist, gin, ... */
+  method: string;
 }
 
 /**
@@ -108,10 +125,12 @@ SELECT c.relname AS table_name,
                             WHERE a.attrelid = x.indrelid AND a.attnum = x.indkey[k.position - 1])
                  END ORDER BY k.position))
         FROM generate_series(1, x.indnkeyatts) AS k(position)) AS columns,
-       pg_get_expr(x.indpred, x.indrelid, true) AS predicate
+       pg_get_expr(x.indpred, x.indrelid, true) AS predicate,
+       am.amname AS method
 FROM pg_index x
 JOIN pg_class c ON c.oid = x.indrelid
 JOIN pg_class i ON i.oid = x.indexrelid
+JOIN pg_am am ON am.oid = i.relam
 WHERE ${TABLES_IN_CURRENT_SCHEMA}
   AND NOT EXISTS (
     SELECT 1 FROM pg_constraint con

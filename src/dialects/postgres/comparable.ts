@@ -12,7 +12,8 @@ import { isIntegerType, parseType } from "./types";
 /** Which attributes PostgreSQL keeps for each canonical type. */
 function typeModifiers(column: Column, type: string): Pick<Column, "length" | "precision" | "scale"> {
   const parsed = parseType(column.type);
-  switch (type) {
+  // An array's modifiers are its element's.
+  switch (type.replace(/(\[\])+$/, "")) {
     case "varchar":
       return { length: column.length ?? parsed.length };
     case "char":
@@ -54,7 +55,7 @@ export function comparableColumn(column: Column): Column {
   const generated = impliedGeneration(column, type);
   // serial and identity columns are NOT NULL whatever was asked for.
   const forcedNotNull = generated === "increment" || generated === "identity";
-  const isEnum = type === "enum";
+  const isEnum = type === "enum" || type === "enum[]";
   return compact<Column>({
     name: column.name,
     type,
@@ -62,7 +63,10 @@ export function comparableColumn(column: Column): Column {
     nullable: forcedNotNull ? false : column.nullable,
     default: generated ? undefined : normalizeDefault(column.default, type),
     generated,
+    generatedAlways: generated === "identity" && column.generatedAlways ? true : undefined,
     enum: isEnum ? [...(column.enum ?? [])] : undefined,
     enumName: isEnum ? column.enumName : undefined,
+    comment: column.comment === "" ? undefined : column.comment,
+    collation: column.collation,
   });
 }

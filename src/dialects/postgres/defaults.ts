@@ -5,6 +5,7 @@
  * introspected side and the entity side pass through `normalizeDefault`, so
  * the two meet whatever spelling each started from.
  */
+import { canonicalExpression } from "./expressions";
 import { isIntegerType, isNumericType } from "./types";
 
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i;
@@ -20,6 +21,9 @@ const CURRENT_TIME_SPELLINGS = [
   /^\('now'::text\)::timestamp(?:\(\d+\))? with(?:out)? time zone$/i,
   /^'now'::text::timestamp(?:\(\d+\))? with(?:out)? time zone$/i,
 ];
+
+/** Spellings of "today" (PostgreSQL before 16 prints CURRENT_DATE as a cast of 'now'). */
+const CURRENT_DATE_SPELLINGS = [/^current_date$/i, /^\('now'::text\)::date$/i, /^'now'::text::date$/i];
 
 const SEQUENCE_DEFAULT = /^nextval\('(?:[^']|'')*'(?:::regclass)?\)$/i;
 const UUID_DEFAULT = /^(?:[\w"]+\.)?(?:gen_random_uuid|uuid_generate_v4)\(\)$/i;
@@ -53,10 +57,13 @@ export function normalizeDefault(expression: string | undefined, type: string): 
 
   if (/^null(?:::[\w\s."\[\]()]+)?$/i.test(text)) return undefined;
   if (CURRENT_TIME_SPELLINGS.some((re) => re.test(text))) return "CURRENT_TIMESTAMP";
+  if (CURRENT_DATE_SPELLINGS.some((re) => re.test(text))) return "CURRENT_DATE";
   if (/^(?:true|false)$/i.test(text)) return text.toLowerCase();
 
   const cast = CAST_LITERAL.exec(text);
   if (cast) text = cast[1];
+  // Inside a larger expression PostgreSQL casts literals too: lower('A'::text).
+  else text = canonicalExpression(text);
 
   // A quoted number on a numeric column is that number ('-1'::integer → -1).
   if (/^'.*'$/s.test(text) && isNumericType(type)) {

@@ -16,8 +16,10 @@ export function enumTypeName(table: string, column: Column): string {
   return column.enumName ?? conventionalEnumName(table, column.name);
 }
 
+/** An enum column, or an array of an enum (whose type is created the same way). */
 export function isEnumColumn(column: Column): boolean {
-  return column.type.trim().toLowerCase() === "enum";
+  const type = column.type.trim().toLowerCase();
+  return type === "enum" || type === "enum[]";
 }
 
 /** A plain CREATE TYPE ... AS ENUM. */

@@ -3,7 +3,7 @@
  * with the three queries of `catalog.ts` whatever the number of tables.
  */
 import type { Queryable } from "../dialect";
-import type { Column, ForeignKeyAction, Schema, Table } from "../../schema/model";
+import type { Column, ForeignKeyAction, Index, Schema, Table } from "../../schema/model";
 import { emptyTable } from "../../schema/model";
 import {
   COLUMNS_QUERY,
@@ -15,7 +15,7 @@ import {
 } from "./catalog";
 import { isSequenceDefault, isUuidDefault, normalizeDefault } from "./defaults";
 import { conventionalEnumName } from "./enums";
-import { stripCheck, stripOuterParentheses } from "./expressions";
+import { canonicalExpression, stripCheck, stripOuterParentheses } from "./expressions";
 import { truncateIdentifier } from "./quote";
 import { isIntegerType, parseType } from "./types";
 
@@ -46,12 +46,13 @@ function stringList(value: unknown): string[] {
 
 function columnFromRow(row: ColumnRow): Column {
   const isEnum = row.type_kind === "e";
-  const parsed = isEnum ? { type: "enum" } : parseType(row.type_text ?? "");
+  const parsed = isEnum ? { type: row.is_array ? "enum[]" : "enum" } : parseType(row.type_text ?? "");
   const column: Column = { name: row.column_name!, ...parsed, nullable: !row.not_null };
   const expression = row.default_expression ?? undefined;
 
   if (row.identity === "a" || row.identity === "d") {
     column.generated = "identity";
+    if (row.identity === "a") column.generatedAlways = true;
   } else if (expression !== undefined && isIntegerType(column.type) && isSequenceDefault(expression)) {
     column.generated = "increment";
   } else if (expression !== undefined && column.type === "uuid" && isUuidDefault(expression)) {
@@ -69,6 +70,8 @@ function columnFromRow(row: ColumnRow): Column {
       column.enumName = row.type_name!;
     }
   }
+  if (row.comment !== null && row.comment !== undefined) column.comment = row.comment;
+  if (row.collation) column.collation = row.collation;
   return dropUndefined(column);
 }
 
@@ -93,6 +96,7 @@ function addConstraint(table: Table, row: ConstraintRow): void {
         referencedColumns: stringList(row.referenced_columns),
         onDelete: FOREIGN_KEY_ACTIONS[row.on_delete ?? "a"] ?? "NO ACTION",
         onUpdate: FOREIGN_KEY_ACTIONS[row.on_update ?? "a"] ?? "NO ACTION",
+        ...(row.deferrable ? { deferrable: row.deferred ? "INITIALLY DEFERRED" : "INITIALLY IMMEDIATE" } : {}),
       });
       return;
     case "c":
@@ -127,9 +131,10 @@ export async function introspect(
   for (const row of indexRows) {
     const table = tableOf(row.table_name);
     if (!table) continue;
-    const index = { name: row.name, columns: stringList(row.columns), unique: Boolean(row.is_unique) };
+    const index: Index = { name: row.name, columns: stringList(row.columns), unique: Boolean(row.is_unique) };
+    if (row.method && row.method !== "btree") index.method = row.method;
     table.indexes.push(
-      row.predicate ? { ...index, where: stripOuterParentheses(row.predicate) } : index,
+      row.predicate ? { ...index, where: canonicalExpression(stripOuterParentheses(row.predicate)) } : index,
     );
   }
   return schema;

@@ -1,7 +1,7 @@
 /** ADD / DROP / RENAME COLUMN. ALTER COLUMN lives in alter-column.ts. */
 import type { RenderContext, RenderedOperation } from "../dialect";
 import type { Column } from "../../schema/model";
-import { columnDefinition } from "./definitions";
+import { columnDefinition, commentOnColumn } from "./definitions";
 import {
   conventionalEnumName,
   createEnumType,
@@ -15,6 +15,7 @@ import { quoteIdentifier } from "./quote";
 export function renderAddColumn(table: string, column: Column): RenderedOperation {
   const statements = isEnumColumn(column) ? [createEnumType(table, column)] : [];
   statements.push(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${columnDefinition(table, column)}`);
+  if (column.comment) statements.push(commentOnColumn(table, column));
   const notes: string[] = [];
   if (column.generated) {
     notes.push(`rewrites table ${table} (fills the new column ${column.name} row by row)`);

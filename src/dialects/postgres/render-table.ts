@@ -4,6 +4,7 @@ import type { Table } from "../../schema/model";
 import {
   checkClause,
   columnDefinition,
+  commentOnColumn,
   createIndexStatement,
   foreignKeyClause,
   primaryKeyClause,
@@ -31,7 +32,8 @@ export function renderCreateTable(table: Table): RenderedOperation {
   ];
   const create = `CREATE TABLE ${quoteIdentifier(table.name)} (${body.join(", ")})`;
   const indexes = table.indexes.map((index) => createIndexStatement(table.name, index));
-  return { statements: [...enumTypes, create, ...indexes], notes: [] };
+  const comments = table.columns.filter((c) => c.comment).map((c) => commentOnColumn(table.name, c));
+  return { statements: [...enumTypes, create, ...indexes, ...comments], notes: [] };
 }
 
 export function renderDropTable(table: Table): RenderedOperation {

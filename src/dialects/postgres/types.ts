@@ -57,6 +57,13 @@ function timePrecision(text: string | undefined): number | undefined {
  */
 export function parseType(text: string): ParsedType {
   const native = text.trim().toLowerCase().replace(/\s+/g, " ");
+  // An array keeps its element's modifiers: "character varying(20)[]" is
+  // { type: "varchar[]", length: 20 }, as the entity side states it.
+  const array = /^(.*?)((?:\[\d*\])+)$/.exec(native);
+  if (array) {
+    const element = parseType(array[1]);
+    return { ...element, type: `${element.type}${array[2].replace(/\d+/g, "")}` };
+  }
   const simple = SIMPLE_TYPES[native];
   if (simple) return { type: simple };
 
@@ -109,6 +116,11 @@ function withModifier(name: string, ...modifiers: (number | undefined)[]): strin
  */
 export function nativeType(column: Column, quotedEnumTypeName: string): string {
   const parsed = parseType(column.type);
+  const dimensions = /(\[\])+$/.exec(parsed.type);
+  if (dimensions) {
+    const element = { ...column, type: parsed.type.slice(0, -dimensions[0].length) };
+    return nativeType(element, quotedEnumTypeName) + dimensions[0];
+  }
   const length = column.length ?? parsed.length;
   const precision = column.precision ?? parsed.precision;
   const scale = column.scale ?? parsed.scale;

@@ -9,6 +9,8 @@ import { isUuidGenerator, normalizeDefault } from "./defaults";
 export function comparableColumn(input: Column): Column {
   const column: Column = { ...input };
   delete column.enumName; // SQLite has no named enum types
+  delete column.comment; // nor comments
+  delete column.generatedAlways; // nor identity columns (see below)
 
   switch (column.type) {
     case "uuid":
@@ -21,6 +23,10 @@ export function comparableColumn(input: Column): Column {
     case "json":
     case "jsonb":
       column.type = "text";
+      break;
+    case "double":
+      // REAL, FLOAT and DOUBLE all store SQLite's one 8-byte float.
+      column.type = "real";
       break;
   }
 

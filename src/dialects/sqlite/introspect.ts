@@ -115,6 +115,8 @@ function readColumns(rows: ColumnRow[], tables: Map<string, Table>, parsed: Map<
     const defaultValue = normalizeDefault(row.defaultValue, type.type);
     if (defaultValue !== undefined) column.default = defaultValue;
     if (parsed.get(row.tableName)!.autoincrement.includes(row.columnName)) column.generated = "increment";
+    const collation = parsed.get(row.tableName)!.collations[row.columnName];
+    if (collation !== undefined) column.collation = collation;
     table.columns.push(column);
     if (row.pkPosition > 0) {
       const list = primaryKeys.get(row.tableName) ?? [];
@@ -192,6 +194,7 @@ function readForeignKeys(rows: ForeignKeyRow[], tables: Map<string, Table>, pars
       onDelete: foreignKeyAction(onDelete),
       onUpdate: foreignKeyAction(onUpdate),
     };
+    if (declared?.deferrable) foreignKey.deferrable = declared.deferrable;
     table.foreignKeys.push(foreignKey);
   }
   for (const [name, table] of tables) {
@@ -211,7 +214,7 @@ function readChecks(table: Table, parsed: ParsedCreateTable): void {
   let position = 0;
   for (const check of parsed.checks) {
     position++;
-    const column = enumCandidate(table, check.expression, enumColumns);
+    const column = enumCandidate(table, check, enumColumns);
     if (column) {
       const values = parseEnumCheck(check.expression, column.name)!;
       column.type = "enum";
@@ -225,12 +228,24 @@ function readChecks(table: Table, parsed: ParsedCreateTable): void {
   }
 }
 
-function enumCandidate(table: Table, expression: string, taken: Set<string>): Column | undefined {
+/**
+ * Whether a CHECK of that name can be an enum's: unnamed (TypeORM's column
+ * CHECK) or named as Athanor names enum checks, after this or an earlier
+ * name of the table (a renamed table keeps its constraint names). A user's
+ * named `@Check("kind" IN (...))` stays a check.
+ */
+function isEnumCheckName(name: string | undefined, column: string): boolean {
+  return name === undefined || (name.startsWith("CHK_") && name.endsWith(`_${column}_enum`));
+}
+
+/** The string column whose enum CHECK `check` is, if it is one. */
+function enumCandidate(table: Table, check: ParsedCreateTable["checks"][number], taken: Set<string>): Column | undefined {
   return table.columns.find(
     (c) =>
       !taken.has(c.name) &&
       (c.type === "varchar" || c.type === "text" || c.type === "char") &&
-      parseEnumCheck(expression, c.name) !== undefined,
+      isEnumCheckName(check.name, c.name) &&
+      parseEnumCheck(check.expression, c.name) !== undefined,
   );
 }
 

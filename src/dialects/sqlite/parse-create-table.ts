@@ -24,6 +24,7 @@ export interface ParsedForeignKey extends ParsedKey {
   referencedTable: string;
   /** Empty when the clause names no columns (it then means the parent's PK). */
   referencedColumns: string[];
+  deferrable?: "INITIALLY DEFERRED" | "INITIALLY IMMEDIATE";
 }
 
 export interface ParsedCreateTable {
@@ -33,13 +34,15 @@ export interface ParsedCreateTable {
   uniques: ParsedKey[];
   checks: ParsedCheck[];
   foreignKeys: ParsedForeignKey[];
+  /** Column name → its COLLATE name, for columns that declare one. */
+  collations: Record<string, string>;
 }
 
 const TABLE_CONSTRAINT_STARTS = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"];
 
 /** Parse a `CREATE TABLE` statement as stored in sqlite_master.sql. */
 export function parseCreateTable(sql: string): ParsedCreateTable {
-  const result: ParsedCreateTable = { autoincrement: [], uniques: [], checks: [], foreignKeys: [] };
+  const result: ParsedCreateTable = { autoincrement: [], uniques: [], checks: [], foreignKeys: [], collations: {} };
   const tokens = tokenize(sql);
   const open = tokens.findIndex((t) => isPunct(t, "("));
   if (open < 0) return result; // CREATE TABLE ... AS SELECT: no declared constraints
@@ -111,6 +114,7 @@ function readColumnDefinition(sql: string, tokens: Token[], into: ParsedCreateTa
     } else if (keyword === "REFERENCES") {
       into.foreignKeys.push({ name, columns: [column], ...readReferences(tokens, i) });
     } else if (keyword === "COLLATE") {
+      if (tokens[i + 1]) into.collations[column] = tokens[i + 1].value;
       next = i + 2; // the collation name is never a constraint keyword
     } else if (isPunct(token, "(")) {
       // Type arguments, DEFAULT (expr), AS (expr), the REFERENCES column list: skip.
@@ -125,7 +129,7 @@ function readColumnDefinition(sql: string, tokens: Token[], into: ParsedCreateTa
 function readReferences(
   tokens: Token[],
   at: number,
-): { referencedTable: string; referencedColumns: string[] } {
+): Omit<ParsedForeignKey, "name" | "columns"> {
   let i = at + 1;
   let referencedTable = tokens[i]?.value ?? "";
   if (isPunct(tokens[i + 1], ".")) {
@@ -134,7 +138,25 @@ function readReferences(
     i += 2;
   }
   const referencedColumns = isPunct(tokens[i + 1], "(") ? readColumnList(tokens, i + 1) : [];
-  return { referencedTable, referencedColumns };
+  const deferrable = readDeferrable(tokens, i + 1);
+  return deferrable ? { referencedTable, referencedColumns, deferrable } : { referencedTable, referencedColumns };
+}
+
+/** Keywords after which a REFERENCES clause is over. */
+const CLAUSE_ENDS = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "DEFAULT", "COLLATE", "GENERATED"];
+
+/** `DEFERRABLE [INITIALLY DEFERRED|IMMEDIATE]` of the REFERENCES clause (not `NOT DEFERRABLE`). */
+function readDeferrable(tokens: Token[], from: number): ParsedForeignKey["deferrable"] {
+  for (let k = from; k < tokens.length; k++) {
+    const word = tokens[k].kind === "word" ? tokens[k].value.toUpperCase() : "";
+    if (CLAUSE_ENDS.includes(word)) return undefined;
+    if (word !== "DEFERRABLE") continue;
+    if (isKeyword(tokens[k - 1], "NOT")) return undefined;
+    return isKeyword(tokens[k + 1], "INITIALLY") && isKeyword(tokens[k + 2], "DEFERRED")
+      ? "INITIALLY DEFERRED"
+      : "INITIALLY IMMEDIATE";
+  }
+  return undefined;
 }
 
 /** Names in `(a, "b" COLLATE nocase DESC, ...)` starting at the `(`. */

@@ -32,6 +32,7 @@ export function columnsThatCannotIncrement(table: Table): string[] {
  */
 export function columnDefinition(tableName: string, column: Column, inlinePrimaryKey?: { name?: string }): string {
   const parts = [q(column.name), renderNativeType(column)];
+  if (column.collation) parts.push(`COLLATE ${q(column.collation)}`);
   if (inlinePrimaryKey) {
     if (inlinePrimaryKey.name) parts.push(`CONSTRAINT ${q(inlinePrimaryKey.name)}`);
     parts.push("PRIMARY KEY AUTOINCREMENT");
@@ -54,7 +55,8 @@ function foreignKeyClause(fk: ForeignKey): string {
   return (
     `CONSTRAINT ${q(fk.name)} FOREIGN KEY (${quoteList(fk.columns)}) ` +
     `REFERENCES ${q(fk.referencedTable)} (${quoteList(fk.referencedColumns)}) ` +
-    `ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}`
+    `ON DELETE ${fk.onDelete} ON UPDATE ${fk.onUpdate}` +
+    (fk.deferrable ? ` DEFERRABLE ${fk.deferrable}` : "")
   );
 }
 

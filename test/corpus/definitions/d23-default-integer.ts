@@ -1,0 +1,11 @@
+import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "d23_default_integer" })
+export class D23DefaultInteger {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "int", default: 42 }) answer: number;
+  @Column({ type: "int", default: -1 }) negative: number;
+  @Column({ type: "int", default: 0 }) zero: number;
+  @Column({ type: "bigint", default: 9007199254740993 }) big: string;
+  @Column({ type: "smallint", default: "7" }) fromString: number;
+}
