@@ -19,15 +19,15 @@ const THROWS_HALF_WAY = [
 
 /**
  * Two statements, then an operation that fails inside its own transaction
- * (on SQLite a rebuild whose row copy breaks NOT NULL: its CREATE of the
- * temporary table is rolled back and must not be listed as applied).
+ * (on SQLite a rebuild whose row copy breaks the new CHECK: its CREATE of
+ * the temporary table is rolled back and must not be listed as applied).
+ * A CHECK, not NOT NULL: Athanor's data checks stop a NOT NULL on NULL rows
+ * before any statement is sent.
  */
 const OPERATION_FAILS_HALF_WAY = [
   q(`CREATE TABLE "half_a" ("id" integer PRIMARY KEY)`),
   q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'added by the failing migration')`),
-  `    await op(queryRunner).alterColumn("items",
-      { name: "note", type: "varchar", length: 50, nullable: true },
-      { name: "note", type: "varchar", length: 50, nullable: false });`,
+  `    await op(queryRunner).addCheck("items", { name: "CHK_items_negative_id", expression: '"id" < 0' });`,
 ].join("\n");
 
 /** Two statements, then one that fails. */

@@ -213,7 +213,7 @@ test("a table rename with a column rename inside, the column hint naming either 
 test("renames naming what does not exist, or what does not go away, are problems with a fix", () => {
   const target = schema(table("users", [users.columns[0], users.columns[1], col("display_name", "text", { nullable: true })]));
   const cases: Array<[RenameDecisions, RegExp]> = [
-    [{ columns: [{ table: "nope", from: "full_name", to: "display_name" }] }, /have no table nope/],
+    [{ columns: [{ table: "nope", from: "full_name", to: "display_name" }] }, /has no table nope/],
     [{ columns: [{ table: "users", from: "nope", to: "display_name" }] }, /has no column nope; name a column it has/],
     [{ columns: [{ table: "users", from: "email", to: "display_name" }] }, /still has column email/],
     [{ columns: [{ table: "users", from: "full_name", to: "nope" }] }, /has no column nope; name the column as the entity names it/],

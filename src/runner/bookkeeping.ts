@@ -84,6 +84,10 @@ export class Bookkeeping {
       const now = (await this.dialect.introspect(this.db)).tables[this.tableName];
       const complete = now && ATHANOR_COLUMNS.every((c) => now.columns.some((n) => n.name === c.name));
       if (!complete) {
+        const what = `${existing ? "add Athanor's columns to" : "create"} the bookkeeping table ${this.tableName}`;
+        // Another writer holding the database is a wait, not a permission problem.
+        const explained = this.dialect.explainMigrationError?.(error);
+        if (explained) throw new DatabaseError(`Could not ${what}: ${explained}.`);
         const message = (error instanceof Error ? error.message : String(error)).replace(/[.\s]+$/, "");
         throw new DatabaseError(
           `Could not ${existing ? "add Athanor's columns to" : "create"} the bookkeeping table ${this.tableName}: ${message}: let the database user create and alter tables there (or run once as a user who can), then run again.`,

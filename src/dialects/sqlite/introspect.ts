@@ -230,12 +230,13 @@ function readChecks(table: Table, parsed: ParsedCreateTable): void {
 
 /**
  * Whether a CHECK of that name can be an enum's: unnamed (TypeORM's column
- * CHECK) or named as Athanor names enum checks, after this or an earlier
- * name of the table (a renamed table keeps its constraint names). A user's
- * named `@Check("kind" IN (...))` stays a check.
+ * CHECK) or named as Athanor names enum checks (`CHK_<table>_<column>_enum`),
+ * after this or an earlier name of the table or column: a native RENAME
+ * keeps constraint names. A user's named `@Check("kind" IN (...))` stays a
+ * check.
  */
-function isEnumCheckName(name: string | undefined, column: string): boolean {
-  return name === undefined || (name.startsWith("CHK_") && name.endsWith(`_${column}_enum`));
+function isEnumCheckName(name: string | undefined): boolean {
+  return name === undefined || (name.startsWith("CHK_") && name.endsWith("_enum"));
 }
 
 /** The string column whose enum CHECK `check` is, if it is one. */
@@ -244,7 +245,7 @@ function enumCandidate(table: Table, check: ParsedCreateTable["checks"][number],
     (c) =>
       !taken.has(c.name) &&
       (c.type === "varchar" || c.type === "text" || c.type === "char") &&
-      isEnumCheckName(check.name, c.name) &&
+      isEnumCheckName(check.name) &&
       parseEnumCheck(check.expression, c.name) !== undefined,
   );
 }
