@@ -15,7 +15,7 @@ import {
 } from "./catalog";
 import { isSequenceDefault, isUuidDefault, normalizeDefault } from "./defaults";
 import { conventionalEnumName } from "./enums";
-import { stripCheck, stripOuterParentheses } from "./expressions";
+import { readExpression, stripCheck } from "./expressions";
 import { truncateIdentifier } from "./quote";
 import { isIntegerType, parseType } from "./types";
 
@@ -129,7 +129,7 @@ export async function introspect(
     if (!table) continue;
     const index = { name: row.name, columns: stringList(row.columns), unique: Boolean(row.is_unique) };
     table.indexes.push(
-      row.predicate ? { ...index, where: stripOuterParentheses(row.predicate) } : index,
+      row.predicate ? { ...index, where: readExpression(row.predicate) } : index,
     );
   }
   return schema;
