@@ -261,8 +261,9 @@ test("SQL mode: queryRunner.query calls, no athanor import, transaction flag", a
     await migration[method]({ query: async (sql: string) => void queries.push(sql) });
     return queries;
   };
+  // Too long for one line: laid out one column per line (see sql-layout.ts).
   assert.deepEqual(await run("up"), [
-    `CREATE TABLE "users" ("id" SERIAL NOT NULL, "note" text DEFAULT '\`\${x}\\')`,
+    `CREATE TABLE "users" (\n      "id" SERIAL NOT NULL,\n      "note" text DEFAULT '\`\${x}\\'\n    )`,
     "SELECT 'a'",
   ]);
   assert.deepEqual(await run("down"), [`DROP TABLE "users"`]);
@@ -336,4 +337,43 @@ test("naming: user names, class names, file names", () => {
   assert.equal(migrationFileName(1714000000000, "AddEmailToUsers"), "1714000000000-AddEmailToUsers.ts");
   // TypeORM reads the timestamp from the class name's last 13 digits.
   assert.equal(Number(migrationClassName("V2", 1714000000000).slice(-13)), 1714000000000);
+});
+
+test("SQL mode: a long CREATE TABLE is laid out one column per line, and SQLite reads the same table", async () => {
+  const { DataSource } = await import("typeorm");
+  const { findDialect } = await import("../src/dialects");
+  const sql =
+    `CREATE TABLE "orders" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "total" decimal(10,2) NOT NULL DEFAULT (0), ` +
+    `"note" varchar(20) DEFAULT 'a, b', CONSTRAINT "CHK_total" CHECK ("total" >= 0), CONSTRAINT "UQ_note" UNIQUE ("note"))`;
+  const source = renderMigrationFile(input({ mode: "sql", upSql: [sql], downSql: [`DROP TABLE "orders"`] }));
+  assert.ok(
+    source.includes(
+      [
+        "    await queryRunner.query(`CREATE TABLE \"orders\" (",
+        `      "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL,`,
+        `      "total" decimal(10,2) NOT NULL DEFAULT (0),`,
+        `      "note" varchar(20) DEFAULT 'a, b',`,
+        `      CONSTRAINT "CHK_total" CHECK ("total" >= 0),`,
+        `      CONSTRAINT "UQ_note" UNIQUE ("note")`,
+        "    )`);",
+      ].join("\n"),
+    ),
+    source,
+  );
+  const queries: string[] = [];
+  await loadMigration(source, "EveryKind1714000000000").up({ query: async (q: string) => void queries.push(q) });
+  assert.equal(queries.length, 1);
+
+  // The laid-out statement creates exactly the table the one-line one does.
+  const introspect = async (statement: string) => {
+    const ds = new DataSource({ type: "sqlite", database: ":memory:" });
+    await ds.initialize();
+    try {
+      await ds.query(statement);
+      return await findDialect("sqlite")!.introspect(ds as any, {});
+    } finally {
+      await ds.destroy();
+    }
+  };
+  assert.deepEqual(await introspect(queries[0]), await introspect(sql));
 });

@@ -242,7 +242,7 @@ const cases: Case[] = [
     current: schema(users),
     target: schema(replaceColumn(users, "full_name", col("full_name", "varchar", { length: 255 }))),
     ops: ["alterColumn users.full_name"],
-    warnings: ["users.full_name becomes NOT NULL without a default: existing NULLs will make it fail."],
+    warnings: ["users.full_name becomes NOT NULL without a default: if any row holds NULL the migration stops"],
   },
   {
     name: "default changes; NOT NULL to nullable",
@@ -666,7 +666,7 @@ test("diff: an unmapped table's foreign key to a dropped table is dropped, and s
   assert.deepEqual(result.unmappedTables, ["legacy"]);
   assert.deepEqual(result.warnings, [
     "foreign key legacy (org_id) → orgs is dropped because orgs is dropped.",
-    "table orgs is dropped: all its rows are lost.",
+    "table orgs is dropped (no entity maps it any more): all its rows are lost.",
   ]);
   const afterDown = applyChecked(applyChecked(current, result.operations), invertAll(result.operations));
   assert.deepEqual(describeDifferences(afterDown, current), []);

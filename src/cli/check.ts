@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { check } from "../commands/check";
+import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 
@@ -11,7 +11,7 @@ export const checkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .example("$0 check", "fail CI unless the database is migrated and matches the entities")
       .example("$0 check --json", "the pending migrations and differences as JSON") as any,
   handler: action<{}>(async (args, out) => {
-    const result = await check({ dataSource: args.dataSource });
+    const result = await new Athanor({ dataSource: args.dataSource }).check();
     out.result(result);
     const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
     for (const table of result.unmappedTables) {

@@ -1,10 +1,12 @@
 import type { CommandModule } from "yargs";
-import { create } from "../commands/create";
+import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 
 interface CreateArgs {
   name: string;
+  js?: boolean;
+  ts?: boolean;
 }
 
 export const createCommand: CommandModule<GlobalArgs, CreateArgs & GlobalArgs> = {
@@ -13,13 +15,18 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs & GlobalArgs> =
   builder: (y) =>
     y
       .positional("name", { type: "string", demandOption: true, describe: "Migration name, e.g. SeedCountries" })
+      .option("js", { type: "boolean", describe: "Write JavaScript (default when the DataSource file is .js/.mjs/.cjs)" })
+      .option("ts", { type: "boolean", describe: "Write TypeScript (default otherwise)" })
+      .conflicts("js", "ts")
       .example("$0 create SeedCountries", "write migrations/<timestamp>-SeedCountries.ts and update migrations/athanor.sum")
       .epilogue(
         "The file has the same layout as a generated one, with empty up() and down(): put op(queryRunner) or queryRunner.query() calls there. " +
           "Refuses (exit 2) when migrations/athanor.sum does not match the directory; run `athanor sum` after reviewing.",
       ) as any,
   handler: action<CreateArgs>(async (args, out) => {
-    const result = create({ dataSource: args.dataSource, name: String(args.name) });
+    const result = await new Athanor({ dataSource: args.dataSource }).create(String(args.name), {
+      language: args.js ? "js" : args.ts ? "ts" : undefined,
+    });
     out.result(result);
     out.line(`Wrote ${result.file} (class ${result.className}); updated ${result.sumFile}.`);
     out.line("Fill in up() and down(), then apply it with `athanor run`.");

@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { generate } from "../commands/generate";
+import { Athanor } from "../athanor";
 import { defaultOnlineLockTimeout, onlineByDefault } from "../config/online";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
@@ -15,8 +15,11 @@ interface GenerateArgs {
   renameTable?: string[];
   interactive: boolean;
   acceptDataLoss: boolean;
+  dropUnmanaged: boolean;
   online: boolean;
   onlineLockTimeout: string;
+  js?: boolean;
+  ts?: boolean;
 }
 
 export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArgs> = {
@@ -32,6 +35,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       .option("rename-table", { type: "string", array: true, describe: "A table rename, old=new (repeatable); keeps the data" })
       .option("interactive", { type: "boolean", default: true, describe: "Ask about possible renames at a terminal (--no-interactive: never ask)" })
       .option("accept-data-loss", { type: "boolean", default: false, describe: "Treat undecided possible renames as drop + add, losing the old data" })
+      .option("drop-unmanaged", { type: "boolean", default: false, describe: "Also drop tables no entity maps that no migration created (by default reported and left alone)" })
       .option("online", {
         type: "boolean",
         default: onlineByDefault(),
@@ -42,6 +46,9 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
         default: defaultOnlineLockTimeout(),
         describe: "With --online: how long each statement may wait for a lock, e.g. 5s (default from ATHANOR_ONLINE_LOCK_TIMEOUT)",
       })
+      .option("js", { type: "boolean", describe: "Write JavaScript (default when the DataSource file is .js/.mjs/.cjs)" })
+      .option("ts", { type: "boolean", describe: "Write TypeScript (default otherwise)" })
+      .conflicts("js", "ts")
       .example("$0 generate --online AddIndexes", "lock-safe migration for a live PostgreSQL")
       .example("$0 generate --rename users.full_name=display_name", "rename a column instead of dropping and adding it")
       .example("$0 generate AddEmailToUsers", "write migrations/<timestamp>-AddEmailToUsers.ts")
@@ -49,20 +56,20 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
   handler: action<GenerateArgs>(async (args, out) => {
     // Ask only where a person can answer and the output is not for a machine.
     const canAsk = args.interactive && !args.json && Boolean(process.stdin.isTTY && process.stdout.isTTY);
-    const result = await generate({
-      dataSource: args.dataSource,
-      name: args.name,
+    const result = await new Athanor({ dataSource: args.dataSource }).generate(args.name, {
       check: args.check,
       dryRun: args.dryRun,
       sql: args.sql,
       renames: parseRenameHints(args.rename, args.renameTable),
       resolveRenames: canAsk ? promptForRenames(process.stdin, process.stdout) : undefined,
       acceptDataLoss: args.acceptDataLoss,
+      dropUnmanaged: args.dropUnmanaged,
       online: args.online ? { online: true, lockTimeout: args.onlineLockTimeout } : undefined,
+      language: args.js ? "js" : args.ts ? "ts" : undefined,
     });
     out.result(result.content && args.json ? { ...result, content: args.dryRun ? result.content : undefined } : result);
     for (const table of result.unmappedTables) {
-      out.line(`note: table ${table} is in the database but no entity maps it; left alone.`);
+      out.line(`note: table ${table} is in the database but no entity maps it and no migration created it; left alone (--drop-unmanaged drops it).`);
     }
     if (!result.changes) {
       out.line("No changes: the database matches the entities. Nothing written.");

@@ -20,6 +20,7 @@ import { checkCommand } from "./check";
 import { verifyCommand } from "./verify";
 import { showCommand } from "./show";
 import { lintCommand } from "./lint";
+import { initCommand } from "./init";
 
 export async function main(argv = hideBin(process.argv)): Promise<void> {
   const parser: Argv<GlobalArgs> = yargs(argv)
@@ -28,10 +29,10 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
     .option("dataSource", {
       alias: "d",
       type: "string",
-      describe: "Path to the file exporting the TypeORM DataSource",
-      default: "ormconfig.ts",
+      describe: "Path to the file exporting the TypeORM DataSource [default: ormconfig.ts, else ormconfig.js/.mts/.mjs/.cts/.cjs]",
     })
     .option("json", { type: "boolean", default: false, describe: "Print the result as JSON" })
+    .command(initCommand)
     .command(generateCommand)
     .command(runCommand)
     .command(revertCommand)

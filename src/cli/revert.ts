@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { revert } from "../commands/revert";
+import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 import { executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
@@ -23,8 +23,7 @@ export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> =
       .example("$0 revert --to base", "undo every migration") as any,
   handler: action<RevertArgs>(async (args, out) => {
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "down");
-    const result = await revert({
-      dataSource: args.dataSource,
+    const result = await new Athanor({ dataSource: args.dataSource }).revert({
       to: args.to,
       step: args.step,
       dryRun: args.dryRun,

@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { run } from "../commands/run";
+import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 import { executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
@@ -33,8 +33,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
   handler: action<RunArgs>(async (args, out) => {
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "up");
     const started = Date.now();
-    const result = await run({
-      dataSource: args.dataSource,
+    const result = await new Athanor({ dataSource: args.dataSource }).run({
       to: args.to,
       step: args.step,
       allowOutOfOrder: args.allowOutOfOrder,

@@ -5,6 +5,7 @@
  * comments say what goes there.
  */
 import { INDENT, printString } from "./literal";
+import { classFooter, classHead, importLines, methodHead, TYPESCRIPT, type SourceFlavour } from "./source-flavour";
 
 export interface BlankMigrationInput {
   /** `${PascalName}${timestamp}`. */
@@ -12,11 +13,14 @@ export interface BlankMigrationInput {
   /** The PascalCase name, without the timestamp. */
   name: string;
   timestamp: number;
+  /** TypeScript (default) or JavaScript, CommonJS or ES module syntax. */
+  flavour?: SourceFlavour;
 }
 
 export function renderBlankMigrationFile(input: BlankMigrationInput): string {
   const body = INDENT.repeat(2);
   const when = new Date(input.timestamp).toISOString();
+  const flavour = input.flavour ?? TYPESCRIPT;
   return [
     "/**",
     ` * ${input.name}`,
@@ -30,24 +34,24 @@ export function renderBlankMigrationFile(input: BlankMigrationInput): string {
     " * runs the SQL exactly as written.",
     " */",
     "",
-    `import { MigrationInterface, QueryRunner } from "typeorm";`,
-    `import { op } from "athanor";`,
+    ...importLines(flavour, true),
     "",
-    `export class ${input.className} implements MigrationInterface {`,
+    ...classHead(flavour, input.className),
     `${INDENT}name = ${printString(input.className)};`,
     "",
-    `${INDENT}public async up(queryRunner: QueryRunner): Promise<void> {`,
+    ...methodHead(flavour, "up"),
     `${body}// Make the change here, one awaited call per step, e.g.`,
     `${body}//   await op(queryRunner).addColumn("users", { name: "nickname", type: "varchar", length: 40, nullable: true });`,
     `${body}//   await queryRunner.query(\`UPDATE "users" SET "nickname" = "name"\`);`,
     `${body}// Both join the migration's transaction.`,
     `${INDENT}}`,
     "",
-    `${INDENT}public async down(queryRunner: QueryRunner): Promise<void> {`,
+    ...methodHead(flavour, "down"),
     `${body}// Undo what up() does, in reverse order, e.g.`,
     `${body}//   await op(queryRunner).dropColumn("users", { name: "nickname", type: "varchar", length: 40, nullable: true });`,
     `${INDENT}}`,
     "}",
+    ...classFooter(flavour, input.className),
     "",
   ].join("\n");
 }

@@ -2,3 +2,4 @@
 export { renderMigrationFile, apiArguments, type MigrationFileInput } from "./migration-file";
 export { describeOperation, describeColumn, describeColumnChange } from "./describe";
 export { migrationName, toPascalCase, migrationClassName, migrationFileName } from "./names";
+export { fileExtensionOf, type SourceFlavour } from "./source-flavour";

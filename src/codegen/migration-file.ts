@@ -11,7 +11,9 @@ import type { Operation } from "../ops/operations";
 import type { OnlineOptions } from "../ops/online";
 import { describeOperation } from "./describe";
 import { INDENT, printCall, printString } from "./literal";
+import { layoutSql } from "./sql-layout";
 import { ONLINE_CONSTANT, onlineConstant, printSqlSteps, type SqlStep } from "./online-code";
+import { classFooter, classHead, importLines, methodHead, TYPESCRIPT, type SourceFlavour } from "./source-flavour";
 
 export interface MigrationFileInput {
   /** `${PascalName}${timestamp}`; see migrationClassName. */
@@ -42,6 +44,8 @@ export interface MigrationFileInput {
   downSteps?: SqlStep[];
   /** Lint findings (src/lint) listed in the header with their codes. */
   findings?: readonly { code: string; severity: string; message: string }[];
+  /** TypeScript (default) or JavaScript, CommonJS or ES module syntax. */
+  flavour?: SourceFlavour;
 }
 
 /** Header lines wrap at this width (after the ` * ` prefix). */
@@ -50,11 +54,11 @@ const COMMENT_WIDTH = 90;
 export function renderMigrationFile(input: MigrationFileInput): string {
   const lines: string[] = [];
   lines.push(...renderHeader(input), "");
-  lines.push(`import { MigrationInterface, QueryRunner } from "typeorm";`);
-  if (input.mode === "portable") lines.push(`import { op } from "athanor";`);
+  const flavour = input.flavour ?? TYPESCRIPT;
+  lines.push(...importLines(flavour, input.mode === "portable"));
   lines.push("");
   if (input.mode === "portable" && input.online?.online) lines.push(...onlineConstant(input.online), "");
-  lines.push(`export class ${input.className} implements MigrationInterface {`);
+  lines.push(...classHead(flavour, input.className));
   lines.push(`${INDENT}name = ${printString(input.className)};`);
   if (input.transaction === false) lines.push(`${INDENT}transaction = false;`);
   lines.push("");
@@ -65,19 +69,15 @@ export function renderMigrationFile(input: MigrationFileInput): string {
       : steps && online
         ? printSqlSteps(steps, printSqlString)
         : sqlCalls(sql ?? []);
-  lines.push(...renderMethod("up", body(input.up, input.upSql, input.upSteps)));
+  lines.push(...renderMethod(flavour, "up", body(input.up, input.upSql, input.upSteps)));
   lines.push("");
-  lines.push(...renderMethod("down", body(input.down, input.downSql, input.downSteps)));
-  lines.push("}", "");
+  lines.push(...renderMethod(flavour, "down", body(input.down, input.downSql, input.downSteps)));
+  lines.push("}", ...classFooter(flavour, input.className), "");
   return lines.join("\n");
 }
 
-function renderMethod(name: "up" | "down", statements: string[]): string[] {
-  return [
-    `${INDENT}public async ${name}(queryRunner: QueryRunner): Promise<void> {`,
-    ...statements,
-    `${INDENT}}`,
-  ];
+function renderMethod(flavour: SourceFlavour, name: "up" | "down", statements: string[]): string[] {
+  return [...methodHead(flavour, name), ...statements, `${INDENT}}`];
 }
 
 /** Each operation as a call of the runtime API (src/ops/api.ts), argument order included. */
@@ -123,15 +123,16 @@ export function apiArguments(op: Operation): unknown[] {
 
 function sqlCalls(statements: readonly string[]): string[] {
   const indent = INDENT.repeat(2);
-  return statements.map((sql) => `${indent}await queryRunner.query(${printSqlString(sql)});`);
+  return statements.map((sql) => `${indent}await queryRunner.query(${printSqlString(layoutSql(sql, indent))});`);
 }
 
 /**
  * SQL quotes identifiers with double quotes, so a template literal reads
- * better than a double-quoted string full of `\"`.
+ * better than a double-quoted string full of `\"` (and keeps a laid-out
+ * statement's line breaks).
  */
 function printSqlString(sql: string): string {
-  if (!sql.includes('"')) return printString(sql);
+  if (!sql.includes('"') && !sql.includes("\n")) return printString(sql);
   return "`" + sql.replace(/\\/g, "\\\\").replace(/`/g, "\\`").replace(/\$\{/g, "\\${") + "`";
 }
 

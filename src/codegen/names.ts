@@ -20,8 +20,8 @@ export function migrationClassName(pascalName: string, timestamp: number): strin
   return `${pascalName}${timestamp}`;
 }
 
-export function migrationFileName(timestamp: number, pascalName: string): string {
-  return `${timestamp}-${pascalName}.ts`;
+export function migrationFileName(timestamp: number, pascalName: string, extension: "ts" | "js" = "ts"): string {
+  return `${timestamp}-${pascalName}.${extension}`;
 }
 
 /** The tables an operation touches, in the order they appear. */

@@ -6,6 +6,7 @@
 import { describeOperation } from "../codegen";
 import { planMigrations } from "../runner/plan";
 import { compareEntitiesWithDatabase } from "./entity-diff";
+import { droppableTables } from "./managed-tables";
 import { withProject, type ProjectOptions } from "./project";
 
 export interface CheckResult {
@@ -28,7 +29,9 @@ export async function check(options: ProjectOptions): Promise<CheckResult> {
     const pending = planMigrations(project.migrations, applied).pending.map((s) => s.name);
     // Compared as the database is now: with migrations pending, the
     // differences include what they would change.
-    const { diff } = await compareEntitiesWithDatabase(dialect, queryRunner, config);
+    // A removed entity whose table a migration created is drift (generate would drop it).
+    const droppable = droppableTables(project.migrations, applied, { dialect, migrationsTableName: config.migrationsTableName });
+    const { diff } = await compareEntitiesWithDatabase(dialect, queryRunner, config, undefined, droppable);
     const differences = diff.operations.map(describeOperation);
     return {
       target: project.target,

@@ -11,11 +11,14 @@ import { loadProjectConfig, type LoadOptions } from "../config/load";
 import { UsageError } from "../errors";
 import { assertSumMatches, currentEntries, writeSumFile, sumFilePath } from "../runner/sum";
 import { parseTimestamp } from "../runner/discover";
+import type { SourceLanguage } from "../config/source-style";
 
 export interface CreateOptions extends LoadOptions {
   name: string;
   /** Fixed timestamp (tests); defaults to now, or just after the newest migration. */
   timestamp?: number;
+  /** TypeScript or JavaScript; by default the DataSource file's language. */
+  language?: SourceLanguage;
 }
 
 export interface CreateResult {
@@ -40,10 +43,11 @@ export function create(options: CreateOptions): CreateResult {
 
   const timestamp = options.timestamp ?? nextTimestamp(dir);
   const className = migrationClassName(pascal, timestamp);
-  const filePath = join(dir, migrationFileName(timestamp, pascal));
+  const flavour = { ...config.sourceStyle, ...(options.language ? { language: options.language } : {}) };
+  const filePath = join(dir, migrationFileName(timestamp, pascal, flavour.language));
   mkdirSync(dir, { recursive: true });
   const temporary = `${filePath}.${process.pid}.tmp`;
-  writeFileSync(temporary, renderBlankMigrationFile({ className, name: pascal, timestamp }), { encoding: "utf8", flag: "wx" });
+  writeFileSync(temporary, renderBlankMigrationFile({ className, name: pascal, timestamp, flavour }), { encoding: "utf8", flag: "wx" });
   renameSync(temporary, filePath);
   writeSumFile(dir);
 

@@ -36,12 +36,19 @@ export async function compareEntitiesWithDatabase(
   source: EntitySource,
   /** Renames the user confirmed (generate's --rename hints and answers). */
   renames?: RenameDecisions,
+  /**
+   * Which of the tables no entity maps may be dropped (those Athanor's
+   * migrations created; see managed-tables.ts); by default none.
+   */
+  droppable?: (unmapped: string[]) => Promise<string[]>,
 ): Promise<EntityComparison> {
   const target = schemaFromEntities(source.dataSource.entityMetadatas as any);
   profilePhase("metadata to schema");
   const current = await dialect.introspect(db, { exclude: [source.migrationsTableName] });
   profilePhase("introspection");
-  const result = diff(current, target, { comparable: (c) => dialect.comparable(c), renames });
+  const unmapped = Object.keys(current.tables).filter((name) => !target.tables[name]);
+  const dropTables = droppable && unmapped.length > 0 ? await droppable(unmapped) : [];
+  const result = diff(current, target, { comparable: (c) => dialect.comparable(c), renames, dropTables });
   profilePhase("diff");
   return { current, target, diff: result };
 }

@@ -5,6 +5,7 @@
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { renderMigrationFile, migrationName, migrationFileName, toPascalCase, describeOperation } from "../codegen";
+import type { SourceLanguage } from "../config/source-style";
 import type { Dialect, RenderedOperation } from "../dialects/dialect";
 import { UsageError } from "../errors";
 import { invertAll, type Operation } from "../ops/operations";
@@ -14,6 +15,7 @@ import { assertSumMatches, writeSumFile } from "../runner/sum";
 import { apply } from "../schema/apply";
 import type { Schema } from "../schema/model";
 import { compareEntitiesWithDatabase } from "./entity-diff";
+import { droppableTables } from "./managed-tables";
 import { withProject, type ProjectOptions } from "./project";
 import { profilePhase } from "../profile";
 import { compareWithRenames, type RenameResolutionOptions } from "./rename-resolution";
@@ -34,6 +36,16 @@ export interface GenerateOptions extends ProjectOptions, RenameResolutionOptions
    * VALIDATE, lock_timeout; the migration gets `transaction = false`.
    */
   online?: OnlineOptions;
+  /**
+   * Write TypeScript or JavaScript; by default the DataSource file's
+   * language (ormconfig.js → JavaScript).
+   */
+  language?: SourceLanguage;
+  /**
+   * Also drop tables no entity maps that Athanor's migrations did not create
+   * (`--drop-unmanaged`); by default they are reported and left alone.
+   */
+  dropUnmanaged?: boolean;
 }
 
 export interface GenerateResult {
@@ -68,8 +80,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     }
 
     profilePhase("read bookkeeping");
+    // A removed entity's table is dropped when a migration created it (or on request).
+    const droppable = droppableTables(project.migrations, applied, { dialect, migrationsTableName: config.migrationsTableName }, options.dropUnmanaged);
     const { current, diff: result } = await compareWithRenames(
-      (renames) => compareEntitiesWithDatabase(dialect, queryRunner, config, renames),
+      (renames) => compareEntitiesWithDatabase(dialect, queryRunner, config, renames, droppable),
       options,
     );
     const up = result.operations;
@@ -105,7 +119,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       throw new UsageError(`The name "${options.name}" has no letters or digits to build a class name from: pick another.`);
     }
     const className = `${pascal}${timestamp}`;
-    const filePath = join(config.migrationsDir, migrationFileName(timestamp, pascal));
+    const flavour = { ...config.sourceStyle, ...(options.language ? { language: options.language } : {}) };
+    const filePath = join(config.migrationsDir, migrationFileName(timestamp, pascal, flavour.language));
     const content = renderMigrationFile({
       className,
       name: pascal,
@@ -123,6 +138,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       upSteps: transaction === false ? upRendered.steps : undefined,
       downSteps: transaction === false ? downRendered.steps : undefined,
       findings,
+      flavour,
     });
 
     const file = relative(config.cwd, filePath);

@@ -9,6 +9,7 @@ import { loadProjectConfig, type LoadOptions, type ProjectConfig } from "../conf
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping } from "../runner/bookkeeping";
 import { discoverMigrations, type MigrationSource } from "../runner/discover";
+import { faultPoint } from "../runner/fault-points";
 import { profilePhase } from "../profile";
 
 export interface Project {
@@ -61,18 +62,18 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
 
   const { dataSource } = config;
   const secrets = secretsOf(dataSource.options);
+  // A DataSource the caller already connected (programmatic API) stays theirs:
+  // used as it is and left open.
+  const ours = !dataSource.isInitialized;
   // Athanor loads migrations itself and must never let TypeORM change the
   // schema on connect.
-  dataSource.setOptions({
-    migrations: [],
-    migrationsRun: false,
-    synchronize: false,
-    dropSchema: false,
-    logging: false,
-  } as any);
+  const overrides = { migrations: [], migrationsRun: false, synchronize: false, dropSchema: false, logging: false };
+  const originals = Object.fromEntries(Object.keys(overrides).map((key) => [key, (dataSource.options as any)[key]]));
+  if (ours) dataSource.setOptions(overrides as any);
   try {
-    await dataSource.initialize();
+    if (ours) await dataSource.initialize();
   } catch (error) {
+    if (ours) Object.assign(dataSource.options, originals);
     const explained = dialect.explainConnectionError?.(error, target);
     const message = error instanceof Error ? error.message : String(error);
     throw new DatabaseError(
@@ -80,11 +81,15 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
     );
   }
 
+  // Only initialize() reads them; a caller's DataSource gets its own back
+  // for the next time it is opened.
+  if (ours) Object.assign(dataSource.options, originals);
+
   const queryRunner = dataSource.createQueryRunner();
   try {
     await queryRunner.connect();
   } catch (error) {
-    await dataSource.destroy().catch(() => undefined);
+    if (ours) await dataSource.destroy().catch(() => undefined);
     const message = error instanceof Error ? error.message : String(error);
     throw new DatabaseError(redact(`Cannot connect to ${target}: ${message}`, secrets));
   }
@@ -104,19 +109,23 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
       await lockRunner.connect();
       try {
         const release = await dialect.acquireMigrationLock(lockRunner, { timeoutMs });
+        faultPoint("lock-acquired");
         return async () => {
           await release().catch(() => undefined);
           await lockRunner.release().catch(() => undefined);
+          faultPoint("lock-released");
         };
       } catch (error) {
         await lockRunner.release().catch(() => undefined);
+        const explained = dialect.explainConnectionError?.(error, target);
+        if (explained) throw new DatabaseError(explained);
         const message = error instanceof Error ? error.message : String(error);
-        throw new DatabaseError(`Could not take the migration lock on ${target}: ${message}.`);
+        throw new DatabaseError(`Could not take the migration lock on ${target}: ${message.replace(/\.$/, "")}.`);
       }
     },
     async close() {
       await queryRunner.release().catch(() => undefined);
-      if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+      if (ours && dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
     },
   };
 }

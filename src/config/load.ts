@@ -7,11 +7,13 @@ import { dirname, isAbsolute, relative, resolve } from "node:path";
 import type { DataSource } from "typeorm";
 import { UsageError, redact } from "../errors";
 import { registerTypeScript } from "./typescript-loader";
+import { loadGlobbedClasses } from "./entity-globs";
+import { sourceStyleOf, type SourceStyle } from "./source-style";
 
 export interface ProjectConfig {
   /** Directory commands run in; relative paths resolve from it. */
   cwd: string;
-  /** Absolute path of the DataSource file. */
+  /** Absolute path of the DataSource file (ormconfig.ts in cwd when a DataSource instance was given). */
   dataSourceFile: string;
   dataSource: DataSource;
   /** TypeORM's `type` option ("sqlite", "postgres", …). */
@@ -23,18 +25,30 @@ export interface ProjectConfig {
   migrationClasses: Function[];
   /** Where `generate` and `create` write new files. */
   migrationsDir: string;
+  /** The language and module syntax new migration files are written in. */
+  sourceStyle: SourceStyle;
 }
 
 export interface LoadOptions {
   cwd?: string;
-  dataSource?: string;
+  /**
+   * The DataSource file (default: the first of DEFAULT_DATA_SOURCE_FILES
+   * that exists), or a DataSource instance (programmatic API).
+   */
+  dataSource?: string | DataSource;
 }
 
 export const DEFAULT_DATA_SOURCE_FILE = "ormconfig.ts";
+/** Looked for in this order when no DataSource file is named. */
+export const DEFAULT_DATA_SOURCE_FILES = ["ormconfig.ts", "ormconfig.js", "ormconfig.mts", "ormconfig.mjs", "ormconfig.cts", "ormconfig.cjs"];
 
 export function loadProjectConfig(options: LoadOptions = {}): ProjectConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
-  const given = options.dataSource ?? DEFAULT_DATA_SOURCE_FILE;
+  if (typeof options.dataSource === "object" && options.dataSource !== null) {
+    return resolveConfig(options.dataSource, cwd, resolve(cwd, DEFAULT_DATA_SOURCE_FILE), undefined);
+  }
+  const given =
+    options.dataSource ?? DEFAULT_DATA_SOURCE_FILES.find((f) => existsSync(resolve(cwd, f))) ?? DEFAULT_DATA_SOURCE_FILE;
   const dataSourceFile = isAbsolute(given) ? given : resolve(cwd, given);
   const shown = relative(cwd, dataSourceFile) || given;
 
@@ -61,7 +75,14 @@ export function loadProjectConfig(options: LoadOptions = {}): ProjectConfig {
     );
   }
 
+  return resolveConfig(dataSource, cwd, dataSourceFile, dataSourceFile);
+}
+
+function resolveConfig(dataSource: DataSource, cwd: string, dataSourceFile: string, styleFrom: string | undefined): ProjectConfig {
   const options_ = dataSource.options as any;
+  // Globs are loaded here, not by TypeORM on connect (see entity-globs.ts);
+  // a connected DataSource already has its metadata.
+  if (!dataSource.isInitialized) dataSource.setOptions(loadGlobbedClasses(options_, cwd) as any);
   const migrations: unknown[] = Array.isArray(options_.migrations)
     ? options_.migrations
     : options_.migrations
@@ -72,6 +93,7 @@ export function loadProjectConfig(options: LoadOptions = {}): ProjectConfig {
     .map((pattern) => (isAbsolute(pattern) ? pattern : resolve(cwd, pattern)));
   const migrationClasses = migrations.filter((m): m is Function => typeof m === "function");
 
+  const migrationsDir = migrationsDirectory(migrationGlobs, cwd);
   return {
     cwd,
     dataSourceFile,
@@ -80,7 +102,8 @@ export function loadProjectConfig(options: LoadOptions = {}): ProjectConfig {
     migrationsTableName: options_.migrationsTableName ?? "migrations",
     migrationGlobs,
     migrationClasses,
-    migrationsDir: migrationsDirectory(migrationGlobs, cwd),
+    migrationsDir,
+    sourceStyle: sourceStyleOf(styleFrom, migrationsDir),
   };
 }
 

@@ -18,22 +18,37 @@
  *
  * Decorator metadata is always emitted, because TypeORM infers column types
  * from it.
+ *
+ * ESM projects ("type": "module", .mts files) are loaded the same way: their
+ * TypeScript is transpiled to CommonJS, because TypeORM, Athanor and the
+ * DataSource must share one module instance of each entity class, and
+ * require() is what lets Athanor load them synchronously. What ESM sources
+ * use that CommonJS lacks is bridged here: `import "./user.js"` finds
+ * user.ts (see esm-resolution.ts), and `import.meta.url`/`dirname`/`filename`
+ * are rewritten to the CommonJS equivalents.
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDirectory, TranspileCache } from "./transpile-cache";
+import { registerTypeScriptSpecifiers } from "./esm-resolution";
 
 /** Bump when the way output is produced changes, to retire old cache entries. */
-const LOADER_VERSION = "2";
+const LOADER_VERSION = "3";
 
-/** Options forced on top of the project's tsconfig: CommonJS for require(), decorators with metadata. */
+/**
+ * Options forced on top of the project's tsconfig: CommonJS for require(),
+ * decorators with metadata. An ESM project's tsconfig ("module": "NodeNext",
+ * "verbatimModuleSyntax") would otherwise refuse CommonJS output.
+ */
 const FORCED_COMPILER_OPTIONS = {
   module: "commonjs",
+  moduleResolution: "node10",
+  verbatimModuleSyntax: false,
   experimentalDecorators: true,
   emitDecoratorMetadata: true,
 };
 
-const EXTENSIONS = [".ts", ".tsx", ".cts"];
+const EXTENSIONS = [".ts", ".tsx", ".cts", ".mts"];
 
 let registered = false;
 
@@ -65,7 +80,7 @@ export function registerTypeScript(projectDir: string): void {
     const key = cache.keyOf(fileName, source);
     let output = cache.get(key);
     if (output === undefined) {
-      output = compiler()(source, fileName);
+      output = withoutImportMeta(compiler()(source, fileName));
       cache.set(key, output);
     }
     module._compile(output, fileName);
@@ -75,6 +90,19 @@ export function registerTypeScript(projectDir: string): void {
   process.setSourceMapsEnabled?.(true);
   // eslint-disable-next-line n/no-deprecated-api
   for (const extension of EXTENSIONS) require.extensions[extension] = load;
+  registerTypeScriptSpecifiers();
+}
+
+/**
+ * `import.meta` is a syntax error in CommonJS; ESM sources use it to find
+ * their own directory (`new URL("./entities", import.meta.url)`), so it is
+ * rewritten to an object with the same fields.
+ */
+function withoutImportMeta(output: string): string {
+  if (!output.includes("import.meta")) return output;
+  const meta =
+    '({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname })';
+  return output.replace(/\bimport\.meta\b/g, meta);
 }
 
 /** A ts-node service in transpile-only mode, created only on a cache miss. */
@@ -88,7 +116,9 @@ function createCompiler(projectDir: string, tsconfig: string | undefined) {
     skipProject: !tsconfig,
     compilerOptions: FORCED_COMPILER_OPTIONS,
   });
-  return (source: string, fileName: string) => service.compile(source, fileName);
+  // TypeScript always emits ES module syntax for a .mts file, whatever
+  // "module" says; named .ts, it gets the CommonJS every file here needs.
+  return (source: string, fileName: string) => service.compile(source, fileName.replace(/\.mts$/, ".ts"));
 }
 
 /** Resolve a package from the project first, then from Athanor's own dependencies. */

@@ -35,6 +35,12 @@ export interface RenderedOperation {
   /** Human sentences such as "rebuilds table users (copies every row)". */
   notes: string[];
   /**
+   * Queries run before `statements` (where the dialect cannot stop a
+   * migration from SQL alone): one that returns a row means the existing
+   * data cannot take the change, and the row's `problem` column says why.
+   */
+  guards?: string[];
+  /**
    * The statements must each run on their own, outside any transaction
    * (CREATE INDEX CONCURRENTLY; NOT VALID then VALIDATE, whose point is that
    * the validation does not hold the lock the ADD took).

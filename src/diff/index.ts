@@ -107,7 +107,9 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
 
   // 3. Tables, referencing ones first (the reverse of the order to create them).
   for (const table of [...dropPlan.tables].reverse()) {
-    ops.push({ kind: "dropTable", table });
+    // Triggers are dialect SQL the entities never declare: keep them out of migration files.
+    const { triggers: _triggers, ...definition } = table;
+    ops.push({ kind: "dropTable", table: definition });
     warnings.push(dropTableWarning(table.name));
   }
 

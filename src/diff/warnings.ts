@@ -68,7 +68,7 @@ export function alterWarnings(table: string, change: ColumnChange): string[] {
     const removed = (from.enum ?? []).filter((value) => !(to.enum ?? []).includes(value));
     if (removed.length > 0) {
       warnings.push(
-        `${where} no longer allows ${removed.map((v) => `'${v}'`).join(", ")}: rows holding them will make the migration fail.`,
+        `${where} no longer allows ${removed.map((v) => `'${v}'`).join(", ")}: if a row holds one the migration stops, naming how many, and changes nothing.`,
       );
     }
   } else if (typeRelation(from.type, to.type) === "other") {
@@ -76,14 +76,14 @@ export function alterWarnings(table: string, change: ColumnChange): string[] {
       `${where} changes type from ${fromType} to ${toType}: values that do not convert will make the migration fail or be lost.`,
     );
   } else if (typeRelation(from.type, to.type) === "narrower" || (fromType !== toType && narrowsSize(from, to))) {
-    warnings.push(`${where} narrows from ${fromType} to ${toType}: values that do not fit will make the migration fail or be cut.`);
+    warnings.push(`${where} narrows from ${fromType} to ${toType}: if a value does not fit the migration stops, naming how many rows, and changes nothing.`);
   }
 
   if (from.nullable && !to.nullable) {
     warnings.push(
       to.default === undefined
-        ? `${where} becomes NOT NULL without a default: existing NULLs will make it fail.`
-        : `${where} becomes NOT NULL: existing NULLs will make it fail (the default ${to.default} only fills new rows).`,
+        ? `${where} becomes NOT NULL without a default: if any row holds NULL the migration stops, naming how many, and changes nothing.`
+        : `${where} becomes NOT NULL: rows holding NULL are set to the default ${to.default} first.`,
     );
   }
   return warnings;
@@ -113,5 +113,5 @@ export function dropColumnWarnings(table: string, dropped: Column[], added: Colu
 }
 
 export function dropTableWarning(table: string): string {
-  return `table ${table} is dropped: all its rows are lost.`;
+  return `table ${table} is dropped (no entity maps it any more): all its rows are lost.`;
 }

@@ -57,5 +57,5 @@ export async function executeOperation(
       : await dialect.introspect(queryRunner, { exclude: [migrationsTable] });
   const rendered = dialect.render(operation, { schema, online });
   if (offline) return offline.record(operation, rendered.statements);
-  await runRendered(queryRunner, rendered, { atomic: online !== undefined });
+  await runRendered(queryRunner, rendered);
 }

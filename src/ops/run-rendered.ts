@@ -1,11 +1,13 @@
 /**
  * Running one rendered operation on a live connection.
  *
- * Online migrations run with `transaction = false` (CREATE INDEX
- * CONCURRENTLY cannot run in a transaction), so nothing around an `op()` call
- * makes it atomic. Each online operation therefore looks after itself:
+ * A migration may run outside a transaction (`transaction = false`, which
+ * online migrations need for CREATE INDEX CONCURRENTLY; `run --transaction
+ * none`), so nothing around an `op()` call makes it atomic. Each operation
+ * therefore looks after itself:
  * - statements that may share a transaction (everything but the concurrent
- *   and NOT VALID forms) run in one of their own, so a failure undoes them;
+ *   and NOT VALID forms) run in one of their own, so a failure or a crash
+ *   undoes them (a SQLite rebuild never stops between DROP TABLE and RENAME);
  * - statements that must run one by one have a `cleanup` that removes what
  *   a failure left half-done (an invalid index), and are written so that
  *   running them again after a failure finishes the job.
@@ -21,24 +23,18 @@ interface TransactionControl {
   rollbackTransaction?(): Promise<void>;
 }
 
-export interface RunOptions {
-  /** Wrap the statements in a transaction of their own when none is open. */
-  atomic: boolean;
-}
-
 export async function runRendered(
   queryRunner: MigrationQueryRunner,
   rendered: RenderedOperation,
-  options: RunOptions,
 ): Promise<void> {
   const runner = queryRunner as MigrationQueryRunner & TransactionControl;
   const ownTransaction =
-    options.atomic &&
     !rendered.outsideTransaction &&
     rendered.statements.length > 1 &&
     runner.isTransactionActive === false &&
     typeof runner.startTransaction === "function";
 
+  await runGuards(queryRunner, rendered.guards ?? []);
   if (ownTransaction) await runner.startTransaction!();
   try {
     for (const sql of rendered.statements) await queryRunner.query(sql);
@@ -47,6 +43,14 @@ export async function runRendered(
     if (ownTransaction && runner.isTransactionActive) await runner.rollbackTransaction!().catch(() => undefined);
     await cleanUp(queryRunner, rendered.cleanup ?? [], error);
     throw error;
+  }
+}
+
+/** Stop, before anything changes, at the first guard that reports a problem with the data. */
+async function runGuards(queryRunner: MigrationQueryRunner, guards: string[]): Promise<void> {
+  for (const sql of guards) {
+    const rows: Array<{ problem?: unknown }> = await queryRunner.query(sql);
+    if (rows.length > 0) throw new Error(String(rows[0].problem));
   }
 }
 

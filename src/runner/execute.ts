@@ -20,6 +20,8 @@ import type { Dialect } from "../dialects/dialect";
 import { DatabaseError, redact } from "../errors";
 import type { Bookkeeping } from "./bookkeeping";
 import type { MigrationSource } from "./discover";
+import { faultPoint } from "./fault-points";
+import { observeStatements, StatementJournal } from "./statement-journal";
 
 export type Direction = "up" | "down";
 export type TransactionMode = "each" | "all" | "none";
@@ -79,36 +81,25 @@ export async function executeMigrations(
 ): Promise<ExecutionResult[]> {
   const results: ExecutionResult[] = [];
   const total = migrations.length;
-  const stopObserving = options.onStatement ? observeStatements(context.queryRunner, options.onStatement) : undefined;
+  const journal = new StatementJournal();
+  const stopObserving = observeStatements(context.queryRunner, {
+    sending: options.onStatement,
+    completed: (sql) => {
+      journal.completed(sql);
+      faultPoint("statement", sql);
+    },
+  });
   try {
     for (const batch of batchesFor(migrations, options.mode ?? "each")) {
-      await executeBatch(context, batch, direction, options, (result) => {
+      await executeBatch(context, batch, direction, options, journal, (result) => {
         results.push(result);
         options.onDone?.(result, results.length - 1, total);
       }, (name) => options.onStart?.(name, results.length, total));
     }
   } finally {
-    stopObserving?.();
+    stopObserving();
   }
   return results;
-}
-
-/**
- * Report every statement sent on `queryRunner` until the returned function
- * is called. The query method is wrapped on the instance itself, so what
- * TypeORM sends through it (START TRANSACTION, COMMIT) is reported too.
- */
-function observeStatements(queryRunner: QueryRunner, onStatement: (sql: string) => void): () => void {
-  const hadOwn = Object.prototype.hasOwnProperty.call(queryRunner, "query");
-  const original = queryRunner.query;
-  queryRunner.query = function (this: QueryRunner, sql: string, ...rest: any[]) {
-    onStatement(sql);
-    return (original as any).call(this, sql, ...rest);
-  } as QueryRunner["query"];
-  return () => {
-    if (hadOwn) queryRunner.query = original;
-    else delete (queryRunner as any).query;
-  };
 }
 
 async function executeBatch(
@@ -116,11 +107,14 @@ async function executeBatch(
   batch: Batch,
   direction: Direction,
   options: ExecutionOptions,
+  journal: StatementJournal,
   done: (result: ExecutionResult) => void,
   starting: (name: string) => void,
 ): Promise<void> {
   const { queryRunner, dialect, bookkeeping } = context;
   let current: MigrationSource | undefined;
+  /** Outside a transaction: what the failing migration's code already ran. */
+  let ranBeforeFailure: string[] = [];
   const finished: ExecutionResult[] = [];
 
   await dialect.session?.beforeTransaction(queryRunner);
@@ -141,54 +135,87 @@ async function executeBatch(
         continue;
       }
       if (!options.fake) {
-        if (direction === "up") await migration.instance.up(queryRunner);
-        else await migration.instance.down(queryRunner);
+        faultPoint("migration-start");
+        if (!batch.transaction) journal.open();
+        try {
+          if (direction === "up") await migration.instance.up(queryRunner);
+          else await migration.instance.down(queryRunner);
+        } finally {
+          ranBeforeFailure = journal.close();
+        }
       }
       const ms = performance.now() - started;
+      faultPoint("before-record");
       if (direction === "up") {
         await bookkeeping.record({ timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms });
       } else {
         await bookkeeping.forget(migration.name);
       }
+      faultPoint("after-record");
+      ranBeforeFailure = [];
       const result: ExecutionResult = { name: migration.name, direction, ms, fake: options.fake || undefined };
       finished.push(result);
       // Without a transaction each migration is final as soon as it ran.
-      if (!batch.transaction) done(result);
+      if (!batch.transaction) {
+        faultPoint("after-commit");
+        done(result);
+      }
     }
     await dialect.session?.beforeCommit(queryRunner);
-    if (batch.transaction) await queryRunner.commitTransaction();
-    if (batch.transaction) finished.forEach(done);
+    if (batch.transaction) {
+      await queryRunner.commitTransaction();
+      faultPoint("after-commit");
+      finished.forEach(done);
+    }
   } catch (error) {
     if (batch.transaction && queryRunner.isTransactionActive) {
       await queryRunner.rollbackTransaction().catch(() => undefined);
     }
-    throw migrationFailure(current ?? batch.migrations[0], direction, error, batch, dialect);
+    throw migrationFailure({ migration: current ?? batch.migrations[0], direction, error, batch, dialect, ranBeforeFailure });
   } finally {
     await dialect.session?.afterTransaction(queryRunner);
   }
 }
 
-function migrationFailure(
-  migration: MigrationSource,
-  direction: Direction,
-  error: unknown,
-  batch: Batch,
-  dialect: Dialect,
-): DatabaseError {
+interface Failure {
+  migration: MigrationSource;
+  direction: Direction;
+  error: unknown;
+  batch: Batch;
+  dialect: Dialect;
+  /** Outside a transaction: the statements of the migration that ran before it failed (they remain). */
+  ranBeforeFailure: string[];
+}
+
+function migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure }: Failure): DatabaseError {
   const message = error instanceof Error ? error.message : String(error);
-  // The dialect may know what the error means and how to get past it (a lock_timeout).
+  // The dialect may know what the error means and how to get past it (a
+  // lock_timeout, a lost connection).
   const explained = dialect.explainMigrationError?.(error);
   const cause = explained ? `${explained} (${message})` : message;
   const query = (error as any)?.query as string | undefined;
   const what = direction === "up" ? "Migration" : "Reverting migration";
+  const bookkeeping = direction === "up" ? "it was not recorded as applied" : "it is still recorded as applied";
   let outcome: string;
   if (!batch.transaction) {
-    outcome = "it ran outside a transaction, so the statements before the failing one remain; check the database before running again";
+    const n = ranBeforeFailure.length;
+    outcome =
+      n === 0
+        ? `it ran outside a transaction, but none of its statements had changed anything, and ${bookkeeping}`
+        : `it ran outside a transaction: the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ` +
+          `${n === 1 ? "remains" : "remain"} and ${bookkeeping}; undo ${n === 1 ? "it" : "them"} or finish the migration by hand before running again`;
   } else if (batch.migrations.length > 1) {
     outcome = `the whole transaction of ${batch.migrations.length} migrations was rolled back and nothing was recorded`;
   } else {
     outcome = "it was rolled back and nothing was recorded";
   }
-  const details = query ? [`failing statement: ${redact(query)}`] : [];
+  const details = query ? [`failing statement: ${redact(oneLine(query))}`] : [];
+  for (const sql of ranBeforeFailure) details.push(`already applied: ${redact(oneLine(sql))}`);
   return new DatabaseError(`${what} ${migration.name} failed (${outcome}): ${redact(cause)}`, details);
+}
+
+/** A statement on one line, shortened, for a list of details. */
+function oneLine(sql: string, max = 200): string {
+  const line = sql.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
 }

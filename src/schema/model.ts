@@ -118,6 +118,12 @@ export interface Table {
   indexes: Index[];
   foreignKeys: ForeignKey[];
   checks: Check[];
+  /**
+   * The table's triggers as the database stores them (native SQL text), read
+   * by dialects that must re-create them after rebuilding the table (SQLite).
+   * Entities declare no triggers, so they are never compared or diffed.
+   */
+  triggers?: string[];
 }
 
 export interface Schema {

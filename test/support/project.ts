@@ -23,6 +23,8 @@ export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
+  /** The signal that ended the process ("SIGKILL" when a fault point killed it). */
+  signal?: NodeJS.Signals | null;
 }
 
 const ORMCONFIG = `import "reflect-metadata";
@@ -172,8 +174,29 @@ export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv): Pro
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.on("close", (code, signal) => resolve({ code: code ?? -1, stdout, stderr, signal }));
   });
+}
+
+/**
+ * An empty temporary project directory (no package.json, no DataSource) with
+ * node_modules linked as in TestProject, and `athanor` on the npm scripts'
+ * PATH (node_modules/.bin), for `athanor init` and hand-written projects.
+ */
+export function createEmptyProject(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `athanor-${prefix}-`));
+  linkNodeModules(dir);
+  mkdirSync(join(dir, "node_modules", ".bin"));
+  symlinkSync(cliPath, join(dir, "node_modules", ".bin", "athanor"));
+  return dir;
+}
+
+/** The environment the CLI gets in a temporary project: no inherited DATABASE_URL. */
+export function cliEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", ...extra };
+  if (!("DATABASE_URL" in extra)) delete env.DATABASE_URL;
+  delete env.TS_NODE_TRANSPILE_ONLY;
+  return env;
 }
 
 /**

@@ -1,8 +1,11 @@
 /**
  * Errors raised by a migration's statements that deserve a sentence of
  * their own. A tripped lock_timeout (SQLSTATE 55P03) is not a broken
- * migration: another session held a lock the statement needed.
+ * migration: another session held a lock the statement needed. A lost
+ * connection is not one either: the server restarted or ended the session.
  */
+import { isConnectionLost } from "./connection-errors";
+
 
 /** SQLSTATE lock_not_available: lock_timeout tripped, or a NOWAIT lock was busy. */
 const LOCK_NOT_AVAILABLE = "55P03";
@@ -15,6 +18,12 @@ function firstLine(sql: string, max = 120): string {
 export function explainPostgresMigrationError(error: unknown): string | undefined {
   const e = error as { code?: string; query?: string; driverError?: { code?: string } } | undefined;
   const code = e?.code ?? e?.driverError?.code;
+  if (isConnectionLost(error)) {
+    return (
+      "the connection to PostgreSQL was lost while it ran (the server restarted, or the session was terminated), " +
+      "and PostgreSQL discards what a lost session had not committed: run again once the server accepts connections"
+    );
+  }
   if (code !== LOCK_NOT_AVAILABLE) return undefined;
   const statement = e?.query ? `\`${firstLine(e.query)}\`` : "a statement";
   return (

@@ -23,7 +23,8 @@
 import type { RenderedOperation } from "../dialect";
 import type { Operation } from "../../ops/operations";
 import type { Check, Column, ForeignKey, Index, Unique } from "../../schema/model";
-import { renderAlterColumn } from "./alter-column";
+import { dataChecksForAlter } from "../data-checks";
+import { dataCheckStatement, renderAlterColumn } from "./alter-column";
 import { renderDefault } from "./defaults";
 import { checkClause, createIndexStatement, foreignKeyClause } from "./definitions";
 import { doBlock, quoteIdentifier, quoteLiteral, truncateIdentifier } from "./quote";
@@ -160,10 +161,14 @@ function alterColumnOnline(table: string, from: Column, to: Column, plain: Plain
   const entersIdentity = to.generated === "identity" && from.generated !== "identity";
   if (!becomesNotNull || entersIdentity) return plain({ kind: "alterColumn", table, from, to });
 
-  const rest = renderAlterColumn(table, from, { ...to, nullable: true });
+  const relaxed = { ...to, nullable: true };
+  const rest = renderAlterColumn(table, from, relaxed);
   const column = quoteIdentifier(from.name);
   const quotedTable = quoteIdentifier(table);
-  const statements = [...rest.statements];
+  // The NULL check the relaxed change left out: stop with the row count before anything runs.
+  const restChecks = new Set(dataChecksForAlter(table, from, relaxed, quoteIdentifier).map((c) => c.message));
+  const nullChecks = dataChecksForAlter(table, from, to, quoteIdentifier).filter((c) => !restChecks.has(c.message));
+  const statements = [...nullChecks.map((c) => dataCheckStatement(table, c)), ...rest.statements];
   const notes = [...rest.notes];
   if (to.default !== undefined && !to.generated) {
     statements.push(`UPDATE ${quotedTable} SET ${column} = ${renderDefault(to.default)} WHERE ${column} IS NULL`);

@@ -26,3 +26,27 @@ export function resyncSequence(table: string, column: string): string {
 export function serialSequenceName(table: string, column: string): string {
   return `${table}_${column}_seq`;
 }
+
+/** Where `rememberSequencePosition` keeps the next value between statements of one alterColumn. */
+const REMEMBERED = "athanor.next_value";
+
+/**
+ * Remember the next value the column's sequence would give, before the
+ * sequence is dropped (serial → identity and back), so the new one starts
+ * there: new ids come after every id ever handed out, not just after the
+ * largest one still in the table.
+ */
+export function rememberSequencePosition(table: string, column: string): string {
+  return doBlock(
+    `EXECUTE format('SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM %s', ${sequenceOf(table, column)}) INTO v; ` +
+      `PERFORM set_config(${quoteLiteral(REMEMBERED)}, v::text, false);`,
+    "v bigint;",
+  );
+}
+
+/** Like resyncSequence, but never before the position `rememberSequencePosition` kept. */
+export function restoreSequencePosition(table: string, column: string): string {
+  const col = quoteIdentifier(column);
+  const remembered = `COALESCE(NULLIF(current_setting(${quoteLiteral(REMEMBERED)}, true), '')::bigint, 1)`;
+  return `SELECT setval(${sequenceOf(table, column)}, GREATEST(COALESCE(MAX(${col}), 0) + 1, ${remembered}), false) FROM ${quoteIdentifier(table)}`;
+}

@@ -29,7 +29,7 @@ const ALWAYS_EXCLUDED = ["typeorm_metadata"];
 const USER_TABLES = `m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND m.sql NOT LIKE 'CREATE VIRTUAL TABLE%'`;
 
 const CATALOG_QUERY = `SELECT m.type AS type, m.name AS name, m.tbl_name AS tableName, m.sql AS sql
-FROM sqlite_master m WHERE m.type IN ('table', 'index')`;
+FROM sqlite_master m WHERE m.type IN ('table', 'index', 'trigger')`;
 
 const COLUMNS_QUERY = `SELECT m.name AS tableName, c.cid AS cid, c.name AS columnName, c.type AS declaredType,
   c."notnull" AS isNotNull, c.dflt_value AS defaultValue, c.pk AS pkPosition
@@ -73,8 +73,10 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
   const tableSql = new Map<string, string>();
   const indexSql = new Map<string, string>();
   const virtualTables: string[] = [];
+  const triggerSql = new Map<string, string[]>();
   for (const row of catalog) {
     if (row.type === "index" && row.sql) indexSql.set(row.name, row.sql);
+    if (row.type === "trigger" && row.sql) triggerSql.set(row.tableName, [...(triggerSql.get(row.tableName) ?? []), row.sql]);
     if (row.type !== "table") continue;
     if (row.sql && /^CREATE\s+VIRTUAL\s+TABLE/i.test(row.sql)) virtualTables.push(row.name);
     else tableSql.set(row.name, row.sql ?? "");
@@ -95,6 +97,8 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
   readIndexes(indexRows, tables, parsed, indexSql);
   readForeignKeys(foreignKeyRows, tables, parsed);
   for (const [name, table] of tables) readChecks(table, parsed.get(name)!);
+  // Kept so a table rebuild can re-create them (dropping the table drops them).
+  for (const [name, table] of tables) if (triggerSql.has(name)) table.triggers = triggerSql.get(name);
 
   const schema: Schema = { tables: {} };
   for (const [name, table] of tables) schema.tables[name] = table;

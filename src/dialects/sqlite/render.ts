@@ -9,7 +9,8 @@ import type { Table } from "../../schema/model";
 import { applyToTable } from "../../schema/apply";
 import { dependentsOfColumn, withoutDependents } from "./column-dependents";
 import { canAddColumnNatively, canDropColumnNatively } from "./native-alter";
-import { quoteIdentifier as q } from "./quote";
+import { dataChecksForAlter, ROW_COUNT } from "../data-checks";
+import { quoteIdentifier as q, quoteString } from "./quote";
 import { rebuildStatements, sameNameSources, type ColumnSources } from "./rebuild";
 import {
   columnDefinition,
@@ -98,10 +99,21 @@ function rebuild(op: TableOperation, context: RenderContext): RenderedOperation 
   if (op.kind === "addColumn" && !op.column.nullable && op.column.default === undefined) {
     notes.push(`fails if table "${op.table}" has rows: new column "${op.column.name}" is NOT NULL without a default`);
   }
-  if (op.kind === "alterColumn" && op.from.nullable && !op.to.nullable && op.to.default === undefined) {
-    notes.push(`fails if column "${op.table}"."${op.from.name}" holds NULLs: it becomes NOT NULL without a default`);
+  const guards: string[] = [];
+  if (op.kind === "alterColumn") {
+    for (const check of dataChecksForAlter(op.table, op.from, op.to, q)) {
+      guards.push(
+        `SELECT replace(${quoteString(check.message)}, ${quoteString(ROW_COUNT)}, count(*)) AS problem ` +
+          `FROM ${q(op.table)} WHERE ${check.condition} HAVING count(*) > 0`,
+      );
+    }
+    if (op.from.nullable && !op.to.nullable && op.to.default === undefined) {
+      notes.push(`stops, naming how many rows, if column "${op.table}"."${op.from.name}" holds NULLs: it becomes NOT NULL without a default`);
+    } else if (op.from.nullable && !op.to.nullable) {
+      notes.push(`fills NULLs in "${op.table}"."${op.from.name}" with its default ${op.to.default} before setting NOT NULL`);
+    }
   }
-  return { statements, notes };
+  return guards.length > 0 ? { statements, notes, guards } : { statements, notes };
 }
 
 /** An altered column may also be renamed: its values come from the old name. */

@@ -1,0 +1,54 @@
+/**
+ * Entity and subscriber globs in the DataSource (`entities: ["entities/*.ts"]`)
+ * loaded by Athanor instead of TypeORM. TypeORM import()s a file natively when
+ * it is .mts/.mjs or lives in a "type": "module" package, and Node cannot
+ * import TypeScript; require() goes through Athanor's loader (and loads ES
+ * modules itself on Node ≥ 20.19). Same files, same exports as TypeORM would
+ * pick up, so the metadata is the same.
+ */
+import { isAbsolute, resolve } from "node:path";
+import { globSync } from "glob";
+import { UsageError, redact } from "../errors";
+
+const LOADABLE = /\.(js|mjs|cjs|ts|mts|cts)$/;
+
+/** Replace each glob string in `entities` and `subscribers` with what its files export. */
+export function loadGlobbedClasses(options: Record<string, unknown>, cwd: string): Record<string, unknown[]> {
+  const replaced: Record<string, unknown[]> = {};
+  for (const key of ["entities", "subscribers"]) {
+    const list = options[key];
+    if (!Array.isArray(list) || !list.some((entry) => typeof entry === "string")) continue;
+    replaced[key] = list.flatMap((entry) => (typeof entry === "string" ? exportsOfGlob(entry, cwd) : [entry]));
+  }
+  return replaced;
+}
+
+function exportsOfGlob(pattern: string, cwd: string): unknown[] {
+  const absolute = (isAbsolute(pattern) ? pattern : resolve(cwd, pattern)).replace(/\\/g, "/");
+  const files = globSync(absolute, { absolute: true, nodir: true })
+    .filter((file) => LOADABLE.test(file) && !file.endsWith(".d.ts"))
+    .sort();
+  const found: unknown[] = [];
+  for (const file of files) {
+    let exported: unknown;
+    try {
+      exported = require(file);
+    } catch (error) {
+      const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+      throw new UsageError(`Loading entity file ${file} failed: ${redact(message)}`);
+    }
+    collect(exported, found);
+  }
+  return found;
+}
+
+/** TypeORM's rule (importClassesFromDirectories): every class or EntitySchema exported, at any depth. */
+function collect(value: unknown, into: unknown[]): void {
+  if (typeof value === "function" || isEntitySchema(value)) into.push(value);
+  else if (Array.isArray(value)) for (const item of value) collect(item, into);
+  else if (value && typeof value === "object") for (const item of Object.values(value)) collect(item, into);
+}
+
+function isEntitySchema(value: unknown): boolean {
+  return !!value && typeof value === "object" && (value as any)["@instanceof"] === Symbol.for("EntitySchema");
+}

@@ -1,0 +1,92 @@
+/**
+ * Data checks before an ALTER that existing rows may not survive: a column
+ * becoming NOT NULL without a default, a type or length narrowing, enum
+ * values going away. Each check is a condition on the rows that would break
+ * the change and a message naming the table, the column and how many rows;
+ * a dialect turns it into SQL that stops the migration with that message
+ * (PostgreSQL: a DO block that raises; SQLite: a guard query the runner
+ * reads), before anything is changed.
+ *
+ * Shared by the dialects because the conditions are portable SQL; only the
+ * way a migration is stopped differs.
+ */
+import type { Column } from "../schema/model";
+import { formatColumnType } from "../schema/equal";
+
+/** Replaced by the number of offending rows in `DataCheck.message`. */
+export const ROW_COUNT = "{rows}";
+
+export interface DataCheck {
+  /** A condition true for each row that the change cannot keep. */
+  condition: string;
+  /** One sentence with ROW_COUNT where the number of rows goes. */
+  message: string;
+}
+
+/** Integer ranges of the types a bigger integer can narrow to. */
+const INTEGER_RANGES: Record<string, [string, string]> = {
+  smallint: ["-32768", "32767"],
+  integer: ["-2147483648", "2147483647"],
+};
+const INTEGER_WIDTH: Record<string, number> = { smallint: 2, integer: 4, bigint: 8 };
+const TEXTUAL = new Set(["varchar", "char", "text", "uuid", "enum"]);
+
+/**
+ * The checks for changing `from` into `to` in `table`. `quote` quotes an
+ * identifier; the column is read under its old name (the change renames last).
+ */
+export function dataChecksForAlter(
+  table: string,
+  from: Column,
+  to: Column,
+  quote: (identifier: string) => string,
+): DataCheck[] {
+  const column = quote(from.name);
+  const where = `${table}.${from.name}`;
+  const checks: DataCheck[] = [];
+
+  if (from.nullable && !to.nullable && to.default === undefined && !to.generated) {
+    checks.push({
+      condition: `${column} IS NULL`,
+      message:
+        `Cannot make ${where} NOT NULL: it is NULL in ${ROW_COUNT} row(s) of ${table}. ` +
+        `Fill those rows first (in an earlier migration or by hand), or give the column a default.`,
+    });
+  }
+
+  if (to.length !== undefined && TEXTUAL.has(to.type)) {
+    const fromLength = from.type === "uuid" ? 36 : TEXTUAL.has(from.type) ? from.length : undefined;
+    if (fromLength === undefined || to.length < fromLength) {
+      checks.push({
+        condition: `length(CAST(${column} AS TEXT)) > ${to.length}`,
+        message:
+          `Cannot change ${where} to ${formatColumnType(to)}: ${ROW_COUNT} row(s) of ${table} hold longer values. ` +
+          `Shorten them first, or keep the length.`,
+      });
+    }
+  }
+
+  const range = INTEGER_RANGES[to.type];
+  if (range && INTEGER_WIDTH[from.type] !== undefined && INTEGER_WIDTH[from.type] > INTEGER_WIDTH[to.type]) {
+    checks.push({
+      condition: `${column} NOT BETWEEN ${range[0]} AND ${range[1]}`,
+      message:
+        `Cannot change ${where} to ${to.type}: ${ROW_COUNT} row(s) of ${table} hold values outside its range. ` +
+        `Change those values first, or keep ${from.type}.`,
+    });
+  }
+
+  if (from.type === "enum" && to.type === "enum") {
+    const removed = (from.enum ?? []).filter((value) => !(to.enum ?? []).includes(value));
+    if (removed.length > 0) {
+      const list = removed.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ");
+      checks.push({
+        condition: `CAST(${column} AS TEXT) IN (${list})`,
+        message:
+          `Cannot remove ${removed.map((v) => `"${v}"`).join(", ")} from ${where}: ${ROW_COUNT} row(s) of ${table} hold it. ` +
+          `Update those rows first (in an earlier migration or by hand).`,
+      });
+    }
+  }
+  return checks;
+}

@@ -1,0 +1,72 @@
+/**
+ * Changes existing rows cannot take stop the migration before anything
+ * changes, with a message naming the table, the column and how many rows:
+ * a length narrowed below the longest value, a column made NOT NULL without
+ * a default while rows hold NULL. Once the data is fixed, the same migration
+ * runs, and reverts.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { DIALECTS, type TestProject } from "./support/project";
+import { assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
+import type { Schema } from "../src/schema/model";
+
+const V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "items" })
+export class Item {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "varchar", length: 100 }) title: string;
+  @Column({ type: "varchar", length: 20, nullable: true }) note: string | null;
+}
+`;
+
+const V2 = V1.replace("length: 100", "length: 5").replace("length: 20, nullable: true", "length: 20");
+
+const SEED = [
+  `INSERT INTO items (title, note) VALUES ('a long title', NULL)`,
+  `INSERT INTO items (title, note) VALUES ('ok', 'x')`,
+  `INSERT INTO items (title, note) VALUES ('another long one', NULL)`,
+];
+const ALL = `SELECT id, title, note FROM items ORDER BY id`;
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: changes the rows cannot take`, () => {
+    let project: TestProject;
+    let v1Schema: Schema;
+    before(async () => ({ project, v1Schema } = await atVersion1(dialect, { v1: { "Item.ts": V1 }, seed: SEED })));
+    after(async () => project.cleanup());
+
+    test("narrowing and NOT NULL without a default stop with the row count; nothing changes", async () => {
+      const v1Rows = await rows(project, ALL);
+      const generated = await generateVersion2(project, { "Item.ts": V2 });
+      assert.match(generated.stdout, /WARNING: items\.title narrows from varchar\(100\) to varchar\(5\)/);
+      assert.match(generated.stdout, /WARNING: items\.note becomes NOT NULL without a default: if any row holds NULL the migration stops/);
+
+      const tooLong = await project.cli(["run"]);
+      assert.equal(tooLong.code, 3, tooLong.stdout + tooLong.stderr);
+      assert.match(tooLong.stderr, /Cannot change items\.title to varchar\(5\): 2 row\(s\) of items hold longer values/);
+      assertSameSchema(dialect, await project.introspect(), v1Schema);
+      assert.deepEqual(await rows(project, ALL), v1Rows);
+
+      await project.query(`UPDATE items SET title = substr(title, 1, 5)`);
+      const nulls = await project.cli(["run"]);
+      assert.equal(nulls.code, 3, nulls.stdout + nulls.stderr);
+      assert.match(nulls.stderr, /Cannot make items\.note NOT NULL: it is NULL in 2 row\(s\) of items/);
+      assertSameSchema(dialect, await project.introspect(), v1Schema);
+
+      await project.query(`UPDATE items SET note = '' WHERE note IS NULL`);
+      await project.ok(["run"]);
+      const v2Rows = [
+        { id: "1", title: "a lon", note: "" },
+        { id: "2", title: "ok", note: "x" },
+        { id: "3", title: "anoth", note: "" },
+      ];
+      assert.deepEqual(await rows(project, ALL), v2Rows);
+
+      await project.ok(["revert"]);
+      assertSameSchema(dialect, await project.introspect(), v1Schema);
+      assert.deepEqual(await rows(project, ALL), v2Rows);
+    });
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * A migration that fails half-way, in each transaction mode. With `each`
+ * and `all` nothing of it remains and nothing is recorded; with `none` (or
+ * `transaction = false` on the class) the error names the failing statement
+ * and lists what was already applied, and nothing is recorded. Rows of an
+ * existing table survive every case.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { DIALECTS, TestProject } from "./support/project";
+import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "./support/faults";
+
+/** Two statements that change something, then a throw. */
+const THROWS_HALF_WAY = [
+  q(`CREATE TABLE "half_a" ("id" integer PRIMARY KEY)`),
+  q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'added by the failing migration')`),
+  `    throw new Error("boom after two statements");`,
+].join("\n");
+
+/**
+ * Two statements, then an operation that fails inside its own transaction
+ * (on SQLite a rebuild whose row copy breaks NOT NULL: its CREATE of the
+ * temporary table is rolled back and must not be listed as applied).
+ */
+const OPERATION_FAILS_HALF_WAY = [
+  q(`CREATE TABLE "half_a" ("id" integer PRIMARY KEY)`),
+  q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'added by the failing migration')`),
+  `    await op(queryRunner).alterColumn("items",
+      { name: "note", type: "varchar", length: 50, nullable: true },
+      { name: "note", type: "varchar", length: 50, nullable: false });`,
+].join("\n");
+
+/** Two statements, then one that fails. */
+const STATEMENT_FAILS_HALF_WAY = [
+  q(`CREATE TABLE "half_a" ("id" integer PRIMARY KEY)`),
+  q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'added by the failing migration')`),
+  q(`INSERT INTO "no_such_table" ("id") VALUES (1)`),
+].join("\n");
+
+async function tables(project: TestProject): Promise<string[]> {
+  return Object.keys((await project.introspect()).tables).sort();
+}
+
+async function undoByHand(project: TestProject): Promise<void> {
+  await project.query(`DROP TABLE "half_a"`);
+  await project.query(`DELETE FROM "items" WHERE "id" = 1001`);
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: a migration that fails half-way`, () => {
+    test("each and all leave nothing of it; none and transaction = false name the failing statement and what remains", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        const ok = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "CreateOk",
+          up: q(`CREATE TABLE "ok_t" ("id" integer PRIMARY KEY)`),
+        });
+        const halfWay = writeMigrationBody(project, { timestamp: 1700000000002, name: "HalfWay", up: THROWS_HALF_WAY });
+
+        // each (the default): CreateOk commits on its own, HalfWay leaves nothing.
+        let result = await project.cli(["run"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, new RegExp(`^error: Migration ${halfWay} failed \\(it was rolled back and nothing was recorded\\): boom after two statements\\n`));
+        assert.deepEqual(await appliedNames(project), [ok]);
+        assert.deepEqual(await tables(project), ["items", "ok_t"]);
+        assert.equal((await project.query(`SELECT * FROM "items" WHERE "id" = 1001`)).length, 0);
+        await assertItemsIntact(project);
+
+        // all: the batch of both is rolled back together.
+        await project.query(`DROP TABLE "ok_t"`);
+        await project.query(`DELETE FROM "migrations"`);
+        result = await project.cli(["run", "--transaction", "all"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, new RegExp(`^error: Migration ${halfWay} failed \\(the whole transaction of 2 migrations was rolled back and nothing was recorded\\): boom after two statements\\n`));
+        assert.deepEqual(await appliedNames(project), []);
+        assert.deepEqual(await tables(project), ["items"]);
+        assert.equal((await project.query(`SELECT * FROM "items" WHERE "id" = 1001`)).length, 0);
+        await assertItemsIntact(project);
+
+        // none: CreateOk is final; HalfWay's two statements remain, listed,
+        // and the operation that failed inside its own transaction left nothing.
+        writeMigrationBody(project, { timestamp: 1700000000002, name: "HalfWay", up: OPERATION_FAILS_HALF_WAY });
+        result = await project.cli(["run", "--transaction", "none"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(`^error: Migration ${halfWay} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain and it was not recorded as applied; undo them or finish the migration by hand before running again\\): `),
+        );
+        const applied = result.stderr.split("\n").filter((l) => l.startsWith("  already applied: "));
+        assert.deepEqual(applied, [
+          `  already applied: CREATE TABLE "half_a" ("id" integer PRIMARY KEY)`,
+          `  already applied: INSERT INTO "items" ("id", "name") VALUES (1001, 'added by the failing migration')`,
+        ]);
+        assert.match(result.stderr, /\n {2}failing statement: /);
+        assert.deepEqual(await appliedNames(project), [ok]);
+        assert.deepEqual(await tables(project), ["half_a", "items", "ok_t"], "no temporary table of a rebuild is left");
+        assert.equal((await project.query(`SELECT * FROM "items" WHERE "id" = 1001`)).length, 1);
+        await assertItemsIntact(project);
+        await undoByHand(project);
+
+        // transaction = false on the class, in the default mode: the failing statement is named.
+        writeMigrationBody(project, { timestamp: 1700000000002, name: "HalfWay", up: STATEMENT_FAILS_HALF_WAY, transaction: false });
+        result = await project.cli(["run"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, new RegExp(`^error: Migration ${halfWay} failed \\(it ran outside a transaction: the 2 statements listed below`));
+        assert.match(result.stderr, /\n {2}failing statement: INSERT INTO "no_such_table" \("id"\) VALUES \(1\)\n {2}already applied: CREATE TABLE "half_a"[^\n]*\n {2}already applied: INSERT INTO "items"/);
+        assert.deepEqual(await appliedNames(project), [ok]);
+        assert.deepEqual(await tables(project), ["half_a", "items", "ok_t"]);
+        await assertItemsIntact(project);
+      } finally {
+        await project.cleanup();
+      }
+    });
+  });
+}
