@@ -76,3 +76,60 @@ test("the algebra holds through each dialect's comparable view of columns", () =
     );
   }
 });
+
+// ── Counterexamples found by the property tests, kept as regression examples ──
+
+test("renaming a column rewrites the CHECKs and index predicates that name it (as both databases do)", () => {
+  // Found on both dialects: the model kept `"id" IS NOT NULL` after id → name, so the
+  // diff dropped and re-added the check and `down` re-created it naming a column not
+  // yet renamed back (SQLite read "id" as a string, PostgreSQL as the row of table id).
+  const a: Schema = {
+    tables: {
+      id: {
+        name: "id",
+        columns: [{ name: "id", type: "jsonb", nullable: true }],
+        uniques: [],
+        indexes: [{ name: "IX1", columns: ["id"], unique: false, where: `"id" IS NOT NULL` }],
+        foreignKeys: [],
+        checks: [{ name: "CHK1", expression: `"id" IS NOT NULL AND id <> 'id' AND "ID" = lower(id)` }],
+      },
+    },
+  };
+  const renamed = applyAll(a, [{ kind: "renameColumn", table: "id", from: "id", to: 'a"b' }]);
+  assert.equal(renamed.tables.id.checks[0].expression, `"a""b" IS NOT NULL AND "a""b" <> 'id' AND "ID" = lower("a""b")`);
+  assert.equal(renamed.tables.id.indexes[0].where, `"a""b" IS NOT NULL`);
+  const b = structuredClone(renamed);
+  const ops = diff(a, b, { renames: { columns: [{ table: "id", from: "id", to: 'a"b' }] } }).operations;
+  assert.deepEqual(ops.map((o) => o.kind), ["renameColumn"]);
+});
+
+test("auto-increment comes off before its primary key is dropped and goes on after it is added", () => {
+  // Found on SQLite: dropping an auto-increment primary key and reverting lost the
+  // AUTOINCREMENT — `down` made the column auto-increment before the key existed.
+  const withKey: Schema = {
+    tables: {
+      id: {
+        name: "id",
+        columns: [
+          { name: "id", type: "decimal", precision: 10, scale: 2, nullable: true },
+          { name: "name", type: "smallint", nullable: false, generated: "increment" },
+        ],
+        uniques: [],
+        indexes: [],
+        foreignKeys: [],
+        checks: [],
+        primaryKey: { columns: ["name"] },
+      },
+    },
+  };
+  const withoutKey = structuredClone(withKey);
+  delete withoutKey.tables.id.primaryKey;
+  delete withoutKey.tables.id.columns[1].generated;
+
+  const up = diff(withKey, withoutKey).operations;
+  assert.deepEqual(up.map((o) => o.kind), ["alterColumn", "dropPrimaryKey"]);
+  const down = invertAll(up);
+  assert.deepEqual(down.map((o) => o.kind), ["addPrimaryKey", "alterColumn"]);
+  checkAlgebra(withKey, withoutKey, {});
+  checkAlgebra(withoutKey, withKey, {});
+});
