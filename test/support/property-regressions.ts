@@ -22,4 +22,8 @@ export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
     why: "SQLite: dropping an auto-increment primary key, then reverting",
     pair: {"a":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"decimal","precision":10,"scale":2,"nullable":true},{"name":"name","type":"smallint","nullable":false,"generated":"increment"}],"uniques":[],"indexes":[],"foreignKeys":[],"checks":[],"primaryKey":{"columns":["name"]}}}},"b":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"decimal","precision":10,"scale":2,"nullable":true},{"name":"name","type":"smallint","nullable":false}],"uniques":[],"indexes":[],"foreignKeys":[],"checks":[]}}},"renames":{"tables":[],"columns":[]},"dropTables":[],"survivors":[{"from":"id","to":"id","columns":[{"from":"id","to":"id"},{"from":"name","to":"name"}]}]},
   },
+  {
+    why: "SQLite: a unique constraint on exactly the primary key's columns (they share one index)",
+    pair: {"a":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"timestamp","nullable":true,"default":"CURRENT_TIMESTAMP"},{"name":"name","type":"smallint","nullable":true}],"uniques":[{"name":"UQ1","columns":["name"]}],"indexes":[],"foreignKeys":[],"checks":[]}}},"b":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"timestamp","nullable":true,"default":"CURRENT_TIMESTAMP"},{"name":"name","type":"smallint","nullable":false}],"uniques":[{"name":"UQ1","columns":["name"]}],"indexes":[],"foreignKeys":[],"checks":[],"primaryKey":{"columns":["name"]}}}},"renames":{"tables":[],"columns":[]},"dropTables":[],"survivors":[{"from":"id","to":"id","columns":[{"from":"id","to":"id"},{"from":"name","to":"name"}]}]},
+  },
 ];
