@@ -440,7 +440,7 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
     ? pick(g, [
         "addTable", "dropTable", "renameTable", "addColumn", "dropColumn", "renameColumn", "alterColumn",
         "alterColumn", "addIndex", "dropIndex", "addUnique", "dropUnique", "addForeignKey", "dropForeignKey",
-        "addCheck", "dropCheck", "dropPrimaryKey", "addPrimaryKey",
+        "addCheck", "dropCheck", "dropPrimaryKey", "addPrimaryKey", "alterGeneration",
       ] as const)
     : "addTable";
   const fromA = (column: Column) => origins.columns.has(column);
@@ -528,6 +528,28 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
         table!.columns[index] = next;
       }
       if (fromA(column)) origins.columns.set(table!.columns[index], origins.columns.get(column)!);
+      return;
+    }
+    case "alterGeneration": {
+      // Auto-increment on and off a lone integer key; uuid generation on and off a uuid column.
+      const pk = table!.primaryKey?.columns ?? [];
+      const candidates = table!.columns.filter(
+        (c) => (pk.length === 1 && pk[0] === c.name && INTEGER_TYPES.has(c.type)) || c.type === "uuid",
+      );
+      if (candidates.length === 0) return;
+      const column = pick(g, candidates);
+      const choices = (column.type === "uuid" ? [undefined, "uuid"] : [undefined, "increment", "identity"]) as Array<
+        Column["generated"]
+      >;
+      const next: Column = { ...column };
+      delete next.generated;
+      const generated = pick(g, choices.filter((c) => c !== column.generated));
+      if (generated !== undefined) {
+        next.generated = generated;
+        delete next.default;
+      }
+      table!.columns[table!.columns.indexOf(column)] = next;
+      if (fromA(column)) origins.columns.set(next, origins.columns.get(column)!);
       return;
     }
     case "addIndex":
