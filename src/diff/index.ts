@@ -20,6 +20,7 @@ import type { Operation } from "../ops/operations";
 import type { Schema, Table } from "../schema/model";
 import { columnSetKey, type ComparableColumn } from "../schema/equal";
 import { compareTable, type TableChanges } from "./compare-table";
+import { splitAltersAroundKey } from "./key-generation";
 import { planCreation, type DeferredForeignKey } from "./creation-order";
 import { addColumnWarning, alterWarnings, dropColumnWarnings, dropTableWarning } from "./warnings";
 import { applyRenames, findRenameCandidates, type RenameCandidates, type RenameDecisions } from "./renames";
@@ -84,6 +85,9 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
       !keys.added(fk.referencedTable, fk.referencedColumns),
   );
 
+  // Auto-increment comes off before a key is dropped and goes on after one is added.
+  const keyedAlters = new Map(changes.map((c) => [c, splitAltersAroundKey(c, comparable)]));
+
   // 0. Renames first: every later operation names tables and columns as renamed.
   const ops: Operation[] = [...renamed.operations];
 
@@ -100,6 +104,7 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
     for (const index of c.droppedIndexes) ops.push({ kind: "dropIndex", table: c.table, index });
     for (const unique of c.droppedUniques) ops.push({ kind: "dropUnique", table: c.table, unique });
     for (const check of c.droppedChecks) ops.push({ kind: "dropCheck", table: c.table, check });
+    for (const { from, to } of keyedAlters.get(c)!.beforeKeyDrop) ops.push({ kind: "alterColumn", table: c.table, from, to });
     if (c.droppedPrimaryKey) {
       ops.push({ kind: "dropPrimaryKey", table: c.table, primaryKey: c.droppedPrimaryKey });
     }
@@ -123,13 +128,14 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
       const warning = addColumnWarning(c.table, comparable(column));
       if (warning) warnings.push(warning);
     }
-    for (const { from, to } of c.alteredColumns) {
+    for (const { from, to } of keyedAlters.get(c)!.main) {
       ops.push({ kind: "alterColumn", table: c.table, from, to });
       warnings.push(...alterWarnings(c.table, { from: comparable(from), to: comparable(to) }));
     }
     for (const column of c.droppedColumns) ops.push({ kind: "dropColumn", table: c.table, column });
     warnings.push(...dropColumnWarnings(c.table, c.droppedColumns, c.addedColumns));
     if (c.addedPrimaryKey) ops.push({ kind: "addPrimaryKey", table: c.table, primaryKey: c.addedPrimaryKey });
+    for (const { from, to } of keyedAlters.get(c)!.afterKeyAdd) ops.push({ kind: "alterColumn", table: c.table, from, to });
   }
 
   // 6. Uniques, indexes and checks on existing tables.

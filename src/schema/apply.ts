@@ -10,6 +10,7 @@
  */
 import type { Operation } from "../ops/operations";
 import type { Schema, Table } from "./model";
+import { renameColumnInExpression } from "./rename-in-expression";
 
 export class ApplyError extends Error {}
 
@@ -119,7 +120,12 @@ export function applyToTable(input: Table, op: Operation): Table {
         table.primaryKey.columns = renameInList(table.primaryKey.columns, op.from, op.to);
       }
       for (const u of table.uniques) u.columns = renameInList(u.columns, op.from, op.to);
-      for (const i of table.indexes) i.columns = renameInList(i.columns, op.from, op.to);
+      for (const i of table.indexes) {
+        i.columns = renameInList(i.columns, op.from, op.to);
+        if (i.where !== undefined) i.where = renameColumnInExpression(i.where, op.from, op.to);
+      }
+      // The databases rewrite CHECKs and index predicates on rename; so does the model.
+      for (const c of table.checks) c.expression = renameColumnInExpression(c.expression, op.from, op.to);
       for (const f of table.foreignKeys) f.columns = renameInList(f.columns, op.from, op.to);
       return table;
     }

@@ -15,7 +15,7 @@ export function stripOuterParentheses(expression: string): string {
 export function stripCheck(definition: string): string {
   const body = definition.trim().replace(/\s+NOT VALID$/i, "").replace(/\s+NO INHERIT$/i, "");
   const m = /^CHECK\s*([\s\S]*)$/i.exec(body);
-  return canonicalExpression(stripOuterParentheses(m ? m[1] : body));
+  return readExpression(m ? m[1] : body);
 }
 
 /**
@@ -40,4 +40,15 @@ export function canonicalExpression(expression: string): string {
     .map((part, i) => (i % 2 === 1 ? part : part.replace(IMPLICIT_CASTS, "")))
     .join("");
   return withoutCasts.replace(ANY_ARRAY, (_, subject: string, list: string) => `${subject} IN (${list})`);
+}
+
+/**
+ * PostgreSQL prints a negative number constant as a quoted, cast literal
+ * (`age >= -5` comes back as `age >= '-5'::integer`); users write the number.
+ */
+const NEGATIVE_NUMBER = /(?<!')'(-\d+(?:\.\d+)?)'::(?:integer|bigint|smallint|numeric)\b/g;
+
+/** A check body or index predicate as the catalogs print it, in the form users write. */
+export function readExpression(expression: string): string {
+  return canonicalExpression(stripOuterParentheses(expression)).replace(NEGATIVE_NUMBER, "$1");
 }

@@ -15,7 +15,7 @@ import {
 } from "./catalog";
 import { isSequenceDefault, isUuidDefault, normalizeDefault } from "./defaults";
 import { conventionalEnumName } from "./enums";
-import { canonicalExpression, stripCheck, stripOuterParentheses } from "./expressions";
+import { canonicalExpression, readExpression, stripCheck } from "./expressions";
 import { truncateIdentifier } from "./quote";
 import { isIntegerType, parseType } from "./types";
 
@@ -134,7 +134,7 @@ export async function introspect(
     const index: Index = { name: row.name, columns: stringList(row.columns), unique: Boolean(row.is_unique) };
     if (row.method && row.method !== "btree") index.method = row.method;
     table.indexes.push(
-      row.predicate ? { ...index, where: canonicalExpression(stripOuterParentheses(row.predicate)) } : index,
+      row.predicate ? { ...index, where: readExpression(row.predicate) } : index,
     );
   }
   return schema;

@@ -163,6 +163,14 @@ function readIndexes(
   }
   for (const [name, table] of tables) {
     const declared = parsed.get(name)!.uniques;
+    // A UNIQUE on exactly the primary key's columns shares the key's index, so
+    // no index reports it: it is read from the CREATE text.
+    const primaryKey = table.primaryKey?.columns ?? [];
+    for (const unique of declared) {
+      if (claimed.get(name)?.has(unique) || primaryKey.length === 0) continue;
+      if (!sameList([...unique.columns].sort(), [...primaryKey].sort())) continue;
+      table.uniques.push({ name: unique.name ?? synthesizedName("UQ", name, unique.columns), columns: unique.columns });
+    }
     table.uniques.sort((a, b) => declaredPosition(declared, a) - declaredPosition(declared, b));
     table.indexes.sort((a, b) => a.name.localeCompare(b.name));
   }
