@@ -2,7 +2,7 @@
  * Opening a project: load the DataSource file, connect, and hand commands
  * the pieces they compose (dialect, query runner, bookkeeping, migrations).
  */
-import type { QueryRunner } from "typeorm";
+import type { DataSource, QueryRunner } from "typeorm";
 import { findDialect, supportedDatabaseTypes } from "../dialects";
 import type { Dialect } from "../dialects/dialect";
 import { loadProjectConfig, type LoadOptions, type ProjectConfig } from "../config/load";
@@ -24,7 +24,23 @@ export interface Project {
    * migration transaction); resolves to the function that releases it.
    */
   lock(timeoutMs?: number): Promise<() => Promise<void>>;
+  /**
+   * Build TypeORM's entity metadata if `openProject` deferred it; call before
+   * running migration code, which may use repositories or the connection's
+   * metadata.
+   */
+  loadEntityMetadata(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /**
+   * Connect without loading entities or building TypeORM's metadata for them
+   * (the slowest part of connecting); `loadEntityMetadata()` does it later,
+   * if at all. For commands that only read and write the bookkeeping unless
+   * there is migration code to run.
+   */
+  deferEntityMetadata?: boolean;
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
@@ -56,11 +72,12 @@ export function loadProject(options: ProjectOptions): LoadedProject {
   return { config, dialect, migrations, target: describeTarget(config) };
 }
 
-export async function openProject(options: ProjectOptions): Promise<Project> {
+export async function openProject(options: ProjectOptions, open: OpenOptions = {}): Promise<Project> {
   const { config, dialect, migrations, target } = loadProject(options);
 
   const { dataSource } = config;
   const secrets = secretsOf(dataSource.options);
+  const deferred = open.deferEntityMetadata ? deferEntities(dataSource) : undefined;
   // Athanor loads migrations itself and must never let TypeORM change the
   // schema on connect.
   dataSource.setOptions({
@@ -70,14 +87,17 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
     dropSchema: false,
     logging: false,
   } as any);
+  const initializeFailed = (error: unknown) => {
+    const explained = dialect.explainConnectionError?.(error, target);
+    const message = error instanceof Error ? error.message : String(error);
+    return new DatabaseError(
+      redact(explained ?? `Cannot connect to ${target}: ${message}. Check the connection settings in ${config.dataSourceFile}.`, secrets),
+    );
+  };
   try {
     await dataSource.initialize();
   } catch (error) {
-    const explained = dialect.explainConnectionError?.(error, target);
-    const message = error instanceof Error ? error.message : String(error);
-    throw new DatabaseError(
-      redact(explained ?? `Cannot connect to ${target}: ${message}. Check the connection settings in ${config.dataSourceFile}.`, secrets),
-    );
+    throw initializeFailed(error);
   }
 
   const queryRunner = dataSource.createQueryRunner();
@@ -114,6 +134,15 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
         throw new DatabaseError(`Could not take the migration lock on ${target}: ${message}.`);
       }
     },
+    async loadEntityMetadata() {
+      if (!deferred || deferred.loaded) return;
+      deferred.loaded = true;
+      // The same failure initialize() would have reported had it built them.
+      await deferred.load().catch((error) => {
+        throw initializeFailed(error);
+      });
+      profilePhase("build TypeORM entity metadata");
+    },
     async close() {
       await queryRunner.release().catch(() => undefined);
       if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
@@ -121,9 +150,36 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
   };
 }
 
+/**
+ * Take the entities and subscribers out of the DataSource's options so that
+ * `initialize()` connects without loading or building them; `load()` puts
+ * them back and builds them as `initialize()` would have (TypeORM's
+ * `buildMetadatas`, then the driver's `afterConnect`, which installs the
+ * extensions the entities need). With a TypeORM that lacks either method,
+ * nothing is deferred.
+ */
+function deferEntities(dataSource: DataSource): { loaded: boolean; load(): Promise<void> } | undefined {
+  const internals = dataSource as any;
+  if (typeof internals.buildMetadatas !== "function" || typeof internals.driver?.afterConnect !== "function") return undefined;
+  const { entities, subscribers } = dataSource.options as any;
+  dataSource.setOptions({ entities: [], subscribers: [] } as any);
+  return {
+    loaded: false,
+    async load() {
+      dataSource.setOptions({ entities, subscribers } as any);
+      await internals.buildMetadatas();
+      await internals.driver.afterConnect();
+    },
+  };
+}
+
 /** Run `body` with an open project and always close it. */
-export async function withProject<T>(options: ProjectOptions, body: (project: Project) => Promise<T>): Promise<T> {
-  const project = await openProject(options);
+export async function withProject<T>(
+  options: ProjectOptions,
+  body: (project: Project) => Promise<T>,
+  open: OpenOptions = {},
+): Promise<T> {
+  const project = await openProject(options, open);
   try {
     return await body(project);
   } catch (error) {
