@@ -32,6 +32,7 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
       default: "ormconfig.ts",
     })
     .option("json", { type: "boolean", default: false, describe: "Print the result as JSON" })
+    .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print nothing but errors (--json and --sql output still print)" })
     .command(generateCommand)
     .command(runCommand)
     .command(revertCommand)
