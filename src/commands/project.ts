@@ -146,6 +146,7 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
     async close() {
       await queryRunner.release().catch(() => undefined);
       if (dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+      deferred?.restore();
     },
   };
 }
@@ -158,18 +159,22 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
  * extensions the entities need). With a TypeORM that lacks either method,
  * nothing is deferred.
  */
-function deferEntities(dataSource: DataSource): { loaded: boolean; load(): Promise<void> } | undefined {
+function deferEntities(dataSource: DataSource): { loaded: boolean; load(): Promise<void>; restore(): void } | undefined {
   const internals = dataSource as any;
   if (typeof internals.buildMetadatas !== "function" || typeof internals.driver?.afterConnect !== "function") return undefined;
   const { entities, subscribers } = dataSource.options as any;
   dataSource.setOptions({ entities: [], subscribers: [] } as any);
+  const restore = () => dataSource.setOptions({ entities, subscribers } as any);
   return {
     loaded: false,
     async load() {
-      dataSource.setOptions({ entities, subscribers } as any);
+      restore();
       await internals.buildMetadatas();
       await internals.driver.afterConnect();
     },
+    // The DataSource is the project's object (the programmatic API may be
+    // handed one): leave its options as they were.
+    restore,
   };
 }
 
