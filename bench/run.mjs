@@ -4,7 +4,7 @@
 // markers; the hand-written analysis around them is kept).
 //
 //   node bench/run.mjs [--n 50,200] [--dialects postgres] [--rounds 5]
-//     [--typeorm-large-rounds 1] [--tools athanor] [--overhead-count 500]
+//     [--typeorm-rounds 5] [--typeorm-large-rounds 1] [--tools athanor] [--overhead-count 500]
 //     [--no-compare] [--no-overhead] [--quick] [--out FILE]
 //
 // --quick is N=50, 2 rounds, 100 migrations, printed only. Without --out,
@@ -30,6 +30,7 @@ const { values: flags } = parseArgs({
     n: { type: "string" },
     dialects: { type: "string" },
     rounds: { type: "string" },
+    "typeorm-rounds": { type: "string" },
     "typeorm-large-rounds": { type: "string" },
     tools: { type: "string" },
     "overhead-count": { type: "string" },
@@ -43,8 +44,10 @@ const list = (s, fallback) => (s ? s.split(",").map((x) => x.trim()).filter(Bool
 const sizes = list(flags.n, flags.quick ? ["50"] : ["50", "200", "1000"]).map(Number);
 const dialects = list(flags.dialects, ["sqlite", "postgres"]);
 const rounds = Number(flags.rounds ?? (flags.quick ? 2 : 5));
-// TypeORM's type-checking loader takes minutes per round at N=1000.
+// TypeORM's type-checking loader takes minutes per round at N=1000; on a
+// busy machine --typeorm-rounds also caps its rounds at smaller N.
 const typeormLargeRounds = Number(flags["typeorm-large-rounds"] ?? 1);
+const typeormRoundsCap = Number(flags["typeorm-rounds"] ?? rounds);
 const tools = list(flags.tools, ["athanor", "typeorm"]);
 const overheadCount = Number(flags["overhead-count"] ?? (flags.quick ? 100 : 500));
 const subset = Object.keys(flags).length > 0;
@@ -63,7 +66,7 @@ try {
     for (const n of sizes) {
       for (const dialect of dialects) {
         log(`compare: ${dialect}, N=${n}`);
-        const typeormRounds = n >= 1000 ? Math.min(rounds, typeormLargeRounds) : rounds;
+        const typeormRounds = Math.min(rounds, typeormRoundsCap, n >= 1000 ? typeormLargeRounds : Infinity);
         const results = await compare({ dialect, n, rounds, typeormRounds, serverUrl: server?.url, tools, log });
         compareResults.push({ dialect, n, results });
       }

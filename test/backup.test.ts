@@ -70,10 +70,8 @@ describe("sqlite: run --backup", () => {
     assert.match(file, /^app\.sqlite\.backup-\d{8}T\d{6}\.\d{3}Z$/);
     const shown = `data/${file}`;
     // Said before the first migration starts, so a failure still shows it.
-    assert.ok(
-      result.stdout.indexOf(`Backed up the database to ${shown} before migrating.`) < result.stdout.indexOf("applying AddNickname"),
-      result.stdout,
-    );
+    const said = result.stdout.indexOf(`Backed up the database to ${shown} before migrating.`);
+    assert.ok(said >= 0 && said < result.stdout.indexOf("✓ AddNickname"), result.stdout);
 
     const backup = await openSqlite(join(project.dir, shown));
     try {

@@ -59,7 +59,7 @@ async function catalogReads(dialect: string): Promise<string[]> {
 function liveStatements(stdout: string, reads: string[]): string {
   let text = stdout
     .split("\n")
-    .filter((line) => !/^\[\d+\/\d+\] |^ {8}(applied|reverted|skipped) |^(Applied|Reverted|Nothing)/.test(line))
+    .filter((line) => !/^ {2}(✓|-) \w|^(Applied|Reverted|Nothing)/.test(line))
     .join("\n");
   for (const read of reads) text = text.split(formatStatement(read) + "\n").join("");
   return normalize(

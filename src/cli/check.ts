@@ -28,7 +28,7 @@ export const checkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     if (result.differences.length > 0) {
       out.line(`The entities and ${result.target} differ (${plural(result.differences.length, "operation")}):`);
       for (const difference of result.differences) out.line(`  - ${difference}`);
-      for (const warning of result.warnings) out.line(`WARNING: ${warning}`);
+      for (const warning of result.warnings) out.line(`${out.style.yellow("WARNING:")} ${warning}`);
     }
     out.line(
       result.pending.length > 0

@@ -3,7 +3,7 @@
  * transaction mode, --fake, --dry-run, the lock wait, and progress lines.
  */
 import type { Argv } from "yargs";
-import { UsageError } from "../errors";
+import { UsageError, redact } from "../errors";
 import { TRANSACTION_MODES, type ExecutionOptions, type ExecutionResult, type TransactionMode } from "../runner/execute";
 import { formatStatement } from "../runner/offline";
 import type { Output } from "./output";
@@ -41,9 +41,13 @@ export function executionOptions(args: ExecutionArgs, out: Output, verb: string)
   return {
     mode: args.transaction as TransactionMode,
     fake: args.fake,
-    onStart: (name, i, total) => out.line(`[${i + 1}/${total}] ${verb} ${name} ...`),
-    onDone: (result, _i, _total) => out.line(`        ${describeResult(result)}`),
-    onStatement: args.verbose ? (sql) => out.line(formatStatement(sql)) : undefined,
+    // On a terminal a live line says what is running; every migration then
+    // gets one line as it finishes (all a log or a pipe shows).
+    onStart: (name, i, total) => out.progress(`  … ${verb} ${name} (${i + 1}/${total})`),
+    onDone: (result) => out.line(describeResult(result, out)),
+    // Migration SQL may hold credentials (a connection URL in a comment or
+    // a dblink call), so statements are redacted like error messages.
+    onStatement: args.verbose ? (sql) => out.line(redact(formatStatement(sql))) : undefined,
   };
 }
 
@@ -65,9 +69,12 @@ export function lockTimeoutMs(args: ExecutionArgs): number {
   return args.lockTimeout * 1000;
 }
 
-function describeResult(result: ExecutionResult): string {
+/** `  ✓ AddEmail1700000000000 (42 ms)`, one per finished migration. */
+function describeResult(result: ExecutionResult, out: Output): string {
   const verb = result.direction === "up" ? "applied" : "reverted";
-  if (result.skipped) return `skipped ${result.name}: another runner ${verb} it first`;
-  if (result.fake) return `${verb} ${result.name} (fake: recorded only, nothing executed)`;
-  return `${verb} ${result.name} in ${Math.round(result.ms)} ms`;
+  if (result.skipped) return `  - ${result.name} ${out.style.dim(`(skipped: another runner ${verb} it first)`)}`;
+  const done = out.style.green("✓");
+  const reverted = result.direction === "down" ? "reverted " : "";
+  if (result.fake) return `  ${done} ${reverted}${result.name} ${out.style.dim("(fake: recorded only, nothing executed)")}`;
+  return `  ${done} ${reverted}${result.name} ${out.style.dim(`(${Math.round(result.ms)} ms)`)}`;
 }

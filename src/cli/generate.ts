@@ -85,7 +85,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
     }
     if (!args.dryRun) for (const op of result.operations) out.line(`  - ${op}`);
     for (const note of result.notes) out.line(`note: ${note}`);
-    for (const warning of result.warnings) out.line(`WARNING: ${warning}`);
+    for (const warning of result.warnings) out.line(`${out.style.yellow("WARNING:")} ${warning}`);
     for (const f of result.findings) out.line(`${f.code} ${f.severity}: ${f.message}`);
     return args.check ? ExitCode.report : ExitCode.ok;
   }),

@@ -33,6 +33,7 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
       describe: "Path to the file exporting the TypeORM DataSource [default: ormconfig.ts, else ormconfig.js/.mts/.mjs/.cts/.cjs]",
     })
     .option("json", { type: "boolean", default: false, describe: "Print the result as JSON" })
+    .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print nothing but errors (--json and --sql output still print)" })
     .command(initCommand)
     .command(generateCommand)
     .command(runCommand)

@@ -57,7 +57,7 @@ export async function history(options: HistoryOptions): Promise<HistoryResult> {
       current: current?.name,
       head: head?.name,
     };
-  });
+  }, { deferEntityMetadata: true });
 }
 
 /** `start:end` → an inclusive timestamp interval. */

@@ -3,7 +3,7 @@
  * the pieces they compose (dialect, query runner, bookkeeping, migrations).
  */
 import { relative } from "node:path";
-import type { QueryRunner } from "typeorm";
+import type { DataSource, QueryRunner } from "typeorm";
 import { findDialect, unsupportedDatabaseType } from "../dialects";
 import type { Dialect } from "../dialects/dialect";
 import { loadProjectConfig, type LoadOptions, type ProjectConfig } from "../config/load";
@@ -27,7 +27,23 @@ export interface Project {
    * migration transaction); resolves to the function that releases it.
    */
   lock(timeoutMs?: number): Promise<() => Promise<void>>;
+  /**
+   * Build TypeORM's entity metadata if `openProject` deferred it; call before
+   * running migration code, which may use repositories or the connection's
+   * metadata.
+   */
+  loadEntityMetadata(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /**
+   * Connect without loading entities or building TypeORM's metadata for them
+   * (the slowest part of connecting); `loadEntityMetadata()` does it later,
+   * if at all. For commands that only read and write the bookkeeping unless
+   * there is migration code to run.
+   */
+  deferEntityMetadata?: boolean;
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
@@ -57,7 +73,7 @@ export function loadProject(options: ProjectOptions): LoadedProject {
   return { config, dialect, migrations, target: describeTarget(config) };
 }
 
-export async function openProject(options: ProjectOptions): Promise<Project> {
+export async function openProject(options: ProjectOptions, open: OpenOptions = {}): Promise<Project> {
   const { config, dialect, migrations, target } = loadProject(options);
 
   const { dataSource } = config;
@@ -65,6 +81,7 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
   // A DataSource the caller already connected (programmatic API) stays theirs:
   // used as it is and left open.
   const ours = !dataSource.isInitialized;
+  const deferred = ours && open.deferEntityMetadata ? deferEntities(dataSource) : undefined;
   // Athanor loads migrations itself and must never let TypeORM change the
   // schema on connect.
   const overrides = { migrations: [], migrationsRun: false, synchronize: false, dropSchema: false, logging: false };
@@ -73,16 +90,20 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
   const shownFile = relative(config.cwd, config.dataSourceFile);
   rejectMalformedUrl(dataSource.options, config.databaseType, shownFile);
   const phase = trackInitializePhase(dataSource);
+  const initializeFailed = (error: unknown): AthanorError => {
+    if (phase() === "entities") return explainEntityError(error, config.cwd, shownFile);
+    const explained = dialect.explainConnectionError?.(error, target);
+    const message = (error instanceof Error ? error.message : String(error)).replace(/[.\s]+$/, "");
+    return new DatabaseError(
+      redact(explained ?? `Cannot connect to ${target}: ${message}: check the connection settings in ${shownFile}.`, secrets),
+    );
+  };
   try {
     if (ours) await dataSource.initialize();
   } catch (error) {
     if (ours) Object.assign(dataSource.options, originals);
-    if (phase() === "entities") throw explainEntityError(error, config.cwd, shownFile);
-    const explained = dialect.explainConnectionError?.(error, target);
-    const message = (error instanceof Error ? error.message : String(error)).replace(/[.\s]+$/, "");
-    throw new DatabaseError(
-      redact(explained ?? `Cannot connect to ${target}: ${message}: check the connection settings in ${shownFile}.`, secrets),
-    );
+    deferred?.restore();
+    throw initializeFailed(error);
   }
 
   // Only initialize() reads them; a caller's DataSource gets its own back
@@ -127,16 +148,57 @@ export async function openProject(options: ProjectOptions): Promise<Project> {
         throw new DatabaseError(`Could not take the migration lock on ${target}: ${message.replace(/\.$/, "")}.`);
       }
     },
+    async loadEntityMetadata() {
+      if (!deferred || deferred.loaded) return;
+      deferred.loaded = true;
+      // The same failure initialize() would have reported had it built them.
+      await deferred.load().catch((error) => {
+        throw initializeFailed(error);
+      });
+      profilePhase("build TypeORM entity metadata");
+    },
     async close() {
       await queryRunner.release().catch(() => undefined);
       if (ours && dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
+      deferred?.restore();
     },
   };
 }
 
+/**
+ * Take the entities and subscribers out of the DataSource's options so that
+ * `initialize()` connects without loading or building them; `load()` puts
+ * them back and builds them as `initialize()` would have (TypeORM's
+ * `buildMetadatas`, then the driver's `afterConnect`, which installs the
+ * extensions the entities need). With a TypeORM that lacks either method,
+ * nothing is deferred.
+ */
+function deferEntities(dataSource: DataSource): { loaded: boolean; load(): Promise<void>; restore(): void } | undefined {
+  const internals = dataSource as any;
+  if (typeof internals.buildMetadatas !== "function" || typeof internals.driver?.afterConnect !== "function") return undefined;
+  const { entities, subscribers } = dataSource.options as any;
+  dataSource.setOptions({ entities: [], subscribers: [] } as any);
+  const restore = () => dataSource.setOptions({ entities, subscribers } as any);
+  return {
+    loaded: false,
+    async load() {
+      restore();
+      await internals.buildMetadatas();
+      await internals.driver.afterConnect();
+    },
+    // The DataSource is the project's object (the programmatic API may be
+    // handed one): leave its options as they were.
+    restore,
+  };
+}
+
 /** Run `body` with an open project and always close it. */
-export async function withProject<T>(options: ProjectOptions, body: (project: Project) => Promise<T>): Promise<T> {
-  const project = await openProject(options);
+export async function withProject<T>(
+  options: ProjectOptions,
+  body: (project: Project) => Promise<T>,
+  open: OpenOptions = {},
+): Promise<T> {
+  const project = await openProject(options, open);
   try {
     return await body(project);
   } catch (error) {

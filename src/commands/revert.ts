@@ -67,6 +67,8 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
       if (options.dryRun) {
         return { reverted: [], planned: selected.map((s) => s.name), remaining: order.length, target: project.target };
       }
+      // down() may use repositories; --fake never loads entities.
+      if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
       const results = await executeMigrations(
         { queryRunner, dialect, bookkeeping },
         selected.map((s) => s.source!),
@@ -77,5 +79,5 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
     } finally {
       await release();
     }
-  });
+  }, { deferEntityMetadata: true });
 }

@@ -80,6 +80,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
       // exactly as this run found it, and none when there is nothing to apply.
       const backup = options.backup && selected.length > 0 ? await takeBackup(project) : undefined;
       if (backup) options.onBackup?.(backup);
+      // Migration code may use repositories; a no-op or --fake run never loads entities.
+      if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
       const results = await executeMigrations(
         { queryRunner, dialect, bookkeeping },
         selected.map((s) => s.source!),
@@ -92,7 +94,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
     } finally {
       await release();
     }
-  });
+  }, { deferEntityMetadata: true });
 }
 
 function refuseAbnormal(states: MigrationState[], options: RunOptions, cwd: string): void {

@@ -52,5 +52,5 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
     } finally {
       await release();
     }
-  });
+  }, { deferEntityMetadata: true });
 }

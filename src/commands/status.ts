@@ -49,7 +49,7 @@ export async function status(options: ProjectOptions): Promise<StatusResult> {
       problems: sum && sum.severity === "error" ? [...problemsOf(plan.states, cwd), sum.message] : problemsOf(plan.states, cwd),
       notes: sum && sum.severity === "hint" ? [sum.message] : [],
     };
-  });
+  }, { deferEntityMetadata: true });
 }
 
 function toEntry(state: MigrationState, cwd: string): StatusEntry {

@@ -71,6 +71,13 @@ export interface Dialect {
   introspect(db: Queryable, options?: { exclude?: string[] }): Promise<Schema>;
 
   /**
+   * The column names of one table in the schema Athanor works on, or
+   * undefined when there is no such table: one cheap catalog query that
+   * locks no table (the bookkeeping check every command makes).
+   */
+  tableColumns(db: Queryable, table: string): Promise<string[] | undefined>;
+
+  /**
    * The form of a column that the database can faithfully store and report:
    * both sides of a diff pass through it before comparison, so that what the
    * dialect cannot represent (SQLite has no uuid type, say) never shows up as

@@ -8,7 +8,7 @@
  * operations, so this module holds no dialect SQL of its own.
  */
 import type { Dialect, Queryable } from "../dialects/dialect";
-import type { Column, Schema, Table } from "../schema/model";
+import { emptySchema, type Column, type Schema, type Table } from "../schema/model";
 import { DatabaseError } from "../errors";
 
 export interface AppliedMigration {
@@ -57,43 +57,45 @@ export class Bookkeeping {
 
   /** Whether the table exists, without creating it (read-only commands). */
   async exists(): Promise<boolean> {
-    const schema = await this.dialect.introspect(this.db);
-    return Boolean(schema.tables[this.tableName]);
+    return (await this.dialect.tableColumns(this.db, this.tableName)) !== undefined;
   }
 
-  /** Create the table, or add Athanor's columns to a table TypeORM created. */
+  /**
+   * Create the table, or add Athanor's columns to a table TypeORM created.
+   * Looks at this one table only (not the whole schema), so it costs the
+   * same however many tables the database has.
+   */
   async ensure(): Promise<void> {
-    const schema = await this.dialect.introspect(this.db);
-    const existing = schema.tables[this.tableName];
-    const statements: string[] = [];
-    if (!existing) {
-      statements.push(...createBookkeepingStatements(this.dialect, this.tableName, schema));
-    } else {
-      for (const column of ATHANOR_COLUMNS) {
-        if (existing.columns.some((c) => c.name === column.name)) continue;
-        statements.push(
-          ...this.dialect.render({ kind: "addColumn", table: this.tableName, column }, { schema }).statements,
-        );
-      }
-    }
+    const statements = await this.missingStatements();
     try {
       for (const sql of statements) await this.db.query(sql);
     } catch (error) {
       // A concurrent runner may have created or extended the table between
       // our look and our statements; that is not a failure.
-      const now = (await this.dialect.introspect(this.db)).tables[this.tableName];
-      const complete = now && ATHANOR_COLUMNS.every((c) => now.columns.some((n) => n.name === c.name));
+      const now = await this.dialect.tableColumns(this.db, this.tableName);
+      const complete = now && ATHANOR_COLUMNS.every((c) => now.includes(c.name));
       if (!complete) {
-        const what = `${existing ? "add Athanor's columns to" : "create"} the bookkeeping table ${this.tableName}`;
+        const what = `${now ? "add Athanor's columns to" : "create"} the bookkeeping table ${this.tableName}`;
         // Another writer holding the database is a wait, not a permission problem.
         const explained = this.dialect.explainMigrationError?.(error);
         if (explained) throw new DatabaseError(`Could not ${what}: ${explained}.`);
         const message = (error instanceof Error ? error.message : String(error)).replace(/[.\s]+$/, "");
         throw new DatabaseError(
-          `Could not ${existing ? "add Athanor's columns to" : "create"} the bookkeeping table ${this.tableName}: ${message}: let the database user create and alter tables there (or run once as a user who can), then run again.`,
+          `Could not ${what}: ${message}: let the database user create and alter tables there (or run once as a user who can), then run again.`,
         );
       }
     }
+  }
+
+  private async missingStatements(): Promise<string[]> {
+    const existing = await this.dialect.tableColumns(this.db, this.tableName);
+    if (!existing) return createBookkeepingStatements(this.dialect, this.tableName, emptySchema());
+    const missing = ATHANOR_COLUMNS.filter((c) => !existing.includes(c.name));
+    if (missing.length === 0) return [];
+    // Only a dialect that rebuilds tables for this needs the full schema.
+    const ops = missing.map((column) => ({ kind: "addColumn" as const, table: this.tableName, column }));
+    const schema = ops.some((op) => this.dialect.needsSchema(op)) ? await this.dialect.introspect(this.db) : undefined;
+    return ops.flatMap((op) => this.dialect.render(op, { schema }).statements);
   }
 
   /** Applied migrations in the order they were applied. */

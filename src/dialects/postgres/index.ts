@@ -9,6 +9,7 @@ import { comparableColumn } from "./comparable";
 import { explainPostgresConnectionError } from "./connection-errors";
 import { explainPostgresMigrationError } from "./migration-errors";
 import { introspect } from "./introspect";
+import { tableColumns } from "./table-columns";
 import { acquirePostgresLock } from "./lock";
 import { quoteIdentifier } from "./quote";
 import { render } from "./render";
@@ -18,6 +19,7 @@ export const postgresDialect: Dialect = {
   transactionalDDL: true,
   quote: quoteIdentifier,
   introspect,
+  tableColumns,
   comparable: comparableColumn,
   // Every operation renders from its own record; a schema, when given, only
   // makes enum-type renames explicit instead of looked up at run time.

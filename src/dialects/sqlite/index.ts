@@ -8,6 +8,7 @@ import { createSqliteScratchDatabase } from "./scratch";
 import { comparableColumn } from "./comparable";
 import { explainConnectionError, explainMigrationError } from "./connection-errors";
 import { introspect } from "./introspect";
+import { tableColumns } from "./table-columns";
 import { quoteIdentifier } from "./quote";
 import { needsSchema, renderOperation } from "./render";
 import { sqliteSession } from "./session";
@@ -19,6 +20,7 @@ export const sqliteDialect: Dialect = {
   transactionalDDL: true,
   quote: quoteIdentifier,
   introspect,
+  tableColumns,
   comparable: comparableColumn,
   needsSchema,
   render: renderOperation,
