@@ -26,7 +26,7 @@ for (const dialect of DIALECTS) {
         assert.equal(new Set(rows.map((r: any) => r.name)).size, 20);
         const tables = Object.keys((await project.introspect()).tables);
         assert.equal(tables.length, 20);
-        const appliedLines = results.flatMap((r) => r.stdout.split("\n").filter((l) => /^\s+applied /.test(l)));
+        const appliedLines = results.flatMap((r) => r.stdout.split("\n").filter((l) => /^\s+✓ \w/.test(l)));
         assert.equal(appliedLines.length, 20, "each migration reported applied by exactly one runner");
       } finally {
         await project.cleanup();

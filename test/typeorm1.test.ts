@@ -122,7 +122,7 @@ describe("TypeORM 1.x + better-sqlite3: concurrent runners", () => {
       const rows = await project.query(`SELECT name FROM migrations`);
       assert.equal(new Set(rows.map((r: any) => r.name)).size, 10);
       assert.equal(rows.length, 10);
-      const applied = results.flatMap((r) => r.stdout.split("\n").filter((line) => /^\s+applied /.test(line)));
+      const applied = results.flatMap((r) => r.stdout.split("\n").filter((line) => /^\s+✓ \w/.test(line)));
       assert.equal(applied.length, 10, "each migration reported applied by exactly one runner");
     } finally {
       await project.cleanup();
