@@ -183,7 +183,16 @@ function deferEntities(dataSource: DataSource): { loaded: boolean; load(): Promi
     loaded: false,
     async load() {
       restore();
-      await internals.buildMetadatas();
+      // buildMetadatas() also loads options.migrations, which openProject has
+      // given back by now; Athanor loads migrations itself (TypeORM would
+      // import() an ESM project's TypeScript natively, and fail).
+      const { migrations } = dataSource.options as any;
+      dataSource.setOptions({ migrations: [] } as any);
+      try {
+        await internals.buildMetadatas();
+      } finally {
+        dataSource.setOptions({ migrations } as any);
+      }
       await internals.driver.afterConnect();
     },
     // The DataSource is the project's object (the programmatic API may be
