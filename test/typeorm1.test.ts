@@ -10,9 +10,9 @@
 import { spawnSync } from "node:child_process";
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, readFileSync } from "node:fs";
+import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DIALECTS, TestProject, repoRoot } from "./support/project";
+import { DIALECTS, TestProject, cliEnv, createEmptyProject, repoRoot, runCli } from "./support/project";
 import { describeRoundTrips } from "./support/round-trip";
 import { typeorm1PackageRoot, typeorm1Project } from "./support/typeorm1";
 import { writeMigration, writeTableMigrations } from "./support/migrations";
@@ -178,6 +178,30 @@ describe("TypeORM 1.x with a DataSource still saying type: \"sqlite\"", () => {
       assert.match(result.stderr, /npm install better-sqlite3/);
     } finally {
       await project.cleanup();
+    }
+  });
+});
+
+describe("athanor init in a TypeORM 1.x project", () => {
+  test("names better-sqlite3 (1.x has no sqlite driver); generate and run then work", async () => {
+    const dir = createEmptyProject("init-typeorm1");
+    try {
+      // The project's TypeORM is 1.x: the linked 0.3 is swapped for the compat copy.
+      rmSync(join(dir, "node_modules", "typeorm"));
+      symlinkSync(typeorm1PackageRoot(), join(dir, "node_modules", "typeorm"));
+      const init = await runCli(dir, ["init"], cliEnv());
+      assert.equal(init.code, 0, init.stdout + init.stderr);
+      assert.match(readFileSync(join(dir, "ormconfig.ts"), "utf8"), /type: "better-sqlite3", database:/);
+      assert.match(init.stdout, /better-sqlite3/, "the driver package is among the ones to install");
+      assert.doesNotMatch(init.stdout, /[ ,]sqlite3\b/, "not the sqlite3 package, which TypeORM 1.x cannot use");
+
+      writeFileSync(join(dir, "entities", "Item.ts"), ITEM_V1);
+      for (const args of [["generate", "Init"], ["run"], ["check"]]) {
+        const result = await runCli(dir, args, cliEnv());
+        assert.equal(result.code, 0, `athanor ${args.join(" ")}: ${result.stdout}${result.stderr}`);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

@@ -15,7 +15,8 @@ const HEADER = [
   " */",
 ];
 
-export function dataSourceFileText(flavour: SourceFlavour): string {
+/** `sqliteType`: "sqlite" (the sqlite3 package, TypeORM 0.3) or "better-sqlite3" (TypeORM 1.x, or 0.3). */
+export function dataSourceFileText(flavour: SourceFlavour, sqliteType: "sqlite" | "better-sqlite3" = "sqlite"): string {
   const ts = flavour.language === "ts";
   const esm = flavour.module === "esm";
   const ext = ts ? "ts" : "js";
@@ -43,7 +44,7 @@ export function dataSourceFileText(flavour: SourceFlavour): string {
     "",
     `${exported} url`,
     `  ? new DataSource({ type: "postgres", url, entities, migrations })`,
-    `  : new DataSource({ type: "sqlite", database: join(here, "data", "app.sqlite"), entities, migrations });`,
+    `  : new DataSource({ type: "${sqliteType}", database: join(here, "data", "app.sqlite"), entities, migrations });`,
     "",
   ].join("\n");
 }

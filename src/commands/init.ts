@@ -10,6 +10,7 @@ import { dataSourceFileText, tsconfigText } from "../codegen/scaffold";
 import { DEFAULT_DATA_SOURCE_FILES } from "../config/load";
 import type { ModuleSyntax, SourceLanguage } from "../config/source-style";
 import { UsageError } from "../errors";
+import { chooseSqliteDriver } from "./sqlite-driver-choice";
 
 export interface InitOptions {
   cwd?: string;
@@ -58,9 +59,11 @@ export function init(options: InitOptions = {}): InitResult {
     );
   }
 
+  const listed = { ...(pkg?.json.dependencies ?? {}), ...(pkg?.json.devDependencies ?? {}) };
+  const sqlite = chooseSqliteDriver(cwd, listed);
   const created: string[] = [];
   const dataSourceFile = `ormconfig.${language}`;
-  writeFileSync(join(cwd, dataSourceFile), dataSourceFileText({ language, module }), { flag: "wx" });
+  writeFileSync(join(cwd, dataSourceFile), dataSourceFileText({ language, module }, sqlite.type), { flag: "wx" });
   created.push(dataSourceFile);
   for (const dir of ["entities", "migrations"]) {
     if (existsSync(join(cwd, dir))) continue;
@@ -92,8 +95,7 @@ export function init(options: InitOptions = {}): InitResult {
     if (!pkg) created.push("package.json");
   }
 
-  const listed = { ...(json.dependencies ?? {}), ...(json.devDependencies ?? {}) };
-  const needed = ["athanor", "typeorm", ...(language === "ts" ? ["reflect-metadata"] : []), "sqlite3"];
+  const needed = ["athanor", "typeorm", ...(language === "ts" ? ["reflect-metadata"] : []), sqlite.packageName];
   const missingDependencies = needed.filter((name) => !(name in listed));
 
   return { language, module, created, packageJson, scriptsAdded, scriptsKept, missingDependencies };
