@@ -527,6 +527,14 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
         if (table!.uniques.some((u) => u.columns.includes(column.name)) && !isKeyable(next)) return;
         table!.columns[index] = next;
       }
+      // A column new in `b` must still take a value in the rows `a` had: a
+      // NOT NULL one keeps a default (dropping it, or a retype that drops it,
+      // would leave `up` no value for them).
+      const altered = table!.columns[index];
+      if (!fromA(column) && !altered.nullable && altered.default === undefined && !altered.generated) {
+        table!.columns[index] = column;
+        return;
+      }
       if (fromA(column)) origins.columns.set(table!.columns[index], origins.columns.get(column)!);
       return;
     }
