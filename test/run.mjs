@@ -55,6 +55,10 @@ const files = only.length
       .sort()
       .map((f) => join("test", f));
 
+// Test files at once. Most of a test's time is a spawned CLI or a database
+// waiting, so two files share 2 cores well (Node's default is cores − 1).
+const TEST_FILES_AT_ONCE = Number(process.env.ATHANOR_TEST_CONCURRENCY ?? 2);
+
 let embedded;
 const env = { ...process.env, TS_NODE_TRANSPILE_ONLY: "true" };
 if (!env.TEST_DATABASE_URL) {
@@ -64,7 +68,7 @@ if (!env.TEST_DATABASE_URL) {
 
 const child = spawn(
   process.execPath,
-  ["--require", "ts-node/register/transpile-only", "--test", ...files],
+  ["--require", "ts-node/register/transpile-only", "--test", `--test-concurrency=${TEST_FILES_AT_ONCE}`, ...files],
   { cwd: root, env, stdio: "inherit" },
 );
 const code = await new Promise((resolve) => child.on("close", (c) => resolve(c ?? 1)));
