@@ -6,6 +6,7 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
+import { assertEachAppliedOnce } from "./support/concurrent-runners";
 import { DIALECTS, TestProject } from "./support/project";
 import { writeTableMigrations } from "./support/migrations";
 
@@ -16,18 +17,9 @@ for (const dialect of DIALECTS) {
     test(`${RUNNERS[dialect]} runners, 20 pending migrations: each applied exactly once, every runner exits 0`, async () => {
       const project = await TestProject.create(dialect);
       try {
-        writeTableMigrations(project, 20);
-        const results = await Promise.all(
-          Array.from({ length: RUNNERS[dialect] }, () => project.cli(["run", "--lock-timeout", "120"])),
-        );
-        for (const result of results) assert.equal(result.code, 0, result.stdout + result.stderr);
-        const rows = await project.query(`SELECT name FROM migrations`);
-        assert.equal(rows.length, 20);
-        assert.equal(new Set(rows.map((r: any) => r.name)).size, 20);
+        await assertEachAppliedOnce(project, RUNNERS[dialect], 20);
         const tables = Object.keys((await project.introspect()).tables);
         assert.equal(tables.length, 20);
-        const appliedLines = results.flatMap((r) => r.stdout.split("\n").filter((l) => /^\s+✓ \w/.test(l)));
-        assert.equal(appliedLines.length, 20, "each migration reported applied by exactly one runner");
       } finally {
         await project.cleanup();
       }

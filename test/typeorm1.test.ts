@@ -17,6 +17,7 @@ import { describeRoundTrips } from "./support/round-trip";
 import { typeorm1PackageRoot, typeorm1Project } from "./support/typeorm1";
 import { writeMigration, writeTableMigrations } from "./support/migrations";
 import { ITEM_V1 } from "./support/entities";
+import { assertEachAppliedOnce } from "./support/concurrent-runners";
 
 describeRoundTrips("TypeORM 1.x + better-sqlite3", "sqlite", () => typeorm1Project());
 describeRoundTrips("TypeORM 1.x + PostgreSQL", "postgres", () => typeorm1Project());
@@ -116,14 +117,7 @@ describe("TypeORM 1.x + better-sqlite3: concurrent runners", () => {
   test("3 runners, 10 pending migrations: each applied exactly once, every runner exits 0", async () => {
     const project = await TestProject.create("sqlite", {}, typeorm1Project());
     try {
-      writeTableMigrations(project, 10);
-      const results = await Promise.all([1, 2, 3].map(() => project.cli(["run", "--lock-timeout", "120"])));
-      for (const result of results) assert.equal(result.code, 0, result.stdout + result.stderr);
-      const rows = await project.query(`SELECT name FROM migrations`);
-      assert.equal(new Set(rows.map((r: any) => r.name)).size, 10);
-      assert.equal(rows.length, 10);
-      const applied = results.flatMap((r) => r.stdout.split("\n").filter((line) => /^\s+✓ \w/.test(line)));
-      assert.equal(applied.length, 10, "each migration reported applied by exactly one runner");
+      await assertEachAppliedOnce(project, 3, 10);
     } finally {
       await project.cleanup();
     }
