@@ -6,7 +6,7 @@ import { relative } from "node:path";
 import type { DataSource, QueryRunner } from "typeorm";
 import { findDialect, unsupportedDatabaseType } from "../dialects";
 import type { Dialect } from "../dialects/dialect";
-import { loadProjectConfig, type LoadOptions, type ProjectConfig } from "../config/load";
+import { loadProjectConfig, type ConfigOptions, type LoadOptions, type ProjectConfig } from "../config/load";
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping } from "../runner/bookkeeping";
 import { discoverMigrations, type MigrationSource } from "../runner/discover";
@@ -60,9 +60,9 @@ export interface LoadedProject {
 }
 
 /** Load the DataSource file, pick the dialect, discover migrations; connect to nothing. */
-export function loadProject(options: ProjectOptions): LoadedProject {
+export function loadProject(options: ProjectOptions, configOptions: ConfigOptions = {}): LoadedProject {
   profilePhase("startup (node, CLI)");
-  const config = loadProjectConfig(options);
+  const config = loadProjectConfig(options, configOptions);
   profilePhase("load DataSource and entities");
   const dialect = findDialect(config.databaseType);
   if (!dialect) {
@@ -74,14 +74,17 @@ export function loadProject(options: ProjectOptions): LoadedProject {
 }
 
 export async function openProject(options: ProjectOptions, open: OpenOptions = {}): Promise<Project> {
-  const { config, dialect, migrations, target } = loadProject(options);
+  // Entity files are required only once their metadata is built: a no-op
+  // run never loads them.
+  const { config, dialect, migrations, target } = loadProject(options, { deferEntityGlobs: open.deferEntityMetadata });
 
   const { dataSource } = config;
   const secrets = secretsOf(dataSource.options);
   // A DataSource the caller already connected (programmatic API) stays theirs:
   // used as it is and left open.
   const ours = !dataSource.isInitialized;
-  const deferred = ours && open.deferEntityMetadata ? deferEntities(dataSource) : undefined;
+  const deferred = ours && open.deferEntityMetadata ? deferEntities(dataSource, config.loadEntityGlobs) : undefined;
+  if (!deferred) config.loadEntityGlobs();
   // Athanor loads migrations itself and must never let TypeORM change the
   // schema on connect.
   const overrides = { migrations: [], migrationsRun: false, synchronize: false, dropSchema: false, logging: false };
@@ -152,8 +155,9 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
       if (!deferred || deferred.loaded) return;
       deferred.loaded = true;
       // The same failure initialize() would have reported had it built them.
+      // (An entity file that fails to load is already explained.)
       await deferred.load().catch((error) => {
-        throw initializeFailed(error);
+        throw error instanceof AthanorError ? error : initializeFailed(error);
       });
       profilePhase("build TypeORM entity metadata");
     },
@@ -173,7 +177,10 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
  * extensions the entities need). With a TypeORM that lacks either method,
  * nothing is deferred.
  */
-function deferEntities(dataSource: DataSource): { loaded: boolean; load(): Promise<void>; restore(): void } | undefined {
+function deferEntities(
+  dataSource: DataSource,
+  loadEntityGlobs: () => void,
+): { loaded: boolean; load(): Promise<void>; restore(): void } | undefined {
   const internals = dataSource as any;
   if (typeof internals.buildMetadatas !== "function" || typeof internals.driver?.afterConnect !== "function") return undefined;
   const { entities, subscribers } = dataSource.options as any;
@@ -183,6 +190,7 @@ function deferEntities(dataSource: DataSource): { loaded: boolean; load(): Promi
     loaded: false,
     async load() {
       restore();
+      loadEntityGlobs();
       // buildMetadatas() also loads options.migrations, which openProject has
       // given back by now; Athanor loads migrations itself (TypeORM would
       // import() an ESM project's TypeScript natively, and fail).

@@ -29,6 +29,20 @@ export interface ProjectConfig {
   migrationsDir: string;
   /** The language and module syntax new migration files are written in. */
   sourceStyle: SourceStyle;
+  /**
+   * Require the files of the DataSource's entity and subscriber globs and put
+   * their classes in its options, if that was deferred; once.
+   */
+  loadEntityGlobs(): void;
+}
+
+export interface ConfigOptions {
+  /**
+   * Leave entity and subscriber globs unloaded until `loadEntityGlobs()`:
+   * a command that may never build entity metadata (a no-op `run`) then never
+   * requires the entity files.
+   */
+  deferEntityGlobs?: boolean;
 }
 
 export interface LoadOptions {
@@ -44,10 +58,10 @@ export const DEFAULT_DATA_SOURCE_FILE = "ormconfig.ts";
 /** Looked for in this order when no DataSource file is named. */
 export const DEFAULT_DATA_SOURCE_FILES = ["ormconfig.ts", "ormconfig.js", "ormconfig.mts", "ormconfig.mjs", "ormconfig.cts", "ormconfig.cjs"];
 
-export function loadProjectConfig(options: LoadOptions = {}): ProjectConfig {
+export function loadProjectConfig(options: LoadOptions = {}, configOptions: ConfigOptions = {}): ProjectConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
   if (typeof options.dataSource === "object" && options.dataSource !== null) {
-    return resolveConfig(options.dataSource, cwd, resolve(cwd, DEFAULT_DATA_SOURCE_FILE), undefined);
+    return resolveConfig(options.dataSource, cwd, resolve(cwd, DEFAULT_DATA_SOURCE_FILE), undefined, configOptions);
   }
   const given =
     options.dataSource ?? DEFAULT_DATA_SOURCE_FILES.find((f) => existsSync(resolve(cwd, f))) ?? DEFAULT_DATA_SOURCE_FILE;
@@ -82,14 +96,27 @@ export function loadProjectConfig(options: LoadOptions = {}): ProjectConfig {
     );
   }
 
-  return resolveConfig(dataSource, cwd, dataSourceFile, dataSourceFile);
+  return resolveConfig(dataSource, cwd, dataSourceFile, dataSourceFile, configOptions);
 }
 
-function resolveConfig(dataSource: DataSource, cwd: string, dataSourceFile: string, styleFrom: string | undefined): ProjectConfig {
+function resolveConfig(
+  dataSource: DataSource,
+  cwd: string,
+  dataSourceFile: string,
+  styleFrom: string | undefined,
+  configOptions: ConfigOptions,
+): ProjectConfig {
   const options_ = dataSource.options as any;
-  // Globs are loaded here, not by TypeORM on connect (see entity-globs.ts);
-  // a connected DataSource already has its metadata.
-  if (!dataSource.isInitialized) dataSource.setOptions(loadGlobbedClasses(options_, cwd, styleFrom ? relative(cwd, dataSourceFile) : "the DataSource given to Athanor") as any);
+  // Globs are loaded by Athanor, not by TypeORM on connect (see
+  // entity-globs.ts); a connected DataSource already has its metadata.
+  let globsLoaded = dataSource.isInitialized;
+  const loadEntityGlobs = () => {
+    if (globsLoaded) return;
+    globsLoaded = true;
+    const shown = styleFrom ? relative(cwd, dataSourceFile) : "the DataSource given to Athanor";
+    dataSource.setOptions(loadGlobbedClasses(dataSource.options as any, cwd, shown) as any);
+  };
+  if (!configOptions.deferEntityGlobs) loadEntityGlobs();
   const migrations: unknown[] = Array.isArray(options_.migrations)
     ? options_.migrations
     : options_.migrations
@@ -118,6 +145,7 @@ function resolveConfig(dataSource: DataSource, cwd: string, dataSourceFile: stri
     migrationClasses,
     migrationsDir,
     sourceStyle: sourceStyleOf(styleFrom, migrationsDir),
+    loadEntityGlobs,
   };
 }
 
