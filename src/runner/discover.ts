@@ -2,7 +2,8 @@
  * Finding the project's migrations: the files matched by the DataSource's
  * `migrations` globs (and any classes listed there), each loaded and checked
  * to hold exactly one migration class whose name ends in a 13-digit
- * timestamp, as TypeORM requires.
+ * timestamp, as TypeORM requires. Files already seen with the same content
+ * are loaded lazily (see migration-facts.ts).
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
@@ -11,6 +12,7 @@ import type { MigrationInterface } from "typeorm";
 import { UsageError } from "../errors";
 import { describeLoadFailure, fileToFix, formatLoadFailure } from "../config/load-error";
 import { checksumOf } from "./checksum";
+import { MigrationFactsCache } from "./migration-facts";
 
 export interface MigrationSource {
   /** Class name (or its `name` property), TypeORM's migration name. */
@@ -38,14 +40,46 @@ export function discoverMigrations(globs: string[], classes: Function[], cwd: st
   }
 
   const found: MigrationSource[] = [];
-  for (const file of [...files].sort()) found.push(loadMigrationFile(file, cwd));
+  if (files.size > 0) {
+    const facts = MigrationFactsCache.forProject(cwd, globs);
+    for (const file of [...files].sort()) found.push(migrationFromFile(file, cwd, facts));
+    facts.save();
+  }
   for (const cls of classes) found.push(fromClass(cls as new () => MigrationInterface));
 
   rejectDuplicates(found, cwd);
   return found.sort((a, b) => a.timestamp - b.timestamp || a.name.localeCompare(b.name));
 }
 
-function loadMigrationFile(file: string, cwd: string): MigrationSource {
+/**
+ * A migration file whose content was seen before is described from the
+ * facts cache and required only when something asks for its `instance`
+ * (to run, revert, render or lint it); a new or changed file is loaded now,
+ * so its mistakes are reported by every command, as before.
+ */
+function migrationFromFile(file: string, cwd: string, cache: MigrationFactsCache): MigrationSource {
+  const checksum = checksumOf(readFileSync(file, "utf8"));
+  const known = cache.get(checksum);
+  const timestamp = known && parseTimestamp(known.name);
+  if (!known || timestamp === undefined) {
+    const source = loadMigrationFile(file, cwd, checksum);
+    cache.set(checksum, { name: source.name, transaction: source.transaction });
+    return source;
+  }
+  let instance: MigrationInterface | undefined;
+  return {
+    name: known.name,
+    timestamp,
+    file,
+    checksum,
+    transaction: known.transaction,
+    get instance() {
+      return (instance ??= loadMigrationFile(file, cwd, checksum).instance);
+    },
+  };
+}
+
+function loadMigrationFile(file: string, cwd: string, checksum: string): MigrationSource {
   const shown = relative(cwd, file);
   let exported: Record<string, unknown>;
   try {
@@ -69,7 +103,7 @@ function loadMigrationFile(file: string, cwd: string): MigrationSource {
   }
   const source = fromClass(classes[0], shown);
   source.file = file;
-  source.checksum = checksumOf(readFileSync(file, "utf8"));
+  source.checksum = checksum;
   return source;
 }
 
