@@ -1,5 +1,4 @@
 import type { CommandModule } from "yargs";
-import { edit } from "../commands/edit";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 
@@ -20,6 +19,8 @@ export const editCommand: CommandModule<GlobalArgs, EditArgs & GlobalArgs> = {
           "Editing a migration that is already applied is caught by its checksum (`run` refuses it without --allow-edited).",
       ) as any,
   handler: action<EditArgs>(async (args, out) => {
+    // Required only when this command runs (see main.ts).
+    const { edit } = await import("../commands/edit");
     const result = await edit({ dataSource: args.dataSource, revision: args.rev });
     out.result(result);
     if (!result.changed) {

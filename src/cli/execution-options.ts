@@ -5,7 +5,6 @@
 import type { Argv } from "yargs";
 import { UsageError, redact } from "../errors";
 import { TRANSACTION_MODES, type ExecutionOptions, type ExecutionResult, type TransactionMode } from "../runner/execute";
-import { formatStatement } from "../runner/offline";
 import type { Output } from "./output";
 
 export interface ExecutionArgs {
@@ -47,8 +46,15 @@ export function executionOptions(args: ExecutionArgs, out: Output, verb: string)
     onDone: (result) => out.line(describeResult(result, out)),
     // Migration SQL may hold credentials (a connection URL in a comment or
     // a dblink call), so statements are redacted like error messages.
-    onStatement: args.verbose ? (sql) => out.line(redact(formatStatement(sql))) : undefined,
+    onStatement: args.verbose ? printStatements(out) : undefined,
   };
+}
+
+/** --verbose: each statement in the format of --sql, whose module is required only then. */
+function printStatements(out: Output): NonNullable<ExecutionOptions["onStatement"]> {
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const { formatStatement } = require("../runner/offline") as typeof import("../runner/offline");
+  return (sql) => out.line(redact(formatStatement(sql)));
 }
 
 /**

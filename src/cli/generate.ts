@@ -4,7 +4,6 @@ import { defaultOnlineLockTimeout, onlineByDefault } from "../config/online";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 import { parseRenameHints } from "./rename-hints";
-import { promptForRenames } from "./rename-prompt";
 
 interface GenerateArgs {
   name?: string;
@@ -54,6 +53,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       .example("$0 generate AddEmailToUsers", "write migrations/<timestamp>-AddEmailToUsers.ts")
       .example("$0 generate --check", "fail CI when the entities and the database differ") as any,
   handler: action<GenerateArgs>(async (args, out) => {
+    const { promptForRenames } = await import("./rename-prompt");
     // Ask only where a person can answer and the output is not for a machine.
     const canAsk = args.interactive && !args.json && Boolean(process.stdin.isTTY && process.stdout.isTTY);
     const result = await new Athanor({ dataSource: args.dataSource }).generate(args.name, {

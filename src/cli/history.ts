@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { history, type HistoryEntry } from "../commands/history";
+import type { HistoryEntry } from "../commands/history";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 
@@ -28,6 +28,8 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs & GlobalArgs>
       .example("$0 history -r current:", "what is newer than the database (and the current one)")
       .example("$0 history -r :1763790000000", "that migration and everything older") as any,
   handler: action<HistoryArgs>(async (args, out) => {
+    // Required only when this command runs (see main.ts).
+    const { history } = await import("../commands/history");
     const result = await history({ dataSource: args.dataSource, range: args.revRange });
     out.result(result);
     if (result.migrations.length === 0) {

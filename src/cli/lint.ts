@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { lint, type LintResult } from "../commands/lint";
+import type { LintResult } from "../commands/lint";
 import { ExitCode } from "../errors";
 import type { Finding, Severity } from "../lint/codes";
 import { action, type GlobalArgs } from "./action";
@@ -37,6 +37,8 @@ export const lintCommand: CommandModule<GlobalArgs, LintArgs & GlobalArgs> = {
           "  // athanor-lint-disable AT-D002 -- column unused since v2.3",
       ) as any,
   handler: action<LintArgs>(async (args, out) => {
+    // Required only when this command runs (see main.ts).
+    const { lint } = await import("../commands/lint");
     const result = await lint({
       dataSource: args.dataSource,
       revisions: args.revisions,

@@ -3,7 +3,6 @@
  * (commands/offline.ts). Connects to nothing, writes nothing.
  */
 import type { Argv } from "yargs";
-import { offlineSql } from "../commands/offline";
 import { ExitCode, UsageError, type ExitCodeValue } from "../errors";
 import type { Direction, TransactionMode } from "../runner/execute";
 import type { GlobalArgs } from "./action";
@@ -49,6 +48,7 @@ export function offlineSqlRequested(args: OfflineSqlArgs): boolean {
 
 export async function printOfflineSql(args: RangeArgs, out: Output, direction: Direction): Promise<ExitCodeValue> {
   if (args.dryRun) throw new UsageError("--sql and --dry-run both execute nothing: use --sql for the script, --dry-run for the plan.");
+  const { offlineSql } = await import("../commands/offline");
   const result = await offlineSql({
     dataSource: args.dataSource,
     direction,

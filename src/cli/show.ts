@@ -1,7 +1,5 @@
 import type { CommandModule } from "yargs";
-import { show } from "../commands/show";
 import { ExitCode } from "../errors";
-import { formatStatement } from "../runner/offline";
 import { action, type GlobalArgs } from "./action";
 
 interface ShowArgs {
@@ -19,6 +17,9 @@ export const showCommand: CommandModule<GlobalArgs, ShowArgs & GlobalArgs> = {
       .example("$0 show head", "the newest migration")
       .example("$0 show 1763790000000 --dialect postgres", "its SQL on PostgreSQL") as any,
   handler: action<ShowArgs>(async (args, out) => {
+    // Required only when this command runs (see main.ts).
+    const { show } = await import("../commands/show");
+    const { formatStatement } = await import("../runner/offline");
     const result = await show({ dataSource: args.dataSource, revision: args.revision, databaseType: args.dialect });
     out.result(result);
     if (result.header) {

@@ -1,5 +1,4 @@
 import type { CommandModule } from "yargs";
-import { stamp } from "../commands/stamp";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 
@@ -18,6 +17,8 @@ export const stampCommand: CommandModule<GlobalArgs, StampArgs & GlobalArgs> = {
       .example("$0 stamp head", "adopt an existing database whose schema is already up to date")
       .example("$0 stamp base", "forget every applied migration") as any,
   handler: action<StampArgs>(async (args, out) => {
+    // Required only when this command runs (see main.ts).
+    const { stamp } = await import("../commands/stamp");
     const result = await stamp({ dataSource: args.dataSource, revision: args.revision, purge: args.purge });
     out.result(result);
     for (const name of result.removed) out.line(`  - forgot ${name}`);

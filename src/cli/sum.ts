@@ -1,5 +1,4 @@
 import type { CommandModule } from "yargs";
-import { sum } from "../commands/sum";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 
@@ -15,6 +14,8 @@ export const sumCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           "`generate` and `create` re-write it themselves.",
       ) as any,
   handler: action<{}>(async (args, out) => {
+    // Required only when this command runs (see main.ts).
+    const { sum } = await import("../commands/sum");
     const result = sum({ dataSource: args.dataSource });
     out.result(result);
     const count = `${result.files} migration file${result.files === 1 ? "" : "s"}`;

@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { verify, type VerifyStep } from "../commands/verify";
+import type { VerifyStep } from "../commands/verify";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 import type { Output } from "./output";
@@ -15,6 +15,8 @@ export const verifyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         "The configured database is never migrated: SQLite uses a temporary file; PostgreSQL a temporary database created on the same server (the user needs CREATEDB) and dropped afterwards.",
       ) as any,
   handler: action<{}>(async (args, out) => {
+    // Required only when this command runs (see main.ts).
+    const { verify } = await import("../commands/verify");
     const result = await verify({
       dataSource: args.dataSource,
       onStart: (scratch, count) =>

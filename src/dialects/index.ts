@@ -3,13 +3,18 @@
  * Adding a dialect means adding a folder and one line here.
  */
 import type { Dialect } from "./dialect";
-import { sqliteDialect } from "./sqlite";
-import { postgresDialect } from "./postgres";
 
-const dialects: Record<string, Dialect> = {
-  sqlite: sqliteDialect,
-  "better-sqlite3": sqliteDialect,
-  postgres: postgresDialect,
+// Each dialect's modules are required only when a project uses it: a
+// PostgreSQL project never loads the SQLite rebuild code, and the reverse.
+/* eslint-disable @typescript-eslint/no-var-requires */
+const sqlite = (): Dialect => (require("./sqlite") as typeof import("./sqlite")).sqliteDialect;
+const postgres = (): Dialect => (require("./postgres") as typeof import("./postgres")).postgresDialect;
+/* eslint-enable @typescript-eslint/no-var-requires */
+
+const dialects: Record<string, () => Dialect> = {
+  sqlite,
+  "better-sqlite3": sqlite,
+  postgres,
 };
 
 /**
@@ -36,7 +41,7 @@ export function replacedDriverHint(typeormMessage: string): string | undefined {
 }
 
 export function findDialect(typeormType: string): Dialect | undefined {
-  return dialects[typeormType];
+  return Object.hasOwn(dialects, typeormType) ? dialects[typeormType]() : undefined;
 }
 
 export function supportedDatabaseTypes(): string[] {
