@@ -69,13 +69,19 @@ export function indexMetadataArgs(storage: unknown): () => void {
   for (const [name, arrayName] of Object.entries(INLINE_FILTERS)) {
     const original = object[name];
     if (!filtersByTarget(original) || !String(original).includes(`this.${arrayName}`) || !Array.isArray(object[arrayName])) continue;
+    // TypeORM's own method, reading a view of the storage whose array holds
+    // only the items it would have kept. One view, reused: these methods are
+    // synchronous and never call themselves.
+    const view: Record<string, unknown> = Object.create(object);
     wrapped[name] = function (this: unknown, target: unknown, ...rest: unknown[]) {
       const array = (this as Record<string, unknown>)[arrayName];
-      if (!Array.isArray(array)) return original.call(this, target, ...rest);
-      // TypeORM's own method, reading a view of the storage whose array holds
-      // only the items it would have kept.
-      const view = Object.create(this as object, { [arrayName]: { value: itemsFor(array, target) } });
-      return original.call(view, target, ...rest);
+      if (this !== object || !Array.isArray(array)) return original.call(this, target, ...rest);
+      view[arrayName] = itemsFor(array, target);
+      try {
+        return original.call(view, target, ...rest);
+      } finally {
+        view[arrayName] = undefined;
+      }
     };
   }
 
