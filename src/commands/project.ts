@@ -13,6 +13,7 @@ import { discoverMigrations, type MigrationSource } from "../runner/discover";
 import { faultPoint } from "../runner/fault-points";
 import { profilePhase } from "../profile";
 import { explainEntityError } from "../config/entity-errors";
+import { indexArgsWhileBuilding } from "../metadata/indexed-args";
 
 export interface Project {
   config: ProjectConfig;
@@ -92,6 +93,7 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   if (ours) dataSource.setOptions(overrides as any);
   const shownFile = relative(config.cwd, config.dataSourceFile);
   rejectMalformedUrl(dataSource.options, config.databaseType, shownFile);
+  if (ours) indexArgsWhileBuilding(dataSource);
   const phase = trackInitializePhase(dataSource);
   const initializeFailed = (error: unknown): AthanorError => {
     if (phase() === "entities") return explainEntityError(error, config.cwd, shownFile);

@@ -129,7 +129,10 @@ export function columnDifferences(
 }
 
 export function columnsEqual(a: Column, b: Column, comparable: ComparableColumn = identity): boolean {
-  return columnDifferences(a, b, comparable).length === 0;
+  // Asked for every column pair of a diff: stop at the first difference.
+  const left = comparable(a);
+  const right = comparable(b);
+  return COMPARED_ATTRIBUTES.every((attribute) => sameValue(left[attribute], right[attribute]));
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

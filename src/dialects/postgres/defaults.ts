@@ -47,9 +47,24 @@ function unquoteLiteral(literal: string): string {
  * type `type`, or undefined when the expression means "no default" (NULL).
  * Idempotent.
  */
+/**
+ * Both sides of a diff normalize the same few default spellings thousands of
+ * times over (every created_at, every `0`): the answer is remembered.
+ */
+const normalizedDefaults = new Map<string, string | undefined>();
+
 export function normalizeDefault(expression: string | undefined, type: string): string | undefined {
   if (expression === undefined || expression === null) return undefined;
-  let text = String(expression).trim();
+  const key = `${type}\u0000${expression}`;
+  if (normalizedDefaults.has(key)) return normalizedDefaults.get(key);
+  const normalized = normalizeDefaultText(String(expression), type);
+  if (normalizedDefaults.size >= 10_000) normalizedDefaults.clear();
+  normalizedDefaults.set(key, normalized);
+  return normalized;
+}
+
+function normalizeDefaultText(expression: string, type: string): string | undefined {
+  let text = expression.trim();
 
   // `(-1)`: PostgreSQL parenthesizes negative numbers in some positions.
   const parenthesized = /^\((-?[\d.]+(?:e[-+]?\d+)?)\)$/i.exec(text);

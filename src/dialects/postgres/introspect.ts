@@ -76,7 +76,13 @@ function columnFromRow(row: ColumnRow): Column {
 }
 
 function dropUndefined<T extends object>(record: T): T {
-  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
+  // A loop, not Object.entries/fromEntries: this runs for every column of the database.
+  const kept: Record<string, unknown> = {};
+  for (const key of Object.keys(record)) {
+    const value = (record as Record<string, unknown>)[key];
+    if (value !== undefined) kept[key] = value;
+  }
+  return kept as T;
 }
 
 function addConstraint(table: Table, row: ConstraintRow): void {

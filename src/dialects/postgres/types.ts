@@ -55,13 +55,27 @@ function timePrecision(text: string | undefined): number | undefined {
  * or a portable name such as "varchar" — into its canonical form. Unknown
  * types come back lower-cased, unchanged otherwise (e.g. "integer[]").
  */
+/** Every column of both schemas is parsed, from a few distinct spellings: the answer is remembered. */
+const parsedTypes = new Map<string, ParsedType>();
+
 export function parseType(text: string): ParsedType {
+  let parsed = parsedTypes.get(text);
+  if (!parsed) {
+    parsed = parseTypeText(text);
+    if (parsedTypes.size >= 10_000) parsedTypes.clear();
+    parsedTypes.set(text, parsed);
+  }
+  // A copy: callers may spread or extend what they get.
+  return { ...parsed };
+}
+
+function parseTypeText(text: string): ParsedType {
   const native = text.trim().toLowerCase().replace(/\s+/g, " ");
   // An array keeps its element's modifiers: "character varying(20)[]" is
   // { type: "varchar[]", length: 20 }, as the entity side states it.
   const array = /^(.*?)((?:\[\d*\])+)$/.exec(native);
   if (array) {
-    const element = parseType(array[1]);
+    const element = parseTypeText(array[1]);
     return { ...element, type: `${element.type}${array[2].replace(/\d+/g, "")}` };
   }
   const simple = SIMPLE_TYPES[native];
