@@ -4,8 +4,9 @@
  * columns change, an unnamed one (`unique: true`) dropped and another added;
  * a check whose expression changes under the same name, one added, one
  * dropped. The database then enforces exactly v2's constraints, revert
- * brings back v1's, and a unique added over rows that break it stops the
- * migration with the duplicate count, changing nothing.
+ * brings back v1's, and a unique constraint or unique index added over
+ * rows that break it stops the migration with the count of repeated
+ * values, changing nothing.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -118,7 +119,7 @@ for (const dialect of DIALECTS) {
   });
 
   describe(`${dialect}: a unique over rows that break it`, () => {
-    const PERSON = (unique: string) => `import { Column, Entity, PrimaryGeneratedColumn, Unique } from "typeorm";
+    const PERSON = (unique: string) => `import { Column, Entity, Index, PrimaryGeneratedColumn, Unique } from "typeorm";
 
 @Entity({ name: "people" })
 ${unique}
@@ -129,7 +130,7 @@ export class Person {
 }
 `;
     const V1 = PERSON("");
-    const V2 = PERSON(`@Unique("UQ_people_org_email", ["org", "email"])`);
+    const V2 = PERSON(`@Unique("UQ_people_org_email", ["org", "email"])\n@Index("IDX_people_email", ["email"], { unique: true })`);
     const PEOPLE = `SELECT id, email, org FROM people ORDER BY id`;
     let project: TestProject;
     let v1Schema: Schema;
@@ -141,21 +142,30 @@ export class Person {
     });
     after(async () => project.cleanup());
 
-    test("stops naming the table, the columns and how many duplicates; nothing changes; runs once fixed", async () => {
+    test("a unique constraint and a unique index stop naming the table, the columns and how many values repeat; nothing changes", async () => {
       const v1Rows = await rows(project, PEOPLE);
       const generated = await generateVersion2(project, { "Person.ts": V2 });
       assert.match(generated.up, /addUnique\(\s*"people",\s*\{\s*name: "UQ_people_org_email",\s*columns: \["org", "email"\]/);
+      assert.match(generated.up, /createIndex\(\s*"people",\s*\{\s*name: "IDX_people_email",\s*columns: \["email"\],\s*unique: true/);
 
+      // (org, email): (1, a@x) and (1, b@x) repeat; email alone: a@x and b@x.
       const stopped = await project.cli(["run"]);
       assert.equal(stopped.code, 3, stopped.stdout + stopped.stderr);
       assert.match(
         stopped.stderr,
-        /Cannot add unique UQ_people_org_email on people \(org, email\): 2 value\(s\) appear in more than one row\. Change or remove the duplicates first/,
+        /Cannot add unique (UQ_people_org_email on people \(org, email\)|IDX_people_email on people \(email\)): 2 value\(s\) appear in more than one row\. Change or remove the duplicates first/,
       );
       assertSameSchema(dialect, await project.introspect(), v1Schema);
       assert.deepEqual(await rows(project, PEOPLE), v1Rows);
 
+      // Now only a@x repeats (org 1 and org 2): the unique index alone stops.
       await project.query(`UPDATE people SET email = 'other' || id || '@x' WHERE id IN (2, 4, 5)`);
+      const index = await project.cli(["run"]);
+      assert.equal(index.code, 3, index.stdout + index.stderr);
+      assert.match(index.stderr, /Cannot add unique IDX_people_email on people \(email\): 1 value\(s\) appear in more than one row/);
+      assertSameSchema(dialect, await project.introspect(), v1Schema);
+
+      await project.query(`UPDATE people SET email = 'z@x' WHERE id = 6`);
       await project.ok(["run"]);
       await assertRejected(project, `INSERT INTO people (email, org) VALUES ('a@x', 1)`, "the unique holds");
       await assertNoChanges(project);
