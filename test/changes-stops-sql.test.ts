@@ -11,6 +11,10 @@ import assert from "node:assert/strict";
 import type { TestProject } from "./support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
 import type { Schema } from "../src/schema/model";
+import { DataSource } from "typeorm";
+import { dataChecksForAlter } from "../src/dialects/data-checks";
+import { dataCheckFailure, dataCheckStatement } from "../src/dialects/sqlite/data-check";
+import { quoteIdentifier } from "../src/dialects/sqlite/quote";
 
 const V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -84,3 +88,30 @@ describe("sqlite: a --sql migration stops on rows it cannot take", () => {
     assert.deepEqual(await rows(project, ALL), v2Rows);
   });
 });
+
+// Both drivers' SQLite builds word the failure differently and double the
+// quotes in it; the runner gives back the sentence as it was written.
+for (const type of ["sqlite", "better-sqlite3"] as const) {
+  test(`${type}: a data check's sentence comes back intact, quotes in names included`, async () => {
+    const ds = new DataSource({ type, database: ":memory:" } as any);
+    await ds.initialize();
+    try {
+      await ds.query(`CREATE TABLE "o'brien" ("it's" text)`);
+      await ds.query(`INSERT INTO "o'brien" VALUES (NULL), (NULL), ('x')`);
+      const column = { name: "it's", type: "text", nullable: true };
+      const [check] = dataChecksForAlter("o'brien", column, { ...column, nullable: false }, quoteIdentifier);
+      const statement = dataCheckStatement("o'brien", check);
+      const error = await ds.query(statement).then(() => undefined, (e: unknown) => e);
+      assert.ok(error, "the check did not stop");
+      assert.equal(
+        dataCheckFailure(error),
+        "Cannot make o'brien.it's NOT NULL: it is NULL in 2 row(s) of o'brien. Fill those rows first (in an earlier migration or by hand), or give the column a default.",
+      );
+      await ds.query(`UPDATE "o'brien" SET "it's" = '' WHERE "it's" IS NULL`);
+      assert.deepEqual(await ds.query(statement), [], "rows that fit pass the check");
+      assert.equal(dataCheckFailure(new Error("JSON path error near '$.x['")), undefined, "other JSON errors are not data checks");
+    } finally {
+      await ds.destroy();
+    }
+  });
+}

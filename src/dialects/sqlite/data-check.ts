@@ -32,5 +32,6 @@ const FAILED_CHECK = /(?:JSON path error near|bad JSON path:) '(athanor: [\s\S]*
 export function dataCheckFailure(error: unknown): string | undefined {
   const message = error instanceof Error ? error.message : String(error);
   const match = FAILED_CHECK.exec(message);
-  return match ? match[1].slice(MARKER.length) : undefined;
+  // SQLite quotes the path as a string literal in the message: quotes come doubled.
+  return match ? match[1].slice(MARKER.length).replace(/''/g, "'") : undefined;
 }
