@@ -1,11 +1,13 @@
 /**
- * Data checks before an ALTER that existing rows may not survive: a column
+ * Data checks before a change that existing rows may not survive: a column
  * becoming NOT NULL without a default, a type or length narrowing, enum
- * values going away. Each check is a condition on the rows that would break
- * the change and a message naming the table, the column and how many rows;
- * a dialect turns it into SQL that stops the migration with that message
- * (PostgreSQL: a DO block that raises; SQLite: a guard query the runner
- * reads), before anything is changed.
+ * values going away,
+ * a unique constraint or index over values that repeat. Each check is a
+ * condition on the rows that would break the change and a message naming
+ * the table, the column(s) and how many rows (or values); a dialect turns it
+ * into SQL that stops the migration with that message (PostgreSQL: a DO
+ * block that raises; SQLite: a SELECT that fails, sqlite/data-check.ts),
+ * before anything is changed.
  *
  * Shared by the dialects because the conditions are portable SQL; only the
  * way a migration is stopped differs.
@@ -21,6 +23,11 @@ export interface DataCheck {
   condition: string;
   /** One sentence with ROW_COUNT where the number of rows goes. */
   message: string;
+  /**
+   * What the rows are counted from when it is not the table itself: a
+   * subquery with an alias (the duplicated values of a unique's columns).
+   */
+  from?: string;
 }
 
 /** Integer ranges of the types a bigger integer can narrow to. */
@@ -89,4 +96,29 @@ export function dataChecksForAlter(
     }
   }
   return checks;
+}
+
+/**
+ * The check for a unique constraint or unique index `name` on `columns` of
+ * `table` (with `where`, a partial index): values that appear in more than
+ * one row. Rows with a NULL in any of the columns never clash (both
+ * databases treat NULLs as distinct), so they are not counted.
+ */
+export function dataCheckForUnique(
+  table: string,
+  name: string,
+  columns: string[],
+  quote: (identifier: string) => string,
+  where?: string,
+): DataCheck {
+  const list = columns.map(quote).join(", ");
+  const filters = [...columns.map((c) => `${quote(c)} IS NOT NULL`), ...(where ? [`(${where})`] : [])];
+  const shown = columns.join(", ");
+  return {
+    from: `(SELECT 1 FROM ${quote(table)} WHERE ${filters.join(" AND ")} GROUP BY ${list} HAVING count(*) > 1) AS duplicates`,
+    condition: "1 = 1",
+    message:
+      `Cannot add unique ${name} on ${table} (${shown}): ${ROW_COUNT} value(s) appear in more than one row. ` +
+      `Change or remove the duplicates first (SELECT ${shown}, count(*) FROM ${table} GROUP BY ${shown} HAVING count(*) > 1 lists them).`,
+  };
 }

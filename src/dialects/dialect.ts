@@ -35,12 +35,6 @@ export interface RenderedOperation {
   /** Human sentences such as "rebuilds table users (copies every row)". */
   notes: string[];
   /**
-   * Queries run before `statements` (where the dialect cannot stop a
-   * migration from SQL alone): one that returns a row means the existing
-   * data cannot take the change, and the row's `problem` column says why.
-   */
-  guards?: string[];
-  /**
    * The statements must each run on their own, outside any transaction
    * (CREATE INDEX CONCURRENTLY; NOT VALID then VALIDATE, whose point is that
    * the validation does not hold the lock the ADD took).
@@ -117,6 +111,14 @@ export interface Dialect {
    * can act on (PostgreSQL: a lock_timeout that tripped), or undefined.
    */
   explainMigrationError?(error: unknown): string | undefined;
+
+  /**
+   * The sentence of a data check (dialects/data-checks.ts) that stopped a
+   * migration, when the dialect's check statement cannot make it the error
+   * message itself (SQLite wraps it in a JSON path error); undefined for any
+   * other error. PostgreSQL's checks raise the sentence as it is.
+   */
+  dataCheckFailure?(error: unknown): string | undefined;
 
   /**
    * A new, empty database for `athanor verify`, so migrations can be run up

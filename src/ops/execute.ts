@@ -13,7 +13,7 @@ import type { Queryable } from "../dialects/dialect";
 import type { Schema } from "../schema/model";
 import type { Operation } from "./operations";
 import { resolveOnline, type OnlineOptions } from "./online";
-import { runRendered } from "./run-rendered";
+import { needsOwnTransaction, runRendered } from "./run-rendered";
 
 /** What a query runner's DataSource tells an operation. */
 interface DataSourceFacts {
@@ -67,6 +67,9 @@ export async function executeOperation(
       ? offline.schemaBefore(operation)
       : await dialect.introspect(queryRunner, { exclude: [migrationsTable] });
   const rendered = dialect.render(operation, { schema, online });
-  if (offline) return offline.record(operation, rendered.statements);
+  if (offline) {
+    const statements = needsOwnTransaction(queryRunner, rendered) ? ["BEGIN", ...rendered.statements, "COMMIT"] : rendered.statements;
+    return offline.record(operation, statements);
+  }
   await runRendered(queryRunner, rendered);
 }

@@ -23,18 +23,28 @@ interface TransactionControl {
   rollbackTransaction?(): Promise<void>;
 }
 
+/**
+ * Whether `rendered` runs in a transaction of its own on `queryRunner`:
+ * several statements that may share one, on a runner not already in one.
+ * Offline SQL asks too, so the script shows the BEGIN / COMMIT a live run sends.
+ */
+export function needsOwnTransaction(queryRunner: MigrationQueryRunner, rendered: RenderedOperation): boolean {
+  const runner = queryRunner as MigrationQueryRunner & TransactionControl;
+  return (
+    !rendered.outsideTransaction &&
+    rendered.statements.length > 1 &&
+    runner.isTransactionActive === false &&
+    typeof runner.startTransaction === "function"
+  );
+}
+
 export async function runRendered(
   queryRunner: MigrationQueryRunner,
   rendered: RenderedOperation,
 ): Promise<void> {
   const runner = queryRunner as MigrationQueryRunner & TransactionControl;
-  const ownTransaction =
-    !rendered.outsideTransaction &&
-    rendered.statements.length > 1 &&
-    runner.isTransactionActive === false &&
-    typeof runner.startTransaction === "function";
+  const ownTransaction = needsOwnTransaction(queryRunner, rendered);
 
-  await runGuards(queryRunner, rendered.guards ?? []);
   if (ownTransaction) await runner.startTransaction!();
   try {
     for (const sql of rendered.statements) await queryRunner.query(sql);
@@ -43,14 +53,6 @@ export async function runRendered(
     if (ownTransaction && runner.isTransactionActive) await runner.rollbackTransaction!().catch(() => undefined);
     await cleanUp(queryRunner, rendered.cleanup ?? [], error);
     throw error;
-  }
-}
-
-/** Stop, before anything changes, at the first guard that reports a problem with the data. */
-async function runGuards(queryRunner: MigrationQueryRunner, guards: string[]): Promise<void> {
-  for (const sql of guards) {
-    const rows: Array<{ problem?: unknown }> = await queryRunner.query(sql);
-    if (rows.length > 0) throw new Error(String(rows[0].problem));
   }
 }
 

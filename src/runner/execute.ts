@@ -189,11 +189,13 @@ interface Failure {
 
 function migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure }: Failure): DatabaseError {
   const message = error instanceof Error ? error.message : String(error);
+  // A data check's sentence is the whole story: the check statement is no news.
+  const stoppedByCheck = dialect.dataCheckFailure?.(error);
   // The dialect may know what the error means and how to get past it (a
   // lock_timeout, a lost connection).
   const explained = dialect.explainMigrationError?.(error);
-  const cause = explained ? `${explained} (${message})` : message;
-  const query = (error as any)?.query as string | undefined;
+  const cause = stoppedByCheck ?? (explained ? `${explained} (${message})` : message);
+  const query = stoppedByCheck ? undefined : ((error as any)?.query as string | undefined);
   const what = direction === "up" ? "Migration" : "Reverting migration";
   const bookkeeping = direction === "up" ? "it was not recorded as applied" : "it is still recorded as applied";
   let outcome: string;

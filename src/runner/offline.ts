@@ -52,6 +52,10 @@ export async function migrationSql(
 ): Promise<MigrationSql> {
   const recorder = new RecordingQueryRunner(context.dialect, context.migrationsTableName, model);
   recorder.migration = migration.name;
+  // As `run` would (--transaction each): inside the migration's transaction
+  // unless it asked for none, so multi-statement operations show their own
+  // BEGIN / COMMIT only where a live run sends them.
+  recorder.isTransactionActive = migration.transaction;
   const guarded = guardedSource(migration, recorder);
   try {
     if (direction === "up") await guarded.instance.up(recorder.asQueryRunner());

@@ -200,7 +200,7 @@ function enumValueAdditions(table: string, from: Column, to: Column): string[] |
  */
 export function dataCheckStatement(table: string, check: DataCheck): string {
   return doBlock(
-    `SELECT count(*) INTO n FROM ${quoteIdentifier(table)} WHERE ${check.condition}; ` +
+    `SELECT count(*) INTO n FROM ${check.from ?? quoteIdentifier(table)} WHERE ${check.condition}; ` +
       `IF n > 0 THEN RAISE EXCEPTION USING MESSAGE = replace(${quoteLiteral(check.message)}, ${quoteLiteral(ROW_COUNT)}, n::text); END IF;`,
     "n bigint;",
   );

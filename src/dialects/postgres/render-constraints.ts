@@ -9,6 +9,8 @@ import {
   uniqueClause,
 } from "./definitions";
 import { doBlock, quoteIdentifier, quoteLiteral } from "./quote";
+import { dataCheckForUnique } from "../data-checks";
+import { dataCheckStatement } from "./alter-column";
 
 function statement(sql: string, ...notes: string[]): RenderedOperation {
   return { statements: [sql], notes };
@@ -42,7 +44,12 @@ export function renderDropPrimaryKey(table: string, primaryKey: PrimaryKey): Ren
 }
 
 export function renderAddUnique(table: string, unique: Unique): RenderedOperation {
-  return statement(addConstraint(table, uniqueClause(unique)), `fails if ${table} holds duplicates in (${unique.columns.join(", ")})`);
+  // PostgreSQL's own error names neither the table nor the columns.
+  const check = dataCheckStatement(table, dataCheckForUnique(table, unique.name, unique.columns, quoteIdentifier));
+  return {
+    statements: [check, addConstraint(table, uniqueClause(unique))],
+    notes: [`stops, naming how many values repeat, if ${table} holds duplicates in (${unique.columns.join(", ")})`],
+  };
 }
 
 export function renderDropUnique(table: string, unique: Unique): RenderedOperation {
@@ -66,10 +73,13 @@ export function renderDropCheck(table: string, check: Check): RenderedOperation 
 }
 
 export function renderCreateIndex(table: string, index: Index): RenderedOperation {
-  return statement(
+  const rendered = statement(
     createIndexStatement(table, index),
     `blocks writes to ${table} while index ${index.name} builds`,
   );
+  if (!index.unique) return rendered;
+  const check = dataCheckForUnique(table, index.name, index.columns, quoteIdentifier, index.where);
+  return { ...rendered, statements: [dataCheckStatement(table, check), ...rendered.statements] };
 }
 
 export function renderDropIndex(index: Index): RenderedOperation {

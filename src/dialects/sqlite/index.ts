@@ -12,6 +12,7 @@ import { tableColumns } from "./table-columns";
 import { quoteIdentifier } from "./quote";
 import { needsSchema, renderOperation } from "./render";
 import { sqliteSession } from "./session";
+import { dataCheckFailure } from "./data-check";
 import { acquireSqliteLock } from "./lock";
 
 export const sqliteDialect: Dialect = {
@@ -28,6 +29,7 @@ export const sqliteDialect: Dialect = {
   acquireMigrationLock: acquireSqliteLock,
   explainConnectionError,
   explainMigrationError,
+  dataCheckFailure,
   createScratchDatabase: createSqliteScratchDatabase,
   backup: backupSqlite,
 };

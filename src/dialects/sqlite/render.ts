@@ -9,8 +9,9 @@ import type { Table } from "../../schema/model";
 import { applyToTable } from "../../schema/apply";
 import { dependentsOfColumn, withoutDependents } from "./column-dependents";
 import { canAddColumnNatively, canDropColumnNatively } from "./native-alter";
-import { dataChecksForAlter, ROW_COUNT } from "../data-checks";
-import { quoteIdentifier as q, quoteString } from "./quote";
+import { dataCheckForUnique, dataChecksForAlter } from "../data-checks";
+import { dataCheckStatement } from "./data-check";
+import { quoteIdentifier as q } from "./quote";
 import { rebuildStatements, sameNameSources, type ColumnSources } from "./rebuild";
 import {
   columnDefinition,
@@ -57,8 +58,12 @@ export function renderOperation(op: Operation, context: RenderContext = {}): Ren
       return native(`ALTER TABLE ${q(op.from)} RENAME TO ${q(op.to)}`);
     case "renameColumn":
       return native(`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`);
-    case "createIndex":
-      return native(createIndexStatement(op.table, op.index));
+    case "createIndex": {
+      const rendered = native(createIndexStatement(op.table, op.index));
+      if (!op.index.unique) return rendered;
+      const check = dataCheckForUnique(op.table, op.index.name, op.index.columns, q, op.index.where);
+      return { ...rendered, statements: [dataCheckStatement(op.table, check), ...rendered.statements] };
+    }
     case "dropIndex":
       return native(dropIndexStatement(op.index));
     case "sql":
@@ -99,21 +104,23 @@ function rebuild(op: TableOperation, context: RenderContext): RenderedOperation 
   if (op.kind === "addColumn" && !op.column.nullable && op.column.default === undefined) {
     notes.push(`fails if table "${op.table}" has rows: new column "${op.column.name}" is NOT NULL without a default`);
   }
-  const guards: string[] = [];
   if (op.kind === "alterColumn") {
-    for (const check of dataChecksForAlter(op.table, op.from, op.to, q)) {
-      guards.push(
-        `SELECT replace(${quoteString(check.message)}, ${quoteString(ROW_COUNT)}, count(*)) AS problem ` +
-          `FROM ${q(op.table)} WHERE ${check.condition} HAVING count(*) > 0`,
-      );
-    }
+    // The checks read the rows before the rebuild touches them, so a change
+    // the data cannot take stops with nothing changed.
+    const checks = dataChecksForAlter(op.table, op.from, op.to, q).map((check) => dataCheckStatement(op.table, check));
+    statements.unshift(...checks);
     if (op.from.nullable && !op.to.nullable && op.to.default === undefined) {
       notes.push(`stops, naming how many rows, if column "${op.table}"."${op.from.name}" holds NULLs: it becomes NOT NULL without a default`);
     } else if (op.from.nullable && !op.to.nullable) {
       notes.push(`fills NULLs in "${op.table}"."${op.from.name}" with its default ${op.to.default} before setting NOT NULL`);
     }
   }
-  return guards.length > 0 ? { statements, notes, guards } : { statements, notes };
+  if (op.kind === "addUnique") {
+    // Otherwise SQLite's error names the rebuild's temporary table.
+    statements.unshift(dataCheckStatement(op.table, dataCheckForUnique(op.table, op.unique.name, op.unique.columns, q)));
+    notes.push(`stops, naming how many values repeat, if "${op.table}" holds duplicates in (${op.unique.columns.join(", ")})`);
+  }
+  return { statements, notes };
 }
 
 /** An altered column may also be renamed: its values come from the old name. */
