@@ -238,6 +238,16 @@ const cases: Case[] = [
     warnings: ["t.b narrows from bigint to integer", "t.c changes type from text to integer"],
   },
   {
+    name: "decimal: fewer integer digits narrows; fewer decimal places rounds; a wider one says nothing",
+    current: schema(table("t", [id(), col("a", "decimal", { precision: 10, scale: 2 }), col("b", "decimal", { precision: 10, scale: 4 }), col("c", "decimal", { precision: 6, scale: 2 })])),
+    target: schema(table("t", [id(), col("a", "decimal", { precision: 6, scale: 2 }), col("b", "decimal", { precision: 8, scale: 2 }), col("c", "decimal", { precision: 12, scale: 2 })])),
+    ops: ["alterColumn t.a", "alterColumn t.b", "alterColumn t.c"],
+    warnings: [
+      "t.a narrows from decimal(10,2) to decimal(6,2): if a value does not fit the migration stops",
+      "t.b keeps 2 decimal place(s) (decimal(10,4) → decimal(8,2)): values with more are rounded",
+    ],
+  },
+  {
     name: "nullable to NOT NULL without default",
     current: schema(users),
     target: schema(replaceColumn(users, "full_name", col("full_name", "varchar", { length: 255 }))),
