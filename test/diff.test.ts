@@ -79,6 +79,8 @@ function summary(op: Operation): string {
     case "addCheck":
     case "dropCheck":
       return `${op.kind} ${op.table}: ${op.check.expression}`;
+    case "setTableComment":
+      return `${op.kind} ${op.table}: ${op.from ?? "none"} → ${op.to ?? "none"}`;
     default:
       return op.kind;
   }
@@ -427,6 +429,19 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "table comments: set, changed, removed; an empty one is none",
+    current: schema(table("a", [id()]), table("b", [id()], { comment: "old" }), table("c", [id()], { comment: "gone" }), table("d", [id()], { comment: "" })),
+    target: schema(table("a", [id()], { comment: "it's new" }), table("b", [id()], { comment: "new" }), table("c", [id()]), table("d", [id()])),
+    ops: ["setTableComment a: none → it's new", "setTableComment b: old → new", "setTableComment c: gone → none"],
+  },
+  {
+    name: "table comments on a dialect that keeps none (SQLite) are no change",
+    current: schema(table("a", [id()])),
+    target: schema(table("a", [id()], { comment: "ignored" })),
+    options: { tableComments: false },
+    ops: [],
+  },
+  {
     name: "a primary key added to a table that had none",
     current: schema(table("t", [col("k", "integer")])),
     target: schema(table("t", [col("k", "integer")], { primaryKey: { name: "PK_t", columns: ["k"] } })),
@@ -449,9 +464,10 @@ for (const c of cases) {
     const unmapped = Object.fromEntries((c.unmapped ?? []).map((name) => [name, c.current.tables[name]]));
     const expectedAfterUp: Schema = { tables: { ...c.target.tables, ...unmapped } };
     const afterUp = applyAll(c.current, result.operations);
-    assert.deepEqual(describeDifferences(afterUp, expectedAfterUp, comparable), []);
+    const tableComments = c.options?.tableComments;
+    assert.deepEqual(describeDifferences(afterUp, expectedAfterUp, comparable, tableComments), []);
     const afterDown = applyAll(afterUp, invertAll(result.operations));
-    assert.deepEqual(describeDifferences(afterDown, c.current, comparable), []);
+    assert.deepEqual(describeDifferences(afterDown, c.current, comparable, tableComments), []);
     // And the diff of what up produced is empty.
     assert.deepEqual(diff(afterUp, c.target, c.options).operations, []);
   });

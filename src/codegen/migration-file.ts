@@ -116,6 +116,9 @@ export function apiArguments(op: Operation): unknown[] {
     case "addCheck":
     case "dropCheck":
       return [op.table, op.check];
+    case "setTableComment":
+      // null for "no comment": a literal a reader understands, where undefined would not print.
+      return [op.table, op.from ?? null, op.to ?? null];
     case "sql":
       return op.down === undefined ? [op.up] : [op.up, op.down];
   }

@@ -167,6 +167,10 @@ export function applyToTable(input: Table, op: Operation): Table {
     case "dropCheck":
       table.checks = removeNamed(table.checks, op.check.name, "check constraint", where);
       return table;
+    case "setTableComment":
+      if (op.to === undefined) delete table.comment;
+      else table.comment = op.to;
+      return table;
     default:
       throw new ApplyError(`operation ${op.kind} does not apply to a single table`);
   }

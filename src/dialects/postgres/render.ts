@@ -17,7 +17,7 @@ import {
   renderDropPrimaryKey,
   renderDropUnique,
 } from "./render-constraints";
-import { renderCreateTable, renderDropTable, renderRenameTable } from "./render-table";
+import { renderCreateTable, renderDropTable, renderRenameTable, renderSetTableComment } from "./render-table";
 
 export function render(op: Operation, context: RenderContext = {}): RenderedOperation {
   if (context.online?.online) {
@@ -59,6 +59,8 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
       return renderAddCheck(op.table, op.check);
     case "dropCheck":
       return renderDropCheck(op.table, op.check);
+    case "setTableComment":
+      return renderSetTableComment(op.table, op.to);
     case "sql":
       return { statements: [op.up], notes: [] };
   }

@@ -63,6 +63,9 @@ export function renderOperation(op: Operation, context: RenderContext = {}): Ren
       return native(dropIndexStatement(op.index));
     case "sql":
       return native(op.up);
+    case "setTableComment":
+      // SQLite keeps no comments; the model still records it.
+      return { statements: [], notes: [] };
     case "addColumn":
       if (canAddColumnNatively(op.column)) {
         return native(`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnDefinition(op.table, op.column)}`);
