@@ -91,6 +91,8 @@ export function describeOperation(op: Operation): string {
       return `add check ${op.check.name} on ${op.table}: ${op.check.expression}`;
     case "dropCheck":
       return `drop check ${op.check.name} on ${op.table}: ${op.check.expression}`;
+    case "renameEnumValue":
+      return `rename value ${op.table}.${op.column}: ${JSON.stringify(op.from)} → ${JSON.stringify(op.to)} (rows keep their meaning)`;
     case "setTableComment":
       return op.to === undefined
         ? `remove the comment on table ${op.table}`

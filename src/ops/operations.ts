@@ -35,6 +35,12 @@ export type Operation =
   | { kind: "dropForeignKey"; table: string; foreignKey: ForeignKey }
   | { kind: "addCheck"; table: string; check: Check }
   | { kind: "dropCheck"; table: string; check: Check }
+  /**
+   * Value `from` of enum column `table.column` becomes `to`; rows holding it
+   * now hold `to`. `enumName`: the column's enum type when it names one
+   * (PostgreSQL renames the value in that type, for every column using it).
+   */
+  | { kind: "renameEnumValue"; table: string; column: string; from: string; to: string; enumName?: string }
   /** The table's comment changes from `from` to `to` (absent: no comment). */
   | { kind: "setTableComment"; table: string; from?: string; to?: string }
   /** Raw SQL, written by hand; `down` is what undoes it, if known. */
@@ -79,6 +85,8 @@ export function invert(op: Operation): Operation {
       return { kind: "dropCheck", table: op.table, check: op.check };
     case "dropCheck":
       return { kind: "addCheck", table: op.table, check: op.check };
+    case "renameEnumValue":
+      return { ...op, from: op.to, to: op.from };
     case "setTableComment":
       return withoutUndefined({ kind: "setTableComment", table: op.table, from: op.to, to: op.from });
     case "sql":
