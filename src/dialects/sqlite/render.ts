@@ -147,7 +147,10 @@ function renameEnumValue(
       if ((before === first && c.name === op.column) || sharesType(c)) renames.set(c.name, { from: op.from, to: op.to });
     }
     statements.push(...rebuildStatements(before, after, sameNameSources(before, after), renames));
-    notes.push(`rebuilds table "${before.name}" (copies every row, "${op.from}" becoming "${op.to}")`);
+    notes.push(
+      `rebuilds table "${before.name}" (copies every row)`,
+      `rows of table "${before.name}" holding "${op.from}" hold "${op.to}" after the copy`,
+    );
   }
   return { statements, notes };
 }
