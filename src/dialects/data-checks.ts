@@ -8,7 +8,9 @@
  * reads), before anything is changed.
  *
  * Shared by the dialects because the conditions are portable SQL; only the
- * way a migration is stopped differs.
+ * way a migration is stopped differs. The decimal overflow check is the one
+ * a dialect opts into (`decimalNarrowingCheck`): only a database that
+ * enforces precision can fail on it.
  */
 import type { Column } from "../schema/model";
 import { formatColumnType } from "../schema/equal";
