@@ -40,6 +40,7 @@ const rows: Row[] = [
   { name: "E09 --from without --sql", args: ["run", "--from", "head"], code: 2, message: /^error: --from sets where an offline script starts: use it together with --sql\.$/m },
   { name: "E10 a generate name with no letters or digits", args: ["generate", "!!!"], code: 2, message: /^error: The name "!!!" has no letters or digits to build a class name from: pick another/ },
   { name: "E11 a --rename that is not table.old=new", args: ["generate", "--rename", "title"], code: 2, message: /^error: --rename title is not of the form table\.old_column=new_column/ },
+  { name: "E33 a --rename-value that is not table.column:old=new", args: ["generate", "--rename-value", "items.state=done"], code: 2, message: /^error: --rename-value items\.state=done is not of the form table\.column:old_value=new_value: write e\.g\. --rename-value users\.status:pending=waiting\.$/m },
 
   // The DataSource file.
   { name: "E12 a DataSource file that does not exist", args: ["run", "-d", "db/data-source.ts"], code: 2, message: /^error: No DataSource file at db\/data-source\.ts: create it \(see the README\) or point to yours with -d/ },

@@ -12,7 +12,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { DIALECTS, TestProject } from "./support/project";
-import { assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
 import type { Schema } from "../src/schema/model";
 
 const enumEntity = (values: string[]) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
@@ -71,6 +71,97 @@ for (const dialect of DIALECTS) {
       await project.ok(["run"]);
       await project.ok(["revert"]);
       assertSameSchema(dialect, await project.introspect(), v1Schema);
+    });
+  });
+}
+
+const taskEntity = (values: string[], defaultValue: string) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "tasks" })
+export class Task {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "simple-enum", enum: ${JSON.stringify(values)}, default: ${JSON.stringify(defaultValue)} }) state: string;
+}
+`;
+
+const TASKS = `SELECT id, state FROM tasks ORDER BY id`;
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: an enum value renamed`, () => {
+    let project: TestProject;
+    let v1Schema: Schema;
+    before(async () => {
+      ({ project, v1Schema } = await atVersion1(dialect, {
+        v1: { "Task.ts": taskEntity(["pending", "active", "done"], "pending") },
+        seed: [
+          `INSERT INTO tasks (state) VALUES ('pending')`,
+          `INSERT INTO tasks (state) VALUES ('active')`,
+          `INSERT INTO tasks (state) VALUES ('pending')`,
+        ],
+      }));
+    });
+    after(async () => project.cleanup());
+
+    const V2 = taskEntity(["waiting", "active", "done"], "waiting");
+
+    test("a lost value and a new one: a rename candidate; renamed, the rows keep their meaning both ways", async () => {
+      project.writeEntity("Task.ts", V2);
+      const unresolved = await project.cli(["generate", "V2", "--no-interactive"]);
+      assert.equal(unresolved.code, 2, unresolved.stdout + unresolved.stderr);
+      assert.match(unresolved.stderr, /Found 1 possible rename/);
+      assert.match(unresolved.stderr, /tasks\.state "waiting": new value, or renamed from "pending"\?\s+--rename-value tasks\.state:pending=waiting/);
+      assert.deepEqual(project.migrationFiles().filter((f) => f.endsWith("-V2.ts")), []);
+
+      const typeOid = `SELECT t.oid::text AS oid FROM pg_type t WHERE t.typname = 'tasks_state_enum'`;
+      const oidBefore = dialect === "postgres" ? await rows(project, typeOid) : [];
+      const generated = await generateVersion2(project, { "Task.ts": V2 }, ["--rename-value", "tasks.state:pending=waiting"]);
+      assert.match(generated.up, /renameEnumValue\("tasks", "state", "pending", "waiting"\)/);
+      assert.doesNotMatch(generated.up, /alterColumn/);
+      assert.match(generated.header, /rename value tasks\.state: "pending" → "waiting"/);
+
+      await project.ok(["run"]);
+      assert.deepEqual(await rows(project, TASKS), [
+        { id: "1", state: "waiting" },
+        { id: "2", state: "active" },
+        { id: "3", state: "waiting" },
+      ]);
+      await assertNoChanges(project);
+      // PostgreSQL renamed the value in place: the same type, no rewrite.
+      if (dialect === "postgres") assert.deepEqual(await rows(project, typeOid), oidBefore);
+      // The default followed the value.
+      await project.query(`INSERT INTO tasks DEFAULT VALUES`);
+      assert.deepEqual(await rows(project, `SELECT state FROM tasks WHERE id = 4`), [{ state: "waiting" }]);
+      await assert.rejects(project.query(`INSERT INTO tasks (state) VALUES ('pending')`));
+
+      await project.ok(["revert"]);
+      assertSameSchema(dialect, await project.introspect(), v1Schema);
+      assert.deepEqual(await rows(project, TASKS), [
+        { id: "1", state: "pending" },
+        { id: "2", state: "active" },
+        { id: "3", state: "pending" },
+        { id: "4", state: "pending" },
+      ]);
+    });
+
+    test("taken as remove + add (--accept-data-loss): the type swap runs both ways although the default is the removed value", async () => {
+      for (const file of project.migrationFiles().filter((f) => f.endsWith("-V2.ts"))) {
+        rmSync(join(project.dir, "migrations", file));
+      }
+      await project.ok(["sum"]);
+      await project.query(`UPDATE tasks SET state = 'active'`);
+      const generated = await generateVersion2(project, { "Task.ts": V2 }, ["--accept-data-loss"]);
+      assert.match(generated.up, /alterColumn\(/);
+      assert.doesNotMatch(generated.up, /renameEnumValue/);
+
+      await project.ok(["run"]);
+      await assertNoChanges(project);
+      await project.query(`INSERT INTO tasks DEFAULT VALUES`);
+      await project.query(`DELETE FROM tasks WHERE state = 'waiting'`);
+
+      await project.ok(["revert"]);
+      assertSameSchema(dialect, await project.introspect(), v1Schema);
+      await project.query(`INSERT INTO tasks DEFAULT VALUES`);
+      assert.deepEqual(await rows(project, `SELECT state FROM tasks ORDER BY id DESC LIMIT 1`), [{ state: "pending" }]);
     });
   });
 }

@@ -70,3 +70,73 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+const DECIMAL_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "prices" })
+export class Price {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "decimal", precision: 10, scale: 3 }) amount: string;
+}
+`;
+
+// decimal(10,3) → decimal(5,2): three digits before the point instead of seven, two after instead of three.
+const DECIMAL_V2 = DECIMAL_V1.replace("precision: 10, scale: 3", "precision: 5, scale: 2");
+
+const PRICES = `SELECT id, CAST(amount AS TEXT) AS amount FROM prices ORDER BY id`;
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: decimal precision narrowed below the values`, () => {
+    let project: TestProject;
+    let v1Schema: Schema;
+    before(
+      async () =>
+        ({ project, v1Schema } = await atVersion1(dialect, {
+          v1: { "Price.ts": DECIMAL_V1 },
+          // 1234.5 and 999.996 (rounds to 1000.00) do not fit decimal(5,2); 12.345 only rounds.
+          seed: [
+            `INSERT INTO prices (amount) VALUES (1234.5)`,
+            `INSERT INTO prices (amount) VALUES (12.345)`,
+            `INSERT INTO prices (amount) VALUES (-999.996)`,
+          ],
+        })),
+    );
+    after(async () => project.cleanup());
+
+    test(
+      dialect === "postgres"
+        ? "values that would overflow stop the migration with the row count; rounding alone does not"
+        : "SQLite enforces no precision: the change runs and every value is kept as it was",
+      async () => {
+        const generated = await generateVersion2(project, { "Price.ts": DECIMAL_V2 });
+        assert.match(generated.stdout, /prices\.amount narrows from decimal\(10,3\) to decimal\(5,2\)/);
+        assert.match(generated.stdout, /prices\.amount keeps 2 decimal place\(s\).*values with more are rounded/s);
+        const v1Rows = await rows(project, PRICES);
+
+        if (dialect === "postgres") {
+          const stopped = await project.cli(["run"]);
+          assert.equal(stopped.code, 3, stopped.stdout + stopped.stderr);
+          assert.match(
+            stopped.stderr,
+            /Cannot change prices\.amount to decimal\(5,2\): 2 row\(s\) of prices hold values of 1000 or more in magnitude/,
+          );
+          assertSameSchema(dialect, await project.introspect(), v1Schema);
+          assert.deepEqual(await rows(project, PRICES), v1Rows);
+
+          await project.query(`UPDATE prices SET amount = amount / 10 WHERE abs(amount) >= 999`);
+          await project.ok(["run"]);
+          assert.deepEqual(await rows(project, PRICES), [
+            { id: "1", amount: "123.45" },
+            { id: "2", amount: "12.35" },
+            { id: "3", amount: "-100.00" },
+          ]);
+        } else {
+          await project.ok(["run"]);
+          assert.deepEqual(await rows(project, PRICES), v1Rows);
+        }
+        await project.ok(["revert"]);
+        assertSameSchema(dialect, await project.introspect(), v1Schema);
+      },
+    );
+  });
+}

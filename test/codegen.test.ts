@@ -150,6 +150,10 @@ const everyKind: Operation[] = [
   { kind: "sql", up: "UPDATE users SET a = 1", down: "UPDATE users SET a = NULL" },
   { kind: "dropTable", table: { ...users, name: "old_users" } },
   { kind: "addCheck", table: "users", check: { name: "CHK_comment", expression: "a > 0 /* never negative */" } },
+  { kind: "setTableComment", table: "users", to: `People's "accounts"` },
+  { kind: "setTableComment", table: "posts", from: "Old notes" },
+  { kind: "renameEnumValue", table: "users", column: "status", from: "pending", to: "on hold" },
+  { kind: "renameEnumValue", table: "posts", column: "state", from: "a", to: "b", enumName: "shared_state" },
 ];
 
 function input(overrides: Partial<MigrationFileInput> = {}): MigrationFileInput {
@@ -219,6 +223,14 @@ test("portable file: shape, imports and readable calls", () => {
   for (const line of code.split("\n")) {
     assert.equal(line.match(/^ */)![0].length % 2, 0, line);
   }
+  // A comment appearing or going away: null stands for "none".
+  assert.ok(source.includes(`    await op(queryRunner).setTableComment("users", null, "People's \\"accounts\\"");\n`));
+  assert.ok(source.includes(`    await op(queryRunner).setTableComment("posts", "Old notes", null);\n`));
+  assert.ok(source.includes(` *   - comment on table users: "People's \\"accounts\\""\n`));
+  assert.ok(source.includes(" *   - remove the comment on table posts\n"));
+  assert.ok(source.includes(`    await op(queryRunner).renameEnumValue("users", "status", "pending", "on hold");\n`));
+  assert.ok(source.includes(`    await op(queryRunner).renameEnumValue("posts", "state", "a", "b", "shared_state");\n`));
+  assert.ok(source.includes(` *   - rename value users.status: "pending" → "on hold" (rows keep their meaning)\n`));
   // The check expression contains "*/": the header must not end early.
   assert.ok(source.includes(" *   - add check CHK_comment on users: a > 0 /* never negative *\\/\n"));
   assert.ok(source.includes(`expression: "a > 0 /* never negative */"`));

@@ -91,7 +91,7 @@ async function spuriousDiffs(
     const current = comparison.current;
     for (const name of Object.keys(comparison.target.tables)) {
       const pair = (schema: Schema): Schema => ({ tables: schema.tables[name] ? { [name]: schema.tables[name] } : {} });
-      for (const text of describeDifferences(pair(current), pair(comparison.target), (c) => dialect.comparable(c))) {
+      for (const text of describeDifferences(pair(current), pair(comparison.target), (c) => dialect.comparable(c), dialect.tableComments)) {
         lines.push({ table: name, text: `introspected ≠ entities: ${text}` });
       }
     }

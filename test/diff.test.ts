@@ -79,6 +79,8 @@ function summary(op: Operation): string {
     case "addCheck":
     case "dropCheck":
       return `${op.kind} ${op.table}: ${op.check.expression}`;
+    case "setTableComment":
+      return `${op.kind} ${op.table}: ${op.from ?? "none"} → ${op.to ?? "none"}`;
     default:
       return op.kind;
   }
@@ -236,6 +238,16 @@ const cases: Case[] = [
     target: schema(table("t", [id(), col("a", "bigint"), col("b", "integer"), col("c", "integer")])),
     ops: ["alterColumn t.a", "alterColumn t.b", "alterColumn t.c"],
     warnings: ["t.b narrows from bigint to integer", "t.c changes type from text to integer"],
+  },
+  {
+    name: "decimal: fewer integer digits narrows; fewer decimal places rounds; a wider one says nothing",
+    current: schema(table("t", [id(), col("a", "decimal", { precision: 10, scale: 2 }), col("b", "decimal", { precision: 10, scale: 4 }), col("c", "decimal", { precision: 6, scale: 2 })])),
+    target: schema(table("t", [id(), col("a", "decimal", { precision: 6, scale: 2 }), col("b", "decimal", { precision: 8, scale: 2 }), col("c", "decimal", { precision: 12, scale: 2 })])),
+    ops: ["alterColumn t.a", "alterColumn t.b", "alterColumn t.c"],
+    warnings: [
+      "t.a narrows from decimal(10,2) to decimal(6,2): if a value does not fit the migration stops",
+      "t.b keeps 2 decimal place(s) (decimal(10,4) → decimal(8,2)): values with more are rounded",
+    ],
   },
   {
     name: "nullable to NOT NULL without default",
@@ -417,6 +429,19 @@ const cases: Case[] = [
     ],
   },
   {
+    name: "table comments: set, changed, removed; an empty one is none",
+    current: schema(table("a", [id()]), table("b", [id()], { comment: "old" }), table("c", [id()], { comment: "gone" }), table("d", [id()], { comment: "" })),
+    target: schema(table("a", [id()], { comment: "it's new" }), table("b", [id()], { comment: "new" }), table("c", [id()]), table("d", [id()])),
+    ops: ["setTableComment a: none → it's new", "setTableComment b: old → new", "setTableComment c: gone → none"],
+  },
+  {
+    name: "table comments on a dialect that keeps none (SQLite) are no change",
+    current: schema(table("a", [id()])),
+    target: schema(table("a", [id()], { comment: "ignored" })),
+    options: { tableComments: false },
+    ops: [],
+  },
+  {
     name: "a primary key added to a table that had none",
     current: schema(table("t", [col("k", "integer")])),
     target: schema(table("t", [col("k", "integer")], { primaryKey: { name: "PK_t", columns: ["k"] } })),
@@ -439,9 +464,10 @@ for (const c of cases) {
     const unmapped = Object.fromEntries((c.unmapped ?? []).map((name) => [name, c.current.tables[name]]));
     const expectedAfterUp: Schema = { tables: { ...c.target.tables, ...unmapped } };
     const afterUp = applyAll(c.current, result.operations);
-    assert.deepEqual(describeDifferences(afterUp, expectedAfterUp, comparable), []);
+    const tableComments = c.options?.tableComments;
+    assert.deepEqual(describeDifferences(afterUp, expectedAfterUp, comparable, tableComments), []);
     const afterDown = applyAll(afterUp, invertAll(result.operations));
-    assert.deepEqual(describeDifferences(afterDown, c.current, comparable), []);
+    assert.deepEqual(describeDifferences(afterDown, c.current, comparable, tableComments), []);
     // And the diff of what up produced is empty.
     assert.deepEqual(diff(afterUp, c.target, c.options).operations, []);
   });

@@ -256,6 +256,19 @@ const CASES: Case[] = [
     clean: () => codesOfSql([`ALTER TABLE "users" RENAME CONSTRAINT "a" TO "b"`]),
   },
   {
+    code: "AT-B003",
+    why: "an enum value is renamed / in a table created in the same migration",
+    triggers: () => codesOfOps([{ kind: "renameEnumValue", table: "users", column: "status", from: "paid", to: "settled" }], "sqlite"),
+    clean: () =>
+      codesOfOps(
+        [
+          { kind: "createTable", table: { ...posts, columns: [...posts.columns, status] } },
+          { kind: "renameEnumValue", table: "posts", column: "status", from: "paid", to: "settled" },
+        ],
+        "sqlite",
+      ),
+  },
+  {
     code: "AT-X002",
     why: "DDL lint cannot read / DDL it knows changes no table (a view)",
     triggers: () => codesOfSql([`ALTER TABLE "users" INHERIT "people"`], "sqlite"),

@@ -58,6 +58,7 @@ function comparableTable(table: Table): unknown {
     indexes: byName(table.indexes),
     foreignKeys: byName(table.foreignKeys),
     checks: byName(table.checks),
+    comment: table.comment,
   };
 }
 
@@ -567,6 +568,9 @@ const opCases: OpCase[] = [
   ["dropForeignKey", (base) => ({ kind: "dropForeignKey", table: "books", foreignKey: base.tables.books.foreignKeys[0] })],
   ["addCheck", () => ({ kind: "addCheck", table: "loose", check: { name: "CHK_loose_ab", expression: "a < b" } })],
   ["dropCheck", (base) => ({ kind: "dropCheck", table: "authors", check: base.tables.authors.checks[0] })],
+  ["renameEnumValue (rows and the default follow)", () => ({ kind: "renameEnumValue", table: "authors", column: "status", from: "a", to: "it's" })],
+  ["setTableComment", () => ({ kind: "setTableComment", table: "authors", to: "who's who" })],
+  ["createTable with a comment", () => ({ kind: "createTable", table: table("notes", [column("id", "integer")], { comment: "it's a note" }) })],
   ["sql", () => ({ kind: "sql", up: `CREATE TABLE extra (x integer)`, down: `DROP TABLE extra` })],
 ];
 

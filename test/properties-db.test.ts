@@ -72,7 +72,7 @@ function migration(name: string, timestamp: number, ops: Operation[]): Migration
 }
 
 function assertSameSchema(dialect: Dialect, actual: Schema, expected: Schema, when: string): void {
-  const differences = describeDifferences(actual, expected, (c) => dialect.comparable(c));
+  const differences = describeDifferences(actual, expected, (c) => dialect.comparable(c), dialect.tableComments);
   assert.deepEqual(differences, [], `${when}, the database ("first") differs from the model ("second"):\n${differences.join("\n")}`);
 }
 
@@ -144,7 +144,12 @@ async function roundTrip(target: Target, pair: SchemaPair): Promise<void> {
     await insertRows(target, queryRunner, pair.a);
     const rowsBefore = await survivingRows(target, queryRunner, pair, "from");
 
-    const { operations } = diff(current, pair.b, { comparable, renames: pair.renames, dropTables: pair.dropTables });
+    const { operations } = diff(current, pair.b, {
+      comparable,
+      renames: pair.renames,
+      dropTables: pair.dropTables,
+      tableComments: dialect.tableComments,
+    });
     const change = migration("AToB", 1700000000001, operations);
     await executeMigrations(context, [change], "up");
     assertSameSchema(dialect, await introspect(), pair.b, "after the migration a → b");

@@ -28,10 +28,10 @@ function checkAlgebra(a: Schema, b: Schema, options: DiffOptions): void {
   const ops = diff(a, b, options).operations;
   const comparable = options.comparable;
   const up = applyAll(a, ops);
-  const upDifferences = describeDifferences(up, b, comparable);
+  const upDifferences = describeDifferences(up, b, comparable, options.tableComments);
   assert.deepEqual(upDifferences, [], `apply(a, diff(a, b)) differs from b:\n${upDifferences.join("\n")}`);
   const down = applyAll(up, invertAll(ops));
-  const downDifferences = describeDifferences(down, a, comparable);
+  const downDifferences = describeDifferences(down, a, comparable, options.tableComments);
   assert.deepEqual(downDifferences, [], `apply(b, invert(diff(a, b))) differs from a:\n${downDifferences.join("\n")}`);
 }
 
@@ -70,7 +70,11 @@ test("the algebra holds through each dialect's comparable view of columns", () =
   for (const dialect of [sqliteDialect, postgresDialect]) {
     fc.assert(
       fc.property(schemaPairArbitrary(), (pair) =>
-        checkAlgebra(pair.a, pair.b, { ...pairOptions(pair), comparable: dialect.comparable }),
+        checkAlgebra(pair.a, pair.b, {
+          ...pairOptions(pair),
+          comparable: dialect.comparable,
+          tableComments: dialect.tableComments,
+        }),
       ),
       { numRuns: Math.ceil(RUNS / 4) },
     );

@@ -13,8 +13,8 @@ import { applyAll } from "../src/schema/apply";
 import { invertAll, type Operation } from "../src/ops/operations";
 import { describeDifferences } from "../src/schema/equal";
 import type { Column, ForeignKey, Schema, Table } from "../src/schema/model";
-import { parseColumnRename, parseRenameHints, parseTableRename } from "../src/cli/rename-hints";
-import { parseRenameAnswer, promptForRenames, renameQuestion } from "../src/cli/rename-prompt";
+import { parseColumnRename, parseRenameHints, parseTableRename, parseValueRename } from "../src/cli/rename-hints";
+import { parseRenameAnswer, promptForRenames, renameQuestion, valueRenameQuestion } from "../src/cli/rename-prompt";
 import { UsageError } from "../src/errors";
 import { compareWithRenames } from "../src/commands/rename-resolution";
 
@@ -94,7 +94,7 @@ const users = table("users", [
 test("a column that disappears while one of the same type appears is a candidate", () => {
   const target = schema(table("users", [users.columns[0], users.columns[1], col("display_name", "varchar", { length: 50, nullable: true })]));
   const found = findRenameCandidates(schema(users), target, identity);
-  assert.deepEqual(found, { tables: [], columns: [{ table: "users", to: "display_name", from: ["full_name"] }] });
+  assert.deepEqual(found, { tables: [], columns: [{ table: "users", to: "display_name", from: ["full_name"] }], values: [] });
   // The diff reports it and, undecided, drops and adds.
   const result = diff(schema(users), target);
   assert.deepEqual(result.renameCandidates.columns, found.columns);
@@ -122,9 +122,9 @@ test("several disappearing columns of one type are all possible sources", () => 
 
 test("a column only added, or only dropped, is no candidate", () => {
   const added = schema(table("users", [...users.columns, col("age", "integer", { nullable: true })]));
-  assert.deepEqual(diff(schema(users), added).renameCandidates, { tables: [], columns: [] });
+  assert.deepEqual(diff(schema(users), added).renameCandidates, { tables: [], columns: [], values: [] });
   const dropped = schema(table("users", users.columns.slice(0, 2)));
-  assert.deepEqual(diff(schema(users), dropped).renameCandidates, { tables: [], columns: [] });
+  assert.deepEqual(diff(schema(users), dropped).renameCandidates, { tables: [], columns: [], values: [] });
 });
 
 test("a table that disappears while one with mostly the same columns appears is a candidate", () => {
@@ -143,7 +143,7 @@ test("a table sharing only its id with the one that disappears is no candidate",
 test("appearing items confirmed as new are candidates no more", () => {
   const target = schema(table("users", [users.columns[0], users.columns[1], col("display_name", "varchar", { length: 50, nullable: true })]));
   const result = diff(schema(users), target, { renames: { created: { columns: [{ table: "users", column: "display_name" }] } } });
-  assert.deepEqual(result.renameCandidates, { tables: [], columns: [] });
+  assert.deepEqual(result.renameCandidates, { tables: [], columns: [], values: [] });
   assert.deepEqual(result.operations.map(summary), ["addColumn users.display_name", "dropColumn users.full_name"]);
 });
 
@@ -154,7 +154,7 @@ test("a decided column rename is one renameColumn, and down renames back", () =>
   const result = diffWithRenames(schema(users), target, { columns: [{ table: "users", from: "full_name", to: "display_name" }] });
   assert.deepEqual(result.operations.map(summary), ["renameColumn users.full_name→display_name"]);
   assert.deepEqual(invertAll(result.operations).map(summary), ["renameColumn users.display_name→full_name"]);
-  assert.deepEqual(result.renameCandidates, { tables: [], columns: [] });
+  assert.deepEqual(result.renameCandidates, { tables: [], columns: [], values: [] });
   assert.deepEqual(result.warnings, []);
 });
 
@@ -235,7 +235,7 @@ test("rename hints are read as table.old=new and old=new", () => {
   assert.deepEqual(parseColumnRename("users.full_name=display_name"), { table: "users", from: "full_name", to: "display_name" });
   assert.deepEqual(parseColumnRename("users.full_name=users.display_name"), { table: "users", from: "full_name", to: "display_name" });
   assert.deepEqual(parseTableRename("people=persons"), { from: "people", to: "persons" });
-  assert.deepEqual(parseRenameHints(undefined, undefined), { columns: [], tables: [] });
+  assert.deepEqual(parseRenameHints(undefined, undefined), { columns: [], tables: [], values: [] });
   for (const bad of ["full_name=display_name", "users.full_name", "users.a=other.b", "a.b.c=d"]) {
     assert.throws(() => parseColumnRename(bad), (e: unknown) => e instanceof UsageError && /table\.old_column=new_column/.test(e.message));
   }
@@ -268,6 +268,7 @@ test("the prompt asks each candidate, re-asks unclear answers, and does not offe
       { table: "t", to: "c", from: ["a", "b"] },
       { table: "t", to: "d", from: ["a", "b"] },
     ],
+    values: [],
   });
   assert.deepEqual(decisions.tables, [{ from: "people", to: "persons" }]);
   assert.deepEqual(decisions.columns, [
@@ -285,13 +286,14 @@ test("the prompt records 'created' answers, and stops with a usage error when in
   const decisions = await promptForRenames(input, new PassThrough())({
     tables: [],
     columns: [{ table: "users", to: "display_name", from: ["full_name"] }],
+    values: [],
   });
   assert.deepEqual(decisions.created?.columns, [{ table: "users", column: "display_name" }]);
 
   const empty = new PassThrough();
   empty.end();
   await assert.rejects(
-    promptForRenames(empty, new PassThrough())({ tables: [], columns: [{ table: "users", to: "x", from: ["y"] }] }),
+    promptForRenames(empty, new PassThrough())({ tables: [], columns: [{ table: "users", to: "x", from: ["y"] }], values: [] }),
     (e: unknown) => e instanceof UsageError && /nothing was written/.test(e.message),
   );
 });
@@ -332,4 +334,100 @@ test("generate's resolution asks again when a table rename reveals a column cand
     compareWithRenames(compare, { renames: { tables: [{ from: "ghosts", to: "persons" }] } }),
     (e: unknown) => e instanceof UsageError && /no table ghosts/.test(e.message),
   );
+});
+
+// ── Enum values ─────────────────────────────────────────────────────────────
+
+const status = (values: string[], extra: Partial<Column> = {}) => col("status", "enum", { enum: values, ...extra });
+
+test("an enum column losing a value while gaining one is a value rename candidate; only gaining, or reordering, is not", () => {
+  const current = schema(table("users", [id(), status(["pending", "active", "done"])]));
+  const renamed = schema(table("users", [id(), status(["waiting", "active", "done"])]));
+  const found = findRenameCandidates(current, renamed, identity);
+  assert.deepEqual(found.values, [{ table: "users", column: "status", to: "waiting", from: ["pending"] }]);
+  assert.deepEqual(diff(current, renamed).renameCandidates.values, found.values);
+  for (const values of [["pending", "active", "done", "waiting"], ["done", "active", "pending"], ["pending", "active"]]) {
+    const target = schema(table("users", [id(), status(values)]));
+    assert.deepEqual(findRenameCandidates(current, target, identity).values, [], values.join(","));
+  }
+  // Confirmed as a new value: no longer a candidate.
+  const created = { created: { values: [{ table: "users", column: "status", value: "waiting" }] } };
+  assert.deepEqual(findRenameCandidates(current, renamed, identity, created).values, []);
+});
+
+test("a decided value rename is one renameEnumValue (the default follows), and down renames back", () => {
+  const current = schema(table("users", [id(), status(["pending", "active"], { default: "'pending'" })]));
+  const target = schema(table("users", [id(), status(["waiting", "active"], { default: "'waiting'" })]));
+  const result = diffWithRenames(current, target, { values: [{ table: "users", column: "status", from: "pending", to: "waiting" }] });
+  assert.deepEqual(result.operations, [
+    { kind: "renameEnumValue", table: "users", column: "status", from: "pending", to: "waiting" },
+  ]);
+  assert.deepEqual(invertAll(result.operations), [
+    { kind: "renameEnumValue", table: "users", column: "status", from: "waiting", to: "pending" },
+  ]);
+  assert.deepEqual(result.renameCandidates.values, []);
+  assert.deepEqual(result.warnings, []);
+});
+
+test("a value rename inside a renamed column, plus another value added: rename, rename value, alter", () => {
+  const current = schema(table("users", [id(), status(["pending", "active"])]));
+  const target = schema(table("users", [id(), col("state", "enum", { enum: ["waiting", "active", "done"] })]));
+  const result = diffWithRenames(current, target, {
+    columns: [{ table: "users", from: "status", to: "state" }],
+    values: [{ table: "users", column: "state", from: "pending", to: "waiting" }],
+  });
+  assert.deepEqual(result.operations.map(summary), ["renameColumn users.status→state", "renameEnumValue users", "alterColumn users.state"]);
+});
+
+test("a shared enum type: one question, and the rename reaches every column of the type", () => {
+  const shared = (name: string, values: string[]) => col(name, "enum", { enum: values, enumName: "state_enum" });
+  const current = schema(table("a", [id(), shared("s", ["x", "y"])]), table("b", [id(), shared("t", ["x", "y"])]));
+  const target = schema(table("a", [id(), shared("s", ["z", "y"])]), table("b", [id(), shared("t", ["z", "y"])]));
+  assert.deepEqual(findRenameCandidates(current, target, identity).values, [{ table: "a", column: "s", to: "z", from: ["x"] }]);
+  const result = diffWithRenames(current, target, { values: [{ table: "a", column: "s", from: "x", to: "z" }] });
+  assert.deepEqual(result.operations, [
+    { kind: "renameEnumValue", table: "a", column: "s", from: "x", to: "z", enumName: "state_enum" },
+  ]);
+});
+
+test("value renames naming what does not exist or does not go away are problems with a fix", () => {
+  const current = schema(table("users", [id(), status(["pending", "active"])]));
+  const target = schema(table("users", [id(), status(["waiting", "active"])]));
+  const problems = (values: RenameDecisions["values"]) => renameProblems(current, target, { values });
+  assert.deepEqual(problems([{ table: "users", column: "status", from: "pending", to: "waiting" }]), []);
+  assert.match(problems([{ table: "users", column: "id", from: "a", to: "b" }])[0], /users\.id is not an enum column/);
+  assert.match(problems([{ table: "users", column: "status", from: "gone", to: "waiting" }])[0], /has no value "gone"/);
+  assert.match(problems([{ table: "users", column: "status", from: "active", to: "waiting" }])[0], /still allows "active"/);
+  assert.match(problems([{ table: "users", column: "status", from: "pending", to: "other" }])[0], /has no value "other"; name the value as the entity spells it/);
+});
+
+test("--rename-value hints read table.column:old=new; the question names both values", async () => {
+  assert.deepEqual(parseValueRename("users.status:pending=waiting"), { table: "users", column: "status", from: "pending", to: "waiting" });
+  assert.deepEqual(parseValueRename("users.status:on hold=paused: later"), { table: "users", column: "status", from: "on hold", to: "paused: later" });
+  assert.throws(() => parseValueRename("users.status=waiting"), /table\.column:old_value=new_value/);
+  assert.deepEqual(parseRenameHints([], [], ["t.c:a=b"]).values, [{ table: "t", column: "c", from: "a", to: "b" }]);
+  assert.equal(valueRenameQuestion("users", "status", "waiting", ["pending"]), `users.status "waiting": new value, or renamed from "pending"? [c/r] `);
+
+  const input = new PassThrough();
+  input.end("r\n");
+  const decisions = await promptForRenames(input, new PassThrough())({
+    tables: [],
+    columns: [],
+    values: [{ table: "users", column: "status", to: "waiting", from: ["pending"] }],
+  });
+  assert.deepEqual(decisions.values, [{ table: "users", column: "status", from: "pending", to: "waiting" }]);
+});
+
+test("generate without a terminal stops on a value candidate, printing the --rename-value flag", async () => {
+  const current = schema(table("users", [id(), status(["pending", "active"])]));
+  const target = schema(table("users", [id(), status(["on hold", "active"])]));
+  const compare = async (renames: RenameDecisions) => ({ current, target, diff: diff(current, target, { renames }) });
+  await assert.rejects(compareWithRenames(compare, {}), (e: unknown) => {
+    assert.ok(e instanceof UsageError);
+    assert.match(e.message, /Found 1 possible rename/);
+    assert.ok(e.details.some((d) => d.includes(`users.status "on hold": new value, or renamed from "pending"?  --rename-value 'users.status:pending=on hold'`)), e.details.join("\n"));
+    return true;
+  });
+  const lossy = await compareWithRenames(compare, { acceptDataLoss: true });
+  assert.deepEqual(lossy.diff.operations.map(summary), ["alterColumn users.status"]);
 });

@@ -12,6 +12,7 @@ interface GenerateArgs {
   sql: boolean;
   rename?: string[];
   renameTable?: string[];
+  renameValue?: string[];
   interactive: boolean;
   acceptDataLoss: boolean;
   dropUnmanaged: boolean;
@@ -32,6 +33,11 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       .option("sql", { type: "boolean", default: false, describe: "Write raw SQL for this database instead of portable op calls" })
       .option("rename", { type: "string", array: true, describe: "A column rename, table.old=new (repeatable); keeps the data" })
       .option("rename-table", { type: "string", array: true, describe: "A table rename, old=new (repeatable); keeps the data" })
+      .option("rename-value", {
+        type: "string",
+        array: true,
+        describe: "An enum value rename, table.column:old=new (repeatable); rows holding the old value keep their meaning",
+      })
       .option("interactive", { type: "boolean", default: true, describe: "Ask about possible renames at a terminal (--no-interactive: never ask)" })
       .option("accept-data-loss", { type: "boolean", default: false, describe: "Treat undecided possible renames as drop + add, losing the old data" })
       .option("drop-unmanaged", { type: "boolean", default: false, describe: "Also drop tables no entity maps that no migration created (by default reported and left alone)" })
@@ -50,6 +56,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       .conflicts("js", "ts")
       .example("$0 generate --online AddIndexes", "lock-safe migration for a live PostgreSQL")
       .example("$0 generate --rename users.full_name=display_name", "rename a column instead of dropping and adding it")
+      .example("$0 generate --rename-value users.status:pending=waiting", "rename an enum value; the rows holding it follow")
       .example("$0 generate AddEmailToUsers", "write migrations/<timestamp>-AddEmailToUsers.ts")
       .example("$0 generate --check", "fail CI when the entities and the database differ") as any,
   handler: action<GenerateArgs>(async (args, out) => {
@@ -60,7 +67,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       check: args.check,
       dryRun: args.dryRun,
       sql: args.sql,
-      renames: parseRenameHints(args.rename, args.renameTable),
+      renames: parseRenameHints(args.rename, args.renameTable, args.renameValue),
       resolveRenames: canAsk ? promptForRenames(process.stdin, process.stdout) : undefined,
       acceptDataLoss: args.acceptDataLoss,
       dropUnmanaged: args.dropUnmanaged,

@@ -1,9 +1,10 @@
 /**
- * `--rename users.full_name=display_name` and `--rename-table old=new`, read
+ * `--rename users.full_name=display_name`, `--rename-table old=new` and
+ * `--rename-value users.status:pending=waiting`, read
  * into rename decisions. Only the spelling is checked here; whether the
  * names fit the schemas is checked by the diff (and reported as exit 2).
  */
-import type { ColumnRename, RenameDecisions, TableRename } from "../diff/renames";
+import type { ColumnRename, RenameDecisions, TableRename, ValueRename } from "../diff/renames";
 import { UsageError } from "../errors";
 
 /** `table.from=to`; `to` may repeat the table (`users.full_name=users.display_name`). */
@@ -26,6 +27,29 @@ export function parseTableRename(hint: string): TableRename {
   return { from: match[1], to: match[2] };
 }
 
-export function parseRenameHints(columns: readonly string[] = [], tables: readonly string[] = []): RenameDecisions {
-  return { columns: columns.map(parseColumnRename), tables: tables.map(parseTableRename) };
+/**
+ * `table.column:from=to`: the value is everything after the first ":", split
+ * at its first "=" (a value holding "=" cannot be renamed by flag; answer the
+ * question at a terminal instead).
+ */
+export function parseValueRename(hint: string): ValueRename {
+  const match = /^([^.:=\s]+)\.([^.:=\s]+):([^=]+)=(.+)$/.exec(hint);
+  if (!match) {
+    throw new UsageError(
+      `--rename-value ${hint} is not of the form table.column:old_value=new_value: write e.g. --rename-value users.status:pending=waiting.`,
+    );
+  }
+  return { table: match[1], column: match[2], from: match[3], to: match[4] };
+}
+
+export function parseRenameHints(
+  columns: readonly string[] = [],
+  tables: readonly string[] = [],
+  values: readonly string[] = [],
+): RenameDecisions {
+  return {
+    columns: columns.map(parseColumnRename),
+    tables: tables.map(parseTableRename),
+    values: values.map(parseValueRename),
+  };
 }

@@ -3,6 +3,7 @@
  * candidate:
  *
  *   users.display_name: created, or renamed from full_name? [c/r]
+ *   users.status "waiting": new value, or renamed from "pending"? [c/r]
  *
  * Answers: `c`/`created`/`new` (a new column; the old one is dropped),
  * `r`/`renamed`/`y`/`yes` (a rename, when there is one possible source), or
@@ -34,6 +35,12 @@ export function renameQuestion(subject: string, sources: readonly string[]): str
   return `${subject}: created, or renamed from ${sources.join(" or ")}? [${choices}] `;
 }
 
+/** `users.status "waiting": new value, or renamed from "pending"? [c/r] ` */
+export function valueRenameQuestion(table: string, column: string, value: string, sources: readonly string[]): string {
+  const choices = sources.length === 1 ? "c/r" : ["c", ...sources].join("/");
+  return `${table}.${column} "${value}": new value, or renamed from ${sources.map((s) => `"${s}"`).join(" or ")}? [${choices}] `;
+}
+
 /**
  * A ResolveRenames that asks on `output` and reads answers from `input`.
  * Running out of input (Ctrl-D) stops generate without writing anything.
@@ -42,9 +49,9 @@ export function promptForRenames(input: Readable, output: Writable): ResolveRena
   return async (candidates: RenameCandidates): Promise<RenameDecisions> => {
     const lines = lineReader(input);
     try {
-      const ask = async (subject: string, sources: string[]): Promise<RenameAnswer> => {
+      const ask = async (subject: string, sources: string[], question = renameQuestion(subject, sources)): Promise<RenameAnswer> => {
         for (;;) {
-          output.write(renameQuestion(subject, sources));
+          output.write(question);
           const line = await lines.next();
           if (line === undefined) {
             output.write("\n");
@@ -60,7 +67,12 @@ export function promptForRenames(input: Readable, output: Writable): ResolveRena
         }
       };
 
-      const decisions: Required<RenameDecisions> = { tables: [], columns: [], created: { tables: [], columns: [] } };
+      const decisions: Required<RenameDecisions> = {
+        tables: [],
+        columns: [],
+        values: [],
+        created: { tables: [], columns: [], values: [] },
+      };
       const takenTables = new Set<string>();
       for (const { to, from } of candidates.tables) {
         const sources = from.filter((f) => !takenTables.has(f));
@@ -81,6 +93,21 @@ export function promptForRenames(input: Readable, output: Writable): ResolveRena
           takenColumns.add(`${table}.${answer.from}`);
         } else {
           decisions.created.columns!.push({ table, column: to });
+        }
+      }
+      const takenValues = new Set<string>();
+      for (const { table, column, to, from } of candidates.values) {
+        const sources = from.filter((f) => !takenValues.has(`${table}.${column}\u0000${f}`));
+        const subject = `${table}.${column} "${to}"`;
+        const answer =
+          sources.length > 0
+            ? await ask(subject, sources, valueRenameQuestion(table, column, to, sources))
+            : { kind: "created" as const };
+        if (answer.kind === "renamed") {
+          decisions.values.push({ table, column, from: answer.from, to });
+          takenValues.add(`${table}.${column}\u0000${answer.from}`);
+        } else {
+          decisions.created.values!.push({ table, column, value: to });
         }
       }
       return decisions;

@@ -53,7 +53,7 @@ function firstLine(sql: string, max = 60): string {
 export function describeOperation(op: Operation): string {
   switch (op.kind) {
     case "createTable":
-      return `create table ${op.table.name}`;
+      return `create table ${op.table.name}${op.table.comment ? ` (comment ${JSON.stringify(op.table.comment)})` : ""}`;
     case "dropTable":
       return `drop table ${op.table.name}`;
     case "renameTable":
@@ -91,6 +91,12 @@ export function describeOperation(op: Operation): string {
       return `add check ${op.check.name} on ${op.table}: ${op.check.expression}`;
     case "dropCheck":
       return `drop check ${op.check.name} on ${op.table}: ${op.check.expression}`;
+    case "renameEnumValue":
+      return `rename value ${op.table}.${op.column}: ${JSON.stringify(op.from)} → ${JSON.stringify(op.to)} (rows keep their meaning)`;
+    case "setTableComment":
+      return op.to === undefined
+        ? `remove the comment on table ${op.table}`
+        : `comment on table ${op.table}: ${JSON.stringify(op.to)}`;
     case "sql":
       return `run SQL: ${firstLine(op.up)}`;
   }

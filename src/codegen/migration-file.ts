@@ -116,6 +116,13 @@ export function apiArguments(op: Operation): unknown[] {
     case "addCheck":
     case "dropCheck":
       return [op.table, op.check];
+    case "renameEnumValue":
+      return op.enumName === undefined
+        ? [op.table, op.column, op.from, op.to]
+        : [op.table, op.column, op.from, op.to, op.enumName];
+    case "setTableComment":
+      // null for "no comment": a literal a reader understands, where undefined would not print.
+      return [op.table, op.from ?? null, op.to ?? null];
     case "sql":
       return op.down === undefined ? [op.up] : [op.up, op.down];
   }

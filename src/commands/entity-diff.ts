@@ -48,7 +48,12 @@ export async function compareEntitiesWithDatabase(
   profilePhase("introspection");
   const unmapped = Object.keys(current.tables).filter((name) => !target.tables[name]);
   const dropTables = droppable && unmapped.length > 0 ? await droppable(unmapped) : [];
-  const result = diff(current, target, { comparable: (c) => dialect.comparable(c), renames, dropTables });
+  const result = diff(current, target, {
+    comparable: (c) => dialect.comparable(c),
+    renames,
+    dropTables,
+    tableComments: dialect.tableComments,
+  });
   profilePhase("diff");
   return { current, target, diff: result };
 }

@@ -12,6 +12,7 @@ import {
   type RenameCandidates,
   type RenameDecisions,
   type TableRename,
+  type ValueRename,
 } from "../diff/renames";
 import { UsageError } from "../errors";
 import type { EntityComparison } from "./entity-diff";
@@ -69,11 +70,11 @@ async function withColumnsOfRenamedTables(
   if (tables.length === 0) return candidates;
   const supposed = await compare(mergeRenameDecisions(decisions, { tables }));
   const inside = supposed.diff.renameCandidates.columns.filter((c) => tables.some((t) => t.to === c.table));
-  return { tables: candidates.tables, columns: [...candidates.columns, ...inside] };
+  return { tables: candidates.tables, columns: [...candidates.columns, ...inside], values: candidates.values };
 }
 
 /** Every candidate as a rename from its first source not taken by an earlier one. */
-function allAsRenames(candidates: RenameCandidates): { tables: TableRename[]; columns: ColumnRename[] } {
+function allAsRenames(candidates: RenameCandidates): { tables: TableRename[]; columns: ColumnRename[]; values: ValueRename[] } {
   const taken = new Set<string>();
   const tables: TableRename[] = [];
   for (const { from, to } of candidates.tables) {
@@ -89,7 +90,14 @@ function allAsRenames(candidates: RenameCandidates): { tables: TableRename[]; co
     taken.add(`${table}.${source}`);
     columns.push({ table, from: source, to });
   }
-  return { tables, columns };
+  const values: ValueRename[] = [];
+  for (const { table, column, from, to } of candidates.values) {
+    const source = from.find((f) => !taken.has(`${table}.${column}\u0000${f}`));
+    if (source === undefined) continue;
+    taken.add(`${table}.${column}\u0000${source}`);
+    values.push({ table, column, from: source, to });
+  }
+  return { tables, columns, values };
 }
 
 async function compareOrExplain(
@@ -110,8 +118,10 @@ function decisionCount(decisions: RenameDecisions): number {
   return (
     (decisions.tables?.length ?? 0) +
     (decisions.columns?.length ?? 0) +
+    (decisions.values?.length ?? 0) +
     (decisions.created?.tables?.length ?? 0) +
-    (decisions.created?.columns?.length ?? 0)
+    (decisions.created?.columns?.length ?? 0) +
+    (decisions.created?.values?.length ?? 0)
   );
 }
 
@@ -125,12 +135,22 @@ export function columnRenameFlag(table: string, from: string, to: string): strin
   return `--rename ${table}.${from}=${to}`;
 }
 
+/** The `--rename-value` flag that renames value `from` of `table.column` to `to`. */
+export function valueRenameFlag(table: string, column: string, from: string, to: string): string {
+  return `--rename-value ${shellWord(`${table}.${column}:${from}=${to}`)}`;
+}
+
+/** Quoted for a POSIX shell when it holds anything beyond plain name characters. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9_.:=@%+,\/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
 /**
  * Exit 2 with every candidate, the flag that resolves each, and one command
  * line that takes them all as renames (the first free source of each).
  */
 function unresolvedCandidatesError(candidates: RenameCandidates): UsageError {
-  const count = candidates.tables.length + candidates.columns.length;
+  const count = candidates.tables.length + candidates.columns.length + candidates.values.length;
   const details: string[] = [];
   for (const { to, from } of candidates.tables) {
     details.push(`table ${to}: created, or renamed from ${from.join(" or ")}?  ${from.map((f) => tableRenameFlag(f, to)).join("  |  ")}`);
@@ -140,16 +160,23 @@ function unresolvedCandidatesError(candidates: RenameCandidates): UsageError {
       `${table}.${to}: created, or renamed from ${from.join(" or ")}?  ${from.map((f) => columnRenameFlag(table, f, to)).join("  |  ")}`,
     );
   }
+  for (const { table, column, to, from } of candidates.values) {
+    details.push(
+      `${table}.${column} "${to}": new value, or renamed from ${from.map((f) => `"${f}"`).join(" or ")}?  ` +
+        from.map((f) => valueRenameFlag(table, column, f, to)).join("  |  "),
+    );
+  }
   const renames = allAsRenames(candidates);
   const all = [
     ...renames.tables.map((r) => tableRenameFlag(r.from, r.to)),
     ...renames.columns.map((r) => columnRenameFlag(r.table, r.from, r.to)),
+    ...renames.values.map((r) => valueRenameFlag(r.table, r.column, r.from, r.to)),
   ];
   details.push(`all as renames: athanor generate ${all.join(" ")}`);
   details.push("all as new (the old data is lost): athanor generate --accept-data-loss");
   return new UsageError(
     `Found ${count} possible rename${count === 1 ? "" : "s"} and generate cannot ask here ` +
-      `(no terminal, or --no-interactive), so nothing was written: rerun with the --rename/--rename-table flags below, ` +
+      `(no terminal, or --no-interactive), so nothing was written: rerun with the --rename/--rename-table/--rename-value flags below, ` +
       `or with --accept-data-loss to drop and re-create instead.`,
     details,
   );

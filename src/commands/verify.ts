@@ -210,7 +210,8 @@ class HistoryCheck {
   }
 
   private differences(expected: Schema, actual: Schema, first: string, second: string): string[] {
-    return describeDifferences(expected, actual, (c) => this.context.dialect.comparable(c)).map((line) =>
+    const { dialect } = this.context;
+    return describeDifferences(expected, actual, (c) => dialect.comparable(c), dialect.tableComments).map((line) =>
       line.replace(/the first schema/g, `the schema ${first}`).replace(/the second schema/g, `the schema ${second}`),
     );
   }

@@ -10,7 +10,9 @@
  * before anything is changed.
  *
  * Shared by the dialects because the conditions are portable SQL; only the
- * way a migration is stopped differs.
+ * way a migration is stopped differs. The decimal overflow check is the one
+ * a dialect opts into (`decimalNarrowingCheck`): only a database that
+ * enforces precision can fail on it.
  */
 import type { Column } from "../schema/model";
 import { formatColumnType } from "../schema/equal";
@@ -120,5 +122,46 @@ export function dataCheckForUnique(
     message:
       `Cannot add unique ${name} on ${table} (${shown}): ${ROW_COUNT} value(s) appear in more than one row. ` +
       `Change or remove the duplicates first (SELECT ${shown}, count(*) FROM ${table} GROUP BY ${shown} HAVING count(*) > 1 lists them).`,
+  };
+}
+
+/** Digits before the decimal point each numeric type holds (Infinity: unbounded). */
+const INTEGER_DIGITS: Record<string, number> = { smallint: 5, integer: 10, bigint: 19, real: Infinity, double: Infinity };
+
+function integerDigits(column: Column): number | undefined {
+  if (column.type === "decimal") {
+    return column.precision === undefined ? Infinity : column.precision - (column.scale ?? 0);
+  }
+  return INTEGER_DIGITS[column.type];
+}
+
+/**
+ * A decimal(p,s) column holds values below 10^(p-s) in magnitude; PostgreSQL
+ * raises "numeric field overflow" mid-migration for any other. The check
+ * counts the rows that would overflow once rounded to the new scale (99.995
+ * becomes 100.00, too big for decimal(4,2)), so a scale cut that only
+ * rounds passes. Only for databases that enforce precision: SQLite stores
+ * any number in a decimal column, so it has nothing to stop.
+ */
+export function decimalNarrowingCheck(
+  table: string,
+  from: Column,
+  to: Column,
+  quote: (identifier: string) => string,
+): DataCheck | undefined {
+  if (to.type !== "decimal" || to.precision === undefined) return undefined;
+  const before = integerDigits(from);
+  const scale = to.scale ?? 0;
+  const after = to.precision - scale;
+  const fromScale = from.type === "decimal" ? (from.scale ?? (from.precision === undefined ? Infinity : 0)) : 0;
+  if (before === undefined || (after >= before && scale >= fromScale)) return undefined;
+  const column = quote(from.name);
+  const limit = after <= 0 ? "1" : `1${"0".repeat(after)}`;
+  const where = `${table}.${from.name}`;
+  return {
+    condition: `round(abs(CAST(${column} AS NUMERIC)), ${scale}) >= ${limit}`,
+    message:
+      `Cannot change ${where} to ${formatColumnType(to)}: ${ROW_COUNT} row(s) of ${table} hold values of ${limit} or more in magnitude, ` +
+      `which it cannot hold. Change those values first, or keep ${formatColumnType(from)}.`,
   };
 }

@@ -53,6 +53,11 @@ export interface Dialect {
   readonly name: string;
   /** Whether DDL statements roll back with the transaction. */
   readonly transactionalDDL: boolean;
+  /**
+   * Whether the database keeps table comments: where it does not (SQLite),
+   * a table's comment is never a difference and setting one renders nothing.
+   */
+  readonly tableComments: boolean;
 
   /** Quote an identifier. */
   quote(identifier: string): string;

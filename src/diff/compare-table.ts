@@ -6,6 +6,7 @@
 import type { Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/model";
 import {
   checkKey,
+  comparableTableComment,
   columnsEqual,
   foreignKeyKey,
   indexKey,
@@ -37,9 +38,16 @@ export interface TableChanges {
   addedForeignKeys: ForeignKey[];
   /** Foreign keys present on both sides, as they are in the target. */
   keptForeignKeys: Array<{ current: ForeignKey; target: ForeignKey }>;
+  /** The table comment, when it changes (absent on a side: no comment). */
+  comment?: { from?: string; to?: string };
 }
 
-export function compareTable(current: Table, target: Table, comparable: ComparableColumn): TableChanges {
+export function compareTable(
+  current: Table,
+  target: Table,
+  comparable: ComparableColumn,
+  tableComments = true,
+): TableChanges {
   const uniques = matchByKey(current.uniques, target.uniques, uniqueKey);
   const indexes = matchByKey(current.indexes, target.indexes, indexKey);
   const checks = matchByKey(current.checks, target.checks, checkKey);
@@ -63,6 +71,15 @@ export function compareTable(current: Table, target: Table, comparable: Comparab
   for (const to of target.columns) {
     const from = current.columns.find((c) => c.name === to.name);
     if (from && !columnsEqual(from, to, comparable)) changes.alteredColumns.push({ from, to });
+  }
+
+  const fromComment = comparableTableComment(current, tableComments);
+  const toComment = comparableTableComment(target, tableComments);
+  if (fromComment !== toComment) {
+    changes.comment = {
+      ...(fromComment !== undefined ? { from: fromComment } : {}),
+      ...(toComment !== undefined ? { to: toComment } : {}),
+    };
   }
 
   if (primaryKeyKey(current.primaryKey) !== primaryKeyKey(target.primaryKey)) {

@@ -9,7 +9,8 @@
  *  2. drop indexes, unique constraints, checks and primary keys that change
  *  3. drop tables (only those the caller allows)
  *  4. create new tables, referenced tables first, foreign keys inline
- *  5. per existing table: add, alter, drop columns; add its primary key
+ *  5. per existing table: add, alter, drop columns; add its primary key;
+ *     set its comment
  *  6. add unique constraints, indexes, checks
  *  7. add foreign keys
  *
@@ -32,6 +33,8 @@ export interface DiffOptions {
   dropTables?: readonly string[];
   /** Confirmed renames (and appearing items confirmed as new); see renames.ts. */
   renames?: RenameDecisions;
+  /** Whether the dialect keeps table comments (Dialect.tableComments); true by default. */
+  tableComments?: boolean;
 }
 
 export interface DiffResult {
@@ -64,7 +67,7 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
 
   const changes = targetNames
     .filter((name) => current.tables[name])
-    .map((name) => compareTable(current.tables[name], target.tables[name], comparable));
+    .map((name) => compareTable(current.tables[name], target.tables[name], comparable, options.tableComments ?? true));
 
   const keys = new KeyChanges(changes);
   recreateForeignKeysToRecreatedKeys(changes, keys);
@@ -136,6 +139,7 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
     warnings.push(...dropColumnWarnings(c.table, c.droppedColumns, c.addedColumns));
     if (c.addedPrimaryKey) ops.push({ kind: "addPrimaryKey", table: c.table, primaryKey: c.addedPrimaryKey });
     for (const { from, to } of keyedAlters.get(c)!.afterKeyAdd) ops.push({ kind: "alterColumn", table: c.table, from, to });
+    if (c.comment) ops.push({ kind: "setTableComment", table: c.table, ...c.comment });
   }
 
   // 6. Uniques, indexes and checks on existing tables.

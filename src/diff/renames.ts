@@ -10,7 +10,11 @@
  *    operations replayed on the current schema before the rest of the diff,
  *    so a renamed column whose type also changed becomes rename + alter.
  *
- * Column renames name the table as the target (the entities) names it; a
+ * Enum values are renamed the same way: a value that disappears from an enum
+ * column while another appears may be the same value renamed, and the rows
+ * holding it should keep their meaning (renameEnumValue, before the rest).
+ *
+ * Column and value renames name the table as the target (the entities) names it; a
  * table that is renamed in the same migration may also be named by its old
  * name.
  */
@@ -31,12 +35,25 @@ export interface ColumnRename {
   to: string;
 }
 
-/** What the user decided about appearing tables and columns. */
+/** Value `from` of enum column `table.column` becomes `to` (names as the entities have them). */
+export interface ValueRename {
+  table: string;
+  column: string;
+  from: string;
+  to: string;
+}
+
+/** What the user decided about appearing tables, columns and enum values. */
 export interface RenameDecisions {
   tables?: TableRename[];
   columns?: ColumnRename[];
-  /** Appearing tables and columns confirmed as new: no longer candidates. */
-  created?: { tables?: string[]; columns?: Array<{ table: string; column: string }> };
+  values?: ValueRename[];
+  /** Appearing tables, columns and enum values confirmed as new: no longer candidates. */
+  created?: {
+    tables?: string[];
+    columns?: Array<{ table: string; column: string }>;
+    values?: Array<{ table: string; column: string; value: string }>;
+  };
 }
 
 /** An appearing table that may be one of `from` renamed. */
@@ -52,9 +69,18 @@ export interface ColumnRenameCandidate {
   from: string[];
 }
 
+/** An appearing value of enum column `table.column` that may be one of the disappearing `from` renamed. */
+export interface ValueRenameCandidate {
+  table: string;
+  column: string;
+  to: string;
+  from: string[];
+}
+
 export interface RenameCandidates {
   tables: TableRenameCandidate[];
   columns: ColumnRenameCandidate[];
+  values: ValueRenameCandidate[];
 }
 
 /** Decisions that do not fit the schemas (a hint naming a missing column...). */
@@ -66,7 +92,7 @@ export class InvalidRenamesError extends Error {
 }
 
 export function hasRenameCandidates(candidates: RenameCandidates): boolean {
-  return candidates.tables.length > 0 || candidates.columns.length > 0;
+  return candidates.tables.length > 0 || candidates.columns.length > 0 || candidates.values.length > 0;
 }
 
 /** `later` added to `earlier`; both sides' entries are kept. */
@@ -74,9 +100,11 @@ export function mergeRenameDecisions(earlier: RenameDecisions, later: RenameDeci
   return {
     tables: [...(earlier.tables ?? []), ...(later.tables ?? [])],
     columns: [...(earlier.columns ?? []), ...(later.columns ?? [])],
+    values: [...(earlier.values ?? []), ...(later.values ?? [])],
     created: {
       tables: [...(earlier.created?.tables ?? []), ...(later.created?.tables ?? [])],
       columns: [...(earlier.created?.columns ?? []), ...(later.created?.columns ?? [])],
+      values: [...(earlier.created?.values ?? []), ...(later.created?.values ?? [])],
     },
   };
 }
@@ -137,7 +165,49 @@ export function findRenameCandidates(
       if (from.length > 0) columns.push({ table: table.name, to: column.name, from });
     }
   }
-  return { tables, columns };
+  return { tables, columns, values: findValueRenameCandidates(current, target, comparable, decisions) };
+}
+
+/** Where the database keeps an enum column's values: its type (PostgreSQL shares a named one). */
+export function enumTypeKey(table: string, column: Column): string {
+  return column.enumName ?? `${table}_${column.name}_enum`;
+}
+
+/**
+ * Enum columns on both sides that lose values and gain others: each gained
+ * value may be one of the lost ones renamed. A type shared by several
+ * columns is one question, asked about its first column (renaming the value
+ * renames it for all of them).
+ */
+function findValueRenameCandidates(
+  current: Schema,
+  target: Schema,
+  comparable: ComparableColumn,
+  decisions: RenameDecisions,
+): ValueRenameCandidate[] {
+  const created = new Set((decisions.created?.values ?? []).map((v) => `${v.table}.${v.column}\u0000${v.value}`));
+  const seenTypes = new Set<string>();
+  const candidates: ValueRenameCandidate[] = [];
+  for (const table of Object.values(target.tables)) {
+    const old = current.tables[table.name];
+    if (!old) continue;
+    for (const column of table.columns) {
+      const before = old.columns.find((c) => c.name === column.name);
+      if (!before || comparable(before).type !== "enum" || comparable(column).type !== "enum") continue;
+      const type = enumTypeKey(table.name, before);
+      if (seenTypes.has(type)) continue;
+      seenTypes.add(type);
+      const oldValues = before.enum ?? [];
+      const newValues = column.enum ?? [];
+      const lost = oldValues.filter((v) => !newValues.includes(v));
+      if (lost.length === 0) continue;
+      for (const value of newValues) {
+        if (oldValues.includes(value) || created.has(`${table.name}.${column.name}\u0000${value}`)) continue;
+        candidates.push({ table: table.name, column: column.name, to: value, from: lost });
+      }
+    }
+  }
+  return candidates;
 }
 
 /**
@@ -194,6 +264,37 @@ export function renameProblems(current: Schema, target: Schema, decisions: Renam
     seen.add(`${tableName}.from:${rename.from}`);
     seen.add(`${tableName}.to:${rename.to}`);
   }
+
+  for (const rename of decisions.values ?? []) {
+    const what = `renaming value "${rename.from}" of ${rename.table}.${rename.column} to "${rename.to}"`;
+    const tableName = renamedTo.get(rename.table) ?? rename.table;
+    const oldTable = [...renamedTo].find(([, to]) => to === tableName)?.[0] ?? tableName;
+    const oldColumn =
+      (decisions.columns ?? []).find((c) => (renamedTo.get(c.table) ?? c.table) === tableName && c.to === rename.column)?.from ??
+      rename.column;
+    const old = current.tables[oldTable]?.columns.find((c) => c.name === oldColumn);
+    const wanted = target.tables[tableName]?.columns.find((c) => c.name === rename.column);
+    if (!old?.enum || !wanted?.enum) {
+      problems.push(
+        `Cannot apply ${what}: ${rename.table}.${rename.column} is not an enum column in ${!old?.enum ? "the database" : "the entities"}; name an enum column both have.`,
+      );
+    } else if (!old.enum.includes(rename.from)) {
+      problems.push(`Cannot apply ${what}: the database's ${rename.table}.${rename.column} has no value "${rename.from}"; name one it has.`);
+    } else if (wanted.enum.includes(rename.from)) {
+      problems.push(`Cannot apply ${what}: the entity still allows "${rename.from}", so it is not going away; drop this rename.`);
+    } else if (!wanted.enum.includes(rename.to)) {
+      problems.push(`Cannot apply ${what}: the entity's ${rename.table}.${rename.column} has no value "${rename.to}"; name the value as the entity spells it.`);
+    } else if (old.enum.includes(rename.to)) {
+      problems.push(`Cannot apply ${what}: the database's ${rename.table}.${rename.column} already has "${rename.to}"; drop this rename.`);
+    } else {
+      const key = enumTypeKey(oldTable, old);
+      if (seen.has(`value.from:${key}:${rename.from}`) || seen.has(`value.to:${key}:${rename.to}`)) {
+        problems.push(`Cannot apply ${what}: a value is in two renames of the same enum; keep one.`);
+      }
+      seen.add(`value.from:${key}:${rename.from}`);
+      seen.add(`value.to:${key}:${rename.to}`);
+    }
+  }
   return problems;
 }
 
@@ -219,6 +320,14 @@ export function applyRenames(
   for (const { table, from, to } of decisions.columns ?? []) {
     operations.push({ kind: "renameColumn", table: renamedTo.get(table) ?? table, from, to });
   }
-  const schema = operations.reduce(apply, current);
+  let schema = operations.reduce(apply, current);
+  // Values last: their table and column go by the names just given.
+  for (const { table, column, from, to } of decisions.values ?? []) {
+    const name = renamedTo.get(table) ?? table;
+    const enumName = schema.tables[name]?.columns.find((c) => c.name === column)?.enumName;
+    const op: Operation = { kind: "renameEnumValue", table: name, column, from, to, ...(enumName ? { enumName } : {}) };
+    operations.push(op);
+    schema = apply(schema, op);
+  }
   return { schema, operations };
 }

@@ -75,6 +75,8 @@ export function alterWarnings(table: string, change: ColumnChange): string[] {
     warnings.push(
       `${where} changes type from ${fromType} to ${toType}: values that do not convert will make the migration fail or be lost.`,
     );
+  } else if (from.type === "decimal" && to.type === "decimal") {
+    warnings.push(...decimalWarnings(where, from, to));
   } else if (typeRelation(from.type, to.type) === "narrower" || (fromType !== toType && narrowsSize(from, to))) {
     warnings.push(`${where} narrows from ${fromType} to ${toType}: if a value does not fit the migration stops, naming how many rows, and changes nothing.`);
   }
@@ -84,6 +86,30 @@ export function alterWarnings(table: string, change: ColumnChange): string[] {
       to.default === undefined
         ? `${where} becomes NOT NULL without a default: if any row holds NULL the migration stops, naming how many, and changes nothing.`
         : `${where} becomes NOT NULL: rows holding NULL are set to the default ${to.default} first.`,
+    );
+  }
+  return warnings;
+}
+
+/**
+ * decimal(p,s) → decimal(p',s'): fewer digits before the point may not hold
+ * a value (the migration stops first, where the database enforces
+ * precision); fewer after it round every value, which is no error but loses
+ * the cut digits for good — `down` widens the column, it cannot restore them.
+ */
+function decimalWarnings(where: string, from: Column, to: Column): string[] {
+  const warnings: string[] = [];
+  const fromType = formatColumnType(from);
+  const toType = formatColumnType(to);
+  if (to.precision === undefined) return warnings;
+  const scale = (c: Column) => c.scale ?? 0;
+  const integerDigits = (c: Column) => (c.precision === undefined ? Infinity : c.precision - scale(c));
+  if (integerDigits(to) < integerDigits(from)) {
+    warnings.push(`${where} narrows from ${fromType} to ${toType}: if a value does not fit the migration stops, naming how many rows, and changes nothing.`);
+  }
+  if (from.precision === undefined || scale(to) < scale(from)) {
+    warnings.push(
+      `${where} keeps ${scale(to)} decimal place(s) (${fromType} → ${toType}): values with more are rounded, and down does not bring the cut digits back.`,
     );
   }
   return warnings;

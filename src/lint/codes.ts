@@ -108,6 +108,7 @@ export const LINT_CODES = {
   },
   "AT-B001": { severity: "warning", category: "breaking", title: "a table is renamed" },
   "AT-B002": { severity: "warning", category: "breaking", title: "a column is renamed" },
+  "AT-B003": { severity: "warning", category: "breaking", title: "an enum value is renamed" },
   "AT-X001": {
     severity: "warning",
     category: "unchecked",

@@ -58,6 +58,13 @@ export function operationFindings(op: Operation, context: MigrationContext): Fin
           `Column ${op.table}.${op.from} is renamed to ${op.to}: code still running that uses the old name fails until it is redeployed; add the new column, write both, backfill, then drop the old one.`,
         ),
       ];
+    case "renameEnumValue":
+      return [
+        at(
+          "AT-B003",
+          `Value "${op.from}" of ${op.table}.${op.column} is renamed to "${op.to}": code still running that writes or looks for "${op.from}" fails or finds nothing until it is redeployed; deploy code that accepts both first.`,
+        ),
+      ];
     case "addColumn": {
       const { column } = op;
       if (column.nullable || column.default !== undefined || column.generated) return [];

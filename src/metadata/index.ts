@@ -59,6 +59,7 @@ function tableFromEntity(metadata: EntityMetadata): Table {
     indexes: metadata.indices.map(indexFromMetadata),
     foreignKeys: metadata.foreignKeys.map(foreignKeyFromMetadata),
     checks: metadata.checks.map((check): Check => ({ name: check.name, expression: check.expression! })),
+    ...(metadata.comment ? { comment: metadata.comment } : {}),
   };
 }
 

@@ -45,6 +45,18 @@ export class OperationApi {
   dropForeignKey(table: string, foreignKey: ForeignKey) { return this.run({ kind: "dropForeignKey", table, foreignKey }); }
   addCheck(table: string, check: Check) { return this.run({ kind: "addCheck", table, check }); }
   dropCheck(table: string, check: Check) { return this.run({ kind: "dropCheck", table, check }); }
+  renameEnumValue(table: string, column: string, from: string, to: string, enumName?: string) {
+    return this.run({ kind: "renameEnumValue", table, column, from, to, ...(enumName === undefined ? {} : { enumName }) });
+  }
+  /** `null` (or nothing) for "no comment". */
+  setTableComment(table: string, from?: string | null, to?: string | null) {
+    return this.run({
+      kind: "setTableComment",
+      table,
+      ...(from == null ? {} : { from }),
+      ...(to == null ? {} : { to }),
+    });
+  }
   sql(up: string, down?: string) { return this.run({ kind: "sql", up, down }); }
 }
 

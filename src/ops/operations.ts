@@ -35,6 +35,14 @@ export type Operation =
   | { kind: "dropForeignKey"; table: string; foreignKey: ForeignKey }
   | { kind: "addCheck"; table: string; check: Check }
   | { kind: "dropCheck"; table: string; check: Check }
+  /**
+   * Value `from` of enum column `table.column` becomes `to`; rows holding it
+   * now hold `to`. `enumName`: the column's enum type when it names one
+   * (PostgreSQL renames the value in that type, for every column using it).
+   */
+  | { kind: "renameEnumValue"; table: string; column: string; from: string; to: string; enumName?: string }
+  /** The table's comment changes from `from` to `to` (absent: no comment). */
+  | { kind: "setTableComment"; table: string; from?: string; to?: string }
   /** Raw SQL, written by hand; `down` is what undoes it, if known. */
   | { kind: "sql"; up: string; down?: string };
 
@@ -77,12 +85,21 @@ export function invert(op: Operation): Operation {
       return { kind: "dropCheck", table: op.table, check: op.check };
     case "dropCheck":
       return { kind: "addCheck", table: op.table, check: op.check };
+    case "renameEnumValue":
+      return { ...op, from: op.to, to: op.from };
+    case "setTableComment":
+      return withoutUndefined({ kind: "setTableComment", table: op.table, from: op.to, to: op.from });
     case "sql":
       if (op.down === undefined) {
         throw new Error(`A raw SQL operation without a "down" cannot be inverted: ${op.up}`);
       }
       return { kind: "sql", up: op.down, down: op.up };
   }
+}
+
+/** A record without undefined properties, so inverting twice gives back an equal record. */
+function withoutUndefined<T extends object>(record: T): T {
+  return Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined)) as T;
 }
 
 /** The operations that undo `ops`, in the order they must run. */

@@ -9,7 +9,7 @@
  * read-only, like the input.
  */
 import type { Operation } from "../ops/operations";
-import type { Schema, Table } from "./model";
+import type { Column, Schema, Table } from "./model";
 import { renameColumnInExpression } from "./rename-in-expression";
 
 export class ApplyError extends Error {}
@@ -58,6 +58,8 @@ export function apply(schema: Schema, op: Operation): Schema {
     case "sql":
       // Raw SQL is opaque to the model.
       return next;
+    case "renameEnumValue":
+      return renameEnumValueEverywhere(next, op);
     default:
       next.tables[op.table] = applyToTable(requireTable(next, op.table), op);
       if (op.kind === "renameColumn") {
@@ -71,6 +73,37 @@ export function apply(schema: Schema, op: Operation): Schema {
       }
       return next;
   }
+}
+
+/**
+ * The value changes in the named column and in every column sharing its enum
+ * type (a named PostgreSQL type renames the value for all of them).
+ */
+function renameEnumValueEverywhere(next: Schema, op: Extract<Operation, { kind: "renameEnumValue" }>): Schema {
+  next.tables[op.table] = applyToTable(requireTable(next, op.table), op);
+  if (op.enumName === undefined) return next;
+  for (const [name, table] of Object.entries(next.tables)) {
+    if (name === op.table) continue;
+    if (!table.columns.some((c) => c.enumName === op.enumName && c.enum?.includes(op.from))) continue;
+    const copy = clone(table);
+    for (const column of copy.columns) {
+      if (column.enumName === op.enumName) renameValueInColumn(column, op.from, op.to);
+    }
+    next.tables[name] = copy;
+  }
+  return next;
+}
+
+/** `from` becomes `to` in the column's values, in place, and in a default naming it. */
+function renameValueInColumn(column: Column, from: string, to: string): void {
+  if (!column.enum?.includes(from)) return;
+  column.enum = column.enum.map((v) => (v === from ? to : v));
+  if (column.default === quoteValue(from)) column.default = quoteValue(to);
+}
+
+/** A value as the model spells a string default: quoted, quotes doubled. */
+function quoteValue(value: string): string {
+  return `'${value.replace(/'/g, "''")}'`;
 }
 
 /**
@@ -166,6 +199,21 @@ export function applyToTable(input: Table, op: Operation): Table {
       return table;
     case "dropCheck":
       table.checks = removeNamed(table.checks, op.check.name, "check constraint", where);
+      return table;
+    case "renameEnumValue": {
+      const column = table.columns.find((c) => c.name === op.column);
+      if (!column) throw new ApplyError(`column "${op.column}" does not exist in ${where}`);
+      if (!column.enum?.includes(op.from)) {
+        throw new ApplyError(`column "${op.column}" of ${where} has no enum value "${op.from}"`);
+      }
+      for (const c of table.columns) {
+        if (c === column || (op.enumName !== undefined && c.enumName === op.enumName)) renameValueInColumn(c, op.from, op.to);
+      }
+      return table;
+    }
+    case "setTableComment":
+      if (op.to === undefined) delete table.comment;
+      else table.comment = op.to;
       return table;
     default:
       throw new ApplyError(`operation ${op.kind} does not apply to a single table`);

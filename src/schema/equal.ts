@@ -170,13 +170,23 @@ export function matchByKey<T>(
 }
 
 /**
+ * A table's comment as compared: an empty comment is none, and a database
+ * that keeps no table comments (SQLite; `tableComments` false) has none.
+ */
+export function comparableTableComment(table: Table, tableComments = true): string | undefined {
+  return tableComments && table.comment ? table.comment : undefined;
+}
+
+/**
  * Human-readable differences between two schemas ("first" is `a`, "second"
- * is `b`); empty when they are structurally equal.
+ * is `b`); empty when they are structurally equal. `tableComments`: whether
+ * the dialect keeps table comments (Dialect.tableComments).
  */
 export function describeDifferences(
   a: Schema,
   b: Schema,
   comparable: ComparableColumn = identity,
+  tableComments = true,
 ): string[] {
   const out: string[] = [];
   for (const name of Object.keys(a.tables)) {
@@ -187,18 +197,28 @@ export function describeDifferences(
   }
   for (const name of Object.keys(a.tables)) {
     const other = b.tables[name];
-    if (other) out.push(...describeTableDifferences(a.tables[name], other, comparable));
+    if (other) out.push(...describeTableDifferences(a.tables[name], other, comparable, tableComments));
   }
   return out;
 }
 
-export function schemasEqual(a: Schema, b: Schema, comparable: ComparableColumn = identity): boolean {
-  return describeDifferences(a, b, comparable).length === 0;
+export function schemasEqual(
+  a: Schema,
+  b: Schema,
+  comparable: ComparableColumn = identity,
+  tableComments = true,
+): boolean {
+  return describeDifferences(a, b, comparable, tableComments).length === 0;
 }
 
-function describeTableDifferences(a: Table, b: Table, comparable: ComparableColumn): string[] {
+function describeTableDifferences(a: Table, b: Table, comparable: ComparableColumn, tableComments: boolean): string[] {
   const out: string[] = [];
   const t = a.name;
+  const leftComment = comparableTableComment(a, tableComments);
+  const rightComment = comparableTableComment(b, tableComments);
+  if (leftComment !== rightComment) {
+    out.push(`${t}: comment ${JSON.stringify(leftComment)} ≠ ${JSON.stringify(rightComment)}`);
+  }
   for (const column of a.columns) {
     const other = b.columns.find((c) => c.name === column.name);
     if (!other) {

@@ -134,6 +134,8 @@ export interface Table {
   indexes: Index[];
   foreignKeys: ForeignKey[];
   checks: Check[];
+  /** Table comment (PostgreSQL); absent when there is none. */
+  comment?: string;
   /**
    * The table's triggers as the database stores them (native SQL text), read
    * by dialects that must re-create them after rebuilding the table (SQLite).

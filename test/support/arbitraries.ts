@@ -249,8 +249,12 @@ function newTable(g: G, name: string, names: ConstraintNames): Table {
   const indexes = int(g, 0, 2);
   for (let i = 0; i < indexes; i++) addIndex(g, table, names);
   if (chance(g, 40)) addCheck(g, table, names, table.columns);
+  if (chance(g, 25)) table.comment = pick(g, TABLE_COMMENTS);
   return table;
 }
+
+/** Table comments, quotes and non-ASCII text included. */
+const TABLE_COMMENTS = ["People who log in", "it's \"quoted\"", "Größe — 大小"];
 
 function addUnique(g: G, table: Table, names: ConstraintNames, candidates = table.columns): void {
   const keyable = candidates.filter(isKeyable);
@@ -440,7 +444,7 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
     ? pick(g, [
         "addTable", "dropTable", "renameTable", "addColumn", "dropColumn", "renameColumn", "alterColumn",
         "alterColumn", "addIndex", "dropIndex", "addUnique", "dropUnique", "addForeignKey", "dropForeignKey",
-        "addCheck", "dropCheck", "dropPrimaryKey", "addPrimaryKey", "alterGeneration",
+        "addCheck", "dropCheck", "dropPrimaryKey", "addPrimaryKey", "alterGeneration", "setComment",
       ] as const)
     : "addTable";
   const fromA = (column: Column) => origins.columns.has(column);
@@ -589,6 +593,12 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
     case "addCheck":
       addCheck(g, table!, names, table!.columns.filter(fromA));
       return;
+    case "setComment": {
+      const next = pick(g, [undefined, ...TABLE_COMMENTS].filter((c) => c !== table!.comment));
+      if (next === undefined) delete table!.comment;
+      else table!.comment = next;
+      return;
+    }
     case "dropCheck":
       if (table!.checks.length > 0) table!.checks.splice(int(g, 0, table!.checks.length - 1), 1);
       return;

@@ -70,10 +70,11 @@ export async function generateVersion2(
 }
 
 export function assertSameSchema(dialect: DialectName, actual: Schema, expected: Schema): void {
+  const { tableComments } = findDialect(dialect)!;
   const comparable = (c: any) => findDialect(dialect)!.comparable(c);
   assert.ok(
-    schemasEqual(actual, expected, comparable),
-    `schemas differ:\n${describeDifferences(actual, expected, comparable).join("\n")}`,
+    schemasEqual(actual, expected, comparable, tableComments),
+    `schemas differ:\n${describeDifferences(actual, expected, comparable, tableComments).join("\n")}`,
   );
 }
 

@@ -15,8 +15,8 @@ export function assertSameSchema(dialectName: string, actual: any, expected: any
   const dialect = findDialect(dialectName)!;
   const comparable = (c: any) => dialect.comparable(c);
   assert.ok(
-    schemasEqual(actual, expected, comparable),
-    `schemas differ:\n${describeDifferences(actual, expected, comparable).join("\n")}`,
+    schemasEqual(actual, expected, comparable, dialect.tableComments),
+    `schemas differ:\n${describeDifferences(actual, expected, comparable, dialect.tableComments).join("\n")}`,
   );
 }
 

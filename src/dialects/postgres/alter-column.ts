@@ -9,7 +9,7 @@
  */
 import type { RenderedOperation } from "../dialect";
 import type { Column } from "../../schema/model";
-import { dataChecksForAlter, ROW_COUNT, type DataCheck } from "../data-checks";
+import { dataChecksForAlter, decimalNarrowingCheck, ROW_COUNT, type DataCheck } from "../data-checks";
 import { comparableColumn } from "./comparable";
 import { renderDefault } from "./defaults";
 import { columnType, commentOnColumn, identityClause } from "./definitions";
@@ -215,6 +215,8 @@ export function renderAlterColumn(table: string, fromInput: Column, toInput: Col
   if (added) plan.add(...added);
   const retype = !added && typeChanged(from, to, table);
   for (const check of dataChecksForAlter(table, from, to, quoteIdentifier)) plan.add(dataCheckStatement(table, check));
+  const overflow = decimalNarrowingCheck(table, from, to, quoteIdentifier);
+  if (overflow) plan.add(dataCheckStatement(table, overflow));
 
   // What default the column has at each point, as far as the plan knows.
   let currentDefault: string | undefined = from.generated ? undefined : from.default;

@@ -1,6 +1,7 @@
 /**
  * The catalog queries behind introspection. There are exactly three,
- * whatever the size of the schema: columns (with enum labels), constraints
+ * whatever the size of the schema: columns (with enum labels and the table's
+ * comment), constraints
  * (with column names resolved in SQL) and indexes. Each reads the tables of
  * `current_schema()` only — ordinary and partitioned tables, not partitions.
  *
@@ -29,6 +30,8 @@ export interface ColumnRow {
   comment: string | null;
   /** Only when it is not the type's default collation. */
   collation: string | null;
+  /** The table's comment, repeated on each of its rows. */
+  table_comment: string | null;
 }
 
 export const COLUMNS_QUERY = `
@@ -48,7 +51,8 @@ SELECT c.relname AS table_name,
        pg_get_expr(d.adbin, d.adrelid) AS default_expression,
        col_description(c.oid, a.attnum) AS comment,
        CASE WHEN a.attcollation <> t.typcollation
-            THEN (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END AS collation
+            THEN (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END AS collation,
+       obj_description(c.oid, 'pg_class') AS table_comment
 FROM pg_class c
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_type t ON t.oid = a.atttypid

@@ -47,6 +47,10 @@ export function commentOnColumn(table: string, column: Column): string {
   return `COMMENT ON COLUMN ${quoteIdentifier(table)}.${quoteIdentifier(column.name)} IS ${text}`;
 }
 
+export function commentOnTable(table: string, comment: string | undefined): string {
+  return `COMMENT ON TABLE ${quoteIdentifier(table)} IS ${comment ? quoteLiteral(comment) : "NULL"}`;
+}
+
 export function primaryKeyName(table: string, primaryKey: PrimaryKey): string {
   return primaryKey.name ?? `PK_${table}`;
 }

@@ -56,6 +56,14 @@ export function enumColumnsByType(table: string, columns: readonly Column[]): Co
   });
 }
 
+/**
+ * `ALTER TYPE ... RENAME VALUE` (PostgreSQL 10+, transactional): rows holding
+ * the value hold the new one, in every column of the type, defaults included.
+ */
+export function renameEnumValue(type: string, from: string, to: string): string {
+  return `ALTER TYPE ${quoteIdentifier(type)} RENAME VALUE ${quoteLiteral(from)} TO ${quoteLiteral(to)}`;
+}
+
 export function renameEnumType(from: string, to: string): string {
   return `ALTER TYPE ${quoteIdentifier(from)} RENAME TO ${quoteIdentifier(to)}`;
 }

@@ -17,6 +17,7 @@ import { render } from "./render";
 export const postgresDialect: Dialect = {
   name: "postgres",
   transactionalDDL: true,
+  tableComments: true,
   quote: quoteIdentifier,
   introspect,
   tableColumns,

@@ -128,7 +128,9 @@ export async function introspect(
 
   for (const row of columnRows) {
     const table = tableOf(row.table_name);
-    if (table && row.column_name !== null) table.columns.push(columnFromRow(row));
+    if (!table) continue;
+    if (row.table_comment) table.comment = row.table_comment;
+    if (row.column_name !== null) table.columns.push(columnFromRow(row));
   }
   for (const row of constraintRows) {
     const table = tableOf(row.table_name);

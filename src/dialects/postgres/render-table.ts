@@ -5,6 +5,7 @@ import {
   checkClause,
   columnDefinition,
   commentOnColumn,
+  commentOnTable,
   createIndexStatement,
   foreignKeyClause,
   primaryKeyClause,
@@ -32,8 +33,15 @@ export function renderCreateTable(table: Table): RenderedOperation {
   ];
   const create = `CREATE TABLE ${quoteIdentifier(table.name)} (${body.join(", ")})`;
   const indexes = table.indexes.map((index) => createIndexStatement(table.name, index));
-  const comments = table.columns.filter((c) => c.comment).map((c) => commentOnColumn(table.name, c));
+  const comments = [
+    ...(table.comment ? [commentOnTable(table.name, table.comment)] : []),
+    ...table.columns.filter((c) => c.comment).map((c) => commentOnColumn(table.name, c)),
+  ];
   return { statements: [...enumTypes, create, ...indexes, ...comments], notes: [] };
+}
+
+export function renderSetTableComment(table: string, comment: string | undefined): RenderedOperation {
+  return { statements: [commentOnTable(table, comment)], notes: [] };
 }
 
 export function renderDropTable(table: Table): RenderedOperation {

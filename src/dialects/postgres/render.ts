@@ -3,6 +3,7 @@ import type { RenderContext, RenderedOperation } from "../dialect";
 import type { Operation } from "../../ops/operations";
 import { DEFAULT_LOCK_TIMEOUT } from "../../ops/online";
 import { renderAlterColumn } from "./alter-column";
+import { conventionalEnumName, renameEnumValue } from "./enums";
 import { renderOnline } from "./online";
 import { renderAddColumn, renderDropColumn, renderRenameColumn } from "./render-column";
 import {
@@ -17,7 +18,7 @@ import {
   renderDropPrimaryKey,
   renderDropUnique,
 } from "./render-constraints";
-import { renderCreateTable, renderDropTable, renderRenameTable } from "./render-table";
+import { renderCreateTable, renderDropTable, renderRenameTable, renderSetTableComment } from "./render-table";
 
 export function render(op: Operation, context: RenderContext = {}): RenderedOperation {
   if (context.online?.online) {
@@ -59,6 +60,12 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
       return renderAddCheck(op.table, op.check);
     case "dropCheck":
       return renderDropCheck(op.table, op.check);
+    case "setTableComment":
+      return renderSetTableComment(op.table, op.to);
+    case "renameEnumValue": {
+      const type = op.enumName ?? conventionalEnumName(op.table, op.column);
+      return { statements: [renameEnumValue(type, op.from, op.to)], notes: [] };
+    }
     case "sql":
       return { statements: [op.up], notes: [] };
   }

@@ -19,6 +19,8 @@ export const sqliteDialect: Dialect = {
   name: "sqlite",
   // SQLite rolls back CREATE/ALTER/DROP with the transaction.
   transactionalDDL: true,
+  // SQLite has no comments: an entity's table comment is not a change there.
+  tableComments: false,
   quote: quoteIdentifier,
   introspect,
   tableColumns,

@@ -21,6 +21,9 @@ import { createIndexStatement, createTableStatement, isInlineAutoincrement } fro
  */
 export type ColumnSources = Map<string, string>;
 
+/** Values replaced while copying, by column of the new table: an enum value renamed. */
+export type ValueRenames = Map<string, { from: string; to: string }>;
+
 /** Columns of `after` whose name exists in `before` copy from themselves. */
 export function sameNameSources(before: Table, after: Table): ColumnSources {
   const sources: ColumnSources = new Map();
@@ -34,7 +37,12 @@ export function temporaryName(table: string): string {
   return `temporary_${table}`;
 }
 
-export function rebuildStatements(before: Table, after: Table, sources: ColumnSources): string[] {
+export function rebuildStatements(
+  before: Table,
+  after: Table,
+  sources: ColumnSources,
+  valueRenames: ValueRenames = new Map(),
+): string[] {
   const name = after.name;
   const temporary = temporaryName(name);
   const statements = [createTableStatement(after, temporary)];
@@ -46,7 +54,13 @@ export function rebuildStatements(before: Table, after: Table, sources: ColumnSo
     if (source === undefined) continue; // an added column: its default fills it
     const old = before.columns.find((c) => c.name === source);
     targets.push(column.name);
-    expressions.push(copyExpression(source, old, column));
+    const renamed = valueRenames.get(column.name);
+    // The new CHECK allows only the new value, the old one only the old: rows change on the way over.
+    expressions.push(
+      renamed
+        ? `CASE WHEN ${q(source)} = ${quoteString(renamed.from)} THEN ${quoteString(renamed.to)} ELSE ${q(source)} END`
+        : copyExpression(source, old, column),
+    );
   }
   if (targets.length > 0) {
     statements.push(

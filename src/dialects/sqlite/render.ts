@@ -5,14 +5,14 @@
  */
 import type { RenderContext, RenderedOperation } from "../dialect";
 import type { Operation } from "../../ops/operations";
-import type { Table } from "../../schema/model";
+import type { Column, Table } from "../../schema/model";
 import { applyToTable } from "../../schema/apply";
 import { dependentsOfColumn, withoutDependents } from "./column-dependents";
 import { canAddColumnNatively, canDropColumnNatively } from "./native-alter";
 import { dataCheckForUnique, dataChecksForAlter } from "../data-checks";
 import { dataCheckStatement } from "./data-check";
 import { quoteIdentifier as q } from "./quote";
-import { rebuildStatements, sameNameSources, type ColumnSources } from "./rebuild";
+import { rebuildStatements, sameNameSources, type ColumnSources, type ValueRenames } from "./rebuild";
 import {
   columnDefinition,
   columnsThatCannotIncrement,
@@ -32,6 +32,7 @@ const ALWAYS_REBUILT = new Set<Operation["kind"]>([
   "dropForeignKey",
   "addCheck",
   "dropCheck",
+  "renameEnumValue",
 ]);
 
 export function needsSchema(op: Operation): boolean {
@@ -68,6 +69,11 @@ export function renderOperation(op: Operation, context: RenderContext = {}): Ren
       return native(dropIndexStatement(op.index));
     case "sql":
       return native(op.up);
+    case "setTableComment":
+      // SQLite keeps no comments; the model still records it.
+      return { statements: [], notes: [] };
+    case "renameEnumValue":
+      return renameEnumValue(op, context);
     case "addColumn":
       if (canAddColumnNatively(op.column)) {
         return native(`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnDefinition(op.table, op.column)}`);
@@ -119,6 +125,39 @@ function rebuild(op: TableOperation, context: RenderContext): RenderedOperation 
     // Otherwise SQLite's error names the rebuild's temporary table.
     statements.unshift(dataCheckStatement(op.table, dataCheckForUnique(op.table, op.unique.name, op.unique.columns, q)));
     notes.push(`stops, naming how many values repeat, if "${op.table}" holds duplicates in (${op.unique.columns.join(", ")})`);
+  }
+  return { statements, notes };
+}
+
+/**
+ * An enum value renamed: the CHECK of each column holding it changes, which
+ * takes a rebuild, and the rows are rewritten on the copy (an UPDATE could
+ * not: the old CHECK refuses the new value, the new one the old value). A
+ * named enum type shared by columns of other tables renames it there too,
+ * as PostgreSQL's RENAME VALUE does.
+ */
+function renameEnumValue(
+  op: Extract<Operation, { kind: "renameEnumValue" }>,
+  context: RenderContext,
+): RenderedOperation {
+  const schema = context.schema;
+  const first = tableBefore(op, context);
+  const sharesType = (c: Column) => op.enumName !== undefined && c.enumName === op.enumName && (c.enum ?? []).includes(op.from);
+  const others = Object.values(schema?.tables ?? {}).filter((t) => t.name !== op.table && t.columns.some(sharesType));
+  const statements: string[] = [];
+  const notes: string[] = [];
+  for (const before of [first, ...others]) {
+    const column = before === first ? op.column : before.columns.find(sharesType)!.name;
+    const after = applyToTable(before, { ...op, table: before.name, column });
+    const renames: ValueRenames = new Map();
+    for (const c of before.columns) {
+      if ((before === first && c.name === op.column) || sharesType(c)) renames.set(c.name, { from: op.from, to: op.to });
+    }
+    statements.push(...rebuildStatements(before, after, sameNameSources(before, after), renames));
+    notes.push(
+      `rebuilds table "${before.name}" (copies every row)`,
+      `rows of table "${before.name}" holding "${op.from}" hold "${op.to}" after the copy`,
+    );
   }
   return { statements, notes };
 }
