@@ -91,6 +91,10 @@ export function describeOperation(op: Operation): string {
       return `add check ${op.check.name} on ${op.table}: ${op.check.expression}`;
     case "dropCheck":
       return `drop check ${op.check.name} on ${op.table}: ${op.check.expression}`;
+    case "createSchema":
+      return `create schema ${op.schema}`;
+    case "dropSchema":
+      return `drop schema ${op.schema} (fails if anything else lives in it)`;
     case "sql":
       return `run SQL: ${firstLine(op.up)}`;
   }

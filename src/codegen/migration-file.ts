@@ -116,6 +116,9 @@ export function apiArguments(op: Operation): unknown[] {
     case "addCheck":
     case "dropCheck":
       return [op.table, op.check];
+    case "createSchema":
+    case "dropSchema":
+      return [op.schema];
     case "sql":
       return op.down === undefined ? [op.up] : [op.up, op.down];
   }

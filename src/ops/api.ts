@@ -45,6 +45,8 @@ export class OperationApi {
   dropForeignKey(table: string, foreignKey: ForeignKey) { return this.run({ kind: "dropForeignKey", table, foreignKey }); }
   addCheck(table: string, check: Check) { return this.run({ kind: "addCheck", table, check }); }
   dropCheck(table: string, check: Check) { return this.run({ kind: "dropCheck", table, check }); }
+  createSchema(schema: string) { return this.run({ kind: "createSchema", schema }); }
+  dropSchema(schema: string) { return this.run({ kind: "dropSchema", schema }); }
   sql(up: string, down?: string) { return this.run({ kind: "sql", up, down }); }
 }
 

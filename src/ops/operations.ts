@@ -35,6 +35,9 @@ export type Operation =
   | { kind: "dropForeignKey"; table: string; foreignKey: ForeignKey }
   | { kind: "addCheck"; table: string; check: Check }
   | { kind: "dropCheck"; table: string; check: Check }
+  /** A schema (namespace) for tables outside the default one; SQLite has none and ignores both. */
+  | { kind: "createSchema"; schema: string }
+  | { kind: "dropSchema"; schema: string }
   /** Raw SQL, written by hand; `down` is what undoes it, if known. */
   | { kind: "sql"; up: string; down?: string };
 
@@ -77,6 +80,10 @@ export function invert(op: Operation): Operation {
       return { kind: "dropCheck", table: op.table, check: op.check };
     case "dropCheck":
       return { kind: "addCheck", table: op.table, check: op.check };
+    case "createSchema":
+      return { kind: "dropSchema", schema: op.schema };
+    case "dropSchema":
+      return { kind: "createSchema", schema: op.schema };
     case "sql":
       if (op.down === undefined) {
         throw new Error(`A raw SQL operation without a "down" cannot be inverted: ${op.up}`);

@@ -8,18 +8,18 @@ import {
   primaryKeyClause,
   uniqueClause,
 } from "./definitions";
-import { doBlock, quoteIdentifier, quoteLiteral } from "./quote";
+import { doBlock, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable } from "./quote";
 
 function statement(sql: string, ...notes: string[]): RenderedOperation {
   return { statements: [sql], notes };
 }
 
 function addConstraint(table: string, clause: string): string {
-  return `ALTER TABLE ${quoteIdentifier(table)} ADD ${clause}`;
+  return `ALTER TABLE ${quoteTable(table)} ADD ${clause}`;
 }
 
 function dropConstraint(table: string, name: string): string {
-  return `ALTER TABLE ${quoteIdentifier(table)} DROP CONSTRAINT ${quoteIdentifier(name)}`;
+  return `ALTER TABLE ${quoteTable(table)} DROP CONSTRAINT ${quoteIdentifier(name)}`;
 }
 
 export function renderAddPrimaryKey(table: string, primaryKey: PrimaryKey): RenderedOperation {
@@ -32,7 +32,7 @@ export function renderAddPrimaryKey(table: string, primaryKey: PrimaryKey): Rend
  */
 export function renderDropPrimaryKey(table: string, primaryKey: PrimaryKey): RenderedOperation {
   if (primaryKey.name !== undefined) return statement(dropConstraint(table, primaryKey.name));
-  const relation = quoteLiteral(quoteIdentifier(table));
+  const relation = quoteLiteral(quoteTable(table));
   return statement(
     doBlock(
       `EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', ${relation}, ` +
@@ -72,6 +72,7 @@ export function renderCreateIndex(table: string, index: Index): RenderedOperatio
   );
 }
 
-export function renderDropIndex(index: Index): RenderedOperation {
-  return statement(`DROP INDEX ${quoteIdentifier(index.name)}`);
+/** The index lives in its table's schema. */
+export function renderDropIndex(table: string, index: Index): RenderedOperation {
+  return statement(`DROP INDEX ${quoteInSchemaOf(table, index.name)}`);
 }

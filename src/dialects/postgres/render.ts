@@ -17,6 +17,7 @@ import {
   renderDropPrimaryKey,
   renderDropUnique,
 } from "./render-constraints";
+import { quoteIdentifier } from "./quote";
 import { renderCreateTable, renderDropTable, renderRenameTable } from "./render-table";
 
 export function render(op: Operation, context: RenderContext = {}): RenderedOperation {
@@ -50,7 +51,7 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
     case "createIndex":
       return renderCreateIndex(op.table, op.index);
     case "dropIndex":
-      return renderDropIndex(op.index);
+      return renderDropIndex(op.table, op.index);
     case "addForeignKey":
       return renderAddForeignKey(op.table, op.foreignKey);
     case "dropForeignKey":
@@ -59,6 +60,14 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
       return renderAddCheck(op.table, op.check);
     case "dropCheck":
       return renderDropCheck(op.table, op.check);
+    case "createSchema":
+      // IF NOT EXISTS: generate only asks for a schema it did not find, but another
+      // database (or verify's scratch one, given the DataSource's schema) may have it.
+      return { statements: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(op.schema)}`], notes: [] };
+    case "dropSchema":
+      // No CASCADE: a schema that still holds something this migration did not
+      // create is not dropped; the statement fails and the revert rolls back.
+      return { statements: [`DROP SCHEMA ${quoteIdentifier(op.schema)}`], notes: [] };
     case "sql":
       return { statements: [op.up], notes: [] };
   }
