@@ -17,6 +17,8 @@ export interface CorpusDefinition {
   /** File name under definitions/ without ".ts"; its prefix up to "-" is the table prefix. */
   file: string;
   dialects: readonly DialectName[];
+  /** The PostgreSQL schemas besides the default one that the definition's tables live in. */
+  schemas?: readonly string[];
   covers: string;
   /**
    * Dialects on which TypeORM's own `synchronize` cannot create this
@@ -124,6 +126,9 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "x74-single-table-inheritance", dialects: BOTH, covers: "single-table inheritance (discriminator column, child columns)" },
   { file: "x75-embedded", dialects: BOTH, covers: "embedded columns" },
   { file: "x76-column-names", dialects: BOTH, covers: "explicit, mixed-case and reserved-word column names" },
+  // PostgreSQL schemas
+  { file: "h77-schemas", dialects: PG, schemas: ["h77_billing", "h77_sales"],
+    covers: "entities in two non-default schemas: enum type in its table's schema, unique, index, foreign keys across schemas (and from the default one), a many-to-many join table in a schema" },
 ];
 
 /** The table prefix of a definition ("c01" for "c01-integers"). */
@@ -133,4 +138,9 @@ export function prefixOf(definition: CorpusDefinition): string {
 
 export function definitionsFor(dialect: DialectName): CorpusDefinition[] {
   return CORPUS.filter((definition) => definition.dialects.includes(dialect));
+}
+
+/** The non-default schemas that `definitions` put tables in. */
+export function schemasOf(definitions: readonly CorpusDefinition[]): string[] {
+  return [...new Set(definitions.flatMap((definition) => definition.schemas ?? []))].sort();
 }
