@@ -10,6 +10,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { TestProject } from "./support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
 import type { Schema } from "../src/schema/model";
@@ -89,7 +91,7 @@ describe("postgres: entities in a non-default schema", () => {
     project.writeEntity("Invoice.ts", INVOICE_V3);
     await project.ok(["generate", "V3", "--no-interactive", "--rename", "billing.invoices.amount=total"]);
     const source = project.readMigration(project.migrationFiles().find((f) => f.endsWith("-V3.ts"))!);
-    assert.match(source, /renameColumn\("\\"billing\\"\.\\"invoices\\"", "amount", "total"\)/);
+    assert.match(source, /renameColumn\('"billing"\."invoices"', "amount", "total"\)/);
     assert.match(source, /alterColumn\(/);
     assert.doesNotMatch(source, /createSchema|dropSchema/);
     await project.ok(["run"]);
@@ -155,4 +157,71 @@ describe("sqlite: an entity's schema", () => {
     assert.deepEqual(Object.keys((await project.introspect()).tables).sort(), ["customers", "invoices"]);
     await assertNoChanges(project);
   });
+
+  test("a migration generated on PostgreSQL for tables in a schema runs on SQLite with the plain names, and reverts", async () => {
+    writeFileSync(join(project.dir, "migrations", "1900000000000-FromPostgres.ts"), FROM_POSTGRES);
+    await project.ok(["sum"]);
+    await project.ok(["run"]);
+    const tables = await project.introspect();
+    assert.deepEqual(Object.keys(tables.tables).sort(), ["customers", "invoices", "receipts"]);
+    assert.deepEqual(tables.tables.receipts.foreignKeys.map((fk) => fk.referencedTable), ["invoices"]);
+    await project.query(`INSERT INTO receipts (id, label) VALUES (1, 'r')`);
+    await project.ok(["revert"]);
+    assert.deepEqual(Object.keys((await project.introspect()).tables).sort(), ["customers", "invoices"]);
+  });
 });
+
+/** What generate writes on PostgreSQL for a table in schema "billing" (a foreign key within it, a column added). */
+const FROM_POSTGRES = `import { MigrationInterface, QueryRunner } from "typeorm";
+import { op } from "athanor";
+
+export class FromPostgres1900000000000 implements MigrationInterface {
+  name = "FromPostgres1900000000000";
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await op(queryRunner).createSchema("receipts_schema");
+    await op(queryRunner).createTable({
+      name: '"receipts_schema"."receipts"',
+      columns: [
+        { name: "id", type: "integer", nullable: false },
+        { name: "invoiceId", type: "integer", nullable: true },
+      ],
+      primaryKey: { columns: ["id"] },
+      uniques: [],
+      indexes: [],
+      foreignKeys: [
+        { name: "FK_r", columns: ["invoiceId"], referencedTable: "invoices", referencedColumns: ["id"], onDelete: "NO ACTION", onUpdate: "NO ACTION" },
+      ],
+      checks: [],
+    });
+    await op(queryRunner).addColumn('"receipts_schema"."receipts"', { name: "label", type: "varchar", length: 10, nullable: true });
+    await op(queryRunner).alterColumn(
+      '"receipts_schema"."receipts"',
+      { name: "label", type: "varchar", length: 10, nullable: true },
+      { name: "label", type: "varchar", length: 10, nullable: false, default: "'x'" },
+    );
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await op(queryRunner).alterColumn(
+      '"receipts_schema"."receipts"',
+      { name: "label", type: "varchar", length: 10, nullable: false, default: "'x'" },
+      { name: "label", type: "varchar", length: 10, nullable: true },
+    );
+    await op(queryRunner).dropColumn('"receipts_schema"."receipts"', { name: "label", type: "varchar", length: 10, nullable: true });
+    await op(queryRunner).dropTable({
+      name: '"receipts_schema"."receipts"',
+      columns: [
+        { name: "id", type: "integer", nullable: false },
+        { name: "invoiceId", type: "integer", nullable: true },
+      ],
+      primaryKey: { columns: ["id"] },
+      uniques: [],
+      indexes: [],
+      foreignKeys: [],
+      checks: [],
+    });
+    await op(queryRunner).dropSchema("receipts_schema");
+  }
+}
+`;
