@@ -10,7 +10,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TestProject } from "./support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
@@ -136,6 +136,32 @@ describe("postgres: a schema that already exists", () => {
     await project.ok(["revert"]);
     assert.ok(await schemaExists(project, "billing"));
     assert.deepEqual(await rows(project, `SELECT to_regclass('billing.legacy')::text AS t`), [{ t: "billing.legacy" }]);
+  });
+});
+
+describe("postgres: the DataSource's schema option", () => {
+  let project: TestProject;
+  before(async () => {
+    project = await TestProject.create("postgres", { "Customer.ts": CUSTOMER });
+    // Every entity in schema "app" (TypeORM's default for entities that name none).
+    const config = readFileSync(join(project.dir, "ormconfig.ts"), "utf8");
+    writeFileSync(join(project.dir, "ormconfig.ts"), config.replace(`{ type: "postgres", url,`, `{ type: "postgres", url, schema: "app",`));
+  });
+  after(async () => project.cleanup());
+
+  test("puts the tables in that schema, created by the migration; the bookkeeping table stays in the default schema; verify passes", async () => {
+    await project.ok(["generate", "V1"]);
+    const source = project.readMigration(project.migrationFiles()[0]);
+    assert.match(source, /createSchema\("app"\)/);
+    assert.match(source, /name: '"app"\."customers"'/);
+    await project.ok(["run"]);
+    assert.deepEqual(await rows(project, `SELECT to_regclass('app.customers')::text AS t, to_regclass('public.migrations')::text AS m`), [
+      { t: "app.customers", m: "migrations" },
+    ]);
+    await assertNoChanges(project);
+    await project.ok(["verify"]);
+    await project.ok(["revert"]);
+    assert.equal(await schemaExists(project, "app"), false);
   });
 });
 
