@@ -24,9 +24,10 @@ import { DataSource, type DataSourceOptions, type EntityMetadata } from "typeorm
 import { compareEntitiesWithDatabase } from "../src/commands/entity-diff";
 import { findDialect } from "../src/dialects";
 import { describeDifferences } from "../src/schema/equal";
+import { splitTableName } from "../src/schema/table-name";
 import type { Operation } from "../src/ops/operations";
 import type { Schema } from "../src/schema/model";
-import { CORPUS, definitionsFor, prefixOf, type CorpusDefinition } from "./corpus";
+import { CORPUS, definitionsFor, prefixOf, schemasOf, type CorpusDefinition } from "./corpus";
 import { createTestDatabase } from "./support/postgres";
 import { DIALECTS, TestProject, type DialectName } from "./support/project";
 
@@ -60,7 +61,7 @@ function groupByDefinition(
 ): Record<string, string[]> {
   const grouped: Record<string, string[]> = {};
   for (const line of lines) {
-    const owner = definitions.find((d) => line.table.startsWith(prefixOf(d) + "_"));
+    const owner = definitions.find((d) => splitTableName(line.table).name.startsWith(prefixOf(d) + "_"));
     const key = owner?.file ?? `(no definition) ${line.table}`;
     (grouped[key] ??= []).push(line.text);
   }
@@ -162,7 +163,9 @@ async function insertJunctionRow(dataSource: DataSource, metadata: EntityMetadat
   }
   const columns = metadata.columns.map((c) => driver.escape(c.databaseName)).join(", ");
   const parameters = values.map((_, i) => driver.createParameter(`p${i}`, i)).join(", ");
-  await dataSource.query(`INSERT INTO ${driver.escape(metadata.tablePath)} (${columns}) VALUES (${parameters})`, values);
+  // tablePath is "schema.table" for a table in a schema: escape each part.
+  const table = metadata.tablePath.split(".").map((part) => driver.escape(part)).join(".");
+  await dataSource.query(`INSERT INTO ${table} (${columns}) VALUES (${parameters})`, values);
 }
 
 /** Values for the columns that need one; referenced rows are the ones inserted before. */
@@ -241,8 +244,8 @@ function sampleValue(column: EntityMetadata["columns"][number]): unknown {
   return "abcdefghij".slice(0, Math.max(1, Math.min(length, 10)));
 }
 
-async function tableNames(project: TestProject): Promise<string[]> {
-  return Object.keys((await project.introspect()).tables).sort();
+async function tableNames(project: TestProject, schemas: string[]): Promise<string[]> {
+  return Object.keys((await project.introspect(schemas)).tables).sort();
 }
 
 function sqliteOptions(file: string): DataSourceOptions {
@@ -259,6 +262,7 @@ test("the corpus lists every definition file, at least 60, each on a dialect", (
 
 for (const dialect of DIALECTS) {
   const definitions = definitionsFor(dialect);
+  const schemas = schemasOf(definitions);
 
   test(`corpus on ${dialect}: ${definitions.length} definitions round-trip with no spurious diff`, async () => {
     const project = await TestProject.create(dialect);
@@ -277,14 +281,18 @@ for (const dialect of DIALECTS) {
       const check = await project.cli(["generate", "--check"]);
       assert.equal(check.code, 0, `generate --check found changes after run:\n${check.stdout}${check.stderr}`);
 
-      const applied = await project.introspect();
+      const applied = await project.introspect(schemas);
       assert.equal(await insertSampleRows(options, definitions), Object.keys(applied.tables).length);
 
       await project.ok(["revert"]);
-      assert.deepEqual(await tableNames(project), [], "revert left tables behind");
+      assert.deepEqual(await tableNames(project, schemas), [], "revert left tables behind");
+      if (schemas.length > 0) {
+        const left = await project.query(`SELECT nspname FROM pg_namespace WHERE nspname IN (${schemas.map((s) => `'${s}'`).join(", ")})`);
+        assert.deepEqual(left, [], "revert left schemas behind");
+      }
 
       await project.ok(["run"]);
-      const reapplied = await project.introspect();
+      const reapplied = await project.introspect(schemas);
       assert.deepEqual(describeDifferences(applied, reapplied), [], "run after revert built another schema");
       assert.deepEqual(structure(reapplied), structure(applied), "run after revert built another schema (names)");
       await insertSampleRows(options, definitions);
@@ -305,6 +313,8 @@ for (const dialect of DIALECTS) {
       const synchronized = new DataSource({ ...options, entities } as DataSourceOptions);
       await synchronized.initialize();
       for (const definition of synchronizable) if (definition.prepare) await synchronized.query(definition.prepare);
+      // TypeORM's synchronize does not create the schemas it puts tables in: done by hand, as a user would.
+      for (const schema of schemasOf(synchronizable)) await synchronized.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
       await synchronized.synchronize();
       await synchronized.destroy();
       assert.deepEqual(await spuriousDiffs(dialect, options, synchronizable), {}, "definitions with a spurious diff");

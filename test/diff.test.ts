@@ -10,6 +10,7 @@ import { applyAll } from "../src/schema/apply";
 import { invertAll, type Operation } from "../src/ops/operations";
 import { describeDifferences, normalizeExpression, schemasEqual } from "../src/schema/equal";
 import type { Column, ForeignKey, Schema, Table } from "../src/schema/model";
+import { qualifiedTableName, splitTableName } from "../src/schema/table-name";
 
 // ── Builders ────────────────────────────────────────────────────────────────
 
@@ -696,4 +697,54 @@ test("diff: an unmapped table's foreign key to a dropped table is dropped, and s
   ]);
   const afterDown = applyChecked(applyChecked(current, result.operations), invertAll(result.operations));
   assert.deepEqual(describeDifferences(afterDown, current), []);
+});
+
+// ── Schemas (PostgreSQL namespaces) ─────────────────────────────────────────
+
+test("a qualified table name splits back into its schema and name, odd identifiers included; a plain name is never read as qualified", () => {
+  for (const [schema, name] of [["billing", "invoices"], ["a.b", 'it"s'], ['"q"', "x.y"], ["名前", "🚀"]]) {
+    assert.deepEqual(splitTableName(qualifiedTableName(schema, name)), { schema, name });
+  }
+  for (const plain of ["a.b", '"quoted"', 'a"b', "billing.invoices", '"a".b']) {
+    assert.deepEqual(splitTableName(plain), { name: plain });
+    assert.equal(qualifiedTableName(undefined, plain), plain);
+  }
+});
+
+test("a table in a new schema: createSchema comes before its createTable, and down drops the table before the schema", () => {
+  const invoices = qualifiedTableName("billing", "invoices");
+  const current: Schema = { tables: { customers: table("customers", [id()]) } };
+  const target: Schema = {
+    tables: {
+      customers: table("customers", [id()]),
+      [invoices]: table(invoices, [id(), col("customer_id", "integer")], { foreignKeys: [fk("FK_c", ["customer_id"], "customers")] }),
+    },
+    schemas: ["billing"],
+  };
+  const ops = diff(current, target).operations;
+  assert.deepEqual(ops.map((op) => op.kind), ["createSchema", "createTable"]);
+  assert.ok(schemasEqual(applyAll(current, ops), target));
+  assert.deepEqual(applyAll(current, ops).schemas, ["billing"]);
+  const down = invertAll(ops);
+  assert.deepEqual(down.map((op) => op.kind), ["dropTable", "dropSchema"]);
+  assert.deepEqual(applyAll(applyAll(current, ops), down), current);
+});
+
+test("a schema that already exists is not created again; dropping one that still holds a table fails on the model as on PostgreSQL", () => {
+  const invoices = qualifiedTableName("billing", "invoices");
+  const current: Schema = { tables: {}, schemas: ["billing"] };
+  const target: Schema = { tables: { [invoices]: table(invoices, [id()]) }, schemas: ["billing"] };
+  assert.deepEqual(diff(current, target).operations.map((op) => op.kind), ["createTable"]);
+  assert.throws(() => applyAll(target, [{ kind: "dropSchema", schema: "billing" }]), /still holds table/);
+});
+
+test("a table that moves to another schema is dropped and created, not offered as a rename", () => {
+  const before = qualifiedTableName("sales", "invoices");
+  const after = qualifiedTableName("billing", "invoices");
+  const columns = [id(), col("total", "integer")];
+  const current: Schema = { tables: { [before]: table(before, columns) }, schemas: ["billing", "sales"] };
+  const target: Schema = { tables: { [after]: table(after, columns) }, schemas: ["billing", "sales"] };
+  const result = diff(current, target, { dropTables: [before] });
+  assert.deepEqual(result.renameCandidates.tables, []);
+  assert.deepEqual(result.operations.map((op) => op.kind), ["dropTable", "createTable"]);
 });

@@ -14,6 +14,7 @@ import { canonicalExpression, stripCheck } from "../src/dialects/postgres/expres
 import { invertAll, type Operation } from "../src/ops/operations";
 import { applyAll } from "../src/schema/apply";
 import type { Column, Schema, Table } from "../src/schema/model";
+import { qualifiedTableName } from "../src/schema/table-name";
 
 const dialect = postgresDialect;
 
@@ -609,4 +610,138 @@ describe("each operation, then its inverse", () => {
       }
     });
   }
+});
+
+// ── Tables in a schema other than the default one ───────────────────────────
+
+const LEDGER = "ledger";
+const accountsName = qualifiedTableName(LEDGER, "accounts");
+const entriesName = qualifiedTableName(LEDGER, "entries");
+
+const accounts = table(
+  accountsName,
+  [
+    column("id", "integer", { nullable: false, generated: "increment" }),
+    column("status", "enum", { enum: ["open", "closed"], nullable: false, default: "'open'" }),
+    column("code", "varchar", { length: 10 }),
+    column("plain", "integer"),
+  ],
+  {
+    primaryKey: { name: "PK_accounts", columns: ["id"] },
+    uniques: [{ name: "UQ_accounts_code", columns: ["code"] }],
+    indexes: [{ name: "IDX_accounts_status", columns: ["status"], unique: false }],
+    checks: [{ name: "CHK_accounts_plain", expression: "plain >= 0" }],
+  },
+);
+
+const entries = table(
+  entriesName,
+  [column("id", "integer", { nullable: false, generated: "increment" }), column("accountId", "integer")],
+  {
+    primaryKey: { name: "PK_entries", columns: ["id"] },
+    foreignKeys: [
+      { name: "FK_entries_account", columns: ["accountId"], referencedTable: accountsName, referencedColumns: ["id"], onDelete: "CASCADE", onUpdate: "NO ACTION" },
+    ],
+  },
+);
+
+async function introspectWithLedger(): Promise<Schema> {
+  return dialect.introspect(dataSource, { schemas: [LEDGER] });
+}
+
+async function createLedgerBase(): Promise<Schema> {
+  await resetDatabase();
+  await dataSource.query(`DROP SCHEMA IF EXISTS ${LEDGER} CASCADE`);
+  await run({ kind: "createSchema", schema: LEDGER });
+  await run({ kind: "createTable", table: authors });
+  for (const t of [accounts, entries]) await run({ kind: "createTable", table: t });
+  await dataSource.query(`INSERT INTO authors (name, status) VALUES ('ada', 'a'), ('grace', 'b')`);
+  await dataSource.query(`INSERT INTO ledger.accounts (status, code, plain) VALUES ('open', 'a', 1), ('closed', 'b', 2)`);
+  await dataSource.query(`INSERT INTO ledger.entries ("accountId") VALUES (1), (2)`);
+  return introspectWithLedger();
+}
+
+/** Enum types and sequences by schema: nothing may leak into (or out of) either. */
+async function ledgerObjects(): Promise<string[]> {
+  const rows = await dataSource.query(`
+    SELECT t.typnamespace::regnamespace::text || '.' || t.typname AS name FROM pg_type t
+    WHERE t.typtype = 'e' AND t.typnamespace IN ('public'::regnamespace, 'ledger'::regnamespace)
+    UNION ALL
+    SELECT c.relnamespace::regnamespace::text || '.' || c.relname FROM pg_class c
+    WHERE c.relkind IN ('S', 'i') AND c.relnamespace IN ('public'::regnamespace, 'ledger'::regnamespace)
+    ORDER BY 1`);
+  return rows.map((r: { name: string }) => r.name);
+}
+
+const ledgerCases: OpCase[] = [
+  ["renameTable in the schema (enum types follow)", () => ({ kind: "renameTable", from: accountsName, to: qualifiedTableName(LEDGER, "wallets") })],
+  ["renameTable in the schema, with the schema at hand", () => ({ kind: "renameTable", from: accountsName, to: qualifiedTableName(LEDGER, "wallets") }), true],
+  ["renameColumn of an enum column", () => ({ kind: "renameColumn", table: accountsName, from: "status", to: "state" })],
+  ["renameColumn of an enum column, with the schema at hand", () => ({ kind: "renameColumn", table: accountsName, from: "status", to: "state" }), true],
+  ["alterColumn enum value added", alter(accountsName, "status", { enum: ["open", "frozen", "closed"] })],
+  ["alterColumn enum values reordered (type swap)", alter(accountsName, "status", { enum: ["closed", "open"] })],
+  ["alterColumn enum type name", alter(accountsName, "status", { enumName: "account_state" })],
+  ["alterColumn increment → identity", alter(accountsName, "id", { generated: "identity" })],
+  ["alterColumn none → increment", alter(accountsName, "plain", { generated: "increment" })],
+  ["alterColumn varchar → enum", alter(accountsName, "code", { type: "enum", length: undefined, enum: ["a", "b"] })],
+  ["addColumn enum", () => ({ kind: "addColumn", table: accountsName, column: column("kind", "enum", { enum: ["x", "y"] }) })],
+  ["dropColumn enum (its index goes first)", (base) => [
+    { kind: "dropIndex", table: accountsName, index: base.tables[accountsName].indexes[0] },
+    { kind: "dropColumn", table: accountsName, column: find(base, accountsName, "status") },
+  ]],
+  ["createIndex", () => ({ kind: "createIndex", table: accountsName, index: { name: "IDX_accounts_code_plain", columns: ["code", "plain"], unique: true, where: "plain > 0" } })],
+  ["dropPrimaryKey without a name", () => ({ kind: "dropPrimaryKey", table: entriesName, primaryKey: { columns: ["id"] } })],
+  ["dropUnique", (base) => ({ kind: "dropUnique", table: accountsName, unique: base.tables[accountsName].uniques[0] })],
+  ["dropCheck", (base) => ({ kind: "dropCheck", table: accountsName, check: base.tables[accountsName].checks[0] })],
+  ["addForeignKey to the default schema", () => ({
+    kind: "addForeignKey",
+    table: entriesName,
+    foreignKey: { name: "FK_entries_author", columns: ["accountId"], referencedTable: "authors", referencedColumns: ["id"], onDelete: "NO ACTION", onUpdate: "NO ACTION" },
+  })],
+  ["dropForeignKey across tables of the schema", (base) => ({ kind: "dropForeignKey", table: entriesName, foreignKey: base.tables[entriesName].foreignKeys[0] })],
+  ["dropTable (its enum type goes with it)", (base) => [
+    { kind: "dropTable", table: base.tables[entriesName] },
+    { kind: "dropTable", table: base.tables[accountsName] },
+  ]],
+];
+
+describe("each operation on tables in a non-default schema, then its inverse", () => {
+  test("the base reads back as created: qualified names, the enum type and the foreign key in the schema", async () => {
+    const base = await createLedgerBase();
+    assert.deepEqual(Object.keys(base.tables).sort(), ['"ledger"."accounts"', '"ledger"."entries"', "authors"]);
+    assert.deepEqual(base.schemas, [LEDGER]);
+    assert.equal(base.tables[entriesName].foreignKeys[0].referencedTable, accountsName);
+    assert.ok((await ledgerObjects()).includes("ledger.accounts_status_enum"));
+    assert.deepEqual(Object.keys((await introspect()).tables), ["authors"], "without the schema asked for, only the default one is read");
+  });
+
+  for (const [label, build, withContext] of ledgerCases) {
+    test(label, async () => {
+      const base = await createLedgerBase();
+      const before = await ledgerObjects();
+      const built = build(base);
+      const ops = Array.isArray(built) ? built : [built];
+      let model = base;
+      for (const op of ops) {
+        await run(op, withContext ? { schema: model } : {});
+        model = applyAll(model, [op]);
+      }
+      assert.deepEqual(comparableSchema(await introspectWithLedger()), comparableSchema(model));
+      for (const op of invertAll(ops)) {
+        await run(op, withContext ? { schema: model } : {});
+        model = applyAll(model, [op]);
+      }
+      assert.deepEqual(comparableSchema(await introspectWithLedger()), comparableSchema(base));
+      assert.deepEqual(await ledgerObjects(), before);
+    });
+  }
+
+  test("dropSchema fails while something else lives in the schema, and works once it is empty", async () => {
+    await createLedgerBase();
+    await assert.rejects(run({ kind: "dropSchema", schema: LEDGER }), /depend|other objects/);
+    await run({ kind: "dropTable", table: entries });
+    await run({ kind: "dropTable", table: accounts });
+    await run({ kind: "dropSchema", schema: LEDGER });
+    assert.deepEqual(await dataSource.query(`SELECT 1 FROM pg_namespace WHERE nspname = '${LEDGER}'`), []);
+  });
 });

@@ -6,25 +6,35 @@
  */
 import type { ColumnRename, RenameDecisions, TableRename, ValueRename } from "../diff/renames";
 import { UsageError } from "../errors";
+import { qualifiedTableName } from "../schema/table-name";
 
-/** `table.from=to`; `to` may repeat the table (`users.full_name=users.display_name`). */
+/**
+ * `table.from=to`, or `schema.table.from=to` for a table outside the default
+ * schema; `to` may repeat the table (`users.full_name=users.display_name`).
+ */
 export function parseColumnRename(hint: string): ColumnRename {
-  const match = /^([^.=\s]+)\.([^.=\s]+)=(?:([^.=\s]+)\.)?([^.=\s]+)$/.exec(hint.trim());
-  if (!match || (match[3] !== undefined && match[3] !== match[1])) {
+  const match = /^(?:([^.=\s]+)\.)?([^.=\s]+)\.([^.=\s]+)=(?:([^.=\s]+)\.)?([^.=\s]+)$/.exec(hint.trim());
+  if (!match || (match[4] !== undefined && match[4] !== match[2])) {
     throw new UsageError(
-      `--rename ${hint} is not of the form table.old_column=new_column: write e.g. --rename users.full_name=display_name.`,
+      `--rename ${hint} is not of the form table.old_column=new_column: write e.g. --rename users.full_name=display_name (or billing.invoices.amount=total in schema billing).`,
     );
   }
-  return { table: match[1], from: match[2], to: match[4] };
+  return { table: qualifiedTableName(match[1], match[2]), from: match[3], to: match[5] };
 }
 
-/** `from=to`. */
+/** `from=to`; `schema.table` names a table outside the default schema. */
 export function parseTableRename(hint: string): TableRename {
   const match = /^([^=\s]+)=([^=\s]+)$/.exec(hint.trim());
   if (!match) {
     throw new UsageError(`--rename-table ${hint} is not of the form old_table=new_table: write e.g. --rename-table people=persons.`);
   }
-  return { from: match[1], to: match[2] };
+  return { from: tableOfHint(match[1]), to: tableOfHint(match[2]) };
+}
+
+/** `billing.invoices` → the model's `"billing"."invoices"`; a name without a dot as it is. */
+function tableOfHint(text: string): string {
+  const dot = text.indexOf(".");
+  return dot < 0 ? text : qualifiedTableName(text.slice(0, dot), text.slice(dot + 1));
 }
 
 /**

@@ -97,6 +97,10 @@ export function describeOperation(op: Operation): string {
       return op.to === undefined
         ? `remove the comment on table ${op.table}`
         : `comment on table ${op.table}: ${JSON.stringify(op.to)}`;
+    case "createSchema":
+      return `create schema ${op.schema}`;
+    case "dropSchema":
+      return `drop schema ${op.schema} (fails if anything else lives in it)`;
     case "sql":
       return `run SQL: ${firstLine(op.up)}`;
   }

@@ -10,7 +10,13 @@ export const INDENT = "  ";
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+/** Nothing a single-quoted string would have to escape besides the quote itself. */
+const PLAIN_TEXT = /^[^'\\\u0000-\u001f\u2028\u2029]*$/;
+
 export function printString(value: string): string {
+  // A name holding double quotes (a table in a schema is `"billing"."invoices"`)
+  // reads better single-quoted than escaped.
+  if (value.includes('"') && PLAIN_TEXT.test(value)) return `'${value}'`;
   // JSON string syntax is valid TypeScript string syntax.
   return JSON.stringify(value);
 }

@@ -123,6 +123,9 @@ export function apiArguments(op: Operation): unknown[] {
     case "setTableComment":
       // null for "no comment": a literal a reader understands, where undefined would not print.
       return [op.table, op.from ?? null, op.to ?? null];
+    case "createSchema":
+    case "dropSchema":
+      return [op.schema];
     case "sql":
       return op.down === undefined ? [op.up] : [op.up, op.down];
   }

@@ -33,6 +33,8 @@ function tablesOf(op: Operation): string[] {
     case "renameTable":
       return [op.from, op.to];
     case "sql":
+    case "createSchema":
+    case "dropSchema":
       return [];
     default:
       return [op.table];

@@ -42,9 +42,12 @@ export async function compareEntitiesWithDatabase(
    */
   droppable?: (unmapped: string[]) => Promise<string[]>,
 ): Promise<EntityComparison> {
-  const target = schemaFromEntities(source.dataSource.entityMetadatas as any);
+  const target = await entitiesSchema(dialect, db, source.dataSource);
   profilePhase("metadata to schema");
-  const current = await dialect.introspect(db, { exclude: [source.migrationsTableName] });
+  const current = await dialect.introspect(db, {
+    exclude: [source.migrationsTableName],
+    schemas: target.schemas,
+  });
   profilePhase("introspection");
   const unmapped = Object.keys(current.tables).filter((name) => !target.tables[name]);
   const dropTables = droppable && unmapped.length > 0 ? await droppable(unmapped) : [];
@@ -56,4 +59,13 @@ export async function compareEntitiesWithDatabase(
   });
   profilePhase("diff");
   return { current, target, diff: result };
+}
+
+/**
+ * The schema the entities of `dataSource` describe, table names qualified
+ * relative to the default schema of the database behind `db`.
+ */
+export async function entitiesSchema(dialect: Dialect, db: Queryable, dataSource: DataSource): Promise<Schema> {
+  const defaultSchema = dialect.defaultSchema ? await dialect.defaultSchema(db) : undefined;
+  return schemaFromEntities(dataSource.entityMetadatas as any, { defaultSchema });
 }

@@ -4,6 +4,7 @@
  * does no I/O), or not at all — then nothing is written unless the user
  * accepts the data loss of dropping and re-creating.
  */
+import { splitTableName } from "../schema/table-name";
 import {
   InvalidRenamesError,
   hasRenameCandidates,
@@ -127,12 +128,18 @@ function decisionCount(decisions: RenameDecisions): number {
 
 /** The `--rename-table` flag that renames `from` to `to`. */
 export function tableRenameFlag(from: string, to: string): string {
-  return `--rename-table ${from}=${to}`;
+  return `--rename-table ${tableInFlag(from)}=${tableInFlag(to)}`;
 }
 
 /** The `--rename` flag that renames `table.from` to `to`. */
 export function columnRenameFlag(table: string, from: string, to: string): string {
-  return `--rename ${table}.${from}=${to}`;
+  return `--rename ${tableInFlag(table)}.${from}=${to}`;
+}
+
+/** A table as the flags spell it: `billing.invoices` outside the default schema. */
+function tableInFlag(table: string): string {
+  const { schema, name } = splitTableName(table);
+  return schema === undefined ? name : `${schema}.${name}`;
 }
 
 /** The `--rename-value` flag that renames value `from` of `table.column` to `to`. */

@@ -19,7 +19,7 @@ import type { MigrationSource } from "../runner/discover";
 import { executeMigrations, type Direction, type ExecutionContext } from "../runner/execute";
 import { describeDifferences } from "../schema/equal";
 import type { Schema } from "../schema/model";
-import { compareEntitiesWithDatabase } from "./entity-diff";
+import { compareEntitiesWithDatabase, entitiesSchema } from "./entity-diff";
 import { loadProject, openProject, type Project, type ProjectOptions } from "./project";
 
 /** The stages of a verification, in order. */
@@ -131,6 +131,8 @@ async function verifyOnScratch(
 class HistoryCheck {
   readonly steps: VerifyStep[] = [];
   unmappedTables: string[] = [];
+  /** The schemas besides the default one that the entities name: read with it. */
+  private schemas: string[] | undefined;
 
   constructor(
     private readonly context: ExecutionContext,
@@ -139,6 +141,7 @@ class HistoryCheck {
   ) {}
 
   async run(migrations: MigrationSource[], entities: DataSource): Promise<VerifyStep | undefined> {
+    this.schemas = (await entitiesSchema(this.context.dialect, this.context.queryRunner, entities)).schemas;
     // 1. Up, one at a time, recording the schema before each.
     const before: Schema[] = [];
     for (const migration of migrations) {
@@ -206,7 +209,10 @@ class HistoryCheck {
   }
 
   private schema(): Promise<Schema> {
-    return this.context.dialect.introspect(this.context.queryRunner, { exclude: [this.migrationsTableName] });
+    return this.context.dialect.introspect(this.context.queryRunner, {
+      exclude: [this.migrationsTableName],
+      schemas: this.schemas,
+    });
   }
 
   private differences(expected: Schema, actual: Schema, first: string, second: string): string[] {

@@ -112,12 +112,14 @@ export function dataCheckForUnique(
   columns: string[],
   quote: (identifier: string) => string,
   where?: string,
+  /** Quotes the table name (PostgreSQL: schema-qualified); `quote` when absent. */
+  quoteTableName: (table: string) => string = quote,
 ): DataCheck {
   const list = columns.map(quote).join(", ");
   const filters = [...columns.map((c) => `${quote(c)} IS NOT NULL`), ...(where ? [`(${where})`] : [])];
   const shown = columns.join(", ");
   return {
-    from: `(SELECT 1 FROM ${quote(table)} WHERE ${filters.join(" AND ")} GROUP BY ${list} HAVING count(*) > 1) AS duplicates`,
+    from: `(SELECT 1 FROM ${quoteTableName(table)} WHERE ${filters.join(" AND ")} GROUP BY ${list} HAVING count(*) > 1) AS duplicates`,
     condition: "1 = 1",
     message:
       `Cannot add unique ${name} on ${table} (${shown}): ${ROW_COUNT} value(s) appear in more than one row. ` +

@@ -66,8 +66,17 @@ export interface Dialect {
    * Read the live schema with a constant number of catalog queries, whatever
    * the number of tables or columns. Tables named in `exclude` (the
    * bookkeeping table) and the database's internal tables are left out.
+   * Dialects with schemas read the default one plus those in `schemas`
+   * (qualifying the names of their tables, see schema/table-name.ts).
    */
-  introspect(db: Queryable, options?: { exclude?: string[] }): Promise<Schema>;
+  introspect(db: Queryable, options?: { exclude?: string[]; schemas?: string[] }): Promise<Schema>;
+
+  /**
+   * The schema (namespace) unqualified names resolve to on this connection
+   * (PostgreSQL's `current_schema()`). Absent on dialects without schemas:
+   * there, an entity's `schema` is ignored, as TypeORM ignores it.
+   */
+  defaultSchema?(db: Queryable): Promise<string>;
 
   /**
    * The column names of one table in the schema Athanor works on, or

@@ -7,8 +7,9 @@
  *     rest of the diff compares the renamed schema with the target
  *  1. drop foreign keys that go away or change
  *  2. drop indexes, unique constraints, checks and primary keys that change
- *  3. drop tables (only those the caller allows)
- *  4. create new tables, referenced tables first, foreign keys inline
+ *  3. drop tables (only those the caller allows), then schemas left empty
+ *  4. create the schemas new tables need, then the new tables, referenced
+ *     tables first, foreign keys inline
  *  5. per existing table: add, alter, drop columns; add its primary key;
  *     set its comment
  *  6. add unique constraints, indexes, checks
@@ -20,6 +21,7 @@
 import type { Operation } from "../ops/operations";
 import type { Schema, Table } from "../schema/model";
 import { columnSetKey, type ComparableColumn } from "../schema/equal";
+import { schemasOfTables } from "../schema/table-name";
 import { compareTable, type TableChanges } from "./compare-table";
 import { splitAltersAroundKey } from "./key-generation";
 import { planCreation, type DeferredForeignKey } from "./creation-order";
@@ -121,7 +123,11 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
     warnings.push(dropTableWarning(table.name));
   }
 
-  // 4. New tables, referenced ones first.
+  const schemaChanges = compareSchemas(current, target, unmappedTables);
+  for (const schema of schemaChanges.dropped) ops.push({ kind: "dropSchema", schema });
+
+  // 4. New schemas, then new tables, referenced ones first.
+  for (const schema of schemaChanges.created) ops.push({ kind: "createSchema", schema });
   for (const table of createPlan.tables) ops.push({ kind: "createTable", table });
 
   // 5. Columns of existing tables, then their primary key.
@@ -242,3 +248,23 @@ function hasKey(table: Table | undefined, columns: string[]): boolean {
   return keys.some((key) => key !== undefined && columnSetKey(key.columns) === wanted);
 }
 
+
+/**
+ * Schemas the target's tables need that do not exist yet, and schemas that
+ * exist but that neither the target nor a table left in place uses any more
+ * (introspection reads only the schemas the entities name, so in practice
+ * generate never drops one; `down` drops the ones `up` created).
+ */
+function compareSchemas(
+  current: Schema,
+  target: Schema,
+  unmappedTables: readonly string[],
+): { created: string[]; dropped: string[] } {
+  const existing = current.schemas ?? [];
+  const wanted = target.schemas ?? [];
+  const stillUsed = new Set([...wanted, ...schemasOfTables(unmappedTables)]);
+  return {
+    created: wanted.filter((schema) => !existing.includes(schema)),
+    dropped: existing.filter((schema) => !stillUsed.has(schema)),
+  };
+}

@@ -18,6 +18,7 @@
  * table that is renamed in the same migration may also be named by its old
  * name.
  */
+import { schemaOfTable } from "../schema/table-name";
 import type { Operation } from "../ops/operations";
 import { apply } from "../schema/apply";
 import type { ComparableColumn } from "../schema/equal";
@@ -149,7 +150,10 @@ export function findRenameCandidates(
   const tables: TableRenameCandidate[] = [];
   for (const table of Object.values(target.tables)) {
     if (current.tables[table.name] || createdTables.has(table.name)) continue;
-    const from = missing.filter((old) => tablesAlike(old, table, comparable)).map((old) => old.name);
+    // A table that changes schema is dropped and created, never renamed across schemas.
+    const from = missing
+      .filter((old) => sameSchema(old.name, table.name) && tablesAlike(old, table, comparable))
+      .map((old) => old.name);
     if (from.length > 0) tables.push({ to: table.name, from });
   }
 
@@ -330,4 +334,8 @@ export function applyRenames(
     schema = apply(schema, op);
   }
   return { schema, operations };
+}
+
+function sameSchema(a: string, b: string): boolean {
+  return schemaOfTable(a) === schemaOfTable(b);
 }

@@ -4,8 +4,10 @@
  * Input is the `entityMetadatas` of an initialized (or `buildMetadatas()`-ed)
  * DataSource. The result does not depend on which driver built the metadata
  * for portable entities: we read declared types, not driver-normalized ones,
- * and spell defaults portably. Table names are used without the schema
- * prefix, matching what the dialects introspect.
+ * and spell defaults portably. A table in a schema other than the
+ * connection's default one (`@Entity({ schema })`, or the DataSource's
+ * `schema`) gets its qualified name (schema/table-name.ts), matching what
+ * the dialects introspect; on a dialect without schemas it is ignored.
  */
 import type { EntityMetadata } from "typeorm";
 import type {
@@ -20,6 +22,7 @@ import type {
   Table,
   Unique,
 } from "../schema/model";
+import { qualifiedTableName, schemasOfTables } from "../schema/table-name";
 import { canonicalDefault } from "./column-default";
 import { portableType } from "./column-type";
 
@@ -28,13 +31,33 @@ type ColumnMetadata = EntityMetadata["columns"][number];
 export { portableType } from "./column-type";
 export { canonicalDefault, normalizeSqlDefault, quoteLiteral } from "./column-default";
 
+export interface EntitySchemaOptions {
+  /**
+   * The connection's default schema (Dialect.defaultSchema). Undefined on a
+   * dialect without schemas: entities' schemas are then ignored, as TypeORM
+   * ignores them on SQLite.
+   */
+  defaultSchema?: string;
+}
+
 /** Build the target Schema from entity metadata. */
-export function schemaFromEntities(metadatas: readonly EntityMetadata[]): Schema {
+export function schemaFromEntities(
+  metadatas: readonly EntityMetadata[],
+  options: EntitySchemaOptions = {},
+): Schema {
   const schema: Schema = { tables: {} };
+  const nameOf = (metadata: EntityMetadata): string => {
+    const own = metadata.schema;
+    const qualified = options.defaultSchema !== undefined && own && own !== options.defaultSchema;
+    return qualifiedTableName(qualified ? own : undefined, metadata.tableName);
+  };
   for (const metadata of metadatas) {
     if (!ownsTable(metadata)) continue;
-    schema.tables[metadata.tableName] = tableFromEntity(metadata);
+    const name = nameOf(metadata);
+    schema.tables[name] = tableFromEntity(metadata, name, nameOf);
   }
+  const schemas = schemasOfTables(Object.keys(schema.tables));
+  if (schemas.length > 0) schema.schemas = schemas;
   return schema;
 }
 
@@ -46,18 +69,18 @@ function ownsTable(metadata: EntityMetadata): boolean {
   return metadata.tableType !== "view" && metadata.tableType !== "entity-child";
 }
 
-function tableFromEntity(metadata: EntityMetadata): Table {
+function tableFromEntity(metadata: EntityMetadata, name: string, nameOf: (metadata: EntityMetadata) => string): Table {
   const columns = metadata.columns
     // Virtual properties (@VirtualColumn) are computed by a query, not stored.
     .filter((column) => !column.isVirtualProperty)
     .map((column) => columnFromMetadata(metadata, column));
   return {
-    name: metadata.tableName,
+    name,
     columns,
     primaryKey: primaryKeyOf(metadata),
     uniques: uniquesOf(metadata),
     indexes: metadata.indices.map(indexFromMetadata),
-    foreignKeys: metadata.foreignKeys.map(foreignKeyFromMetadata),
+    foreignKeys: metadata.foreignKeys.map((fk) => foreignKeyFromMetadata(fk, nameOf(fk.referencedEntityMetadata))),
     checks: metadata.checks.map((check): Check => ({ name: check.name, expression: check.expression! })),
     ...(metadata.comment ? { comment: metadata.comment } : {}),
   };
@@ -170,11 +193,11 @@ function indexFromMetadata(index: EntityMetadata["indices"][number]): Index {
   return result;
 }
 
-function foreignKeyFromMetadata(fk: EntityMetadata["foreignKeys"][number]): ForeignKey {
+function foreignKeyFromMetadata(fk: EntityMetadata["foreignKeys"][number], referencedTable: string): ForeignKey {
   return {
     name: fk.name,
     columns: fk.columnNames,
-    referencedTable: fk.referencedEntityMetadata.tableName,
+    referencedTable,
     referencedColumns: fk.referencedColumnNames,
     onDelete: foreignKeyAction(fk.onDelete),
     onUpdate: foreignKeyAction(fk.onUpdate),

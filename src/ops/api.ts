@@ -57,6 +57,8 @@ export class OperationApi {
       ...(to == null ? {} : { to }),
     });
   }
+  createSchema(schema: string) { return this.run({ kind: "createSchema", schema }); }
+  dropSchema(schema: string) { return this.run({ kind: "dropSchema", schema }); }
   sql(up: string, down?: string) { return this.run({ kind: "sql", up, down }); }
 }
 

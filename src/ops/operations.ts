@@ -43,6 +43,9 @@ export type Operation =
   | { kind: "renameEnumValue"; table: string; column: string; from: string; to: string; enumName?: string }
   /** The table's comment changes from `from` to `to` (absent: no comment). */
   | { kind: "setTableComment"; table: string; from?: string; to?: string }
+  /** A schema (namespace) for tables outside the default one; SQLite has none and ignores both. */
+  | { kind: "createSchema"; schema: string }
+  | { kind: "dropSchema"; schema: string }
   /** Raw SQL, written by hand; `down` is what undoes it, if known. */
   | { kind: "sql"; up: string; down?: string };
 
@@ -89,6 +92,10 @@ export function invert(op: Operation): Operation {
       return { ...op, from: op.to, to: op.from };
     case "setTableComment":
       return withoutUndefined({ kind: "setTableComment", table: op.table, from: op.to, to: op.from });
+    case "createSchema":
+      return { kind: "dropSchema", schema: op.schema };
+    case "dropSchema":
+      return { kind: "createSchema", schema: op.schema };
     case "sql":
       if (op.down === undefined) {
         throw new Error(`A raw SQL operation without a "down" cannot be inverted: ${op.up}`);

@@ -11,6 +11,7 @@
 import type { Operation } from "../ops/operations";
 import type { Column, Schema, Table } from "./model";
 import { renameColumnInExpression } from "./rename-in-expression";
+import { schemaOfTable } from "./table-name";
 
 export class ApplyError extends Error {}
 
@@ -53,6 +54,23 @@ export function apply(schema: Schema, op: Operation): Schema {
           if (fk.referencedTable === op.from) fk.referencedTable = op.to;
         }
       }
+      return next;
+    }
+    case "createSchema": {
+      const schemas = next.schemas ?? [];
+      if (schemas.includes(op.schema)) throw new ApplyError(`schema "${op.schema}" already exists`);
+      next.schemas = [...schemas, op.schema].sort();
+      return next;
+    }
+    case "dropSchema": {
+      const schemas = next.schemas ?? [];
+      if (!schemas.includes(op.schema)) throw new ApplyError(`schema "${op.schema}" does not exist`);
+      // PostgreSQL refuses to drop a schema that still holds a table (no CASCADE); so does the model.
+      const left = Object.keys(next.tables).find((name) => schemaOfTable(name) === op.schema);
+      if (left !== undefined) throw new ApplyError(`schema "${op.schema}" still holds table ${left}`);
+      const remaining = schemas.filter((schema) => schema !== op.schema);
+      if (remaining.length > 0) next.schemas = remaining;
+      else delete next.schemas;
       return next;
     }
     case "sql":

@@ -112,6 +112,7 @@ export type ForeignKeyAction =
 export interface ForeignKey {
   name: string;
   columns: string[];
+  /** The model's name of the referenced table (qualified outside the default schema). */
   referencedTable: string;
   referencedColumns: string[];
   onDelete: ForeignKeyAction;
@@ -126,6 +127,10 @@ export interface Check {
 }
 
 export interface Table {
+  /**
+   * The plain name in the connection's default schema; in another schema the
+   * qualified name `"billing"."invoices"` (see table-name.ts).
+   */
   name: string;
   /** In declaration order; order is kept but not compared. */
   columns: Column[];
@@ -145,8 +150,14 @@ export interface Table {
 }
 
 export interface Schema {
-  /** Keyed by table name. */
+  /** Keyed by table name (qualified outside the default schema, see table-name.ts). */
   tables: Record<string, Table>;
+  /**
+   * Schemas (namespaces) other than the connection's default one that are
+   * known to exist, sorted; absent means none. Diffed into createSchema /
+   * dropSchema, so a migration creates the schema its tables need.
+   */
+  schemas?: string[];
 }
 
 export function emptySchema(): Schema {

@@ -17,6 +17,8 @@ export interface CorpusDefinition {
   /** File name under definitions/ without ".ts"; its prefix up to "-" is the table prefix. */
   file: string;
   dialects: readonly DialectName[];
+  /** The PostgreSQL schemas besides the default one that the definition's tables live in. */
+  schemas?: readonly string[];
   covers: string;
   /**
    * Dialects on which TypeORM's own `synchronize` cannot create this
@@ -126,6 +128,9 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "x76-column-names", dialects: BOTH, covers: "explicit, mixed-case and reserved-word column names" },
   { file: "s77-table-comment", dialects: BOTH, covers: "table comment with a quote (PostgreSQL COMMENT ON TABLE; SQLite keeps none, so no diff there)",
     synchronizeFails: { dialects: PG, reason: "TypeORM writes COMMENT ON TABLE ... IS 'what's' without doubling the quote" } },
+  // PostgreSQL schemas
+  { file: "h77-schemas", dialects: PG, schemas: ["h77_billing", "h77_sales"],
+    covers: "entities in two non-default schemas: enum type in its table's schema, unique, index, foreign keys across schemas (and from the default one), a many-to-many join table in a schema" },
 ];
 
 /** The table prefix of a definition ("c01" for "c01-integers"). */
@@ -135,4 +140,9 @@ export function prefixOf(definition: CorpusDefinition): string {
 
 export function definitionsFor(dialect: DialectName): CorpusDefinition[] {
   return CORPUS.filter((definition) => definition.dialects.includes(dialect));
+}
+
+/** The non-default schemas that `definitions` put tables in. */
+export function schemasOf(definitions: readonly CorpusDefinition[]): string[] {
+  return [...new Set(definitions.flatMap((definition) => definition.schemas ?? []))].sort();
 }

@@ -169,11 +169,14 @@ export class TestProject {
     }
   }
 
-  /** The live schema as Athanor reads it (bookkeeping table left out). */
-  async introspect(): Promise<Schema> {
+  /**
+   * The live schema as Athanor reads it (bookkeeping table left out), with
+   * the tables of `schemas` besides the default schema's (PostgreSQL).
+   */
+  async introspect(schemas?: string[]): Promise<Schema> {
     const ds = await this.connect();
     try {
-      return await findDialect(this.dialect)!.introspect(ds as any, { exclude: ["migrations"] });
+      return await findDialect(this.dialect)!.introspect(ds as any, { exclude: ["migrations"], schemas });
     } finally {
       await ds.destroy();
     }

@@ -14,7 +14,7 @@ import { comparableColumn } from "./comparable";
 import { renderDefault } from "./defaults";
 import { columnType, commentOnColumn, identityClause } from "./definitions";
 import { createEnumType, createEnumTypeStatement, dropEnumType, enumTypeName } from "./enums";
-import { doBlock, quoteIdentifier, quoteLiteral } from "./quote";
+import { doBlock, quoteIdentifier, quoteLiteral, quoteInSchemaOf, quoteTable } from "./quote";
 import {
   onColumnSequence,
   rememberSequencePosition,
@@ -53,7 +53,7 @@ class AlterColumnPlan {
     private readonly table: string,
     private readonly column: string,
   ) {
-    this.alter = `ALTER TABLE ${quoteIdentifier(table)} ALTER COLUMN ${quoteIdentifier(column)}`;
+    this.alter = `ALTER TABLE ${quoteTable(table)} ALTER COLUMN ${quoteIdentifier(column)}`;
   }
 
   add(...statements: string[]): void {
@@ -69,7 +69,7 @@ class AlterColumnPlan {
   }
 
   get quotedTable(): string {
-    return quoteIdentifier(this.table);
+    return quoteTable(this.table);
   }
 }
 
@@ -99,7 +99,7 @@ function enterGeneration(plan: AlterColumnPlan, from: Column, to: Column, table:
   const resync = sequenceToSequence(from, to) ? restoreSequencePosition : resyncSequence;
   switch (to.generated) {
     case "increment": {
-      const sequence = quoteIdentifier(serialSequenceName(table, to.name));
+      const sequence = quoteInSchemaOf(table, serialSequenceName(table, to.name));
       plan.add(
         `CREATE SEQUENCE ${sequence} AS ${columnType(table, to)} OWNED BY ${plan.quotedTable}.${quoteIdentifier(to.name)}`,
       );
@@ -127,17 +127,17 @@ function changeType(plan: AlterColumnPlan, from: Column, to: Column, table: stri
     const fromName = enumTypeName(table, from);
     const toName = enumTypeName(table, to);
     if (sameList(from.enum, to.enum)) {
-      plan.add(`ALTER TYPE ${quoteIdentifier(fromName)} RENAME TO ${quoteIdentifier(toName)}`);
+      plan.add(`ALTER TYPE ${quoteInSchemaOf(table, fromName)} RENAME TO ${quoteIdentifier(toName)}`);
       return;
     }
     if (fromName === toName) {
       // Values cannot be removed from a PostgreSQL enum: build the new type
       // beside the old one and move the column over.
       const retired = `${fromName}_old`;
-      plan.add(`ALTER TYPE ${quoteIdentifier(fromName)} RENAME TO ${quoteIdentifier(retired)}`);
-      plan.add(createEnumTypeStatement(toName, to.enum ?? []));
+      plan.add(`ALTER TYPE ${quoteInSchemaOf(table, fromName)} RENAME TO ${quoteIdentifier(retired)}`);
+      plan.add(createEnumTypeStatement(quoteInSchemaOf(table, toName), to.enum ?? []));
       plan.setType(target, `::text::${target}`);
-      plan.add(`DROP TYPE ${quoteIdentifier(retired)}`);
+      plan.add(`DROP TYPE ${quoteInSchemaOf(table, retired)}`);
     } else {
       plan.add(createEnumType(table, to));
       plan.setType(target, `::text::${target}`);
@@ -190,7 +190,7 @@ function enumValueAdditions(table: string, from: Column, to: Column): string[] |
     if (before.includes(value)) return [];
     // Place it after the value that precedes it, or before the first old one.
     const place = i > 0 ? `AFTER ${quoteLiteral(after[i - 1])}` : `BEFORE ${quoteLiteral(before[0])}`;
-    return [`ALTER TYPE ${quoteIdentifier(name)} ADD VALUE IF NOT EXISTS ${quoteLiteral(value)} ${place}`];
+    return [`ALTER TYPE ${quoteInSchemaOf(table, name)} ADD VALUE IF NOT EXISTS ${quoteLiteral(value)} ${place}`];
   });
 }
 
@@ -200,7 +200,7 @@ function enumValueAdditions(table: string, from: Column, to: Column): string[] |
  */
 export function dataCheckStatement(table: string, check: DataCheck): string {
   return doBlock(
-    `SELECT count(*) INTO n FROM ${check.from ?? quoteIdentifier(table)} WHERE ${check.condition}; ` +
+    `SELECT count(*) INTO n FROM ${check.from ?? quoteTable(table)} WHERE ${check.condition}; ` +
       `IF n > 0 THEN RAISE EXCEPTION USING MESSAGE = replace(${quoteLiteral(check.message)}, ${quoteLiteral(ROW_COUNT)}, n::text); END IF;`,
     "n bigint;",
   );

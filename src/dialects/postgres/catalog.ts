@@ -3,17 +3,39 @@
  * whatever the size of the schema: columns (with enum labels and the table's
  * comment), constraints
  * (with column names resolved in SQL) and indexes. Each reads the tables of
- * `current_schema()` only — ordinary and partitioned tables, not partitions.
+ * `current_schema()` and of the schemas listed in its one parameter, `$1`
+ * (a text array, the schemas the entities name) — ordinary and partitioned
+ * tables, not partitions. A fourth, SCHEMAS_QUERY, says which of those
+ * schemas exist.
+ *
+ * A table outside `current_schema()` comes with its schema's name
+ * (`table_schema`, null in the default schema), so is a referenced table.
  *
  * Lists are returned as JSON so that any driver hands them back intact.
  */
 
-const TABLES_IN_CURRENT_SCHEMA = `
-  c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+const TABLES_IN_READ_SCHEMAS = `
+  c.relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname = current_schema() OR nspname = ANY($1::text[]))
   AND c.relkind IN ('r', 'p')
   AND NOT c.relispartition`;
 
+/** The name of schema (namespace oid) `namespace` when it is not the default one, else null. */
+function schemaUnlessDefault(namespace: string): string {
+  return `(SELECT NULLIF(n.nspname, current_schema()) FROM pg_namespace n WHERE n.oid = ${namespace})`;
+}
+
+/** Which of the schemas in `$1` exist (the default schema left out). */
+export const SCHEMAS_QUERY = `
+SELECT nspname AS name FROM pg_namespace
+WHERE nspname = ANY($1::text[]) AND nspname IS DISTINCT FROM current_schema()
+ORDER BY nspname`;
+
+export interface SchemaRow {
+  name: string;
+}
+
 export interface ColumnRow {
+  table_schema: string | null;
   table_name: string;
   /** null for a table without columns. */
   column_name: string | null;
@@ -35,7 +57,8 @@ export interface ColumnRow {
 }
 
 export const COLUMNS_QUERY = `
-SELECT c.relname AS table_name,
+SELECT ${schemaUnlessDefault("c.relnamespace")} AS table_schema,
+       c.relname AS table_name,
        a.attname AS column_name,
        format_type(a.atttypid, a.atttypmod) AS type_text,
        COALESCE(et.typtype, t.typtype) AS type_kind,
@@ -59,16 +82,18 @@ LEFT JOIN pg_type t ON t.oid = a.atttypid
 -- For an array column, its element type (an array of an enum is an enum column).
 LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
 LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-WHERE ${TABLES_IN_CURRENT_SCHEMA}
-ORDER BY c.relname, a.attnum`;
+WHERE ${TABLES_IN_READ_SCHEMAS}
+ORDER BY table_schema NULLS FIRST, c.relname, a.attnum`;
 
 export interface ConstraintRow {
+  table_schema: string | null;
   table_name: string;
   name: string;
   /** p primary key, u unique, f foreign key, c check. */
   kind: "p" | "u" | "f" | "c";
   definition: string;
   columns: unknown;
+  referenced_schema: string | null;
   referenced_table: string | null;
   referenced_columns: unknown;
   on_delete: string | null;
@@ -85,11 +110,13 @@ function attributeNames(numbers: string, relation: string): string {
 }
 
 export const CONSTRAINTS_QUERY = `
-SELECT c.relname AS table_name,
+SELECT ${schemaUnlessDefault("c.relnamespace")} AS table_schema,
+       c.relname AS table_name,
        con.conname AS name,
        con.contype AS kind,
        pg_get_constraintdef(con.oid, true) AS definition,
        ${attributeNames("con.conkey", "con.conrelid")} AS columns,
+       ${schemaUnlessDefault("rc.relnamespace")} AS referenced_schema,
        rc.relname AS referenced_table,
        ${attributeNames("con.confkey", "con.confrelid")} AS referenced_columns,
        con.confdeltype AS on_delete,
@@ -99,11 +126,12 @@ SELECT c.relname AS table_name,
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
-WHERE ${TABLES_IN_CURRENT_SCHEMA}
+WHERE ${TABLES_IN_READ_SCHEMAS}
   AND con.contype IN ('p', 'u', 'f', 'c')
-ORDER BY c.relname, con.conname`;
+ORDER BY table_schema NULLS FIRST, c.relname, con.conname`;
 
 export interface IndexRow {
+  table_schema: string | null;
   table_name: string;
   name: string;
   is_unique: boolean;
@@ -119,7 +147,8 @@ export interface IndexRow {
  * (those are reported as the constraint). Key columns only, not INCLUDE ones.
  */
 export const INDEXES_QUERY = `
-SELECT c.relname AS table_name,
+SELECT ${schemaUnlessDefault("c.relnamespace")} AS table_schema,
+       c.relname AS table_name,
        i.relname AS name,
        x.indisunique AS is_unique,
        (SELECT array_to_json(array_agg(
@@ -135,9 +164,9 @@ FROM pg_index x
 JOIN pg_class c ON c.oid = x.indrelid
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_am am ON am.oid = i.relam
-WHERE ${TABLES_IN_CURRENT_SCHEMA}
+WHERE ${TABLES_IN_READ_SCHEMAS}
   AND NOT EXISTS (
     SELECT 1 FROM pg_constraint con
     WHERE con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x')
   )
-ORDER BY c.relname, i.relname`;
+ORDER BY table_schema NULLS FIRST, c.relname, i.relname`;

@@ -5,7 +5,7 @@
 import type { Check, Column, ForeignKey, Index, PrimaryKey, Unique } from "../../schema/model";
 import { renderDefault } from "./defaults";
 import { enumTypeName } from "./enums";
-import { quoteIdentifier, quoteLiteral } from "./quote";
+import { plainTableName, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable } from "./quote";
 import { isIntegerType, nativeType, parseType, serialType } from "./types";
 
 export function columnList(columns: readonly string[]): string {
@@ -14,7 +14,7 @@ export function columnList(columns: readonly string[]): string {
 
 /** The native type of `column` of `table` (enum columns name their type). */
 export function columnType(table: string, column: Column): string {
-  return nativeType(column, quoteIdentifier(enumTypeName(table, column)));
+  return nativeType(column, quoteInSchemaOf(table, enumTypeName(table, column)));
 }
 
 /** `"id" serial NOT NULL`, `"email" character varying(255) DEFAULT 'x'`, ... */
@@ -44,15 +44,15 @@ export function identityClause(column: Column): string {
 /** `COMMENT ON COLUMN ...`; a comment that is absent (or empty) is removed. */
 export function commentOnColumn(table: string, column: Column): string {
   const text = column.comment ? quoteLiteral(column.comment) : "NULL";
-  return `COMMENT ON COLUMN ${quoteIdentifier(table)}.${quoteIdentifier(column.name)} IS ${text}`;
+  return `COMMENT ON COLUMN ${quoteTable(table)}.${quoteIdentifier(column.name)} IS ${text}`;
 }
 
 export function commentOnTable(table: string, comment: string | undefined): string {
-  return `COMMENT ON TABLE ${quoteIdentifier(table)} IS ${comment ? quoteLiteral(comment) : "NULL"}`;
+  return `COMMENT ON TABLE ${quoteTable(table)} IS ${comment ? quoteLiteral(comment) : "NULL"}`;
 }
 
 export function primaryKeyName(table: string, primaryKey: PrimaryKey): string {
-  return primaryKey.name ?? `PK_${table}`;
+  return primaryKey.name ?? `PK_${plainTableName(table)}`;
 }
 
 export function primaryKeyClause(table: string, primaryKey: PrimaryKey): string {
@@ -70,7 +70,7 @@ export function checkClause(check: Check): string {
 export function foreignKeyClause(foreignKey: ForeignKey): string {
   return (
     `CONSTRAINT ${quoteIdentifier(foreignKey.name)} FOREIGN KEY (${columnList(foreignKey.columns)}) ` +
-    `REFERENCES ${quoteIdentifier(foreignKey.referencedTable)} (${columnList(foreignKey.referencedColumns)}) ` +
+    `REFERENCES ${quoteTable(foreignKey.referencedTable)} (${columnList(foreignKey.referencedColumns)}) ` +
     `ON DELETE ${foreignKey.onDelete} ON UPDATE ${foreignKey.onUpdate}` +
     (foreignKey.deferrable ? ` DEFERRABLE ${foreignKey.deferrable}` : "")
   );
@@ -87,5 +87,5 @@ function indexKey(key: string): string {
 export function createIndexStatement(table: string, index: Index): string {
   const unique = index.unique ? "UNIQUE " : "";
   const where = index.where ? ` WHERE ${index.where}` : "";
-  return `CREATE ${unique}INDEX ${quoteIdentifier(index.name)} ON ${quoteIdentifier(table)}${index.method ? ` USING ${index.method}` : ""} (${index.columns.map(indexKey).join(", ")})${where}`;
+  return `CREATE ${unique}INDEX ${quoteIdentifier(index.name)} ON ${quoteTable(table)}${index.method ? ` USING ${index.method}` : ""} (${index.columns.map(indexKey).join(", ")})${where}`;
 }

@@ -1,6 +1,7 @@
 /**
  * The PostgreSQL dialect: catalogs → canonical Schema, Operation → SQL.
- * Works on the connection's `current_schema()` (normally "public").
+ * Works on the connection's `current_schema()` (normally "public") and on
+ * the schemas entities name (`@Entity({ schema })`).
  */
 import type { Dialect } from "../dialect";
 import { backupPostgres } from "./backup";
@@ -8,7 +9,7 @@ import { createPostgresScratchDatabase } from "./scratch";
 import { comparableColumn } from "./comparable";
 import { explainPostgresConnectionError } from "./connection-errors";
 import { explainPostgresMigrationError } from "./migration-errors";
-import { introspect } from "./introspect";
+import { defaultSchema, introspect } from "./introspect";
 import { tableColumns } from "./table-columns";
 import { acquirePostgresLock } from "./lock";
 import { quoteIdentifier } from "./quote";
@@ -20,6 +21,7 @@ export const postgresDialect: Dialect = {
   tableComments: true,
   quote: quoteIdentifier,
   introspect,
+  defaultSchema,
   tableColumns,
   comparable: comparableColumn,
   // Every operation renders from its own record; a schema, when given, only

@@ -5,10 +5,13 @@
 import type { Queryable } from "../dialect";
 import type { Column, ForeignKeyAction, Index, Schema, Table } from "../../schema/model";
 import { emptyTable } from "../../schema/model";
+import { qualifiedTableName } from "../../schema/table-name";
 import {
   COLUMNS_QUERY,
   CONSTRAINTS_QUERY,
   INDEXES_QUERY,
+  SCHEMAS_QUERY,
+  type SchemaRow,
   type ColumnRow,
   type ConstraintRow,
   type IndexRow,
@@ -98,7 +101,7 @@ function addConstraint(table: Table, row: ConstraintRow): void {
       table.foreignKeys.push({
         name: row.name,
         columns,
-        referencedTable: row.referenced_table ?? "",
+        referencedTable: qualifiedTableName(row.referenced_schema ?? undefined, row.referenced_table ?? ""),
         referencedColumns: stringList(row.referenced_columns),
         onDelete: FOREIGN_KEY_ACTIONS[row.on_delete ?? "a"] ?? "NO ACTION",
         onUpdate: FOREIGN_KEY_ACTIONS[row.on_update ?? "a"] ?? "NO ACTION",
@@ -111,33 +114,42 @@ function addConstraint(table: Table, row: ConstraintRow): void {
   }
 }
 
+/**
+ * `options.schemas`: schemas to read besides `current_schema()` (those the
+ * entities name); their tables get qualified names (schema/table-name.ts).
+ * `exclude` names tables of the default schema.
+ */
 export async function introspect(
   db: Queryable,
-  options: { exclude?: string[] } = {},
+  options: { exclude?: string[]; schemas?: string[] } = {},
 ): Promise<Schema> {
   const excluded = new Set([...INTERNAL_TABLES, ...(options.exclude ?? [])]);
-  const columnRows = rowsOf<ColumnRow>(await db.query(COLUMNS_QUERY));
-  const constraintRows = rowsOf<ConstraintRow>(await db.query(CONSTRAINTS_QUERY));
-  const indexRows = rowsOf<IndexRow>(await db.query(INDEXES_QUERY));
+  const schemas = [...new Set(options.schemas ?? [])];
+  const columnRows = rowsOf<ColumnRow>(await db.query(COLUMNS_QUERY, [schemas]));
+  const constraintRows = rowsOf<ConstraintRow>(await db.query(CONSTRAINTS_QUERY, [schemas]));
+  const indexRows = rowsOf<IndexRow>(await db.query(INDEXES_QUERY, [schemas]));
+  const schemaRows = schemas.length > 0 ? rowsOf<SchemaRow>(await db.query(SCHEMAS_QUERY, [schemas])) : [];
 
   const schema: Schema = { tables: {} };
-  const tableOf = (name: string): Table | undefined => {
-    if (excluded.has(name)) return undefined;
+  if (schemaRows.length > 0) schema.schemas = schemaRows.map((row) => row.name).sort();
+  const tableOf = (row: { table_schema: string | null; table_name: string }): Table | undefined => {
+    if (row.table_schema === null && excluded.has(row.table_name)) return undefined;
+    const name = qualifiedTableName(row.table_schema ?? undefined, row.table_name);
     return (schema.tables[name] ??= emptyTable(name));
   };
 
   for (const row of columnRows) {
-    const table = tableOf(row.table_name);
+    const table = tableOf(row);
     if (!table) continue;
     if (row.table_comment) table.comment = row.table_comment;
     if (row.column_name !== null) table.columns.push(columnFromRow(row));
   }
   for (const row of constraintRows) {
-    const table = tableOf(row.table_name);
+    const table = tableOf(row);
     if (table) addConstraint(table, row);
   }
   for (const row of indexRows) {
-    const table = tableOf(row.table_name);
+    const table = tableOf(row);
     if (!table) continue;
     const index: Index = { name: row.name, columns: stringList(row.columns), unique: Boolean(row.is_unique) };
     if (row.method && row.method !== "btree") index.method = row.method;
@@ -146,4 +158,10 @@ export async function introspect(
     );
   }
   return schema;
+}
+
+/** `current_schema()`: where unqualified names (and the bookkeeping table) live. */
+export async function defaultSchema(db: Queryable): Promise<string> {
+  const rows = rowsOf<{ name: string | null }>(await db.query("SELECT current_schema() AS name"));
+  return rows[0]?.name ?? "public";
 }

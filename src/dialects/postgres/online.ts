@@ -27,7 +27,7 @@ import { dataChecksForAlter } from "../data-checks";
 import { dataCheckStatement, renderAlterColumn } from "./alter-column";
 import { renderDefault } from "./defaults";
 import { checkClause, createIndexStatement, foreignKeyClause } from "./definitions";
-import { doBlock, quoteIdentifier, quoteLiteral, truncateIdentifier } from "./quote";
+import { doBlock, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable, truncateIdentifier } from "./quote";
 
 type Plain = (op: Operation) => RenderedOperation;
 
@@ -48,7 +48,7 @@ function renderOnlineBody(op: Operation, plain: Plain): RenderedOperation {
       return createIndexConcurrently(op.table, op.index);
     case "dropIndex":
       return {
-        statements: [`DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdentifier(op.index.name)}`],
+        statements: [`DROP INDEX CONCURRENTLY IF EXISTS ${quoteInSchemaOf(op.table, op.index.name)}`],
         notes: [],
         outsideTransaction: true,
       };
@@ -77,23 +77,23 @@ function concurrentIndexStatement(table: string, index: Index): string {
  * An index left invalid by a build that was killed (not one that failed:
  * that one's cleanup drops it) would make IF NOT EXISTS skip the build.
  */
-function dropInvalidLeftover(name: string): string {
-  const index = quoteIdentifier(name);
+function dropInvalidLeftover(table: string, name: string): string {
+  const index = quoteInSchemaOf(table, name);
   return doBlock(
     `IF EXISTS (SELECT 1 FROM pg_index WHERE indexrelid = to_regclass(${quoteLiteral(index)}) AND NOT indisvalid) ` +
       `THEN DROP INDEX ${index}; END IF;`,
   );
 }
 
-function dropIndexConcurrently(name: string): string {
-  return `DROP INDEX CONCURRENTLY IF EXISTS ${quoteIdentifier(name)}`;
+function dropIndexConcurrently(table: string, name: string): string {
+  return `DROP INDEX CONCURRENTLY IF EXISTS ${quoteInSchemaOf(table, name)}`;
 }
 
 function createIndexConcurrently(table: string, index: Index): RenderedOperation {
   const unique = index.unique ? `; fails if ${table} holds duplicates in (${index.columns.join(", ")})` : "";
   return {
-    statements: [dropInvalidLeftover(index.name), concurrentIndexStatement(table, index)],
-    cleanup: [dropIndexConcurrently(index.name)],
+    statements: [dropInvalidLeftover(table, index.name), concurrentIndexStatement(table, index)],
+    cleanup: [dropIndexConcurrently(table, index.name)],
     outsideTransaction: true,
     notes: [`builds index ${index.name} on ${table} CONCURRENTLY: writes go on meanwhile${unique}`],
   };
@@ -101,14 +101,14 @@ function createIndexConcurrently(table: string, index: Index): RenderedOperation
 
 function addUniqueConcurrently(table: string, unique: Unique): RenderedOperation {
   const index: Index = { name: unique.name, columns: unique.columns, unique: true };
-  const attach = `ALTER TABLE ${quoteIdentifier(table)} ADD CONSTRAINT ${quoteIdentifier(unique.name)} UNIQUE USING INDEX ${quoteIdentifier(unique.name)}`;
+  const attach = `ALTER TABLE ${quoteTable(table)} ADD CONSTRAINT ${quoteIdentifier(unique.name)} UNIQUE USING INDEX ${quoteIdentifier(unique.name)}`;
   return {
     statements: [
-      dropInvalidLeftover(unique.name),
+      dropInvalidLeftover(table, unique.name),
       concurrentIndexStatement(table, index),
       unlessConstraintExists(table, unique.name, attach),
     ],
-    cleanup: [dropIndexConcurrently(unique.name)],
+    cleanup: [dropIndexConcurrently(table, unique.name)],
     outsideTransaction: true,
     notes: [
       `builds the index of unique ${unique.name} on ${table} CONCURRENTLY, then attaches it; fails if ${table} holds duplicates in (${unique.columns.join(", ")})`,
@@ -118,7 +118,7 @@ function addUniqueConcurrently(table: string, unique: Unique): RenderedOperation
 
 /** `statement` (an ADD CONSTRAINT) unless `table` already has a constraint `name`. */
 function unlessConstraintExists(table: string, name: string, statement: string): string {
-  const relation = quoteLiteral(quoteIdentifier(table));
+  const relation = quoteLiteral(quoteTable(table));
   return doBlock(
     `IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(${relation}) ` +
       `AND conname = ${quoteLiteral(truncateIdentifier(name))}) THEN ${statement}; END IF;`,
@@ -126,7 +126,7 @@ function unlessConstraintExists(table: string, name: string, statement: string):
 }
 
 function addNotValid(table: string, name: string, clause: string): string[] {
-  const quotedTable = quoteIdentifier(table);
+  const quotedTable = quoteTable(table);
   return [
     unlessConstraintExists(table, name, `ALTER TABLE ${quotedTable} ADD ${clause} NOT VALID`),
     `ALTER TABLE ${quotedTable} VALIDATE CONSTRAINT ${quoteIdentifier(name)}`,
@@ -164,7 +164,7 @@ function alterColumnOnline(table: string, from: Column, to: Column, plain: Plain
   const relaxed = { ...to, nullable: true };
   const rest = renderAlterColumn(table, from, relaxed);
   const column = quoteIdentifier(from.name);
-  const quotedTable = quoteIdentifier(table);
+  const quotedTable = quoteTable(table);
   // The NULL check the relaxed change left out: stop with the row count before anything runs.
   const restChecks = new Set(dataChecksForAlter(table, from, relaxed, quoteIdentifier).map((c) => c.message));
   const nullChecks = dataChecksForAlter(table, from, to, quoteIdentifier).filter((c) => !restChecks.has(c.message));

@@ -4,6 +4,8 @@
  * their case and odd names cannot break out of the statement.
  */
 
+import { splitTableName } from "../../schema/table-name";
+
 /** `users` → `"users"`, `a"b` → `"a""b"`. */
 export function quoteIdentifier(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
@@ -37,4 +39,27 @@ export function truncateIdentifier(identifier: string): string {
     kept += char;
   }
   return kept;
+}
+
+/**
+ * A model table name as SQL: `"users"` in the connection's default schema,
+ * `"billing"."invoices"` outside it (see schema/table-name.ts).
+ */
+export function quoteTable(table: string): string {
+  const { schema, name } = splitTableName(table);
+  return schema === undefined ? quoteIdentifier(name) : `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`;
+}
+
+/**
+ * An object PostgreSQL keeps in the schema of `table` — its enum types,
+ * sequences and indexes — qualified the way the table is.
+ */
+export function quoteInSchemaOf(table: string, name: string): string {
+  const { schema } = splitTableName(table);
+  return schema === undefined ? quoteIdentifier(name) : `${quoteIdentifier(schema)}.${quoteIdentifier(name)}`;
+}
+
+/** The plain name of a model table, without its schema: what names derived from it (enum types) start with. */
+export function plainTableName(table: string): string {
+  return splitTableName(table).name;
 }

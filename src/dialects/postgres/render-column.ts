@@ -10,11 +10,11 @@ import {
   renameColumnEnumType,
   renameEnumType,
 } from "./enums";
-import { quoteIdentifier } from "./quote";
+import { quoteIdentifier, quoteTable } from "./quote";
 
 export function renderAddColumn(table: string, column: Column): RenderedOperation {
   const statements = isEnumColumn(column) ? [createEnumType(table, column)] : [];
-  statements.push(`ALTER TABLE ${quoteIdentifier(table)} ADD COLUMN ${columnDefinition(table, column)}`);
+  statements.push(`ALTER TABLE ${quoteTable(table)} ADD COLUMN ${columnDefinition(table, column)}`);
   if (column.comment) statements.push(commentOnColumn(table, column));
   const notes: string[] = [];
   if (column.generated) {
@@ -26,7 +26,7 @@ export function renderAddColumn(table: string, column: Column): RenderedOperatio
 }
 
 export function renderDropColumn(table: string, column: Column): RenderedOperation {
-  const statements = [`ALTER TABLE ${quoteIdentifier(table)} DROP COLUMN ${quoteIdentifier(column.name)}`];
+  const statements = [`ALTER TABLE ${quoteTable(table)} DROP COLUMN ${quoteIdentifier(column.name)}`];
   if (isEnumColumn(column)) statements.push(dropEnumType(table, column));
   return { statements, notes: [`drops column ${table}.${column.name} and its data`] };
 }
@@ -39,13 +39,13 @@ export function renderRenameColumn(
   context: RenderContext = {},
 ): RenderedOperation {
   const statements = [
-    `ALTER TABLE ${quoteIdentifier(table)} RENAME COLUMN ${quoteIdentifier(from)} TO ${quoteIdentifier(to)}`,
+    `ALTER TABLE ${quoteTable(table)} RENAME COLUMN ${quoteIdentifier(from)} TO ${quoteIdentifier(to)}`,
   ];
   const known = context.schema?.tables[table];
   if (known) {
     const column = known.columns.find((c) => c.name === from);
     if (column && isEnumColumn(column) && column.enumName === undefined) {
-      statements.push(renameEnumType(conventionalEnumName(table, from), conventionalEnumName(table, to)));
+      statements.push(renameEnumType(table, conventionalEnumName(table, from), conventionalEnumName(table, to)));
     }
   } else {
     statements.push(renameColumnEnumType(table, from, to));

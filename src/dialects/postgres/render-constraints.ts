@@ -8,7 +8,7 @@ import {
   primaryKeyClause,
   uniqueClause,
 } from "./definitions";
-import { doBlock, quoteIdentifier, quoteLiteral } from "./quote";
+import { doBlock, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable } from "./quote";
 import { dataCheckForUnique } from "../data-checks";
 import { dataCheckStatement } from "./alter-column";
 
@@ -17,11 +17,11 @@ function statement(sql: string, ...notes: string[]): RenderedOperation {
 }
 
 function addConstraint(table: string, clause: string): string {
-  return `ALTER TABLE ${quoteIdentifier(table)} ADD ${clause}`;
+  return `ALTER TABLE ${quoteTable(table)} ADD ${clause}`;
 }
 
 function dropConstraint(table: string, name: string): string {
-  return `ALTER TABLE ${quoteIdentifier(table)} DROP CONSTRAINT ${quoteIdentifier(name)}`;
+  return `ALTER TABLE ${quoteTable(table)} DROP CONSTRAINT ${quoteIdentifier(name)}`;
 }
 
 export function renderAddPrimaryKey(table: string, primaryKey: PrimaryKey): RenderedOperation {
@@ -34,7 +34,7 @@ export function renderAddPrimaryKey(table: string, primaryKey: PrimaryKey): Rend
  */
 export function renderDropPrimaryKey(table: string, primaryKey: PrimaryKey): RenderedOperation {
   if (primaryKey.name !== undefined) return statement(dropConstraint(table, primaryKey.name));
-  const relation = quoteLiteral(quoteIdentifier(table));
+  const relation = quoteLiteral(quoteTable(table));
   return statement(
     doBlock(
       `EXECUTE format('ALTER TABLE %s DROP CONSTRAINT %I', ${relation}, ` +
@@ -45,7 +45,7 @@ export function renderDropPrimaryKey(table: string, primaryKey: PrimaryKey): Ren
 
 export function renderAddUnique(table: string, unique: Unique): RenderedOperation {
   // PostgreSQL's own error names neither the table nor the columns.
-  const check = dataCheckStatement(table, dataCheckForUnique(table, unique.name, unique.columns, quoteIdentifier));
+  const check = dataCheckStatement(table, dataCheckForUnique(table, unique.name, unique.columns, quoteIdentifier, undefined, quoteTable));
   return {
     statements: [check, addConstraint(table, uniqueClause(unique))],
     notes: [`stops, naming how many values repeat, if ${table} holds duplicates in (${unique.columns.join(", ")})`],
@@ -78,10 +78,11 @@ export function renderCreateIndex(table: string, index: Index): RenderedOperatio
     `blocks writes to ${table} while index ${index.name} builds`,
   );
   if (!index.unique) return rendered;
-  const check = dataCheckForUnique(table, index.name, index.columns, quoteIdentifier, index.where);
+  const check = dataCheckForUnique(table, index.name, index.columns, quoteIdentifier, index.where, quoteTable);
   return { ...rendered, statements: [dataCheckStatement(table, check), ...rendered.statements] };
 }
 
-export function renderDropIndex(index: Index): RenderedOperation {
-  return statement(`DROP INDEX ${quoteIdentifier(index.name)}`);
+/** The index lives in its table's schema. */
+export function renderDropIndex(table: string, index: Index): RenderedOperation {
+  return statement(`DROP INDEX ${quoteInSchemaOf(table, index.name)}`);
 }

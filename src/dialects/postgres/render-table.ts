@@ -20,7 +20,8 @@ import {
   renameEnumType,
   renameTableEnumTypes,
 } from "./enums";
-import { quoteIdentifier } from "./quote";
+import { plainTableName, quoteIdentifier, quoteTable } from "./quote";
+import { schemaOfTable } from "../../schema/table-name";
 
 export function renderCreateTable(table: Table): RenderedOperation {
   const enumTypes = enumColumnsByType(table.name, table.columns).map((c) => createEnumType(table.name, c));
@@ -31,7 +32,7 @@ export function renderCreateTable(table: Table): RenderedOperation {
     ...table.checks.map(checkClause),
     ...table.foreignKeys.map(foreignKeyClause),
   ];
-  const create = `CREATE TABLE ${quoteIdentifier(table.name)} (${body.join(", ")})`;
+  const create = `CREATE TABLE ${quoteTable(table.name)} (${body.join(", ")})`;
   const indexes = table.indexes.map((index) => createIndexStatement(table.name, index));
   const comments = [
     ...(table.comment ? [commentOnTable(table.name, table.comment)] : []),
@@ -47,7 +48,7 @@ export function renderSetTableComment(table: string, comment: string | undefined
 export function renderDropTable(table: Table): RenderedOperation {
   const enumTypes = enumColumnsByType(table.name, table.columns).map((c) => dropEnumType(table.name, c));
   return {
-    statements: [`DROP TABLE ${quoteIdentifier(table.name)}`, ...enumTypes],
+    statements: [`DROP TABLE ${quoteTable(table.name)}`, ...enumTypes],
     notes: [`drops table ${table.name} and every row in it`],
   };
 }
@@ -58,13 +59,20 @@ export function renderDropTable(table: Table): RenderedOperation {
  * hand the renames are spelled out; without it a block finds them.
  */
 export function renderRenameTable(from: string, to: string, context: RenderContext = {}): RenderedOperation {
-  const statements = [`ALTER TABLE ${quoteIdentifier(from)} RENAME TO ${quoteIdentifier(to)}`];
+  if (schemaOfTable(from) !== schemaOfTable(to)) {
+    // Athanor treats a table that changes schema as dropped and created; a
+    // hand-written renameTable across schemas gets a sentence, not bad SQL.
+    throw new Error(
+      `Cannot rename table ${from} to ${to}: they are in different schemas. Move it with op(queryRunner).sql("ALTER TABLE … SET SCHEMA …") instead.`,
+    );
+  }
+  const statements = [`ALTER TABLE ${quoteTable(from)} RENAME TO ${quoteIdentifier(plainTableName(to))}`];
   const table = context.schema?.tables[from];
   if (table) {
     for (const column of table.columns) {
       if (isEnumColumn(column) && column.enumName === undefined) {
         statements.push(
-          renameEnumType(conventionalEnumName(from, column.name), conventionalEnumName(to, column.name)),
+          renameEnumType(to, conventionalEnumName(from, column.name), conventionalEnumName(to, column.name)),
         );
       }
     }

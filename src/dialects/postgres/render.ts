@@ -18,6 +18,7 @@ import {
   renderDropPrimaryKey,
   renderDropUnique,
 } from "./render-constraints";
+import { quoteIdentifier } from "./quote";
 import { renderCreateTable, renderDropTable, renderRenameTable, renderSetTableComment } from "./render-table";
 
 export function render(op: Operation, context: RenderContext = {}): RenderedOperation {
@@ -51,7 +52,7 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
     case "createIndex":
       return renderCreateIndex(op.table, op.index);
     case "dropIndex":
-      return renderDropIndex(op.index);
+      return renderDropIndex(op.table, op.index);
     case "addForeignKey":
       return renderAddForeignKey(op.table, op.foreignKey);
     case "dropForeignKey":
@@ -64,8 +65,16 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
       return renderSetTableComment(op.table, op.to);
     case "renameEnumValue": {
       const type = op.enumName ?? conventionalEnumName(op.table, op.column);
-      return { statements: [renameEnumValue(type, op.from, op.to)], notes: [] };
+      return { statements: [renameEnumValue(op.table, type, op.from, op.to)], notes: [] };
     }
+    case "createSchema":
+      // IF NOT EXISTS: generate only asks for a schema it did not find, but another
+      // database (or verify's scratch one, given the DataSource's schema) may have it.
+      return { statements: [`CREATE SCHEMA IF NOT EXISTS ${quoteIdentifier(op.schema)}`], notes: [] };
+    case "dropSchema":
+      // No CASCADE: a schema that still holds something this migration did not
+      // create is not dropped; the statement fails and the revert rolls back.
+      return { statements: [`DROP SCHEMA ${quoteIdentifier(op.schema)}`], notes: [] };
     case "sql":
       return { statements: [op.up], notes: [] };
   }

@@ -4,11 +4,11 @@
  * its old `<table>_<column>_seq`), so it is looked up with
  * `pg_get_serial_sequence` when the statement runs.
  */
-import { doBlock, quoteIdentifier, quoteLiteral } from "./quote";
+import { doBlock, plainTableName, quoteIdentifier, quoteLiteral, quoteTable } from "./quote";
 
 /** SQL text evaluating to the quoted name of the column's sequence. */
 function sequenceOf(table: string, column: string): string {
-  return `pg_get_serial_sequence(${quoteLiteral(quoteIdentifier(table))}, ${quoteLiteral(column)})`;
+  return `pg_get_serial_sequence(${quoteLiteral(quoteTable(table))}, ${quoteLiteral(column)})`;
 }
 
 /** Run `template` with `%s` replaced by the column's sequence name. */
@@ -19,12 +19,12 @@ export function onColumnSequence(table: string, column: string, template: string
 /** Make the sequence continue after the largest value already in the column. */
 export function resyncSequence(table: string, column: string): string {
   const col = quoteIdentifier(column);
-  return `SELECT setval(${sequenceOf(table, column)}, COALESCE(MAX(${col}), 0) + 1, false) FROM ${quoteIdentifier(table)}`;
+  return `SELECT setval(${sequenceOf(table, column)}, COALESCE(MAX(${col}), 0) + 1, false) FROM ${quoteTable(table)}`;
 }
 
 /** The name serial would give the sequence of a new auto-increment column. */
 export function serialSequenceName(table: string, column: string): string {
-  return `${table}_${column}_seq`;
+  return `${plainTableName(table)}_${column}_seq`;
 }
 
 /** Where `rememberSequencePosition` keeps the next value between statements of one alterColumn. */
@@ -48,5 +48,5 @@ export function rememberSequencePosition(table: string, column: string): string 
 export function restoreSequencePosition(table: string, column: string): string {
   const col = quoteIdentifier(column);
   const remembered = `COALESCE(NULLIF(current_setting(${quoteLiteral(REMEMBERED)}, true), '')::bigint, 1)`;
-  return `SELECT setval(${sequenceOf(table, column)}, GREATEST(COALESCE(MAX(${col}), 0) + 1, ${remembered}), false) FROM ${quoteIdentifier(table)}`;
+  return `SELECT setval(${sequenceOf(table, column)}, GREATEST(COALESCE(MAX(${col}), 0) + 1, ${remembered}), false) FROM ${quoteTable(table)}`;
 }

@@ -11,6 +11,7 @@ import { introspect } from "./introspect";
 import { tableColumns } from "./table-columns";
 import { quoteIdentifier } from "./quote";
 import { needsSchema, renderOperation } from "./render";
+import { schemaWithPlainTableNames, withPlainTableNames } from "../../ops/plain-table-names";
 import { sqliteSession } from "./session";
 import { dataCheckFailure } from "./data-check";
 import { acquireSqliteLock } from "./lock";
@@ -26,7 +27,12 @@ export const sqliteDialect: Dialect = {
   tableColumns,
   comparable: comparableColumn,
   needsSchema,
-  render: renderOperation,
+  // SQLite has no schemas: a table's schema is ignored, as TypeORM ignores it.
+  render: (op, context = {}) =>
+    renderOperation(withPlainTableNames(op), {
+      ...context,
+      schema: context.schema && schemaWithPlainTableNames(context.schema),
+    }),
   session: sqliteSession,
   acquireMigrationLock: acquireSqliteLock,
   explainConnectionError,

@@ -74,6 +74,10 @@ export function renderOperation(op: Operation, context: RenderContext = {}): Ren
       return { statements: [], notes: [] };
     case "renameEnumValue":
       return renameEnumValue(op, context);
+    case "createSchema":
+    case "dropSchema":
+      // SQLite has no schemas; TypeORM ignores an entity's schema there too.
+      return { statements: [], notes: [] };
     case "addColumn":
       if (canAddColumnNatively(op.column)) {
         return native(`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnDefinition(op.table, op.column)}`);
