@@ -120,7 +120,7 @@ for (const dialect of DIALECTS) {
       await assertRejected(project, `INSERT INTO books (title, reviewer_id) VALUES ('bad', 99)`, `${label}: FK_books_reviewer`);
       await assert.rejects(
         inTransaction(project, [`INSERT INTO books (title, editor_id) VALUES ('late', 99)`, `UPDATE books SET editor_id = 1 WHERE title = 'late'`]),
-        undefined,
+        Error,
         `${label}: FK_books_editor is checked per statement`,
       );
       await project.query(`INSERT INTO categories (label, parent_id) VALUES ('orphan', 99)`);
@@ -159,7 +159,7 @@ for (const dialect of DIALECTS) {
       await project.query(`DELETE FROM books WHERE title = 'free'`);
       // FK_books_editor waits for the commit.
       await inTransaction(project, [`INSERT INTO books (title, editor_id) VALUES ('late', 99)`, `UPDATE books SET editor_id = 1 WHERE title = 'late'`]);
-      await assert.rejects(inTransaction(project, [`INSERT INTO books (title, editor_id) VALUES ('never', 99)`]), undefined, "deferred, still checked");
+      await assert.rejects(inTransaction(project, [`INSERT INTO books (title, editor_id) VALUES ('never', 99)`]), Error, "deferred, still checked");
       await project.query(`DELETE FROM books WHERE title = 'late'`);
       // The self-reference and the composite key refuse what they do not reference; the self-reference cascades.
       await assertRejected(project, `INSERT INTO categories (label, parent_id) VALUES ('orphan', 99)`, "FK_categories_parent");

@@ -12,7 +12,7 @@ import { assertNoChanges } from "./changes";
 
 /** The statement must fail (a constraint refuses it); `label` says which one. */
 export async function assertRejected(project: TestProject, sql: string, label: string): Promise<void> {
-  await assert.rejects(project.query(sql), undefined, `${label}: expected the database to refuse ${sql}`);
+  await assert.rejects(project.query(sql), Error, `${label}: expected the database to refuse ${sql}`);
 }
 
 /**
