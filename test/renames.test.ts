@@ -231,12 +231,15 @@ test("renames naming what does not exist, or what does not go away, are problems
 
 // ── CLI: hints and prompt answers ───────────────────────────────────────────
 
-test("rename hints are read as table.old=new and old=new", () => {
+test("rename hints are read as table.old=new and old=new (schema.table for a table in a schema)", () => {
   assert.deepEqual(parseColumnRename("users.full_name=display_name"), { table: "users", from: "full_name", to: "display_name" });
   assert.deepEqual(parseColumnRename("users.full_name=users.display_name"), { table: "users", from: "full_name", to: "display_name" });
   assert.deepEqual(parseTableRename("people=persons"), { from: "people", to: "persons" });
   assert.deepEqual(parseRenameHints(undefined, undefined), { columns: [], tables: [] });
-  for (const bad of ["full_name=display_name", "users.full_name", "users.a=other.b", "a.b.c=d"]) {
+  // A table outside the default schema: schema.table, read into the model's qualified name.
+  assert.deepEqual(parseColumnRename("billing.invoices.amount=total"), { table: '"billing"."invoices"', from: "amount", to: "total" });
+  assert.deepEqual(parseTableRename("billing.old=billing.new"), { from: '"billing"."old"', to: '"billing"."new"' });
+  for (const bad of ["full_name=display_name", "users.full_name", "users.a=other.b", "a.b.c.d=e"]) {
     assert.throws(() => parseColumnRename(bad), (e: unknown) => e instanceof UsageError && /table\.old_column=new_column/.test(e.message));
   }
   assert.throws(() => parseTableRename("people"), UsageError);
