@@ -11,6 +11,7 @@ import { invertAll, type Operation } from "../src/ops/operations";
 import { describeDifferences, normalizeExpression, schemasEqual } from "../src/schema/equal";
 import type { Column, ForeignKey, Schema, Table } from "../src/schema/model";
 import { qualifiedTableName, splitTableName } from "../src/schema/table-name";
+import { renameProblems } from "../src/diff/renames";
 
 // ── Builders ────────────────────────────────────────────────────────────────
 
@@ -747,4 +748,13 @@ test("a table that moves to another schema is dropped and created, not offered a
   const result = diff(current, target, { dropTables: [before] });
   assert.deepEqual(result.renameCandidates.tables, []);
   assert.deepEqual(result.operations.map((op) => op.kind), ["dropTable", "createTable"]);
+});
+
+test("a confirmed table rename across schemas is refused with a sentence that says what to do", () => {
+  const before = qualifiedTableName("sales", "invoices");
+  const after = qualifiedTableName("billing", "invoices");
+  const current: Schema = { tables: { [before]: table(before, [id()]) } };
+  const target: Schema = { tables: { [after]: table(after, [id()]) } };
+  const [problem] = renameProblems(current, target, { tables: [{ from: before, to: after }] });
+  assert.match(problem, /different schemas.*drop this rename/);
 });

@@ -16,7 +16,7 @@ import type { Column, ForeignKey, Schema, Table } from "../src/schema/model";
 import { parseColumnRename, parseRenameHints, parseTableRename, parseValueRename } from "../src/cli/rename-hints";
 import { parseRenameAnswer, promptForRenames, renameQuestion, valueRenameQuestion } from "../src/cli/rename-prompt";
 import { UsageError } from "../src/errors";
-import { compareWithRenames } from "../src/commands/rename-resolution";
+import { compareWithRenames, valueRenameFlag } from "../src/commands/rename-resolution";
 
 const identity = (column: Column) => column;
 
@@ -231,12 +231,15 @@ test("renames naming what does not exist, or what does not go away, are problems
 
 // ── CLI: hints and prompt answers ───────────────────────────────────────────
 
-test("rename hints are read as table.old=new and old=new", () => {
+test("rename hints are read as table.old=new and old=new (schema.table for a table in a schema)", () => {
   assert.deepEqual(parseColumnRename("users.full_name=display_name"), { table: "users", from: "full_name", to: "display_name" });
   assert.deepEqual(parseColumnRename("users.full_name=users.display_name"), { table: "users", from: "full_name", to: "display_name" });
   assert.deepEqual(parseTableRename("people=persons"), { from: "people", to: "persons" });
   assert.deepEqual(parseRenameHints(undefined, undefined), { columns: [], tables: [], values: [] });
-  for (const bad of ["full_name=display_name", "users.full_name", "users.a=other.b", "a.b.c=d"]) {
+  // A table outside the default schema: schema.table, read into the model's qualified name.
+  assert.deepEqual(parseColumnRename("billing.invoices.amount=total"), { table: '"billing"."invoices"', from: "amount", to: "total" });
+  assert.deepEqual(parseTableRename("billing.old=billing.new"), { from: '"billing"."old"', to: '"billing"."new"' });
+  for (const bad of ["full_name=display_name", "users.full_name", "users.a=other.b", "a.b.c.d=e"]) {
     assert.throws(() => parseColumnRename(bad), (e: unknown) => e instanceof UsageError && /table\.old_column=new_column/.test(e.message));
   }
   assert.throws(() => parseTableRename("people"), UsageError);
@@ -405,6 +408,9 @@ test("--rename-value hints read table.column:old=new; the question names both va
   assert.deepEqual(parseValueRename("users.status:pending=waiting"), { table: "users", column: "status", from: "pending", to: "waiting" });
   assert.deepEqual(parseValueRename("users.status:on hold=paused: later"), { table: "users", column: "status", from: "on hold", to: "paused: later" });
   assert.throws(() => parseValueRename("users.status=waiting"), /table\.column:old_value=new_value/);
+  // A table outside the default schema, and the flag suggested for it, spell it schema.table.
+  assert.deepEqual(parseValueRename("billing.invoices.state:due=owed"), { table: '"billing"."invoices"', column: "state", from: "due", to: "owed" });
+  assert.equal(valueRenameFlag('"billing"."invoices"', "state", "due", "owed"), "--rename-value billing.invoices.state:due=owed");
   assert.deepEqual(parseRenameHints([], [], ["t.c:a=b"]).values, [{ table: "t", column: "c", from: "a", to: "b" }]);
   assert.equal(valueRenameQuestion("users", "status", "waiting", ["pending"]), `users.status "waiting": new value, or renamed from "pending"? [c/r] `);
 

@@ -38,18 +38,19 @@ function tableOfHint(text: string): string {
 }
 
 /**
- * `table.column:from=to`: the value is everything after the first ":", split
+ * `table.column:from=to` (`schema.table.column:from=to` for a table outside
+ * the default schema): the value is everything after the first ":", split
  * at its first "=" (a value holding "=" cannot be renamed by flag; answer the
  * question at a terminal instead).
  */
 export function parseValueRename(hint: string): ValueRename {
-  const match = /^([^.:=\s]+)\.([^.:=\s]+):([^=]+)=(.+)$/.exec(hint);
+  const match = /^(?:([^.:=\s]+)\.)?([^.:=\s]+)\.([^.:=\s]+):([^=]+)=(.+)$/.exec(hint);
   if (!match) {
     throw new UsageError(
       `--rename-value ${hint} is not of the form table.column:old_value=new_value: write e.g. --rename-value users.status:pending=waiting.`,
     );
   }
-  return { table: match[1], column: match[2], from: match[3], to: match[4] };
+  return { table: qualifiedTableName(match[1], match[2]), column: match[3], from: match[4], to: match[5] };
 }
 
 export function parseRenameHints(

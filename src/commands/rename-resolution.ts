@@ -144,7 +144,7 @@ function tableInFlag(table: string): string {
 
 /** The `--rename-value` flag that renames value `from` of `table.column` to `to`. */
 export function valueRenameFlag(table: string, column: string, from: string, to: string): string {
-  return `--rename-value ${shellWord(`${table}.${column}:${from}=${to}`)}`;
+  return `--rename-value ${shellWord(`${tableInFlag(table)}.${column}:${from}=${to}`)}`;
 }
 
 /** Quoted for a POSIX shell when it holds anything beyond plain name characters. */

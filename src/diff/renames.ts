@@ -235,6 +235,10 @@ export function renameProblems(current: Schema, target: Schema, decisions: Renam
       problems.push(`Cannot apply ${what}: no entity maps a table ${to}; name the table as the entity names it.`);
     } else if (current.tables[to]) {
       problems.push(`Cannot apply ${what}: table ${to} already exists in the database; drop this rename.`);
+    } else if (!sameSchema(from, to)) {
+      problems.push(
+        `Cannot apply ${what}: the tables are in different schemas, and a table that changes schema is dropped and created; drop this rename (or move the table by hand with ALTER TABLE … SET SCHEMA in a migration of its own).`,
+      );
     } else if (seen.has(`from:${from}`) || seen.has(`to:${to}`)) {
       problems.push(`Cannot apply ${what}: table ${seen.has(`from:${from}`) ? from : to} is in two table renames; keep one.`);
     } else {
