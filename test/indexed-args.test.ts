@@ -131,10 +131,20 @@ for (const dialect of ["sqlite", "postgres"] as const) {
   });
 }
 
-test("the storage is put back as it was after a build", async () => {
+test("the storage is put back as it was after a build, and after builds that overlap", async () => {
   const storage = (globalThis as any).typeormMetadataArgsStorage;
   const ownBefore = Object.getOwnPropertyNames(storage).sort();
   await build("sqlite", LOCAL_ENTITIES, true);
+  assert.deepEqual(Object.getOwnPropertyNames(storage).sort(), ownBefore);
+  await Promise.all([build("sqlite", LOCAL_ENTITIES, true), build("postgres", LOCAL_ENTITIES, true)]);
+  assert.deepEqual(Object.getOwnPropertyNames(storage).sort(), ownBefore);
+
+  const first = indexMetadataArgs(storage);
+  const second = indexMetadataArgs(storage);
+  first();
+  assert.ok(Object.prototype.hasOwnProperty.call(storage, "filterIndices"), "still indexed while the second build runs");
+  second();
+  second();
   assert.deepEqual(Object.getOwnPropertyNames(storage).sort(), ownBefore);
 });
 

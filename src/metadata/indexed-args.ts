@@ -55,7 +55,37 @@ interface ArrayIndex {
  */
 export function indexMetadataArgs(storage: unknown): () => void {
   if (!storage || typeof storage !== "object") return () => undefined;
-  const object = storage as Record<string, unknown>;
+  const object = storage as Record<string | symbol, unknown>;
+  // Builds that overlap (two DataSources initializing at once) share one
+  // installation; the last to finish puts the storage back.
+  const active = object[ACTIVE] as { users: number; restore(): void } | undefined;
+  if (active) {
+    active.users++;
+    return once(() => active.users-- === 1 && active.restore());
+  }
+  const restore = install(object);
+  const installed = {
+    users: 1,
+    restore() {
+      delete object[ACTIVE];
+      restore();
+    },
+  };
+  object[ACTIVE] = installed;
+  return once(() => installed.users-- === 1 && installed.restore());
+}
+
+const ACTIVE = Symbol("athanor: metadata args indexed");
+
+function once(body: () => unknown): () => void {
+  let done = false;
+  return () => {
+    if (!done) body();
+    done = true;
+  };
+}
+
+function install(object: Record<string | symbol, unknown>): () => void {
   const wrapped: Record<string, AnyMethod> = {};
 
   for (const name of TARGET_FILTERS) {

@@ -16,7 +16,11 @@ export interface Token {
 }
 
 const WORD_START = /[A-Za-z_\u0080-\uffff]/;
-const WORD_PART = /[A-Za-z0-9_$\u0080-\uffff]/;
+// Sticky: matched at a position, not against a copy of the rest of the text
+// (introspection tokenizes every table's CREATE statement).
+const WORD = /[A-Za-z0-9_$\u0080-\uffff]*/y;
+const NUMBER = /0x[0-9a-fA-F]+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?/y;
+const WHITESPACE = /\s/;
 
 /** Split `sql` into tokens, dropping whitespace and comments. */
 export function tokenize(sql: string): Token[] {
@@ -24,7 +28,7 @@ export function tokenize(sql: string): Token[] {
   let i = 0;
   while (i < sql.length) {
     const ch = sql[i];
-    if (/\s/.test(ch)) {
+    if (ch === " " || ch === "\n" || ch === "\t" || ch === "\r" || WHITESPACE.test(ch)) {
       i++;
     } else if (ch === "-" && sql[i + 1] === "-") {
       const end = sql.indexOf("\n", i);
@@ -48,13 +52,15 @@ export function tokenize(sql: string): Token[] {
       tokens.push({ kind: "identifier", value: sql.slice(i + 1, stop), start: i, end: stop + 1 });
       i = stop + 1;
     } else if (/[0-9]/.test(ch) || (ch === "." && /[0-9]/.test(sql[i + 1] ?? ""))) {
-      const match = /^(0x[0-9a-fA-F]+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)/.exec(sql.slice(i));
+      NUMBER.lastIndex = i;
+      const match = NUMBER.exec(sql);
       const text = match ? match[0] : ch;
       tokens.push({ kind: "number", value: text, start: i, end: i + text.length });
       i += text.length;
     } else if (WORD_START.test(ch)) {
-      let end = i + 1;
-      while (end < sql.length && WORD_PART.test(sql[end])) end++;
+      WORD.lastIndex = i + 1;
+      WORD.exec(sql);
+      const end = WORD.lastIndex;
       tokens.push({ kind: "word", value: sql.slice(i, end), start: i, end });
       i = end;
     } else {
