@@ -689,6 +689,15 @@ const ledgerCases: OpCase[] = [
     { kind: "dropIndex", table: accountsName, index: base.tables[accountsName].indexes[0] },
     { kind: "dropColumn", table: accountsName, column: find(base, accountsName, "status") },
   ]],
+  // Operations from other features, on a table in the schema: the statement they add must name it qualified.
+  ["renameEnumValue in the schema's enum type", () => ({ kind: "renameEnumValue", table: accountsName, column: "status", from: "closed", to: "shut" })],
+  ["setTableComment", () => ({ kind: "setTableComment", table: accountsName, to: "ledger's accounts" })],
+  ["addUnique (its duplicate check reads the qualified table)", () => ({ kind: "addUnique", table: accountsName, unique: { name: "UQ_accounts_status_code", columns: ["status", "code"] } })],
+  // Its check goes first: PostgreSQL would rewrite it with a cast to numeric that the inverse keeps.
+  ["alterColumn plain → decimal(3,1) (its overflow check reads the qualified table)", (base) => [
+    { kind: "dropCheck", table: accountsName, check: base.tables[accountsName].checks[0] },
+    alter(accountsName, "plain", { type: "decimal", precision: 3, scale: 1 })(base),
+  ]],
   ["createIndex", () => ({ kind: "createIndex", table: accountsName, index: { name: "IDX_accounts_code_plain", columns: ["code", "plain"], unique: true, where: "plain > 0" } })],
   ["dropPrimaryKey without a name", () => ({ kind: "dropPrimaryKey", table: entriesName, primaryKey: { columns: ["id"] } })],
   ["dropUnique", (base) => ({ kind: "dropUnique", table: accountsName, unique: base.tables[accountsName].uniques[0] })],
