@@ -11,29 +11,12 @@ import assert from "node:assert/strict";
 import type { TestProject } from "./support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
 import type { Schema } from "../src/schema/model";
+import { ALL_ITEMS as ALL, ITEMS_SEED as SEED, ITEMS_V1 as V1, ITEMS_V2 as V2 } from "./support/narrowing-items";
 import { DataSource } from "typeorm";
 import { dataChecksForAlter } from "../src/dialects/data-checks";
 import { dataCheckFailure, dataCheckStatement } from "../src/dialects/sqlite/data-check";
 import { quoteIdentifier } from "../src/dialects/sqlite/quote";
 
-const V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-
-@Entity({ name: "items" })
-export class Item {
-  @PrimaryGeneratedColumn() id: number;
-  @Column({ type: "varchar", length: 100 }) title: string;
-  @Column({ type: "varchar", length: 20, nullable: true }) note: string | null;
-}
-`;
-
-const V2 = V1.replace("length: 100", "length: 5").replace("length: 20, nullable: true", "length: 20");
-
-const SEED = [
-  `INSERT INTO items (title, note) VALUES ('a long title', NULL)`,
-  `INSERT INTO items (title, note) VALUES ('ok', 'x')`,
-  `INSERT INTO items (title, note) VALUES ('another long one', NULL)`,
-];
-const ALL = `SELECT id, title, note FROM items ORDER BY id`;
 const TOO_LONG = /Cannot change items\.title to varchar\(5\): 2 row\(s\) of items hold longer values\. Shorten them first, or keep the length\./;
 const NULLS = /Cannot make items\.note NOT NULL: it is NULL in 2 row\(s\) of items/;
 

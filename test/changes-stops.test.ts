@@ -10,25 +10,8 @@ import assert from "node:assert/strict";
 import { DIALECTS, type TestProject } from "./support/project";
 import { assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
 import type { Schema } from "../src/schema/model";
+import { ALL_ITEMS as ALL, ITEMS_SEED as SEED, ITEMS_V1 as V1, ITEMS_V2 as V2 } from "./support/narrowing-items";
 
-const V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-
-@Entity({ name: "items" })
-export class Item {
-  @PrimaryGeneratedColumn() id: number;
-  @Column({ type: "varchar", length: 100 }) title: string;
-  @Column({ type: "varchar", length: 20, nullable: true }) note: string | null;
-}
-`;
-
-const V2 = V1.replace("length: 100", "length: 5").replace("length: 20, nullable: true", "length: 20");
-
-const SEED = [
-  `INSERT INTO items (title, note) VALUES ('a long title', NULL)`,
-  `INSERT INTO items (title, note) VALUES ('ok', 'x')`,
-  `INSERT INTO items (title, note) VALUES ('another long one', NULL)`,
-];
-const ALL = `SELECT id, title, note FROM items ORDER BY id`;
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: changes the rows cannot take`, () => {
