@@ -384,3 +384,34 @@ describe("asking at a terminal", () => {
     assert.deepEqual(rows.map((r) => r.display_name), NAMES);
   });
 });
+
+describe("postgres: a --rename-table across schemas", () => {
+  const inSchema = (schema: string) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "invoices", schema: "${schema}" })
+export class Invoice {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: "integer" })
+  total: number;
+}
+`;
+  let project: TestProject;
+  before(async () => {
+    project = await TestProject.create("postgres", { "Invoice.ts": inSchema("billing") });
+    await project.ok(["generate", "Init"]);
+    await project.ok(["run"]);
+  });
+  after(async () => project.cleanup());
+
+  test("is refused with exit 2 and a sentence; nothing is written", async () => {
+    project.writeEntity("Invoice.ts", inSchema("archive"));
+    const before = project.migrationFiles();
+    const result = await project.cli(["generate", "--rename-table", "billing.invoices=archive.invoices"]);
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(result.stderr, /the tables are in different schemas, and a table that changes schema is dropped and created; drop this rename/);
+    assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
+    assert.deepEqual(project.migrationFiles(), before);
+  });
+});
