@@ -10,6 +10,7 @@ import type { Dialect, Queryable } from "../dialects/dialect";
 import { schemaFromEntities } from "../metadata";
 import type { Schema } from "../schema/model";
 import { profilePhase } from "../profile";
+import { schemasOfTables } from "../schema/table-name";
 
 export interface EntityComparison {
   /** What the database has (bookkeeping table left out). */
@@ -46,7 +47,7 @@ export async function compareEntitiesWithDatabase(
   profilePhase("metadata to schema");
   const current = await dialect.introspect(db, {
     exclude: [source.migrationsTableName],
-    schemas: target.schemas,
+    schemas: schemasToRead(target, renames),
   });
   profilePhase("introspection");
   const unmapped = Object.keys(current.tables).filter((name) => !target.tables[name]);
@@ -68,4 +69,15 @@ export async function compareEntitiesWithDatabase(
 export async function entitiesSchema(dialect: Dialect, db: Queryable, dataSource: DataSource): Promise<Schema> {
   const defaultSchema = dialect.defaultSchema ? await dialect.defaultSchema(db) : undefined;
   return schemaFromEntities(dataSource.entityMetadatas as any, { defaultSchema });
+}
+
+/**
+ * The schemas besides the default one to introspect: those the entities name,
+ * and those a confirmed table rename comes from (the table a user renames
+ * may live in a schema that no entity names any more).
+ */
+function schemasToRead(target: Schema, renames: RenameDecisions | undefined): string[] | undefined {
+  const fromRenames = schemasOfTables((renames?.tables ?? []).map((rename) => rename.from));
+  if (fromRenames.length === 0) return target.schemas;
+  return [...new Set([...(target.schemas ?? []), ...fromRenames])].sort();
 }
