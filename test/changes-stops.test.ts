@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { DIALECTS, type TestProject } from "./support/project";
 import { assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
 import type { Schema } from "../src/schema/model";
-import { ALL_ITEMS as ALL, ITEMS_SEED as SEED, ITEMS_V1 as V1, ITEMS_V2 as V2 } from "./support/narrowing-items";
+import { ALL_ITEMS as ALL, ITEMS_AFTER_V2, ITEMS_SEED as SEED, ITEMS_V1 as V1, ITEMS_V2 as V2 } from "./support/narrowing-items";
 
 
 for (const dialect of DIALECTS) {
@@ -40,11 +40,7 @@ for (const dialect of DIALECTS) {
 
       await project.query(`UPDATE items SET note = '' WHERE note IS NULL`);
       await project.ok(["run"]);
-      const v2Rows = [
-        { id: "1", title: "a lon", note: "" },
-        { id: "2", title: "ok", note: "x" },
-        { id: "3", title: "anoth", note: "" },
-      ];
+      const v2Rows = ITEMS_AFTER_V2;
       assert.deepEqual(await rows(project, ALL), v2Rows);
 
       await project.ok(["revert"]);

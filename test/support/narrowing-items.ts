@@ -23,3 +23,10 @@ export const ITEMS_SEED = [
 ];
 
 export const ALL_ITEMS = `SELECT id, title, note FROM items ORDER BY id`;
+
+/** The rows once the NULL notes are filled with '' and v2 has run (titles cut to 5). */
+export const ITEMS_AFTER_V2 = [
+  { id: "1", title: "a lon", note: "" },
+  { id: "2", title: "ok", note: "x" },
+  { id: "3", title: "anoth", note: "" },
+];
