@@ -11,6 +11,7 @@ import { describeLoadFailure, fileToFix, formatLoadFailure } from "./load-error"
 import { registerTypeScript } from "./typescript-loader";
 import { loadGlobbedClasses } from "./entity-globs";
 import { sourceStyleOf, type SourceStyle } from "./source-style";
+import { answerPgRuntimeProbe } from "./pg-runtime-probe";
 
 export interface ProjectConfig {
   /** Directory commands run in; relative paths resolve from it. */
@@ -76,6 +77,8 @@ export function loadProjectConfig(options: LoadOptions = {}, configOptions: Conf
 
   if (/\.[cm]?tsx?$/.test(dataSourceFile)) registerTypeScript(cwd);
 
+  // The DataSource's constructor loads the driver.
+  answerPgRuntimeProbe(cwd);
   let exported: Record<string, unknown>;
   try {
     exported = require(dataSourceFile);

@@ -12,17 +12,27 @@
  * (`table_schema`, null in the default schema), so is a referenced table.
  *
  * Lists are returned as JSON so that any driver hands them back intact.
+ *
+ * Written to stay cheap at a thousand tables (introspect.ts's measurements):
+ * - rows come unsorted and introspect.ts sorts them: PostgreSQL sorting the
+ *   wide column rows spilled to disk (work_mem) and cost more than the query;
+ * - comments are joined from pg_description, not read with col_description()
+ *   and obj_description(), SQL functions called once per row;
+ * - set-returning functions are `unnest(array)`, which the planner estimates
+ *   at the array's few rows: `generate_series` is estimated at 1000 rows, and
+ *   the inflated cost crossed `jit_above_cost`, so PostgreSQL spent half a
+ *   second JIT-compiling the index query before running it;
+ * - the constraint definition is deparsed only for checks, which use it.
  */
 
+/** Joined to `pg_class c` as `n`; the condition on both. */
 const TABLES_IN_READ_SCHEMAS = `
-  c.relnamespace IN (SELECT oid FROM pg_namespace WHERE nspname = current_schema() OR nspname = ANY($1::text[]))
+  (n.nspname = current_schema() OR n.nspname = ANY($1::text[]))
   AND c.relkind IN ('r', 'p')
   AND NOT c.relispartition`;
 
-/** The name of schema (namespace oid) `namespace` when it is not the default one, else null. */
-function schemaUnlessDefault(namespace: string): string {
-  return `(SELECT NULLIF(n.nspname, current_schema()) FROM pg_namespace n WHERE n.oid = ${namespace})`;
-}
+/** The name of schema `n` when it is not the default one, else null. */
+const schemaUnlessDefault = (n: string) => `NULLIF(${n}.nspname, current_schema())`;
 
 /** Which of the schemas in `$1` exist (the default schema left out). */
 export const SCHEMAS_QUERY = `
@@ -39,6 +49,8 @@ export interface ColumnRow {
   table_name: string;
   /** null for a table without columns. */
   column_name: string | null;
+  /** attnum: the column's place in its table; null for a table without columns. */
+  position: number | null;
   type_text: string | null;
   /** Of the element type for an array column. */
   type_kind: string | null;
@@ -57,9 +69,10 @@ export interface ColumnRow {
 }
 
 export const COLUMNS_QUERY = `
-SELECT ${schemaUnlessDefault("c.relnamespace")} AS table_schema,
+SELECT ${schemaUnlessDefault("n")} AS table_schema,
        c.relname AS table_name,
        a.attname AS column_name,
+       a.attnum AS position,
        format_type(a.atttypid, a.atttypmod) AS type_text,
        COALESCE(et.typtype, t.typtype) AS type_kind,
        et.oid IS NOT NULL AS is_array,
@@ -72,18 +85,20 @@ SELECT ${schemaUnlessDefault("c.relnamespace")} AS table_schema,
        a.attidentity AS identity,
        a.attgenerated AS generated_kind,
        pg_get_expr(d.adbin, d.adrelid) AS default_expression,
-       col_description(c.oid, a.attnum) AS comment,
+       cd.description AS comment,
        CASE WHEN a.attcollation <> t.typcollation
             THEN (SELECT co.collname FROM pg_collation co WHERE co.oid = a.attcollation) END AS collation,
-       obj_description(c.oid, 'pg_class') AS table_comment
+       td.description AS table_comment
 FROM pg_class c
+JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
 LEFT JOIN pg_type t ON t.oid = a.atttypid
 -- For an array column, its element type (an array of an enum is an enum column).
 LEFT JOIN pg_type et ON et.oid = t.typelem AND t.typcategory = 'A'
 LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-WHERE ${TABLES_IN_READ_SCHEMAS}
-ORDER BY table_schema NULLS FIRST, c.relname, a.attnum`;
+LEFT JOIN pg_description cd ON cd.objoid = c.oid AND cd.classoid = 'pg_class'::regclass AND cd.objsubid = a.attnum
+LEFT JOIN pg_description td ON td.objoid = c.oid AND td.classoid = 'pg_class'::regclass AND td.objsubid = 0
+WHERE ${TABLES_IN_READ_SCHEMAS}`;
 
 export interface ConstraintRow {
   table_schema: string | null;
@@ -91,7 +106,8 @@ export interface ConstraintRow {
   name: string;
   /** p primary key, u unique, f foreign key, c check. */
   kind: "p" | "u" | "f" | "c";
-  definition: string;
+  /** Only for a check (kind c). */
+  definition: string | null;
   columns: unknown;
   referenced_schema: string | null;
   referenced_table: string | null;
@@ -102,21 +118,25 @@ export interface ConstraintRow {
   deferred: boolean;
 }
 
-/** Column names of an attnum array, in array order. */
+/**
+ * Column names of an attnum array, in array order (one index lookup each: a
+ * join here was planned as a hash of every column of the table).
+ */
 function attributeNames(numbers: string, relation: string): string {
-  return `(SELECT array_to_json(array_agg(a.attname::text ORDER BY k.position))
-           FROM unnest(${numbers}) WITH ORDINALITY AS k(attnum, position)
-           JOIN pg_attribute a ON a.attrelid = ${relation} AND a.attnum = k.attnum)`;
+  return `(SELECT array_to_json(array_agg(
+             (SELECT a.attname::text FROM pg_attribute a WHERE a.attrelid = ${relation} AND a.attnum = k.attnum)
+             ORDER BY k.position))
+           FROM unnest(${numbers}) WITH ORDINALITY AS k(attnum, position))`;
 }
 
 export const CONSTRAINTS_QUERY = `
-SELECT ${schemaUnlessDefault("c.relnamespace")} AS table_schema,
+SELECT ${schemaUnlessDefault("n")} AS table_schema,
        c.relname AS table_name,
        con.conname AS name,
        con.contype AS kind,
-       pg_get_constraintdef(con.oid, true) AS definition,
+       CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END AS definition,
        ${attributeNames("con.conkey", "con.conrelid")} AS columns,
-       ${schemaUnlessDefault("rc.relnamespace")} AS referenced_schema,
+       ${schemaUnlessDefault("rn")} AS referenced_schema,
        rc.relname AS referenced_table,
        ${attributeNames("con.confkey", "con.confrelid")} AS referenced_columns,
        con.confdeltype AS on_delete,
@@ -125,10 +145,11 @@ SELECT ${schemaUnlessDefault("c.relnamespace")} AS table_schema,
        con.condeferred AS deferred
 FROM pg_constraint con
 JOIN pg_class c ON c.oid = con.conrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE ${TABLES_IN_READ_SCHEMAS}
-  AND con.contype IN ('p', 'u', 'f', 'c')
-ORDER BY table_schema NULLS FIRST, c.relname, con.conname`;
+  AND con.contype IN ('p', 'u', 'f', 'c')`;
 
 export interface IndexRow {
   table_schema: string | null;
@@ -147,26 +168,27 @@ export interface IndexRow {
  * (those are reported as the constraint). Key columns only, not INCLUDE ones.
  */
 export const INDEXES_QUERY = `
-SELECT ${schemaUnlessDefault("c.relnamespace")} AS table_schema,
+SELECT ${schemaUnlessDefault("n")} AS table_schema,
        c.relname AS table_name,
        i.relname AS name,
        x.indisunique AS is_unique,
        (SELECT array_to_json(array_agg(
-                 CASE WHEN x.indkey[k.position - 1] = 0
-                      THEN '(' || pg_get_indexdef(x.indexrelid, k.position, true) || ')'
+                 CASE WHEN k.attnum = 0
+                      THEN '(' || pg_get_indexdef(x.indexrelid, k.position::int, true) || ')'
                       ELSE (SELECT a.attname::text FROM pg_attribute a
-                            WHERE a.attrelid = x.indrelid AND a.attnum = x.indkey[k.position - 1])
+                            WHERE a.attrelid = x.indrelid AND a.attnum = k.attnum)
                  END ORDER BY k.position))
-        FROM generate_series(1, x.indnkeyatts) AS k(position)) AS columns,
+        FROM unnest(x.indkey::int2[]) WITH ORDINALITY AS k(attnum, position)
+        WHERE k.position <= x.indnkeyatts) AS columns,
        pg_get_expr(x.indpred, x.indrelid, true) AS predicate,
        am.amname AS method
 FROM pg_index x
 JOIN pg_class c ON c.oid = x.indrelid
+JOIN pg_namespace n ON n.oid = c.relnamespace
 JOIN pg_class i ON i.oid = x.indexrelid
 JOIN pg_am am ON am.oid = i.relam
 WHERE ${TABLES_IN_READ_SCHEMAS}
   AND NOT EXISTS (
     SELECT 1 FROM pg_constraint con
     WHERE con.conindid = x.indexrelid AND con.contype IN ('p', 'u', 'x')
-  )
-ORDER BY table_schema NULLS FIRST, c.relname, i.relname`;
+  )`;
