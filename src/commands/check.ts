@@ -31,7 +31,8 @@ export async function check(options: ProjectOptions): Promise<CheckResult> {
     // differences include what they would change.
     // A removed entity whose table a migration created is drift (generate would drop it).
     const droppable = droppableTables(project.migrations, applied, { dialect, migrationsTableName: config.migrationsTableName });
-    const { diff } = await compareEntitiesWithDatabase(dialect, queryRunner, config, undefined, droppable);
+    const source = { ...config, entityModel: project.entityModel };
+    const { diff } = await compareEntitiesWithDatabase(dialect, queryRunner, source, undefined, droppable);
     const differences = diff.operations.map(describeOperation);
     return {
       target: project.target,
@@ -41,5 +42,5 @@ export async function check(options: ProjectOptions): Promise<CheckResult> {
       warnings: diff.warnings,
       unmappedTables: diff.unmappedTables,
     };
-  });
+  }, { entityModelCache: true });
 }

@@ -8,6 +8,7 @@ import { diff, type DiffResult } from "../diff";
 import type { RenameDecisions } from "../diff/renames";
 import type { Dialect, Queryable } from "../dialects/dialect";
 import { schemaFromEntities } from "../metadata";
+import type { EntityModel } from "../metadata/model-cache";
 import type { Schema } from "../schema/model";
 import { profilePhase } from "../profile";
 import { schemasOfTables } from "../schema/table-name";
@@ -19,12 +20,19 @@ export interface EntityComparison {
   target: Schema;
   /** Operations from `current` to `target`, with warnings and unmapped tables. */
   diff: DiffResult;
+  /** How many entities the DataSource maps. */
+  entityCount: number;
 }
 
 export interface EntitySource {
   /** An initialized DataSource: its entity metadata is the target. */
   dataSource: DataSource;
   migrationsTableName: string;
+  /**
+   * Where the target comes from instead, when given: an opened project's
+   * `entityModel` (which may answer from the entity model cache).
+   */
+  entityModel?: (defaultSchema: string | undefined) => Promise<EntityModel>;
 }
 
 /**
@@ -43,7 +51,7 @@ export async function compareEntitiesWithDatabase(
    */
   droppable?: (unmapped: string[]) => Promise<string[]>,
 ): Promise<EntityComparison> {
-  const target = await entitiesSchema(dialect, db, source.dataSource);
+  const { schema: target, entityCount } = await entityModelOf(dialect, db, source);
   profilePhase("metadata to schema");
   const current = await dialect.introspect(db, {
     exclude: [source.migrationsTableName],
@@ -59,7 +67,15 @@ export async function compareEntitiesWithDatabase(
     tableComments: dialect.tableComments,
   });
   profilePhase("diff");
-  return { current, target, diff: result };
+  return { current, target, diff: result, entityCount };
+}
+
+async function entityModelOf(dialect: Dialect, db: Queryable, source: EntitySource): Promise<EntityModel> {
+  if (!source.entityModel) {
+    return { schema: await entitiesSchema(dialect, db, source.dataSource), entityCount: source.dataSource.entityMetadatas.length };
+  }
+  const defaultSchema = dialect.defaultSchema ? await dialect.defaultSchema(db) : undefined;
+  return source.entityModel(defaultSchema);
 }
 
 /**

@@ -88,8 +88,9 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     profilePhase("read bookkeeping");
     // A removed entity's table is dropped when a migration created it (or on request).
     const droppable = droppableTables(project.migrations, applied, { dialect, migrationsTableName: config.migrationsTableName }, options.dropUnmanaged);
-    const { current, diff: result } = await compareWithRenames(
-      (renames) => compareEntitiesWithDatabase(dialect, queryRunner, config, renames, droppable),
+    const source = { ...config, entityModel: project.entityModel };
+    const { current, diff: result, entityCount } = await compareWithRenames(
+      (renames) => compareEntitiesWithDatabase(dialect, queryRunner, source, renames, droppable),
       options,
     );
     const up = result.operations;
@@ -97,7 +98,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     // An entities glob that matches nothing makes every table look unwanted;
     // say so instead of quietly reporting no changes (or drops).
     const noEntities =
-      config.dataSource.entityMetadatas.length === 0
+      entityCount === 0
         ? [`The DataSource in ${relative(config.cwd, config.dataSourceFile)} maps no entities: check the paths or globs in its entities option.`]
         : [];
     const base: GenerateResult = {
@@ -161,7 +162,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     writeFilesAtomically(withSumFile(config.migrationsDir, { path: filePath, content }), config.cwd);
     profilePhase("render and write");
     return { ...outcome, written: true };
-  });
+  }, { entityModelCache: true });
 }
 
 /**

@@ -14,6 +14,10 @@ import { faultPoint } from "../runner/fault-points";
 import { profilePhase } from "../profile";
 import { explainEntityError } from "../config/entity-errors";
 import { indexArgsWhileBuilding } from "../metadata/indexed-args";
+import { InputRecorder } from "../config/input-recorder";
+import { cacheDirectory } from "../config/transpile-cache";
+import { ModelCache, modelCacheEnabled, type EntityModel } from "../metadata/model-cache";
+import { schemaFromEntities } from "../metadata";
 
 export interface Project {
   config: ProjectConfig;
@@ -34,6 +38,12 @@ export interface Project {
    * metadata.
    */
   loadEntityMetadata(): Promise<void>;
+  /**
+   * The schema the entities describe (table names qualified relative to
+   * `defaultSchema`), from the entity model cache when nothing it was built
+   * from has changed, else from TypeORM's metadata (built now if deferred).
+   */
+  entityModel(defaultSchema: string | undefined): Promise<EntityModel>;
   close(): Promise<void>;
 }
 
@@ -45,6 +55,12 @@ export interface OpenOptions {
    * there is migration code to run.
    */
   deferEntityMetadata?: boolean;
+  /**
+   * Let `entityModel()` answer from the entity model cache (metadata/model-cache.ts),
+   * so that TypeORM's metadata is built only when something changed. Implies
+   * `deferEntityMetadata`. Off with ATHANOR_MODEL_CACHE=0.
+   */
+  entityModelCache?: boolean;
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
@@ -60,10 +76,19 @@ export interface LoadedProject {
   target: string;
 }
 
-/** Load the DataSource file, pick the dialect, discover migrations; connect to nothing. */
-export function loadProject(options: ProjectOptions, configOptions: ConfigOptions = {}): LoadedProject {
+/**
+ * Load the DataSource file, pick the dialect, discover migrations; connect to
+ * nothing. With a `recorder`, what loading the DataSource file reads is recorded.
+ */
+export function loadProject(options: ProjectOptions, configOptions: ConfigOptions = {}, recorder?: InputRecorder): LoadedProject {
   profilePhase("startup (node, CLI)");
-  const config = loadProjectConfig(options, configOptions);
+  recorder?.resume();
+  let config: ProjectConfig;
+  try {
+    config = loadProjectConfig(options, configOptions);
+  } finally {
+    recorder?.pause();
+  }
   profilePhase("load DataSource and entities");
   const dialect = findDialect(config.databaseType);
   if (!dialect) {
@@ -75,16 +100,26 @@ export function loadProject(options: ProjectOptions, configOptions: ConfigOption
 }
 
 export async function openProject(options: ProjectOptions, open: OpenOptions = {}): Promise<Project> {
+  // Only a DataSource file is loaded in a way that can be recorded (a
+  // DataSource object handed to the API was made by code nobody saw run).
+  const recorder =
+    open.entityModelCache && typeof options.dataSource !== "object" && modelCacheEnabled()
+      ? new InputRecorder([cacheDirectory(options.cwd ?? process.cwd())])
+      : undefined;
+  const deferEntityMetadata = open.deferEntityMetadata || open.entityModelCache;
   // Entity files are required only once their metadata is built: a no-op
   // run never loads them.
-  const { config, dialect, migrations, target } = loadProject(options, { deferEntityGlobs: open.deferEntityMetadata });
+  const { config, dialect, migrations, target } = loadProject(options, { deferEntityGlobs: deferEntityMetadata }, recorder);
 
   const { dataSource } = config;
   const secrets = secretsOf(dataSource.options);
   // A DataSource the caller already connected (programmatic API) stays theirs:
   // used as it is and left open.
   const ours = !dataSource.isInitialized;
-  const deferred = ours && open.deferEntityMetadata ? deferEntities(dataSource, config.loadEntityGlobs) : undefined;
+  const deferred = ours && deferEntityMetadata ? deferEntities(dataSource, config.loadEntityGlobs) : undefined;
+  // The model can be remembered only when everything that built it was
+  // recorded: the DataSource file's loading and the deferred metadata build.
+  const modelCache = recorder && deferred ? new ModelCache(cacheDirectory(config.cwd), config.dataSourceFile) : undefined;
   if (!deferred) config.loadEntityGlobs();
   // Athanor loads migrations itself and must never let TypeORM change the
   // schema on connect.
@@ -126,7 +161,7 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   const bookkeeping = new Bookkeeping(queryRunner, dialect, config.migrationsTableName);
   profilePhase("connect and build TypeORM metadata");
 
-  return {
+  const project: Project = {
     config,
     dialect,
     queryRunner,
@@ -163,12 +198,29 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
       });
       profilePhase("build TypeORM entity metadata");
     },
+    async entityModel(defaultSchema) {
+      const remembered = modelCache?.lookup(defaultSchema);
+      if (remembered) {
+        profilePhase("entity model (cache: nothing changed)");
+        return remembered;
+      }
+      const build = async (): Promise<EntityModel> => {
+        await project.loadEntityMetadata();
+        const metadatas = dataSource.entityMetadatas;
+        return { schema: schemaFromEntities(metadatas as any, { defaultSchema }), entityCount: metadatas.length };
+      };
+      if (!modelCache || !recorder) return build();
+      const model = await recorder.during(build);
+      modelCache.store(recorder.inputs(), config.entityGlobs, defaultSchema, model);
+      return model;
+    },
     async close() {
       await queryRunner.release().catch(() => undefined);
       if (ours && dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
       deferred?.restore();
     },
   };
+  return project;
 }
 
 /**

@@ -30,6 +30,8 @@ export interface ProjectConfig {
   migrationsDir: string;
   /** The language and module syntax new migration files are written in. */
   sourceStyle: SourceStyle;
+  /** The entity and subscriber globs of the DataSource (absolute patterns), as given. */
+  entityGlobs: string[];
   /**
    * Require the files of the DataSource's entity and subscriber globs and put
    * their classes in its options, if that was deferred; once.
@@ -113,6 +115,10 @@ function resolveConfig(
   // Globs are loaded by Athanor, not by TypeORM on connect (see
   // entity-globs.ts); a connected DataSource already has its metadata.
   let globsLoaded = dataSource.isInitialized;
+  const entityGlobs = [options_.entities, options_.subscribers]
+    .flatMap((list) => (Array.isArray(list) ? list : []))
+    .filter((entry): entry is string => typeof entry === "string")
+    .map((pattern) => (isAbsolute(pattern) ? pattern : resolve(cwd, pattern)).replace(/\\/g, "/"));
   const loadEntityGlobs = () => {
     if (globsLoaded) return;
     globsLoaded = true;
@@ -148,6 +154,7 @@ function resolveConfig(
     migrationClasses,
     migrationsDir,
     sourceStyle: sourceStyleOf(styleFrom, migrationsDir),
+    entityGlobs,
     loadEntityGlobs,
   };
 }
