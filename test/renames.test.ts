@@ -306,7 +306,7 @@ test("the prompt records 'created' answers, and stops with a usage error when in
 test("generate's resolution asks again when a table rename reveals a column candidate inside it", async () => {
   const current = schema(table("people", [id(), col("name", "text"), col("born", "date")]));
   const target = schema(table("persons", [id(), col("full_name", "text"), col("born", "date")]));
-  const compare = async (renames: RenameDecisions) => ({ current, target, diff: diff(current, target, { renames }) });
+  const compare = async (renames: RenameDecisions) => ({ current, target, diff: diff(current, target, { renames }), entityCount: 1 });
   const asked: string[] = [];
   const everythingRenamed = async (candidates: { tables: any[]; columns: any[] }): Promise<RenameDecisions> => {
     asked.push(...candidates.tables.map((c) => `table ${c.to}`), ...candidates.columns.map((c) => `${c.table}.${c.to}`));
