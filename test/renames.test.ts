@@ -427,7 +427,7 @@ test("--rename-value hints read table.column:old=new; the question names both va
 test("generate without a terminal stops on a value candidate, printing the --rename-value flag", async () => {
   const current = schema(table("users", [id(), status(["pending", "active"])]));
   const target = schema(table("users", [id(), status(["on hold", "active"])]));
-  const compare = async (renames: RenameDecisions) => ({ current, target, diff: diff(current, target, { renames }) });
+  const compare = async (renames: RenameDecisions) => ({ current, target, diff: diff(current, target, { renames }), entityCount: 1 });
   await assert.rejects(compareWithRenames(compare, {}), (e: unknown) => {
     assert.ok(e instanceof UsageError);
     assert.match(e.message, /Found 1 possible rename/);
