@@ -19,7 +19,7 @@
  * Tables that exist but that no entity maps are left alone and reported.
  */
 import type { Operation } from "../ops/operations";
-import type { Schema, Table } from "../schema/model";
+import type { Column, Schema, Table } from "../schema/model";
 import { columnSetKey, type ComparableColumn } from "../schema/equal";
 import { schemasOfTables } from "../schema/table-name";
 import { compareTable, type TableChanges } from "./compare-table";
@@ -53,7 +53,7 @@ export interface DiffResult {
 }
 
 export function diff(original: Schema, target: Schema, options: DiffOptions = {}): DiffResult {
-  const comparable = options.comparable ?? ((column) => column);
+  const comparable = options.comparable ? remembered(options.comparable) : (column: Column) => column;
   const renamed = applyRenames(original, target, options.renames);
   const current = renamed.schema;
   const renameCandidates = findRenameCandidates(current, target, comparable, options.renames);
@@ -171,6 +171,23 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
  * or added on existing tables, by table and column set. A foreign key needs
  * the key it references to exist at the moment it is created.
  */
+/**
+ * The dialect's view of each column, worked out once: rename detection, the
+ * table comparison and the warnings all ask for it, for every column of
+ * both schemas.
+ */
+function remembered(comparable: ComparableColumn): ComparableColumn {
+  const seen = new WeakMap<Column, Column>();
+  return (column) => {
+    let view = seen.get(column);
+    if (view === undefined) {
+      view = comparable(column);
+      seen.set(column, view);
+    }
+    return view;
+  };
+}
+
 class KeyChanges {
   private readonly droppedKeys = new Map<string, Set<string>>();
   private readonly addedKeys = new Map<string, Set<string>>();
