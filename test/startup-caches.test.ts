@@ -3,8 +3,9 @@
  * users rely on while it does: a no-op `run` or `status` requires no
  * migration and no entity file (their facts are cached by checksum); an
  * edited migration file is read again; the V8 code cache (Node 20) never
- * runs stale code and ignores a damaged file; everything lives under
- * ATHANOR_CACHE_DIR when it is set.
+ * runs stale code and ignores a damaged file; remembered module resolution
+ * follows an install that changed a package's files, and a file gone since;
+ * everything lives under ATHANOR_CACHE_DIR when it is set.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -48,6 +49,7 @@ export class Book {
 const cacheFiles = (dir: string, pattern: RegExp) => (existsSync(dir) ? readdirSync(dir).filter((f) => pattern.test(f)) : []);
 const CODE_CACHE = /^v8-code-cache-.*\.bin$/;
 const FACTS_CACHE = /^migrations-.*\.json$/;
+const RESOLUTIONS = /^resolutions-.*\.json$/;
 
 describe("sqlite: startup caches", () => {
   let project: TestProject;
@@ -164,6 +166,42 @@ describe("sqlite: startup caches", () => {
     assert.equal(readFileSync(path).subarray(0, 8).toString(), "ATHV8C01");
   });
 
+  test("a package's remembered resolution follows an install, and a file gone since", async () => {
+    const probeDir = join(project.dir, "node_modules", "startup-probe");
+    const printed = async () => {
+      const result = await project.cli(["status"], { env: { PRINT_PROBE: "1" } });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      return /probe: (.+)/.exec(result.stderr)?.[1];
+    };
+    // The package's entry point requires "./impl", which is impl.js.
+    writeFileSync(probeFile, `module.exports = require("./impl");\n`);
+    writeFileSync(join(probeDir, "impl.js"), `module.exports = "file";\n`);
+    assert.equal(await printed(), "file");
+    const [resolutions] = cacheFiles(cacheDir, RESOLUTIONS);
+    assert.ok(resolutions, `no resolutions-*.json in ${cacheDir}`);
+    assert.match(readFileSync(join(cacheDir, resolutions), "utf8"), /impl\.js/);
+
+    // An install turns impl.js into impl/index.js and rewrites npm's marker.
+    rmSync(join(probeDir, "impl.js"));
+    mkdirSync(join(probeDir, "impl"));
+    writeFileSync(join(probeDir, "impl", "index.js"), `module.exports = "directory";\n`);
+    writeFileSync(join(project.dir, "node_modules", ".package-lock.json"), JSON.stringify({ name: "x", lockfileVersion: 3 }));
+    assert.equal(await printed(), "directory");
+
+    // Removed by hand, without an install: resolved again, not an error.
+    rmSync(join(probeDir, "impl"), { recursive: true });
+    writeFileSync(join(probeDir, "impl.js"), `module.exports = "file again";\n`);
+    assert.equal(await printed(), "file again");
+
+    // A damaged file is ignored and replaced.
+    for (const damage of ["{ not json", JSON.stringify({ format: 1, node: process.version, roots: [], resolved: 3 }), ""]) {
+      writeFileSync(join(cacheDir, resolutions), damage);
+      assert.equal(await printed(), "file again");
+      assert.match(readFileSync(join(cacheDir, resolutions), "utf8"), /impl\.js/);
+    }
+    writeFileSync(probeFile, `module.exports = "two";\n`);
+  });
+
   test("ATHANOR_CACHE_DIR holds every cache", async () => {
     const elsewhere = mkdtempSync(join(tmpdir(), "athanor-cache-"));
     try {
@@ -171,6 +209,7 @@ describe("sqlite: startup caches", () => {
       assert.equal(result.code, 0, result.stderr);
       assert.equal(cacheFiles(elsewhere, FACTS_CACHE).length, 1);
       assert.equal(cacheFiles(elsewhere, CODE_CACHE).length, ownCodeCache ? 1 : 0);
+      assert.equal(cacheFiles(elsewhere, RESOLUTIONS).length, 1);
       assert.ok(cacheFiles(elsewhere, /\.js$/).length > 0);
     } finally {
       rmSync(elsewhere, { recursive: true, force: true });
