@@ -94,7 +94,9 @@ export class InputRecorder {
     const record = (into: Set<string>, path: unknown, trap: Function) => {
       const name = pathName(path);
       if (name === undefined || into.has(name) || ignored.some((prefix) => name.startsWith(prefix))) return;
-      if (callerOf(trap) !== "package") into.add(name);
+      // A package's own files are kept whoever reads them (they are checked
+      // by a stat, and asking who called costs a stack capture).
+      if (name.includes(NODE_MODULES) || callerOf(trap) !== "package") into.add(name);
     };
     patched.readFileSync = function readFileSyncRecorded(path: unknown, ...rest: unknown[]) {
       record(files, path, readFileSyncRecorded);
@@ -144,6 +146,8 @@ export class InputRecorder {
   }
 }
 
+const NODE_MODULES = `${sep}node_modules${sep}`;
+
 /** Athanor's own files (dist/), which read the environment for their own settings. */
 const OWN_ROOT = resolve(__dirname, "..");
 
@@ -171,7 +175,7 @@ function callerOf(trap: Function): "node" | "package" | "athanor" | "project" {
     const file = site.getFileName();
     if (!file || file === __filename) continue;
     if (file.startsWith("node:")) return "node";
-    if (file.includes(`${sep}node_modules${sep}`)) return "package";
+    if (file.includes(NODE_MODULES)) return "package";
     if (file.startsWith(OWN_ROOT + sep)) return "athanor";
     return "project";
   }

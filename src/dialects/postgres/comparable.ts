@@ -45,34 +45,28 @@ function impliedGeneration(column: Column, type: string): Column["generated"] {
   return undefined;
 }
 
-/** Drop keys whose value is undefined, so deep equality ignores them. */
-function compact<T extends object>(record: T): T {
-  // A loop, not Object.entries/fromEntries: this runs for every column of both schemas.
-  const kept: Record<string, unknown> = {};
-  for (const key of Object.keys(record)) {
-    const value = (record as Record<string, unknown>)[key];
-    if (value !== undefined) kept[key] = value;
-  }
-  return kept as T;
-}
-
+// Built field by field, only with the attributes that have a value (deep
+// equality then ignores the rest): this runs for every column of both schemas.
 export function comparableColumn(column: Column): Column {
   const type = parseType(column.type).type;
   const generated = impliedGeneration(column, type);
   // serial and identity columns are NOT NULL whatever was asked for.
   const forcedNotNull = generated === "increment" || generated === "identity";
   const isEnum = type === "enum" || type === "enum[]";
-  return compact<Column>({
-    name: column.name,
-    type,
-    ...typeModifiers(column, type),
-    nullable: forcedNotNull ? false : column.nullable,
-    default: generated ? undefined : normalizeDefault(column.default, type),
-    generated,
-    generatedAlways: generated === "identity" && column.generatedAlways ? true : undefined,
-    enum: isEnum ? [...(column.enum ?? [])] : undefined,
-    enumName: isEnum ? column.enumName : undefined,
-    comment: column.comment === "" ? undefined : column.comment,
-    collation: column.collation,
-  });
+  const result: Column = { name: column.name, type, nullable: forcedNotNull ? false : column.nullable };
+  const modifiers = typeModifiers(column, type);
+  if (modifiers.length !== undefined) result.length = modifiers.length;
+  if (modifiers.precision !== undefined) result.precision = modifiers.precision;
+  if (modifiers.scale !== undefined) result.scale = modifiers.scale;
+  const defaultValue = generated ? undefined : normalizeDefault(column.default, type);
+  if (defaultValue !== undefined) result.default = defaultValue;
+  if (generated !== undefined) result.generated = generated;
+  if (generated === "identity" && column.generatedAlways) result.generatedAlways = true;
+  if (isEnum) {
+    result.enum = [...(column.enum ?? [])];
+    if (column.enumName !== undefined) result.enumName = column.enumName;
+  }
+  if (column.comment !== undefined && column.comment !== "") result.comment = column.comment;
+  if (column.collation !== undefined) result.collation = column.collation;
+  return result;
 }

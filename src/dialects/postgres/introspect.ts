@@ -116,26 +116,19 @@ function addConstraint(table: Table, row: ConstraintRow): void {
 
 type TableRow = { table_schema: string | null; table_name: string };
 
-/** Table order: the default schema's tables first, then by schema and table name. */
-function compareTables(a: TableRow, b: TableRow): number {
-  if (a.table_schema !== b.table_schema) {
-    if (a.table_schema === null) return -1;
-    if (b.table_schema === null) return 1;
-    const bySchema = compareNames(a.table_schema, b.table_schema);
-    if (bySchema !== 0) return bySchema;
-  }
-  return compareNames(a.table_name, b.table_name);
-}
-
 /**
  * PostgreSQL's order for `name` values: byte order of their UTF-8. JavaScript's
  * `<` compares UTF-16 units, the same order except where a character beyond
- * U+FFFF meets one from U+E000 to U+FFFF; such names take the exact path.
+ * U+FFFF meets one from U+E000 to U+FFFF: when any name has such characters,
+ * every comparison takes the exact (slower) path.
  */
-function compareNames(a: string, b: string): number {
-  if (a === b) return 0;
-  if (/[\uD800-\uFFFF]/.test(a) || /[\uD800-\uFFFF]/.test(b)) return Buffer.compare(Buffer.from(a), Buffer.from(b));
-  return a < b ? -1 : 1;
+function nameOrder(rows: Array<TableRow & { name?: string }>): (a: string, b: string) => number {
+  const unusual = /[\uD800-\uFFFF]/;
+  const exact = rows.some(
+    (row) => unusual.test(row.table_name) || (row.table_schema !== null && unusual.test(row.table_schema)) || (row.name !== undefined && unusual.test(row.name)),
+  );
+  if (exact) return (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b));
+  return (a, b) => (a === b ? 0 : a < b ? -1 : 1);
 }
 
 /**
@@ -151,15 +144,22 @@ export async function introspect(
   const schemas = [...new Set(options.schemas ?? [])];
   // The queries return rows unsorted (catalog.ts says why); sorted here as
   // ORDER BY table_schema NULLS FIRST, table_name, then attnum or name would.
-  const columnRows = rowsOf<ColumnRow>(await db.query(COLUMNS_QUERY, [schemas])).sort(
-    (a, b) => compareTables(a, b) || (a.position ?? 0) - (b.position ?? 0),
-  );
-  const constraintRows = rowsOf<ConstraintRow>(await db.query(CONSTRAINTS_QUERY, [schemas])).sort(
-    (a, b) => compareTables(a, b) || compareNames(a.name, b.name),
-  );
-  const indexRows = rowsOf<IndexRow>(await db.query(INDEXES_QUERY, [schemas])).sort(
-    (a, b) => compareTables(a, b) || compareNames(a.name, b.name),
-  );
+  const columnRows = rowsOf<ColumnRow>(await db.query(COLUMNS_QUERY, [schemas]));
+  const constraintRows = rowsOf<ConstraintRow>(await db.query(CONSTRAINTS_QUERY, [schemas]));
+  const indexRows = rowsOf<IndexRow>(await db.query(INDEXES_QUERY, [schemas]));
+  const compareNames = nameOrder([...columnRows, ...constraintRows, ...indexRows]);
+  const compareTables = (a: TableRow, b: TableRow): number => {
+    if (a.table_schema !== b.table_schema) {
+      if (a.table_schema === null) return -1;
+      if (b.table_schema === null) return 1;
+      const bySchema = compareNames(a.table_schema, b.table_schema);
+      if (bySchema !== 0) return bySchema;
+    }
+    return compareNames(a.table_name, b.table_name);
+  };
+  columnRows.sort((a, b) => compareTables(a, b) || (a.position ?? 0) - (b.position ?? 0));
+  constraintRows.sort((a, b) => compareTables(a, b) || compareNames(a.name, b.name));
+  indexRows.sort((a, b) => compareTables(a, b) || compareNames(a.name, b.name));
   const schemaRows = schemas.length > 0 ? rowsOf<SchemaRow>(await db.query(SCHEMAS_QUERY, [schemas])) : [];
 
   const schema: Schema = { tables: {} };
