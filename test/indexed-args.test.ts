@@ -14,6 +14,8 @@ import { join } from "node:path";
 import { Column, DataSource, Entity, Index, ManyToOne, OneToMany, PrimaryGeneratedColumn, type EntityMetadata } from "typeorm";
 import { MetadataArgsStorage } from "typeorm/metadata-args/MetadataArgsStorage";
 import { indexArgsWhileBuilding, indexMetadataArgs } from "../src/metadata/indexed-args";
+import { nativeSha1WhileBuilding } from "../src/metadata/native-sha1";
+import { RandomGenerator } from "typeorm/util/RandomGenerator";
 import { schemaFromEntities } from "../src/metadata";
 import { definitionsFor } from "./corpus";
 import { typeorm1PackageRoot } from "./support/typeorm1";
@@ -108,11 +110,12 @@ function describeMetadata(metadatas: readonly EntityMetadata[]): unknown {
   }));
 }
 
-async function build(dialect: "sqlite" | "postgres", entities: Function[], indexed: boolean) {
+async function build(dialect: "sqlite" | "postgres", entities: Function[], indexed: boolean, nativeSha1 = false) {
   const ds = new DataSource(
     dialect === "sqlite" ? { type: "sqlite", database: ":memory:", entities } : { type: "postgres", entities },
   );
   if (indexed) indexArgsWhileBuilding(ds);
+  if (nativeSha1) nativeSha1WhileBuilding(ds, join(__dirname, ".."));
   await (ds as any).buildMetadatas();
   return { metadata: describeMetadata(ds.entityMetadatas), schema: JSON.stringify(schemaFromEntities(ds.entityMetadatas)) };
 }
@@ -128,6 +131,34 @@ for (const dialect of ["sqlite", "postgres"] as const) {
     // (the parent's) column is kept, with only the child's default copied in.
     const label = JSON.parse(indexed.schema).tables.ia_owners.columns.find((c: { name: string }) => c.name === "label");
     assert.deepEqual([label.length, label.default], [20, "'child'"]);
+  });
+}
+
+for (const dialect of ["sqlite", "postgres"] as const) {
+  test(`${dialect}: with Node's SHA-1, TypeORM names every key, index and constraint as with its own`, async () => {
+    const entities = [...corpusEntities(dialect), ...LOCAL_ENTITIES];
+    const own = await build(dialect, entities, false);
+    const original = RandomGenerator.sha1;
+    let calls = 0;
+    // Count that the build really went through the replacement.
+    const native = await (async () => {
+      const spy = require("node:crypto").createHash;
+      const crypto = require("node:crypto");
+      crypto.createHash = (...args: unknown[]) => {
+        if (args[0] === "sha1") calls++;
+        return spy.apply(crypto, args);
+      };
+      try {
+        return await build(dialect, entities, false, true);
+      } finally {
+        crypto.createHash = spy;
+      }
+    })();
+    // (Beyond the handful of samples compared before replacing it.)
+    assert.ok(calls > 50, `Node's SHA-1 was used ${calls} times`);
+    assert.deepEqual(native.metadata, own.metadata);
+    assert.equal(native.schema, own.schema);
+    assert.equal(RandomGenerator.sha1, original, "TypeORM's own function was not put back");
   });
 }
 

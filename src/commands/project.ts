@@ -14,6 +14,7 @@ import { faultPoint } from "../runner/fault-points";
 import { profilePhase } from "../profile";
 import { explainEntityError } from "../config/entity-errors";
 import { indexArgsWhileBuilding } from "../metadata/indexed-args";
+import { nativeSha1WhileBuilding } from "../metadata/native-sha1";
 import { InputRecorder } from "../config/input-recorder";
 import { cacheDirectory } from "../config/transpile-cache";
 import { ModelCache, modelCacheEnabled, type EntityModel } from "../metadata/model-cache";
@@ -128,7 +129,10 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   if (ours) dataSource.setOptions(overrides as any);
   const shownFile = relative(config.cwd, config.dataSourceFile);
   rejectMalformedUrl(dataSource.options, config.databaseType, shownFile);
-  if (ours) indexArgsWhileBuilding(dataSource);
+  if (ours) {
+    indexArgsWhileBuilding(dataSource);
+    nativeSha1WhileBuilding(dataSource, config.cwd);
+  }
   const phase = trackInitializePhase(dataSource);
   const initializeFailed = (error: unknown): AthanorError => {
     if (phase() === "entities") return explainEntityError(error, config.cwd, shownFile);
