@@ -13,8 +13,10 @@
  * into place; one that is unreadable, truncated or corrupt counts as empty,
  * and an entry whose bytes do not match their checksum is not used.
  *
- * The project's own files are compiled by Node as usual, so their stack
- * traces, source maps and `require.main` stay exactly Node's.
+ * The project's own files are compiled by Node as usual, except the
+ * TypeScript Athanor's loader transpiled (`cacheTranspiledFile`): their
+ * stack traces are then mapped by config/stack-mapping.ts instead of Node's
+ * source-map support, which would parse every file's map as it loads.
  */
 import crypto = require("node:crypto");
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
@@ -57,6 +59,22 @@ export function codeCacheFile(directory: string): string {
   return join(directory, `v8-code-cache-${tag}.bin`);
 }
 
+let installed = false;
+const transpiledFiles = new Set<string>();
+
+/** Whether this process compiles through the code cache (Node 20, the CLI). */
+export function codeCacheInstalled(): boolean {
+  return installed;
+}
+
+/**
+ * Let the code cache compile a project file the TypeScript loader transpiled
+ * (its `module._compile(output)` follows); keyed by the output like any other.
+ */
+export function cacheTranspiledFile(filename: string): void {
+  transpiledFiles.add(filename);
+}
+
 /**
  * Compile the modules the CLI requires from node_modules (and from
  * `ownRoot`, Athanor's package) through the cache, and save what is new
@@ -70,6 +88,7 @@ export function installCodeCache(ownRoot: string, directory = cacheDirectory(pro
   // ESM projects); Node ≥ 22.1 has its own cache.
   if (!importModuleDynamically || typeof (Module as any).enableCompileCache === "function") return;
 
+  installed = true;
   const file = codeCacheFile(directory);
   const stored = readCacheFile(file);
   const produced = new Map<string, Produced>();
@@ -116,8 +135,9 @@ export function installCodeCache(ownRoot: string, directory = cacheDirectory(pro
   });
 }
 
-/** Files in a package (node_modules) or in Athanor itself, in CommonJS. */
+/** Files in a package (node_modules) or in Athanor itself, in CommonJS, and transpiled project files. */
 function cacheable(filename: string, ownRoot: string): boolean {
+  if (transpiledFiles.has(filename)) return true;
   if (!/\.c?js$/.test(filename)) return false;
   return filename.includes(`${sep}node_modules${sep}`) || filename.startsWith(ownRoot + sep);
 }

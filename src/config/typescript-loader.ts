@@ -31,6 +31,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { join, sep } from "node:path";
 import { cacheDirectory, TranspileCache } from "./transpile-cache";
 import { registerTypeScriptSpecifiers } from "./esm-resolution";
+import { cacheTranspiledFile, codeCacheInstalled } from "../code-cache";
+import { registerTranspiled } from "./stack-mapping";
 
 /** Bump when the way output is produced changes, to retire old cache entries. */
 const LOADER_VERSION = "3";
@@ -83,11 +85,21 @@ export function registerTypeScript(projectDir: string): void {
       output = withoutImportMeta(compiler()(source, fileName));
       cache.set(key, output);
     }
-    withSourceMaps(true, () => module._compile(output, fileName));
+    if (lazyStackMapping) {
+      registerTranspiled(fileName, output);
+      cacheTranspiledFile(fileName);
+      module._compile(output, fileName);
+    } else {
+      withSourceMaps(true, () => module._compile(output, fileName));
+    }
   };
-  // Output carries an inline source map; let Node use it for stack traces
-  // (ts-node's source-map-support is not loaded on a cache hit).
-  setSourceMaps(true);
+  // Output carries an inline source map for stack traces (ts-node's
+  // source-map-support is not loaded on a cache hit). With Athanor's code
+  // cache (Node 20, the CLI) the output is compiled through it and frames are
+  // mapped only when a stack is shown (stack-mapping.ts); otherwise Node's
+  // own source-map support maps them.
+  const lazyStackMapping = codeCacheInstalled();
+  if (!lazyStackMapping) setSourceMaps(true);
   // eslint-disable-next-line n/no-deprecated-api
   for (const extension of EXTENSIONS) require.extensions[extension] = load;
   registerTypeScriptSpecifiers();
