@@ -165,6 +165,24 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   const bookkeeping = new Bookkeeping(queryRunner, dialect, config.migrationsTableName);
   profilePhase("connect and build TypeORM metadata");
 
+  const entityModelOf = async (defaultSchema: string | undefined): Promise<EntityModel> => {
+    const remembered = modelCache?.lookup(defaultSchema);
+    if (remembered) {
+      profilePhase("entity model (cache: nothing changed)");
+      return remembered;
+    }
+    const build = async (): Promise<EntityModel> => {
+      await project.loadEntityMetadata();
+      const metadatas = dataSource.entityMetadatas;
+      return { schema: schemaFromEntities(metadatas as any, { defaultSchema }), entityCount: metadatas.length };
+    };
+    if (!modelCache || !recorder) return build();
+    const model = await recorder.during(build);
+    modelCache.store(recorder.inputs(), config.entityGlobs, defaultSchema, model);
+    return model;
+  };
+  const models = new Map<string | undefined, Promise<EntityModel>>();
+
   const project: Project = {
     config,
     dialect,
@@ -202,20 +220,13 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
       });
       profilePhase("build TypeORM entity metadata");
     },
-    async entityModel(defaultSchema) {
-      const remembered = modelCache?.lookup(defaultSchema);
-      if (remembered) {
-        profilePhase("entity model (cache: nothing changed)");
-        return remembered;
+    entityModel(defaultSchema) {
+      // generate compares again after each rename answer: work it out once.
+      let model = models.get(defaultSchema);
+      if (!model) {
+        model = entityModelOf(defaultSchema);
+        models.set(defaultSchema, model);
       }
-      const build = async (): Promise<EntityModel> => {
-        await project.loadEntityMetadata();
-        const metadatas = dataSource.entityMetadatas;
-        return { schema: schemaFromEntities(metadatas as any, { defaultSchema }), entityCount: metadatas.length };
-      };
-      if (!modelCache || !recorder) return build();
-      const model = await recorder.during(build);
-      modelCache.store(recorder.inputs(), config.entityGlobs, defaultSchema, model);
       return model;
     },
     async close() {

@@ -132,6 +132,11 @@ export class InputRecorder {
         read(key, getOwnPropertyDescriptor);
         return Reflect.getOwnPropertyDescriptor(target, key);
       },
+      // Writes go to the environment itself, exactly as without the proxy
+      // (values become strings; dotenv and friends set variables here).
+      set(target, key, value) {
+        return Reflect.set(target, key, value);
+      },
       ownKeys: function ownKeys(target) {
         if (callerOf(ownKeys) === "project") onWholeEnv();
         return Reflect.ownKeys(target);
