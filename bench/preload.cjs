@@ -20,20 +20,43 @@ function wrap(proto, method) {
   proto[method] = wrapped;
 }
 
-// Resolve the drivers the way the project does (from its directory), so the
-// copies we patch are the copies the tool uses.
-function fromProject(name) {
+// The drivers the project resolves (from its directory), so the copies we
+// patch are the copies the tool uses. They are patched when the tool itself
+// loads them, not loaded here: loading them up front would add their load
+// time (outside any cache the tool keeps) to every measured command.
+const Module = require("node:module");
+
+function resolveFromProject(name) {
   try {
-    return require(require.resolve(name, { paths: [process.cwd()] }));
+    return require.resolve(name, { paths: [process.cwd()] });
   } catch {
     return undefined;
   }
 }
 
-const pg = fromProject("pg");
-if (pg) wrap(pg.Client.prototype, "query");
-const sqlite3 = fromProject("sqlite3");
-if (sqlite3) for (const m of ["run", "all", "get", "exec", "each", "prepare"]) wrap(sqlite3.Database.prototype, m);
+const drivers = [
+  { file: resolveFromProject("pg"), patch: (pg) => wrap(pg.Client && pg.Client.prototype, "query") },
+  {
+    file: resolveFromProject("sqlite3"),
+    patch: (sqlite3) => {
+      for (const m of ["run", "all", "get", "exec", "each", "prepare"]) wrap(sqlite3.Database && sqlite3.Database.prototype, m);
+    },
+  },
+].filter((driver) => driver.file);
+
+const load = Module._load;
+Module._load = function (...args) {
+  const exported = load.apply(this, args);
+  for (const driver of drivers) {
+    if (driver.done) continue;
+    const loaded = Module._cache[driver.file];
+    if (loaded && loaded.loaded) {
+      driver.done = true;
+      driver.patch(loaded.exports);
+    }
+  }
+  return exported;
+};
 
 const CATALOG = /\b(pg_catalog|information_schema|pg_[a-z_]+|sqlite_master|sqlite_schema|sqlite_sequence)\b|^\s*pragma\b/i;
 

@@ -5,13 +5,14 @@
  * is seen — the entity files, a file a glob newly matches, a module or a JSON
  * file an entity reads, an environment variable it reads. A damaged entry is
  * ignored, no environment value is written to disk, and ATHANOR_MODEL_CACHE=0
- * turns the cache off.
+ * turns the cache off. A project Node loads as native ES modules is never
+ * cached (what those modules import cannot be recorded).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DIALECTS, repoRoot, TestProject } from "./support/project";
+import { cliEnv, createEmptyProject, DIALECTS, repoRoot, runCli, TestProject } from "./support/project";
 
 // Entities by glob, as TypeORM's docs write them.
 const ORMCONFIG = `import "reflect-metadata";
@@ -72,8 +73,8 @@ for (const dialect of DIALECTS) {
     const log = () => join(project.dir, "loaded.log");
 
     /** `generate --check` with the phases printed: exit 0 when nothing changed, 1 when something did. */
-    async function generateCheck(env: NodeJS.ProcessEnv = {}) {
-      const result = await project.cli(["generate", "--check"], { env: { ATHANOR_PROFILE: "1", ...env } });
+    async function generateCheck(env: NodeJS.ProcessEnv = {}, bin?: string) {
+      const result = await project.cli(["generate", "--check"], { env: { ATHANOR_PROFILE: "1", ...env }, bin });
       assert.ok(result.code === 0 || result.code === 1, `generate --check: ${result.stdout}${result.stderr}`);
       return { changed: result.code === 1, hit: CACHE_HIT.test(result.stderr), built: BUILT.test(result.stderr), output: result.stdout };
     }
@@ -171,6 +172,26 @@ for (const dialect of DIALECTS) {
       for (const file of entries()) assert.doesNotMatch(readFileSync(join(cacheDir(), file), "utf8"), /s3cr3t/);
     });
 
+    test("installed in node_modules, as users have it, an edited entity is still seen", async () => {
+      // A copy, not a link: Node would follow a link back to this checkout.
+      const installed = join(project.dir, "node_modules", "athanor-installed");
+      mkdirSync(installed);
+      for (const part of ["bin", "dist", "package.json"]) cpSync(join(repoRoot, part), join(installed, part), { recursive: true });
+      const bin = join(installed, "bin", "athanor");
+      const before = readFileSync(join(project.dir, "entities", "Shelf.ts"), "utf8");
+      try {
+        assert.equal((await generateCheck({}, bin)).changed, false);
+        assert.ok((await generateCheck({}, bin)).hit, "the installed CLI did not answer from the cache");
+        project.writeEntity("Shelf.ts", before.replace("length: 20", "length: 30"));
+        const edited = await generateCheck({}, bin);
+        assert.ok(edited.changed && !edited.hit, "the installed CLI did not see the edited entity");
+        assert.match(edited.output, /label/);
+      } finally {
+        project.writeEntity("Shelf.ts", before);
+        rmSync(installed, { recursive: true, force: true });
+      }
+    });
+
     test("a damaged entry is ignored and rewritten", async () => {
       const [entry] = entries();
       for (const damage of ["{ not json", JSON.stringify({ format: 1, digest: "x" }), ""]) {
@@ -189,3 +210,39 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe("sqlite: entity model cache, JavaScript ES modules", () => {
+  const ENTITY = (length: number) => `import { EntitySchema } from "typeorm";
+
+export const Note = new EntitySchema({
+  name: "Note",
+  tableName: "notes",
+  columns: {
+    id: { type: Number, primary: true, generated: true },
+    body: { type: String, length: ${length} },
+  },
+});
+`;
+  let dir: string;
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  test("a project Node loads as ES modules is never answered from the cache: an edit is seen", async () => {
+    dir = createEmptyProject("model-cache-esm");
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "esm-notes", type: "module" }));
+    const run = async (args: string[]) => runCli(dir, args, { ...cliEnv(), ATHANOR_PROFILE: "1" });
+    assert.equal((await run(["init", "--js"])).code, 0);
+    mkdirSync(join(dir, "entities"), { recursive: true });
+    writeFileSync(join(dir, "entities", "note.js"), ENTITY(100));
+    for (const args of [["generate", "Init"], ["run"]]) {
+      const result = await run(args);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+    }
+    const same = await run(["generate", "--check"]);
+    assert.equal(same.code, 0, same.stdout + same.stderr);
+    assert.doesNotMatch(same.stderr, CACHE_HIT);
+    writeFileSync(join(dir, "entities", "note.js"), ENTITY(150));
+    const edited = await run(["generate", "--check"]);
+    assert.equal(edited.code, 1, edited.stdout + edited.stderr);
+    assert.match(edited.stdout, /body/);
+  });
+});

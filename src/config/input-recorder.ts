@@ -6,6 +6,10 @@
  * read. The entity model cache (metadata/model-cache.ts) keys its entry on
  * the current state of exactly these inputs.
  *
+ * Who reads matters: a file is input unless a package's code read it (a
+ * package's own files always are), an environment variable only when the
+ * project's code read it (see `callerOf`).
+ *
  * Recording patches `fs.readFileSync`, `fs.readdirSync`, `fs.existsSync` and
  * replaces `process.env` with a proxy of it, only between `resume()` and
  * `pause()`; outside those windows everything is as Node made it. Code that
@@ -15,7 +19,9 @@
  * them) rather than by what they read.
  */
 import fs = require("node:fs");
-import { resolve, sep } from "node:path";
+import Module = require("node:module");
+import { dirname, resolve, sep } from "node:path";
+import { packageTypeOf } from "./source-style";
 import { fileURLToPath } from "node:url";
 
 export interface RecordedInputs {
@@ -29,6 +35,12 @@ export interface RecordedInputs {
   env: string[];
   /** The whole environment was enumerated (`Object.keys(process.env)`, a spread). */
   wholeEnv: boolean;
+  /**
+   * False when a project file was loaded as a native ES module (.mjs, or .js
+   * in a "type": "module" package): Node's ES module loader reads files
+   * without `fs.readFileSync`, so what such a module imports is not seen.
+   */
+  complete: boolean;
 }
 
 export class InputRecorder {
@@ -37,6 +49,7 @@ export class InputRecorder {
   private readonly probes = new Set<string>();
   private readonly env = new Set<string>();
   private wholeEnv = false;
+  private complete = true;
   private depth = 0;
   private restore?: () => void;
 
@@ -78,6 +91,7 @@ export class InputRecorder {
       probes: sorted(this.probes),
       env: sorted(this.env),
       wholeEnv: this.wholeEnv,
+      complete: this.complete,
     };
   }
 
@@ -87,29 +101,49 @@ export class InputRecorder {
     const patched = fs as unknown as Record<string, unknown>;
     const { files, directories, probes, env } = this;
     const ignored = this.ignored.map((directory) => resolve(directory) + sep);
+    // Whatever is installed here stays a plain pass-through once the window
+    // closes, in case other code wrapped it meanwhile (the TypeScript loader
+    // hooks module resolution while the DataSource file loads): that code's
+    // wrapper is kept, and ours is put back only where it is still on top.
+    let active = true;
     // What a package reads is its own business (TypeScript's compile cache
     // in /tmp, say), written behind the scenes; what Node's module loader,
     // Athanor's TypeScript loader (tsconfig.json, the sources) and the
     // project read is input.
     const record = (into: Set<string>, path: unknown, trap: Function) => {
+      if (!active) return;
       const name = pathName(path);
       if (name === undefined || into.has(name) || ignored.some((prefix) => name.startsWith(prefix))) return;
       // A package's own files are kept whoever reads them (they are checked
       // by a stat, and asking who called costs a stack capture).
       if (name.includes(NODE_MODULES) || callerOf(trap) !== "package") into.add(name);
     };
-    patched.readFileSync = function readFileSyncRecorded(path: unknown, ...rest: unknown[]) {
+    const readFileSyncRecorded = function readFileSyncRecorded(path: unknown, ...rest: unknown[]) {
       record(files, path, readFileSyncRecorded);
       return (readFileSync as Function).call(fs, path, ...rest);
     };
-    patched.readdirSync = function readdirSyncRecorded(path: unknown, ...rest: unknown[]) {
+    const readdirSyncRecorded = function readdirSyncRecorded(path: unknown, ...rest: unknown[]) {
       record(directories, path, readdirSyncRecorded);
       return (readdirSync as Function).call(fs, path, ...rest);
     };
-    patched.existsSync = function existsSyncRecorded(path: unknown) {
+    const existsSyncRecorded = function existsSyncRecorded(path: unknown) {
       record(probes, path, existsSyncRecorded);
       return existsSync.call(fs, path as fs.PathLike);
     };
+    patched.readFileSync = readFileSyncRecorded;
+    patched.readdirSync = readdirSyncRecorded;
+    patched.existsSync = existsSyncRecorded;
+    // Every module required, whatever reads it: a project file Node loads
+    // as an ES module means the recording cannot be complete.
+    const moduleInternals = Module as unknown as { _resolveFilename: (...args: unknown[]) => unknown };
+    const resolveFilename = moduleInternals._resolveFilename;
+    const onNativeModule = () => (this.complete = false);
+    const resolveFilenameRecorded = function (this: unknown, ...args: unknown[]) {
+      const resolved = resolveFilename.apply(this, args);
+      if (active && typeof resolved === "string" && !resolved.includes(NODE_MODULES) && isNativeEsModule(resolved)) onNativeModule();
+      return resolved;
+    };
+    moduleInternals._resolveFilename = resolveFilenameRecorded;
     const onWholeEnv = () => (this.wholeEnv = true);
     // Only the project's own code counts as reading the environment: packages
     // read it to set themselves up (colours, debug output, the driver's
@@ -117,9 +151,9 @@ export class InputRecorder {
     // change of an unrelated variable ($_, $OLDPWD) miss the cache. A
     // package's behaviour is keyed by its files.
     const read = (key: string | symbol, trap: Function) => {
-      if (typeof key === "string" && !env.has(key) && callerOf(trap) === "project") env.add(key);
+      if (active && typeof key === "string" && !env.has(key) && callerOf(trap) === "project") env.add(key);
     };
-    process.env = new Proxy(realEnv, {
+    const recordedEnv = new Proxy(realEnv, {
       get: function get(target, key, receiver) {
         read(key, get);
         return Reflect.get(target, key, receiver);
@@ -138,15 +172,18 @@ export class InputRecorder {
         return Reflect.set(target, key, value);
       },
       ownKeys: function ownKeys(target) {
-        if (callerOf(ownKeys) === "project") onWholeEnv();
+        if (active && callerOf(ownKeys) === "project") onWholeEnv();
         return Reflect.ownKeys(target);
       },
     });
+    process.env = recordedEnv;
     return () => {
-      patched.readFileSync = readFileSync;
-      patched.readdirSync = readdirSync;
-      patched.existsSync = existsSync;
-      process.env = realEnv;
+      active = false;
+      if (moduleInternals._resolveFilename === resolveFilenameRecorded) moduleInternals._resolveFilename = resolveFilename;
+      if (patched.readFileSync === readFileSyncRecorded) patched.readFileSync = readFileSync;
+      if (patched.readdirSync === readdirSyncRecorded) patched.readdirSync = readdirSync;
+      if (patched.existsSync === existsSyncRecorded) patched.existsSync = existsSync;
+      if (process.env === recordedEnv) process.env = realEnv;
     };
   }
 }
@@ -180,11 +217,24 @@ function callerOf(trap: Function): "node" | "package" | "athanor" | "project" {
     const file = site.getFileName();
     if (!file || file === __filename) continue;
     if (file.startsWith("node:")) return "node";
-    if (file.includes(NODE_MODULES)) return "package";
+    // Before the node_modules test: installed, Athanor lives in one, and
+    // what its TypeScript loader reads (tsconfig.json, the sources) is input.
     if (file.startsWith(OWN_ROOT + sep)) return "athanor";
+    if (file.includes(NODE_MODULES)) return "package";
     return "project";
   }
   return "node";
+}
+
+const packageTypes = new Map<string, string | undefined>();
+
+/** Whether Node loads `file` as an ES module itself (not through Athanor's TypeScript loader). */
+function isNativeEsModule(file: string): boolean {
+  if (file.endsWith(".mjs")) return true;
+  if (!file.endsWith(".js") || file.startsWith(OWN_ROOT + sep)) return false;
+  const directory = dirname(file);
+  if (!packageTypes.has(directory)) packageTypes.set(directory, packageTypeOf(directory));
+  return packageTypes.get(directory) === "module";
 }
 
 /** A path argument as a string; a file descriptor names nothing. */

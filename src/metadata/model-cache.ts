@@ -20,7 +20,10 @@
  * One entry per DataSource file, in the cache directory; written whole and
  * renamed into place; unreadable or malformed counts as absent. What it
  * cannot see: entity code whose result depends on something else (the time,
- * a random number, a file it reads through a stream or a network call).
+ * a random number, a file it reads through a stream or a network call). A
+ * project whose files Node loads as ES modules itself (JavaScript .mjs, or
+ * .js with "type": "module") is never cached: Node reads those without
+ * `fs.readFileSync`, so their imports cannot be recorded.
  * `ATHANOR_MODEL_CACHE=0` turns the cache off.
  */
 import crypto = require("node:crypto");
@@ -70,6 +73,8 @@ export class ModelCache {
 
   /** Remember `model` as what `inputs` produce. Failing to write only costs speed. */
   store(inputs: RecordedInputs, globs: string[], defaultSchema: string | undefined, model: EntityModel): void {
+    // What was not seen cannot be checked next time.
+    if (!inputs.complete) return;
     const all = withOwnCode({ ...inputs, globs: [...new Set(globs)].sort() });
     const entry: Entry = { format: FORMAT, inputs: all, digest: digestOf(all), defaultSchema: defaultSchema ?? null, model };
     try {
@@ -93,6 +98,7 @@ export class ModelCache {
         Array.isArray(entry.inputs.probes) &&
         Array.isArray(entry.inputs.env) &&
         Array.isArray(entry.inputs.globs) &&
+        entry.inputs.complete === true &&
         typeof entry.model?.schema?.tables === "object" &&
         typeof entry.model.entityCount === "number";
       return valid ? entry : undefined;

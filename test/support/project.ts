@@ -138,8 +138,9 @@ export class TestProject {
   }
 
   /** Spawn the real CLI in this project. */
-  cli(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<CliResult> {
-    return runCli(this.dir, args, { ...this.env, ...options.env });
+  /** Run the CLI (this checkout's bin/athanor, or `options.bin`). */
+  cli(args: string[], options: { env?: NodeJS.ProcessEnv; bin?: string } = {}): Promise<CliResult> {
+    return runCli(this.dir, args, { ...this.env, ...options.env }, options.bin);
   }
 
   /** Run the CLI and fail the test with its output unless it exits 0. */
@@ -188,9 +189,9 @@ export class TestProject {
   }
 }
 
-export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv, bin = cliPath): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
