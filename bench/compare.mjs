@@ -51,7 +51,8 @@ export async function compare({ dialect, n, rounds, typeormRounds, serverUrl, to
       for (const tool of active) {
         resetProject(dirs[tool]);
         if (dialect === "postgres") {
-          const db = await createDatabase(serverUrl, `athanor_bench_${tool}`);
+          // The same name every round: a fresh database, the same URL.
+          const db = await createDatabase(serverUrl, `athanor_bench_${tool}_${n}`, { stable: true });
           drops.push(db.drop);
           envs[tool] = { DATABASE_URL: db.url };
         } else {

@@ -53,9 +53,16 @@ async function admin(url, sql) {
   }
 }
 
-/** A new empty database; resolves to its URL and a drop function. */
-export async function createDatabase(serverUrl, prefix) {
-  const name = `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+/**
+ * A new empty database; resolves to its URL and a drop function. With
+ * `stable`, the name is `prefix` itself (dropped first if it exists), so the
+ * URL is the same every round, as a developer's DATABASE_URL is between
+ * commands (the DataSource file reads it, and the entity model cache keys on
+ * what the DataSource file reads).
+ */
+export async function createDatabase(serverUrl, prefix, { stable = false } = {}) {
+  const name = stable ? prefix : `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
+  if (stable) await admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin(serverUrl, `CREATE DATABASE "${name}"`);
   return { url: withDatabase(serverUrl, name), drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
 }

@@ -3,7 +3,9 @@
  * `check` after which nothing changed loads no entity file and builds no
  * TypeORM metadata, and anything the entities were built from that changes
  * is seen — the entity files, a file a glob newly matches, a module or a JSON
- * file an entity reads, an environment variable it reads. A damaged entry is
+ * file an entity reads, a project file a package reads for it, an
+ * environment variable it reads; also when Athanor is installed in
+ * node_modules. A damaged entry is
  * ignored, no environment value is written to disk, and ATHANOR_MODEL_CACHE=0
  * turns the cache off. A project Node loads as native ES modules is never
  * cached (what those modules import cannot be recorded).
@@ -60,6 +62,26 @@ export class Shelf {
   @Column({ type: "varchar", length: 20 })
   label: string;
 }
+`;
+
+// Its length comes from a settings package, which reads settings.json from
+// the project (as node-config reads config/*.json).
+const LAMP = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+const settings: { lampLength: number } = require("entity-settings");
+
+@Entity({ name: "lamps" })
+export class Lamp {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: "varchar", length: settings.lampLength })
+  name: string;
+}
+`;
+
+const SETTINGS_PACKAGE = `const { readFileSync } = require("node:fs");
+const { join } = require("node:path");
+module.exports = JSON.parse(readFileSync(join(process.cwd(), "settings.json"), "utf8"));
 `;
 
 const CACHE_HIT = /entity model \(cache: nothing changed\)/;
@@ -170,6 +192,22 @@ for (const dialect of DIALECTS) {
       assert.ok(!withSecret.changed && !withSecret.hit && withSecret.built);
       assert.ok((await generateCheck({ MODEL_CACHE_SECRET: secret })).hit);
       for (const file of entries()) assert.doesNotMatch(readFileSync(join(cacheDir(), file), "utf8"), /s3cr3t/);
+    });
+
+    test("a project file a package reads is an input (a settings package)", async () => {
+      const settingsPackage = join(project.dir, "node_modules", "entity-settings");
+      mkdirSync(settingsPackage);
+      writeFileSync(join(settingsPackage, "package.json"), JSON.stringify({ name: "entity-settings", main: "index.js" }));
+      writeFileSync(join(settingsPackage, "index.js"), SETTINGS_PACKAGE);
+      writeFileSync(join(project.dir, "settings.json"), JSON.stringify({ lampLength: 30 }));
+      project.writeEntity("Lamp.ts", LAMP);
+      await catchUp("AddLamps");
+      assert.ok((await generateCheck()).hit);
+      writeFileSync(join(project.dir, "settings.json"), JSON.stringify({ lampLength: 60 }));
+      const changed = await generateCheck();
+      assert.ok(changed.changed && !changed.hit, "the settings file the package read was not seen");
+      assert.match(changed.output, /lamps/);
+      await catchUp("LongerLampNames");
     });
 
     test("installed in node_modules, as users have it, an edited entity is still seen", async () => {

@@ -105,7 +105,7 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   // DataSource object handed to the API was made by code nobody saw run).
   const recorder =
     open.entityModelCache && typeof options.dataSource !== "object" && modelCacheEnabled()
-      ? new InputRecorder([cacheDirectory(options.cwd ?? process.cwd())])
+      ? new InputRecorder(options.cwd ?? process.cwd(), [cacheDirectory(options.cwd ?? process.cwd())])
       : undefined;
   const deferEntityMetadata = open.deferEntityMetadata || open.entityModelCache;
   // Entity files are required only once their metadata is built: a no-op

@@ -6,9 +6,9 @@
  * read. The entity model cache (metadata/model-cache.ts) keys its entry on
  * the current state of exactly these inputs.
  *
- * Who reads matters: a file is input unless a package's code read it (a
- * package's own files always are), an environment variable only when the
- * project's code read it (see `callerOf`).
+ * Who reads matters: a file is input unless a package's code read it from
+ * outside the project and outside node_modules; an environment variable
+ * only when the project's code read it (see `callerOf`).
  *
  * Recording patches `fs.readFileSync`, `fs.readdirSync`, `fs.existsSync` and
  * replaces `process.env` with a proxy of it, only between `resume()` and
@@ -54,11 +54,16 @@ export class InputRecorder {
   private restore?: () => void;
 
   /**
+   * @param projectDir the project's directory: a file in it is input even
+   *   when a package reads it (a settings package reading config/*.json)
    * @param ignored directories whose files are not inputs: Athanor's cache,
    *   whose entries are derived from files that are (a transpiled file is
    *   keyed by its source), and which the first run fills in
    */
-  constructor(private readonly ignored: string[] = []) {}
+  constructor(
+    private readonly projectDir: string,
+    private readonly ignored: string[] = [],
+  ) {}
 
   /** Start (or nest) a recording window. */
   resume(): void {
@@ -106,17 +111,18 @@ export class InputRecorder {
     // hooks module resolution while the DataSource file loads): that code's
     // wrapper is kept, and ours is put back only where it is still on top.
     let active = true;
-    // What a package reads is its own business (TypeScript's compile cache
-    // in /tmp, say), written behind the scenes; what Node's module loader,
-    // Athanor's TypeScript loader (tsconfig.json, the sources) and the
-    // project read is input.
+    // What Node's module loader, Athanor's TypeScript loader (tsconfig.json,
+    // the sources) and the project's code read is input, and so is every
+    // file in the project or in a package, whoever reads it. What a package
+    // reads elsewhere is its own business (TypeScript's compile cache in
+    // /tmp, say), rewritten behind the scenes.
+    const project = resolve(this.projectDir) + sep;
     const record = (into: Set<string>, path: unknown, trap: Function) => {
       if (!active) return;
       const name = pathName(path);
       if (name === undefined || into.has(name) || ignored.some((prefix) => name.startsWith(prefix))) return;
-      // A package's own files are kept whoever reads them (they are checked
-      // by a stat, and asking who called costs a stack capture).
-      if (name.includes(NODE_MODULES) || callerOf(trap) !== "package") into.add(name);
+      // Those need no stack capture to ask who called.
+      if (name.includes(NODE_MODULES) || name.startsWith(project) || callerOf(trap) !== "package") into.add(name);
     };
     const readFileSyncRecorded = function readFileSyncRecorded(path: unknown, ...rest: unknown[]) {
       record(files, path, readFileSyncRecorded);
