@@ -18,8 +18,9 @@
  * stack traces are then mapped by config/stack-mapping.ts instead of Node's
  * source-map support, which would parse every file's map as it loads.
  */
+import { writeCacheFile as writeWhole } from "./cache-file";
 import crypto = require("node:crypto");
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import Module = require("node:module");
 import { dirname, join, sep } from "node:path";
 import vm = require("node:vm");
@@ -227,12 +228,5 @@ function writeCacheFile(file: string, stored: StoredCache, produced: Map<string,
   const headerBytes = Buffer.from(JSON.stringify(header));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(headerBytes.length);
-  try {
-    mkdirSync(dirname(file), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    writeFileSync(temporary, Buffer.concat([MAGIC, length, headerBytes, ...chunks]));
-    renameSync(temporary, file);
-  } catch {
-    // A read-only or full disk only costs speed.
-  }
+  writeWhole(file, Buffer.concat([MAGIC, length, headerBytes, ...chunks]));
 }

@@ -19,6 +19,7 @@
  * One file in the cache directory, written whole and renamed into place when
  * the run learned something; unreadable or malformed counts as empty.
  */
+import { writeCacheFile } from "./cache-file";
 import fs = require("node:fs");
 import Module = require("node:module");
 import { join, sep } from "node:path";
@@ -95,7 +96,7 @@ export function installResolutionCache(directory: string): void {
     for (const [parentFile, requests] of Object.entries(resolved)) {
       if (valid.has(rootOf(parentFile)!)) kept[parentFile] = requests;
     }
-    write(file, { format: FORMAT, node: process.version, roots, resolved: kept });
+    writeCacheFile(file, JSON.stringify({ format: FORMAT, node: process.version, roots, resolved: kept }));
   });
 }
 
@@ -140,13 +141,4 @@ function read(file: string): Stored {
   }
 }
 
-function write(file: string, stored: Stored): void {
-  try {
-    fs.mkdirSync(join(file, ".."), { recursive: true });
-    const temporary = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(temporary, JSON.stringify(stored));
-    fs.renameSync(temporary, file);
-  } catch {
-    // A read-only or full disk only costs speed.
-  }
-}
+

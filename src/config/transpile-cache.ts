@@ -6,13 +6,12 @@
  * cache never loads it.
  */
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, existsSync } from "node:fs";
+import { writeCacheFile } from "../cache-file";
 import { dirname, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 
 export class TranspileCache {
-  private created = false;
-
   /**
    * @param directory where entries live
    * @param salt what besides the file changes the output (transpiler and its
@@ -37,20 +36,9 @@ export class TranspileCache {
   }
 
   set(key: string, output: string): void {
-    try {
-      if (!this.created) {
-        mkdirSync(this.directory, { recursive: true });
-        this.created = true;
-      }
-      // Write then rename: two processes filling the cache at once never
-      // leave a half-written entry for a third to read.
-      const path = this.pathOf(key);
-      const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, output);
-      renameSync(temporary, path);
-    } catch {
-      // A read-only or full disk only costs speed, never correctness.
-    }
+    // Two processes filling the cache at once never leave a half-written
+    // entry for a third to read; a failed write only costs speed.
+    writeCacheFile(this.pathOf(key), output);
   }
 
   private pathOf(key: string): string {

@@ -26,6 +26,7 @@
  * `fs.readFileSync`, so their imports cannot be recorded.
  * `ATHANOR_MODEL_CACHE=0` turns the cache off.
  */
+import { writeCacheFile } from "../cache-file";
 import crypto = require("node:crypto");
 import fs = require("node:fs");
 import { join, sep } from "node:path";
@@ -77,14 +78,7 @@ export class ModelCache {
     if (!inputs.complete) return;
     const all = withOwnCode({ ...inputs, globs: [...new Set(globs)].sort() });
     const entry: Entry = { format: FORMAT, inputs: all, digest: digestOf(all), defaultSchema: defaultSchema ?? null, model };
-    try {
-      fs.mkdirSync(join(this.file, ".."), { recursive: true });
-      const temporary = `${this.file}.${process.pid}.tmp`;
-      fs.writeFileSync(temporary, JSON.stringify(entry));
-      fs.renameSync(temporary, this.file);
-    } catch {
-      // A read-only or full disk: the next run builds the model again.
-    }
+    writeCacheFile(this.file, JSON.stringify(entry));
   }
 
   private read(): Entry | undefined {

@@ -9,8 +9,9 @@
  * `transaction` comes from another module it imports would be remembered
  * with the value it had when first loaded.
  */
+import { writeCacheFile } from "../cache-file";
 import { createHash } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cacheDirectory } from "../config/transpile-cache";
 
@@ -59,14 +60,7 @@ export class MigrationFactsCache {
    */
   save(): void {
     if (!this.changed && this.seen.size === this.entries.size) return;
-    try {
-      mkdirSync(join(this.path, ".."), { recursive: true });
-      const temporary = `${this.path}.${process.pid}.tmp`;
-      writeFileSync(temporary, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.seen) }));
-      renameSync(temporary, this.path);
-    } catch {
-      // A read-only or full disk: the next run loads the files again.
-    }
+    writeCacheFile(this.path, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(this.seen) }));
   }
 }
 
