@@ -9,6 +9,7 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DIALECTS, TestProject } from "./support/project";
 import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "./support/faults";
+import { explainPostgresMigrationError } from "../src/dialects/postgres/migration-errors";
 
 /** Two statements that change something, then a throw. */
 const THROWS_HALF_WAY = [
@@ -115,3 +116,48 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe("postgres: what the server adds to a failing statement", () => {
+  test("its DETAIL (the duplicated key) and HINT are listed under the error", async () => {
+    const project = await TestProject.create("postgres");
+    try {
+      await createItems(project);
+      await project.query(`UPDATE "items" SET "name" = 'item 1' WHERE "id" = 2`);
+      const unique = writeMigrationBody(project, {
+        timestamp: 1700000000001,
+        name: "UniqueNames",
+        up: q(`CREATE UNIQUE INDEX "UQ_items_name" ON "items" ("name")`),
+      });
+      let result = await project.cli(["run"]);
+      assert.equal(result.code, 3, result.stdout + result.stderr);
+      assert.match(result.stderr, new RegExp(`^error: Migration ${unique} failed \\(it was rolled back and nothing was recorded\\): could not create unique index "UQ_items_name"\\n`));
+      assert.match(result.stderr, /\n {2}detail: Key \(name\)=\(item 1\) is duplicated\.\n/);
+
+      await project.query(`UPDATE "items" SET "name" = 'item 2' WHERE "id" = 2`);
+      const cast = writeMigrationBody(project, {
+        timestamp: 1700000000002,
+        name: "NoSuchFunction",
+        up: q(`SELECT no_such_function(1)`),
+      });
+      result = await project.cli(["run"]);
+      assert.equal(result.code, 3, result.stdout + result.stderr);
+      assert.match(result.stderr, new RegExp(`^error: Migration ${cast} failed`));
+      assert.match(result.stderr, /\n {2}hint: No function matches the given name and argument types\./);
+      assert.deepEqual(await appliedNames(project), [unique]);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("a full lock table (out of shared memory) is explained with what to change", () => {
+    // Filling the shared lock table of a real server would fail whatever
+    // else runs on it at the same moment, so the driver's error is built
+    // here as pg reports it.
+    const error = Object.assign(new Error("out of shared memory"), { code: "53200", hint: "You might need to increase max_locks_per_transaction." });
+    const sentence = explainPostgresMigrationError(error) ?? "";
+    assert.match(sentence, /needed more locks than PostgreSQL's lock table holds/);
+    assert.match(sentence, /raise max_locks_per_transaction in postgresql\.conf and restart the server/);
+    assert.match(sentence, /--transaction none/);
+    assert.equal(explainPostgresMigrationError(Object.assign(new Error("out of memory"), { code: "53200" })), undefined);
+  });
+});

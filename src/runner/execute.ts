@@ -212,8 +212,23 @@ function migrationFailure({ migration, direction, error, batch, dialect, ranBefo
     outcome = "it was rolled back and nothing was recorded";
   }
   const details = query ? [`failing statement: ${redact(oneLine(query))}`] : [];
+  // What the server adds to its message (PostgreSQL's DETAIL names the
+  // duplicated key or the failing row; its HINT says what to try).
+  if (!stoppedByCheck) {
+    for (const field of ["detail", "hint"] as const) {
+      const text = serverField(error, field);
+      if (text) details.push(`${field}: ${redact(oneLine(text, 300))}`);
+    }
+  }
   for (const sql of ranBeforeFailure) details.push(`already applied: ${redact(oneLine(sql))}`);
   return new DatabaseError(`${what} ${migration.name} failed (${outcome}): ${redact(cause)}`, details);
+}
+
+/** A text field of the driver's error (TypeORM copies them onto its QueryFailedError). */
+function serverField(error: unknown, field: "detail" | "hint"): string | undefined {
+  const e = error as Record<string, unknown> | undefined;
+  const value = e?.[field] ?? (e?.driverError as Record<string, unknown> | undefined)?.[field];
+  return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }
 
 /** A statement on one line, shortened, for a list of details. */
