@@ -5,14 +5,14 @@
  * is seen — the entity files, a file a glob newly matches, a module or a JSON
  * file an entity reads, a project file a package reads for it, an
  * environment variable it reads; also when Athanor is installed in
- * node_modules. A damaged entry is
+ * node_modules, where another build of Athanor does not use its entries. A damaged entry is
  * ignored, no environment value is written to disk, and ATHANOR_MODEL_CACHE=0
  * turns the cache off. A project Node loads as native ES modules is never
  * cached (what those modules import cannot be recorded).
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cliEnv, createEmptyProject, DIALECTS, repoRoot, runCli, TestProject } from "./support/project";
 
@@ -218,8 +218,16 @@ for (const dialect of DIALECTS) {
       const bin = join(installed, "bin", "athanor");
       const before = readFileSync(join(project.dir, "entities", "Shelf.ts"), "utf8");
       try {
-        assert.equal((await generateCheck({}, bin)).changed, false);
+        // The checkout's CLI made the entry there is: another copy does not use it.
+        const first = await generateCheck({}, bin);
+        assert.ok(!first.changed && !first.hit && first.built, "the installed CLI used the entry this checkout's CLI made");
         assert.ok((await generateCheck({}, bin)).hit, "the installed CLI did not answer from the cache");
+        // Another build of Athanor (an upgrade) does not use an entry an older
+        // one made, whichever of its loading or metadata modules changed.
+        appendFileSync(join(installed, "dist", "metadata", "native-sha1.js"), "\n// another build\n");
+        const upgraded = await generateCheck({}, bin);
+        assert.ok(!upgraded.changed && !upgraded.hit && upgraded.built, "an entry made by another build of Athanor was used");
+        assert.ok((await generateCheck({}, bin)).hit, "the new build's entry was not written");
         project.writeEntity("Shelf.ts", before.replace("length: 20", "length: 30"));
         const edited = await generateCheck({}, bin);
         assert.ok(edited.changed && !edited.hit, "the installed CLI did not see the edited entity");

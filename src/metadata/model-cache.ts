@@ -35,7 +35,7 @@ import type { RecordedInputs } from "../config/input-recorder";
 import type { Schema } from "../schema/model";
 
 /** Bump when an entry's layout or meaning changes. */
-const FORMAT = 1;
+const FORMAT = 2;
 
 export interface EntityModel {
   schema: Schema;
@@ -76,7 +76,7 @@ export class ModelCache {
   store(inputs: RecordedInputs, globs: string[], defaultSchema: string | undefined, model: EntityModel): void {
     // What was not seen cannot be checked next time.
     if (!inputs.complete) return;
-    const all = withOwnCode({ ...inputs, globs: [...new Set(globs)].sort() });
+    const all = { ...inputs, globs: [...new Set(globs)].sort() };
     const entry: Entry = { format: FORMAT, inputs: all, digest: digestOf(all), defaultSchema: defaultSchema ?? null, model };
     writeCacheFile(this.file, JSON.stringify(entry));
   }
@@ -103,14 +103,22 @@ export class ModelCache {
 }
 
 /**
- * Athanor's code that turns TypeORM's metadata into the model: an entry made
- * by another build of it is not used (its modules may have been loaded
- * before recording started, so they are named here).
+ * Athanor's own code that loads the entities and turns TypeORM's metadata
+ * into the model: config/, metadata/ and schema/ of the build that is
+ * running (not of the build that wrote the entry), so an entry another build
+ * or another copy of Athanor made is never used. Named by directory, not
+ * file by file, so that a module added there later is covered too. Its
+ * modules were loaded before recording started, so the recorder does not
+ * see them.
  */
-function withOwnCode(inputs: Entry["inputs"]): Entry["inputs"] {
-  const own = ["index.js", "column-type.js", "column-default.js"].map((name) => join(__dirname, name));
-  own.push(join(__dirname, "..", "schema", "table-name.js"), __filename);
-  return { ...inputs, files: [...new Set([...inputs.files, ...own])].sort() };
+const OWN_CODE_DIRECTORIES = [join(__dirname, "..", "config"), __dirname, join(__dirname, "..", "schema")];
+
+function addOwnCode(add: (...parts: string[]) => void): void {
+  for (const directory of OWN_CODE_DIRECTORIES) {
+    const files = listing(directory);
+    add("own", directory, files);
+    for (const name of files.split("\n")) if (name.endsWith(".js")) add("own file", name, fileState(join(directory, name)));
+  }
 }
 
 /** One digest of the current state of every input. */
@@ -120,6 +128,7 @@ function digestOf(inputs: Entry["inputs"]): string {
     for (const part of parts) hash.update(part).update("\0");
   };
   add(String(FORMAT), process.version);
+  addOwnCode(add);
   for (const file of inputs.files) add("file", file, fileState(file));
   for (const directory of inputs.directories) add("dir", directory, listing(directory));
   for (const path of inputs.probes) add("exists", path, fs.existsSync(path) ? "1" : "0");
