@@ -206,6 +206,40 @@ describe("postgres dialect", () => {
     assert.equal(Object.keys((await introspect()).tables).length, 30);
   });
 
+  test("the catalog queries run with JIT off, and the session's setting is given back", async () => {
+    // JIT compiling the columns query took most of its time at 1000 tables
+    // (catalog.ts). One connection, as the CLI's query runner is.
+    const queryRunner = dataSource.createQueryRunner();
+    try {
+      await run({ kind: "createTable", table: owners });
+      const jit = async () => String((await queryRunner.query(`SELECT current_setting('jit') AS jit`))[0].jit);
+      const seen: string[] = [];
+      const watching: Queryable = {
+        async query(sql, parameters) {
+          if (/\bpg_attribute\b|\bpg_constraint\b|\bpg_index\b/.test(sql)) seen.push(await jit());
+          return queryRunner.query(sql, parameters);
+        },
+      };
+      for (const setting of ["on", "off"]) {
+        await queryRunner.query(`SET jit = ${setting}`);
+        seen.length = 0;
+        const schema = await dialect.introspect(watching);
+        assert.deepEqual(Object.keys(schema.tables), ["owners"]);
+        assert.deepEqual(seen, ["off", "off", "off"], "JIT was on while a catalog query ran");
+        assert.equal(await jit(), setting, "the session's JIT setting was not given back");
+      }
+      // Inside a transaction (a migration's), the same; a rollback keeps it too.
+      await queryRunner.query(`SET jit = on`);
+      await queryRunner.startTransaction();
+      await dialect.introspect(queryRunner);
+      assert.equal(await jit(), "on");
+      await queryRunner.rollbackTransaction();
+      assert.equal(await jit(), "on");
+    } finally {
+      await queryRunner.release();
+    }
+  });
+
   test("a longer varchar is ALTER TYPE and keeps the rows", async () => {
     await run({ kind: "createTable", table: table("people", [column("name", "varchar", { length: 10 })]) });
     await dataSource.query(`INSERT INTO people (name) VALUES ('ada'), ('grace')`);

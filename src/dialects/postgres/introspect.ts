@@ -8,6 +8,8 @@ import { emptyTable } from "../../schema/model";
 import { qualifiedTableName } from "../../schema/table-name";
 import {
   COLUMNS_QUERY,
+  JIT_OFF_QUERY,
+  JIT_RESTORE_QUERY,
   CONSTRAINTS_QUERY,
   INDEXES_QUERY,
   SCHEMAS_QUERY,
@@ -132,6 +134,26 @@ function nameOrder(rows: Array<TableRow & { name?: string }>): (a: string, b: st
 }
 
 /**
+ * Run the catalog queries with JIT off (catalog.ts says why), then give the
+ * session its own setting back, also inside a migration's transaction. When
+ * the queries failed, the restore is attempted but cannot hide their error
+ * (in an aborted transaction it fails too, and the rollback undoes the
+ * change anyway).
+ */
+async function withoutJit<T>(db: Queryable, body: () => Promise<T>): Promise<T> {
+  const previous = rowsOf<{ previous: string | null }>(await db.query(JIT_OFF_QUERY))[0]?.previous ?? null;
+  let result: T;
+  try {
+    result = await body();
+  } catch (error) {
+    if (previous !== null) await db.query(JIT_RESTORE_QUERY, [previous]).catch(() => undefined);
+    throw error;
+  }
+  if (previous !== null) await db.query(JIT_RESTORE_QUERY, [previous]);
+  return result;
+}
+
+/**
  * `options.schemas`: schemas to read besides `current_schema()` (those the
  * entities name); their tables get qualified names (schema/table-name.ts).
  * `exclude` names tables of the default schema.
@@ -144,9 +166,11 @@ export async function introspect(
   const schemas = [...new Set(options.schemas ?? [])];
   // The queries return rows unsorted (catalog.ts says why); sorted here as
   // ORDER BY table_schema NULLS FIRST, table_name, then attnum or name would.
-  const columnRows = rowsOf<ColumnRow>(await db.query(COLUMNS_QUERY, [schemas]));
-  const constraintRows = rowsOf<ConstraintRow>(await db.query(CONSTRAINTS_QUERY, [schemas]));
-  const indexRows = rowsOf<IndexRow>(await db.query(INDEXES_QUERY, [schemas]));
+  const { columnRows, constraintRows, indexRows } = await withoutJit(db, async () => ({
+    columnRows: rowsOf<ColumnRow>(await db.query(COLUMNS_QUERY, [schemas])),
+    constraintRows: rowsOf<ConstraintRow>(await db.query(CONSTRAINTS_QUERY, [schemas])),
+    indexRows: rowsOf<IndexRow>(await db.query(INDEXES_QUERY, [schemas])),
+  }));
   const compareNames = nameOrder([...columnRows, ...constraintRows, ...indexRows]);
   const compareTables = (a: TableRow, b: TableRow): number => {
     if (a.table_schema !== b.table_schema) {
