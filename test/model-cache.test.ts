@@ -5,9 +5,9 @@
  * is seen — the entity files, a file a glob newly matches, a module or a JSON
  * file an entity reads, a project file a package reads for it, an
  * environment variable it reads; also when Athanor is installed in
- * node_modules, where another build of Athanor does not use its entries. A damaged entry is
- * ignored, no environment value is written to disk, and ATHANOR_MODEL_CACHE=0
- * turns the cache off. A project Node loads as native ES modules is never
+ * node_modules, where another copy or build of Athanor does not use an entry.
+ * A damaged entry is ignored, no environment value is written to disk, and
+ * ATHANOR_MODEL_CACHE=0 turns the cache off. A project Node loads as native ES modules is never
  * cached (what those modules import cannot be recorded).
  */
 import { after, before, describe, test } from "node:test";
