@@ -206,7 +206,7 @@ describe("postgres dialect", () => {
     assert.equal(Object.keys((await introspect()).tables).length, 30);
   });
 
-  test("the catalog queries run with JIT off, and the session's setting is given back", async () => {
+  test("the catalog queries run with JIT off, and no setting outlives them", async () => {
     // JIT compiling the columns query took most of its time at 1000 tables
     // (catalog.ts). One connection, as the CLI's query runner is.
     const queryRunner = dataSource.createQueryRunner();
@@ -214,8 +214,13 @@ describe("postgres dialect", () => {
       await run({ kind: "createTable", table: owners });
       const jit = async () => String((await queryRunner.query(`SELECT current_setting('jit') AS jit`))[0].jit);
       const seen: string[] = [];
-      const watching: Queryable = {
-        async query(sql, parameters) {
+      const sent: string[] = [];
+      const watching = {
+        get isTransactionActive() {
+          return queryRunner.isTransactionActive;
+        },
+        async query(sql: string, parameters?: unknown[]) {
+          sent.push(sql.trim());
           if (/\bpg_attribute\b|\bpg_constraint\b|\bpg_index\b/.test(sql)) seen.push(await jit());
           return queryRunner.query(sql, parameters);
         },
@@ -223,18 +228,32 @@ describe("postgres dialect", () => {
       for (const setting of ["on", "off"]) {
         await queryRunner.query(`SET jit = ${setting}`);
         seen.length = 0;
+        sent.length = 0;
         const schema = await dialect.introspect(watching);
         assert.deepEqual(Object.keys(schema.tables), ["owners"]);
         assert.deepEqual(seen, ["off", "off", "off"], "JIT was on while a catalog query ran");
-        assert.equal(await jit(), setting, "the session's JIT setting was not given back");
+        assert.equal(await jit(), setting, "the session's JIT setting changed");
+        // Outside a transaction, in one of its own: the setting ends with it.
+        assert.equal(sent[0], "BEGIN");
+        assert.equal(sent[sent.length - 1], "COMMIT");
       }
-      // Inside a transaction (a migration's), the same; a rollback keeps it too.
+      // Inside a transaction (a migration's): put back for the rest of it.
       await queryRunner.query(`SET jit = on`);
       await queryRunner.startTransaction();
-      await dialect.introspect(queryRunner);
+      seen.length = 0;
+      sent.length = 0;
+      await dialect.introspect(watching);
+      assert.deepEqual(seen, ["off", "off", "off"]);
+      assert.ok(!sent.includes("BEGIN"), "a transaction was begun inside one");
       assert.equal(await jit(), "on");
-      await queryRunner.rollbackTransaction();
+      await queryRunner.commitTransaction();
       assert.equal(await jit(), "on");
+
+      // Through a pool (no single connection), the queries run as they are.
+      sent.length = 0;
+      const pooled: Queryable = { query: (sql, parameters) => (sent.push(sql.trim()), dataSource.query(sql, parameters)) };
+      await dialect.introspect(pooled);
+      assert.ok(!sent.some((sql) => /BEGIN|set_config/.test(sql)), sent.join("\n"));
     } finally {
       await queryRunner.release();
     }

@@ -30,17 +30,17 @@
  */
 
 /**
- * Turns JIT off for the session and returns the setting it had (`previous`,
- * null on a server without JIT, before PostgreSQL 11, where nothing is
- * changed). The subquery with OFFSET 0 is evaluated first, so `previous` is
- * read before it is changed.
+ * Turns JIT off until the end of the current transaction and returns the
+ * setting it had (`previous`; null on a server without the setting, where
+ * nothing is changed). The subquery with OFFSET 0 is evaluated first, so
+ * `previous` is read before it is changed.
  */
 export const JIT_OFF_QUERY = `
-SELECT previous, CASE WHEN previous IS NULL THEN NULL ELSE set_config('jit', 'off', false) END AS now
+SELECT previous, CASE WHEN previous IS NULL THEN NULL ELSE set_config('jit', 'off', true) END AS now
 FROM (SELECT current_setting('jit', true) AS previous OFFSET 0) AS setting`;
 
-/** Puts the session's JIT setting back (`$1`: what JIT_OFF_QUERY returned). */
-export const JIT_RESTORE_QUERY = `SELECT set_config('jit', $1, false) AS now`;
+/** Puts JIT back for the rest of the transaction (`$1`: what JIT_OFF_QUERY returned). */
+export const JIT_RESTORE_QUERY = `SELECT set_config('jit', $1, true) AS now`;
 
 /** Joined to `pg_class c` as `n`; the condition on both. */
 const TABLES_IN_READ_SCHEMAS = `

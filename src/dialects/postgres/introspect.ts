@@ -134,21 +134,32 @@ function nameOrder(rows: Array<TableRow & { name?: string }>): (a: string, b: st
 }
 
 /**
- * Run the catalog queries with JIT off (catalog.ts says why), then give the
- * session its own setting back, also inside a migration's transaction. When
- * the queries failed, the restore is attempted but cannot hide their error
- * (in an aborted transaction it fails too, and the rollback undoes the
- * change anyway).
+ * Run the catalog queries with JIT off (catalog.ts says why), as a setting
+ * local to a transaction, so that it never outlives them, nor reaches
+ * another client through a pooler that hands server connections out per
+ * transaction (PgBouncer's transaction mode): outside a transaction they run
+ * in a short one of their own; inside one (a migration's) the setting is put
+ * back after them. Only on one connection (a TypeORM QueryRunner): through
+ * a pool, consecutive statements may use different connections, so the
+ * queries run as they are.
  */
 async function withoutJit<T>(db: Queryable, body: () => Promise<T>): Promise<T> {
-  const previous = rowsOf<{ previous: string | null }>(await db.query(JIT_OFF_QUERY))[0]?.previous ?? null;
-  let result: T;
-  try {
-    result = await body();
-  } catch (error) {
-    if (previous !== null) await db.query(JIT_RESTORE_QUERY, [previous]).catch(() => undefined);
-    throw error;
+  const inTransaction = (db as { isTransactionActive?: unknown }).isTransactionActive;
+  if (typeof inTransaction !== "boolean") return body();
+  if (!inTransaction) {
+    await db.query("BEGIN");
+    try {
+      await db.query(JIT_OFF_QUERY);
+      const result = await body();
+      await db.query("COMMIT");
+      return result;
+    } catch (error) {
+      await db.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    }
   }
+  const previous = rowsOf<{ previous: string | null }>(await db.query(JIT_OFF_QUERY))[0]?.previous ?? null;
+  const result = await body();
   if (previous !== null) await db.query(JIT_RESTORE_QUERY, [previous]);
   return result;
 }
