@@ -9,6 +9,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { globSync } from "glob";
 import { explainEntityError } from "./entity-errors";
+import { transpileAhead } from "./typescript-loader";
 
 const LOADABLE = /\.(js|mjs|cjs|ts|mts|cts)$/;
 
@@ -28,6 +29,8 @@ function exportsOfGlob(pattern: string, cwd: string, dataSourceShown: string): u
   const files = globSync(absolute, { absolute: true, nodir: true })
     .filter((file) => LOADABLE.test(file) && !file.endsWith(".d.ts"))
     .sort();
+  // A cold cache transpiles them together: one TypeScript program, not one per file.
+  transpileAhead(files);
   const found: unknown[] = [];
   for (const file of files) {
     let exported: unknown;

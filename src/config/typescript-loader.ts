@@ -33,6 +33,7 @@ import { cacheDirectory, TranspileCache } from "./transpile-cache";
 import { registerTypeScriptSpecifiers } from "./esm-resolution";
 import { cacheTranspiledFile, codeCacheInstalled } from "../code-cache";
 import { registerTranspiled } from "./stack-mapping";
+import { canTranspileTogether, transpileTogether, type SourceFileText, type TsNodeService } from "./batch-transpile";
 
 /** Bump when the way output is produced changes, to retire old cache entries. */
 const LOADER_VERSION = "3";
@@ -73,16 +74,38 @@ export function registerTypeScript(projectDir: string): void {
   ].join("\n");
   const cache = new TranspileCache(cacheDirectory(projectDir), salt);
 
-  let compile: ((source: string, fileName: string) => string) | undefined;
+  let compile: Compiler | undefined;
   const compiler = () =>
     (compile ??= createCompiler(projectDir, hasTsconfig ? tsconfig : undefined));
+
+  transpileAheadHook = (files) => {
+    const missing: SourceFileText[] = [];
+    for (const fileName of files) {
+      if (!EXTENSIONS.some((extension) => fileName.endsWith(extension))) continue;
+      let source: string;
+      try {
+        source = readFileSync(fileName, "utf8");
+      } catch {
+        continue;
+      }
+      if (cache.get(cache.keyOf(fileName, source)) === undefined) missing.push({ fileName, source });
+    }
+    // One file gains nothing; TypeScript itself is loaded only on a miss.
+    if (missing.length < 2) return;
+    const { service } = compiler();
+    if (!canTranspileTogether(service)) return;
+    for (const [fileName, output] of transpileTogether(service, missing)) {
+      const source = missing.find((file) => file.fileName === fileName)!.source;
+      cache.set(cache.keyOf(fileName, source), withoutImportMeta(output));
+    }
+  };
 
   const load = (module: any, fileName: string) => {
     const source = readFileSync(fileName, "utf8");
     const key = cache.keyOf(fileName, source);
     let output = cache.get(key);
     if (output === undefined) {
-      output = withoutImportMeta(compiler()(source, fileName));
+      output = withoutImportMeta(compiler().compile(source, fileName));
       cache.set(key, output);
     }
     if (lazyStackMapping) {
@@ -143,8 +166,25 @@ function withSourceMaps<T>(enabled: boolean, body: () => T): T {
   }
 }
 
+let transpileAheadHook: ((files: string[]) => void) | undefined;
+
+/**
+ * Before requiring `files` (an entity glob's matches), transpile those the
+ * cache lacks in one go (batch-transpile.ts), so that a cold cache costs one
+ * TypeScript program instead of one per file. Does nothing when the loader
+ * is not registered, or when each file is cached already.
+ */
+export function transpileAhead(files: string[]): void {
+  transpileAheadHook?.(files);
+}
+
+export interface Compiler {
+  compile(source: string, fileName: string): string;
+  service: TsNodeService;
+}
+
 /** A ts-node service in transpile-only mode, created only on a cache miss. */
-function createCompiler(projectDir: string, tsconfig: string | undefined) {
+export function createCompiler(projectDir: string, tsconfig: string | undefined): Compiler {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const tsNode = require("ts-node") as typeof import("ts-node");
   const service = tsNode.create({
@@ -156,7 +196,10 @@ function createCompiler(projectDir: string, tsconfig: string | undefined) {
   });
   // TypeScript always emits ES module syntax for a .mts file, whatever
   // "module" says; named .ts, it gets the CommonJS every file here needs.
-  return (source: string, fileName: string) => service.compile(source, fileName.replace(/\.mts$/, ".ts"));
+  return {
+    compile: (source, fileName) => service.compile(source, fileName.replace(/\.mts$/, ".ts")),
+    service: service as unknown as TsNodeService,
+  };
 }
 
 /** Resolve a package from the project first, then from Athanor's own dependencies. */
