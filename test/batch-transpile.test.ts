@@ -2,11 +2,12 @@
  * Transpiling a cold cache's files together (src/config/batch-transpile.ts)
  * gives, byte for byte, what ts-node's transpile-only `compile` gives file
  * by file — decorator metadata included, which TypeORM reads column types
- * from — on every TypeScript file of the test corpus, the example app and
- * the bench's entities, and on files whose types could leak between files
- * in one program. What it cannot reproduce (a script, global or module
+ * from — on every TypeScript file of the test corpus and the example app
+ * (entities and migration), and on files whose types could leak between
+ * files in one program. What it cannot reproduce (a script, global or module
  * declarations, a syntax error) it leaves to the per-file path. And the CLI
- * on a cold cache loads the example app the same as on a warm one.
+ * on a cold cache loads the example app the same as on a warm one, its
+ * migrations too.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -59,6 +60,7 @@ describe("transpiling a cold cache's files together", () => {
       mkdirSync(join(dir, "corpus"));
       cpSync(join(repoRoot, "test", "corpus"), join(dir, "corpus"), { recursive: true });
       cpSync(join(repoRoot, "entities"), join(dir, "entities"), { recursive: true });
+      cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), { recursive: true });
       mkdirSync(join(dir, "tricky"));
       for (const [name, text] of Object.entries(TRICKY)) writeFileSync(join(dir, "tricky", name), text);
       writeFileSync(join(dir, "tsconfig.json"), readFileSync(join(repoRoot, "tsconfig.json"), "utf8"));

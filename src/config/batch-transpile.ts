@@ -1,6 +1,7 @@
 /**
- * Transpiling many files at once, for a cold cache: what ts-node's
- * transpile-only `compile` gives for each file, byte for byte, but from one
+ * Transpiling many files at once, for a cold cache (a fresh checkout, CI):
+ * the entity files a glob matches, the migrations not seen before. Each gets
+ * what ts-node's transpile-only `compile` gives, byte for byte, but from one
  * TypeScript program instead of one program per file. Per file, most of the
  * time went into building a program and a type checker (decorator metadata
  * needs one) for a few dozen lines: ≈ 5.5 ms a file, 1000 entity files in
@@ -12,9 +13,9 @@
  * file by file. A file that could see others anyway is left to the per-file
  * path: one that is not a module (its declarations are global), one that
  * declares globals or modules, and one with any diagnostic (the per-file
- * path reports it as it always has). test/typescript-loading.test.ts
- * compares both outputs on every TypeScript file of the test corpus and the
- * example app.
+ * path reports it as it always has). test/batch-transpile.test.ts compares
+ * both outputs on every TypeScript file of the test corpus and the example
+ * app.
  */
 import { basename, dirname } from "node:path";
 

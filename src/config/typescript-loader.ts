@@ -169,10 +169,11 @@ function withSourceMaps<T>(enabled: boolean, body: () => T): T {
 let transpileAheadHook: ((files: string[]) => void) | undefined;
 
 /**
- * Before requiring `files` (an entity glob's matches), transpile those the
- * cache lacks in one go (batch-transpile.ts), so that a cold cache costs one
- * TypeScript program instead of one per file. Does nothing when the loader
- * is not registered, or when each file is cached already.
+ * Before requiring `files` (an entity glob's matches, the migrations not
+ * seen before), transpile those the cache lacks in one go
+ * (batch-transpile.ts), so that a cold cache costs one TypeScript program
+ * instead of one per file. Does nothing when the loader is not registered,
+ * or when at most one file is missing from the cache.
  */
 export function transpileAhead(files: string[]): void {
   transpileAheadHook?.(files);

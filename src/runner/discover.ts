@@ -13,6 +13,7 @@ import { UsageError } from "../errors";
 import { describeLoadFailure, fileToFix, formatLoadFailure } from "../config/load-error";
 import { checksumOf } from "./checksum";
 import { MigrationFactsCache } from "./migration-facts";
+import { transpileAhead } from "../config/typescript-loader";
 
 export interface MigrationSource {
   /** Class name (or its `name` property), TypeORM's migration name. */
@@ -42,7 +43,11 @@ export function discoverMigrations(globs: string[], classes: Function[], cwd: st
   const found: MigrationSource[] = [];
   if (files.size > 0) {
     const facts = MigrationFactsCache.forProject(cwd, globs);
-    for (const file of [...files].sort()) found.push(migrationFromFile(file, cwd, facts));
+    const sources = [...files].sort().map((file) => ({ file, checksum: checksumOf(readFileSync(file, "utf8")) }));
+    // The files about to be loaded (new or changed), transpiled together when
+    // the cache lacks them: a fresh checkout in CI has every migration to load.
+    transpileAhead(sources.filter(({ checksum }) => !facts.has(checksum)).map(({ file }) => file));
+    for (const { file, checksum } of sources) found.push(migrationFromFile(file, checksum, cwd, facts));
     facts.save();
   }
   for (const cls of classes) found.push(fromClass(cls as new () => MigrationInterface));
@@ -57,8 +62,7 @@ export function discoverMigrations(globs: string[], classes: Function[], cwd: st
  * (to run, revert, render or lint it); a new or changed file is loaded now,
  * so its mistakes are reported by every command, as before.
  */
-function migrationFromFile(file: string, cwd: string, cache: MigrationFactsCache): MigrationSource {
-  const checksum = checksumOf(readFileSync(file, "utf8"));
+function migrationFromFile(file: string, checksum: string, cwd: string, cache: MigrationFactsCache): MigrationSource {
   const known = cache.get(checksum);
   const timestamp = known && parseTimestamp(known.name);
   if (!known || timestamp === undefined) {

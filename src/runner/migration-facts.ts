@@ -41,6 +41,11 @@ export class MigrationFactsCache {
     return new MigrationFactsCache(join(cacheDirectory(cwd), `migrations-${id}.json`));
   }
 
+  /** Whether facts are known for this content (without counting it as seen). */
+  has(checksum: string): boolean {
+    return this.entries.has(checksum);
+  }
+
   get(checksum: string): MigrationFacts | undefined {
     const facts = this.entries.get(checksum);
     if (facts) this.seen.set(checksum, facts);
