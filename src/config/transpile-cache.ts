@@ -35,6 +35,11 @@ export class TranspileCache {
     }
   }
 
+  /** Whether an entry exists (without reading it). */
+  has(key: string): boolean {
+    return existsSync(this.pathOf(key));
+  }
+
   set(key: string, output: string): void {
     // Two processes filling the cache at once never leave a half-written
     // entry for a third to read; a failed write only costs speed.

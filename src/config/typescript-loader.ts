@@ -79,7 +79,7 @@ export function registerTypeScript(projectDir: string): void {
     (compile ??= createCompiler(projectDir, hasTsconfig ? tsconfig : undefined));
 
   transpileAheadHook = (files) => {
-    const missing: SourceFileText[] = [];
+    const missing = new Map<string, SourceFileText>();
     for (const fileName of files) {
       if (!EXTENSIONS.some((extension) => fileName.endsWith(extension))) continue;
       let source: string;
@@ -88,15 +88,23 @@ export function registerTypeScript(projectDir: string): void {
       } catch {
         continue;
       }
-      if (cache.get(cache.keyOf(fileName, source)) === undefined) missing.push({ fileName, source });
+      if (!cache.has(cache.keyOf(fileName, source))) missing.set(fileName, { fileName, source });
+      // The first file cached: the cache is warm, and the few files an edit
+      // changed are transpiled on their own (reading them all here would
+      // only slow down the usual case).
+      else if (missing.size === 0) return;
     }
     // One file gains nothing; TypeScript itself is loaded only on a miss.
-    if (missing.length < 2) return;
-    const { service } = compiler();
-    if (!canTranspileTogether(service)) return;
-    for (const [fileName, output] of transpileTogether(service, missing)) {
-      const source = missing.find((file) => file.fileName === fileName)!.source;
-      cache.set(cache.keyOf(fileName, source), withoutImportMeta(output));
+    if (missing.size < 2) return;
+    try {
+      const { service } = compiler();
+      if (!canTranspileTogether(service)) return;
+      for (const [fileName, output] of transpileTogether(service, [...missing.values()])) {
+        cache.set(cache.keyOf(fileName, missing.get(fileName)!.source), withoutImportMeta(output));
+      }
+    } catch {
+      // Only a speed-up: whatever went wrong, each file is transpiled on its
+      // own when it is required, and any error is reported from there.
     }
   };
 
