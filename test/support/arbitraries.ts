@@ -23,7 +23,7 @@
  * has a value in every column (see `rowValue`), values are distinct per row in
  * the columns keys may use, and a mutation never makes a change the rows
  * cannot survive in either direction (a dropped column is nullable or has a
- * default so `down` can add it back; a type change is one the values convert
+ * default, and no check of `a` names it, so `down` can add it back; a type change is one the values convert
  * through and back; a foreign key added on existing rows uses new, empty
  * columns; a dropped table is referenced by no other table).
  */
@@ -482,9 +482,12 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       return;
     }
     case "dropColumn": {
-      // `down` adds it back to tables with rows: it must be nullable or have a default.
+      // `down` adds it back to tables with rows: it must be nullable or have a
+      // default, and no check of `a` may hold it (a check dropped by an earlier
+      // mutation comes back with `down`, and the re-added column's NULLs would
+      // fail `"name" IS NOT NULL`).
       const droppable = table!.columns.filter(
-        (c) => (c.nullable || c.default !== undefined) && !c.generated && !isBusy(tables, table!, c),
+        (c) => (c.nullable || c.default !== undefined) && !c.generated && !isBusy(tables, table!, c) && !inChecksOfA(a, table!, c, origins),
       );
       if (droppable.length === 0 || droppable.length === table!.columns.length) return;
       const column = pick(g, droppable);
@@ -635,6 +638,14 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
 }
 
 /** Column names the table had in `a` (new names must avoid them: renames stay unambiguous). */
+/** Whether `column` came from `a`, where a check of its table names it. */
+function inChecksOfA(a: Schema, table: Table, column: Column, origins: Origins): boolean {
+  const fromTable = origins.tables.get(table);
+  const fromColumn = origins.columns.get(column);
+  if (fromTable === undefined || fromColumn === undefined) return false;
+  return a.tables[fromTable].checks.some((check) => check.expression.includes(quote(fromColumn)));
+}
+
 function columnNamesInA(a: Schema, table: Table, origins: Origins): string[] {
   const from = origins.tables.get(table);
   return from === undefined ? [] : a.tables[from].columns.map((c) => c.name);
