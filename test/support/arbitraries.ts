@@ -23,9 +23,10 @@
  * has a value in every column (see `rowValue`), values are distinct per row in
  * the columns keys may use, and a mutation never makes a change the rows
  * cannot survive in either direction (a dropped column is nullable or has a
- * default, and no check of `a` names it, so `down` can add it back; a type change is one the values convert
- * through and back; a foreign key added on existing rows uses new, empty
- * columns; a dropped table is referenced by no other table).
+ * default, and no check of `a` names it, so `down` can add it back; a type
+ * change is one the values convert through and back; a foreign key added on
+ * existing rows uses new, empty columns; a dropped table is referenced by no
+ * other table).
  */
 import fc from "fast-check";
 import type { Column, ForeignKey, ForeignKeyAction, Schema, Table } from "../../src/schema/model";
@@ -637,7 +638,6 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
   }
 }
 
-/** Column names the table had in `a` (new names must avoid them: renames stay unambiguous). */
 /** Whether `column` came from `a`, where a check of its table names it. */
 function inChecksOfA(a: Schema, table: Table, column: Column, origins: Origins): boolean {
   const fromTable = origins.tables.get(table);
@@ -646,6 +646,7 @@ function inChecksOfA(a: Schema, table: Table, column: Column, origins: Origins):
   return a.tables[fromTable].checks.some((check) => check.expression.includes(quote(fromColumn)));
 }
 
+/** Column names the table had in `a` (new names must avoid them: renames stay unambiguous). */
 function columnNamesInA(a: Schema, table: Table, origins: Origins): string[] {
   const from = origins.tables.get(table);
   return from === undefined ? [] : a.tables[from].columns.map((c) => c.name);
