@@ -140,5 +140,3 @@ function read(file: string): Stored {
     return empty();
   }
 }
-
-

@@ -215,10 +215,14 @@ describe("postgres dialect", () => {
       const jit = async () => String((await queryRunner.query(`SELECT current_setting('jit') AS jit`))[0].jit);
       const seen: string[] = [];
       const sent: string[] = [];
+      // The runner's transaction control, marked in what was sent.
       const watching = {
         get isTransactionActive() {
           return queryRunner.isTransactionActive;
         },
+        startTransaction: () => (sent.push("BEGIN"), queryRunner.startTransaction()),
+        commitTransaction: () => (sent.push("COMMIT"), queryRunner.commitTransaction()),
+        rollbackTransaction: () => (sent.push("ROLLBACK"), queryRunner.rollbackTransaction()),
         async query(sql: string, parameters?: unknown[]) {
           sent.push(sql.trim());
           if (/\bpg_attribute\b|\bpg_constraint\b|\bpg_index\b/.test(sql)) seen.push(await jit());

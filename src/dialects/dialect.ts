@@ -15,6 +15,18 @@ export interface Queryable {
   query(sql: string, parameters?: unknown[]): Promise<any>;
 }
 
+/**
+ * TypeORM QueryRunner's transaction control, where the connection has it
+ * (one connection, not a pool): what lets a piece of work run in a
+ * transaction of its own when the runner is not already in one.
+ */
+export interface TransactionControl {
+  isTransactionActive?: boolean;
+  startTransaction?(): Promise<void>;
+  commitTransaction?(): Promise<void>;
+  rollbackTransaction?(): Promise<void>;
+}
+
 export interface RenderContext {
   /**
    * The schema as it is just before `op` runs. Required by dialects whose

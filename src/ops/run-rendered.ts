@@ -12,16 +12,8 @@
  *   a failure left half-done (an invalid index), and are written so that
  *   running them again after a failure finishes the job.
  */
-import type { RenderedOperation } from "../dialects/dialect";
+import type { RenderedOperation, TransactionControl } from "../dialects/dialect";
 import type { MigrationQueryRunner } from "./execute";
-
-/** TypeORM QueryRunner's transaction control, where the runner has it. */
-interface TransactionControl {
-  isTransactionActive?: boolean;
-  startTransaction?(): Promise<void>;
-  commitTransaction?(): Promise<void>;
-  rollbackTransaction?(): Promise<void>;
-}
 
 /**
  * Whether `rendered` runs in a transaction of its own on `queryRunner`:

@@ -2,7 +2,7 @@
  * Read the live schema from PostgreSQL's catalogs into the canonical model,
  * with the three queries of `catalog.ts` whatever the number of tables.
  */
-import type { Queryable } from "../dialect";
+import type { Queryable, TransactionControl } from "../dialect";
 import type { Column, ForeignKeyAction, Index, Schema, Table } from "../../schema/model";
 import { emptyTable } from "../../schema/model";
 import { qualifiedTableName } from "../../schema/table-name";
@@ -138,23 +138,24 @@ function nameOrder(rows: Array<TableRow & { name?: string }>): (a: string, b: st
  * local to a transaction, so that it never outlives them, nor reaches
  * another client through a pooler that hands server connections out per
  * transaction (PgBouncer's transaction mode): outside a transaction they run
- * in a short one of their own; inside one (a migration's) the setting is put
+ * in a short one of their own (the runner's transaction control, as
+ * ops/run-rendered.ts uses it); inside one (a migration's) the setting is put
  * back after them. Only on one connection (a TypeORM QueryRunner): through
  * a pool, consecutive statements may use different connections, so the
  * queries run as they are.
  */
 async function withoutJit<T>(db: Queryable, body: () => Promise<T>): Promise<T> {
-  const inTransaction = (db as { isTransactionActive?: unknown }).isTransactionActive;
-  if (typeof inTransaction !== "boolean") return body();
-  if (!inTransaction) {
-    await db.query("BEGIN");
+  const runner = db as Queryable & TransactionControl;
+  if (typeof runner.isTransactionActive !== "boolean" || typeof runner.startTransaction !== "function") return body();
+  if (!runner.isTransactionActive) {
+    await runner.startTransaction();
     try {
       await db.query(JIT_OFF_QUERY);
       const result = await body();
-      await db.query("COMMIT");
+      await runner.commitTransaction!();
       return result;
     } catch (error) {
-      await db.query("ROLLBACK").catch(() => undefined);
+      if (runner.isTransactionActive) await runner.rollbackTransaction!().catch(() => undefined);
       throw error;
     }
   }
