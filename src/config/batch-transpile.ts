@@ -122,19 +122,23 @@ export function transpileTogether(service: TsNodeService, files: SourceFileText[
   return outputs;
 }
 
+/** The extension TypeScript gives each source's output (a .tsx file's is .jsx only under "jsx": "preserve"). */
+const EMITTED: Record<string, string> = { ".ts": ".js", ".tsx": ".js", ".cts": ".cjs", ".mts": ".mjs" };
+
 /**
  * ts-node's updateOutput and updateSourceMap for a `.ts` file: the map names
  * the file itself, and replaces the `//# sourceMappingURL=` line TypeScript
  * wrote as a base64 data URL.
  */
-function withInlineSourceMap(js: string, fileName: string, map: string): string {
+export function withInlineSourceMap(js: string, fileName: string, map: string): string {
   const sourceMap = JSON.parse(map);
   sourceMap.file = fileName;
   sourceMap.sources = [fileName];
   delete sourceMap.sourceRoot;
   const content = `//# sourceMappingURL=data:application/json;charset=utf-8;base64,${Buffer.from(JSON.stringify(sourceMap), "utf8").toString("base64")}`;
   const prefix = "//# sourceMappingURL=";
-  const mapName = `${basename(fileName).slice(0, -".ts".length)}.js.map`;
+  const extension = /\.[cm]?tsx?$/.exec(fileName)?.[0] ?? "";
+  const mapName = `${basename(fileName).slice(0, basename(fileName).length - extension.length)}${EMITTED[extension] ?? ".js"}.map`;
   for (const written of [mapName, encodeURI(mapName)]) {
     const length = prefix.length + written.length;
     if (js.substr(-length, prefix.length) === prefix) return js.slice(0, -length) + content;
