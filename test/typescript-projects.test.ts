@@ -148,15 +148,26 @@ describe("which TypeScript the project has does not matter", () => {
         installPackages(p.dir, { typescript });
         write(p.dir, {
           "package.json": JSON.stringify({ name: "app", private: true, devDependencies: typescript === "7" ? { typescript: "^7.0.0" } : {} }),
-          "tsconfig.json": JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, ...DECORATORS } }),
           "ormconfig.ts": DATA_SOURCE(`"entities/*.ts"`, `"migrations/*.ts"`),
           "entities/User.ts": USER,
         });
+        if (typescript === "7") {
+          // The tsconfig.json TypeScript 7's own `tsc --init` writes (NodeNext, verbatimModuleSyntax, no decorators).
+          execFileSync(process.execPath, [join(p.dir, "node_modules", "typescript", "bin", "tsc"), "--init"], { cwd: p.dir, stdio: "pipe" });
+          assert.match(readFileSync(join(p.dir, "tsconfig.json"), "utf8"), /"module": "nodenext"/);
+        } else {
+          // A target newer than Athanor's TypeScript 5.x knows.
+          write(p.dir, { "tsconfig.json": JSON.stringify({ compilerOptions: { target: "ES2025", module: "commonjs", strict: true, ...DECORATORS } }) });
+        }
         assert.equal(existsSync(join(p.dir, "node_modules", "typescript")), typescript === "7");
         await roundTrip(p);
         // Migrations are TypeScript too, loaded the same way: one was applied.
         const status = await cli(p, ["status"]);
         assert.equal(status.code, 0, status.stdout + status.stderr);
+        // Classes stay classes: an unknown or "esnext" target is not taken for ES5.
+        const cache = join(p.dir, "node_modules", ".cache", "athanor", "ts");
+        const user = readdirSync(cache).map((f) => readFileSync(join(cache, f), "utf8")).find((js) => js.includes("User"));
+        assert.match(user ?? "", /\bclass User\b/);
       } finally {
         await cleanup(p);
       }
