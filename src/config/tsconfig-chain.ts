@@ -123,24 +123,35 @@ function findExtended(specifier: string, dir: string, from: string): string {
 
 /** JSON with comments and trailing commas, as tsconfig.json allows. */
 export function parseJsonc(text: string): unknown {
+  // Comments go first, then the commas they may have hidden; strings are kept whole in both passes.
+  const withoutComments = scan(text.replace(/^\uFEFF/, ""), (rest) => {
+    if (rest.startsWith("//")) return rest.indexOf("\n") < 0 ? rest.length : rest.indexOf("\n");
+    if (rest.startsWith("/*")) return rest.indexOf("*/") < 0 ? rest.length : rest.indexOf("*/") + 2;
+    return 0;
+  });
+  const withoutTrailingCommas = scan(withoutComments, (rest) => (/^,\s*[}\]]/.test(rest) ? 1 : 0));
+  return JSON.parse(withoutTrailingCommas);
+}
+
+/** `text` without the spans `skip` measures (0: keep the character), never looking inside strings. */
+function scan(text: string, skip: (rest: string) => number): string {
   let out = "";
   let i = 0;
   while (i < text.length) {
-    const char = text[i];
-    if (char === '"') {
+    if (text[i] === '"') {
       const start = i++;
       while (i < text.length && text[i] !== '"') i += text[i] === "\\" ? 2 : 1;
       out += text.slice(start, ++i);
-    } else if (char === "/" && text[i + 1] === "/") {
-      while (i < text.length && text[i] !== "\n") i++;
-    } else if (char === "/" && text[i + 1] === "*") {
-      const end = text.indexOf("*/", i + 2);
-      i = end < 0 ? text.length : end + 2;
+      continue;
+    }
+    const skipped = skip(text.slice(i, i + 2) === "/*" || text.slice(i, i + 2) === "//" || text[i] === "," ? text.slice(i) : "");
+    if (skipped > 0) {
+      // A block comment still separates tokens.
       out += " ";
+      i += skipped;
     } else {
-      out += char;
-      i++;
+      out += text[i++];
     }
   }
-  return JSON.parse(out.replace(/,(\s*[}\]])/g, "$1").replace(/^\uFEFF/, ""));
+  return out;
 }
