@@ -316,8 +316,40 @@ export class Tag {
 `,
       });
       await roundTrip(p);
-      const migration = readdirSync(join(p.dir, "migrations"))[0];
+      const migration = readdirSync(join(p.dir, "migrations")).find((f) => f.endsWith(".ts"))!;
       assert.match(readFileSync(join(p.dir, "migrations", migration), "utf8"), /name: "name", type: "varchar", length: 12/);
+    } finally {
+      await cleanup(p);
+    }
+  });
+
+  test("a bundler-style tsconfig (moduleResolution bundler, customConditions, allowImportingTsExtensions with noEmit, imports ending in .ts)", async () => {
+    const p = project("bundler");
+    try {
+      installPackages(p.dir, { typescript: "7" });
+      write(p.dir, {
+        "package.json": JSON.stringify({ name: "app", private: true }),
+        "tsconfig.json": JSON.stringify({
+          compilerOptions: { target: "ES2022", module: "preserve", moduleResolution: "bundler", customConditions: ["development"], allowImportingTsExtensions: true, noEmit: true, ...DECORATORS },
+        }),
+        "ormconfig.ts": DATA_SOURCE(`"entities/*.entity.ts"`, `"migrations/*.ts"`),
+        "entities/limits.ts": `export const TITLE_LENGTH = 80;\n`,
+        "entities/post.entity.ts": `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import { TITLE_LENGTH } from "./limits.ts";
+
+@Entity({ name: "posts" })
+export class Post {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ length: TITLE_LENGTH })
+  title: string;
+}
+`,
+      });
+      await roundTrip(p);
+      const migration = readdirSync(join(p.dir, "migrations")).find((f) => f.endsWith(".ts"))!;
+      assert.match(readFileSync(join(p.dir, "migrations", migration), "utf8"), /length: 80/);
     } finally {
       await cleanup(p);
     }
