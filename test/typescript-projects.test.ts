@@ -386,7 +386,7 @@ export class Post {
   });
 });
 
-describe("a tsconfig.json that cannot be read", () => {
+describe("what stops loading TypeScript (exit 2, one sentence)", () => {
   test("E100 extends a package that is not installed", async () => {
     const p = project("e100");
     try {
@@ -420,6 +420,37 @@ describe("a tsconfig.json that cannot be read", () => {
       assert.equal(result.code, 2, result.stdout + result.stderr);
       assert.match(result.stderr, /^error: tsconfig\.json is not valid JSON \(.*\): fix tsconfig\.json and run again\.\n$/);
       assert.doesNotMatch(result.stderr, /\n\s+at /);
+    } finally {
+      await cleanup(p);
+    }
+  });
+
+  test("E102 an override that forces TypeScript 7 on Athanor too", async () => {
+    const p = project("e102");
+    try {
+      // As npm lays out `"overrides": { "typescript": "^7" }`: one typescript,
+      // 7, at the root, and Athanor installed beside it without a copy of its own.
+      const modules = join(p.dir, "node_modules");
+      mkdirSync(modules);
+      for (const name of readdirSync(repoModules)) {
+        if (!name.startsWith(".") && name !== "typescript") symlinkSync(join(repoModules, name), join(modules, name));
+      }
+      cpSync(join(typescript7, "node_modules"), modules, { recursive: true });
+      const athanor = join(modules, "athanor");
+      mkdirSync(athanor);
+      for (const entry of ["bin", "dist", "package.json"]) cpSync(join(repoRoot, entry), join(athanor, entry), { recursive: true });
+      write(p.dir, {
+        "package.json": JSON.stringify({ name: "app", private: true, overrides: { typescript: "^7.0.0" } }),
+        "tsconfig.json": JSON.stringify({ compilerOptions: { target: "ES2022", ...DECORATORS } }),
+        "ormconfig.ts": DATA_SOURCE(`"entities/*.ts"`, `"migrations/*.ts"`),
+        "entities/User.ts": USER,
+      });
+      const result = await runCli(p.dir, ["generate", "Init"], cliEnv(), join(athanor, "bin", "athanor"));
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        /^error: Athanor needs TypeScript 5\.x to load TypeScript files, but the typescript package it gets \(node_modules\/typescript\/lib\/version\.cjs\) is version 7\.[\d.]+, which has no compiler API: remove the override or resolution that forces this version on Athanor, and install again\.\n$/,
+      );
     } finally {
       await cleanup(p);
     }

@@ -38,6 +38,22 @@ export function ownTypeScriptVersion(): string {
   }
 }
 
+/**
+ * Athanor's TypeScript, checked: an `overrides` (npm) or `resolutions`
+ * (yarn) entry that forces one `typescript` on the whole tree can hand
+ * Athanor TypeScript 7 all the same, whose main entry has no compiler API.
+ */
+function loadOwnTypeScript(projectDir: string): typeof import("typescript") {
+  const path = ownTypeScriptPath();
+  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  const ts = require(path) as typeof import("typescript");
+  if (typeof ts.transpileModule === "function" && typeof ts.parseJsonConfigFileContent === "function") return ts;
+  const shown = relative(projectDir, path).startsWith("..") ? path : relative(projectDir, path);
+  throw new LoaderSetupError(
+    `Athanor needs TypeScript 5.x to load TypeScript files, but the typescript package it gets (${shown}) is version ${ts.version ?? "unknown"}, which has no compiler API: remove the override or resolution that forces this version on Athanor, and install again.`,
+  );
+}
+
 /** What ts-node forced so that it could map stack traces. */
 const TS_NODE_COMPILER_OPTIONS = {
   sourceMap: true,
@@ -79,8 +95,7 @@ export interface TypeScriptCompiler {
  * @param tsconfig the project's tsconfig chain, if it has one
  */
 export function createTypeScriptCompiler(projectDir: string, tsconfig: TsconfigChain | undefined, forced: Record<string, unknown>): TypeScriptCompiler {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
-  const ts = require(ownTypeScriptPath()) as typeof import("typescript");
+  const ts = loadOwnTypeScript(projectDir);
   let raw: any = { compilerOptions: {} };
   if (tsconfig) {
     const read = ts.readConfigFile(tsconfig.file, ts.sys.readFile);
@@ -142,6 +157,13 @@ function withoutOutputOptions(ts: typeof import("typescript"), options: import("
   return fixed;
 }
 
+/**
+ * Athanor's loader could not be set up (its TypeScript, the project's
+ * tsconfig.json): the user's sentence as it is, not wrapped in "Loading
+ * <file> failed" as an error thrown by the file being required would be.
+ */
+export class LoaderSetupError extends UsageError {}
+
 /** The error ts-node threw for a file TypeScript cannot parse; load-error.ts shows its first diagnostic. */
 export class TypeScriptSyntaxError extends Error {
   constructor(readonly diagnosticText: string) {
@@ -150,8 +172,8 @@ export class TypeScriptSyntaxError extends Error {
   }
 }
 
-function configError(ts: typeof import("typescript"), diagnostics: readonly import("typescript").Diagnostic[], file: string, projectDir: string): UsageError {
+function configError(ts: typeof import("typescript"), diagnostics: readonly import("typescript").Diagnostic[], file: string, projectDir: string): LoaderSetupError {
   const message = ts.flattenDiagnosticMessageText(diagnostics[0].messageText, " ").replace(/[.\s]+$/, "");
   const shown = relative(projectDir, diagnostics[0].file?.fileName ?? file) || file;
-  return new UsageError(`Reading ${shown} failed: ${message}: fix it and run again.`);
+  return new LoaderSetupError(`Reading ${shown} failed: ${message}: fix it and run again.`);
 }
