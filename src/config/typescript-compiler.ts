@@ -121,9 +121,9 @@ export function createTypeScriptCompiler(projectDir: string, tsconfig: TsconfigC
   const fatal = parsed.errors.filter((diagnostic) => FATAL_CONFIG_DIAGNOSTICS.has(diagnostic.code));
   if (fatal.length > 0) throw configError(ts, fatal, tsconfig?.file ?? projectDir, projectDir);
   const options = withoutOutputOptions(ts, parsed.options);
-  // A target newer than this TypeScript knows ("es2025" from a newer tsc
-  // --init) is dropped by the parser; ES5, the default, would downlevel
-  // classes and iteration. The newest it knows is the nearest.
+  // A target newer than this TypeScript knows ("es2025", which TypeScript 6
+  // and 7 accept) is dropped by the parser; ES5, the default, would
+  // downlevel classes and iteration. The newest it knows is the nearest.
   if (parsed.options.target === undefined && typeof raw.compilerOptions.target === "string") options.target = ts.ScriptTarget.ESNext;
 
   const formatHost = {
