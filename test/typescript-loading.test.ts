@@ -1,6 +1,6 @@
 /**
  * How the CLI loads the project's TypeScript: transpiled without
- * type-checking (ts-node, transpile-only), decorator metadata intact so
+ * type-checking (Athanor's own TypeScript), decorator metadata intact so
  * TypeORM infers column types, and cached on disk by content so an unchanged
  * file is transpiled only once. (Entities with circular relations are
  * covered by the example app in e2e-workflow.test.ts.)

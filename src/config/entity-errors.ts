@@ -5,8 +5,10 @@
  */
 import { UsageError } from "../errors";
 import { describeLoadFailure, fileToFix, formatLoadFailure } from "./load-error";
+import { LoaderSetupError } from "./typescript-compiler";
 
 export function explainEntityError(error: unknown, cwd: string, dataSourceFile: string): UsageError {
+  if (error instanceof LoaderSetupError) return error;
   const message = error instanceof Error ? error.message : String(error);
   // TypeORM's DataTypeNotSupportedError, said the way a user fixes it.
   const type = /Data type "([^"]*)" in "([^"]*)" is not supported by "([^"]*)" database/.exec(message);

@@ -9,6 +9,7 @@ import { UsageError } from "../errors";
 import { findDialect, replacedDriverHint, unsupportedDatabaseType } from "../dialects";
 import { describeLoadFailure, fileToFix, formatLoadFailure } from "./load-error";
 import { registerTypeScript } from "./typescript-loader";
+import { LoaderSetupError } from "./typescript-compiler";
 import { loadGlobbedClasses } from "./entity-globs";
 import { sourceStyleOf, type SourceStyle } from "./source-style";
 import { answerPgRuntimeProbe } from "./pg-runtime-probe";
@@ -85,6 +86,7 @@ export function loadProjectConfig(options: LoadOptions = {}, configOptions: Conf
   try {
     exported = require(dataSourceFile);
   } catch (error) {
+    if (error instanceof LoaderSetupError) throw error;
     // A driver this TypeORM line no longer has (sqlite under 1.x) is named first:
     // TypeORM's own "wrong driver" error would point the wrong way.
     const hint = replacedDriverHint(error instanceof Error ? error.message.split("\n")[0] : String(error));

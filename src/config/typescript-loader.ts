@@ -2,8 +2,12 @@
  * Lets Node require the user's TypeScript (DataSource, entities, migrations)
  * the way TypeORM's CLI does, but without type-checking, and fast:
  *
- * - ts-node in transpile-only mode (TypeScript's transpileModule), honouring
- *   the project's tsconfig.json, including its "ts-node" section;
+ * - Athanor's own TypeScript 5.x (typescript-compiler.ts), whatever
+ *   TypeScript the project has (7, 5.x or none), transpiling file by file
+ *   without type-checking, honouring the project's tsconfig.json (its
+ *   `extends`, and its `"ts-node": { "compilerOptions" }` section as ts-node
+ *   did), with `paths`, `baseUrl` and `rootDirs` resolved at run time
+ *   (path-aliases.ts);
  * - an on-disk cache keyed by each file's content, so an unchanged file is
  *   not transpiled twice, and a run where nothing changed never even loads
  *   ts-node or TypeScript.
@@ -14,7 +18,8 @@
  * initialization" when decorator metadata names the other class. TypeScript
  * emits plain `exports.X =` assignments and loads them as TypeORM's own CLI
  * does. A project that opts in with `"ts-node": { "swc": true }` in its
- * tsconfig.json gets swc from ts-node.
+ * tsconfig.json (or names a ts-node `transpiler`) gets it from ts-node, as
+ * before, with Athanor's TypeScript as ts-node's compiler.
  *
  * Decorator metadata is always emitted, because TypeORM infers column types
  * from it.
@@ -27,8 +32,12 @@
  * user.ts (see esm-resolution.ts), and `import.meta.url`/`dirname`/`filename`
  * are rewritten to the CommonJS equivalents.
  */
-import { existsSync, readFileSync } from "node:fs";
-import { join, sep } from "node:path";
+import { readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { UsageError } from "../errors";
+import { readTsconfigChain, TsconfigError, type TsconfigChain } from "./tsconfig-chain";
+import { createTypeScriptCompiler, ownTypeScriptPath, ownTypeScriptVersion } from "./typescript-compiler";
+import { registerPathAliases } from "./path-aliases";
 import { cacheDirectory, TranspileCache } from "./transpile-cache";
 import { registerTypeScriptSpecifiers } from "./esm-resolution";
 import { cacheTranspiledFile, codeCacheInstalled } from "../code-cache";
@@ -36,7 +45,7 @@ import { registerTranspiled } from "./stack-mapping";
 import { canTranspileTogether, transpileTogether, type SourceFileText, type TsNodeService } from "./batch-transpile";
 
 /** Bump when the way output is produced changes, to retire old cache entries. */
-const LOADER_VERSION = "3";
+const LOADER_VERSION = "4";
 
 /**
  * Options forced on top of the project's tsconfig: CommonJS for require(),
@@ -62,21 +71,20 @@ export function registerTypeScript(projectDir: string): void {
   // started with --require ts-node/register) must not get a second hook.
   if ((process as any)[Symbol.for("ts-node.register.instance")]) return;
 
-  const tsconfig = join(projectDir, "tsconfig.json");
-  const hasTsconfig = existsSync(tsconfig);
+  const tsconfig = tsconfigChainOf(projectDir);
+  if (tsconfig) registerPathAliases(tsconfig.aliases);
   const salt = [
     LOADER_VERSION,
-    `typescript@${versionOf(projectDir, "typescript")}`,
-    `swc@${versionOf(projectDir, "@swc/core")}`,
-    `ts-node@${versionOf(projectDir, "ts-node")}`,
-    hasTsconfig ? readFileSync(tsconfig, "utf8") : "",
+    `typescript@${ownTypeScriptVersion()}`,
+    ...(usesTsNode(tsconfig) ? [`swc@${versionOf(projectDir, "@swc/core")}`, `ts-node@${versionOf(projectDir, "ts-node")}`] : []),
+    // Every file of the chain: a base config shapes the output as much as the top one.
+    ...(tsconfig?.files ?? []).flatMap((file) => [file.path, file.text]),
     JSON.stringify(FORCED_COMPILER_OPTIONS),
   ].join("\n");
   const cache = new TranspileCache(cacheDirectory(projectDir), salt);
 
   let compile: Compiler | undefined;
-  const compiler = () =>
-    (compile ??= createCompiler(projectDir, hasTsconfig ? tsconfig : undefined));
+  const compiler = () => (compile ??= createCompilerFor(projectDir, tsconfig));
 
   transpileAheadHook = (files) => {
     const missing = new Map<string, SourceFileText>();
@@ -192,23 +200,50 @@ export interface Compiler {
   service: TsNodeService;
 }
 
-/** A ts-node service in transpile-only mode, created only on a cache miss. */
-export function createCompiler(projectDir: string, tsconfig: string | undefined): Compiler {
+/** The project's tsconfig.json chain, read without TypeScript; a broken one is the user's to fix. */
+function tsconfigChainOf(projectDir: string): TsconfigChain | undefined {
+  try {
+    return readTsconfigChain(join(projectDir, "tsconfig.json"));
+  } catch (error) {
+    if (!(error instanceof TsconfigError)) throw error;
+    const shown = (path: string) => (relative(projectDir, path).startsWith("..") ? path : relative(projectDir, path));
+    const message = error.message.split(error.file).join(shown(error.file));
+    throw new UsageError(`${message}: fix ${shown(error.file)} and run again.`);
+  }
+}
+
+/** Whether the project asked ts-node for another transpiler (`"ts-node": { "swc": true }` or a `transpiler`). */
+function usesTsNode(tsconfig: TsconfigChain | undefined): boolean {
+  return !!tsconfig && (!!tsconfig.tsNode.swc || !!tsconfig.tsNode.transpiler);
+}
+
+/** The transpiler for the project's files (its tsconfig.json, if any, at `tsconfigFile`), created only on a cache miss. */
+export function createCompiler(projectDir: string, tsconfigFile: string | undefined): Compiler {
+  return createCompilerFor(projectDir, tsconfigFile ? readTsconfigChain(tsconfigFile) : undefined);
+}
+
+function createCompilerFor(projectDir: string, tsconfig: TsconfigChain | undefined): Compiler {
+  const compiler = usesTsNode(tsconfig) ? createTsNodeCompiler(projectDir, tsconfig!.file) : createTypeScriptCompiler(projectDir, tsconfig, FORCED_COMPILER_OPTIONS);
+  // TypeScript always emits ES module syntax for a .mts file, whatever
+  // "module" says; named .ts, it gets the CommonJS every file here needs.
+  return {
+    compile: (source, fileName) => compiler.compile(source, fileName.replace(/\.mts$/, ".ts")),
+    service: compiler.service,
+  };
+}
+
+/** ts-node in transpile-only mode with its swc or other transpiler, but Athanor's TypeScript as its compiler. */
+function createTsNodeCompiler(projectDir: string, tsconfig: string): Compiler {
   // eslint-disable-next-line @typescript-eslint/no-var-requires
   const tsNode = require("ts-node") as typeof import("ts-node");
   const service = tsNode.create({
     cwd: projectDir,
     transpileOnly: true,
     project: tsconfig,
-    skipProject: !tsconfig,
+    compiler: ownTypeScriptPath(),
     compilerOptions: FORCED_COMPILER_OPTIONS,
   });
-  // TypeScript always emits ES module syntax for a .mts file, whatever
-  // "module" says; named .ts, it gets the CommonJS every file here needs.
-  return {
-    compile: (source, fileName) => service.compile(source, fileName.replace(/\.mts$/, ".ts")),
-    service: service as unknown as TsNodeService,
-  };
+  return { compile: (source, fileName) => service.compile(source, fileName), service: service as unknown as TsNodeService };
 }
 
 /** Resolve a package from the project first, then from Athanor's own dependencies. */

@@ -11,6 +11,7 @@ import { globSync } from "glob";
 import type { MigrationInterface } from "typeorm";
 import { UsageError } from "../errors";
 import { describeLoadFailure, fileToFix, formatLoadFailure } from "../config/load-error";
+import { LoaderSetupError } from "../config/typescript-compiler";
 import { checksumOf } from "./checksum";
 import { MigrationFactsCache } from "./migration-facts";
 import { transpileAhead } from "../config/typescript-loader";
@@ -89,6 +90,7 @@ function loadMigrationFile(file: string, cwd: string, checksum: string): Migrati
   try {
     exported = require(file);
   } catch (error) {
+    if (error instanceof LoaderSetupError) throw error;
     const failure = describeLoadFailure(error, cwd);
     throw new UsageError(
       `Migration ${shown} could not be loaded: ${formatLoadFailure(failure)}: fix ${fileToFix(failure, shown)} and run again.`,
