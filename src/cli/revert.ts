@@ -8,6 +8,8 @@ import { offlineSqlRequested, printOfflineSql, withOfflineSqlOptions, type Offli
 interface RevertArgs extends ExecutionArgs, OfflineSqlArgs {
   to?: string;
   step?: number;
+  allowEdited: boolean;
+  allowSumMismatch: boolean;
 }
 
 export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> = {
@@ -17,7 +19,9 @@ export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> =
     withOfflineSqlOptions(withExecutionOptions(
       y
         .option("to", { type: "string", describe: "Revert everything applied after this revision; `base` reverts all" })
-        .option("step", { type: "number", describe: "Revert the last N migrations" }),
+        .option("step", { type: "number", describe: "Revert the last N migrations" })
+        .option("allow-edited", { type: "boolean", default: false, describe: "Run the down() of a migration whose file has changed since it was applied" })
+        .option("allow-sum-mismatch", { type: "boolean", default: false, describe: "Revert even though migrations/athanor.sum is missing or does not match the migration files" }),
     ), "down")
       .example("$0 revert", "undo the most recently applied migration")
       .example("$0 revert --to base", "undo every migration") as any,
@@ -28,6 +32,8 @@ export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> =
       to: args.to,
       step: args.step,
       dryRun: args.dryRun,
+      allowEdited: args.allowEdited,
+      allowSumMismatch: args.allowSumMismatch,
       lockTimeoutMs: lockTimeoutMs(args),
       execution: executionOptions(args, out, "reverting"),
     });

@@ -24,7 +24,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
         .option("step", { type: "number", describe: "Apply at most N migrations" })
         .option("allow-out-of-order", { type: "boolean", default: false, describe: "Apply pending migrations older than the newest applied one" })
         .option("allow-edited", { type: "boolean", default: false, describe: "Run even though an applied migration's file has changed" })
-        .option("allow-sum-mismatch", { type: "boolean", default: false, describe: "Run even though migrations/athanor.sum does not match the migration files" })
+        .option("allow-sum-mismatch", { type: "boolean", default: false, describe: "Run even though migrations/athanor.sum is missing or does not match the migration files" })
         .option("backup", { type: "boolean", default: false, describe: "SQLite: copy the database file next to it before applying anything. PostgreSQL: refused (exit 2) with the pg_dump command to run instead" }),
     ), "up")
       .example("$0 run", "apply every pending migration")
