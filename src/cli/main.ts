@@ -5,7 +5,7 @@
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { ExitCode, UsageError, type ExitCodeValue } from "../errors";
-import { reportError } from "./output";
+import { keepGoingWhenOutputCloses, reportError } from "./output";
 import { usageMessage } from "./usage-messages";
 import type { GlobalArgs } from "./action";
 import { generateCommand } from "./generate";
@@ -24,6 +24,7 @@ import { lintCommand } from "./lint";
 import { initCommand } from "./init";
 
 export async function main(argv = hideBin(process.argv)): Promise<void> {
+  keepGoingWhenOutputCloses();
   const parser: Argv<GlobalArgs> = yargs(argv)
     .scriptName("athanor")
     .usage("$0 <command> [options]\n\nAutogenerate, run and revert TypeORM migrations.")
