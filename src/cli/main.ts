@@ -33,6 +33,10 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
       type: "string",
       describe: "Path to the file exporting the TypeORM DataSource [default: ormconfig.ts, else ormconfig.js/.mts/.mjs/.cts/.cjs]",
     })
+    .option("connect-timeout", {
+      type: "number",
+      describe: "Seconds to wait for a PostgreSQL server to answer a new connection [default: the DataSource's connectTimeoutMS, else the URL's connect_timeout, else 10; 0 waits forever]",
+    })
     .option("json", { type: "boolean", default: false, describe: "Print the result as JSON" })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print nothing but errors (--json and --sql output still print)" })
     .command(initCommand)

@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
-import { action, type GlobalArgs } from "./action";
+import { action, projectArgs, type GlobalArgs } from "./action";
 import { checkStopOptions, executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
 import { offlineSqlRequested, printOfflineSql, withOfflineSqlOptions, type OfflineSqlArgs } from "./offline-sql";
 
@@ -28,7 +28,7 @@ export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> =
   handler: action<RevertArgs>(async (args, out) => {
     checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "down");
-    const result = await new Athanor({ dataSource: args.dataSource }).revert({
+    const result = await new Athanor(projectArgs(args)).revert({
       to: args.to,
       step: args.step,
       dryRun: args.dryRun,

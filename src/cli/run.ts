@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
-import { action, type GlobalArgs } from "./action";
+import { action, projectArgs, type GlobalArgs } from "./action";
 import { checkStopOptions, executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
 import { offlineSqlRequested, printOfflineSql, withOfflineSqlOptions, type OfflineSqlArgs } from "./offline-sql";
 
@@ -34,7 +34,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
     checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "up");
     const started = Date.now();
-    const result = await new Athanor({ dataSource: args.dataSource }).run({
+    const result = await new Athanor(projectArgs(args)).run({
       to: args.to,
       step: args.step,
       allowOutOfOrder: args.allowOutOfOrder,
