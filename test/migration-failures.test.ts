@@ -135,7 +135,7 @@ const ROLLS_BACK_THEN_FAILS = [
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: a migration that ends the runner's transaction itself, then fails`, () => {
-    test("COMMIT: the error says it was not rolled back and lists what remains; the next run needs the mess undone", async () => {
+    test("COMMIT: the error says it was not rolled back and lists what remains, which is what the database holds", async () => {
       const project = await TestProject.create(dialect);
       try {
         await createItems(project);
