@@ -27,6 +27,12 @@ export interface AthanorOptions {
   dataSource?: string | DataSource;
   /** The project directory; relative paths resolve from it. Default: process.cwd(). */
   cwd?: string;
+  /**
+   * How long to wait for a PostgreSQL server to answer a new connection, in
+   * milliseconds (default: the DataSource's connectTimeoutMS, else the URL's
+   * connect_timeout, else 10 000; 0 waits forever).
+   */
+  connectTimeoutMs?: number;
 }
 
 /** A command's own options, without where the project is (the Athanor instance knows). */
@@ -88,6 +94,6 @@ export class Athanor {
   }
 
   private project(): ProjectOptions {
-    return { dataSource: this.options.dataSource, cwd: this.options.cwd };
+    return { dataSource: this.options.dataSource, cwd: this.options.cwd, connectTimeoutMs: this.options.connectTimeoutMs };
   }
 }

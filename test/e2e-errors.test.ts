@@ -142,6 +142,7 @@ export class Broken1700000000000 implements MigrationInterface {
 }
 `,
         );
+        await project.ok(["sum"]);
         const result = await project.cli(["run"]);
         assert.equal(result.code, 3, result.stdout + result.stderr);
         assert.match(result.stderr, /Migration Broken1700000000000 failed \(it was rolled back/);

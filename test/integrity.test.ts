@@ -11,7 +11,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSy
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DIALECTS, TestProject } from "./support/project";
-import { writeTableMigrations } from "./support/migrations";
+import { writeMigration, writeTableMigrations, type HandWritten } from "./support/migrations";
 import { directoryHash, verifySumFile, writeSumFile } from "../src/runner/sum";
 
 const ITEM = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
@@ -52,11 +52,11 @@ describe("athanor.sum on a directory", () => {
     assert.equal(verifySumFile(dir, dir), undefined);
   });
 
-  test("no sum: a hint when migration files exist, nothing when there are none", () => {
+  test("no sum: an error when migration files exist, nothing when there are none", () => {
     reset();
     const problem = verifySumFile(dir, dir);
     assert.equal(problem?.kind, "missing");
-    assert.equal(problem?.severity, "hint");
+    assert.equal(problem?.severity, "error");
     assert.match(problem!.message, /athanor sum/);
     const empty = mkdtempSync(join(tmpdir(), "athanor-sum-empty-"));
     try {
@@ -185,17 +185,161 @@ for (const dialect of DIALECTS) {
   });
 }
 
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: an applied migration edited since, when reverting`, () => {
+    // The issue's case: an edited down() that deletes every row of users.
+    const USERS: HandWritten = {
+      timestamp: 1700000000001,
+      name: "CreateUsers",
+      up: [`CREATE TABLE "users" ("id" integer PRIMARY KEY, "name" varchar(20))`, `INSERT INTO "users" VALUES (1, 'ada'), (2, 'bob')`],
+      down: [`DROP TABLE "users"`],
+    };
+    const NOTES: HandWritten = {
+      timestamp: 1700000000002,
+      name: "CreateNotes",
+      up: [`CREATE TABLE "notes" ("id" integer PRIMARY KEY)`],
+      down: [`DROP TABLE "notes"`],
+    };
+    const EDITED_NOTES: HandWritten = { ...NOTES, down: [`DELETE FROM "users"`, `DROP TABLE "notes"`] };
+    const notesFile = "migrations/1700000000002-CreateNotes.ts";
+    const users = async (project: TestProject) => Number((await project.query(`SELECT count(*) AS n FROM "users"`))[0].n);
+    const hasNotes = async (project: TestProject) =>
+      "notes" in (await project.introspect()).tables;
+
+    test("revert refuses it like run (exit 2, naming the file); the rows stay; --allow-edited overrides", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        writeMigration(project, USERS);
+        writeMigration(project, NOTES);
+        await project.ok(["run"]);
+        // Edited and recorded in athanor.sum: only the recorded checksum flags it.
+        writeMigration(project, EDITED_NOTES);
+
+        for (const args of [["revert"], ["revert", "--dry-run"], ["revert", "--to", "base"]]) {
+          const refused = await project.cli(args);
+          assert.equal(refused.code, 2, `${args.join(" ")}\n${refused.stdout}${refused.stderr}`);
+          assert.match(
+            refused.stderr,
+            /^error: Migration migrations\/1700000000002-CreateNotes\.ts was edited after it was applied on \d{4}-\S+, so its down\(\) is not the one that was applied with it: restore the applied version, or pass --allow-edited if the change is deliberate\.$/m,
+          );
+          assert.match(refused.stderr, /checksum recorded when applied: [0-9a-f]{64}; checksum of the file now: [0-9a-f]{64}/);
+          assert.doesNotMatch(refused.stderr, /at \S+\.js:\d+/);
+        }
+        assert.equal(await users(project), 2);
+        assert.ok(await hasNotes(project));
+        // run refuses the same file the same way.
+        const run = await project.cli(["run"]);
+        assert.equal(run.code, 2);
+        assert.match(run.stderr, /1700000000002-CreateNotes\.ts was edited after it was applied/);
+
+        // Deliberate: the edited down() runs.
+        await project.ok(["revert", "--allow-edited"]);
+        assert.equal(await hasNotes(project), false);
+        assert.equal(await users(project), 0);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("edited without `athanor sum`: revert refuses on athanor.sum first, then on the checksum", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        writeMigration(project, USERS);
+        writeMigration(project, NOTES);
+        await project.ok(["run"]);
+        const path = join(project.dir, notesFile);
+        writeFileSync(path, readFileSync(path, "utf8").replace(`await queryRunner.query("DROP TABLE \\"notes\\"");`, `await queryRunner.query("DELETE FROM \\"users\\""); await queryRunner.query("DROP TABLE \\"notes\\"");`));
+        assert.match(readFileSync(path, "utf8"), /DELETE FROM/);
+
+        const bySum = await project.cli(["revert"]);
+        assert.equal(bySum.code, 2, bySum.stdout + bySum.stderr);
+        assert.match(bySum.stderr, /^error: migrations\/athanor\.sum does not match the migrations directory \(changed: 1700000000002-CreateNotes\.ts\)/m);
+        assert.match(bySum.stderr, /To go ahead anyway, pass --allow-sum-mismatch\./);
+        const byChecksum = await project.cli(["revert", "--allow-sum-mismatch"]);
+        assert.equal(byChecksum.code, 2);
+        assert.match(byChecksum.stderr, /1700000000002-CreateNotes\.ts was edited after it was applied/);
+        assert.equal(await users(project), 2);
+        assert.ok(await hasNotes(project));
+        // --fake runs no down(): only the sum gate applies.
+        await project.ok(["revert", "--fake", "--allow-sum-mismatch"]);
+        assert.equal(await users(project), 2);
+      } finally {
+        await project.cleanup();
+      }
+    });
+  });
+
+  describe(`${dialect}: a migrations directory without athanor.sum`, () => {
+    test("deleting the sum does not switch the gate off: run, revert, generate and create refuse until `athanor sum`", async () => {
+      const project = await TestProject.create(dialect, { "Item.ts": ITEM });
+      const sumPath = join(project.dir, "migrations", "athanor.sum");
+      try {
+        await project.ok(["generate", "CreateItems"]);
+        await project.ok(["run"]);
+        // Someone deletes the sum and adds a migration nobody reviewed.
+        unlinkSync(sumPath);
+        writeFileSync(
+          join(project.dir, "migrations", "1900000000000-Sneaky.ts"),
+          `import { MigrationInterface, QueryRunner } from "typeorm";
+export class Sneaky1900000000000 implements MigrationInterface {
+  async up(queryRunner: QueryRunner) { await queryRunner.query('DELETE FROM "items"'); await queryRunner.query('CREATE TABLE "sneaky" ("id" integer)'); }
+  async down(queryRunner: QueryRunner) { await queryRunner.query('DROP TABLE "sneaky"'); }
+}
+`,
+        );
+        const missing = /^error: There is no migrations\/athanor\.sum, so nothing says the 2 migration files in migrations were reviewed: review them, then run `athanor sum` to write it \(and commit it\)\.$/m;
+        for (const args of [["run"], ["run", "--dry-run"], ["revert"], ["revert", "--to", "base"]]) {
+          const refused = await project.cli(args);
+          assert.equal(refused.code, 2, `${args.join(" ")}\n${refused.stdout}${refused.stderr}`);
+          assert.match(refused.stderr, missing);
+          assert.match(refused.stderr, /To go ahead anyway, pass --allow-sum-mismatch\./);
+        }
+        // Nothing ran: no new table, the first migration still applied.
+        const tables = Object.keys((await project.introspect()).tables);
+        assert.ok(tables.includes("items") && !tables.includes("sneaky"), tables.join(","));
+        // create (and generate, which refuses first for the pending file)
+        // would write a sum that records the unreviewed file as reviewed.
+        const create = await project.cli(["create", "More"]);
+        assert.equal(create.code, 2, create.stdout + create.stderr);
+        assert.match(create.stderr, missing);
+        assert.equal((await project.cli(["generate", "More"])).code, 2);
+        assert.equal(existsSync(sumPath), false);
+        assert.equal(project.migrationFiles().length, 2);
+        const status = await project.cli(["status", "--check"]);
+        assert.equal(status.code, 1, status.stdout + status.stderr);
+        assert.match(status.stdout, /problem: There is no migrations\/athanor\.sum/);
+
+        // After review, `athanor sum` records the directory and the gate opens.
+        unlinkSync(join(project.dir, "migrations", "1900000000000-Sneaky.ts"));
+        assert.match((await project.ok(["sum"])).stdout, /Wrote migrations\/athanor\.sum \(1 migration file\)/);
+        await project.ok(["revert"]);
+        await project.ok(["run"]);
+      } finally {
+        await project.cleanup();
+      }
+    });
+  });
+}
+
 describe("a project without athanor.sum (adopted from TypeORM)", () => {
-  test("run works, status --check passes with a note, `athanor sum` starts one", async () => {
+  test("run refuses until the migrations are reviewed and `athanor sum` writes one; an empty directory needs none", async () => {
     const project = await TestProject.create("sqlite");
     try {
+      // A brand-new project: nothing to review, nothing to refuse.
+      assert.match((await project.ok(["run"])).stdout, /Nothing to run/);
       writeTableMigrations(project, 2);
-      await project.ok(["run"]);
+      // TypeORM's migrations came without a sum.
+      unlinkSync(join(project.dir, "migrations", "athanor.sum"));
+      const refused = await project.cli(["run"]);
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, /There is no migrations\/athanor\.sum, so nothing says the 2 migration files in migrations were reviewed: review them, then run `athanor sum`/);
       const status = await project.cli(["status", "--check"]);
-      assert.equal(status.code, 0, status.stdout + status.stderr);
-      assert.match(status.stdout, /note: There is no migrations\/athanor\.sum yet: run `athanor sum`/);
+      assert.equal(status.code, 1, status.stdout + status.stderr);
+      assert.match(status.stdout, /problem: There is no migrations\/athanor\.sum/);
       const sum = await project.ok(["sum"]);
       assert.match(sum.stdout, /Wrote migrations\/athanor\.sum \(2 migration files\)/);
+      await project.ok(["run"]);
+      assert.equal((await project.cli(["status", "--check"])).code, 0);
       assert.doesNotMatch((await project.ok(["status"])).stdout, /athanor\.sum/);
     } finally {
       await project.cleanup();

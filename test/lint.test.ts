@@ -16,6 +16,7 @@ import { apply } from "../src/schema/apply";
 import { emptyTable, type Column, type Schema, type Table } from "../src/schema/model";
 import { TestProject } from "./support/project";
 import { writeMigration } from "./support/migrations";
+import { q, writeMigrationBody } from "./support/faults";
 
 // ── Fixtures ─────────────────────────────────────────────────────────────────
 
@@ -267,6 +268,20 @@ const CASES: Case[] = [
         ],
         "sqlite",
       ),
+  },
+  {
+    code: "AT-T001",
+    why: "COMMIT / BEGIN / ROLLBACK in the runner's transaction; savepoints, and any of them with transaction = false",
+    triggers: () =>
+      [[`CREATE TABLE "t" ("id" integer)`, `COMMIT`], [`BEGIN`], [`rollback`], [`START TRANSACTION`]].every((sql) =>
+        codesOfSql(sql, "sqlite").includes("AT-T001"),
+      )
+        ? ["AT-T001"]
+        : [],
+    clean: () => [
+      ...codesOfSql([`SAVEPOINT "a"`, `ROLLBACK TO SAVEPOINT "a"`, `RELEASE SAVEPOINT "a"`]),
+      ...codesOfSql([`BEGIN`, `CREATE TABLE "t" ("id" integer)`, `COMMIT`], "postgres", false),
+    ],
   },
   {
     code: "AT-X002",
@@ -659,3 +674,39 @@ describe("generate on PostgreSQL shows lock codes, and --online renders them awa
     assert.equal((await project.cli(["lint", plainFile.slice(0, 13), "--fail-on", "warning"])).code, 1);
   });
 });
+
+for (const dialect of ["sqlite", "postgres"] as const) {
+  describe(`${dialect}: lint on a migration that commits the runner's transaction itself`, () => {
+    test("AT-T001 names the COMMIT (exit 1); with transaction = false the same statements are its own business", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "CommitsItself",
+          up: [q(`CREATE TABLE "a" ("id" integer)`), q(`COMMIT`), q(`CREATE TABLE "b" ("id" integer)`)].join("\n"),
+        });
+        const result = await project.cli(["lint", "--json"]);
+        assert.equal(result.code, 1, result.stdout + result.stderr);
+        const [migration] = JSON.parse(result.stdout).migrations;
+        const found = migration.findings.filter((f: any) => f.code === "AT-T001");
+        assert.equal(found.length, 1, JSON.stringify(migration.findings));
+        assert.equal(found[0].subject, "COMMIT");
+        assert.match(found[0].message, /^COMMIT ends or nests the transaction the runner opened around this migration/);
+        const text = await project.cli(["lint"]);
+        assert.match(text.stdout, /AT-T001 error/);
+
+        writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "CommitsItself",
+          transaction: false,
+          up: [q(`BEGIN`), q(`CREATE TABLE "a" ("id" integer)`), q(`COMMIT`)].join("\n"),
+        });
+        const outside = await project.cli(["lint", "--json"]);
+        assert.equal(outside.code, 0, outside.stdout + outside.stderr);
+        assert.deepEqual(JSON.parse(outside.stdout).migrations[0].findings.filter((f: any) => f.code === "AT-T001"), []);
+      } finally {
+        await project.cleanup();
+      }
+    });
+  });
+}

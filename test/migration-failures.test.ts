@@ -117,6 +117,93 @@ for (const dialect of DIALECTS) {
   });
 }
 
+/** The issue's case: the migration commits the runner's transaction itself, then fails. */
+const COMMITS_THEN_FAILS = [
+  q(`CREATE TABLE "half_a" ("id" integer PRIMARY KEY)`),
+  q(`COMMIT`),
+  q(`CREATE TABLE "half_b" ("id" integer PRIMARY KEY)`),
+  q(`INSERT INTO "no_such_table" ("id") VALUES (1)`),
+].join("\n");
+
+/** It rolls the runner's transaction back itself: what ran before is gone, what ran after (outside any transaction) remains. */
+const ROLLS_BACK_THEN_FAILS = [
+  q(`CREATE TABLE "half_a" ("id" integer PRIMARY KEY)`),
+  q(`ROLLBACK`),
+  q(`CREATE TABLE "half_b" ("id" integer PRIMARY KEY)`),
+  q(`INSERT INTO "no_such_table" ("id") VALUES (1)`),
+].join("\n");
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: a migration that ends the runner's transaction itself, then fails`, () => {
+    test("COMMIT: the error says it was not rolled back and lists what remains, which is what the database holds", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        const name = writeMigrationBody(project, { timestamp: 1700000000001, name: "CommitsItself", up: COMMITS_THEN_FAILS });
+        const result = await project.cli(["run"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `^error: Migration ${name} failed \\(it ended the runner's transaction itself with COMMIT, so it could not be rolled back: ` +
+              `the 2 statements listed below as already applied remain and it was not recorded as applied; undo them or finish the migration by hand, ` +
+              `and take the COMMIT out of the migration, before running again\\): `,
+          ),
+        );
+        assert.doesNotMatch(result.stderr, /rolled back and nothing was recorded/);
+        assert.match(result.stderr, /^  already applied: CREATE TABLE "half_a"/m);
+        assert.match(result.stderr, /^  already applied: CREATE TABLE "half_b"/m);
+        assert.match(result.stderr, /^  failing statement: INSERT INTO "no_such_table"/m);
+        // What the message says is what the database holds.
+        assert.deepEqual(await tables(project), ["half_a", "half_b", "items"]);
+        assert.deepEqual(await appliedNames(project), []);
+        await assertItemsIntact(project);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("ROLLBACK: only what ran after it remains, and the error says so", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        const name = writeMigrationBody(project, { timestamp: 1700000000001, name: "RollsBackItself", up: ROLLS_BACK_THEN_FAILS });
+        const result = await project.cli(["run"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(`^error: Migration ${name} failed \\(it ended the runner's transaction itself with ROLLBACK, so it could not be rolled back: the statement listed below as already applied remains and it was not recorded as applied;`),
+        );
+        assert.match(result.stderr, /^  already applied: CREATE TABLE "half_b"/m);
+        assert.doesNotMatch(result.stderr, /already applied: CREATE TABLE "half_a"/);
+        assert.deepEqual(await tables(project), ["half_b", "items"]);
+        assert.deepEqual(await appliedNames(project), []);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("--transaction all: the migrations committed with it are named as applied and recorded", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        const first = writeMigrationBody(project, { timestamp: 1700000000001, name: "CreateOk", up: q(`CREATE TABLE "ok_t" ("id" integer PRIMARY KEY)`) });
+        const name = writeMigrationBody(project, { timestamp: 1700000000002, name: "CommitsItself", up: COMMITS_THEN_FAILS });
+        const result = await project.cli(["run", "--transaction", "all"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(`^error: Migration ${name} failed \\(it ended the runner's transaction itself with COMMIT, so it could not be rolled back: the 1 migration before it in that transaction \\(${first}\\) was committed and recorded, the 2 statements listed below`),
+        );
+        assert.deepEqual(await appliedNames(project), [first]);
+        assert.deepEqual(await tables(project), ["half_a", "half_b", "items", "ok_t"]);
+      } finally {
+        await project.cleanup();
+      }
+    });
+  });
+}
+
 describe("postgres: what the server adds to a failing statement", () => {
   test("its DETAIL (the duplicated key) and HINT are listed under the error", async () => {
     const project = await TestProject.create("postgres");

@@ -166,6 +166,11 @@ for (const dialect of DIALECTS) {
         const [first] = writeTableMigrations(project, 2);
         await project.ok(["run", "--step", "1"]);
         appendFileSync(join(project.dir, "migrations", `${first.timestamp}-${first.name}.ts`), "\n// edited\n");
+        // athanor.sum flags the edit first; recorded there, the checksum still does.
+        const bySum = await project.cli(["run"]);
+        assert.equal(bySum.code, 2);
+        assert.match(bySum.stderr, /athanor\.sum does not match the migrations directory \(changed: 1700000000001-CreateT1\.ts\)/);
+        await project.ok(["sum"]);
         const refused = await project.cli(["run"]);
         assert.equal(refused.code, 2);
         assert.match(refused.stderr, /1700000000001-CreateT1\.ts was edited after it was applied on \d{4}-/);
@@ -221,7 +226,11 @@ for (const dialect of DIALECTS) {
         const status = await project.cli(["status", "--check"]);
         assert.equal(status.code, 1);
         assert.match(status.stdout, /MISSING FILE/);
-        const revert = await project.cli(["revert"]);
+        // athanor.sum names the removed file first; past it, revert says why it cannot run down().
+        const bySum = await project.cli(["revert"]);
+        assert.equal(bySum.code, 2);
+        assert.match(bySum.stderr, /athanor\.sum does not match the migrations directory \(removed: 1700000000002-CreateT2\.ts\)/);
+        const revert = await project.cli(["revert", "--allow-sum-mismatch"]);
         assert.equal(revert.code, 2);
         assert.match(revert.stderr, /CreateT21700000000002 is applied but its file is missing/);
       } finally {

@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
-import { action, type GlobalArgs } from "./action";
+import { action, projectArgs, type GlobalArgs } from "./action";
 
 export const checkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
   command: "check",
@@ -11,7 +11,7 @@ export const checkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .example("$0 check", "fail CI unless the database is migrated and matches the entities")
       .example("$0 check --json", "the pending migrations and differences as JSON") as any,
   handler: action<{}>(async (args, out) => {
-    const result = await new Athanor({ dataSource: args.dataSource }).check();
+    const result = await new Athanor(projectArgs(args)).check();
     out.result(result);
     const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
     for (const table of result.unmappedTables) {

@@ -2,7 +2,7 @@ import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { defaultOnlineLockTimeout, onlineByDefault } from "../config/online";
 import { ExitCode } from "../errors";
-import { action, type GlobalArgs } from "./action";
+import { action, projectArgs, type GlobalArgs } from "./action";
 import { parseRenameHints } from "./rename-hints";
 
 interface GenerateArgs {
@@ -63,7 +63,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
     const { promptForRenames } = await import("./rename-prompt");
     // Ask only where a person can answer and the output is not for a machine.
     const canAsk = args.interactive && !args.json && Boolean(process.stdin.isTTY && process.stdout.isTTY);
-    const result = await new Athanor({ dataSource: args.dataSource }).generate(args.name, {
+    const result = await new Athanor(projectArgs(args)).generate(args.name, {
       check: args.check,
       dryRun: args.dryRun,
       sql: args.sql,

@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import type { HistoryEntry } from "../commands/history";
 import { ExitCode } from "../errors";
-import { action, type GlobalArgs } from "./action";
+import { action, projectArgs, type GlobalArgs } from "./action";
 
 interface HistoryArgs {
   indicateCurrent: boolean;
@@ -30,7 +30,7 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs & GlobalArgs>
   handler: action<HistoryArgs>(async (args, out) => {
     // Required only when this command runs (see main.ts).
     const { history } = await import("../commands/history");
-    const result = await history({ dataSource: args.dataSource, range: args.revRange });
+    const result = await history({ ...projectArgs(args), range: args.revRange });
     out.result(result);
     if (result.migrations.length === 0) {
       out.line(result.head ? "No migrations in that range." : "No migrations yet: write one with `athanor generate` or `athanor create <name>`.");

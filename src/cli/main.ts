@@ -5,7 +5,7 @@
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { ExitCode, UsageError, type ExitCodeValue } from "../errors";
-import { reportError } from "./output";
+import { keepGoingWhenOutputCloses, reportError } from "./output";
 import { usageMessage } from "./usage-messages";
 import type { GlobalArgs } from "./action";
 import { generateCommand } from "./generate";
@@ -24,6 +24,7 @@ import { lintCommand } from "./lint";
 import { initCommand } from "./init";
 
 export async function main(argv = hideBin(process.argv)): Promise<void> {
+  keepGoingWhenOutputCloses();
   const parser: Argv<GlobalArgs> = yargs(argv)
     .scriptName("athanor")
     .usage("$0 <command> [options]\n\nAutogenerate, run and revert TypeORM migrations.")
@@ -31,6 +32,10 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
       alias: "d",
       type: "string",
       describe: "Path to the file exporting the TypeORM DataSource [default: ormconfig.ts, else ormconfig.js/.mts/.mjs/.cts/.cjs]",
+    })
+    .option("connect-timeout", {
+      type: "number",
+      describe: "Seconds to wait for a PostgreSQL server to answer a new connection [default: the DataSource's connectTimeoutMS, else the URL's connect_timeout, else 10; 0 waits forever]",
     })
     .option("json", { type: "boolean", default: false, describe: "Print the result as JSON" })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print nothing but errors (--json and --sql output still print)" })

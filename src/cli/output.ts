@@ -92,6 +92,19 @@ export function createOutput(options: OutputOptions | boolean): Output {
   };
 }
 
+/**
+ * Keep going when a reader goes away (`athanor run | head -1`): writing to
+ * a pipe whose reader has closed fails with EPIPE, which Node raises as an
+ * 'error' event on the stream, and unhandled that ends the process with a
+ * stack trace — in the middle of a migration, between two statements of one
+ * outside a transaction. Output only reports the database work and is never
+ * a reason to stop it: once a stream has failed, what is written to it is
+ * dropped, the command finishes, and its exit code says what happened.
+ */
+export function keepGoingWhenOutputCloses(streams: NodeJS.WriteStream[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) stream.on("error", () => undefined);
+}
+
 /** Print an error as a sentence (never a stack trace) and return its exit code. */
 export function reportError(error: unknown, json: boolean): ExitCodeValue {
   const label = createStyle(colorEnabled(process.stderr)).red("error:");

@@ -1,13 +1,15 @@
 import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
-import { action, type GlobalArgs } from "./action";
+import { action, projectArgs, type GlobalArgs } from "./action";
 import { checkStopOptions, executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
 import { offlineSqlRequested, printOfflineSql, withOfflineSqlOptions, type OfflineSqlArgs } from "./offline-sql";
 
 interface RevertArgs extends ExecutionArgs, OfflineSqlArgs {
   to?: string;
   step?: number;
+  allowEdited: boolean;
+  allowSumMismatch: boolean;
 }
 
 export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> = {
@@ -17,17 +19,21 @@ export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> =
     withOfflineSqlOptions(withExecutionOptions(
       y
         .option("to", { type: "string", describe: "Revert everything applied after this revision; `base` reverts all" })
-        .option("step", { type: "number", describe: "Revert the last N migrations" }),
+        .option("step", { type: "number", describe: "Revert the last N migrations" })
+        .option("allow-edited", { type: "boolean", default: false, describe: "Run the down() of a migration whose file has changed since it was applied" })
+        .option("allow-sum-mismatch", { type: "boolean", default: false, describe: "Revert even though migrations/athanor.sum is missing or does not match the migration files" }),
     ), "down")
       .example("$0 revert", "undo the most recently applied migration")
       .example("$0 revert --to base", "undo every migration") as any,
   handler: action<RevertArgs>(async (args, out) => {
     checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "down");
-    const result = await new Athanor({ dataSource: args.dataSource }).revert({
+    const result = await new Athanor(projectArgs(args)).revert({
       to: args.to,
       step: args.step,
       dryRun: args.dryRun,
+      allowEdited: args.allowEdited,
+      allowSumMismatch: args.allowSumMismatch,
       lockTimeoutMs: lockTimeoutMs(args),
       execution: executionOptions(args, out, "reverting"),
     });

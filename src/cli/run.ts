@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
-import { action, type GlobalArgs } from "./action";
+import { action, projectArgs, type GlobalArgs } from "./action";
 import { checkStopOptions, executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
 import { offlineSqlRequested, printOfflineSql, withOfflineSqlOptions, type OfflineSqlArgs } from "./offline-sql";
 
@@ -24,7 +24,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
         .option("step", { type: "number", describe: "Apply at most N migrations" })
         .option("allow-out-of-order", { type: "boolean", default: false, describe: "Apply pending migrations older than the newest applied one" })
         .option("allow-edited", { type: "boolean", default: false, describe: "Run even though an applied migration's file has changed" })
-        .option("allow-sum-mismatch", { type: "boolean", default: false, describe: "Run even though migrations/athanor.sum does not match the migration files" })
+        .option("allow-sum-mismatch", { type: "boolean", default: false, describe: "Run even though migrations/athanor.sum is missing or does not match the migration files" })
         .option("backup", { type: "boolean", default: false, describe: "SQLite: copy the database file next to it before applying anything. PostgreSQL: refused (exit 2) with the pg_dump command to run instead" }),
     ), "up")
       .example("$0 run", "apply every pending migration")
@@ -34,7 +34,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
     checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "up");
     const started = Date.now();
-    const result = await new Athanor({ dataSource: args.dataSource }).run({
+    const result = await new Athanor(projectArgs(args)).run({
       to: args.to,
       step: args.step,
       allowOutOfOrder: args.allowOutOfOrder,

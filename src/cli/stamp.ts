@@ -1,6 +1,6 @@
 import type { CommandModule } from "yargs";
 import { ExitCode } from "../errors";
-import { action, type GlobalArgs } from "./action";
+import { action, projectArgs, type GlobalArgs } from "./action";
 
 interface StampArgs {
   revision: string;
@@ -19,7 +19,7 @@ export const stampCommand: CommandModule<GlobalArgs, StampArgs & GlobalArgs> = {
   handler: action<StampArgs>(async (args, out) => {
     // Required only when this command runs (see main.ts).
     const { stamp } = await import("../commands/stamp");
-    const result = await stamp({ dataSource: args.dataSource, revision: args.revision, purge: args.purge });
+    const result = await stamp({ ...projectArgs(args), revision: args.revision, purge: args.purge });
     out.result(result);
     for (const name of result.removed) out.line(`  - forgot ${name}`);
     for (const name of result.recorded) out.line(`  + recorded ${name}`);

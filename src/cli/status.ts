@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
-import { action, type GlobalArgs } from "./action";
+import { action, projectArgs, type GlobalArgs } from "./action";
 
 interface StatusArgs {
   check: boolean;
@@ -18,7 +18,7 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs & GlobalArgs> =
       describe: "Exit 1 when anything is pending or abnormal (for CI and deploy gates)",
     }) as any,
   handler: action<StatusArgs>(async (args, out) => {
-    const result = await new Athanor({ dataSource: args.dataSource }).status();
+    const result = await new Athanor(projectArgs(args)).status();
     out.result(result);
     out.line(`Database: ${result.target}`);
     out.line(`Current:  ${result.current ?? "base (nothing applied)"}`);

@@ -10,8 +10,8 @@ export const sumCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .example("$0 sum", "after reviewing a merge or a hand edit, record the migrations as they are now")
       .epilogue(
         "athanor.sum holds a hash of every migration file and, on its first line, of the whole directory, so two branches " +
-          "that each add a migration conflict in git. `run` refuses a directory that differs from it; `status` reports it. " +
-          "`generate` and `create` re-write it themselves.",
+          "that each add a migration conflict in git. `run` and `revert` refuse a directory that differs from it, or that has " +
+          "migration files and no athanor.sum; `status` reports it. `generate` and `create` re-write it themselves.",
       ) as any,
   handler: action<{}>(async (args, out) => {
     // Required only when this command runs (see main.ts).

@@ -66,7 +66,14 @@ export interface OpenOptions {
 
 const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
-export type ProjectOptions = LoadOptions;
+export interface ProjectOptions extends LoadOptions {
+  /**
+   * How long to wait for the database server to answer a new connection
+   * (PostgreSQL; default: the DataSource's own setting, else 10 s; 0 waits
+   * forever). See dialects/postgres/connect-timeout.ts.
+   */
+  connectTimeoutMs?: number;
+}
 
 /** A project loaded without connecting: what offline commands (`run --sql`, `show`) need. */
 export interface LoadedProject {
@@ -124,7 +131,15 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   if (!deferred) config.loadEntityGlobs();
   // Athanor loads migrations itself and must never let TypeORM change the
   // schema on connect.
-  const overrides = { migrations: [], migrationsRun: false, synchronize: false, dropSchema: false, logging: false };
+  const overrides = {
+    migrations: [],
+    migrationsRun: false,
+    synchronize: false,
+    dropSchema: false,
+    logging: false,
+    // A server that accepts connections and never answers must not hang the command.
+    ...dialect.connectionOverrides?.(dataSource.options as any, { connectTimeoutMs: options.connectTimeoutMs }),
+  };
   const originals = Object.fromEntries(Object.keys(overrides).map((key) => [key, (dataSource.options as any)[key]]));
   if (ours) dataSource.setOptions(overrides as any);
   const shownFile = relative(config.cwd, config.dataSourceFile);

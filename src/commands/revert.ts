@@ -6,6 +6,8 @@ import { UsageError } from "../errors";
 import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";
 import { planMigrations, revertOrder } from "../runner/plan";
 import { resolveRevision } from "../runner/revision";
+import { assertSumMatches } from "../runner/sum";
+import { refuseEdited } from "./edited-migrations";
 import { withProject, type ProjectOptions } from "./project";
 
 export interface RevertOptions extends ProjectOptions {
@@ -19,6 +21,10 @@ export interface RevertOptions extends ProjectOptions {
   lockTimeoutMs?: number;
   /** Transaction mode, --fake, progress callbacks. */
   execution?: ExecutionOptions;
+  /** Run the down() of a migration whose file changed since it was applied. */
+  allowEdited?: boolean;
+  /** Revert even though migrations/athanor.sum is missing or does not match the migration files. */
+  allowSumMismatch?: boolean;
 }
 
 export interface RevertResult {
@@ -32,6 +38,8 @@ export interface RevertResult {
 export async function revert(options: RevertOptions): Promise<RevertResult> {
   return withProject(options, async (project) => {
     const { bookkeeping, dialect, queryRunner } = project;
+    // down() is migration code like up(): the same integrity gate as run.
+    if (!options.allowSumMismatch) assertSumMatches(project.config.migrationsDir, project.config.cwd, "--allow-sum-mismatch");
     const release = await project.lock(options.lockTimeoutMs);
     try {
       // A dry run changes nothing, not even by creating the bookkeeping table.
@@ -63,6 +71,9 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
           `Migration ${missing.name} is applied but its file is missing, so its down() cannot run: restore the file (from version control), or use \`athanor stamp\` to forget it.`,
         );
       }
+
+      // Only the down() methods about to run matter; --fake runs none.
+      if (!options.allowEdited && !options.execution?.fake) refuseEdited(selected, project.config.cwd, "down");
 
       if (options.dryRun) {
         return { reverted: [], planned: selected.map((s) => s.name), remaining: order.length, target: project.target };

@@ -2,13 +2,13 @@
  * `athanor run`: apply pending migrations in timestamp order, each in its own
  * transaction together with its bookkeeping row.
  */
-import { relative } from "node:path";
 import { UsageError } from "../errors";
 import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";
 import { planMigrations, type MigrationState } from "../runner/plan";
 import { resolveRevision } from "../runner/revision";
 import { assertSumMatches } from "../runner/sum";
 import { takeBackup, withBackupLocation } from "./backup";
+import { refuseEdited } from "./edited-migrations";
 import { withProject, type ProjectOptions } from "./project";
 
 export interface RunOptions extends ProjectOptions {
@@ -98,15 +98,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
 }
 
 function refuseAbnormal(states: MigrationState[], options: RunOptions, cwd: string): void {
-  const edited = states.filter((s) => s.edited);
-  if (edited.length > 0 && !options.allowEdited) {
-    const s = edited[0];
-    throw new UsageError(
-      `Migration ${s.source?.file ? relative(cwd, s.source.file) : s.name} was edited after it was applied${
-        s.applied?.appliedAt ? ` on ${s.applied.appliedAt.toISOString()}` : ""
-      }: restore the applied version, or pass --allow-edited if the change is deliberate.`,
-    );
-  }
+  if (!options.allowEdited) refuseEdited(states, cwd, "up");
   const outOfOrder = states.filter((s) => s.outOfOrder);
   if (outOfOrder.length > 0 && !options.allowOutOfOrder) {
     throw new UsageError(

@@ -28,7 +28,7 @@ export interface StatusResult {
   current?: string;
   /** Sentences describing anything abnormal. */
   problems: string[];
-  /** Advice that is not a problem (e.g. no migrations/athanor.sum yet). */
+  /** Advice that is not a problem (a SumProblem of severity "hint"; a missing athanor.sum is a problem). */
   notes: string[];
 }
 

@@ -126,6 +126,14 @@ export interface Dialect {
   acquireMigrationLock?(db: Queryable, options: LockOptions): Promise<() => Promise<void>>;
 
   /**
+   * DataSource options to set before connecting, given how long the user
+   * asked to wait for the server (undefined: not asked; the dialect may read
+   * the DataSource's own settings and apply a default). PostgreSQL: the
+   * connect timeout.
+   */
+  connectionOverrides?(options: Record<string, unknown>, settings: { connectTimeoutMs?: number }): Record<string, unknown>;
+
+  /**
    * Turn a driver's connection error into one sentence a user can act on, or
    * undefined when the error is not one this dialect recognizes. `target`
    * describes the server without credentials ("postgres at 127.0.0.1:5432/app").

@@ -8,12 +8,13 @@
  *   N  data-dependent: fails, or not, depending on the rows already there
  *   L  lock-heavy: blocks reads or writes on a live table (per dialect)
  *   B  breaking for application code that is still running
+ *   T  transaction control the runner owns
  *   X  what lint could not read
  */
 
 export type Severity = "error" | "warning" | "info";
 
-export type Category = "destructive" | "data-dependent" | "lock-heavy" | "breaking" | "unchecked";
+export type Category = "destructive" | "data-dependent" | "lock-heavy" | "breaking" | "transaction" | "unchecked";
 
 export interface CodeInfo {
   severity: Severity;
@@ -109,6 +110,11 @@ export const LINT_CODES = {
   "AT-B001": { severity: "warning", category: "breaking", title: "a table is renamed" },
   "AT-B002": { severity: "warning", category: "breaking", title: "a column is renamed" },
   "AT-B003": { severity: "warning", category: "breaking", title: "an enum value is renamed" },
+  "AT-T001": {
+    severity: "error",
+    category: "transaction",
+    title: "COMMIT, ROLLBACK or BEGIN in a migration that runs in the runner's transaction",
+  },
   "AT-X001": {
     severity: "warning",
     category: "unchecked",

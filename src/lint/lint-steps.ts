@@ -61,6 +61,19 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
         ),
       );
     }
+    if (unit.read && subject && options.transaction !== false) {
+      const control = endsOrStartsTransaction(unit.statements[0]);
+      if (control) {
+        findings.push(
+          finding(
+            "AT-T001",
+            `${control} ends or nests the transaction the runner opened around this migration and its bookkeeping row, so a later failure cannot be rolled back and the error cannot say what remains: ` +
+              "take it out (the runner commits), or set transaction = false if the migration must control its own transactions.",
+            subject,
+          ),
+        );
+      }
+    }
     if (unit.read && !unit.read.understood && subject) {
       findings.push(
         finding("AT-X002", "Lint cannot tell what this statement does to tables and locks; review it by hand.", subject),
@@ -97,6 +110,16 @@ function renamedIntoLater(units: Unit[]): Set<string>[] {
     if (targets.length > 0) later = new Set([...later, ...targets]);
   }
   return result;
+}
+
+/**
+ * COMMIT, ROLLBACK (not ROLLBACK TO a savepoint), BEGIN, START TRANSACTION
+ * or END: statements that end or open a transaction. Savepoints nest inside
+ * the runner's transaction and are left alone.
+ */
+function endsOrStartsTransaction(statement: string): string | undefined {
+  const match = /^(COMMIT|END|ABORT|BEGIN|START\s+TRANSACTION|ROLLBACK)\b(?!\s+(?:WORK\s+|TRANSACTION\s+)?TO\b)/i.exec(statement.trim());
+  return match ? match[1].toUpperCase().replace(/\s+/g, " ") : undefined;
 }
 
 function toUnits(step: LintStep): Unit[] {

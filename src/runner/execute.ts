@@ -136,7 +136,7 @@ async function executeBatch(
       }
       if (!options.fake) {
         faultPoint("migration-start");
-        if (!batch.transaction) journal.open();
+        journal.open(batch.transaction);
         try {
           if (direction === "up") await migration.instance.up(queryRunner);
           else await migration.instance.down(queryRunner);
@@ -171,7 +171,7 @@ async function executeBatch(
     if (batch.transaction && queryRunner.isTransactionActive) {
       await queryRunner.rollbackTransaction().catch(() => undefined);
     }
-    throw migrationFailure({ migration: current ?? batch.migrations[0], direction, error, batch, dialect, ranBeforeFailure });
+    throw migrationFailure({ migration: current ?? batch.migrations[0], direction, error, batch, dialect, ranBeforeFailure, endedBy: journal.endedBy });
   } finally {
     await dialect.session?.afterTransaction(queryRunner);
   }
@@ -183,11 +183,13 @@ interface Failure {
   error: unknown;
   batch: Batch;
   dialect: Dialect;
-  /** Outside a transaction: the statements of the migration that ran before it failed (they remain). */
+  /** The statements of the migration that ran before it failed and remain (outside a transaction, or after it ended the runner's). */
   ranBeforeFailure: string[];
+  /** The migration's code ended the runner's transaction itself (a COMMIT or ROLLBACK of its own). */
+  endedBy?: "COMMIT" | "ROLLBACK";
 }
 
-function migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure }: Failure): DatabaseError {
+function migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure, endedBy }: Failure): DatabaseError {
   const message = error instanceof Error ? error.message : String(error);
   // A data check's sentence is the whole story: the check statement is no news.
   const stoppedByCheck = dialect.dataCheckFailure?.(error);
@@ -198,14 +200,29 @@ function migrationFailure({ migration, direction, error, batch, dialect, ranBefo
   const query = stoppedByCheck ? undefined : ((error as any)?.query as string | undefined);
   const what = direction === "up" ? "Migration" : "Reverting migration";
   const bookkeeping = direction === "up" ? "it was not recorded as applied" : "it is still recorded as applied";
+  const n = ranBeforeFailure.length;
+  const remain =
+    `the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ` +
+    `${n === 1 ? "remains" : "remain"} and ${bookkeeping}; undo ${n === 1 ? "it" : "them"} or finish the migration by hand`;
   let outcome: string;
   if (!batch.transaction) {
-    const n = ranBeforeFailure.length;
     outcome =
       n === 0
         ? `it ran outside a transaction, but none of its statements had changed anything, and ${bookkeeping}`
-        : `it ran outside a transaction: the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ` +
-          `${n === 1 ? "remains" : "remain"} and ${bookkeeping}; undo ${n === 1 ? "it" : "them"} or finish the migration by hand before running again`;
+        : `it ran outside a transaction: ${remain} before running again`;
+  } else if (endedBy) {
+    // The rollback had nothing left to undo: say what the database holds,
+    // not what a rollback would have left.
+    const before = batch.migrations.slice(0, batch.migrations.indexOf(migration));
+    const committedBefore =
+      endedBy === "COMMIT" && before.length > 0
+        ? `the ${before.length} migration${before.length === 1 ? "" : "s"} before it in that transaction (${before.map((m) => m.name).join(", ")}) ` +
+          `${before.length === 1 ? "was" : "were"} committed and ${direction === "up" ? "recorded" : "forgotten"}, `
+        : "";
+    const what = n === 0 ? `none of its statements remain and ${bookkeeping}; ` : `${remain}, and `;
+    outcome =
+      `it ended the runner's transaction itself with ${endedBy}, so it could not be rolled back: ${committedBefore}${what}` +
+      `take the ${endedBy} out of the migration${n === 0 ? "" : ","} before running again`;
   } else if (batch.migrations.length > 1) {
     outcome = `the whole transaction of ${batch.migrations.length} migrations was rolled back and nothing was recorded`;
   } else {

@@ -6,21 +6,33 @@
 import type { QueryRunner } from "typeorm";
 
 /**
- * The statements a migration's own code ran, kept while it runs outside a
- * transaction: when it fails there, they are what remains applied, and the
- * error lists them. Transactions the code opens itself (each `op()` call
- * opens one around a multi-statement operation) are followed, so what a
- * ROLLBACK undid — or a failure left uncommitted — is not listed.
+ * The statements a migration's own code ran: when it fails, what `close()`
+ * returns is what remains applied, and the error lists them. Transactions
+ * the code opens itself (each `op()` call opens one around a multi-statement
+ * operation outside a transaction) are followed, so what a ROLLBACK undid —
+ * or a failure left uncommitted — is not listed.
+ *
+ * Inside the runner's transaction nothing remains after a failure (the
+ * runner rolls it back) unless the code ended that transaction itself with
+ * COMMIT or ROLLBACK: then what it committed, and whatever ran after it
+ * outside any transaction, remains — `endedBy` says which statement did it.
  */
 export class StatementJournal {
   private statements: string[] | undefined;
   /** Where each open transaction or savepoint started, outermost first. */
   private openAt: number[] = [];
+  /** Whether the runner's own transaction (opened before the code ran) is still open. */
+  private enclosing = false;
+  /** The statement with which the code ended the runner's transaction, if it did. */
+  endedBy: "COMMIT" | "ROLLBACK" | undefined;
 
-  /** Start keeping the statements of one migration's code. */
-  open(): void {
+  /** Start keeping the statements of one migration's code, inside the runner's transaction or not. */
+  open(insideTransaction = false): void {
     this.statements = [];
-    this.openAt = [];
+    // The runner's transaction counts as one the code opened at its start.
+    this.openAt = insideTransaction ? [0] : [];
+    this.enclosing = insideTransaction;
+    this.endedBy = undefined;
   }
 
   /** Stop keeping them (the code returned or threw); returns what was committed. */
@@ -33,8 +45,18 @@ export class StatementJournal {
 
   completed(sql: string): void {
     const statements = this.statements;
-    if (!statements) return;
     const control = transactionControl(sql);
+    if (!statements) {
+      // The runner starting its next transaction: how the last one ended is no longer news.
+      if (control === "begin") this.endedBy = undefined;
+      return;
+    }
+    // A plain COMMIT or ROLLBACK ends the outermost transaction, whatever
+    // the code opened since (BEGIN inside a transaction opens nothing).
+    if (this.enclosing && (control === "commit" || control === "rollback")) {
+      this.enclosing = false;
+      this.endedBy = control === "commit" ? "COMMIT" : "ROLLBACK";
+    }
     if (control === "begin") this.openAt.push(statements.length);
     else if (control === "commit") this.openAt = [];
     else if (control === "release") this.openAt.pop();

@@ -37,13 +37,15 @@ export interface SumEntry {
 export interface SumProblem {
   /**
    * missing: migration files exist but athanor.sum does not (a project
-   * adopting Athanor) — a hint, not a failure.
+   * adopting Athanor, or a sum deleted to get past the check). An error like
+   * the others: otherwise deleting the sum would switch the check off, and
+   * the next `generate` would record an unreviewed file as reviewed.
    * mismatch: files were added, removed or changed since the sum was written,
    * or the sum itself was edited.
    * conflict: the sum holds git merge conflict markers.
    */
   kind: "missing" | "mismatch" | "conflict";
-  /** Only "missing" is a hint; the others make `run` refuse. */
+  /** Every problem makes `run`, `revert`, `generate` and `create` refuse; "hint" is kept for advice that is not one. */
   severity: "hint" | "error";
   /** One sentence naming what differs, with the fix. */
   message: string;
@@ -111,11 +113,13 @@ export function verifySumFile(migrationsDir: string, cwd: string = process.cwd()
   const current = currentEntries(migrationsDir);
 
   if (!existsSync(path)) {
+    // A brand-new project: its first `generate` or `create` writes the sum.
     if (current.length === 0) return undefined;
+    const files = `${current.length} migration file${current.length === 1 ? "" : "s"}`;
     return {
       kind: "missing",
-      severity: "hint",
-      message: `There is no ${shown} yet: run \`athanor sum\` to write one, so that migrations added on two branches conflict in git instead of merging unnoticed.`,
+      severity: "error",
+      message: `There is no ${shown}, so nothing says the ${files} in ${relative(cwd, migrationsDir) || "."} were reviewed: review them, then run \`athanor sum\` to write it (and commit it).`,
       added: [],
       removed: [],
       changed: [],
@@ -158,8 +162,8 @@ export function verifySumFile(migrationsDir: string, cwd: string = process.cwd()
 }
 
 /**
- * Throw the problem as a usage error (exit 2) unless the sum matches or is
- * merely missing. `override` names the flag that skips the check.
+ * Throw the problem as a usage error (exit 2) unless the sum matches.
+ * `override` names the flag that skips the check.
  */
 export function assertSumMatches(migrationsDir: string, cwd: string, override?: string): void {
   const problem = verifySumFile(migrationsDir, cwd);

@@ -1,6 +1,12 @@
-/** Hand-written migration files for runner tests. */
+/**
+ * Hand-written migration files for runner tests. Each is recorded in
+ * migrations/athanor.sum as it is written, as a developer records a migration
+ * they wrote by hand once it is reviewed (`athanor sum`, the same code):
+ * `run` refuses a directory its sum does not cover.
+ */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { writeSumFile } from "../../src/runner/sum";
 import type { TestProject } from "./project";
 
 export interface HandWritten {
@@ -33,6 +39,7 @@ ${calls(m.down)}
 }
 `,
   );
+  writeSumFile(join(project.dir, "migrations"));
   return file;
 }
 

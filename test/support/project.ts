@@ -131,9 +131,12 @@ export class TestProject {
     return readFileSync(join(this.dir, "migrations", file), "utf8");
   }
 
+  /** Copy the other project's migrations with its athanor.sum, as a clone of its repository would have them. */
   copyMigrationsFrom(other: TestProject): void {
-    for (const file of other.migrationFiles()) {
-      writeFileSync(join(this.dir, "migrations", file), other.readMigration(file));
+    for (const file of [...other.migrationFiles(), "athanor.sum"]) {
+      if (existsSync(join(other.dir, "migrations", file))) {
+        writeFileSync(join(this.dir, "migrations", file), readFileSync(join(other.dir, "migrations", file)));
+      }
     }
   }
 

@@ -1,3 +1,5 @@
+import { isConnectTimeout } from "./connect-timeout";
+
 /**
  * PostgreSQL connection failures as sentences a user can act on. The
  * messages never contain the password: they are built from the error code
@@ -19,6 +21,10 @@ export function explainPostgresConnectionError(error: unknown, target: string): 
     case "3D000":
       return `Cannot connect to ${target}: the database does not exist: create it (createdb), or fix the database name in the connection settings (DATABASE_URL).`;
     default:
+      // Before isConnectionLost: node-postgres words it "Connection terminated due to connection timeout".
+      if (isConnectTimeout(error)) {
+        return `Cannot connect to ${target}: the server did not answer within the connect timeout: check that the host and port are a PostgreSQL server's and that it is up, or give it longer with --connect-timeout <seconds>.`;
+      }
       if (isConnectionLost(error)) {
         return `The connection to ${target} was lost (the server restarted, or the session was terminated): run again once the server accepts connections.`;
       }

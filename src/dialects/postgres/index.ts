@@ -8,6 +8,7 @@ import { backupPostgres } from "./backup";
 import { createPostgresScratchDatabase } from "./scratch";
 import { comparableColumn } from "./comparable";
 import { explainPostgresConnectionError } from "./connection-errors";
+import { postgresConnectTimeout } from "./connect-timeout";
 import { explainPostgresMigrationError } from "./migration-errors";
 import { defaultSchema, introspect } from "./introspect";
 import { tableColumns } from "./table-columns";
@@ -29,6 +30,7 @@ export const postgresDialect: Dialect = {
   needsSchema: () => false,
   render,
   acquireMigrationLock: acquirePostgresLock,
+  connectionOverrides: (options, settings) => postgresConnectTimeout(options, settings.connectTimeoutMs),
   explainConnectionError: explainPostgresConnectionError,
   explainMigrationError: explainPostgresMigrationError,
   createScratchDatabase: createPostgresScratchDatabase,
