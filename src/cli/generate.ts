@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { defaultOnlineLockTimeout, onlineByDefault } from "../config/online";
-import { ExitCode } from "../errors";
+import { ExitCode, UsageError } from "../errors";
 import { action, type GlobalArgs } from "./action";
 import { parseRenameHints } from "./rename-hints";
 
@@ -60,6 +60,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       .example("$0 generate AddEmailToUsers", "write migrations/<timestamp>-AddEmailToUsers.ts")
       .example("$0 generate --check", "fail CI when the entities and the database differ") as any,
   handler: action<GenerateArgs>(async (args, out) => {
+    refuseHintAsName(args.name);
     const { promptForRenames } = await import("./rename-prompt");
     // Ask only where a person can answer and the output is not for a machine.
     const canAsk = args.interactive && !args.json && Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -97,3 +98,14 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
     return args.check ? ExitCode.report : ExitCode.ok;
   }),
 };
+
+/**
+ * Each --rename flag takes one hint (main.ts), so a second hint typed after
+ * the first without its own flag lands where the migration name goes.
+ */
+function refuseHintAsName(name: string | undefined): void {
+  if (name === undefined || !name.includes("=")) return;
+  throw new UsageError(
+    `"${name}" looks like a rename hint, not a migration name: give each hint its own flag, e.g. --rename users.a=b --rename users.c=d.`,
+  );
+}

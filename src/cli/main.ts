@@ -7,6 +7,9 @@ import { hideBin } from "yargs/helpers";
 import { ExitCode, UsageError, type ExitCodeValue } from "../errors";
 import { reportError } from "./output";
 import { usageMessage } from "./usage-messages";
+import { requireOptionValues } from "./option-values";
+import { withoutNeedlessOptionsEnd } from "./options-end";
+import { reportStrayRejections } from "./stray-rejections";
 import type { GlobalArgs } from "./action";
 import { generateCommand } from "./generate";
 import { runCommand } from "./run";
@@ -23,9 +26,15 @@ import { showCommand } from "./show";
 import { lintCommand } from "./lint";
 import { initCommand } from "./init";
 
-export async function main(argv = hideBin(process.argv)): Promise<void> {
+export async function main(typed = hideBin(process.argv)): Promise<void> {
+  const argv = withoutNeedlessOptionsEnd(typed);
+  // A query a migration started without await fails after its up() returned.
+  reportStrayRejections(argv.includes("--json"));
   const parser: Argv<GlobalArgs> = yargs(argv)
     .scriptName("athanor")
+    // `--rename a=b Name`: an array option takes one value per flag (repeat
+    // the flag for more), so the words after it stay the command's arguments.
+    .parserConfiguration({ "greedy-arrays": false })
     .usage("$0 <command> [options]\n\nAutogenerate, run and revert TypeORM migrations.")
     .option("dataSource", {
       alias: "d",
@@ -48,6 +57,7 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
     .command(verifyCommand)
     .command(showCommand)
     .command(lintCommand)
+    .middleware(requireOptionValues(argv) as any, true)
     .demandCommand(1, "Name a command: athanor generate, run or revert (athanor --help lists them all).")
     .strict()
     .recommendCommands()
