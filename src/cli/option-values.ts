@@ -10,7 +10,7 @@
 import { UsageError } from "../errors";
 
 /** What yargs' (untyped) `getOptions()` says about the options of the parsed command. */
-interface ParserOptions {
+export interface ParserOptions {
   string: string[];
   number: string[];
   array: string[];
@@ -63,15 +63,25 @@ export function optionMissingItsValue(words: readonly string[], options: ParserO
   return undefined;
 }
 
-/** yargs middleware (run before validation): refuse an option typed without its value. */
+/** The usage error for an option in `words` typed without its value, if one is. */
+export function missingValueError(words: readonly string[], options: ParserOptions, command: unknown): UsageError | undefined {
+  const missing = optionMissingItsValue(words, options);
+  if (missing === undefined) return undefined;
+  return new UsageError(
+    `${missing} is missing its value: write one after it (athanor ${command ? `${command} ` : ""}--help says what ${missing} takes).`,
+  );
+}
+
+/**
+ * yargs middleware (run before validation): refuse an option typed without
+ * its value. (A command missing a positional argument fails before any
+ * middleware runs; main.ts asks `missingValueError` there too, since the
+ * missing value is often why: `show --dialect` took nothing.)
+ */
 export function requireOptionValues(words: readonly string[]) {
   return (argv: { _: (string | number)[] }, y: { getOptions(): ParserOptions }): void => {
-    const missing = optionMissingItsValue(words, y.getOptions());
-    if (missing === undefined) return;
-    const command = argv._[0];
-    throw new UsageError(
-      `${missing} is missing its value: write one after it (athanor ${command ? `${command} ` : ""}--help says what ${missing} takes).`,
-    );
+    const error = missingValueError(words, y.getOptions(), argv._[0]);
+    if (error) throw error;
   };
 }
 
