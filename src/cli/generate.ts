@@ -31,12 +31,12 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       .option("check", { type: "boolean", default: false, describe: "Write nothing; exit 1 when there are changes" })
       .option("dry-run", { type: "boolean", default: false, describe: "Print the migration instead of writing it" })
       .option("sql", { type: "boolean", default: false, describe: "Write raw SQL for this database instead of portable op calls" })
-      .option("rename", { type: "string", array: true, describe: "A column rename, table.old=new (repeatable); keeps the data" })
-      .option("rename-table", { type: "string", array: true, describe: "A table rename, old=new (repeatable); keeps the data" })
+      .option("rename", { type: "string", array: true, describe: "A column rename, table.old=new; one per flag (repeat --rename for more); keeps the data" })
+      .option("rename-table", { type: "string", array: true, describe: "A table rename, old=new; one per flag (repeat --rename-table for more); keeps the data" })
       .option("rename-value", {
         type: "string",
         array: true,
-        describe: "An enum value rename, table.column:old=new (repeatable); rows holding the old value keep their meaning",
+        describe: "An enum value rename, table.column:old=new; one per flag (repeat --rename-value for more); rows holding the old value keep their meaning",
       })
       .option("interactive", { type: "boolean", default: true, describe: "Ask about possible renames at a terminal (--no-interactive: never ask)" })
       .option("accept-data-loss", { type: "boolean", default: false, describe: "Treat undecided possible renames as drop + add, losing the old data" })
