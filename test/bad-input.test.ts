@@ -326,9 +326,9 @@ describe("E84 an option that takes a value, typed without one: exit 2 for every 
   after(() => project.cleanup());
 
   for (const { command, flag } of options) {
-    // At the end of the line, and followed by another option (`run --step --dry-run`).
-    for (const rest of [[], ["--json"]]) {
-      const args = [command, flag, ...rest];
+    // At the end of the line, followed by another option (`run --step --dry-run`), and as `--step=`.
+    for (const typed of [[flag], [flag, "--json"], [`${flag}=`]]) {
+      const args = [command, ...typed];
       test(`athanor ${args.join(" ")}`, async () => {
         const result = await project.cli(args);
         const message = new RegExp(`^error: ${flag} is missing its value: write one after it \\(athanor ${command} --help says what ${flag} takes\\)\\.$`, "m");

@@ -51,7 +51,9 @@ export function optionMissingItsValue(words: readonly string[], options: ParserO
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
     if (word === "--") return undefined;
-    // --name=value and -dvalue carry their value in the same word.
+    // --name=value and -dvalue carry their value in the same word; --name= carries none.
+    const emptyAssignment = /^--?([^=]+)=$/.exec(word);
+    if (emptyAssignment && names.has(emptyAssignment[1])) return word.slice(0, -1);
     const long = /^--([^=]+)$/.exec(word);
     const short = /^-([^-=])$/.exec(word);
     const name = long?.[1] ?? short?.[1];
