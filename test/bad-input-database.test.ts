@@ -260,6 +260,25 @@ function makeReadOnly(path: string): () => void {
 }
 
 describe("bad input: a read-only SQLite database", () => {
+  test("E86 a SQLite database opened read-only (the DataSource's flags): stamp says so, exit 3", async () => {
+    const project = await TestProject.create("sqlite", { "Item.ts": ITEM });
+    try {
+      await project.ok(["generate", "CreateItems"]);
+      await project.ok(["stamp", "base"]); // creates the bookkeeping table
+      writeFileSync(
+        join(project.dir, "read-only.ts"),
+        dataSourceFile(`export default new DataSource({ type: "sqlite", database: "data/app.sqlite", flags: 1 /* OPEN_READONLY */, migrations: ["migrations/*.ts"] } as any);`),
+      );
+      assertUserError(
+        await project.cli(["stamp", "head", "-d", "read-only.ts"]),
+        3,
+        /^error: sqlite database data\/app\.sqlite refused a write \(SQLITE_READONLY\): open it read-write \(no OPEN_READONLY in the DataSource's flags option\) and make its file and directory writable, then run again\.$/m,
+      );
+    } finally {
+      await project.cleanup();
+    }
+  });
+
   for (const what of ["file", "directory"] as const) {
     test(`${what === "file" ? "E86" : "E87"} a read-only database ${what}: run and stamp say so, exit 3, and read-only commands still work`, async () => {
       const project = await TestProject.create("sqlite", { "Item.ts": ITEM });
