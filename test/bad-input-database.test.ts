@@ -6,12 +6,12 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
-import { repoRoot, TestProject, type CliResult } from "./support/project";
+import { DIALECTS, repoRoot, TestProject, type CliResult } from "./support/project";
 import { serverUrl } from "./support/postgres";
 import { assertUserError, dataSourceFile, ITEM, migration } from "./support/bad-input";
 
@@ -108,6 +108,201 @@ describe("bad input: connecting (PostgreSQL)", () => {
       await project.cleanup();
     }
   });
+});
+
+describe("bad input: a Unix-socket connection URL (PostgreSQL)", () => {
+  /**
+   * The test server's socket: the directory it names first in
+   * unix_socket_directories (the machine's server: /var/run/postgresql;
+   * embedded PostgreSQL: its own) and its port, which is part of the
+   * socket's file name (.s.PGSQL.5432).
+   */
+  async function socketOfServer(): Promise<{ dir: string; port: string }> {
+    const client = new Client({ connectionString: serverUrl() });
+    await client.connect();
+    try {
+      const dirs = (await client.query("SHOW unix_socket_directories")).rows[0].unix_socket_directories as string;
+      const port = (await client.query("SHOW port")).rows[0].port as string;
+      return { dir: dirs.split(",")[0].trim(), port };
+    } finally {
+      await client.end();
+    }
+  }
+
+  /** `postgres://user:password@/database?host=<socket dir>&port=…`, the form pg and TypeORM accept. */
+  function socketUrl(socket: { dir: string; port: string }, user: string, password: string, database: string): string {
+    return `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@/${database}?host=${socket.dir}&port=${socket.port}`;
+  }
+
+  test("E18 a URL without a host whose ?host= names the socket directory is accepted: status, generate and run connect through the socket", async () => {
+    const project = await TestProject.create("postgres", { "Item.ts": ITEM });
+    try {
+      const socket = await socketOfServer();
+      const server = new URL(project.env.DATABASE_URL!);
+      // The machine's server trusts local connections, so any password is
+      // let in and it can be checked not to be printed; embedded PostgreSQL
+      // checks it, so the suite's own is used there.
+      const password = server.password ? decodeURIComponent(server.password) : PASSWORD;
+      const url = socketUrl(socket, decodeURIComponent(server.username) || "postgres", password, server.pathname.slice(1));
+      const env = { DATABASE_URL: url, ATHANOR_DEBUG: "1" };
+      const status = await project.cli(["status"], { env });
+      assert.equal(status.code, 0, status.stderr);
+      assert.match(status.stdout, new RegExp(`^Database: postgres at ${socket.dir.replace(/[/.]/g, "\\$&")}:${socket.port}/${server.pathname.slice(1)}$`, "m"));
+      const generated = await project.cli(["generate", "CreateItems"], { env });
+      assert.equal(generated.code, 0, generated.stderr);
+      const run = await project.cli(["run", "--verbose", "--json"], { env });
+      assert.equal(run.code, 0, run.stderr);
+      assert.deepEqual(JSON.parse(run.stdout).applied.map((a: { name: string }) => a.name.replace(/\d{13}$/, "")), ["CreateItems"]);
+      assert.deepEqual(await project.query(`SELECT count(*)::int AS n FROM "items"`), [{ n: 0 }]);
+      if (password === PASSWORD) {
+        for (const result of [status, generated, run]) {
+          assert.ok(!(result.stdout + result.stderr).includes(PASSWORD), `the password was printed:\n${result.stdout}${result.stderr}`);
+        }
+      }
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("E18 a socket URL's password never appears in any output: a role the server rejects, a database that does not exist (exit 3)", async () => {
+    const project = await TestProject.create("sqlite", { "Item.ts": ITEM });
+    try {
+      const socket = await socketOfServer();
+      const env = { ATHANOR_DEBUG: "1" };
+      const rejected = await project.cli(["run", "--json", "--verbose"], {
+        env: { ...env, DATABASE_URL: socketUrl(socket, "athanor_no_such_role", PASSWORD, "postgres") },
+      });
+      assertUserError(rejected, 3, new RegExp(`^error: Cannot connect to postgres at ${socket.dir.replace(/[/.]/g, "\\$&")}:${socket.port}/postgres: the server rejected the user name or password`, "m"));
+      const missing = await project.cli(["status"], {
+        env: { ...env, DATABASE_URL: socketUrl(socket, new URL(serverUrl()).username || "postgres", PASSWORD, "athanor_no_such_database") },
+      });
+      assertUserError(missing, 3, /^error: Cannot connect to postgres at .+\/athanor_no_such_database: the database does not exist/m);
+      for (const result of [rejected, missing]) {
+        assert.ok(!(result.stdout + result.stderr).includes(PASSWORD), `the password was printed:\n${result.stdout}${result.stderr}`);
+      }
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
+for (const dialect of DIALECTS) {
+  describe(`bad input: the bookkeeping table and migration code (${dialect})`, () => {
+    test("E85 an entity mapped to the bookkeeping table's name: generate refuses, exit 2", async () => {
+      const project = await TestProject.create(dialect, {
+        "Item.ts": ITEM,
+        "Log.ts": ITEM.replace(/Item/g, "Log").replace('"items"', '"migrations"'),
+      });
+      try {
+        const result = await project.cli(["generate"]);
+        assertUserError(result, 2, /^error: An entity maps the table "migrations", which is where the DataSource's migrationsTableName records applied migrations/m);
+        assert.deepEqual(project.migrationFiles(), []);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("E88 a bookkeeping table whose name column was renamed by hand: status and run refuse, exit 3", async () => {
+      const project = await TestProject.create(dialect, { "Item.ts": ITEM });
+      try {
+        await project.ok(["generate", "CreateItems"]);
+        await project.ok(["run"]);
+        await project.query(`ALTER TABLE "migrations" RENAME COLUMN "name" TO "title"`);
+        const message = /^error: The bookkeeping table migrations lacks TypeORM's column name \(it has id, timestamp, title, checksum, applied_at, execution_ms\): restore it as TypeORM creates it, or set migrationsTableName to another table, then run again\.$/m;
+        assertUserError(await project.cli(["status"]), 3, message);
+        assertUserError(await project.cli(["run"]), 3, message);
+        assertUserError(await project.cli(["history"]), 3, message);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("E89 a migration that forgets an await on a failing query: that migration failed, exit 3, nothing of it committed", async () => {
+      const project = await TestProject.create(dialect, { "Item.ts": ITEM });
+      try {
+        const forgetful = migration("Forgot", 1700000000000).replace(
+          `async up(queryRunner: QueryRunner) { await queryRunner.query('CREATE TABLE "t1700000000000" ("id" integer)'); }`,
+          `async up(queryRunner: QueryRunner) { await queryRunner.query('CREATE TABLE "t1700000000000" ("id" integer)'); queryRunner.query('SELECT * FROM "nope"'); }`,
+        );
+        assert.notEqual(forgetful, migration("Forgot", 1700000000000));
+        writeFileSync(join(project.dir, "migrations", "1700000000000-Forgot.ts"), forgetful);
+        await project.ok(["sum"]);
+        const result = await project.cli(["run"]);
+        assertUserError(
+          result,
+          3,
+          /^error: Migration Forgot1700000000000 failed: a query its up\(\) did not await failed after up\(\) returned \((relation "nope" does not exist|SQLITE_ERROR: no such table: nope)\), and the run stopped without committing it: add the missing await before that query, then run again\.$/m,
+        );
+        assert.match(result.stderr, /^ {2}failing statement: SELECT \* FROM "nope"$/m);
+        const status = await project.cli(["status", "--json"]);
+        assert.equal(status.code, 0, status.stderr);
+        assert.equal(JSON.parse(status.stdout).applied, 0);
+        const tables = await project.introspect();
+        assert.ok(!tables.tables["t1700000000000"], "the forgetful migration's table was committed");
+      } finally {
+        await project.cleanup();
+      }
+    });
+  });
+}
+
+/**
+ * Make `path` unwritable, even for root (the suite runs as root in CI):
+ * the immutable attribute for root, the permission bits otherwise.
+ */
+function makeReadOnly(path: string): () => void {
+  if (process.getuid?.() === 0) {
+    execFileSync("chattr", ["+i", path]);
+    return () => execFileSync("chattr", ["-i", path]);
+  }
+  execFileSync("chmod", ["a-w", path]);
+  return () => execFileSync("chmod", ["u+w", path]);
+}
+
+describe("bad input: a read-only SQLite database", () => {
+  test("E86 a SQLite database opened read-only (the DataSource's flags): stamp says so, exit 3", async () => {
+    const project = await TestProject.create("sqlite", { "Item.ts": ITEM });
+    try {
+      await project.ok(["generate", "CreateItems"]);
+      await project.ok(["stamp", "base"]); // creates the bookkeeping table
+      writeFileSync(
+        join(project.dir, "read-only.ts"),
+        dataSourceFile(`export default new DataSource({ type: "sqlite", database: "data/app.sqlite", flags: 1 /* OPEN_READONLY */, migrations: ["migrations/*.ts"] } as any);`),
+      );
+      assertUserError(
+        await project.cli(["stamp", "head", "-d", "read-only.ts"]),
+        3,
+        /^error: sqlite database data\/app\.sqlite refused a write \(SQLITE_READONLY\): open it read-write \(no OPEN_READONLY in the DataSource's flags option\) and make its file and directory writable, then run again\.$/m,
+      );
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  for (const what of ["file", "directory"] as const) {
+    test(`${what === "file" ? "E86" : "E87"} a read-only database ${what}: run and stamp say so, exit 3, and read-only commands still work`, async () => {
+      const project = await TestProject.create("sqlite", { "Item.ts": ITEM });
+      let restore: (() => void) | undefined;
+      try {
+        await project.ok(["generate", "CreateItems"]);
+        await project.ok(["status"]); // creates data/app.sqlite
+        restore = makeReadOnly(join(project.dir, "data", what === "file" ? "app.sqlite" : ""));
+        const message =
+          what === "file"
+            ? /^error: The SQLite database data\/app\.sqlite is read-only for this user \((EPERM|EACCES)\): make the file writable \(and its directory, where SQLite keeps its journal\), then run again\.$/m
+            : /^error: The directory of the SQLite database data\/app\.sqlite is read-only for this user \((EPERM|EACCES)\), and SQLite writes its journal there: make data writable, then run again\.$/m;
+        assertUserError(await project.cli(["run"]), 3, message);
+        assertUserError(await project.cli(["stamp", "head"]), 3, message);
+        const status = await project.cli(["status"]);
+        assert.equal(status.code, 0, status.stderr);
+        assert.match(status.stdout, /0 applied, 1 pending/);
+        assert.equal((await project.cli(["run", "--dry-run"])).code, 0);
+      } finally {
+        restore?.();
+        await project.cleanup();
+      }
+    });
+  }
 });
 
 describe("bad input: an applied history (SQLite)", () => {

@@ -5,12 +5,14 @@
  * code and the one-sentence message; most fail before opening a database.
  * Database-side rows are in bad-input-database.test.ts.
  */
-import { describe, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TestProject, type CliResult } from "./support/project";
 import { assertUserError, dataSourceFile, ITEM, migration } from "./support/bad-input";
 import assert from "node:assert/strict";
+import yargs from "yargs";
+import { COMMANDS } from "../src/cli/commands";
 
 interface Row {
   /** The catalogue's id and bad input, as the test's name. */
@@ -40,6 +42,25 @@ const rows: Row[] = [
   { name: "E09 --from without --sql", args: ["run", "--from", "head"], code: 2, message: /^error: --from sets where an offline script starts: use it together with --sql\.$/m },
   { name: "E10 a generate name with no letters or digits", args: ["generate", "!!!"], code: 2, message: /^error: The name "!!!" has no letters or digits to build a class name from: pick another/ },
   { name: "E11 a --rename that is not table.old=new", args: ["generate", "--rename", "title"], code: 2, message: /^error: --rename title is not of the form table\.old_column=new_column/ },
+  { name: "E10 a create name with no letters or digits", args: ["create", "--", "***"], code: 2, message: /^error: The name "\*\*\*" has no letters or digits to build a class name from: pick another, e\.g\. athanor create SeedCountries\.$/m },
+  {
+    name: "E82 a migration name too long for a file name (create)",
+    args: ["create", "A".repeat(300)],
+    code: 2,
+    message: /^error: The name "A{40}…" is too long for a migration file name \(300 characters\): keep it to 100 characters \(fewer for letters outside ASCII, which take more bytes\), e\.g\. athanor create SeedCountries\.$/m,
+  },
+  {
+    name: "E82 a migration name too long for a file name (generate, before connecting)",
+    args: ["generate", "Добавить".repeat(30)],
+    code: 2,
+    message: /^error: The name "(Добавить){5}…" is too long for a migration file name \(240 characters\): keep it to 100 characters/m,
+  },
+  {
+    name: "E83 a second rename hint without its own --rename lands where the name goes",
+    args: ["generate", "--rename", "items.a=b", "items.c=d"],
+    code: 2,
+    message: /^error: "items\.c=d" looks like a rename hint, not a migration name: give each hint its own flag, e\.g\. --rename users\.a=b --rename users\.c=d\.$/m,
+  },
   { name: "E33 a --rename-value that is not table.column:old=new", args: ["generate", "--rename-value", "items.state=done"], code: 2, message: /^error: --rename-value items\.state=done is not of the form table\.column:old_value=new_value: write e\.g\. --rename-value users\.status:pending=waiting\.$/m },
 
   // The DataSource file.
@@ -50,6 +71,25 @@ const rows: Row[] = [
     args: ["run", "-d", "broken.ts"],
     code: 2,
     message: /^error: Loading broken\.ts failed: error TS1005: '}' expected \(at broken\.ts:3:1\): fix broken\.ts and run again\.$/m,
+  },
+  {
+    name: "E80 a DataSource file exporting two DataSources and no default",
+    files: {
+      "two.ts": dataSourceFile(
+        `export const primary = new DataSource({ type: "sqlite", database: "data/a.sqlite", migrations: ["migrations/*.ts"] });\n` +
+          `export const replica = new DataSource({ type: "sqlite", database: "data/b.sqlite", migrations: ["migrations/*.ts"] });`,
+      ),
+    },
+    args: ["status", "-d", "two.ts"],
+    code: 2,
+    message: /^error: two\.ts exports 2 DataSources \(primary, replica\) and no default one, so it is unclear which database to use: make the one to migrate the default export \(export default primary\), or give it a file of its own\.$/m,
+  },
+  {
+    name: "E81 a -d that names a directory",
+    files: { "db/keep.txt": "" },
+    args: ["run", "-d", "db"],
+    code: 2,
+    message: /^error: db is a directory, not a DataSource file: point -d to the file that exports the DataSource, e\.g\. -d db\/data-source\.ts\.$/m,
   },
   {
     name: "E14 a DataSource file exporting no DataSource",
@@ -180,6 +220,26 @@ const rows: Row[] = [
     message: /^error: `run --to base` would apply nothing: use `athanor revert --to base` to undo everything\.$/m,
   },
   {
+    name: "E85 an entity mapped to the bookkeeping table's name",
+    files: { "entities/Log.ts": ITEM.replace(/Item/g, "Log").replace('"items"', '"migrations"') },
+    args: ["generate", "--dry-run"],
+    code: 2,
+    message: /^error: An entity maps the table "migrations", which is where the DataSource's migrationsTableName records applied migrations: give the entity another table name \(@Entity\("…"\)\), or set migrationsTableName to another name in the DataSource\.$/m,
+  },
+  {
+    name: "E85 an entity mapped to the name migrationsTableName gives",
+    files: {
+      "custom.ts": dataSourceFile(
+        `import { Item } from "./entities/Item";\nimport { Log } from "./entities/Log";\n` +
+          `export default new DataSource({ type: "sqlite", database: "data/app.sqlite", entities: [Item, Log], migrations: ["migrations/*.ts"], migrationsTableName: "schema_history" });`,
+      ),
+      "entities/Log.ts": ITEM.replace(/Item/g, "Log").replace('"items"', '"schema_history"'),
+    },
+    args: ["generate", "-d", "custom.ts"],
+    code: 2,
+    message: /^error: An entity maps the table "schema_history", which is where the DataSource's migrationsTableName records applied migrations/m,
+  },
+  {
     name: "E31 a SQLite database path with a file in the way",
     files: { "blocked.ts": dataSourceFile(`export default new DataSource({ type: "sqlite", database: "ormconfig.ts/app.sqlite", migrations: ["migrations/*.ts"] });`) },
     args: ["run", "-d", "blocked.ts"],
@@ -222,6 +282,60 @@ describe("bad input: command line, DataSource, entities, migration files", { con
       await project.cleanup();
     }
   });
+});
+
+/**
+ * Every option of every command that takes a value, as typed (`--step`,
+ * `-r`), read from the commands' own yargs definitions, plus the global -d:
+ * a new option is covered without being listed here.
+ */
+function valueTakingOptions(): Array<{ command: string; flag: string }> {
+  const found = [
+    { command: "status", flag: "-d" },
+    { command: "status", flag: "--dataSource" },
+  ];
+  for (const module of COMMANDS) {
+    const usage = String(module.command);
+    const command = usage.split(" ")[0];
+    const positionals = [...usage.matchAll(/[<[](\w+)/g)].map((m) => m[1]);
+    const y = yargs([]);
+    (module.builder as (y: unknown) => unknown)(y);
+    const options = (y as unknown as { getOptions(): Record<string, any> }).getOptions();
+    const keys = new Set<string>([...options.string, ...options.number, ...options.array, ...Object.keys(options.choices ?? {})]);
+    for (const key of keys) {
+      if (options.boolean.includes(key) || positionals.includes(key)) continue;
+      found.push({ command, flag: key.length === 1 ? `-${key}` : `--${key}` });
+    }
+  }
+  return found;
+}
+
+describe("E84 an option that takes a value, typed without one: exit 2 for every such option", { concurrency: 3 }, () => {
+  const options = valueTakingOptions();
+  test("the options are found (run's --step, --to and --lock-timeout among them)", () => {
+    const flags = options.map((o) => `${o.command} ${o.flag}`);
+    for (const expected of ["run --step", "run --to", "run --lock-timeout", "revert --step", "generate --rename", "lint --fail-on"]) {
+      assert.ok(flags.includes(expected), `${expected} is not among ${flags.join(", ")}`);
+    }
+  });
+
+  let project: TestProject;
+  before(async () => {
+    project = await TestProject.create("sqlite", { "Item.ts": ITEM });
+  });
+  after(() => project.cleanup());
+
+  for (const { command, flag } of options) {
+    // At the end of the line, followed by another option (`run --step --dry-run`), and as `--step=`.
+    for (const typed of [[flag], [flag, "--json"], [`${flag}=`]]) {
+      const args = [command, ...typed];
+      test(`athanor ${args.join(" ")}`, async () => {
+        const result = await project.cli(args);
+        const message = new RegExp(`^error: ${flag} is missing its value: write one after it \\(athanor ${command} --help says what ${flag} takes\\)\\.$`, "m");
+        assertUserError(result, 2, message);
+      });
+    }
+  }
 });
 
 function assertNotEchoed(result: CliResult, secret: string): void {

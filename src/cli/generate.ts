@@ -1,7 +1,7 @@
 import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { defaultOnlineLockTimeout, onlineByDefault } from "../config/online";
-import { ExitCode } from "../errors";
+import { ExitCode, UsageError } from "../errors";
 import { action, projectArgs, type GlobalArgs } from "./action";
 import { parseRenameHints } from "./rename-hints";
 
@@ -31,12 +31,12 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       .option("check", { type: "boolean", default: false, describe: "Write nothing; exit 1 when there are changes" })
       .option("dry-run", { type: "boolean", default: false, describe: "Print the migration instead of writing it" })
       .option("sql", { type: "boolean", default: false, describe: "Write raw SQL for this database instead of portable op calls" })
-      .option("rename", { type: "string", array: true, describe: "A column rename, table.old=new (repeatable); keeps the data" })
-      .option("rename-table", { type: "string", array: true, describe: "A table rename, old=new (repeatable); keeps the data" })
+      .option("rename", { type: "string", array: true, describe: "A column rename, table.old=new; one per flag (repeat --rename for more); keeps the data" })
+      .option("rename-table", { type: "string", array: true, describe: "A table rename, old=new; one per flag (repeat --rename-table for more); keeps the data" })
       .option("rename-value", {
         type: "string",
         array: true,
-        describe: "An enum value rename, table.column:old=new (repeatable); rows holding the old value keep their meaning",
+        describe: "An enum value rename, table.column:old=new; one per flag (repeat --rename-value for more); rows holding the old value keep their meaning",
       })
       .option("interactive", { type: "boolean", default: true, describe: "Ask about possible renames at a terminal (--no-interactive: never ask)" })
       .option("accept-data-loss", { type: "boolean", default: false, describe: "Treat undecided possible renames as drop + add, losing the old data" })
@@ -60,6 +60,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       .example("$0 generate AddEmailToUsers", "write migrations/<timestamp>-AddEmailToUsers.ts")
       .example("$0 generate --check", "fail CI when the entities and the database differ") as any,
   handler: action<GenerateArgs>(async (args, out) => {
+    refuseHintAsName(args.name);
     const { promptForRenames } = await import("./rename-prompt");
     // Ask only where a person can answer and the output is not for a machine.
     const canAsk = args.interactive && !args.json && Boolean(process.stdin.isTTY && process.stdout.isTTY);
@@ -97,3 +98,14 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
     return args.check ? ExitCode.report : ExitCode.ok;
   }),
 };
+
+/**
+ * Each --rename flag takes one hint (main.ts), so a second hint typed after
+ * the first without its own flag lands where the migration name goes.
+ */
+function refuseHintAsName(name: string | undefined): void {
+  if (name === undefined || !name.includes("=")) return;
+  throw new UsageError(
+    `"${name}" looks like a rename hint, not a migration name: give each hint its own flag, e.g. --rename users.a=b --rename users.c=d.`,
+  );
+}

@@ -7,26 +7,22 @@ import { hideBin } from "yargs/helpers";
 import { ExitCode, UsageError, type ExitCodeValue } from "../errors";
 import { keepGoingWhenOutputCloses, reportError } from "./output";
 import { usageMessage } from "./usage-messages";
+import { missingValueError, requireOptionValues, type ParserOptions } from "./option-values";
+import { withoutNeedlessOptionsEnd } from "./options-end";
+import { reportStrayRejections } from "./stray-rejections";
 import type { GlobalArgs } from "./action";
-import { generateCommand } from "./generate";
-import { runCommand } from "./run";
-import { revertCommand } from "./revert";
-import { statusCommand } from "./status";
-import { createCommand } from "./create";
-import { historyCommand } from "./history";
-import { editCommand } from "./edit";
-import { sumCommand } from "./sum";
-import { stampCommand } from "./stamp";
-import { checkCommand } from "./check";
-import { verifyCommand } from "./verify";
-import { showCommand } from "./show";
-import { lintCommand } from "./lint";
-import { initCommand } from "./init";
+import { COMMANDS } from "./commands";
 
-export async function main(argv = hideBin(process.argv)): Promise<void> {
+export async function main(typed = hideBin(process.argv)): Promise<void> {
+  const argv = withoutNeedlessOptionsEnd(typed);
   keepGoingWhenOutputCloses();
+  // A query a migration started without await fails after its up() returned.
+  reportStrayRejections(argv.includes("--json"));
   const parser: Argv<GlobalArgs> = yargs(argv)
     .scriptName("athanor")
+    // `--rename a=b Name`: an array option takes one value per flag (repeat
+    // the flag for more), so the words after it stay the command's arguments.
+    .parserConfiguration({ "greedy-arrays": false })
     .usage("$0 <command> [options]\n\nAutogenerate, run and revert TypeORM migrations.")
     .option("dataSource", {
       alias: "d",
@@ -39,20 +35,8 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
     })
     .option("json", { type: "boolean", default: false, describe: "Print the result as JSON" })
     .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print nothing but errors (--json and --sql output still print)" })
-    .command(initCommand)
-    .command(generateCommand)
-    .command(runCommand)
-    .command(revertCommand)
-    .command(statusCommand)
-    .command(createCommand)
-    .command(historyCommand)
-    .command(editCommand)
-    .command(sumCommand)
-    .command(stampCommand)
-    .command(checkCommand)
-    .command(verifyCommand)
-    .command(showCommand)
-    .command(lintCommand)
+    .command(COMMANDS as any)
+    .middleware(requireOptionValues(argv) as any, true)
     .demandCommand(1, "Name a command: athanor generate, run or revert (athanor --help lists them all).")
     .strict()
     .recommendCommands()
@@ -62,7 +46,11 @@ export async function main(argv = hideBin(process.argv)): Promise<void> {
     .wrap(Math.min(100, process.stdout.columns || 100))
     .fail((message, error) => {
       if (error) throw error;
-      throw new UsageError(usageMessage(message, argv));
+      // yargs fails a missing positional before the middleware above runs.
+      throw (
+        missingValueError(argv, (parser as unknown as { getOptions(): ParserOptions }).getOptions(), argv.find((w) => !w.startsWith("-"))) ??
+        new UsageError(usageMessage(message, argv))
+      );
     }) as Argv<GlobalArgs>;
 
   try {

@@ -25,8 +25,8 @@ export const stampCommand: CommandModule<GlobalArgs, StampArgs & GlobalArgs> = {
     for (const name of result.recorded) out.line(`  + recorded ${name}`);
     out.line(
       result.recorded.length + result.removed.length === 0
-        ? `Nothing to change: the bookkeeping of ${result.target} already says ${args.revision}.`
-        : `Stamped ${result.target} at ${args.revision}; no migration code ran.`,
+        ? `Nothing to change: the bookkeeping of ${result.target} already says ${result.revision}.`
+        : `Stamped ${result.target} at ${result.revision}; no migration code ran.`,
     );
     return ExitCode.ok;
   }),

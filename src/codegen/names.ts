@@ -7,12 +7,24 @@ import type { Operation } from "../ops/operations";
 /** Derived names stay shorter than this; longer ones fall back to a summary. */
 const MAX_NAME_LENGTH = 60;
 
-/** "add-email to users" → "AddEmailToUsers"; always a valid class-name start. */
+/**
+ * "add-email to users" → "AddEmailToUsers"; always a valid class name start
+ * (the characters kept are those JavaScript identifiers take).
+ * Letters of every script are kept as they are ("добавить поле" →
+ * "ДобавитьПоле", "名前" → "名前"): JavaScript identifiers and file names take
+ * them, and a transliteration would be a guess. Combining marks stay with
+ * their letters (Devanagari vowel signs, accents written apart).
+ */
 export function toPascalCase(text: string): string {
-  const words = text.split(/[^A-Za-z0-9]+/).filter(Boolean);
+  const words = text.normalize("NFC").split(/[^\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}]+/u).filter(Boolean);
   const pascal = words.map((w) => w[0].toUpperCase() + w.slice(1)).join("");
   if (pascal === "") return "Migration";
-  return /^[0-9]/.test(pascal) ? `Migration${pascal}` : pascal;
+  return /^[\p{L}\p{Nl}]/u.test(pascal) ? pascal : `Migration${pascal}`;
+}
+
+/** Whether `text` has a letter or digit (of any script) to build a class name from. */
+export function hasNameCharacters(text: string): boolean {
+  return /[\p{L}\p{Nl}\p{Nd}]/u.test(text);
 }
 
 /** TypeORM reads a migration's timestamp from the last 13 digits of its class name. */

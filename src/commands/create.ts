@@ -4,10 +4,10 @@
  * migrations directory; never connects to the database.
  */
 import { join, relative } from "node:path";
-import { migrationClassName, migrationFileName, toPascalCase } from "../codegen";
+import { migrationClassName, migrationFileName } from "../codegen";
 import { renderBlankMigrationFile } from "../codegen/blank-migration";
 import { loadProjectConfig, type LoadOptions } from "../config/load";
-import { UsageError } from "../errors";
+import { checkedMigrationName } from "./migration-name";
 import { assertSumMatches, currentEntries, withSumFile, sumFilePath } from "../runner/sum";
 import { writeFilesAtomically } from "../atomic-write";
 import { parseTimestamp } from "../runner/discover";
@@ -31,10 +31,7 @@ export interface CreateResult {
 }
 
 export function create(options: CreateOptions): CreateResult {
-  const pascal = toPascalCase(options.name ?? "");
-  if (!/[A-Za-z0-9]/.test(options.name ?? "")) {
-    throw new UsageError(`The name "${options.name ?? ""}" has no letters or digits to build a class name from: pick another, e.g. athanor create SeedCountries.`);
-  }
+  const pascal = checkedMigrationName(options.name ?? "", "create");
   const config = loadProjectConfig(options);
   const dir = config.migrationsDir;
   // A directory that no longer matches its sum must be reviewed before a new

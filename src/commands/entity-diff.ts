@@ -11,6 +11,7 @@ import { schemaFromEntities } from "../metadata";
 import type { EntityModel } from "../metadata/model-cache";
 import type { Schema } from "../schema/model";
 import { profilePhase } from "../profile";
+import { UsageError } from "../errors";
 import { schemasOfTables } from "../schema/table-name";
 
 export interface EntityComparison {
@@ -53,6 +54,7 @@ export async function compareEntitiesWithDatabase(
 ): Promise<EntityComparison> {
   const { schema: target, entityCount } = await entityModelOf(dialect, db, source);
   profilePhase("metadata to schema");
+  refuseBookkeepingEntity(target, source.migrationsTableName);
   const current = await dialect.introspect(db, {
     exclude: [source.migrationsTableName],
     schemas: schemasToRead(target, renames),
@@ -68,6 +70,19 @@ export async function compareEntitiesWithDatabase(
   });
   profilePhase("diff");
   return { current, target, diff: result, entityCount };
+}
+
+/**
+ * An entity mapped to the bookkeeping table's name would be generated as a
+ * createTable (introspection leaves that table out), and `run` would then
+ * fail on a table that already exists.
+ */
+function refuseBookkeepingEntity(target: Schema, migrationsTableName: string): void {
+  if (!target.tables[migrationsTableName]) return;
+  throw new UsageError(
+    `An entity maps the table "${migrationsTableName}", which is where the DataSource's migrationsTableName records applied migrations: ` +
+      `give the entity another table name (@Entity("…")), or set migrationsTableName to another name in the DataSource.`,
+  );
 }
 
 async function entityModelOf(dialect: Dialect, db: Queryable, source: EntitySource): Promise<EntityModel> {

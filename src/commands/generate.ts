@@ -3,7 +3,7 @@
  * write a migration that makes the database match them.
  */
 import { join, relative } from "node:path";
-import { renderMigrationFile, migrationName, migrationFileName, toPascalCase, describeOperation } from "../codegen";
+import { renderMigrationFile, migrationName, migrationFileName, describeOperation } from "../codegen";
 import type { SourceLanguage } from "../config/source-style";
 import type { Dialect, RenderedOperation } from "../dialects/dialect";
 import { UsageError } from "../errors";
@@ -15,6 +15,7 @@ import { writeFilesAtomically } from "../atomic-write";
 import { apply } from "../schema/apply";
 import type { Schema } from "../schema/model";
 import { compareEntitiesWithDatabase } from "./entity-diff";
+import { checkedMigrationName } from "./migration-name";
 import { droppableTables } from "./managed-tables";
 import { withProject, type ProjectOptions } from "./project";
 import { profilePhase } from "../profile";
@@ -66,12 +67,9 @@ export interface GenerateResult {
 
 export async function generate(options: GenerateOptions): Promise<GenerateResult> {
   const online = onlineOptions(options.online);
-  // Checked before connecting: toPascalCase would quietly turn "!!!" into "Migration".
-  if (options.name !== undefined && !/[A-Za-z0-9]/.test(options.name)) {
-    throw new UsageError(
-      `The name "${options.name}" has no letters or digits to build a class name from: pick another, e.g. athanor generate AddEmailToUsers.`,
-    );
-  }
+  // Checked before connecting: toPascalCase would quietly turn "!!!" into
+  // "Migration", and a name too long for a file would fail only at the end.
+  const givenName = options.name !== undefined ? checkedMigrationName(options.name, "generate") : undefined;
   return withProject(options, async (project) => {
     const { dialect, queryRunner, bookkeeping, config } = project;
 
@@ -127,7 +125,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     );
 
     const timestamp = options.timestamp ?? Date.now();
-    const pascal = options.name ? toPascalCase(options.name) : migrationName(up);
+    const pascal = givenName ?? migrationName(up);
     const className = `${pascal}${timestamp}`;
     const flavour = { ...config.sourceStyle, ...(options.language ? { language: options.language } : {}) };
     const filePath = join(config.migrationsDir, migrationFileName(timestamp, pascal, flavour.language));

@@ -6,6 +6,7 @@ import { relative } from "node:path";
 import type { DataSource, QueryRunner } from "typeorm";
 import { findDialect, unsupportedDatabaseType } from "../dialects";
 import type { Dialect } from "../dialects/dialect";
+import { parseConnectionUrl } from "../config/connection-url";
 import { loadProjectConfig, type ConfigOptions, type LoadOptions, type ProjectConfig } from "../config/load";
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping } from "../runner/bookkeeping";
@@ -343,13 +344,7 @@ function trackInitializePhase(dataSource: unknown): () => "connect" | "entities"
 function rejectMalformedUrl(options: any, databaseType: string, dataSourceFile: string): void {
   const url = options?.url;
   if (typeof url !== "string" || url.startsWith("/")) return;
-  let valid = /^[a-z][a-z0-9+.-]*:\/\//i.test(url);
-  try {
-    if (valid) new URL(url);
-  } catch {
-    valid = false;
-  }
-  if (!valid) {
+  if (!parseConnectionUrl(url)) {
     throw new UsageError(
       `The connection URL of the DataSource in ${dataSourceFile} (its url option, often DATABASE_URL) is not a valid URL: write it as ${databaseType}://user:password@host:5432/database, percent-encoding special characters in the password.`,
     );
@@ -365,14 +360,12 @@ function describeTarget(config: ProjectConfig): string {
   let port = options.port;
   let database = options.database;
   if (options.url) {
-    try {
-      const url = new URL(options.url);
-      host = url.hostname || host;
-      port = url.port || port;
-      database = url.pathname.replace(/^\//, "") || database;
-    } catch {
-      return `${config.databaseType} database (unparseable url)`;
-    }
+    const url = parseConnectionUrl(String(options.url));
+    if (!url) return `${config.databaseType} database (unparseable url)`;
+    // A Unix-socket directory is the host (postgres at /var/run/postgresql/app).
+    host = url.host || host;
+    port = url.port || port;
+    database = url.database || database;
   }
   return `${config.databaseType} at ${host}${port ? `:${port}` : ""}${database ? `/${database}` : ""}`;
 }
@@ -381,12 +374,9 @@ function secretsOf(options: any): string[] {
   const secrets: string[] = [];
   if (typeof options.password === "string" && options.password) secrets.push(options.password);
   if (typeof options.url === "string") {
-    try {
-      const password = decodeURIComponent(new URL(options.url).password);
-      if (password) secrets.push(password);
-    } catch {
-      // not a URL; nothing to hide beyond the URL pattern redact() handles
-    }
+    // Not a URL: nothing to hide beyond the URL pattern redact() handles.
+    const password = parseConnectionUrl(options.url)?.password;
+    if (password) secrets.push(password);
   }
   return secrets;
 }

@@ -17,6 +17,8 @@ export interface StampResult {
   recorded: string[];
   removed: string[];
   target: string;
+  /** What the revision given resolved to: head, base, or the migration it matched (a prefix or timestamp names its class). */
+  revision: string;
 }
 
 export async function stamp(options: StampOptions): Promise<StampResult> {
@@ -48,7 +50,8 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
           recorded.push(state.name);
         }
       }
-      return { recorded, removed: removed.filter((n) => !recorded.includes(n)), target: project.target };
+      const resolved = revision.kind === "migration" ? revision.state.name : revision.kind;
+      return { recorded, removed: removed.filter((n) => !recorded.includes(n)), target: project.target, revision: resolved };
     } finally {
       await release();
     }

@@ -2,8 +2,8 @@
  * Loading the project's DataSource file (TypeORM's `-d/--dataSource`, default
  * `ormconfig.ts`) and resolving what Athanor needs from it. Knows no dialect.
  */
-import { existsSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve } from "node:path";
+import { existsSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { DataSource } from "typeorm";
 import { UsageError } from "../errors";
 import { findDialect, replacedDriverHint, unsupportedDatabaseType } from "../dialects";
@@ -77,6 +77,11 @@ export function loadProjectConfig(options: LoadOptions = {}, configOptions: Conf
       `No DataSource file at ${shown}: create it (see the README) or point to yours with -d path/to/data-source.ts.`,
     );
   }
+  if (statSync(dataSourceFile).isDirectory()) {
+    throw new UsageError(
+      `${shown} is a directory, not a DataSource file: point -d to the file that exports the DataSource, e.g. -d ${join(shown, "data-source.ts")}.`,
+    );
+  }
 
   if (/\.[cm]?tsx?$/.test(dataSourceFile)) registerTypeScript(cwd);
 
@@ -96,7 +101,7 @@ export function loadProjectConfig(options: LoadOptions = {}, configOptions: Conf
       new UsageError(`Loading ${shown} failed: ${formatLoadFailure(failure)}: fix ${fileToFix(failure, shown)} and run again.`);
   }
 
-  const dataSource = findDataSource(exported);
+  const dataSource = findDataSource(exported, shown);
   if (!dataSource) {
     throw new UsageError(
       `${shown} does not export a TypeORM DataSource: export one, e.g. \`export default new DataSource({...})\`.`,
@@ -182,10 +187,26 @@ function driverError(error: unknown, shown: string): UsageError | undefined {
   return undefined;
 }
 
-/** The DataSource among a module's exports (default export first). */
-function findDataSource(exported: Record<string, unknown>): DataSource | undefined {
-  const candidates = [exported?.default, ...Object.values(exported ?? {}), exported];
-  return candidates.find(isDataSource) as DataSource | undefined;
+/**
+ * The DataSource among a module's exports: the default export, else the one
+ * named export that is a DataSource (or the module itself, `module.exports =`).
+ * Two different ones without a default leave the choice open, and picking the
+ * first would migrate a database the user may not have meant: refused, as
+ * TypeORM's CLI refuses it.
+ */
+function findDataSource(exported: Record<string, unknown>, shown: string): DataSource | undefined {
+  if (isDataSource(exported?.default)) return exported.default as DataSource;
+  const named = Object.entries(exported ?? {}).filter(([, value]) => isDataSource(value));
+  const distinct = [...new Set(named.map(([, value]) => value))];
+  if (distinct.length > 1) {
+    const names = named.map(([name]) => name);
+    throw new UsageError(
+      `${shown} exports ${distinct.length} DataSources (${names.join(", ")}) and no default one, so it is unclear which database to use: ` +
+        `make the one to migrate the default export (export default ${names[0]}), or give it a file of its own.`,
+    );
+  }
+  if (distinct.length === 1) return distinct[0] as DataSource;
+  return isDataSource(exported) ? (exported as unknown as DataSource) : undefined;
 }
 
 function isDataSource(value: unknown): boolean {

@@ -147,6 +147,14 @@ export interface Dialect {
   explainMigrationError?(error: unknown): string | undefined;
 
   /**
+   * Why this process cannot write the database behind `db` (SQLite: a
+   * read-only file or directory), as one sentence with the fix, or undefined.
+   * Asked before the bookkeeping is written, so the failure names the cause
+   * instead of whichever statement first tried to write.
+   */
+  cannotWrite?(db: Queryable): Promise<string | undefined>;
+
+  /**
    * The sentence of a data check (dialects/data-checks.ts) that stopped a
    * migration, when the dialect's check statement cannot make it the error
    * message itself (SQLite wraps it in a JSON path error); undefined for any

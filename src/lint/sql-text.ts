@@ -55,9 +55,13 @@ function closingQuote(sql: string, start: number, quote: string): number {
   return sql.length - 1;
 }
 
-/** Dollar-quoted bodies ($$ … $$, $fn$ … $fn$) stay whole: DO blocks and functions hold semicolons. */
+/**
+ * Dollar-quoted bodies ($$ … $$, $fn$ … $fn$, $athanor1$ … $athanor1$) stay
+ * whole: DO blocks and functions hold semicolons. A tag is PostgreSQL's: a
+ * letter or underscore, then letters, digits and underscores.
+ */
 function dollarQuoteAt(sql: string, i: number): string | undefined {
-  return /^\$[A-Za-z_]*\$/.exec(sql.slice(i))?.[0];
+  return /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i))?.[0];
 }
 
 /**

@@ -66,6 +66,10 @@ export class Bookkeeping {
    * same however many tables the database has.
    */
   async ensure(): Promise<void> {
+    // Every caller writes next (a migration, a stamp): a database this
+    // process cannot write is said as such, not as a failed statement.
+    const readOnly = await this.dialect.cannotWrite?.(this.db);
+    if (readOnly) throw new DatabaseError(readOnly);
     const statements = await this.missingStatements();
     try {
       for (const sql of statements) await this.db.query(sql);
@@ -90,6 +94,7 @@ export class Bookkeeping {
   private async missingStatements(): Promise<string[]> {
     const existing = await this.dialect.tableColumns(this.db, this.tableName);
     if (!existing) return createBookkeepingStatements(this.dialect, this.tableName, emptySchema());
+    this.checkTypeOrmColumns(existing);
     const missing = ATHANOR_COLUMNS.filter((c) => !existing.includes(c.name));
     if (missing.length === 0) return [];
     // Only a dialect that rebuilds tables for this needs the full schema.
@@ -101,6 +106,7 @@ export class Bookkeeping {
   /** Applied migrations in the order they were applied. */
   async applied(): Promise<AppliedMigration[]> {
     const rows: any[] = await this.db.query(`SELECT * FROM ${this.table} ORDER BY ${this.dialect.quote("id")}`);
+    if (rows.length > 0) this.checkTypeOrmColumns(Object.keys(rows[0]));
     return rows.map((row) => ({
       id: Number(row.id),
       timestamp: Number(row.timestamp),
@@ -109,6 +115,20 @@ export class Bookkeeping {
       appliedAt: row.applied_at ? new Date(row.applied_at) : undefined,
       executionMs: row.execution_ms === null || row.execution_ms === undefined ? undefined : Number(row.execution_ms),
     }));
+  }
+
+  /**
+   * TypeORM's columns are what every command reads: a table whose `name`
+   * was renamed or dropped by hand would be read as migrations named
+   * "undefined" (and `run` would re-apply everything).
+   */
+  private checkTypeOrmColumns(columns: readonly string[]): void {
+    const missing = TYPEORM_COLUMNS.map((c) => c.name).filter((name) => !columns.includes(name));
+    if (missing.length === 0) return;
+    throw new DatabaseError(
+      `The bookkeeping table ${this.tableName} lacks TypeORM's column${missing.length === 1 ? "" : "s"} ${missing.join(", ")} (it has ${columns.join(", ")}): ` +
+        `restore ${missing.length === 1 ? "it" : "them"} as TypeORM creates ${missing.length === 1 ? "it" : "them"}, or set migrationsTableName to another table, then run again.`,
+    );
   }
 
   /**

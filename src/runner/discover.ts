@@ -15,6 +15,7 @@ import { LoaderSetupError } from "../config/typescript-compiler";
 import { checksumOf } from "./checksum";
 import { MigrationFactsCache } from "./migration-facts";
 import { transpileAhead } from "../config/typescript-loader";
+import { watchMigration } from "./stray-rejections";
 
 export interface MigrationSource {
   /** Class name (or its `name` property), TypeORM's migration name. */
@@ -126,7 +127,7 @@ function fromClass(cls: new () => MigrationInterface, shown?: string): Migration
     name,
     timestamp,
     transaction: instance.transaction !== false,
-    instance,
+    instance: watchMigration(instance, name),
   };
 }
 

@@ -5,6 +5,7 @@
  * backup they asked for. So we say how to take one — with the host, port,
  * user and database, never the password.
  */
+import { parseConnectionUrl } from "../../config/connection-url";
 import type { BackupOptions, BackupResult } from "../dialect";
 
 export async function backupPostgres(_db: unknown, options: BackupOptions): Promise<BackupResult> {
@@ -46,16 +47,13 @@ function connectionFacts(options: Readonly<Record<string, unknown>>): Connection
     user: text(source.username),
     database: text(source.database),
   };
-  if (typeof source.url === "string") {
-    try {
-      const url = new URL(source.url);
-      facts.host = text(decodeURIComponent(url.hostname)) ?? facts.host;
-      facts.port = text(url.port) ?? facts.port;
-      facts.user = text(decodeURIComponent(url.username)) ?? facts.user;
-      facts.database = text(decodeURIComponent(url.pathname.replace(/^\//, ""))) ?? facts.database;
-    } catch {
-      // An unparseable URL: say what the separate options say.
-    }
+  // An unparseable URL: say what the separate options say.
+  const url = typeof source.url === "string" ? parseConnectionUrl(source.url) : undefined;
+  if (url) {
+    facts.host = text(url.host) ?? facts.host;
+    facts.port = text(url.port) ?? facts.port;
+    facts.user = text(url.username) ?? facts.user;
+    facts.database = text(url.database) ?? facts.database;
   }
   return facts;
 }

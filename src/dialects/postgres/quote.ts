@@ -23,7 +23,21 @@ export function quoteLiteral(value: string): string {
  */
 export function doBlock(body: string, declarations?: string): string {
   const declare = declarations ? `DECLARE ${declarations} ` : "";
-  return `DO $athanor$ ${declare}BEGIN ${body} END $athanor$`;
+  const inner = `${declare}BEGIN ${body} END`;
+  const tag = dollarQuoteTag(inner);
+  return `DO ${tag} ${inner} ${tag}`;
+}
+
+/**
+ * A dollar-quote tag that does not occur in `body`: the body ends at the
+ * first occurrence of its tag, so a name or enum value holding `$athanor$`
+ * would otherwise cut the block short and the statement could never run.
+ */
+export function dollarQuoteTag(body: string): string {
+  for (let n = 0; ; n++) {
+    const tag = n === 0 ? "$athanor$" : `$athanor${n}$`;
+    if (!body.includes(tag)) return tag;
+  }
 }
 
 /** PostgreSQL keeps the first 63 bytes of an identifier (NAMEDATALEN - 1). */

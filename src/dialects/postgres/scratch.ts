@@ -4,6 +4,7 @@
  * dropped afterwards. The configured database itself is only used to send
  * CREATE DATABASE / DROP DATABASE, which do not change it.
  */
+import { withDatabaseName } from "../../config/connection-url";
 import { randomBytes } from "node:crypto";
 import type { ConnectionOptions, Queryable, ScratchDatabase } from "../dialect";
 import { quoteIdentifier } from "./quote";
@@ -57,7 +58,6 @@ function pick(master: Record<string, unknown>): Record<string, unknown> {
 }
 
 function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = "/" + encodeURIComponent(database);
-  return parsed.toString();
+  // Also for a URL without a host (a Unix socket named by ?host=), which URL() refuses.
+  return withDatabaseName(url, database);
 }

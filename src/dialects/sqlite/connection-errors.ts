@@ -10,6 +10,11 @@ export function explainConnectionError(error: unknown, target: string): string |
   if ((code === "EEXIST" || code === "ENOTDIR") && /mkdir/.test(message)) {
     return `Cannot create the directory of ${target}: a file is in the way of its path; fix the "database" path in your DataSource.`;
   }
+  // A write refused although the file and its directory are writable (see
+  // writable.ts): the connection itself was opened read-only.
+  if (code === "SQLITE_READONLY" || /SQLITE_READONLY|readonly database/i.test(message)) {
+    return `${target} refused a write (SQLITE_READONLY): open it read-write (no OPEN_READONLY in the DataSource's flags option) and make its file and directory writable, then run again.`;
+  }
   if (code === "SQLITE_NOTADB" || /SQLITE_NOTADB|not a database/i.test(message)) {
     return `The file of ${target} is not an SQLite database: check the "database" path in your DataSource.`;
   }

@@ -15,6 +15,7 @@ import { schemaWithPlainTableNames, withPlainTableNames } from "../../ops/plain-
 import { sqliteSession } from "./session";
 import { dataCheckFailure } from "./data-check";
 import { acquireSqliteLock } from "./lock";
+import { sqliteCannotWrite } from "./writable";
 
 export const sqliteDialect: Dialect = {
   name: "sqlite",
@@ -37,6 +38,7 @@ export const sqliteDialect: Dialect = {
   acquireMigrationLock: acquireSqliteLock,
   explainConnectionError,
   explainMigrationError,
+  cannotWrite: sqliteCannotWrite,
   dataCheckFailure,
   createScratchDatabase: createSqliteScratchDatabase,
   backup: backupSqlite,

@@ -1,0 +1,34 @@
+/** Every command of the CLI, in the order `athanor --help` lists them. */
+import type { CommandModule } from "yargs";
+import type { GlobalArgs } from "./action";
+import { generateCommand } from "./generate";
+import { runCommand } from "./run";
+import { revertCommand } from "./revert";
+import { statusCommand } from "./status";
+import { createCommand } from "./create";
+import { historyCommand } from "./history";
+import { editCommand } from "./edit";
+import { sumCommand } from "./sum";
+import { stampCommand } from "./stamp";
+import { checkCommand } from "./check";
+import { verifyCommand } from "./verify";
+import { showCommand } from "./show";
+import { lintCommand } from "./lint";
+import { initCommand } from "./init";
+
+export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
+  initCommand,
+  generateCommand,
+  runCommand,
+  revertCommand,
+  statusCommand,
+  createCommand,
+  historyCommand,
+  editCommand,
+  sumCommand,
+  stampCommand,
+  checkCommand,
+  verifyCommand,
+  showCommand,
+  lintCommand,
+];
