@@ -57,6 +57,7 @@ export class User extends Named {
 
 let root: string;
 let tarball: string;
+let packedFiles: string[];
 let driverVersions: Record<string, string>;
 
 /** The environment for npm and the CLI in a project: nothing from the npm that runs this suite, no DATABASE_URL. */
@@ -206,12 +207,25 @@ before(async () => {
   root = mkdtempSync(join(tmpdir(), "athanor-fresh-"));
   // dist/ is built (npm test's pretest); packing must not rebuild it under the running suite.
   const pack = await ok(repoRoot, "npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", root]);
-  tarball = join(root, JSON.parse(pack.stdout)[0].filename);
+  const packed = JSON.parse(pack.stdout)[0];
+  tarball = join(root, packed.filename);
+  packedFiles = packed.files.map((f: { path: string }) => f.path);
   driverVersions = offerCompiledDrivers(root, ["better-sqlite3", "sqlite3"]);
 });
 
 after(() => {
   if (root) rmSync(root, { recursive: true, force: true });
+});
+
+test("npm pack ships what the CLI and the API need, and no tests, sources or benchmarks", () => {
+  const outside = packedFiles.filter((f) => !/^(dist\/.+\.(js|d\.ts)|bin\/athanor|docs\/.+\.md|README\.md|LICENSE|package\.json)$/.test(f));
+  assert.deepEqual(outside, [], "files outside dist/, bin/, docs/, README, LICENSE");
+  for (const needed of ["bin/athanor", "dist/cli/main.js", "dist/index.js", "dist/index.d.ts", "LICENSE", "README.md", "docs/errors.md"]) {
+    assert.ok(packedFiles.includes(needed), `${needed} is not in the package`);
+  }
+  const license = readFileSync(join(repoRoot, "LICENSE"), "utf8");
+  assert.match(license, /^MIT License\n\nCopyright \(c\) 2026 The Athanor authors\n/);
+  assert.equal(JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).license, "MIT");
 });
 
 describe("a new project on TypeORM's current line, Athanor from npm pack", () => {
