@@ -60,11 +60,20 @@ let tarball: string;
 let packedFiles: string[];
 let driverVersions: Record<string, string>;
 
-/** The environment for npm and the CLI in a project: nothing from the npm that runs this suite, no DATABASE_URL. */
+/** npm settings kept from the environment: where the registry is and how to reach it, and the cache. */
+const NPM_SETTINGS_KEPT = /^npm_config_(registry|cache|userconfig|globalconfig|proxy|https_proxy|noproxy|strict_ssl|cafile|ca)$/i;
+
+/**
+ * The environment for npm and the CLI in a project: no DATABASE_URL, and
+ * nothing of the npm running this suite (`npm test` sets npm_package_*,
+ * npm_lifecycle_* and npm_config_local_prefix, which would make the npm in
+ * the project act on this repository) but its registry and cache.
+ */
 function projectEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (/^npm_/i.test(key) || key === "INIT_CWD" || key === "DATABASE_URL" || key === "TS_NODE_TRANSPILE_ONLY") continue;
+    if (/^npm_/i.test(key) && !NPM_SETTINGS_KEPT.test(key)) continue;
+    if (key === "INIT_CWD" || key === "DATABASE_URL" || key === "TS_NODE_TRANSPILE_ONLY") continue;
     env[key] = value;
   }
   return { ...env, NO_COLOR: "1", ...extra };
