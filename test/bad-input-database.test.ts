@@ -25,6 +25,34 @@ function withCredentials(url: string, user: string, password: string, database?:
   return parsed.toString();
 }
 
+/**
+ * A login role whose password is PASSWORD, created on the test server and
+ * dropped by `drop()`: it can connect under trust and password authentication
+ * alike, and owns nothing.
+ */
+async function createRole(): Promise<{ name: string; drop(): Promise<void> }> {
+  const name = `athanor_role_${randomBytes(3).toString("hex")}`;
+  const admin = new Client({ connectionString: serverUrl() });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE ROLE ${name} LOGIN PASSWORD '${PASSWORD}'`);
+  } finally {
+    await admin.end();
+  }
+  return {
+    name,
+    async drop() {
+      const client = new Client({ connectionString: serverUrl() });
+      await client.connect();
+      try {
+        await client.query(`DROP ROLE IF EXISTS ${name}`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
 describe("bad input: connecting (PostgreSQL)", () => {
   test("D01 a wrong password: exit 3, never echoed in any output, --json or debug log", async () => {
     // Trust auth lets any password in for a real role, so the server's answer
@@ -54,40 +82,44 @@ describe("bad input: connecting (PostgreSQL)", () => {
   });
 
   test("D02 a database that does not exist: exit 3", async () => {
+    // A role of the test's own with a password, so the URL carries a password
+    // whether the server trusts local users (CI's) or checks passwords (the
+    // embedded server `npm test` starts): the server gets as far as the
+    // database name either way, and the password must not be printed.
     const project = await TestProject.create("sqlite", { "Item.ts": ITEM });
+    const role = await createRole();
     try {
-      const url = withCredentials(serverUrl(), new URL(serverUrl()).username || "postgres", PASSWORD, "athanor_no_such_database");
+      const url = withCredentials(serverUrl(), role.name, PASSWORD, "athanor_no_such_database");
       const result = await project.cli(["status"], { env: { DATABASE_URL: url } });
       assertUserError(result, 3, /^error: Cannot connect to postgres at .+\/athanor_no_such_database: the database does not exist: create it \(createdb\), or fix the database name in the connection settings \(DATABASE_URL\)\.$/m);
       assert.ok(!(result.stdout + result.stderr).includes(PASSWORD));
     } finally {
       await project.cleanup();
+      await role.drop();
     }
   });
 
   test("D03 no permission to create the bookkeeping table: exit 3", async () => {
     const project = await TestProject.create("postgres", { "Item.ts": ITEM });
-    const role = `athanor_ro_${randomBytes(3).toString("hex")}`;
-    const admin = new Client({ connectionString: serverUrl() });
-    await admin.connect();
+    // A login role with a password (see D02) and no CREATE on the schema.
+    const role = await createRole();
     try {
-      await admin.query(`CREATE ROLE ${role} LOGIN`);
       // The default since PostgreSQL 15; said explicitly for older servers.
       const owner = new Client({ connectionString: project.env.DATABASE_URL });
       await owner.connect();
       await owner.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
       await owner.end();
-      const url = withCredentials(project.env.DATABASE_URL!, role, PASSWORD);
+      const url = withCredentials(project.env.DATABASE_URL!, role.name, PASSWORD);
       const result = await project.cli(["run"], { env: { DATABASE_URL: url } });
       assertUserError(
         result,
         3,
         /^error: Could not create the bookkeeping table migrations: permission denied for schema public: let the database user create and alter tables there \(or run once as a user who can\), then run again\.$/m,
       );
+      assert.ok(!(result.stdout + result.stderr).includes(PASSWORD));
     } finally {
       await project.cleanup();
-      await admin.query(`DROP ROLE IF EXISTS ${role}`);
-      await admin.end();
+      await role.drop();
     }
   });
 

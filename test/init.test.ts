@@ -6,7 +6,8 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
 import { cliEnv, createEmptyProject, runCli, type CliResult } from "./support/project";
@@ -55,6 +56,16 @@ function emptyProject(): string {
   dirs.push(dir);
   return dir;
 }
+/** A directory with nothing installed: no node_modules, so no TypeORM to ask. */
+function bareDirectory(): string {
+  const dir = mkdtempSync(join(tmpdir(), "athanor-init-bare-"));
+  dirs.push(dir);
+  return dir;
+}
+/** The `npm install …` line init printed, or undefined when it printed none. */
+function installLine(stdout: string): string | undefined {
+  return /^ {2}(npm install .*)$/m.exec(stdout)?.[1];
+}
 
 describe("athanor init", () => {
   test("in an empty project: writes the DataSource, directories, tsconfig and package.json, then generate and run work", async () => {
@@ -66,7 +77,8 @@ describe("athanor init", () => {
     }
     assert.match(init.stdout, /TypeScript, CommonJS/);
     assert.match(init.stdout, /npm run migration:generate -- Init/);
-    assert.match(init.stdout, /npm install athanor typeorm reflect-metadata sqlite3/);
+    // The linked TypeORM is 0.3 (and unlisted): its line, and the sqlite3 major it accepts.
+    assert.match(init.stdout, /^  npm install athanor typeorm@0\.3 reflect-metadata sqlite3@5$/m);
 
     const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
     assert.deepEqual(Object.keys(pkg.scripts), SCRIPTS);
@@ -135,5 +147,42 @@ describe("athanor init", () => {
     assert.equal(second.code, 2);
     assert.match(second.stderr, /ormconfig\.ts already exists/);
     assert.ok(!existsSync(join(again, "ormconfig.js")));
+  });
+
+  describe("names exactly the packages still missing, for the TypeORM it finds", () => {
+    test("nothing installed or listed: the TypeORM 1.x line that npm install typeorm gives, with better-sqlite3@12", async () => {
+      const dir = bareDirectory();
+      const init = await runCli(dir, ["init"], cliEnv());
+      assert.equal(init.code, 0, init.stdout + init.stderr);
+      assert.equal(installLine(init.stdout), "npm install athanor typeorm reflect-metadata better-sqlite3@12");
+      assert.match(readFileSync(join(dir, "ormconfig.ts"), "utf8"), /type: "better-sqlite3"/);
+    });
+
+    test("package.json lists sqlite3 and no TypeORM: TypeORM 0.3, the line that has the sqlite driver", async () => {
+      const dir = bareDirectory();
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "app", dependencies: { sqlite3: "^5.1.7" } }));
+      const init = await runCli(dir, ["init", "--js"], cliEnv());
+      assert.equal(init.code, 0, init.stdout + init.stderr);
+      assert.equal(installLine(init.stdout), "npm install athanor typeorm@0.3");
+      assert.match(readFileSync(join(dir, "ormconfig.js"), "utf8"), /type: "sqlite"/);
+    });
+
+    test("package.json lists TypeORM 1.x only: its SQLite driver at the major it accepts", async () => {
+      const dir = bareDirectory();
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "app", dependencies: { typeorm: "^1.1.3", "reflect-metadata": "^0.2.2" } }));
+      const init = await runCli(dir, ["init"], cliEnv());
+      assert.equal(init.code, 0, init.stdout + init.stderr);
+      assert.equal(installLine(init.stdout), "npm install athanor better-sqlite3@12");
+    });
+
+    test("everything listed: no install line", async () => {
+      const dir = emptyProject();
+      const dependencies = { athanor: "^0.1.0", typeorm: "0.3.28", "reflect-metadata": "^0.2.2", sqlite3: "^5.1.7" };
+      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "app", dependencies }));
+      const init = await runCli(dir, ["init"], cliEnv());
+      assert.equal(init.code, 0, init.stdout + init.stderr);
+      assert.equal(installLine(init.stdout), undefined, init.stdout);
+      assert.match(readFileSync(join(dir, "ormconfig.ts"), "utf8"), /type: "sqlite"/);
+    });
   });
 });

@@ -29,7 +29,11 @@ export interface InitResult {
   scriptsAdded: string[];
   /** Scripts that already existed under one of Athanor's names; left alone. */
   scriptsKept: string[];
-  /** Packages the DataSource needs that package.json does not list. */
+  /**
+   * Packages the DataSource needs that package.json does not list, as
+   * `npm install` arguments: TypeORM of the line the SQLite driver belongs
+   * to, the driver at a major that TypeORM accepts (`better-sqlite3@12`).
+   */
   missingDependencies: string[];
 }
 
@@ -95,8 +99,13 @@ export function init(options: InitOptions = {}): InitResult {
     if (!pkg) created.push("package.json");
   }
 
-  const needed = ["athanor", "typeorm", ...(language === "ts" ? ["reflect-metadata"] : []), sqlite.packageName];
-  const missingDependencies = needed.filter((name) => !(name in listed));
+  const needed: Array<[name: string, installSpec: string]> = [
+    ["athanor", "athanor"],
+    ["typeorm", sqlite.typeormInstallSpec],
+    ...(language === "ts" ? [["reflect-metadata", "reflect-metadata"] as [string, string]] : []),
+    [sqlite.packageName, sqlite.installSpec],
+  ];
+  const missingDependencies = needed.filter(([name]) => !(name in listed)).map(([, installSpec]) => installSpec);
 
   return { language, module, created, packageJson, scriptsAdded, scriptsKept, missingDependencies };
 }

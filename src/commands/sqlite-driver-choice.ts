@@ -1,31 +1,58 @@
 /**
- * Which SQLite driver a new project's DataSource should name. TypeORM 1.x
- * dropped the `sqlite` driver (the sqlite3 package) for `better-sqlite3`;
- * 0.3.x has both. The TypeORM the project has installed decides, else the
- * range its package.json asks for, else a driver package it already lists.
+ * Which SQLite driver a new project's DataSource should name, and how to
+ * install it and TypeORM. TypeORM 1.x dropped the `sqlite` driver (the
+ * sqlite3 package) for `better-sqlite3`; 0.3.x has both. The TypeORM the
+ * project has installed decides, else the range its package.json asks for,
+ * else a driver package it already lists, else TypeORM 1.x: what
+ * `npm install typeorm` gives today.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-export type SqliteDriverChoice = { type: "sqlite"; packageName: "sqlite3" } | { type: "better-sqlite3"; packageName: "better-sqlite3" };
-
-const SQLITE3: SqliteDriverChoice = { type: "sqlite", packageName: "sqlite3" };
-const BETTER_SQLITE3: SqliteDriverChoice = { type: "better-sqlite3", packageName: "better-sqlite3" };
-
-export function chooseSqliteDriver(cwd: string, listed: Record<string, unknown>): SqliteDriverChoice {
-  const major = installedTypeormMajor(cwd) ?? majorOfRange(listed.typeorm);
-  if (major !== undefined) return major >= 1 ? BETTER_SQLITE3 : SQLITE3;
-  return "better-sqlite3" in listed && !("sqlite3" in listed) ? BETTER_SQLITE3 : SQLITE3;
+export interface SqliteDriverChoice {
+  /** The DataSource's `type`. */
+  type: "sqlite" | "better-sqlite3";
+  packageName: "sqlite3" | "better-sqlite3";
+  /**
+   * The driver as `npm install` should name it: at the newest major the
+   * project's TypeORM accepts as a peer. better-sqlite3 13 is outside every
+   * TypeORM's range and needs Node 22, so it is never the one installed.
+   */
+  installSpec: string;
+  /** TypeORM as `npm install` should name it, for the line the driver belongs to. */
+  typeormInstallSpec: string;
 }
 
-function installedTypeormMajor(cwd: string): number | undefined {
+/** A driver major every TypeORM of its line accepts: for when no installed TypeORM says which. */
+const DEFAULT_MAJOR = { sqlite3: 5, "better-sqlite3": 12 } as const;
+
+export function chooseSqliteDriver(cwd: string, listed: Record<string, unknown>): SqliteDriverChoice {
+  const installed = installedTypeorm(cwd);
+  const major = installed ? majorOfRange(installed.version) : majorOfRange(listed.typeorm);
+  // A project that lists sqlite3 but no TypeORM needs 0.3: 1.x cannot use it.
+  const onTypeorm03 = major !== undefined ? major < 1 : "sqlite3" in listed && !("better-sqlite3" in listed);
+  const packageName = onTypeorm03 ? "sqlite3" : "better-sqlite3";
+  const peerMajor = newestMajor(installed?.peerDependencies?.[packageName]) ?? DEFAULT_MAJOR[packageName];
+  return {
+    type: onTypeorm03 ? "sqlite" : "better-sqlite3",
+    packageName,
+    installSpec: `${packageName}@${peerMajor}`,
+    typeormInstallSpec: onTypeorm03 ? "typeorm@0.3" : major === undefined ? "typeorm" : `typeorm@${major}`,
+  };
+}
+
+interface TypeormManifest {
+  version: string;
+  peerDependencies?: Record<string, string>;
+}
+
+function installedTypeorm(cwd: string): TypeormManifest | undefined {
   try {
-    const manifest = require.resolve("typeorm/package.json", { paths: [cwd] });
-    return majorOfRange(JSON.parse(readFileSync(manifest, "utf8")).version);
+    return JSON.parse(readFileSync(require.resolve("typeorm/package.json", { paths: [cwd] }), "utf8"));
   } catch {
     try {
       // A package without "exports" for package.json, or a linked one: read it where npm puts it.
-      return majorOfRange(JSON.parse(readFileSync(join(cwd, "node_modules", "typeorm", "package.json"), "utf8")).version);
+      return JSON.parse(readFileSync(join(cwd, "node_modules", "typeorm", "package.json"), "utf8"));
     } catch {
       return undefined;
     }
@@ -36,4 +63,10 @@ function installedTypeormMajor(cwd: string): number | undefined {
 function majorOfRange(range: unknown): number | undefined {
   const match = typeof range === "string" ? /^[\^~>=v\s]*(\d+)\./.exec(range) : null;
   return match ? Number(match[1]) : undefined;
+}
+
+/** "^8.0.0 || ^12.0.0" → 12; undefined when the range names no major. */
+function newestMajor(range: string | undefined): number | undefined {
+  const majors = [...(range ?? "").matchAll(/(?:^|[\s|^~>=])(\d+)\./g)].map((m) => Number(m[1]));
+  return majors.length > 0 ? Math.max(...majors) : undefined;
 }
