@@ -32,7 +32,7 @@ export interface RevertResult {
 export async function revert(options: RevertOptions): Promise<RevertResult> {
   return withProject(options, async (project) => {
     const { bookkeeping, dialect, queryRunner } = project;
-    const release = await project.lock(options.lockTimeoutMs);
+    const lock = await project.lock(options.lockTimeoutMs, options.execution?.signal);
     try {
       // A dry run changes nothing, not even by creating the bookkeeping table.
       if (!options.dryRun) await bookkeeping.ensure();
@@ -70,14 +70,14 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
       // down() may use repositories; --fake never loads entities.
       if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
       const results = await executeMigrations(
-        { queryRunner, dialect, bookkeeping },
+        { queryRunner, dialect, bookkeeping, lock },
         selected.map((s) => s.source!),
         "down",
         options.execution,
       );
       return { reverted: results, planned: selected.map((s) => s.name), remaining: order.length - results.length, target: project.target };
     } finally {
-      await release();
+      await lock.release();
     }
   }, { deferEntityMetadata: true });
 }

@@ -22,7 +22,7 @@ export interface StampResult {
 export async function stamp(options: StampOptions): Promise<StampResult> {
   return withProject(options, async (project) => {
     const { bookkeeping } = project;
-    const release = await project.lock();
+    const lock = await project.lock();
     try {
       await bookkeeping.ensure();
       const applied = await bookkeeping.applied();
@@ -50,7 +50,7 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
       }
       return { recorded, removed: removed.filter((n) => !recorded.includes(n)), target: project.target };
     } finally {
-      await release();
+      await lock.release();
     }
   }, { deferEntityMetadata: true });
 }

@@ -15,6 +15,7 @@ import { schemaWithPlainTableNames, withPlainTableNames } from "../../ops/plain-
 import { sqliteSession } from "./session";
 import { dataCheckFailure } from "./data-check";
 import { acquireSqliteLock } from "./lock";
+import { sqliteStatementCanceller } from "./interrupt";
 
 export const sqliteDialect: Dialect = {
   name: "sqlite",
@@ -35,6 +36,7 @@ export const sqliteDialect: Dialect = {
     }),
   session: sqliteSession,
   acquireMigrationLock: acquireSqliteLock,
+  statementCanceller: sqliteStatementCanceller,
   explainConnectionError,
   explainMigrationError,
   dataCheckFailure,
