@@ -37,13 +37,15 @@ function writeScenario(project: TestProject, slow: string): string[] {
   ];
 }
 
-async function waitForOutput(running: SpawnedCli, pattern: RegExp): Promise<void> {
+async function waitForOutput(running: SpawnedCli, pattern: RegExp, stream: "stdout" | "stderr" = "stdout"): Promise<void> {
   const deadline = Date.now() + 60_000;
-  while (!pattern.test(running.output().stdout)) {
+  while (!pattern.test(running.output()[stream])) {
     assert.ok(Date.now() < deadline, `no ${pattern} in the output within 60 s: ${JSON.stringify(running.output())}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+const waitForStderr = (running: SpawnedCli, pattern: RegExp) => waitForOutput(running, pattern, "stderr");
 
 function assertStoppedCleanly(result: CliResult, exitCode: number, signal: string, names: string[], stoppedAfterMs: number): void {
   const all = result.stdout + result.stderr;
@@ -155,4 +157,47 @@ describe("a signal during run", () => {
       }
     });
   }
+
+  test("postgres: SIGINT while waiting for the migration lock: exit 130, nothing applied; a second signal exits at once", async () => {
+    const project = await TestProject.create("postgres");
+    const admin = new Client({ connectionString: project.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      await createItems(project);
+      const names = writeScenario(project, SLOW.postgres);
+      await admin.query(`SELECT pg_advisory_lock(hashtext('athanor:migrations'))`);
+      const waiting = project.spawn(["run", "--lock-timeout", "60"]);
+      await waitForStatement(admin, "%pg_try_advisory_lock%", false);
+      waiting.child.kill("SIGINT");
+      const stopped = await waiting.result;
+      assert.equal(stopped.code, 130, stopped.stdout + stopped.stderr);
+      assert.match(stopped.stderr, /\nerror: Stopped by SIGINT while waiting for the migration lock: nothing was applied or reverted\.\n$/);
+      await admin.query(`SELECT pg_advisory_unlock(hashtext('athanor:migrations'))`);
+      assert.deepEqual(await appliedNames(project), []);
+
+      // Twice, while the migration's own code waits between two statements
+      // (there is nothing to cancel, so the first signal waits for it): the
+      // second exits at once, and the server discards the open transaction.
+      writeMigrationBody(project, {
+        timestamp: 1700000000002,
+        name: "SlowAppend",
+        up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), `    await new Promise((resolve) => setTimeout(resolve, 30_000));`].join("\n"),
+      });
+      const running = project.spawn(["run"]);
+      await waitForStatement(admin, `UPDATE "items"%`, false);
+      running.child.kill("SIGINT");
+      await waitForStderr(running, /Stopping \(SIGINT\)/);
+      running.child.kill("SIGINT");
+      const forced = await running.result;
+      assert.equal(forced.code, 130, forced.stdout + forced.stderr);
+      assert.match(forced.stderr, /error: Exited at once on a second SIGINT, without waiting for the rollback/);
+      await assertNoOtherSessions(admin);
+      assert.deepEqual(await appliedNames(project), [names[0]]);
+      await assertRowsUnchanged(project);
+      await assertNextRunCompletes(project, names);
+    } finally {
+      await admin.end();
+      await project.cleanup();
+    }
+  });
 });

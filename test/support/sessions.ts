@@ -26,10 +26,11 @@ export async function waitForStatement(admin: Client, pattern: string, running =
   }
 }
 
-/** The backend pids holding the run-level migration lock (at most one). */
+/** The backend pids holding the run-level migration lock on this database (at most one; pg_locks spans the server). */
 export async function migrationLockHolders(admin: Client): Promise<number[]> {
   const { rows } = await admin.query(
     `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
+       AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
        AND ((classid::bigint << 32) | objid::bigint) = ${MIGRATION_LOCK_KEY}::bigint`,
   );
   return rows.map((r: any) => Number(r.pid));
