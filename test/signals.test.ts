@@ -158,6 +158,33 @@ describe("a signal during run", () => {
     });
   }
 
+  test("sqlite: SIGINT during a long statement outside a transaction: what already ran is listed as remaining, nothing recorded, exit 130", async () => {
+    const project = await TestProject.create("sqlite");
+    try {
+      await createItems(project);
+      const names = writeScenario(project, SLOW.sqlite);
+      const running = project.spawn(["run", "--transaction", "none"]);
+      await waitForOutput(running, new RegExp(`✓ ${names[0]} `));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      running.child.kill("SIGINT");
+      const result = await running.result;
+      assert.equal(result.code, 130, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `\\nerror: Stopped by SIGINT: applied ${names[0]}; stopped ${names[1]} part-way outside a transaction ` +
+            `\\(the statements listed below remain, and it is not recorded\\); not started: ${names[2]}; the migration lock was released: ` +
+            `undo the statements listed below or finish that migration by hand, then run again\\.\\n  already applied: UPDATE "items" SET "name" = "name" \\|\\| 'X'\\n$`,
+        ),
+      );
+      assert.deepEqual(await appliedNames(project), [names[0]]);
+      const appended = await project.query(`SELECT COUNT(*) AS n FROM "items" WHERE "name" LIKE '%X'`);
+      assert.equal(Number(appended[0].n), ITEM_ROWS, "the UPDATE that ran before the signal remains, as the error says");
+    } finally {
+      await project.cleanup();
+    }
+  });
+
   test("postgres: SIGINT while waiting for the migration lock: exit 130, nothing applied; a second signal exits at once", async () => {
     const project = await TestProject.create("postgres");
     const admin = new Client({ connectionString: project.env.DATABASE_URL });

@@ -11,7 +11,7 @@ import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping } from "../runner/bookkeeping";
 import type { RunLock } from "../runner/execute";
 import { LockWaitInterrupted } from "../dialects/lock-wait";
-import { interruptedBeforeMigrating } from "../runner/stopped-run";
+import { interruptedWhileWaiting } from "../runner/stopped-run";
 import { discoverMigrations, type MigrationSource } from "../runner/discover";
 import { faultPoint } from "../runner/fault-points";
 import { profilePhase } from "../profile";
@@ -217,7 +217,7 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
         };
       } catch (error) {
         await lockRunner.release().catch(() => undefined);
-        if (error instanceof LockWaitInterrupted) throw interruptedBeforeMigrating(signal?.reason, true);
+        if (error instanceof LockWaitInterrupted) throw interruptedWhileWaiting(signal?.reason);
         const explained = dialect.explainConnectionError?.(error, target);
         if (explained) throw new DatabaseError(explained);
         const message = error instanceof Error ? error.message : String(error);

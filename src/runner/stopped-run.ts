@@ -46,7 +46,7 @@ export function lockLostError(at: StoppedAt, next: string): DatabaseError {
   const verb = at.direction === "up" ? "applied" : "reverted";
   return new DatabaseError(
     `The session holding the migration lock ended (a session timeout, a connection pooler, a network cut, or the session was terminated), ` +
-      `so this runner stopped before ${next}: ${whereItStands(at, `not ${verb}`)} (another runner may be applying them now): ` +
+      `so this runner stopped before ${next}: ${whereItStands(at, `not ${verb}`)} (another runner may be ${at.direction === "up" ? "applying" : "reverting"} them now): ` +
       `once no other runner is running, run athanor status, and run again if anything is pending.`,
     partialDetails(at),
   );
@@ -71,10 +71,7 @@ export function interruptedError(signal: NodeJS.Signals, at: StoppedAt): Interru
   );
 }
 
-/** The signal arrived before any migration ran (while waiting for the lock, connecting, planning). */
-export function interruptedBeforeMigrating(signal: NodeJS.Signals, whileWaiting: boolean): InterruptedError {
-  return new InterruptedError(
-    signal,
-    `Stopped by ${signal} ${whileWaiting ? "while waiting for the migration lock" : "before any migration ran"}: nothing was applied or reverted.`,
-  );
+/** The signal arrived while the run waited for another runner's migration lock. */
+export function interruptedWhileWaiting(signal: NodeJS.Signals): InterruptedError {
+  return new InterruptedError(signal, `Stopped by ${signal} while waiting for the migration lock: nothing was applied or reverted.`);
 }
