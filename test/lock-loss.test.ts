@@ -15,29 +15,25 @@ import { migrationLockHolders, terminateLockSession, waitForStatement } from "./
 
 /**
  * Three migrations that are visibly wrong when applied twice: two
- * transactional ones appending a letter to every name (the first holds its
- * row locks for `sleepSeconds`), and one with `transaction = false` that
- * inserts a log row and appends to every note.
+ * transactional ones appending a letter to every name, and one with
+ * `transaction = false` that inserts a log row and appends to every note.
+ * The one named by `slow` (first in timestamp order) holds the run for
+ * `sleepSeconds`: the transactional one with its row locks held, or the
+ * other between its two statements.
  */
-function writeAppendingMigrations(project: TestProject, sleepSeconds: number): string[] {
-  return [
-    writeMigrationBody(project, {
-      timestamp: 1700000000001,
-      name: "AppendX",
-      up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), q(`SELECT pg_sleep(${sleepSeconds})`)].join("\n"),
-    }),
-    writeMigrationBody(project, {
-      timestamp: 1700000000002,
-      name: "AppendY",
-      up: q(`UPDATE "items" SET "name" = "name" || 'Y'`),
-    }),
-    writeMigrationBody(project, {
-      timestamp: 1700000000003,
+function writeAppendingMigrations(project: TestProject, sleepSeconds: number, slow: "AppendX" | "LogZ" = "AppendX"): string[] {
+  const sleep = q(`SELECT pg_sleep(${sleepSeconds})`);
+  const migrations = [
+    { name: "AppendX", up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), ...(slow === "AppendX" ? [sleep] : [])] },
+    { name: "AppendY", up: [q(`UPDATE "items" SET "name" = "name" || 'Y'`)] },
+    {
       name: "LogZ",
       transaction: false,
-      up: [q(`INSERT INTO "log" ("note") VALUES ('LogZ')`), q(`UPDATE "items" SET "note" = COALESCE("note", '') || 'Z'`)].join("\n"),
-    }),
+      up: [q(`INSERT INTO "log" ("note") VALUES ('LogZ')`), ...(slow === "LogZ" ? [sleep] : []), q(`UPDATE "items" SET "note" = COALESCE("note", '') || 'Z'`)],
+    },
   ];
+  if (slow === "LogZ") migrations.unshift(migrations.pop()!);
+  return migrations.map((m, i) => writeMigrationBody(project, { timestamp: 1700000000001 + i, name: m.name, transaction: m.transaction, up: m.up.join("\n") }));
 }
 
 async function setUp(project: TestProject): Promise<void> {
@@ -59,38 +55,43 @@ async function assertAppliedOnce(admin: Client, names: string[], outputs: CliRes
 }
 
 describe("postgres: the migration lock's session is lost mid-run", () => {
-  test("lock session terminated while 3 runners wait: each migration applied once; the runner that lost it exits 3 saying what it applied", async () => {
-    const project = await TestProject.create("postgres");
-    const admin = new Client({ connectionString: project.env.DATABASE_URL });
-    await admin.connect();
-    try {
-      await setUp(project);
-      const names = writeAppendingMigrations(project, 8);
-      const first = project.cli(["run"]);
-      await waitForStatement(admin, "%pg_sleep%");
-      const waiting = [1, 2, 3].map(() => project.cli(["run", "--lock-timeout", "60"]));
-      // They poll for the lock (on sessions of their own) while the first runner sleeps in AppendX.
-      await waitForStatement(admin, "%pg_try_advisory_lock%", false, 3);
-      await terminateLockSession(admin);
-      const [lost, ...others] = await Promise.all([first, ...waiting]);
+  for (const [during, slow] of [
+    ["a transactional migration", "AppendX"],
+    ["a migration outside a transaction", "LogZ"],
+  ] as const) {
+    test(`lock session terminated during ${during} while 3 runners wait: each migration applied once; the runner that lost it exits 3 saying what it applied`, async () => {
+      const project = await TestProject.create("postgres");
+      const admin = new Client({ connectionString: project.env.DATABASE_URL });
+      await admin.connect();
+      try {
+        await setUp(project);
+        const names = writeAppendingMigrations(project, 8, slow);
+        const first = project.cli(["run"]);
+        await waitForStatement(admin, "%pg_sleep%");
+        const waiting = [1, 2, 3].map(() => project.cli(["run", "--lock-timeout", "60"]));
+        // They poll for the lock (on sessions of their own) while the first runner sleeps in a migration.
+        await waitForStatement(admin, "%pg_try_advisory_lock%", false, 3);
+        await terminateLockSession(admin);
+        const [lost, ...others] = await Promise.all([first, ...waiting]);
 
-      assert.equal(lost.code, 3, lost.stdout + lost.stderr);
-      assert.match(
-        lost.stderr,
-        new RegExp(
-          `^error: The session holding the migration lock ended \\(.*\\), so this runner stopped before ${names[1]}: ` +
-            `applied ${names[0]}; not applied ${names[1]}, ${names[2]} \\(another runner may be applying them now\\)`,
-        ),
-      );
-      assert.doesNotMatch(lost.stderr, /This is a bug|\n\s+at /);
-      for (const other of others) assert.equal(other.code, 0, other.stdout + other.stderr);
-      await assertAppliedOnce(admin, names, [lost, ...others]);
-      assert.deepEqual(await migrationLockHolders(admin), [], "no runner still holds the lock");
-    } finally {
-      await admin.end();
-      await project.cleanup();
-    }
-  });
+        assert.equal(lost.code, 3, lost.stdout + lost.stderr);
+        assert.match(
+          lost.stderr,
+          new RegExp(
+            `^error: The session holding the migration lock ended \\(.*\\), so this runner stopped before ${names[1]}: ` +
+              `applied ${names[0]}; not applied ${names[1]}, ${names[2]} \\(another runner may be applying them now\\)`,
+          ),
+        );
+        assert.doesNotMatch(lost.stderr, /This is a bug|\n\s+at /);
+        for (const other of others) assert.equal(other.code, 0, other.stdout + other.stderr);
+        await assertAppliedOnce(admin, names, [lost, ...others]);
+        assert.deepEqual(await migrationLockHolders(admin), [], "no runner still holds the lock");
+      } finally {
+        await admin.end();
+        await project.cleanup();
+      }
+    });
+  }
 
   test("idle_session_timeout shorter than a migration: the lock session survives it, the waiting runners apply nothing again", async () => {
     const project = await TestProject.create("postgres");
