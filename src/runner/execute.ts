@@ -192,10 +192,17 @@ async function executeBatch(
   let ranBeforeFailure: string[] = [];
   const finished: ExecutionResult[] = [];
   /** Migrations whose code this batch started (a rollback undoes them). */
-  const started: string[] = [];
+  const begun: string[] = [];
   let codeStarted = false;
   const { signal } = options;
   const claim = dialect.migrationClaim;
+  let unclaim: (() => Promise<void>) | undefined;
+  const releaseClaim = async () => {
+    const release = unclaim;
+    unclaim = undefined;
+    // A lost connection took the claim with it.
+    await release?.().catch(() => undefined);
+  };
 
   await dialect.session?.beforeTransaction(queryRunner);
   try {
@@ -212,59 +219,55 @@ async function executeBatch(
       starting(migration.name);
       // Outside a transaction, the claim is held from the re-read to the
       // bookkeeping row, on the connection that runs the migration.
-      const unclaim =
-        !batch.transaction && claim
-          ? await claim.outsideTransaction(queryRunner, { timeoutMs: context.lock?.timeoutMs ?? 60_000, signal })
-          : undefined;
-      try {
-        const startedAt = performance.now();
-        const appliedNow = await bookkeeping.isApplied(migration.name);
-        if (appliedNow !== (direction === "down")) {
-          const skipped: ExecutionResult = { name: migration.name, direction, ms: 0, skipped: true };
-          finished.push(skipped);
-          if (!batch.transaction) done(skipped);
-          continue;
+      if (!batch.transaction && claim) {
+        unclaim = await claim.outsideTransaction(queryRunner, { timeoutMs: context.lock?.timeoutMs ?? 60_000, signal });
+      }
+      const started = performance.now();
+      const appliedNow = await bookkeeping.isApplied(migration.name);
+      if (appliedNow !== (direction === "down")) {
+        const skipped: ExecutionResult = { name: migration.name, direction, ms: 0, skipped: true };
+        finished.push(skipped);
+        if (!batch.transaction) done(skipped);
+        await releaseClaim();
+        continue;
+      }
+      begun.push(migration.name);
+      if (!options.fake) {
+        faultPoint("migration-start");
+        if (!batch.transaction) journal.open();
+        codeStarted = true;
+        running.now = true;
+        try {
+          if (direction === "up") await migration.instance.up(queryRunner);
+          else await migration.instance.down(queryRunner);
+        } finally {
+          running.now = false;
+          ranBeforeFailure = journal.close();
         }
-        started.push(migration.name);
-        if (!options.fake) {
-          faultPoint("migration-start");
-          if (!batch.transaction) journal.open();
-          codeStarted = true;
-          running.now = true;
-          try {
-            if (direction === "up") await migration.instance.up(queryRunner);
-            else await migration.instance.down(queryRunner);
-          } finally {
-            running.now = false;
-            ranBeforeFailure = journal.close();
-          }
-        }
-        const ms = performance.now() - startedAt;
-        faultPoint("before-record");
-        const write = () =>
-          direction === "up"
-            ? bookkeeping.record({ timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms })
-            : bookkeeping.forget(migration.name);
-        // Outside a transaction the migration has taken effect: a
-        // cancellation meant for its code that lands on the row instead
-        // must not leave it unrecorded.
-        await write().catch((error) => {
-          if (!batch.transaction && signal?.aborted) return write();
-          throw error;
-        });
-        faultPoint("after-record");
-        ranBeforeFailure = [];
-        codeStarted = false;
-        const result: ExecutionResult = { name: migration.name, direction, ms, fake: options.fake || undefined };
-        finished.push(result);
-        // Without a transaction each migration is final as soon as it ran.
-        if (!batch.transaction) {
-          faultPoint("after-commit");
-          done(result);
-        }
-      } finally {
-        // A lost connection took the claim with it.
-        await unclaim?.().catch(() => undefined);
+      }
+      const ms = performance.now() - started;
+      faultPoint("before-record");
+      const write = () =>
+        direction === "up"
+          ? bookkeeping.record({ timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms })
+          : bookkeeping.forget(migration.name);
+      // Outside a transaction the migration has taken effect: a cancellation
+      // meant for its code that lands on the row instead must not leave it
+      // unrecorded.
+      await write().catch((error) => {
+        if (!batch.transaction && signal?.aborted) return write();
+        throw error;
+      });
+      faultPoint("after-record");
+      await releaseClaim();
+      ranBeforeFailure = [];
+      codeStarted = false;
+      const result: ExecutionResult = { name: migration.name, direction, ms, fake: options.fake || undefined };
+      finished.push(result);
+      // Without a transaction each migration is final as soon as it ran.
+      if (!batch.transaction) {
+        faultPoint("after-commit");
+        done(result);
       }
     }
     await dialect.session?.beforeCommit(queryRunner);
@@ -278,11 +281,12 @@ async function executeBatch(
       await queryRunner.rollbackTransaction().catch(() => undefined);
     }
     if (signal?.aborted) {
-      if (batch.transaction) throw new BatchStopped(started);
+      if (batch.transaction) throw new BatchStopped(begun);
       throw new BatchStopped([], codeStarted && current ? { name: current.name, remaining: ranBeforeFailure } : undefined);
     }
     throw migrationFailure({ migration: current ?? batch.migrations[0], direction, error, batch, dialect, ranBeforeFailure });
   } finally {
+    await releaseClaim();
     await dialect.session?.afterTransaction(queryRunner);
   }
 }
