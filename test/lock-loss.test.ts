@@ -122,4 +122,29 @@ describe("postgres: the migration lock's session is lost mid-run", () => {
       await project.cleanup();
     }
   });
+
+  test("idle_session_timeout shorter than the wait for the lock: the waiting runner's sessions survive it, and it applies once the lock is free", async () => {
+    const project = await TestProject.create("postgres");
+    const admin = new Client({ connectionString: project.env.DATABASE_URL });
+    await admin.connect();
+    const database = (await admin.query(`SELECT current_database() AS d`)).rows[0].d;
+    try {
+      await setUp(project);
+      const names = writeAppendingMigrations(project, 0);
+      await admin.query(`SELECT pg_advisory_lock(hashtext('athanor:migrations'))`);
+      await admin.query(`ALTER DATABASE "${database}" SET idle_session_timeout = '1s'`);
+      const waiting = project.cli(["run", "--lock-timeout", "60"]);
+      await waitForStatement(admin, "%pg_try_advisory_lock%", false);
+      // Its migration connection idles while it waits, for longer than the timeout.
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      await admin.query(`SELECT pg_advisory_unlock(hashtext('athanor:migrations'))`);
+      const result = await waiting;
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      await assertAppliedOnce(admin, names, [result]);
+    } finally {
+      await admin.query(`ALTER DATABASE "${database}" RESET idle_session_timeout`).catch(() => undefined);
+      await admin.end();
+      await project.cleanup();
+    }
+  });
 });

@@ -200,6 +200,8 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
     target,
     async lock(timeoutMs = DEFAULT_LOCK_TIMEOUT_MS, signal) {
       if (!dialect.acquireMigrationLock) return { release: async () => undefined };
+      // The migration connection idles while the lock is waited for.
+      await dialect.keepSessionAlive?.(queryRunner);
       const lockRunner = dataSource.createQueryRunner();
       await lockRunner.connect();
       try {

@@ -127,6 +127,13 @@ export interface Dialect {
   acquireMigrationLock?(db: Queryable, options: LockOptions): Promise<HeldLock>;
 
   /**
+   * Keep the database from ending a session that a run holds while it idles
+   * (the migration connection waits for the lock; the lock's connection
+   * idles all run long): idle timeouts off, keepalives on.
+   */
+  keepSessionAlive?(db: Queryable): Promise<void>;
+
+  /**
    * Where the run-level lock can be lost while its runner carries on (a
    * PostgreSQL session that ends), the claim each migration also takes on the
    * connection that runs it, so that it is applied exactly once whatever

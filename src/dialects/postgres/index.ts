@@ -11,7 +11,7 @@ import { explainPostgresConnectionError } from "./connection-errors";
 import { explainPostgresMigrationError } from "./migration-errors";
 import { defaultSchema, introspect } from "./introspect";
 import { tableColumns } from "./table-columns";
-import { acquirePostgresLock, postgresMigrationClaim, postgresStatementCanceller } from "./lock";
+import { acquirePostgresLock, keepSessionAlive, postgresMigrationClaim, postgresStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
 import { render } from "./render";
 
@@ -29,6 +29,7 @@ export const postgresDialect: Dialect = {
   needsSchema: () => false,
   render,
   acquireMigrationLock: acquirePostgresLock,
+  keepSessionAlive,
   migrationClaim: postgresMigrationClaim,
   statementCanceller: postgresStatementCanceller,
   explainConnectionError: explainPostgresConnectionError,

@@ -50,13 +50,14 @@ export async function acquirePostgresLock(db: Queryable, options: LockOptions): 
 }
 
 /**
- * The lock's session idles for as long as the run takes: turn off the idle
- * timeouts a database or role may set for it (only those this server has:
- * idle_session_timeout is PostgreSQL 14+), let the server probe the client
- * every minute, and let the client probe the server, so that neither a
- * timeout nor a firewall that drops quiet connections ends it.
+ * The lock's session idles for as long as the run takes, and the migration
+ * connection for as long as it waits for the lock: turn off the idle
+ * timeouts a database or role may set for them (only those this server
+ * has: idle_session_timeout is PostgreSQL 14+), let the server probe the
+ * client every minute, and let the client probe the server, so that neither
+ * a timeout nor a firewall that drops quiet connections ends them.
  */
-async function keepSessionAlive(db: Queryable): Promise<void> {
+export async function keepSessionAlive(db: Queryable): Promise<void> {
   await db.query(
     `SELECT set_config(wanted.name, wanted.value, false)
        FROM (VALUES ('idle_session_timeout', '0'), ('idle_in_transaction_session_timeout', '0'),
