@@ -185,6 +185,56 @@ describe("a signal during run", () => {
     }
   });
 
+  test("sqlite: SIGTERM during revert: the down is rolled back, both migrations still recorded, exit 143; the next revert completes", async () => {
+    const project = await TestProject.create("sqlite");
+    try {
+      await createItems(project);
+      const first = writeMigrationBody(project, {
+        timestamp: 1700000000001,
+        name: "CreateFirst",
+        up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`),
+        down: q(`DROP TABLE "first"`),
+      });
+      const slowDown = (slow: string) =>
+        writeMigrationBody(project, {
+          timestamp: 1700000000002,
+          name: "SlowDown",
+          up: q(`SELECT 1`),
+          down: [q(`UPDATE "items" SET "name" = "name" || 'X'`), q(slow)].join("\n"),
+        });
+      const second = slowDown(SLOW.sqlite);
+      await project.ok(["run"]);
+      const running = project.spawn(["revert", "--to", "base"]);
+      // The revert's UPDATE takes SQLite's write lock: wait until it holds it.
+      const ds = await project.connect();
+      try {
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const free = await ds.query(`BEGIN IMMEDIATE`).then(() => ds.query(`ROLLBACK`)).then(() => true, () => false);
+          if (!free) break;
+          assert.ok(Date.now() < deadline, "the revert never took the write lock");
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await ds.destroy();
+      }
+      running.child.kill("SIGTERM");
+      const result = await running.result;
+      assert.equal(result.code, 143, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`\\nerror: Stopped by SIGTERM: reverted nothing; rolled back ${second} \\(nothing of it remains\\); not started: ${first}; the migration lock was released: run again to continue\\.\\n$`),
+      );
+      assert.deepEqual(await appliedNames(project), [first, second]);
+      await assertRowsUnchanged(project);
+      slowDown("SELECT 1");
+      await project.ok(["revert", "--to", "base"]);
+      assert.deepEqual(await appliedNames(project), []);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
   test("postgres: SIGINT while waiting for the migration lock: exit 130, nothing applied; a second signal exits at once", async () => {
     const project = await TestProject.create("postgres");
     const admin = new Client({ connectionString: project.env.DATABASE_URL });
