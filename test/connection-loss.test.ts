@@ -12,23 +12,7 @@ import assert from "node:assert/strict";
 import { Client } from "pg";
 import { TestProject, type CliResult } from "./support/project";
 import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "./support/faults";
-
-/**
- * Wait until another session of the project's database runs (or, when
- * `running` is false, last ran) a statement matching `pattern`.
- */
-async function waitForStatement(admin: Client, pattern: string, running = true): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const { rows } = await admin.query(
-      `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND query LIKE $1 AND (state = 'active' OR NOT $2)`,
-      [pattern, running],
-    );
-    if (rows.length > 0) return;
-    assert.ok(Date.now() < deadline, `no session ran ${pattern} within 60 s`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { waitForStatement } from "./support/sessions";
 
 /** What a server restart does to the runner: end all of its sessions. */
 async function terminateOtherSessions(admin: Client): Promise<number> {

@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, projectArgs, type GlobalArgs } from "./action";
+import { withStopSignals } from "./stop-signals";
 import { checkStopOptions, executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
 import { offlineSqlRequested, printOfflineSql, withOfflineSqlOptions, type OfflineSqlArgs } from "./offline-sql";
 
@@ -28,15 +29,15 @@ export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> =
   handler: action<RevertArgs>(async (args, out) => {
     checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "down");
-    const result = await new Athanor(projectArgs(args)).revert({
+    const result = await withStopSignals((signal) => new Athanor(projectArgs(args)).revert({
       to: args.to,
       step: args.step,
       dryRun: args.dryRun,
       allowEdited: args.allowEdited,
       allowSumMismatch: args.allowSumMismatch,
       lockTimeoutMs: lockTimeoutMs(args),
-      execution: executionOptions(args, out, "reverting"),
-    });
+      execution: { ...executionOptions(args, out, "reverting"), signal },
+    }));
     out.result(result);
     const plural = (n: number) => `${n} migration${n === 1 ? "" : "s"}`;
     const reverted = result.reverted.filter((r) => !r.skipped);

@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, projectArgs, type GlobalArgs } from "./action";
+import { withStopSignals } from "./stop-signals";
 import { checkStopOptions, executionOptions, lockTimeoutMs, withExecutionOptions, type ExecutionArgs } from "./execution-options";
 import { offlineSqlRequested, printOfflineSql, withOfflineSqlOptions, type OfflineSqlArgs } from "./offline-sql";
 
@@ -34,7 +35,7 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
     checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "up");
     const started = Date.now();
-    const result = await new Athanor(projectArgs(args)).run({
+    const result = await withStopSignals((signal) => new Athanor(projectArgs(args)).run({
       to: args.to,
       step: args.step,
       allowOutOfOrder: args.allowOutOfOrder,
@@ -42,10 +43,10 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
       allowSumMismatch: args.allowSumMismatch,
       dryRun: args.dryRun,
       lockTimeoutMs: lockTimeoutMs(args),
-      execution: executionOptions(args, out, "applying"),
+      execution: { ...executionOptions(args, out, "applying"), signal },
       backup: args.backup,
       onBackup: (path) => out.line(`Backed up the database to ${path} before migrating.`),
-    });
+    }));
     out.result(result);
     const applied = result.applied.filter((r) => !r.skipped);
     const plural = (n: number) => `${n} migration${n === 1 ? "" : "s"}`;

@@ -10,6 +10,9 @@ import { parseConnectionUrl } from "../config/connection-url";
 import { loadProjectConfig, type ConfigOptions, type LoadOptions, type ProjectConfig } from "../config/load";
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping } from "../runner/bookkeeping";
+import type { RunLock } from "../runner/execute";
+import { LockWaitInterrupted } from "../dialects/lock-wait";
+import { interruptedWhileWaiting } from "../runner/stopped-run";
 import { discoverMigrations, type MigrationSource } from "../runner/discover";
 import { faultPoint } from "../runner/fault-points";
 import { profilePhase } from "../profile";
@@ -31,9 +34,9 @@ export interface Project {
   target: string;
   /**
    * Take the migration lock on a connection of its own (outside every
-   * migration transaction); resolves to the function that releases it.
+   * migration transaction). `signal` stops the wait for it.
    */
-  lock(timeoutMs?: number): Promise<() => Promise<void>>;
+  lock(timeoutMs?: number, signal?: AbortSignal): Promise<MigrationLock>;
   /**
    * Build TypeORM's entity metadata if `openProject` deferred it; call before
    * running migration code, which may use repositories or the connection's
@@ -47,6 +50,11 @@ export interface Project {
    */
   entityModel(defaultSchema: string | undefined): Promise<EntityModel>;
   close(): Promise<void>;
+}
+
+/** The run-level migration lock, held (what `executeMigrations` takes as its `lock`). */
+export interface MigrationLock extends RunLock {
+  release(): Promise<void>;
 }
 
 export interface OpenOptions {
@@ -206,20 +214,28 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
     bookkeeping,
     migrations,
     target,
-    async lock(timeoutMs = DEFAULT_LOCK_TIMEOUT_MS) {
-      if (!dialect.acquireMigrationLock) return async () => undefined;
+    async lock(timeoutMs = DEFAULT_LOCK_TIMEOUT_MS, signal) {
+      if (!dialect.acquireMigrationLock) return { release: async () => undefined };
+      // The migration connection idles while the lock is waited for.
+      await dialect.keepSessionAlive?.(queryRunner);
       const lockRunner = dataSource.createQueryRunner();
       await lockRunner.connect();
       try {
-        const release = await dialect.acquireMigrationLock(lockRunner, { timeoutMs });
+        const held = await dialect.acquireMigrationLock(lockRunner, { timeoutMs, signal });
         faultPoint("lock-acquired");
-        return async () => {
-          await release().catch(() => undefined);
-          await lockRunner.release().catch(() => undefined);
-          faultPoint("lock-released");
+        return {
+          stillHeld: held.stillHeld && (() => held.stillHeld!()),
+          connection: lockRunner,
+          timeoutMs,
+          async release() {
+            await held.release().catch(() => undefined);
+            await lockRunner.release().catch(() => undefined);
+            faultPoint("lock-released");
+          },
         };
       } catch (error) {
         await lockRunner.release().catch(() => undefined);
+        if (error instanceof LockWaitInterrupted) throw interruptedWhileWaiting(signal?.reason);
         const explained = dialect.explainConnectionError?.(error, target);
         if (explained) throw new DatabaseError(explained);
         const message = error instanceof Error ? error.message : String(error);

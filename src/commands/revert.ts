@@ -40,7 +40,7 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
     const { bookkeeping, dialect, queryRunner } = project;
     // down() is migration code like up(): the same integrity gate as run.
     if (!options.allowSumMismatch) assertSumMatches(project.config.migrationsDir, project.config.cwd, "--allow-sum-mismatch");
-    const release = await project.lock(options.lockTimeoutMs);
+    const lock = await project.lock(options.lockTimeoutMs, options.execution?.signal);
     try {
       // A dry run changes nothing, not even by creating the bookkeeping table.
       if (!options.dryRun) await bookkeeping.ensure();
@@ -81,14 +81,14 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
       // down() may use repositories; --fake never loads entities.
       if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
       const results = await executeMigrations(
-        { queryRunner, dialect, bookkeeping },
+        { queryRunner, dialect, bookkeeping, lock },
         selected.map((s) => s.source!),
         "down",
         options.execution,
       );
       return { reverted: results, planned: selected.map((s) => s.name), remaining: order.length - results.length, target: project.target };
     } finally {
-      await release();
+      await lock.release();
     }
   }, { deferEntityMetadata: true });
 }

@@ -48,7 +48,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
   return withProject(options, async (project) => {
     const { bookkeeping, dialect, queryRunner } = project;
     if (!options.allowSumMismatch) assertSumMatches(project.config.migrationsDir, project.config.cwd, "--allow-sum-mismatch");
-    const release = await project.lock(options.lockTimeoutMs);
+    const lock = await project.lock(options.lockTimeoutMs, options.execution?.signal);
     try {
       // A dry run changes nothing, not even by creating the bookkeeping table.
       if (!options.dryRun) await bookkeeping.ensure();
@@ -83,7 +83,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       // Migration code may use repositories; a no-op or --fake run never loads entities.
       if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
       const results = await executeMigrations(
-        { queryRunner, dialect, bookkeeping },
+        { queryRunner, dialect, bookkeeping, lock },
         selected.map((s) => s.source!),
         "up",
         options.execution,
@@ -92,7 +92,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       });
       return { applied: results, planned: selected.map((s) => s.name), alreadyApplied: plan.applied.length, target: project.target, backup };
     } finally {
-      await release();
+      await lock.release();
     }
   }, { deferEntityMetadata: true });
 }

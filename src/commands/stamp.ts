@@ -24,7 +24,7 @@ export interface StampResult {
 export async function stamp(options: StampOptions): Promise<StampResult> {
   return withProject(options, async (project) => {
     const { bookkeeping } = project;
-    const release = await project.lock();
+    const lock = await project.lock();
     try {
       await bookkeeping.ensure();
       const applied = await bookkeeping.applied();
@@ -53,7 +53,7 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
       const resolved = revision.kind === "migration" ? revision.state.name : revision.kind;
       return { recorded, removed: removed.filter((n) => !recorded.includes(n)), target: project.target, revision: resolved };
     } finally {
-      await release();
+      await lock.release();
     }
   }, { deferEntityMetadata: true });
 }

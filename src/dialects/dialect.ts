@@ -120,10 +120,34 @@ export interface Dialect {
   readonly session?: MigrationSessionHooks;
 
   /**
-   * Take the lock that makes concurrent runners apply each migration once.
-   * Returns the function that releases it.
+   * Take the run-level lock that makes concurrent runners wait for each
+   * other, on a connection of its own (`db`), outside every migration
+   * transaction.
    */
-  acquireMigrationLock?(db: Queryable, options: LockOptions): Promise<() => Promise<void>>;
+  acquireMigrationLock?(db: Queryable, options: LockOptions): Promise<HeldLock>;
+
+  /**
+   * Keep the database from ending a session that a run holds while it idles
+   * (the migration connection waits for the lock; the lock's connection
+   * idles all run long): idle timeouts off, keepalives on.
+   */
+  keepSessionAlive?(db: Queryable): Promise<void>;
+
+  /**
+   * Where the run-level lock can be lost while its runner carries on (a
+   * PostgreSQL session that ends), the claim each migration also takes on the
+   * connection that runs it, so that it is applied exactly once whatever
+   * happened to the run-level lock. Absent where that lock cannot be lost.
+   */
+  readonly migrationClaim?: MigrationClaim;
+
+  /**
+   * Get ready to cancel, from elsewhere, the statement `db` (the migration
+   * connection) is running: a signal stops `run` part-way. Called before
+   * any migration runs; the returned function may need `via`, another
+   * connection (PostgreSQL cancels a backend from a second session).
+   */
+  statementCanceller?(db: Queryable): Promise<StatementCanceller>;
 
   /**
    * DataSource options to set before connecting, given how long the user
@@ -215,4 +239,33 @@ export interface LockOptions {
   timeoutMs: number;
   /** Called once when the lock is busy and we start waiting. */
   onWait?: () => void;
+  /** Stop waiting when this is aborted (a signal). */
+  signal?: AbortSignal;
 }
+
+/** A run-level migration lock, held. */
+export interface HeldLock {
+  release(): Promise<void>;
+  /**
+   * Whether the lock is still held (false once the session that held it
+   * ended). Absent where the lock lives as long as the process does.
+   */
+  stillHeld?(): Promise<boolean>;
+}
+
+export interface MigrationClaim {
+  /**
+   * The first statement inside a migration's transaction, before the
+   * bookkeeping is re-read; it waits for another runner's transaction that
+   * holds the claim, and ends with COMMIT or ROLLBACK.
+   */
+  inTransaction(db: Queryable): Promise<void>;
+  /**
+   * Before a migration that runs outside a transaction (and before its
+   * bookkeeping is re-read): resolves to the function that releases it.
+   */
+  outsideTransaction(db: Queryable, options: LockOptions): Promise<() => Promise<void>>;
+}
+
+/** Cancel what the migration connection is running now; `via` is another connection to send it on. */
+export type StatementCanceller = (via?: Queryable) => Promise<void>;

@@ -13,15 +13,24 @@
  *
  * Inside each transaction the bookkeeping is claimed for writing first and
  * re-read: a runner that waited for a concurrent one skips what that one
- * already applied, so each migration is applied exactly once.
+ * already applied, so each migration is applied exactly once. Where the
+ * run-level lock can be lost (a PostgreSQL session that ends), each
+ * migration also takes the dialect's claim on its own connection — inside
+ * its transaction, or around it when it runs outside one — and the runner
+ * stops (lockLostError) once it finds the run-level lock gone.
+ *
+ * Stopping on request (`signal`, from SIGINT/SIGTERM): the statement in
+ * flight is cancelled, the transaction rolled back, and the error says what
+ * was applied, rolled back and not started (runner/stopped-run.ts).
  */
 import type { QueryRunner } from "typeorm";
-import type { Dialect } from "../dialects/dialect";
+import type { Dialect, Queryable } from "../dialects/dialect";
 import { DatabaseError, redact } from "../errors";
 import type { Bookkeeping } from "./bookkeeping";
 import type { MigrationSource } from "./discover";
 import { faultPoint } from "./fault-points";
 import { observeStatements, StatementJournal } from "./statement-journal";
+import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
 
 export type Direction = "up" | "down";
 export type TransactionMode = "each" | "all" | "none";
@@ -31,6 +40,17 @@ export interface ExecutionContext {
   queryRunner: QueryRunner;
   dialect: Dialect;
   bookkeeping: Bookkeeping;
+  /** The run-level migration lock this run holds. */
+  lock?: RunLock;
+}
+
+export interface RunLock {
+  /** Asked before each migration; false once the lock's session ended. */
+  stillHeld?(): Promise<boolean>;
+  /** The lock's own connection: where a cancellation is sent from. */
+  connection?: Queryable;
+  /** How long a migration's claim waits for another runner's (only after a lost lock). */
+  timeoutMs?: number;
 }
 
 export interface ExecutionOptions {
@@ -45,6 +65,11 @@ export interface ExecutionOptions {
    * control, the migrations' own SQL, bookkeeping, catalog reads.
    */
   onStatement?: (sql: string) => void;
+  /**
+   * Stop cleanly once this is aborted (its reason: the signal's name):
+   * cancel the statement in flight, roll back, report where things stand.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ExecutionResult {
@@ -82,24 +107,73 @@ export async function executeMigrations(
   const results: ExecutionResult[] = [];
   const total = migrations.length;
   const journal = new StatementJournal();
+  const { signal } = options;
+  const running: RunningCode = { now: false };
+  // Ready before anything runs: on PostgreSQL it asks the connection's pid.
+  const cancel = signal && context.dialect.statementCanceller ? await context.dialect.statementCanceller(context.queryRunner) : undefined;
+  // Only the migrations' own statements are cancelled: the bookkeeping row
+  // and COMMIT of a migration whose code finished are let through.
+  const onAbort = () => {
+    if (running.now) void cancel?.(context.lock?.connection).catch(() => undefined);
+  };
+  signal?.addEventListener("abort", onAbort);
   const stopObserving = observeStatements(context.queryRunner, {
-    sending: options.onStatement,
+    sending: (sql) => {
+      if (signal?.aborted && running.now) throw new StopRequested();
+      options.onStatement?.(sql);
+    },
     completed: (sql) => {
       journal.completed(sql);
       faultPoint("statement", sql);
     },
   });
+  const standing = (stopped?: BatchStopped): StoppedAt => {
+    const done = results.filter((r) => !r.skipped).map((r) => r.name);
+    const rolledBack = stopped?.rolledBack ?? [];
+    const seen = new Set([...results.map((r) => r.name), ...rolledBack, ...(stopped?.partial ? [stopped.partial.name] : [])]);
+    return { direction, done, rolledBack, partial: stopped?.partial, notStarted: migrations.map((m) => m.name).filter((n) => !seen.has(n)) };
+  };
   try {
     for (const batch of batchesFor(migrations, options.mode ?? "each")) {
-      await executeBatch(context, batch, direction, options, journal, (result) => {
-        results.push(result);
-        options.onDone?.(result, results.length - 1, total);
-      }, (name) => options.onStart?.(name, results.length, total));
+      if (signal?.aborted) throw interruptedError(signal.reason, standing());
+      if (context.lock?.stillHeld && !(await context.lock.stillHeld())) throw lockLostError(standing(), batch.migrations[0].name);
+      try {
+        await executeBatch(context, batch, direction, options, journal, running, (result) => {
+          results.push(result);
+          options.onDone?.(result, results.length - 1, total);
+        }, (name) => options.onStart?.(name, results.length, total));
+      } catch (error) {
+        if (error instanceof BatchStopped) throw interruptedError(signal!.reason, standing(error));
+        throw error;
+      }
     }
   } finally {
     stopObserving();
+    signal?.removeEventListener("abort", onAbort);
   }
   return results;
+}
+
+/** Whether the migrations' own code is running (what a stop request cancels). */
+interface RunningCode {
+  now: boolean;
+}
+
+/** Thrown at a statement the migration code sends once a stop was requested. */
+class StopRequested extends Error {
+  constructor() {
+    super("the run was asked to stop");
+  }
+}
+
+/** A batch stopped on request: what it rolled back, or left part-way outside a transaction. */
+class BatchStopped extends Error {
+  constructor(
+    readonly rolledBack: string[],
+    readonly partial?: { name: string; remaining: string[] },
+  ) {
+    super("stopped");
+  }
 }
 
 async function executeBatch(
@@ -108,6 +182,7 @@ async function executeBatch(
   direction: Direction,
   options: ExecutionOptions,
   journal: StatementJournal,
+  running: RunningCode,
   done: (result: ExecutionResult) => void,
   starting: (name: string) => void,
 ): Promise<void> {
@@ -116,43 +191,77 @@ async function executeBatch(
   /** Outside a transaction: what the failing migration's code already ran. */
   let ranBeforeFailure: string[] = [];
   const finished: ExecutionResult[] = [];
+  /** Migrations whose code this batch started (a rollback undoes them). */
+  const begun: string[] = [];
+  let codeStarted = false;
+  const { signal } = options;
+  const claim = dialect.migrationClaim;
+  let unclaim: (() => Promise<void>) | undefined;
+  const releaseClaim = async () => {
+    const release = unclaim;
+    unclaim = undefined;
+    // A lost connection took the claim with it.
+    await release?.().catch(() => undefined);
+  };
 
   await dialect.session?.beforeTransaction(queryRunner);
   try {
     if (batch.transaction) {
       await queryRunner.startTransaction();
+      // Waits for another runner's migration transaction (one that took
+      // over a lost run-level lock) before the re-read below.
+      await claim?.inTransaction(queryRunner);
       await bookkeeping.claim();
     }
     for (const migration of batch.migrations) {
+      if (signal?.aborted) throw new StopRequested();
       current = migration;
       starting(migration.name);
+      // Outside a transaction, the claim is held from the re-read to the
+      // bookkeeping row, on the connection that runs the migration.
+      if (!batch.transaction && claim) {
+        unclaim = await claim.outsideTransaction(queryRunner, { timeoutMs: context.lock?.timeoutMs ?? 60_000, signal });
+      }
       const started = performance.now();
       const appliedNow = await bookkeeping.isApplied(migration.name);
       if (appliedNow !== (direction === "down")) {
         const skipped: ExecutionResult = { name: migration.name, direction, ms: 0, skipped: true };
         finished.push(skipped);
         if (!batch.transaction) done(skipped);
+        await releaseClaim();
         continue;
       }
+      begun.push(migration.name);
       if (!options.fake) {
         faultPoint("migration-start");
         journal.open(batch.transaction);
+        codeStarted = true;
+        running.now = true;
         try {
           if (direction === "up") await migration.instance.up(queryRunner);
           else await migration.instance.down(queryRunner);
         } finally {
+          running.now = false;
           ranBeforeFailure = journal.close();
         }
       }
       const ms = performance.now() - started;
       faultPoint("before-record");
-      if (direction === "up") {
-        await bookkeeping.record({ timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms });
-      } else {
-        await bookkeeping.forget(migration.name);
-      }
+      const write = () =>
+        direction === "up"
+          ? bookkeeping.record({ timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms })
+          : bookkeeping.forget(migration.name);
+      // Outside a transaction the migration has taken effect: a cancellation
+      // meant for its code that lands on the row instead must not leave it
+      // unrecorded.
+      await write().catch((error) => {
+        if (!batch.transaction && signal?.aborted) return write();
+        throw error;
+      });
       faultPoint("after-record");
+      await releaseClaim();
       ranBeforeFailure = [];
+      codeStarted = false;
       const result: ExecutionResult = { name: migration.name, direction, ms, fake: options.fake || undefined };
       finished.push(result);
       // Without a transaction each migration is final as soon as it ran.
@@ -171,8 +280,13 @@ async function executeBatch(
     if (batch.transaction && queryRunner.isTransactionActive) {
       await queryRunner.rollbackTransaction().catch(() => undefined);
     }
+    if (signal?.aborted) {
+      if (batch.transaction) throw new BatchStopped(begun);
+      throw new BatchStopped([], codeStarted && current ? { name: current.name, remaining: ranBeforeFailure } : undefined);
+    }
     throw migrationFailure({ migration: current ?? batch.migrations[0], direction, error, batch, dialect, ranBeforeFailure, endedBy: journal.endedBy });
   } finally {
+    await releaseClaim();
     await dialect.session?.afterTransaction(queryRunner);
   }
 }

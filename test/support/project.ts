@@ -4,7 +4,7 @@
  * checkout, in which the real CLI (bin/athanor, compiled) is spawned.
  */
 import "reflect-metadata";
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -146,6 +146,11 @@ export class TestProject {
     return runCli(this.dir, args, { ...this.env, ...options.env }, options.bin);
   }
 
+  /** Start the CLI in this project without waiting for it. */
+  spawn(args: string[]): SpawnedCli {
+    return spawnCli(this.dir, args, this.env);
+  }
+
   /** Run the CLI and fail the test with its output unless it exits 0. */
   async ok(args: string[]): Promise<CliResult> {
     const result = await this.cli(args);
@@ -193,15 +198,28 @@ export class TestProject {
 }
 
 export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv, bin = cliPath): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+  return spawnCli(cwd, args, env, bin).result;
+}
+
+export interface SpawnedCli {
+  child: ChildProcess;
+  /** What it printed so far. */
+  output(): { stdout: string; stderr: string };
+  result: Promise<CliResult>;
+}
+
+/** Start the CLI and return at once, for tests that signal it while it runs. */
+export function spawnCli(cwd: string, args: string[], env: NodeJS.ProcessEnv, bin = cliPath): SpawnedCli {
+  const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (d) => (stdout += d));
+  child.stderr!.on("data", (d) => (stderr += d));
+  const result = new Promise<CliResult>((resolve, reject) => {
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code: code ?? -1, stdout, stderr, signal }));
   });
+  return { child, output: () => ({ stdout, stderr }), result };
 }
 
 /**

@@ -12,7 +12,7 @@ import { postgresConnectTimeout } from "./connect-timeout";
 import { explainPostgresMigrationError } from "./migration-errors";
 import { defaultSchema, introspect } from "./introspect";
 import { tableColumns } from "./table-columns";
-import { acquirePostgresLock } from "./lock";
+import { acquirePostgresLock, keepSessionAlive, postgresMigrationClaim, postgresStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
 import { render } from "./render";
 
@@ -31,6 +31,9 @@ export const postgresDialect: Dialect = {
   render,
   acquireMigrationLock: acquirePostgresLock,
   connectionOverrides: (options, settings) => postgresConnectTimeout(options, settings.connectTimeoutMs),
+  keepSessionAlive,
+  migrationClaim: postgresMigrationClaim,
+  statementCanceller: postgresStatementCanceller,
   explainConnectionError: explainPostgresConnectionError,
   explainMigrationError: explainPostgresMigrationError,
   createScratchDatabase: createPostgresScratchDatabase,

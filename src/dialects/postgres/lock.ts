@@ -1,41 +1,95 @@
 /**
- * The PostgreSQL migration lock: a session-level advisory lock, taken with
+ * The PostgreSQL migration locks.
+ *
+ * The run-level lock is a session-level advisory lock, taken with
  * pg_try_advisory_lock and retried with backoff, on a connection of its own
  * so it sits outside every migration transaction (a CREATE INDEX
  * CONCURRENTLY migration then cannot deadlock against a waiting runner). The
- * lock dies with its session, so a killed runner never leaves it stuck.
+ * lock dies with its session, so a killed runner never leaves it stuck — but
+ * the session can also end while its runner carries on
+ * (idle_session_timeout, a pooler, a network cut, pg_terminate_backend), and
+ * another runner then takes the lock. Hence three more layers:
+ * - the lock's session is kept alive: no idle timeouts, TCP keepalives;
+ * - the runner asks whether it still holds the lock before each migration
+ *   (`stillHeld`) and stops when it does not;
+ * - each migration claims a second key on the connection that runs it
+ *   (`postgresMigrationClaim`): inside its transaction with
+ *   pg_advisory_xact_lock, so a runner that took over waits for the
+ *   transaction in flight and then re-reads the bookkeeping; outside a
+ *   transaction with a session lock on that same connection. A claim lives
+ *   exactly as long as the work it covers, so no migration is applied twice
+ *   whatever happened to the run-level lock.
  */
-import type { LockOptions, Queryable } from "../dialect";
+import type { HeldLock, LockOptions, MigrationClaim, Queryable } from "../dialect";
+import { pollForLock } from "../lock-wait";
 
 /** A fixed key: every Athanor runner on a database contends for the same lock. */
 const LOCK_KEY = "hashtext('athanor:migrations')";
+/** The key each migration claims on its own connection. */
+const APPLY_KEY = "hashtext('athanor:migrations:apply')";
 
-export async function acquirePostgresLock(db: Queryable, options: LockOptions): Promise<() => Promise<void>> {
-  const deadline = Date.now() + options.timeoutMs;
-  let delay = 50;
-  let told = false;
-  for (;;) {
-    const rows = await db.query(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS locked`);
-    if (rows[0]?.locked === true) break;
-    if (!told) {
-      options.onWait?.();
-      told = true;
-    }
-    if (Date.now() + delay > deadline) {
-      throw new LockTimeoutError(options.timeoutMs);
-    }
-    await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 1000);
-  }
-  return async () => {
-    await db.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`);
+/** Whether this session holds the session-level advisory lock on LOCK_KEY (a bigint key: high half in classid). */
+const HELD = `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
+  AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = ${LOCK_KEY}::bigint) AS held`;
+
+export async function acquirePostgresLock(db: Queryable, options: LockOptions): Promise<HeldLock> {
+  await keepSessionAlive(db);
+  await pollForLock(async () => (await db.query(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS locked`))[0]?.locked === true, options);
+  return {
+    async release() {
+      await db.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`);
+    },
+    async stillHeld() {
+      // A query that fails means the session is gone, and the lock with it.
+      // One that succeeds on another backend (a pooler handing out a new
+      // session) finds no lock there.
+      const rows = await db.query(HELD).catch(() => undefined);
+      return rows?.[0]?.held === true;
+    },
   };
 }
 
-export class LockTimeoutError extends Error {
-  constructor(timeoutMs: number) {
-    super(
-      `another migration runner held the lock for more than ${Math.round(timeoutMs / 1000)} s; wait for it to finish, or raise --lock-timeout`,
-    );
-  }
+/**
+ * The lock's session idles for as long as the run takes, and the migration
+ * connection for as long as it waits for the lock: turn off the idle
+ * timeouts a database or role may set for them (only those this server
+ * has: idle_session_timeout is PostgreSQL 14+), let the server probe the
+ * client every minute, and let the client probe the server, so that neither
+ * a timeout nor a firewall that drops quiet connections ends them.
+ */
+export async function keepSessionAlive(db: Queryable): Promise<void> {
+  await db.query(
+    `SELECT set_config(wanted.name, wanted.value, false)
+       FROM (VALUES ('idle_session_timeout', '0'), ('idle_in_transaction_session_timeout', '0'),
+                    ('tcp_keepalives_idle', '60'), ('tcp_keepalives_interval', '10')) AS wanted (name, value)
+      WHERE wanted.name IN (SELECT name FROM pg_settings)`,
+  );
+  // node-postgres's socket, where TypeORM's query runner exposes it.
+  const socket = (db as { databaseConnection?: { connection?: { stream?: { setKeepAlive?(on: boolean, ms: number): void } } } })
+    .databaseConnection?.connection?.stream;
+  socket?.setKeepAlive?.(true, 60_000);
+}
+
+export const postgresMigrationClaim: MigrationClaim = {
+  async inTransaction(db) {
+    await db.query(`SELECT pg_advisory_xact_lock(${APPLY_KEY})`);
+  },
+  async outsideTransaction(db, options) {
+    await pollForLock(async () => (await db.query(`SELECT pg_try_advisory_lock(${APPLY_KEY}) AS locked`))[0]?.locked === true, options);
+    return async () => {
+      await db.query(`SELECT pg_advisory_unlock(${APPLY_KEY})`);
+    };
+  },
+};
+
+/**
+ * A signal stops `run`: cancel the statement in flight (pg_cancel_backend
+ * from the lock's connection), so it does not run on, holding its locks,
+ * after the runner is gone.
+ */
+export async function postgresStatementCanceller(db: Queryable): Promise<(via?: Queryable) => Promise<void>> {
+  const pid = Number((await db.query(`SELECT pg_backend_pid() AS pid`))[0].pid);
+  return async (via) => {
+    await via?.query(`SELECT pg_cancel_backend(${pid})`);
+  };
 }

@@ -16,6 +16,7 @@ import { sqliteSession } from "./session";
 import { dataCheckFailure } from "./data-check";
 import { acquireSqliteLock } from "./lock";
 import { sqliteCannotWrite } from "./writable";
+import { sqliteStatementCanceller } from "./interrupt";
 
 export const sqliteDialect: Dialect = {
   name: "sqlite",
@@ -36,6 +37,7 @@ export const sqliteDialect: Dialect = {
     }),
   session: sqliteSession,
   acquireMigrationLock: acquireSqliteLock,
+  statementCanceller: sqliteStatementCanceller,
   explainConnectionError,
   explainMigrationError,
   cannotWrite: sqliteCannotWrite,

@@ -1,0 +1,52 @@
+/**
+ * SIGINT (Ctrl-C) and SIGTERM while `run` or `revert` migrates. Node's
+ * default is to die on the spot, leaving the statement in flight running on
+ * the server with its locks. Instead the first signal asks the run to stop
+ * cleanly: the runner cancels the statement in flight, rolls back, releases
+ * the migration lock and reports what was applied and what was rolled back
+ * (exit 130 or 143, as a shell reports a process the signal killed). A
+ * second signal exits at once.
+ */
+import { ExitCode } from "../errors";
+
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
+export interface StopSignals {
+  /** Aborted on the first signal; its reason is the signal's name. */
+  signal: AbortSignal;
+  /** Give the signals back to Node's default handling. */
+  dispose(): void;
+}
+
+export function stopOnSignals(): StopSignals {
+  const controller = new AbortController();
+  const exitCode = (name: NodeJS.Signals) => (name === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted);
+  const handler = (name: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      process.stderr.write(`Stopping (${name}): cancelling the statement in flight and rolling back; send it again to exit at once.\n`);
+      controller.abort(name);
+      return;
+    }
+    process.stderr.write(
+      `error: Exited at once on a second ${name}, without waiting for the rollback: the database discards the uncommitted transaction when the connection closes; run athanor status to see what is applied.\n`,
+    );
+    process.exit(exitCode(name));
+  };
+  for (const name of SIGNALS) process.on(name, handler);
+  return {
+    signal: controller.signal,
+    dispose() {
+      for (const name of SIGNALS) process.off(name, handler);
+    },
+  };
+}
+
+/** Run `body` with the signals handled as above, and give them back afterwards. */
+export async function withStopSignals<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const stop = stopOnSignals();
+  try {
+    return await body(stop.signal);
+  } finally {
+    stop.dispose();
+  }
+}

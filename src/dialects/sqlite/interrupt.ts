@@ -1,0 +1,16 @@
+/**
+ * A signal stops `run`: interrupt the statement in flight where the driver
+ * can. node sqlite3 runs statements on a worker thread, and its
+ * `interrupt()` makes the running one fail with SQLITE_INTERRUPT.
+ * better-sqlite3 runs them on the main thread, so the signal is only seen
+ * once the statement returns; the runner then stops before the next one.
+ */
+import type { Queryable, StatementCanceller } from "../dialect";
+
+export async function sqliteStatementCanceller(db: Queryable): Promise<StatementCanceller> {
+  const connection = (db as { connection?: { driver?: { databaseConnection?: { interrupt?(): void } } } }).connection?.driver
+    ?.databaseConnection;
+  return async () => {
+    if (typeof connection?.interrupt === "function") connection.interrupt();
+  };
+}
