@@ -111,6 +111,10 @@ export class RecordingQueryRunner implements MigrationQueryRunner, OfflineRecord
     this.statements.push({ sql, parameters: parameters?.length ? parameters : undefined, migration: this.migration });
     this.operations.push({ kind: "sql", up: sql });
     if (changesSchema(sql)) this.forgetSchema(`${this.migration ?? "a migration"} runs SQL offline mode cannot follow (${firstLine(sql)})`);
+    // The claim a migration outside a transaction polls for (PostgreSQL's
+    // pg_try_advisory_lock, dialects/postgres/lock.ts) is printed as run
+    // sends it, and taken at once: no other runner shares a script's run.
+    if (/^SELECT pg_try_advisory_lock\(/.test(sql)) return [{ locked: true }];
     return [];
   }
 

@@ -18,6 +18,7 @@
  */
 import type { HeldLock, LockOptions, Queryable } from "../dialect";
 import { pollForLock } from "../lock-wait";
+import { sqliteCannotWrite } from "./writable";
 
 export async function acquireSqliteLock(db: Queryable, options: LockOptions): Promise<HeldLock> {
   await db.query(`PRAGMA busy_timeout = ${Math.max(0, Math.round(options.timeoutMs))}`);
@@ -26,6 +27,10 @@ export async function acquireSqliteLock(db: Queryable, options: LockOptions): Pr
   const rows: Array<{ file?: string }> = await db.query(`SELECT file FROM pragma_database_list WHERE name = 'main'`);
   const file = rows[0]?.file;
   if (!file) return { release: async () => undefined };
+  // A database this process cannot write leaves nothing to serialize (and
+  // no room for a lock file beside it): a dry run or `status` goes on, and
+  // the first write says what is read-only (Bookkeeping.ensure).
+  if (await sqliteCannotWrite(db)) return { release: async () => undefined };
   const lockFile = await openLockDatabase(db, `${file}-athanor-lock`);
   try {
     await pollForLock(() => lockFile.tryExclusive(), options);
