@@ -175,3 +175,29 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+const badEnumDefault = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "orders" })
+export class Order {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "simple-enum", enum: ["new", "paid"], default: "shipped" }) state: string;
+}
+`;
+
+for (const dialect of DIALECTS) {
+  test(`${dialect}: E152 an enum default that is not one of the values: generate stops, naming the entity and the property`, async () => {
+    const project = await TestProject.create(dialect, { "Order.ts": badEnumDefault });
+    try {
+      const result = await project.cli(["generate", "V1"]);
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        /^error: Column Order\.state has the default "shipped", which is not one of its enum values \("new", "paid"\): make the default one of them, or add it to the enum\.$/m,
+      );
+      assert.deepEqual(project.migrationFiles(), []);
+    } finally {
+      await project.cleanup();
+    }
+  });
+}

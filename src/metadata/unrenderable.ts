@@ -7,6 +7,10 @@
  * driver fails with "invalid message format") and SQLite's SQL text: a
  * comment, a string default or an enum value holding one cannot be written
  * into a statement.
+ *
+ * An enum column's default that is not one of its values is refused by
+ * PostgreSQL when the table is created (`invalid input value for enum`); on
+ * SQLite the CHECK would refuse every row that takes the default.
  */
 import type { EntityMetadata } from "typeorm";
 import { UsageError } from "../errors";
@@ -24,6 +28,7 @@ export function refuseUnrenderable(metadatas: readonly EntityMetadata[]): void {
       );
     }
     for (const column of metadata.columns) {
+      refuseEnumDefaultOutsideValues(metadata, column);
       const what = nulHolder(column);
       if (!what) continue;
       throw new UsageError(
@@ -31,6 +36,19 @@ export function refuseUnrenderable(metadatas: readonly EntityMetadata[]): void {
       );
     }
   }
+}
+
+function refuseEnumDefaultOutsideValues(metadata: EntityMetadata, column: ColumnMetadata): void {
+  const values = (column.enum ?? []).map((value) => String(value));
+  const given = column.default;
+  // A function is raw SQL, and an array column's default is a list: neither is a single label.
+  if (values.length === 0 || column.isArray || (typeof given !== "string" && typeof given !== "number")) return;
+  if (values.includes(String(given))) return;
+  throw new UsageError(
+    `Column ${ownerName(metadata, column)}.${column.propertyPath} has the default ${JSON.stringify(String(given))}, which is not one of its enum values (${values
+      .map((value) => JSON.stringify(value))
+      .join(", ")}): make the default one of them, or add it to the enum.`,
+  );
 }
 
 /** Which part of a column's declaration holds a NUL, said with its article. */
