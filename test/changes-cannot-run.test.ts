@@ -141,7 +141,7 @@ export class Note {
 `;
 
 for (const dialect of DIALECTS) {
-  describe(`${dialect}: a NUL character in a comment`, () => {
+  describe(`${dialect}: a NUL character in a comment, a default or an enum value`, () => {
     test("E150 in a column comment: generate stops, naming the entity and the property", async () => {
       const project = await TestProject.create(dialect, { "Note.ts": commented(`, comment: "a\\u0000b"`, "") });
       try {
@@ -157,6 +157,28 @@ for (const dialect of DIALECTS) {
         await project.cleanup();
       }
     });
+
+    for (const [what, declaration] of [
+      ["a default", `, default: "x\\u0000y"`],
+      ["an enum value", `, enum: ["plain", "odd\\u0000"], default: "plain"`],
+    ] as const) {
+      test(`E150 in ${what}: generate stops, naming the entity and the property`, async () => {
+        const source = commented(declaration, "").replace('type: "varchar", length: 20', what === "a default" ? 'type: "varchar", length: 20' : 'type: "simple-enum"');
+        const project = await TestProject.create(dialect, { "Note.ts": source });
+        try {
+          const result = await project.cli(["generate", "V1"]);
+          assert.equal(result.code, 2, result.stdout + result.stderr);
+          const holder = what.replace(/^an? /, "");
+          assert.match(
+            result.stderr,
+            new RegExp(`^error: Column Note\\.body has ${what} holding a NUL character \\(\\\\0\\), which a database cannot store: remove it from the ${holder} in its @Column decorator\\.$`, "m"),
+          );
+          assert.deepEqual(project.migrationFiles(), []);
+        } finally {
+          await project.cleanup();
+        }
+      });
+    }
 
     test("E151 in a table comment: generate stops, naming the entity", async () => {
       const project = await TestProject.create(dialect, { "Note.ts": commented("", `, comment: "x\\u0000"`) });
