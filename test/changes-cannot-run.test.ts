@@ -7,8 +7,11 @@
  *   drops an index of that name the database has, on both dialects.
  * - A numeric default on a PostgreSQL enum column is a label: `DEFAULT '1'`,
  *   not `DEFAULT 1` (which PostgreSQL refuses for an enum type).
- * - A NUL character cannot be sent to PostgreSQL: a comment holding one is
- *   refused by `generate`, naming the entity and the property.
+ * - A NUL character cannot be sent to PostgreSQL: a comment, a string default
+ *   or an enum value holding one is refused by `generate` (E150, E151),
+ *   naming the entity and the property.
+ * - An enum default that is not one of the values (PostgreSQL refuses the
+ *   CREATE TABLE) is refused by `generate` too (E152).
  *
  * Each database Athanor builds here is also one TypeORM's own schema builder
  * has nothing to do on (on SQLite: nothing besides the primary-key rebuilds
