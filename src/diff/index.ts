@@ -55,7 +55,7 @@ export interface DiffResult {
 export function diff(original: Schema, target: Schema, options: DiffOptions = {}): DiffResult {
   const comparable = options.comparable ? remembered(options.comparable) : (column: Column) => column;
   const renamed = applyRenames(original, target, options.renames);
-  const current = renamed.schema;
+  const current = withoutUnmanagedIndexes(renamed.schema, target);
   const renameCandidates = findRenameCandidates(current, target, comparable, options.renames);
   const droppable = new Set(options.dropTables ?? []);
   const warnings: string[] = [];
@@ -117,8 +117,8 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
 
   // 3. Tables, referencing ones first (the reverse of the order to create them).
   for (const table of [...dropPlan.tables].reverse()) {
-    // Triggers are dialect SQL the entities never declare: keep them out of migration files.
-    const { triggers: _triggers, ...definition } = table;
+    // Triggers and expression indexes are dialect SQL the entities never declare: keep them out of migration files.
+    const { triggers: _triggers, nativeIndexes: _nativeIndexes, ...definition } = table;
     ops.push({ kind: "dropTable", table: definition });
     warnings.push(dropTableWarning(table.name));
   }
@@ -164,6 +164,21 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
   }
 
   return { operations: ops, warnings, unmappedTables, renameCandidates };
+}
+
+/**
+ * The indexes the entities leave to the user (`synchronize: false`) are not
+ * compared: one the database has is neither dropped nor reported.
+ */
+function withoutUnmanagedIndexes(current: Schema, target: Schema): Schema {
+  const unmanaged = target.unmanagedIndexes;
+  if (!unmanaged) return current;
+  const tables: Record<string, Table> = {};
+  for (const [name, table] of Object.entries(current.tables)) {
+    const names = unmanaged[name];
+    tables[name] = names ? { ...table, indexes: table.indexes.filter((index) => !names.includes(index.name)) } : table;
+  }
+  return { ...current, tables };
 }
 
 /**

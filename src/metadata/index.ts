@@ -25,6 +25,7 @@ import type {
 import { qualifiedTableName, schemasOfTables } from "../schema/table-name";
 import { canonicalDefault } from "./column-default";
 import { portableType } from "./column-type";
+import { refuseUnrenderable } from "./unrenderable";
 
 type ColumnMetadata = EntityMetadata["columns"][number];
 
@@ -51,10 +52,13 @@ export function schemaFromEntities(
     const qualified = options.defaultSchema !== undefined && own && own !== options.defaultSchema;
     return qualifiedTableName(qualified ? own : undefined, metadata.tableName);
   };
+  refuseUnrenderable(metadatas);
   for (const metadata of metadatas) {
     if (!ownsTable(metadata)) continue;
     const name = nameOf(metadata);
     schema.tables[name] = tableFromEntity(metadata, name, nameOf);
+    const unmanaged = metadata.indices.filter((index) => !isManaged(index)).map((index) => index.name);
+    if (unmanaged.length > 0) (schema.unmanagedIndexes ??= {})[name] = unmanaged;
   }
   const schemas = schemasOfTables(Object.keys(schema.tables));
   if (schemas.length > 0) schema.schemas = schemas;
@@ -79,7 +83,7 @@ function tableFromEntity(metadata: EntityMetadata, name: string, nameOf: (metada
     columns,
     primaryKey: primaryKeyOf(metadata),
     uniques: uniquesOf(metadata),
-    indexes: metadata.indices.map(indexFromMetadata),
+    indexes: metadata.indices.filter(isManaged).map(indexFromMetadata),
     foreignKeys: metadata.foreignKeys.map((fk) => foreignKeyFromMetadata(fk, nameOf(fk.referencedEntityMetadata))),
     checks: metadata.checks.map((check): Check => ({ name: check.name, expression: check.expression! })),
     ...(metadata.comment ? { comment: metadata.comment } : {}),
@@ -179,6 +183,15 @@ function uniquesOf(metadata: EntityMetadata): Unique[] {
     uniques.push({ name: unique.name, columns });
   }
   return uniques;
+}
+
+/**
+ * `@Index("name", { synchronize: false })` tells TypeORM the index is the
+ * user's business (often an expression index it cannot declare): it has no
+ * columns to create it with, and must not be dropped either.
+ */
+function isManaged(index: EntityMetadata["indices"][number]): boolean {
+  return index.synchronize !== false;
 }
 
 function indexFromMetadata(index: EntityMetadata["indices"][number]): Index {

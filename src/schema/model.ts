@@ -147,6 +147,13 @@ export interface Table {
    * Entities declare no triggers, so they are never compared or diffed.
    */
   triggers?: string[];
+  /**
+   * Indexes the model cannot hold (an expression key, such as one a user
+   * makes by hand for `@Index({ synchronize: false })`), as the native
+   * CREATE INDEX text, read for the same reason as `triggers`; never
+   * compared or diffed either.
+   */
+  nativeIndexes?: string[];
 }
 
 export interface Schema {
@@ -158,6 +165,13 @@ export interface Schema {
    * dropSchema, so a migration creates the schema its tables need.
    */
   schemas?: string[];
+  /**
+   * Per table, the names of indexes the entities declare but leave to the
+   * user (TypeORM's `@Index("name", { synchronize: false })`): never created,
+   * and an index of that name in the database is never dropped. Set on the
+   * entities' side only.
+   */
+  unmanagedIndexes?: Record<string, string[]>;
 }
 
 export function emptySchema(): Schema {

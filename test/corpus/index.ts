@@ -86,6 +86,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "g40-primary-column", dialects: BOTH, covers: "PrimaryColumn varchar(32)" },
   { file: "g41-composite-primary", dialects: BOTH, covers: "composite primary key" },
   { file: "g42-uuid-primary-column", dialects: BOTH, covers: "PrimaryColumn uuid assigned by the application" },
+  { file: "g81-generated-uuid-non-primary", dialects: BOTH, covers: "@Generated uuid on a non-primary column (PostgreSQL default; SQLite: made by TypeORM)" },
   // Special columns
   { file: "s42-create-date", dialects: BOTH, covers: "CreateDateColumn" },
   { file: "s43-update-date", dialects: BOTH, covers: "UpdateDateColumn" },
@@ -95,12 +96,15 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "s47-comments", dialects: PG, covers: "column comments, with a quote; a table comment" },
   { file: "s48-collation", dialects: PG, covers: "column collation \"C\"" },
   { file: "s49-collation-nocase", dialects: SQLITE, covers: "column collation NOCASE" },
+  { file: "s82-version-delete-date-names", dialects: BOTH, covers: "VersionColumn with a name and a default, DeleteDateColumn with a name" },
   // Enums
   { file: "e50-enum", dialects: PG, covers: "native enum from a TypeScript string enum" },
   { file: "e51-enum-named-default", dialects: PG, covers: "enumName, default value, value with a quote, nullable enum" },
   { file: "e52-simple-enum", dialects: BOTH, covers: "simple-enum with default (SQLite CHECK, PostgreSQL native enum)" },
   { file: "e53-simple-enum-numeric", dialects: BOTH, covers: "simple-enum of a numeric TypeScript enum, array of values" },
   { file: "e54-enum-array", dialects: PG, covers: "enum array" },
+  { file: "e83-simple-enum-numeric-default", dialects: BOTH, covers: "simple-enum with a numeric default (numeric TypeScript enum, digit labels)" },
+  { file: "e84-enum-numeric-default", dialects: PG, covers: "native enum of digit labels with a numeric default (DEFAULT '1'), named enum" },
   // Constraints and indexes
   { file: "k55-unique-column", dialects: BOTH, covers: "@Column unique" },
   { file: "k56-unique-named-composite", dialects: BOTH, covers: "named composite @Unique" },
@@ -111,6 +115,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "k61-index-gist", dialects: PG, covers: "index method: spatial index USING GiST" },
   { file: "k62-check", dialects: BOTH, covers: "named check" },
   { file: "k63-checks-expressions", dialects: BOTH, covers: "unnamed and named checks: IN list, AND, quoted strings" },
+  { file: "k85-index-synchronize-false", dialects: BOTH, covers: "@Index synchronize: false (class and property level): neither created nor dropped" },
   // Relations
   { file: "f64-many-to-one-actions", dialects: BOTH, covers: "ManyToOne with ON DELETE/UPDATE CASCADE, SET NULL, RESTRICT, NO ACTION" },
   { file: "f65-deferrable", dialects: BOTH, covers: "deferrable foreign keys (INITIALLY DEFERRED / IMMEDIATE)" },
@@ -122,10 +127,13 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "f71-nested-set-tree", dialects: BOTH, covers: "nested-set tree (nsleft/nsright)" },
   { file: "f72-materialized-path-tree", dialects: BOTH, covers: "materialized-path tree (mpath)" },
   { file: "f73-no-constraint-relation", dialects: BOTH, covers: "ManyToOne with createForeignKeyConstraints: false (column, no foreign key)" },
+  { file: "f80-closure-names", dialects: BOTH, covers: "closure-table tree with its own closure table and column names, parent ON DELETE CASCADE" },
   // Other mappings
   { file: "x74-single-table-inheritance", dialects: BOTH, covers: "single-table inheritance (discriminator column, child columns)" },
   { file: "x75-embedded", dialects: BOTH, covers: "embedded columns" },
   { file: "x76-column-names", dialects: BOTH, covers: "explicit, mixed-case and reserved-word column names" },
+  { file: "x78-sti-children", dialects: BOTH, covers: "single-table inheritance, two children with discriminator values, NOT NULL child columns (nullable in the shared table), child defaults" },
+  { file: "x79-embedded-prefix", dialects: BOTH, covers: "embedded columns: default prefix, custom prefix, prefix: false, nested embedded" },
   { file: "s77-table-comment", dialects: BOTH, covers: "table comment with a quote (PostgreSQL COMMENT ON TABLE; SQLite keeps none, so no diff there)",
     synchronizeFails: { dialects: PG, reason: "TypeORM writes COMMENT ON TABLE ... IS 'what's' without doubling the quote" } },
   // PostgreSQL schemas

@@ -234,7 +234,7 @@ export function renderAlterColumn(table: string, fromInput: Column, toInput: Col
   if (from.nullable && !to.nullable) {
     if (to.default !== undefined && !to.generated) {
       plan.add(
-        `UPDATE ${plan.quotedTable} SET ${quoteIdentifier(from.name)} = ${renderDefault(to.default)} WHERE ${quoteIdentifier(from.name)} IS NULL`,
+        `UPDATE ${plan.quotedTable} SET ${quoteIdentifier(from.name)} = ${renderDefault(to.default, to.type)} WHERE ${quoteIdentifier(from.name)} IS NULL`,
       );
       plan.notes.push(`fills NULLs in ${table}.${from.name} with its default ${to.default} before setting NOT NULL`);
     } else {
@@ -248,7 +248,7 @@ export function renderAlterColumn(table: string, fromInput: Column, toInput: Col
   if (!from.generated || generationChanged) {
     const wanted = to.generated ? undefined : to.default;
     if (wanted !== currentDefault) {
-      plan.alterColumn(wanted === undefined ? "DROP DEFAULT" : `SET DEFAULT ${renderDefault(wanted)}`);
+      plan.alterColumn(wanted === undefined ? "DROP DEFAULT" : `SET DEFAULT ${renderDefault(wanted, to.type)}`);
     }
   }
   if (generationChanged) enterGeneration(plan, from, to, table);

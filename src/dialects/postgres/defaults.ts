@@ -6,7 +6,7 @@
  * the two meet whatever spelling each started from.
  */
 import { canonicalExpression } from "./expressions";
-import { isIntegerType, isNumericType } from "./types";
+import { isIntegerType, isNumericType, parseType } from "./types";
 
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i;
 
@@ -91,10 +91,22 @@ function normalizeDefaultText(expression: string, type: string): string | undefi
   if (isIntegerType(type) && /^-?\d+$/.test(text)) {
     return String(BigInt(text));
   }
-  return text;
+  return enumLabel(text, type);
 }
 
-/** The PostgreSQL text of a canonical default (already valid SQL). */
-export function renderDefault(canonical: string): string {
-  return canonical;
+/**
+ * An enum's values are labels (TypeORM writes `default: 1` of an enum of
+ * '1' | '2' as '1'): a bare number, which PostgreSQL refuses as the default
+ * of an enum type, means the label spelled the same.
+ */
+function enumLabel(text: string, type: string): string {
+  return type === "enum" && NUMBER.test(text) ? `'${text}'` : text;
+}
+
+/**
+ * The PostgreSQL text of a canonical default (already valid SQL) for a
+ * column of type `type` (as written in the model).
+ */
+export function renderDefault(canonical: string, type: string): string {
+  return enumLabel(canonical.trim(), parseType(type).type);
 }

@@ -171,7 +171,7 @@ function alterColumnOnline(table: string, from: Column, to: Column, plain: Plain
   const statements = [...nullChecks.map((c) => dataCheckStatement(table, c)), ...rest.statements];
   const notes = [...rest.notes];
   if (to.default !== undefined && !to.generated) {
-    statements.push(`UPDATE ${quotedTable} SET ${column} = ${renderDefault(to.default)} WHERE ${column} IS NULL`);
+    statements.push(`UPDATE ${quotedTable} SET ${column} = ${renderDefault(to.default, to.type)} WHERE ${column} IS NULL`);
     notes.push(`fills NULLs in ${table}.${from.name} with its default ${to.default} before setting NOT NULL`);
   }
   const check = truncateIdentifier(`${table}_${from.name}_not_null`);

@@ -143,8 +143,13 @@ function readIndexes(
     const { tableName, indexName, origin } = group[0];
     const table = tables.get(tableName);
     if (!table || origin === "pk") continue;
-    // An expression key has no column name; the model cannot hold such an index, so it is left alone.
-    if (group.some((r) => r.columnName === null)) continue;
+    // An expression key has no column name; the model cannot hold such an index, so it is left alone
+    // (its text is kept so that a rebuild of the table, which drops it, makes it again).
+    if (group.some((r) => r.columnName === null)) {
+      const sql = indexSql.get(indexName);
+      if (sql) (table.nativeIndexes ??= []).push(sql);
+      continue;
+    }
     const columns = group.sort((a, b) => a.position - b.position).map((r) => r.columnName!);
     if (origin === "u") {
       const declared = parsed.get(tableName)!.uniques;

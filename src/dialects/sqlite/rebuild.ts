@@ -2,7 +2,8 @@
  * The table rebuild: SQLite's documented way to make a change ALTER TABLE
  * cannot. The new definition is created under a temporary name, every row is
  * copied, the old table is dropped and the new one takes its name; then the
- * indexes and triggers (dropped with the old table) are created again.
+ * indexes (those the model cannot hold too) and triggers (dropped with the
+ * old table) are created again.
  *
  * Foreign keys must be off while this runs (the runner switches them off
  * outside the transaction, where the pragma takes effect): dropping the old
@@ -78,7 +79,7 @@ export function rebuildStatements(
 
   statements.push(`DROP TABLE ${q(before.name)}`, `ALTER TABLE ${q(temporary)} RENAME TO ${q(name)}`);
   for (const index of after.indexes) statements.push(createIndexStatement(name, index));
-  statements.push(...(after.triggers ?? []));
+  statements.push(...(after.nativeIndexes ?? []), ...(after.triggers ?? []));
   return statements;
 }
 
