@@ -28,6 +28,7 @@ import { splitTableName } from "../src/schema/table-name";
 import type { Operation } from "../src/ops/operations";
 import type { Schema } from "../src/schema/model";
 import { CORPUS, definitionsFor, prefixOf, schemasOf, type CorpusDefinition } from "./corpus";
+import { definitionsTypeormAgreesOn, typeormPendingQueries } from "./corpus/typeorm-agrees";
 import { createTestDatabase } from "./support/postgres";
 import { DIALECTS, TestProject, type DialectName } from "./support/project";
 
@@ -278,6 +279,11 @@ for (const dialect of DIALECTS) {
       await project.ok(["run"]);
 
       assert.deepEqual(await spuriousDiffs(dialect, options, definitions), {}, "definitions with a spurious diff");
+      assert.deepEqual(
+        await typeormPendingQueries(options, definitionsTypeormAgreesOn(definitions, dialect)),
+        {},
+        "definitions on which TypeORM's schema builder still wants changes after Athanor's run",
+      );
       const check = await project.cli(["generate", "--check"]);
       assert.equal(check.code, 0, `generate --check found changes after run:\n${check.stdout}${check.stderr}`);
 

@@ -238,7 +238,8 @@ function readChecks(table: Table, parsed: ParsedCreateTable): void {
 
 /**
  * Whether a CHECK of that name can be an enum's: unnamed (TypeORM's column
- * CHECK) or named as Athanor names enum checks (`CHK_<table>_<column>_enum`),
+ * CHECK, which Athanor writes too) or named as older Athanor versions named
+ * enum checks (`CHK_<table>_<column>_enum`: such tables stay equal),
  * after this or an earlier name of the table or column: a native RENAME
  * keeps constraint names. A user's named `@Check("kind" IN (...))` stays a
  * check.
