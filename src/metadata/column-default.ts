@@ -33,12 +33,18 @@ export function quoteLiteral(value: string): string {
 }
 
 /**
- * The canonical default for a TypeORM column default, or undefined when the
- * column has none (`null` means "no default": TypeORM treats it as nullable).
+ * The default for a TypeORM column default, or undefined when the column has
+ * none (`null` means "no default": TypeORM treats it as nullable).
+ *
+ * Raw SQL keeps the entity's spelling (`now()` stays `now()`): TypeORM
+ * compares default text, so the database must hold what the entity says for
+ * `schema:log` and `synchronize` to agree; Athanor's own comparison
+ * normalizes both sides (the dialects' `comparable`). A number stays a bare
+ * number and a numeric string a quoted one, as TypeORM keeps them apart.
  */
 export function canonicalDefault(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === "function") return normalizeSqlDefault(String(value()));
+  if (typeof value === "function") return String(value()).trim();
   if (typeof value === "string") return quoteLiteral(value);
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   if (typeof value === "boolean") return value ? "true" : "false";

@@ -94,7 +94,36 @@ function normalizeDefaultText(expression: string, type: string): string | undefi
   return text;
 }
 
-/** The PostgreSQL text of a canonical default (already valid SQL). */
-export function renderDefault(canonical: string): string {
-  return canonical;
+/**
+ * The PostgreSQL text of a default, in the spelling TypeORM's PostgreSQL
+ * driver writes for it, because TypeORM compares the stored default text with
+ * that spelling (PostgresDriver.normalizeDefault): the current time as
+ * `now()` (or `('now'::text)::...` with a precision), CURRENT_DATE as
+ * `('now'::text)::date`, numbers quoted (`'1.5'`, stored `'1.5'::real`).
+ * Anything else is already valid SQL and kept as written.
+ */
+export function renderDefault(spelling: string): string {
+  const text = spelling.trim();
+  if (NUMBER.test(text)) return `'${text}'`;
+  return typeormDatetimeSpelling(text) ?? text;
+}
+
+/** TypeORM's PostgresDriver.normalizeDatetimeFunction, for the keywords alone. */
+function typeormDatetimeSpelling(text: string): string | undefined {
+  const match = /^(current_timestamp|current_date|current_time|localtimestamp|localtime)(?:\((\d+)\))?$/i.exec(text);
+  if (!match) return undefined;
+  const keyword = match[1].toLowerCase();
+  const precision = match[2] !== undefined ? `(${match[2]})` : "";
+  switch (keyword) {
+    case "current_timestamp":
+      return precision ? `('now'::text)::timestamp${precision} with time zone` : "now()";
+    case "current_date":
+      return precision ? undefined : "('now'::text)::date";
+    case "current_time":
+      return `('now'::text)::time${precision} with time zone`;
+    case "localtimestamp":
+      return `('now'::text)::timestamp${precision} without time zone`;
+    default:
+      return `('now'::text)::time${precision} without time zone`;
+  }
 }

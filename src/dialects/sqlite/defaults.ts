@@ -53,16 +53,22 @@ export function isUuidGenerator(expression: string | undefined): boolean {
 }
 
 /**
- * The `DEFAULT ...` clause for a canonical default. Always parenthesized, as
- * TypeORM writes it: SQLite requires parentheses around any expression that
- * is not a bare literal, and accepts them around literals.
+ * The `DEFAULT ...` clause for a default, in the spelling it was given (the
+ * entity's), because TypeORM compares SQLite's stored default text with the
+ * entity's: `datetime('now')` and CURRENT_TIMESTAMP, `'3.5'` and `3.5` differ
+ * for it. Always parenthesized, as TypeORM writes it: SQLite requires
+ * parentheses around any expression that is not a bare literal, and accepts
+ * them around literals (and stores the text inside them). Two spellings are
+ * changed: booleans become 1/0 as TypeORM writes them, and `now()`, which
+ * SQLite does not have (every insert would fail), becomes CURRENT_TIMESTAMP.
  */
-export function renderDefault(canonical: string, type: string): string {
-  const normalized = normalizeDefault(canonical, type);
-  if (normalized === undefined) return "";
-  if (normalized === "true") return "DEFAULT (1)";
-  if (normalized === "false") return "DEFAULT (0)";
-  return `DEFAULT (${normalized})`;
+export function renderDefault(spelling: string, type: string): string {
+  if (normalizeDefault(spelling, type) === undefined) return "";
+  const text = spelling.trim();
+  if (text === "true") return "DEFAULT (1)";
+  if (text === "false") return "DEFAULT (0)";
+  if (/^now\(\s*\)$/i.test(text)) return "DEFAULT (CURRENT_TIMESTAMP)";
+  return `DEFAULT (${text})`;
 }
 
 /**
