@@ -26,14 +26,6 @@ export interface CorpusDefinition {
    * synchronize test leaves it out there.
    */
   synchronizeFails?: { dialects: readonly DialectName[]; reason: string };
-  /**
-   * Dialects on which TypeORM's schema builder reports a change even on a
-   * database its own synchronize built (TypeORM inconsistent with itself),
-   * with the reason; the reverse check (typeorm-agrees.ts) leaves the
-   * definition out there. Every entry must be proven by running synchronize
-   * and then log() on a fresh database.
-   */
-  typeormDisagrees?: { dialects: readonly DialectName[]; reason: string };
   /** SQL the database needs before the definition can be created (an extension). */
   prepare?: string;
 }
