@@ -27,24 +27,31 @@ export function normalizeSqlDefault(sql: string): string {
   return text;
 }
 
+/**
+ * The raw SQL of a function default as the entity writes it, when that
+ * differs from its canonical spelling (`now()`, `datetime('now')`): kept as
+ * `Column.defaultSql` so the DDL holds the text TypeORM compares with.
+ */
+export function defaultSpelling(value: unknown): string | undefined {
+  if (typeof value !== "function") return undefined;
+  const raw = String(value()).trim();
+  // Raw `false` is not the JS boolean false, which TypeORM writes 0 on SQLite.
+  const keyword = /^(true|false)$/i.test(raw);
+  return keyword || raw !== normalizeSqlDefault(raw) ? raw : undefined;
+}
+
 /** A string as a SQL literal: single quotes, embedded quotes doubled. */
 export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;
 }
 
 /**
- * The default for a TypeORM column default, or undefined when the column has
- * none (`null` means "no default": TypeORM treats it as nullable).
- *
- * Raw SQL keeps the entity's spelling (`now()` stays `now()`): TypeORM
- * compares default text, so the database must hold what the entity says for
- * `schema:log` and `synchronize` to agree; Athanor's own comparison
- * normalizes both sides (the dialects' `comparable`). A number stays a bare
- * number and a numeric string a quoted one, as TypeORM keeps them apart.
+ * The canonical default for a TypeORM column default, or undefined when the
+ * column has none (`null` means "no default": TypeORM treats it as nullable).
  */
 export function canonicalDefault(value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value === "function") return String(value()).trim();
+  if (typeof value === "function") return normalizeSqlDefault(String(value()));
   if (typeof value === "string") return quoteLiteral(value);
   if (typeof value === "number" || typeof value === "bigint") return String(value);
   if (typeof value === "boolean") return value ? "true" : "false";

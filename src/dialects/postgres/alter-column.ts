@@ -248,7 +248,7 @@ export function renderAlterColumn(table: string, fromInput: Column, toInput: Col
   if (!from.generated || generationChanged) {
     const wanted = to.generated ? undefined : to.default;
     if (wanted !== currentDefault) {
-      plan.alterColumn(wanted === undefined ? "DROP DEFAULT" : `SET DEFAULT ${renderDefault(wanted)}`);
+      plan.alterColumn(wanted === undefined ? "DROP DEFAULT" : `SET DEFAULT ${renderDefault(to.defaultSql ?? wanted)}`);
     }
   }
   if (generationChanged) enterGeneration(plan, from, to, table);

@@ -32,7 +32,7 @@ export function columnDefinition(table: string, column: Column): string {
   if (column.generated === "uuid") {
     parts.push("DEFAULT gen_random_uuid()");
   } else if (column.default !== undefined && column.generated === undefined) {
-    parts.push(`DEFAULT ${renderDefault(column.default)}`);
+    parts.push(`DEFAULT ${renderDefault(column.defaultSql ?? column.default)}`);
   }
   return parts.join(" ");
 }

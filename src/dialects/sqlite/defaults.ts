@@ -53,20 +53,32 @@ export function isUuidGenerator(expression: string | undefined): boolean {
 }
 
 /**
- * The `DEFAULT ...` clause for a default, in the spelling it was given (the
- * entity's), because TypeORM compares SQLite's stored default text with the
- * entity's: `datetime('now')` and CURRENT_TIMESTAMP, `'3.5'` and `3.5` differ
- * for it. Always parenthesized, as TypeORM writes it: SQLite requires
- * parentheses around any expression that is not a bare literal, and accepts
- * them around literals (and stores the text inside them). Two spellings are
- * changed: booleans become 1/0 as TypeORM writes them, and `now()`, which
- * SQLite does not have (every insert would fail), becomes CURRENT_TIMESTAMP.
+ * The `DEFAULT ...` clause of a column: the entity's own spelling
+ * (`defaultSql`) when it has one, because TypeORM compares SQLite's stored
+ * default text with the entity's (`datetime('now')` and CURRENT_TIMESTAMP,
+ * `'0.50'` and `0.5` differ for it); otherwise the canonical default, in
+ * TypeORM's spelling (booleans 1/0, string and number literals as given).
+ * Always parenthesized, as TypeORM writes it: SQLite requires parentheses
+ * around any expression that is not a bare literal, accepts them around
+ * literals, and stores the text inside them.
  */
-export function renderDefault(spelling: string, type: string): string {
-  if (normalizeDefault(spelling, type) === undefined) return "";
-  const text = spelling.trim();
-  if (text === "true") return "DEFAULT (1)";
-  if (text === "false") return "DEFAULT (0)";
+export function renderColumnDefault(column: { default?: string; defaultSql?: string; type: string }): string {
+  if (column.default === undefined) return "";
+  if (column.defaultSql !== undefined && !/^now\(\s*\)$/i.test(column.defaultSql)) {
+    return `DEFAULT (${column.defaultSql})`;
+  }
+  // SQLite has no now() (every insert would fail): the canonical CURRENT_TIMESTAMP.
+  return renderDefault(column.default, column.type);
+}
+
+/** The `DEFAULT ...` clause for a canonical default (see `renderColumnDefault`). */
+export function renderDefault(canonical: string, type: string): string {
+  const normalized = normalizeDefault(canonical, type);
+  if (normalized === undefined) return "";
+  if (normalized === "true") return "DEFAULT (1)";
+  if (normalized === "false") return "DEFAULT (0)";
+  // Anything else keeps its spelling: '0.50' stays a string, (1 + 2) keeps its parentheses.
+  const text = canonical.trim();
   if (/^now\(\s*\)$/i.test(text)) return "DEFAULT (CURRENT_TIMESTAMP)";
   return `DEFAULT (${text})`;
 }

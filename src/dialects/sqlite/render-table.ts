@@ -4,7 +4,7 @@
  * constraint inside the CREATE TABLE, indexes as separate statements.
  */
 import type { Column, ForeignKey, Index, Table } from "../../schema/model";
-import { renderDefault } from "./defaults";
+import { renderColumnDefault } from "./defaults";
 import { enumCheckExpression } from "./enum-check";
 import { quoteIdentifier as q, quoteList } from "./quote";
 import { renderNativeType } from "./types";
@@ -49,7 +49,7 @@ export function columnDefinition(column: Column, inlinePrimaryKey = false): stri
   if (column.collation) parts.push(`COLLATE ${q(column.collation)}`);
   if (!column.nullable) parts.push("NOT NULL");
   if (column.default !== undefined) {
-    const clause = renderDefault(column.default, column.type);
+    const clause = renderColumnDefault(column);
     if (clause) parts.push(clause);
   }
   return parts.join(" ");
