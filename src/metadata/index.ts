@@ -130,6 +130,8 @@ function columnType(source: ColumnMetadata): string {
 function declaredType(source: ColumnMetadata, type: string): string | undefined {
   if (typeof source.type !== "string" || source.isArray || source.isVersion) return undefined;
   const declared = source.type.trim().toLowerCase().replace(/\s+/g, " ");
+  // simple-enum, simple-json, simple-array are TypeORM's, never a database's.
+  if (declared.startsWith("simple-")) return undefined;
   return declared !== type ? declared : undefined;
 }
 
