@@ -97,3 +97,36 @@ test("sqlite: a table in an older Athanor's form is equal for Athanor, and its n
     await project.cleanup();
   }
 });
+
+const switchEntity = (values: string[]) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "switches" })
+export class Switch {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "enum", enum: ${JSON.stringify(values)}, default: "on" }) powerState: string;
+}
+`;
+
+test("postgres: an enum type named after the mixed-case column (older Athanor) is equal for Athanor, and a change of values moves it to TypeORM's lower-cased name", async () => {
+  const project = await TestProject.create("postgres", { "Switch.ts": switchEntity(["on", "off"]) });
+  try {
+    await project.query(`CREATE TYPE "switches_powerState_enum" AS ENUM ('on', 'off')`);
+    await project.query(
+      `CREATE TABLE "switches" ("id" SERIAL NOT NULL, "powerState" "switches_powerState_enum" NOT NULL DEFAULT 'on', CONSTRAINT "PK_switches" PRIMARY KEY ("id"))`,
+    );
+    await project.query(`INSERT INTO "switches" ("powerState") VALUES ('off')`);
+    const check = await project.cli(["generate", "--check"]);
+    assert.equal(check.code, 0, `generate --check wants changes on the older enum name:\n${check.stdout}${check.stderr}`);
+
+    project.writeEntity("Switch.ts", switchEntity(["on", "off", "broken"]));
+    await project.ok(["generate", "Broken"]);
+    await project.ok(["run"]);
+    const types = await project.query<{ typname: string }>(`SELECT typname FROM pg_type WHERE typname LIKE 'switches_%_enum' ORDER BY typname`);
+    assert.deepEqual(types.map((t) => t.typname), ["switches_powerstate_enum"]);
+    assert.deepEqual(await project.query(`SELECT "powerState" FROM "switches"`), [{ powerState: "off" }]);
+    const again = await project.cli(["generate", "--check"]);
+    assert.equal(again.code, 0, `generate --check after the change:\n${again.stdout}${again.stderr}`);
+  } finally {
+    await project.cleanup();
+  }
+});

@@ -107,7 +107,8 @@ function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): C
 
   if (column.type === "enum" || column.type === "enum[]") {
     column.enum = (source.enum ?? []).map((value) => String(value));
-    column.enumName = source.enumName ?? `${metadata.tableName}_${source.databaseName}_enum`;
+    // TypeORM's own name (PostgresQueryRunner.buildEnumName): the column lower-cased, the table not.
+    column.enumName = source.enumName ?? `${metadata.tableName}_${source.databaseName.toLowerCase()}_enum`;
   }
   if (source.comment) column.comment = source.comment;
   if (source.collation) column.collation = source.collation;

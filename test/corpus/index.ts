@@ -101,6 +101,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "e52-simple-enum", dialects: BOTH, covers: "simple-enum with default (SQLite CHECK, PostgreSQL native enum)" },
   { file: "e53-simple-enum-numeric", dialects: BOTH, covers: "simple-enum of a numeric TypeScript enum, array of values" },
   { file: "e54-enum-array", dialects: PG, covers: "enum array" },
+  { file: "e91-enum-mixed-case-column", dialects: BOTH, covers: "simple-enum on mixed-case column names (PostgreSQL type named after the lower-cased column, as TypeORM does)" },
   // Constraints and indexes
   { file: "k55-unique-column", dialects: BOTH, covers: "@Column unique" },
   { file: "k56-unique-named-composite", dialects: BOTH, covers: "named composite @Unique" },
