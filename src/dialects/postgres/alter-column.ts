@@ -11,7 +11,7 @@ import type { RenderedOperation } from "../dialect";
 import type { Column } from "../../schema/model";
 import { dataChecksForAlter, decimalNarrowingCheck, ROW_COUNT, type DataCheck } from "../data-checks";
 import { comparableColumn } from "./comparable";
-import { renderDefault } from "./defaults";
+import { renderColumnDefault, renderDefault } from "./defaults";
 import { columnType, commentOnColumn, identityClause } from "./definitions";
 import { createEnumType, createEnumTypeStatement, dropEnumType, enumTypeName } from "./enums";
 import { doBlock, quoteIdentifier, quoteLiteral, quoteInSchemaOf, quoteTable } from "./quote";
@@ -248,7 +248,7 @@ export function renderAlterColumn(table: string, fromInput: Column, toInput: Col
   if (!from.generated || generationChanged) {
     const wanted = to.generated ? undefined : to.default;
     if (wanted !== currentDefault) {
-      plan.alterColumn(wanted === undefined ? "DROP DEFAULT" : `SET DEFAULT ${renderDefault(to.defaultSql ?? wanted)}`);
+      plan.alterColumn(wanted === undefined ? "DROP DEFAULT" : `SET DEFAULT ${renderColumnDefault(to)}`);
     }
   }
   if (generationChanged) enterGeneration(plan, from, to, table);

@@ -108,6 +108,24 @@ export function renderDefault(spelling: string): string {
   return typeormDatetimeSpelling(text) ?? text;
 }
 
+/**
+ * The DEFAULT text of a column: the entity's own spelling (`defaultSql`)
+ * unless it is a spelling of the current time or date, which is written in
+ * TypeORM's PostgreSQL spelling instead. That also keeps one set of migration
+ * files portable: a migration generated on SQLite carries TypeORM's SQLite
+ * `datetime('now')`, which PostgreSQL does not have.
+ */
+export function renderColumnDefault(column: { default?: string; defaultSql?: string; type: string }): string | undefined {
+  if (column.default === undefined) return undefined;
+  const spelling = column.defaultSql;
+  if (spelling !== undefined && !isCurrentTimeOrDate(normalizeDefault(column.default, column.type))) return renderDefault(spelling);
+  return renderDefault(column.default);
+}
+
+function isCurrentTimeOrDate(canonical: string | undefined): boolean {
+  return canonical === "CURRENT_TIMESTAMP" || canonical === "CURRENT_DATE";
+}
+
 /** TypeORM's PostgresDriver.normalizeDatetimeFunction, for the keywords alone. */
 function typeormDatetimeSpelling(text: string): string | undefined {
   const match = /^(current_timestamp|current_date|current_time|localtimestamp|localtime)(?:\((\d+)\))?$/i.exec(text);

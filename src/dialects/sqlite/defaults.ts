@@ -64,11 +64,20 @@ export function isUuidGenerator(expression: string | undefined): boolean {
  */
 export function renderColumnDefault(column: { default?: string; defaultSql?: string; type: string }): string {
   if (column.default === undefined) return "";
-  if (column.defaultSql !== undefined && !/^now\(\s*\)$/i.test(column.defaultSql)) {
+  if (column.defaultSql !== undefined && !isForeignCurrentTime(column.defaultSql, column.default, column.type)) {
     return `DEFAULT (${column.defaultSql})`;
   }
-  // SQLite has no now() (every insert would fail): the canonical CURRENT_TIMESTAMP.
   return renderDefault(column.default, column.type);
+}
+
+/**
+ * A spelling of the current time SQLite does not have (`now()`,
+ * `localtimestamp`, from an entity or a migration generated on PostgreSQL):
+ * every insert would fail, so the canonical CURRENT_TIMESTAMP is written.
+ */
+function isForeignCurrentTime(spelling: string, canonical: string, type: string): boolean {
+  const compact = spelling.toLowerCase().replace(/\s+/g, "");
+  return normalizeDefault(canonical, type) === "CURRENT_TIMESTAMP" && compact !== "datetime('now')" && compact !== "current_timestamp";
 }
 
 /** The `DEFAULT ...` clause for a canonical default (see `renderColumnDefault`). */
