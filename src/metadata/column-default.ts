@@ -27,6 +27,19 @@ export function normalizeSqlDefault(sql: string): string {
   return text;
 }
 
+/**
+ * The raw SQL of a function default as the entity writes it, when that
+ * differs from its canonical spelling (`now()`, `datetime('now')`): kept as
+ * `Column.defaultSql` so the DDL holds the text TypeORM compares with.
+ */
+export function defaultSpelling(value: unknown): string | undefined {
+  if (typeof value !== "function") return undefined;
+  const raw = String(value()).trim();
+  // Raw `false` is not the JS boolean false, which TypeORM writes 0 on SQLite.
+  const keyword = /^(true|false)$/i.test(raw);
+  return keyword || raw !== normalizeSqlDefault(raw) ? raw : undefined;
+}
+
 /** A string as a SQL literal: single quotes, embedded quotes doubled. */
 export function quoteLiteral(value: string): string {
   return `'${value.replace(/'/g, "''")}'`;

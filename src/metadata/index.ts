@@ -23,7 +23,7 @@ import type {
   Unique,
 } from "../schema/model";
 import { qualifiedTableName, schemasOfTables } from "../schema/table-name";
-import { canonicalDefault } from "./column-default";
+import { canonicalDefault, defaultSpelling } from "./column-default";
 import { portableType } from "./column-type";
 import { refuseUnrenderable } from "./unrenderable";
 
@@ -93,6 +93,8 @@ function tableFromEntity(metadata: EntityMetadata, name: string, nameOf: (metada
 function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): Column {
   // Keys in reading order: generated migration files print them as they are.
   const column: Column = { name: source.databaseName, type: columnType(source) } as Column;
+  const declared = declaredType(source, column.type);
+  if (declared !== undefined) column.declaredType = declared;
   if (source.length !== undefined && source.length !== "") column.length = Number(source.length);
   if (source.precision !== undefined && source.precision !== null) column.precision = source.precision;
   if (source.scale !== undefined && source.scale !== null) column.scale = source.scale;
@@ -100,6 +102,8 @@ function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): C
 
   const defaultValue = columnDefault(source);
   if (defaultValue !== undefined) column.default = defaultValue;
+  const spelling = defaultSpelling(source.default);
+  if (defaultValue !== undefined && spelling !== undefined) column.defaultSql = spelling;
 
   const generated = generationOf(source);
   if (generated) column.generated = generated;
@@ -107,7 +111,8 @@ function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): C
 
   if (column.type === "enum" || column.type === "enum[]") {
     column.enum = (source.enum ?? []).map((value) => String(value));
-    column.enumName = source.enumName ?? `${metadata.tableName}_${source.databaseName}_enum`;
+    // TypeORM's own name (PostgresQueryRunner.buildEnumName): the column lower-cased, the table not.
+    column.enumName = source.enumName ?? `${metadata.tableName}_${source.databaseName.toLowerCase()}_enum`;
   }
   if (source.comment) column.comment = source.comment;
   if (source.collation) column.collation = source.collation;
@@ -120,6 +125,19 @@ function columnType(source: ColumnMetadata): string {
   const type = portableType(source.type);
   // PostgreSQL arrays have no portable form; keep the native spelling.
   return source.isArray ? `${type}[]` : type;
+}
+
+/**
+ * The declared type name where it is another spelling of the portable type
+ * (`float` for double, `numeric` for decimal): TypeORM compares SQLite's
+ * declared type text with it (see `Column.declaredType`).
+ */
+function declaredType(source: ColumnMetadata, type: string): string | undefined {
+  if (typeof source.type !== "string" || source.isArray || source.isVersion) return undefined;
+  const declared = source.type.trim().toLowerCase().replace(/\s+/g, " ");
+  // simple-enum, simple-json, simple-array are TypeORM's, never a database's.
+  if (declared.startsWith("simple-")) return undefined;
+  return declared !== type ? declared : undefined;
 }
 
 /**

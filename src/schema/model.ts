@@ -62,6 +62,21 @@ export interface Column {
    * anything else as the expression text. Absent when there is no default.
    */
   default?: string;
+  /**
+   * The default as the entity spells it (`now()`, `datetime('now')`,
+   * `'0.50'`) where that differs from the canonical `default`. TypeORM
+   * compares default text, so the DDL writes this spelling for TypeORM's
+   * `schema:log` and `synchronize` to agree; never compared by Athanor (a
+   * database holding another spelling of the same default is equal).
+   */
+  defaultSql?: string;
+  /**
+   * The type name as the entity declares it (`float`, `character`,
+   * `tinyint`) where it differs from the portable `type`. A dialect whose
+   * database keeps the declared text (SQLite) writes it when it has the same
+   * storage as `type`, because TypeORM compares the type text; never compared.
+   */
+  declaredType?: string;
   generated?: Generation;
   /**
    * For `generated: "identity"`: GENERATED ALWAYS (explicit values refused)

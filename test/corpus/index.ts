@@ -105,6 +105,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "e54-enum-array", dialects: PG, covers: "enum array" },
   { file: "e83-simple-enum-numeric-default", dialects: BOTH, covers: "simple-enum with a numeric default (numeric TypeScript enum, digit labels)" },
   { file: "e84-enum-numeric-default", dialects: PG, covers: "native enum of digit labels with a numeric default (DEFAULT '1'), named enum" },
+  { file: "e91-enum-mixed-case-column", dialects: BOTH, covers: "simple-enum on mixed-case column names (PostgreSQL type named after the lower-cased column, as TypeORM does)" },
   // Constraints and indexes
   { file: "k55-unique-column", dialects: BOTH, covers: "@Column unique" },
   { file: "k56-unique-named-composite", dialects: BOTH, covers: "named composite @Unique" },

@@ -11,7 +11,7 @@ import type { RenderedOperation } from "../dialect";
 import type { Column } from "../../schema/model";
 import { dataChecksForAlter, decimalNarrowingCheck, ROW_COUNT, type DataCheck } from "../data-checks";
 import { comparableColumn } from "./comparable";
-import { renderDefault } from "./defaults";
+import { renderColumnDefault } from "./defaults";
 import { columnType, commentOnColumn, identityClause } from "./definitions";
 import { createEnumType, createEnumTypeStatement, dropEnumType, enumTypeName } from "./enums";
 import { doBlock, quoteIdentifier, quoteLiteral, quoteInSchemaOf, quoteTable } from "./quote";
@@ -234,7 +234,7 @@ export function renderAlterColumn(table: string, fromInput: Column, toInput: Col
   if (from.nullable && !to.nullable) {
     if (to.default !== undefined && !to.generated) {
       plan.add(
-        `UPDATE ${plan.quotedTable} SET ${quoteIdentifier(from.name)} = ${renderDefault(to.default, to.type)} WHERE ${quoteIdentifier(from.name)} IS NULL`,
+        `UPDATE ${plan.quotedTable} SET ${quoteIdentifier(from.name)} = ${renderColumnDefault(to)!} WHERE ${quoteIdentifier(from.name)} IS NULL`,
       );
       plan.notes.push(`fills NULLs in ${table}.${from.name} with its default ${to.default} before setting NOT NULL`);
     } else {
@@ -248,7 +248,7 @@ export function renderAlterColumn(table: string, fromInput: Column, toInput: Col
   if (!from.generated || generationChanged) {
     const wanted = to.generated ? undefined : to.default;
     if (wanted !== currentDefault) {
-      plan.alterColumn(wanted === undefined ? "DROP DEFAULT" : `SET DEFAULT ${renderDefault(wanted, to.type)}`);
+      plan.alterColumn(wanted === undefined ? "DROP DEFAULT" : `SET DEFAULT ${renderColumnDefault(to)}`);
     }
   }
   if (generationChanged) enterGeneration(plan, from, to, table);

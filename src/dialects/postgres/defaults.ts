@@ -104,9 +104,53 @@ function enumLabel(text: string, type: string): string {
 }
 
 /**
- * The PostgreSQL text of a canonical default (already valid SQL) for a
- * column of type `type` (as written in the model).
+ * The PostgreSQL text of a default, in the spelling TypeORM's PostgreSQL
+ * driver writes for it, because TypeORM compares the stored default text with
+ * that spelling (PostgresDriver.normalizeDefault): the current time as
+ * `now()` (or `('now'::text)::...` with a precision), CURRENT_DATE as
+ * `('now'::text)::date`, numbers quoted (`'1.5'`, stored `'1.5'::real`).
+ * Anything else is already valid SQL and kept as written.
  */
-export function renderDefault(canonical: string, type: string): string {
-  return enumLabel(canonical.trim(), parseType(type).type);
+export function renderDefault(spelling: string): string {
+  const text = spelling.trim();
+  if (NUMBER.test(text)) return `'${text}'`;
+  return typeormDatetimeSpelling(text) ?? text;
+}
+
+/**
+ * The DEFAULT text of a column: the entity's own spelling (`defaultSql`)
+ * unless it is a spelling of the current time or date, which is written in
+ * TypeORM's PostgreSQL spelling instead. That also keeps one set of migration
+ * files portable: a migration generated on SQLite carries TypeORM's SQLite
+ * `datetime('now')`, which PostgreSQL does not have.
+ */
+export function renderColumnDefault(column: { default?: string; defaultSql?: string; type: string }): string | undefined {
+  if (column.default === undefined) return undefined;
+  const spelling = column.defaultSql;
+  if (spelling !== undefined && !isCurrentTimeOrDate(normalizeDefault(column.default, column.type))) return renderDefault(spelling);
+  return renderDefault(column.default);
+}
+
+function isCurrentTimeOrDate(canonical: string | undefined): boolean {
+  return canonical === "CURRENT_TIMESTAMP" || canonical === "CURRENT_DATE";
+}
+
+/** TypeORM's PostgresDriver.normalizeDatetimeFunction, for the keywords alone. */
+function typeormDatetimeSpelling(text: string): string | undefined {
+  const match = /^(current_timestamp|current_date|current_time|localtimestamp|localtime)(?:\((\d+)\))?$/i.exec(text);
+  if (!match) return undefined;
+  const keyword = match[1].toLowerCase();
+  const precision = match[2] !== undefined ? `(${match[2]})` : "";
+  switch (keyword) {
+    case "current_timestamp":
+      return precision ? `('now'::text)::timestamp${precision} with time zone` : "now()";
+    case "current_date":
+      return precision ? undefined : "('now'::text)::date";
+    case "current_time":
+      return `('now'::text)::time${precision} with time zone`;
+    case "localtimestamp":
+      return `('now'::text)::timestamp${precision} without time zone`;
+    default:
+      return `('now'::text)::time${precision} without time zone`;
+  }
 }

@@ -3,7 +3,7 @@
  * constraint clauses usable both inside CREATE TABLE and in ALTER TABLE.
  */
 import type { Check, Column, ForeignKey, Index, PrimaryKey, Unique } from "../../schema/model";
-import { renderDefault } from "./defaults";
+import { renderColumnDefault } from "./defaults";
 import { enumTypeName } from "./enums";
 import { plainTableName, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable } from "./quote";
 import { isIntegerType, nativeType, parseType, serialType } from "./types";
@@ -32,7 +32,7 @@ export function columnDefinition(table: string, column: Column): string {
   if (column.generated === "uuid") {
     parts.push("DEFAULT gen_random_uuid()");
   } else if (column.default !== undefined && column.generated === undefined) {
-    parts.push(`DEFAULT ${renderDefault(column.default, column.type)}`);
+    parts.push(`DEFAULT ${renderColumnDefault(column)}`);
   }
   return parts.join(" ");
 }

@@ -11,8 +11,9 @@
 import type { Column } from "../../schema/model";
 import { doBlock, plainTableName, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable } from "./quote";
 
+/** TypeORM's convention: the column name lower-cased (`orders_paystate_enum` for "payState"), the table's kept. */
 export function conventionalEnumName(table: string, column: string): string {
-  return `${plainTableName(table)}_${column}_enum`;
+  return `${plainTableName(table)}_${column.toLowerCase()}_enum`;
 }
 
 /** The (unqualified) name of the enum type behind `column` of `table`. */

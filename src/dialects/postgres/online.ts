@@ -25,7 +25,7 @@ import type { Operation } from "../../ops/operations";
 import type { Check, Column, ForeignKey, Index, Unique } from "../../schema/model";
 import { dataChecksForAlter } from "../data-checks";
 import { dataCheckStatement, renderAlterColumn } from "./alter-column";
-import { renderDefault } from "./defaults";
+import { renderColumnDefault } from "./defaults";
 import { checkClause, createIndexStatement, foreignKeyClause } from "./definitions";
 import { doBlock, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable, truncateIdentifier } from "./quote";
 
@@ -171,7 +171,7 @@ function alterColumnOnline(table: string, from: Column, to: Column, plain: Plain
   const statements = [...nullChecks.map((c) => dataCheckStatement(table, c)), ...rest.statements];
   const notes = [...rest.notes];
   if (to.default !== undefined && !to.generated) {
-    statements.push(`UPDATE ${quotedTable} SET ${column} = ${renderDefault(to.default, to.type)} WHERE ${column} IS NULL`);
+    statements.push(`UPDATE ${quotedTable} SET ${column} = ${renderColumnDefault(to)!} WHERE ${column} IS NULL`);
     notes.push(`fills NULLs in ${table}.${from.name} with its default ${to.default} before setting NOT NULL`);
   }
   const check = truncateIdentifier(`${table}_${from.name}_not_null`);

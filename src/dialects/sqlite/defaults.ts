@@ -53,16 +53,43 @@ export function isUuidGenerator(expression: string | undefined): boolean {
 }
 
 /**
- * The `DEFAULT ...` clause for a canonical default. Always parenthesized, as
- * TypeORM writes it: SQLite requires parentheses around any expression that
- * is not a bare literal, and accepts them around literals.
+ * The `DEFAULT ...` clause of a column: the entity's own spelling
+ * (`defaultSql`) when it has one, because TypeORM compares SQLite's stored
+ * default text with the entity's (`datetime('now')` and CURRENT_TIMESTAMP,
+ * `'0.50'` and `0.5` differ for it); otherwise the canonical default, in
+ * TypeORM's spelling (booleans 1/0, string and number literals as given).
+ * Always parenthesized, as TypeORM writes it: SQLite requires parentheses
+ * around any expression that is not a bare literal, accepts them around
+ * literals, and stores the text inside them.
  */
+export function renderColumnDefault(column: { default?: string; defaultSql?: string; type: string }): string {
+  if (column.default === undefined) return "";
+  if (column.defaultSql !== undefined && !isForeignCurrentTime(column.defaultSql, column.default, column.type)) {
+    return `DEFAULT (${column.defaultSql})`;
+  }
+  return renderDefault(column.default, column.type);
+}
+
+/**
+ * A spelling of the current time SQLite does not have (`now()`,
+ * `localtimestamp`, from an entity or a migration generated on PostgreSQL):
+ * every insert would fail, so the canonical CURRENT_TIMESTAMP is written.
+ */
+function isForeignCurrentTime(spelling: string, canonical: string, type: string): boolean {
+  const compact = spelling.toLowerCase().replace(/\s+/g, "");
+  return normalizeDefault(canonical, type) === "CURRENT_TIMESTAMP" && compact !== "datetime('now')" && compact !== "current_timestamp";
+}
+
+/** The `DEFAULT ...` clause for a canonical default (see `renderColumnDefault`). */
 export function renderDefault(canonical: string, type: string): string {
   const normalized = normalizeDefault(canonical, type);
   if (normalized === undefined) return "";
   if (normalized === "true") return "DEFAULT (1)";
   if (normalized === "false") return "DEFAULT (0)";
-  return `DEFAULT (${normalized})`;
+  // Anything else keeps its spelling: '0.50' stays a string, (1 + 2) keeps its parentheses.
+  const text = canonical.trim();
+  if (/^now\(\s*\)$/i.test(text)) return "DEFAULT (CURRENT_TIMESTAMP)";
+  return `DEFAULT (${text})`;
 }
 
 /**

@@ -11,11 +11,6 @@ export function enumCheckExpression(column: string, values: readonly string[]): 
   return `${quoteIdentifier(column)} IN (${values.map(quoteString).join(",")})`;
 }
 
-/** The name the enum CHECK of `table.column` gets. */
-export function enumCheckName(table: string, column: string): string {
-  return `CHK_${table}_${column}_enum`;
-}
-
 /**
  * The allowed values when `expression` is exactly `<column> IN ('a', ...)`
  * (column quoted any way SQLite accepts), otherwise undefined.

@@ -17,10 +17,10 @@ import type {
   Unique,
 } from "../../schema/model";
 import { emptyTable } from "../../schema/model";
-import { normalizeDefault } from "./defaults";
+import { normalizeDefault, renderDefault } from "./defaults";
 import { parseEnumCheck } from "./enum-check";
 import { parseCreateTable, parseIndexWhere, type ParsedCreateTable, type ParsedKey } from "./parse-create-table";
-import { parseNativeType } from "./types";
+import { parseNativeType, renderNativeType, type CanonicalType } from "./types";
 
 /** TypeORM's own bookkeeping of views and generated columns: never a user table. */
 const ALWAYS_EXCLUDED = ["typeorm_metadata"];
@@ -112,8 +112,15 @@ function readColumns(rows: ColumnRow[], tables: Map<string, Table>, parsed: Map<
     if (!table) continue;
     const type = parseNativeType(row.declaredType ?? "");
     const column: Column = { name: row.columnName, ...type, nullable: !row.isNotNull };
+    const declared = declaredSpelling(row.declaredType ?? "", type);
+    if (declared !== undefined) column.declaredType = declared;
     const defaultValue = normalizeDefault(row.defaultValue, type.type);
-    if (defaultValue !== undefined) column.default = defaultValue;
+    if (defaultValue !== undefined) {
+      column.default = defaultValue;
+      // A rebuild writes the default back as the table had it (datetime('now') stays).
+      const raw = row.defaultValue!.trim();
+      if (raw !== defaultValue && renderDefault(defaultValue, type.type) !== `DEFAULT (${raw})`) column.defaultSql = raw;
+    }
     if (parsed.get(row.tableName)!.autoincrement.includes(row.columnName)) column.generated = "increment";
     const collation = parsed.get(row.tableName)!.collations[row.columnName];
     if (collation !== undefined) column.collation = collation;
@@ -129,6 +136,18 @@ function readColumns(rows: ColumnRow[], tables: Map<string, Table>, parsed: Map<
     const columns = list.sort((a, b) => a.position - b.position).map((p) => p.column);
     tables.get(tableName)!.primaryKey = name !== undefined ? { name, columns } : { columns };
   }
+}
+
+/**
+ * The declared type name where the table spells its type otherwise than
+ * Athanor would (`double precision`, `float`, `numeric`): kept so that a
+ * rebuild writes the column back as it was.
+ */
+function declaredSpelling(declared: string, type: CanonicalType): string | undefined {
+  const base = declared.trim().toLowerCase().replace(/\s+/g, " ").replace(/\s*\(.*$/, "");
+  if (base === "" || base === type.type) return undefined;
+  const plain = renderNativeType(type).replace(/\(.*$/, "");
+  return base !== plain ? base : undefined;
 }
 
 function readIndexes(
@@ -243,7 +262,8 @@ function readChecks(table: Table, parsed: ParsedCreateTable): void {
 
 /**
  * Whether a CHECK of that name can be an enum's: unnamed (TypeORM's column
- * CHECK) or named as Athanor names enum checks (`CHK_<table>_<column>_enum`),
+ * CHECK, which Athanor writes too) or named as older Athanor versions named
+ * enum checks (`CHK_<table>_<column>_enum`: such tables stay equal),
  * after this or an earlier name of the table or column: a native RENAME
  * keeps constraint names. A user's named `@Check("kind" IN (...))` stays a
  * check.

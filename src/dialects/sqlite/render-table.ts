@@ -4,8 +4,8 @@
  * constraint inside the CREATE TABLE, indexes as separate statements.
  */
 import type { Column, ForeignKey, Index, Table } from "../../schema/model";
-import { renderDefault } from "./defaults";
-import { enumCheckExpression, enumCheckName } from "./enum-check";
+import { renderColumnDefault } from "./defaults";
+import { enumCheckExpression } from "./enum-check";
 import { quoteIdentifier as q, quoteList } from "./quote";
 import { renderNativeType } from "./types";
 
@@ -27,25 +27,29 @@ export function columnsThatCannotIncrement(table: Table): string[] {
 }
 
 /**
- * `"name" type [PRIMARY KEY AUTOINCREMENT] [CHECK (enum)] [NOT NULL] [DEFAULT (...)]`.
- * `tableName` names the enum CHECK after the table the column belongs to.
+ * `"name" type [CHECK (enum)] [PRIMARY KEY AUTOINCREMENT] [COLLATE ...] [NOT NULL] [DEFAULT (...)]`,
+ * in the order and shape TypeORM's SQLite driver writes, because TypeORM reads
+ * tables back by matching that text (AbstractSqliteQueryRunner.loadTables):
+ * - the auto-increment key is `"id" integer PRIMARY KEY AUTOINCREMENT`, with
+ *   no CONSTRAINT name: TypeORM takes the quoted word just before
+ *   AUTOINCREMENT as the generated column, so a name there hides it and
+ *   TypeORM would rebuild the table to make the key generated again. SQLite
+ *   keeps no primary key name anyway (Athanor compares keys by columns).
+ * - the enum CHECK is unnamed and follows the type directly
+ *   (`"s" varchar CHECK ("s" IN (...))`), the only form TypeORM recognizes as
+ *   an enum; a named one it reads as a check the entities lack. A column
+ *   constraint, not a table one, so that SQLite's DROP COLUMN still works on it.
  */
-export function columnDefinition(tableName: string, column: Column, inlinePrimaryKey?: { name?: string }): string {
+export function columnDefinition(column: Column, inlinePrimaryKey = false): string {
   const parts = [q(column.name), renderNativeType(column)];
-  if (column.collation) parts.push(`COLLATE ${q(column.collation)}`);
-  if (inlinePrimaryKey) {
-    if (inlinePrimaryKey.name) parts.push(`CONSTRAINT ${q(inlinePrimaryKey.name)}`);
-    parts.push("PRIMARY KEY AUTOINCREMENT");
-  }
   if (column.type === "enum" && column.enum && column.enum.length > 0) {
-    // A column constraint, not a table one, so that SQLite's DROP COLUMN still works on it.
-    parts.push(
-      `CONSTRAINT ${q(enumCheckName(tableName, column.name))} CHECK (${enumCheckExpression(column.name, column.enum)})`,
-    );
+    parts.push(`CHECK (${enumCheckExpression(column.name, column.enum)})`);
   }
+  if (inlinePrimaryKey) parts.push("PRIMARY KEY AUTOINCREMENT");
+  if (column.collation) parts.push(`COLLATE ${q(column.collation)}`);
   if (!column.nullable) parts.push("NOT NULL");
   if (column.default !== undefined) {
-    const clause = renderDefault(column.default, column.type);
+    const clause = renderColumnDefault(column);
     if (clause) parts.push(clause);
   }
   return parts.join(" ");
@@ -87,8 +91,7 @@ export function createTableStatement(table: Table, createAs: string = table.name
   const definitions: string[] = [];
   const inlinePk = table.columns.find((c) => isInlineAutoincrement(table, c));
   for (const column of table.columns) {
-    const pk = column === inlinePk ? { name: table.primaryKey?.name } : undefined;
-    definitions.push(columnDefinition(table.name, column, pk));
+    definitions.push(columnDefinition(column, column === inlinePk));
   }
   if (table.primaryKey && !inlinePk) {
     const name = table.primaryKey.name ? `CONSTRAINT ${q(table.primaryKey.name)} ` : "";

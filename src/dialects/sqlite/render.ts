@@ -80,7 +80,7 @@ export function renderOperation(op: Operation, context: RenderContext = {}): Ren
       return { statements: [], notes: [] };
     case "addColumn":
       if (canAddColumnNatively(op.column)) {
-        return native(`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnDefinition(op.table, op.column)}`);
+        return native(`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnDefinition(op.column)}`);
       }
       return rebuild(op, context);
     case "dropColumn": {

@@ -78,10 +78,49 @@ export function parseNativeType(declared: string): CanonicalType {
   return result;
 }
 
-/** Canonical type → the declared type SQLite gets (TypeORM's spelling). */
-export function renderNativeType(column: CanonicalType & Pick<Column, "generated">): string {
+/** REAL, FLOAT and DOUBLE all store SQLite's one 8-byte float. */
+const storage = (type: string) => (type === "double" ? "real" : type);
+
+/**
+ * The entity's own name for the type (`float`, `character`, `numeric`,
+ * `tinyint`) when SQLite stores it exactly as the canonical type (same
+ * canonical type, hence same affinity): TypeORM compares the declared text
+ * with the entity's spelling. `int` is left out: TypeORM itself writes it
+ * `integer`.
+ */
+function declaredSpelling(column: CanonicalType & Pick<Column, "declaredType">): string | undefined {
+  const declared = column.declaredType;
+  if (declared === undefined || declared === "int") return undefined;
+  const canonical = NATIVE_TO_CANONICAL[declared];
+  if (canonical === undefined || storage(canonical) !== storage(column.type)) return undefined;
+  return declared;
+}
+
+/** Canonical type → the declared type SQLite gets (TypeORM's spelling, the entity's where it has one). */
+export function renderNativeType(column: CanonicalType & Pick<Column, "generated" | "declaredType">): string {
   // Only a column declared exactly INTEGER can alias the rowid and auto-increment.
   if (column.generated === "increment" || column.generated === "identity") return "integer";
+  const declared = declaredSpelling(column);
+  return declared !== undefined ? withArguments(declared, column) : canonicalSpelling(column);
+}
+
+/** The declared name with the length or precision and scale its canonical type takes. */
+function withArguments(declared: string, column: CanonicalType): string {
+  switch (NATIVE_TO_CANONICAL[declared]) {
+    case "varchar":
+    case "char":
+      return column.length !== undefined ? `${declared}(${column.length})` : declared;
+    case "decimal":
+      if (column.precision === undefined) return declared;
+      return column.scale !== undefined
+        ? `${declared}(${column.precision},${column.scale})`
+        : `${declared}(${column.precision})`;
+    default:
+      return declared;
+  }
+}
+
+function canonicalSpelling(column: CanonicalType): string {
   switch (column.type) {
     case "varchar":
     case "char":
@@ -91,8 +130,9 @@ export function renderNativeType(column: CanonicalType & Pick<Column, "generated
       return column.scale !== undefined
         ? `decimal(${column.precision},${column.scale})`
         : `decimal(${column.precision})`;
+    // "double" is an entity's own spelling (other spellings carry declaredType).
     case "double":
-      return "double precision";
+      return "double";
     case "timestamp":
     case "timestamptz":
       return "datetime";

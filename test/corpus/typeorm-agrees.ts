@@ -1,0 +1,119 @@
+/**
+ * The reverse check of the corpus (issue #21): after Athanor has built a
+ * database, TypeORM itself must find nothing to change. A team keeps TypeORM
+ * in its tests (`synchronize: true`, `typeorm schema:log` in CI, a teammate on
+ * `migration:generate`), and each of those runs the query behind
+ * `createSchemaBuilder().log()`: its `upQueries` must be empty.
+ *
+ * `typeormPendingQueries` applies to any set of definitions, so a new corpus
+ * definition is checked by listing it in index.ts. The only definitions left
+ * out are the two lists below, each entry with its reason.
+ */
+import "reflect-metadata";
+import { join } from "node:path";
+import { DataSource, type DataSourceOptions } from "typeorm";
+import { prefixOf, type CorpusDefinition } from "./index";
+import type { DialectName } from "../support/project";
+
+const DEFINITIONS_DIR = join(__dirname, "definitions");
+
+function entitiesOf(definitions: readonly CorpusDefinition[]): Function[] {
+  return definitions.flatMap((definition) =>
+    Object.values(require(join(DEFINITIONS_DIR, definition.file))).filter(
+      (value): value is Function => typeof value === "function",
+    ),
+  );
+}
+
+/**
+ * The definition a query is about: the first whose table prefix the query
+ * names (SQLite's rebuild names its copy "temporary_<table>", hence the
+ * look-behind on letters and digits only).
+ */
+function ownerOf(definitions: readonly CorpusDefinition[], query: string): string {
+  const owner = definitions.find((d) => new RegExp(`(?<![A-Za-z0-9])${prefixOf(d)}_`).test(query));
+  return owner?.file ?? "(no definition)";
+}
+
+/**
+ * The queries TypeORM's schema builder would run on the database `options`
+ * points at, grouped by the definition they concern; empty when TypeORM
+ * agrees that the database matches the entities.
+ */
+export async function typeormPendingQueries(
+  options: DataSourceOptions,
+  definitions: readonly CorpusDefinition[],
+): Promise<Record<string, string[]>> {
+  const dataSource = new DataSource({ ...options, entities: entitiesOf(definitions) as any } as DataSourceOptions);
+  await dataSource.initialize();
+  try {
+    const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
+    const grouped: Record<string, string[]> = {};
+    for (const { query } of upQueries) (grouped[ownerOf(definitions, query)] ??= []).push(query);
+    return grouped;
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
+export interface Exception {
+  file: string;
+  dialects: readonly DialectName[];
+  reason: string;
+}
+
+/**
+ * THE EXCEPTION LIST: definitions on which TypeORM disagrees with itself, i.e.
+ * its schema builder reports changes even on a database its own synchronize
+ * built (or synchronize cannot build it at all). Proven by the corpus's
+ * synchronize test, which checks that after synchronize exactly these
+ * definitions still have queries in log() (the ones synchronize cannot build
+ * are the `synchronizeFails` definitions of index.ts).
+ */
+export const TYPEORM_DISAGREES_WITH_ITSELF: readonly Exception[] = [
+  { file: "d22-default-quotes", dialects: ["sqlite", "postgres"],
+    reason: "TypeORM writes and compares DEFAULT 'it's' without doubling the quote: synchronize fails, and a correct default never compares equal" },
+  { file: "g34-increment-bigint", dialects: ["sqlite"],
+    reason: "TypeORM declares the key bigint PRIMARY KEY AUTOINCREMENT, which SQLite refuses (AUTOINCREMENT on INTEGER only): synchronize fails" },
+  { file: "g38-rowid", dialects: ["sqlite"],
+    reason: "TypeORM's metadata marks a rowid key generated, its SQLite introspection never does: it rebuilds the table on every log()" },
+  { file: "d24-default-decimal", dialects: ["postgres"],
+    reason: "TypeORM writes DEFAULT '9.99' on a numeric column, PostgreSQL stores 9.99 (no quotes, no cast), and TypeORM compares it with '9.99'" },
+  { file: "d28-default-gen-random-uuid", dialects: ["postgres"],
+    reason: "TypeORM reads a uuid column with DEFAULT gen_random_uuid() as a generated uuid key and never as the plain default the entity declares" },
+  { file: "d29-default-casts", dialects: ["postgres"],
+    reason: "TypeORM strips the casts from the stored default ('draft') but compares with the entity's text as written ('draft'::character varying)" },
+  { file: "d34-default-uuid-generate-v4", dialects: ["postgres"],
+    reason: "as d28, for uuid_generate_v4()" },
+];
+
+/**
+ * Definitions on which Athanor builds something else than TypeORM on
+ * purpose, with the reason (documented in the README).
+ */
+export const ATHANOR_DIFFERS_ON_PURPOSE: readonly Exception[] = [
+  { file: "c09-json", dialects: ["sqlite"],
+    reason: "TypeORM declares a json column `json`, which gives SQLite NUMERIC affinity; Athanor declares it `text` so that a stored string is never turned into a number" },
+];
+
+function isListed(list: readonly Exception[], definition: CorpusDefinition, dialect: DialectName): boolean {
+  return list.some((e) => e.file === definition.file && e.dialects.includes(dialect));
+}
+
+/** The definitions on which TypeORM is expected to agree after Athanor's run on `dialect`. */
+export function definitionsTypeormAgreesOn(
+  definitions: readonly CorpusDefinition[],
+  dialect: DialectName,
+): CorpusDefinition[] {
+  return definitions.filter(
+    (d) => !isListed(TYPEORM_DISAGREES_WITH_ITSELF, d, dialect) && !isListed(ATHANOR_DIFFERS_ON_PURPOSE, d, dialect),
+  );
+}
+
+/** The definitions TypeORM disagrees on even after its own synchronize, on `dialect`. */
+export function definitionsTypeormDisagreesOn(
+  definitions: readonly CorpusDefinition[],
+  dialect: DialectName,
+): string[] {
+  return definitions.filter((d) => isListed(TYPEORM_DISAGREES_WITH_ITSELF, d, dialect)).map((d) => d.file).sort();
+}
