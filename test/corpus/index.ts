@@ -57,6 +57,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "c19-sqlite-type-names", dialects: SQLITE, covers: "tinyint, mediumint, int2, int8, unsigned big int, nvarchar, nchar, clob, datetime, double" },
   { file: "c20-nullable", dialects: BOTH, covers: "nullable true/false" },
   { file: "c21-pg-type-spellings", dialects: PG, covers: "character varying, int2/int4/int8, float4/float8, bool, timestamp without time zone, char" },
+  { file: "c22-pg-time-bit-types", dialects: PG, covers: "timetz and time with time zone (with precision), bit, bit(n), varbit, bit varying(n)" },
   // Defaults
   { file: "d21-default-string", dialects: BOTH, covers: "string literal defaults, empty string" },
   { file: "d22-default-quotes", dialects: BOTH, covers: "string defaults with single and double quotes",

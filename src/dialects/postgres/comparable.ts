@@ -17,8 +17,11 @@ function typeModifiers(column: Column, type: string): Pick<Column, "length" | "p
     case "varchar":
       return { length: column.length ?? parsed.length };
     case "char":
-      // `character` without a length is character(1).
+    case "bit":
+      // `character` and `bit` without a length are character(1) and bit(1).
       return { length: column.length ?? parsed.length ?? 1 };
+    case "varbit":
+      return { length: column.length ?? parsed.length };
     case "decimal": {
       const precision = column.precision ?? parsed.precision;
       // numeric(p) is numeric(p,0); a scale alone cannot be declared.
@@ -27,7 +30,8 @@ function typeModifiers(column: Column, type: string): Pick<Column, "length" | "p
     }
     case "timestamp":
     case "timestamptz":
-    case "time": {
+    case "time":
+    case "timetz": {
       const precision = column.precision ?? parsed.precision;
       return { precision: precision === 6 ? undefined : precision };
     }
