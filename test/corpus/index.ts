@@ -75,6 +75,8 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "d33-default-null-and-zero", dialects: BOTH, covers: "default: null (no default), zero on unbounded numeric, negative decimal string" },
   { file: "d34-default-uuid-generate-v4", dialects: PG, covers: "uuid_generate_v4() default (uuid-ossp)",
     prepare: `CREATE EXTENSION IF NOT EXISTS "uuid-ossp"` },
+  { file: "d35-default-json-values", dialects: PG, covers: "jsonb/json object and array defaults that the server stores re-ordered and re-spaced" },
+  { file: "d36-default-expression-spelling", dialects: BOTH, covers: "current_time and CURRENT_TIME, default expressions with extra spaces, a negative number inside an expression" },
   // Generation strategies and keys
   { file: "g33-increment", dialects: BOTH, covers: "PrimaryGeneratedColumn increment (serial / AUTOINCREMENT)" },
   { file: "g34-increment-bigint", dialects: BOTH, covers: "bigint increment (bigserial)",

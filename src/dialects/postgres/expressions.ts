@@ -52,3 +52,35 @@ const NEGATIVE_NUMBER = /(?<!')'(-\d+(?:\.\d+)?)'::(?:integer|bigint|smallint|nu
 export function readExpression(expression: string): string {
   return canonicalExpression(stripOuterParentheses(expression)).replace(NEGATIVE_NUMBER, "$1");
 }
+
+/** Tokens of an expression: string literals, quoted identifiers, words and numbers, operators, punctuation. */
+const TOKEN = /'(?:[^']|'')*'|"(?:[^"]|"")*"|[\w$.]+|::|[+\-*/<>=~!@#%^&|`?]+|\S/g;
+
+/** Punctuation that takes no space on either side. */
+const TIGHT = new Set(["(", ")", "[", "]", ",", "::"]);
+
+/**
+ * The form in which two spellings of one expression compare equal: the
+ * server re-spaces what it stores (`(1  +   2)` → `(1 + 2)`,
+ * `lower( 'A' )` → `lower('A')`) and prints keywords its own way
+ * (`current_time` → `CURRENT_TIME`). Unquoted words are lower-cased (as the
+ * server reads them), spaces sit between words and around operators only.
+ * Literals and quoted identifiers are kept as written. Only for comparing:
+ * the migration renders the entity's own text.
+ */
+export function comparableExpression(expression: string): string {
+  // PostgreSQL wraps a stored operator expression in parentheses: `(abs(-4) * 2)`.
+  const tokens = stripOuterParentheses(expression).replace(NEGATIVE_NUMBER, "$1").match(TOKEN) ?? [];
+  // A number, a literal or a keyword (CURRENT_TIMESTAMP) is already in its one form.
+  if (tokens.length <= 1) return expression.trim();
+  let out = "";
+  let previous = "";
+  for (const raw of tokens) {
+    const token = /^['"]/.test(raw) ? raw : raw.toLowerCase();
+    const tight = TIGHT.has(token) || TIGHT.has(previous);
+    if (out !== "" && !tight) out += " ";
+    out += token;
+    previous = token;
+  }
+  return out;
+}
