@@ -70,6 +70,13 @@ export interface Dialect {
    * a table's comment is never a difference and setting one renders nothing.
    */
   readonly tableComments: boolean;
+  /**
+   * Whether an enum column's `enumName` names a database type that columns
+   * share (PostgreSQL's CREATE TYPE): a column naming it without values then
+   * has the values of the column that declares them. Where there is no such
+   * type (SQLite), such a column has no values, as TypeORM has it.
+   */
+  readonly sharedEnumTypes?: boolean;
 
   /** Quote an identifier. */
   quote(identifier: string): string;

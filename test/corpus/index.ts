@@ -58,6 +58,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "c20-nullable", dialects: BOTH, covers: "nullable true/false" },
   { file: "c21-pg-type-spellings", dialects: PG, covers: "character varying, int2/int4/int8, float4/float8, bool, timestamp without time zone, char" },
   { file: "c22-pg-time-bit-types", dialects: PG, covers: "timetz and time with time zone (with precision), bit, bit(n), varbit, bit varying(n)" },
+  { file: "c23-pg-array-defaults", dialects: PG, covers: "array defaults: JavaScript arrays (enum, integer, text, empty), literals the server re-spells ('{0.0, 0.0}')" },
   // Defaults
   { file: "d21-default-string", dialects: BOTH, covers: "string literal defaults, empty string" },
   { file: "d22-default-quotes", dialects: BOTH, covers: "string defaults with single and double quotes",
@@ -104,6 +105,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "e52-simple-enum", dialects: BOTH, covers: "simple-enum with default (SQLite CHECK, PostgreSQL native enum)" },
   { file: "e53-simple-enum-numeric", dialects: BOTH, covers: "simple-enum of a numeric TypeScript enum, array of values" },
   { file: "e54-enum-array", dialects: PG, covers: "enum array" },
+  { file: "e55-enum-shared-by-name", dialects: PG, covers: "an enum type used by name only (enumName without values) by other columns" },
   // Constraints and indexes
   { file: "k55-unique-column", dialects: BOTH, covers: "@Column unique" },
   { file: "k56-unique-named-composite", dialects: BOTH, covers: "named composite @Unique" },
