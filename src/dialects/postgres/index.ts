@@ -15,6 +15,7 @@ import { tableColumns } from "./table-columns";
 import { acquirePostgresLock, keepSessionAlive, postgresMigrationClaim, postgresStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
 import { render } from "./render";
+import { requiredExtensions, unavailableExtension } from "./extensions";
 
 export const postgresDialect: Dialect = {
   name: "postgres",
@@ -30,6 +31,8 @@ export const postgresDialect: Dialect = {
   // makes enum-type renames explicit instead of looked up at run time.
   needsSchema: () => false,
   render,
+  requiredExtensions,
+  unavailableExtension,
   acquireMigrationLock: acquirePostgresLock,
   connectionOverrides: (options, settings) => postgresConnectTimeout(options, settings.connectTimeoutMs),
   keepSessionAlive,
