@@ -59,6 +59,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "c21-pg-type-spellings", dialects: PG, covers: "character varying, int2/int4/int8, float4/float8, bool, timestamp without time zone, char" },
   { file: "c22-pg-time-bit-types", dialects: PG, covers: "timetz and time with time zone (with precision), bit, bit(n), varbit, bit varying(n)" },
   { file: "c23-pg-array-defaults", dialects: PG, covers: "array defaults: JavaScript arrays (enum, integer, text, empty), literals the server re-spells ('{0.0, 0.0}')" },
+  { file: "c24-pg-extension-types", dialects: PG, covers: "citext (with a default), hstore: types an extension defines, created by the migration" },
   // Defaults
   { file: "d21-default-string", dialects: BOTH, covers: "string literal defaults, empty string" },
   { file: "d22-default-quotes", dialects: BOTH, covers: "string defaults with single and double quotes",
@@ -116,6 +117,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "k61-index-gist", dialects: PG, covers: "index method: spatial index USING GiST" },
   { file: "k62-check", dialects: BOTH, covers: "named check" },
   { file: "k63-checks-expressions", dialects: BOTH, covers: "unnamed and named checks: IN list, AND, quoted strings" },
+  { file: "k64-check-not-equal", dialects: BOTH, covers: "checks written with <> and with != (PostgreSQL stores <>)" },
   // Relations
   { file: "f64-many-to-one-actions", dialects: BOTH, covers: "ManyToOne with ON DELETE/UPDATE CASCADE, SET NULL, RESTRICT, NO ACTION" },
   { file: "f65-deferrable", dialects: BOTH, covers: "deferrable foreign keys (INITIALLY DEFERRED / IMMEDIATE)" },
