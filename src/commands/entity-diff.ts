@@ -95,7 +95,7 @@ async function createExtensionsFirst(
   for (const r of required) {
     result.warnings.push(
       `Extension ${r.extension} (for ${r.table}.${r.column}) is created if the database lacks it: that needs a role allowed to create it ` +
-        `(a superuser, or the database owner for a trusted extension); revert drops it only if this migration created it.`,
+        `(a superuser, or the database owner for a trusted extension); revert drops it only if a migration created it and nothing else uses it.`,
     );
   }
 }
