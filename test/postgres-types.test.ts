@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { DataSource } from "typeorm";
 import { TestProject } from "./support/project";
 import { assertUserError } from "./support/bad-input";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
 
 const entity = (body: string) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -147,6 +148,33 @@ export class Vectors1700000000000 implements MigrationInterface {
         /^error: Migration Vectors1700000000000 failed \(it was rolled back and nothing was recorded\): Cannot create the PostgreSQL extension "vector": this PostgreSQL server does not have pgvector, the extension "vector" \(it is not in pg_available_extensions\): install it on the server, then run the migration again\.$/m,
       );
       assert.deepEqual(await project.query(`SELECT to_regclass('before_vectors') AS t`), [{ t: null }], "nothing of it stays");
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
+describe("PostgreSQL: a populated table gets extension types", () => {
+  test("varchar → citext and a new hstore column: the extensions come first, rows survive, revert restores v1", async () => {
+    const v1 = entity(`  @Column({ type: "varchar", length: 100 }) email: string;`);
+    const v2 = entity(`  @Column({ type: "citext" }) email: string;
+  @Column({ type: "hstore", nullable: true }) attributes: Record<string, string> | null;`);
+    const { project, v1Schema } = await atVersion1("postgres", {
+      v1: { "Player.ts": v1 },
+      seed: [`INSERT INTO players (email) VALUES ('Ann@Example.com'), ('bob@example.com')`],
+    });
+    try {
+      const generated = await generateVersion2(project, { "Player.ts": v2 });
+      assert.ok(generated.up.indexOf(`createExtension("citext")`) < generated.up.indexOf("alterColumn("), "citext comes first");
+      assert.ok(generated.up.indexOf(`createExtension("hstore")`) < generated.up.indexOf("addColumn("), "hstore comes first");
+      await project.ok(["run"]);
+      assert.deepEqual(await rows(project, `SELECT email FROM players WHERE email = 'ann@example.com'`), [{ email: "Ann@Example.com" }], "citext compares without case");
+      await assertNoChanges(project);
+      assert.deepEqual(await typeormPending(project), [], "TypeORM's schema builder has nothing to do");
+
+      await project.ok(["revert"]);
+      assertSameSchema("postgres", await project.introspect(), v1Schema);
+      assert.deepEqual(await rows(project, `SELECT email FROM players ORDER BY id`), [{ email: "Ann@Example.com" }, { email: "bob@example.com" }]);
     } finally {
       await project.cleanup();
     }
