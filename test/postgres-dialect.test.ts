@@ -367,6 +367,20 @@ describe("postgres dialect without a database", () => {
     );
     assert.equal(stripCheck("CHECK (length(name::text) > 0 AND name::text <> 'it''s ::text'::text)"), "length(name) > 0 AND name <> 'it''s ::text'");
     assert.equal(canonicalExpression("price > 0::numeric"), "price > 0::numeric");
+    assert.equal(
+      stripCheck("CHECK (((status)::text <> ALL ((ARRAY['gone'::character varying, 'lost'::character varying])::text[])))"),
+      "(status) NOT IN ('gone', 'lost')",
+    );
+    // Inside a larger expression the array's parentheses were taken with the
+    // expression's closing one, leaving text that no longer parses.
+    assert.equal(
+      stripCheck("CHECK ((status::text <> ALL (ARRAY['gone'::character varying]::text[])) AND length(status::text) <> 3)"),
+      "(status NOT IN ('gone')) AND length(status) <> 3",
+    );
+    assert.equal(
+      stripCheck("CHECK ((kind::text = ANY (ARRAY['a'::character varying]::text[])) OR kind IS NULL)"),
+      "(kind IN ('a')) OR kind IS NULL",
+    );
     assert.equal(normalizeDefault("('now'::text)::date", "date"), "CURRENT_DATE");
   });
 

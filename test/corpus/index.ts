@@ -117,7 +117,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "k61-index-gist", dialects: PG, covers: "index method: spatial index USING GiST" },
   { file: "k62-check", dialects: BOTH, covers: "named check" },
   { file: "k63-checks-expressions", dialects: BOTH, covers: "unnamed and named checks: IN list, AND, quoted strings" },
-  { file: "k64-check-not-equal", dialects: BOTH, covers: "checks written with <> and with != (PostgreSQL stores <>)" },
+  { file: "k64-check-not-equal", dialects: BOTH, covers: "checks written with <>, with != (PostgreSQL stores <>) and with NOT IN (stored as <> ALL (ARRAY[...]))" },
   // Relations
   { file: "f64-many-to-one-actions", dialects: BOTH, covers: "ManyToOne with ON DELETE/UPDATE CASCADE, SET NULL, RESTRICT, NO ACTION" },
   { file: "f65-deferrable", dialects: BOTH, covers: "deferrable foreign keys (INITIALLY DEFERRED / IMMEDIATE)" },

@@ -25,8 +25,18 @@ export function stripCheck(definition: string): string {
  */
 const IMPLICIT_CASTS = /::(?:text|character varying|bpchar)(?:\[\])?(?![\w(])/g;
 
-/** `x = ANY (ARRAY['a', 'b'])`: how PostgreSQL stores `x IN ('a', 'b')`. */
-const ANY_ARRAY = /([\w."]+|\([^()]*\)) = ANY \(\(?ARRAY\[((?:[^\]']|'(?:[^']|'')*')*)\]\)?\)/g;
+/**
+ * `x = ANY (ARRAY['a', 'b'])` and `x <> ALL (ARRAY['a', 'b'])`: how
+ * PostgreSQL stores `x IN ('a', 'b')` and `x NOT IN ('a', 'b')`.
+ */
+const ARRAY_BODY = String.raw`ARRAY\[((?:[^\]']|'(?:[^']|'')*')*)\]`;
+// The array is in parentheses of its own (`((ARRAY[...]))`) where a cast was
+// removed: those come in a pair, or not at all, so that a closing
+// parenthesis of the surrounding expression is never taken as the array's.
+const ANY_ARRAY = new RegExp(
+  String.raw`([\w."]+|\([^()]*\)) (= ANY|<> ALL) \((?:\(${ARRAY_BODY}\)|${ARRAY_BODY})\)`,
+  "g",
+);
 
 /**
  * An expression as PostgreSQL prints it (check bodies, index predicates,
@@ -39,7 +49,11 @@ export function canonicalExpression(expression: string): string {
     .split(/('(?:[^']|'')*')/)
     .map((part, i) => (i % 2 === 1 ? part : part.replace(IMPLICIT_CASTS, "")))
     .join("");
-  return withoutCasts.replace(ANY_ARRAY, (_, subject: string, list: string) => `${subject} IN (${list})`);
+  return withoutCasts.replace(
+    ANY_ARRAY,
+    (_, subject: string, operator: string, wrapped: string | undefined, bare: string | undefined) =>
+      `${subject} ${operator === "= ANY" ? "IN" : "NOT IN"} (${wrapped ?? bare})`,
+  );
 }
 
 /**
