@@ -367,6 +367,20 @@ describe("postgres dialect without a database", () => {
     );
     assert.equal(stripCheck("CHECK (length(name::text) > 0 AND name::text <> 'it''s ::text'::text)"), "length(name) > 0 AND name <> 'it''s ::text'");
     assert.equal(canonicalExpression("price > 0::numeric"), "price > 0::numeric");
+    assert.equal(
+      stripCheck("CHECK (((status)::text <> ALL ((ARRAY['gone'::character varying, 'lost'::character varying])::text[])))"),
+      "(status) NOT IN ('gone', 'lost')",
+    );
+    // Inside a larger expression the array's parentheses were taken with the
+    // expression's closing one, leaving text that no longer parses.
+    assert.equal(
+      stripCheck("CHECK ((status::text <> ALL (ARRAY['gone'::character varying]::text[])) AND length(status::text) <> 3)"),
+      "(status NOT IN ('gone')) AND length(status) <> 3",
+    );
+    assert.equal(
+      stripCheck("CHECK ((kind::text = ANY (ARRAY['a'::character varying]::text[])) OR kind IS NULL)"),
+      "(kind IN ('a')) OR kind IS NULL",
+    );
     assert.equal(normalizeDefault("('now'::text)::date", "date"), "CURRENT_DATE");
   });
 
@@ -381,11 +395,31 @@ describe("postgres dialect without a database", () => {
       [column("a", "integer", { default: "nextval('t_a_seq'::regclass)" }), column("a", "integer", { nullable: false, generated: "increment" })],
       [column("a", "uuid", { default: "uuid_generate_v4()" }), column("a", "uuid", { generated: "uuid" })],
       [column("a", "varchar", { enum: ["x"], enumName: "n" }), column("a", "varchar")],
+      // Issues #21/#23: what the server stores for what an entity wrote.
+      [column("a", "time with time zone"), column("a", "timetz")],
+      [column("a", "time(3) with time zone"), column("a", "timetz", { precision: 3 })],
+      [column("a", "bit(1)"), column("a", "bit")],
+      [column("a", "bit varying(8)"), column("a", "varbit", { length: 8 })],
+      [column("a", "jsonb", { default: `'{"a": [1, 2], "b": {"c": null, "d": true}}'::jsonb` }), column("a", "jsonb", { default: `'{"b":{"d":true,"c":null},"a":[1,2]}'` })],
+      [column("a", "double precision[]", { default: "'{0,0}'::double precision[]" }), column("a", "double[]", { default: "'{0.0, 0.0}'" })],
+      [column("a", "text[]", { default: `'{a,"b c",NULL}'::text[]` }), column("a", "text[]", { default: `'{"a", b c ,null}'` })],
+      [column("a", "time", { default: "CURRENT_TIME" }), column("a", "time", { default: "current_time" })],
+      [column("a", "integer", { default: "(1 + 2)" }), column("a", "integer", { default: "(1  +   2)" })],
+      [column("a", "integer", { default: "(abs('-4'::integer) * 2)" }), column("a", "integer", { default: "abs(-4)*2" })],
+      [column("a", "text", { default: "lower('ABC'::text)" }), column("a", "text", { default: "LOWER( 'ABC' )" })],
     ];
     for (const [left, right] of pairs) {
       assert.deepEqual(comparableColumn(left), comparableColumn(right));
       assert.deepEqual(comparableColumn(comparableColumn(left)), comparableColumn(left));
     }
+    // Spellings meet; different values do not.
+    const differ: [Column, Column][] = [
+      [column("a", "jsonb", { default: `'{"a": 1}'` }), column("a", "jsonb", { default: `'{"a": 2}'` })],
+      [column("a", "text[]", { default: "'{a,b}'" }), column("a", "text[]", { default: "'{b,a}'" })],
+      [column("a", "text", { default: "lower('ABC')" }), column("a", "text", { default: "lower('abc')" })],
+      [column("a", "bit", { length: 4 }), column("a", "bit")],
+    ];
+    for (const [left, right] of differ) assert.notDeepEqual(comparableColumn(left), comparableColumn(right));
     assert.notDeepEqual(
       comparableColumn(column("a", "integer", { generated: "identity" })),
       comparableColumn(column("a", "integer", { generated: "increment" })),

@@ -101,6 +101,10 @@ export function describeOperation(op: Operation): string {
       return `create schema ${op.schema}`;
     case "dropSchema":
       return `drop schema ${op.schema} (fails if anything else lives in it)`;
+    case "createExtension":
+      return `create extension ${op.extension} if the database lacks it`;
+    case "dropExtension":
+      return `drop extension ${op.extension} if this migration created it and nothing else uses it`;
     case "sql":
       return `run SQL: ${firstLine(op.up)}`;
   }

@@ -47,6 +47,8 @@ function tablesOf(op: Operation): string[] {
     case "sql":
     case "createSchema":
     case "dropSchema":
+    case "createExtension":
+    case "dropExtension":
       return [];
     default:
       return [op.table];

@@ -11,7 +11,8 @@ import { schemaFromEntities } from "../metadata";
 import type { EntityModel } from "../metadata/model-cache";
 import type { Schema } from "../schema/model";
 import { profilePhase } from "../profile";
-import { UsageError } from "../errors";
+import { DatabaseError, UsageError } from "../errors";
+import type { Operation } from "../ops/operations";
 import { schemasOfTables } from "../schema/table-name";
 
 export interface EntityComparison {
@@ -68,8 +69,35 @@ export async function compareEntitiesWithDatabase(
     dropTables,
     tableComments: dialect.tableComments,
   });
+  await createExtensionsFirst(dialect, db, current, target, result);
   profilePhase("diff");
   return { current, target, diff: result, entityCount };
+}
+
+/**
+ * A migration that brings in the first column of a type an extension defines
+ * (citext, vector, ...) creates the extension first, so it also runs on a
+ * database that lacks it. An extension this server cannot install at all
+ * stops here, rather than the migration failing at run.
+ */
+async function createExtensionsFirst(
+  dialect: Dialect,
+  db: Queryable,
+  current: Schema,
+  target: Schema,
+  result: DiffResult,
+): Promise<void> {
+  const required = dialect.requiredExtensions?.(current, target) ?? [];
+  if (required.length === 0) return;
+  const unavailable = await dialect.unavailableExtension?.(db, required);
+  if (unavailable) throw new DatabaseError(unavailable);
+  result.operations.unshift(...required.map((r): Operation => ({ kind: "createExtension", extension: r.extension })));
+  for (const r of required) {
+    result.warnings.push(
+      `Extension ${r.extension} (for ${r.table}.${r.column}) is created if the database lacks it: that needs a role allowed to create it ` +
+        `(a superuser, or the database owner for a trusted extension); revert drops it only if a migration created it and nothing else uses it.`,
+    );
+  }
 }
 
 /**
@@ -99,7 +127,7 @@ async function entityModelOf(dialect: Dialect, db: Queryable, source: EntitySour
  */
 export async function entitiesSchema(dialect: Dialect, db: Queryable, dataSource: DataSource): Promise<Schema> {
   const defaultSchema = dialect.defaultSchema ? await dialect.defaultSchema(db) : undefined;
-  return schemaFromEntities(dataSource.entityMetadatas as any, { defaultSchema });
+  return schemaFromEntities(dataSource.entityMetadatas as any, { defaultSchema, sharedEnumTypes: dialect.sharedEnumTypes });
 }
 
 /**

@@ -60,6 +60,14 @@ export interface RenderedOperation {
   cleanup?: string[];
 }
 
+/** An extension a migration must create, and the first column that needs it. */
+export interface RequiredExtension {
+  extension: string;
+  table: string;
+  column: string;
+  type: string;
+}
+
 export interface Dialect {
   /** Registry key, also printed to users: "sqlite", "postgres". */
   readonly name: string;
@@ -70,6 +78,13 @@ export interface Dialect {
    * a table's comment is never a difference and setting one renders nothing.
    */
   readonly tableComments: boolean;
+  /**
+   * Whether an enum column's `enumName` names a database type that columns
+   * share (PostgreSQL's CREATE TYPE): a column naming it without values then
+   * has the values of the column that declares them. Where there is no such
+   * type (SQLite), such a column has no values, as TypeORM has it.
+   */
+  readonly sharedEnumTypes?: boolean;
 
   /** Quote an identifier. */
   quote(identifier: string): string;
@@ -104,6 +119,20 @@ export interface Dialect {
    * a change.
    */
   comparable(column: Column): Column;
+
+  /**
+   * The extensions (PostgreSQL's citext, vector, ...) that columns of
+   * `target` need and that no column of `current` uses yet: the migration
+   * creates them first. Absent on dialects without extensions.
+   */
+  requiredExtensions?(current: Schema, target: Schema): RequiredExtension[];
+
+  /**
+   * Why one of `required` cannot be created on the server behind `db` (it
+   * has neither installed it nor can install it): the sentence a user sees,
+   * naming the column and the extension; undefined when all can be.
+   */
+  unavailableExtension?(db: Queryable, required: readonly RequiredExtension[]): Promise<string | undefined>;
 
   /** Whether `render(op)` needs `context.schema`. */
   needsSchema(op: Operation): boolean;

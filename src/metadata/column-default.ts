@@ -59,3 +59,29 @@ export function canonicalDefault(value: unknown): string | undefined {
   // Objects and arrays (json defaults): TypeORM stores their JSON text.
   return quoteLiteral(JSON.stringify(value));
 }
+
+/**
+ * A JavaScript array as a PostgreSQL array literal, as TypeORM writes it
+ * (`["a", "b"]` → `'{a,b}'`), with the quoting the server would print
+ * where an element needs it (spaces, commas, quotes, braces, NULL).
+ */
+export function arrayLiteral(values: readonly unknown[]): string {
+  const element = (value: unknown): string => {
+    if (value === null || value === undefined) return "NULL";
+    if (Array.isArray(value)) return arrayBody(value);
+    const text = String(value);
+    const plain = text !== "" && !/[\s{}",\\]/.test(text) && !/^null$/i.test(text);
+    return plain ? text : `"${text.replace(/[\\"]/g, "\\$&")}"`;
+  };
+  const arrayBody = (items: readonly unknown[]): string => `{${items.map(element).join(",")}}`;
+  return quoteLiteral(arrayBody(values));
+}
+
+/**
+ * Whether a string default of an array column is array literal text
+ * (`{a,b}`, `[0:1]={a,b}`), which is what the database takes. A JSON array
+ * (`["a"]`) is not: PostgreSQL refuses it.
+ */
+export function isArrayLiteralText(text: string): boolean {
+  return /^\s*(?:\[-?\d+:-?\d+\])*\s*=?\s*\{[\s\S]*\}\s*$/.test(text);
+}

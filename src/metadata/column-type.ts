@@ -53,6 +53,11 @@ const TYPE_NAMES: Record<string, string> = {
   date: "date",
   time: "time",
   "time without time zone": "time",
+  timetz: "timetz",
+  "time with time zone": "timetz",
+  bit: "bit",
+  varbit: "varbit",
+  "bit varying": "varbit",
   // TypeORM creates "float" as double precision on PostgreSQL; SQLite's REAL is 8 bytes too.
   float: "double",
   real: "real",

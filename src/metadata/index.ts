@@ -23,7 +23,8 @@ import type {
   Unique,
 } from "../schema/model";
 import { qualifiedTableName, schemasOfTables } from "../schema/table-name";
-import { canonicalDefault, defaultSpelling } from "./column-default";
+import { arrayLiteral, canonicalDefault, defaultSpelling, isArrayLiteralText } from "./column-default";
+import { UsageError } from "../errors";
 import { portableType } from "./column-type";
 import { refuseUnrenderable } from "./unrenderable";
 
@@ -39,6 +40,8 @@ export interface EntitySchemaOptions {
    * ignores them on SQLite.
    */
   defaultSchema?: string;
+  /** Dialect.sharedEnumTypes: enum columns naming a type share its values. */
+  sharedEnumTypes?: boolean;
 }
 
 /** Build the target Schema from entity metadata. */
@@ -53,10 +56,11 @@ export function schemaFromEntities(
     return qualifiedTableName(qualified ? own : undefined, metadata.tableName);
   };
   refuseUnrenderable(metadatas);
+  const enumValues = options.sharedEnumTypes ? declaredEnumValues(metadatas) : undefined;
   for (const metadata of metadatas) {
     if (!ownsTable(metadata)) continue;
     const name = nameOf(metadata);
-    schema.tables[name] = tableFromEntity(metadata, name, nameOf);
+    schema.tables[name] = tableFromEntity(metadata, name, nameOf, enumValues);
     const unmanaged = metadata.indices.filter((index) => !isManaged(index)).map((index) => index.name);
     if (unmanaged.length > 0) (schema.unmanagedIndexes ??= {})[name] = unmanaged;
   }
@@ -73,11 +77,37 @@ function ownsTable(metadata: EntityMetadata): boolean {
   return metadata.tableType !== "view" && metadata.tableType !== "entity-child";
 }
 
-function tableFromEntity(metadata: EntityMetadata, name: string, nameOf: (metadata: EntityMetadata) => string): Table {
+/** An enum type named by `enumName`, in the schema of the entity's table. */
+function enumTypeKey(metadata: EntityMetadata, enumName: string): string {
+  return `${metadata.schema ?? ""}\u0000${enumName}`;
+}
+
+/**
+ * The values of each enum type named by `enumName`, from the columns that
+ * declare them: another column may use the same type by its name alone.
+ */
+function declaredEnumValues(metadatas: readonly EntityMetadata[]): Map<string, string[]> {
+  const values = new Map<string, string[]>();
+  for (const metadata of metadatas) {
+    for (const column of metadata.columns) {
+      if (column.enumName === undefined || !column.enum || column.enum.length === 0) continue;
+      const key = enumTypeKey(metadata, column.enumName);
+      if (!values.has(key)) values.set(key, column.enum.map((value) => String(value)));
+    }
+  }
+  return values;
+}
+
+function tableFromEntity(
+  metadata: EntityMetadata,
+  name: string,
+  nameOf: (metadata: EntityMetadata) => string,
+  enumValues: Map<string, string[]> | undefined,
+): Table {
   const columns = metadata.columns
     // Virtual properties (@VirtualColumn) are computed by a query, not stored.
     .filter((column) => !column.isVirtualProperty)
-    .map((column) => columnFromMetadata(metadata, column));
+    .map((column) => columnFromMetadata(metadata, column, enumValues));
   return {
     name,
     columns,
@@ -90,7 +120,11 @@ function tableFromEntity(metadata: EntityMetadata, name: string, nameOf: (metada
   };
 }
 
-function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): Column {
+function columnFromMetadata(
+  metadata: EntityMetadata,
+  source: ColumnMetadata,
+  enumValues: Map<string, string[]> | undefined,
+): Column {
   // Keys in reading order: generated migration files print them as they are.
   const column: Column = { name: source.databaseName, type: columnType(source) } as Column;
   const declared = declaredType(source, column.type);
@@ -110,13 +144,34 @@ function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): C
   if (generated === "identity" && source.generatedIdentity === "ALWAYS") column.generatedAlways = true;
 
   if (column.type === "enum" || column.type === "enum[]") {
-    column.enum = (source.enum ?? []).map((value) => String(value));
+    column.enum = enumValuesOf(metadata, source, enumValues);
     // TypeORM's own name (PostgresQueryRunner.buildEnumName): the column lower-cased, the table not.
     column.enumName = source.enumName ?? `${metadata.tableName}_${source.databaseName.toLowerCase()}_enum`;
   }
   if (source.comment) column.comment = source.comment;
   if (source.collation) column.collation = source.collation;
   return column;
+}
+
+/**
+ * An enum column's values: its own, or, for a column that names its type
+ * (`enumName`) without values, those of the column that declares that type.
+ * With neither, the migration would create the type with no values at all
+ * (and a database that has the type would never match the entity).
+ */
+function enumValuesOf(
+  metadata: EntityMetadata,
+  source: ColumnMetadata,
+  enumValues: Map<string, string[]> | undefined,
+): string[] {
+  if (source.enum && source.enum.length > 0) return source.enum.map((value) => String(value));
+  if (source.enumName === undefined || enumValues === undefined) return [];
+  const shared = enumValues.get(enumTypeKey(metadata, source.enumName));
+  if (shared) return [...shared];
+  throw new UsageError(
+    `Column ${metadata.name}.${source.propertyPath} uses the enum type "${source.enumName}" by name, and no column declares its values: ` +
+      `give one column with enumName "${source.enumName}" its values (enum: [...] or a TypeScript enum).`,
+  );
 }
 
 function columnType(source: ColumnMetadata): string {
@@ -149,7 +204,37 @@ function columnDefault(source: ColumnMetadata): string | undefined {
   if ((source.isCreateDate || source.isUpdateDate) && source.default === undefined) {
     return "CURRENT_TIMESTAMP";
   }
+  if (source.isArray) return arrayDefault(source);
   return canonicalDefault(source.default);
+}
+
+/**
+ * The default of an array column: a JavaScript array becomes an array
+ * literal; a string must already be one. A JSON-like string (`'["player"]'`)
+ * would be written as it is and refused by PostgreSQL when the migration
+ * runs, so generate stops here instead.
+ */
+function arrayDefault(source: ColumnMetadata): string | undefined {
+  const value = source.default;
+  if (Array.isArray(value)) return arrayLiteral(value);
+  if (typeof value !== "string" || isArrayLiteralText(value)) return canonicalDefault(value);
+  const where = `${source.entityMetadata.name}.${source.propertyPath}`;
+  const asArray = jsonArray(value);
+  const fix = asArray
+    ? `write it as an array (default: ${JSON.stringify(asArray)}) or as array literal text (default: ${JSON.stringify(arrayLiteral(asArray).slice(1, -1))})`
+    : `write it as an array (default: ["…"]) or as array literal text (default: "{…}")`;
+  throw new UsageError(
+    `Column ${where} is an array, and its default ${JSON.stringify(value)} is not a PostgreSQL array literal, which the database would refuse when the migration runs: ${fix}.`,
+  );
+}
+
+function jsonArray(text: string): unknown[] | undefined {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return Array.isArray(parsed) ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function generationOf(source: ColumnMetadata): Generation | undefined {

@@ -35,7 +35,7 @@ import type { RecordedInputs } from "../config/input-recorder";
 import type { Schema } from "../schema/model";
 
 /** Bump when an entry's layout or meaning changes. */
-const FORMAT = 2;
+const FORMAT = 3; // 3: timetz/bit/varbit types, array defaults as literals, enum values shared by enumName
 
 export interface EntityModel {
   schema: Schema;

@@ -59,6 +59,8 @@ export class OperationApi {
   }
   createSchema(schema: string) { return this.run({ kind: "createSchema", schema }); }
   dropSchema(schema: string) { return this.run({ kind: "dropSchema", schema }); }
+  createExtension(extension: string) { return this.run({ kind: "createExtension", extension }); }
+  dropExtension(extension: string) { return this.run({ kind: "dropExtension", extension }); }
   sql(up: string, down?: string) { return this.run({ kind: "sql", up, down }); }
 }
 

@@ -46,6 +46,14 @@ export type Operation =
   /** A schema (namespace) for tables outside the default one; SQLite has none and ignores both. */
   | { kind: "createSchema"; schema: string }
   | { kind: "dropSchema"; schema: string }
+  /**
+   * A database extension that column types of the migration need
+   * (PostgreSQL's citext, hstore, vector, ...), created if missing. Its
+   * inverse drops it only where this operation created it. Dialects
+   * without extensions ignore both.
+   */
+  | { kind: "createExtension"; extension: string }
+  | { kind: "dropExtension"; extension: string }
   /** Raw SQL, written by hand; `down` is what undoes it, if known. */
   | { kind: "sql"; up: string; down?: string };
 
@@ -96,6 +104,10 @@ export function invert(op: Operation): Operation {
       return { kind: "dropSchema", schema: op.schema };
     case "dropSchema":
       return { kind: "createSchema", schema: op.schema };
+    case "createExtension":
+      return { kind: "dropExtension", extension: op.extension };
+    case "dropExtension":
+      return { kind: "createExtension", extension: op.extension };
     case "sql":
       if (op.down === undefined) {
         throw new Error(`A raw SQL operation without a "down" cannot be inverted: ${op.up}`);

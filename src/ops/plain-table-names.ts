@@ -33,6 +33,8 @@ export function withPlainTableNames(op: Operation): Operation {
     case "sql":
     case "createSchema":
     case "dropSchema":
+    case "createExtension":
+    case "dropExtension":
       return op;
     default:
       return { ...op, table: plain(op.table) };

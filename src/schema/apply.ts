@@ -56,6 +56,10 @@ export function apply(schema: Schema, op: Operation): Schema {
       }
       return next;
     }
+    case "createExtension":
+    case "dropExtension":
+      // The model has no extensions: the column types that need one say so.
+      return next;
     case "createSchema": {
       const schemas = next.schemas ?? [];
       if (schemas.includes(op.schema)) throw new ApplyError(`schema "${op.schema}" already exists`);

@@ -24,7 +24,7 @@ const SEP = "\u0000";
  * whitespace outside string literals is removed, quotes around lower-case
  * identifiers are dropped (`"age"` and `age` name the same column), and
  * redundant enclosing parentheses are stripped (databases echo
- * `CHECK ((a > 0))` for `a > 0`).
+ * `CHECK ((a > 0))` for `a > 0`), and `!=` is `<>` (PostgreSQL stores it so).
  */
 export function normalizeExpression(sql: string): string {
   let out = "";
@@ -37,6 +37,11 @@ export function normalizeExpression(sql: string): string {
       continue;
     }
     if (/\s/.test(char)) continue;
+    if (char === "!" && sql[i + 1] === "=") {
+      out += "<>";
+      i++;
+      continue;
+    }
     if (char === '"') {
       const identifier = /^"([a-z_][a-z0-9_]*)"/.exec(sql.slice(i));
       if (identifier) {

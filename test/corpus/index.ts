@@ -57,6 +57,9 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "c19-sqlite-type-names", dialects: SQLITE, covers: "tinyint, mediumint, int2, int8, unsigned big int, nvarchar, nchar, clob, datetime, double" },
   { file: "c20-nullable", dialects: BOTH, covers: "nullable true/false" },
   { file: "c21-pg-type-spellings", dialects: PG, covers: "character varying, int2/int4/int8, float4/float8, bool, timestamp without time zone, char" },
+  { file: "c22-pg-time-bit-types", dialects: PG, covers: "timetz and time with time zone (with precision), bit, bit(n), varbit, bit varying(n)" },
+  { file: "c23-pg-array-defaults", dialects: PG, covers: "array defaults: JavaScript arrays (enum, integer, text, empty), literals the server re-spells ('{0.0, 0.0}')" },
+  { file: "c24-pg-extension-types", dialects: PG, covers: "citext (with a default), hstore: types an extension defines, created by the migration" },
   // Defaults
   { file: "d21-default-string", dialects: BOTH, covers: "string literal defaults, empty string" },
   { file: "d22-default-quotes", dialects: BOTH, covers: "string defaults with single and double quotes",
@@ -74,6 +77,8 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "d33-default-null-and-zero", dialects: BOTH, covers: "default: null (no default), zero on unbounded numeric, negative decimal string" },
   { file: "d34-default-uuid-generate-v4", dialects: PG, covers: "uuid_generate_v4() default (uuid-ossp)",
     prepare: `CREATE EXTENSION IF NOT EXISTS "uuid-ossp"` },
+  { file: "d35-default-json-values", dialects: PG, covers: "jsonb/json object and array defaults that the server stores re-ordered and re-spaced" },
+  { file: "d36-default-expression-spelling", dialects: BOTH, covers: "current_time and CURRENT_TIME, default expressions with extra spaces, a negative number inside an expression" },
   // Generation strategies and keys
   { file: "g33-increment", dialects: BOTH, covers: "PrimaryGeneratedColumn increment (serial / AUTOINCREMENT)" },
   { file: "g34-increment-bigint", dialects: BOTH, covers: "bigint increment (bigserial)",
@@ -106,6 +111,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "e83-simple-enum-numeric-default", dialects: BOTH, covers: "simple-enum with a numeric default (numeric TypeScript enum, digit labels)" },
   { file: "e84-enum-numeric-default", dialects: PG, covers: "native enum of digit labels with a numeric default (DEFAULT '1'), named enum" },
   { file: "e91-enum-mixed-case-column", dialects: BOTH, covers: "simple-enum on mixed-case column names (PostgreSQL type named after the lower-cased column, as TypeORM does)" },
+  { file: "e55-enum-shared-by-name", dialects: PG, covers: "an enum type used by name only (enumName without values) by other columns" },
   // Constraints and indexes
   { file: "k55-unique-column", dialects: BOTH, covers: "@Column unique" },
   { file: "k56-unique-named-composite", dialects: BOTH, covers: "named composite @Unique" },
@@ -117,6 +123,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "k62-check", dialects: BOTH, covers: "named check" },
   { file: "k63-checks-expressions", dialects: BOTH, covers: "unnamed and named checks: IN list, AND, quoted strings" },
   { file: "k85-index-synchronize-false", dialects: BOTH, covers: "@Index synchronize: false (class and property level): neither created nor dropped" },
+  { file: "k64-check-not-equal", dialects: BOTH, covers: "checks written with <>, with != (PostgreSQL stores <>) and with NOT IN (stored as <> ALL (ARRAY[...]))" },
   // Relations
   { file: "f64-many-to-one-actions", dialects: BOTH, covers: "ManyToOne with ON DELETE/UPDATE CASCADE, SET NULL, RESTRICT, NO ACTION" },
   { file: "f65-deferrable", dialects: BOTH, covers: "deferrable foreign keys (INITIALLY DEFERRED / IMMEDIATE)" },

@@ -85,6 +85,10 @@ export const TYPEORM_DISAGREES_WITH_ITSELF: readonly Exception[] = [
     reason: "TypeORM strips the casts from the stored default ('draft') but compares with the entity's text as written ('draft'::character varying)" },
   { file: "d34-default-uuid-generate-v4", dialects: ["postgres"],
     reason: "as d28, for uuid_generate_v4()" },
+  { file: "c23-pg-array-defaults", dialects: ["postgres"],
+    reason: "TypeORM compares an array default's text as written ('{0.0, 0.0}', '{1.50, 2}') with what PostgreSQL stores ('{0,0}', '{1.50,2}')" },
+  { file: "d36-default-expression-spelling", dialects: ["postgres"],
+    reason: "TypeORM compares default expressions as raw text: '(1  +   2)', lower( 'ABC' ) and abs(-4)*2 never equal the server's re-spelling" },
 ];
 
 /**

@@ -7,7 +7,9 @@
  */
 import type { Column } from "../../schema/model";
 import { isSequenceDefault, isUuidDefault, normalizeDefault } from "./defaults";
-import { isIntegerType, parseType } from "./types";
+import { isIntegerType, isNumericType, parseType } from "./types";
+import { canonicalArrayLiteral, parseArrayLiteral } from "./array-literal";
+import { comparableExpression } from "./expressions";
 
 /** Which attributes PostgreSQL keeps for each canonical type. */
 function typeModifiers(column: Column, type: string): Pick<Column, "length" | "precision" | "scale"> {
@@ -17,8 +19,11 @@ function typeModifiers(column: Column, type: string): Pick<Column, "length" | "p
     case "varchar":
       return { length: column.length ?? parsed.length };
     case "char":
-      // `character` without a length is character(1).
+    case "bit":
+      // `character` and `bit` without a length are character(1) and bit(1).
       return { length: column.length ?? parsed.length ?? 1 };
+    case "varbit":
+      return { length: column.length ?? parsed.length };
     case "decimal": {
       const precision = column.precision ?? parsed.precision;
       // numeric(p) is numeric(p,0); a scale alone cannot be declared.
@@ -27,7 +32,8 @@ function typeModifiers(column: Column, type: string): Pick<Column, "length" | "p
     }
     case "timestamp":
     case "timestamptz":
-    case "time": {
+    case "time":
+    case "timetz": {
       const precision = column.precision ?? parsed.precision;
       return { precision: precision === 6 ? undefined : precision };
     }
@@ -45,6 +51,50 @@ function impliedGeneration(column: Column, type: string): Column["generated"] {
   return undefined;
 }
 
+const STRING_LITERAL = /^'((?:[^']|'')*)'$/s;
+
+/**
+ * A normalized default in the form two spellings of one value compare
+ * equal: json and jsonb as JSON values (jsonb re-orders and re-spaces what
+ * it stores), arrays element by element (`{0.0, 0.0}` is stored `{0,0}`),
+ * other expressions as `comparableExpression` spells them.
+ */
+function comparableDefault(normalized: string, type: string): string {
+  const literal = STRING_LITERAL.exec(normalized);
+  if (!literal) return comparableExpression(normalized);
+  const text = literal[1].replace(/''/g, "'");
+  if (type === "json" || type === "jsonb") {
+    const value = parseJson(text);
+    return value === undefined ? normalized : quote(JSON.stringify(sortedKeys(value.json)));
+  }
+  if (type.endsWith("[]")) {
+    const elements = parseArrayLiteral(text);
+    const element = type.replace(/(\[\])+$/, "");
+    return elements === undefined ? normalized : quote(canonicalArrayLiteral(elements, isNumericType(element)));
+  }
+  return normalized;
+}
+
+function quote(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function parseJson(text: string): { json: unknown } | undefined {
+  try {
+    return { json: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Object keys in one order, at every depth (jsonb keeps its own order, not the one written). */
+function sortedKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedKeys);
+  if (value === null || typeof value !== "object") return value;
+  const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return Object.fromEntries(entries.map(([key, inner]) => [key, sortedKeys(inner)]));
+}
+
 // Built field by field, only with the attributes that have a value (deep
 // equality then ignores the rest): this runs for every column of both schemas.
 export function comparableColumn(column: Column): Column {
@@ -58,7 +108,8 @@ export function comparableColumn(column: Column): Column {
   if (modifiers.length !== undefined) result.length = modifiers.length;
   if (modifiers.precision !== undefined) result.precision = modifiers.precision;
   if (modifiers.scale !== undefined) result.scale = modifiers.scale;
-  const defaultValue = generated ? undefined : normalizeDefault(column.default, type);
+  const normalized = generated ? undefined : normalizeDefault(column.default, type);
+  const defaultValue = normalized === undefined ? undefined : comparableDefault(normalized, type);
   if (defaultValue !== undefined) result.default = defaultValue;
   if (generated !== undefined) result.generated = generated;
   if (generated === "identity" && column.generatedAlways) result.generatedAlways = true;

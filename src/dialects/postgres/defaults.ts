@@ -25,6 +25,19 @@ const CURRENT_TIME_SPELLINGS = [
 /** Spellings of "today" (PostgreSQL before 16 prints CURRENT_DATE as a cast of 'now'). */
 const CURRENT_DATE_SPELLINGS = [/^current_date$/i, /^\('now'::text\)::date$/i, /^'now'::text::date$/i];
 
+/**
+ * The other niladic clock functions, by the spelling PostgreSQL stores
+ * (`current_time` comes back as `CURRENT_TIME`; before PostgreSQL 16 as a
+ * cast of 'now').
+ */
+const CLOCK_SPELLINGS: Array<[RegExp, string]> = [
+  [/^current_time$/i, "CURRENT_TIME"],
+  [/^\(?'now'::text\)?::time with time zone$/i, "CURRENT_TIME"],
+  [/^localtime$/i, "LOCALTIME"],
+  [/^\(?'now'::text\)?::time without time zone$/i, "LOCALTIME"],
+  [/^localtimestamp$/i, "LOCALTIMESTAMP"],
+];
+
 const SEQUENCE_DEFAULT = /^nextval\('(?:[^']|'')*'(?:::regclass)?\)$/i;
 const UUID_DEFAULT = /^(?:[\w"]+\.)?(?:gen_random_uuid|uuid_generate_v4)\(\)$/i;
 
@@ -73,6 +86,8 @@ function normalizeDefaultText(expression: string, type: string): string | undefi
   if (/^null(?:::[\w\s."\[\]()]+)?$/i.test(text)) return undefined;
   if (CURRENT_TIME_SPELLINGS.some((re) => re.test(text))) return "CURRENT_TIMESTAMP";
   if (CURRENT_DATE_SPELLINGS.some((re) => re.test(text))) return "CURRENT_DATE";
+  const clock = CLOCK_SPELLINGS.find(([re]) => re.test(text));
+  if (clock) return clock[1];
   if (/^(?:true|false)$/i.test(text)) return text.toLowerCase();
 
   const cast = CAST_LITERAL.exec(text);

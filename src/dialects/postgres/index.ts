@@ -15,11 +15,13 @@ import { tableColumns } from "./table-columns";
 import { acquirePostgresLock, keepSessionAlive, postgresMigrationClaim, postgresStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
 import { render } from "./render";
+import { requiredExtensions, unavailableExtension } from "./extensions";
 
 export const postgresDialect: Dialect = {
   name: "postgres",
   transactionalDDL: true,
   tableComments: true,
+  sharedEnumTypes: true,
   quote: quoteIdentifier,
   introspect,
   defaultSchema,
@@ -29,6 +31,8 @@ export const postgresDialect: Dialect = {
   // makes enum-type renames explicit instead of looked up at run time.
   needsSchema: () => false,
   render,
+  requiredExtensions,
+  unavailableExtension,
   acquireMigrationLock: acquirePostgresLock,
   connectionOverrides: (options, settings) => postgresConnectTimeout(options, settings.connectTimeoutMs),
   keepSessionAlive,

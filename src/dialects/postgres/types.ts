@@ -99,6 +99,16 @@ function parseTypeText(text: string): ParsedType {
   m = /^time(?:\((\d+)\))?(?: without time zone)?$/.exec(native);
   if (m) return { type: "time", precision: timePrecision(m[1]) };
 
+  m = /^(?:time(?:\((\d+)\))? with time zone|timetz(?:\((\d+)\))?)$/.exec(native);
+  if (m) return { type: "timetz", precision: timePrecision(m[1] ?? m[2]) };
+
+  // `bit` alone is bit(1); `bit varying` alone has no limit.
+  m = /^bit(?:\((\d+)\))?$/.exec(native);
+  if (m) return { type: "bit", length: optionalNumber(m[1]) };
+
+  m = /^(?:bit varying|varbit)(?:\((\d+)\))?$/.exec(native);
+  if (m) return { type: "varbit", length: optionalNumber(m[1]) };
+
   return { type: native };
 }
 
@@ -158,6 +168,12 @@ export function nativeType(column: Column, quotedEnumTypeName: string): string {
         : `timestamp(${precision}) with time zone`;
     case "time":
       return withModifier("time", precision);
+    case "timetz":
+      return precision === undefined ? "time with time zone" : `time(${precision}) with time zone`;
+    case "bit":
+      return withModifier("bit", length);
+    case "varbit":
+      return withModifier("bit varying", length);
     case "enum":
       return quotedEnumTypeName;
     default:

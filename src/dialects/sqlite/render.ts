@@ -74,6 +74,10 @@ export function renderOperation(op: Operation, context: RenderContext = {}): Ren
       return { statements: [], notes: [] };
     case "renameEnumValue":
       return renameEnumValue(op, context);
+    case "createExtension":
+    case "dropExtension":
+      // SQLite has no extensions.
+      return { statements: [], notes: [] };
     case "createSchema":
     case "dropSchema":
       // SQLite has no schemas; TypeORM ignores an entity's schema there too.
