@@ -101,6 +101,10 @@ export function describeOperation(op: Operation): string {
       return `create schema ${op.schema}`;
     case "dropSchema":
       return `drop schema ${op.schema} (fails if anything else lives in it)`;
+    case "createView":
+      return `create ${op.view.materialized ? "materialized " : ""}view ${op.view.name}`;
+    case "dropView":
+      return `drop ${op.view.materialized ? "materialized " : ""}view ${op.view.name}`;
     case "sql":
       return `run SQL: ${firstLine(op.up)}`;
   }

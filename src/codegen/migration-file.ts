@@ -126,6 +126,9 @@ export function apiArguments(op: Operation): unknown[] {
     case "createSchema":
     case "dropSchema":
       return [op.schema];
+    case "createView":
+    case "dropView":
+      return [op.view];
     case "sql":
       return op.down === undefined ? [op.up] : [op.up, op.down];
   }

@@ -70,6 +70,8 @@ export interface Dialect {
    * a table's comment is never a difference and setting one renders nothing.
    */
   readonly tableComments: boolean;
+  /** Whether the database has materialized views (PostgreSQL); elsewhere TypeORM makes them plain views. */
+  readonly materializedViews?: boolean;
 
   /** Quote an identifier. */
   quote(identifier: string): string;

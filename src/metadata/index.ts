@@ -25,6 +25,7 @@ import type {
 import { qualifiedTableName, schemasOfTables } from "../schema/table-name";
 import { canonicalDefault } from "./column-default";
 import { portableType } from "./column-type";
+import { isView, viewFromEntity } from "./views";
 
 type ColumnMetadata = EntityMetadata["columns"][number];
 
@@ -38,6 +39,8 @@ export interface EntitySchemaOptions {
    * ignores them on SQLite.
    */
   defaultSchema?: string;
+  /** Whether the dialect has materialized views (Dialect.materializedViews). */
+  materializedViews?: boolean;
 }
 
 /** Build the target Schema from entity metadata. */
@@ -56,7 +59,12 @@ export function schemaFromEntities(
     const name = nameOf(metadata);
     schema.tables[name] = tableFromEntity(metadata, name, nameOf);
   }
-  const schemas = schemasOfTables(Object.keys(schema.tables));
+  for (const metadata of metadatas) {
+    if (!isView(metadata) || metadata.synchronize === false) continue;
+    const name = nameOf(metadata);
+    schema.views = { ...schema.views, [name]: viewFromEntity(metadata, name, owningDataSource(metadata) as any, options.materializedViews ?? false) };
+  }
+  const schemas = schemasOfTables([...Object.keys(schema.tables), ...Object.keys(schema.views ?? {})]);
   if (schemas.length > 0) schema.schemas = schemas;
   return schema;
 }

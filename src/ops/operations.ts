@@ -15,6 +15,7 @@ import type {
   PrimaryKey,
   Table,
   Unique,
+  View,
 } from "../schema/model";
 
 export type Operation =
@@ -46,6 +47,9 @@ export type Operation =
   /** A schema (namespace) for tables outside the default one; SQLite has none and ignores both. */
   | { kind: "createSchema"; schema: string }
   | { kind: "dropSchema"; schema: string }
+  /** A view (`@ViewEntity`), and TypeORM's typeorm_metadata row that records it. */
+  | { kind: "createView"; view: View }
+  | { kind: "dropView"; view: View }
   /** Raw SQL, written by hand; `down` is what undoes it, if known. */
   | { kind: "sql"; up: string; down?: string };
 
@@ -96,6 +100,10 @@ export function invert(op: Operation): Operation {
       return { kind: "dropSchema", schema: op.schema };
     case "dropSchema":
       return { kind: "createSchema", schema: op.schema };
+    case "createView":
+      return { kind: "dropView", view: op.view };
+    case "dropView":
+      return { kind: "createView", view: op.view };
     case "sql":
       if (op.down === undefined) {
         throw new Error(`A raw SQL operation without a "down" cannot be inverted: ${op.up}`);

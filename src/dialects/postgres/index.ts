@@ -20,6 +20,7 @@ export const postgresDialect: Dialect = {
   name: "postgres",
   transactionalDDL: true,
   tableComments: true,
+  materializedViews: true,
   quote: quoteIdentifier,
   introspect,
   defaultSchema,

@@ -23,6 +23,7 @@ import { conventionalEnumName } from "./enums";
 import { canonicalExpression, readExpression, stripCheck } from "./expressions";
 import { truncateIdentifier } from "./quote";
 import { isIntegerType, parseType } from "./types";
+import { METADATA_TABLE_QUERY, VIEWS_QUERY, viewsFromRows, type ViewRow } from "./views";
 
 /** TypeORM's own bookkeeping of views and generated columns. */
 const INTERNAL_TABLES = ["typeorm_metadata"];
@@ -183,6 +184,9 @@ export async function introspect(
     constraintRows: rowsOf<ConstraintRow>(await db.query(CONSTRAINTS_QUERY, [schemas])),
     indexRows: rowsOf<IndexRow>(await db.query(INDEXES_QUERY, [schemas])),
   }));
+  // Views: only where TypeORM's typeorm_metadata table records them (views.ts).
+  const hasMetadata = rowsOf(await db.query(METADATA_TABLE_QUERY)).length > 0;
+  const viewRows = hasMetadata ? rowsOf<ViewRow>(await db.query(VIEWS_QUERY, [schemas])) : [];
   const compareNames = nameOrder([...columnRows, ...constraintRows, ...indexRows]);
   const compareTables = (a: TableRow, b: TableRow): number => {
     if (a.table_schema !== b.table_schema) {
@@ -216,6 +220,8 @@ export async function introspect(
     const table = tableOf(row);
     if (table) addConstraint(table, row);
   }
+  const views = viewsFromRows(viewRows);
+  if (Object.keys(views).length > 0) schema.views = views;
   for (const row of indexRows) {
     const table = tableOf(row);
     if (!table) continue;

@@ -19,6 +19,7 @@ import {
   renderDropUnique,
 } from "./render-constraints";
 import { quoteIdentifier } from "./quote";
+import { renderCreateView, renderDropView } from "./views";
 import { renderCreateTable, renderDropTable, renderRenameTable, renderSetTableComment } from "./render-table";
 
 export function render(op: Operation, context: RenderContext = {}): RenderedOperation {
@@ -75,6 +76,10 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
       // No CASCADE: a schema that still holds something this migration did not
       // create is not dropped; the statement fails and the revert rolls back.
       return { statements: [`DROP SCHEMA ${quoteIdentifier(op.schema)}`], notes: [] };
+    case "createView":
+      return renderCreateView(op.view);
+    case "dropView":
+      return renderDropView(op.view);
     case "sql":
       return { statements: [op.up], notes: [] };
   }
