@@ -13,7 +13,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
-import { DIALECTS, type DialectName, type TestProject } from "./support/project";
+import { DIALECTS, TestProject, type DialectName } from "./support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
 import type { Schema } from "../src/schema/model";
 
@@ -203,6 +203,48 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(Object.keys(schema.tables), []);
       assert.equal(schema.views, undefined);
       assert.deepEqual(await project.query(`SELECT name FROM typeorm_metadata`), []);
+    });
+  });
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: views in raw SQL migrations and offline SQL`, () => {
+    let project: TestProject;
+    const v1 = version1(dialect);
+    before(async () => {
+      project = await TestProject.create(dialect, v1);
+    });
+    after(async () => project.cleanup());
+
+    test("run --sql prints the views' statements; generate --sql writes them; both run and revert", async () => {
+      await project.ok(["generate", "Portable"]);
+      const script = (await project.ok(["run", "--sql"])).stdout;
+      assert.match(script, /CREATE TABLE IF NOT EXISTS "typeorm_metadata"/);
+      assert.match(script, /CREATE VIEW "item_titles" AS SELECT "id", "title" FROM "items" WHERE "price" > 0/);
+      assert.match(script, /INSERT INTO "typeorm_metadata".*'VIEW', 'item_titles', 'SELECT "id", "title" FROM "items" WHERE "price" > 0'\)/);
+      if (dialect === "postgres") assert.match(script, /CREATE MATERIALIZED VIEW "item_totals" AS/);
+      assert.ok(script.indexOf(`CREATE VIEW "item_titles"`) < script.indexOf(`CREATE VIEW "item_title_lengths"`), script);
+      assert.ok(script.indexOf(`CREATE TABLE "items"`) < script.indexOf(`CREATE VIEW "item_titles"`), script);
+
+      // The same schema as raw SQL, in a project of its own.
+      const raw = await TestProject.create(dialect, v1);
+      try {
+        await raw.ok(["generate", "--sql", "Raw"]);
+        const source = raw.readMigration(raw.migrationFiles()[0]);
+        assert.doesNotMatch(source, /op\(queryRunner\)/);
+        assert.match(source, /CREATE VIEW "item_title_lengths" AS/);
+        assert.match(source, /DELETE FROM "typeorm_metadata" WHERE "type" = 'VIEW' AND "name" = 'item_title_lengths'/);
+        await raw.ok(["run"]);
+        const expected = dialect === "postgres" ? ["item_title_lengths", "item_titles", "item_totals"] : ["item_title_lengths", "item_titles"];
+        assert.deepEqual(Object.keys((await raw.introspect()).views ?? {}).sort(), expected);
+        assert.deepEqual(Object.keys((await project.introspect()).views ?? {}), [], "run --sql ran nothing");
+        assert.deepEqual(await typeormWouldRun(raw, Object.keys(v1)), []);
+        await assertNoChanges(raw);
+        await raw.ok(["revert"]);
+        assert.equal((await raw.introspect()).views, undefined);
+      } finally {
+        await raw.cleanup();
+      }
     });
   });
 }
