@@ -23,7 +23,7 @@ import { conventionalEnumName } from "./enums";
 import { canonicalExpression, readExpression, stripCheck } from "./expressions";
 import { truncateIdentifier } from "./quote";
 import { isIntegerType, parseType } from "./types";
-import { METADATA_TABLE_QUERY, VIEWS_QUERY, viewsFromRows, type ViewRow } from "./views";
+import { METADATA_COLUMNS_QUERY, VIEWS_QUERY, hasMetadataColumns, viewsFromRows, type ViewRow } from "./views";
 
 /** TypeORM's own bookkeeping of views and generated columns. */
 const INTERNAL_TABLES = ["typeorm_metadata"];
@@ -179,14 +179,15 @@ export async function introspect(
   const schemas = [...new Set(options.schemas ?? [])];
   // The queries return rows unsorted (catalog.ts says why); sorted here as
   // ORDER BY table_schema NULLS FIRST, table_name, then attnum or name would.
-  const { columnRows, constraintRows, indexRows } = await withoutJit(db, async () => ({
+  const { columnRows, constraintRows, indexRows, viewRows } = await withoutJit(db, async () => ({
     columnRows: rowsOf<ColumnRow>(await db.query(COLUMNS_QUERY, [schemas])),
     constraintRows: rowsOf<ConstraintRow>(await db.query(CONSTRAINTS_QUERY, [schemas])),
     indexRows: rowsOf<IndexRow>(await db.query(INDEXES_QUERY, [schemas])),
+    // Views: only those TypeORM's typeorm_metadata table records (views.ts).
+    viewRows: hasMetadataColumns(rowsOf(await db.query(METADATA_COLUMNS_QUERY)))
+      ? rowsOf<ViewRow>(await db.query(VIEWS_QUERY, [schemas]))
+      : [],
   }));
-  // Views: only where TypeORM's typeorm_metadata table records them (views.ts).
-  const hasMetadata = rowsOf(await db.query(METADATA_TABLE_QUERY)).length > 0;
-  const viewRows = hasMetadata ? rowsOf<ViewRow>(await db.query(VIEWS_QUERY, [schemas])) : [];
   const compareNames = nameOrder([...columnRows, ...constraintRows, ...indexRows]);
   const compareTables = (a: TableRow, b: TableRow): number => {
     if (a.table_schema !== b.table_schema) {

@@ -50,9 +50,18 @@ export function renderDropView(view: View): RenderedOperation {
   };
 }
 
-/** Whether TypeORM's typeorm_metadata table exists where TypeORM puts it (the current schema). */
-export const METADATA_TABLE_QUERY = `SELECT 1 AS present FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relname = '${METADATA_TABLE}' AND n.nspname = current_schema() AND c.relkind IN ('r', 'p')`;
+/**
+ * The columns of TypeORM's typeorm_metadata table where TypeORM puts it (the
+ * current schema): none when it does not exist. Views are read only from a
+ * table that has the columns TypeORM gives it (hasMetadataColumns).
+ */
+export const METADATA_COLUMNS_QUERY = `SELECT column_name AS name FROM information_schema.columns
+WHERE table_schema = current_schema() AND table_name = '${METADATA_TABLE}'`;
+
+export function hasMetadataColumns(rows: ReadonlyArray<{ name: string }>): boolean {
+  const names = new Set(rows.map((row) => row.name));
+  return ["type", "schema", "name", "value"].every((name) => names.has(name));
+}
 
 /**
  * The views TypeORM knows: its typeorm_metadata rows whose view exists, as

@@ -21,7 +21,7 @@ import { normalizeDefault } from "./defaults";
 import { parseEnumCheck } from "./enum-check";
 import { parseCreateTable, parseIndexWhere, type ParsedCreateTable, type ParsedKey } from "./parse-create-table";
 import { parseNativeType } from "./types";
-import { METADATA_TABLE, VIEWS_QUERY, viewsFromRows, type ViewRow } from "./views";
+import { METADATA_TABLE, VIEWS_QUERY, hasMetadataColumns, viewsFromRows, type ViewRow } from "./views";
 
 /** TypeORM's own bookkeeping of views and generated columns: never a user table. */
 const ALWAYS_EXCLUDED = ["typeorm_metadata"];
@@ -106,7 +106,7 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
 
   const schema: Schema = { tables: {} };
   for (const [name, table] of tables) schema.tables[name] = table;
-  if (tableSql.has(METADATA_TABLE)) {
+  if (hasMetadataColumns(columnRows.filter((row) => row.tableName === METADATA_TABLE).map((row) => row.columnName))) {
     const views = viewsFromRows(await db.query(VIEWS_QUERY) as ViewRow[]);
     if (Object.keys(views).length > 0) schema.views = views;
   }

@@ -43,6 +43,11 @@ export function renderDropView(view: View): RenderedOperation {
 export const VIEWS_QUERY = `SELECT t.name AS name, t.value AS expression FROM "${METADATA_TABLE}" t
 JOIN sqlite_master s ON s.name = t.name AND s.type = 'view' WHERE t.type = 'VIEW' ORDER BY t.name`;
 
+/** Whether typeorm_metadata has the columns TypeORM gives it (a table of that name may be someone else's). */
+export function hasMetadataColumns(columns: readonly string[]): boolean {
+  return ["type", "name", "value"].every((name) => columns.includes(name));
+}
+
 export interface ViewRow {
   name: string;
   expression: string | null;
