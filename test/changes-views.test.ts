@@ -16,6 +16,7 @@ import { DataSource, type DataSourceOptions } from "typeorm";
 import { DIALECTS, TestProject, type DialectName } from "./support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
 import type { Schema } from "../src/schema/model";
+import { assertUserError } from "./support/bad-input";
 
 const ITEM_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -248,3 +249,30 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe("view entities a user must fix", () => {
+  const BAD_VIEWS: Array<{ name: string; source: string; message: RegExp }> = [
+    {
+      name: "E130 a @ViewEntity without an expression",
+      source: `import { ViewColumn, ViewEntity } from "typeorm";\n\n@ViewEntity({ name: "item_titles" })\nexport class ItemTitle {\n  @ViewColumn() id: number;\n}\n`,
+      message: /^error: View entity ItemTitle has no expression: give its @ViewEntity an expression, SQL text or a function of the DataSource returning a query builder\.$/m,
+    },
+    {
+      name: "E131 a @ViewEntity expression function that throws",
+      source: `import { ViewColumn, ViewEntity } from "typeorm";\n\n@ViewEntity({ name: "item_titles", expression: () => { throw new Error("REPORTS_SCHEMA is not set"); } })\nexport class ItemTitle {\n  @ViewColumn() id: number;\n}\n`,
+      message: /^error: The expression of view entity ItemTitle failed: REPORTS_SCHEMA is not set: fix the function given as expression in its @ViewEntity and run again\.$/m,
+    },
+  ];
+  for (const row of BAD_VIEWS) {
+    test(row.name, async () => {
+      const project = await TestProject.create("sqlite", { "Item.ts": ITEM_V1, "ItemTitle.ts": row.source });
+      try {
+        const result = await project.cli(["generate", "Views"]);
+        assertUserError(result, 2, row.message);
+        assert.deepEqual(project.migrationFiles(), [], "no migration written");
+      } finally {
+        await project.cleanup();
+      }
+    });
+  }
+});
