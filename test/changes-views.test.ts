@@ -11,6 +11,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { DIALECTS, TestProject, type DialectName } from "./support/project";
@@ -276,3 +277,20 @@ describe("view entities a user must fix", () => {
     });
   }
 });
+
+for (const dialect of DIALECTS) {
+  test(`${dialect}: after Athanor builds the corpus's view definitions, TypeORM's schema builder has nothing to do; check and verify agree`, async () => {
+    const files = dialect === "postgres" ? ["v80-views.ts", "v81-materialized-view.ts"] : ["v80-views.ts"];
+    const project = await TestProject.create(dialect);
+    try {
+      for (const file of files) project.writeEntity(file, readFileSync(join(__dirname, "corpus", "definitions", file), "utf8"));
+      await project.ok(["generate", "CorpusViews"]);
+      await project.ok(["run"]);
+      assert.deepEqual(await typeormWouldRun(project, files), []);
+      await project.ok(["check"]);
+      await project.ok(["verify"]);
+    } finally {
+      await project.cleanup();
+    }
+  });
+}
