@@ -132,3 +132,15 @@ test("SQL: the view and TypeORM's typeorm_metadata row, on each dialect", () => 
     `DROP MATERIALIZED VIEW "reports"."totals"`,
   ]);
 });
+
+test("an enum value renamed in a shared type re-creates the views over every table using the type", () => {
+  const status = (values: string[]) => col("status", "enum", { enum: values, enumName: "status_enum" });
+  const a = (values: string[]) => table("a", [col("id", "integer"), status(values)]);
+  const b = (values: string[]) => table("b", [col("id", "integer"), status(values)]);
+  const onB: View = { name: "b_status", expression: `SELECT "status" FROM "b"` };
+  const current = schema([a(["x", "y"]), b(["x", "y"])], [onB]);
+  const target = schema([a(["x", "z"]), b(["x", "z"])], [onB]);
+  const ops = diff(current, target, { renames: { values: [{ table: "a", column: "status", from: "y", to: "z" }] } }).operations;
+  assert.deepEqual(summary(ops).filter((line) => !line.includes("View")), ["renameEnumValue a"]);
+  assert.deepEqual(summary(ops).filter((line) => line.includes("View")), ["dropView b_status", "createView b_status"]);
+});

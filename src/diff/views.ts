@@ -23,11 +23,20 @@ export interface ViewPlan {
 /** Operations that leave a view reading the table as it was: no need to re-create it. */
 const VIEW_SAFE: ReadonlySet<Operation["kind"]> = new Set<Operation["kind"]>(["createIndex", "dropIndex", "setTableComment"]);
 
-/** The tables the operations change in a way a view reading them must be re-created around. */
-export function tablesChangedUnderViews(ops: readonly Operation[]): Set<string> {
+/**
+ * The tables the operations change in a way a view reading them must be
+ * re-created around. `current`: the schema before them, for the tables an
+ * enum value renamed in a shared type also changes (SQLite rebuilds them).
+ */
+export function tablesChangedUnderViews(ops: readonly Operation[], current: Schema): Set<string> {
   const names = new Set<string>();
   for (const op of ops) {
     if (VIEW_SAFE.has(op.kind)) continue;
+    if (op.kind === "renameEnumValue" && op.enumName !== undefined) {
+      for (const table of Object.values(current.tables)) {
+        if (table.columns.some((column) => column.enumName === op.enumName)) names.add(table.name);
+      }
+    }
     if (op.kind === "renameTable") {
       names.add(op.from);
       names.add(op.to);
