@@ -160,6 +160,9 @@ for (const dialect of DIALECTS) {
       assert.ok(creates.indexOf("item_titles") < creates.indexOf("item_title_lengths"), up);
       assert.ok(up.lastIndexOf("dropView(") < at("alterColumn("), up);
       assert.ok(at("createView(") > at("alterColumn("), up);
+      if (dialect === "postgres") {
+        assert.match(generated.header, /materialized view item_totals is dropped and created again: it runs its query over every/);
+      }
 
       await project.ok(["run"]);
       await project.query(`INSERT INTO items (title, price) VALUES ('${"x".repeat(150)}', 50)`);

@@ -168,6 +168,7 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
 
   // Views (diff/views.ts): dropped before everything above, created after it.
   const views = planViews(original, target, tablesChangedUnderViews(ops, current));
+  warnings.push(...views.warnings);
   return { operations: [...views.drops, ...ops, ...views.creates], warnings, unmappedTables, renameCandidates };
 }
 

@@ -18,6 +18,8 @@ import { viewReads, viewsEqual } from "../schema/views";
 export interface ViewPlan {
   drops: Operation[];
   creates: Operation[];
+  /** Sentences for the migration's header: a materialized view is filled again when created. */
+  warnings: string[];
 }
 
 /** Operations that leave a view reading the table as it was: no need to re-create it. */
@@ -70,9 +72,13 @@ export function planViews(current: Schema, target: Schema, changedTables: Readon
   }
   const toDrop = creationOrder(Object.values(existing).filter((view) => dropped.has(view.name))).reverse();
   const toCreate = creationOrder(Object.values(wanted).filter((view) => !existing[view.name] || dropped.has(view.name)));
+  const warnings = toCreate
+    .filter((view) => view.materialized && existing[view.name])
+    .map((view) => `materialized view ${view.name} is dropped and created again: it runs its query over every row again, which takes long on large tables.`);
   return {
     drops: toDrop.map((view): Operation => ({ kind: "dropView", view })),
     creates: toCreate.map((view): Operation => ({ kind: "createView", view })),
+    warnings,
   };
 }
 
