@@ -297,3 +297,34 @@ for (const dialect of DIALECTS) {
     }
   });
 }
+
+for (const dialect of DIALECTS) {
+  test(`${dialect}: a column renamed under a view (--rename) keeps the rows; the view follows; revert renames back`, async () => {
+    const titles = (column: string) =>
+      `import { ViewColumn, ViewEntity } from "typeorm";\n\n@ViewEntity({ name: "item_titles", expression: \`SELECT "id", "${column}" FROM "items"\` })\nexport class ItemTitle {\n  @ViewColumn() id: number;\n  @ViewColumn() ${column}: string;\n}\n`;
+    const { project, v1Schema } = await atVersion1(dialect, { v1: { "Item.ts": ITEM_V1, "ItemTitle.ts": titles("title") }, seed: SEED });
+    try {
+      const generated = await generateVersion2(
+        project,
+        { "Item.ts": ITEM_V1.replace("title: string", "name: string"), "ItemTitle.ts": titles("name") },
+        ["--rename", "items.title=name"],
+      );
+      const steps = [...generated.up.matchAll(/(dropView|renameColumn|createView)\(/g)].map((m) => m[1]);
+      assert.deepEqual(steps, ["dropView", "renameColumn", "createView"], generated.up);
+      await project.ok(["run"]);
+      assert.deepEqual(await rows(project, `SELECT id, name FROM item_titles ORDER BY id`), [
+        { id: "1", name: "apple" },
+        { id: "2", name: "banana" },
+        { id: "3", name: "free" },
+      ]);
+      const files = ["Item.ts", "ItemTitle.ts"];
+      assert.deepEqual(await typeormWouldRun(project, files), []);
+      await assertNoChanges(project);
+      await project.ok(["revert"]);
+      assertSameSchema(dialect, await project.introspect(), v1Schema);
+      assert.deepEqual((await rows(project, `SELECT title FROM item_titles ORDER BY id`)).map((row) => row.title), ["apple", "banana", "free"]);
+    } finally {
+      await project.cleanup();
+    }
+  });
+}
