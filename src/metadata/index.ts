@@ -62,7 +62,8 @@ export function schemaFromEntities(
   for (const metadata of metadatas) {
     if (!isView(metadata) || metadata.synchronize === false) continue;
     const name = nameOf(metadata);
-    schema.views = { ...schema.views, [name]: viewFromEntity(metadata, name, owningDataSource(metadata) as any, options.materializedViews ?? false) };
+    const view = viewFromEntity(metadata, name, owningDataSource(metadata), options.materializedViews ?? false);
+    schema.views = { ...schema.views, [name]: view };
   }
   const schemas = schemasOfTables([...Object.keys(schema.tables), ...Object.keys(schema.views ?? {})]);
   if (schemas.length > 0) schema.schemas = schemas;
