@@ -51,6 +51,7 @@ function entitiesOf(definitions: readonly CorpusDefinition[]): Function[] {
 function tableOfOperation(op: Operation): string {
   if (op.kind === "sql") return "";
   if (op.kind === "renameTable") return op.to;
+  if (op.kind === "createView" || op.kind === "dropView") return op.view.name;
   const table = (op as { table: unknown }).table;
   return typeof table === "string" ? table : (table as { name: string }).name;
 }
@@ -94,6 +95,12 @@ async function spuriousDiffs(
     for (const name of Object.keys(comparison.target.tables)) {
       const pair = (schema: Schema): Schema => ({ tables: schema.tables[name] ? { [name]: schema.tables[name] } : {} });
       for (const text of describeDifferences(pair(current), pair(comparison.target), (c) => dialect.comparable(c), dialect.tableComments)) {
+        lines.push({ table: name, text: `introspected ≠ entities: ${text}` });
+      }
+    }
+    for (const name of Object.keys(comparison.target.views ?? {})) {
+      const pair = (schema: Schema): Schema => ({ tables: {}, views: schema.views?.[name] ? { [name]: schema.views[name] } : {} });
+      for (const text of describeDifferences(pair(current), pair(comparison.target))) {
         lines.push({ table: name, text: `introspected ≠ entities: ${text}` });
       }
     }
@@ -292,6 +299,7 @@ for (const dialect of DIALECTS) {
 
       await project.ok(["revert"]);
       assert.deepEqual(await tableNames(project, schemas), [], "revert left tables behind");
+      assert.deepEqual(Object.keys((await project.introspect(schemas)).views ?? {}), [], "revert left views behind");
       if (schemas.length > 0) {
         const left = await project.query(`SELECT nspname FROM pg_namespace WHERE nspname IN (${schemas.map((s) => `'${s}'`).join(", ")})`);
         assert.deepEqual(left, [], "revert left schemas behind");

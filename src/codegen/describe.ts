@@ -105,6 +105,10 @@ export function describeOperation(op: Operation): string {
       return `create extension ${op.extension} if the database lacks it`;
     case "dropExtension":
       return `drop extension ${op.extension} if this migration created it and nothing else uses it`;
+    case "createView":
+      return `create ${op.view.materialized ? "materialized " : ""}view ${op.view.name}`;
+    case "dropView":
+      return `drop ${op.view.materialized ? "materialized " : ""}view ${op.view.name}`;
     case "sql":
       return `run SQL: ${firstLine(op.up)}`;
   }

@@ -129,6 +129,9 @@ export function apiArguments(op: Operation): unknown[] {
     case "createExtension":
     case "dropExtension":
       return [op.extension];
+    case "createView":
+    case "dropView":
+      return [op.view];
     case "sql":
       return op.down === undefined ? [op.up] : [op.up, op.down];
   }

@@ -44,6 +44,9 @@ function tablesOf(op: Operation): string[] {
       return [op.table.name];
     case "renameTable":
       return [op.from, op.to];
+    case "createView":
+    case "dropView":
+      return [op.view.name];
     case "sql":
     case "createSchema":
     case "dropSchema":

@@ -85,6 +85,8 @@ export interface Dialect {
    * type (SQLite), such a column has no values, as TypeORM has it.
    */
   readonly sharedEnumTypes?: boolean;
+  /** Whether the database has materialized views (PostgreSQL); elsewhere TypeORM makes them plain views. */
+  readonly materializedViews?: boolean;
 
   /** Quote an identifier. */
   quote(identifier: string): string;

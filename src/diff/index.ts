@@ -15,6 +15,8 @@
  *  6. add unique constraints, indexes, checks
  *  7. add foreign keys
  *
+ * Views are dropped before all of it and created after (diff/views.ts).
+ *
  * Read backwards, the inverse is the same recipe, so `down` is valid too.
  * Tables that exist but that no entity maps are left alone and reported.
  */
@@ -26,6 +28,7 @@ import { compareTable, type TableChanges } from "./compare-table";
 import { splitAltersAroundKey } from "./key-generation";
 import { planCreation, type DeferredForeignKey } from "./creation-order";
 import { addColumnWarning, alterWarnings, dropColumnWarnings, dropTableWarning } from "./warnings";
+import { planViews, tablesChangedUnderViews } from "./views";
 import { applyRenames, findRenameCandidates, type RenameCandidates, type RenameDecisions } from "./renames";
 
 export interface DiffOptions {
@@ -163,7 +166,10 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
     ops.push({ kind: "addForeignKey", table, foreignKey });
   }
 
-  return { operations: ops, warnings, unmappedTables, renameCandidates };
+  // Views (diff/views.ts): dropped before everything above, created after it.
+  const views = planViews(original, target, tablesChangedUnderViews(ops, current));
+  warnings.push(...views.warnings);
+  return { operations: [...views.drops, ...ops, ...views.creates], warnings, unmappedTables, renameCandidates };
 }
 
 /**

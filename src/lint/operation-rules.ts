@@ -23,6 +23,7 @@ export interface MigrationContext {
 export function operationFindings(op: Operation, context: MigrationContext): Finding[] {
   const subject = describeOperation(op);
   const at = (code: Parameters<typeof finding>[0], message: string) => finding(code, message, subject);
+  if (op.kind === "createView" || op.kind === "dropView") return [];
   if (
     op.kind !== "createTable" &&
     op.kind !== "sql" &&

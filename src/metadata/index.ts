@@ -27,6 +27,7 @@ import { arrayLiteral, canonicalDefault, defaultSpelling, isArrayLiteralText } f
 import { UsageError } from "../errors";
 import { portableType } from "./column-type";
 import { refuseUnrenderable } from "./unrenderable";
+import { isView, viewFromEntity } from "./views";
 
 type ColumnMetadata = EntityMetadata["columns"][number];
 
@@ -42,6 +43,8 @@ export interface EntitySchemaOptions {
   defaultSchema?: string;
   /** Dialect.sharedEnumTypes: enum columns naming a type share its values. */
   sharedEnumTypes?: boolean;
+  /** Whether the dialect has materialized views (Dialect.materializedViews). */
+  materializedViews?: boolean;
 }
 
 /** Build the target Schema from entity metadata. */
@@ -64,7 +67,13 @@ export function schemaFromEntities(
     const unmanaged = metadata.indices.filter((index) => !isManaged(index)).map((index) => index.name);
     if (unmanaged.length > 0) (schema.unmanagedIndexes ??= {})[name] = unmanaged;
   }
-  const schemas = schemasOfTables(Object.keys(schema.tables));
+  for (const metadata of metadatas) {
+    if (!isView(metadata) || metadata.synchronize === false) continue;
+    const name = nameOf(metadata);
+    const view = viewFromEntity(metadata, name, owningDataSource(metadata), options.materializedViews ?? false);
+    schema.views = { ...schema.views, [name]: view };
+  }
+  const schemas = schemasOfTables([...Object.keys(schema.tables), ...Object.keys(schema.views ?? {})]);
   if (schemas.length > 0) schema.schemas = schemas;
   return schema;
 }

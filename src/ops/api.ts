@@ -12,7 +12,7 @@
  * their lock-safe form where the database has one (see ops/online.ts); the
  * migration must then set `transaction = false`.
  */
-import type { Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/model";
+import type { Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique, View } from "../schema/model";
 import type { Operation } from "./operations";
 import { executeOperation, type MigrationQueryRunner } from "./execute";
 import type { OnlineOptions } from "./online";
@@ -61,6 +61,8 @@ export class OperationApi {
   dropSchema(schema: string) { return this.run({ kind: "dropSchema", schema }); }
   createExtension(extension: string) { return this.run({ kind: "createExtension", extension }); }
   dropExtension(extension: string) { return this.run({ kind: "dropExtension", extension }); }
+  createView(view: View) { return this.run({ kind: "createView", view }); }
+  dropView(view: View) { return this.run({ kind: "dropView", view }); }
   sql(up: string, down?: string) { return this.run({ kind: "sql", up, down }); }
 }
 

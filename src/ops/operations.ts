@@ -15,6 +15,7 @@ import type {
   PrimaryKey,
   Table,
   Unique,
+  View,
 } from "../schema/model";
 
 export type Operation =
@@ -54,6 +55,9 @@ export type Operation =
    */
   | { kind: "createExtension"; extension: string }
   | { kind: "dropExtension"; extension: string }
+  /** A view (`@ViewEntity`), and TypeORM's typeorm_metadata row that records it. */
+  | { kind: "createView"; view: View }
+  | { kind: "dropView"; view: View }
   /** Raw SQL, written by hand; `down` is what undoes it, if known. */
   | { kind: "sql"; up: string; down?: string };
 
@@ -108,6 +112,10 @@ export function invert(op: Operation): Operation {
       return { kind: "dropExtension", extension: op.extension };
     case "dropExtension":
       return { kind: "createExtension", extension: op.extension };
+    case "createView":
+      return { kind: "dropView", view: op.view };
+    case "dropView":
+      return { kind: "createView", view: op.view };
     case "sql":
       if (op.down === undefined) {
         throw new Error(`A raw SQL operation without a "down" cannot be inverted: ${op.up}`);

@@ -30,6 +30,9 @@ export function withPlainTableNames(op: Operation): Operation {
     case "addForeignKey":
     case "dropForeignKey":
       return { ...op, table: plain(op.table), foreignKey: plainForeignKey(op.foreignKey) };
+    case "createView":
+    case "dropView":
+      return { ...op, view: { ...op.view, name: plain(op.view.name) } };
     case "sql":
     case "createSchema":
     case "dropSchema":
@@ -49,5 +52,6 @@ export function schemaWithPlainTableNames(schema: Schema): Schema {
     const stripped = plainTable(table);
     tables[stripped.name] = stripped;
   }
-  return { tables };
+  const views = schema.views && Object.fromEntries(Object.values(schema.views).map((view) => [plain(view.name), { ...view, name: plain(view.name) }]));
+  return views ? { tables, views } : { tables };
 }

@@ -80,6 +80,9 @@ export function apply(schema: Schema, op: Operation): Schema {
     case "sql":
       // Raw SQL is opaque to the model.
       return next;
+    case "createView":
+    case "dropView":
+      return applyToViews(next, op);
     case "renameEnumValue":
       return renameEnumValueEverywhere(next, op);
     default:
@@ -95,6 +98,23 @@ export function apply(schema: Schema, op: Operation): Schema {
       }
       return next;
   }
+}
+
+/** A view created or dropped: views live beside the tables, keyed by name. */
+function applyToViews(next: Schema, op: Extract<Operation, { kind: "createView" | "dropView" }>): Schema {
+  const views = { ...(next.views ?? {}) };
+  const name = op.view.name;
+  if (op.kind === "createView") {
+    if (views[name]) throw new ApplyError(`view "${name}" already exists`);
+    if (next.tables[name]) throw new ApplyError(`table "${name}" already exists`);
+    views[name] = { ...op.view };
+  } else {
+    if (!views[name]) throw new ApplyError(`view "${name}" does not exist`);
+    delete views[name];
+  }
+  if (Object.keys(views).length > 0) next.views = views;
+  else delete next.views;
+  return next;
 }
 
 /**

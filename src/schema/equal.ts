@@ -11,6 +11,7 @@
  * as a difference.
  */
 import type { Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique } from "./model";
+import { viewsEqual } from "./views";
 
 export type ComparableColumn = (column: Column) => Column;
 
@@ -203,6 +204,21 @@ export function describeDifferences(
   for (const name of Object.keys(a.tables)) {
     const other = b.tables[name];
     if (other) out.push(...describeTableDifferences(a.tables[name], other, comparable, tableComments));
+  }
+  out.push(...describeViewDifferences(a, b));
+  return out;
+}
+
+function describeViewDifferences(a: Schema, b: Schema): string[] {
+  const out: string[] = [];
+  const left = a.views ?? {};
+  const right = b.views ?? {};
+  for (const name of Object.keys(left)) {
+    if (!right[name]) out.push(`view ${name} is only in the first schema`);
+    else if (!viewsEqual(left[name], right[name])) out.push(`view ${name}: definition differs`);
+  }
+  for (const name of Object.keys(right)) {
+    if (!left[name]) out.push(`view ${name} is only in the second schema`);
   }
   return out;
 }

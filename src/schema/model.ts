@@ -8,6 +8,9 @@
  * Everything here is plain JSON data: operations embed these records and the
  * code generator prints them into migration files verbatim.
  */
+import type { View } from "./views";
+
+export type { View } from "./views";
 
 /**
  * Portable column types. A dialect maps each to its native spelling when
@@ -187,6 +190,10 @@ export interface Schema {
    * entities' side only.
    */
   unmanagedIndexes?: Record<string, string[]>;
+  /**
+   * Views (`@ViewEntity`), keyed like tables; absent means none. See views.ts.
+   */
+  views?: Record<string, View>;
 }
 
 export function emptySchema(): Schema {

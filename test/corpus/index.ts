@@ -147,6 +147,10 @@ export const CORPUS: readonly CorpusDefinition[] = [
   // PostgreSQL schemas
   { file: "h77-schemas", dialects: PG, schemas: ["h77_billing", "h77_sales"],
     covers: "entities in two non-default schemas: enum type in its table's schema, unique, index, foreign keys across schemas (and from the default one), a many-to-many join table in a schema" },
+  // Views
+  { file: "v80-views", dialects: BOTH, covers: "@ViewEntity: SQL text (trimmed), a query builder (getQuery()), a view reading a view (dependsOn)" },
+  { file: "v81-materialized-view", dialects: PG, schemas: ["v81_reports"],
+    covers: "materialized view; a view in another schema reading it" },
 ];
 
 /** The table prefix of a definition ("c01" for "c01-integers"). */

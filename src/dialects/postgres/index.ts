@@ -22,6 +22,7 @@ export const postgresDialect: Dialect = {
   transactionalDDL: true,
   tableComments: true,
   sharedEnumTypes: true,
+  materializedViews: true,
   quote: quoteIdentifier,
   introspect,
   defaultSchema,

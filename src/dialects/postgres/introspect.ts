@@ -23,6 +23,7 @@ import { conventionalEnumName } from "./enums";
 import { canonicalExpression, readExpression, stripCheck } from "./expressions";
 import { truncateIdentifier } from "./quote";
 import { isIntegerType, parseType } from "./types";
+import { METADATA_COLUMNS_QUERY, VIEWS_QUERY, hasMetadataColumns, viewsFromRows, type ViewRow } from "./views";
 
 /** TypeORM's own bookkeeping of views and generated columns. */
 const INTERNAL_TABLES = ["typeorm_metadata"];
@@ -178,10 +179,14 @@ export async function introspect(
   const schemas = [...new Set(options.schemas ?? [])];
   // The queries return rows unsorted (catalog.ts says why); sorted here as
   // ORDER BY table_schema NULLS FIRST, table_name, then attnum or name would.
-  const { columnRows, constraintRows, indexRows } = await withoutJit(db, async () => ({
+  const { columnRows, constraintRows, indexRows, viewRows } = await withoutJit(db, async () => ({
     columnRows: rowsOf<ColumnRow>(await db.query(COLUMNS_QUERY, [schemas])),
     constraintRows: rowsOf<ConstraintRow>(await db.query(CONSTRAINTS_QUERY, [schemas])),
     indexRows: rowsOf<IndexRow>(await db.query(INDEXES_QUERY, [schemas])),
+    // Views: only those TypeORM's typeorm_metadata table records (views.ts).
+    viewRows: hasMetadataColumns(rowsOf(await db.query(METADATA_COLUMNS_QUERY)))
+      ? rowsOf<ViewRow>(await db.query(VIEWS_QUERY, [schemas]))
+      : [],
   }));
   const compareNames = nameOrder([...columnRows, ...constraintRows, ...indexRows]);
   const compareTables = (a: TableRow, b: TableRow): number => {
@@ -216,6 +221,8 @@ export async function introspect(
     const table = tableOf(row);
     if (table) addConstraint(table, row);
   }
+  const views = viewsFromRows(viewRows);
+  if (Object.keys(views).length > 0) schema.views = views;
   for (const row of indexRows) {
     const table = tableOf(row);
     if (!table) continue;

@@ -20,6 +20,7 @@ import {
 } from "./render-constraints";
 import { quoteIdentifier } from "./quote";
 import { renderCreateExtension, renderDropExtension } from "./extensions";
+import { renderCreateView, renderDropView } from "./views";
 import { renderCreateTable, renderDropTable, renderRenameTable, renderSetTableComment } from "./render-table";
 
 export function render(op: Operation, context: RenderContext = {}): RenderedOperation {
@@ -80,6 +81,10 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
       return renderCreateExtension(op.extension);
     case "dropExtension":
       return renderDropExtension(op.extension);
+    case "createView":
+      return renderCreateView(op.view);
+    case "dropView":
+      return renderDropView(op.view);
     case "sql":
       return { statements: [op.up], notes: [] };
   }

@@ -21,6 +21,7 @@ import { normalizeDefault, renderDefault } from "./defaults";
 import { parseEnumCheck } from "./enum-check";
 import { parseCreateTable, parseIndexWhere, type ParsedCreateTable, type ParsedKey } from "./parse-create-table";
 import { parseNativeType, renderNativeType, type CanonicalType } from "./types";
+import { METADATA_TABLE, VIEWS_QUERY, hasMetadataColumns, viewsFromRows, type ViewRow } from "./views";
 
 /** TypeORM's own bookkeeping of views and generated columns: never a user table. */
 const ALWAYS_EXCLUDED = ["typeorm_metadata"];
@@ -60,7 +61,10 @@ interface ForeignKeyRow {
   columnName: string; referencedColumn: string | null; onUpdate: string; onDelete: string;
 }
 
-/** The number of statements `introspect` runs (constant, for tests and docs). */
+/**
+ * The number of statements `introspect` runs (constant, for tests and docs);
+ * one more, for the views, where TypeORM's typeorm_metadata table exists.
+ */
 export const INTROSPECTION_QUERY_COUNT = 4;
 
 export async function introspect(db: Queryable, options: { exclude?: string[] } = {}): Promise<Schema> {
@@ -102,6 +106,10 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
 
   const schema: Schema = { tables: {} };
   for (const [name, table] of tables) schema.tables[name] = table;
+  if (hasMetadataColumns(columnRows.filter((row) => row.tableName === METADATA_TABLE).map((row) => row.columnName))) {
+    const views = viewsFromRows(await db.query(VIEWS_QUERY) as ViewRow[]);
+    if (Object.keys(views).length > 0) schema.views = views;
+  }
   return schema;
 }
 

@@ -20,6 +20,7 @@ import {
   createTableStatement,
   dropIndexStatement,
 } from "./render-table";
+import { renderCreateView, renderDropView } from "./views";
 
 /** Operations that can only be done by rebuilding the table. */
 const ALWAYS_REBUILT = new Set<Operation["kind"]>([
@@ -69,6 +70,10 @@ export function renderOperation(op: Operation, context: RenderContext = {}): Ren
       return native(dropIndexStatement(op.index));
     case "sql":
       return native(op.up);
+    case "createView":
+      return renderCreateView(op.view);
+    case "dropView":
+      return renderDropView(op.view);
     case "setTableComment":
       // SQLite keeps no comments; the model still records it.
       return { statements: [], notes: [] };
