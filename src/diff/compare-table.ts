@@ -3,10 +3,12 @@
  * structure (schema/equal), so renamed-but-identical constraints are no
  * change; a constraint whose structure differs is dropped and re-created.
  */
-import type { Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/model";
+import type { Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/model";
 import {
   checkKey,
   comparableTableComment,
+  exclusionKey,
+  exclusionsOf,
   columnsEqual,
   foreignKeyKey,
   indexKey,
@@ -34,6 +36,8 @@ export interface TableChanges {
   addedIndexes: Index[];
   droppedChecks: Check[];
   addedChecks: Check[];
+  droppedExclusions: Exclusion[];
+  addedExclusions: Exclusion[];
   droppedForeignKeys: ForeignKey[];
   addedForeignKeys: ForeignKey[];
   /** Foreign keys present on both sides, as they are in the target. */
@@ -52,6 +56,7 @@ export function compareTable(
   const indexes = matchByKey(current.indexes, target.indexes, indexKey);
   const checks = matchByKey(current.checks, target.checks, checkKey);
   const foreignKeys = matchByKey(current.foreignKeys, target.foreignKeys, foreignKeyKey);
+  const exclusions = matchByKey(exclusionsOf(current), exclusionsOf(target), exclusionKey);
   const changes: TableChanges = {
     table: target.name,
     addedColumns: target.columns.filter((c) => !current.columns.some((o) => o.name === c.name)),
@@ -63,6 +68,8 @@ export function compareTable(
     addedIndexes: indexes.onlyRight,
     droppedChecks: checks.onlyLeft,
     addedChecks: checks.onlyRight,
+    droppedExclusions: exclusions.onlyLeft,
+    addedExclusions: exclusions.onlyRight,
     droppedForeignKeys: foreignKeys.onlyLeft,
     addedForeignKeys: foreignKeys.onlyRight,
     keptForeignKeys: [],

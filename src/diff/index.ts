@@ -6,13 +6,13 @@
  *  0. rename the tables and columns the caller confirmed (renames.ts); the
  *     rest of the diff compares the renamed schema with the target
  *  1. drop foreign keys that go away or change
- *  2. drop indexes, unique constraints, checks and primary keys that change
+ *  2. drop indexes, unique constraints, checks, exclusions and primary keys that change
  *  3. drop tables (only those the caller allows), then schemas left empty
  *  4. create the schemas new tables need, then the new tables, referenced
  *     tables first, foreign keys inline
  *  5. per existing table: add, alter, drop columns; add its primary key;
  *     set its comment
- *  6. add unique constraints, indexes, checks
+ *  6. add unique constraints, indexes, checks, exclusions
  *  7. add foreign keys
  *
  * Read backwards, the inverse is the same recipe, so `down` is valid too.
@@ -109,6 +109,7 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
     for (const index of c.droppedIndexes) ops.push({ kind: "dropIndex", table: c.table, index });
     for (const unique of c.droppedUniques) ops.push({ kind: "dropUnique", table: c.table, unique });
     for (const check of c.droppedChecks) ops.push({ kind: "dropCheck", table: c.table, check });
+    for (const exclusion of c.droppedExclusions) ops.push({ kind: "dropExclusion", table: c.table, exclusion });
     for (const { from, to } of keyedAlters.get(c)!.beforeKeyDrop) ops.push({ kind: "alterColumn", table: c.table, from, to });
     if (c.droppedPrimaryKey) {
       ops.push({ kind: "dropPrimaryKey", table: c.table, primaryKey: c.droppedPrimaryKey });
@@ -153,6 +154,7 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
     for (const unique of c.addedUniques) ops.push({ kind: "addUnique", table: c.table, unique });
     for (const index of c.addedIndexes) ops.push({ kind: "createIndex", table: c.table, index });
     for (const check of c.addedChecks) ops.push({ kind: "addCheck", table: c.table, check });
+    for (const exclusion of c.addedExclusions) ops.push({ kind: "addExclusion", table: c.table, exclusion });
   }
 
   // 7. Foreign keys, once every table and key they reference exists.

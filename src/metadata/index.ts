@@ -13,6 +13,7 @@ import type { EntityMetadata } from "typeorm";
 import type {
   Check,
   Column,
+  Exclusion,
   ForeignKey,
   ForeignKeyAction,
   Generation,
@@ -24,6 +25,7 @@ import type {
 } from "../schema/model";
 import { qualifiedTableName, schemasOfTables } from "../schema/table-name";
 import { canonicalDefault } from "./column-default";
+import { UsageError } from "../errors";
 import { portableType } from "./column-type";
 
 type ColumnMetadata = EntityMetadata["columns"][number];
@@ -38,6 +40,13 @@ export interface EntitySchemaOptions {
    * ignores them on SQLite.
    */
   defaultSchema?: string;
+  /**
+   * Whether the database has VIRTUAL generated columns
+   * (Dialect.virtualGeneratedColumns); where it does not, an entity
+   * declaring one is refused, naming it (TypeORM would silently create a
+   * plain column). True by default.
+   */
+  virtualGeneratedColumns?: boolean;
 }
 
 /** Build the target Schema from entity metadata. */
@@ -54,7 +63,7 @@ export function schemaFromEntities(
   for (const metadata of metadatas) {
     if (!ownsTable(metadata)) continue;
     const name = nameOf(metadata);
-    schema.tables[name] = tableFromEntity(metadata, name, nameOf);
+    schema.tables[name] = tableFromEntity(metadata, name, nameOf, options);
   }
   const schemas = schemasOfTables(Object.keys(schema.tables));
   if (schemas.length > 0) schema.schemas = schemas;
@@ -69,11 +78,16 @@ function ownsTable(metadata: EntityMetadata): boolean {
   return metadata.tableType !== "view" && metadata.tableType !== "entity-child";
 }
 
-function tableFromEntity(metadata: EntityMetadata, name: string, nameOf: (metadata: EntityMetadata) => string): Table {
+function tableFromEntity(
+  metadata: EntityMetadata,
+  name: string,
+  nameOf: (metadata: EntityMetadata) => string,
+  options: EntitySchemaOptions,
+): Table {
   const columns = metadata.columns
     // Virtual properties (@VirtualColumn) are computed by a query, not stored.
     .filter((column) => !column.isVirtualProperty)
-    .map((column) => columnFromMetadata(metadata, column));
+    .map((column) => columnFromMetadata(metadata, column, options));
   return {
     name,
     columns,
@@ -82,11 +96,15 @@ function tableFromEntity(metadata: EntityMetadata, name: string, nameOf: (metada
     indexes: metadata.indices.map(indexFromMetadata),
     foreignKeys: metadata.foreignKeys.map((fk) => foreignKeyFromMetadata(fk, nameOf(fk.referencedEntityMetadata))),
     checks: metadata.checks.map((check): Check => ({ name: check.name, expression: check.expression! })),
+    // TypeORM reads @Exclusion on PostgreSQL only: elsewhere the list is empty.
+    ...((metadata.exclusions ?? []).length > 0
+      ? { exclusions: metadata.exclusions.map((e): Exclusion => ({ name: e.name, expression: e.expression! })) }
+      : {}),
     ...(metadata.comment ? { comment: metadata.comment } : {}),
   };
 }
 
-function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): Column {
+function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata, options: EntitySchemaOptions): Column {
   // Keys in reading order: generated migration files print them as they are.
   const column: Column = { name: source.databaseName, type: columnType(source) } as Column;
   if (source.length !== undefined && source.length !== "") column.length = Number(source.length);
@@ -107,6 +125,17 @@ function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): C
   }
   if (source.comment) column.comment = source.comment;
   if (source.collation) column.collation = source.collation;
+  if (source.asExpression) {
+    // TypeORM makes a generated column without generatedType VIRTUAL.
+    column.asExpression = source.asExpression;
+    column.generatedType = source.generatedType ?? "VIRTUAL";
+    if (column.generatedType === "VIRTUAL" && options.virtualGeneratedColumns === false) {
+      throw new UsageError(
+        `Column ${metadata.name}.${source.propertyPath} is a VIRTUAL generated column (asExpression without generatedType: "STORED"), which this database does not have: ` +
+          `declare it with generatedType: "STORED" in its @Column decorator.`,
+      );
+    }
+  }
   return column;
 }
 

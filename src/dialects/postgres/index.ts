@@ -20,6 +20,7 @@ export const postgresDialect: Dialect = {
   name: "postgres",
   transactionalDDL: true,
   tableComments: true,
+  virtualGeneratedColumns: false,
   quote: quoteIdentifier,
   introspect,
   defaultSchema,

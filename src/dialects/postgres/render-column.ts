@@ -10,14 +10,18 @@ import {
   renameColumnEnumType,
   renameEnumType,
 } from "./enums";
+import { forgetGeneratedColumn, isGeneratedColumn, recordGeneratedColumn } from "./generated-columns";
 import { quoteIdentifier, quoteTable } from "./quote";
 
 export function renderAddColumn(table: string, column: Column): RenderedOperation {
   const statements = isEnumColumn(column) ? [createEnumType(table, column)] : [];
   statements.push(`ALTER TABLE ${quoteTable(table)} ADD COLUMN ${columnDefinition(table, column)}`);
   if (column.comment) statements.push(commentOnColumn(table, column));
+  statements.push(...recordGeneratedColumn(table, column));
   const notes: string[] = [];
-  if (column.generated) {
+  if (isGeneratedColumn(column)) {
+    notes.push(`rewrites table ${table} (computes the new generated column ${column.name} for every row)`);
+  } else if (column.generated) {
     notes.push(`rewrites table ${table} (fills the new column ${column.name} row by row)`);
   } else if (!column.nullable && column.default === undefined) {
     notes.push(`fails if table ${table} has rows: new column ${column.name} is NOT NULL without a default`);
@@ -28,7 +32,30 @@ export function renderAddColumn(table: string, column: Column): RenderedOperatio
 export function renderDropColumn(table: string, column: Column): RenderedOperation {
   const statements = [`ALTER TABLE ${quoteTable(table)} DROP COLUMN ${quoteIdentifier(column.name)}`];
   if (isEnumColumn(column)) statements.push(dropEnumType(table, column));
+  statements.push(...forgetGeneratedColumn(table, column));
   return { statements, notes: [`drops column ${table}.${column.name} and its data`] };
+}
+
+/**
+ * Whether an alter changes how the column is generated: PostgreSQL 15 can
+ * neither change a generation expression nor make a column generated in
+ * place, so the column is dropped and added again (as TypeORM does).
+ */
+export function generationChanges(from: Column, to: Column): boolean {
+  return from.asExpression !== to.asExpression || (isGeneratedColumn(to) && from.generatedType !== to.generatedType);
+}
+
+/** Drop the column and add it back as `to`: its values are computed again (or lost, when it stops being generated). */
+export function renderRecreateColumn(table: string, from: Column, to: Column): RenderedOperation {
+  const dropped = renderDropColumn(table, from);
+  const added = renderAddColumn(table, to);
+  const notes = isGeneratedColumn(from)
+    ? [`re-creates column ${table}.${from.name}: its generation changes, and PostgreSQL cannot alter it in place`]
+    : [`re-creates column ${table}.${from.name} as a generated column: its current values are replaced by the computed ones`];
+  if (!isGeneratedColumn(to) && !to.nullable && to.default === undefined) {
+    notes.push(`fails if table ${table} has rows: column ${to.name} stops being generated and is NOT NULL without a default`);
+  }
+  return { statements: [...dropped.statements, ...added.statements], notes };
 }
 
 /** The column's conventionally named enum type is renamed with it. */

@@ -7,6 +7,7 @@ import {
   commentOnColumn,
   commentOnTable,
   createIndexStatement,
+  exclusionClause,
   foreignKeyClause,
   primaryKeyClause,
   uniqueClause,
@@ -20,6 +21,7 @@ import {
   renameEnumType,
   renameTableEnumTypes,
 } from "./enums";
+import { forgetGeneratedColumn, recordGeneratedColumn } from "./generated-columns";
 import { plainTableName, quoteIdentifier, quoteTable } from "./quote";
 import { schemaOfTable } from "../../schema/table-name";
 
@@ -30,6 +32,7 @@ export function renderCreateTable(table: Table): RenderedOperation {
     ...(table.primaryKey ? [primaryKeyClause(table.name, table.primaryKey)] : []),
     ...table.uniques.map(uniqueClause),
     ...table.checks.map(checkClause),
+    ...(table.exclusions ?? []).map(exclusionClause),
     ...table.foreignKeys.map(foreignKeyClause),
   ];
   const create = `CREATE TABLE ${quoteTable(table.name)} (${body.join(", ")})`;
@@ -38,7 +41,8 @@ export function renderCreateTable(table: Table): RenderedOperation {
     ...(table.comment ? [commentOnTable(table.name, table.comment)] : []),
     ...table.columns.filter((c) => c.comment).map((c) => commentOnColumn(table.name, c)),
   ];
-  return { statements: [...enumTypes, create, ...indexes, ...comments], notes: [] };
+  const generated = table.columns.flatMap((c) => recordGeneratedColumn(table.name, c));
+  return { statements: [...enumTypes, create, ...indexes, ...comments, ...generated], notes: [] };
 }
 
 export function renderSetTableComment(table: string, comment: string | undefined): RenderedOperation {
@@ -48,7 +52,11 @@ export function renderSetTableComment(table: string, comment: string | undefined
 export function renderDropTable(table: Table): RenderedOperation {
   const enumTypes = enumColumnsByType(table.name, table.columns).map((c) => dropEnumType(table.name, c));
   return {
-    statements: [`DROP TABLE ${quoteTable(table.name)}`, ...enumTypes],
+    statements: [
+      `DROP TABLE ${quoteTable(table.name)}`,
+      ...enumTypes,
+      ...table.columns.flatMap((c) => forgetGeneratedColumn(table.name, c)),
+    ],
     notes: [`drops table ${table.name} and every row in it`],
   };
 }

@@ -43,6 +43,11 @@ export function comparableColumn(input: Column): Column {
   if (generated !== undefined) column.generated = generated;
   if (input.collation !== undefined) column.collation = input.collation;
   const normalizedDefault = normalizeDefault(defaultValue, type);
-  if (normalizedDefault !== undefined) column.default = normalizedDefault;
+  // A generated column has no default: its expression fills it.
+  if (normalizedDefault !== undefined && input.asExpression === undefined) column.default = normalizedDefault;
+  if (input.asExpression !== undefined) {
+    column.asExpression = input.asExpression;
+    column.generatedType = input.generatedType ?? "VIRTUAL";
+  }
   return column;
 }

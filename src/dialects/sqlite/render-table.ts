@@ -27,7 +27,7 @@ export function columnsThatCannotIncrement(table: Table): string[] {
 }
 
 /**
- * `"name" type [PRIMARY KEY AUTOINCREMENT] [CHECK (enum)] [NOT NULL] [DEFAULT (...)]`.
+ * `"name" type [PRIMARY KEY AUTOINCREMENT] [CHECK (enum)] [NOT NULL] [DEFAULT (...) | AS (...) STORED|VIRTUAL]`.
  * `tableName` names the enum CHECK after the table the column belongs to.
  */
 export function columnDefinition(tableName: string, column: Column, inlinePrimaryKey?: { name?: string }): string {
@@ -44,7 +44,10 @@ export function columnDefinition(tableName: string, column: Column, inlinePrimar
     );
   }
   if (!column.nullable) parts.push("NOT NULL");
-  if (column.default !== undefined) {
+  if (column.asExpression !== undefined) {
+    // TypeORM's order, after NOT NULL; a generated column has no default.
+    parts.push(`AS (${column.asExpression}) ${column.generatedType ?? "VIRTUAL"}`);
+  } else if (column.default !== undefined) {
     const clause = renderDefault(column.default, column.type);
     if (clause) parts.push(clause);
   }

@@ -11,6 +11,7 @@ import { dependentsOfColumn, withoutDependents } from "./column-dependents";
 import { canAddColumnNatively, canDropColumnNatively } from "./native-alter";
 import { dataCheckForUnique, dataChecksForAlter } from "../data-checks";
 import { dataCheckStatement } from "./data-check";
+import { generatedColumnRecords } from "./generated-columns";
 import { quoteIdentifier as q } from "./quote";
 import { rebuildStatements, sameNameSources, type ColumnSources, type ValueRenames } from "./rebuild";
 import {
@@ -44,6 +45,32 @@ export function needsSchema(op: Operation): boolean {
 }
 
 export function renderOperation(op: Operation, context: RenderContext = {}): RenderedOperation {
+  const rendered = renderStatements(op, context);
+  const records = generatedColumnRecordsOf(op);
+  return records.length === 0 ? rendered : { ...rendered, statements: [...rendered.statements, ...records] };
+}
+
+/** TypeORM's typeorm_metadata rows for the generated columns `op` creates, drops or changes. */
+function generatedColumnRecordsOf(op: Operation): string[] {
+  switch (op.kind) {
+    case "createTable":
+      return generatedColumnRecords(op.table.name, [], op.table.columns);
+    case "dropTable":
+      return generatedColumnRecords(op.table.name, op.table.columns, []);
+    case "addColumn":
+      return generatedColumnRecords(op.table, [], [op.column]);
+    case "dropColumn":
+      return generatedColumnRecords(op.table, [op.column], []);
+    case "alterColumn": {
+      const changed = op.from.asExpression !== op.to.asExpression || op.from.generatedType !== op.to.generatedType;
+      return changed ? generatedColumnRecords(op.table, [op.from], [op.to]) : [];
+    }
+    default:
+      return [];
+  }
+}
+
+function renderStatements(op: Operation, context: RenderContext): RenderedOperation {
   switch (op.kind) {
     case "createTable":
       return {
@@ -74,6 +101,10 @@ export function renderOperation(op: Operation, context: RenderContext = {}): Ren
       return { statements: [], notes: [] };
     case "renameEnumValue":
       return renameEnumValue(op, context);
+    case "addExclusion":
+    case "dropExclusion":
+      // TypeORM reads no @Exclusion on SQLite, and SQLite has no such constraint.
+      return { statements: [], notes: [] };
     case "createSchema":
     case "dropSchema":
       // SQLite has no schemas; TypeORM ignores an entity's schema there too.
