@@ -1,0 +1,96 @@
+/**
+ * Generated (computed) columns on tables with rows, v1 → v2 in one migration
+ * (issue #23): a STORED column whose expression changes is re-created, a new
+ * STORED one is added (SQLite rebuilds the table for it), a VIRTUAL one is
+ * added (SQLite only). The rows keep their values and the generated columns
+ * hold the computed ones; generate then finds nothing, TypeORM's own schema
+ * builder has nothing to do (Athanor writes TypeORM's typeorm_metadata rows),
+ * and revert brings back v1. PostgreSQL 15 has no VIRTUAL generated columns:
+ * an entity declaring one is refused at generate (E160).
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { DIALECTS, TestProject, type DialectName } from "./support/project";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
+import { assertNoChangesAtVersion1 } from "./support/constraints";
+import { assertTypeormAgrees } from "./support/typeorm-agrees";
+import type { Schema } from "../src/schema/model";
+
+const ITEM_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "items" })
+export class Item {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "integer" }) price: number;
+  @Column({ type: "integer" }) qty: number;
+  @Column({ type: "varchar", length: 20 }) label: string;
+  @Column({ type: "integer", asExpression: "price * 2", generatedType: "STORED" }) doubled: number;
+}
+`;
+
+const ITEM_V2 = (dialect: DialectName) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "items" })
+export class Item {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "integer" }) price: number;
+  @Column({ type: "integer" }) qty: number;
+  @Column({ type: "varchar", length: 20 }) label: string;
+  @Column({ type: "integer", asExpression: "price * 3", generatedType: "STORED" }) doubled: number;
+  @Column({ type: "integer", asExpression: "price * qty", generatedType: "STORED", nullable: true }) total: number;
+${dialect === "sqlite" ? `  @Column({ type: "varchar", asExpression: "upper(label)", generatedType: "VIRTUAL" }) shout: string;\n` : ""}}
+`;
+
+const SEED = [`INSERT INTO items (price, qty, label) VALUES (2, 3, 'ab'), (5, 1, 'cd')`];
+const PLAIN = `SELECT id, price, qty, label FROM items ORDER BY id`;
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: generated columns`, () => {
+    let project: TestProject;
+    let v1Schema: Schema;
+    before(async () => ({ project, v1Schema } = await atVersion1(dialect, { v1: { "Item.ts": ITEM_V1 }, seed: SEED })));
+    after(async () => project.cleanup());
+
+    test("expression changed (re-created), STORED and VIRTUAL added, rows kept; TypeORM agrees; revert restores v1", async () => {
+      const v1Rows = await rows(project, PLAIN);
+      assert.deepEqual(await rows(project, `SELECT doubled FROM items ORDER BY id`), [{ doubled: "4" }, { doubled: "10" }]);
+      await assertTypeormAgrees(project, "TypeORM has nothing to do at v1");
+
+      const generated = await generateVersion2(project, { "Item.ts": ITEM_V2(dialect) });
+      assert.match(generated.up, /alterColumn\(\s*"items",[\s\S]*asExpression: "price \* 2"[\s\S]*asExpression: "price \* 3"/);
+      assert.match(generated.up, /addColumn\(\s*"items",\s*\{\s*name: "total",[\s\S]*asExpression: "price \* qty",\s*generatedType: "STORED"/);
+      if (dialect === "sqlite") assert.match(generated.up, /addColumn\(\s*"items",\s*\{\s*name: "shout",[\s\S]*generatedType: "VIRTUAL"/);
+      assert.match(generated.header, /re-created/);
+
+      // Offline, the same migration as SQL: the generated columns and TypeORM's records of them.
+      const script = (await project.ok(["run", "--sql"])).stdout;
+      const as = dialect === "postgres" ? `GENERATED ALWAYS AS \\(price \\* qty\\) STORED` : `AS \\(price \\* qty\\) STORED`;
+      assert.match(script, new RegExp(`"total" integer ${as}`));
+      assert.match(script, /INSERT INTO "typeorm_metadata" \("type", [^)]*\) VALUES \('GENERATED_COLUMN', [^;]*'total', 'price \* qty'\)/);
+      assert.match(script, /DELETE FROM "typeorm_metadata" WHERE "type" = 'GENERATED_COLUMN'[^;]*"name" = 'doubled'/);
+
+      await project.ok(["run"]);
+      assert.deepEqual(await rows(project, PLAIN), v1Rows);
+      assert.deepEqual(await rows(project, `SELECT doubled, total FROM items ORDER BY id`), [
+        { doubled: "6", total: "6" },
+        { doubled: "15", total: "5" },
+      ]);
+      if (dialect === "sqlite") {
+        assert.deepEqual(await rows(project, `SELECT shout FROM items ORDER BY id`), [{ shout: "AB" }, { shout: "CD" }]);
+      }
+      // Computed on write: a new row gets its values too.
+      await project.query(`INSERT INTO items (price, qty, label) VALUES (7, 2, 'ef')`);
+      assert.deepEqual(await rows(project, `SELECT doubled, total FROM items WHERE price = 7`), [{ doubled: "21", total: "14" }]);
+      await project.query(`DELETE FROM items WHERE price = 7`);
+      await assertNoChanges(project);
+      await assertTypeormAgrees(project, "TypeORM has nothing to do at v2");
+
+      await project.ok(["revert"]);
+      assertSameSchema(dialect, await project.introspect(), v1Schema);
+      assert.deepEqual(await rows(project, PLAIN), v1Rows);
+      assert.deepEqual(await rows(project, `SELECT doubled FROM items ORDER BY id`), [{ doubled: "4" }, { doubled: "10" }]);
+      await assertNoChangesAtVersion1(project, { "Item.ts": ITEM_V1 });
+      await assertTypeormAgrees(project, "TypeORM has nothing to do after revert");
+    });
+  });
+}
