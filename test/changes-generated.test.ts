@@ -94,3 +94,22 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe("postgres: a VIRTUAL generated column", () => {
+  test("E160 refused at generate, naming the entity and property, with no migration written", async () => {
+    const project = await TestProject.create("postgres", {
+      "Item.ts": ITEM_V1.replace(`@Column({ type: "integer", asExpression: "price * 2", generatedType: "STORED" }) doubled`, `@Column({ type: "integer", asExpression: "price * 2" }) doubled`),
+    });
+    try {
+      const result = await project.cli(["generate", "V1", "--no-interactive"]);
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        /^error: Column Item\.doubled is a VIRTUAL generated column \(asExpression without generatedType: "STORED"\), which PostgreSQL does not have: declare it with generatedType: "STORED" in its @Column decorator\.$/m,
+      );
+      assert.deepEqual(project.migrationFiles(), []);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});

@@ -99,10 +99,7 @@ async function entityModelOf(dialect: Dialect, db: Queryable, source: EntitySour
  */
 export async function entitiesSchema(dialect: Dialect, db: Queryable, dataSource: DataSource): Promise<Schema> {
   const defaultSchema = dialect.defaultSchema ? await dialect.defaultSchema(db) : undefined;
-  return schemaFromEntities(dataSource.entityMetadatas as any, {
-    defaultSchema,
-    virtualGeneratedColumns: dialect.virtualGeneratedColumns,
-  });
+  return schemaFromEntities(dataSource.entityMetadatas as any, { defaultSchema });
 }
 
 /**

@@ -70,12 +70,6 @@ export interface Dialect {
    * a table's comment is never a difference and setting one renders nothing.
    */
   readonly tableComments: boolean;
-  /**
-   * Whether the database has VIRTUAL generated columns (computed on read);
-   * where it does not (PostgreSQL 15), an entity declaring one is refused.
-   * Absent means it has them.
-   */
-  readonly virtualGeneratedColumns?: boolean;
 
   /** Quote an identifier. */
   quote(identifier: string): string;

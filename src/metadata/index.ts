@@ -25,7 +25,6 @@ import type {
 } from "../schema/model";
 import { qualifiedTableName, schemasOfTables } from "../schema/table-name";
 import { canonicalDefault } from "./column-default";
-import { UsageError } from "../errors";
 import { portableType } from "./column-type";
 
 type ColumnMetadata = EntityMetadata["columns"][number];
@@ -40,13 +39,6 @@ export interface EntitySchemaOptions {
    * ignores them on SQLite.
    */
   defaultSchema?: string;
-  /**
-   * Whether the database has VIRTUAL generated columns
-   * (Dialect.virtualGeneratedColumns); where it does not, an entity
-   * declaring one is refused, naming it (TypeORM would silently create a
-   * plain column). True by default.
-   */
-  virtualGeneratedColumns?: boolean;
 }
 
 /** Build the target Schema from entity metadata. */
@@ -63,7 +55,7 @@ export function schemaFromEntities(
   for (const metadata of metadatas) {
     if (!ownsTable(metadata)) continue;
     const name = nameOf(metadata);
-    schema.tables[name] = tableFromEntity(metadata, name, nameOf, options);
+    schema.tables[name] = tableFromEntity(metadata, name, nameOf);
   }
   const schemas = schemasOfTables(Object.keys(schema.tables));
   if (schemas.length > 0) schema.schemas = schemas;
@@ -78,16 +70,11 @@ function ownsTable(metadata: EntityMetadata): boolean {
   return metadata.tableType !== "view" && metadata.tableType !== "entity-child";
 }
 
-function tableFromEntity(
-  metadata: EntityMetadata,
-  name: string,
-  nameOf: (metadata: EntityMetadata) => string,
-  options: EntitySchemaOptions,
-): Table {
+function tableFromEntity(metadata: EntityMetadata, name: string, nameOf: (metadata: EntityMetadata) => string): Table {
   const columns = metadata.columns
     // Virtual properties (@VirtualColumn) are computed by a query, not stored.
     .filter((column) => !column.isVirtualProperty)
-    .map((column) => columnFromMetadata(metadata, column, options));
+    .map((column) => columnFromMetadata(metadata, column));
   return {
     name,
     columns,
@@ -104,7 +91,7 @@ function tableFromEntity(
   };
 }
 
-function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata, options: EntitySchemaOptions): Column {
+function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata): Column {
   // Keys in reading order: generated migration files print them as they are.
   const column: Column = { name: source.databaseName, type: columnType(source) } as Column;
   if (source.length !== undefined && source.length !== "") column.length = Number(source.length);
@@ -126,15 +113,10 @@ function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata, op
   if (source.comment) column.comment = source.comment;
   if (source.collation) column.collation = source.collation;
   if (source.asExpression) {
-    // TypeORM makes a generated column without generatedType VIRTUAL.
+    // TypeORM makes a generated column without generatedType VIRTUAL (and
+    // refuses that on PostgreSQL when it builds the metadata: E160).
     column.asExpression = source.asExpression;
     column.generatedType = source.generatedType ?? "VIRTUAL";
-    if (column.generatedType === "VIRTUAL" && options.virtualGeneratedColumns === false) {
-      throw new UsageError(
-        `Column ${metadata.name}.${source.propertyPath} is a VIRTUAL generated column (asExpression without generatedType: "STORED"), which this database does not have: ` +
-          `declare it with generatedType: "STORED" in its @Column decorator.`,
-      );
-    }
   }
   return column;
 }

@@ -20,7 +20,6 @@ export const postgresDialect: Dialect = {
   name: "postgres",
   transactionalDDL: true,
   tableComments: true,
-  virtualGeneratedColumns: false,
   quote: quoteIdentifier,
   introspect,
   defaultSchema,
