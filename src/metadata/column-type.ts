@@ -53,6 +53,8 @@ const TYPE_NAMES: Record<string, string> = {
   date: "date",
   time: "time",
   "time without time zone": "time",
+  // PostgreSQL's zoned time has no portable type: one spelling for both names.
+  timetz: "time with time zone",
   // TypeORM creates "float" as double precision on PostgreSQL; SQLite's REAL is 8 bytes too.
   float: "double",
   real: "real",

@@ -27,7 +27,8 @@ function typeModifiers(column: Column, type: string): Pick<Column, "length" | "p
     }
     case "timestamp":
     case "timestamptz":
-    case "time": {
+    case "time":
+    case "time with time zone": {
       const precision = column.precision ?? parsed.precision;
       return { precision: precision === 6 ? undefined : precision };
     }

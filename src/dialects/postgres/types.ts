@@ -99,6 +99,10 @@ function parseTypeText(text: string): ParsedType {
   m = /^time(?:\((\d+)\))?(?: without time zone)?$/.exec(native);
   if (m) return { type: "time", precision: timePrecision(m[1]) };
 
+  // Not a portable type (SQLite has no zoned time), but its precision is kept.
+  m = /^(?:time(?:\((\d+)\))? with time zone|timetz(?:\((\d+)\))?)$/.exec(native);
+  if (m) return { type: "time with time zone", precision: timePrecision(m[1] ?? m[2]) };
+
   return { type: native };
 }
 
@@ -158,6 +162,8 @@ export function nativeType(column: Column, quotedEnumTypeName: string): string {
         : `timestamp(${precision}) with time zone`;
     case "time":
       return withModifier("time", precision);
+    case "time with time zone":
+      return precision === undefined ? "time with time zone" : `time(${precision}) with time zone`;
     case "enum":
       return quotedEnumTypeName;
     default:

@@ -5,6 +5,7 @@
  */
 import type { Column } from "../../schema/model";
 import { isUuidGenerator, normalizeDefault } from "./defaults";
+import { PRECISION_TYPES } from "./types";
 
 /** The one type SQLite keeps for each portable type it has no own word for. */
 const STORED_AS: Record<string, string> = {
@@ -38,6 +39,9 @@ export function comparableColumn(input: Column): Column {
   if (type === "decimal") {
     if (input.precision !== undefined) column.precision = input.precision;
     if (input.scale !== undefined) column.scale = input.scale;
+  } else if (PRECISION_TYPES.has(type) && input.precision !== undefined) {
+    // datetime(6), time(3): kept in the declared type, as TypeORM writes and compares it.
+    column.precision = input.precision;
   }
   if (type === "enum" && input.enum !== undefined) column.enum = input.enum;
   if (generated !== undefined) column.generated = generated;
