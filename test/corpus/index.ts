@@ -57,6 +57,8 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "c19-sqlite-type-names", dialects: SQLITE, covers: "tinyint, mediumint, int2, int8, unsigned big int, nvarchar, nchar, clob, datetime, double" },
   { file: "c20-nullable", dialects: BOTH, covers: "nullable true/false" },
   { file: "c21-pg-type-spellings", dialects: PG, covers: "character varying, int2/int4/int8, float4/float8, bool, timestamp without time zone, char" },
+  { file: "c90-timetz-precision", dialects: PG, covers: "time with time zone / timetz with fractional-second precision" },
+  { file: "c91-datetime-precision", dialects: SQLITE, covers: "datetime(6), time(3): precision in the declared type" },
   // Defaults
   { file: "d21-default-string", dialects: BOTH, covers: "string literal defaults, empty string" },
   { file: "d22-default-quotes", dialects: BOTH, covers: "string defaults with single and double quotes",
@@ -84,6 +86,8 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "g38-rowid", dialects: SQLITE, covers: "PrimaryGeneratedColumn rowid (INTEGER PRIMARY KEY, no AUTOINCREMENT)" },
   { file: "g39-generated-non-primary", dialects: PG, covers: "@Generated increment and uuid on non-primary columns" },
   { file: "g40-primary-column", dialects: BOTH, covers: "PrimaryColumn varchar(32)" },
+  { file: "g90-generated-stored", dialects: BOTH, covers: "STORED generated columns (asExpression), NOT NULL and nullable" },
+  { file: "g91-generated-virtual", dialects: SQLITE, covers: "VIRTUAL generated columns, explicit and by default" },
   { file: "g41-composite-primary", dialects: BOTH, covers: "composite primary key" },
   { file: "g42-uuid-primary-column", dialects: BOTH, covers: "PrimaryColumn uuid assigned by the application" },
   // Special columns
@@ -110,6 +114,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "k60-partial-index", dialects: BOTH, covers: "partial (WHERE) indexes, unique and not" },
   { file: "k61-index-gist", dialects: PG, covers: "index method: spatial index USING GiST" },
   { file: "k62-check", dialects: BOTH, covers: "named check" },
+  { file: "k90-exclusion", dialects: PG, covers: "@Exclusion constraints (gist, range expressions)" },
   { file: "k63-checks-expressions", dialects: BOTH, covers: "unnamed and named checks: IN list, AND, quoted strings" },
   // Relations
   { file: "f64-many-to-one-actions", dialects: BOTH, covers: "ManyToOne with ON DELETE/UPDATE CASCADE, SET NULL, RESTRICT, NO ACTION" },
