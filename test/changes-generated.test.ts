@@ -2,7 +2,8 @@
  * Generated (computed) columns on tables with rows, v1 → v2 in one migration
  * (issue #23): a STORED column whose expression changes is re-created, a new
  * STORED one is added (SQLite rebuilds the table for it), a VIRTUAL one is
- * added (SQLite only). The rows keep their values and the generated columns
+ * added (SQLite only), one stops being generated and keeps its values; an
+ * index on the re-created column is there after. The rows keep their values and the generated columns
  * hold the computed ones; generate then finds nothing, TypeORM's own schema
  * builder has nothing to do (Athanor writes TypeORM's typeorm_metadata rows),
  * and revert brings back v1. PostgreSQL 15 has no VIRTUAL generated columns:
@@ -16,21 +17,24 @@ import { assertNoChangesAtVersion1 } from "./support/constraints";
 import { assertTypeormAgrees } from "./support/typeorm-agrees";
 import type { Schema } from "../src/schema/model";
 
-const ITEM_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+const ITEM_V1 = `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 
 @Entity({ name: "items" })
+@Index("IDX_items_doubled", ["doubled"])
 export class Item {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: "integer" }) price: number;
   @Column({ type: "integer" }) qty: number;
   @Column({ type: "varchar", length: 20 }) label: string;
   @Column({ type: "integer", asExpression: "price * 2", generatedType: "STORED" }) doubled: number;
+  @Column({ type: "integer", asExpression: "qty + 100", generatedType: "STORED" }) legacy: number;
 }
 `;
 
-const ITEM_V2 = (dialect: DialectName) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+const ITEM_V2 = (dialect: DialectName) => `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 
 @Entity({ name: "items" })
+@Index("IDX_items_doubled", ["doubled"])
 export class Item {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: "integer" }) price: number;
@@ -38,6 +42,7 @@ export class Item {
   @Column({ type: "varchar", length: 20 }) label: string;
   @Column({ type: "integer", asExpression: "price * 3", generatedType: "STORED" }) doubled: number;
   @Column({ type: "integer", asExpression: "price * qty", generatedType: "STORED", nullable: true }) total: number;
+  @Column({ type: "integer" }) legacy: number;
 ${dialect === "sqlite" ? `  @Column({ type: "varchar", asExpression: "upper(label)", generatedType: "VIRTUAL" }) shout: string;\n` : ""}}
 `;
 
@@ -61,6 +66,8 @@ for (const dialect of DIALECTS) {
       assert.match(generated.up, /addColumn\(\s*"items",\s*\{\s*name: "total",[\s\S]*asExpression: "price \* qty",\s*generatedType: "STORED"/);
       if (dialect === "sqlite") assert.match(generated.up, /addColumn\(\s*"items",\s*\{\s*name: "shout",[\s\S]*generatedType: "VIRTUAL"/);
       assert.match(generated.header, /re-created/);
+      // The re-created column's index is dropped before and created again after.
+      assert.match(generated.up, /dropIndex\(\s*"items",\s*\{\s*name: "IDX_items_doubled"[\s\S]*alterColumn[\s\S]*createIndex\(\s*"items",\s*\{\s*name: "IDX_items_doubled"/);
 
       // Offline, the same migration as SQL: the generated columns and TypeORM's records of them.
       const script = (await project.ok(["run", "--sql"])).stdout;
@@ -71,15 +78,16 @@ for (const dialect of DIALECTS) {
 
       await project.ok(["run"]);
       assert.deepEqual(await rows(project, PLAIN), v1Rows);
-      assert.deepEqual(await rows(project, `SELECT doubled, total FROM items ORDER BY id`), [
-        { doubled: "6", total: "6" },
-        { doubled: "15", total: "5" },
+      assert.deepEqual(await rows(project, `SELECT doubled, total, legacy FROM items ORDER BY id`), [
+        { doubled: "6", total: "6", legacy: "103" },
+        { doubled: "15", total: "5", legacy: "101" },
       ]);
+      assert.equal((await project.introspect()).tables.items.indexes.filter((i) => i.name === "IDX_items_doubled").length, 1);
       if (dialect === "sqlite") {
         assert.deepEqual(await rows(project, `SELECT shout FROM items ORDER BY id`), [{ shout: "AB" }, { shout: "CD" }]);
       }
       // Computed on write: a new row gets its values too.
-      await project.query(`INSERT INTO items (price, qty, label) VALUES (7, 2, 'ef')`);
+      await project.query(`INSERT INTO items (price, qty, label, legacy) VALUES (7, 2, 'ef', 0)`);
       assert.deepEqual(await rows(project, `SELECT doubled, total FROM items WHERE price = 7`), [{ doubled: "21", total: "14" }]);
       await project.query(`DELETE FROM items WHERE price = 7`);
       await assertNoChanges(project);
@@ -88,7 +96,11 @@ for (const dialect of DIALECTS) {
       await project.ok(["revert"]);
       assertSameSchema(dialect, await project.introspect(), v1Schema);
       assert.deepEqual(await rows(project, PLAIN), v1Rows);
-      assert.deepEqual(await rows(project, `SELECT doubled FROM items ORDER BY id`), [{ doubled: "4" }, { doubled: "10" }]);
+      assert.deepEqual(await rows(project, `SELECT doubled, legacy FROM items ORDER BY id`), [
+        { doubled: "4", legacy: "103" },
+        { doubled: "10", legacy: "101" },
+      ]);
+      assert.equal((await project.introspect()).tables.items.indexes.filter((i) => i.name === "IDX_items_doubled").length, 1);
       await assertNoChangesAtVersion1(project, { "Item.ts": ITEM_V1 });
       await assertTypeormAgrees(project, "TypeORM has nothing to do after revert");
     });

@@ -17,6 +17,7 @@ import {
   uniqueKey,
   type ComparableColumn,
 } from "../schema/equal";
+import { recreateDependentsOfRecreatedColumns } from "./recreated-columns";
 
 export interface ColumnChange {
   from: Column;
@@ -103,5 +104,6 @@ export function compareTable(
     changes.keptForeignKeys.push({ current: fk, target: unpairedTargets[index] });
     unpairedTargets.splice(index, 1);
   }
+  recreateDependentsOfRecreatedColumns(changes, current, target);
   return changes;
 }

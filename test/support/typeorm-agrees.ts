@@ -65,7 +65,7 @@ export async function assertTypeormAgrees(project: TestProject, label: string): 
     }
     assert.match(
       query,
-      /^(INSERT INTO "temporary_[^"]+"\(|DROP TABLE "|ALTER TABLE "temporary_[^"]+" RENAME TO "|CREATE (UNIQUE )?INDEX ")/,
+      /^(INSERT INTO "temporary_[^"]+"\(|DROP TABLE "|DROP INDEX "|ALTER TABLE "temporary_[^"]+" RENAME TO "|CREATE (UNIQUE )?INDEX ")/,
       `${label}: TypeORM would run ${query}`,
     );
   }

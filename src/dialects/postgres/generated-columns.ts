@@ -7,12 +7,11 @@
  */
 import type { Column } from "../../schema/model";
 import { splitTableName } from "../../schema/table-name";
+import { isGeneratedColumn } from "../../schema/generated-columns";
 import { quoteLiteral } from "./quote";
 import { createTypeormMetadataTable, TYPEORM_METADATA_TABLE } from "./typeorm-metadata";
 
-export function isGeneratedColumn(column: Column): boolean {
-  return column.asExpression !== undefined;
-}
+export { isGeneratedColumn } from "../../schema/generated-columns";
 
 /** `GENERATED ALWAYS AS (price * 2) STORED` */
 export function generatedClause(column: Column): string {

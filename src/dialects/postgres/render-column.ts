@@ -10,7 +10,9 @@ import {
   renameColumnEnumType,
   renameEnumType,
 } from "./enums";
-import { forgetGeneratedColumn, isGeneratedColumn, recordGeneratedColumn } from "./generated-columns";
+import { isGeneratedColumn } from "../../schema/generated-columns";
+import { renderAlterColumn } from "./alter-column";
+import { forgetGeneratedColumn, recordGeneratedColumn } from "./generated-columns";
 import { quoteIdentifier, quoteTable } from "./quote";
 
 export function renderAddColumn(table: string, column: Column): RenderedOperation {
@@ -37,27 +39,33 @@ export function renderDropColumn(table: string, column: Column): RenderedOperati
 }
 
 /**
- * Whether an alter changes how the column is generated: PostgreSQL 15 can
+ * An alter that changes how the column is generated. PostgreSQL 15 can
  * neither change a generation expression nor make a column generated in
- * place, so the column is dropped and added again (as TypeORM does).
+ * place: the column is dropped and added again, as TypeORM does (the diff
+ * re-creates what involves it, diff/recreated-columns.ts). A column that stops
+ * being generated keeps its values: DROP EXPRESSION, then the rest of the
+ * alter.
  */
-export function generationChanges(from: Column, to: Column): boolean {
-  return from.asExpression !== to.asExpression || (isGeneratedColumn(to) && from.generatedType !== to.generatedType);
-}
-
-/** Drop the column and add it back as `to`: its values are computed again (or lost, when it stops being generated). */
-export function renderRecreateColumn(table: string, from: Column, to: Column): RenderedOperation {
+export function renderGenerationChange(table: string, from: Column, to: Column): RenderedOperation {
+  if (!isGeneratedColumn(to)) {
+    const { asExpression: _expression, generatedType: _type, ...plain } = from;
+    const rest = renderAlterColumn(table, plain, to);
+    return {
+      statements: [
+        `ALTER TABLE ${quoteTable(table)} ALTER COLUMN ${quoteIdentifier(from.name)} DROP EXPRESSION`,
+        ...forgetGeneratedColumn(table, from),
+        ...rest.statements,
+      ],
+      notes: [`column ${table}.${from.name} stops being generated and keeps its values`, ...rest.notes],
+    };
+  }
   const dropped = renderDropColumn(table, from);
   const added = renderAddColumn(table, to);
   const notes = isGeneratedColumn(from)
     ? [`re-creates column ${table}.${from.name}: its generation changes, and PostgreSQL cannot alter it in place`]
     : [`re-creates column ${table}.${from.name} as a generated column: its current values are replaced by the computed ones`];
-  if (!isGeneratedColumn(to) && !to.nullable && to.default === undefined) {
-    notes.push(`fails if table ${table} has rows: column ${to.name} stops being generated and is NOT NULL without a default`);
-  }
-  return { statements: [...dropped.statements, ...added.statements], notes };
+  return { statements: [...dropped.statements, ...added.statements], notes: [...notes, ...added.notes] };
 }
-
 /** The column's conventionally named enum type is renamed with it. */
 export function renderRenameColumn(
   table: string,

@@ -5,13 +5,8 @@ import { DEFAULT_LOCK_TIMEOUT } from "../../ops/online";
 import { renderAlterColumn } from "./alter-column";
 import { conventionalEnumName, renameEnumValue } from "./enums";
 import { renderOnline } from "./online";
-import {
-  generationChanges,
-  renderAddColumn,
-  renderDropColumn,
-  renderRecreateColumn,
-  renderRenameColumn,
-} from "./render-column";
+import { generationChanges } from "../../schema/generated-columns";
+import { renderAddColumn, renderDropColumn, renderGenerationChange, renderRenameColumn } from "./render-column";
 import {
   renderAddCheck,
   renderAddExclusion,
@@ -48,7 +43,7 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
     case "renameColumn":
       return renderRenameColumn(op.table, op.from, op.to, context);
     case "alterColumn":
-      if (generationChanges(op.from, op.to)) return renderRecreateColumn(op.table, op.from, op.to);
+      if (generationChanges(op.from, op.to)) return renderGenerationChange(op.table, op.from, op.to);
       return renderAlterColumn(op.table, op.from, op.to);
     case "addPrimaryKey":
       return renderAddPrimaryKey(op.table, op.primaryKey);
