@@ -125,3 +125,36 @@ describe("postgres: a VIRTUAL generated column", () => {
     }
   });
 });
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: a table and its generated column renamed`, () => {
+    // A plain primary key: a renamed table's serial sequence keeps its old name (not this test's subject).
+    const ITEM = ITEM_V1.replace("@PrimaryGeneratedColumn() id", `@PrimaryColumn({ type: "integer" }) id`).replace(
+      "PrimaryGeneratedColumn }",
+      "PrimaryColumn }",
+    );
+    const GOODS = ITEM.replace(`name: "items"`, `name: "goods"`)
+      .replace(`"IDX_items_doubled", ["doubled"]`, `"IDX_items_doubled", ["twice"]`)
+      .replace(`) doubled: number`, `) twice: number`);
+    let project: TestProject;
+    before(async () => ({ project } = await atVersion1(dialect, {
+      v1: { "Item.ts": ITEM },
+      seed: [`INSERT INTO items (id, price, qty, label) VALUES (1, 2, 3, 'ab'), (2, 5, 1, 'cd')`],
+    })));
+    after(async () => project.cleanup());
+
+    test("TypeORM's records follow the renames: TypeORM agrees after run and after revert", async () => {
+      const generated = await generateVersion2(project, { "Item.ts": GOODS }, ["--rename-table", "items=goods", "--rename", "goods.doubled=twice"]);
+      assert.match(generated.up, /renameTable\("items", "goods"\)/);
+      assert.match(generated.up, /renameColumn\("goods", "doubled", "twice"\)/);
+      assert.doesNotMatch(generated.up, /addColumn|dropColumn|alterColumn/);
+      await project.ok(["run"]);
+      assert.deepEqual(await rows(project, `SELECT twice FROM goods ORDER BY id`), [{ twice: "4" }, { twice: "10" }]);
+      await assertNoChanges(project);
+      await assertTypeormAgrees(project, "renamed");
+      await project.ok(["revert"]);
+      await assertNoChangesAtVersion1(project, { "Item.ts": ITEM });
+      await assertTypeormAgrees(project, "renamed back");
+    });
+  });
+}

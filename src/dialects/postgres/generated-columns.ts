@@ -8,7 +8,7 @@
 import type { Column } from "../../schema/model";
 import { splitTableName } from "../../schema/table-name";
 import { isGeneratedColumn } from "../../schema/generated-columns";
-import { quoteLiteral } from "./quote";
+import { doBlock, quoteLiteral } from "./quote";
 import { createTypeormMetadataTable, TYPEORM_METADATA_TABLE } from "./typeorm-metadata";
 
 export { isGeneratedColumn } from "../../schema/generated-columns";
@@ -62,4 +62,23 @@ export interface GeneratedExpressionRow {
   table: string;
   name: string;
   value: string | null;
+}
+
+/**
+ * Keep TypeORM's records in step with a rename of the table or of one of
+ * its columns (`column`: [from, to]). Guarded: a database without the table
+ * has no records to move.
+ */
+export function renameGeneratedColumnRecords(table: { from: string; to: string }, column?: [string, string]): string {
+  const set = column
+    ? `"name" = ${quoteLiteral(column[1])}`
+    : `"table" = ${quoteLiteral(splitTableName(table.to).name)}`;
+  const where =
+    `"type" = 'GENERATED_COLUMN' AND "database" = current_database() AND "schema" = ${schemaOf(table.from)} ` +
+    `AND "table" = ${quoteLiteral(splitTableName(table.from).name)}` +
+    (column ? ` AND "name" = ${quoteLiteral(column[0])}` : "");
+  return doBlock(
+    `IF to_regclass(${quoteLiteral(`"${TYPEORM_METADATA_TABLE}"`)}) IS NOT NULL THEN ` +
+      `UPDATE "${TYPEORM_METADATA_TABLE}" SET ${set} WHERE ${where}; END IF;`,
+  );
 }

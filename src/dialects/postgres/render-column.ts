@@ -12,7 +12,7 @@ import {
 } from "./enums";
 import { isGeneratedColumn } from "../../schema/generated-columns";
 import { renderAlterColumn } from "./alter-column";
-import { forgetGeneratedColumn, recordGeneratedColumn } from "./generated-columns";
+import { forgetGeneratedColumn, recordGeneratedColumn, renameGeneratedColumnRecords } from "./generated-columns";
 import { quoteIdentifier, quoteTable } from "./quote";
 
 export function renderAddColumn(table: string, column: Column): RenderedOperation {
@@ -84,6 +84,10 @@ export function renderRenameColumn(
     }
   } else {
     statements.push(renameColumnEnumType(table, from, to));
+  }
+  const column = known?.columns.find((c) => c.name === from);
+  if (!known || (column && isGeneratedColumn(column))) {
+    statements.push(renameGeneratedColumnRecords({ from: table, to: table }, [from, to]));
   }
   return { statements, notes: [] };
 }

@@ -21,7 +21,12 @@ import {
   renameEnumType,
   renameTableEnumTypes,
 } from "./enums";
-import { forgetGeneratedColumn, recordGeneratedColumn } from "./generated-columns";
+import {
+  forgetGeneratedColumn,
+  isGeneratedColumn,
+  recordGeneratedColumn,
+  renameGeneratedColumnRecords,
+} from "./generated-columns";
 import { plainTableName, quoteIdentifier, quoteTable } from "./quote";
 import { schemaOfTable } from "../../schema/table-name";
 
@@ -87,5 +92,6 @@ export function renderRenameTable(from: string, to: string, context: RenderConte
   } else {
     statements.push(renameTableEnumTypes(from, to));
   }
+  if (!table || table.columns.some(isGeneratedColumn)) statements.push(renameGeneratedColumnRecords({ from, to }));
   return { statements, notes: [] };
 }

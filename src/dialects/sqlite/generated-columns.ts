@@ -35,3 +35,12 @@ export function generatedColumnRecords(table: string, removed: readonly Column[]
     ...added.flatMap((column) => recordGeneratedColumn(table, column)),
   ];
 }
+
+/** Keep TypeORM's records in step with a rename of the table, or of its column `column` ([from, to]). */
+export function renameGeneratedColumnRecords(table: { from: string; to: string }, column?: [string, string]): string[] {
+  const set = column ? `"name" = ${quoteString(column[1])}` : `"table" = ${quoteString(table.to)}`;
+  const where =
+    `"type" = 'GENERATED_COLUMN' AND "table" = ${quoteString(table.from)}` +
+    (column ? ` AND "name" = ${quoteString(column[0])}` : "");
+  return [createTypeormMetadataTable(), `UPDATE "${TYPEORM_METADATA_TABLE}" SET ${set} WHERE ${where}`];
+}
