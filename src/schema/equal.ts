@@ -105,7 +105,20 @@ export function checkKey(check: Check): string {
  * method in any case (`USING GIST` is `USING gist`, as PostgreSQL prints it).
  */
 export function exclusionKey(exclusion: Exclusion): string {
-  return lowerCaseOutsideQuotes(normalizeExpression(exclusion.expression));
+  return withoutCasts(lowerCaseOutsideQuotes(normalizeExpression(exclusion.expression)));
+}
+
+/**
+ * Without `::type` casts (in normalized text, where spaces are gone:
+ * `::doubleprecision`): PostgreSQL stores an exclusion with the casts it adds
+ * itself (`point(low::double precision, …)` for integer columns), which the
+ * entity does not write. String literals are left alone.
+ */
+function withoutCasts(sql: string): string {
+  return sql
+    .split(/('(?:[^']|'')*')/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/::[a-z_][a-z0-9_]*(?:\[\])*/g, "")))
+    .join("");
 }
 
 /** Lower-case everything but string literals and quoted identifiers. */

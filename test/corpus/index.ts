@@ -114,7 +114,7 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "k60-partial-index", dialects: BOTH, covers: "partial (WHERE) indexes, unique and not" },
   { file: "k61-index-gist", dialects: PG, covers: "index method: spatial index USING GiST" },
   { file: "k62-check", dialects: BOTH, covers: "named check" },
-  { file: "k90-exclusion", dialects: PG, covers: "@Exclusion constraints (gist, range expressions)" },
+  { file: "k90-exclusion", dialects: PG, covers: "@Exclusion constraints (gist, range and box expressions, implicit casts)" },
   { file: "k63-checks-expressions", dialects: BOTH, covers: "unnamed and named checks: IN list, AND, quoted strings" },
   // Relations
   { file: "f64-many-to-one-actions", dialects: BOTH, covers: "ManyToOne with ON DELETE/UPDATE CASCADE, SET NULL, RESTRICT, NO ACTION" },
