@@ -158,3 +158,29 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: a generated column and the column it reads, dropped together`, () => {
+    const WITHOUT = ITEM_V1.replace(/\n\s*@Column\(\{ type: "integer" \}\) price: number;/, "")
+      .replace(/\n\s*@Column\(\{ type: "integer", asExpression: "price \* 2"[^\n]*/, "")
+      .replace(`@Index("IDX_items_doubled", ["doubled"])\n`, "");
+    let project: TestProject;
+    let v1Schema: Schema;
+    before(async () => ({ project, v1Schema } = await atVersion1(dialect, { v1: { "Item.ts": ITEM_V1 }, seed: SEED })));
+    after(async () => project.cleanup());
+
+    test("the generated column is dropped first and added back last: run and revert both succeed", async () => {
+      const generated = await generateVersion2(project, { "Item.ts": WITHOUT }, ["--accept-data-loss"]);
+      assert.match(generated.up, /dropColumn\(\s*"items",\s*\{\s*name: "doubled"[\s\S]*dropColumn\(\s*"items",\s*\{\s*name: "price"/);
+      await project.ok(["run"]);
+      await assertNoChanges(project);
+      await assertTypeormAgrees(project, "dropped");
+      // down adds price back NOT NULL without a default, which rows would refuse.
+      await project.query(`DELETE FROM items`);
+      await project.ok(["revert"]);
+      assertSameSchema(dialect, await project.introspect(), v1Schema);
+      project.writeEntity("Item.ts", ITEM_V1);
+      await assertTypeormAgrees(project, "after revert");
+    });
+  });
+}

@@ -17,6 +17,7 @@ import {
   uniqueKey,
   type ComparableColumn,
 } from "../schema/equal";
+import { isGeneratedColumn } from "../schema/generated-columns";
 import { recreateDependentsOfRecreatedColumns } from "./recreated-columns";
 
 export interface ColumnChange {
@@ -60,9 +61,10 @@ export function compareTable(
   const exclusions = matchByKey(exclusionsOf(current), exclusionsOf(target), exclusionKey);
   const changes: TableChanges = {
     table: target.name,
-    addedColumns: target.columns.filter((c) => !current.columns.some((o) => o.name === c.name)),
+    // Generated columns are added after, and dropped before, the columns their expressions read.
+    addedColumns: generatedLast(target.columns.filter((c) => !current.columns.some((o) => o.name === c.name))),
     alteredColumns: [],
-    droppedColumns: current.columns.filter((c) => !target.columns.some((o) => o.name === c.name)),
+    droppedColumns: generatedFirst(current.columns.filter((c) => !target.columns.some((o) => o.name === c.name))),
     droppedUniques: uniques.onlyLeft,
     addedUniques: uniques.onlyRight,
     droppedIndexes: indexes.onlyLeft,
@@ -106,4 +108,13 @@ export function compareTable(
   }
   recreateDependentsOfRecreatedColumns(changes, current, target);
   return changes;
+}
+
+/** `columns` with the generated ones last (first), each group in its own order. */
+function generatedLast(columns: Column[]): Column[] {
+  return [...columns.filter((c) => !isGeneratedColumn(c)), ...columns.filter(isGeneratedColumn)];
+}
+
+function generatedFirst(columns: Column[]): Column[] {
+  return [...columns.filter(isGeneratedColumn), ...columns.filter((c) => !isGeneratedColumn(c))];
 }
