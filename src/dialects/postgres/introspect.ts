@@ -1,6 +1,8 @@
 /**
  * Read the live schema from PostgreSQL's catalogs into the canonical model,
- * with the three queries of `catalog.ts` whatever the number of tables.
+ * with the three queries of `catalog.ts` whatever the number of tables (and
+ * two more, for TypeORM's records of their expressions, when any table has
+ * a generated column).
  */
 import type { Queryable, TransactionControl } from "../dialect";
 import type { Column, ForeignKeyAction, Index, Schema, Table } from "../../schema/model";
