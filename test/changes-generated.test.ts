@@ -184,3 +184,32 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: the type of a column a generated column reads changes`, () => {
+    const WIDER = ITEM_V1.replace(`@Column({ type: "integer" }) price: number;`, `@Column({ type: "bigint" }) price: string;`);
+    let project: TestProject;
+    let v1Schema: Schema;
+    before(async () => ({ project, v1Schema } = await atVersion1(dialect, { v1: { "Item.ts": ITEM_V1 }, seed: SEED })));
+    after(async () => project.cleanup());
+
+    test("the generated column comes off around the alter, with its index: run and revert succeed, rows kept", async () => {
+      const v1Rows = await rows(project, PLAIN);
+      const generated = await generateVersion2(project, { "Item.ts": WIDER });
+      assert.match(
+        generated.up,
+        /dropIndex\([\s\S]*IDX_items_doubled[\s\S]*dropColumn\(\s*"items",\s*\{\s*name: "doubled"[\s\S]*alterColumn\([\s\S]*addColumn\(\s*"items",\s*\{\s*name: "doubled"[\s\S]*createIndex\(/,
+      );
+      await project.ok(["run"]);
+      assert.deepEqual(await rows(project, PLAIN), v1Rows);
+      assert.deepEqual(await rows(project, `SELECT doubled FROM items ORDER BY id`), [{ doubled: "4" }, { doubled: "10" }]);
+      await assertNoChanges(project);
+      await assertTypeormAgrees(project, "retyped");
+      await project.ok(["revert"]);
+      assertSameSchema(dialect, await project.introspect(), v1Schema);
+      assert.deepEqual(await rows(project, PLAIN), v1Rows);
+      await assertNoChangesAtVersion1(project, { "Item.ts": ITEM_V1 });
+      await assertTypeormAgrees(project, "after revert");
+    });
+  });
+}

@@ -18,7 +18,7 @@ import {
   type ComparableColumn,
 } from "../schema/equal";
 import { isGeneratedColumn } from "../schema/generated-columns";
-import { recreateDependentsOfRecreatedColumns } from "./recreated-columns";
+import { generatedColumnsReadingRetyped, recreateDependentsOfRecreatedColumns } from "./recreated-columns";
 
 export interface ColumnChange {
   from: Column;
@@ -44,6 +44,12 @@ export interface TableChanges {
   addedForeignKeys: ForeignKey[];
   /** Foreign keys present on both sides, as they are in the target. */
   keptForeignKeys: Array<{ current: ForeignKey; target: ForeignKey }>;
+  /**
+   * Generated columns that do not change but read a column whose type does:
+   * PostgreSQL refuses to retype a column a generated one uses, so they are
+   * dropped before the alter and added again after it.
+   */
+  regeneratedColumns: ColumnChange[];
   /** The table comment, when it changes (absent on a side: no comment). */
   comment?: { from?: string; to?: string };
 }
@@ -76,6 +82,7 @@ export function compareTable(
     droppedForeignKeys: foreignKeys.onlyLeft,
     addedForeignKeys: foreignKeys.onlyRight,
     keptForeignKeys: [],
+    regeneratedColumns: [],
   };
 
   for (const to of target.columns) {
@@ -106,6 +113,7 @@ export function compareTable(
     changes.keptForeignKeys.push({ current: fk, target: unpairedTargets[index] });
     unpairedTargets.splice(index, 1);
   }
+  changes.regeneratedColumns = generatedColumnsReadingRetyped(changes, current, target, comparable);
   recreateDependentsOfRecreatedColumns(changes, current, target);
   return changes;
 }

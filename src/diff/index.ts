@@ -138,10 +138,13 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
       const warning = addColumnWarning(c.table, comparable(column));
       if (warning) warnings.push(warning);
     }
+    // Generated columns reading a retyped column come off around the alter (compare-table.ts).
+    for (const { from } of c.regeneratedColumns) ops.push({ kind: "dropColumn", table: c.table, column: from });
     for (const { from, to } of keyedAlters.get(c)!.main) {
       ops.push({ kind: "alterColumn", table: c.table, from, to });
       warnings.push(...alterWarnings(c.table, { from: comparable(from), to: comparable(to) }));
     }
+    for (const { to } of c.regeneratedColumns) ops.push({ kind: "addColumn", table: c.table, column: to });
     for (const column of c.droppedColumns) ops.push({ kind: "dropColumn", table: c.table, column });
     warnings.push(...dropColumnWarnings(c.table, c.droppedColumns, c.addedColumns));
     if (c.addedPrimaryKey) ops.push({ kind: "addPrimaryKey", table: c.table, primaryKey: c.addedPrimaryKey });

@@ -5,14 +5,46 @@
  * after (the diff's usual order), so the migration, and its inverse, end with
  * them in place.
  */
-import type { Table } from "../schema/model";
-import { exclusionsOf } from "../schema/equal";
-import { recreatesColumn } from "../schema/generated-columns";
+import type { Column, Table } from "../schema/model";
+import { exclusionsOf, type ComparableColumn } from "../schema/equal";
+import { generationChanges, isGeneratedColumn, recreatesColumn } from "../schema/generated-columns";
 import { mentionsColumn } from "../schema/rename-in-expression";
-import type { TableChanges } from "./compare-table";
+import type { ColumnChange, TableChanges } from "./compare-table";
+
+/**
+ * The unchanged generated columns whose expression reads a column whose type
+ * changes (PostgreSQL: "cannot alter type of a column used by a generated
+ * column"): the diff drops them before the alter and adds them after.
+ */
+export function generatedColumnsReadingRetyped(
+  changes: TableChanges,
+  current: Table,
+  target: Table,
+  comparable: ComparableColumn,
+): ColumnChange[] {
+  const retyped = changes.alteredColumns
+    .filter(({ from, to }) => !generationChanges(from, to) && typeChanges(comparable(from), comparable(to)))
+    .map(({ to }) => to.name);
+  if (retyped.length === 0) return [];
+  const altered = new Set(changes.alteredColumns.map(({ to }) => to.name));
+  const result: ColumnChange[] = [];
+  for (const to of target.columns) {
+    const from = current.columns.find((c) => c.name === to.name);
+    if (!from || altered.has(to.name) || !isGeneratedColumn(to)) continue;
+    if (retyped.some((name) => mentionsColumn(to.asExpression!, name))) result.push({ from, to });
+  }
+  return result;
+}
+
+function typeChanges(from: Column, to: Column): boolean {
+  return from.type !== to.type || from.length !== to.length || from.precision !== to.precision || from.scale !== to.scale;
+}
 
 export function recreateDependentsOfRecreatedColumns(changes: TableChanges, current: Table, target: Table): void {
-  const recreated = changes.alteredColumns.filter(({ from, to }) => recreatesColumn(from, to)).map(({ to }) => to.name);
+  const recreated = [
+    ...changes.alteredColumns.filter(({ from, to }) => recreatesColumn(from, to)).map(({ to }) => to.name),
+    ...changes.regeneratedColumns.map(({ to }) => to.name),
+  ];
   if (recreated.length === 0) return;
   const named = (columns: readonly string[]) => columns.some((c) => recreated.includes(c));
   const mentioned = (expression: string | undefined) =>
