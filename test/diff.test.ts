@@ -449,6 +449,38 @@ const cases: Case[] = [
     target: schema(table("t", [col("k", "integer")], { primaryKey: { name: "PK_t", columns: ["k"] } })),
     ops: ["addPrimaryKey t(k)"],
   },
+  {
+    name: "a generated column's expression changes: its index goes around the re-creation; a plain one that stops being generated keeps it",
+    current: schema(
+      table("g", [id(), col("a", "integer"), col("b", "integer", { asExpression: "a * 2", generatedType: "STORED" }), col("c", "integer", { asExpression: "a + 1", generatedType: "STORED" })], {
+        indexes: [{ name: "IDX_g_b", columns: ["b"], unique: false }, { name: "IDX_g_c", columns: ["c"], unique: false }],
+      }),
+    ),
+    target: schema(
+      table("g", [id(), col("a", "integer"), col("b", "integer", { asExpression: "a * 3", generatedType: "STORED" }), col("c", "integer")], {
+        indexes: [{ name: "IDX_g_b", columns: ["b"], unique: false }, { name: "IDX_g_c", columns: ["c"], unique: false }],
+      }),
+    ),
+    ops: ["dropIndex g(b)", "alterColumn g.b", "alterColumn g.c", "createIndex g(b)"],
+  },
+  {
+    name: "generated columns are dropped before, and added after, the columns they read",
+    current: schema(table("g", [id(), col("a", "integer"), col("b", "integer", { asExpression: "a * 2", generatedType: "STORED" })])),
+    target: schema(table("g", [id(), col("x", "integer", { asExpression: "y * 2", generatedType: "VIRTUAL" }), col("y", "integer")])),
+    ops: ["addColumn g.y", "addColumn g.x", "dropColumn g.b", "dropColumn g.a"],
+  },
+  {
+    name: "exclusions are compared by expression, keyword case and casts aside; a changed one is dropped and added",
+    current: schema(table("e", [id()], { exclusions: [
+      { name: "EX_same", expression: "USING gist (box(point(low::double precision, low::double precision), point(1, 1)) WITH &&)" },
+      { name: "EX_changed", expression: "USING gist (int4range(low, high) WITH &&)" },
+    ] })),
+    target: schema(table("e", [id()], { exclusions: [
+      { name: "EX_same", expression: `USING GIST (box(point("low", "low"), point(1, 1)) WITH &&)` },
+      { name: "EX_changed", expression: `USING gist (int4range("low", "high", '[]') WITH &&)` },
+    ] })),
+    ops: ["dropExclusion", "addExclusion"],
+  },
 ];
 
 for (const c of cases) {

@@ -12,7 +12,13 @@ export function describeColumn(column: Column): string {
   if (!column.nullable) parts.push("NOT NULL");
   if (column.default !== undefined) parts.push(`DEFAULT ${column.default}`);
   if (column.generated) parts.push(`generated (${column.generated})`);
+  if (column.asExpression !== undefined) parts.push(generatedAs(column));
   return parts.join(" ");
+}
+
+/** `AS (price * 2) STORED` */
+function generatedAs(column: Column): string {
+  return `AS (${column.asExpression}) ${column.generatedType ?? "VIRTUAL"}`;
 }
 
 /** What changes between two versions of a column: `varchar(100) → varchar(255)`. */
@@ -27,6 +33,10 @@ export function describeColumnChange(from: Column, to: Column): string {
   }
   if (from.generated !== to.generated) {
     changes.push(`generated ${from.generated ?? "none"} → ${to.generated ?? "none"}`);
+  }
+  if (from.asExpression !== to.asExpression || from.generatedType !== to.generatedType) {
+    const as = (c: Column) => (c.asExpression === undefined ? "not generated" : generatedAs(c));
+    changes.push(`${as(from)} → ${as(to)} (the column is re-created)`);
   }
   if (from.enumName !== to.enumName) changes.push(`enum type ${from.enumName ?? "none"} → ${to.enumName ?? "none"}`);
   return changes.join(", ");
@@ -91,6 +101,10 @@ export function describeOperation(op: Operation): string {
       return `add check ${op.check.name} on ${op.table}: ${op.check.expression}`;
     case "dropCheck":
       return `drop check ${op.check.name} on ${op.table}: ${op.check.expression}`;
+    case "addExclusion":
+      return `add exclusion ${op.exclusion.name} on ${op.table}: EXCLUDE ${op.exclusion.expression}`;
+    case "dropExclusion":
+      return `drop exclusion ${op.exclusion.name} on ${op.table}: EXCLUDE ${op.exclusion.expression}`;
     case "renameEnumValue":
       return `rename value ${op.table}.${op.column}: ${JSON.stringify(op.from)} → ${JSON.stringify(op.to)} (rows keep their meaning)`;
     case "setTableComment":

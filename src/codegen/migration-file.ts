@@ -116,6 +116,9 @@ export function apiArguments(op: Operation): unknown[] {
     case "addCheck":
     case "dropCheck":
       return [op.table, op.check];
+    case "addExclusion":
+    case "dropExclusion":
+      return [op.table, op.exclusion];
     case "renameEnumValue":
       return op.enumName === undefined
         ? [op.table, op.column, op.from, op.to]

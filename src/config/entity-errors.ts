@@ -18,6 +18,14 @@ export function explainEntityError(error: unknown, cwd: string, dataSourceFile: 
       `Column ${column} has type "${dataType}", which ${database} does not have: give it a type ${database} supports in its @Column decorator.`,
     );
   }
+  // TypeORM's refusal of a VIRTUAL generated column on PostgreSQL, with the fix.
+  const virtual = /Column "([^"]*)" of Entity "([^"]*)" is defined as VIRTUAL, but Postgres supports only STORED generated columns/.exec(message);
+  if (virtual) {
+    const [, column, entity] = virtual;
+    return new UsageError(
+      `Column ${entity}.${column} is a VIRTUAL generated column (asExpression without generatedType: "STORED"), which PostgreSQL does not have: declare it with generatedType: "STORED" in its @Column decorator.`,
+    );
+  }
   const failure = describeLoadFailure(error, cwd);
   return new UsageError(
     `The entities of the DataSource in ${dataSourceFile} could not be loaded: ${formatLoadFailure(failure)}: fix ${

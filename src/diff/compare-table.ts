@@ -3,10 +3,12 @@
  * structure (schema/equal), so renamed-but-identical constraints are no
  * change; a constraint whose structure differs is dropped and re-created.
  */
-import type { Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/model";
+import type { Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/model";
 import {
   checkKey,
   comparableTableComment,
+  exclusionKey,
+  exclusionsOf,
   columnsEqual,
   foreignKeyKey,
   indexKey,
@@ -15,6 +17,8 @@ import {
   uniqueKey,
   type ComparableColumn,
 } from "../schema/equal";
+import { isGeneratedColumn } from "../schema/generated-columns";
+import { generatedColumnsReadingRetyped, recreateDependentsOfRecreatedColumns } from "./recreated-columns";
 
 export interface ColumnChange {
   from: Column;
@@ -34,10 +38,18 @@ export interface TableChanges {
   addedIndexes: Index[];
   droppedChecks: Check[];
   addedChecks: Check[];
+  droppedExclusions: Exclusion[];
+  addedExclusions: Exclusion[];
   droppedForeignKeys: ForeignKey[];
   addedForeignKeys: ForeignKey[];
   /** Foreign keys present on both sides, as they are in the target. */
   keptForeignKeys: Array<{ current: ForeignKey; target: ForeignKey }>;
+  /**
+   * Generated columns that do not change but read a column whose type does:
+   * PostgreSQL refuses to retype a column a generated one uses, so they are
+   * dropped before the alter and added again after it.
+   */
+  regeneratedColumns: ColumnChange[];
   /** The table comment, when it changes (absent on a side: no comment). */
   comment?: { from?: string; to?: string };
 }
@@ -52,20 +64,25 @@ export function compareTable(
   const indexes = matchByKey(current.indexes, target.indexes, indexKey);
   const checks = matchByKey(current.checks, target.checks, checkKey);
   const foreignKeys = matchByKey(current.foreignKeys, target.foreignKeys, foreignKeyKey);
+  const exclusions = matchByKey(exclusionsOf(current), exclusionsOf(target), exclusionKey);
   const changes: TableChanges = {
     table: target.name,
-    addedColumns: target.columns.filter((c) => !current.columns.some((o) => o.name === c.name)),
+    // Generated columns are added after, and dropped before, the columns their expressions read.
+    addedColumns: generatedLast(target.columns.filter((c) => !current.columns.some((o) => o.name === c.name))),
     alteredColumns: [],
-    droppedColumns: current.columns.filter((c) => !target.columns.some((o) => o.name === c.name)),
+    droppedColumns: generatedFirst(current.columns.filter((c) => !target.columns.some((o) => o.name === c.name))),
     droppedUniques: uniques.onlyLeft,
     addedUniques: uniques.onlyRight,
     droppedIndexes: indexes.onlyLeft,
     addedIndexes: indexes.onlyRight,
     droppedChecks: checks.onlyLeft,
     addedChecks: checks.onlyRight,
+    droppedExclusions: exclusions.onlyLeft,
+    addedExclusions: exclusions.onlyRight,
     droppedForeignKeys: foreignKeys.onlyLeft,
     addedForeignKeys: foreignKeys.onlyRight,
     keptForeignKeys: [],
+    regeneratedColumns: [],
   };
 
   for (const to of target.columns) {
@@ -96,5 +113,16 @@ export function compareTable(
     changes.keptForeignKeys.push({ current: fk, target: unpairedTargets[index] });
     unpairedTargets.splice(index, 1);
   }
+  changes.regeneratedColumns = generatedColumnsReadingRetyped(changes, current, target, comparable);
+  recreateDependentsOfRecreatedColumns(changes, current, target);
   return changes;
+}
+
+/** `columns` with the generated ones last (first), each group in its own order. */
+function generatedLast(columns: Column[]): Column[] {
+  return [...columns.filter((c) => !isGeneratedColumn(c)), ...columns.filter(isGeneratedColumn)];
+}
+
+function generatedFirst(columns: Column[]): Column[] {
+  return [...columns.filter(isGeneratedColumn), ...columns.filter((c) => !isGeneratedColumn(c))];
 }

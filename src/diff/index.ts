@@ -6,13 +6,13 @@
  *  0. rename the tables and columns the caller confirmed (renames.ts); the
  *     rest of the diff compares the renamed schema with the target
  *  1. drop foreign keys that go away or change
- *  2. drop indexes, unique constraints, checks and primary keys that change
+ *  2. drop indexes, unique constraints, checks, exclusions and primary keys that change
  *  3. drop tables (only those the caller allows), then schemas left empty
  *  4. create the schemas new tables need, then the new tables, referenced
  *     tables first, foreign keys inline
  *  5. per existing table: add, alter, drop columns; add its primary key;
  *     set its comment
- *  6. add unique constraints, indexes, checks
+ *  6. add unique constraints, indexes, checks, exclusions
  *  7. add foreign keys
  *
  * Views are dropped before all of it and created after (diff/views.ts).
@@ -112,6 +112,7 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
     for (const index of c.droppedIndexes) ops.push({ kind: "dropIndex", table: c.table, index });
     for (const unique of c.droppedUniques) ops.push({ kind: "dropUnique", table: c.table, unique });
     for (const check of c.droppedChecks) ops.push({ kind: "dropCheck", table: c.table, check });
+    for (const exclusion of c.droppedExclusions) ops.push({ kind: "dropExclusion", table: c.table, exclusion });
     for (const { from, to } of keyedAlters.get(c)!.beforeKeyDrop) ops.push({ kind: "alterColumn", table: c.table, from, to });
     if (c.droppedPrimaryKey) {
       ops.push({ kind: "dropPrimaryKey", table: c.table, primaryKey: c.droppedPrimaryKey });
@@ -140,10 +141,13 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
       const warning = addColumnWarning(c.table, comparable(column));
       if (warning) warnings.push(warning);
     }
+    // Generated columns reading a retyped column come off around the alter (compare-table.ts).
+    for (const { from } of c.regeneratedColumns) ops.push({ kind: "dropColumn", table: c.table, column: from });
     for (const { from, to } of keyedAlters.get(c)!.main) {
       ops.push({ kind: "alterColumn", table: c.table, from, to });
       warnings.push(...alterWarnings(c.table, { from: comparable(from), to: comparable(to) }));
     }
+    for (const { to } of c.regeneratedColumns) ops.push({ kind: "addColumn", table: c.table, column: to });
     for (const column of c.droppedColumns) ops.push({ kind: "dropColumn", table: c.table, column });
     warnings.push(...dropColumnWarnings(c.table, c.droppedColumns, c.addedColumns));
     if (c.addedPrimaryKey) ops.push({ kind: "addPrimaryKey", table: c.table, primaryKey: c.addedPrimaryKey });
@@ -156,6 +160,7 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
     for (const unique of c.addedUniques) ops.push({ kind: "addUnique", table: c.table, unique });
     for (const index of c.addedIndexes) ops.push({ kind: "createIndex", table: c.table, index });
     for (const check of c.addedChecks) ops.push({ kind: "addCheck", table: c.table, check });
+    for (const exclusion of c.addedExclusions) ops.push({ kind: "addExclusion", table: c.table, exclusion });
   }
 
   // 7. Foreign keys, once every table and key they reference exists.

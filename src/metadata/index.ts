@@ -13,6 +13,7 @@ import type { EntityMetadata } from "typeorm";
 import type {
   Check,
   Column,
+  Exclusion,
   ForeignKey,
   ForeignKeyAction,
   Generation,
@@ -125,6 +126,10 @@ function tableFromEntity(
     indexes: metadata.indices.filter(isManaged).map(indexFromMetadata),
     foreignKeys: metadata.foreignKeys.map((fk) => foreignKeyFromMetadata(fk, nameOf(fk.referencedEntityMetadata))),
     checks: metadata.checks.map((check): Check => ({ name: check.name, expression: check.expression! })),
+    // TypeORM reads @Exclusion on PostgreSQL only: elsewhere the list is empty.
+    ...((metadata.exclusions ?? []).length > 0
+      ? { exclusions: metadata.exclusions.map((e): Exclusion => ({ name: e.name, expression: e.expression! })) }
+      : {}),
     ...(metadata.comment ? { comment: metadata.comment } : {}),
   };
 }
@@ -159,6 +164,12 @@ function columnFromMetadata(
   }
   if (source.comment) column.comment = source.comment;
   if (source.collation) column.collation = source.collation;
+  if (source.asExpression) {
+    // TypeORM makes a generated column without generatedType VIRTUAL (and
+    // refuses that on PostgreSQL when it builds the metadata: E160).
+    column.asExpression = source.asExpression;
+    column.generatedType = source.generatedType ?? "VIRTUAL";
+  }
   return column;
 }
 

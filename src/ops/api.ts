@@ -12,7 +12,7 @@
  * their lock-safe form where the database has one (see ops/online.ts); the
  * migration must then set `transaction = false`.
  */
-import type { Check, Column, ForeignKey, Index, PrimaryKey, Table, Unique, View } from "../schema/model";
+import type { Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Table, Unique, View } from "../schema/model";
 import type { Operation } from "./operations";
 import { executeOperation, type MigrationQueryRunner } from "./execute";
 import type { OnlineOptions } from "./online";
@@ -45,6 +45,8 @@ export class OperationApi {
   dropForeignKey(table: string, foreignKey: ForeignKey) { return this.run({ kind: "dropForeignKey", table, foreignKey }); }
   addCheck(table: string, check: Check) { return this.run({ kind: "addCheck", table, check }); }
   dropCheck(table: string, check: Check) { return this.run({ kind: "dropCheck", table, check }); }
+  addExclusion(table: string, exclusion: Exclusion) { return this.run({ kind: "addExclusion", table, exclusion }); }
+  dropExclusion(table: string, exclusion: Exclusion) { return this.run({ kind: "dropExclusion", table, exclusion }); }
   renameEnumValue(table: string, column: string, from: string, to: string, enumName?: string) {
     return this.run({ kind: "renameEnumValue", table, column, from, to, ...(enumName === undefined ? {} : { enumName }) });
   }

@@ -10,6 +10,7 @@
 import type {
   Check,
   Column,
+  Exclusion,
   ForeignKey,
   Index,
   PrimaryKey,
@@ -36,6 +37,9 @@ export type Operation =
   | { kind: "dropForeignKey"; table: string; foreignKey: ForeignKey }
   | { kind: "addCheck"; table: string; check: Check }
   | { kind: "dropCheck"; table: string; check: Check }
+  /** PostgreSQL EXCLUDE constraints (other dialects have none). */
+  | { kind: "addExclusion"; table: string; exclusion: Exclusion }
+  | { kind: "dropExclusion"; table: string; exclusion: Exclusion }
   /**
    * Value `from` of enum column `table.column` becomes `to`; rows holding it
    * now hold `to`. `enumName`: the column's enum type when it names one
@@ -100,6 +104,10 @@ export function invert(op: Operation): Operation {
       return { kind: "dropCheck", table: op.table, check: op.check };
     case "dropCheck":
       return { kind: "addCheck", table: op.table, check: op.check };
+    case "addExclusion":
+      return { kind: "dropExclusion", table: op.table, exclusion: op.exclusion };
+    case "dropExclusion":
+      return { kind: "addExclusion", table: op.table, exclusion: op.exclusion };
     case "renameEnumValue":
       return { ...op, from: op.to, to: op.from };
     case "setTableComment":

@@ -242,6 +242,15 @@ export function applyToTable(input: Table, op: Operation): Table {
     case "dropCheck":
       table.checks = removeNamed(table.checks, op.check.name, "check constraint", where);
       return table;
+    case "addExclusion":
+      table.exclusions = [...(table.exclusions ?? []), clone(op.exclusion)];
+      return table;
+    case "dropExclusion": {
+      const left = removeNamed(table.exclusions ?? [], op.exclusion.name, "exclusion constraint", where);
+      if (left.length > 0) table.exclusions = left;
+      else delete table.exclusions;
+      return table;
+    }
     case "renameEnumValue": {
       const column = table.columns.find((c) => c.name === op.column);
       if (!column) throw new ApplyError(`column "${op.column}" does not exist in ${where}`);

@@ -10,7 +10,7 @@
  * sides pass through it, so what a database cannot represent never shows up
  * as a difference.
  */
-import type { Check, Column, ForeignKey, Index, PrimaryKey, Schema, Table, Unique } from "./model";
+import type { Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Schema, Table, Unique } from "./model";
 import { viewsEqual } from "./views";
 
 export type ComparableColumn = (column: Column) => Column;
@@ -106,6 +106,40 @@ export function checkKey(check: Check): string {
   return normalizeExpression(check.expression);
 }
 
+/**
+ * An exclusion constraint's key: its expression with keywords and the index
+ * method in any case (`USING GIST` is `USING gist`, as PostgreSQL prints it).
+ */
+export function exclusionKey(exclusion: Exclusion): string {
+  return withoutCasts(lowerCaseOutsideQuotes(normalizeExpression(exclusion.expression)));
+}
+
+/**
+ * Without `::type` casts (in normalized text, where spaces are gone:
+ * `::doubleprecision`): PostgreSQL stores an exclusion with the casts it adds
+ * itself (`point(low::double precision, …)` for integer columns), which the
+ * entity does not write. String literals are left alone.
+ */
+function withoutCasts(sql: string): string {
+  return sql
+    .split(/('(?:[^']|'')*')/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/::[a-z_][a-z0-9_]*(?:\[\])*/g, "")))
+    .join("");
+}
+
+/** Lower-case everything but string literals and quoted identifiers. */
+function lowerCaseOutsideQuotes(sql: string): string {
+  return sql
+    .split(/('(?:[^']|'')*'|"(?:[^"]|"")*")/)
+    .map((part, i) => (i % 2 === 1 ? part : part.toLowerCase()))
+    .join("");
+}
+
+/** A table's exclusion constraints (none when the table lists none). */
+export function exclusionsOf(table: Table): Exclusion[] {
+  return table.exclusions ?? [];
+}
+
 /** The attributes of a column that matter to the database. */
 const COMPARED_ATTRIBUTES = [
   "type",
@@ -119,6 +153,8 @@ const COMPARED_ATTRIBUTES = [
   "enum",
   "comment",
   "collation",
+  "asExpression",
+  "generatedType",
 ] as const;
 
 export type ColumnAttribute = (typeof COMPARED_ATTRIBUTES)[number];
@@ -267,6 +303,7 @@ function describeTableDifferences(a: Table, b: Table, comparable: ComparableColu
     ["index", indexKey, a.indexes, b.indexes],
     ["foreign key", foreignKeyKey, a.foreignKeys, b.foreignKeys],
     ["check", checkKey, a.checks, b.checks],
+    ["exclusion", exclusionKey, exclusionsOf(a), exclusionsOf(b)],
   ];
   for (const [what, key, left, right] of lists) {
     const { onlyLeft, onlyRight } = matchByKey(left, right, key);

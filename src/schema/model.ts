@@ -94,6 +94,15 @@ export interface Column {
   enum?: string[];
   /** PostgreSQL name of the enum type (defaults to `<table>_<column>_enum`). */
   enumName?: string;
+  /**
+   * A generated (computed) column's expression, exactly as the entity
+   * declares it (TypeORM's `asExpression`): TypeORM compares this text with
+   * the copy it keeps in its `typeorm_metadata` table, so it is never
+   * reformatted. A change of expression re-creates the column.
+   */
+  asExpression?: string;
+  /** With `asExpression`: computed on write (STORED) or on read (VIRTUAL, SQLite only). */
+  generatedType?: "STORED" | "VIRTUAL";
 }
 
 export interface PrimaryKey {
@@ -144,6 +153,12 @@ export interface Check {
   expression: string;
 }
 
+/** PostgreSQL `EXCLUDE` constraint; `expression` follows EXCLUDE (`USING gist (room WITH =)`). */
+export interface Exclusion {
+  name: string;
+  expression: string;
+}
+
 export interface Table {
   /**
    * The plain name in the connection's default schema; in another schema the
@@ -157,6 +172,8 @@ export interface Table {
   indexes: Index[];
   foreignKeys: ForeignKey[];
   checks: Check[];
+  /** Exclusion constraints (PostgreSQL only); absent means none. */
+  exclusions?: Exclusion[];
   /** Table comment (PostgreSQL); absent when there is none. */
   comment?: string;
   /**

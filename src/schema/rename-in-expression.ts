@@ -50,6 +50,11 @@ export function renameColumnInExpression(expression: string, from: string, to: s
   return out;
 }
 
+/** Whether `expression` refers to column `name` (where renameColumnInExpression would rename it). */
+export function mentionsColumn(expression: string, name: string): boolean {
+  return renameColumnInExpression(expression, name, `${name}\u0000`) !== expression;
+}
+
 /** The index just after the quote closing the one at `start` (a doubled quote is an escaped one). */
 function closing(text: string, start: number, quoteChar: string): number {
   let i = start + 1;

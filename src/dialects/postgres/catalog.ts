@@ -22,7 +22,7 @@
  *   at the array's few rows: `generate_series` is estimated at 1000 rows, and
  *   the inflated cost crossed `jit_above_cost`, so PostgreSQL spent half a
  *   second JIT-compiling the index query before running it;
- * - the constraint definition is deparsed only for checks, which use it;
+ * - the constraint definition is deparsed only for checks and exclusions, which use it;
  * - they run with PostgreSQL's JIT compiler off (JIT_OFF_QUERY): past a few
  *   hundred tables the columns query is estimated above `jit_above_cost`
  *   however it is written, and on a server built with JIT (Debian's and most
@@ -121,9 +121,9 @@ export interface ConstraintRow {
   table_schema: string | null;
   table_name: string;
   name: string;
-  /** p primary key, u unique, f foreign key, c check. */
-  kind: "p" | "u" | "f" | "c";
-  /** Only for a check (kind c). */
+  /** p primary key, u unique, f foreign key, c check, x exclusion. */
+  kind: "p" | "u" | "f" | "c" | "x";
+  /** Only for a check or an exclusion (kinds c, x). */
   definition: string | null;
   columns: unknown;
   referenced_schema: string | null;
@@ -151,7 +151,7 @@ SELECT ${schemaUnlessDefault("n")} AS table_schema,
        c.relname AS table_name,
        con.conname AS name,
        con.contype AS kind,
-       CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END AS definition,
+       CASE WHEN con.contype IN ('c', 'x') THEN pg_get_constraintdef(con.oid, true) END AS definition,
        ${attributeNames("con.conkey", "con.conrelid")} AS columns,
        ${schemaUnlessDefault("rn")} AS referenced_schema,
        rc.relname AS referenced_table,
@@ -166,7 +166,7 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 LEFT JOIN pg_class rc ON rc.oid = con.confrelid
 LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
 WHERE ${TABLES_IN_READ_SCHEMAS}
-  AND con.contype IN ('p', 'u', 'f', 'c')`;
+  AND con.contype IN ('p', 'u', 'f', 'c', 'x')`;
 
 export interface IndexRow {
   table_schema: string | null;

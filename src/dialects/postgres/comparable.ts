@@ -119,5 +119,9 @@ export function comparableColumn(column: Column): Column {
   }
   if (column.comment !== undefined && column.comment !== "") result.comment = column.comment;
   if (column.collation !== undefined) result.collation = column.collation;
+  if (column.asExpression !== undefined) {
+    result.asExpression = column.asExpression;
+    result.generatedType = column.generatedType ?? "VIRTUAL";
+  }
   return result;
 }

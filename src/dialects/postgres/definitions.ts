@@ -2,8 +2,9 @@
  * SQL fragments shared by several operations: a column definition and the
  * constraint clauses usable both inside CREATE TABLE and in ALTER TABLE.
  */
-import type { Check, Column, ForeignKey, Index, PrimaryKey, Unique } from "../../schema/model";
+import type { Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Unique } from "../../schema/model";
 import { renderColumnDefault } from "./defaults";
+import { generatedClause, isGeneratedColumn } from "./generated-columns";
 import { enumTypeName } from "./enums";
 import { plainTableName, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable } from "./quote";
 import { isIntegerType, nativeType, parseType, serialType } from "./types";
@@ -28,8 +29,11 @@ export function columnDefinition(table: string, column: Column): string {
   }
   if (column.collation) parts.push(`COLLATE ${quoteIdentifier(column.collation)}`);
   if (column.generated === "identity") parts.push(identityClause(column));
+  if (isGeneratedColumn(column)) parts.push(generatedClause(column));
   if (!column.nullable) parts.push("NOT NULL");
-  if (column.generated === "uuid") {
+  if (isGeneratedColumn(column)) {
+    // A generated column has no default: its expression fills it.
+  } else if (column.generated === "uuid") {
     parts.push("DEFAULT gen_random_uuid()");
   } else if (column.default !== undefined && column.generated === undefined) {
     parts.push(`DEFAULT ${renderColumnDefault(column)}`);
@@ -65,6 +69,10 @@ export function uniqueClause(unique: Unique): string {
 
 export function checkClause(check: Check): string {
   return `CONSTRAINT ${quoteIdentifier(check.name)} CHECK (${check.expression})`;
+}
+
+export function exclusionClause(exclusion: Exclusion): string {
+  return `CONSTRAINT ${quoteIdentifier(exclusion.name)} EXCLUDE ${exclusion.expression}`;
 }
 
 export function foreignKeyClause(foreignKey: ForeignKey): string {

@@ -1,6 +1,8 @@
 /**
  * Read the live schema from PostgreSQL's catalogs into the canonical model,
- * with the three queries of `catalog.ts` whatever the number of tables.
+ * with the three queries of `catalog.ts` whatever the number of tables (and
+ * two more, for TypeORM's records of their expressions, when any table has
+ * a generated column).
  */
 import type { Queryable, TransactionControl } from "../dialect";
 import type { Column, ForeignKeyAction, Index, Schema, Table } from "../../schema/model";
@@ -20,8 +22,10 @@ import {
 } from "./catalog";
 import { isSequenceDefault, isUuidDefault, normalizeDefault } from "./defaults";
 import { conventionalEnumName } from "./enums";
-import { canonicalExpression, readExpression, stripCheck } from "./expressions";
+import { canonicalExpression, readExpression, stripCheck, stripOuterParentheses } from "./expressions";
+import { GENERATED_EXPRESSIONS_QUERY, type GeneratedExpressionRow } from "./generated-columns";
 import { truncateIdentifier } from "./quote";
+import { TYPEORM_METADATA_EXISTS_QUERY } from "./typeorm-metadata";
 import { isIntegerType, parseType } from "./types";
 import { METADATA_COLUMNS_QUERY, VIEWS_QUERY, hasMetadataColumns, viewsFromRows, type ViewRow } from "./views";
 
@@ -50,7 +54,29 @@ function stringList(value: unknown): string[] {
   return Array.isArray(list) ? list.map(String) : [];
 }
 
-function columnFromRow(row: ColumnRow): Column {
+/** Generated-column expressions as TypeORM recorded them, by `schema\0table\0column`. */
+type RecordedExpressions = Map<string, string>;
+
+function expressionKey(schema: string | null, table: string, column: string): string {
+  return `${schema ?? ""}\u0000${table}\u0000${column}`;
+}
+
+/**
+ * Read TypeORM's records of generated-column expressions, only when a
+ * generated column exists (two more queries then; none otherwise).
+ */
+async function recordedExpressions(db: Queryable, columnRows: readonly ColumnRow[]): Promise<RecordedExpressions> {
+  const recorded: RecordedExpressions = new Map();
+  if (!columnRows.some((row) => row.generated_kind === "s")) return recorded;
+  const exists = rowsOf<{ exists: boolean }>(await db.query(TYPEORM_METADATA_EXISTS_QUERY))[0]?.exists;
+  if (!exists) return recorded;
+  for (const row of rowsOf<GeneratedExpressionRow>(await db.query(GENERATED_EXPRESSIONS_QUERY))) {
+    if (row.value !== null) recorded.set(expressionKey(row.schema, row.table, row.name), row.value);
+  }
+  return recorded;
+}
+
+function columnFromRow(row: ColumnRow, recorded: RecordedExpressions): Column {
   const isEnum = row.type_kind === "e";
   const parsed = isEnum ? { type: row.is_array ? "enum[]" : "enum" } : parseType(row.type_text ?? "");
   const column: Column = { name: row.column_name!, ...parsed, nullable: !row.not_null };
@@ -78,6 +104,13 @@ function columnFromRow(row: ColumnRow): Column {
   }
   if (row.comment !== null && row.comment !== undefined) column.comment = row.comment;
   if (row.collation) column.collation = row.collation;
+  if (row.generated_kind === "s") {
+    // The entity's spelling, as TypeORM recorded it; else the catalog's deparsed one.
+    column.asExpression =
+      recorded.get(expressionKey(row.table_schema, row.table_name, column.name)) ??
+      stripOuterParentheses(expression ?? "");
+    column.generatedType = "STORED";
+  }
   return dropUndefined(column);
 }
 
@@ -113,6 +146,12 @@ function addConstraint(table: Table, row: ConstraintRow): void {
       return;
     case "c":
       table.checks.push({ name: row.name, expression: stripCheck(row.definition ?? "") });
+      return;
+    case "x":
+      (table.exclusions ??= []).push({
+        name: row.name,
+        expression: canonicalExpression((row.definition ?? "").replace(/^\s*EXCLUDE\s+/i, "")),
+      });
       return;
   }
 }
@@ -201,6 +240,7 @@ export async function introspect(
   columnRows.sort((a, b) => compareTables(a, b) || (a.position ?? 0) - (b.position ?? 0));
   constraintRows.sort((a, b) => compareTables(a, b) || compareNames(a.name, b.name));
   indexRows.sort((a, b) => compareTables(a, b) || compareNames(a.name, b.name));
+  const recorded = await recordedExpressions(db, columnRows);
   const schemaRows = schemas.length > 0 ? rowsOf<SchemaRow>(await db.query(SCHEMAS_QUERY, [schemas])) : [];
 
   const schema: Schema = { tables: {} };
@@ -215,7 +255,7 @@ export async function introspect(
     const table = tableOf(row);
     if (!table) continue;
     if (row.table_comment) table.comment = row.table_comment;
-    if (row.column_name !== null) table.columns.push(columnFromRow(row));
+    if (row.column_name !== null) table.columns.push(columnFromRow(row, recorded));
   }
   for (const row of constraintRows) {
     const table = tableOf(row);

@@ -24,6 +24,7 @@ import type { RenderedOperation } from "../dialect";
 import type { Operation } from "../../ops/operations";
 import type { Check, Column, ForeignKey, Index, Unique } from "../../schema/model";
 import { dataChecksForAlter } from "../data-checks";
+import { generationChanges } from "../../schema/generated-columns";
 import { dataCheckStatement, renderAlterColumn } from "./alter-column";
 import { renderColumnDefault } from "./defaults";
 import { checkClause, createIndexStatement, foreignKeyClause } from "./definitions";
@@ -59,6 +60,8 @@ function renderOnlineBody(op: Operation, plain: Plain): RenderedOperation {
     case "addCheck":
       return addCheckNotValid(op.table, op.check);
     case "alterColumn":
+      // A generation change re-creates the column: no lock-safe form to take.
+      if (generationChanges(op.from, op.to)) return plain(op);
       return alterColumnOnline(op.table, op.from, op.to, plain);
     default:
       return plain(op);

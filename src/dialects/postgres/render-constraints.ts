@@ -1,8 +1,9 @@
 /** Primary keys, uniques, foreign keys, checks and indexes on an existing table. */
 import type { RenderedOperation } from "../dialect";
-import type { Check, ForeignKey, Index, PrimaryKey, Unique } from "../../schema/model";
+import type { Check, Exclusion, ForeignKey, Index, PrimaryKey, Unique } from "../../schema/model";
 import {
   checkClause,
+  exclusionClause,
   createIndexStatement,
   foreignKeyClause,
   primaryKeyClause,
@@ -70,6 +71,17 @@ export function renderAddCheck(table: string, check: Check): RenderedOperation {
 
 export function renderDropCheck(table: string, check: Check): RenderedOperation {
   return statement(dropConstraint(table, check.name));
+}
+
+export function renderAddExclusion(table: string, exclusion: Exclusion): RenderedOperation {
+  return statement(
+    addConstraint(table, exclusionClause(exclusion)),
+    `fails if rows of ${table} conflict under exclusion ${exclusion.name}; blocks writes while its index builds`,
+  );
+}
+
+export function renderDropExclusion(table: string, exclusion: Exclusion): RenderedOperation {
+  return statement(dropConstraint(table, exclusion.name));
 }
 
 export function renderCreateIndex(table: string, index: Index): RenderedOperation {

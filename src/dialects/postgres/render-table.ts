@@ -7,6 +7,7 @@ import {
   commentOnColumn,
   commentOnTable,
   createIndexStatement,
+  exclusionClause,
   foreignKeyClause,
   primaryKeyClause,
   uniqueClause,
@@ -20,6 +21,12 @@ import {
   renameEnumType,
   renameTableEnumTypes,
 } from "./enums";
+import {
+  forgetGeneratedColumn,
+  isGeneratedColumn,
+  recordGeneratedColumn,
+  renameGeneratedColumnRecords,
+} from "./generated-columns";
 import { plainTableName, quoteIdentifier, quoteTable } from "./quote";
 import { schemaOfTable } from "../../schema/table-name";
 
@@ -30,6 +37,7 @@ export function renderCreateTable(table: Table): RenderedOperation {
     ...(table.primaryKey ? [primaryKeyClause(table.name, table.primaryKey)] : []),
     ...table.uniques.map(uniqueClause),
     ...table.checks.map(checkClause),
+    ...(table.exclusions ?? []).map(exclusionClause),
     ...table.foreignKeys.map(foreignKeyClause),
   ];
   const create = `CREATE TABLE ${quoteTable(table.name)} (${body.join(", ")})`;
@@ -38,7 +46,8 @@ export function renderCreateTable(table: Table): RenderedOperation {
     ...(table.comment ? [commentOnTable(table.name, table.comment)] : []),
     ...table.columns.filter((c) => c.comment).map((c) => commentOnColumn(table.name, c)),
   ];
-  return { statements: [...enumTypes, create, ...indexes, ...comments], notes: [] };
+  const generated = table.columns.flatMap((c) => recordGeneratedColumn(table.name, c));
+  return { statements: [...enumTypes, create, ...indexes, ...comments, ...generated], notes: [] };
 }
 
 export function renderSetTableComment(table: string, comment: string | undefined): RenderedOperation {
@@ -48,7 +57,11 @@ export function renderSetTableComment(table: string, comment: string | undefined
 export function renderDropTable(table: Table): RenderedOperation {
   const enumTypes = enumColumnsByType(table.name, table.columns).map((c) => dropEnumType(table.name, c));
   return {
-    statements: [`DROP TABLE ${quoteTable(table.name)}`, ...enumTypes],
+    statements: [
+      `DROP TABLE ${quoteTable(table.name)}`,
+      ...enumTypes,
+      ...table.columns.flatMap((c) => forgetGeneratedColumn(table.name, c)),
+    ],
     notes: [`drops table ${table.name} and every row in it`],
   };
 }
@@ -79,5 +92,6 @@ export function renderRenameTable(from: string, to: string, context: RenderConte
   } else {
     statements.push(renameTableEnumTypes(from, to));
   }
+  if (!table || table.columns.some(isGeneratedColumn)) statements.push(renameGeneratedColumnRecords({ from, to }));
   return { statements, notes: [] };
 }

@@ -5,14 +5,17 @@ import { DEFAULT_LOCK_TIMEOUT } from "../../ops/online";
 import { renderAlterColumn } from "./alter-column";
 import { conventionalEnumName, renameEnumValue } from "./enums";
 import { renderOnline } from "./online";
-import { renderAddColumn, renderDropColumn, renderRenameColumn } from "./render-column";
+import { generationChanges } from "../../schema/generated-columns";
+import { renderAddColumn, renderDropColumn, renderGenerationChange, renderRenameColumn } from "./render-column";
 import {
   renderAddCheck,
+  renderAddExclusion,
   renderAddForeignKey,
   renderAddPrimaryKey,
   renderAddUnique,
   renderCreateIndex,
   renderDropCheck,
+  renderDropExclusion,
   renderDropForeignKey,
   renderDropIndex,
   renderDropPrimaryKey,
@@ -42,6 +45,7 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
     case "renameColumn":
       return renderRenameColumn(op.table, op.from, op.to, context);
     case "alterColumn":
+      if (generationChanges(op.from, op.to)) return renderGenerationChange(op.table, op.from, op.to);
       return renderAlterColumn(op.table, op.from, op.to);
     case "addPrimaryKey":
       return renderAddPrimaryKey(op.table, op.primaryKey);
@@ -63,6 +67,10 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
       return renderAddCheck(op.table, op.check);
     case "dropCheck":
       return renderDropCheck(op.table, op.check);
+    case "addExclusion":
+      return renderAddExclusion(op.table, op.exclusion);
+    case "dropExclusion":
+      return renderDropExclusion(op.table, op.exclusion);
     case "setTableComment":
       return renderSetTableComment(op.table, op.to);
     case "renameEnumValue": {

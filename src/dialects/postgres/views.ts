@@ -6,13 +6,15 @@
  * created if missing, with TypeORM's own definition.
  */
 import type { RenderedOperation } from "../dialect";
+import { createTypeormMetadataTable, TYPEORM_METADATA_TABLE } from "./typeorm-metadata";
 import type { View } from "../../schema/model";
 import { qualifiedTableName, splitTableName } from "../../schema/table-name";
 import { quoteLiteral, quoteTable } from "./quote";
 
-export const METADATA_TABLE = "typeorm_metadata";
+// One definition of TypeORM's table, shared with generated columns.
+export const METADATA_TABLE = TYPEORM_METADATA_TABLE;
 
-const CREATE_METADATA_TABLE = `CREATE TABLE IF NOT EXISTS "${METADATA_TABLE}" ("type" character varying NOT NULL, "database" character varying, "schema" character varying, "table" character varying, "name" character varying, "value" text)`;
+const CREATE_METADATA_TABLE = createTypeormMetadataTable();
 
 function metadataType(view: View): string {
   return view.materialized ? "MATERIALIZED_VIEW" : "VIEW";

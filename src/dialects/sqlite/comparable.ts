@@ -5,6 +5,7 @@
  */
 import type { Column } from "../../schema/model";
 import { isUuidGenerator, normalizeDefault } from "./defaults";
+import { PRECISION_TYPES } from "./types";
 
 /** The one type SQLite keeps for each portable type it has no own word for. */
 const STORED_AS: Record<string, string> = {
@@ -38,11 +39,19 @@ export function comparableColumn(input: Column): Column {
   if (type === "decimal") {
     if (input.precision !== undefined) column.precision = input.precision;
     if (input.scale !== undefined) column.scale = input.scale;
+  } else if (PRECISION_TYPES.has(type) && input.precision !== undefined) {
+    // datetime(6), time(3): kept in the declared type, as TypeORM writes and compares it.
+    column.precision = input.precision;
   }
   if (type === "enum" && input.enum !== undefined) column.enum = input.enum;
   if (generated !== undefined) column.generated = generated;
   if (input.collation !== undefined) column.collation = input.collation;
   const normalizedDefault = normalizeDefault(defaultValue, type);
-  if (normalizedDefault !== undefined) column.default = normalizedDefault;
+  // A generated column has no default: its expression fills it.
+  if (normalizedDefault !== undefined && input.asExpression === undefined) column.default = normalizedDefault;
+  if (input.asExpression !== undefined) {
+    column.asExpression = input.asExpression;
+    column.generatedType = input.generatedType ?? "VIRTUAL";
+  }
   return column;
 }

@@ -32,10 +32,11 @@ const USER_TABLES = `m.type = 'table' AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\
 const CATALOG_QUERY = `SELECT m.type AS type, m.name AS name, m.tbl_name AS tableName, m.sql AS sql
 FROM sqlite_master m WHERE m.type IN ('table', 'index', 'trigger')`;
 
+// table_xinfo, not table_info: it also lists generated columns (hidden 2 VIRTUAL, 3 STORED).
 const COLUMNS_QUERY = `SELECT m.name AS tableName, c.cid AS cid, c.name AS columnName, c.type AS declaredType,
-  c."notnull" AS isNotNull, c.dflt_value AS defaultValue, c.pk AS pkPosition
-FROM sqlite_master m JOIN pragma_table_info(m.name) c
-WHERE ${USER_TABLES} ORDER BY m.name, c.cid`;
+  c."notnull" AS isNotNull, c.dflt_value AS defaultValue, c.pk AS pkPosition, c.hidden AS hidden
+FROM sqlite_master m JOIN pragma_table_xinfo(m.name) c
+WHERE ${USER_TABLES} AND c.hidden IN (0, 2, 3) ORDER BY m.name, c.cid`;
 
 const INDEXES_QUERY = `SELECT m.name AS tableName, il.name AS indexName, il."unique" AS isUnique,
   il.origin AS origin, il.partial AS partial, ii.seqno AS position, ii.name AS columnName
@@ -51,6 +52,8 @@ interface CatalogRow { type: string; name: string; tableName: string; sql: strin
 interface ColumnRow {
   tableName: string; columnName: string; declaredType: string | null;
   isNotNull: number; defaultValue: string | null; pkPosition: number;
+  /** 0 an ordinary column, 2 a VIRTUAL generated one, 3 a STORED one. */
+  hidden: number;
 }
 interface IndexRow {
   tableName: string; indexName: string; isUnique: number; origin: string;
@@ -132,6 +135,12 @@ function readColumns(rows: ColumnRow[], tables: Map<string, Table>, parsed: Map<
     if (parsed.get(row.tableName)!.autoincrement.includes(row.columnName)) column.generated = "increment";
     const collation = parsed.get(row.tableName)!.collations[row.columnName];
     if (collation !== undefined) column.collation = collation;
+    if (row.hidden === 2 || row.hidden === 3) {
+      // The expression as the CREATE statement spells it: the entity's text, where Athanor or TypeORM wrote it.
+      const generated = parsed.get(row.tableName)!.generated[row.columnName];
+      column.asExpression = generated?.expression ?? "";
+      column.generatedType = row.hidden === 3 ? "STORED" : "VIRTUAL";
+    }
     table.columns.push(column);
     if (row.pkPosition > 0) {
       const list = primaryKeys.get(row.tableName) ?? [];

@@ -14,6 +14,8 @@ import { dependentsOfColumn, hasDependents } from "./column-dependents";
  * COLUMN cannot add.
  */
 export function canAddColumnNatively(column: Column): boolean {
+  // ADD COLUMN takes a VIRTUAL generated column (computed on read), never a STORED one.
+  if (column.asExpression !== undefined) return column.generatedType === "VIRTUAL";
   if (column.generated === "increment" || column.generated === "identity") return false;
   if (!isConstantDefault(column.default, column.type)) return false;
   if (!column.nullable && column.default === undefined) return false;

@@ -36,13 +36,22 @@ export interface ParsedCreateTable {
   foreignKeys: ParsedForeignKey[];
   /** Column name → its COLLATE name, for columns that declare one. */
   collations: Record<string, string>;
+  /** Column name → its generation (`AS (expr) [STORED|VIRTUAL]`), expression as written. */
+  generated: Record<string, { expression: string; type: "STORED" | "VIRTUAL" }>;
 }
 
 const TABLE_CONSTRAINT_STARTS = ["CONSTRAINT", "PRIMARY", "UNIQUE", "CHECK", "FOREIGN"];
 
 /** Parse a `CREATE TABLE` statement as stored in sqlite_master.sql. */
 export function parseCreateTable(sql: string): ParsedCreateTable {
-  const result: ParsedCreateTable = { autoincrement: [], uniques: [], checks: [], foreignKeys: [], collations: {} };
+  const result: ParsedCreateTable = {
+    autoincrement: [],
+    uniques: [],
+    checks: [],
+    foreignKeys: [],
+    collations: {},
+    generated: {},
+  };
   const tokens = tokenize(sql);
   const open = tokens.findIndex((t) => isPunct(t, "("));
   if (open < 0) return result; // CREATE TABLE ... AS SELECT: no declared constraints
@@ -113,6 +122,11 @@ function readColumnDefinition(sql: string, tokens: Token[], into: ParsedCreateTa
       next = matchingParen(tokens, i + 1) + 1;
     } else if (keyword === "REFERENCES") {
       into.foreignKeys.push({ name, columns: [column], ...readReferences(tokens, i) });
+    } else if (keyword === "AS" && isPunct(tokens[i + 1], "(")) {
+      const close = matchingParen(tokens, i + 1);
+      const stored = tokens[close + 1]?.kind === "word" && tokens[close + 1].value.toUpperCase() === "STORED";
+      into.generated[column] = { expression: textInside(sql, tokens, i + 1), type: stored ? "STORED" : "VIRTUAL" };
+      next = close + 1;
     } else if (keyword === "COLLATE") {
       if (tokens[i + 1]) into.collations[column] = tokens[i + 1].value;
       next = i + 2; // the collation name is never a constraint keyword

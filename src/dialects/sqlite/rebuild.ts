@@ -53,6 +53,7 @@ export function rebuildStatements(
   for (const column of after.columns) {
     const source = sources.get(column.name);
     if (source === undefined) continue; // an added column: its default fills it
+    if (column.asExpression !== undefined) continue; // computed by the new table, never inserted
     const old = before.columns.find((c) => c.name === source);
     targets.push(column.name);
     const renamed = valueRenames.get(column.name);

@@ -27,7 +27,7 @@ export function columnsThatCannotIncrement(table: Table): string[] {
 }
 
 /**
- * `"name" type [CHECK (enum)] [PRIMARY KEY AUTOINCREMENT] [COLLATE ...] [NOT NULL] [DEFAULT (...)]`,
+ * `"name" type [CHECK (enum)] [PRIMARY KEY AUTOINCREMENT] [COLLATE ...] [NOT NULL] [DEFAULT (...) | AS (...) STORED|VIRTUAL]`,
  * in the order and shape TypeORM's SQLite driver writes, because TypeORM reads
  * tables back by matching that text (AbstractSqliteQueryRunner.loadTables):
  * - the auto-increment key is `"id" integer PRIMARY KEY AUTOINCREMENT`, with
@@ -48,7 +48,10 @@ export function columnDefinition(column: Column, inlinePrimaryKey = false): stri
   if (inlinePrimaryKey) parts.push("PRIMARY KEY AUTOINCREMENT");
   if (column.collation) parts.push(`COLLATE ${q(column.collation)}`);
   if (!column.nullable) parts.push("NOT NULL");
-  if (column.default !== undefined) {
+  if (column.asExpression !== undefined) {
+    // TypeORM's order, after NOT NULL; a generated column has no default.
+    parts.push(`AS (${column.asExpression}) ${column.generatedType ?? "VIRTUAL"}`);
+  } else if (column.default !== undefined) {
     const clause = renderColumnDefault(column);
     if (clause) parts.push(clause);
   }

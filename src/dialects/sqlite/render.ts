@@ -11,6 +11,7 @@ import { dependentsOfColumn, withoutDependents } from "./column-dependents";
 import { canAddColumnNatively, canDropColumnNatively } from "./native-alter";
 import { dataCheckForUnique, dataChecksForAlter } from "../data-checks";
 import { dataCheckStatement } from "./data-check";
+import { generatedColumnRecords, renameGeneratedColumnRecords } from "./generated-columns";
 import { quoteIdentifier as q } from "./quote";
 import { rebuildStatements, sameNameSources, type ColumnSources, type ValueRenames } from "./rebuild";
 import {
@@ -38,6 +39,8 @@ const ALWAYS_REBUILT = new Set<Operation["kind"]>([
 
 export function needsSchema(op: Operation): boolean {
   if (ALWAYS_REBUILT.has(op.kind)) return true;
+  // A rename moves TypeORM's records of the table's generated columns, if it has any.
+  if (op.kind === "renameTable" || op.kind === "renameColumn") return true;
   // Whether DROP COLUMN is allowed depends on the table's constraints and indexes.
   if (op.kind === "dropColumn") return true;
   if (op.kind === "addColumn") return !canAddColumnNatively(op.column);
@@ -45,6 +48,44 @@ export function needsSchema(op: Operation): boolean {
 }
 
 export function renderOperation(op: Operation, context: RenderContext = {}): RenderedOperation {
+  const rendered = renderStatements(op, context);
+  const records = generatedColumnRecordsOf(op, context);
+  return records.length === 0 ? rendered : { ...rendered, statements: [...rendered.statements, ...records] };
+}
+
+/** TypeORM's typeorm_metadata rows for the generated columns `op` creates, drops or changes. */
+function generatedColumnRecordsOf(op: Operation, context: RenderContext): string[] {
+  switch (op.kind) {
+    case "renameTable": {
+      const table = context.schema?.tables[op.from];
+      return table?.columns.some((c) => c.asExpression !== undefined)
+        ? renameGeneratedColumnRecords({ from: op.from, to: op.to })
+        : [];
+    }
+    case "renameColumn": {
+      const column = context.schema?.tables[op.table]?.columns.find((c) => c.name === op.from);
+      return column?.asExpression !== undefined
+        ? renameGeneratedColumnRecords({ from: op.table, to: op.table }, [op.from, op.to])
+        : [];
+    }
+    case "createTable":
+      return generatedColumnRecords(op.table.name, [], op.table.columns);
+    case "dropTable":
+      return generatedColumnRecords(op.table.name, op.table.columns, []);
+    case "addColumn":
+      return generatedColumnRecords(op.table, [], [op.column]);
+    case "dropColumn":
+      return generatedColumnRecords(op.table, [op.column], []);
+    case "alterColumn": {
+      const changed = op.from.asExpression !== op.to.asExpression || op.from.generatedType !== op.to.generatedType;
+      return changed ? generatedColumnRecords(op.table, [op.from], [op.to]) : [];
+    }
+    default:
+      return [];
+  }
+}
+
+function renderStatements(op: Operation, context: RenderContext): RenderedOperation {
   switch (op.kind) {
     case "createTable":
       return {
@@ -82,6 +123,9 @@ export function renderOperation(op: Operation, context: RenderContext = {}): Ren
     case "createExtension":
     case "dropExtension":
       // SQLite has no extensions.
+    case "addExclusion":
+    case "dropExclusion":
+      // TypeORM reads no @Exclusion on SQLite, and SQLite has no such constraint.
       return { statements: [], notes: [] };
     case "createSchema":
     case "dropSchema":

@@ -56,8 +56,11 @@ const NATIVE_TO_CANONICAL: Record<string, string> = {
 
 /** Types whose first argument is a length. */
 const LENGTH_TYPES = new Set(["varchar", "char"]);
-/** Types whose arguments are precision and scale. */
-const PRECISION_TYPES = new Set(["decimal"]);
+/**
+ * Types whose arguments are precision and scale: SQLite ignores them, but
+ * TypeORM writes them (`datetime(6)`) and compares them, so they are kept.
+ */
+export const PRECISION_TYPES = new Set(["decimal", "timestamp", "time", "date"]);
 
 /** `VARCHAR(255)` → { type: "varchar", length: 255 }; unknown names are kept lower-cased. */
 export function parseNativeType(declared: string): CanonicalType {
@@ -135,7 +138,10 @@ function canonicalSpelling(column: CanonicalType): string {
       return "double";
     case "timestamp":
     case "timestamptz":
-      return "datetime";
+      return column.precision !== undefined ? `datetime(${column.precision})` : "datetime";
+    case "time":
+    case "date":
+      return column.precision !== undefined ? `${column.type}(${column.precision})` : column.type;
     // Strings must keep TEXT affinity.
     case "uuid":
     case "enum":

@@ -6,12 +6,14 @@
  * definition. SQLite has no materialized views (TypeORM makes plain ones).
  */
 import type { RenderedOperation } from "../dialect";
+import { createTypeormMetadataTable, TYPEORM_METADATA_TABLE } from "./typeorm-metadata";
 import type { View } from "../../schema/model";
 import { quoteIdentifier as q, quoteString } from "./quote";
 
-export const METADATA_TABLE = "typeorm_metadata";
+// One definition of TypeORM's table, shared with generated columns.
+export const METADATA_TABLE = TYPEORM_METADATA_TABLE;
 
-const CREATE_METADATA_TABLE = `CREATE TABLE IF NOT EXISTS "${METADATA_TABLE}" ("type" varchar NOT NULL, "database" varchar, "schema" varchar, "table" varchar, "name" varchar, "value" text)`;
+const CREATE_METADATA_TABLE = createTypeormMetadataTable();
 
 export function renderCreateView(view: View): RenderedOperation {
   return {
