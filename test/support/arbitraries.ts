@@ -26,7 +26,7 @@
  * default, and no check of `a` names it, so `down` can add it back; a type
  * change is one the values convert through and back; a foreign key added on
  * existing rows uses new, empty columns; a dropped table is referenced by no
- * other table).
+ * other table, now or in `a`).
  */
 import fc from "fast-check";
 import type { Column, ForeignKey, ForeignKeyAction, Schema, Table } from "../../src/schema/model";
@@ -460,8 +460,12 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       return;
     }
     case "dropTable": {
-      // A table others reference would come back empty on `down`, under their rows.
+      // A table others reference would come back empty on `down`, under their
+      // rows: whether they reference it now, or did in `a` (a foreign key
+      // dropped by an earlier mutation comes back with `down`, onto rows that
+      // point at the rows this drop destroys).
       if (referencedBy(tables, table!).some(({ child }) => child !== table)) return;
+      if (referencedInA(a, tables, table!, origins)) return;
       tables.splice(tables.indexOf(table!), 1);
       return;
     }
@@ -644,6 +648,16 @@ function inChecksOfA(a: Schema, table: Table, column: Column, origins: Origins):
   const fromColumn = origins.columns.get(column);
   if (fromTable === undefined || fromColumn === undefined) return false;
   return a.tables[fromTable].checks.some((check) => check.expression.includes(quote(fromColumn)));
+}
+
+/** Whether another table kept from `a` had a foreign key to `table` in `a`. */
+function referencedInA(a: Schema, tables: Table[], table: Table, origins: Origins): boolean {
+  const parent = origins.tables.get(table);
+  if (parent === undefined) return false;
+  return tables.some((child) => {
+    const from = origins.tables.get(child);
+    return child !== table && from !== undefined && a.tables[from].foreignKeys.some((fk) => fk.referencedTable === parent);
+  });
 }
 
 /** Column names the table had in `a` (new names must avoid them: renames stay unambiguous). */
