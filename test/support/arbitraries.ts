@@ -492,7 +492,7 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       // mutation comes back with `down`, and the re-added column's NULLs would
       // fail `"name" IS NOT NULL`).
       const droppable = table!.columns.filter(
-        (c) => (c.nullable || c.default !== undefined) && !c.generated && !isBusy(tables, table!, c) && !inChecksOfA(a, table!, c, origins),
+        (c) => (c.nullable || c.default !== undefined) && !c.generated && !isBusy(tables, table!, c) && !constrainedInA(a, table!, c, origins),
       );
       if (droppable.length === 0 || droppable.length === table!.columns.length) return;
       const column = pick(g, droppable);
@@ -642,12 +642,29 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
   }
 }
 
-/** Whether `column` came from `a`, where a check of its table names it. */
-function inChecksOfA(a: Schema, table: Table, column: Column, origins: Origins): boolean {
+/**
+ * Whether `column` came from `a`, where a constraint of its table names it:
+ * a check, the primary key, a unique (constraint or index) or a foreign key.
+ * `down` adds such a constraint back over the re-added column, which holds
+ * NULL or its default in every row: a check may refuse that, a key sees the
+ * same value repeated, a foreign key a value no parent has.
+ */
+function constrainedInA(a: Schema, table: Table, column: Column, origins: Origins): boolean {
   const fromTable = origins.tables.get(table);
   const fromColumn = origins.columns.get(column);
   if (fromTable === undefined || fromColumn === undefined) return false;
-  return a.tables[fromTable].checks.some((check) => check.expression.includes(quote(fromColumn)));
+  return constraintsNaming(a.tables[fromTable], fromColumn).length > 0;
+}
+
+/** The names of the constraints of `table` that name `column` (see constrainedInA). */
+export function constraintsNaming(table: Table, column: string): string[] {
+  return [
+    ...table.checks.filter((check) => check.expression.includes(quote(column))).map((check) => check.name),
+    ...(table.primaryKey?.columns.includes(column) ? [table.primaryKey.name ?? "the primary key"] : []),
+    ...table.uniques.filter((unique) => unique.columns.includes(column)).map((unique) => unique.name),
+    ...table.indexes.filter((index) => index.unique && index.columns.includes(column)).map((index) => index.name),
+    ...table.foreignKeys.filter((fk) => fk.columns.includes(column)).map((fk) => fk.name),
+  ];
 }
 
 /** Whether another table kept from `a` had a foreign key to `table` in `a`. */
