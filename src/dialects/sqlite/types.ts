@@ -118,6 +118,11 @@ function withArguments(declared: string, column: CanonicalType): string {
       return column.scale !== undefined
         ? `${declared}(${column.precision},${column.scale})`
         : `${declared}(${column.precision})`;
+    // Fractional-second precision, as TypeORM writes and compares it (datetime(3)).
+    case "timestamp":
+    case "time":
+    case "date":
+      return column.precision !== undefined ? `${declared}(${column.precision})` : declared;
     default:
       return declared;
   }
