@@ -6,9 +6,10 @@
  * does not exist. This retries a relative `.js`/`.mjs`/`.cjs` request that
  * was not found with the TypeScript extensions, as TypeScript itself does.
  */
-import Module from "node:module";
+import { addResolutionFallback } from "./resolve-fallback";
 
-const TYPESCRIPT_FOR: Record<string, string[]> = {
+/** The TypeScript extensions a JavaScript extension stands for. */
+export const TYPESCRIPT_FOR: Record<string, string[]> = {
   ".js": [".ts", ".tsx"],
   ".mjs": [".mts"],
   ".cjs": [".cts"],
@@ -19,26 +20,11 @@ let installed = false;
 export function registerTypeScriptSpecifiers(): void {
   if (installed) return;
   installed = true;
-  const internal = Module as unknown as {
-    _resolveFilename(request: string, parent: unknown, isMain: boolean, options?: unknown): string;
-  };
-  const original = internal._resolveFilename;
-  internal._resolveFilename = function resolveFilename(request, parent, isMain, options) {
-    try {
-      return original.call(this, request, parent, isMain, options);
-    } catch (error) {
-      const extension = /\.[mc]?js$/.exec(request)?.[0];
-      const relative = request.startsWith("./") || request.startsWith("../");
-      if (!extension || !relative || (error as NodeJS.ErrnoException)?.code !== "MODULE_NOT_FOUND") throw error;
-      const stem = request.slice(0, -extension.length);
-      for (const replacement of TYPESCRIPT_FOR[extension]) {
-        try {
-          return original.call(this, stem + replacement, parent, isMain, options);
-        } catch {
-          // try the next one; the original error is the one to report
-        }
-      }
-      throw error;
-    }
-  };
+  addResolutionFallback((request) => {
+    const extension = /\.[mc]?js$/.exec(request)?.[0];
+    const relative = request.startsWith("./") || request.startsWith("../");
+    if (!extension || !relative) return [];
+    const stem = request.slice(0, -extension.length);
+    return TYPESCRIPT_FOR[extension].map((replacement) => stem + replacement);
+  });
 }

@@ -17,9 +17,10 @@
  * never see an alias, and an installed package wins over an alias of the
  * same name, as it does for TypeScript's `paths` when no substitution exists.
  */
-import Module from "node:module";
 import { relative, resolve, sep } from "node:path";
 import type { PathAliases } from "./tsconfig-chain";
+import { TYPESCRIPT_FOR } from "./esm-resolution";
+import { addResolutionFallback } from "./resolve-fallback";
 
 const NODE_MODULES = `${sep}node_modules${sep}`;
 
@@ -28,26 +29,11 @@ let installed: PathAliases | undefined;
 export function registerPathAliases(aliases: PathAliases): void {
   if (installed || (!aliases.paths && !aliases.baseUrl && !aliases.rootDirs)) return;
   installed = aliases;
-  const internal = Module as unknown as {
-    _resolveFilename(request: string, parent: any, isMain: boolean, options?: unknown): string;
-  };
-  const original = internal._resolveFilename;
-  internal._resolveFilename = function resolveFilename(request, parent, isMain, options) {
-    try {
-      return original.call(this, request, parent, isMain, options);
-    } catch (error) {
-      const from: unknown = parent?.filename;
-      if ((error as NodeJS.ErrnoException)?.code !== "MODULE_NOT_FOUND" || typeof from !== "string" || from.includes(NODE_MODULES)) throw error;
-      for (const candidate of candidatesFor(aliases, request, from)) {
-        try {
-          return original.call(this, candidate, parent, isMain, options);
-        } catch {
-          // the next candidate; the original error is the one to report
-        }
-      }
-      throw error;
-    }
-  };
+  addResolutionFallback((request, parent) => {
+    const from = parent?.filename;
+    if (typeof from !== "string" || from.includes(NODE_MODULES)) return [];
+    return candidatesFor(aliases, request, from);
+  });
 }
 
 /** The absolute paths TypeScript would try for `request` from the file `from`, in order. */
@@ -110,6 +96,5 @@ function withTypeScriptExtension(path: string): string[] {
   const extension = /\.[mc]?js$/.exec(path)?.[0];
   if (!extension) return [path];
   const stem = path.slice(0, -extension.length);
-  const replacements = extension === ".js" ? [".ts", ".tsx"] : extension === ".mjs" ? [".mts"] : [".cts"];
-  return [path, ...replacements.map((replacement) => stem + replacement)];
+  return [path, ...TYPESCRIPT_FOR[extension].map((replacement) => stem + replacement)];
 }
