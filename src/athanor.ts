@@ -10,12 +10,21 @@
 import type { DataSource } from "typeorm";
 import type { CheckResult } from "./commands/check";
 import type { CreateOptions, CreateResult } from "./commands/create";
+import type { EditOptions, EditResult } from "./commands/edit";
 import type { GenerateOptions, GenerateResult } from "./commands/generate";
+import type { HistoryOptions, HistoryResult } from "./commands/history";
 import type { InitOptions, InitResult } from "./commands/init";
+import type { LintOptions, LintResult } from "./commands/lint";
+import type { OfflineSqlOptions, OfflineSqlResult } from "./commands/offline";
 import type { ProjectOptions } from "./commands/project";
 import type { RevertOptions, RevertResult } from "./commands/revert";
 import type { RunOptions, RunResult } from "./commands/run";
+import type { ShowOptions, ShowResult } from "./commands/show";
+import type { StampOptions, StampResult } from "./commands/stamp";
 import type { StatusResult } from "./commands/status";
+import type { SumResult } from "./commands/sum";
+import type { VerifyOptions, VerifyResult } from "./commands/verify";
+import type { Direction } from "./runner/execute";
 
 export interface AthanorOptions {
   /**
@@ -42,6 +51,13 @@ export type GenerateCallOptions = Omit<Own<GenerateOptions>, "name">;
 export type RunCallOptions = Own<RunOptions>;
 export type RevertCallOptions = Own<RevertOptions>;
 export type CreateCallOptions = Omit<Own<CreateOptions>, "name">;
+export type VerifyCallOptions = Own<VerifyOptions>;
+export type HistoryCallOptions = Own<HistoryOptions>;
+export type StampCallOptions = Omit<Own<StampOptions>, "revision">;
+export type ShowCallOptions = Omit<Own<ShowOptions>, "revision">;
+export type LintCallOptions = Own<LintOptions>;
+export type EditCallOptions = Omit<Own<EditOptions>, "revision">;
+export type OfflineSqlCallOptions = Omit<Own<OfflineSqlOptions>, "direction">;
 
 export class Athanor {
   constructor(readonly options: AthanorOptions = {}) {}
@@ -87,7 +103,87 @@ export class Athanor {
     return create({ ...options, ...this.project(), name });
   }
 
-  /** Scaffold the project in `cwd` (`athanor init`); needs no DataSource. */
+  /**
+   * The SQL script that applying (`"up"`) or reverting (`"down"`) a range of
+   * migrations would execute (`athanor run --sql`, `athanor revert --sql`);
+   * connects to nothing and writes nothing.
+   */
+  async offlineSql(direction: Direction, options: OfflineSqlCallOptions = {}): Promise<OfflineSqlResult> {
+    const { offlineSql } = require("./commands/offline") as typeof import("./commands/offline");
+    return offlineSql({ ...options, ...this.project(), direction });
+  }
+
+  /**
+   * Every migration, newest first, with whether and when it was applied
+   * (`athanor history`); `range` is `start:end`, either side optional.
+   * Reads the bookkeeping table and never creates it.
+   */
+  async history(options: HistoryCallOptions = {}): Promise<HistoryResult> {
+    const { history } = require("./commands/history") as typeof import("./commands/history");
+    return history({ ...options, ...this.project() });
+  }
+
+  /**
+   * Make the bookkeeping say that exactly the migrations up to `revision`
+   * (`head`, `base` or a migration) are applied, running none of them
+   * (`athanor stamp`); `purge` first empties the table.
+   */
+  async stamp(revision: string, options: StampCallOptions = {}): Promise<StampResult> {
+    const { stamp } = require("./commands/stamp") as typeof import("./commands/stamp");
+    return stamp({ ...options, ...this.project(), revision });
+  }
+
+  /**
+   * One migration's header, operations and up/down SQL (`athanor show`),
+   * for the DataSource's database type or `databaseType`; connects to nothing.
+   */
+  async show(revision: string, options: ShowCallOptions = {}): Promise<ShowResult> {
+    const { show } = require("./commands/show") as typeof import("./commands/show");
+    return show({ ...options, ...this.project(), revision });
+  }
+
+  /**
+   * The lint findings of the migrations named in `revisions` (default all),
+   * read without a database (`athanor lint`); `result.failed` is what makes
+   * the CLI exit 1.
+   */
+  async lint(options: LintCallOptions = {}): Promise<LintResult> {
+    const { lint } = require("./commands/lint") as typeof import("./commands/lint");
+    return lint({ ...options, ...this.project() });
+  }
+
+  /**
+   * On a scratch database, run every migration up, down and up again, and
+   * compare head with the entities (`athanor verify`); the configured
+   * database is never migrated. A broken migration is `ok: false` with the
+   * `failure`, not an error; `onStart` and `onStep` report progress.
+   */
+  async verify(options: VerifyCallOptions = {}): Promise<VerifyResult> {
+    const { verify } = require("./commands/verify") as typeof import("./commands/verify");
+    return verify({ ...options, ...this.project() });
+  }
+
+  /**
+   * Open a migration file (default head) in $VISUAL or $EDITOR (read from
+   * `env`, default process.env) and wait for it to close (`athanor edit`);
+   * connects to nothing and leaves athanor.sum as it is.
+   */
+  async edit(revision = "head", options: EditCallOptions = {}): Promise<EditResult> {
+    const { edit } = require("./commands/edit") as typeof import("./commands/edit");
+    return edit({ ...options, ...this.project(), revision });
+  }
+
+  /** Re-write migrations/athanor.sum from the migration files as they are (`athanor sum`); connects to nothing. */
+  async sum(): Promise<SumResult> {
+    const { sum } = require("./commands/sum") as typeof import("./commands/sum");
+    return sum(this.project());
+  }
+
+  /**
+   * Scaffold the project in `cwd` (`athanor init`). The one method that
+   * ignores `dataSource` and `connectTimeoutMs`: it writes the DataSource
+   * file, so there is none to load yet.
+   */
   async init(options: Omit<InitOptions, "cwd"> = {}): Promise<InitResult> {
     const { init } = require("./commands/init") as typeof import("./commands/init");
     return init({ ...options, cwd: this.options.cwd });

@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 
@@ -19,9 +20,7 @@ export const editCommand: CommandModule<GlobalArgs, EditArgs & GlobalArgs> = {
           "Editing a migration that is already applied is caught by its checksum (`run` refuses it without --allow-edited).",
       ) as any,
   handler: action<EditArgs>(async (args, out) => {
-    // Required only when this command runs (see main.ts).
-    const { edit } = await import("../commands/edit");
-    const result = await edit({ dataSource: args.dataSource, revision: args.rev });
+    const result = await new Athanor({ dataSource: args.dataSource }).edit(args.rev);
     out.result(result);
     if (!result.changed) {
       out.line(`${result.file} is unchanged.`);

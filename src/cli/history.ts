@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { Athanor } from "../athanor";
 import type { HistoryEntry } from "../commands/history";
 import { ExitCode } from "../errors";
 import { action, projectArgs, type GlobalArgs } from "./action";
@@ -28,9 +29,7 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs & GlobalArgs>
       .example("$0 history -r current:", "what is newer than the database (and the current one)")
       .example("$0 history -r :1763790000000", "that migration and everything older") as any,
   handler: action<HistoryArgs>(async (args, out) => {
-    // Required only when this command runs (see main.ts).
-    const { history } = await import("../commands/history");
-    const result = await history({ ...projectArgs(args), range: args.revRange });
+    const result = await new Athanor(projectArgs(args)).history({ range: args.revRange });
     out.result(result);
     if (result.migrations.length === 0) {
       out.line(result.head ? "No migrations in that range." : "No migrations yet: write one with `athanor generate` or `athanor create <name>`.");

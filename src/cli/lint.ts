@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { Athanor } from "../athanor";
 import type { LintResult } from "../commands/lint";
 import { ExitCode } from "../errors";
 import type { Finding, Severity } from "../lint/codes";
@@ -37,10 +38,7 @@ export const lintCommand: CommandModule<GlobalArgs, LintArgs & GlobalArgs> = {
           "  // athanor-lint-disable AT-D002 -- column unused since v2.3",
       ) as any,
   handler: action<LintArgs>(async (args, out) => {
-    // Required only when this command runs (see main.ts).
-    const { lint } = await import("../commands/lint");
-    const result = await lint({
-      dataSource: args.dataSource,
+    const result = await new Athanor({ dataSource: args.dataSource }).lint({
       revisions: args.revisions,
       dialect: args.dialect,
       failOn: args.failOn,

@@ -1,6 +1,7 @@
 /**
  * The `athanor` command line: argv parsing, output and exit codes. Each
- * command's handler only calls `commands/` and prints what comes back.
+ * command's handler only calls a method of the `Athanor` API (athanor.ts)
+ * and prints what comes back.
  */
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";

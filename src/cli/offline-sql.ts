@@ -1,8 +1,9 @@
 /**
  * `--sql` on run and revert: print the SQL script instead of executing it
- * (commands/offline.ts). Connects to nothing, writes nothing.
+ * (Athanor.offlineSql). Connects to nothing, writes nothing.
  */
 import type { Argv } from "yargs";
+import { Athanor } from "../athanor";
 import { ExitCode, UsageError, type ExitCodeValue } from "../errors";
 import type { Direction, TransactionMode } from "../runner/execute";
 import type { GlobalArgs } from "./action";
@@ -48,10 +49,7 @@ export function offlineSqlRequested(args: OfflineSqlArgs): boolean {
 
 export async function printOfflineSql(args: RangeArgs, out: Output, direction: Direction): Promise<ExitCodeValue> {
   if (args.dryRun) throw new UsageError("--sql and --dry-run both execute nothing: use --sql for the script, --dry-run for the plan.");
-  const { offlineSql } = await import("../commands/offline");
-  const result = await offlineSql({
-    dataSource: args.dataSource,
-    direction,
+  const result = await new Athanor({ dataSource: args.dataSource }).offlineSql(direction, {
     from: args.from,
     to: args.to,
     step: args.step,

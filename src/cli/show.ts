@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 
@@ -17,10 +18,9 @@ export const showCommand: CommandModule<GlobalArgs, ShowArgs & GlobalArgs> = {
       .example("$0 show head", "the newest migration")
       .example("$0 show 1763790000000 --dialect postgres", "its SQL on PostgreSQL") as any,
   handler: action<ShowArgs>(async (args, out) => {
-    // Required only when this command runs (see main.ts).
-    const { show } = await import("../commands/show");
+    const result = await new Athanor({ dataSource: args.dataSource }).show(args.revision, { databaseType: args.dialect });
+    // Loaded only when this command runs, as athanor.ts loads the commands.
     const { formatStatement } = await import("../runner/offline");
-    const result = await show({ dataSource: args.dataSource, revision: args.revision, databaseType: args.dialect });
     out.result(result);
     if (result.header) {
       out.line(result.header);

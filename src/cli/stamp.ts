@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, projectArgs, type GlobalArgs } from "./action";
 
@@ -17,9 +18,7 @@ export const stampCommand: CommandModule<GlobalArgs, StampArgs & GlobalArgs> = {
       .example("$0 stamp head", "adopt an existing database whose schema is already up to date")
       .example("$0 stamp base", "forget every applied migration") as any,
   handler: action<StampArgs>(async (args, out) => {
-    // Required only when this command runs (see main.ts).
-    const { stamp } = await import("../commands/stamp");
-    const result = await stamp({ ...projectArgs(args), revision: args.revision, purge: args.purge });
+    const result = await new Athanor(projectArgs(args)).stamp(args.revision, { purge: args.purge });
     out.result(result);
     for (const name of result.removed) out.line(`  - forgot ${name}`);
     for (const name of result.recorded) out.line(`  + recorded ${name}`);

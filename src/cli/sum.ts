@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { Athanor } from "../athanor";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
 
@@ -14,9 +15,7 @@ export const sumCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           "migration files and no athanor.sum; `status` reports it. `generate` and `create` re-write it themselves.",
       ) as any,
   handler: action<{}>(async (args, out) => {
-    // Required only when this command runs (see main.ts).
-    const { sum } = await import("../commands/sum");
-    const result = sum({ dataSource: args.dataSource });
+    const result = await new Athanor({ dataSource: args.dataSource }).sum();
     out.result(result);
     const count = `${result.files} migration file${result.files === 1 ? "" : "s"}`;
     if (result.previously === undefined) {

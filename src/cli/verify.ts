@@ -1,4 +1,5 @@
 import type { CommandModule } from "yargs";
+import { Athanor } from "../athanor";
 import type { VerifyStep } from "../commands/verify";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
@@ -15,10 +16,7 @@ export const verifyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
         "The configured database is never migrated: SQLite uses a temporary file; PostgreSQL a temporary database created on the same server (the user needs CREATEDB) and dropped afterwards.",
       ) as any,
   handler: action<{}>(async (args, out) => {
-    // Required only when this command runs (see main.ts).
-    const { verify } = await import("../commands/verify");
-    const result = await verify({
-      dataSource: args.dataSource,
+    const result = await new Athanor({ dataSource: args.dataSource }).verify({
       onStart: (scratch, count) =>
         out.line(`Verifying ${count} migration${count === 1 ? "" : "s"} on a scratch database: ${scratch}.`),
       onStep: (step) => printStep(out, step),
