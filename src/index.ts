@@ -1,5 +1,5 @@
 /** Athanor's public programmatic API. */
-export { op, OperationApi } from "./ops/api";
+export { op, OperationApi } from "./migration-api/api";
 export type { Operation } from "./ops/operations";
 export type { OnlineOptions } from "./ops/online";
 export * from "./schema/model";
