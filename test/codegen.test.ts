@@ -9,7 +9,6 @@ import Module from "node:module";
 import path from "node:path";
 import ts from "typescript";
 import {
-  describeOperation,
   migrationClassName,
   migrationFileName,
   migrationName,
@@ -17,6 +16,7 @@ import {
   toPascalCase,
   type MigrationFileInput,
 } from "../src/codegen";
+import { describeOperation } from "../src/ops/describe";
 import { invertAll, type Operation } from "../src/ops/operations";
 import type { Column, Table } from "../src/schema/model";
 

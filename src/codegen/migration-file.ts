@@ -9,7 +9,7 @@
  */
 import type { Operation } from "../ops/operations";
 import type { OnlineOptions } from "../ops/online";
-import { describeOperation } from "./describe";
+import { describeOperation } from "../ops/describe";
 import { INDENT, printCall, printString } from "./literal";
 import { layoutSql } from "./sql-layout";
 import { ONLINE_CONSTANT, onlineConstant, printSqlSteps, type SqlStep } from "./online-code";

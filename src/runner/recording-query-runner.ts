@@ -14,7 +14,7 @@
  * whose rendering depends on the schema (a SQLite table rebuild) is refused
  * rather than rendered from a model that may be wrong.
  */
-import { describeOperation } from "../codegen";
+import { describeOperation } from "../ops/describe";
 import type { Dialect } from "../dialects/dialect";
 import { AthanorError, UsageError } from "../errors";
 import type { MigrationQueryRunner, OfflineRecorder } from "../dialects/migration-query-runner";
