@@ -15,6 +15,10 @@ import {
   unquotedValue,
   type SqlSyntax,
 } from "../src/sql/scanner";
+import { normalizeSql, splitStatements } from "../src/lint/sql-text";
+import { normalizeExpression } from "../src/schema/equal";
+import { renameColumnInExpression } from "../src/schema/rename-in-expression";
+import { tokenize } from "../src/dialects/sqlite/tokenize";
 
 /** `text` as [kind, piece text] pairs, with an "!" after the kind of an unterminated piece. */
 function pieces(text: string, syntax: SqlSyntax): Array<[string, string]> {
@@ -185,4 +189,43 @@ test("enclosedInParentheses: one group from the first character to the last", ()
   assert.equal(enclosedInParentheses("(a", COMMON_SYNTAX), false);
   assert.equal(enclosedInParentheses("a > 0", COMMON_SYNTAX), false);
   assert.equal(enclosedInParentheses(String.raw`(x = E'\')')`, POSTGRES_SYNTAX), true);
+});
+
+// ── The callers, where their old loops disagreed ────────────────────────────
+
+test("lint: a dollar-quoted body is one piece when comments are removed (the old normalizeSql did not know dollar quotes)", () => {
+  const sql = "CREATE FUNCTION f() RETURNS int AS $py$\n# don't\nreturn 1\n$py$ LANGUAGE plpython3u; -- done\nSELECT  1";
+  // The stray quote keeps the rest of the body as it is, and no more: the comment after the body goes.
+  const body = "$py$ # don't\nreturn 1\n$py$";
+  assert.equal(normalizeSql(sql), `CREATE FUNCTION f() RETURNS int AS ${body} LANGUAGE plpython3u; SELECT 1`);
+  assert.deepEqual(splitStatements(sql), [`CREATE FUNCTION f() RETURNS int AS ${body} LANGUAGE plpython3u`, "SELECT 1"]);
+  // Inside a DO block, comments still go and whitespace still collapses: rules read its statements.
+  assert.deepEqual(splitStatements("DO $$\nBEGIN\n  -- add it; once\n  ALTER TABLE t\n    ADD x int;\nEND $$;"), [
+    "DO $$ BEGIN ALTER TABLE t ADD x int; END $$",
+  ]);
+});
+
+test("schema: a quoted name is one piece of an expression (the old normalizeExpression knew only ')", () => {
+  assert.equal(normalizeExpression(`"My Col" != 'a  b'`), `"My Col"<>'a  b'`);
+  assert.equal(normalizeExpression(`("a)b" > 0)`), `"a)b">0`);
+  assert.equal(normalizeExpression(`(("age" >= 18))`), "age>=18");
+  assert.equal(renameColumnInExpression(`"a""b" > 0 AND 'a"b' <> c`, 'a"b', "d"), `"d" > 0 AND 'a"b' <> c`);
+});
+
+test("sqlite: the catalog tokenizer skips comments and unquotes names and strings", () => {
+  const tokens = tokenize("CREATE TABLE [my t] (`a``b` text DEFAULT 'it''s' -- c\n /* d */ )");
+  assert.deepEqual(
+    tokens.map((t) => [t.kind, t.value]),
+    [
+      ["word", "CREATE"],
+      ["word", "TABLE"],
+      ["identifier", "my t"],
+      ["punct", "("],
+      ["identifier", "a`b"],
+      ["word", "text"],
+      ["word", "DEFAULT"],
+      ["string", "it's"],
+      ["punct", ")"],
+    ],
+  );
 });
