@@ -10,7 +10,7 @@
  */
 
 // Migration files: op(queryRunner).addColumn(...).
-export { op, OperationApi } from "./ops/api";
+export { op, OperationApi } from "./migration-api/api";
 export type { Operation } from "./ops/operations";
 export type { OnlineOptions } from "./ops/online";
 export type {

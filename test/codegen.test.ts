@@ -9,7 +9,6 @@ import Module from "node:module";
 import path from "node:path";
 import ts from "typescript";
 import {
-  describeOperation,
   migrationClassName,
   migrationFileName,
   migrationName,
@@ -17,20 +16,21 @@ import {
   toPascalCase,
   type MigrationFileInput,
 } from "../src/codegen";
+import { describeOperation } from "../src/ops/describe";
 import { invertAll, type Operation } from "../src/ops/operations";
 import type { Column, Table } from "../src/schema/model";
 
 // ── The real op() API, with execution replaced by recording ─────────────────
 
 /**
- * src/ops/api.ts executes operations through ./execute (which talks to the
+ * src/migration-api/api.ts executes operations through ./execute (which talks to the
  * database). Swap that one module for a recorder while loading api.ts, so
  * the test exercises the real method names and argument order.
  */
-function loadRecordingApi(): typeof import("../src/ops/api") {
+function loadRecordingApi(): typeof import("../src/migration-api/api") {
   const loader = Module as unknown as { _load: (request: string, parent: { filename?: string } | null, isMain: boolean) => unknown };
   const originalLoad = loader._load;
-  const apiFile = path.join("src", "ops", "api.ts");
+  const apiFile = path.join("src", "migration-api", "api.ts");
   loader._load = function (request, parent, isMain) {
     if (request === "./execute" && parent?.filename?.endsWith(apiFile)) {
       return {
@@ -42,7 +42,7 @@ function loadRecordingApi(): typeof import("../src/ops/api") {
     return originalLoad.call(this, request, parent, isMain);
   };
   try {
-    return require("../src/ops/api");
+    return require("../src/migration-api/api");
   } finally {
     loader._load = originalLoad;
   }

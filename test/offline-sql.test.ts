@@ -14,7 +14,7 @@ import { DIALECTS, TestProject } from "./support/project";
 import { findDialect } from "../src/dialects";
 import { formatStatement, migrationSql } from "../src/runner/offline";
 import { emptyModel } from "../src/runner/recording-query-runner";
-import { op } from "../src/ops/api";
+import { op } from "../src/migration-api/api";
 import type { MigrationSource } from "../src/runner/discover";
 import { ITEM_V1, ITEM_V2 } from "./support/entities";
 

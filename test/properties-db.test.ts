@@ -28,7 +28,7 @@ import { diff } from "../src/diff";
 import type { Dialect } from "../src/dialects/dialect";
 import { postgresDialect } from "../src/dialects/postgres";
 import { sqliteDialect } from "../src/dialects/sqlite";
-import { op } from "../src/ops/api";
+import { op } from "../src/migration-api/api";
 import { invertAll, type Operation } from "../src/ops/operations";
 import { Bookkeeping } from "../src/runner/bookkeeping";
 import { executeMigrations } from "../src/runner/execute";

@@ -9,7 +9,7 @@
  */
 import type { Operation } from "../ops/operations";
 import type { OnlineOptions } from "../ops/online";
-import { describeOperation } from "./describe";
+import { describeOperation } from "../ops/describe";
 import { INDENT, printCall, printString } from "./literal";
 import { layoutSql } from "./sql-layout";
 import { ONLINE_CONSTANT, onlineConstant, printSqlSteps, type SqlStep } from "./online-code";
@@ -80,7 +80,7 @@ function renderMethod(flavour: SourceFlavour, name: "up" | "down", statements: s
   return [...methodHead(flavour, name), ...statements, `${INDENT}}`];
 }
 
-/** Each operation as a call of the runtime API (src/ops/api.ts), argument order included. */
+/** Each operation as a call of the runtime API (src/migration-api/api.ts), argument order included. */
 function opCalls(ops: readonly Operation[], online = false): string[] {
   const target = online ? `op(queryRunner, ${ONLINE_CONSTANT})` : "op(queryRunner)";
   return ops.map((op) => printCall(`await ${target}.${op.kind}`, apiArguments(op), 2));

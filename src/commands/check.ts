@@ -3,7 +3,7 @@
  * database is fully migrated and matches the entities, changing nothing —
  * not even creating the bookkeeping table.
  */
-import { describeOperation } from "../codegen";
+import { describeOperation } from "../ops/describe";
 import { planMigrations } from "../runner/plan";
 import { compareEntitiesWithDatabase } from "./entity-diff";
 import { droppableTables } from "./managed-tables";

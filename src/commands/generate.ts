@@ -3,7 +3,8 @@
  * write a migration that makes the database match them.
  */
 import { join, relative } from "node:path";
-import { renderMigrationFile, migrationName, migrationFileName, describeOperation } from "../codegen";
+import { renderMigrationFile, migrationName, migrationFileName } from "../codegen";
+import { describeOperation } from "../ops/describe";
 import type { SourceLanguage } from "../config/source-style";
 import type { Dialect, RenderedOperation } from "../dialects/dialect";
 import { UsageError } from "../errors";

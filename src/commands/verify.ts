@@ -11,7 +11,7 @@
  * database is not even opened.
  */
 import type { DataSource, QueryRunner } from "typeorm";
-import { describeOperation } from "../codegen";
+import { describeOperation } from "../ops/describe";
 import type { Dialect, Queryable, ScratchDatabase } from "../dialects/dialect";
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping } from "../runner/bookkeeping";

@@ -7,7 +7,7 @@
  * Nothing done to a table created earlier in the same migration is flagged:
  * it has no rows yet and no running code knows it.
  */
-import { describeOperation } from "../codegen/describe";
+import { describeOperation } from "../ops/describe";
 import { narrowsSize, typeRelation } from "../diff/warnings";
 import type { Operation } from "../ops/operations";
 import { formatColumnType } from "../schema/equal";

@@ -12,6 +12,7 @@
  */
 import type { Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Schema, Table, Unique } from "./model";
 import { viewsEqual } from "./views";
+import { COMMON_SYNTAX, enclosedInParentheses, scan } from "../sql/scanner";
 
 export type ComparableColumn = (column: Column) => Column;
 
@@ -29,50 +30,20 @@ const SEP = "\u0000";
  */
 export function normalizeExpression(sql: string): string {
   let out = "";
-  let inString = false;
-  for (let i = 0; i < sql.length; i++) {
-    const char = sql[i];
-    if (char === "'") inString = !inString;
-    if (inString) {
-      out += char;
-      continue;
-    }
-    if (/\s/.test(char)) continue;
-    if (char === "!" && sql[i + 1] === "=") {
-      out += "<>";
-      i++;
-      continue;
-    }
-    if (char === '"') {
-      const identifier = /^"([a-z_][a-z0-9_]*)"/.exec(sql.slice(i));
-      if (identifier) {
-        out += identifier[1];
-        i += identifier[0].length - 1;
-        continue;
-      }
-    }
-    out += char;
+  for (const piece of scan(sql, COMMON_SYNTAX)) {
+    const text = sql.slice(piece.start, piece.end);
+    if (piece.kind === "code") out += text.replace(/!=/g, "<>").replace(/\s/g, "");
+    else if (piece.kind === "identifier" && SIMPLE_QUOTED_NAME.test(text)) out += text.slice(1, -1);
+    else out += text;
   }
-  while (out.startsWith("(") && out.endsWith(")") && enclosingParensMatch(out)) {
+  while (enclosedInParentheses(out, COMMON_SYNTAX)) {
     out = out.slice(1, -1);
   }
   return out;
 }
 
-/** Whether the first "(" of `text` closes at its last character. */
-function enclosingParensMatch(text: string): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === "'") inString = !inString;
-    if (inString) continue;
-    if (char === "(") depth++;
-    if (char === ")") depth--;
-    if (depth === 0) return i === text.length - 1;
-  }
-  return false;
-}
+/** A quoted name that means the same unquoted: `"age"` is `age` (upper case would fold). */
+const SIMPLE_QUOTED_NAME = /^"[a-z_][a-z0-9_]*"$/;
 
 /** A set of columns as a key: order-insensitive. */
 export function columnSetKey(columns: readonly string[]): string {

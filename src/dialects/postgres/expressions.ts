@@ -3,11 +3,11 @@
  * predicates), reduced to the form users write: no `CHECK (...)` wrapper, no
  * redundant outer parentheses.
  */
-import { parenthesesEncloseWhole } from "../sql-text";
+import { POSTGRES_SYNTAX, enclosedInParentheses } from "../../sql/scanner";
 
 export function stripOuterParentheses(expression: string): string {
   let text = expression.trim();
-  while (parenthesesEncloseWhole(text)) text = text.slice(1, -1).trim();
+  while (enclosedInParentheses(text, POSTGRES_SYNTAX)) text = text.slice(1, -1).trim();
   return text;
 }
 

@@ -179,7 +179,7 @@ function nameOrder(rows: Array<TableRow & { name?: string }>): (a: string, b: st
  * another client through a pooler that hands server connections out per
  * transaction (PgBouncer's transaction mode): outside a transaction they run
  * in a short one of their own (the runner's transaction control, as
- * ops/run-rendered.ts uses it); inside one (a migration's) the setting is put
+ * migration-api/run-rendered.ts uses it); inside one (a migration's) the setting is put
  * back after them. Only on one connection (a TypeORM QueryRunner): through
  * a pool, consecutive statements may use different connections, so the
  * queries run as they are.

@@ -3,7 +3,7 @@
  * on `Column.default` (booleans as true/false, the current time as
  * CURRENT_TIMESTAMP, numbers in their shortest form, strings single-quoted).
  */
-import { parenthesesEncloseWhole } from "../sql-text";
+import { SQLITE_SYNTAX, enclosedInParentheses } from "../../sql/scanner";
 import { quoteString } from "./quote";
 
 const NUMERIC_TYPES = new Set(["smallint", "integer", "bigint", "decimal", "real", "double"]);
@@ -119,7 +119,7 @@ function unquoteString(text: string): string | undefined {
 /** `(((1)))` → `1`, but `(a) + (b)` is left alone. */
 function stripOuterParentheses(text: string): string {
   let current = text;
-  while (parenthesesEncloseWhole(current)) {
+  while (enclosedInParentheses(current, SQLITE_SYNTAX)) {
     current = current.slice(1, -1).trim();
   }
   return current;

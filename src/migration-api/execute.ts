@@ -9,41 +9,10 @@
  * are recorded instead of run.
  */
 import { findDialect, supportedDatabaseTypes } from "../dialects";
-import type { Queryable } from "../dialects/dialect";
-import type { Schema } from "../schema/model";
-import type { Operation } from "./operations";
-import { resolveOnline, type OnlineOptions } from "./online";
+import type { MigrationQueryRunner } from "../dialects/migration-query-runner";
+import type { Operation } from "../ops/operations";
+import { resolveOnline, type OnlineOptions } from "../ops/online";
 import { needsOwnTransaction, runRendered } from "./run-rendered";
-
-/** What a query runner's DataSource tells an operation. */
-interface DataSourceFacts {
-  options: { type: string; migrationsTableName?: string };
-}
-
-/**
- * The part of TypeORM's QueryRunner that migrations need. TypeORM 1.x names
- * the owning DataSource `dataSource` (and keeps `connection` as a deprecated
- * alias); 0.3 has only `connection`.
- */
-export interface MigrationQueryRunner extends Queryable {
-  dataSource?: DataSourceFacts;
-  connection?: DataSourceFacts;
-  /**
-   * Present only on the recording query runner of offline SQL
-   * (runner/recording-query-runner.ts): operations then render against its
-   * schema model instead of introspecting a database, and are recorded, not
-   * executed.
-   */
-  athanorOffline?: OfflineRecorder;
-}
-
-/** What offline SQL gives an operation in place of a live database. */
-export interface OfflineRecorder {
-  /** The schema just before `operation` (throws when offline mode cannot know it). */
-  schemaBefore(operation: Operation): Schema;
-  /** Record `operation`, rendered as `statements`, and replay it on the model. */
-  record(operation: Operation, statements: string[]): void;
-}
 
 export async function executeOperation(
   queryRunner: MigrationQueryRunner,

@@ -13,7 +13,7 @@
  *   running them again after a failure finishes the job.
  */
 import type { RenderedOperation, TransactionControl } from "../dialects/dialect";
-import type { MigrationQueryRunner } from "./execute";
+import type { MigrationQueryRunner } from "../dialects/migration-query-runner";
 
 /**
  * Whether `rendered` runs in a transaction of its own on `queryRunner`:

@@ -13,9 +13,10 @@
  * migration must then set `transaction = false`.
  */
 import type { Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Table, Unique, View } from "../schema/model";
-import type { Operation } from "./operations";
-import { executeOperation, type MigrationQueryRunner } from "./execute";
-import type { OnlineOptions } from "./online";
+import type { MigrationQueryRunner } from "../dialects/migration-query-runner";
+import type { Operation } from "../ops/operations";
+import type { OnlineOptions } from "../ops/online";
+import { executeOperation } from "./execute";
 
 export class OperationApi {
   constructor(

@@ -4,9 +4,9 @@
  * `@Entity({ schema: "billing" })` names `"billing"."invoices"`; on SQLite,
  * as TypeORM does there, it works on the plain `invoices`.
  */
-import type { ForeignKey, Schema, Table } from "../schema/model";
-import { splitTableName } from "../schema/table-name";
-import type { Operation } from "./operations";
+import type { ForeignKey, Schema, Table } from "../../schema/model";
+import { splitTableName } from "../../schema/table-name";
+import type { Operation } from "../../ops/operations";
 
 function plain(table: string): string {
   return splitTableName(table).name;

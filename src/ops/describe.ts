@@ -2,7 +2,7 @@
  * Operations in words, one line each: the migration header and the CLI's
  * dry-run output ("add column users.email varchar(255) NOT NULL").
  */
-import type { Operation } from "../ops/operations";
+import type { Operation } from "./operations";
 import type { Column, ForeignKey } from "../schema/model";
 import { formatColumnType } from "../schema/equal";
 
