@@ -23,8 +23,8 @@ for (const dialect of DIALECTS) {
     test("narrowing and NOT NULL without a default stop with the row count; nothing changes", async () => {
       const v1Rows = await rows(project, ALL);
       const generated = await generateVersion2(project, { "Item.ts": V2 });
-      assert.match(generated.stdout, /WARNING: items\.title narrows from varchar\(100\) to varchar\(5\)/);
-      assert.match(generated.stdout, /WARNING: items\.note becomes NOT NULL without a default: if any row holds NULL the migration stops/);
+      assert.match(generated.stdout, /AT-D003 error: items\.title narrows from varchar\(100\) to varchar\(5\)/);
+      assert.match(generated.stdout, /AT-N002 warning: items\.note becomes NOT NULL without a default: if a row holds NULL, the migration stops/);
 
       const tooLong = await project.cli(["run"]);
       assert.equal(tooLong.code, 3, tooLong.stdout + tooLong.stderr);

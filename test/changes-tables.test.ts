@@ -57,7 +57,7 @@ for (const dialect of DIALECTS) {
       assert.match(generated.up, /dropTable\(\{\s*name: "widgets"/);
       assert.match(generated.up, /createTable\(\{\s*name: "categories"/);
       assert.doesNotMatch(generated.up, /legacy_stuff/);
-      assert.match(generated.header, /table widgets is dropped \(no entity maps it any more\): all its rows are lost/);
+      assert.match(generated.header.replace(/\s*\n \*\s*/g, " "), /AT-D001 error: Table widgets is dropped: all its rows are lost/);
       assert.match(generated.stdout, /table legacy_stuff is in the database but no entity maps it and no migration created it; left alone \(--drop-unmanaged drops it\)/);
 
       await project.ok(["run"]);

@@ -138,6 +138,21 @@ for (const dialect of DIALECTS) {
       project.writeEntity("User.ts", USER_V1);
       assert.equal((await project.cli(["check"])).code, 0);
     });
+
+    test("what the differences risk is judged as generate judges it: codes on stdout and in --json", async () => {
+      project.writeEntity("User.ts", USER_V1.replace(/@Column\(\{ type: "varchar", length: 40 \}\)\n  name: string;\n/, ""));
+      const drift = await project.cli(["check"]);
+      assert.equal(drift.code, 1, drift.stderr);
+      assert.match(drift.stdout, /  - drop column users\.name/);
+      assert.match(drift.stdout, /AT-D002 error: Column users\.name is dropped: its data is lost/);
+      const json = JSON.parse((await project.cli(["check", "--json"])).stdout);
+      assert.deepEqual(
+        json.findings.map((f: { code: string; severity: string; fix: string; subject: string }) => [f.code, f.severity, f.fix, f.subject]),
+        [["AT-D002", "error", "deploy code that no longer uses it first.", "drop column users.name"]],
+      );
+      project.writeEntity("User.ts", USER_V1);
+      assert.deepEqual(JSON.parse((await project.ok(["check", "--json"])).stdout).findings, []);
+    });
   });
 
   describe(`${dialect}: verify`, () => {

@@ -12,6 +12,7 @@ import { describeDifferences, normalizeExpression, schemasEqual } from "../src/s
 import type { Column, ForeignKey, Schema, Table } from "../src/schema/model";
 import { qualifiedTableName, splitTableName } from "../src/schema/table-name";
 import { renameProblems } from "../src/diff/renames";
+import { operationFindings } from "../src/danger/operation-rules";
 
 // ── Builders ────────────────────────────────────────────────────────────────
 
@@ -200,7 +201,7 @@ const cases: Case[] = [
     current: schema(users),
     target: schema(withColumns(users, users.columns.slice(0, 2))),
     ops: ["dropColumn users.full_name"],
-    warnings: ["users.full_name is dropped: the data in it is lost."],
+    warnings: ["Column users.full_name is dropped: its data is lost"],
   },
   {
     name: "a column disappears and another appears: drop + add, loudly",
@@ -210,7 +211,7 @@ const cases: Case[] = [
     ),
     ops: ["addColumn users.display_name", "dropColumn users.full_name"],
     warnings: [
-      "users.full_name is dropped and users.display_name added: data in full_name is lost. If this is a rename,",
+      'Column users.full_name is dropped while users.display_name is added: the data in full_name is lost; if this is a rename, replace the dropColumn/addColumn pair with op(queryRunner).renameColumn("users", "full_name", "display_name")',
     ],
   },
   {
@@ -247,7 +248,7 @@ const cases: Case[] = [
     target: schema(table("t", [id(), col("a", "decimal", { precision: 6, scale: 2 }), col("b", "decimal", { precision: 8, scale: 2 }), col("c", "decimal", { precision: 12, scale: 2 })])),
     ops: ["alterColumn t.a", "alterColumn t.b", "alterColumn t.c"],
     warnings: [
-      "t.a narrows from decimal(10,2) to decimal(6,2): if a value does not fit the migration stops",
+      "t.a narrows from decimal(10,2) to decimal(6,2): if a value does not fit, the migration stops",
       "t.b keeps 2 decimal place(s) (decimal(10,4) → decimal(8,2)): values with more are rounded",
     ],
   },
@@ -256,7 +257,7 @@ const cases: Case[] = [
     current: schema(users),
     target: schema(replaceColumn(users, "full_name", col("full_name", "varchar", { length: 255 }))),
     ops: ["alterColumn users.full_name"],
-    warnings: ["users.full_name becomes NOT NULL without a default: if any row holds NULL the migration stops"],
+    warnings: ["users.full_name becomes NOT NULL without a default: if a row holds NULL, the migration stops"],
   },
   {
     name: "default changes; NOT NULL to nullable",
@@ -359,7 +360,7 @@ const cases: Case[] = [
     target: schema(users, { ...users, name: "profiles", primaryKey: { name: "PK_p", columns: ["id"] }, columns: [id(), col("org_id", "integer", { nullable: true })] }),
     options: { dropTables: ["orgs", "org_members"] },
     ops: ["dropForeignKey profiles(org_id)→orgs", "dropTable org_members fk→orgs,users", "dropTable orgs"],
-    warnings: ["table org_members is dropped", "table orgs is dropped"],
+    warnings: ["Table org_members is dropped", "Table orgs is dropped"],
   },
   {
     name: "dropping tables that reference each other",
@@ -483,14 +484,30 @@ const cases: Case[] = [
   },
 ];
 
+/**
+ * What the judge (src/danger) says about the data in `ops`, as the header
+ * of the generated migration shows it: the codes of data loss and of
+ * statements that may fail on existing rows (the ones diff used to word).
+ */
+function dataLossFindings(ops: Operation[], comparable?: DiffOptions["comparable"]): string[] {
+  const created = new Set(ops.flatMap((op) => (op.kind === "createTable" ? [op.table.name] : [])));
+  const addedColumns = new Map<string, string[]>();
+  for (const op of ops) if (op.kind === "addColumn") addedColumns.set(op.table, [...(addedColumns.get(op.table) ?? []), op.column.name]);
+  return ops
+    .flatMap((op) => operationFindings(op, { created, replaced: new Set(), addedColumns, comparable }, summary(op)))
+    .filter((f) => /^AT-(D00[1-5]|N00[12])$/.test(f.code))
+    .map((f) => f.message);
+}
+
 for (const c of cases) {
   test(`diff: ${c.name}`, () => {
     const result = diff(c.current, c.target, c.options);
     assert.deepEqual(result.operations.map(summary), c.ops);
     assert.deepEqual(result.unmappedTables, c.unmapped ?? []);
     if (c.warnings) {
-      assert.equal(result.warnings.length, c.warnings.length, `warnings: ${JSON.stringify(result.warnings)}`);
-      c.warnings.forEach((expected, i) => assert.ok(result.warnings[i].includes(expected), result.warnings[i]));
+      const warnings = [...dataLossFindings(result.operations, c.options?.comparable), ...result.warnings];
+      assert.equal(warnings.length, c.warnings.length, `warnings: ${JSON.stringify(warnings)}`);
+      c.warnings.forEach((expected, i) => assert.ok(warnings[i].includes(expected), warnings[i]));
     }
 
     // The algebra: up reaches the target, down comes back.
@@ -724,9 +741,9 @@ test("diff: an unmapped table's foreign key to a dropped table is dropped, and s
   const result = diff(current, schema(users), { dropTables: ["orgs"] });
   assert.deepEqual(result.operations.map(summary), ["dropForeignKey legacy(org_id)→orgs", "dropTable orgs"]);
   assert.deepEqual(result.unmappedTables, ["legacy"]);
-  assert.deepEqual(result.warnings, [
-    "foreign key legacy (org_id) → orgs is dropped because orgs is dropped.",
-    "table orgs is dropped (no entity maps it any more): all its rows are lost.",
+  assert.deepEqual(result.warnings, ["foreign key legacy (org_id) → orgs is dropped because orgs is dropped."]);
+  assert.deepEqual(dataLossFindings(result.operations), [
+    "Table orgs is dropped: all its rows are lost and code still reading it fails; deploy code that no longer uses it first, and keep a backup.",
   ]);
   const afterDown = applyChecked(applyChecked(current, result.operations), invertAll(result.operations));
   assert.deepEqual(describeDifferences(afterDown, current), []);

@@ -53,7 +53,7 @@ function codesOfOps(ops: Operation[], dialect = "postgres", transaction = true):
 
 /** Codes lint finds in hand-written SQL, one query() call per string. */
 function codesOfSql(statements: string[], dialect = "postgres", transaction = true): LintCode[] {
-  return lintSteps(statements.map((sql) => ({ statements: [sql] })), { dialect, transaction }).map((f) => f.code);
+  return lintSteps(statements.map((sql) => ({ statements: [sql] })), { dialect: findDialect(dialect)!, transaction }).map((f) => f.code);
 }
 
 type Case = { code: LintCode; triggers: () => LintCode[]; clean: () => LintCode[]; why: string };
@@ -329,7 +329,7 @@ describe("lint codes: each one triggers, and its safe counterpart does not", () 
   });
 
   test("hand-written findings name the statement; several statements in one query() string are read one by one", () => {
-    const findings = lintSteps([{ statements: [`ALTER TABLE users DROP COLUMN age; -- old\nDROP TABLE "sessions"`] }], { dialect: "sqlite" });
+    const findings = lintSteps([{ statements: [`ALTER TABLE users DROP COLUMN age; -- old\nDROP TABLE "sessions"`] }], { dialect: findDialect("sqlite")! });
     assert.deepEqual(
       findings.map((f) => [f.code, f.subject]),
       [
@@ -401,7 +401,7 @@ describe("silencing comments", () => {
   });
 
   test("only the named codes are set aside", () => {
-    const findings = [finding("AT-D002", "x", "a"), finding("AT-B002", "y", "b")];
+    const findings = [finding("AT-D002", "x", "fix x.", "a"), finding("AT-B002", "y", "fix y.", "b")];
     const { findings: left, silenced } = applySilences(findings, readSilences("// athanor-lint-disable AT-D002 -- ok").silences);
     assert.deepEqual(left.map((f) => f.code), ["AT-B002"]);
     assert.deepEqual(silenced.map((f) => [f.code, f.reason]), [["AT-D002", "ok"]]);
@@ -450,8 +450,10 @@ describe("athanor lint and generate on SQLite (real CLI)", () => {
     assert.match(result.stdout, /AT-D002 error: Column items\.age is dropped/);
     dropFile = project.migrationFiles().find((f) => f.endsWith("-DropAge.ts"))!;
     const header = project.readMigration(dropFile).split("*/")[0];
-    assert.match(header, /Lint \(athanor lint; to accept a finding, add a comment naming its code/);
-    assert.match(header, /- AT-D002 error: Column items\.age is dropped/);
+    assert.match(header, /To accept a warning that has a code, add a comment naming it/);
+    // One judge: the drop is warned about once, with its code, not twice in two wordings.
+    assert.match(header, /Warnings:\n \* {3}- AT-D002 error: Column items\.age is dropped/);
+    assert.equal(header.match(/items\.age is dropped/g)?.length, 1, header);
 
   });
 

@@ -28,6 +28,7 @@ export const checkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     if (result.differences.length > 0) {
       out.line(`The entities and ${result.target} differ (${plural(result.differences.length, "operation")}):`);
       for (const difference of result.differences) out.line(`  - ${difference}`);
+      for (const f of result.findings) out.line(`${f.code} ${f.severity}: ${f.message}`);
       for (const warning of result.warnings) out.line(`${out.style.yellow("WARNING:")} ${warning}`);
     }
     out.line(

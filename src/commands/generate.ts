@@ -21,7 +21,8 @@ import { droppableTables } from "./managed-tables";
 import { withProject, type ProjectOptions } from "./project";
 import { profilePhase } from "../profile";
 import { compareWithRenames, type RenameResolutionOptions } from "./rename-resolution";
-import { lintSteps, type Finding } from "../lint";
+import type { Finding } from "../danger/codes";
+import { lintSteps } from "../lint";
 
 export interface GenerateOptions extends ProjectOptions, RenameResolutionOptions {
   name?: string;
@@ -62,7 +63,7 @@ export interface GenerateResult {
   className?: string;
   written: boolean;
   content?: string;
-  /** Lint findings about the up operations, with their stable codes (src/lint/codes.ts). */
+  /** The judge's findings about the up operations, with their stable codes (src/danger/codes.ts). */
   findings: Finding[];
 }
 
@@ -119,10 +120,10 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     const outside = [...upRendered.steps, ...downRendered.steps].some((step) => step.outsideTransaction);
     const transaction = online && (!options.sql || outside) ? false : undefined;
     const notes = upRendered.notes;
-    // Lint judges the statements exactly as rendered (online forms included).
+    // The judge reads the statements exactly as rendered (online forms included).
     const findings = lintSteps(
       up.map((operation, i) => ({ operation, statements: upRendered.steps[i].statements })),
-      { dialect: dialect.name, transaction: transaction !== false },
+      { dialect, transaction: transaction !== false },
     );
 
     const timestamp = options.timestamp ?? Date.now();

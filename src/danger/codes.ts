@@ -1,5 +1,5 @@
 /**
- * The lint codes. They are a contract: users silence them by name in
+ * The codes of the danger rules (the judge: src/danger). They are a contract: users silence them by name in
  * migration files and CI scripts match on them, so a code is never renumbered
  * or reused — a retired check keeps its number, unused.
  *
@@ -133,20 +133,31 @@ export function isLintCode(code: string): code is LintCode {
   return Object.prototype.hasOwnProperty.call(LINT_CODES, code);
 }
 
-/** What lint found about one operation or statement. */
+/**
+ * What a rule found about one operation or statement: the header of a
+ * generated migration, `athanor lint`, `athanor check` and their `--json`
+ * all show this one record.
+ */
 export interface Finding {
   code: LintCode;
   severity: Severity;
   category: Category;
-  /** One sentence: what happens, then what to do instead. */
+  /** One sentence: what happens, then what to do instead (`sentence; fix`). */
   message: string;
+  /** What to do instead, alone (the part of `message` after its `;`). */
+  fix: string;
   /** The operation ("drop column users.age") or statement it is about. */
   subject: string;
 }
 
-export function finding(code: LintCode, message: string, subject: string): Finding {
+/**
+ * A finding of `code`. `sentence` says what happens to which data or code
+ * ("users.age is dropped: its data is lost"), `fix` what to do instead
+ * ("deploy code that no longer uses it first."); the message joins them.
+ */
+export function finding(code: LintCode, sentence: string, fix: string, subject: string): Finding {
   const info: CodeInfo = LINT_CODES[code];
-  return { code, severity: info.severity, category: info.category, message, subject };
+  return { code, severity: info.severity, category: info.category, message: `${sentence}; ${fix}`, fix, subject };
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };

@@ -1,5 +1,6 @@
 /**
- * PostgreSQL lock rules (AT-L…). What takes which lock, for how long:
+ * PostgreSQL's own danger rules: the lock codes (AT-L…), served to the judge
+ * (src/danger) as `Dialect.statementRules`. What takes which lock, for how long:
  *
  * - CREATE INDEX holds a SHARE lock (writes blocked) for the whole build;
  *   CREATE INDEX CONCURRENTLY does not, but cannot run in a transaction.
@@ -16,14 +17,15 @@
  * - DROP INDEX takes ACCESS EXCLUSIVE on the table: brief, but it queues
  *   behind running queries and everything queues behind it.
  */
+import { finding, type Finding, type LintCode } from "../../danger/codes";
+import type { StatementContext } from "../../danger/statement-rules";
+// Lint's statement reader; it moves below the dialects with the one SQL scanner (#17 §4).
+import { readAlterTable, readCreateIndex, shortStatement, splitClauses } from "../../lint/sql-text";
 import type { Column } from "../../schema/model";
-import { finding, type Finding } from "../codes";
-import { readAlterTable, readCreateIndex, shortStatement, splitClauses } from "../sql-text";
-import type { StatementContext } from "./index";
 
-export function postgresStatementFindings(statement: string, context: StatementContext): Finding[] {
+export function postgresStatementRules(statement: string, context: StatementContext): Finding[] {
   const subject = shortStatement(statement);
-  const at = (code: Parameters<typeof finding>[0], message: string) => finding(code, message, subject);
+  const at = (code: LintCode, sentence: string, fix: string) => finding(code, sentence, fix, subject);
   const existing = (table: string) => !context.created.has(table);
   const findings: Finding[] = [];
 
@@ -31,7 +33,8 @@ export function postgresStatementFindings(statement: string, context: StatementC
     findings.push(
       at(
         "AT-L007",
-        "CONCURRENTLY cannot run inside a transaction block, and this migration runs in one: set `transaction = false` on the migration class.",
+        "CONCURRENTLY cannot run inside a transaction block, and this migration runs in one",
+        "set `transaction = false` on the migration class.",
       ),
     );
   }
@@ -42,7 +45,8 @@ export function postgresStatementFindings(statement: string, context: StatementC
       findings.push(
         at(
           "AT-L001",
-          `Building an index on ${index.table} without CONCURRENTLY blocks writes to it until the build ends; use CREATE INDEX CONCURRENTLY in a migration with transaction = false.`,
+          `Building an index on ${index.table} without CONCURRENTLY blocks writes to it until the build ends`,
+          `use CREATE INDEX CONCURRENTLY in a migration with transaction = false.`,
         ),
       );
     }
@@ -53,7 +57,8 @@ export function postgresStatementFindings(statement: string, context: StatementC
     findings.push(
       at(
         "AT-L006",
-        "DROP INDEX takes an exclusive lock on its table (brief, but it waits for running queries while every new one waits for it); use DROP INDEX CONCURRENTLY in a migration with transaction = false on busy tables.",
+        "DROP INDEX takes an exclusive lock on its table (brief, but it waits for running queries while every new one waits for it)",
+        "use DROP INDEX CONCURRENTLY in a migration with transaction = false on busy tables.",
       ),
     );
     return findings;
@@ -68,7 +73,7 @@ export function postgresStatementFindings(statement: string, context: StatementC
   return findings;
 }
 
-type At = (code: Parameters<typeof finding>[0], message: string) => Finding;
+type At = (code: LintCode, sentence: string, fix: string) => Finding;
 
 function clauseFindings(table: string, clause: string, context: StatementContext, at: At): Finding[] {
   const notValid = /\bNOT VALID\s*$/i.test(clause);
@@ -79,7 +84,8 @@ function clauseFindings(table: string, clause: string, context: StatementContext
       return [
         at(
           "AT-L001",
-          `Adding a ${kind.toLowerCase()} constraint to ${table} builds its index while holding an exclusive lock (no reads or writes); build a unique index CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX.`,
+          `Adding a ${kind.toLowerCase()} constraint to ${table} builds its index while holding an exclusive lock (no reads or writes)`,
+          `build a unique index CONCURRENTLY first, then ADD CONSTRAINT … USING INDEX.`,
         ),
       ];
     }
@@ -87,7 +93,8 @@ function clauseFindings(table: string, clause: string, context: StatementContext
       return [
         at(
           "AT-L002",
-          `Adding a foreign key to ${table} checks every row while blocking writes to it and to the table it references; add it NOT VALID, then VALIDATE CONSTRAINT in a later statement.`,
+          `Adding a foreign key to ${table} checks every row while blocking writes to it and to the table it references`,
+          `add it NOT VALID, then VALIDATE CONSTRAINT in a later statement.`,
         ),
       ];
     }
@@ -95,7 +102,8 @@ function clauseFindings(table: string, clause: string, context: StatementContext
       return [
         at(
           "AT-L003",
-          `Adding a check constraint to ${table} checks every row under an exclusive lock; add it NOT VALID, then VALIDATE CONSTRAINT in a later statement.`,
+          `Adding a check constraint to ${table} checks every row under an exclusive lock`,
+          `add it NOT VALID, then VALIDATE CONSTRAINT in a later statement.`,
         ),
       ];
     }
@@ -113,7 +121,8 @@ function clauseFindings(table: string, clause: string, context: StatementContext
       return [
         at(
           "AT-L004",
-          `Changing the type of ${table}.${column} rewrites the whole table under an exclusive lock${hedge}; on a large table add a new column, backfill it in batches, and switch over.`,
+          `Changing the type of ${table}.${column} rewrites the whole table under an exclusive lock${hedge}`,
+          `on a large table add a new column, backfill it in batches, and switch over.`,
         ),
       ];
     }
@@ -121,7 +130,8 @@ function clauseFindings(table: string, clause: string, context: StatementContext
       return [
         at(
           "AT-L005",
-          `SET NOT NULL on ${table}.${column} scans every row under an exclusive lock; first add CHECK (${column} IS NOT NULL) NOT VALID and VALIDATE it, then SET NOT NULL skips the scan.`,
+          `SET NOT NULL on ${table}.${column} scans every row under an exclusive lock`,
+          `first add CHECK (${column} IS NOT NULL) NOT VALID and VALIDATE it, then SET NOT NULL skips the scan.`,
         ),
       ];
     }
@@ -133,7 +143,8 @@ function clauseFindings(table: string, clause: string, context: StatementContext
     return [
       at(
         "AT-L004",
-        `Adding ${table}.${addColumn[1].replace(/^"|"$/g, "")} with a value computed per row (a volatile default, serial or identity) rewrites the whole table under an exclusive lock; add it without the default, backfill in batches, then set the default.`,
+        `Adding ${table}.${addColumn[1].replace(/^"|"$/g, "")} with a value computed per row (a volatile default, serial or identity) rewrites the whole table under an exclusive lock`,
+        `add it without the default, backfill in batches, then set the default.`,
       ),
     ];
   }
