@@ -17,11 +17,11 @@ import { discoverMigrations, type MigrationSource } from "../runner/discover";
 import { faultPoint } from "../runner/fault-points";
 import { profilePhase } from "../profile";
 import { explainEntityError } from "../config/entity-errors";
-import { indexArgsWhileBuilding } from "../metadata/indexed-args";
-import { nativeSha1WhileBuilding } from "../metadata/native-sha1";
-import { InputRecorder } from "../config/input-recorder";
-import { cacheDirectory } from "../config/transpile-cache";
-import { ModelCache, modelCacheEnabled, type EntityModel } from "../metadata/model-cache";
+import { indexArgsWhileBuilding } from "../model-cache/indexed-args";
+import { nativeSha1WhileBuilding } from "../model-cache/native-sha1";
+import { InputRecorder } from "../model-cache/input-recorder";
+import { cacheDirectory } from "../loader/transpile-cache";
+import { ModelCache, modelCacheEnabled, type EntityModel } from "../model-cache/model-cache";
 import { schemaFromEntities } from "../metadata";
 
 export interface Project {
@@ -66,7 +66,7 @@ export interface OpenOptions {
    */
   deferEntityMetadata?: boolean;
   /**
-   * Let `entityModel()` answer from the entity model cache (metadata/model-cache.ts),
+   * Let `entityModel()` answer from the entity model cache (model-cache/model-cache.ts),
    * so that TypeORM's metadata is built only when something changed. Implies
    * `deferEntityMetadata`. Off with ATHANOR_MODEL_CACHE=0.
    */

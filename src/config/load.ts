@@ -7,12 +7,12 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { DataSource } from "typeorm";
 import { UsageError } from "../errors";
 import { findDialect, replacedDriverHint, unsupportedDatabaseType } from "../dialects";
-import { describeLoadFailure, fileToFix, formatLoadFailure } from "./load-error";
-import { registerTypeScript } from "./typescript-loader";
-import { LoaderSetupError } from "./typescript-compiler";
+import { describeLoadFailure, fileToFix, formatLoadFailure } from "../loader/load-error";
+import { registerTypeScript } from "../loader/typescript-loader";
+import { LoaderSetupError } from "../loader/typescript-compiler";
 import { loadGlobbedClasses } from "./entity-globs";
 import { sourceStyleOf, type SourceStyle } from "./source-style";
-import { answerPgRuntimeProbe } from "./pg-runtime-probe";
+import { answerPgRuntimeProbe } from "../loader/pg-runtime-probe";
 
 export interface ProjectConfig {
   /** Directory commands run in; relative paths resolve from it. */
