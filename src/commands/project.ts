@@ -4,7 +4,7 @@
  */
 import { relative } from "node:path";
 import type { DataSource, QueryRunner } from "typeorm";
-import { findDialect, unsupportedDatabaseType } from "../dialects";
+import { databaseTypes, findDialect, unsupportedDatabaseType } from "../dialects";
 import type { Dialect } from "../dialects/dialect";
 import { parseConnectionUrl } from "../config/connection-url";
 import { loadProjectConfig, type ConfigOptions, type LoadOptions, type ProjectConfig } from "../config/load";
@@ -97,12 +97,16 @@ export interface LoadedProject {
  * Load the DataSource file, pick the dialect, discover migrations; connect to
  * nothing. With a `recorder`, what loading the DataSource file reads is recorded.
  */
-export function loadProject(options: ProjectOptions, configOptions: ConfigOptions = {}, recorder?: InputRecorder): LoadedProject {
+export function loadProject(
+  options: ProjectOptions,
+  configOptions: Omit<ConfigOptions, "databaseTypes"> = {},
+  recorder?: InputRecorder,
+): LoadedProject {
   profilePhase("startup (node, CLI)");
   recorder?.resume();
   let config: ProjectConfig;
   try {
-    config = loadProjectConfig(options, configOptions);
+    config = loadProjectConfig(options, { ...configOptions, databaseTypes });
   } finally {
     recorder?.pause();
   }
