@@ -105,6 +105,7 @@ describe("architecture: src/ drawn from its imports", () => {
   test("the entity model cache keys on every folder of Athanor's code that loads entities and builds the model", () => {
     // What builds the model: loading the DataSource file and entities, and
     // turning TypeORM's metadata into the Schema.
+    for (const folder of OWN_CODE_FOLDERS) assert.ok(existsSync(join(SRC, folder)), `OWN_CODE_FOLDERS names ${folder}, which src/ does not have`);
     const entries = ["config/load.ts", "model-cache/entity-model-source.ts"];
     for (const entry of entries) assert.ok(existsSync(join(SRC, entry)), `${entry} is gone: update this test's entry points`);
     const covered = new Set<string>([...OWN_CODE_FOLDERS, ...NOT_MODEL_CODE]);
