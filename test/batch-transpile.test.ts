@@ -1,5 +1,5 @@
 /**
- * Transpiling a cold cache's files together (src/config/batch-transpile.ts)
+ * Transpiling a cold cache's files together (src/loader/batch-transpile.ts)
  * gives, byte for byte, what the per-file path (Athanor's own TypeScript,
  * as ts-node's transpile-only `compile` gave) gives file by file — decorator metadata included, which TypeORM reads column types
  * from — on every TypeScript file of the test corpus and the example app
@@ -14,8 +14,8 @@ import assert from "node:assert/strict";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCompiler } from "../src/config/typescript-loader";
-import { canTranspileTogether, transpileTogether, type SourceFileText } from "../src/config/batch-transpile";
+import { createCompiler } from "../src/loader/typescript-loader";
+import { canTranspileTogether, transpileTogether, type SourceFileText } from "../src/loader/batch-transpile";
 import { repoRoot, TestProject } from "./support/project";
 
 function tsFilesUnder(dir: string): string[] {

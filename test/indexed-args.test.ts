@@ -1,5 +1,5 @@
 /**
- * indexMetadataArgs (src/metadata/indexed-args.ts) answers TypeORM's
+ * indexMetadataArgs (src/model-cache/indexed-args.ts) answers TypeORM's
  * by-target questions about decorator arguments from an index instead of a
  * scan. It must change nothing but speed: the whole corpus, plus class
  * inheritance with overridden properties, builds the same TypeORM metadata
@@ -13,8 +13,8 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Column, DataSource, Entity, Index, ManyToOne, OneToMany, PrimaryGeneratedColumn, type EntityMetadata } from "typeorm";
 import { MetadataArgsStorage } from "typeorm/metadata-args/MetadataArgsStorage";
-import { indexArgsWhileBuilding, indexMetadataArgs } from "../src/metadata/indexed-args";
-import { nativeSha1WhileBuilding } from "../src/metadata/native-sha1";
+import { indexArgsWhileBuilding, indexMetadataArgs } from "../src/model-cache/indexed-args";
+import { nativeSha1WhileBuilding } from "../src/model-cache/native-sha1";
 import { RandomGenerator } from "typeorm/util/RandomGenerator";
 import { schemaFromEntities } from "../src/metadata";
 import { definitionsFor } from "./corpus";

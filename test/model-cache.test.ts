@@ -1,5 +1,5 @@
 /**
- * The entity model cache (src/metadata/model-cache.ts): a `generate` or
+ * The entity model cache (src/model-cache/model-cache.ts): a `generate` or
  * `check` after which nothing changed loads no entity file and builds no
  * TypeORM metadata, and anything the entities were built from that changes
  * is seen — the entity files, a file a glob newly matches, a module or a JSON
@@ -224,7 +224,7 @@ for (const dialect of DIALECTS) {
         assert.ok((await generateCheck({}, bin)).hit, "the installed CLI did not answer from the cache");
         // Another build of Athanor (an upgrade) does not use an entry an older
         // one made, whichever of its loading or metadata modules changed.
-        appendFileSync(join(installed, "dist", "metadata", "native-sha1.js"), "\n// another build\n");
+        appendFileSync(join(installed, "dist", "model-cache", "native-sha1.js"), "\n// another build\n");
         const upgraded = await generateCheck({}, bin);
         assert.ok(!upgraded.changed && !upgraded.hit && upgraded.built, "an entry made by another build of Athanor was used");
         assert.ok((await generateCheck({}, bin)).hit, "the new build's entry was not written");

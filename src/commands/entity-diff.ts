@@ -8,7 +8,7 @@ import { diff, type DiffResult } from "../diff";
 import type { RenameDecisions } from "../diff/renames";
 import type { Dialect, Queryable } from "../dialects/dialect";
 import { schemaFromEntities } from "../metadata";
-import type { EntityModel } from "../metadata/model-cache";
+import type { EntityModel } from "../model-cache/model-cache";
 import type { Schema } from "../schema/model";
 import { profilePhase } from "../profile";
 import { DatabaseError, UsageError } from "../errors";

@@ -53,4 +53,15 @@ export function unsupportedDatabaseType(type: string, dataSourceFile: string): s
   return `The DataSource in ${dataSourceFile} uses database type "${type}", which Athanor does not support: use one of ${supportedDatabaseTypes().join(", ")}.`;
 }
 
+/**
+ * The registry's answers about database types, in the shape config/load.ts
+ * asks for them (its `DatabaseTypes`): loading the DataSource file needs
+ * them to explain a driver TypeORM cannot load, and config/ knows no dialect.
+ */
+export const databaseTypes = {
+  supports: (type: string): boolean => Object.hasOwn(dialects, type),
+  unsupported: unsupportedDatabaseType,
+  replacedDriverHint,
+};
+
 export type { Dialect } from "./dialect";

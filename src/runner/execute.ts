@@ -32,7 +32,8 @@ import { faultPoint } from "./fault-points";
 import { observeStatements, StatementJournal } from "./statement-journal";
 import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
 
-export type Direction = "up" | "down";
+import type { Direction } from "./direction";
+export type { Direction } from "./direction";
 export type TransactionMode = "each" | "all" | "none";
 export const TRANSACTION_MODES: TransactionMode[] = ["each", "all", "none"];
 

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync, existsSync } from "node:fs";
-import { writeCacheFile } from "../cache-file";
+import { writeCacheFile } from "./cache-file";
 import { dirname, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 

@@ -9,11 +9,11 @@
  * `transaction` comes from another module it imports would be remembered
  * with the value it had when first loaded.
  */
-import { writeCacheFile } from "../cache-file";
+import { writeCacheFile } from "./cache-file";
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { cacheDirectory } from "../config/transpile-cache";
+import { cacheDirectory } from "./transpile-cache";
 
 export interface MigrationFacts {
   name: string;

@@ -3,7 +3,7 @@
  * the files read (every CommonJS module, TypeScript file and JSON Node or
  * Athanor's loader reads goes through `fs.readFileSync`), the directories
  * listed, the paths whose existence was asked, and the environment variables
- * read. The entity model cache (metadata/model-cache.ts) keys its entry on
+ * read. The entity model cache (model-cache.ts) keys its entry on
  * the current state of exactly these inputs.
  *
  * Who reads matters: a file is input unless a package's code read it from
@@ -21,7 +21,7 @@
 import fs = require("node:fs");
 import Module = require("node:module");
 import { dirname, resolve, sep } from "node:path";
-import { packageTypeOf } from "./source-style";
+import { packageTypeOf } from "../config/source-style";
 import { fileURLToPath } from "node:url";
 
 export interface RecordedInputs {

@@ -5,7 +5,7 @@
  * metadata (most of what a no-op `generate` costs).
  *
  * The inputs are what loading the DataSource and entities actually read
- * (config/input-recorder.ts): files, directory listings, existence checks,
+ * (input-recorder.ts): files, directory listings, existence checks,
  * environment variables, plus the entity globs' matches and Athanor's own
  * code that turns metadata into the model. An entry is used only when all of
  * them are as they were:
@@ -26,12 +26,12 @@
  * `fs.readFileSync`, so their imports cannot be recorded.
  * `ATHANOR_MODEL_CACHE=0` turns the cache off.
  */
-import { writeCacheFile } from "../cache-file";
+import { writeCacheFile } from "../loader/cache-file";
 import crypto = require("node:crypto");
 import fs = require("node:fs");
 import { join, sep } from "node:path";
 import { globSync } from "glob";
-import type { RecordedInputs } from "../config/input-recorder";
+import type { RecordedInputs } from "./input-recorder";
 import type { Schema } from "../schema/model";
 
 /** Bump when an entry's layout or meaning changes. */
@@ -104,14 +104,16 @@ export class ModelCache {
 
 /**
  * Athanor's own code that loads the entities and turns TypeORM's metadata
- * into the model: config/, metadata/ and schema/ of the build that is
- * running (not of the build that wrote the entry), so an entry another build
- * or another copy of Athanor made is never used. Named by directory, not
- * file by file, so that a module added there later is covered too. Its
- * modules were loaded before recording started, so the recorder does not
- * see them.
+ * into the model: these folders of the build that is running (not of the
+ * build that wrote the entry), so an entry another build or another copy of
+ * Athanor made is never used. Named by folder, not file by file, so that a
+ * module added there later is covered too; test/architecture.test.ts checks
+ * that every module the model is built by lies in one of them. Its modules
+ * were loaded before recording started, so the recorder does not see them.
  */
-const OWN_CODE_DIRECTORIES = [join(__dirname, "..", "config"), __dirname, join(__dirname, "..", "schema")];
+export const OWN_CODE_FOLDERS = ["loader", "config", "metadata", "schema", "model-cache"] as const;
+
+const OWN_CODE_DIRECTORIES = OWN_CODE_FOLDERS.map((folder) => join(__dirname, "..", folder));
 
 function addOwnCode(add: (...parts: string[]) => void): void {
   for (const directory of OWN_CODE_DIRECTORIES) {

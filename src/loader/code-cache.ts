@@ -15,7 +15,7 @@
  *
  * The project's own files are compiled by Node as usual, except the
  * TypeScript Athanor's loader transpiled (`cacheTranspiledFile`): their
- * stack traces are then mapped by config/stack-mapping.ts instead of Node's
+ * stack traces are then mapped by stack-mapping.ts instead of Node's
  * source-map support, which would parse every file's map as it loads.
  */
 import { writeCacheFile as writeWhole } from "./cache-file";
@@ -24,7 +24,7 @@ import { readFileSync } from "node:fs";
 import Module = require("node:module");
 import { dirname, join, sep } from "node:path";
 import vm = require("node:vm");
-import { cacheDirectory } from "./config/transpile-cache";
+import { cacheDirectory } from "./transpile-cache";
 
 /** Bump when the file layout changes. */
 const FORMAT = "athanor-v8-2";

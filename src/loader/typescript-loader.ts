@@ -40,7 +40,7 @@ import { createTypeScriptCompiler, ownTypeScriptPath, ownTypeScriptVersion } fro
 import { registerPathAliases } from "./path-aliases";
 import { cacheDirectory, TranspileCache } from "./transpile-cache";
 import { registerTypeScriptSpecifiers } from "./esm-resolution";
-import { cacheTranspiledFile, codeCacheInstalled } from "../code-cache";
+import { cacheTranspiledFile, codeCacheInstalled } from "./code-cache";
 import { registerTranspiled } from "./stack-mapping";
 import { canTranspileTogether, transpileTogether, type SourceFileText, type TsNodeService } from "./batch-transpile";
 
