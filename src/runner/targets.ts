@@ -58,10 +58,11 @@ function walkUp(pending: MigrationState[], through: MigrationState | undefined, 
 
 /**
  * `order` (most recently applied first) undone down to, not including,
- * `keep` (undefined: base, everything), at most `step`.
+ * `keep` (undefined: base, everything), at most `step`: what was applied
+ * after `keep` — by the order of applying, not by timestamp.
  */
 function walkDown(order: MigrationState[], keep: MigrationState | undefined, step: number | undefined): MigrationState[] {
-  const selected = keep ? order.filter((s) => isAfter(s, keep)) : order;
+  const selected = keep ? order.slice(0, order.indexOf(keep)) : order;
   return step === undefined ? selected : selected.slice(0, step);
 }
 
