@@ -26,10 +26,11 @@ export interface StopOptions {
   step?: number;
 }
 
-export const TO_AND_STEP = "--to and --step both say where to stop: give one of them, not both.";
-
-function refuseToAndStep(options: StopOptions): void {
-  if (options.to !== undefined && options.step !== undefined) throw new UsageError(TO_AND_STEP);
+/** --to and --step together (the CLI asks before anything is loaded; the API here). */
+export function refuseToAndStep(options: StopOptions): void {
+  if (options.to !== undefined && options.step !== undefined) {
+    throw new UsageError("--to and --step both say where to stop: give one of them, not both.");
+  }
 }
 
 /** The applied migrations in the order they were applied: by bookkeeping id, oldest first. */
@@ -115,6 +116,12 @@ export function planRevert(plan: Plan, options: StopOptions): RevertPlan {
 export interface ScriptBounds extends StopOptions {
   /** up: the last migration taken as applied (default base); down: the newest taken as applied (default head). */
   from?: string;
+  /**
+   * `A:B` instead of `from` and `to`, as Alembic spells it: up, after A
+   * through B; down, from A down to (keeping) B. An empty side is the far
+   * end: up `base` / `head`, down `head` / `base`.
+   */
+  range?: string;
 }
 
 export interface ScriptPlan {
@@ -128,32 +135,26 @@ export interface ScriptPlan {
   description: string;
 }
 
-/** A position in the file order: -1 for base, the last index for head. */
-function positionOf(query: string, states: MigrationState[]): number {
-  const revision = resolveRevision(query, states);
-  if (revision.kind === "base") return -1;
-  if (revision.kind === "head") return states.length - 1;
-  return states.indexOf(revision.state);
+/**
+ * Positions in file order (-1: base): `top`, the newest migration taken as
+ * applied; `end`, up the last one to apply, down the one to keep.
+ */
+interface ScriptEnds {
+  top: number;
+  end: number;
 }
 
 /** `run --sql`: after `from` (default base) through `to` (default head), at most `step`. */
 export function planScriptUp(states: MigrationState[], bounds: ScriptBounds): ScriptPlan {
-  const start = bounds.from ? positionOf(bounds.from, states) : -1;
-  if (bounds.to && resolveRevision(bounds.to, states).kind === "base") {
-    throw new UsageError("`run --sql --to base` would apply nothing: use `athanor revert --sql --to base` for the script that undoes everything.");
-  }
-  const end = bounds.to ? positionOf(bounds.to, states) : states.length - 1;
-  if (end < start) {
-    throw new UsageError(`--to ${bounds.to} is older than --from ${bounds.from}, so there is nothing to apply: name a later --to.`);
-  }
-  const before = states.slice(0, start + 1);
-  const steps = walkUp(states.slice(start + 1), end < 0 ? undefined : states[end], bounds.step);
+  const { top, end } = bounds.range === undefined ? upEnds(states, bounds) : rangeEnds(states, "up", bounds);
+  const before = states.slice(0, top + 1);
+  const steps = walkUp(states.slice(top + 1), end < 0 ? undefined : states[end], bounds.step);
   const name = (i: number) => (i < 0 ? "base" : states[i].name);
   return {
     before,
     steps,
-    fromBase: start < 0,
-    description: `up from ${name(start)} to ${steps.length ? steps[steps.length - 1].name : name(start)}`,
+    fromBase: top < 0,
+    description: `up from ${name(top)} to ${steps.length ? steps[steps.length - 1].name : name(top)}`,
   };
 }
 
@@ -164,16 +165,105 @@ export function planScriptUp(states: MigrationState[], bounds: ScriptBounds): Sc
  */
 export function planScriptDown(states: MigrationState[], bounds: ScriptBounds): ScriptPlan {
   if (states.length === 0) throw new UsageError("Nothing to revert: there are no migrations yet.");
+  const { top, end: keep } = bounds.range === undefined ? downEnds(states, bounds) : rangeEnds(states, "down", bounds);
+  // Taken as applied in file order, as `run` applies them: undone newest first.
+  const before = states.slice(0, top + 1);
+  const steps = walkDown([...before].reverse(), keep < 0 ? undefined : states[keep], undefined);
+  const name = (i: number) => (i < 0 ? "base" : states[i].name);
+  return { before, steps, fromBase: false, description: `down from ${name(top)} to ${name(keep)}` };
+}
+
+function upEnds(states: MigrationState[], bounds: ScriptBounds): ScriptEnds {
+  const top = bounds.from ? positionOf(bounds.from, states) : -1;
+  if (bounds.to && resolveOffline(bounds.to, states).kind === "base") {
+    throw new UsageError("`run --sql --to base` would apply nothing: use `athanor revert --sql --to base` for the script that undoes everything.");
+  }
+  const end = bounds.to ? positionOf(bounds.to, states) : states.length - 1;
+  if (end < top) {
+    throw new UsageError(`--to ${bounds.to} is older than --from ${bounds.from}, so there is nothing to apply: name a later --to.`);
+  }
+  return { top, end };
+}
+
+function downEnds(states: MigrationState[], bounds: ScriptBounds): ScriptEnds {
   refuseToAndStep(bounds);
   const top = bounds.from ? positionOf(bounds.from, states) : states.length - 1;
   const keep = bounds.to ? positionOf(bounds.to, states) : Math.max(-1, top - (bounds.step ?? 1));
   if (keep > top) {
     throw new UsageError(`--to ${bounds.to} is newer than --from ${bounds.from ?? "head"}: --to names the migration to keep, older than the one to start from.`);
   }
-  const before = states.slice(0, top + 1);
-  const steps = walkDown([...before].reverse(), keep < 0 ? undefined : states[keep], undefined);
-  const name = (i: number) => (i < 0 ? "base" : states[i].name);
-  return { before, steps, fromBase: false, description: `down from ${name(top)} to ${name(keep)}` };
+  return { top, end: keep };
+}
+
+/** `A:B` for `run --sql` (up) and `revert --sql` (down). */
+function rangeEnds(states: MigrationState[], direction: "up" | "down", bounds: ScriptBounds): ScriptEnds {
+  const text = bounds.range!;
+  const examples =
+    direction === "up"
+      ? "run --sql base:head, run --sql 1763790000000: or run --sql :1763790000000"
+      : "revert --sql head:base, revert --sql head:1763790000000 or revert --sql 1763790000000:";
+  const { start, end } = parseRange(text, examples);
+  refuseRangeWithBounds(text, bounds, end !== undefined);
+  const last = states.length - 1;
+  if (direction === "up") {
+    const top = start === undefined ? -1 : positionOf(start, states);
+    const through = end === undefined ? last : positionOf(end, states);
+    if (through < top) throw new UsageError(startsAfterItEnds(text));
+    return { top, end: through };
+  }
+  const top = start === undefined ? last : positionOf(start, states);
+  const keep = end !== undefined ? positionOf(end, states) : bounds.step !== undefined ? Math.max(-1, top - bounds.step) : -1;
+  if (keep > top) {
+    throw new UsageError(
+      `The range "${text}" starts below where it ends, but revert --sql goes down: put the newer revision first and the one to keep second, e.g. head:base.`,
+    );
+  }
+  return { top, end: keep };
+}
+
+/** A range says where the script starts and ends; --from and --to would say it twice. */
+function refuseRangeWithBounds(text: string, bounds: ScriptBounds, closed: boolean): void {
+  const extra = [bounds.from !== undefined && "--from", bounds.to !== undefined && "--to", closed && bounds.step !== undefined && "--step"].filter(
+    (x): x is string => typeof x === "string",
+  );
+  if (extra.length === 0) return;
+  const hint = extra.includes("--step") ? ", or leave the range's end open (A:) to stop after --step migrations" : "";
+  throw new UsageError(`The range "${text}" already says where the script starts and ends: drop ${extra.join(" and ")}${hint}.`);
+}
+
+/** A revision offline, where `current` has no meaning: nothing says what the database applied. */
+function resolveOffline(query: string, states: MigrationState[]): Revision {
+  if (query.trim() === "current") {
+    throw new UsageError(
+      `"current" is the migration the database is at, and --sql reads no database: name that migration instead (athanor status shows it).`,
+    );
+  }
+  return resolveRevision(query, states);
+}
+
+/** A position in file order: -1 for base, the last index for head. */
+function positionOf(query: string, states: MigrationState[]): number {
+  const revision = resolveOffline(query, states);
+  if (revision.kind === "base") return -1;
+  if (revision.kind === "head") return states.length - 1;
+  return states.indexOf(revision.state);
+}
+
+// ---------------------------------------------------------------------------
+// Ranges: `start:end`, either side empty.
+
+/** The two sides of `start:end` (undefined where empty); `examples` show the command's spelling. */
+export function parseRange(text: string, examples: string): { start?: string; end?: string } {
+  const parts = text.split(":");
+  if (parts.length !== 2) {
+    throw new UsageError(`The range "${text}" is not start:end: write e.g. ${examples} (either side may be empty).`);
+  }
+  const [start, end] = parts.map((p) => p.trim() || undefined);
+  return { start, end };
+}
+
+function startsAfterItEnds(text: string): string {
+  return `The range "${text}" starts after it ends: put the older revision first.`;
 }
 
 // ---------------------------------------------------------------------------
@@ -199,18 +289,10 @@ export function planHistory(plan: Plan, range: string | undefined): HistoryWindo
 
 /** `start:end` → an inclusive timestamp interval. */
 function historyInterval(range: string, states: MigrationState[], current: MigrationState | undefined): [number, number] {
-  const parts = range.split(":");
-  if (parts.length !== 2) {
-    throw new UsageError(
-      `The range "${range}" is not start:end: write e.g. -r base:head, -r 1763790000000: or -r :current (either side may be empty).`,
-    );
-  }
-  const [start, end] = parts.map((p) => p.trim());
-  const from = start === "" ? -Infinity : boundOf(start, states, current, -Infinity);
-  const to = end === "" ? Infinity : boundOf(end, states, current, Infinity);
-  if (from > to) {
-    throw new UsageError(`The range "${range}" starts after it ends: put the older revision first.`);
-  }
+  const { start, end } = parseRange(range, "-r base:head, -r 1763790000000: or -r :current");
+  const from = start === undefined ? -Infinity : boundOf(start, states, current, -Infinity);
+  const to = end === undefined ? Infinity : boundOf(end, states, current, Infinity);
+  if (from > to) throw new UsageError(startsAfterItEnds(range));
   return [from, to];
 }
 
