@@ -1,5 +1,5 @@
 /**
- * The corpus of entity definitions behind test/corpus.test.ts: the whole
+ * The corpus of entity definitions behind test/e2e/corpus.test.ts: the whole
  * TypeORM model, one definition per feature or variant, each in its own file
  * under definitions/. A definition's tables (and enum types) all start with
  * its id, so a spurious diff names the definition that caused it.

@@ -7,14 +7,14 @@ import "reflect-metadata";
 import { after, before, beforeEach, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DataSource } from "typeorm";
-import { createTestDatabase, type TestDatabase } from "./support/postgres";
-import { comparableColumn, normalizeDefault, parseType, postgresDialect } from "../src/dialects/postgres";
-import type { Queryable } from "../src/dialects/dialect";
-import { canonicalExpression, stripCheck } from "../src/dialects/postgres/expressions";
-import { invertAll, type Operation } from "../src/ops/operations";
-import { applyAll } from "../src/schema/apply";
-import type { Column, Schema, Table } from "../src/schema/model";
-import { qualifiedTableName } from "../src/schema/table-name";
+import { createTestDatabase, type TestDatabase } from "../support/postgres";
+import { comparableColumn, normalizeDefault, parseType, postgresDialect } from "../../src/dialects/postgres";
+import type { Queryable } from "../../src/dialects/dialect";
+import { canonicalExpression, stripCheck } from "../../src/dialects/postgres/expressions";
+import { invertAll, type Operation } from "../../src/ops/operations";
+import { applyAll } from "../../src/schema/apply";
+import type { Column, Schema, Table } from "../../src/schema/model";
+import { qualifiedTableName } from "../../src/schema/table-name";
 
 const dialect = postgresDialect;
 

@@ -8,18 +8,18 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
-import { sqliteDialect, INTROSPECTION_QUERY_COUNT } from "../src/dialects/sqlite";
-import { normalizeDefault } from "../src/dialects/sqlite/defaults";
-import { parseNativeType } from "../src/dialects/sqlite/types";
-import type { Queryable } from "../src/dialects/dialect";
-import { invert, type Operation } from "../src/ops/operations";
-import { apply } from "../src/schema/apply";
-import type { Column, Schema, Table } from "../src/schema/model";
-import { GameSession } from "../entities/GameSession";
-import { Leaderboard } from "../entities/Leaderboard";
-import { LeaderboardEntry } from "../entities/LeaderboardEntry";
-import { RefreshToken } from "../entities/RefreshToken";
-import { User } from "../entities/User";
+import { sqliteDialect, INTROSPECTION_QUERY_COUNT } from "../../src/dialects/sqlite";
+import { normalizeDefault } from "../../src/dialects/sqlite/defaults";
+import { parseNativeType } from "../../src/dialects/sqlite/types";
+import type { Queryable } from "../../src/dialects/dialect";
+import { invert, type Operation } from "../../src/ops/operations";
+import { apply } from "../../src/schema/apply";
+import type { Column, Schema, Table } from "../../src/schema/model";
+import { GameSession } from "../../entities/GameSession";
+import { Leaderboard } from "../../entities/Leaderboard";
+import { LeaderboardEntry } from "../../entities/LeaderboardEntry";
+import { RefreshToken } from "../../entities/RefreshToken";
+import { User } from "../../entities/User";
 
 // ---------------------------------------------------------------- helpers
 

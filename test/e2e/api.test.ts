@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cliEnv, TestProject } from "./support/project";
+import { cliEnv, TestProject } from "../support/project";
 
 const USER = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 

@@ -11,10 +11,10 @@ import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
 import { DataSource } from "typeorm";
-import { TestProject } from "./support/project";
-import { writeMigration } from "./support/migrations";
-import { serverUrl } from "./support/postgres";
-import { postgresDialect } from "../src/dialects/postgres";
+import { TestProject } from "../support/project";
+import { writeMigration } from "../support/migrations";
+import { serverUrl } from "../support/postgres";
+import { postgresDialect } from "../../src/dialects/postgres";
 
 const USER = `import { Column, Entity, PrimaryColumn } from "typeorm";
 

@@ -11,9 +11,9 @@ import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
-import { DIALECTS, repoRoot, TestProject, type CliResult } from "./support/project";
-import { serverUrl } from "./support/postgres";
-import { assertUserError, dataSourceFile, ITEM, migration } from "./support/bad-input";
+import { DIALECTS, repoRoot, TestProject, type CliResult } from "../support/project";
+import { serverUrl } from "../support/postgres";
+import { assertUserError, dataSourceFile, ITEM, migration } from "../support/bad-input";
 
 const PASSWORD = "s3cr3t-Pa55";
 

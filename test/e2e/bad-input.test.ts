@@ -8,11 +8,11 @@
 import { after, before, describe, test } from "node:test";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { TestProject, type CliResult } from "./support/project";
-import { assertUserError, dataSourceFile, ITEM, migration } from "./support/bad-input";
+import { TestProject, type CliResult } from "../support/project";
+import { assertUserError, dataSourceFile, ITEM, migration } from "../support/bad-input";
 import assert from "node:assert/strict";
 import yargs from "yargs";
-import { COMMANDS } from "../src/cli/commands";
+import { COMMANDS } from "../../src/cli/commands";
 
 interface Row {
   /** The catalogue's id and bad input, as the test's name. */

@@ -14,9 +14,9 @@ import assert from "node:assert/strict";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createCompiler } from "../src/config/typescript-loader";
-import { canTranspileTogether, transpileTogether, type SourceFileText } from "../src/config/batch-transpile";
-import { repoRoot, TestProject } from "./support/project";
+import { createCompiler } from "../../src/config/typescript-loader";
+import { canTranspileTogether, transpileTogether, type SourceFileText } from "../../src/config/batch-transpile";
+import { repoRoot, TestProject } from "../support/project";
 
 function tsFilesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })

@@ -8,8 +8,8 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { TestProject } from "./support/project";
-import { describeRoundTrips } from "./support/round-trip";
+import { TestProject } from "../support/project";
+import { describeRoundTrips } from "../support/round-trip";
 
 describeRoundTrips("TypeORM 0.3 + better-sqlite3", "sqlite", () => ({ sqliteDriver: "better-sqlite3" }));
 

@@ -8,8 +8,8 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
-import { DIALECTS, TestProject } from "./support/project";
-import { writeTableMigrations } from "./support/migrations";
+import { DIALECTS, TestProject } from "../support/project";
+import { writeTableMigrations } from "../support/migrations";
 
 // TypeORM refuses this entity when it builds metadata: it has no primary column.
 const NO_PRIMARY_COLUMN = `import { Column, Entity } from "typeorm";

@@ -19,14 +19,14 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, TestProject } from "./support/project";
+import { DIALECTS, TestProject } from "../support/project";
 import {
   assertNoChanges,
   assertTypeormAgrees,
   atVersion1,
   generateVersion2,
   rows,
-} from "./support/changes";
+} from "../support/changes";
 
 const MANUAL_INDEX = `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 

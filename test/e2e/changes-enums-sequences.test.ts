@@ -11,9 +11,9 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
-import { DIALECTS, TestProject } from "./support/project";
-import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
-import type { Schema } from "../src/schema/model";
+import { DIALECTS, TestProject } from "../support/project";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
+import type { Schema } from "../../src/schema/model";
 
 const enumEntity = (values: string[]) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 

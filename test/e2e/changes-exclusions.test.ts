@@ -8,11 +8,11 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { TestProject } from "./support/project";
-import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
-import { assertNoChangesAtVersion1, assertRejected } from "./support/constraints";
-import { assertTypeormAgrees } from "./support/typeorm-agrees";
-import type { Schema } from "../src/schema/model";
+import type { TestProject } from "../support/project";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
+import { assertNoChangesAtVersion1, assertRejected } from "../support/constraints";
+import { assertTypeormAgrees } from "../support/typeorm-agrees";
+import type { Schema } from "../../src/schema/model";
 
 const BOOKING = (exclusions: string) => `import { Column, Entity, Exclusion, PrimaryGeneratedColumn } from "typeorm";
 

@@ -11,11 +11,11 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, TestProject, type DialectName } from "./support/project";
-import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
-import { assertNoChangesAtVersion1 } from "./support/constraints";
-import { assertTypeormAgrees } from "./support/typeorm-agrees";
-import type { Schema } from "../src/schema/model";
+import { DIALECTS, TestProject, type DialectName } from "../support/project";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
+import { assertNoChangesAtVersion1 } from "../support/constraints";
+import { assertTypeormAgrees } from "../support/typeorm-agrees";
+import type { Schema } from "../../src/schema/model";
 
 const ITEM_V1 = `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 

@@ -19,7 +19,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, type DialectName, type TestProject } from "./support/project";
+import { DIALECTS, type DialectName, type TestProject } from "../support/project";
 import {
   assertNoChanges,
   assertSameSchema,
@@ -27,8 +27,8 @@ import {
   atVersion1,
   generateVersion2,
   rows,
-} from "./support/changes";
-import type { Schema } from "../src/schema/model";
+} from "../support/changes";
+import type { Schema } from "../../src/schema/model";
 
 const CONTENT_V1 = `import { ChildEntity, Column, Entity, PrimaryGeneratedColumn, TableInheritance } from "typeorm";
 

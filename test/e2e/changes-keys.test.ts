@@ -9,10 +9,10 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, type TestProject } from "./support/project";
-import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
-import { assertNoChangesAtVersion1, assertRejected, inTransaction } from "./support/constraints";
-import type { Schema } from "../src/schema/model";
+import { DIALECTS, type TestProject } from "../support/project";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
+import { assertNoChangesAtVersion1, assertRejected, inTransaction } from "../support/constraints";
+import type { Schema } from "../../src/schema/model";
 
 const AUTHOR = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 

@@ -7,11 +7,11 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, type DialectName, type TestProject } from "./support/project";
-import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
-import { assertNoChangesAtVersion1 } from "./support/constraints";
-import { assertTypeormAgrees } from "./support/typeorm-agrees";
-import type { Schema } from "../src/schema/model";
+import { DIALECTS, type DialectName, type TestProject } from "../support/project";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
+import { assertNoChangesAtVersion1 } from "../support/constraints";
+import { assertTypeormAgrees } from "../support/typeorm-agrees";
+import type { Schema } from "../../src/schema/model";
 
 /** The column whose precision changes, and how each version declares it. */
 const CASES: Record<DialectName, { type: string; v1: string; v2: string; declared: RegExp; value: string }> = {

@@ -12,9 +12,9 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { TestProject } from "./support/project";
-import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
-import type { Schema } from "../src/schema/model";
+import { TestProject } from "../support/project";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
+import type { Schema } from "../../src/schema/model";
 
 const CUSTOMER = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 

@@ -6,9 +6,9 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { TestProject } from "./support/project";
-import { assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
-import type { Schema } from "../src/schema/model";
+import type { TestProject } from "../support/project";
+import { assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
+import type { Schema } from "../../src/schema/model";
 
 const author = (length: number) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 

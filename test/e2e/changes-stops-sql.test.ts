@@ -8,14 +8,14 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import type { TestProject } from "./support/project";
-import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
-import type { Schema } from "../src/schema/model";
-import { ALL_ITEMS as ALL, ITEMS_AFTER_V2, ITEMS_SEED as SEED, ITEMS_V1 as V1, ITEMS_V2 as V2 } from "./support/narrowing-items";
+import type { TestProject } from "../support/project";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
+import type { Schema } from "../../src/schema/model";
+import { ALL_ITEMS as ALL, ITEMS_AFTER_V2, ITEMS_SEED as SEED, ITEMS_V1 as V1, ITEMS_V2 as V2 } from "../support/narrowing-items";
 import { DataSource } from "typeorm";
-import { dataChecksForAlter } from "../src/dialects/data-checks";
-import { dataCheckFailure, dataCheckStatement } from "../src/dialects/sqlite/data-check";
-import { quoteIdentifier } from "../src/dialects/sqlite/quote";
+import { dataChecksForAlter } from "../../src/dialects/data-checks";
+import { dataCheckFailure, dataCheckStatement } from "../../src/dialects/sqlite/data-check";
+import { quoteIdentifier } from "../../src/dialects/sqlite/quote";
 
 const TOO_LONG = /Cannot change items\.title to varchar\(5\): 2 row\(s\) of items hold longer values\. Shorten them first, or keep the length\./;
 const NULLS = /Cannot make items\.note NOT NULL: it is NULL in 2 row\(s\) of items/;

@@ -7,10 +7,10 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, type TestProject } from "./support/project";
-import { assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
-import type { Schema } from "../src/schema/model";
-import { ALL_ITEMS as ALL, ITEMS_AFTER_V2, ITEMS_SEED as SEED, ITEMS_V1 as V1, ITEMS_V2 as V2 } from "./support/narrowing-items";
+import { DIALECTS, type TestProject } from "../support/project";
+import { assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
+import type { Schema } from "../../src/schema/model";
+import { ALL_ITEMS as ALL, ITEMS_AFTER_V2, ITEMS_SEED as SEED, ITEMS_V1 as V1, ITEMS_V2 as V2 } from "../support/narrowing-items";
 
 
 for (const dialect of DIALECTS) {

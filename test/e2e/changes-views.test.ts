@@ -14,10 +14,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
-import { DIALECTS, TestProject, type DialectName } from "./support/project";
-import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
-import type { Schema } from "../src/schema/model";
-import { assertUserError } from "./support/bad-input";
+import { DIALECTS, TestProject, type DialectName } from "../support/project";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
+import type { Schema } from "../../src/schema/model";
+import { assertUserError } from "../support/bad-input";
 
 const ITEM_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -286,7 +286,7 @@ for (const dialect of DIALECTS) {
     const files = dialect === "postgres" ? ["v80-views.ts", "v81-materialized-view.ts"] : ["v80-views.ts"];
     const project = await TestProject.create(dialect);
     try {
-      for (const file of files) project.writeEntity(file, readFileSync(join(__dirname, "corpus", "definitions", file), "utf8"));
+      for (const file of files) project.writeEntity(file, readFileSync(join(__dirname, "..", "corpus", "definitions", file), "utf8"));
       await project.ok(["generate", "CorpusViews"]);
       await project.ok(["run"]);
       assert.deepEqual(await typeormWouldRun(project, files), []);

@@ -7,9 +7,9 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
-import { DIALECTS, TestProject, type DialectName } from "./support/project";
-import { writeMigration } from "./support/migrations";
-import { serverUrl } from "./support/postgres";
+import { DIALECTS, TestProject, type DialectName } from "../support/project";
+import { writeMigration } from "../support/migrations";
+import { serverUrl } from "../support/postgres";
 
 /**
  * The users entity: v1 has id and name; v2 adds a nullable nickname with an

@@ -11,8 +11,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { join } from "node:path";
-import { DIALECTS, repoRoot, TestProject } from "./support/project";
-import { writeMigrationBody, q } from "./support/faults";
+import { DIALECTS, repoRoot, TestProject } from "../support/project";
+import { writeMigrationBody, q } from "../support/faults";
 
 const COUNT = 4;
 

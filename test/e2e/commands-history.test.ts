@@ -6,8 +6,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { chmodSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DIALECTS, TestProject } from "./support/project";
-import { writeTableMigrations } from "./support/migrations";
+import { DIALECTS, TestProject } from "../support/project";
+import { writeTableMigrations } from "../support/migrations";
 
 async function tableNames(project: TestProject): Promise<string[]> {
   return Object.keys((await project.introspect()).tables).sort();

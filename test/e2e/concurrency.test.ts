@@ -8,10 +8,10 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
-import { assertEachAppliedOnce } from "./support/concurrent-runners";
-import { DIALECTS, TestProject } from "./support/project";
-import { writeTableMigrations } from "./support/migrations";
-import { q, writeMigrationBody } from "./support/faults";
+import { assertEachAppliedOnce } from "../support/concurrent-runners";
+import { DIALECTS, TestProject } from "../support/project";
+import { writeTableMigrations } from "../support/migrations";
+import { q, writeMigrationBody } from "../support/faults";
 
 const RUNNERS = { postgres: 8, sqlite: 4 } as const;
 

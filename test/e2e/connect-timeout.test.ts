@@ -13,9 +13,9 @@ import { spawn } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, TestProject, type CliResult } from "./support/project";
-import { assertUserError, dataSourceFile } from "./support/bad-input";
-import { writeTableMigrations } from "./support/migrations";
+import { repoRoot, TestProject, type CliResult } from "../support/project";
+import { assertUserError, dataSourceFile } from "../support/bad-input";
+import { writeTableMigrations } from "../support/migrations";
 
 const PASSWORD = "s1lent-Pa55";
 const TIMED_OUT =

@@ -10,9 +10,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
-import { TestProject, type CliResult } from "./support/project";
-import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "./support/faults";
-import { waitForStatement } from "./support/sessions";
+import { TestProject, type CliResult } from "../support/project";
+import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
+import { waitForStatement } from "../support/sessions";
 
 /** What a server restart does to the runner: end all of its sessions. */
 async function terminateOtherSessions(admin: Client): Promise<number> {

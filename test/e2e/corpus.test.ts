@@ -21,18 +21,18 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataSource, type DataSourceOptions, type EntityMetadata } from "typeorm";
-import { compareEntitiesWithDatabase } from "../src/commands/entity-diff";
-import { findDialect } from "../src/dialects";
-import { describeDifferences } from "../src/schema/equal";
-import { splitTableName } from "../src/schema/table-name";
-import type { Operation } from "../src/ops/operations";
-import type { Schema } from "../src/schema/model";
-import { CORPUS, definitionsFor, prefixOf, schemasOf, type CorpusDefinition } from "./corpus";
-import { definitionsTypeormAgreesOn, definitionsTypeormDisagreesOn, typeormPendingQueries } from "./corpus/typeorm-agrees";
-import { createTestDatabase } from "./support/postgres";
-import { DIALECTS, TestProject, type DialectName } from "./support/project";
+import { compareEntitiesWithDatabase } from "../../src/commands/entity-diff";
+import { findDialect } from "../../src/dialects";
+import { describeDifferences } from "../../src/schema/equal";
+import { splitTableName } from "../../src/schema/table-name";
+import type { Operation } from "../../src/ops/operations";
+import type { Schema } from "../../src/schema/model";
+import { CORPUS, definitionsFor, prefixOf, schemasOf, type CorpusDefinition } from "../corpus";
+import { definitionsTypeormAgreesOn, definitionsTypeormDisagreesOn, typeormPendingQueries } from "../corpus/typeorm-agrees";
+import { createTestDatabase } from "../support/postgres";
+import { DIALECTS, TestProject, type DialectName } from "../support/project";
 
-const DEFINITIONS_DIR = join(__dirname, "corpus", "definitions");
+const DEFINITIONS_DIR = join(__dirname, "..", "corpus", "definitions");
 
 /** Sample rows a definition gives for entities whose checks the generic values would break. */
 function samplesOf(definitions: readonly CorpusDefinition[]): Record<string, Record<string, unknown>> {

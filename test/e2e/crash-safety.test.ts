@@ -22,8 +22,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
-import { DIALECTS, TestProject, repoRoot, type CliResult, type DialectName } from "./support/project";
-import { ITEM_ROWS, appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "./support/faults";
+import { DIALECTS, TestProject, repoRoot, type CliResult, type DialectName } from "../support/project";
+import { ITEM_ROWS, appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
 
 const FULL = process.env.ATHANOR_FAULTS_FULL === "1";
 

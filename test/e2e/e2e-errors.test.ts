@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { runCli, TestProject, DIALECTS } from "./support/project";
-import { serverUrl } from "./support/postgres";
+import { runCli, TestProject, DIALECTS } from "../support/project";
+import { serverUrl } from "../support/postgres";
 
 const ITEM = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 @Entity({ name: "items" })

@@ -7,10 +7,10 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, TestProject, type DialectName } from "./support/project";
-import { describeDifferences, schemasEqual } from "../src/schema/equal";
-import { findDialect } from "../src/dialects";
-import type { Schema } from "../src/schema/model";
+import { DIALECTS, TestProject, type DialectName } from "../support/project";
+import { describeDifferences, schemasEqual } from "../../src/schema/equal";
+import { findDialect } from "../../src/dialects";
+import type { Schema } from "../../src/schema/model";
 
 const USER_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -365,7 +365,7 @@ describe("asking at a terminal", () => {
   test("answering r renames the column (driven through a pseudo-terminal with script)", async () => {
     const { spawnSync } = await import("node:child_process");
     const { join } = await import("node:path");
-    const cli = join(__dirname, "..", "bin", "athanor");
+    const cli = join(__dirname, "..", "..", "bin", "athanor");
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} generate AskedRename`;
     // script gives the CLI a terminal for stdin and stdout; the answer is typed into it.
     const run = spawnSync("script", ["-qec", command, "/dev/null"], {

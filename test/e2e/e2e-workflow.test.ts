@@ -5,10 +5,10 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, TestProject } from "./support/project";
-import { ITEM_V1, ITEM_V2 } from "./support/entities";
-import { schemasEqual, describeDifferences } from "../src/schema/equal";
-import { findDialect } from "../src/dialects";
+import { DIALECTS, TestProject } from "../support/project";
+import { ITEM_V1, ITEM_V2 } from "../support/entities";
+import { schemasEqual, describeDifferences } from "../../src/schema/equal";
+import { findDialect } from "../../src/dialects";
 
 
 function assertSameSchema(dialectName: string, actual: any, expected: any) {

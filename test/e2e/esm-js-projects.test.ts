@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
-import { cliEnv, createEmptyProject, runCli, type CliResult } from "./support/project";
+import { cliEnv, createEmptyProject, runCli, type CliResult } from "../support/project";
 
 const dirs: string[] = [];
 after(() => {

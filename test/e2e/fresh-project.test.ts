@@ -25,9 +25,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "pg";
 import { DataSource } from "typeorm";
-import { createTestDatabase } from "./support/postgres";
-import { offerCompiledDrivers } from "./support/prebuilt-drivers";
-import { repoRoot, type CliResult } from "./support/project";
+import { createTestDatabase } from "../support/postgres";
+import { offerCompiledDrivers } from "../support/prebuilt-drivers";
+import { repoRoot, type CliResult } from "../support/project";
 
 /** An npm install from the registry may compile, download, retry: bounded, but generously. */
 const INSTALL_TIMEOUT_MS = 8 * 60_000;

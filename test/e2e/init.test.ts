@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
-import { cliEnv, createEmptyProject, runCli, type CliResult } from "./support/project";
+import { cliEnv, createEmptyProject, runCli, type CliResult } from "../support/project";
 
 const USER = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 

@@ -10,8 +10,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DIALECTS, TestProject } from "./support/project";
-import { ITEM, migration } from "./support/bad-input";
+import { DIALECTS, TestProject } from "../support/project";
+import { ITEM, migration } from "../support/bad-input";
 
 describe("names and arguments", { concurrency: 2 }, () => {
   test("create keeps letters of every script: 名前, Добавить, добавить поле (→ ДобавитьПоле); the files run", async () => {

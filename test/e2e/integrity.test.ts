@@ -10,9 +10,9 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIALECTS, TestProject } from "./support/project";
-import { writeMigration, writeTableMigrations, type HandWritten } from "./support/migrations";
-import { directoryHash, verifySumFile, writeSumFile } from "../src/runner/sum";
+import { DIALECTS, TestProject } from "../support/project";
+import { writeMigration, writeTableMigrations, type HandWritten } from "../support/migrations";
+import { directoryHash, verifySumFile, writeSumFile } from "../../src/runner/sum";
 
 const ITEM = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 @Entity({ name: "items" })

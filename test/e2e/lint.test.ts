@@ -9,14 +9,14 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { findDialect } from "../src/dialects";
-import { LINT_CODES, lintOperations, lintSteps, readSilences, applySilences, finding, type LintCode } from "../src/lint";
-import type { Operation } from "../src/ops/operations";
-import { apply } from "../src/schema/apply";
-import { emptyTable, type Column, type Schema, type Table } from "../src/schema/model";
-import { TestProject } from "./support/project";
-import { writeMigration } from "./support/migrations";
-import { q, writeMigrationBody } from "./support/faults";
+import { findDialect } from "../../src/dialects";
+import { LINT_CODES, lintOperations, lintSteps, readSilences, applySilences, finding, type LintCode } from "../../src/lint";
+import type { Operation } from "../../src/ops/operations";
+import { apply } from "../../src/schema/apply";
+import { emptyTable, type Column, type Schema, type Table } from "../../src/schema/model";
+import { TestProject } from "../support/project";
+import { writeMigration } from "../support/migrations";
+import { q, writeMigrationBody } from "../support/faults";
 
 // ── Fixtures ─────────────────────────────────────────────────────────────────
 

@@ -9,9 +9,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
-import { TestProject, type CliResult } from "./support/project";
-import { ITEM_ROWS, createItems, q, writeMigrationBody } from "./support/faults";
-import { migrationLockHolders, terminateLockSession, waitForStatement } from "./support/sessions";
+import { TestProject, type CliResult } from "../support/project";
+import { ITEM_ROWS, createItems, q, writeMigrationBody } from "../support/faults";
+import { migrationLockHolders, terminateLockSession, waitForStatement } from "../support/sessions";
 
 /**
  * Three migrations that are visibly wrong when applied twice: two

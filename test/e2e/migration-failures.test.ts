@@ -7,9 +7,9 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, TestProject } from "./support/project";
-import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "./support/faults";
-import { explainPostgresMigrationError } from "../src/dialects/postgres/migration-errors";
+import { DIALECTS, TestProject } from "../support/project";
+import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
+import { explainPostgresMigrationError } from "../../src/dialects/postgres/migration-errors";
 
 /** Two statements that change something, then a throw. */
 const THROWS_HALF_WAY = [

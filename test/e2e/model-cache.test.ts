@@ -14,7 +14,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { appendFileSync, cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cliEnv, createEmptyProject, DIALECTS, repoRoot, runCli, TestProject } from "./support/project";
+import { cliEnv, createEmptyProject, DIALECTS, repoRoot, runCli, TestProject } from "../support/project";
 
 // Entities by glob, as TypeORM's docs write them.
 const ORMCONFIG = `import "reflect-metadata";

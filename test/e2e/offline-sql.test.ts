@@ -10,13 +10,13 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DIALECTS, TestProject } from "./support/project";
-import { findDialect } from "../src/dialects";
-import { formatStatement, migrationSql } from "../src/runner/offline";
-import { emptyModel } from "../src/runner/recording-query-runner";
-import { op } from "../src/ops/api";
-import type { MigrationSource } from "../src/runner/discover";
-import { ITEM_V1, ITEM_V2 } from "./support/entities";
+import { DIALECTS, TestProject } from "../support/project";
+import { findDialect } from "../../src/dialects";
+import { formatStatement, migrationSql } from "../../src/runner/offline";
+import { emptyModel } from "../../src/runner/recording-query-runner";
+import { op } from "../../src/ops/api";
+import type { MigrationSource } from "../../src/runner/discover";
+import { ITEM_V1, ITEM_V2 } from "../support/entities";
 
 
 /**

@@ -11,10 +11,10 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
-import { TestProject } from "./support/project";
-import { describeDifferences, schemasEqual } from "../src/schema/equal";
-import { findDialect } from "../src/dialects";
-import type { Schema } from "../src/schema/model";
+import { TestProject } from "../support/project";
+import { describeDifferences, schemasEqual } from "../../src/schema/equal";
+import { findDialect } from "../../src/dialects";
+import type { Schema } from "../../src/schema/model";
 
 const AUTHOR = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 

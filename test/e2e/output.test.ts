@@ -7,8 +7,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { TestProject } from "./support/project";
-import { writeMigration, writeTableMigrations } from "./support/migrations";
+import { TestProject } from "../support/project";
+import { writeMigration, writeTableMigrations } from "../support/migrations";
 
 const ESCAPE = "\x1b[";
 // Neither variable from the environment the tests run in.

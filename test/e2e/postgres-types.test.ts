@@ -10,9 +10,9 @@ import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
-import { TestProject } from "./support/project";
-import { assertUserError } from "./support/bad-input";
-import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "./support/changes";
+import { TestProject } from "../support/project";
+import { assertUserError } from "../support/bad-input";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 
 const entity = (body: string) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 

@@ -7,8 +7,8 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { appendFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { DIALECTS, TestProject } from "./support/project";
-import { writeMigration, writeTableMigrations } from "./support/migrations";
+import { DIALECTS, TestProject } from "../support/project";
+import { writeMigration, writeTableMigrations } from "../support/migrations";
 
 async function tables(project: TestProject): Promise<string[]> {
   return Object.keys((await project.introspect()).tables).sort();

@@ -9,9 +9,9 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
-import { TestProject, type CliResult, type SpawnedCli } from "./support/project";
-import { ITEM_ROWS, appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "./support/faults";
-import { migrationLockHolders, waitForStatement } from "./support/sessions";
+import { TestProject, type CliResult, type SpawnedCli } from "../support/project";
+import { ITEM_ROWS, appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
+import { migrationLockHolders, waitForStatement } from "../support/sessions";
 
 const SIGNALS = [
   ["SIGINT", 130],

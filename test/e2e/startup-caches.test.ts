@@ -13,8 +13,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import Module from "node:module";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { repoRoot, TestProject } from "./support/project";
-import { writeMigration } from "./support/migrations";
+import { repoRoot, TestProject } from "../support/project";
+import { writeMigration } from "../support/migrations";
 
 /** Node ≥ 22.1 keeps its own compile cache; before, Athanor writes one. */
 const ownCodeCache = typeof (Module as any).enableCompileCache !== "function";

@@ -12,7 +12,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
-import { TestProject } from "./support/project";
+import { TestProject } from "../support/project";
 
 const ticket = (nameLength: number) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 

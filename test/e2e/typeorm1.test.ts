@@ -12,12 +12,12 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DIALECTS, TestProject, cliEnv, createEmptyProject, repoRoot, runCli } from "./support/project";
-import { describeRoundTrips } from "./support/round-trip";
-import { typeorm1PackageRoot, typeorm1Project } from "./support/typeorm1";
-import { writeMigration, writeTableMigrations } from "./support/migrations";
-import { ITEM_V1 } from "./support/entities";
-import { assertEachAppliedOnce } from "./support/concurrent-runners";
+import { DIALECTS, TestProject, cliEnv, createEmptyProject, repoRoot, runCli } from "../support/project";
+import { describeRoundTrips } from "../support/round-trip";
+import { typeorm1PackageRoot, typeorm1Project } from "../support/typeorm1";
+import { writeMigration, writeTableMigrations } from "../support/migrations";
+import { ITEM_V1 } from "../support/entities";
+import { assertEachAppliedOnce } from "../support/concurrent-runners";
 
 describeRoundTrips("TypeORM 1.x + better-sqlite3", "sqlite", () => typeorm1Project());
 describeRoundTrips("TypeORM 1.x + PostgreSQL", "postgres", () => typeorm1Project());

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DIALECTS, TestProject } from "./support/project";
+import { DIALECTS, TestProject } from "../support/project";
 
 // Column types left to TypeORM's inference from `design:type` metadata.
 const EVENT = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";

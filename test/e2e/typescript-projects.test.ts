@@ -18,8 +18,8 @@ import { execFileSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { cliEnv, repoRoot, runCli, type CliResult } from "./support/project";
-import { createTestDatabase, type TestDatabase } from "./support/postgres";
+import { cliEnv, repoRoot, runCli, type CliResult } from "../support/project";
+import { createTestDatabase, type TestDatabase } from "../support/postgres";
 
 const repoModules = join(repoRoot, "node_modules");
 

@@ -16,9 +16,9 @@ import {
   renderMigrationFile,
   toPascalCase,
   type MigrationFileInput,
-} from "../src/codegen";
-import { invertAll, type Operation } from "../src/ops/operations";
-import type { Column, Table } from "../src/schema/model";
+} from "../../src/codegen";
+import { invertAll, type Operation } from "../../src/ops/operations";
+import type { Column, Table } from "../../src/schema/model";
 
 // ── The real op() API, with execution replaced by recording ─────────────────
 
@@ -27,7 +27,7 @@ import type { Column, Table } from "../src/schema/model";
  * database). Swap that one module for a recorder while loading api.ts, so
  * the test exercises the real method names and argument order.
  */
-function loadRecordingApi(): typeof import("../src/ops/api") {
+function loadRecordingApi(): typeof import("../../src/ops/api") {
   const loader = Module as unknown as { _load: (request: string, parent: { filename?: string } | null, isMain: boolean) => unknown };
   const originalLoad = loader._load;
   const apiFile = path.join("src", "ops", "api.ts");
@@ -42,7 +42,7 @@ function loadRecordingApi(): typeof import("../src/ops/api") {
     return originalLoad.call(this, request, parent, isMain);
   };
   try {
-    return require("../src/ops/api");
+    return require("../../src/ops/api");
   } finally {
     loader._load = originalLoad;
   }
@@ -353,7 +353,7 @@ test("naming: user names, class names, file names", () => {
 
 test("SQL mode: a long CREATE TABLE is laid out one column per line, and SQLite reads the same table", async () => {
   const { DataSource } = await import("typeorm");
-  const { findDialect } = await import("../src/dialects");
+  const { findDialect } = await import("../../src/dialects");
   const sql =
     `CREATE TABLE "orders" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "total" decimal(10,2) NOT NULL DEFAULT (0), ` +
     `"note" varchar(20) DEFAULT 'a, b', CONSTRAINT "CHK_total" CHECK ("total" >= 0), CONSTRAINT "UQ_note" UNIQUE ("note"))`;

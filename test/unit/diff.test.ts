@@ -5,13 +5,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { diff, type DiffOptions } from "../src/diff";
-import { applyAll } from "../src/schema/apply";
-import { invertAll, type Operation } from "../src/ops/operations";
-import { describeDifferences, normalizeExpression, schemasEqual } from "../src/schema/equal";
-import type { Column, ForeignKey, Schema, Table } from "../src/schema/model";
-import { qualifiedTableName, splitTableName } from "../src/schema/table-name";
-import { renameProblems } from "../src/diff/renames";
+import { diff, type DiffOptions } from "../../src/diff";
+import { applyAll } from "../../src/schema/apply";
+import { invertAll, type Operation } from "../../src/ops/operations";
+import { describeDifferences, normalizeExpression, schemasEqual } from "../../src/schema/equal";
+import type { Column, ForeignKey, Schema, Table } from "../../src/schema/model";
+import { qualifiedTableName, splitTableName } from "../../src/schema/table-name";
+import { renameProblems } from "../../src/diff/renames";
 
 // ── Builders ────────────────────────────────────────────────────────────────
 

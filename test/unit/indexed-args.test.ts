@@ -13,14 +13,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Column, DataSource, Entity, Index, ManyToOne, OneToMany, PrimaryGeneratedColumn, type EntityMetadata } from "typeorm";
 import { MetadataArgsStorage } from "typeorm/metadata-args/MetadataArgsStorage";
-import { indexArgsWhileBuilding, indexMetadataArgs } from "../src/metadata/indexed-args";
-import { nativeSha1WhileBuilding } from "../src/metadata/native-sha1";
+import { indexArgsWhileBuilding, indexMetadataArgs } from "../../src/metadata/indexed-args";
+import { nativeSha1WhileBuilding } from "../../src/metadata/native-sha1";
 import { RandomGenerator } from "typeorm/util/RandomGenerator";
-import { schemaFromEntities } from "../src/metadata";
-import { definitionsFor } from "./corpus";
-import { typeorm1PackageRoot } from "./support/typeorm1";
+import { schemaFromEntities } from "../../src/metadata";
+import { definitionsFor } from "../corpus";
+import { typeorm1PackageRoot } from "../support/typeorm1";
 
-const DEFINITIONS_DIR = join(__dirname, "corpus", "definitions");
+const DEFINITIONS_DIR = join(__dirname, "..", "corpus", "definitions");
 
 /** Concrete-table inheritance where a child redeclares a parent's property. */
 abstract class Stamped {
@@ -115,7 +115,7 @@ async function build(dialect: "sqlite" | "postgres", entities: Function[], index
     dialect === "sqlite" ? { type: "sqlite", database: ":memory:", entities } : { type: "postgres", entities },
   );
   if (indexed) indexArgsWhileBuilding(ds);
-  if (nativeSha1) nativeSha1WhileBuilding(ds, join(__dirname, ".."));
+  if (nativeSha1) nativeSha1WhileBuilding(ds, join(__dirname, "..", ".."));
   await (ds as any).buildMetadatas();
   return { metadata: describeMetadata(ds.entityMetadatas), schema: JSON.stringify(schemaFromEntities(ds.entityMetadatas)) };
 }

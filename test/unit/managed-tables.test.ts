@@ -2,7 +2,7 @@
 // managed by migrations (and so drops when the entity goes away).
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { tablesCreatedBySql } from "../src/commands/managed-tables";
+import { tablesCreatedBySql } from "../../src/commands/managed-tables";
 
 test("CREATE TABLE statements name the tables they create, in every quoting", () => {
   assert.deepEqual(tablesCreatedBySql(`CREATE TABLE "users" ("id" integer)`), ["users"]);

@@ -27,9 +27,9 @@ import {
   ViewEntity,
   ViewColumn,
 } from "typeorm";
-import { schemaFromEntities } from "../src/metadata";
-import { describeDifferences } from "../src/schema/equal";
-import type { Column as ModelColumn, Schema, Table } from "../src/schema/model";
+import { schemaFromEntities } from "../../src/metadata";
+import { describeDifferences } from "../../src/schema/equal";
+import type { Column as ModelColumn, Schema, Table } from "../../src/schema/model";
 
 enum Role {
   Admin = "admin",

@@ -11,15 +11,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { diff, type DiffOptions } from "../src/diff";
-import { renameProblems } from "../src/diff/renames";
-import { applyAll } from "../src/schema/apply";
-import { invertAll } from "../src/ops/operations";
-import { describeDifferences } from "../src/schema/equal";
-import type { Schema } from "../src/schema/model";
-import { sqliteDialect } from "../src/dialects/sqlite";
-import { postgresDialect } from "../src/dialects/postgres";
-import { constraintsNaming, schemaArbitrary, schemaPairArbitrary, schemaProblems, type SchemaPair } from "./support/arbitraries";
+import { diff, type DiffOptions } from "../../src/diff";
+import { renameProblems } from "../../src/diff/renames";
+import { applyAll } from "../../src/schema/apply";
+import { invertAll } from "../../src/ops/operations";
+import { describeDifferences } from "../../src/schema/equal";
+import type { Schema } from "../../src/schema/model";
+import { sqliteDialect } from "../../src/dialects/sqlite";
+import { postgresDialect } from "../../src/dialects/postgres";
+import { constraintsNaming, schemaArbitrary, schemaPairArbitrary, schemaProblems, type SchemaPair } from "../support/arbitraries";
 
 const RUNS = Number(process.env.ATHANOR_PROPS_RUNS ?? 2000);
 

@@ -7,16 +7,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PassThrough } from "node:stream";
-import { diff } from "../src/diff";
-import { findRenameCandidates, renameProblems, type RenameDecisions } from "../src/diff/renames";
-import { applyAll } from "../src/schema/apply";
-import { invertAll, type Operation } from "../src/ops/operations";
-import { describeDifferences } from "../src/schema/equal";
-import type { Column, ForeignKey, Schema, Table } from "../src/schema/model";
-import { parseColumnRename, parseRenameHints, parseTableRename, parseValueRename } from "../src/cli/rename-hints";
-import { parseRenameAnswer, promptForRenames, renameQuestion, valueRenameQuestion } from "../src/cli/rename-prompt";
-import { UsageError } from "../src/errors";
-import { compareWithRenames, valueRenameFlag } from "../src/commands/rename-resolution";
+import { diff } from "../../src/diff";
+import { findRenameCandidates, renameProblems, type RenameDecisions } from "../../src/diff/renames";
+import { applyAll } from "../../src/schema/apply";
+import { invertAll, type Operation } from "../../src/ops/operations";
+import { describeDifferences } from "../../src/schema/equal";
+import type { Column, ForeignKey, Schema, Table } from "../../src/schema/model";
+import { parseColumnRename, parseRenameHints, parseTableRename, parseValueRename } from "../../src/cli/rename-hints";
+import { parseRenameAnswer, promptForRenames, renameQuestion, valueRenameQuestion } from "../../src/cli/rename-prompt";
+import { UsageError } from "../../src/errors";
+import { compareWithRenames, valueRenameFlag } from "../../src/commands/rename-resolution";
 
 const identity = (column: Column) => column;
 

@@ -7,13 +7,13 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { diff } from "../src/diff";
-import { applyAll } from "../src/schema/apply";
-import { invert, invertAll, type Operation } from "../src/ops/operations";
-import { describeDifferences } from "../src/schema/equal";
-import type { Column, Schema, Table, View } from "../src/schema/model";
-import { viewReads } from "../src/schema/views";
-import { findDialect } from "../src/dialects";
+import { diff } from "../../src/diff";
+import { applyAll } from "../../src/schema/apply";
+import { invert, invertAll, type Operation } from "../../src/ops/operations";
+import { describeDifferences } from "../../src/schema/equal";
+import type { Column, Schema, Table, View } from "../../src/schema/model";
+import { viewReads } from "../../src/schema/views";
+import { findDialect } from "../../src/dialects";
 
 function col(name: string, type: string, extra: Partial<Column> = {}): Column {
   return { name, type, nullable: false, ...extra };
