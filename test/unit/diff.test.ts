@@ -9,46 +9,12 @@ import { diff, type DiffOptions } from "../../src/diff";
 import { applyAll } from "../../src/schema/apply";
 import { invertAll, type Operation } from "../../src/ops/operations";
 import { describeDifferences, normalizeExpression, schemasEqual } from "../../src/schema/equal";
-import type { Column, ForeignKey, Schema, Table } from "../../src/schema/model";
+import type { Column, Schema, Table } from "../../src/schema/model";
+import { col, fk, id, schema, table } from "../support/model-builders";
 import { qualifiedTableName, splitTableName } from "../../src/schema/table-name";
 import { renameProblems } from "../../src/diff/renames";
 
-// ── Builders ────────────────────────────────────────────────────────────────
-
-function col(name: string, type: string, extra: Partial<Column> = {}): Column {
-  return { name, type, nullable: false, ...extra };
-}
-
-const id = () => col("id", "integer", { generated: "increment" });
-
-function table(name: string, columns: Column[], extra: Partial<Table> = {}): Table {
-  return {
-    name,
-    columns,
-    primaryKey: columns.some((c) => c.name === "id") ? { name: `PK_${name}`, columns: ["id"] } : undefined,
-    uniques: [],
-    indexes: [],
-    foreignKeys: [],
-    checks: [],
-    ...extra,
-  };
-}
-
-function fk(name: string, columns: string[], referencedTable: string, extra: Partial<ForeignKey> = {}): ForeignKey {
-  return {
-    name,
-    columns,
-    referencedTable,
-    referencedColumns: ["id"],
-    onDelete: "NO ACTION",
-    onUpdate: "NO ACTION",
-    ...extra,
-  };
-}
-
-function schema(...tables: Table[]): Schema {
-  return { tables: Object.fromEntries(tables.map((t) => [t.name, t])) };
-}
+// ── Builders: test/support/model-builders.ts ──────────────────────────────────
 
 /** An operation in short: kind, table and what it is about. */
 function summary(op: Operation): string {

@@ -12,47 +12,14 @@ import { findRenameCandidates, renameProblems, type RenameDecisions } from "../.
 import { applyAll } from "../../src/schema/apply";
 import { invertAll, type Operation } from "../../src/ops/operations";
 import { describeDifferences } from "../../src/schema/equal";
-import type { Column, ForeignKey, Schema, Table } from "../../src/schema/model";
+import type { Column, Schema } from "../../src/schema/model";
+import { col, fk, id, schema, table } from "../support/model-builders";
 import { parseColumnRename, parseRenameHints, parseTableRename, parseValueRename } from "../../src/cli/rename-hints";
 import { parseRenameAnswer, promptForRenames, renameQuestion, valueRenameQuestion } from "../../src/cli/rename-prompt";
 import { UsageError } from "../../src/errors";
 import { compareWithRenames, valueRenameFlag } from "../../src/commands/rename-resolution";
 
 const identity = (column: Column) => column;
-
-function col(name: string, type: string, extra: Partial<Column> = {}): Column {
-  return { name, type, nullable: false, ...extra };
-}
-
-const id = () => col("id", "integer", { generated: "increment" });
-
-function table(name: string, columns: Column[], extra: Partial<Table> = {}): Table {
-  return {
-    name,
-    columns,
-    primaryKey: { name: `PK_${name}`, columns: ["id"] },
-    uniques: [],
-    indexes: [],
-    foreignKeys: [],
-    checks: [],
-    ...extra,
-  };
-}
-
-function schema(...tables: Table[]): Schema {
-  return { tables: Object.fromEntries(tables.map((t) => [t.name, t])) };
-}
-
-function fk(columns: string[], referencedTable: string): ForeignKey {
-  return {
-    name: `FK_${columns.join("_")}`,
-    columns,
-    referencedTable,
-    referencedColumns: ["id"],
-    onDelete: "NO ACTION",
-    onUpdate: "NO ACTION",
-  };
-}
 
 function summary(op: Operation): string {
   switch (op.kind) {
@@ -186,9 +153,9 @@ test("two renames in one table, an index on a renamed column is kept", () => {
 
 test("a table rename keeps the foreign keys that point at it", () => {
   const people = table("people", [id(), col("name", "text")]);
-  const pets = table("pets", [id(), col("owner_id", "integer")], { foreignKeys: [fk(["owner_id"], "people")] });
+  const pets = table("pets", [id(), col("owner_id", "integer")], { foreignKeys: [fk("FK_owner_id", ["owner_id"], "people")] });
   const persons = { ...people, name: "persons" };
-  const petsAfter = { ...pets, foreignKeys: [fk(["owner_id"], "persons")] };
+  const petsAfter = { ...pets, foreignKeys: [fk("FK_owner_id", ["owner_id"], "persons")] };
   const result = diffWithRenames(schema(people, pets), schema(persons, petsAfter), { tables: [{ from: "people", to: "persons" }] });
   assert.deepEqual(result.operations.map(summary), ["renameTable people→persons"]);
   assert.deepEqual(result.unmappedTables, []);

@@ -11,17 +11,10 @@ import { diff } from "../../src/diff";
 import { applyAll } from "../../src/schema/apply";
 import { invert, invertAll, type Operation } from "../../src/ops/operations";
 import { describeDifferences } from "../../src/schema/equal";
-import type { Column, Schema, Table, View } from "../../src/schema/model";
+import type { Schema, Table, View } from "../../src/schema/model";
+import { col, table } from "../support/model-builders";
 import { viewReads } from "../../src/schema/views";
 import { findDialect } from "../../src/dialects";
-
-function col(name: string, type: string, extra: Partial<Column> = {}): Column {
-  return { name, type, nullable: false, ...extra };
-}
-
-function table(name: string, columns: Column[]): Table {
-  return { name, columns, primaryKey: { name: `PK_${name}`, columns: ["id"] }, uniques: [], indexes: [], foreignKeys: [], checks: [] };
-}
 
 const items = (titleLength = 20): Table =>
   table("items", [col("id", "integer", { generated: "increment" }), col("title", "varchar", { length: titleLength })]);
