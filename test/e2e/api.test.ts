@@ -6,22 +6,10 @@
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cliEnv, TestProject } from "../support/project";
-
-const USER = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-
-@Entity({ name: "users" })
-export class User {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column({ type: "varchar", length: 100 })
-  name: string;
-}
-`;
+import { cliEnv, spawnProgram, TestProject } from "../support/project";
+import { USER } from "../support/entities";
 
 // An ES module script: named imports from the CommonJS package must work too.
 const DEPLOY = `import { Athanor, UsageError } from "athanor";
@@ -72,19 +60,10 @@ const Tag = new EntitySchema({
 })();
 `;
 
-function node(cwd: string, script: string): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script], { cwd, env: cliEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`node ${script} exited ${code}\n${stdout}\n${stderr}`));
-      else resolve(JSON.parse(stdout.trim().split("\n").pop()!));
-    });
-  });
+async function node(cwd: string, script: string): Promise<any> {
+  const { code, stdout, stderr } = await spawnProgram(process.execPath, [script], { cwd, env: cliEnv() }).result;
+  if (code !== 0) throw new Error(`node ${script} exited ${code}\n${stdout}\n${stderr}`);
+  return JSON.parse(stdout.trim().split("\n").pop()!);
 }
 
 describe("programmatic API", () => {

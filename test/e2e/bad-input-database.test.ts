@@ -6,12 +6,12 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
-import { DIALECTS, repoRoot, TestProject, type CliResult } from "../support/project";
+import { DIALECTS, repoRoot, spawnProgram, TestProject, type CliResult } from "../support/project";
 import { serverUrl } from "../support/postgres";
 import { assertUserError, dataSourceFile, ITEM, migration } from "../support/bad-input";
 
@@ -438,18 +438,9 @@ describe("bad input: the disk", () => {
  * fails instead of the process being killed.
  */
 function cliWithFileSizeLimit(project: TestProject, args: string[], kib: number): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const script = `trap "" XFSZ; ulimit -f ${kib}; exec "$@"`;
-    const child = spawn("bash", ["-c", script, "bash", process.execPath, join(repoRoot, "bin", "athanor"), ...args], {
-      cwd: project.dir,
-      env: project.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  const script = `trap "" XFSZ; ulimit -f ${kib}; exec "$@"`;
+  return spawnProgram("bash", ["-c", script, "bash", process.execPath, join(repoRoot, "bin", "athanor"), ...args], {
+    cwd: project.dir,
+    env: project.env,
+  }).result;
 }

@@ -9,11 +9,10 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { createServer, type Server, type Socket } from "node:net";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, TestProject, type CliResult } from "../support/project";
+import { repoRoot, spawnProgram, TestProject, type CliResult } from "../support/project";
 import { assertUserError, dataSourceFile } from "../support/bad-input";
 import { writeTableMigrations } from "../support/migrations";
 
@@ -47,24 +46,13 @@ describe("a PostgreSQL server that accepts connections and never answers", () =>
   const url = (query = "") => `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/app${query}`;
 
   /** The CLI, killed if it still hangs after 40 s (what it did before it had a connect timeout). */
-  function cli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(repoRoot, "bin", "athanor"), ...args], {
-        cwd: project.dir,
-        env: { ...project.env, ...env },
-        stdio: ["ignore", "pipe", "pipe"],
-      });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      const timer = setTimeout(() => child.kill("SIGKILL"), 40_000);
-      child.on("error", reject);
-      child.on("close", (code, signal) => {
-        clearTimeout(timer);
-        resolve({ code: code ?? -1, stdout, stderr: signal ? `${stderr}\n(killed after 40 s: it hung)` : stderr, signal });
-      });
-    });
+  async function cli(args: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+    const result = await spawnProgram(process.execPath, [join(repoRoot, "bin", "athanor"), ...args], {
+      cwd: project.dir,
+      env: { ...project.env, ...env },
+      killAfterMs: 40_000,
+    }).result;
+    return result.signal ? { ...result, stderr: `${result.stderr}\n(killed after 40 s: it hung)` } : result;
   }
 
   /** The CLI against the silent server: exit 3, the sentence, no password, and how long it took. */

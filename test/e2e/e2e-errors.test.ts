@@ -9,16 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCli, TestProject, DIALECTS } from "../support/project";
 import { serverUrl } from "../support/postgres";
-
-const ITEM = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-@Entity({ name: "items" })
-export class Item {
-  @PrimaryGeneratedColumn()
-  id: number;
-  @Column({ type: "varchar", length: 20 })
-  title: string;
-}
-`;
+import { ITEM_V1 as ITEM } from "../support/entities";
 
 function assertNoStackTrace(output: string) {
   assert.doesNotMatch(output, /\n\s+at .+\(.+:\d+:\d+\)/, `stack trace in output:\n${output}`);

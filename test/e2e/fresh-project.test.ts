@@ -19,7 +19,6 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -27,7 +26,7 @@ import { Client } from "pg";
 import { DataSource } from "typeorm";
 import { createTestDatabase } from "../support/postgres";
 import { offerCompiledDrivers } from "../support/prebuilt-drivers";
-import { repoRoot, type CliResult } from "../support/project";
+import { repoRoot, spawnProgram, type CliResult } from "../support/project";
 
 /** An npm install from the registry may compile, download, retry: bounded, but generously. */
 const INSTALL_TIMEOUT_MS = 8 * 60_000;
@@ -80,19 +79,7 @@ function projectEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 function command(cwd: string, program: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(program, args, { cwd, env: projectEnv(options.env), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), options.timeoutMs ?? COMMAND_TIMEOUT_MS);
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code: code ?? -1, stdout, stderr, signal });
-    });
-  });
+  return spawnProgram(program, args, { cwd, env: projectEnv(options.env), killAfterMs: options.timeoutMs ?? COMMAND_TIMEOUT_MS }).result;
 }
 
 async function ok(cwd: string, program: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {

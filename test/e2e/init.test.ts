@@ -5,24 +5,12 @@
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
-import { cliEnv, createEmptyProject, runCli, type CliResult } from "../support/project";
-
-const USER = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-
-@Entity({ name: "users" })
-export class User {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column({ type: "varchar", length: 100 })
-  name: string;
-}
-`;
+import { cliEnv, createEmptyProject, runCli, spawnProgram, type CliResult } from "../support/project";
+import { USER } from "../support/entities";
 
 const SCRIPTS = [
   "migration:generate",
@@ -36,15 +24,7 @@ const SCRIPTS = [
 
 /** `npm run <script> -- args` in the project, as a user would. */
 function npmRun(cwd: string, script: string, args: string[] = []): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn("npm", ["run", "--silent", script, "--", ...args], { cwd, env: cliEnv(), stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
+  return spawnProgram("npm", ["run", "--silent", script, "--", ...args], { cwd, env: cliEnv() }).result;
 }
 
 const dirs: string[] = [];

@@ -12,17 +12,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DIALECTS, TestProject } from "../support/project";
 import { writeMigration, writeTableMigrations, type HandWritten } from "../support/migrations";
+import { ITEM_V1 as ITEM } from "../support/entities";
 import { directoryHash, verifySumFile, writeSumFile } from "../../src/runner/sum";
-
-const ITEM = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-@Entity({ name: "items" })
-export class Item {
-  @PrimaryGeneratedColumn()
-  id: number;
-  @Column({ type: "varchar", length: 20 })
-  title: string;
-}
-`;
 
 describe("athanor.sum on a directory", () => {
   let dir: string;
