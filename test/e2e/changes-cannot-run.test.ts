@@ -22,11 +22,11 @@ import assert from "node:assert/strict";
 import { DIALECTS, TestProject } from "../support/project";
 import {
   assertNoChanges,
-  assertTypeormAgrees,
   atVersion1,
   generateVersion2,
   rows,
 } from "../support/changes";
+import { assertTypeormAgrees } from "../support/typeorm-agrees";
 
 const MANUAL_INDEX = `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 

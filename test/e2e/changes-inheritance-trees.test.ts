@@ -23,11 +23,11 @@ import { DIALECTS, type DialectName, type TestProject } from "../support/project
 import {
   assertNoChanges,
   assertSameSchema,
-  assertTypeormAgrees,
   atVersion1,
   generateVersion2,
   rows,
 } from "../support/changes";
+import { assertTypeormAgrees } from "../support/typeorm-agrees";
 import type { Schema } from "../../src/schema/model";
 
 const CONTENT_V1 = `import { ChildEntity, Column, Entity, PrimaryGeneratedColumn, TableInheritance } from "typeorm";

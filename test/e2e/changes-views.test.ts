@@ -13,11 +13,11 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { DataSource, type DataSourceOptions } from "typeorm";
 import { DIALECTS, TestProject, type DialectName } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import type { Schema } from "../../src/schema/model";
 import { assertUserError } from "../support/bad-input";
+import { assertTypeormAgrees } from "../support/typeorm-agrees";
 
 const ITEM_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -86,32 +86,6 @@ const SEED = [
 
 const THROUGH_VIEWS = `SELECT t.id, t.title, l.size FROM item_titles t JOIN item_title_lengths l ON l.id = t.id ORDER BY t.id`;
 
-/**
- * The SQL TypeORM's own schema builder would run for the project's views
- * (`createSchemaBuilder().log()`): none, when it agrees with what Athanor
- * made. On SQLite, TypeORM also wants to rebuild tables whose primary key
- * Athanor spells otherwise (the reverse check of branch \`agree\`); only what
- * concerns views is asserted there, everything on PostgreSQL.
- */
-async function typeormWouldRun(project: TestProject, files: readonly string[]): Promise<string[]> {
-  const paths = files.map((file) => join(project.dir, "entities", file));
-  // The files change from one version to the next: load each one afresh.
-  for (const path of paths) delete require.cache[require.resolve(path)];
-  const entities = paths.flatMap((path) => Object.values(require(path)).filter((value) => typeof value === "function"));
-  const options: DataSourceOptions = project.env.DATABASE_URL
-    ? { type: "postgres", url: project.env.DATABASE_URL, entities: entities as any }
-    : { type: "sqlite", database: join(project.dir, "data", "app.sqlite"), entities: entities as any };
-  const dataSource = new DataSource(options);
-  await dataSource.initialize();
-  try {
-    const log = await dataSource.driver.createSchemaBuilder().log();
-    const queries = log.upQueries.map((query) => query.query);
-    return project.dialect === "postgres" ? queries : queries.filter((sql) => /\bVIEW\b|typeorm_metadata/i.test(sql));
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
 for (const dialect of DIALECTS) {
   describe(`${dialect}: views are created, re-created around a column change, changed and dropped`, () => {
     let project: TestProject;
@@ -141,7 +115,7 @@ for (const dialect of DIALECTS) {
         { id: "1", title: "apple", size: "5" },
         { id: "2", title: "banana", size: "6" },
       ]);
-      assert.deepEqual(await typeormWouldRun(project, Object.keys(v1)), []);
+      await assertTypeormAgrees(project, "v1", Object.keys(v1));
       await assertNoChanges(project);
     });
 
@@ -167,7 +141,7 @@ for (const dialect of DIALECTS) {
       await project.ok(["run"]);
       await project.query(`INSERT INTO items (title, price) VALUES ('${"x".repeat(150)}', 50)`);
       assert.equal((await rows(project, THROUGH_VIEWS)).length, 3);
-      assert.deepEqual(await typeormWouldRun(project, Object.keys(v1)), []);
+      await assertTypeormAgrees(project, "views", Object.keys(v1));
       await assertNoChanges(project);
 
       await project.query(`DELETE FROM items WHERE price = 50`);
@@ -194,7 +168,7 @@ for (const dialect of DIALECTS) {
       const left = Object.keys((await project.introspect()).views ?? {}).sort();
       assert.deepEqual(left, dialect === "postgres" ? ["item_titles", "item_totals"] : ["item_titles"]);
       const v3Files = Object.keys(v1).filter((file) => file !== "ItemTitleLength.ts");
-      assert.deepEqual(await typeormWouldRun(project, v3Files), []);
+      await assertTypeormAgrees(project, "views", v3Files);
       await assertNoChanges(project);
 
       await project.ok(["revert"]);
@@ -243,7 +217,7 @@ for (const dialect of DIALECTS) {
         const expected = dialect === "postgres" ? ["item_title_lengths", "item_titles", "item_totals"] : ["item_title_lengths", "item_titles"];
         assert.deepEqual(Object.keys((await raw.introspect()).views ?? {}).sort(), expected);
         assert.deepEqual(Object.keys((await project.introspect()).views ?? {}), [], "run --sql ran nothing");
-        assert.deepEqual(await typeormWouldRun(raw, Object.keys(v1)), []);
+        await assertTypeormAgrees(raw, "views", Object.keys(v1));
         await assertNoChanges(raw);
         await raw.ok(["revert"]);
         assert.equal((await raw.introspect()).views, undefined);
@@ -289,7 +263,7 @@ for (const dialect of DIALECTS) {
       for (const file of files) project.writeEntity(file, readFileSync(join(__dirname, "..", "corpus", "definitions", file), "utf8"));
       await project.ok(["generate", "CorpusViews"]);
       await project.ok(["run"]);
-      assert.deepEqual(await typeormWouldRun(project, files), []);
+      await assertTypeormAgrees(project, "views", files);
       await project.ok(["check"]);
       await project.ok(["verify"]);
     } finally {
@@ -318,7 +292,7 @@ for (const dialect of DIALECTS) {
         { id: "3", name: "free" },
       ]);
       const files = ["Item.ts", "ItemTitle.ts"];
-      assert.deepEqual(await typeormWouldRun(project, files), []);
+      await assertTypeormAgrees(project, "views", files);
       await assertNoChanges(project);
       await project.ok(["revert"]);
       assertSameSchema(dialect, await project.introspect(), v1Schema);

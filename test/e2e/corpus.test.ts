@@ -28,7 +28,7 @@ import { splitTableName } from "../../src/schema/table-name";
 import type { Operation } from "../../src/ops/operations";
 import type { Schema } from "../../src/schema/model";
 import { CORPUS, definitionsFor, prefixOf, schemasOf, type CorpusDefinition } from "../corpus";
-import { definitionsTypeormAgreesOn, definitionsTypeormDisagreesOn, typeormPendingQueries } from "../corpus/typeorm-agrees";
+import { definitionsTypeormAgreesOn, definitionsTypeormDisagreesOn, typeormPendingByDefinition } from "../corpus/typeorm-agrees";
 import { createTestDatabase } from "../support/postgres";
 import { DIALECTS, TestProject, type DialectName } from "../support/project";
 
@@ -287,7 +287,7 @@ for (const dialect of DIALECTS) {
 
       assert.deepEqual(await spuriousDiffs(dialect, options, definitions), {}, "definitions with a spurious diff");
       assert.deepEqual(
-        await typeormPendingQueries(options, definitionsTypeormAgreesOn(definitions, dialect)),
+        await typeormPendingByDefinition(options, definitionsTypeormAgreesOn(definitions, dialect)),
         {},
         "definitions on which TypeORM's schema builder still wants changes after Athanor's run",
       );
@@ -334,7 +334,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await spuriousDiffs(dialect, options, synchronizable), {}, "definitions with a spurious diff");
       // The proof of the exception list: after TypeORM's own synchronize,
       // its log() still has queries for exactly the listed definitions.
-      const pending = await typeormPendingQueries(options, synchronizable);
+      const pending = await typeormPendingByDefinition(options, synchronizable);
       assert.deepEqual(
         Object.keys(pending).sort(),
         definitionsTypeormDisagreesOn(synchronizable, dialect),

@@ -9,9 +9,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DataSource } from "typeorm";
 import { TestProject } from "../support/project";
 import { assertUserError } from "../support/bad-input";
+import { assertTypeormAgrees } from "../support/typeorm-agrees";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 
 const entity = (body: string) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
@@ -63,18 +63,6 @@ async function extensions(project: TestProject): Promise<Record<string, boolean>
   return Object.fromEntries(rows.map((row) => [row.extname, row.mine]));
 }
 
-/** What TypeORM's own schema builder would still do to the project's database. */
-async function typeormPending(project: TestProject): Promise<string[]> {
-  const entities = Object.values(require(join(project.dir, "entities", "Player.ts"))).filter((v) => typeof v === "function");
-  const ds = new DataSource({ type: "postgres", url: project.env.DATABASE_URL, entities: entities as any });
-  await ds.initialize();
-  try {
-    return (await ds.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
-  } finally {
-    await ds.destroy();
-  }
-}
-
 describe("PostgreSQL column types an extension defines", () => {
   test("citext and hstore: the migration creates the extensions first, and its revert drops only those it created", async () => {
     const dev = await TestProject.create("postgres", { "Player.ts": EXTENSION_TYPES });
@@ -97,7 +85,7 @@ describe("PostgreSQL column types an extension defines", () => {
       await fresh.ok(["run"]);
       assert.deepEqual(await extensions(fresh), { citext: true, hstore: true });
       await fresh.ok(["generate", "--check"]);
-      assert.deepEqual(await typeormPending(fresh), [], "TypeORM's schema builder has nothing to do");
+      await assertTypeormAgrees(fresh);
       await fresh.ok(["revert"]);
       assert.deepEqual(await extensions(fresh), {}, "revert drops the extensions the migration created");
 
@@ -170,7 +158,7 @@ describe("PostgreSQL: a populated table gets extension types", () => {
       await project.ok(["run"]);
       assert.deepEqual(await rows(project, `SELECT email FROM players WHERE email = 'ann@example.com'`), [{ email: "Ann@Example.com" }], "citext compares without case");
       await assertNoChanges(project);
-      assert.deepEqual(await typeormPending(project), [], "TypeORM's schema builder has nothing to do");
+      await assertTypeormAgrees(project);
 
       await project.ok(["revert"]);
       assertSameSchema("postgres", await project.introspect(), v1Schema);

@@ -10,9 +10,8 @@
 import "reflect-metadata";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { join } from "node:path";
-import { DataSource } from "typeorm";
 import { TestProject } from "../support/project";
+import { projectPendingQueries } from "../support/typeorm-agrees";
 
 const ticket = (nameLength: number) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -43,28 +42,12 @@ const OLDER_ATHANOR_TABLE = `CREATE TABLE "tickets" ("id" integer CONSTRAINT "PK
   `"name" varchar(20) NOT NULL, ` +
   `"state" varchar CONSTRAINT "CHK_tickets_state_enum" CHECK ("state" IN ('open','closed')) NOT NULL DEFAULT ('open'))`;
 
-/** What TypeORM's schema builder would run on the project's database for its entities. */
-async function typeormPending(project: TestProject, files: string[]): Promise<string[]> {
-  const entities = files.flatMap((file) => {
-    const path = join(project.dir, "entities", file);
-    delete require.cache[require.resolve(path)]; // the entity file may have changed
-    return Object.values(require(path)) as Function[];
-  });
-  const dataSource = new DataSource({ type: "sqlite", database: join(project.dir, "data", "app.sqlite"), entities });
-  await dataSource.initialize();
-  try {
-    return (await dataSource.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
-  } finally {
-    await dataSource.destroy();
-  }
-}
-
 test("sqlite: after Athanor's run TypeORM's schema builder has nothing to run", async () => {
   const project = await TestProject.create("sqlite", { "Ticket.ts": ticket(20), "Spellings.ts": SPELLINGS });
   try {
     await project.ok(["generate", "Tickets"]);
     await project.ok(["run"]);
-    assert.deepEqual(await typeormPending(project, ["Ticket.ts", "Spellings.ts"]), []);
+    assert.deepEqual(await projectPendingQueries(project, ["Ticket.ts", "Spellings.ts"]), []);
   } finally {
     await project.cleanup();
   }
@@ -79,13 +62,13 @@ test("sqlite: a table in an older Athanor's form is equal for Athanor, and its n
     const check = await project.cli(["generate", "--check"]);
     assert.equal(check.code, 0, `generate --check wants changes on the older form:\n${check.stdout}${check.stderr}`);
     // TypeORM does see the older form as different: that is what the new form fixes.
-    assert.notDeepEqual(await typeormPending(project, ["Ticket.ts"]), []);
+    assert.notDeepEqual(await projectPendingQueries(project, ["Ticket.ts"]), []);
 
     // A real change rebuilds the table, in TypeORM's form, keeping the rows and the counter.
     project.writeEntity("Ticket.ts", ticket(40));
     await project.ok(["generate", "Longer"]);
     await project.ok(["run"]);
-    assert.deepEqual(await typeormPending(project, ["Ticket.ts"]), []);
+    assert.deepEqual(await projectPendingQueries(project, ["Ticket.ts"]), []);
     const [sql] = await project.query<{ sql: string }>(`SELECT sql FROM sqlite_master WHERE name = 'tickets'`);
     assert.match(sql.sql, /"id" integer PRIMARY KEY AUTOINCREMENT NOT NULL/);
     await project.query(`INSERT INTO "tickets" ("name") VALUES ('second')`);
