@@ -11,7 +11,11 @@
  * README.md in this folder lists the definitions; `CORPUS` below is the
  * source of truth (the test checks that every file is listed).
  */
+import { join } from "node:path";
 import type { DialectName } from "../support/project";
+
+/** Where the definition files are. */
+export const DEFINITIONS_DIR = join(__dirname, "definitions");
 
 export interface CorpusDefinition {
   /** File name under definitions/ without ".ts"; its prefix up to "-" is the table prefix. */
@@ -170,4 +174,13 @@ export function definitionsFor(dialect: DialectName): CorpusDefinition[] {
 /** The non-default schemas that `definitions` put tables in. */
 export function schemasOf(definitions: readonly CorpusDefinition[]): string[] {
   return [...new Set(definitions.flatMap((definition) => definition.schemas ?? []))].sort();
+}
+
+/** The entity classes `definitions` export (the files are loaded once, by require). */
+export function entitiesOf(definitions: readonly CorpusDefinition[]): Function[] {
+  return definitions.flatMap((definition) =>
+    Object.values(require(join(DEFINITIONS_DIR, definition.file))).filter(
+      (value): value is Function => typeof value === "function",
+    ),
+  );
 }

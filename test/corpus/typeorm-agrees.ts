@@ -10,21 +10,10 @@
  * out are the two lists below, each entry with its reason.
  */
 import "reflect-metadata";
-import { join } from "node:path";
 import type { DataSourceOptions } from "typeorm";
-import { prefixOf, type CorpusDefinition } from "./index";
+import { entitiesOf, prefixOf, type CorpusDefinition } from "./index";
 import type { DialectName } from "../support/project";
 import { typeormPendingQueries } from "../support/typeorm-agrees";
-
-const DEFINITIONS_DIR = join(__dirname, "definitions");
-
-function entitiesOf(definitions: readonly CorpusDefinition[]): Function[] {
-  return definitions.flatMap((definition) =>
-    Object.values(require(join(DEFINITIONS_DIR, definition.file))).filter(
-      (value): value is Function => typeof value === "function",
-    ),
-  );
-}
 
 /**
  * The definition a query is about: the first whose table prefix the query

@@ -27,24 +27,14 @@ import { describeDifferences } from "../../src/schema/equal";
 import { splitTableName } from "../../src/schema/table-name";
 import type { Operation } from "../../src/ops/operations";
 import type { Schema } from "../../src/schema/model";
-import { CORPUS, definitionsFor, prefixOf, schemasOf, type CorpusDefinition } from "../corpus";
+import { CORPUS, DEFINITIONS_DIR, definitionsFor, entitiesOf, prefixOf, schemasOf, type CorpusDefinition } from "../corpus";
 import { definitionsTypeormAgreesOn, definitionsTypeormDisagreesOn, typeormPendingByDefinition } from "../corpus/typeorm-agrees";
 import { createTestDatabase } from "../support/postgres";
 import { DIALECTS, TestProject, type DialectName } from "../support/project";
 
-const DEFINITIONS_DIR = join(__dirname, "..", "corpus", "definitions");
-
 /** Sample rows a definition gives for entities whose checks the generic values would break. */
 function samplesOf(definitions: readonly CorpusDefinition[]): Record<string, Record<string, unknown>> {
   return Object.assign({}, ...definitions.map((d) => require(join(DEFINITIONS_DIR, d.file)).samples ?? {}));
-}
-
-function entitiesOf(definitions: readonly CorpusDefinition[]): Function[] {
-  return definitions.flatMap((definition) =>
-    Object.values(require(join(DEFINITIONS_DIR, definition.file))).filter(
-      (value): value is Function => typeof value === "function",
-    ),
-  );
 }
 
 /** The table an operation is about (createTable/dropTable carry the table). */

@@ -17,10 +17,8 @@ import { indexArgsWhileBuilding, indexMetadataArgs } from "../../src/metadata/in
 import { nativeSha1WhileBuilding } from "../../src/metadata/native-sha1";
 import { RandomGenerator } from "typeorm/util/RandomGenerator";
 import { schemaFromEntities } from "../../src/metadata";
-import { definitionsFor } from "../corpus";
+import { definitionsFor, entitiesOf } from "../corpus";
 import { typeorm1PackageRoot } from "../support/typeorm1";
-
-const DEFINITIONS_DIR = join(__dirname, "..", "corpus", "definitions");
 
 /** Concrete-table inheritance where a child redeclares a parent's property. */
 abstract class Stamped {
@@ -59,11 +57,7 @@ class IaPet extends Stamped {
 const LOCAL_ENTITIES: Function[] = [IaOwner, IaPet];
 
 function corpusEntities(dialect: "sqlite" | "postgres"): Function[] {
-  return definitionsFor(dialect).flatMap((definition) =>
-    Object.values(require(join(DEFINITIONS_DIR, definition.file))).filter(
-      (value): value is Function => typeof value === "function",
-    ),
-  );
+  return entitiesOf(definitionsFor(dialect));
 }
 
 /** What TypeORM built, as plain data: every part of the metadata the schema or a migration depends on. */
