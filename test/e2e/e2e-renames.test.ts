@@ -7,10 +7,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { assertSameSchema } from "../support/changes";
 import { DIALECTS, TestProject, type DialectName } from "../support/project";
-import { describeDifferences, schemasEqual } from "../../src/schema/equal";
-import { findDialect } from "../../src/dialects";
-import type { Schema } from "../../src/schema/model";
 
 const USER_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -91,14 +89,6 @@ export class Pet {
   owner: Person;
 }
 `;
-
-function assertSameSchema(dialect: DialectName, actual: Schema, expected: Schema) {
-  const comparable = findDialect(dialect)!.comparable.bind(findDialect(dialect));
-  assert.ok(
-    schemasEqual(actual, expected, comparable),
-    `schemas differ:\n${describeDifferences(actual, expected, comparable).join("\n")}`,
-  );
-}
 
 /** The `up` method of the newest migration file. */
 function newestUp(project: TestProject): string {

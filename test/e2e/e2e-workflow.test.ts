@@ -5,20 +5,10 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { assertSameSchema } from "../support/changes";
 import { DIALECTS, TestProject } from "../support/project";
 import { ITEM_V1, ITEM_V2 } from "../support/entities";
-import { schemasEqual, describeDifferences } from "../../src/schema/equal";
-import { findDialect } from "../../src/dialects";
 
-
-function assertSameSchema(dialectName: string, actual: any, expected: any) {
-  const dialect = findDialect(dialectName)!;
-  const comparable = (c: any) => dialect.comparable(c);
-  assert.ok(
-    schemasEqual(actual, expected, comparable),
-    `schemas differ:\n${describeDifferences(actual, expected, comparable).join("\n")}`,
-  );
-}
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: example app`, () => {

@@ -12,8 +12,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
 import { TestProject } from "../support/project";
-import { describeDifferences, schemasEqual } from "../../src/schema/equal";
-import { findDialect } from "../../src/dialects";
+import { assertSameSchema } from "../support/changes";
 import type { Schema } from "../../src/schema/model";
 
 const AUTHOR = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
@@ -98,15 +97,6 @@ const ROWS = `
     SELECT 'post ' || i, 'slug-' || i, 1 + i % 3, i FROM generate_series(1, 200) AS i;
 `;
 
-function assertSameSchema(actual: Schema, expected: Schema, dialectName = "postgres") {
-  const dialect = findDialect(dialectName)!;
-  const comparable = (c: any) => dialect.comparable(c);
-  assert.ok(
-    schemasEqual(actual, expected, comparable),
-    `schemas differ:\n${describeDifferences(actual, expected, comparable).join("\n")}`,
-  );
-}
-
 /** Every index and constraint as PostgreSQL prints it, validity included. */
 async function catalogDefinitions(project: TestProject): Promise<string[]> {
   const rows = await project.query<{ def: string }>(`
@@ -187,8 +177,8 @@ describe("postgres: generate --online", () => {
     for (const p of projects) await p.ok(["run"]);
 
     const plainSchema = await plain.introspect();
-    assertSameSchema(await online.introspect(), plainSchema);
-    assertSameSchema(await onlineSql.introspect(), plainSchema);
+    assertSameSchema("postgres", await online.introspect(), plainSchema);
+    assertSameSchema("postgres", await onlineSql.introspect(), plainSchema);
     const definitions = await catalogDefinitions(plain);
     assert.ok(definitions.some((d) => d.includes("FK_posts_author")), definitions.join("\n"));
     assert.deepEqual(await catalogDefinitions(online), definitions);
@@ -204,7 +194,7 @@ describe("postgres: generate --online", () => {
 
   test("reverting the online migration restores the schema", async () => {
     await online.ok(["revert"]);
-    assertSameSchema(await online.introspect(), before_);
+    assertSameSchema("postgres", await online.introspect(), before_);
     assert.deepEqual(await invalidIndexes(online), []);
     await online.ok(["run"]);
   });
