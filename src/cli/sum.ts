@@ -13,7 +13,7 @@ export const sumCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           "that each add a migration conflict in git. `run` and `revert` refuse a directory that differs from it, or that has " +
           "migration files and no athanor.sum; `status` reports it. `generate` and `create` re-write it themselves.",
       ) as any,
-  handler: action<{}>(async (args, out) => {
+  handler: action<object>(async (args, out) => {
     // Required only when this command runs (see main.ts).
     const { sum } = await import("../commands/sum");
     const result = sum({ dataSource: args.dataSource });

@@ -14,7 +14,7 @@ export const verifyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .epilogue(
         "The configured database is never migrated: SQLite uses a temporary file; PostgreSQL a temporary database created on the same server (the user needs CREATEDB) and dropped afterwards.",
       ) as any,
-  handler: action<{}>(async (args, out) => {
+  handler: action<object>(async (args, out) => {
     // Required only when this command runs (see main.ts).
     const { verify } = await import("../commands/verify");
     const result = await verify({
