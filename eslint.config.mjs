@@ -9,9 +9,24 @@ import tseslint from "typescript-eslint";
 // Node's globals for the plain JavaScript files (in TypeScript, tsc checks names).
 const nodeGlobals = Object.fromEntries(
   [
-    "process", "console", "Buffer", "URL", "URLSearchParams", "setTimeout", "clearTimeout", "setInterval",
-    "clearInterval", "setImmediate", "clearImmediate", "queueMicrotask", "structuredClone", "performance",
-    "AbortController", "TextEncoder", "TextDecoder", "fetch",
+    "process",
+    "console",
+    "Buffer",
+    "URL",
+    "URLSearchParams",
+    "setTimeout",
+    "clearTimeout",
+    "setInterval",
+    "clearInterval",
+    "setImmediate",
+    "clearImmediate",
+    "queueMicrotask",
+    "structuredClone",
+    "performance",
+    "AbortController",
+    "TextEncoder",
+    "TextDecoder",
+    "fetch",
   ].map((name) => [name, "readonly"]),
 );
 const commonjsGlobals = { require: "readonly", module: "writable", exports: "writable", __dirname: "readonly", __filename: "readonly" };

@@ -44,7 +44,7 @@ if (!LOOPBACK.has(host)) {
 // The temporary projects of the test suite create their database on this server.
 process.env.TEST_DATABASE_URL = serverUrl;
 const { TestProject } = require("../test/support/project") as typeof import("../test/support/project");
-type Project = InstanceType<typeof TestProject>;
+type Project = import("../test/support/project").TestProject;
 
 const ACCOUNT = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
