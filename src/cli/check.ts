@@ -10,7 +10,7 @@ export const checkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     y
       .example("$0 check", "fail CI unless the database is migrated and matches the entities")
       .example("$0 check --json", "the pending migrations and differences as JSON") as any,
-  handler: action<{}>(async (args, out) => {
+  handler: action<object>(async (args, out) => {
     const result = await new Athanor(projectArgs(args)).check();
     out.result(result);
     const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;

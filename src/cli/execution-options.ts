@@ -53,7 +53,6 @@ export function executionOptions(args: ExecutionArgs, out: Output, verb: string)
 
 /** --verbose: each statement in the format of --sql, whose module is required only then. */
 function printStatements(out: Output): NonNullable<ExecutionOptions["onStatement"]> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { formatStatement } = require("../runner/offline") as typeof import("../runner/offline");
   return (sql) => out.line(redact(formatStatement(sql)));
 }

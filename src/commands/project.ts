@@ -3,7 +3,7 @@
  * the pieces they compose (dialect, query runner, bookkeeping, migrations).
  */
 import { relative } from "node:path";
-import type { DataSource, QueryRunner } from "typeorm";
+import type { QueryRunner } from "typeorm";
 import { databaseTypes, findDialect, unsupportedDatabaseType } from "../dialects";
 import type { Dialect } from "../dialects/dialect";
 import { parseConnectionUrl } from "../config/connection-url";

@@ -6,10 +6,8 @@ import type { Dialect } from "./dialect";
 
 // Each dialect's modules are required only when a project uses it: a
 // PostgreSQL project never loads the SQLite rebuild code, and the reverse.
-/* eslint-disable @typescript-eslint/no-var-requires */
 const sqlite = (): Dialect => (require("./sqlite") as typeof import("./sqlite")).sqliteDialect;
 const postgres = (): Dialect => (require("./postgres") as typeof import("./postgres")).postgresDialect;
-/* eslint-enable @typescript-eslint/no-var-requires */
 
 const dialects: Record<string, () => Dialect> = {
   sqlite,

@@ -3,7 +3,7 @@
  * structure (schema/equal), so renamed-but-identical constraints are no
  * change; a constraint whose structure differs is dropped and re-created.
  */
-import type { Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/model";
+import type { Column, Table } from "../schema/model";
 import {
   checkKey,
   comparableTableComment,
@@ -19,7 +19,7 @@ import {
 } from "../schema/equal";
 import { isGeneratedColumn } from "../schema/generated-columns";
 import { generatedColumnsReadingRetyped, recreateDependentsOfRecreatedColumns } from "./recreated-columns";
-import type { ColumnChange, TableChanges } from "./table-changes";
+import type { TableChanges } from "./table-changes";
 
 // The result types live apart so that recreated-columns.ts, which this
 // module calls, can use them without importing it back.

@@ -45,7 +45,6 @@ export function ownTypeScriptVersion(): string {
  */
 function loadOwnTypeScript(projectDir: string): typeof import("typescript") {
   const path = ownTypeScriptPath();
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const ts = require(path) as typeof import("typescript");
   if (typeof ts.transpileModule === "function" && typeof ts.parseJsonConfigFileContent === "function") return ts;
   const shown = relative(projectDir, path).startsWith("..") ? path : relative(projectDir, path);

@@ -139,7 +139,6 @@ export function registerTypeScript(projectDir: string): void {
   // own source-map support maps them.
   const lazyStackMapping = codeCacheInstalled();
   if (!lazyStackMapping) setSourceMaps(true);
-  // eslint-disable-next-line n/no-deprecated-api
   for (const extension of EXTENSIONS) require.extensions[extension] = load;
   registerTypeScriptSpecifiers();
   // But not for packages: with source maps on, Node reads and measures the
@@ -234,7 +233,6 @@ function createCompilerFor(projectDir: string, tsconfig: TsconfigChain | undefin
 
 /** ts-node in transpile-only mode with its swc or other transpiler, but Athanor's TypeScript as its compiler. */
 function createTsNodeCompiler(projectDir: string, tsconfig: string): Compiler {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const tsNode = require("ts-node") as typeof import("ts-node");
   const service = tsNode.create({
     cwd: projectDir,

@@ -208,7 +208,7 @@ const OWN_ROOT = resolve(__dirname, "..");
 function callerOf(trap: Function): "node" | "package" | "athanor" | "project" {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
-  let sites: NodeJS.CallSite[] = [];
+  let sites: NodeJS.CallSite[];
   try {
     Error.prepareStackTrace = (_error, callSites) => callSites;
     Error.stackTraceLimit = 4;

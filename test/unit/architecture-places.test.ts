@@ -91,9 +91,7 @@ test("only the public entry points (index.ts, athanor.ts) import migration-api/"
 });
 
 test("generated migrations get op from the package root: src/index.ts exports the migration API's op", () => {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const root = require("../../src/index") as typeof import("../../src/index");
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const api = require("../../src/migration-api/api") as typeof import("../../src/migration-api/api");
   assert.equal(root.op, api.op);
   assert.equal(root.OperationApi, api.OperationApi);

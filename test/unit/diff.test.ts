@@ -9,7 +9,7 @@ import { diff, type DiffOptions } from "../../src/diff";
 import { applyAll } from "../../src/schema/apply";
 import { invertAll, type Operation } from "../../src/ops/operations";
 import { describeDifferences, normalizeExpression, schemasEqual } from "../../src/schema/equal";
-import type { Column, ForeignKey, Schema, Table } from "../../src/schema/model";
+import type { Column, Schema, Table } from "../../src/schema/model";
 import { qualifiedTableName, splitTableName } from "../../src/schema/table-name";
 import { renameProblems } from "../../src/diff/renames";
 import { operationFindings } from "../../src/danger/operation-rules";
