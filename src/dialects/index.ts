@@ -9,12 +9,16 @@ import type { Dialect } from "./dialect";
 /* eslint-disable @typescript-eslint/no-var-requires */
 const sqlite = (): Dialect => (require("./sqlite") as typeof import("./sqlite")).sqliteDialect;
 const postgres = (): Dialect => (require("./postgres") as typeof import("./postgres")).postgresDialect;
+const mysql = (): Dialect => (require("./mysql") as typeof import("./mysql")).mysqlDialect;
+const mariadb = (): Dialect => (require("./mysql") as typeof import("./mysql")).mariadbDialect;
 /* eslint-enable @typescript-eslint/no-var-requires */
 
 const dialects: Record<string, () => Dialect> = {
   sqlite,
   "better-sqlite3": sqlite,
   postgres,
+  mysql,
+  mariadb,
 };
 
 /**

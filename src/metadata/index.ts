@@ -24,7 +24,7 @@ import type {
   Unique,
 } from "../schema/model";
 import { qualifiedTableName, schemasOfTables } from "../schema/table-name";
-import { arrayLiteral, canonicalDefault, defaultSpelling, isArrayLiteralText } from "./column-default";
+import { arrayLiteral, canonicalDefault, defaultSpelling, isArrayLiteralText, normalizeSqlDefault } from "./column-default";
 import { UsageError } from "../errors";
 import { portableType } from "./column-type";
 import { refuseUnrenderable } from "./unrenderable";
@@ -170,6 +170,10 @@ function columnFromMetadata(
     column.asExpression = source.asExpression;
     column.generatedType = source.generatedType ?? "VIRTUAL";
   }
+  // MySQL-family facts: TypeORM sets them only there (onUpdate for
+  // @UpdateDateColumn from the MySQL driver); other dialects' comparable drops them.
+  if (source.unsigned) column.unsigned = true;
+  if (source.onUpdate) column.onUpdate = normalizeSqlDefault(source.onUpdate);
   return column;
 }
 
@@ -326,6 +330,8 @@ function indexFromMetadata(index: EntityMetadata["indices"][number]): Index {
   if (index.where) result.where = index.where;
   // TypeORM builds a spatial index USING GiST (PostgreSQL).
   if (index.isSpatial) result.method = "gist";
+  // FULLTEXT (MySQL/MariaDB): TypeORM ignores it elsewhere.
+  if (index.isFulltext) result.method = "fulltext";
   return result;
 }
 
