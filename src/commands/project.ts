@@ -198,7 +198,7 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
     const build = async (): Promise<EntityModel> => {
       await project.loadEntityMetadata();
       const metadatas = dataSource.entityMetadatas;
-      return { schema: schemaFromEntities(metadatas as any, { defaultSchema, sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews }), entityCount: metadatas.length };
+      return { schema: schemaFromEntities(metadatas as any, { defaultSchema, sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews, fulltextIndexes: dialect.fulltextIndexes }), entityCount: metadatas.length };
     };
     if (!modelCache || !recorder) return build();
     const model = await recorder.during(build);

@@ -87,6 +87,8 @@ export interface Dialect {
   readonly sharedEnumTypes?: boolean;
   /** Whether the database has materialized views (PostgreSQL); elsewhere TypeORM makes them plain views. */
   readonly materializedViews?: boolean;
+  /** Whether the database has FULLTEXT indexes (MySQL/MariaDB): TypeORM's `fulltext: true` is honoured only there. */
+  readonly fulltextIndexes?: boolean;
 
   /** Quote an identifier. */
   quote(identifier: string): string;

@@ -46,6 +46,8 @@ export interface EntitySchemaOptions {
   sharedEnumTypes?: boolean;
   /** Whether the dialect has materialized views (Dialect.materializedViews). */
   materializedViews?: boolean;
+  /** Whether the dialect has FULLTEXT indexes (Dialect.fulltextIndexes). */
+  fulltextIndexes?: boolean;
 }
 
 /** Build the target Schema from entity metadata. */
@@ -64,7 +66,7 @@ export function schemaFromEntities(
   for (const metadata of metadatas) {
     if (!ownsTable(metadata)) continue;
     const name = nameOf(metadata);
-    schema.tables[name] = tableFromEntity(metadata, name, nameOf, enumValues);
+    schema.tables[name] = tableFromEntity(metadata, name, nameOf, enumValues, options.fulltextIndexes ?? false);
     const unmanaged = metadata.indices.filter((index) => !isManaged(index)).map((index) => index.name);
     if (unmanaged.length > 0) (schema.unmanagedIndexes ??= {})[name] = unmanaged;
   }
@@ -113,6 +115,7 @@ function tableFromEntity(
   name: string,
   nameOf: (metadata: EntityMetadata) => string,
   enumValues: Map<string, string[]> | undefined,
+  fulltext: boolean,
 ): Table {
   const columns = metadata.columns
     // Virtual properties (@VirtualColumn) are computed by a query, not stored.
@@ -123,7 +126,7 @@ function tableFromEntity(
     columns,
     primaryKey: primaryKeyOf(metadata),
     uniques: uniquesOf(metadata),
-    indexes: metadata.indices.filter(isManaged).map(indexFromMetadata),
+    indexes: metadata.indices.filter(isManaged).map((index) => indexFromMetadata(index, fulltext)),
     foreignKeys: metadata.foreignKeys.map((fk) => foreignKeyFromMetadata(fk, nameOf(fk.referencedEntityMetadata))),
     checks: metadata.checks.map((check): Check => ({ name: check.name, expression: check.expression! })),
     // TypeORM reads @Exclusion on PostgreSQL only: elsewhere the list is empty.
@@ -321,7 +324,7 @@ function isManaged(index: EntityMetadata["indices"][number]): boolean {
   return index.synchronize !== false;
 }
 
-function indexFromMetadata(index: EntityMetadata["indices"][number]): Index {
+function indexFromMetadata(index: EntityMetadata["indices"][number], fulltext: boolean): Index {
   const result: Index = {
     name: index.name,
     columns: index.columns.map((column) => column.databaseName),
@@ -331,7 +334,7 @@ function indexFromMetadata(index: EntityMetadata["indices"][number]): Index {
   // TypeORM builds a spatial index USING GiST (PostgreSQL).
   if (index.isSpatial) result.method = "gist";
   // FULLTEXT (MySQL/MariaDB): TypeORM ignores it elsewhere.
-  if (index.isFulltext) result.method = "fulltext";
+  if (fulltext && index.isFulltext) result.method = "fulltext";
   return result;
 }
 

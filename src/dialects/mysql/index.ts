@@ -23,6 +23,7 @@ function mysqlFamilyDialect(flavour: Flavour): Dialect {
     name: flavour,
     transactionalDDL: false,
     tableComments: true,
+    fulltextIndexes: true,
     quote: quoteIdentifier,
     introspect,
     tableColumns,
