@@ -160,6 +160,8 @@ function columnFromMetadata(
   if (generated) column.generated = generated;
   if (generated === "identity" && source.generatedIdentity === "ALWAYS") column.generatedAlways = true;
 
+  // MySQL's SET takes its allowed values the way ENUM does.
+  if (column.type === "set") column.enum = enumValuesOf(metadata, source, enumValues);
   if (column.type === "enum" || column.type === "enum[]") {
     column.enum = enumValuesOf(metadata, source, enumValues);
     // TypeORM's own name (PostgresQueryRunner.buildEnumName): the column lower-cased, the table not.

@@ -26,6 +26,8 @@ function comparableType(input: Column, flavour: Flavour): string {
       return input.declaredType === "mediumint" ? "mediumint" : "integer";
     case "timestamptz":
       return "timestamp";
+    case "double":
+      return input.declaredType === "float" ? "real" : "double";
     case "jsonb":
       return "json";
     case "uuid":

@@ -34,6 +34,7 @@ function canonicalExpression(text: string): string {
 
 /** Canonical default → the DEFAULT clause's SQL for a column of native `type`. */
 export function renderDefault(canonical: string, type: string, precision: number | undefined): string {
+  if (type === "set") canonical = setDefault(canonical);
   if (CURRENT_TIME.test(canonical.trim()) && takesCurrentTime(type)) {
     return precision ? `CURRENT_TIMESTAMP(${precision})` : "CURRENT_TIMESTAMP";
   }
@@ -51,7 +52,7 @@ export function renderDefault(canonical: string, type: string, precision: number
 /** Fold spellings of one value: numbers as numbers, booleans as 1/0, "now" as CURRENT_TIMESTAMP. */
 export function comparableDefault(canonical: string | undefined, type: string): string | undefined {
   if (canonical === undefined) return undefined;
-  let text = canonical.trim();
+  let text = type === "set" ? setDefault(canonical.trim()) : canonical.trim();
   if (CURRENT_TIME.test(text)) return "CURRENT_TIMESTAMP";
   if (/^null$/i.test(text)) return undefined;
   if (isNumericType(type)) {
@@ -90,4 +91,19 @@ function normalizeNumber(text: string): string {
 
 export function isNumericType(type: string): boolean {
   return ["tinyint", "smallint", "mediumint", "integer", "bigint", "decimal", "real", "double", "boolean", "year"].includes(type);
+}
+
+/**
+ * A SET default as MySQL stores it (`'a,b'`): TypeORM takes an array, which
+ * the model keeps as JSON text (`'["a","b"]'`).
+ */
+function setDefault(canonical: string): string {
+  const text = unquoteCanonical(canonical);
+  if (text === undefined || !text.startsWith("[")) return canonical;
+  try {
+    const values: unknown = JSON.parse(text);
+    return Array.isArray(values) ? `'${values.map(String).join(",").replace(/'/g, "''")}'` : canonical;
+  } catch {
+    return canonical;
+  }
 }

@@ -129,7 +129,8 @@ export function nativeType(column: Column, flavour: Flavour): string {
     case "real":
       return "float" + sign;
     case "double":
-      return "double" + sign;
+      // TypeORM reads "float" as double precision elsewhere; MySQL has a 4-byte FLOAT.
+      return (column.declaredType === "float" ? "float" : "double") + sign;
     case "varchar":
       return `varchar(${column.length ?? 255})`;
     case "char":
