@@ -94,6 +94,13 @@ export interface Dialect {
   quote(identifier: string): string;
 
   /**
+   * A point in time as a literal the database takes for a timestamp column
+   * (the bookkeeping's applied_at), where the ISO 8601 text with its "Z" is
+   * refused (MySQL/MariaDB). Absent: the ISO text.
+   */
+  timestampLiteral?(at: Date): string;
+
+  /**
    * Read the live schema with a constant number of catalog queries, whatever
    * the number of tables or columns. Tables named in `exclude` (the
    * bookkeeping table) and the database's internal tables are left out.

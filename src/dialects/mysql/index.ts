@@ -25,6 +25,8 @@ function mysqlFamilyDialect(flavour: Flavour): Dialect {
     tableComments: true,
     fulltextIndexes: true,
     quote: quoteIdentifier,
+    // MySQL refuses the ISO text's "T…Z"; the bookkeeping's applied_at holds UTC.
+    timestampLiteral: (at) => `'${at.toISOString().replace("T", " ").replace("Z", "")}'`,
     introspect,
     tableColumns,
     comparable: comparableColumnFor(flavour),

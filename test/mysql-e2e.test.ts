@@ -1,0 +1,137 @@
+/**
+ * The example app on MariaDB with the real CLI in a temporary project: its
+ * own migrations (generated on SQLite, portable op() calls) run, show in
+ * status and revert to base; its entities generate a migration on an empty
+ * database after which generate finds nothing; a failed migration reports
+ * what it left applied (MySQL commits every DDL statement); a password in
+ * DATABASE_URL is never printed.
+ */
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { cpSync, readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { DataSource } from "typeorm";
+import { cliEnv, createEmptyProject, repoRoot, runCli, type CliResult } from "./support/project";
+import { createMysqlTestDatabase, mysqlServerUrl, type MysqlTestDatabase } from "./support/mysql";
+
+const TSCONFIG = JSON.stringify({
+  compilerOptions: {
+    target: "ES2022",
+    module: "commonjs",
+    strict: true,
+    experimentalDecorators: true,
+    emitDecoratorMetadata: true,
+    strictPropertyInitialization: false,
+    esModuleInterop: true,
+    skipLibCheck: true,
+  },
+});
+
+/** A copy of the example app (ormconfig.ts, entities/, and migrations/ unless `withMigrations` is false). */
+function exampleApp(withMigrations: boolean): string {
+  const dir = createEmptyProject("mysql-e2e");
+  writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
+  cpSync(join(repoRoot, "ormconfig.ts"), join(dir, "ormconfig.ts"));
+  cpSync(join(repoRoot, "entities"), join(dir, "entities"), { recursive: true });
+  if (withMigrations) cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), { recursive: true });
+  else cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), { recursive: true, filter: (source) => !source.endsWith(".ts") && !source.endsWith(".sum") });
+  return dir;
+}
+
+async function tables(url: string): Promise<string[]> {
+  const ds = new DataSource({ type: "mariadb", url });
+  await ds.initialize();
+  try {
+    const rows = await ds.query("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME");
+    return rows.map((r: any) => String(r.name)).sort();
+  } finally {
+    await ds.destroy();
+  }
+}
+
+function ok(result: CliResult, what: string): CliResult {
+  assert.equal(result.code, 0, `${what} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+  return result;
+}
+
+for (const scheme of ["mariadb", "mysql"] as const) {
+  describe(`${scheme}:// — the example app's migrations`, () => {
+    let db: MysqlTestDatabase;
+    let dir: string;
+    let env: NodeJS.ProcessEnv;
+    before(async () => {
+      db = await createMysqlTestDatabase("athanor_e2e");
+      dir = exampleApp(true);
+      env = cliEnv({ DATABASE_URL: db.url.replace(/^mysql:/, `${scheme}:`) });
+    });
+    after(async () => db.drop());
+
+    test("run, status, revert to base", async () => {
+      const run = ok(await runCli(dir, ["run"], env), "run");
+      assert.match(run.stdout, /Applied 1 migration/);
+      assert.deepEqual(await tables(db.url), ["game_sessions", "leaderboard_entries", "leaderboards", "migrations", "refresh_tokens", "users"]);
+      const status = ok(await runCli(dir, ["status", "--json"], env), "status");
+      const parsed = JSON.parse(status.stdout);
+      assert.equal(JSON.stringify(parsed).includes("InitialSchema1795323385894"), true, status.stdout);
+      const revert = ok(await runCli(dir, ["revert", "--to", "base"], env), "revert");
+      assert.match(revert.stdout, /Reverted 1 migration/);
+      assert.deepEqual(await tables(db.url), ["migrations"]);
+    });
+  });
+}
+
+describe("mariadb: the example app's entities on an empty database", () => {
+  let db: MysqlTestDatabase;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  before(async () => {
+    db = await createMysqlTestDatabase("athanor_e2e");
+    dir = exampleApp(false);
+    env = cliEnv({ DATABASE_URL: db.url.replace(/^mysql:/, "mariadb:") });
+  });
+  after(async () => db.drop());
+
+  test("generate, run, generate again finds nothing; revert empties the database", async () => {
+    ok(await runCli(dir, ["generate", "Init"], env), "generate");
+    const files = readdirSync(join(dir, "migrations")).filter((f) => f.endsWith(".ts"));
+    assert.equal(files.length, 1);
+    ok(await runCli(dir, ["run"], env), "run");
+    const again = ok(await runCli(dir, ["generate", "Again"], env), "second generate");
+    assert.match(again.stdout, /No changes/);
+    ok(await runCli(dir, ["revert"], env), "revert");
+    assert.deepEqual(await tables(db.url), ["migrations"]);
+  });
+
+  test("a migration that fails half-way says which statements remain applied", async () => {
+    writeFileSync(
+      join(dir, "migrations", "1900000000000-HalfWay.ts"),
+      `import { MigrationInterface, QueryRunner } from "typeorm";
+export class HalfWay1900000000000 implements MigrationInterface {
+  name = "HalfWay1900000000000";
+  async up(q: QueryRunner) {
+    await q.query("CREATE TABLE half_one (id int PRIMARY KEY)");
+    await q.query("CREATE TABLE half_one (id int PRIMARY KEY)");
+  }
+  async down(q: QueryRunner) {
+    await q.query("DROP TABLE half_one");
+  }
+}
+`,
+    );
+    const failed = await runCli(dir, ["run", "--allow-sum-mismatch"], env);
+    assert.equal(failed.code, 3, failed.stdout + failed.stderr);
+    assert.match(failed.stderr, /it ran outside a transaction/);
+    assert.match(failed.stderr, /already applied: CREATE TABLE half_one/);
+    assert.ok((await tables(db.url)).includes("half_one"));
+  });
+});
+
+test("a password in a mysql:// DATABASE_URL is never printed", async () => {
+  const dir = exampleApp(true);
+  // A port nothing listens on: the connection fails and the error names the target.
+  const result = await runCli(dir, ["status"], cliEnv({ DATABASE_URL: "mysql://app:s3cr3t-pw@127.0.0.1:1/app" }));
+  assert.equal(result.code, 3, result.stdout + result.stderr);
+  assert.match(result.stderr, /Cannot connect to mysql at 127\.0\.0\.1:1\/app/);
+  assert.doesNotMatch(result.stdout + result.stderr, /s3cr3t-pw/);
+  assert.ok(mysqlServerUrl());
+});
