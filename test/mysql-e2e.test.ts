@@ -135,3 +135,40 @@ test("a password in a mysql:// DATABASE_URL is never printed", async () => {
   assert.doesNotMatch(result.stdout + result.stderr, /s3cr3t-pw/);
   assert.ok(mysqlServerUrl());
 });
+
+test("8 runners started at once on MariaDB, 20 pending migrations: each applied exactly once, every runner exits 0", async () => {
+  const db = await createMysqlTestDatabase("athanor_e2e");
+  const dir = exampleApp(false);
+  try {
+    for (let i = 1; i <= 20; i++) {
+      const name = `CreateT${i}${1700000000000 + i}`;
+      writeFileSync(
+        join(dir, "migrations", `${1700000000000 + i}-CreateT${i}.ts`),
+        `import { MigrationInterface, QueryRunner } from "typeorm";
+export class ${name} implements MigrationInterface {
+  name = "${name}";
+  async up(q: QueryRunner) { await q.query("CREATE TABLE t${i} (id int PRIMARY KEY)"); }
+  async down(q: QueryRunner) { await q.query("DROP TABLE t${i}"); }
+}
+`,
+      );
+    }
+    const env = cliEnv({ DATABASE_URL: db.url });
+    ok(await runCli(dir, ["sum"], env), "sum");
+    const results = await Promise.all(Array.from({ length: 8 }, () => runCli(dir, ["run", "--lock-timeout", "120"], env)));
+    for (const result of results) assert.equal(result.code, 0, result.stdout + result.stderr);
+    const ds = new DataSource({ type: "mariadb", url: db.url });
+    await ds.initialize();
+    try {
+      const rows = await ds.query("SELECT name FROM migrations");
+      assert.equal(rows.length, 20);
+      assert.equal(new Set(rows.map((r: any) => r.name)).size, 20);
+    } finally {
+      await ds.destroy();
+    }
+    const applied = results.flatMap((r) => r.stdout.split("\n").filter((line) => /^\s+✓ \w/.test(line)));
+    assert.equal(applied.length, 20, "each migration reported applied by exactly one runner");
+  } finally {
+    await db.drop();
+  }
+});
