@@ -41,7 +41,9 @@ export function comparableColumn(input: Column, flavour: Flavour): Column {
   const type = comparableType(input, flavour);
   // TypeORM fills uuids itself on MySQL: the table holds only the value.
   const generated = input.generated === "uuid" ? undefined : input.generated === "identity" ? "increment" : input.generated;
-  const column: Column = { name: input.name, type, nullable: generated === "increment" ? false : input.nullable };
+  // MariaDB refuses NULL/NOT NULL on a generated column and reports it nullable: not compared.
+  const nullable = generated === "increment" ? false : input.asExpression !== undefined ? true : input.nullable;
+  const column: Column = { name: input.name, type, nullable };
   if (type === "varchar") column.length = input.type === "uuid" ? 36 : (input.length ?? 255);
   else if (type === "char") column.length = input.length ?? 1;
   else if (["varbinary", "binary", "bit"].includes(type) && input.length !== undefined) column.length = input.length;
@@ -72,5 +74,5 @@ export function comparableColumn(input: Column, flavour: Flavour): Column {
  * it: identifiers in backticks or not, spaces anywhere, keywords in any case.
  */
 export function comparableExpression(expression: string): string {
-  return expression.replace(/`/g, "").replace(/\s+/g, "").toLowerCase();
+  return expression.replace(/[`"]/g, "").replace(/\s+/g, "").toLowerCase();
 }

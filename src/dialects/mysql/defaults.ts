@@ -7,6 +7,7 @@
  * defaults DEFAULT_GENERATED in EXTRA. Both are read into canonical text;
  * `comparableDefault` then folds what differs only in spelling.
  */
+import { mysqlExpression, readExpression } from "./expressions";
 import { quoteString, unquoteCanonical } from "./quote";
 import { needsExpressionDefault, takesCurrentTime } from "./types";
 
@@ -29,8 +30,15 @@ export function readDefault(raw: string | null, extra: string, mariadb: boolean)
 
 function canonicalExpression(text: string): string {
   if (CURRENT_TIME.test(text)) return "CURRENT_TIMESTAMP";
-  return text;
+  // MariaDB prints a literal with backslash escapes ('a\'b'): canonical text doubles the quote.
+  return readExpression(text);
 }
+
+/** MariaDB's own names for functions the entities spell the standard way. */
+const SYNONYMS: Array<[RegExp, string]> = [
+  [/^(curtime\(\s*\)|current_time(\(\s*\))?)$/i, "CURRENT_TIME"],
+  [/^(curdate\(\s*\)|current_date(\(\s*\))?)$/i, "CURRENT_DATE"],
+];
 
 /** Canonical default → the DEFAULT clause's SQL for a column of native `type`. */
 export function renderDefault(canonical: string, type: string, precision: number | undefined): string {
@@ -46,7 +54,7 @@ export function renderDefault(canonical: string, type: string, precision: number
   }
   if (NUMBER.test(canonical) || /^null$/i.test(canonical)) return canonical;
   // Any other expression: MySQL 8 takes it only in parentheses, MariaDB either way.
-  return `(${canonical})`;
+  return `(${mysqlExpression(canonical)})`;
 }
 
 /** Fold spellings of one value: numbers as numbers, booleans as 1/0, "now" as CURRENT_TIMESTAMP. */
@@ -55,6 +63,17 @@ export function comparableDefault(canonical: string | undefined, type: string): 
   let text = type === "set" ? setDefault(canonical.trim()) : canonical.trim();
   if (CURRENT_TIME.test(text)) return "CURRENT_TIMESTAMP";
   if (/^null$/i.test(text)) return undefined;
+  // A number default on an ENUM/SET is its value's text (TypeORM quotes it).
+  if ((type === "enum" || type === "set") && NUMBER.test(text)) return `'${text}'`;
+  // An expression default in parentheses is the same default.
+  while (/^\(.*\)$/s.test(text) && balanced(text.slice(1, -1))) text = text.slice(1, -1).trim();
+  for (const [pattern, name] of SYNONYMS) if (pattern.test(text)) return name;
+  if (unquoteCanonical(text) === undefined) {
+    text = text.replace(/\blcase\(/gi, "lower(").replace(/\bucase\(/gi, "upper(").replace(/\s+/g, " ");
+    text = text.replace(/`((?:[^`]|``)+)`/g, "$1").replace(/"([a-z_][a-z0-9_]*)"/g, "$1");
+    // Spaces outside string literals never change an expression's value.
+    text = text.split(/('(?:[^']|'')*')/).map((part, i) => (i % 2 === 1 ? part : part.replace(/\s+/g, ""))).join("");
+  }
   if (isNumericType(type)) {
     if (/^true$/i.test(text)) return "1";
     if (/^false$/i.test(text)) return "0";

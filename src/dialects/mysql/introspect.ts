@@ -17,6 +17,7 @@ import {
   TABLES_QUERY,
 } from "./catalog";
 import { readDefault } from "./defaults";
+import { readExpression } from "./expressions";
 import { quoteIdentifier } from "./quote";
 import { parseColumnType } from "./types";
 
@@ -164,7 +165,7 @@ function action(rule: unknown): ForeignKeyAction {
 
 /** A check clause as the entity would write it: identifiers without backticks, no outer parentheses. */
 function checkExpression(clause: string): string {
-  return clause.replace(/`((?:[^`]|``)+)`/g, (_m, name: string) => name.replace(/``/g, "`"));
+  return readExpression(clause);
 }
 
 function sameList(a: string[], b: string[]): boolean {

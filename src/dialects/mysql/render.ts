@@ -9,6 +9,7 @@ import { hasImplicitForeignKeyIndex } from "./introspect";
 import { quoteIdentifier as q, quoteString } from "./quote";
 import { nativeType, type Flavour } from "./types";
 import { comparableExpression } from "./comparable";
+import { mysqlExpression } from "./expressions";
 
 const list = (names: readonly string[]) => names.map(q).join(", ");
 
@@ -18,7 +19,7 @@ export function columnDefinition(column: Column, flavour: Flavour): string {
   const parts = [q(column.name), type];
   if (column.collation) parts.push(`COLLATE ${column.collation}`);
   if (column.asExpression !== undefined) {
-    parts.push(`AS (${column.asExpression}) ${column.generatedType === "STORED" ? "STORED" : "VIRTUAL"}`);
+    parts.push(`AS (${mysqlExpression(column.asExpression)}) ${column.generatedType === "STORED" ? "STORED" : "VIRTUAL"}`);
   } else {
     parts.push(column.nullable && column.generated !== "increment" ? "NULL" : "NOT NULL");
     if (column.default !== undefined && column.generated === undefined) {
@@ -50,7 +51,7 @@ function createTable(table: Table, flavour: Flavour): RenderedOperation {
   for (const unique of table.uniques) items.push(`CONSTRAINT ${q(unique.name)} UNIQUE (${list(unique.columns)})`);
   for (const index of table.indexes) items.push(`${indexKind(index)}INDEX ${q(index.name)} (${list(index.columns)})`);
   for (const fk of table.foreignKeys) items.push(foreignKeyClause(fk));
-  for (const check of table.checks) items.push(`CONSTRAINT ${q(check.name)} CHECK (${check.expression})`);
+  for (const check of table.checks) items.push(`CONSTRAINT ${q(check.name)} CHECK (${mysqlExpression(check.expression)})`);
   const comment = table.comment ? ` COMMENT=${quoteString(table.comment)}` : "";
   const notes = table.indexes.some((i) => i.where) ? [`MySQL has no partial indexes: the WHERE of indexes on ${table.name} is left out`] : [];
   return { statements: [`CREATE TABLE ${q(table.name)} (${items.join(", ")})${comment}`], notes };
@@ -176,7 +177,7 @@ export function renderFor(flavour: Flavour) {
         return none(statements);
       }
       case "addCheck":
-        return none([`ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.check.name)} CHECK (${op.check.expression})`]);
+        return none([`ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.check.name)} CHECK (${mysqlExpression(op.check.expression)})`]);
       case "dropCheck":
         return none([`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(op.check.name)}`]);
       case "setTableComment":
@@ -184,7 +185,7 @@ export function renderFor(flavour: Flavour) {
       case "renameEnumValue":
         return renameEnumValue(op, context, flavour);
       case "createView":
-        return none([`CREATE VIEW ${q(op.view.name)} AS ${op.view.expression}`]);
+        return none([`CREATE VIEW ${q(op.view.name)} AS ${mysqlExpression(op.view.expression)}`]);
       case "dropView":
         return none([`DROP VIEW ${q(op.view.name)}`]);
       case "sql":
