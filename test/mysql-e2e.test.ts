@@ -126,12 +126,12 @@ export class HalfWay1900000000000 implements MigrationInterface {
   });
 });
 
-test("a password in a mysql:// DATABASE_URL is never printed", async () => {
+test("E200: a password in a mysql:// DATABASE_URL is never printed, and a server that does not answer is named", async () => {
   const dir = exampleApp(true);
   // A port nothing listens on: the connection fails and the error names the target.
   const result = await runCli(dir, ["status"], cliEnv({ DATABASE_URL: "mysql://app:s3cr3t-pw@127.0.0.1:1/app" }));
   assert.equal(result.code, 3, result.stdout + result.stderr);
-  assert.match(result.stderr, /Cannot connect to mysql at 127\.0\.0\.1:1\/app/);
+  assert.match(result.stderr, /Cannot connect to mysql at 127\.0\.0\.1:1\/app: nothing answers there; start the MySQL\/MariaDB server or fix the host and port\./);
   assert.doesNotMatch(result.stdout + result.stderr, /s3cr3t-pw/);
   assert.ok(mysqlServerUrl());
 });
@@ -168,6 +168,61 @@ export class ${name} implements MigrationInterface {
     }
     const applied = results.flatMap((r) => r.stdout.split("\n").filter((line) => /^\s+✓ \w/.test(line)));
     assert.equal(applied.length, 20, "each migration reported applied by exactly one runner");
+  } finally {
+    await db.drop();
+  }
+});
+
+test("E201: a wrong password is refused in one sentence that does not echo it", async () => {
+  const dir = exampleApp(true);
+  const url = new URL(mysqlServerUrl());
+  url.username = "athanor_nobody";
+  url.password = "wr0ng-pw";
+  const result = await runCli(dir, ["status"], cliEnv({ DATABASE_URL: url.toString() }));
+  assert.equal(result.code, 3, result.stdout + result.stderr);
+  assert.match(result.stderr, /Cannot connect to mysql at .*: the server refused the user name or password; check the credentials in the connection URL\./);
+  assert.doesNotMatch(result.stdout + result.stderr, /wr0ng-pw/);
+});
+
+test("E202: a database that does not exist", async () => {
+  const dir = exampleApp(true);
+  const url = new URL(mysqlServerUrl());
+  url.pathname = "/athanor_no_such_database";
+  const result = await runCli(dir, ["status"], cliEnv({ DATABASE_URL: url.toString() }));
+  assert.equal(result.code, 3, result.stdout + result.stderr);
+  assert.match(result.stderr, /Cannot connect to mysql at .*athanor_no_such_database: the database does not exist; create it \(CREATE DATABASE\) or fix the database name\./);
+});
+
+test("E203: a narrowing migration stops at its data check and changes nothing", async () => {
+  const db = await createMysqlTestDatabase("athanor_e2e");
+  const dir = exampleApp(false);
+  try {
+    const ds = new DataSource({ type: "mariadb", url: db.url });
+    await ds.initialize();
+    await ds.query("CREATE TABLE items (id int PRIMARY KEY, name varchar(50) NOT NULL)");
+    await ds.query("INSERT INTO items VALUES (1, 'a name longer than ten')");
+    await ds.destroy();
+    writeFileSync(
+      join(dir, "migrations", "1700000000001-Narrow.ts"),
+      `import { MigrationInterface, QueryRunner } from "typeorm";
+import { op } from "athanor";
+export class Narrow1700000000001 implements MigrationInterface {
+  name = "Narrow1700000000001";
+  async up(q: QueryRunner) {
+    await op(q).alterColumn("items", { name: "name", type: "varchar", length: 50, nullable: false }, { name: "name", type: "varchar", length: 10, nullable: false });
+  }
+  async down(q: QueryRunner) {
+    await op(q).alterColumn("items", { name: "name", type: "varchar", length: 10, nullable: false }, { name: "name", type: "varchar", length: 50, nullable: false });
+  }
+}
+`,
+    );
+    const env = cliEnv({ DATABASE_URL: db.url });
+    ok(await runCli(dir, ["sum"], env), "sum");
+    const result = await runCli(dir, ["run"], env);
+    assert.equal(result.code, 3, result.stdout + result.stderr);
+    assert.match(result.stderr, /Cannot change items\.name to varchar\(10\): 1 row\(s\) of items hold longer values\. Shorten them first, or keep the length\./);
+    assert.match(result.stderr, /none of its statements had changed anything/);
   } finally {
     await db.drop();
   }

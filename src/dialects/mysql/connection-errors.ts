@@ -1,7 +1,9 @@
 /** mysql2's connection errors → one sentence a user can act on. */
 
 export function explainMysqlConnectionError(error: unknown, target: string): string | undefined {
-  const code = (error as { code?: string })?.code;
+  const { code: given, errno } = (error ?? {}) as { code?: string; errno?: number };
+  // MariaDB answers a wrong password with ER_ACCESS_DENIED_ERROR or one of its variants (errno 1045, 1698).
+  const code = errno === 1045 || errno === 1698 || /^ER_ACCESS_DENIED/.test(given ?? "") ? "ER_ACCESS_DENIED_ERROR" : given;
   switch (code) {
     case "ECONNREFUSED":
       return `Cannot connect to ${target}: nothing answers there; start the MySQL/MariaDB server or fix the host and port.`;
