@@ -391,3 +391,36 @@ test("GET_LOCK: one runner at a time, a lost lock session is noticed", async () 
     }
   });
 });
+
+test("the per-migration claim makes a second runner wait; a signal's KILL QUERY stops the migration's statement", async () => {
+  await withDatabase(async (db) => {
+    const dialect = findDialect("mariadb")!;
+    const a = new DataSource({ type: "mariadb", url: db.url, poolSize: 2 } as any);
+    await a.initialize();
+    const ra = a.createQueryRunner();
+    const rb = a.createQueryRunner();
+    try {
+      await ra.connect();
+      await rb.connect();
+      const release = await dialect.migrationClaim!.outsideTransaction(ra, { timeoutMs: 1000 });
+      // While A applies a migration, B (which may have taken over a lost run-level lock) waits.
+      await assert.rejects(dialect.migrationClaim!.outsideTransaction(rb, { timeoutMs: 300 }), /held the lock for more than/);
+      await release();
+      const releaseB = await dialect.migrationClaim!.outsideTransaction(rb, { timeoutMs: 1000 });
+      await releaseB();
+
+      const cancel = await dialect.statementCanceller!(ra);
+      const started = Date.now();
+      const sleeping = ra.query("SELECT SLEEP(20) AS slept");
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await cancel(rb);
+      // KILL QUERY interrupts the statement: it fails, and at once.
+      await assert.rejects(sleeping, /Query execution was interrupted/);
+      assert.ok(Date.now() - started < 10_000, "the statement was cancelled");
+    } finally {
+      await ra.release().catch(() => undefined);
+      await rb.release().catch(() => undefined);
+      await a.destroy();
+    }
+  });
+});
