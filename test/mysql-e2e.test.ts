@@ -8,7 +8,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
 import { cliEnv, createEmptyProject, repoRoot, runCli, type CliResult } from "./support/project";
@@ -95,6 +95,8 @@ describe("mariadb: the example app's entities on an empty database", () => {
     ok(await runCli(dir, ["generate", "Init"], env), "generate");
     const files = readdirSync(join(dir, "migrations")).filter((f) => f.endsWith(".ts"));
     assert.equal(files.length, 1);
+    const source = readFileSync(join(dir, "migrations", files[0]), "utf8");
+    assert.match(source, /mariadb commits each DDL statement: this migration cannot be rolled back atomically/);
     ok(await runCli(dir, ["run"], env), "run");
     const again = ok(await runCli(dir, ["generate", "Again"], env), "second generate");
     assert.match(again.stdout, /No changes/);
