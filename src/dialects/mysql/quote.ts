@@ -1,8 +1,8 @@
 /**
  * Quoting for MySQL/MariaDB SQL text: identifiers in backticks, strings in
- * single quotes with the backslash escaped too (it is an escape character
- * unless the server runs with NO_BACKSLASH_ESCAPES, and doubling it is read
- * the same either way... except under that mode, which Athanor does not set).
+ * single quotes with the quote doubled and the backslash doubled too (by
+ * default the backslash is an escape character; a server running with
+ * NO_BACKSLASH_ESCAPES would keep both backslashes, a known limit).
  */
 
 /** `users` → `` `users` ``, a backtick doubled. */
