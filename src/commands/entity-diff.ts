@@ -127,7 +127,7 @@ async function entityModelOf(dialect: Dialect, db: Queryable, source: EntitySour
  */
 export async function entitiesSchema(dialect: Dialect, db: Queryable, dataSource: DataSource): Promise<Schema> {
   const defaultSchema = dialect.defaultSchema ? await dialect.defaultSchema(db) : undefined;
-  return schemaFromEntities(dataSource.entityMetadatas as any, { defaultSchema, sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews });
+  return schemaFromEntities(dataSource.entityMetadatas as any, { defaultSchema, sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews, fulltextIndexes: dialect.fulltextIndexes });
 }
 
 /**

@@ -119,7 +119,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     // forms cannot run in a transaction; SQL for one dialect knows whether any does.
     const outside = [...upRendered.steps, ...downRendered.steps].some((step) => step.outsideTransaction);
     const transaction = online && (!options.sql || outside) ? false : undefined;
-    const notes = upRendered.notes;
+    // Where DDL commits statement by statement (MySQL), say so where the reviewer reads.
+    const notes = dialect.transactionalDDL
+      ? upRendered.notes
+      : [
+          ...upRendered.notes,
+          `${dialect.name} commits each DDL statement: this migration cannot be rolled back atomically, and a failure leaves the statements before it applied`,
+        ];
     // The judge reads the statements exactly as rendered (online forms included).
     const findings = lintSteps(
       up.map((operation, i) => ({ operation, statements: upRendered.steps[i].statements })),

@@ -144,7 +144,7 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   };
   entities.attach(config, {
     ours,
-    schemaOptions: { sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews },
+    schemaOptions: { sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews, fulltextIndexes: dialect.fulltextIndexes },
     failed: initializeFailed,
   });
   // Athanor loads migrations itself and must never let TypeORM change the

@@ -16,7 +16,7 @@
  * letter; never reuse one), then either add an entry to OPERATION_RULES
  * (a portable judgement of an Operation) or, for something only one
  * database does, a clause to that dialect's statement rules. Add a row to
- * the README's lint table and a test in test/lint.test.ts.
+ * the README's lint table and a test in test/e2e/lint.test.ts.
  */
 export { LINT_CODES, atLeast, finding, isLintCode, type Category, type CodeInfo, type Finding, type LintCode, type Severity } from "./codes";
 export { OPERATION_RULES, operationFindings, type Judgement, type OperationContext, type OperationRule } from "./operation-rules";

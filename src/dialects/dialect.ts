@@ -88,9 +88,18 @@ export interface Dialect {
   readonly sharedEnumTypes?: boolean;
   /** Whether the database has materialized views (PostgreSQL); elsewhere TypeORM makes them plain views. */
   readonly materializedViews?: boolean;
+  /** Whether the database has FULLTEXT indexes (MySQL/MariaDB): TypeORM's `fulltext: true` is honoured only there. */
+  readonly fulltextIndexes?: boolean;
 
   /** Quote an identifier. */
   quote(identifier: string): string;
+
+  /**
+   * A point in time as a literal the database takes for a timestamp column
+   * (the bookkeeping's applied_at), where the ISO 8601 text with its "Z" is
+   * refused (MySQL/MariaDB). Absent: the ISO text.
+   */
+  timestampLiteral?(at: Date): string;
 
   /**
    * Read the live schema with a constant number of catalog queries, whatever

@@ -8,11 +8,15 @@ import type { Dialect } from "./dialect";
 // PostgreSQL project never loads the SQLite rebuild code, and the reverse.
 const sqlite = (): Dialect => (require("./sqlite") as typeof import("./sqlite")).sqliteDialect;
 const postgres = (): Dialect => (require("./postgres") as typeof import("./postgres")).postgresDialect;
+const mysql = (): Dialect => (require("./mysql") as typeof import("./mysql")).mysqlDialect;
+const mariadb = (): Dialect => (require("./mysql") as typeof import("./mysql")).mariadbDialect;
 
 const dialects: Record<string, () => Dialect> = {
   sqlite,
   "better-sqlite3": sqlite,
   postgres,
+  mysql,
+  mariadb,
 };
 
 /**

@@ -14,7 +14,7 @@
  * file by file. A file that could see others anyway is left to the per-file
  * path: one that is not a module (its declarations are global), one that
  * declares globals or modules, and one with any diagnostic (the per-file
- * path reports it as it always has). test/batch-transpile.test.ts compares
+ * path reports it as it always has). test/e2e/batch-transpile.test.ts compares
  * both outputs on every TypeScript file of the test corpus and the example
  * app.
  */

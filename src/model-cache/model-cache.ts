@@ -107,7 +107,7 @@ export class ModelCache {
  * into the model: these folders of the build that is running (not of the
  * build that wrote the entry), so an entry another build or another copy of
  * Athanor made is never used. Named by folder, not file by file, so that a
- * module added there later is covered too; test/architecture.test.ts checks
+ * module added there later is covered too; test/unit/architecture.test.ts checks
  * that every module the model is built by lies in one of them. Its modules
  * were loaded before recording started, so the recorder does not see them.
  */
