@@ -132,7 +132,13 @@ export async function executeMigrations(
     const done = results.filter((r) => !r.skipped).map((r) => r.name);
     const rolledBack = stopped?.rolledBack ?? [];
     const seen = new Set([...results.map((r) => r.name), ...rolledBack, ...(stopped?.partial ? [stopped.partial.name] : [])]);
-    return { direction, done, rolledBack, partial: stopped?.partial, notStarted: migrations.map((m) => m.name).filter((n) => !seen.has(n)) };
+    return {
+      direction,
+      done,
+      rolledBack,
+      partial: stopped?.partial,
+      notStarted: migrations.map((m) => m.name).filter((n) => !seen.has(n)),
+    };
   };
   try {
     // Where every DDL statement commits (MySQL), a transaction around a
@@ -143,10 +149,19 @@ export async function executeMigrations(
       if (signal?.aborted) throw interruptedError(signal.reason, standing());
       if (context.lock?.stillHeld && !(await context.lock.stillHeld())) throw lockLostError(standing(), batch.migrations[0].name);
       try {
-        await executeBatch(context, batch, direction, options, journal, running, (result) => {
-          results.push(result);
-          options.onDone?.(result, results.length - 1, total);
-        }, (name) => options.onStart?.(name, results.length, total));
+        await executeBatch(
+          context,
+          batch,
+          direction,
+          options,
+          journal,
+          running,
+          (result) => {
+            results.push(result);
+            options.onDone?.(result, results.length - 1, total);
+          },
+          (name) => options.onStart?.(name, results.length, total),
+        );
       } catch (error) {
         if (error instanceof BatchStopped) throw interruptedError(signal!.reason, standing(error));
         throw error;
@@ -289,7 +304,15 @@ async function executeBatch(
       if (batch.transaction) throw new BatchStopped(begun);
       throw new BatchStopped([], codeStarted && current ? { name: current.name, remaining: ranBeforeFailure } : undefined);
     }
-    throw migrationFailure({ migration: current ?? batch.migrations[0], direction, error, batch, dialect, ranBeforeFailure, endedBy: journal.endedBy });
+    throw migrationFailure({
+      migration: current ?? batch.migrations[0],
+      direction,
+      error,
+      batch,
+      dialect,
+      ranBeforeFailure,
+      endedBy: journal.endedBy,
+    });
   } finally {
     await releaseClaim();
     await dialect.session?.afterTransaction(queryRunner);
