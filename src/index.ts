@@ -43,6 +43,7 @@ export {
   type LintCallOptions,
   type EditCallOptions,
   type OfflineSqlCallOptions,
+  type RebaseCallOptions,
 } from "./athanor";
 export type { GenerateResult } from "./commands/generate";
 export type { ResolveRenames } from "./commands/rename-resolution";
@@ -69,6 +70,7 @@ export type { ShowResult } from "./commands/show";
 export type { LintResult, MigrationLint } from "./commands/lint";
 export type { EditResult } from "./commands/edit";
 export type { SumResult } from "./commands/sum";
+export type { RebaseResult, RebasedMigration } from "./commands/rebase";
 export type { OfflineSqlResult, OfflineMigrationSql } from "./commands/offline";
 export type { ExecutionResult, ExecutionOptions, TransactionMode, Direction } from "./runner/execute";
 export type { Finding, Severity, LintCode, SilencedFinding } from "./lint";

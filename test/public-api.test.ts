@@ -43,6 +43,7 @@ const TYPES = [
   "LintCallOptions",
   "EditCallOptions",
   "OfflineSqlCallOptions",
+  "RebaseCallOptions",
   "InitOptions",
   "ExecutionOptions",
   "TransactionMode",
@@ -81,6 +82,8 @@ const TYPES = [
   "SilencedFinding",
   "EditResult",
   "SumResult",
+  "RebaseResult",
+  "RebasedMigration",
   "OfflineSqlResult",
   "OfflineMigrationSql",
   // Errors.

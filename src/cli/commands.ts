@@ -9,6 +9,7 @@ import { createCommand } from "./create";
 import { historyCommand } from "./history";
 import { editCommand } from "./edit";
 import { sumCommand } from "./sum";
+import { rebaseCommand } from "./rebase";
 import { stampCommand } from "./stamp";
 import { checkCommand } from "./check";
 import { verifyCommand } from "./verify";
@@ -26,6 +27,7 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   historyCommand,
   editCommand,
   sumCommand,
+  rebaseCommand,
   stampCommand,
   checkCommand,
   verifyCommand,

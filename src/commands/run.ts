@@ -102,7 +102,7 @@ function refuseAbnormal(states: MigrationState[], options: RunOptions, cwd: stri
   const outOfOrder = states.filter((s) => s.outOfOrder);
   if (outOfOrder.length > 0 && !options.allowOutOfOrder) {
     throw new UsageError(
-      `Pending migration ${outOfOrder.map((s) => s.name).join(", ")} is older than the newest applied one, so it would run out of order: give it a newer timestamp, or pass --allow-out-of-order.`,
+      `Pending migration ${outOfOrder.map((s) => s.name).join(", ")} is older than the newest applied one, so it would run out of order: give it a newer timestamp with \`athanor rebase\`, or pass --allow-out-of-order.`,
     );
   }
 }
