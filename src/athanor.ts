@@ -18,6 +18,7 @@ import type { LintOptions, LintResult } from "./commands/lint";
 import type { OfflineSqlOptions, OfflineSqlResult } from "./commands/offline";
 import type { ProjectOptions } from "./commands/project";
 import type { RebaseOptions, RebaseResult } from "./commands/rebase";
+import type { RestoreOptions, RestoreResult } from "./commands/restore";
 import type { RevertOptions, RevertResult } from "./commands/revert";
 import type { RunOptions, RunResult } from "./commands/run";
 import type { ShowOptions, ShowResult } from "./commands/show";
@@ -59,6 +60,7 @@ export type ShowCallOptions = Omit<Own<ShowOptions>, "revision">;
 export type LintCallOptions = Own<LintOptions>;
 export type EditCallOptions = Omit<Own<EditOptions>, "revision">;
 export type RebaseCallOptions = Omit<Own<RebaseOptions>, "migrations">;
+export type RestoreCallOptions = Omit<Own<RestoreOptions>, "file">;
 export type OfflineSqlCallOptions = Omit<Own<OfflineSqlOptions>, "direction">;
 
 export class Athanor {
@@ -191,6 +193,17 @@ export class Athanor {
   async rebase(migrations: string[] = [], options: RebaseCallOptions = {}): Promise<RebaseResult> {
     const { rebase } = require("./commands/rebase") as typeof import("./commands/rebase");
     return rebase({ ...options, ...this.project(), migrations });
+  }
+
+  /**
+   * Put back the copy `run({ backup: true })` took (`athanor restore`),
+   * replacing everything in the database: SQLite's file, or every schema of
+   * a PostgreSQL database (through pg_restore). `confirm`, when given, is
+   * asked after the file is checked and before anything changes.
+   */
+  async restore(file: string, options: RestoreCallOptions = {}): Promise<RestoreResult> {
+    const { restore } = require("./commands/restore") as typeof import("./commands/restore");
+    return restore({ ...options, ...this.project(), file });
   }
 
   /**

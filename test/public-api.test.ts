@@ -44,6 +44,7 @@ const TYPES = [
   "EditCallOptions",
   "OfflineSqlCallOptions",
   "RebaseCallOptions",
+  "RestoreCallOptions",
   "InitOptions",
   "ExecutionOptions",
   "TransactionMode",
@@ -84,6 +85,7 @@ const TYPES = [
   "SumResult",
   "RebaseResult",
   "RebasedMigration",
+  "RestoreResult",
   "OfflineSqlResult",
   "OfflineMigrationSql",
   // Errors.

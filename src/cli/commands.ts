@@ -10,6 +10,7 @@ import { historyCommand } from "./history";
 import { editCommand } from "./edit";
 import { sumCommand } from "./sum";
 import { rebaseCommand } from "./rebase";
+import { restoreCommand } from "./restore";
 import { stampCommand } from "./stamp";
 import { checkCommand } from "./check";
 import { verifyCommand } from "./verify";
@@ -28,6 +29,7 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   editCommand,
   sumCommand,
   rebaseCommand,
+  restoreCommand,
   stampCommand,
   checkCommand,
   verifyCommand,

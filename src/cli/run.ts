@@ -13,6 +13,7 @@ interface RunArgs extends ExecutionArgs, OfflineSqlArgs {
   allowEdited: boolean;
   allowSumMismatch: boolean;
   backup: boolean;
+  backupDir?: string;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
@@ -26,7 +27,8 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
         .option("allow-out-of-order", { type: "boolean", default: false, describe: "Apply pending migrations older than the newest applied one" })
         .option("allow-edited", { type: "boolean", default: false, describe: "Run even though an applied migration's file has changed" })
         .option("allow-sum-mismatch", { type: "boolean", default: false, describe: "Run even though migrations/athanor.sum is missing or does not match the migration files" })
-        .option("backup", { type: "boolean", default: false, describe: "SQLite: copy the database file next to it before applying anything. PostgreSQL: refused (exit 2) with the pg_dump command to run instead" }),
+        .option("backup", { type: "boolean", default: false, describe: "Copy the database before applying anything (SQLite: beside its file; PostgreSQL: pg_dump -Fc into the project directory); athanor restore puts it back" })
+        .option("backup-dir", { type: "string", describe: "Where --backup puts the copy (a directory; created if missing)" }),
     ), "up")
       .example("$0 run", "apply every pending migration")
       .example("$0 run --to 1763790000000", "apply up to and including that migration")
@@ -44,7 +46,8 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
       dryRun: args.dryRun,
       lockTimeoutMs: lockTimeoutMs(args),
       execution: { ...executionOptions(args, out, "applying"), signal },
-      backup: args.backup,
+      backup: args.backup || args.backupDir !== undefined,
+      backupDir: args.backupDir,
       onBackup: (path) => out.line(`Backed up the database to ${path} before migrating.`),
     }));
     out.result(result);
