@@ -9,12 +9,12 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
-import { TestProject } from "./support/project";
+import { repoRoot, TestProject } from "./support/project";
 import { writeMigration } from "./support/migrations";
 import { serverUrl } from "./support/postgres";
 
@@ -108,6 +108,35 @@ describe("sqlite: run --backup, a failing migration, athanor restore", () => {
     // And it is a working database: status reads it, the fixed migrations run.
     writeMigration(project, { ...BROKEN, up: [`CREATE TABLE "fixed" ("id" integer)`], down: [`DROP TABLE "fixed"`] });
     await project.ok(["run"]);
+  });
+
+  test("at a terminal restore asks first: no keeps the database, yes restores it", async () => {
+    const before = await snapshot(project);
+    const backup = JSON.parse((await project.ok(["run", "--backup", "--json"])).stdout).backup as string | undefined;
+    // Nothing pending: no copy. Take one by adding a migration that changes the rows.
+    assert.equal(backup, undefined);
+    writeMigration(project, { timestamp: 1700000000009, name: "Rename", up: [`UPDATE "users" SET "name" = 'renamed'`], down: [] });
+    const taken = JSON.parse((await project.ok(["run", "--backup", "--json"])).stdout).backup as string;
+    const after = await snapshot(project);
+    assert.notDeepEqual(after, before);
+    // `script` gives the CLI a terminal (stdin and stdout); the answer is typed into it.
+    const atTerminal = (answer: string) =>
+      spawnSync("script", ["-qec", `${JSON.stringify(process.execPath)} ${JSON.stringify(join(repoRoot, "bin", "athanor"))} restore ${JSON.stringify(taken)}`, "/dev/null"], {
+        cwd: project.dir,
+        env: project.env,
+        input: answer,
+        encoding: "utf8",
+        timeout: 60_000,
+      });
+    const no = atTerminal("n\n");
+    assert.equal(no.status, 0, no.stdout + no.stderr);
+    assert.match(no.stdout, new RegExp(`Replace everything in sqlite database data/app\\.sqlite with ${taken.replace(/\./g, "\\.")}\\? Stop the application first\\. \\[y/N\\]`));
+    assert.match(no.stdout, /Nothing restored\./);
+    assert.deepEqual(await snapshot(project), after);
+    const yes = atTerminal("y\n");
+    assert.equal(yes.status, 0, yes.stdout + yes.stderr);
+    assert.match(yes.stdout, /Restored sqlite database data\/app\.sqlite from /);
+    assert.deepEqual(await snapshot(project), before);
   });
 
   test("E228 a file that is not a backup, or no file: exit 2, nothing touched", async () => {

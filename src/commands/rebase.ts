@@ -14,7 +14,7 @@
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { basename, dirname, join, relative } from "node:path";
 import { writeFilesAtomically, type FileToWrite } from "../atomic-write";
-import { UsageError } from "../errors";
+import { AthanorError, UsageError } from "../errors";
 import { checksumOf } from "../runner/checksum";
 import { planMigrations, type MigrationState } from "../runner/plan";
 import { resolveRevision } from "../runner/revision";
@@ -97,7 +97,16 @@ export async function rebase(options: RebaseOptions): Promise<RebaseResult> {
 
   if (!options.dryRun && options.verify !== false && result.rebased.length > 0) {
     const { verify } = require("./verify") as typeof import("./verify");
-    result.verify = await verify({ dataSource: options.dataSource, cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs });
+    try {
+      result.verify = await verify({ dataSource: options.dataSource, cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs });
+    } catch (error) {
+      // The renames are written; say so, or the user would redo them by hand.
+      if (!(error instanceof AthanorError)) throw error;
+      throw new AthanorError(error.message, error.exitCode, [
+        ...error.details,
+        `The migrations were renamed and ${result.sumFile} re-written; only the check failed: fix it and run athanor verify.`,
+      ]);
+    }
   }
   return result;
 }
