@@ -127,7 +127,7 @@ describe("athanor rebase after two branches added migrations", () => {
     }
   });
 
-  test("--json names each rename; head or an unknown migration is a usage error (E221); --no-verify skips the scratch check", async () => {
+  test("--json names each rename; head or an unknown migration is a usage error (E221), and so is one in order (E229); --no-verify skips the scratch check", async () => {
     const project = await TestProject.create("sqlite");
     const blank = (cls: string) => `import { MigrationInterface, QueryRunner } from "typeorm";
 export class ${cls} implements MigrationInterface {
@@ -157,6 +157,10 @@ export class ${cls} implements MigrationInterface {
       assert.equal(result.sumWritten, true);
       assert.equal(result.verify, undefined);
       assert.equal((await project.cli(["status", "--check"])).code, 1);
+      // Now pending but in order: nothing for rebase to do with it.
+      const inOrder = await project.cli(["rebase", "Older"]);
+      assert.equal(inOrder.code, 2);
+      assert.match(inOrder.stderr, /^error: Older1700000000006 is not out of order \(no applied migration is newer\), so it already runs in its place: rebase only migrations that `athanor status` reports out of order\.$/m);
       await project.ok(["run"]);
       assert.equal((await project.cli(["status", "--check"])).code, 0);
     } finally {

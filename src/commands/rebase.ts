@@ -129,6 +129,11 @@ function chooseMigrations(states: MigrationState[], names: string[], cwd: string
         `${state.name} is applied, so rebase leaves it alone (its name is in the bookkeeping of the databases it ran on): rebase only pending migrations.`,
       );
     }
+    if (!state.outOfOrder) {
+      throw new UsageError(
+        `${state.name} is not out of order (no applied migration is newer), so it already runs in its place: rebase only migrations that \`athanor status\` reports out of order.`,
+      );
+    }
     if (!state.source?.file) {
       throw new UsageError(`${state.name} is a class listed in the DataSource, not a file, so rebase cannot rename it: give it a newer timestamp by hand.`);
     }
