@@ -43,9 +43,8 @@ if (!LOOPBACK.has(host)) {
 }
 // The temporary projects of the test suite create their database on this server.
 process.env.TEST_DATABASE_URL = serverUrl;
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { TestProject } = require("../test/support/project") as typeof import("../test/support/project");
-type Project = InstanceType<typeof TestProject>;
+type Project = import("../test/support/project").TestProject;
 
 const ACCOUNT = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -60,7 +59,9 @@ export class Account {
 `;
 
 function eventEntity(withIndexAndForeignKey: boolean): string {
-  const imports = withIndexAndForeignKey ? "Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn" : "Column, Entity, PrimaryGeneratedColumn";
+  const imports = withIndexAndForeignKey
+    ? "Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn"
+    : "Column, Entity, PrimaryGeneratedColumn";
   return `import { ${imports} } from "typeorm";
 ${withIndexAndForeignKey ? 'import { Account } from "./Account";\n' : ""}
 @Entity({ name: "events" })
@@ -70,11 +71,15 @@ ${withIndexAndForeignKey ? '@Index("IDX_events_payload", ["payload"])\n' : ""}ex
 
   @Column({ type: "integer" })
   accountId: number;
-${withIndexAndForeignKey ? `
+${
+  withIndexAndForeignKey
+    ? `
   @ManyToOne(() => Account)
   @JoinColumn({ name: "accountId", foreignKeyConstraintName: "FK_events_account" })
   account: Account;
-` : ""}
+`
+    : ""
+}
   @Column({ type: "varchar", length: 64 })
   payload: string;
 
@@ -82,11 +87,6 @@ ${withIndexAndForeignKey ? `
   amount: number;
 }
 `;
-}
-
-interface Latencies {
-  samples: number[];
-  migrationMs: number;
 }
 
 interface ModeResult {

@@ -1,6 +1,6 @@
 /**
  * Athanor's public programmatic API: what `import … from "athanor"` gives.
- * This list is deliberate: test/public-api.test.ts compares it with a
+ * This list is deliberate: test/e2e/public-api.test.ts compares it with a
  * written one, so adding or dropping a name is a decision, not an accident.
  *
  * - `op` and its types, for migration files;
@@ -10,7 +10,7 @@
  */
 
 // Migration files: op(queryRunner).addColumn(...).
-export { op, OperationApi } from "./ops/api";
+export { op, OperationApi } from "./migration-api/api";
 export type { Operation } from "./ops/operations";
 export type { OnlineOptions } from "./ops/online";
 export type {

@@ -18,7 +18,11 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs & GlobalArgs> =
       .positional("name", { type: "string", demandOption: true, describe: "Migration name, e.g. SeedCountries" })
       .option("js", { type: "boolean", describe: "Write JavaScript (default when the DataSource file is .js/.mjs/.cjs)" })
       .option("ts", { type: "boolean", describe: "Write TypeScript (default otherwise)" })
-      .option("template", { type: "string", describe: "A migration template to write the file with (default: migrations/athanor.template when it exists); README lists its placeholders" })
+      .option("template", {
+        type: "string",
+        describe:
+          "A migration template to write the file with (default: migrations/athanor.template when it exists); README lists its placeholders",
+      })
       .conflicts("js", "ts")
       .example("$0 create SeedCountries", "write migrations/<timestamp>-SeedCountries.ts and update migrations/athanor.sum")
       .epilogue(

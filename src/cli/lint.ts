@@ -2,7 +2,7 @@ import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import type { LintResult } from "../commands/lint";
 import { ExitCode } from "../errors";
-import type { Finding, Severity } from "../lint/codes";
+import type { Finding, Severity } from "../danger/codes";
 import { action, type GlobalArgs } from "./action";
 import type { Output } from "./output";
 
@@ -73,9 +73,7 @@ function printReport(result: LintResult, out: Output): void {
       `${plural(error, "error")}, ${plural(warning, "warning")}, ${info} info, ${silenced} silenced.`,
   );
   if (result.failed) {
-    out.line(
-      `Fix the migration, or silence a code you accept with a comment in its file: // athanor-lint-disable <code> -- <reason>`,
-    );
+    out.line(`Fix the migration, or silence a code you accept with a comment in its file: // athanor-lint-disable <code> -- <reason>`);
   }
 }
 

@@ -14,9 +14,17 @@ export const rebaseCommand: CommandModule<GlobalArgs, RebaseArgs & GlobalArgs> =
   describe: "Give pending migrations older than the newest applied one new timestamps after it, and re-write athanor.sum",
   builder: (y) =>
     y
-      .positional("migration", { type: "string", array: true, describe: "pending migrations to rebase (default: every one that is out of order)" })
+      .positional("migration", {
+        type: "string",
+        array: true,
+        describe: "pending migrations to rebase (default: every one that is out of order)",
+      })
       .option("dry-run", { type: "boolean", default: false, describe: "Say what would be renamed, change nothing" })
-      .option("verify", { type: "boolean", default: true, describe: "Afterwards, check the rebased line on a scratch database (--no-verify skips it)" })
+      .option("verify", {
+        type: "boolean",
+        default: true,
+        describe: "Afterwards, check the rebased line on a scratch database (--no-verify skips it)",
+      })
       .example("$0 rebase", "after merging a branch whose migrations are older than the ones you applied")
       .epilogue(
         "Each rebased migration gets a timestamp just after the newest applied one, in its file name, class name and name " +
@@ -36,12 +44,17 @@ export const rebaseCommand: CommandModule<GlobalArgs, RebaseArgs & GlobalArgs> =
       return ExitCode.ok;
     }
     const verb = args.dryRun ? "Would rename" : "Renamed";
-    out.line(`${verb} ${result.rebased.length} migration${result.rebased.length === 1 ? "" : "s"} to run after ${result.after ?? "nothing applied"}:`);
+    out.line(
+      `${verb} ${result.rebased.length} migration${result.rebased.length === 1 ? "" : "s"} to run after ${result.after ?? "nothing applied"}:`,
+    );
     for (const m of result.rebased) out.line(`  ${m.fromFile} -> ${m.toFile}`);
-    if (result.sumWritten) out.line(`Re-wrote ${result.sumFile}${result.sumPreviously === "conflict" ? " (it had merge conflict markers)" : ""}.`);
+    if (result.sumWritten)
+      out.line(`Re-wrote ${result.sumFile}${result.sumPreviously === "conflict" ? " (it had merge conflict markers)" : ""}.`);
     if (result.verify) {
       if (!result.verify.ok) {
-        out.line(`The rebased line fails verify on a scratch database: ${result.verify.failure?.problems.join(" ") ?? "see athanor verify"} Run athanor verify for the details.`);
+        out.line(
+          `The rebased line fails verify on a scratch database: ${result.verify.failure?.problems.join(" ") ?? "see athanor verify"} Run athanor verify for the details.`,
+        );
         return ExitCode.report;
       }
       out.line(`Verified on a scratch database: the ${result.verify.migrations} migrations still build the entities' schema.`);

@@ -14,7 +14,11 @@ export const restoreCommand: CommandModule<GlobalArgs, RestoreArgs & GlobalArgs>
   describe: "Put back a copy `run --backup` took, replacing everything in the database",
   builder: (y) =>
     y
-      .positional("file", { type: "string", demandOption: true, describe: "the backup file (SQLite: data/app.sqlite.backup-…; PostgreSQL: <database>-….dump)" })
+      .positional("file", {
+        type: "string",
+        demandOption: true,
+        describe: "the backup file (SQLite: data/app.sqlite.backup-…; PostgreSQL: <database>-….dump)",
+      })
       .option("yes", { type: "boolean", default: false, describe: "Do not ask for confirmation (for CI); required when not at a terminal" })
       .example("$0 restore app-20251124T160000.000Z.dump", "after a failed run, put the database back as it was before it")
       .epilogue(
@@ -24,10 +28,14 @@ export const restoreCommand: CommandModule<GlobalArgs, RestoreArgs & GlobalArgs>
   handler: action<RestoreArgs>(async (args, out) => {
     const atTerminal = Boolean(process.stdin.isTTY && process.stdout.isTTY) && !args.json;
     if (!args.yes && !atTerminal) {
-      throw new UsageError("athanor restore replaces everything in the database and asks first, but there is no terminal to ask at: pass --yes to restore without asking.");
+      throw new UsageError(
+        "athanor restore replaces everything in the database and asks first, but there is no terminal to ask at: pass --yes to restore without asking.",
+      );
     }
     const result = await new Athanor(projectArgs(args)).restore(String(args.file), {
-      confirm: args.yes ? undefined : (target, file) => ask(`Replace everything in ${target} with ${file}? Stop the application first. [y/N] `),
+      confirm: args.yes
+        ? undefined
+        : (target, file) => ask(`Replace everything in ${target} with ${file}? Stop the application first. [y/N] `),
     });
     out.result(result);
     if (!result.restored) {

@@ -7,9 +7,10 @@
  * database runs it. SQL mode prints the statements rendered for one dialect,
  * TypeORM-style.
  */
+import type { Finding } from "../danger/codes";
 import type { Operation } from "../ops/operations";
 import type { OnlineOptions } from "../ops/online";
-import { describeOperation } from "./describe";
+import { describeOperation } from "../ops/describe";
 import { INDENT, printCall, printString } from "./literal";
 import { layoutSql } from "./sql-layout";
 import { ONLINE_CONSTANT, onlineConstant, printSqlSteps, type SqlStep } from "./online-code";
@@ -23,6 +24,7 @@ export interface MigrationFileInput {
   timestamp: number;
   up: Operation[];
   down: Operation[];
+  /** What the operations cannot say themselves (diff warnings); listed after the findings. */
   warnings: string[];
   /** Facts from rendering, such as "rebuilds table users (copies every row)". */
   notes?: string[];
@@ -42,11 +44,14 @@ export interface MigrationFileInput {
   /** SQL mode with `online`: the statements grouped per operation. */
   upSteps?: SqlStep[];
   downSteps?: SqlStep[];
-  /** Lint findings (src/lint) listed in the header with their codes. */
-  findings?: readonly { code: string; severity: string; message: string }[];
+  /** The judge's findings (src/danger) about `up`, listed first under Warnings with their codes. */
+  findings?: readonly Pick<Finding, "code" | "severity" | "message">[];
   /** TypeScript (default) or JavaScript, CommonJS or ES module syntax. */
   flavour?: SourceFlavour;
 }
+
+/** How a migration silences a code it accepts (lint/silence.ts reads it). */
+const SILENCE_EXAMPLE = "athanor-lint-disable <code> -- <reason>";
 
 /** What goes into a migration file, as lines; the placeholders of a template (template.ts). */
 export interface MigrationFileParts {
@@ -80,11 +85,7 @@ export function migrationFileParts(input: MigrationFileInput): MigrationFilePart
   if (input.transaction === false) properties.push(`${INDENT}transaction = false;`);
   const online = Boolean(input.online?.online);
   const body = (ops: Operation[], sql: string[] | undefined, steps: SqlStep[] | undefined) =>
-    input.mode === "portable"
-      ? opCalls(ops, online)
-      : steps && online
-        ? printSqlSteps(steps, printSqlString)
-        : sqlCalls(sql ?? []);
+    input.mode === "portable" ? opCalls(ops, online) : steps && online ? printSqlSteps(steps, printSqlString) : sqlCalls(sql ?? []);
   return {
     className: input.className,
     name: input.name,
@@ -117,7 +118,7 @@ function renderMethod(flavour: SourceFlavour, name: "up" | "down", statements: s
   return [...methodHead(flavour, name), ...statements, `${INDENT}}`];
 }
 
-/** Each operation as a call of the runtime API (src/ops/api.ts), argument order included. */
+/** Each operation as a call of the runtime API (src/migration-api/api.ts), argument order included. */
 function opCalls(ops: readonly Operation[], online = false): string[] {
   const target = online ? `op(queryRunner, ${ONLINE_CONSTANT})` : "op(queryRunner)";
   return ops.map((op) => printCall(`await ${target}.${op.kind}`, apiArguments(op), 2));
@@ -157,9 +158,7 @@ export function apiArguments(op: Operation): unknown[] {
     case "dropExclusion":
       return [op.table, op.exclusion];
     case "renameEnumValue":
-      return op.enumName === undefined
-        ? [op.table, op.column, op.from, op.to]
-        : [op.table, op.column, op.from, op.to, op.enumName];
+      return op.enumName === undefined ? [op.table, op.column, op.from, op.to] : [op.table, op.column, op.from, op.to, op.enumName];
     case "setTableComment":
       // null for "no comment": a literal a reader understands, where undefined would not print.
       return [op.table, op.from ?? null, op.to ?? null];
@@ -201,19 +200,20 @@ function renderHeader(input: MigrationFileInput): string[] {
     for (const op of input.up) body.push(...bullet(describeOperation(op)));
   }
   body.push("");
-  if (input.warnings.length === 0) {
+  const findings = input.findings ?? [];
+  if (input.warnings.length === 0 && findings.length === 0) {
     body.push("Warnings: none.");
   } else {
     body.push("Warnings:");
+    for (const f of findings) body.push(...bullet(`${f.code} ${f.severity}: ${f.message}`));
     for (const warning of input.warnings) body.push(...bullet(warning));
+    if (findings.length > 0) {
+      body.push(...wrap(`To accept a warning that has a code, add a comment naming it (athanor lint reads it): ${SILENCE_EXAMPLE}`, ""));
+    }
   }
   if (input.notes && input.notes.length > 0) {
     body.push("", "Notes:");
     for (const note of input.notes) body.push(...bullet(note));
-  }
-  if (input.findings && input.findings.length > 0) {
-    body.push("", ...wrap("Lint (athanor lint; to accept a finding, add a comment naming its code: athanor-lint-disable <code> -- <reason>):", ""));
-    for (const f of input.findings) body.push(...bullet(`${f.code} ${f.severity}: ${f.message}`));
   }
   body.push("");
   const when = new Date(input.timestamp).toISOString();

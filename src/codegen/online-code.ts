@@ -7,7 +7,7 @@
  *
  * SQL mode: the migration runs with `transaction = false`, so each
  * operation's statements are printed as a step that looks after itself, as
- * ops/run-rendered.ts does at run time for op() calls — a step that may run
+ * migration-api/run-rendered.ts does at run time for op() calls — a step that may run
  * in a transaction gets one of its own; a step with cleanup statements runs
  * them when it fails (dropping a half-built concurrent index).
  */

@@ -11,7 +11,8 @@ const HEADER = [
   "/**",
   " * The TypeORM DataSource, read by Athanor (and by TypeORM's own CLI).",
   " * SQLite in data/app.sqlite by default; set DATABASE_URL=postgres://user:password@host:5432/app",
-  " * to use PostgreSQL. Credentials come only from the environment.",
+  " * to use PostgreSQL, or mysql://… / mariadb://… for MySQL or MariaDB (npm install mysql2).",
+  " * Credentials come only from the environment.",
   " */",
 ];
 
@@ -30,7 +31,13 @@ export function dataSourceFileText(flavour: SourceFlavour, sqliteType: "sqlite" 
         "const here = dirname(fileURLToPath(import.meta.url));",
       ]
     : ts
-      ? [`import "reflect-metadata";`, `import { join } from "node:path";`, `import { DataSource } from "typeorm";`, "", "const here = __dirname;"]
+      ? [
+          `import "reflect-metadata";`,
+          `import { join } from "node:path";`,
+          `import { DataSource } from "typeorm";`,
+          "",
+          "const here = __dirname;",
+        ]
       : [`const { join } = require("node:path");`, `const { DataSource } = require("typeorm");`, "", "const here = __dirname;"];
   const exported = esm || ts ? "export default" : "module.exports =";
   return [
@@ -41,9 +48,11 @@ export function dataSourceFileText(flavour: SourceFlavour, sqliteType: "sqlite" 
     `const entities = [join(here, "entities", "*.${ext}")];`,
     `const migrations = [join(here, "migrations", "*.${ext}")];`,
     "const url = process.env.DATABASE_URL;",
+    "// The URL's scheme names the database: mysql:// and mariadb:// are TypeORM's drivers of those names.",
+    `const type = url?.startsWith("mariadb://") ? "mariadb" : url?.startsWith("mysql://") ? "mysql" : "postgres";`,
     "",
     `${exported} url`,
-    `  ? new DataSource({ type: "postgres", url, entities, migrations })`,
+    `  ? new DataSource({ type, url, entities, migrations })`,
     `  : new DataSource({ type: "${sqliteType}", database: join(here, "data", "app.sqlite"), entities, migrations });`,
     "",
   ].join("\n");

@@ -37,9 +37,7 @@ export const TEMPLATE_PLACEHOLDERS: readonly TemplatePlaceholder[] = [
 
 const PLACEHOLDER = /\{\{\s*([A-Za-z_][\w]*)\s*\}\}/g;
 
-export type TemplateProblem =
-  | { kind: "missing"; names: string[] }
-  | { kind: "unknown"; names: string[] };
+export type TemplateProblem = { kind: "missing"; names: string[] } | { kind: "unknown"; names: string[] };
 
 /** What is wrong with a template, if anything: required placeholders it lacks, or names Athanor does not know (a typo). */
 export function checkTemplate(template: string): TemplateProblem | undefined {

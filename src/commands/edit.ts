@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { loadProjectConfig, type LoadOptions } from "../config/load";
+import { databaseTypes } from "../dialects";
 import { UsageError } from "../errors";
 import { checksumOf } from "../runner/checksum";
 import { parseTimestamp } from "../runner/discover";
@@ -41,9 +42,9 @@ export async function edit(options: EditOptions): Promise<EditResult> {
   const env = options.env ?? process.env;
   const editor = (env.VISUAL || env.EDITOR || "").trim();
   if (!editor) {
-    throw new UsageError("Neither $VISUAL nor $EDITOR is set: set one to your editor's command, e.g. EDITOR=vim or EDITOR=\"code --wait\".");
+    throw new UsageError('Neither $VISUAL nor $EDITOR is set: set one to your editor\'s command, e.g. EDITOR=vim or EDITOR="code --wait".');
   }
-  const config = loadProjectConfig(options);
+  const config = loadProjectConfig(options, { databaseTypes });
   const dir = config.migrationsDir;
   const states = statesFromFileNames(dir);
   const revision = resolveRevision(options.revision ?? "head", states);
@@ -54,7 +55,9 @@ export async function edit(options: EditOptions): Promise<EditResult> {
     throw new UsageError("base is the empty database, not a migration: name the migration to open, or use head.");
   }
   if (!state?.source?.file) {
-    throw new UsageError(`There are no migrations in ${relative(config.cwd, dir) || "."} to open: write one with athanor generate or athanor create <name>.`);
+    throw new UsageError(
+      `There are no migrations in ${relative(config.cwd, dir) || "."} to open: write one with athanor generate or athanor create <name>.`,
+    );
   }
 
   const path = state.source.file;

@@ -58,42 +58,46 @@ export interface RebaseResult {
 }
 
 export async function rebase(options: RebaseOptions): Promise<RebaseResult> {
-  const result: RebaseResult = await withProject(options, async (project): Promise<RebaseResult> => {
-    const { config } = project;
-    const cwd = config.cwd;
-    const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
-    const plan = planMigrations(project.migrations, applied);
-    const chosen = chooseMigrations(plan.states, options.migrations ?? [], cwd);
-    const newestApplied = [...plan.applied].sort((a, b) => b.timestamp - a.timestamp)[0];
+  const result: RebaseResult = await withProject(
+    options,
+    async (project): Promise<RebaseResult> => {
+      const { config } = project;
+      const cwd = config.cwd;
+      const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
+      const plan = planMigrations(project.migrations, applied);
+      const chosen = chooseMigrations(plan.states, options.migrations ?? [], cwd);
+      const newestApplied = [...plan.applied].sort((a, b) => b.timestamp - a.timestamp)[0];
 
-    const stamps = newTimestamps(chosen, newestApplied?.timestamp ?? 0, plan.states);
-    const rebased: RebasedMigration[] = [];
-    const files: FileToWrite[] = [];
-    const removed: string[] = [];
-    chosen.forEach((state, i) => {
-      const change = renameMigration(state, stamps[i], cwd);
-      rebased.push(change.rebased);
-      files.push(change.file);
-      removed.push(state.source!.file!);
-    });
+      const stamps = newTimestamps(chosen, newestApplied?.timestamp ?? 0, plan.states);
+      const rebased: RebasedMigration[] = [];
+      const files: FileToWrite[] = [];
+      const removed: string[] = [];
+      chosen.forEach((state, i) => {
+        const change = renameMigration(state, stamps[i], cwd);
+        rebased.push(change.rebased);
+        files.push(change.file);
+        removed.push(state.source!.file!);
+      });
 
-    const dir = config.migrationsDir;
-    const sumBefore = verifySumFile(dir, cwd);
-    const sumFile = relative(cwd, sumFilePath(dir));
-    if (options.dryRun || (rebased.length === 0 && !sumBefore)) {
-      return { rebased, after: newestApplied?.name, sumFile, sumWritten: false, sumPreviously: sumBefore?.kind, target: project.target };
-    }
-    // The directory as it will be: the renamed files in, the old names out.
-    const gone = new Set(removed.map((file) => basename(file)));
-    const entries: SumEntry[] = currentEntries(dir).filter((e) => !gone.has(e.file));
-    for (const file of files) {
-      if (dirname(file.path) === dir) entries.push({ file: basename(file.path), hash: checksumOf(file.content) });
-    }
-    writeFilesAtomically([...files, { path: sumFilePath(dir), content: renderSumFile(entries) }], cwd);
-    // The new files are in place, so removing the old ones loses nothing.
-    for (const file of removed) if (!files.some((f) => f.path === file)) rmSync(file, { force: true });
-    return { rebased, after: newestApplied?.name, sumFile, sumWritten: true, sumPreviously: sumBefore?.kind, target: project.target };
-  }, { deferEntityMetadata: true });
+      const dir = config.migrationsDir;
+      const sumBefore = verifySumFile(dir, cwd);
+      const sumFile = relative(cwd, sumFilePath(dir));
+      if (options.dryRun || (rebased.length === 0 && !sumBefore)) {
+        return { rebased, after: newestApplied?.name, sumFile, sumWritten: false, sumPreviously: sumBefore?.kind, target: project.target };
+      }
+      // The directory as it will be: the renamed files in, the old names out.
+      const gone = new Set(removed.map((file) => basename(file)));
+      const entries: SumEntry[] = currentEntries(dir).filter((e) => !gone.has(e.file));
+      for (const file of files) {
+        if (dirname(file.path) === dir) entries.push({ file: basename(file.path), hash: checksumOf(file.content) });
+      }
+      writeFilesAtomically([...files, { path: sumFilePath(dir), content: renderSumFile(entries) }], cwd);
+      // The new files are in place, so removing the old ones loses nothing.
+      for (const file of removed) if (!files.some((f) => f.path === file)) rmSync(file, { force: true });
+      return { rebased, after: newestApplied?.name, sumFile, sumWritten: true, sumPreviously: sumBefore?.kind, target: project.target };
+    },
+    { deferEntityMetadata: true },
+  );
 
   if (!options.dryRun && options.verify !== false && result.rebased.length > 0) {
     const { verify } = require("./verify") as typeof import("./verify");
@@ -112,7 +116,7 @@ export async function rebase(options: RebaseOptions): Promise<RebaseResult> {
 }
 
 /** The named migrations, or every out-of-order one; an applied or unknown one is refused. */
-function chooseMigrations(states: MigrationState[], names: string[], cwd: string): MigrationState[] {
+function chooseMigrations(states: MigrationState[], names: string[], _cwd: string): MigrationState[] {
   const chosen =
     names.length === 0
       ? states.filter((s) => s.outOfOrder)
@@ -135,7 +139,9 @@ function chooseMigrations(states: MigrationState[], names: string[], cwd: string
       );
     }
     if (!state.source?.file) {
-      throw new UsageError(`${state.name} is a class listed in the DataSource, not a file, so rebase cannot rename it: give it a newer timestamp by hand.`);
+      throw new UsageError(
+        `${state.name} is a class listed in the DataSource, not a file, so rebase cannot rename it: give it a newer timestamp by hand.`,
+      );
     }
   }
   const unique = [...new Map(chosen.map((s) => [s.name, s])).values()];
@@ -178,7 +184,9 @@ function renameMigration(state: MigrationState, timestamp: number, cwd: string):
   const newFileName = fileName.includes(oldStamp) ? fileName.replace(oldStamp, newStamp) : fileName;
   const newPath = join(dirname(path), newFileName);
   if (newPath !== path && existsSync(newPath)) {
-    throw new UsageError(`rebase would rename ${relative(cwd, path)} to ${relative(cwd, newPath)}, which exists: move that file away first.`);
+    throw new UsageError(
+      `rebase would rename ${relative(cwd, path)} to ${relative(cwd, newPath)}, which exists: move that file away first.`,
+    );
   }
   return {
     rebased: { from: state.name, to: newName, fromFile: relative(cwd, path), toFile: relative(cwd, newPath), timestamp },

@@ -39,31 +39,37 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   if (!existsSync(path)) throw new UsageError(`There is no backup file ${shown}: name a file that \`run --backup\` wrote.`);
 
   let replaceFile: (() => Promise<void>) | undefined;
-  const result = await withProject(options, async (project): Promise<RestoreResult> => {
-    const { dialect, queryRunner, config } = project;
-    if (!dialect.restore) {
-      throw new UsageError(`athanor restore cannot restore a ${dialect.name} database, so nothing was restored: use the database's own tools.`);
-    }
-    const restoreOptions = { connection: config.dataSource.options as any, file: path };
-    await dialect.checkBackup?.(queryRunner, restoreOptions);
-    if (options.confirm && !(await options.confirm(project.target, shown))) {
-      return { restored: false, file: shown, target: project.target };
-    }
-    if (dialect.databaseFile) {
-      // The file is replaced once this process has closed its connections.
-      const databaseFile = await dialect.databaseFile(queryRunner);
-      const restoreFile = dialect.restore.bind(dialect);
-      replaceFile = () => restoreFile(undefined, { ...restoreOptions, databaseFile });
-    } else {
-      const lock = await project.lock(options.lockTimeoutMs);
-      try {
-        await dialect.restore(queryRunner, restoreOptions);
-      } finally {
-        await lock.release();
+  const result = await withProject(
+    options,
+    async (project): Promise<RestoreResult> => {
+      const { dialect, queryRunner, config } = project;
+      if (!dialect.restore) {
+        throw new UsageError(
+          `athanor restore cannot restore a ${dialect.name} database, so nothing was restored: use the database's own tools.`,
+        );
       }
-    }
-    return { restored: true, file: shown, target: project.target };
-  }, { deferEntityMetadata: true });
+      const restoreOptions = { connection: config.dataSource.options as any, file: path };
+      await dialect.checkBackup?.(queryRunner, restoreOptions);
+      if (options.confirm && !(await options.confirm(project.target, shown))) {
+        return { restored: false, file: shown, target: project.target };
+      }
+      if (dialect.databaseFile) {
+        // The file is replaced once this process has closed its connections.
+        const databaseFile = await dialect.databaseFile(queryRunner);
+        const restoreFile = dialect.restore.bind(dialect);
+        replaceFile = () => restoreFile(undefined, { ...restoreOptions, databaseFile });
+      } else {
+        const lock = await project.lock(options.lockTimeoutMs);
+        try {
+          await dialect.restore(queryRunner, restoreOptions);
+        } finally {
+          await lock.release();
+        }
+      }
+      return { restored: true, file: shown, target: project.target };
+    },
+    { deferEntityMetadata: true },
+  );
   if (replaceFile) await replaceFile();
   return result;
 }

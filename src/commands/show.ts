@@ -6,7 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
-import { describeOperation } from "../codegen";
+import { describeOperation } from "../ops/describe";
 import { UsageError } from "../errors";
 import { migrationSql, replayModel } from "../runner/offline";
 import { planMigrations } from "../runner/plan";

@@ -33,27 +33,31 @@ export interface StatusResult {
 }
 
 export async function status(options: ProjectOptions): Promise<StatusResult> {
-  return withProject(options, async (project) => {
-    const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
-    const plan = planMigrations(project.migrations, applied);
-    const cwd = project.config.cwd;
-    const sum = verifySumFile(project.config.migrationsDir, cwd);
-    const entries = plan.states.map((s) => toEntry(s, cwd));
-    const problems = problemsOf(plan.states, cwd);
-    if (sum && sum.severity === "error") problems.push(sum.message);
-    // Which one command fixes it: rebase renames and re-writes the sum; sum alone when nothing is out of order.
-    if (plan.states.some((s) => s.outOfOrder)) problems.push(REBASE_ADVICE);
-    const current = [...plan.applied].sort((a, b) => b.timestamp - a.timestamp)[0];
-    return {
-      target: project.target,
-      migrations: entries,
-      applied: plan.applied.length,
-      pending: plan.pending.length,
-      current: current?.name,
-      problems,
-      notes: sum && sum.severity === "hint" ? [sum.message] : [],
-    };
-  }, { deferEntityMetadata: true });
+  return withProject(
+    options,
+    async (project) => {
+      const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
+      const plan = planMigrations(project.migrations, applied);
+      const cwd = project.config.cwd;
+      const sum = verifySumFile(project.config.migrationsDir, cwd);
+      const entries = plan.states.map((s) => toEntry(s, cwd));
+      const problems = problemsOf(plan.states, cwd);
+      if (sum && sum.severity === "error") problems.push(sum.message);
+      // Which one command fixes it: rebase renames and re-writes the sum; sum alone when nothing is out of order.
+      if (plan.states.some((s) => s.outOfOrder)) problems.push(REBASE_ADVICE);
+      const current = [...plan.applied].sort((a, b) => b.timestamp - a.timestamp)[0];
+      return {
+        target: project.target,
+        migrations: entries,
+        applied: plan.applied.length,
+        pending: plan.pending.length,
+        current: current?.name,
+        problems,
+        notes: sum && sum.severity === "hint" ? [sum.message] : [],
+      };
+    },
+    { deferEntityMetadata: true },
+  );
 }
 
 const REBASE_ADVICE =

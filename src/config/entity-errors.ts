@@ -4,8 +4,8 @@
  * configuration error (exit 2) to fix in code, not a database failure.
  */
 import { UsageError } from "../errors";
-import { describeLoadFailure, fileToFix, formatLoadFailure } from "./load-error";
-import { LoaderSetupError } from "./typescript-compiler";
+import { describeLoadFailure, fileToFix, formatLoadFailure } from "../loader/load-error";
+import { LoaderSetupError } from "../loader/typescript-compiler";
 
 export function explainEntityError(error: unknown, cwd: string, dataSourceFile: string): UsageError {
   if (error instanceof LoaderSetupError) return error;
@@ -19,7 +19,9 @@ export function explainEntityError(error: unknown, cwd: string, dataSourceFile: 
     );
   }
   // TypeORM's refusal of a VIRTUAL generated column on PostgreSQL, with the fix.
-  const virtual = /Column "([^"]*)" of Entity "([^"]*)" is defined as VIRTUAL, but Postgres supports only STORED generated columns/.exec(message);
+  const virtual = /Column "([^"]*)" of Entity "([^"]*)" is defined as VIRTUAL, but Postgres supports only STORED generated columns/.exec(
+    message,
+  );
   if (virtual) {
     const [, column, entity] = virtual;
     return new UsageError(

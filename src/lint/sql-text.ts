@@ -3,7 +3,10 @@
  * ALTER TABLE into its clauses, and match names in the spellings migrations
  * use ("users", users, "public"."users", `users`, [users]). This is pattern
  * matching, not a parser; what it cannot read is reported as such (AT-X002).
+ * Where quotes and comments start and end is the shared scanner's answer
+ * (sql/scanner.ts).
  */
+import { scan, splitTopLevel, type SqlSyntax } from "../sql/scanner";
 
 /** One identifier, quoted or not, optionally schema-qualified. */
 export const NAME = String.raw`(?:(?:"(?:[^"]|"")+"|\x60[^\x60]+\x60|\[[^\]]+\]|[A-Za-z_][\w$]*)\.)?(?:"(?:[^"]|"")+"|\x60[^\x60]+\x60|\[[^\]]+\]|[A-Za-z_][\w$]*)`;
@@ -18,91 +21,60 @@ export function unquoteName(text: string): string {
   return last.toLowerCase();
 }
 
+/**
+ * The SQL lint reads: migrations for any dialect, so every quoting it may meet
+ * (backtick names, PostgreSQL's dollar-quoted DO and function bodies, which
+ * hold semicolons) and both comment forms.
+ */
+const LINT_SYNTAX: SqlSyntax = { backticks: true, dollarQuotes: true, comments: true };
+
 /** Comments removed, whitespace collapsed, string literals and quoted names kept. */
 export function normalizeSql(sql: string): string {
-  let out = "";
-  for (let i = 0; i < sql.length; i++) {
-    const char = sql[i];
-    if (char === "'" || char === '"' || char === "`") {
-      const end = closingQuote(sql, i, char);
-      out += sql.slice(i, end + 1);
-      i = end;
-    } else if (char === "-" && sql[i + 1] === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? sql.length : end;
-      out += " ";
-    } else if (char === "/" && sql[i + 1] === "*") {
-      const end = sql.indexOf("*/", i + 2);
-      i = end < 0 ? sql.length : end + 1;
-      out += " ";
-    } else {
-      out += /\s/.test(char) ? " " : char;
-    }
-  }
-  return out.replace(/ {2,}/g, " ").trim();
-}
-
-/** Index of the quote that closes the one at `start` (doubled quotes stay inside). */
-function closingQuote(sql: string, start: number, quote: string): number {
-  for (let i = start + 1; i < sql.length; i++) {
-    if (sql[i] !== quote) continue;
-    if (sql[i + 1] === quote) {
-      i++;
-      continue;
-    }
-    return i;
-  }
-  return sql.length - 1;
+  return withoutComments(sql).replace(/ {2,}/g, " ").trim();
 }
 
 /**
- * Dollar-quoted bodies ($$ … $$, $fn$ … $fn$, $athanor1$ … $athanor1$) stay
- * whole: DO blocks and functions hold semicolons. A tag is PostgreSQL's: a
- * letter or underscore, then letters, digits and underscores.
+ * Comments as spaces, whitespace in code as spaces. A dollar-quoted body is
+ * read the same way inside (it is code too: a DO block's statements), but as
+ * one piece, so a quote or `--` in it cannot swallow what follows it.
  */
-function dollarQuoteAt(sql: string, i: number): string | undefined {
-  return /^\$(?:[A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i))?.[0];
+function withoutComments(sql: string): string {
+  let out = "";
+  for (const piece of scan(sql, LINT_SYNTAX)) {
+    const text = sql.slice(piece.start, piece.end);
+    if (piece.kind === "comment") {
+      out += " ";
+    } else if (piece.kind === "code") {
+      out += text.replace(/\s/g, " ");
+    } else if (piece.kind === "dollarQuoted") {
+      const tag = /^\$[^$]*\$/.exec(text)![0];
+      const close = piece.unterminated ? "" : tag;
+      out += tag + withoutComments(text.slice(tag.length, text.length - close.length)) + close;
+    } else {
+      out += text;
+    }
+  }
+  return out;
 }
 
 /**
  * Split on the separator characters in `separators` where they are at the top
  * level: outside quotes, parentheses and dollar-quoted bodies.
  */
-function splitTopLevel(sql: string, separators: string): string[] {
-  const parts: string[] = [];
-  let depth = 0;
-  let start = 0;
-  for (let i = 0; i < sql.length; i++) {
-    const char = sql[i];
-    if (char === "'" || char === '"' || char === "`") {
-      i = closingQuote(sql, i, char);
-    } else if (char === "$") {
-      const tag = dollarQuoteAt(sql, i);
-      if (tag) {
-        const end = sql.indexOf(tag, i + tag.length);
-        i = end < 0 ? sql.length : end + tag.length - 1;
-      }
-    } else if (char === "(") {
-      depth++;
-    } else if (char === ")") {
-      depth = Math.max(0, depth - 1);
-    } else if (depth === 0 && separators.includes(char)) {
-      parts.push(sql.slice(start, i));
-      start = i + 1;
-    }
-  }
-  parts.push(sql.slice(start));
-  return parts.map((p) => p.trim()).filter(Boolean);
+function splitAtTopLevel(sql: string, separators: string): string[] {
+  return splitTopLevel(sql, separators, LINT_SYNTAX)
+    .parts.map((p) => p.trim())
+    .filter(Boolean);
 }
 
 /** The statements in one `query()` string, comments removed. */
 export function splitStatements(sql: string): string[] {
-  return splitTopLevel(normalizeSql(sql), ";");
+  return splitAtTopLevel(normalizeSql(sql), ";");
 }
 
 /** `ADD COLUMN a int, DROP COLUMN b` → its clauses. */
 export function splitClauses(sql: string): string[] {
-  return splitTopLevel(sql, ",");
+  return splitAtTopLevel(sql, ",");
 }
 
 /** A statement shortened for messages. */
@@ -118,9 +90,7 @@ export function readAlterTable(statement: string): { table: string; rest: string
 }
 
 /** `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] <table>`. */
-export function readCreateIndex(
-  statement: string,
-): { unique: boolean; concurrently: boolean; name?: string; table: string } | undefined {
+export function readCreateIndex(statement: string): { unique: boolean; concurrently: boolean; name?: string; table: string } | undefined {
   const match = new RegExp(
     String.raw`^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?:IF NOT EXISTS )?(?:(${NAME}) )?ON (?:ONLY )?(${NAME})`,
     "i",

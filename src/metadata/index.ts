@@ -24,7 +24,7 @@ import type {
   Unique,
 } from "../schema/model";
 import { qualifiedTableName, schemasOfTables } from "../schema/table-name";
-import { arrayLiteral, canonicalDefault, defaultSpelling, isArrayLiteralText } from "./column-default";
+import { arrayLiteral, canonicalDefault, defaultSpelling, isArrayLiteralText, normalizeSqlDefault } from "./column-default";
 import { UsageError } from "../errors";
 import { portableType } from "./column-type";
 import { refuseUnrenderable } from "./unrenderable";
@@ -46,13 +46,12 @@ export interface EntitySchemaOptions {
   sharedEnumTypes?: boolean;
   /** Whether the dialect has materialized views (Dialect.materializedViews). */
   materializedViews?: boolean;
+  /** Whether the dialect has FULLTEXT indexes (Dialect.fulltextIndexes). */
+  fulltextIndexes?: boolean;
 }
 
 /** Build the target Schema from entity metadata. */
-export function schemaFromEntities(
-  metadatas: readonly EntityMetadata[],
-  options: EntitySchemaOptions = {},
-): Schema {
+export function schemaFromEntities(metadatas: readonly EntityMetadata[], options: EntitySchemaOptions = {}): Schema {
   const schema: Schema = { tables: {} };
   const nameOf = (metadata: EntityMetadata): string => {
     const own = metadata.schema;
@@ -64,7 +63,7 @@ export function schemaFromEntities(
   for (const metadata of metadatas) {
     if (!ownsTable(metadata)) continue;
     const name = nameOf(metadata);
-    schema.tables[name] = tableFromEntity(metadata, name, nameOf, enumValues);
+    schema.tables[name] = tableFromEntity(metadata, name, nameOf, enumValues, options.fulltextIndexes ?? false);
     const unmanaged = metadata.indices.filter((index) => !isManaged(index)).map((index) => index.name);
     if (unmanaged.length > 0) (schema.unmanagedIndexes ??= {})[name] = unmanaged;
   }
@@ -102,7 +101,11 @@ function declaredEnumValues(metadatas: readonly EntityMetadata[]): Map<string, s
     for (const column of metadata.columns) {
       if (column.enumName === undefined || !column.enum || column.enum.length === 0) continue;
       const key = enumTypeKey(metadata, column.enumName);
-      if (!values.has(key)) values.set(key, column.enum.map((value) => String(value)));
+      if (!values.has(key))
+        values.set(
+          key,
+          column.enum.map((value) => String(value)),
+        );
     }
   }
   return values;
@@ -113,6 +116,7 @@ function tableFromEntity(
   name: string,
   nameOf: (metadata: EntityMetadata) => string,
   enumValues: Map<string, string[]> | undefined,
+  fulltext: boolean,
 ): Table {
   const columns = metadata.columns
     // Virtual properties (@VirtualColumn) are computed by a query, not stored.
@@ -123,7 +127,7 @@ function tableFromEntity(
     columns,
     primaryKey: primaryKeyOf(metadata),
     uniques: uniquesOf(metadata),
-    indexes: metadata.indices.filter(isManaged).map(indexFromMetadata),
+    indexes: metadata.indices.filter(isManaged).map((index) => indexFromMetadata(index, fulltext)),
     foreignKeys: metadata.foreignKeys.map((fk) => foreignKeyFromMetadata(fk, nameOf(fk.referencedEntityMetadata))),
     checks: metadata.checks.map((check): Check => ({ name: check.name, expression: check.expression! })),
     // TypeORM reads @Exclusion on PostgreSQL only: elsewhere the list is empty.
@@ -134,11 +138,7 @@ function tableFromEntity(
   };
 }
 
-function columnFromMetadata(
-  metadata: EntityMetadata,
-  source: ColumnMetadata,
-  enumValues: Map<string, string[]> | undefined,
-): Column {
+function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata, enumValues: Map<string, string[]> | undefined): Column {
   // Keys in reading order: generated migration files print them as they are.
   const column: Column = { name: source.databaseName, type: columnType(source) } as Column;
   const declared = declaredType(source, column.type);
@@ -157,6 +157,8 @@ function columnFromMetadata(
   if (generated) column.generated = generated;
   if (generated === "identity" && source.generatedIdentity === "ALWAYS") column.generatedAlways = true;
 
+  // MySQL's SET takes its allowed values the way ENUM does.
+  if (column.type === "set") column.enum = enumValuesOf(metadata, source, enumValues);
   if (column.type === "enum" || column.type === "enum[]") {
     column.enum = enumValuesOf(metadata, source, enumValues);
     // TypeORM's own name (PostgresQueryRunner.buildEnumName): the column lower-cased, the table not.
@@ -170,6 +172,10 @@ function columnFromMetadata(
     column.asExpression = source.asExpression;
     column.generatedType = source.generatedType ?? "VIRTUAL";
   }
+  // MySQL-family facts: TypeORM sets them only there (onUpdate for
+  // @UpdateDateColumn from the MySQL driver); other dialects' comparable drops them.
+  if (source.unsigned) column.unsigned = true;
+  if (source.onUpdate) column.onUpdate = normalizeSqlDefault(source.onUpdate);
   return column;
 }
 
@@ -179,11 +185,7 @@ function columnFromMetadata(
  * With neither, the migration would create the type with no values at all
  * (and a database that has the type would never match the entity).
  */
-function enumValuesOf(
-  metadata: EntityMetadata,
-  source: ColumnMetadata,
-  enumValues: Map<string, string[]> | undefined,
-): string[] {
+function enumValuesOf(metadata: EntityMetadata, source: ColumnMetadata, enumValues: Map<string, string[]> | undefined): string[] {
   if (source.enum && source.enum.length > 0) return source.enum.map((value) => String(value));
   if (source.enumName === undefined || enumValues === undefined) return [];
   const shared = enumValues.get(enumTypeKey(metadata, source.enumName));
@@ -317,7 +319,7 @@ function isManaged(index: EntityMetadata["indices"][number]): boolean {
   return index.synchronize !== false;
 }
 
-function indexFromMetadata(index: EntityMetadata["indices"][number]): Index {
+function indexFromMetadata(index: EntityMetadata["indices"][number], fulltext: boolean): Index {
   const result: Index = {
     name: index.name,
     columns: index.columns.map((column) => column.databaseName),
@@ -326,6 +328,8 @@ function indexFromMetadata(index: EntityMetadata["indices"][number]): Index {
   if (index.where) result.where = index.where;
   // TypeORM builds a spatial index USING GiST (PostgreSQL).
   if (index.isSpatial) result.method = "gist";
+  // FULLTEXT (MySQL/MariaDB): TypeORM ignores it elsewhere.
+  if (fulltext && index.isFulltext) result.method = "fulltext";
   return result;
 }
 

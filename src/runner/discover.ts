@@ -3,18 +3,18 @@
  * `migrations` globs (and any classes listed there), each loaded and checked
  * to hold exactly one migration class whose name ends in a 13-digit
  * timestamp, as TypeORM requires. Files already seen with the same content
- * are loaded lazily (see migration-facts.ts).
+ * are loaded lazily (see loader/migration-facts.ts).
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { globSync } from "glob";
 import type { MigrationInterface } from "typeorm";
 import { UsageError } from "../errors";
-import { describeLoadFailure, fileToFix, formatLoadFailure } from "../config/load-error";
-import { LoaderSetupError } from "../config/typescript-compiler";
+import { describeLoadFailure, fileToFix, formatLoadFailure } from "../loader/load-error";
+import { LoaderSetupError } from "../loader/typescript-compiler";
 import { checksumOf } from "./checksum";
-import { MigrationFactsCache } from "./migration-facts";
-import { transpileAhead } from "../config/typescript-loader";
+import { MigrationFactsCache } from "../loader/migration-facts";
+import { transpileAhead } from "../loader/typescript-loader";
 import { watchMigration } from "./stray-rejections";
 
 export interface MigrationSource {
@@ -98,8 +98,7 @@ function loadMigrationFile(file: string, cwd: string, checksum: string): Migrati
     );
   }
   const classes = Object.values(exported ?? {}).filter(
-    (value): value is new () => MigrationInterface =>
-      typeof value === "function" && typeof value.prototype?.up === "function",
+    (value): value is new () => MigrationInterface => typeof value === "function" && typeof value.prototype?.up === "function",
   );
   if (classes.length !== 1) {
     throw new UsageError(
@@ -144,9 +143,7 @@ function rejectDuplicates(found: MigrationSource[], cwd: string): void {
   for (const migration of found) {
     const sameName = byName.get(migration.name);
     if (sameName) {
-      throw new UsageError(
-        `Two migrations are named ${migration.name} (${where(sameName)} and ${where(migration)}): rename one.`,
-      );
+      throw new UsageError(`Two migrations are named ${migration.name} (${where(sameName)} and ${where(migration)}): rename one.`);
     }
     const sameTime = byTimestamp.get(migration.timestamp);
     if (sameTime) {

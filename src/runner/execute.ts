@@ -32,7 +32,8 @@ import { faultPoint } from "./fault-points";
 import { observeStatements, StatementJournal } from "./statement-journal";
 import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
 
-export type Direction = "up" | "down";
+import type { Direction } from "./direction";
+export type { Direction } from "./direction";
 export type TransactionMode = "each" | "all" | "none";
 export const TRANSACTION_MODES: TransactionMode[] = ["each", "all", "none"];
 
@@ -131,17 +132,36 @@ export async function executeMigrations(
     const done = results.filter((r) => !r.skipped).map((r) => r.name);
     const rolledBack = stopped?.rolledBack ?? [];
     const seen = new Set([...results.map((r) => r.name), ...rolledBack, ...(stopped?.partial ? [stopped.partial.name] : [])]);
-    return { direction, done, rolledBack, partial: stopped?.partial, notStarted: migrations.map((m) => m.name).filter((n) => !seen.has(n)) };
+    return {
+      direction,
+      done,
+      rolledBack,
+      partial: stopped?.partial,
+      notStarted: migrations.map((m) => m.name).filter((n) => !seen.has(n)),
+    };
   };
   try {
-    for (const batch of batchesFor(migrations, options.mode ?? "each")) {
+    // Where every DDL statement commits (MySQL), a transaction around a
+    // migration would promise a rollback it cannot give: each migration runs
+    // outside one, and a failure reports what it already applied.
+    const mode = context.dialect.transactionalDDL ? (options.mode ?? "each") : "none";
+    for (const batch of batchesFor(migrations, mode)) {
       if (signal?.aborted) throw interruptedError(signal.reason, standing());
       if (context.lock?.stillHeld && !(await context.lock.stillHeld())) throw lockLostError(standing(), batch.migrations[0].name);
       try {
-        await executeBatch(context, batch, direction, options, journal, running, (result) => {
-          results.push(result);
-          options.onDone?.(result, results.length - 1, total);
-        }, (name) => options.onStart?.(name, results.length, total));
+        await executeBatch(
+          context,
+          batch,
+          direction,
+          options,
+          journal,
+          running,
+          (result) => {
+            results.push(result);
+            options.onDone?.(result, results.length - 1, total);
+          },
+          (name) => options.onStart?.(name, results.length, total),
+        );
       } catch (error) {
         if (error instanceof BatchStopped) throw interruptedError(signal!.reason, standing(error));
         throw error;
@@ -284,7 +304,15 @@ async function executeBatch(
       if (batch.transaction) throw new BatchStopped(begun);
       throw new BatchStopped([], codeStarted && current ? { name: current.name, remaining: ranBeforeFailure } : undefined);
     }
-    throw migrationFailure({ migration: current ?? batch.migrations[0], direction, error, batch, dialect, ranBeforeFailure, endedBy: journal.endedBy });
+    throw migrationFailure({
+      migration: current ?? batch.migrations[0],
+      direction,
+      error,
+      batch,
+      dialect,
+      ranBeforeFailure,
+      endedBy: journal.endedBy,
+    });
   } finally {
     await releaseClaim();
     await dialect.session?.afterTransaction(queryRunner);

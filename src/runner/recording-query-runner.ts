@@ -3,7 +3,7 @@
  * `revert --sql`, `show`) hands to migrations. Nothing reaches a database:
  *
  * - `query(sql)` records the statement verbatim and answers with no rows;
- * - `op(queryRunner)` calls find `athanorOffline` (see ops/execute.ts) and
+ * - `op(queryRunner)` calls find `athanorOffline` (see migration-api/execute.ts) and
  *   render against the schema MODEL this runner carries instead of
  *   introspecting, then replay themselves on it with schema/apply;
  * - transactions are recorded as BEGIN / COMMIT / ROLLBACK.
@@ -14,10 +14,10 @@
  * whose rendering depends on the schema (a SQLite table rebuild) is refused
  * rather than rendered from a model that may be wrong.
  */
-import { describeOperation } from "../codegen";
+import { describeOperation } from "../ops/describe";
 import type { Dialect } from "../dialects/dialect";
 import { AthanorError, UsageError } from "../errors";
-import type { MigrationQueryRunner, OfflineRecorder } from "../ops/execute";
+import type { MigrationQueryRunner, OfflineRecorder } from "../dialects/migration-query-runner";
 import type { Operation } from "../ops/operations";
 import { apply, ApplyError } from "../schema/apply";
 import { emptySchema, type Schema } from "../schema/model";
@@ -44,7 +44,8 @@ export interface RecordedStatement {
  * Statements that cannot change the schema: reads, data changes, transaction
  * control and pragmas. Anything else written by hand is treated as DDL.
  */
-const SCHEMA_NEUTRAL = /^(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES|BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA|SET|SHOW|EXPLAIN|ANALYZE|LOCK|NOTIFY)\b/i;
+const SCHEMA_NEUTRAL =
+  /^(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES|BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA|SET|SHOW|EXPLAIN|ANALYZE|LOCK|NOTIFY)\b/i;
 
 export function changesSchema(sql: string): boolean {
   const code = sql.replace(/^(\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, "");
@@ -168,7 +169,8 @@ export class RecordingQueryRunner implements MigrationQueryRunner, OfflineRecord
     for (const sql of statements) this.statements.push({ sql, migration: this.migration });
     this.operations.push(operation);
     if (operation.kind === "sql") {
-      if (changesSchema(operation.up)) this.forgetSchema(`${this.migration} runs SQL offline mode cannot follow (${firstLine(operation.up)})`);
+      if (changesSchema(operation.up))
+        this.forgetSchema(`${this.migration} runs SQL offline mode cannot follow (${firstLine(operation.up)})`);
       return;
     }
     try {

@@ -12,6 +12,7 @@
  */
 import type { Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Schema, Table, Unique } from "./model";
 import { viewsEqual } from "./views";
+import { COMMON_SYNTAX, enclosedInParentheses, scan } from "../sql/scanner";
 
 export type ComparableColumn = (column: Column) => Column;
 
@@ -29,50 +30,20 @@ const SEP = "\u0000";
  */
 export function normalizeExpression(sql: string): string {
   let out = "";
-  let inString = false;
-  for (let i = 0; i < sql.length; i++) {
-    const char = sql[i];
-    if (char === "'") inString = !inString;
-    if (inString) {
-      out += char;
-      continue;
-    }
-    if (/\s/.test(char)) continue;
-    if (char === "!" && sql[i + 1] === "=") {
-      out += "<>";
-      i++;
-      continue;
-    }
-    if (char === '"') {
-      const identifier = /^"([a-z_][a-z0-9_]*)"/.exec(sql.slice(i));
-      if (identifier) {
-        out += identifier[1];
-        i += identifier[0].length - 1;
-        continue;
-      }
-    }
-    out += char;
+  for (const piece of scan(sql, COMMON_SYNTAX)) {
+    const text = sql.slice(piece.start, piece.end);
+    if (piece.kind === "code") out += text.replace(/!=/g, "<>").replace(/\s/g, "");
+    else if (piece.kind === "identifier" && SIMPLE_QUOTED_NAME.test(text)) out += text.slice(1, -1);
+    else out += text;
   }
-  while (out.startsWith("(") && out.endsWith(")") && enclosingParensMatch(out)) {
+  while (enclosedInParentheses(out, COMMON_SYNTAX)) {
     out = out.slice(1, -1);
   }
   return out;
 }
 
-/** Whether the first "(" of `text` closes at its last character. */
-function enclosingParensMatch(text: string): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const char = text[i];
-    if (char === "'") inString = !inString;
-    if (inString) continue;
-    if (char === "(") depth++;
-    if (char === ")") depth--;
-    if (depth === 0) return i === text.length - 1;
-  }
-  return false;
-}
+/** A quoted name that means the same unquoted: `"age"` is `age` (upper case would fold). */
+const SIMPLE_QUOTED_NAME = /^"[a-z_][a-z0-9_]*"$/;
 
 /** A set of columns as a key: order-insensitive. */
 export function columnSetKey(columns: readonly string[]): string {
@@ -160,11 +131,7 @@ const COMPARED_ATTRIBUTES = [
 export type ColumnAttribute = (typeof COMPARED_ATTRIBUTES)[number];
 
 /** Attributes in which two columns differ, after `comparable`. */
-export function columnDifferences(
-  a: Column,
-  b: Column,
-  comparable: ComparableColumn = identity,
-): ColumnAttribute[] {
+export function columnDifferences(a: Column, b: Column, comparable: ComparableColumn = identity): ColumnAttribute[] {
   const left = comparable(a);
   const right = comparable(b);
   return COMPARED_ATTRIBUTES.filter((attribute) => !sameValue(left[attribute], right[attribute]));
@@ -188,11 +155,7 @@ function sameValue(a: unknown, b: unknown): boolean {
  * Pair items of two lists that have the same structural key (each item used
  * once). Returns what is only on the left and only on the right.
  */
-export function matchByKey<T>(
-  left: readonly T[],
-  right: readonly T[],
-  key: (item: T) => string,
-): { onlyLeft: T[]; onlyRight: T[] } {
+export function matchByKey<T>(left: readonly T[], right: readonly T[], key: (item: T) => string): { onlyLeft: T[]; onlyRight: T[] } {
   const unmatched = new Map<string, T[]>();
   for (const item of right) {
     const k = key(item);
@@ -224,12 +187,7 @@ export function comparableTableComment(table: Table, tableComments = true): stri
  * is `b`); empty when they are structurally equal. `tableComments`: whether
  * the dialect keeps table comments (Dialect.tableComments).
  */
-export function describeDifferences(
-  a: Schema,
-  b: Schema,
-  comparable: ComparableColumn = identity,
-  tableComments = true,
-): string[] {
+export function describeDifferences(a: Schema, b: Schema, comparable: ComparableColumn = identity, tableComments = true): string[] {
   const out: string[] = [];
   for (const name of Object.keys(a.tables)) {
     if (!b.tables[name]) out.push(`table ${name} is only in the first schema`);
@@ -259,12 +217,7 @@ function describeViewDifferences(a: Schema, b: Schema): string[] {
   return out;
 }
 
-export function schemasEqual(
-  a: Schema,
-  b: Schema,
-  comparable: ComparableColumn = identity,
-  tableComments = true,
-): boolean {
+export function schemasEqual(a: Schema, b: Schema, comparable: ComparableColumn = identity, tableComments = true): boolean {
   return describeDifferences(a, b, comparable, tableComments).length === 0;
 }
 
@@ -285,9 +238,7 @@ function describeTableDifferences(a: Table, b: Table, comparable: ComparableColu
     const left = comparable(column);
     const right = comparable(other);
     for (const attribute of columnDifferences(left, right)) {
-      out.push(
-        `column ${t}.${column.name}: ${attribute} ${JSON.stringify(left[attribute])} ≠ ${JSON.stringify(right[attribute])}`,
-      );
+      out.push(`column ${t}.${column.name}: ${attribute} ${JSON.stringify(left[attribute])} ≠ ${JSON.stringify(right[attribute])}`);
     }
   }
   for (const column of b.columns) {
@@ -314,7 +265,10 @@ function describeTableDifferences(a: Table, b: Table, comparable: ComparableColu
 }
 
 function describeKey(key: string): string {
-  return key.split(SEP).filter((part) => part !== "").join(" ");
+  return key
+    .split(SEP)
+    .filter((part) => part !== "")
+    .join(" ");
 }
 
 /** A column's type as SQL-ish text: `varchar(255)`, `decimal(10,2)`, `enum('a','b')`. */

@@ -7,11 +7,7 @@
  * reads `"old"` as a string literal, PostgreSQL as a whole-row reference when
  * a table has that name).
  */
-
-/** `"a""b"` → `a"b`. */
-function unquote(quoted: string): string {
-  return quoted.slice(1, -1).replace(/""/g, '"');
-}
+import { COMMON_SYNTAX, pieceAt, unquotedValue } from "../sql/scanner";
 
 function quote(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
@@ -28,15 +24,11 @@ export function renameColumnInExpression(expression: string, from: string, to: s
   let i = 0;
   while (i < expression.length) {
     const char = expression[i];
-    if (char === "'") {
-      const end = closing(expression, i, "'");
-      out += expression.slice(i, end);
-      i = end;
-    } else if (char === '"') {
-      const end = closing(expression, i, '"');
-      const token = expression.slice(i, end);
-      out += unquote(token) === from ? quote(to) : token;
-      i = end;
+    const piece = pieceAt(expression, i, COMMON_SYNTAX);
+    if (piece) {
+      const token = expression.slice(i, piece.end);
+      out += piece.kind === "identifier" && unquotedValue(expression, piece) === from ? quote(to) : token;
+      i = piece.end;
     } else if (/[A-Za-z_\u0080-\uffff]/.test(char)) {
       const word = /^[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*/.exec(expression.slice(i))![0];
       const isCall = /^\s*\(/.test(expression.slice(i + word.length));
@@ -53,18 +45,4 @@ export function renameColumnInExpression(expression: string, from: string, to: s
 /** Whether `expression` refers to column `name` (where renameColumnInExpression would rename it). */
 export function mentionsColumn(expression: string, name: string): boolean {
   return renameColumnInExpression(expression, name, `${name}\u0000`) !== expression;
-}
-
-/** The index just after the quote closing the one at `start` (a doubled quote is an escaped one). */
-function closing(text: string, start: number, quoteChar: string): number {
-  let i = start + 1;
-  while (i < text.length) {
-    if (text[i] === quoteChar) {
-      if (text[i + 1] === quoteChar) i += 2;
-      else return i + 1;
-    } else {
-      i++;
-    }
-  }
-  return text.length;
 }

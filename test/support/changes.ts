@@ -48,11 +48,7 @@ export interface Generated {
 }
 
 /** Write v2's entity files (null removes one) and generate a migration. */
-export async function generateVersion2(
-  project: TestProject,
-  v2: Record<string, string | null>,
-  args: string[] = [],
-): Promise<Generated> {
+export async function generateVersion2(project: TestProject, v2: Record<string, string | null>, args: string[] = []): Promise<Generated> {
   for (const [file, source] of Object.entries(v2)) {
     if (source === null) project.removeEntity(file);
     else project.writeEntity(file, source);
@@ -93,90 +89,4 @@ export async function rows(project: TestProject, sql: string): Promise<Array<Rec
 export async function assertNoChanges(project: TestProject): Promise<void> {
   const again = await project.ok(["generate", "--check"]);
   assert.match(again.stdout, /No changes/);
-}
-
-/**
- * The statements TypeORM's own schema builder would still run against the
- * project's database (`createSchemaBuilder().log()`): empty when TypeORM
- * agrees that the database matches the entities. Runs in the project, with
- * its ormconfig.ts and entities, as a user's `typeorm schema:log` would.
- */
-export async function typeormPendingQueries(project: TestProject): Promise<string[]> {
-  const script = `
-require("reflect-metadata");
-const loaded = require("./ormconfig.ts");
-const dataSource = loaded.default ?? loaded;
-dataSource.initialize().then(async () => {
-  const log = await dataSource.driver.createSchemaBuilder().log();
-  process.stdout.write(JSON.stringify(log.upQueries.map((q) => q.query)));
-  await dataSource.destroy();
-}).catch((error) => { console.error(error); process.exit(1); });
-`;
-  const { spawn } = await import("node:child_process");
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
-      cwd: project.dir,
-      env: project.env,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code !== 0) reject(new Error(`TypeORM's schema builder failed (exit ${code}):\n${stderr}`));
-      else resolve(JSON.parse(stdout));
-    });
-  });
-}
-
-/**
- * TypeORM's SQLite driver does not read an AUTOINCREMENT key declared with a
- * constraint name (`"id" integer CONSTRAINT "PK_…" PRIMARY KEY AUTOINCREMENT`,
- * as Athanor writes it) as generated, and rebuilds such a table, dropping and
- * re-adding the foreign keys that reference it (fixed on another branch).
- * Statements about those tables (and their indexes), rebuilding them with the
- * same columns, are the only ones allowed on SQLite until then; on PostgreSQL nothing may be left.
- */
-export async function assertTypeormAgrees(project: TestProject): Promise<void> {
-  const pending = await typeormPendingQueries(project);
-  if (project.dialect === "postgres") {
-    assert.deepEqual(pending, [], "TypeORM's schema builder still has work to do");
-    return;
-  }
-  const catalog = await project.query<{ type: string; name: string; tbl_name: string; sql: string | null }>(
-    `SELECT type, name, tbl_name, sql FROM sqlite_master`,
-  );
-  const namedAutoincrement = new Set(
-    catalog
-      .filter((row) => row.type === "table" && /CONSTRAINT "[^"]+" PRIMARY KEY AUTOINCREMENT/.test(row.sql ?? ""))
-      .map((row) => row.name),
-  );
-  const excused = new Set(namedAutoincrement);
-  for (const row of catalog) {
-    if (row.type !== "table") continue;
-    for (const [, referenced] of (row.sql ?? "").matchAll(/REFERENCES "([^"]+)"/g)) {
-      if (namedAutoincrement.has(referenced)) excused.add(row.name);
-    }
-  }
-  const tableOfIndex = new Map(catalog.filter((row) => row.type === "index").map((row) => [row.name, row.tbl_name]));
-  const other = pending.filter((sql) => {
-    const dropIndex = /^DROP INDEX "([^"]+)"/.exec(sql);
-    const names = dropIndex
-      ? [tableOfIndex.get(dropIndex[1]) ?? ""]
-      : [...sql.matchAll(/(?:TABLE|INTO|FROM|ON|TO) "([^"]+)"/g)].map(([, name]) => name.replace(/^temporary_/, ""));
-    return names.length === 0 || names.some((name) => !excused.has(name));
-  });
-  assert.deepEqual(other, [], "TypeORM's schema builder has work to do besides the primary-key rebuilds");
-  // Those rebuilds must keep the columns as they are (a column TypeORM would add or drop is a disagreement).
-  for (const sql of pending) {
-    const rebuilt = /^CREATE TABLE "temporary_([^"]+)" (.*)$/s.exec(sql);
-    if (!rebuilt) continue;
-    const columns = [...rebuilt[2].matchAll(/(?:^\(|, )"([^"]+)" [a-z]/gi)].map(([, name]) => name).sort();
-    const current = (await project.query<{ name: string }>(`SELECT name FROM pragma_table_info('${rebuilt[1]}')`))
-      .map((row) => row.name)
-      .sort();
-    assert.deepEqual(columns, current, `TypeORM would rebuild ${rebuilt[1]} with other columns: ${sql}`);
-  }
 }

@@ -23,7 +23,10 @@ export async function backupPostgres(db: Queryable, options: BackupOptions): Pro
   const connection = toolConnection(options.connection);
   const directory = options.directory ?? options.projectDir;
   mkdirSync(directory, { recursive: true });
-  const stamp = options.at.toISOString().replace(/[-:]/g, "").replace(/\.(\d+)Z$/, ".$1Z");
+  const stamp = options.at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.(\d+)Z$/, ".$1Z");
   const location = join(directory, `${safeFileName(connection.database)}-${stamp}.dump`);
   if (existsSync(location)) throw new DatabaseError(`The backup file ${location} exists already, so nothing was migrated: run again.`);
   try {

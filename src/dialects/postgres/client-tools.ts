@@ -53,7 +53,10 @@ export async function requireClientTool(tool: ClientTool, serverMajor: number, p
   }
   const printed = (await runTool(path, ["--version"], process.env)).stdout;
   const match = /\)\s*(\d+)(?:\.(\d+))?/.exec(printed) ?? /(\d+)(?:\.(\d+))?/.exec(printed);
-  if (!match) throw new UsageError(`${path} --version printed "${printed.trim()}", which names no version, ${purpose}: check that it is PostgreSQL's ${tool}.`);
+  if (!match)
+    throw new UsageError(
+      `${path} --version printed "${printed.trim()}", which names no version, ${purpose}: check that it is PostgreSQL's ${tool}.`,
+    );
   const found = { path, major: Number(match[1]), version: match[2] === undefined ? match[1] : `${match[1]}.${match[2]}` };
   if (found.major < serverMajor) {
     throw new UsageError(
@@ -124,7 +127,11 @@ export function runTool(path: string, args: string[], env: NodeJS.ProcessEnv, se
   return new Promise((resolve, reject) => {
     execFile(path, args, { env, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (!error) return resolve({ stdout, stderr });
-      const said = redact(String(stderr || error.message), secrets).trim().split("\n").slice(0, 5).join(" ");
+      const said = redact(String(stderr || error.message), secrets)
+        .trim()
+        .split("\n")
+        .slice(0, 5)
+        .join(" ");
       reject(new DatabaseError(`${path} failed: ${said}`));
     });
   });

@@ -23,7 +23,9 @@ export async function checkPostgresBackup(db: Queryable, options: RestoreOptions
   try {
     await runTool(pgRestore.path, ["--list", options.file], connection.env, connection.secrets);
   } catch {
-    throw new UsageError(`${options.file} is not a pg_dump archive pg_restore can read, ${REFUSED}: name a file that \`run --backup\` wrote.`);
+    throw new UsageError(
+      `${options.file} is not a pg_dump archive pg_restore can read, ${REFUSED}: name a file that \`run --backup\` wrote.`,
+    );
   }
   return pgRestore.path;
 }

@@ -12,7 +12,7 @@ import { introspect } from "./introspect";
 import { tableColumns } from "./table-columns";
 import { quoteIdentifier } from "./quote";
 import { needsSchema, renderOperation } from "./render";
-import { schemaWithPlainTableNames, withPlainTableNames } from "../../ops/plain-table-names";
+import { schemaWithPlainTableNames, withPlainTableNames } from "./plain-table-names";
 import { sqliteSession } from "./session";
 import { dataCheckFailure } from "./data-check";
 import { acquireSqliteLock } from "./lock";

@@ -16,7 +16,7 @@ const HEADER = "SQLite format 3\u0000";
 /** A usage error unless `file` is a SQLite database. */
 export function checkSqliteBackup(file: string): void {
   const buffer = Buffer.alloc(HEADER.length);
-  let read = 0;
+  let read: number;
   try {
     const fd = openSync(file, "r");
     try {
@@ -25,7 +25,9 @@ export function checkSqliteBackup(file: string): void {
       closeSync(fd);
     }
   } catch (error) {
-    throw new UsageError(`Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "unreadable"}), so nothing was restored: name a file that \`run --backup\` wrote.`);
+    throw new UsageError(
+      `Cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? "unreadable"}), so nothing was restored: name a file that \`run --backup\` wrote.`,
+    );
   }
   if (read < HEADER.length || buffer.toString("latin1") !== HEADER) {
     throw new UsageError(`${file} is not a SQLite database, so nothing was restored: name a file that \`run --backup\` wrote.`);

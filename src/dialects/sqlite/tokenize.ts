@@ -3,7 +3,10 @@
  * The catalog pragmas do not report constraint names, CHECK expressions or
  * AUTOINCREMENT, so introspection reads them from the original CREATE text;
  * tokens keep their offsets so expressions can be sliced out verbatim.
+ * Quotes and comments are the shared scanner's (sql/scanner.ts), in SQLite's
+ * syntax.
  */
+import { SQLITE_SYNTAX, pieceAt, unquotedValue, type Piece } from "../../sql/scanner";
 
 export type TokenKind = "word" | "identifier" | "string" | "number" | "punct";
 
@@ -21,36 +24,28 @@ const WORD_START = /[A-Za-z_\u0080-\uffff]/;
 const WORD = /[A-Za-z0-9_$\u0080-\uffff]*/y;
 const NUMBER = /0x[0-9a-fA-F]+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?/y;
 const WHITESPACE = /\s/;
+/** Characters where the scanner may find a quote or a comment (asked only there: introspection is hot). */
+const QUOTE_OR_COMMENT_START = new Set(["'", '"', "`", "[", "-", "/"]);
 
 /** Split `sql` into tokens, dropping whitespace and comments. */
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
+  let piece: Piece | undefined;
   while (i < sql.length) {
     const ch = sql[i];
     if (ch === " " || ch === "\n" || ch === "\t" || ch === "\r" || WHITESPACE.test(ch)) {
       i++;
-    } else if (ch === "-" && sql[i + 1] === "-") {
-      const end = sql.indexOf("\n", i);
-      i = end < 0 ? sql.length : end + 1;
-    } else if (ch === "/" && sql[i + 1] === "*") {
-      const end = sql.indexOf("*/", i + 2);
-      i = end < 0 ? sql.length : end + 2;
-    } else if (ch === "'" || ch === '"' || ch === "`") {
-      const end = closingQuote(sql, i, ch);
-      const raw = sql.slice(i + 1, end);
-      tokens.push({
-        kind: ch === "'" ? "string" : "identifier",
-        value: raw.split(ch + ch).join(ch),
-        start: i,
-        end: end + 1,
-      });
-      i = end + 1;
-    } else if (ch === "[") {
-      const end = sql.indexOf("]", i);
-      const stop = end < 0 ? sql.length : end;
-      tokens.push({ kind: "identifier", value: sql.slice(i + 1, stop), start: i, end: stop + 1 });
-      i = stop + 1;
+    } else if (QUOTE_OR_COMMENT_START.has(ch) && (piece = pieceAt(sql, i, SQLITE_SYNTAX))) {
+      if (piece.kind !== "comment") {
+        tokens.push({
+          kind: piece.kind === "string" ? "string" : "identifier",
+          value: unquotedValue(sql, piece),
+          start: i,
+          end: piece.end,
+        });
+      }
+      i = piece.end;
     } else if (/[0-9]/.test(ch) || (ch === "." && /[0-9]/.test(sql[i + 1] ?? ""))) {
       NUMBER.lastIndex = i;
       const match = NUMBER.exec(sql);
@@ -71,22 +66,6 @@ export function tokenize(sql: string): Token[] {
     }
   }
   return tokens;
-}
-
-/** Index of the quote closing the one at `open` (a doubled quote is an escape). */
-function closingQuote(sql: string, open: number, quote: string): number {
-  let i = open + 1;
-  while (i < sql.length) {
-    if (sql[i] === quote) {
-      if (sql[i + 1] === quote) {
-        i += 2;
-        continue;
-      }
-      return i;
-    }
-    i++;
-  }
-  return sql.length;
 }
 
 /** Whether `token` is the keyword `keyword` (case-insensitive, unquoted). */

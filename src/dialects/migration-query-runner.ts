@@ -1,0 +1,39 @@
+/**
+ * The query runner a migration's `op(queryRunner)` calls receive, as a
+ * contract between the runner (which hands it over, live or recording for
+ * offline SQL) and the migration API (which renders and runs operations on
+ * it). It lives here, below both, so neither imports the other.
+ */
+import type { Operation } from "../ops/operations";
+import type { Schema } from "../schema/model";
+import type { Queryable } from "./dialect";
+
+/** What a query runner's DataSource tells an operation. */
+export interface DataSourceFacts {
+  options: { type: string; migrationsTableName?: string };
+}
+
+/**
+ * The part of TypeORM's QueryRunner that migrations need. TypeORM 1.x names
+ * the owning DataSource `dataSource` (and keeps `connection` as a deprecated
+ * alias); 0.3 has only `connection`.
+ */
+export interface MigrationQueryRunner extends Queryable {
+  dataSource?: DataSourceFacts;
+  connection?: DataSourceFacts;
+  /**
+   * Present only on the recording query runner of offline SQL
+   * (runner/recording-query-runner.ts): operations then render against its
+   * schema model instead of introspecting a database, and are recorded, not
+   * executed.
+   */
+  athanorOffline?: OfflineRecorder;
+}
+
+/** What offline SQL gives an operation in place of a live database. */
+export interface OfflineRecorder {
+  /** The schema just before `operation` (throws when offline mode cannot know it). */
+  schemaBefore(operation: Operation): Schema;
+  /** Record `operation`, rendered as `statements`, and replay it on the model. */
+  record(operation: Operation, statements: string[]): void;
+}

@@ -1,0 +1,38 @@
+/**
+ * Executing one Operation on a live connection: pick the dialect from the
+ * connection's type, give it the current schema when it needs one (SQLite
+ * rebuilds), render, run each statement on the same query runner so it joins
+ * the runner's transaction.
+ *
+ * Offline (`run --sql`, `show`), the query runner is a recorder carrying a
+ * schema model: that model stands in for introspection, and the statements
+ * are recorded instead of run.
+ */
+import { findDialect, supportedDatabaseTypes } from "../dialects";
+import type { MigrationQueryRunner } from "../dialects/migration-query-runner";
+import type { Operation } from "../ops/operations";
+import { resolveOnline, type OnlineOptions } from "../ops/online";
+import { needsOwnTransaction, runRendered } from "./run-rendered";
+
+export async function executeOperation(queryRunner: MigrationQueryRunner, operation: Operation, options?: OnlineOptions): Promise<void> {
+  const online = resolveOnline(options);
+  const { options: dataSourceOptions } = (queryRunner.dataSource ?? queryRunner.connection)!;
+  const type = dataSourceOptions.type;
+  const dialect = findDialect(type);
+  if (!dialect) {
+    throw new Error(`Athanor cannot run operations on a "${type}" database; supported: ${supportedDatabaseTypes().join(", ")}.`);
+  }
+  const migrationsTable = dataSourceOptions.migrationsTableName ?? "migrations";
+  const offline = queryRunner.athanorOffline;
+  const schema = !dialect.needsSchema(operation)
+    ? undefined
+    : offline
+      ? offline.schemaBefore(operation)
+      : await dialect.introspect(queryRunner, { exclude: [migrationsTable] });
+  const rendered = dialect.render(operation, { schema, online });
+  if (offline) {
+    const statements = needsOwnTransaction(queryRunner, rendered) ? ["BEGIN", ...rendered.statements, "COMMIT"] : rendered.statements;
+    return offline.record(operation, statements);
+  }
+  await runRendered(queryRunner, rendered);
+}
