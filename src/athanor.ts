@@ -17,6 +17,8 @@ import type { InitOptions, InitResult } from "./commands/init";
 import type { LintOptions, LintResult } from "./commands/lint";
 import type { OfflineSqlOptions, OfflineSqlResult } from "./commands/offline";
 import type { ProjectOptions } from "./commands/project";
+import type { RebaseOptions, RebaseResult } from "./commands/rebase";
+import type { RestoreOptions, RestoreResult } from "./commands/restore";
 import type { RevertOptions, RevertResult } from "./commands/revert";
 import type { RunOptions, RunResult } from "./commands/run";
 import type { ShowOptions, ShowResult } from "./commands/show";
@@ -57,6 +59,8 @@ export type StampCallOptions = Omit<Own<StampOptions>, "revision">;
 export type ShowCallOptions = Omit<Own<ShowOptions>, "revision">;
 export type LintCallOptions = Own<LintOptions>;
 export type EditCallOptions = Omit<Own<EditOptions>, "revision">;
+export type RebaseCallOptions = Omit<Own<RebaseOptions>, "migrations">;
+export type RestoreCallOptions = Omit<Own<RestoreOptions>, "file">;
 export type OfflineSqlCallOptions = Omit<Own<OfflineSqlOptions>, "direction">;
 
 export class Athanor {
@@ -177,6 +181,29 @@ export class Athanor {
   async sum(): Promise<SumResult> {
     const { sum } = require("./commands/sum") as typeof import("./commands/sum");
     return sum(this.project());
+  }
+
+  /**
+   * Give the pending migrations named in `migrations` (default: every one
+   * older than the newest applied migration) new timestamps just after it,
+   * in file name, class name and `name`, and re-write athanor.sum
+   * (`athanor rebase`); then check the rebased line with `verify` on a
+   * scratch database unless `verify: false`. An applied migration is refused.
+   */
+  async rebase(migrations: string[] = [], options: RebaseCallOptions = {}): Promise<RebaseResult> {
+    const { rebase } = require("./commands/rebase") as typeof import("./commands/rebase");
+    return rebase({ ...options, ...this.project(), migrations });
+  }
+
+  /**
+   * Put back the copy `run({ backup: true })` took (`athanor restore`),
+   * replacing everything in the database: SQLite's file, or every schema of
+   * a PostgreSQL database (through pg_restore). `confirm`, when given, is
+   * asked after the file is checked and before anything changes.
+   */
+  async restore(file: string, options: RestoreCallOptions = {}): Promise<RestoreResult> {
+    const { restore } = require("./commands/restore") as typeof import("./commands/restore");
+    return restore({ ...options, ...this.project(), file });
   }
 
   /**

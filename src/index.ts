@@ -43,6 +43,8 @@ export {
   type LintCallOptions,
   type EditCallOptions,
   type OfflineSqlCallOptions,
+  type RebaseCallOptions,
+  type RestoreCallOptions,
 } from "./athanor";
 export type { GenerateResult } from "./commands/generate";
 export type { ResolveRenames } from "./commands/rename-resolution";
@@ -69,6 +71,8 @@ export type { ShowResult } from "./commands/show";
 export type { LintResult, MigrationLint } from "./commands/lint";
 export type { EditResult } from "./commands/edit";
 export type { SumResult } from "./commands/sum";
+export type { RebaseResult, RebasedMigration } from "./commands/rebase";
+export type { RestoreResult } from "./commands/restore";
 export type { OfflineSqlResult, OfflineMigrationSql } from "./commands/offline";
 export type { ExecutionResult, ExecutionOptions, TransactionMode, Direction } from "./runner/execute";
 export type { Finding, Severity, LintCode, SilencedFinding } from "./lint";

@@ -9,6 +9,8 @@ import { createCommand } from "./create";
 import { historyCommand } from "./history";
 import { editCommand } from "./edit";
 import { sumCommand } from "./sum";
+import { rebaseCommand } from "./rebase";
+import { restoreCommand } from "./restore";
 import { stampCommand } from "./stamp";
 import { checkCommand } from "./check";
 import { verifyCommand } from "./verify";
@@ -26,6 +28,8 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   historyCommand,
   editCommand,
   sumCommand,
+  rebaseCommand,
+  restoreCommand,
   stampCommand,
   checkCommand,
   verifyCommand,

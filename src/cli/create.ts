@@ -7,6 +7,7 @@ interface CreateArgs {
   name: string;
   js?: boolean;
   ts?: boolean;
+  template?: string;
 }
 
 export const createCommand: CommandModule<GlobalArgs, CreateArgs & GlobalArgs> = {
@@ -17,6 +18,11 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs & GlobalArgs> =
       .positional("name", { type: "string", demandOption: true, describe: "Migration name, e.g. SeedCountries" })
       .option("js", { type: "boolean", describe: "Write JavaScript (default when the DataSource file is .js/.mjs/.cjs)" })
       .option("ts", { type: "boolean", describe: "Write TypeScript (default otherwise)" })
+      .option("template", {
+        type: "string",
+        describe:
+          "A migration template to write the file with (default: migrations/athanor.template when it exists); README lists its placeholders",
+      })
       .conflicts("js", "ts")
       .example("$0 create SeedCountries", "write migrations/<timestamp>-SeedCountries.ts and update migrations/athanor.sum")
       .epilogue(
@@ -26,6 +32,7 @@ export const createCommand: CommandModule<GlobalArgs, CreateArgs & GlobalArgs> =
   handler: action<CreateArgs>(async (args, out) => {
     const result = await new Athanor({ dataSource: args.dataSource }).create(String(args.name), {
       language: args.js ? "js" : args.ts ? "ts" : undefined,
+      template: args.template,
     });
     out.result(result);
     out.line(`Wrote ${result.file} (class ${result.className}); updated ${result.sumFile}.`);

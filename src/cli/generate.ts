@@ -20,6 +20,7 @@ interface GenerateArgs {
   onlineLockTimeout: string;
   js?: boolean;
   ts?: boolean;
+  template?: string;
 }
 
 export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArgs> = {
@@ -75,6 +76,11 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       })
       .option("js", { type: "boolean", describe: "Write JavaScript (default when the DataSource file is .js/.mjs/.cjs)" })
       .option("ts", { type: "boolean", describe: "Write TypeScript (default otherwise)" })
+      .option("template", {
+        type: "string",
+        describe:
+          "A migration template to write the file with (default: migrations/athanor.template when it exists); README lists its placeholders",
+      })
       .conflicts("js", "ts")
       .example("$0 generate --online AddIndexes", "lock-safe migration for a live PostgreSQL")
       .example("$0 generate --rename users.full_name=display_name", "rename a column instead of dropping and adding it")
@@ -96,6 +102,7 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       dropUnmanaged: args.dropUnmanaged,
       online: args.online ? { online: true, lockTimeout: args.onlineLockTimeout } : undefined,
       language: args.js ? "js" : args.ts ? "ts" : undefined,
+      template: args.template,
     });
     out.result(result.content && args.json ? { ...result, content: args.dryRun ? result.content : undefined } : result);
     for (const table of result.unmappedTables) {

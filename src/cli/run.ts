@@ -13,6 +13,7 @@ interface RunArgs extends ExecutionArgs, OfflineSqlArgs {
   allowEdited: boolean;
   allowSumMismatch: boolean;
   backup: boolean;
+  backupDir?: string;
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
@@ -39,8 +40,9 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
             type: "boolean",
             default: false,
             describe:
-              "SQLite: copy the database file next to it before applying anything. PostgreSQL: refused (exit 2) with the pg_dump command to run instead",
-          }),
+              "Copy the database before applying anything (SQLite: beside its file; PostgreSQL: pg_dump -Fc into the project directory); athanor restore puts it back",
+          })
+          .option("backup-dir", { type: "string", describe: "Where --backup puts the copy (a directory; created if missing)" }),
       ),
       "up",
     )
@@ -62,7 +64,8 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
         dryRun: args.dryRun,
         lockTimeoutMs: lockTimeoutMs(args),
         execution: { ...executionOptions(args, out, "applying"), signal },
-        backup: args.backup,
+        backup: args.backup || args.backupDir !== undefined,
+        backupDir: args.backupDir,
         onBackup: (path) => out.line(`Backed up the database to ${path} before migrating.`),
       }),
     );

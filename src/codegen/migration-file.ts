@@ -53,27 +53,64 @@ export interface MigrationFileInput {
 /** How a migration silences a code it accepts (lint/silence.ts reads it). */
 const SILENCE_EXAMPLE = "athanor-lint-disable <code> -- <reason>";
 
+/** What goes into a migration file, as lines; the placeholders of a template (template.ts). */
+export interface MigrationFileParts {
+  className: string;
+  name: string;
+  timestamp: number;
+  /** The header comment, `/**` to ` *\/`. */
+  header: string[];
+  /** Import lines (and, for `--online`, the options constant the calls use). */
+  imports: string[];
+  /** `name = "…";` and, where needed, `transaction = false;`, indented for a class body. */
+  properties: string[];
+  /** The statements of `up` and `down`, indented for a method body. */
+  up: string[];
+  down: string[];
+}
+
 /** Header lines wrap at this width (after the ` * ` prefix). */
 const COMMENT_WIDTH = 90;
 
 export function renderMigrationFile(input: MigrationFileInput): string {
-  const lines: string[] = [];
-  lines.push(...renderHeader(input), "");
+  return assembleMigrationFile(migrationFileParts(input), input.flavour ?? TYPESCRIPT);
+}
+
+/** The pieces of a migration file, which the default layout or a project's template (template.ts) puts together. */
+export function migrationFileParts(input: MigrationFileInput): MigrationFileParts {
   const flavour = input.flavour ?? TYPESCRIPT;
-  lines.push(...importLines(flavour, input.mode === "portable"));
-  lines.push("");
-  if (input.mode === "portable" && input.online?.online) lines.push(...onlineConstant(input.online), "");
-  lines.push(...classHead(flavour, input.className));
-  lines.push(`${INDENT}name = ${printString(input.className)};`);
-  if (input.transaction === false) lines.push(`${INDENT}transaction = false;`);
-  lines.push("");
+  const imports = importLines(flavour, input.mode === "portable");
+  if (input.mode === "portable" && input.online?.online) imports.push("", ...onlineConstant(input.online));
+  const properties = [`${INDENT}name = ${printString(input.className)};`];
+  if (input.transaction === false) properties.push(`${INDENT}transaction = false;`);
   const online = Boolean(input.online?.online);
   const body = (ops: Operation[], sql: string[] | undefined, steps: SqlStep[] | undefined) =>
     input.mode === "portable" ? opCalls(ops, online) : steps && online ? printSqlSteps(steps, printSqlString) : sqlCalls(sql ?? []);
-  lines.push(...renderMethod(flavour, "up", body(input.up, input.upSql, input.upSteps)));
+  return {
+    className: input.className,
+    name: input.name,
+    timestamp: input.timestamp,
+    header: renderHeader(input),
+    imports,
+    properties,
+    up: body(input.up, input.upSql, input.upSteps),
+    down: body(input.down, input.downSql, input.downSteps),
+  };
+}
+
+/** Athanor's own layout of the parts: header, imports, one class with `up` and `down`. */
+export function assembleMigrationFile(parts: MigrationFileParts, flavour: SourceFlavour): string {
+  const lines: string[] = [];
+  lines.push(...parts.header, "");
+  lines.push(...parts.imports);
   lines.push("");
-  lines.push(...renderMethod(flavour, "down", body(input.down, input.downSql, input.downSteps)));
-  lines.push("}", ...classFooter(flavour, input.className), "");
+  lines.push(...classHead(flavour, parts.className));
+  lines.push(...parts.properties);
+  lines.push("");
+  lines.push(...renderMethod(flavour, "up", parts.up));
+  lines.push("");
+  lines.push(...renderMethod(flavour, "down", parts.down));
+  lines.push("}", ...classFooter(flavour, parts.className), "");
   return lines.join("\n");
 }
 

@@ -1,22 +1,28 @@
 /**
  * `run --backup`: a copy of the database taken just before migrating, made
- * by the dialect. Where the dialect cannot make one (PostgreSQL: that is
- * pg_dump's job), the run is refused with the command that makes one: a
- * user who asked for a backup and silently got none could lose data.
+ * by the dialect (SQLite: VACUUM INTO; PostgreSQL: pg_dump). Where the
+ * dialect cannot make one, the run is refused: a user who asked for a
+ * backup and silently got none could lose data. `athanor restore` puts the
+ * copy back.
  */
-import { relative } from "node:path";
+import { relative, resolve } from "node:path";
 import { AthanorError, UsageError } from "../errors";
 import type { Project } from "./project";
 
 /** Take the backup; resolves to its path relative to the project directory. */
-export async function takeBackup(project: Project, at = new Date()): Promise<string> {
+export async function takeBackup(project: Project, directory?: string, at = new Date()): Promise<string> {
   const { dialect, config } = project;
   if (!dialect.backup) {
     throw new UsageError(
       `--backup cannot copy a ${dialect.name} database, so nothing was migrated: back it up with the database's own tools, then run again without --backup.`,
     );
   }
-  const result = await dialect.backup(project.queryRunner, { connection: config.dataSource.options as any, at });
+  const result = await dialect.backup(project.queryRunner, {
+    connection: config.dataSource.options as any,
+    at,
+    projectDir: config.cwd,
+    directory: directory === undefined ? undefined : resolve(config.cwd, directory),
+  });
   if (!result.taken) throw new UsageError(result.advice);
   return relative(config.cwd, result.location) || result.location;
 }

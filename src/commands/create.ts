@@ -5,7 +5,8 @@
  */
 import { join, relative } from "node:path";
 import { migrationClassName, migrationFileName } from "../codegen";
-import { renderBlankMigrationFile } from "../codegen/blank-migration";
+import { blankMigrationParts, renderBlankMigrationFile } from "../codegen/blank-migration";
+import { loadMigrationTemplate } from "./migration-template";
 import { loadProjectConfig, type LoadOptions } from "../config/load";
 import { databaseTypes } from "../dialects";
 import { checkedMigrationName } from "./migration-name";
@@ -20,6 +21,11 @@ export interface CreateOptions extends LoadOptions {
   timestamp?: number;
   /** TypeScript or JavaScript; by default the DataSource file's language. */
   language?: SourceLanguage;
+  /**
+   * The project's migration template, relative to cwd (`--template`);
+   * default migrations/athanor.template when it exists.
+   */
+  template?: string;
 }
 
 export interface CreateResult {
@@ -39,11 +45,14 @@ export function create(options: CreateOptions): CreateResult {
   // file is recorded on top of it, or the re-written sum would hide that.
   assertSumMatches(dir, config.cwd);
 
+  const template = loadMigrationTemplate(dir, config.cwd, options.template);
+
   const timestamp = options.timestamp ?? nextTimestamp(dir);
   const className = migrationClassName(pascal, timestamp);
   const flavour = { ...config.sourceStyle, ...(options.language ? { language: options.language } : {}) };
   const filePath = join(dir, migrationFileName(timestamp, pascal, flavour.language));
-  const content = renderBlankMigrationFile({ className, name: pascal, timestamp, flavour });
+  const input = { className, name: pascal, timestamp, flavour };
+  const content = template ? template.render(blankMigrationParts(input)) : renderBlankMigrationFile(input);
   writeFilesAtomically(withSumFile(dir, { path: filePath, content }), config.cwd);
 
   return {

@@ -5,6 +5,8 @@
 import { join, relative } from "node:path";
 import { renderMigrationFile, migrationName, migrationFileName } from "../codegen";
 import { describeOperation } from "../ops/describe";
+import { migrationFileParts, type MigrationFileInput } from "../codegen/migration-file";
+import { loadMigrationTemplate } from "./migration-template";
 import type { SourceLanguage } from "../config/source-style";
 import type { Dialect, RenderedOperation } from "../dialects/dialect";
 import { UsageError } from "../errors";
@@ -49,6 +51,11 @@ export interface GenerateOptions extends ProjectOptions, RenameResolutionOptions
    * (`--drop-unmanaged`); by default they are reported and left alone.
    */
   dropUnmanaged?: boolean;
+  /**
+   * The project's migration template, relative to cwd (`--template`);
+   * default migrations/athanor.template when it exists.
+   */
+  template?: string;
 }
 
 export interface GenerateResult {
@@ -76,6 +83,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     options,
     async (project) => {
       const { dialect, queryRunner, bookkeeping, config } = project;
+      // Checked before the database is compared: a broken template stops here.
+      const template = loadMigrationTemplate(config.migrationsDir, config.cwd, options.template);
 
       const applied = (await bookkeeping.exists()) ? await bookkeeping.applied() : [];
       const pending = planMigrations(project.migrations, applied).pending;
@@ -147,7 +156,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       const className = `${pascal}${timestamp}`;
       const flavour = { ...config.sourceStyle, ...(options.language ? { language: options.language } : {}) };
       const filePath = join(config.migrationsDir, migrationFileName(timestamp, pascal, flavour.language));
-      const content = renderMigrationFile({
+      const input: MigrationFileInput = {
         className,
         name: pascal,
         timestamp,
@@ -165,7 +174,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         downSteps: transaction === false ? downRendered.steps : undefined,
         findings,
         flavour,
-      });
+      };
+      const content = template ? template.render(migrationFileParts(input)) : renderMigrationFile(input);
 
       const file = relative(config.cwd, filePath);
       const outcome = { ...base, notes, file, className, content, findings };

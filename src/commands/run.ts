@@ -29,6 +29,8 @@ export interface RunOptions extends ProjectOptions {
   execution?: ExecutionOptions;
   /** Copy the database before applying anything (refused where the dialect cannot). */
   backup?: boolean;
+  /** Where `backup` puts the copy (relative to the project); default beside the SQLite file, or the project directory. */
+  backupDir?: string;
   /** Called with the copy's path once it is taken, before the first migration. */
   onBackup?: (path: string) => void;
 }
@@ -67,7 +69,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
         }
         // Taken under the lock, once the plan is known: a copy of the database
         // exactly as this run found it, and none when there is nothing to apply.
-        const backup = options.backup && selected.length > 0 ? await takeBackup(project) : undefined;
+        const backup = options.backup && selected.length > 0 ? await takeBackup(project, options.backupDir) : undefined;
         if (backup) options.onBackup?.(backup);
         // Migration code may use repositories; a no-op or --fake run never loads entities.
         if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
@@ -99,7 +101,7 @@ function refuseAbnormal(states: MigrationState[], options: RunOptions, cwd: stri
   const outOfOrder = states.filter((s) => s.outOfOrder);
   if (outOfOrder.length > 0 && !options.allowOutOfOrder) {
     throw new UsageError(
-      `Pending migration ${outOfOrder.map((s) => s.name).join(", ")} is older than the newest applied one, so it would run out of order: give it a newer timestamp, or pass --allow-out-of-order.`,
+      `Pending migration ${outOfOrder.map((s) => s.name).join(", ")} is older than the newest applied one, so it would run out of order: give it a newer timestamp with \`athanor rebase\`, or pass --allow-out-of-order.`,
     );
   }
 }

@@ -41,6 +41,10 @@ export async function status(options: ProjectOptions): Promise<StatusResult> {
       const cwd = project.config.cwd;
       const sum = verifySumFile(project.config.migrationsDir, cwd);
       const entries = plan.states.map((s) => toEntry(s, cwd));
+      const problems = problemsOf(plan.states, cwd);
+      if (sum && sum.severity === "error") problems.push(sum.message);
+      // Which one command fixes it: rebase renames and re-writes the sum; sum alone when nothing is out of order.
+      if (plan.states.some((s) => s.outOfOrder)) problems.push(REBASE_ADVICE);
       const current = [...plan.applied].sort((a, b) => b.timestamp - a.timestamp)[0];
       return {
         target: project.target,
@@ -48,13 +52,16 @@ export async function status(options: ProjectOptions): Promise<StatusResult> {
         applied: plan.applied.length,
         pending: plan.pending.length,
         current: current?.name,
-        problems: sum && sum.severity === "error" ? [...problemsOf(plan.states, cwd), sum.message] : problemsOf(plan.states, cwd),
+        problems,
         notes: sum && sum.severity === "hint" ? [sum.message] : [],
       };
     },
     { deferEntityMetadata: true },
   );
 }
+
+const REBASE_ADVICE =
+  "Run `athanor rebase`: it gives the out-of-order migrations timestamps after the newest applied one and re-writes athanor.sum (no `athanor sum` needed).";
 
 function toEntry(state: MigrationState, cwd: string): StatusEntry {
   return {

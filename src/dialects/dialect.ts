@@ -264,6 +264,26 @@ export interface Dialect {
    * take a copy with the database's own tools where Athanor cannot make one.
    */
   backup?(db: Queryable, options: BackupOptions): Promise<BackupResult>;
+
+  /**
+   * Put back a copy `backup` made (`athanor restore`), replacing everything
+   * in the database. Where the database is one file (`databaseFile`), the
+   * file is replaced once every connection is closed, and `db` is undefined;
+   * otherwise the restore goes through `db`.
+   */
+  restore?(db: Queryable | undefined, options: RestoreOptions): Promise<void>;
+  /** A usage error unless `options.file` is a backup `restore` can read; run before asking for confirmation. */
+  checkBackup?(db: Queryable, options: RestoreOptions): Promise<void>;
+  /** The file holding the database, for dialects whose database is one (SQLite); undefined in memory. */
+  databaseFile?(db: Queryable): Promise<string | undefined>;
+}
+
+export interface RestoreOptions {
+  connection: ConnectionOptions;
+  /** The backup file, absolute. */
+  file: string;
+  /** The database file (SQLite), absolute, as the connection opened it. */
+  databaseFile?: string;
 }
 
 /** A DataSource's options (TypeORM's DataSourceOptions), read loosely. */
@@ -284,6 +304,10 @@ export interface BackupOptions {
   connection: ConnectionOptions;
   /** When the backup is taken; names the copy. */
   at: Date;
+  /** The project directory (absolute): where a server database's dump goes by default. */
+  projectDir: string;
+  /** Where to put the copy (absolute; `--backup-dir`); default beside the SQLite file, or the project directory. */
+  directory?: string;
 }
 
 export type BackupResult =

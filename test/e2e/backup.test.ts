@@ -1,12 +1,15 @@
 /**
  * `run --backup`: on SQLite a consistent copy of the database file, taken
  * just before migrating, holding the rows and schema from before the run;
- * on PostgreSQL a refusal (exit 2) with the pg_dump command — never the
- * password.
+ * on PostgreSQL a `pg_dump -Fc` file checked with pg_restore — or, where
+ * pg_dump is missing or older than the server (the embedded PostgreSQL 17
+ * with Debian's client 15), a refusal (exit 2) before anything runs. Never
+ * the password.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { Client } from "pg";
@@ -14,7 +17,6 @@ import { DataSource } from "typeorm";
 import { TestProject } from "../support/project";
 import { writeMigration } from "../support/migrations";
 import { serverUrl } from "../support/postgres";
-import { postgresDialect } from "../../src/dialects/postgres";
 
 const USER = `import { Column, Entity, PrimaryColumn } from "typeorm";
 
@@ -125,6 +127,8 @@ describe("postgres: run --backup", () => {
   const role = `athanor_backup_${randomBytes(3).toString("hex")}`;
   let project: TestProject;
   let url: string;
+  let database: string;
+  let serverMajor: number;
 
   before(async () => {
     project = await TestProject.create("postgres", { "User.ts": USER });
@@ -132,10 +136,11 @@ describe("postgres: run --backup", () => {
     // project's database, so the test can look for the password in output.
     const admin = new Client({ connectionString: serverUrl() });
     await admin.connect();
-    const database = new URL(project.env.DATABASE_URL!).pathname.slice(1);
+    database = new URL(project.env.DATABASE_URL!).pathname.slice(1);
     try {
       await admin.query(`CREATE ROLE "${role}" LOGIN PASSWORD '${password}'`);
       await admin.query(`ALTER DATABASE "${database}" OWNER TO "${role}"`);
+      serverMajor = Math.floor(Number((await admin.query(`SHOW server_version_num`)).rows[0].server_version_num) / 10000);
     } finally {
       await admin.end();
     }
@@ -152,21 +157,60 @@ describe("postgres: run --backup", () => {
     await admin.query(`DROP ROLE IF EXISTS "${role}"`).finally(() => admin.end());
   });
 
-  test("refuses with exit 2 and the pg_dump command, never the password, migrating nothing", async () => {
-    const result = await project.cli(["run", "--backup"], { env: { DATABASE_URL: url } });
-    assert.equal(result.code, 2, result.stdout + result.stderr);
-    const { hostname, port, pathname } = new URL(url);
-    assert.match(result.stderr, /--backup cannot copy a PostgreSQL database from here, so nothing was migrated/);
-    assert.ok(
-      result.stderr.includes(`pg_dump -Fc -h ${hostname} -p ${port} -U ${role} -d ${pathname.slice(1)} -f ${pathname.slice(1)}-`),
-      result.stderr,
-    );
-    assert.ok(!(result.stdout + result.stderr).includes(password), "the password was printed");
-    assert.deepEqual(await project.query(`SELECT tablename FROM pg_tables WHERE tablename = 'users'`), []);
+  const dumps = () => readdirSync(project.dir).filter((f) => f.endsWith(".dump"));
 
-    const json = await project.cli(["run", "--backup", "--json"], { env: { DATABASE_URL: url } });
-    assert.equal(json.code, 2);
+  test("E225 pg_dump missing from the PATH: exit 2 before anything runs", async () => {
+    const result = await project.cli(["run", "--backup"], { env: { DATABASE_URL: url, PATH: "/nonexistent" } });
+    assert.equal(result.code, 2, result.stdout + result.stderr);
+    assert.match(
+      result.stderr,
+      new RegExp(
+        `^error: pg_dump is not on the PATH, so nothing was migrated \\(or run without --backup\\): install the PostgreSQL client tools, version ${serverMajor} or newer like the server`,
+        "m",
+      ),
+    );
+    assert.deepEqual(await project.query(`SELECT tablename FROM pg_tables WHERE tablename = 'users'`), []);
+    assert.deepEqual(dumps(), []);
+  });
+
+  test("E226 with pg_dump older than the server, exit 2 before anything runs; else a dump pg_restore reads, never the password", async () => {
+    const pgDumpMajor = Number(/\)\s*(\d+)/.exec(execFileSync("pg_dump", ["--version"], { encoding: "utf8" }))![1]);
+    const result = await project.cli(["run", "--backup"], { env: { DATABASE_URL: url } });
+    assert.ok(!(result.stdout + result.stderr).includes(password), "the password was printed");
+    if (pgDumpMajor < serverMajor) {
+      // The embedded PostgreSQL 17 of `npm test` with the machine's client 15.
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^error: \\S*pg_dump is version ${pgDumpMajor}\\.\\d+, older than the server \\(PostgreSQL ${serverMajor}\\), which it cannot handle, so nothing was migrated`,
+          "m",
+        ),
+      );
+      assert.deepEqual(await project.query(`SELECT tablename FROM pg_tables WHERE tablename = 'users'`), []);
+      assert.deepEqual(dumps(), []);
+      return;
+    }
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    const [dump] = dumps();
+    assert.match(dump, new RegExp(`^${database}-\\d{8}T\\d{6}\\.\\d{3}Z\\.dump$`));
+    const said = result.stdout.indexOf(`Backed up the database to ${dump} before migrating.`);
+    assert.ok(said >= 0 && said < result.stdout.indexOf("✓ CreateUsers"), result.stdout);
+    // A real archive of the database from before the run: no users table in it yet.
+    const listed = execFileSync("pg_restore", ["--list", join(project.dir, dump)], { encoding: "utf8" });
+    assert.match(listed, /; Archive created at/);
+    assert.match(listed, new RegExp(`dbname: ${database}`));
+    assert.doesNotMatch(listed, /TABLE public users/);
+    assert.equal((await project.query(`SELECT count(*)::int AS n FROM pg_tables WHERE tablename = 'users'`))[0].n, 1);
+
+    // --backup-dir puts it elsewhere (created when missing); --json says where.
+    writeMigration(project, ADD_NICKNAME);
+    const json = await project.cli(["run", "--backup-dir", "backups/pg", "--json"], { env: { DATABASE_URL: url } });
+    assert.equal(json.code, 0, json.stderr);
     assert.ok(!(json.stdout + json.stderr).includes(password), "the password was printed");
+    const { backup } = JSON.parse(json.stdout);
+    assert.match(backup, new RegExp(`^backups/pg/${database}-.*\\.dump$`));
+    assert.ok(existsSync(join(project.dir, backup)));
   });
 
   test("with nothing to apply there is nothing to protect: exit 0", async () => {
@@ -174,15 +218,5 @@ describe("postgres: run --backup", () => {
     const result = await project.cli(["run", "--backup"], { env: { DATABASE_URL: url } });
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /Nothing to run/);
-  });
-
-  test("the advice names host, port, user and database from separate options too, not the password", async () => {
-    const result = await postgresDialect.backup!(undefined as any, {
-      connection: { type: "postgres", host: "db.internal", port: 6543, username: "app", password: "hunter2-secret", database: "prod" },
-      at: new Date("2025-01-02T03:04:05.678Z"),
-    });
-    assert.equal(result.taken, false);
-    assert.ok(!result.taken && result.advice.includes("`pg_dump -Fc -h db.internal -p 6543 -U app -d prod -f prod-20250102T030405Z.dump`"));
-    assert.ok(!result.taken && !result.advice.includes("hunter2"));
   });
 });

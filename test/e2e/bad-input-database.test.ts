@@ -448,7 +448,7 @@ describe("bad input: an applied history (SQLite)", () => {
       assertUserError(
         result,
         2,
-        /^error: Pending migration Between1700000000001 is older than the newest applied one, so it would run out of order: give it a newer timestamp, or pass --allow-out-of-order\.$/m,
+        /^error: Pending migration Between1700000000001 is older than the newest applied one, so it would run out of order: give it a newer timestamp with `athanor rebase`, or pass --allow-out-of-order\.$/m,
       );
     } finally {
       rmSync(join(project.dir, OLD));

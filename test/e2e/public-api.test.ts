@@ -43,6 +43,8 @@ const TYPES = [
   "LintCallOptions",
   "EditCallOptions",
   "OfflineSqlCallOptions",
+  "RebaseCallOptions",
+  "RestoreCallOptions",
   "InitOptions",
   "ExecutionOptions",
   "TransactionMode",
@@ -81,6 +83,9 @@ const TYPES = [
   "SilencedFinding",
   "EditResult",
   "SumResult",
+  "RebaseResult",
+  "RebasedMigration",
+  "RestoreResult",
   "OfflineSqlResult",
   "OfflineMigrationSql",
   // Errors.

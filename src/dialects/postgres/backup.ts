@@ -1,67 +1,51 @@
 /**
- * `run --backup` on PostgreSQL makes no copy. A consistent copy of a server
- * database is pg_dump's job (or the platform's snapshots), run where the
- * dump can be kept; a tool that pretended would leave users without the
- * backup they asked for. So we say how to take one — with the host, port,
- * user and database, never the password.
+ * `run --backup` on PostgreSQL: `pg_dump -Fc` of the database to a
+ * timestamped file beside the project (or in `--backup-dir`), checked with
+ * `pg_restore --list` before any migration runs. A missing pg_dump or
+ * pg_restore, or one older than the server, refuses the run (exit 2) before
+ * anything is dumped: a user who asked for a backup must not get a migration
+ * without one. The connection goes through the environment, never the
+ * command line.
  */
-import { parseConnectionUrl } from "../../config/connection-url";
-import type { BackupOptions, BackupResult } from "../dialect";
+import { existsSync, mkdirSync, rmSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { DatabaseError } from "../../errors";
+import type { BackupOptions, BackupResult, Queryable } from "../dialect";
+import { requireClientTool, runTool, serverMajorVersion, toolConnection } from "./client-tools";
 
-export async function backupPostgres(_db: unknown, options: BackupOptions): Promise<BackupResult> {
-  const { host, port, user, database } = connectionFacts(options.connection);
+const REFUSED = "so nothing was migrated (or run without --backup)";
+
+export async function backupPostgres(db: Queryable, options: BackupOptions): Promise<BackupResult> {
+  const major = await serverMajorVersion(db);
+  // Both tools first: a dump that cannot be checked (or restored) is not a backup.
+  const pgDump = await requireClientTool("pg_dump", major, REFUSED);
+  const pgRestore = await requireClientTool("pg_restore", major, REFUSED);
+  const connection = toolConnection(options.connection);
+  const directory = options.directory ?? options.projectDir;
+  mkdirSync(directory, { recursive: true });
   const stamp = options.at
     .toISOString()
     .replace(/[-:]/g, "")
-    .replace(/\.\d+Z$/, "Z");
-  const file = `${database ?? "database"}-${stamp}.dump`;
-  const command = [
-    "pg_dump -Fc",
-    host && `-h ${shellWord(host)}`,
-    port && `-p ${shellWord(port)}`,
-    user && `-U ${shellWord(user)}`,
-    database && `-d ${shellWord(database)}`,
-    `-f ${shellWord(file)}`,
-  ]
-    .filter(Boolean)
-    .join(" ");
-  return {
-    taken: false,
-    advice:
-      `--backup cannot copy a PostgreSQL database from here, so nothing was migrated: take a dump first with \`${command}\` ` +
-      `(it asks for the password, or reads PGPASSWORD or ~/.pgpass; restore with pg_restore), then run again without --backup.`,
-  };
-}
-
-interface ConnectionFacts {
-  host?: string;
-  port?: string;
-  user?: string;
-  database?: string;
-}
-
-/** Host, port, user and database from `url` or the separate options; the password is never read. */
-function connectionFacts(options: Readonly<Record<string, unknown>>): ConnectionFacts {
-  const source = ((options.replication as any)?.master ?? options) as Record<string, unknown>;
-  const text = (value: unknown) => (value === undefined || value === null || value === "" ? undefined : String(value));
-  const facts: ConnectionFacts = {
-    host: text(source.host),
-    port: text(source.port),
-    user: text(source.username),
-    database: text(source.database),
-  };
-  // An unparseable URL: say what the separate options say.
-  const url = typeof source.url === "string" ? parseConnectionUrl(source.url) : undefined;
-  if (url) {
-    facts.host = text(url.host) ?? facts.host;
-    facts.port = text(url.port) ?? facts.port;
-    facts.user = text(url.username) ?? facts.user;
-    facts.database = text(url.database) ?? facts.database;
+    .replace(/\.(\d+)Z$/, ".$1Z");
+  const location = join(directory, `${safeFileName(connection.database)}-${stamp}.dump`);
+  if (existsSync(location)) throw new DatabaseError(`The backup file ${location} exists already, so nothing was migrated: run again.`);
+  try {
+    await runTool(pgDump.path, ["--format=custom", "--no-password", `--file=${location}`], connection.env, connection.secrets);
+    const listed = await runTool(pgRestore.path, ["--list", location], connection.env, connection.secrets);
+    if (!/^; Archive created at/m.test(listed.stdout) || statSync(location).size === 0) {
+      throw new DatabaseError(`pg_restore --list cannot read the dump ${location}, so nothing was migrated: check the disk and run again.`);
+    }
+  } catch (error) {
+    rmSync(location, { force: true });
+    if (error instanceof DatabaseError) {
+      throw new DatabaseError(`Could not back up the database, so nothing was migrated: ${error.message.replace(/[.\s]*$/, "")}.`);
+    }
+    throw error;
   }
-  return facts;
+  return { taken: true, location };
 }
 
-/** Quote a word for a POSIX shell when it has anything but safe characters. */
-function shellWord(word: string): string {
-  return /^[A-Za-z0-9_.,:@%+=/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+/** A database name as part of a file name: no path separators or shell-unfriendly characters. */
+function safeFileName(name: string): string {
+  return name.replace(/[^A-Za-z0-9_.-]/g, "_") || "database";
 }

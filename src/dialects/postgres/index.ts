@@ -5,6 +5,7 @@
  */
 import type { Dialect } from "../dialect";
 import { backupPostgres } from "./backup";
+import { checkPostgresBackup, restorePostgres } from "./restore";
 import { createPostgresScratchDatabase } from "./scratch";
 import { comparableColumn } from "./comparable";
 import { explainPostgresConnectionError } from "./connection-errors";
@@ -45,6 +46,8 @@ export const postgresDialect: Dialect = {
   explainMigrationError: explainPostgresMigrationError,
   createScratchDatabase: createPostgresScratchDatabase,
   backup: backupPostgres,
+  restore: restorePostgres,
+  checkBackup: async (db, options) => void (await checkPostgresBackup(db, options)),
 };
 
 export { comparableColumn } from "./comparable";

@@ -4,6 +4,8 @@
  * even while another connection writes; unlike a file copy it never catches
  * a half-written page or forgets a WAL file).
  */
+import { mkdirSync } from "node:fs";
+import { basename, join } from "node:path";
 import type { BackupOptions, BackupResult, Queryable } from "../dialect";
 import { quoteString } from "./quote";
 
@@ -17,7 +19,9 @@ export async function backupSqlite(db: Queryable, options: BackupOptions): Promi
       advice: "The SQLite database is in memory, so there is no file to back up: run without --backup.",
     };
   }
-  const location = `${file}.backup-${compactTimestamp(options.at)}`;
+  const name = `${basename(file)}.backup-${compactTimestamp(options.at)}`;
+  if (options.directory) mkdirSync(options.directory, { recursive: true });
+  const location = options.directory ? join(options.directory, name) : `${file}.backup-${compactTimestamp(options.at)}`;
   await db.query(`VACUUM INTO ${quoteString(location)}`);
   return { taken: true, location };
 }

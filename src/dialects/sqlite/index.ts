@@ -4,6 +4,7 @@
  */
 import type { Dialect } from "../dialect";
 import { backupSqlite } from "./backup";
+import { checkSqliteBackup, restoreSqlite, sqliteDatabaseFile } from "./restore";
 import { createSqliteScratchDatabase } from "./scratch";
 import { comparableColumn } from "./comparable";
 import { explainConnectionError, explainMigrationError } from "./connection-errors";
@@ -44,6 +45,9 @@ export const sqliteDialect: Dialect = {
   dataCheckFailure,
   createScratchDatabase: createSqliteScratchDatabase,
   backup: backupSqlite,
+  restore: restoreSqlite,
+  checkBackup: async (_db, options) => checkSqliteBackup(options.file),
+  databaseFile: sqliteDatabaseFile,
 };
 
 // Helpers other modules may use (the postgres dialect, codegen, tests).
