@@ -144,7 +144,7 @@ test("no import cycle runs through the operations, the migration API, the scanne
       "dialects/migration-query-runner.ts",
       "dialects/sqlite/plain-table-names.ts",
       "dialects/sqlite/tokenize.ts",
-      "lint/sql-text.ts",
+      "sql/statements.ts",
       "codegen/sql-layout.ts",
       "schema/equal.ts",
       "schema/rename-in-expression.ts",
