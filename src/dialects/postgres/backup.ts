@@ -5,7 +5,7 @@
  * backup they asked for. So we say how to take one — with the host, port,
  * user and database, never the password.
  */
-import { parseConnectionUrl } from "../../config/connection-url";
+import { parseConnectionUrl } from "../connection-url";
 import type { BackupOptions, BackupResult } from "../dialect";
 
 export async function backupPostgres(_db: unknown, options: BackupOptions): Promise<BackupResult> {
