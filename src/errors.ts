@@ -1,7 +1,7 @@
 /**
  * Errors users see. Each is one sentence saying what went wrong and how to
- * fix it, with the exit code from DESIGN.md. Anything else that escapes is a
- * bug and is reported as such.
+ * fix it, with one of the exit codes below (ARCHITECTURE.md, "Contracts").
+ * Anything else that escapes is a bug and is reported as such.
  */
 export const ExitCode = {
   ok: 0,

@@ -37,7 +37,7 @@ export interface InitResult {
   missingDependencies: string[];
 }
 
-/** The npm scripts from DESIGN.md; arguments after `--` reach Athanor. */
+/** The npm scripts the README lists; arguments after `--` reach Athanor. */
 export const NPM_SCRIPTS: Record<string, string> = {
   "migration:generate": "athanor generate",
   "migration:run": "athanor run",

@@ -6,7 +6,7 @@ import { relative } from "node:path";
 import type { QueryRunner } from "typeorm";
 import { databaseTypes, findDialect, unsupportedDatabaseType } from "../dialects";
 import type { Dialect } from "../dialects/dialect";
-import { parseConnectionUrl } from "../config/connection-url";
+import { parseConnectionUrl } from "../dialects/connection-url";
 import { loadProjectConfig, type ConfigOptions, type LoadOptions, type ProjectConfig } from "../config/load";
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping } from "../runner/bookkeeping";

@@ -25,7 +25,7 @@ export interface StatementContext {
 
 /**
  * Findings about one statement, normalized (comments removed, whitespace
- * collapsed: lint/sql-text normalizeSql). Build each with codes.ts `finding`,
+ * collapsed: sql/statements normalizeSql). Build each with codes.ts `finding`,
  * its subject the statement shortened.
  */
 export type StatementRules = (statement: string, context: StatementContext) => Finding[];

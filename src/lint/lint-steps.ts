@@ -12,7 +12,7 @@ import { operationFindings } from "../danger/operation-rules";
 import type { Dialect } from "../dialects/dialect";
 import type { Operation } from "../ops/operations";
 import { readStatement, type ReadStatement } from "./read-sql";
-import { normalizeSql, shortStatement, splitStatements } from "./sql-text";
+import { normalizeSql, shortStatement, splitStatements } from "../sql/statements";
 
 export interface LintStep {
   /** The op() call, when the step is one; absent (or kind "sql") for raw SQL. */

@@ -10,7 +10,7 @@
 import { changesSchema } from "../runner/recording-query-runner";
 import type { Operation } from "../ops/operations";
 import { emptyTable, type Column, type ForeignKey } from "../schema/model";
-import { NAME, readAlterTable, readCreateIndex, splitClauses, unquoteName } from "./sql-text";
+import { NAME, readAlterTable, readCreateIndex, splitClauses, unquoteName } from "../sql/statements";
 
 export interface ReadStatement {
   /** What the statement does, as far as it can be told. */

@@ -15,7 +15,7 @@ import {
   unquotedValue,
   type SqlSyntax,
 } from "../../src/sql/scanner";
-import { normalizeSql, splitStatements } from "../../src/lint/sql-text";
+import { normalizeSql, splitStatements } from "../../src/sql/statements";
 import { normalizeExpression } from "../../src/schema/equal";
 import { renameColumnInExpression } from "../../src/schema/rename-in-expression";
 import { tokenize } from "../../src/dialects/sqlite/tokenize";

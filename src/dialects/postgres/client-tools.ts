@@ -9,7 +9,7 @@
 import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { delimiter, join } from "node:path";
-import { parseConnectionUrl } from "../../config/connection-url";
+import { parseConnectionUrl } from "../connection-url";
 import { DatabaseError, UsageError, redact } from "../../errors";
 import type { ConnectionOptions, Queryable } from "../dialect";
 

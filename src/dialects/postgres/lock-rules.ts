@@ -20,7 +20,7 @@
 import { finding, type Finding, type LintCode } from "../../danger/codes";
 import type { StatementContext } from "../../danger/statement-rules";
 // Lint's statement reader; it moves below the dialects with the one SQL scanner (#17 §4).
-import { readAlterTable, readCreateIndex, shortStatement, splitClauses } from "../../lint/sql-text";
+import { readAlterTable, readCreateIndex, shortStatement, splitClauses } from "../../sql/statements";
 import type { Column } from "../../schema/model";
 
 export function postgresStatementRules(statement: string, context: StatementContext): Finding[] {

@@ -4,7 +4,7 @@
  * dropped afterwards. The configured database itself is only used to send
  * CREATE DATABASE / DROP DATABASE, which do not change it.
  */
-import { withDatabaseName } from "../../config/connection-url";
+import { withDatabaseName } from "../connection-url";
 import { randomBytes } from "node:crypto";
 import type { ConnectionOptions, Queryable, ScratchDatabase } from "../dialect";
 import { quoteIdentifier } from "./quote";

@@ -1,12 +1,13 @@
 /**
- * Just enough SQL reading for lint: split a string into statements and an
- * ALTER TABLE into its clauses, and match names in the spellings migrations
- * use ("users", users, "public"."users", `users`, [users]). This is pattern
- * matching, not a parser; what it cannot read is reported as such (AT-X002).
- * Where quotes and comments start and end is the shared scanner's answer
- * (sql/scanner.ts).
+ * Reading migration statements by pattern, for lint and for the dialects'
+ * own statement rules (dialects/postgres/lock-rules.ts): split a string into
+ * statements and an ALTER TABLE into its clauses, and match names in the
+ * spellings migrations use ("users", users, "public"."users", `users`,
+ * [users]). This is pattern matching, not a parser; what lint cannot read is
+ * reported as such (AT-X002). Where quotes and comments start and end is the
+ * scanner's answer (scanner.ts).
  */
-import { scan, splitTopLevel, type SqlSyntax } from "../sql/scanner";
+import { scan, splitTopLevel, type SqlSyntax } from "./scanner";
 
 /** One identifier, quoted or not, optionally schema-qualified. */
 export const NAME = String.raw`(?:(?:"(?:[^"]|"")+"|\x60[^\x60]+\x60|\[[^\]]+\]|[A-Za-z_][\w$]*)\.)?(?:"(?:[^"]|"")+"|\x60[^\x60]+\x60|\[[^\]]+\]|[A-Za-z_][\w$]*)`;
@@ -22,11 +23,11 @@ export function unquoteName(text: string): string {
 }
 
 /**
- * The SQL lint reads: migrations for any dialect, so every quoting it may meet
+ * The SQL read here: migrations for any dialect, so every quoting it may meet
  * (backtick names, PostgreSQL's dollar-quoted DO and function bodies, which
  * hold semicolons) and both comment forms.
  */
-const LINT_SYNTAX: SqlSyntax = { backticks: true, dollarQuotes: true, comments: true };
+const ANY_DIALECT_SYNTAX: SqlSyntax = { backticks: true, dollarQuotes: true, comments: true };
 
 /** Comments removed, whitespace collapsed, string literals and quoted names kept. */
 export function normalizeSql(sql: string): string {
@@ -40,7 +41,7 @@ export function normalizeSql(sql: string): string {
  */
 function withoutComments(sql: string): string {
   let out = "";
-  for (const piece of scan(sql, LINT_SYNTAX)) {
+  for (const piece of scan(sql, ANY_DIALECT_SYNTAX)) {
     const text = sql.slice(piece.start, piece.end);
     if (piece.kind === "comment") {
       out += " ";
@@ -62,7 +63,7 @@ function withoutComments(sql: string): string {
  * level: outside quotes, parentheses and dollar-quoted bodies.
  */
 function splitAtTopLevel(sql: string, separators: string): string[] {
-  return splitTopLevel(sql, separators, LINT_SYNTAX)
+  return splitTopLevel(sql, separators, ANY_DIALECT_SYNTAX)
     .parts.map((p) => p.trim())
     .filter(Boolean);
 }
