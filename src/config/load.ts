@@ -200,9 +200,10 @@ function driverError(error: unknown, shown: string, databaseTypes: DatabaseTypes
     return new UsageError(databaseTypes.unsupported(type, shown));
   }
   if (e?.name === "DriverPackageNotInstalledError") {
-    const driver = /^(\S+) package/.exec(message)?.[1] ?? "";
+    // TypeORM names the driver, sometimes in two words ("SQL Server package has not been found…").
+    const driver = /^(.+?) package has not been found/.exec(message)?.[1] ?? "";
     const install = /npm install ([^"\s]+)/.exec(message)?.[1];
-    if (!databaseTypes.supports(driver.toLowerCase())) return new UsageError(databaseTypes.unsupported(driver.toLowerCase(), shown));
+    if (!databaseTypes.supports(driver.toLowerCase())) return new UsageError(databaseTypes.unsupported(driver || "?", shown));
     return new UsageError(
       `The DataSource in ${shown} needs the ${driver} driver, which is not installed: run npm install ${install ?? "its driver package"}.`,
     );

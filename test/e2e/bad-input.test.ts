@@ -190,18 +190,30 @@ const rows: Row[] = [
     args: ["run", "-d", "made-up.ts"],
     code: 2,
     message:
-      /^error: The DataSource in made-up\.ts uses database type "fancydb", which Athanor does not support: use one of sqlite, better-sqlite3, postgres\.$/m,
+      /^error: The DataSource in made-up\.ts uses database type "fancydb", which Athanor does not support: use one of sqlite, better-sqlite3, postgres, mysql, mariadb\.$/m,
   },
   {
-    name: "E17 a database type Athanor does not support (mysql)",
+    name: "E17 a database type Athanor does not support (cockroachdb)",
     files: {
-      "mysql.ts": dataSourceFile(
-        `export default new DataSource({ type: "mysql", host: "127.0.0.1", port: 3306, database: "app", migrations: ["migrations/*.ts"] });`,
+      "cockroach.ts": dataSourceFile(
+        `export default new DataSource({ type: "cockroachdb", host: "127.0.0.1", port: 26257, database: "app", migrations: ["migrations/*.ts"] });`,
       ),
     },
-    args: ["run", "-d", "mysql.ts"],
+    args: ["run", "-d", "cockroach.ts"],
     code: 2,
-    message: /^error: The DataSource in mysql\.ts uses database type "mysql", which Athanor does not support: use one of/,
+    message: /^error: The DataSource in cockroach\.ts uses database type "cockroachdb", which Athanor does not support: use one of/,
+  },
+  {
+    // TypeORM fails first here (no mssql package) and names its driver in two words.
+    name: "E17 a database type Athanor does not support, whose driver is not installed (mssql)",
+    files: {
+      "mssql.ts": dataSourceFile(
+        `export default new DataSource({ type: "mssql", host: "127.0.0.1", port: 1433, database: "app", migrations: ["migrations/*.ts"] });`,
+      ),
+    },
+    args: ["run", "-d", "mssql.ts"],
+    code: 2,
+    message: /^error: The DataSource in mssql\.ts uses database type "SQL Server", which Athanor does not support: use one of/,
   },
   {
     name: "E18 a connection URL that is not a URL",
