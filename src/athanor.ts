@@ -17,6 +17,7 @@ import type { InitOptions, InitResult } from "./commands/init";
 import type { LintOptions, LintResult } from "./commands/lint";
 import type { OfflineSqlOptions, OfflineSqlResult } from "./commands/offline";
 import type { ProjectOptions } from "./commands/project";
+import type { ReportOptions, ReportResult } from "./commands/report";
 import type { RevertOptions, RevertResult } from "./commands/revert";
 import type { RunOptions, RunResult } from "./commands/run";
 import type { ShowOptions, ShowResult } from "./commands/show";
@@ -58,6 +59,7 @@ export type ShowCallOptions = Omit<Own<ShowOptions>, "revision">;
 export type LintCallOptions = Own<LintOptions>;
 export type EditCallOptions = Omit<Own<EditOptions>, "revision">;
 export type OfflineSqlCallOptions = Omit<Own<OfflineSqlOptions>, "direction">;
+export type ReportCallOptions = Own<ReportOptions>;
 
 export class Athanor {
   constructor(readonly options: AthanorOptions = {}) {}
@@ -95,6 +97,19 @@ export class Athanor {
   async check(): Promise<CheckResult> {
     const { check } = require("./commands/check") as typeof import("./commands/check");
     return check(this.project());
+  }
+
+  /**
+   * The pull-request report (`athanor check --format markdown|github`): the
+   * migrations the branch adds (those not in `base`'s tree, default the
+   * merge-base of HEAD with origin/main or main; outside git, the pending
+   * ones), their operations, danger findings and schema changes, read
+   * without a database; `verify` adds verify's answer. `result.text` is
+   * the report in `format`; `result.failed` is what makes the CLI exit 1.
+   */
+  async report(options: ReportCallOptions = {}): Promise<ReportResult> {
+    const { report } = require("./commands/report") as typeof import("./commands/report");
+    return report({ ...options, ...this.project() });
   }
 
   /** Write a blank migration to fill in (`athanor create`); connects to nothing. */
