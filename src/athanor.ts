@@ -10,6 +10,7 @@
 import type { DataSource } from "typeorm";
 import type { CheckResult } from "./commands/check";
 import type { CreateOptions, CreateResult } from "./commands/create";
+import type { DiagramOptions, DiagramResult } from "./commands/diagram";
 import type { EditOptions, EditResult } from "./commands/edit";
 import type { GenerateOptions, GenerateResult } from "./commands/generate";
 import type { HistoryOptions, HistoryResult } from "./commands/history";
@@ -60,6 +61,7 @@ export type LintCallOptions = Own<LintOptions>;
 export type EditCallOptions = Omit<Own<EditOptions>, "revision">;
 export type OfflineSqlCallOptions = Omit<Own<OfflineSqlOptions>, "direction">;
 export type ReportCallOptions = Own<ReportOptions>;
+export type DiagramCallOptions = Own<DiagramOptions>;
 
 export class Athanor {
   constructor(readonly options: AthanorOptions = {}) {}
@@ -110,6 +112,18 @@ export class Athanor {
   async report(options: ReportCallOptions = {}): Promise<ReportResult> {
     const { report } = require("./commands/report") as typeof import("./commands/report");
     return report({ ...options, ...this.project() });
+  }
+
+  /**
+   * The schema as an entity-relationship diagram (`athanor diagram`):
+   * Mermaid text or a self-contained HTML/SVG page in `result.text`. The
+   * entities by default (connects to nothing); `database`: the live schema;
+   * `pending`: the live schema after the pending migrations, what they
+   * change marked.
+   */
+  async diagram(options: DiagramCallOptions = {}): Promise<DiagramResult> {
+    const { diagram } = require("./commands/diagram") as typeof import("./commands/diagram");
+    return diagram({ ...options, ...this.project() });
   }
 
   /** Write a blank migration to fill in (`athanor create`); connects to nothing. */
