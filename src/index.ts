@@ -43,6 +43,8 @@ export {
   type LintCallOptions,
   type EditCallOptions,
   type OfflineSqlCallOptions,
+  type ReportCallOptions,
+  type DiagramCallOptions,
 } from "./athanor";
 export type { GenerateResult } from "./commands/generate";
 export type { ResolveRenames } from "./commands/rename-resolution";
@@ -70,6 +72,10 @@ export type { LintResult, MigrationLint } from "./commands/lint";
 export type { EditResult } from "./commands/edit";
 export type { SumResult } from "./commands/sum";
 export type { OfflineSqlResult, OfflineMigrationSql } from "./commands/offline";
+export type { ReportResult } from "./commands/report";
+export type { BranchReport, ReportFormat, ReportMigration, ReportFinding, ReportSelection, ReportVerify, ReportPlan } from "./report/report";
+export type { TableChange, ColumnChange, ChangeKind } from "./schema/changes";
+export type { DiagramResult, DiagramFormat } from "./commands/diagram";
 export type { ExecutionResult, ExecutionOptions, TransactionMode, Direction } from "./runner/execute";
 export type { Finding, Severity, LintCode, SilencedFinding } from "./lint";
 

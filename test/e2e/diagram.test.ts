@@ -92,10 +92,10 @@ describe("diagram of the example app's entities", () => {
     assert.ok(statSync(png).size > 30_000, `the screenshot is ${statSync(png).size} bytes: nothing drawn?`);
   });
 
-  test("--format other than mermaid or html is a usage error", async () => {
+  test("E265: --format other than mermaid or html is a usage error", async () => {
     const result = await project.cli(["diagram", "--format", "png"]);
     assert.equal(result.code, 2);
-    assert.match(result.stderr, /--format/);
+    assert.match(result.stderr, /error: --format "png" is not a valid value: use one of mermaid, html\./);
   });
 });
 

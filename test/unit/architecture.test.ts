@@ -31,6 +31,10 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   metadata: ["schema", "errors.ts"],
   // The entity model and what makes getting it cheap; used by commands/, never the reverse.
   "model-cache": ["loader", "config", "metadata", "schema", "errors.ts", "profile.ts"],
+  // Drawing a schema (athanor diagram): the model and, for the pending colours, the changes operations make.
+  diagram: ["schema", "ops"],
+  // The pull-request report (check --format): its data and how it prints.
+  report: ["schema", "danger"],
   // Leaves every folder may use.
   "errors.ts": [],
   "profile.ts": [],
