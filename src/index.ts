@@ -73,7 +73,15 @@ export type { EditResult } from "./commands/edit";
 export type { SumResult } from "./commands/sum";
 export type { OfflineSqlResult, OfflineMigrationSql } from "./commands/offline";
 export type { ReportResult } from "./commands/report";
-export type { BranchReport, ReportFormat, ReportMigration, ReportFinding, ReportSelection, ReportVerify, ReportPlan } from "./report/report";
+export type {
+  BranchReport,
+  ReportFormat,
+  ReportMigration,
+  ReportFinding,
+  ReportSelection,
+  ReportVerify,
+  ReportPlan,
+} from "./report/report";
 export type { TableChange, ColumnChange, ChangeKind } from "./schema/changes";
 export type { DiagramResult, DiagramFormat } from "./commands/diagram";
 export type { ExecutionResult, ExecutionOptions, TransactionMode, Direction } from "./runner/execute";
