@@ -7,7 +7,14 @@
  * Marks of pending changes (`--pending`) go into the comments too: Mermaid
  * cannot colour one entity of an ER diagram on every renderer GitHub uses.
  */
+import { splitTableName } from "../schema/table-name";
 import type { Diagram, DiagramColumn, DiagramEdge } from "./model";
+
+/** `billing.invoices` for the model's `"billing"."invoices"`. */
+function shownName(table: string): string {
+  const { schema, name } = splitTableName(table);
+  return schema === undefined ? name : `${schema}.${name}`;
+}
 
 const WORD = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -58,7 +65,7 @@ export function mermaidDiagram(diagram: Diagram): string {
   const lines = ["erDiagram"];
   for (const table of diagram.tables) {
     const id = ids.get(table.name)!;
-    const alias = id === table.name ? id : `${id}[${quoted(table.name)}]`;
+    const alias = id === table.name ? id : `${id}[${quoted(shownName(table.name))}]`;
     if (table.mark) lines.push(`  %% ${table.name}: ${table.mark}${table.from ? ` from ${table.from}` : ""} by the pending migrations`);
     lines.push(`  ${alias} {`);
     for (const column of table.columns) lines.push(`    ${attribute(column)}`);
