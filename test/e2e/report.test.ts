@@ -123,6 +123,25 @@ describe("check --format: choosing the migrations, and mistakes (E260–E264)", 
   });
   after(() => project.cleanup());
 
+  test("--dialect judges a SQLite project's branch for PostgreSQL (its lock rules included)", async () => {
+    const result = await project.cli(["check", "--format", "markdown", "--dialect", "postgres"]);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stdout, /Read for \*\*postgres\*\*, without a database/);
+    assert.match(result.stdout, /\| 🟠 warning \| AT-L004 \| Changing the type of game_sessions\.score rewrites the whole table/);
+  });
+
+  test("docs/ci/pull-request-report.yml runs the report with options check takes, and posts it with --body-file", async () => {
+    const workflow = readFileSync(join(__dirname, "..", "..", "docs", "ci", "pull-request-report.yml"), "utf8");
+    const help = (await project.ok(["check", "--help"])).stdout;
+    const runs = workflow.match(/npx athanor check [^\n>]*/g) ?? [];
+    assert.equal(runs.length, 2, workflow);
+    for (const run of runs) {
+      for (const flag of run.match(/--[a-z-]+/g) ?? []) assert.match(help, new RegExp(`${flag}\\b`), `${flag} in the workflow`);
+    }
+    assert.match(workflow, /gh pr comment "\$PR" --body-file athanor-report\.md/);
+    assert.match(workflow, /fetch-depth: 0/);
+  });
+
   test("E260: a --base git does not know", async () => {
     const result = await project.cli(["check", "--format", "markdown", "--base", "no-such-branch"]);
     assert.equal(result.code, 2);
