@@ -15,7 +15,7 @@ import { readFileSync } from "node:fs";
 import { relative, sep } from "node:path";
 import type { Dialect } from "../dialects/dialect";
 import { atLeast, type Finding } from "../danger/codes";
-import { UsageError } from "../errors";
+import { DatabaseError, UsageError } from "../errors";
 import { describeOperation } from "../ops/describe";
 import type { Operation } from "../ops/operations";
 import { readMigration } from "../lint/read-migration";
@@ -76,7 +76,8 @@ export async function report(options: ReportOptions): Promise<ReportResult> {
   }
 
   const { migrations, before, after, operations } = await readAll(project, dialect, new Set(added), root);
-  const verified = options.verify ? await verifySummary(options) : undefined;
+  const verifying = options.verify ? await verifySummary(options) : undefined;
+  const verified = typeof verifying === "string" ? undefined : verifying;
   const all = migrations.flatMap((m) => m.findings);
   const count = (severity: Finding["severity"]) => all.filter((f) => f.severity === severity).length;
   const branch: BranchReport = {
@@ -86,6 +87,7 @@ export async function report(options: ReportOptions): Promise<ReportResult> {
     edited: edited.map((m) => m.name),
     changes: schemaChanges(before, after, operations),
     verify: verified,
+    verifyNote: typeof verifying === "string" ? verifying : undefined,
     plan: undefined,
     // PLAN HOOK (#20 §1, `athanor plan`): when a database is configured and
     // reachable, price the added migrations there and set `plan` (report/report.ts
@@ -195,8 +197,19 @@ export function lineOf(source: string, finding: Finding): number {
   return upLine >= 0 ? upLine + 1 : 1;
 }
 
-async function verifySummary(options: ProjectOptions): Promise<ReportVerify> {
-  const result = await verify({ dataSource: options.dataSource, cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs });
+/**
+ * verify's answer, or why it could not run: a report posted from CI should
+ * still say what it can when no scratch database can be made there (the
+ * reason is the error's sentence, which never holds a password).
+ */
+async function verifySummary(options: ProjectOptions): Promise<ReportVerify | string> {
+  let result;
+  try {
+    result = await verify({ dataSource: options.dataSource, cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs });
+  } catch (error) {
+    if (error instanceof DatabaseError) return error.message;
+    throw error;
+  }
   const failure = result.failure;
   return {
     ok: result.ok,

@@ -135,7 +135,9 @@ export function reportMarkdown(report: BranchReport): string {
   }
 
   lines.push("### Verify", "");
-  if (!report.verify) {
+  if (report.verifyNote) {
+    lines.push(`⚠️ Not run: ${report.verifyNote}`);
+  } else if (!report.verify) {
     lines.push(
       "Not run in this report: `athanor verify` (or this report with `--verify`) runs every migration up, down and up again on a scratch database and compares head with the entities.",
     );

@@ -64,8 +64,10 @@ export interface BranchReport {
   edited: string[];
   /** The schema the added migrations change (their operations replayed on the model). */
   changes: TableChange[];
-  /** Absent when verify was not asked for (`--verify`). */
+  /** Absent when verify was not asked for (`--verify`) or could not run. */
   verify?: ReportVerify;
+  /** Why verify, asked for, could not run (no scratch database could be made: a server not reachable from CI, no CREATEDB). */
+  verifyNote?: string;
   /** Absent until `athanor plan` fills it, or when no database answered. */
   plan?: ReportPlan;
   /** Why the plan section is empty, when it is. */

@@ -142,6 +142,19 @@ describe("check --format: choosing the migrations, and mistakes (E260–E264)", 
     assert.match(workflow, /fetch-depth: 0/);
   });
 
+  test("--verify without a reachable server: the report still prints, saying why verify did not run (no password)", async () => {
+    const result = await project.cli(["check", "--format", "markdown", "--verify"], {
+      env: { DATABASE_URL: "postgres://postgres:sekret@127.0.0.1:1/nowhere" },
+    });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(
+      result.stdout,
+      /### Verify\n\n⚠️ Not run: Could not create a scratch database on postgres at 127\.0\.0\.1:1\/nowhere for verify/,
+    );
+    assert.match(result.stdout, /\| 🔴 error \| AT-D002 \|/);
+    assert.doesNotMatch(result.stdout + result.stderr, /sekret/);
+  });
+
   test("E260: a --base git does not know", async () => {
     const result = await project.cli(["check", "--format", "markdown", "--base", "no-such-branch"]);
     assert.equal(result.code, 2);
