@@ -116,6 +116,16 @@ describe("report formats", () => {
   });
 });
 
+describe("report with nothing to say", () => {
+  test("markdown: a branch without migrations says so, and the other sections stay", () => {
+    const md = reportMarkdown({ ...report, migrations: [], counts: { error: 0, warning: 0, info: 0, silenced: 0 }, failed: false });
+    assert.match(md, /^## Athanor: no new migrations$/m);
+    assert.match(md, /^This branch adds no migration\.$/m);
+    assert.doesNotMatch(md, /### Findings|### Schema changes/);
+    assert.match(md, /### Verify\n\nNot run in this report/);
+  });
+});
+
 describe("diagram", () => {
   test("layout: the referencing table is placed right of the table it references", () => {
     const layout = layoutDiagram(diagramOf(before));
