@@ -10,6 +10,7 @@
 import type { DataSource } from "typeorm";
 import type { CheckResult } from "./commands/check";
 import type { CreateOptions, CreateResult } from "./commands/create";
+import type { DiagramOptions, DiagramResult } from "./commands/diagram";
 import type { EditOptions, EditResult } from "./commands/edit";
 import type { GenerateOptions, GenerateResult } from "./commands/generate";
 import type { HistoryOptions, HistoryResult } from "./commands/history";
@@ -19,6 +20,7 @@ import type { OfflineSqlOptions, OfflineSqlResult } from "./commands/offline";
 import type { ProjectOptions } from "./commands/project";
 import type { RebaseOptions, RebaseResult } from "./commands/rebase";
 import type { RestoreOptions, RestoreResult } from "./commands/restore";
+import type { ReportOptions, ReportResult } from "./commands/report";
 import type { RevertOptions, RevertResult } from "./commands/revert";
 import type { RunOptions, RunResult } from "./commands/run";
 import type { ShowOptions, ShowResult } from "./commands/show";
@@ -62,6 +64,8 @@ export type EditCallOptions = Omit<Own<EditOptions>, "revision">;
 export type RebaseCallOptions = Omit<Own<RebaseOptions>, "migrations">;
 export type RestoreCallOptions = Omit<Own<RestoreOptions>, "file">;
 export type OfflineSqlCallOptions = Omit<Own<OfflineSqlOptions>, "direction">;
+export type ReportCallOptions = Own<ReportOptions>;
+export type DiagramCallOptions = Own<DiagramOptions>;
 
 export class Athanor {
   constructor(readonly options: AthanorOptions = {}) {}
@@ -99,6 +103,31 @@ export class Athanor {
   async check(): Promise<CheckResult> {
     const { check } = require("./commands/check") as typeof import("./commands/check");
     return check(this.project());
+  }
+
+  /**
+   * The pull-request report (`athanor check --format markdown|github`): the
+   * migrations the branch adds (those not in `base`'s tree, default the
+   * merge-base of HEAD with origin/main or main; outside git, the pending
+   * ones), their operations, danger findings and schema changes, read
+   * without a database; `verify` adds verify's answer. `result.text` is
+   * the report in `format`; `result.failed` is what makes the CLI exit 1.
+   */
+  async report(options: ReportCallOptions = {}): Promise<ReportResult> {
+    const { report } = require("./commands/report") as typeof import("./commands/report");
+    return report({ ...options, ...this.project() });
+  }
+
+  /**
+   * The schema as an entity-relationship diagram (`athanor diagram`):
+   * Mermaid text or a self-contained HTML/SVG page in `result.text`. The
+   * entities by default (connects to nothing); `database`: the live schema;
+   * `pending`: the live schema after the pending migrations, what they
+   * change marked.
+   */
+  async diagram(options: DiagramCallOptions = {}): Promise<DiagramResult> {
+    const { diagram } = require("./commands/diagram") as typeof import("./commands/diagram");
+    return diagram({ ...options, ...this.project() });
   }
 
   /** Write a blank migration to fill in (`athanor create`); connects to nothing. */

@@ -45,6 +45,8 @@ export {
   type OfflineSqlCallOptions,
   type RebaseCallOptions,
   type RestoreCallOptions,
+  type ReportCallOptions,
+  type DiagramCallOptions,
 } from "./athanor";
 export type { GenerateResult } from "./commands/generate";
 export type { ResolveRenames } from "./commands/rename-resolution";
@@ -74,6 +76,18 @@ export type { SumResult } from "./commands/sum";
 export type { RebaseResult, RebasedMigration } from "./commands/rebase";
 export type { RestoreResult } from "./commands/restore";
 export type { OfflineSqlResult, OfflineMigrationSql } from "./commands/offline";
+export type { ReportResult } from "./commands/report";
+export type {
+  BranchReport,
+  ReportFormat,
+  ReportMigration,
+  ReportFinding,
+  ReportSelection,
+  ReportVerify,
+  ReportPlan,
+} from "./report/report";
+export type { TableChange, ColumnChange, ChangeKind } from "./ops/schema-changes";
+export type { DiagramResult, DiagramFormat } from "./commands/diagram";
 export type { ExecutionResult, ExecutionOptions, TransactionMode, Direction } from "./runner/execute";
 export type { Finding, Severity, LintCode, SilencedFinding } from "./lint";
 

@@ -16,6 +16,7 @@ import { checkCommand } from "./check";
 import { verifyCommand } from "./verify";
 import { showCommand } from "./show";
 import { lintCommand } from "./lint";
+import { diagramCommand } from "./diagram";
 import { initCommand } from "./init";
 
 export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
@@ -35,4 +36,5 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   verifyCommand,
   showCommand,
   lintCommand,
+  diagramCommand,
 ];

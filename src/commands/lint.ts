@@ -11,7 +11,8 @@ import { findDialect, supportedDatabaseTypes } from "../dialects";
 import { UsageError } from "../errors";
 import { atLeast, finding, type Finding, type Severity } from "../danger/codes";
 import { lintSteps } from "../lint/lint-steps";
-import { readMigration } from "../lint/read-migration";
+import { readMigration, type ReadMigration } from "../lint/read-migration";
+import type { Dialect } from "../dialects/dialect";
 import { applySilences, readSilences, type SilencedFinding } from "../lint/silence";
 import type { MigrationSource } from "../runner/discover";
 import { planMigrations } from "../runner/plan";
@@ -65,27 +66,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     model = read.model;
     if (!selected.has(migration)) continue;
 
-    const found = lintSteps(read.steps, { dialect, transaction: migration.transaction });
-    if (read.failure) {
-      found.push(
-        finding(
-          "AT-X001",
-          `Lint read this migration only up to where it failed offline (${read.failure})`,
-          "review the rest by hand.",
-          migration.name,
-        ),
-      );
-    }
-    const text = migration.file ? readFileSync(migration.file, "utf8") : "";
-    const { silences, unknownCodes } = readSilences(text);
-    const { findings, silenced } = applySilences(found, silences);
-    results.push({
-      name: migration.name,
-      file: migration.file ? relative(project.config.cwd, migration.file) : undefined,
-      findings,
-      silenced,
-      unknownCodes,
-    });
+    results.push(lintReadMigration(migration, read, dialect, project.config.cwd));
   }
 
   const remaining = results.flatMap((r) => r.findings);
@@ -101,6 +82,34 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     },
     failOn,
     failed: remaining.some((f) => atLeast(f.severity, failOn)),
+  };
+}
+
+/**
+ * One migration's findings from what reading its `up` recorded, less the
+ * codes its file silences (`lint`, and the pull-request report of `check`).
+ */
+export function lintReadMigration(migration: MigrationSource, read: ReadMigration, dialect: Dialect, cwd: string): MigrationLint {
+  const found = lintSteps(read.steps, { dialect, transaction: migration.transaction });
+  if (read.failure) {
+    found.push(
+      finding(
+        "AT-X001",
+        `Lint read this migration only up to where it failed offline (${read.failure})`,
+        "review the rest by hand.",
+        migration.name,
+      ),
+    );
+  }
+  const text = migration.file ? readFileSync(migration.file, "utf8") : "";
+  const { silences, unknownCodes } = readSilences(text);
+  const { findings, silenced } = applySilences(found, silences);
+  return {
+    name: migration.name,
+    file: migration.file ? relative(cwd, migration.file) : undefined,
+    findings,
+    silenced,
+    unknownCodes,
   };
 }
 

@@ -18,6 +18,8 @@ export interface ReadMigration {
   model: OfflineModel;
   /** Why the migration could not be read to the end. */
   failure?: string;
+  /** What `up` did (up to where reading stopped), raw SQL included as `sql` operations. */
+  operations: Operation[];
 }
 
 /** The recorder, remembering each op() call with its statements and each raw query. */
@@ -66,7 +68,8 @@ export async function readMigration(
       steps: recorder.steps,
       model: { ...recorder.model, unknownBecause: recorder.model.unknownBecause ?? `${migration.name} could not be read` },
       failure: reason,
+      operations: recorder.operations,
     };
   }
-  return { steps: recorder.steps, model: recorder.model };
+  return { steps: recorder.steps, model: recorder.model, operations: recorder.operations };
 }

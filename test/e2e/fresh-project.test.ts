@@ -228,9 +228,20 @@ after(() => {
 });
 
 test("npm pack ships what the CLI and the API need, and no tests, sources or benchmarks", () => {
-  const outside = packedFiles.filter((f) => !/^(dist\/.+\.(js|d\.ts)|bin\/athanor|docs\/.+\.md|README\.md|LICENSE|package\.json)$/.test(f));
+  const outside = packedFiles.filter(
+    (f) => !/^(dist\/.+\.(js|d\.ts)|bin\/athanor|docs\/.+\.md|docs\/ci\/.+\.yml|README\.md|LICENSE|package\.json)$/.test(f),
+  );
   assert.deepEqual(outside, [], "files outside dist/, bin/, docs/, README, LICENSE");
-  for (const needed of ["bin/athanor", "dist/cli/main.js", "dist/index.js", "dist/index.d.ts", "LICENSE", "README.md", "docs/errors.md"]) {
+  for (const needed of [
+    "bin/athanor",
+    "dist/cli/main.js",
+    "dist/index.js",
+    "dist/index.d.ts",
+    "LICENSE",
+    "README.md",
+    "docs/errors.md",
+    "docs/ci/pull-request-report.yml",
+  ]) {
     assert.ok(packedFiles.includes(needed), `${needed} is not in the package`);
   }
   const license = readFileSync(join(repoRoot, "LICENSE"), "utf8");

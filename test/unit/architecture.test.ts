@@ -36,9 +36,9 @@ const LAYERS: readonly (readonly string[])[] = [
   ["athanor.ts"], // the Athanor API every command goes through
   ["commands"], // one module per command, composing what is below
   ["lint", "migration-api"], // reading migrations for lint; the op() API migration files call
-  ["runner", "codegen", "diff", "model-cache"], // applying migrations; writing them; comparing models; getting the entity model
+  ["runner", "codegen", "diff", "model-cache", "report"], // applying migrations; writing them; comparing models; getting the entity model; the pull-request report
   ["dialects", "config", "metadata"], // one database's facts; the project's DataSource file; TypeORM metadata → model
-  ["danger", "loader"], // the one judge of danger; requiring TypeScript fast
+  ["danger", "loader", "diagram"], // the one judge of danger; requiring TypeScript fast; drawing a schema
   ["ops"], // the operation algebra
   ["schema"], // the model
   ["sql", "atomic-write.ts", "profile.ts"], // leaves: the SQL scanner, atomic file writes, the phase timer
@@ -51,7 +51,7 @@ const EXCEPTIONS: ReadonlyArray<readonly [string, string, string]> = [["schema",
 /** Unit → the units its modules may import besides itself (ARCHITECTURE.md's folder table). */
 const MAY_IMPORT: Record<string, readonly string[]> = {
   cli: ["athanor.ts", "commands", "runner", "diff", "config", "danger", "schema", "errors.ts"],
-  "index.ts": ["athanor.ts", "commands", "lint", "migration-api", "runner", "diff", "ops", "schema", "errors.ts"],
+  "index.ts": ["athanor.ts", "commands", "lint", "migration-api", "runner", "diff", "report", "ops", "schema", "errors.ts"],
   "athanor.ts": ["commands", "runner", "errors.ts"],
   commands: [
     "lint",
@@ -59,6 +59,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     "codegen",
     "diff",
     "model-cache",
+    "report",
+    "diagram",
     "dialects",
     "config",
     "metadata",
@@ -84,6 +86,8 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
   schema: ["ops", "sql"],
   sql: [],
   "atomic-write.ts": ["errors.ts"],
+  diagram: ["ops", "schema"],
+  report: ["danger", "ops", "schema"],
   "profile.ts": [],
   "errors.ts": [],
 };
