@@ -43,6 +43,7 @@ export {
   type LintCallOptions,
   type EditCallOptions,
   type OfflineSqlCallOptions,
+  type PlanCallOptions,
 } from "./athanor";
 export type { GenerateResult } from "./commands/generate";
 export type { ResolveRenames } from "./commands/rename-resolution";
@@ -70,6 +71,8 @@ export type { LintResult, MigrationLint } from "./commands/lint";
 export type { EditResult } from "./commands/edit";
 export type { SumResult } from "./commands/sum";
 export type { OfflineSqlResult, OfflineMigrationSql } from "./commands/offline";
+export type { PlanResult, PlanMigration, PlanStatement, PlanBlocker } from "./commands/price-plan";
+export type { StatementEffect, TableSize, Throughput } from "./dialects/statement-cost";
 export type { ExecutionResult, ExecutionOptions, TransactionMode, Direction } from "./runner/execute";
 export type { Finding, Severity, LintCode, SilencedFinding } from "./lint";
 

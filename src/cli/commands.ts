@@ -14,6 +14,7 @@ import { checkCommand } from "./check";
 import { verifyCommand } from "./verify";
 import { showCommand } from "./show";
 import { lintCommand } from "./lint";
+import { planCommand } from "./plan";
 import { initCommand } from "./init";
 
 export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
@@ -31,4 +32,5 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   verifyCommand,
   showCommand,
   lintCommand,
+  planCommand,
 ];

@@ -43,6 +43,7 @@ const TYPES = [
   "LintCallOptions",
   "EditCallOptions",
   "OfflineSqlCallOptions",
+  "PlanCallOptions",
   "InitOptions",
   "ExecutionOptions",
   "TransactionMode",
@@ -83,6 +84,13 @@ const TYPES = [
   "SumResult",
   "OfflineSqlResult",
   "OfflineMigrationSql",
+  "PlanResult",
+  "PlanMigration",
+  "PlanStatement",
+  "PlanBlocker",
+  "StatementEffect",
+  "TableSize",
+  "Throughput",
   // Errors.
   "ExitCodeValue",
 ];
