@@ -20,7 +20,7 @@ import { UsageError } from "../errors";
 import { readMigration } from "../lint/read-migration";
 import { NAME, normalizeSql, shortStatement, splitStatements, unquoteName } from "../lint/sql-text";
 import type { Dialect } from "../dialects/dialect";
-import type { Blocker, StatementEffect, TableSize, Throughput } from "../dialects/statement-cost";
+import type { Blocker, LiveCosts, SortSample, StatementEffect, TableSize, Throughput } from "../dialects/statement-cost";
 import type { MigrationSource } from "../runner/discover";
 import { replayModel } from "../runner/offline";
 import { planMigrations } from "../runner/plan";
@@ -52,11 +52,15 @@ export interface PlanStatement {
   effect?: StatementEffect;
   /** What it does, in words. */
   reason?: string;
+  /** For an index build: its key as written. */
+  key?: string;
   /** The table's rows and bytes, as the catalog says. */
   rows?: number;
   bytes?: number;
   /** How long the statement itself should take, in seconds. */
   estimatedSeconds?: number;
+  /** For an index build: the sort of its key sampled on the server, which its estimate scales. */
+  sortSample?: SortSample;
   /** How long its lock is held: to the end of the migration's transaction, or the statement's own time outside one. */
   lockSeconds?: number;
 }
@@ -136,14 +140,21 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
       const sizeOf = new Map(tables.map((t) => [t.table, t]));
 
       const throughput = await measure(dialect, queryRunner, options.sample !== false, priced, sizeOf);
+      const sorts = new Map<string, SortSample | undefined>();
       for (const migration of migrations) {
         for (const statement of migration.statements) {
           const size = statement.table === undefined ? undefined : sizeOf.get(statement.table);
           if (!size || !live || !statement.effect) continue;
           statement.rows = size.rows;
           statement.bytes = size.bytes;
-          const read = statement.effect === "rewrite" ? size.bytes : size.heapBytes;
-          statement.estimatedSeconds = round((read * live.effectFactor[statement.effect]) / throughput.scanBytesPerSecond);
+          let sort: SortSample | undefined;
+          if (statement.effect === "index" && statement.key && live.sampleSort && throughput.sampled && size.rows > 0) {
+            const id = `${size.table}\u0000${statement.key}`;
+            if (!sorts.has(id)) sorts.set(id, await live.sampleSort(queryRunner, size.table, statement.key));
+            sort = sorts.get(id);
+          }
+          statement.estimatedSeconds = round(estimate(statement.effect, size, throughput, live, sort));
+          if (sort) statement.sortSample = sort;
         }
         holdLocks(migration);
       }
@@ -220,6 +231,24 @@ async function readStatements(
     result.push({ name: migration.name, transaction: migration.transaction, statements, estimatedSeconds: 0, failure: read.failure });
   }
   return result;
+}
+
+/**
+ * A statement's seconds: nothing for a catalog change; for an index build
+ * whose sort was sampled, that sort scaled to the table (n log n) times the
+ * dialect's sortFactor; otherwise the bytes it reads (the whole table with
+ * its indexes for a rewrite, the table for a scan or an index) times the
+ * effect's factor, at the read throughput. Plus the dialect's fixed
+ * overhead for any statement that reads its table.
+ */
+function estimate(effect: StatementEffect, size: TableSize, throughput: Throughput, live: LiveCosts, sort?: SortSample): number {
+  if (effect === "catalog") return 0;
+  if (effect === "index" && sort && sort.rows > 1 && size.rows > 1) {
+    const scale = (size.rows / sort.rows) * (Math.log2(Math.max(size.rows, 2)) / Math.log2(Math.max(sort.rows, 2)));
+    return live.statementOverheadSeconds + sort.seconds * Math.max(scale, 1) * live.sortFactor;
+  }
+  const read = effect === "rewrite" ? size.bytes : size.heapBytes;
+  return live.statementOverheadSeconds + (read * live.effectFactor[effect]) / throughput.scanBytesPerSecond;
 }
 
 /** The throughput: sampled on the largest table a statement reads or writes, or the dialect's default. */

@@ -28,6 +28,14 @@ export interface StatementCost {
   effect: StatementEffect;
   /** Why, in words ("changes the type of age", "table copy"). */
   reason: string;
+  /** For an index build: its key as written (`"name", lower("email")`), so its sort can be sampled. */
+  key?: string;
+}
+
+/** A sort of an index key over the start of the table, timed. */
+export interface SortSample {
+  rows: number;
+  seconds: number;
 }
 
 export interface StatementCostContext {
@@ -78,6 +86,12 @@ export interface LiveCosts {
   tableSizes(db: Queryable, tables: string[]): Promise<TableSize[]>;
   /** A short, bounded, read-only measurement of `table` (the largest touched one), or undefined where none can be made. */
   sampleThroughput(db: Queryable, table: string): Promise<Throughput | undefined>;
+  /**
+   * Sort `key` (an index's key, as written) over the rows the throughput
+   * sample reads, read-only and bounded: what an index build spends most of
+   * its time on, for the key's own type and collation.
+   */
+  sampleSort?(db: Queryable, table: string, key: string): Promise<SortSample | undefined>;
   /** The throughput assumed when no sample is taken (`--no-sample`), with where it comes from. */
   defaultThroughput: Throughput;
   /**
@@ -92,4 +106,12 @@ export interface LiveCosts {
    * bench/plan-accuracy.mjs against the real statements.
    */
   effectFactor: Record<StatementEffect, number>;
+  /**
+   * Seconds any statement that reads its table spends besides reading it
+   * (new files, catalog entries, the commit's flush): what dominates on
+   * small tables.
+   */
+  statementOverheadSeconds: number;
+  /** An index build's time as a multiple of its sampled sort scaled to the table (plus one read of it). */
+  sortFactor: number;
 }

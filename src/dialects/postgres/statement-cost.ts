@@ -59,9 +59,10 @@ interface ClauseCost {
 export function postgresStatementCost(statement: string, context: StatementCostContext): StatementCost | undefined {
   const index = readCreateIndex(statement);
   if (index) {
-    return index.concurrently
+    const built = index.concurrently
       ? cost(index.table, "SHARE UPDATE EXCLUSIVE", "index", "builds an index concurrently (two scans; writes go on)")
       : cost(index.table, "SHARE", "index", "builds an index (writes wait until it is built)");
+    return { ...built, key: indexKey(statement) };
   }
   const alter = readAlterTable(statement);
   if (alter) {
@@ -87,6 +88,24 @@ export function postgresStatementCost(statement: string, context: StatementCostC
       );
     }
     return cost(table, "ACCESS EXCLUSIVE", "catalog", verb === "DROP TABLE" ? "drops the table" : "empties the table");
+  }
+  return undefined;
+}
+
+/** The key of `CREATE INDEX … ON t [USING m] (key)`: the text inside the parentheses after the table. */
+function indexKey(statement: string): string | undefined {
+  const on = new RegExp(String.raw`\bON (?:ONLY )?${NAME}\s*(?:USING \w+\s*)?\(`, "i").exec(statement);
+  if (!on) return undefined;
+  let depth = 1;
+  const start = on.index + on[0].length;
+  for (let i = start; i < statement.length; i++) {
+    const c = statement[i];
+    if (c === "'" || c === '"') {
+      const close = statement.indexOf(c, i + 1);
+      if (close < 0) return undefined;
+      i = close;
+    } else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return statement.slice(start, i);
   }
   return undefined;
 }

@@ -86,4 +86,6 @@ export const sqliteLiveCosts: LiveCosts = {
   },
   // Not calibrated on SQLite (bench/RESULTS.md, Session 7): PostgreSQL's multiples.
   effectFactor: { catalog: 0, scan: 1, index: 4, rewrite: 8 },
+  statementOverheadSeconds: 0.005,
+  sortFactor: 1.5,
 };
