@@ -78,7 +78,11 @@ function printPlan(result: PlanResult, out: Output): void {
     }
   } else if (result.migrations.length > 0) {
     out.line();
-    out.line(style.dim(`Blocking now: ${result.dialect} cannot list other sessions; a writer holding the lock makes the migration wait.`));
+    out.line(
+      style.dim(
+        `Blocking now: not listed on ${result.dialect} (SQLite has no list of connections); a session holding the lock makes the migration wait.`,
+      ),
+    );
   }
   for (const note of result.notes) out.line(`note: ${note}`);
   out.line();
