@@ -238,7 +238,7 @@ async function readStatements(
 /**
  * A statement's seconds: nothing for a catalog change; for an index build
  * whose sort was sampled, that sort scaled to the table (n log n) times the
- * dialect's sortFactor (the sample's fixed costs stand for the build's); otherwise the bytes it reads (the whole table with
+ * dialect's sortFactor; otherwise the bytes it reads (the whole table with
  * its indexes for a rewrite, the table for a scan or an index) times the
  * effect's factor, at the read throughput. Plus the dialect's fixed
  * overhead for any statement that reads its table.
@@ -247,8 +247,7 @@ function estimate(effect: StatementEffect, size: TableSize, throughput: Throughp
   if (effect === "catalog") return 0;
   if (effect === "index" && sort && sort.rows > 1 && size.rows > 1) {
     const scale = (size.rows / sort.rows) * (Math.log2(Math.max(size.rows, 2)) / Math.log2(Math.max(sort.rows, 2)));
-    // The sample already carries the fixed costs (planning, the round trip), so no overhead is added.
-    return sort.seconds * Math.max(scale, 1) * live.sortFactor;
+    return live.statementOverheadSeconds + sort.seconds * Math.max(scale, 1) * live.sortFactor;
   }
   const read = effect === "rewrite" ? size.bytes : size.heapBytes;
   return live.statementOverheadSeconds + (read * live.effectFactor[effect]) / throughput.scanBytesPerSecond;

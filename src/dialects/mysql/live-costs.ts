@@ -34,7 +34,7 @@ export const mysqlLiveCosts: LiveCosts = {
   sampleThroughput: async () => DEFAULT_THROUGHPUT,
   defaultThroughput: DEFAULT_THROUGHPUT,
   // PostgreSQL's multiples (bench/plan-accuracy.mjs); not calibrated on InnoDB.
-  effectFactor: { catalog: 0, scan: 1, index: 10, rewrite: 11 },
+  effectFactor: { catalog: 0, scan: 1, index: 10, rewrite: 14 },
   statementOverheadSeconds: 0.03,
   sortFactor: 1,
 };

@@ -83,20 +83,23 @@ async function readOnly<T>(db: Queryable, statementTimeoutMs: number, body: () =
 }
 
 /**
- * The median of `times` runs of `measure`, after one run that warms the
- * cache. The median, not the fastest: on a loaded machine a short read
- * often runs in an uncontended moment, while a migration of seconds gets the
- * machine's average share.
+ * The median of runs of `measure`, after one run that warms the cache: at
+ * least five, and more (up to fifty) until a fifth of a second is spent, so
+ * a read of a small table is not one scheduling accident. The median, not the
+ * fastest: on a loaded machine a short read often runs in an uncontended
+ * moment, while a migration of seconds gets the machine's average share.
  */
-async function median(
-  times: number,
-  measure: () => Promise<{ seconds: number; rows: number }>,
-): Promise<{ seconds: number; rows: number }> {
+async function median(measure: () => Promise<{ seconds: number; rows: number }>): Promise<{ seconds: number; rows: number }> {
   await measure();
   const runs: { seconds: number; rows: number }[] = [];
-  for (let i = 0; i < times; i++) runs.push(await measure());
+  let spent = 0;
+  while (runs.length < 5 || (spent < 0.2 && runs.length < 50)) {
+    const run = await measure();
+    runs.push(run);
+    spent += run.seconds;
+  }
   runs.sort((a, b) => a.seconds - b.seconds);
-  return runs[Math.floor(times / 2)];
+  return runs[Math.floor(runs.length / 2)];
 }
 
 /** lock_not_available (a lock_timeout) or query_canceled (a statement_timeout). */
@@ -131,7 +134,7 @@ async function tableSizes(db: Queryable, tables: string[]): Promise<TableSize[]>
  * Read up to SAMPLE_PAGES pages of `table` from its start (a TID range scan:
  * sequential, like a rewrite's or an index build's read): one read brings
  * the pages into cache, as the migration's own read would find them on a
- * table in use, then the median of five is kept.
+ * table in use, then the median of at least five is kept (see `median`).
  */
 async function sampleThroughput(db: Queryable, table: string): Promise<Throughput | undefined> {
   const name = `"${table.replace(/"/g, '""')}"`;
@@ -147,12 +150,12 @@ async function sampleThroughput(db: Queryable, table: string): Promise<Throughpu
         return { seconds: Number(process.hrtime.bigint() - started) / 1e9, rows: row.n as number };
       };
       // The round trip of an empty query is taken off: on a small table it is most of the time measured.
-      const roundTrip = await median(3, async () => {
+      const roundTrip = await median( async () => {
         const started = process.hrtime.bigint();
         await db.query("SELECT 1");
         return { seconds: Number(process.hrtime.bigint() - started) / 1e9, rows: 1 };
       });
-      const best = await median(5, read);
+      const best = await median(read);
       best.seconds = Math.max(best.seconds - roundTrip.seconds, best.seconds / 10);
       if (best.rows === 0) return undefined;
       const bytes = limit * 8192;
@@ -244,7 +247,7 @@ export const postgresLiveCosts: LiveCosts = {
   defaultThroughput: DEFAULT_THROUGHPUT,
   blockers,
   // Calibrated in bench/plan-accuracy.mjs (Session 7 of bench/RESULTS.md).
-  effectFactor: { catalog: 0, scan: 1, index: 10, rewrite: 11 },
+  effectFactor: { catalog: 0, scan: 1, index: 10, rewrite: 14 },
   statementOverheadSeconds: 0.03,
   sortFactor: 0.85,
 };
