@@ -150,7 +150,7 @@ async function sampleThroughput(db: Queryable, table: string): Promise<Throughpu
         return { seconds: Number(process.hrtime.bigint() - started) / 1e9, rows: row.n as number };
       };
       // The round trip of an empty query is taken off: on a small table it is most of the time measured.
-      const roundTrip = await median( async () => {
+      const roundTrip = await median(async () => {
         const started = process.hrtime.bigint();
         await db.query("SELECT 1");
         return { seconds: Number(process.hrtime.bigint() - started) / 1e9, rows: 1 };
