@@ -6,7 +6,14 @@
  * dialect's (`Dialect.statementCost`, `Dialect.liveCosts`).
  */
 import type { Operation } from "../ops/operations";
-import type { Queryable } from "./dialect";
+
+/**
+ * A connection to read from: dialect.ts's Queryable, spelled here so that
+ * dialect.ts can import these shapes without an import cycle.
+ */
+export interface Queryable {
+  query(sql: string, parameters?: unknown[]): Promise<any>;
+}
 
 /**
  * What a statement does to the rows of its table, from cheapest to dearest:
