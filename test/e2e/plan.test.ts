@@ -178,6 +178,18 @@ describe("athanor plan on PostgreSQL", () => {
     assert.equal(under.code, 0, under.stdout + under.stderr);
   });
 
+  test("--from/--to price a range instead of the pending migrations", async () => {
+    const json = JSON.parse((await project.ok(["plan", "--json", "--from", "base", "--to", "CreateItems"])).stdout);
+    assert.deepEqual(
+      json.migrations.map((m: any) => m.name.replace(/\d+$/, "")),
+      ["CreateItems"],
+    );
+    // The table it creates is its own: nothing to lock or price.
+    assert.equal(json.migrations[0].statements.filter((s: JsonStatement) => s.lock).length, 0);
+    const pending = JSON.parse((await project.ok(["plan", "--json", "--from", "CreateItems"])).stdout);
+    assert.match(pending.migrations[0].name, /^ChangeItems/);
+  });
+
   test("E250: a gate that is not a number zero or above is a usage error", async () => {
     const result = await project.cli(["plan", "--max-lock-seconds", "-1"]);
     assert.equal(result.code, 2);
