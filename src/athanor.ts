@@ -17,6 +17,7 @@ import type { HistoryOptions, HistoryResult } from "./commands/history";
 import type { InitOptions, InitResult } from "./commands/init";
 import type { LintOptions, LintResult } from "./commands/lint";
 import type { OfflineSqlOptions, OfflineSqlResult } from "./commands/offline";
+import type { PlanOptions, PlanResult } from "./commands/price-plan";
 import type { ProjectOptions } from "./commands/project";
 import type { RebaseOptions, RebaseResult } from "./commands/rebase";
 import type { RestoreOptions, RestoreResult } from "./commands/restore";
@@ -66,6 +67,7 @@ export type RestoreCallOptions = Omit<Own<RestoreOptions>, "file">;
 export type OfflineSqlCallOptions = Omit<Own<OfflineSqlOptions>, "direction">;
 export type ReportCallOptions = Own<ReportOptions>;
 export type DiagramCallOptions = Own<DiagramOptions>;
+export type PlanCallOptions = Own<PlanOptions>;
 
 export class Athanor {
   constructor(readonly options: AthanorOptions = {}) {}
@@ -91,6 +93,19 @@ export class Athanor {
   async revert(options: RevertCallOptions = {}): Promise<RevertResult> {
     const { revert } = require("./commands/revert") as typeof import("./commands/revert");
     return revert({ ...options, ...this.project() });
+  }
+
+  /**
+   * What applying the pending migrations (or `from`/`to`) would cost on the
+   * configured database (`athanor plan`): per statement the lock, whether it
+   * rewrites, scans, indexes or only changes the catalog, the table's size
+   * and an estimated duration; the sessions that would block it now; and
+   * `ok: false` when `maxLockSeconds` or `maxRewriteBytes` is exceeded.
+   * Reads only, and waits for no lock.
+   */
+  async plan(options: PlanCallOptions = {}): Promise<PlanResult> {
+    const { plan } = require("./commands/price-plan") as typeof import("./commands/price-plan");
+    return plan({ ...options, ...this.project() });
   }
 
   /** Applied and pending migrations, and anything abnormal (`athanor status`). */

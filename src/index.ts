@@ -47,6 +47,7 @@ export {
   type RestoreCallOptions,
   type ReportCallOptions,
   type DiagramCallOptions,
+  type PlanCallOptions,
 } from "./athanor";
 export type { GenerateResult } from "./commands/generate";
 export type { ResolveRenames } from "./commands/rename-resolution";
@@ -88,6 +89,8 @@ export type {
 } from "./report/report";
 export type { TableChange, ColumnChange, ChangeKind } from "./ops/schema-changes";
 export type { DiagramResult, DiagramFormat } from "./commands/diagram";
+export type { PlanResult, PlanMigration, PlanStatement, PlanBlocker } from "./commands/price-plan";
+export type { StatementEffect, TableSize, Throughput } from "./dialects/statement-cost";
 export type { ExecutionResult, ExecutionOptions, TransactionMode, Direction } from "./runner/execute";
 export type { Finding, Severity, LintCode, SilencedFinding } from "./lint";
 

@@ -17,6 +17,7 @@ import { verifyCommand } from "./verify";
 import { showCommand } from "./show";
 import { lintCommand } from "./lint";
 import { diagramCommand } from "./diagram";
+import { planCommand } from "./plan";
 import { initCommand } from "./init";
 
 export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
@@ -37,4 +38,5 @@ export const COMMANDS: CommandModule<GlobalArgs, any>[] = [
   showCommand,
   lintCommand,
   diagramCommand,
+  planCommand,
 ];

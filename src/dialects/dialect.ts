@@ -4,6 +4,7 @@
  * Athanor never asks "is this PostgreSQL?".
  */
 import type { StatementRules } from "../danger/statement-rules";
+import type { LiveCosts, StatementCost, StatementCostContext } from "./statement-cost";
 import type { Column, Schema } from "../schema/model";
 import type { Operation } from "../ops/operations";
 import type { OnlineOptions } from "../ops/online";
@@ -175,6 +176,18 @@ export interface Dialect {
    * in `--json`, and can be silenced by its code.
    */
   readonly statementRules?: StatementRules;
+
+  /**
+   * What one statement (normalized, as for `statementRules`) costs on this
+   * database (`athanor plan`): the existing table it works on, the lock it
+   * takes there and whether it rewrites, scans, indexes or only changes the
+   * catalog; undefined for a statement that touches no existing table, or
+   * that the dialect cannot read.
+   */
+  statementCost?(statement: string, context: StatementCostContext): StatementCost | undefined;
+
+  /** Reading sizes, throughput and blocking sessions from the live server (`athanor plan`). */
+  readonly liveCosts?: LiveCosts;
 
   /**
    * Runner hooks around each migration's transaction (optional). SQLite uses

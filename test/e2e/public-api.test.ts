@@ -47,6 +47,7 @@ const TYPES = [
   "RestoreCallOptions",
   "ReportCallOptions",
   "DiagramCallOptions",
+  "PlanCallOptions",
   "InitOptions",
   "ExecutionOptions",
   "TransactionMode",
@@ -104,6 +105,13 @@ const TYPES = [
   "ChangeKind",
   "DiagramResult",
   "DiagramFormat",
+  "PlanResult",
+  "PlanMigration",
+  "PlanStatement",
+  "PlanBlocker",
+  "StatementEffect",
+  "TableSize",
+  "Throughput",
   // Errors.
   "ExitCodeValue",
 ];

@@ -16,6 +16,8 @@ import { acquireMysqlLock, keepSessionAlive, mysqlMigrationClaim, mysqlStatement
 import { quoteIdentifier } from "./quote";
 import { needsSchema, renderFor } from "./render";
 import { tableColumns } from "./table-columns";
+import { mysqlStatementCost } from "./statement-cost";
+import { mysqlLiveCosts } from "./live-costs";
 import type { Flavour } from "./types";
 
 function mysqlFamilyDialect(flavour: Flavour): Dialect {
@@ -32,6 +34,8 @@ function mysqlFamilyDialect(flavour: Flavour): Dialect {
     comparable: comparableColumnFor(flavour),
     needsSchema,
     render: renderFor(flavour),
+    statementCost: mysqlStatementCost,
+    liveCosts: mysqlLiveCosts,
     acquireMigrationLock: acquireMysqlLock,
     keepSessionAlive,
     migrationClaim: mysqlMigrationClaim,

@@ -17,6 +17,8 @@ import { acquirePostgresLock, keepSessionAlive, postgresMigrationClaim, postgres
 import { quoteIdentifier } from "./quote";
 import { render } from "./render";
 import { postgresStatementRules } from "./lock-rules";
+import { postgresStatementCost } from "./statement-cost";
+import { postgresLiveCosts } from "./live-costs";
 import { requiredExtensions, unavailableExtension } from "./extensions";
 
 export const postgresDialect: Dialect = {
@@ -35,6 +37,8 @@ export const postgresDialect: Dialect = {
   needsSchema: () => false,
   render,
   statementRules: postgresStatementRules,
+  statementCost: postgresStatementCost,
+  liveCosts: postgresLiveCosts,
   requiredExtensions,
   unavailableExtension,
   acquireMigrationLock: acquirePostgresLock,

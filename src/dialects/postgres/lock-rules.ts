@@ -152,7 +152,7 @@ function clauseFindings(table: string, clause: string, context: StatementContext
 }
 
 /** varchar(n) → varchar(m ≥ n) or unbounded, varchar/text → text: PostgreSQL only relabels. */
-function isRelabel(from: Column, to: Column): boolean {
+export function isRelabel(from: Column, to: Column): boolean {
   const textual = (c: Column) => c.type === "varchar" || c.type === "text";
   if (!textual(from) || !textual(to)) return false;
   if (to.type === "text" || to.length === undefined) return true;
@@ -162,7 +162,7 @@ function isRelabel(from: Column, to: Column): boolean {
 const VOLATILE_DEFAULT = /\bDEFAULT\s+\(?\s*(gen_random_uuid|uuid_generate_v[14]|random|clock_timestamp|timeofday|nextval)\s*\(/i;
 const COMPUTED_TYPE = /^(SMALLSERIAL|SERIAL|BIGSERIAL|SERIAL[248])\b|\bGENERATED\b/i;
 
-function rewritesOnAdd(definition: string): boolean {
+export function rewritesOnAdd(definition: string): boolean {
   return VOLATILE_DEFAULT.test(definition) || COMPUTED_TYPE.test(definition);
 }
 

@@ -18,6 +18,8 @@ import { dataCheckFailure } from "./data-check";
 import { acquireSqliteLock } from "./lock";
 import { sqliteCannotWrite } from "./writable";
 import { sqliteStatementCanceller } from "./interrupt";
+import { sqliteStatementCost } from "./statement-cost";
+import { sqliteLiveCosts } from "./live-costs";
 
 export const sqliteDialect: Dialect = {
   name: "sqlite",
@@ -36,6 +38,8 @@ export const sqliteDialect: Dialect = {
       ...context,
       schema: context.schema && schemaWithPlainTableNames(context.schema),
     }),
+  statementCost: sqliteStatementCost,
+  liveCosts: sqliteLiveCosts,
   session: sqliteSession,
   acquireMigrationLock: acquireSqliteLock,
   statementCanceller: sqliteStatementCanceller,

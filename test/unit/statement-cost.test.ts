@@ -1,0 +1,97 @@
+/**
+ * The dialects' statement costs (`athanor plan`): the lock each statement
+ * takes and what it does to the table's rows, read from the statement as the
+ * dialect renders it. Table-driven; the live side is in test/e2e/plan.test.ts.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { postgresStatementCost, lockConflicts, modeOfPgLocks } from "../../src/dialects/postgres/statement-cost";
+import { sqliteStatementCost } from "../../src/dialects/sqlite/statement-cost";
+import { mysqlStatementCost } from "../../src/dialects/mysql/statement-cost";
+
+describe("PostgreSQL statement costs", () => {
+  const cases: [string, string | undefined, string | undefined, string | undefined][] = [
+    // statement, table, lock, effect
+    [`CREATE INDEX "i" ON "items" ("name")`, "items", "SHARE", "index"],
+    [`CREATE UNIQUE INDEX CONCURRENTLY "i" ON "public"."items" ("name", lower("email"))`, "items", "SHARE UPDATE EXCLUSIVE", "index"],
+    [`ALTER TABLE "items" ADD COLUMN "archived" boolean NOT NULL DEFAULT false`, "items", "ACCESS EXCLUSIVE", "catalog"],
+    [`ALTER TABLE "items" ADD COLUMN "uid" uuid NOT NULL DEFAULT gen_random_uuid()`, "items", "ACCESS EXCLUSIVE", "rewrite"],
+    [`ALTER TABLE "items" ALTER COLUMN "qty" TYPE bigint USING "qty"::bigint`, "items", "ACCESS EXCLUSIVE", "rewrite"],
+    [`ALTER TABLE "items" ALTER COLUMN "name" SET NOT NULL`, "items", "ACCESS EXCLUSIVE", "scan"],
+    [`ALTER TABLE "items" ADD CONSTRAINT "fk" FOREIGN KEY ("o") REFERENCES "owners"("id")`, "items", "SHARE ROW EXCLUSIVE", "scan"],
+    [
+      `ALTER TABLE "items" ADD CONSTRAINT "fk" FOREIGN KEY ("o") REFERENCES "owners"("id") NOT VALID`,
+      "items",
+      "SHARE ROW EXCLUSIVE",
+      "catalog",
+    ],
+    [`ALTER TABLE "items" VALIDATE CONSTRAINT "fk"`, "items", "SHARE UPDATE EXCLUSIVE", "scan"],
+    [`ALTER TABLE "items" ADD CONSTRAINT "u" UNIQUE ("name")`, "items", "ACCESS EXCLUSIVE", "index"],
+    [`ALTER TABLE "items" ADD CONSTRAINT "u" UNIQUE USING INDEX "i"`, "items", "ACCESS EXCLUSIVE", "catalog"],
+    [`ALTER TABLE "items" DROP COLUMN "qty", ALTER COLUMN "n" TYPE text`, "items", "ACCESS EXCLUSIVE", "rewrite"],
+    [`DROP TABLE "items"`, "items", "ACCESS EXCLUSIVE", "catalog"],
+    [`UPDATE "items" SET "qty" = 0`, "items", "ROW EXCLUSIVE", "rewrite"],
+    [`CREATE TABLE "t" ("id" integer)`, undefined, undefined, undefined],
+  ];
+  for (const [statement, table, lock, effect] of cases) {
+    test(statement, () => {
+      const cost = postgresStatementCost(statement, {});
+      assert.equal(cost?.table, table);
+      assert.equal(cost?.lock, lock);
+      assert.equal(cost?.effect, effect);
+    });
+  }
+
+  test("an index's key is kept for sampling its sort", () => {
+    assert.equal(
+      postgresStatementCost(`CREATE INDEX "i" ON "items" USING btree ("name", lower("email"))`, {})?.key,
+      `"name", lower("email")`,
+    );
+  });
+
+  test("the lock conflict table: a reader's ACCESS SHARE blocks ACCESS EXCLUSIVE only", () => {
+    assert.equal(lockConflicts("ACCESS EXCLUSIVE", "ACCESS SHARE"), true);
+    assert.equal(lockConflicts("SHARE", "ACCESS SHARE"), false);
+    assert.equal(lockConflicts("SHARE", "ROW EXCLUSIVE"), true);
+    assert.equal(lockConflicts("SHARE UPDATE EXCLUSIVE", "ROW EXCLUSIVE"), false);
+    assert.equal(lockConflicts("SHARE UPDATE EXCLUSIVE", "SHARE UPDATE EXCLUSIVE"), true);
+    assert.equal(modeOfPgLocks("AccessExclusiveLock"), "ACCESS EXCLUSIVE");
+    assert.equal(modeOfPgLocks("ShareUpdateExclusiveLock"), "SHARE UPDATE EXCLUSIVE");
+  });
+});
+
+describe("SQLite statement costs", () => {
+  test("a rebuild's copy is a rewrite of the old table; index, add and drop column", () => {
+    const copy = sqliteStatementCost(`INSERT INTO "temporary_items"("id", "name") SELECT "id", "name" FROM "items"`);
+    assert.deepEqual([copy?.table, copy?.effect, copy?.lock], ["items", "rewrite", "database write lock"]);
+    assert.equal(sqliteStatementCost(`CREATE INDEX "i" ON "items" ("name")`)?.effect, "index");
+    assert.equal(sqliteStatementCost(`ALTER TABLE "items" ADD COLUMN "x" integer`)?.effect, "catalog");
+    assert.equal(sqliteStatementCost(`ALTER TABLE "items" DROP COLUMN "x"`)?.effect, "rewrite");
+    assert.equal(
+      sqliteStatementCost(
+        `INSERT INTO sqlite_sequence (name, seq) SELECT 'temporary_items', seq FROM sqlite_sequence WHERE name = 'items'`,
+      ),
+      undefined,
+    );
+  });
+});
+
+describe("MySQL/MariaDB statement costs: table copy or in place", () => {
+  const cases: [string, boolean, string][] = [
+    ["ALTER TABLE `items` ADD COLUMN `x` int NULL", false, "catalog"],
+    ["ALTER TABLE `items` MODIFY COLUMN `qty` bigint NOT NULL", true, "rewrite"],
+    ["CREATE INDEX `i` ON `items` (`name`)", false, "index"],
+    ["ALTER TABLE `items` ADD CONSTRAINT `fk` FOREIGN KEY (`o`) REFERENCES `owners` (`id`)", true, "rewrite"],
+    ["ALTER TABLE `items` DROP INDEX `i`", false, "catalog"],
+    ["ALTER TABLE `items` DROP COLUMN `x`", false, "rewrite"],
+  ];
+  for (const [statement, copy, effect] of cases) {
+    test(statement, () => {
+      const cost = mysqlStatementCost(statement, {});
+      assert.equal(cost?.table, "items");
+      assert.equal(cost?.blocksWrites, copy);
+      assert.match(cost!.lock, copy ? /table copy/ : /in place/);
+      assert.equal(cost?.effect, effect);
+    });
+  }
+});
