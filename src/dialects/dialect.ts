@@ -328,6 +328,10 @@ export interface MigrationClaim {
   /**
    * Before a migration that runs outside a transaction (and before its
    * bookkeeping is re-read): resolves to the function that releases it.
+   * Its try is one statement `SELECT <try> AS locked` whose `locked` is
+   * true (or 1) when taken: offline SQL (runner/recording-query-runner.ts)
+   * answers exactly that statement as taken, and any other shape would be
+   * retried there until the lock timeout.
    */
   outsideTransaction(db: Queryable, options: LockOptions): Promise<() => Promise<void>>;
 }

@@ -11,8 +11,11 @@ import assert from "node:assert/strict";
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
-import { cliEnv, createEmptyProject, repoRoot, runCli, type CliResult } from "../support/project";
+import { createConnection } from "mysql2/promise";
+import { cliEnv, createEmptyProject, repoRoot, runCli, spawnProgram, type CliResult } from "../support/project";
 import { createMysqlTestDatabase, mysqlServerUrl, type MysqlTestDatabase } from "../support/mysql";
+
+const cliBin = join(repoRoot, "bin", "athanor");
 
 const TSCONFIG = JSON.stringify({
   compilerOptions: {
@@ -90,7 +93,45 @@ for (const scheme of ["mariadb", "mysql"] as const) {
       assert.match(revert.stdout, /Reverted 1 migration/);
       assert.deepEqual(await tables(db.url), ["migrations"]);
     });
+
+    // It once hung: the claim's GET_LOCK try, answered with no rows offline, was retried forever.
+    test("run --sql prints the script at once and executes nothing; the script applies; revert --sql undoes it", async () => {
+      const target = await createMysqlTestDatabase("athanor_e2e");
+      try {
+        const targetEnv = cliEnv({ DATABASE_URL: target.url.replace(/^mysql:/, `${scheme}:`) });
+        const up = await spawnProgram(process.execPath, [cliBin, "run", "--sql"], { cwd: dir, env: targetEnv, killAfterMs: 30_000 }).result;
+        assert.equal(up.signal, null, `run --sql still ran after 30 s\n${up.stdout}\n${up.stderr}`);
+        assert.equal(up.code, 0, up.stdout + up.stderr);
+        assert.match(up.stdout, new RegExp(`^-- Athanor offline SQL for ${scheme}, up from base to InitialSchema1795323385894: 1 migration\\.`, "m"));
+        assert.match(up.stdout, /^SELECT GET_LOCK\(CONCAT\('athanor:apply:', SHA1\(DATABASE\(\)\)\), 0\) AS locked;$/m);
+        assert.match(up.stdout, /^CREATE TABLE `users` /m);
+        assert.deepEqual(await tables(target.url), [], "run --sql executed nothing");
+
+        await executeScript(target.url, up.stdout);
+        const status = ok(await runCli(dir, ["status", "--json"], targetEnv), "status after the script");
+        assert.equal(JSON.parse(status.stdout).pending, 0, status.stdout);
+
+        const down = await spawnProgram(process.execPath, [cliBin, "revert", "--sql"], { cwd: dir, env: targetEnv, killAfterMs: 30_000 })
+          .result;
+        assert.equal(down.signal, null, `revert --sql still ran after 30 s\n${down.stdout}\n${down.stderr}`);
+        assert.equal(down.code, 0, down.stdout + down.stderr);
+        await executeScript(target.url, down.stdout);
+        assert.deepEqual(await tables(target.url), ["migrations"]);
+      } finally {
+        await target.drop();
+      }
+    });
   });
+}
+
+/** Execute an offline SQL script as a user would (the mysql client runs it statement by statement). */
+async function executeScript(url: string, script: string): Promise<void> {
+  const connection = await createConnection({ uri: url, multipleStatements: true });
+  try {
+    await connection.query(script);
+  } finally {
+    await connection.end();
+  }
 }
 
 describe("mariadb: the example app's entities on an empty database", () => {
