@@ -17,6 +17,8 @@ export interface StatusEntry {
   missing: boolean;
   edited: boolean;
   outOfOrder: boolean;
+  /** Pending, with part of it applied by a run that failed outside a transaction. */
+  partial?: { applied: number; total?: number };
 }
 
 export interface StatusResult {
@@ -67,6 +69,7 @@ function toEntry(state: MigrationState, cwd: string): StatusEntry {
     missing: state.missing,
     edited: state.edited,
     outOfOrder: state.outOfOrder,
+    ...(state.partial ? { partial: { ...state.partial } } : {}),
   };
 }
 

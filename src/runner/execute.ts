@@ -29,6 +29,8 @@ import { DatabaseError, redact } from "../errors";
 import type { Bookkeeping } from "./bookkeeping";
 import type { MigrationSource } from "./discover";
 import { faultPoint } from "./fault-points";
+import { describeProgress, recordPartialProgress } from "./partial";
+import type { PartialProgress } from "./bookkeeping";
 import { observeStatements, StatementJournal } from "./statement-journal";
 import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
 
@@ -127,6 +129,8 @@ export async function executeMigrations(
       journal.completed(sql);
       faultPoint("statement", sql);
     },
+    failed: () => journal.failedAt(),
+    skip: (sql) => journal.skip(sql),
   });
   const standing = (stopped?: BatchStopped): StoppedAt => {
     const done = results.filter((r) => !r.skipped).map((r) => r.name);
@@ -214,6 +218,8 @@ async function executeBatch(
   /** Migrations whose code this batch started (a rollback undoes them). */
   const begun: string[] = [];
   let codeStarted = false;
+  /** The current migration's partial row, if an earlier run left one. */
+  let resumed: PartialProgress | undefined;
   const { signal } = options;
   const claim = dialect.migrationClaim;
   let unclaim: (() => Promise<void>) | undefined;
@@ -243,7 +249,9 @@ async function executeBatch(
         unclaim = await claim.outsideTransaction(queryRunner, { timeoutMs: context.lock?.timeoutMs ?? 60_000, signal });
       }
       const started = performance.now();
-      const appliedNow = await bookkeeping.isApplied(migration.name);
+      const progress = await bookkeeping.progress(migration.name);
+      const appliedNow = progress.applied;
+      resumed = progress.partial;
       if (appliedNow !== (direction === "down")) {
         const skipped: ExecutionResult = { name: migration.name, direction, ms: 0, skipped: true };
         finished.push(skipped);
@@ -254,7 +262,10 @@ async function executeBatch(
       begun.push(migration.name);
       if (!options.fake) {
         faultPoint("migration-start");
-        journal.open(batch.transaction);
+        journal.open(batch.transaction, {
+          resume: direction === "up" ? resumed?.applied : undefined,
+          ddlCommits: !dialect.transactionalDDL,
+        });
         codeStarted = true;
         running.now = true;
         try {
@@ -269,7 +280,10 @@ async function executeBatch(
       faultPoint("before-record");
       const write = () =>
         direction === "up"
-          ? bookkeeping.record({ timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms })
+          ? bookkeeping.record(
+              { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms },
+              resumed !== undefined,
+            )
           : bookkeeping.forget(migration.name);
       // Outside a transaction the migration has taken effect: a cancellation
       // meant for its code that lands on the row instead must not leave it
@@ -304,7 +318,13 @@ async function executeBatch(
       if (batch.transaction) throw new BatchStopped(begun);
       throw new BatchStopped([], codeStarted && current ? { name: current.name, remaining: ranBeforeFailure } : undefined);
     }
+    // Outside a transaction what ran stays: the bookkeeping says how much, so the next run continues there.
+    const recorded =
+      !batch.transaction && codeStarted && current
+        ? await recordPartialProgress(bookkeeping, dialect, current, direction, ranBeforeFailure.length, resumed !== undefined)
+        : undefined;
     throw migrationFailure({
+      recorded,
       migration: current ?? batch.migrations[0],
       direction,
       error,
@@ -329,9 +349,11 @@ interface Failure {
   ranBeforeFailure: string[];
   /** The migration's code ended the runner's transaction itself (a COMMIT or ROLLBACK of its own). */
   endedBy?: "COMMIT" | "ROLLBACK";
+  /** What its partial bookkeeping row now records. */
+  recorded?: PartialProgress;
 }
 
-function migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure, endedBy }: Failure): DatabaseError {
+function migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure, endedBy, recorded }: Failure): DatabaseError {
   const message = error instanceof Error ? error.message : String(error);
   // A data check's sentence is the whole story: the check statement is no news.
   const stoppedByCheck = dialect.dataCheckFailure?.(error);
@@ -347,7 +369,11 @@ function migrationFailure({ migration, direction, error, batch, dialect, ranBefo
     `the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ` +
     `${n === 1 ? "remains" : "remain"} and ${bookkeeping}; undo ${n === 1 ? "it" : "them"} or finish the migration by hand`;
   let outcome: string;
-  if (!batch.transaction) {
+  if (!batch.transaction && recorded) {
+    outcome =
+      `it ran outside a transaction: the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ${n === 1 ? "remains" : "remain"}, ` +
+      `and it is recorded as partially applied (${describeProgress(recorded)}); fix the cause and run again to continue from the failed statement`;
+  } else if (!batch.transaction) {
     outcome =
       n === 0
         ? `it ran outside a transaction, but none of its statements had changed anything, and ${bookkeeping}`

@@ -143,9 +143,9 @@ class ScriptBookkeeping extends Bookkeeping {
     super(db, dialect, tableName);
   }
 
-  override async isApplied(name: string): Promise<boolean> {
-    await super.isApplied(name);
-    return this.assumed.applied;
+  override async progress(name: string): Promise<{ applied: boolean }> {
+    await super.progress(name);
+    return { applied: this.assumed.applied };
   }
 
   override async record(entry: Omit<BookkeepingEntry, "appliedAt">): Promise<void> {
