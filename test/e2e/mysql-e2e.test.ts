@@ -102,7 +102,10 @@ for (const scheme of ["mariadb", "mysql"] as const) {
         const up = await spawnProgram(process.execPath, [cliBin, "run", "--sql"], { cwd: dir, env: targetEnv, killAfterMs: 30_000 }).result;
         assert.equal(up.signal, null, `run --sql still ran after 30 s\n${up.stdout}\n${up.stderr}`);
         assert.equal(up.code, 0, up.stdout + up.stderr);
-        assert.match(up.stdout, new RegExp(`^-- Athanor offline SQL for ${scheme}, up from base to InitialSchema1795323385894: 1 migration\\.`, "m"));
+        assert.match(
+          up.stdout,
+          new RegExp(`^-- Athanor offline SQL for ${scheme}, up from base to InitialSchema1795323385894: 1 migration\\.`, "m"),
+        );
         assert.match(up.stdout, /^SELECT GET_LOCK\(CONCAT\('athanor:apply:', SHA1\(DATABASE\(\)\)\), 0\) AS locked;$/m);
         assert.match(up.stdout, /^CREATE TABLE `users` /m);
         assert.deepEqual(await tables(target.url), [], "run --sql executed nothing");
@@ -180,6 +183,100 @@ export class HalfWay1900000000000 implements MigrationInterface {
     assert.match(failed.stderr, /already applied: CREATE TABLE half_one/);
     assert.ok((await tables(db.url)).includes("half_one"));
   });
+});
+
+/** A migration of op() calls and raw SQL whose third counted statement fails until `half_missing` exists. */
+const RESUMABLE = `import { MigrationInterface, QueryRunner } from "typeorm";
+import { op } from "athanor";
+export class Resumable1900000000001 implements MigrationInterface {
+  name = "Resumable1900000000001";
+  async up(q: QueryRunner) {
+    await op(q).createTable({ name: "res_items", columns: [{ name: "id", type: "integer", nullable: false }, { name: "name", type: "varchar", length: 40, nullable: false }], primaryKey: { columns: ["id"] }, uniques: [], indexes: [], foreignKeys: [], checks: [] });
+    await q.query("INSERT INTO res_items VALUES (1, 'one')");
+    await q.query("INSERT INTO half_missing VALUES (1)");
+    await op(q).alterColumn("res_items", { name: "name", type: "varchar", length: 40, nullable: false }, { name: "label", type: "varchar", length: 60, nullable: true });
+    await op(q).createIndex("res_items", { name: "IDX_res_items_label", columns: ["label"], unique: false });
+  }
+  async down(q: QueryRunner) {
+    await q.query("DROP TABLE res_items");
+  }
+}
+`;
+
+async function columnsOf(url: string, table: string): Promise<string> {
+  const ds = new DataSource({ type: "mariadb", url });
+  await ds.initialize();
+  try {
+    const columns = await ds.query(
+      "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+      [table],
+    );
+    const indexes = await ds.query(
+      "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+      [table],
+    );
+    return JSON.stringify({ columns, indexes });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+test("a migration that fails part-way is recorded as partially applied; status says how far; run continues from the failed statement", async () => {
+  const db = await createMysqlTestDatabase("athanor_e2e");
+  const clean = await createMysqlTestDatabase("athanor_e2e");
+  const dir = exampleApp(false);
+  try {
+    writeFileSync(join(dir, "migrations", "1900000000001-Resumable.ts"), RESUMABLE);
+    const env = cliEnv({ DATABASE_URL: db.url });
+    ok(await runCli(dir, ["sum"], env), "sum");
+    const failed = await runCli(dir, ["run"], env);
+    assert.equal(failed.code, 3, failed.stdout + failed.stderr);
+    assert.match(
+      failed.stderr,
+      /^error: Migration Resumable1900000000001 failed \(it ran outside a transaction: the 2 statements listed below as already applied remain, and it is recorded as partially applied \(2 of 6 statements\); fix the cause and run again to continue from the failed statement\): /,
+    );
+    const status = ok(await runCli(dir, ["status"], env), "status");
+    assert.match(status.stdout, /^ {2}\[ \] Resumable1900000000001 {2}pending, partially applied: 2 of 6 statements$/m);
+    assert.match(status.stdout, /^0 applied, 1 pending\.$/m);
+    const json = JSON.parse(ok(await runCli(dir, ["status", "--json"], env), "status --json").stdout);
+    assert.deepEqual(json.migrations[0].partial, { applied: 2, total: 6 });
+
+    // The user fixes the cause; the next run passes over the two applied statements.
+    const admin = new DataSource({ type: "mariadb", url: db.url });
+    await admin.initialize();
+    await admin.query("CREATE TABLE half_missing (id int)");
+    await admin.destroy();
+    const resumed = ok(await runCli(dir, ["run"], env), "run after the fix");
+    assert.match(resumed.stdout, /✓ Resumable1900000000001/);
+    assert.match(ok(await runCli(dir, ["status"], env), "status").stdout, /^1 applied, 0 pending\.$/m);
+
+    // The same migration on a clean database (with the cause absent from the start) builds the same table.
+    const cleanAdmin = new DataSource({ type: "mariadb", url: clean.url });
+    await cleanAdmin.initialize();
+    await cleanAdmin.query("CREATE TABLE half_missing (id int)");
+    await cleanAdmin.destroy();
+    ok(await runCli(dir, ["run"], cliEnv({ DATABASE_URL: clean.url })), "clean run");
+    assert.equal(await columnsOf(db.url, "res_items"), await columnsOf(clean.url, "res_items"));
+    const check = new DataSource({ type: "mariadb", url: db.url });
+    await check.initialize();
+    try {
+      assert.deepEqual(
+        (await check.query("SELECT id, label FROM res_items")).map((r: any) => ({ ...r })),
+        [{ id: 1, label: "one" }],
+        "the INSERT is not sent twice",
+      );
+      const rows = await check.query("SELECT applied_statements, statement_count, execution_ms FROM migrations");
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].applied_statements, null);
+      assert.equal(rows[0].statement_count, null);
+      assert.notEqual(rows[0].execution_ms, null);
+    } finally {
+      await check.destroy();
+    }
+  } finally {
+    await db.drop();
+    await clean.drop();
+  }
 });
 
 test("E200: a password in a mysql:// DATABASE_URL is never printed, and a server that does not answer is named", async () => {
