@@ -29,7 +29,7 @@ import { DatabaseError, redact } from "../errors";
 import type { Bookkeeping } from "./bookkeeping";
 import type { MigrationSource } from "./discover";
 import { faultPoint } from "./fault-points";
-import { describeProgress, recordPartialProgress } from "./partial";
+import { describeProgress, recordPartialProgress, trackProgress } from "./partial";
 import type { PartialProgress } from "./bookkeeping";
 import { observeStatements, StatementJournal } from "./statement-journal";
 import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
@@ -122,15 +122,18 @@ export async function executeMigrations(
   signal?.addEventListener("abort", onAbort);
   const stopObserving = observeStatements(context.queryRunner, {
     sending: (sql) => {
-      if (signal?.aborted && running.now) throw new StopRequested();
+      if (signal?.aborted && running.now && !running.writingProgress) throw new StopRequested();
       options.onStatement?.(sql);
     },
     completed: (sql) => {
-      journal.completed(sql);
+      if (!running.writingProgress) journal.completed(sql);
+    },
+    persist: async (sql) => {
+      if (!running.writingProgress) await running.progress?.();
       faultPoint("statement", sql);
     },
     failed: () => journal.failedAt(),
-    skip: (sql) => journal.skip(sql),
+    skip: (sql) => !running.writingProgress && journal.skip(sql),
   });
   const standing = (stopped?: BatchStopped): StoppedAt => {
     const done = results.filter((r) => !r.skipped).map((r) => r.name);
@@ -181,6 +184,14 @@ export async function executeMigrations(
 /** Whether the migrations' own code is running (what a stop request cancels). */
 interface RunningCode {
   now: boolean;
+  /**
+   * Outside a transaction: after each statement of the code that took
+   * effect, the partial row is brought up to date (runner/partial.ts), so a
+   * killed run leaves the count a failed one would.
+   */
+  progress?: () => Promise<void>;
+  /** The progress write itself is being sent (it is bookkeeping, not the migration's). */
+  writingProgress?: boolean;
 }
 
 /** Thrown at a statement the migration code sends once a stop was requested. */
@@ -220,6 +231,8 @@ async function executeBatch(
   let codeStarted = false;
   /** The current migration's partial row, if an earlier run left one. */
   let resumed: PartialProgress | undefined;
+  /** Whether the current migration has a partial row (left earlier, or written as it runs). */
+  let hasRow = false;
   const { signal } = options;
   const claim = dialect.migrationClaim;
   let unclaim: (() => Promise<void>) | undefined;
@@ -252,6 +265,7 @@ async function executeBatch(
       const progress = await bookkeeping.progress(migration.name);
       const appliedNow = progress.applied;
       resumed = progress.partial;
+      hasRow = resumed !== undefined;
       if (appliedNow !== (direction === "down")) {
         const skipped: ExecutionResult = { name: migration.name, direction, ms: 0, skipped: true };
         finished.push(skipped);
@@ -267,12 +281,19 @@ async function executeBatch(
           ddlCommits: !dialect.transactionalDDL,
         });
         codeStarted = true;
+        if (!batch.transaction && direction === "up") {
+          const progress = trackProgress(bookkeeping, dialect, migration, journal, running, resumed);
+          running.progress = async () => {
+            hasRow = (await progress()) || hasRow;
+          };
+        }
         running.now = true;
         try {
           if (direction === "up") await migration.instance.up(queryRunner);
           else await migration.instance.down(queryRunner);
         } finally {
           running.now = false;
+          running.progress = undefined;
           ranBeforeFailure = journal.close();
         }
       }
@@ -282,7 +303,7 @@ async function executeBatch(
         direction === "up"
           ? bookkeeping.record(
               { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms },
-              resumed !== undefined,
+              hasRow,
             )
           : bookkeeping.forget(migration.name);
       // Outside a transaction the migration has taken effect: a cancellation
@@ -321,7 +342,7 @@ async function executeBatch(
     // Outside a transaction what ran stays: the bookkeeping says how much, so the next run continues there.
     const recorded =
       !batch.transaction && codeStarted && current
-        ? await recordPartialProgress(bookkeeping, dialect, current, direction, ranBeforeFailure.length, resumed !== undefined)
+        ? await recordPartialProgress(bookkeeping, dialect, current, direction, ranBeforeFailure.length, hasRow)
         : undefined;
     throw migrationFailure({
       recorded,

@@ -12,7 +12,7 @@ import type { Bookkeeping, PartialProgress } from "./bookkeeping";
 import type { Direction } from "./direction";
 import type { MigrationSource } from "./discover";
 import { emptyModel, RecordingQueryRunner } from "./recording-query-runner";
-import { counts } from "./statement-journal";
+import { counts, type StatementJournal } from "./statement-journal";
 
 /**
  * How many statements `migration`'s `up` has, counted as the journal counts
@@ -45,13 +45,15 @@ export async function recordPartialProgress(
   hadRow: boolean,
 ): Promise<PartialProgress | undefined> {
   if (direction !== "up" || (applied === 0 && !hadRow)) return undefined;
+  // A row written inside a transaction the code then rolled back is gone.
+  const existing = hadRow ? Boolean((await bookkeeping.progress(migration.name).catch(() => undefined))?.partial) : false;
   const total = await statementCount(migration, dialect, bookkeeping.tableName);
   const progress = { applied, total: total !== undefined && total >= applied ? total : undefined };
   try {
     await bookkeeping.recordPartial(
       { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum },
       progress,
-      hadRow,
+      existing,
     );
   } catch {
     return undefined;
@@ -65,4 +67,42 @@ export function describeProgress(progress: PartialProgress): string {
   return progress.total === undefined
     ? `${progress.applied} ${unit(progress.applied)}`
     : `${progress.applied} of ${progress.total} ${unit(progress.total)}`;
+}
+
+/**
+ * Outside a transaction, the function the runner calls after each
+ * statement of `migration` completes (and the journal counted it): when
+ * the count of statements in effect grew, the partial row is written (or
+ * updated), so a run killed between statements leaves the row a failed run
+ * would. Statements inside a transaction the code opened count at its
+ * COMMIT. It resolves to whether the row exists. (A kill between a
+ * statement and this write still leaves the count one short: MySQL cannot
+ * commit a DDL statement and a row together.)
+ */
+export function trackProgress(
+  bookkeeping: Bookkeeping,
+  dialect: Dialect,
+  migration: MigrationSource,
+  journal: StatementJournal,
+  state: { writingProgress?: boolean },
+  resumed: PartialProgress | undefined,
+): () => Promise<boolean> {
+  let total: number | undefined | null = null;
+  let written = resumed !== undefined;
+  let last = resumed?.applied ?? 0;
+  return async () => {
+    const applied = journal.appliedCount;
+    if (applied === last || journal.hasFailed) return written;
+    if (total === null) total = await statementCount(migration, dialect, bookkeeping.tableName);
+    state.writingProgress = true;
+    try {
+      const entry = { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum };
+      await bookkeeping.recordPartial(entry, { applied, total: total !== undefined && total >= applied ? total : undefined }, written);
+      written = true;
+      last = applied;
+    } finally {
+      state.writingProgress = false;
+    }
+    return written;
+  };
 }

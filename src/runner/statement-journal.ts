@@ -63,6 +63,16 @@ export class StatementJournal {
     return true;
   }
 
+  /** How many statements of the code have taken effect so far (skipped ones included). */
+  get appliedCount(): number {
+    return (this.statements ?? []).slice(0, this.openAt[0]).length;
+  }
+
+  /** Whether a statement of the code failed (what follows is cleanup). */
+  get hasFailed(): boolean {
+    return this.failed;
+  }
+
   /** A statement of the code failed. */
   failedAt(): void {
     if (this.statements) this.failed = true;
@@ -153,6 +163,8 @@ export interface StatementObserver {
   sending?: (sql: string) => void;
   /** Once a statement has completed without error. */
   completed: (sql: string) => void;
+  /** After `completed`, before the query resolves: a write that must land first (the partial row). */
+  persist?: (sql: string) => Promise<void>;
   /** Once a statement has failed. */
   failed?: (sql: string) => void;
   /** Pass over a statement unsent (answered with no rows): see StatementJournal.skip. */
@@ -178,6 +190,7 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
       throw error;
     }
     observer.completed(sql);
+    await observer.persist?.(sql);
     return result;
   } as QueryRunner["query"];
   return () => {
