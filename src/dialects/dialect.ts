@@ -74,6 +74,8 @@ export interface Dialect {
   readonly name: string;
   /** Whether DDL statements roll back with the transaction. */
   readonly transactionalDDL: boolean;
+  /** The server's usual port, for the example URL of a hint (absent: no server, SQLite). */
+  readonly defaultPort?: number;
   /**
    * Whether the database keeps table comments: where it does not (SQLite),
    * a table's comment is never a difference and setting one renders nothing.

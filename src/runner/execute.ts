@@ -73,6 +73,12 @@ export interface ExecutionOptions {
    * cancel the statement in flight, roll back, report where things stand.
    */
   signal?: AbortSignal;
+  /**
+   * Keep a partial bookkeeping row for a migration that runs outside a
+   * transaction (runner/partial.ts); default true. Offline scripts leave
+   * it out: a script is not resumed by Athanor.
+   */
+  partialRows?: boolean;
 }
 
 export interface ExecutionResult {
@@ -281,7 +287,14 @@ async function executeBatch(
           ddlCommits: !dialect.transactionalDDL,
         });
         codeStarted = true;
-        if (!batch.transaction && direction === "up") {
+        // Followed statement by statement where the migration itself runs
+        // outside a transaction (MySQL; `transaction = false`), so a kill leaves an honest row.
+        if (
+          !batch.transaction &&
+          direction === "up" &&
+          options.partialRows !== false &&
+          (!dialect.transactionalDDL || !migration.transaction)
+        ) {
           const progress = trackProgress(bookkeeping, dialect, migration, journal, running, resumed);
           running.progress = async () => {
             hasRow = (await progress()) || hasRow;
@@ -341,7 +354,7 @@ async function executeBatch(
     }
     // Outside a transaction what ran stays: the bookkeeping says how much, so the next run continues there.
     const recorded =
-      !batch.transaction && codeStarted && current
+      !batch.transaction && codeStarted && current && options.partialRows !== false
         ? await recordPartialProgress(bookkeeping, dialect, current, direction, ranBeforeFailure.length, hasRow)
         : undefined;
     throw migrationFailure({

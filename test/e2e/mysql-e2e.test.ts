@@ -329,6 +329,17 @@ export class ${name} implements MigrationInterface {
   }
 });
 
+test("E18: a mysql:// URL that is not a URL is refused with a hint in MySQL's port, and its password is not printed", async () => {
+  const dir = exampleApp(true);
+  const result = await runCli(dir, ["status"], cliEnv({ DATABASE_URL: "mysql://app:s3cr3t-pw@db.example.com:port/app" }));
+  assert.equal(result.code, 2, result.stdout + result.stderr);
+  assert.match(
+    result.stderr,
+    /^error: The connection URL of the DataSource in ormconfig\.ts \(its url option, often DATABASE_URL\) is not a valid URL: write it as mysql:\/\/user:password@host:3306\/database, percent-encoding special characters in the password\.$/m,
+  );
+  assert.doesNotMatch(result.stdout + result.stderr, /s3cr3t-pw/);
+});
+
 test("E201: a wrong password is refused in one sentence that does not echo it", async () => {
   const dir = exampleApp(true);
   const url = new URL(mysqlServerUrl());
