@@ -155,7 +155,10 @@ function isReadOnly(sql: string): boolean {
  */
 function isReadOnlyBlock(sql: string): boolean {
   const code = sql.replace(/`[^`]*`|'(?:[^']|'')*'/g, "?");
-  return !/\b(INSERT|UPDATE|DELETE|REPLACE|CREATE|ALTER|DROP|RENAME|TRUNCATE|CALL|PREPARE|EXECUTE)\b/i.test(code);
+  // A statement that writes, where a statement starts (REPLACE is also a string function).
+  return !/(^|;|\bTHEN|\bELSE|\bATOMIC|\bDO)\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|ALTER|DROP|RENAME|TRUNCATE|CALL|PREPARE|EXECUTE)\b/i.test(
+    code,
+  );
 }
 
 export interface StatementObserver {
