@@ -26,7 +26,11 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs & GlobalArgs> =
     for (const m of result.migrations) {
       const mark = m.applied ? "[x]" : "[ ]";
       const flags = [m.missing && "MISSING FILE", m.edited && "EDITED", m.outOfOrder && "OUT OF ORDER"].filter(Boolean);
-      const when = m.appliedAt ? `applied ${m.appliedAt}` : "pending";
+      const when = m.appliedAt
+        ? `applied ${m.appliedAt}`
+        : m.partial
+          ? `pending, partially applied: ${describeProgress(m.partial)}`
+          : "pending";
       out.line(`  ${mark} ${m.name}  ${when}${flags.length ? "  " + flags.join(", ") : ""}`);
     }
     for (const problem of result.problems) out.line(`problem: ${problem}`);
@@ -35,3 +39,11 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs & GlobalArgs> =
     return ExitCode.ok;
   }),
 };
+
+/** "3 of 5 statements" (or "3 statements" when the migration's total is unknown). */
+function describeProgress(progress: { applied: number; total?: number }): string {
+  const unit = (n: number) => (n === 1 ? "statement" : "statements");
+  return progress.total === undefined
+    ? `${progress.applied} ${unit(progress.applied)}`
+    : `${progress.applied} of ${progress.total} ${unit(progress.total)}`;
+}

@@ -164,7 +164,7 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   };
   const originals = Object.fromEntries(Object.keys(overrides).map((key) => [key, (dataSource.options as any)[key]]));
   if (ours) dataSource.setOptions(overrides as any);
-  rejectMalformedUrl(dataSource.options, config.databaseType, shownFile);
+  rejectMalformedUrl(dataSource.options, config.databaseType, shownFile, dialect.defaultPort);
   try {
     if (ours) await dataSource.initialize();
   } catch (error) {
@@ -255,12 +255,12 @@ export async function withProject<T>(options: ProjectOptions, body: (project: Pr
  * it leniently (pg reads "not a url" as a host name) and fail later with a
  * misleading message. Never quote the URL: it may hold the password.
  */
-function rejectMalformedUrl(options: any, databaseType: string, dataSourceFile: string): void {
+function rejectMalformedUrl(options: any, databaseType: string, dataSourceFile: string, port = 5432): void {
   const url = options?.url;
   if (typeof url !== "string" || url.startsWith("/")) return;
   if (!parseConnectionUrl(url)) {
     throw new UsageError(
-      `The connection URL of the DataSource in ${dataSourceFile} (its url option, often DATABASE_URL) is not a valid URL: write it as ${databaseType}://user:password@host:5432/database, percent-encoding special characters in the password.`,
+      `The connection URL of the DataSource in ${dataSourceFile} (its url option, often DATABASE_URL) is not a valid URL: write it as ${databaseType}://user:password@host:${port}/database, percent-encoding special characters in the password.`,
     );
   }
 }

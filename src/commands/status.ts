@@ -17,6 +17,8 @@ export interface StatusEntry {
   missing: boolean;
   edited: boolean;
   outOfOrder: boolean;
+  /** Pending, with part of it applied by a run that failed outside a transaction. */
+  partial?: { applied: number; total?: number };
 }
 
 export interface StatusResult {
@@ -74,6 +76,7 @@ function toEntry(state: MigrationState, cwd: string): StatusEntry {
     missing: state.missing,
     edited: state.edited,
     outOfOrder: state.outOfOrder,
+    ...(state.partial ? { partial: { ...state.partial } } : {}),
   };
 }
 

@@ -75,6 +75,8 @@ export interface Dialect {
   readonly name: string;
   /** Whether DDL statements roll back with the transaction. */
   readonly transactionalDDL: boolean;
+  /** The server's usual port, for the example URL of a hint (absent: no server, SQLite). */
+  readonly defaultPort?: number;
   /**
    * Whether the database keeps table comments: where it does not (SQLite),
    * a table's comment is never a difference and setting one renders nothing.
@@ -365,6 +367,10 @@ export interface MigrationClaim {
   /**
    * Before a migration that runs outside a transaction (and before its
    * bookkeeping is re-read): resolves to the function that releases it.
+   * Its try is one statement `SELECT <try> AS locked` whose `locked` is
+   * true (or 1) when taken: offline SQL (runner/recording-query-runner.ts)
+   * answers exactly that statement as taken, and any other shape would be
+   * retried there until the lock timeout.
    */
   outsideTransaction(db: Queryable, options: LockOptions): Promise<() => Promise<void>>;
 }

@@ -29,7 +29,10 @@ export async function executeOperation(queryRunner: MigrationQueryRunner, operat
     : offline
       ? offline.schemaBefore(operation)
       : await dialect.introspect(queryRunner, { exclude: [migrationsTable] });
-  const rendered = dialect.render(operation, { schema, online });
+  const asRendered = dialect.render(operation, { schema, online });
+  // Where every DDL statement commits (MySQL) a transaction of its own would
+  // promise a rollback it cannot give: the statements run one by one.
+  const rendered = dialect.transactionalDDL ? asRendered : { ...asRendered, outsideTransaction: true };
   if (offline) {
     const statements = needsOwnTransaction(queryRunner, rendered) ? ["BEGIN", ...rendered.statements, "COMMIT"] : rendered.statements;
     return offline.record(operation, statements);

@@ -18,6 +18,18 @@ export interface AppliedMigration {
   checksum?: string;
   appliedAt?: Date;
   executionMs?: number;
+  /**
+   * Set while a migration that ran outside a transaction is only partly
+   * applied (MySQL commits every DDL statement): how many of its statements
+   * took effect, and how many it has (undefined when unknown). Such a row
+   * counts as pending; the next `run` continues after `applied`.
+   */
+  partial?: PartialProgress;
+}
+
+export interface PartialProgress {
+  applied: number;
+  total?: number;
 }
 
 const TYPEORM_COLUMNS: Column[] = [
@@ -30,6 +42,9 @@ const ATHANOR_COLUMNS: Column[] = [
   { name: "checksum", type: "varchar", length: 64, nullable: true },
   { name: "applied_at", type: "timestamptz", nullable: true },
   { name: "execution_ms", type: "integer", nullable: true },
+  // NULL on a complete row; see AppliedMigration.partial.
+  { name: "applied_statements", type: "integer", nullable: true },
+  { name: "statement_count", type: "integer", nullable: true },
 ];
 
 export function bookkeepingTable(tableName: string): Table {
@@ -113,7 +128,8 @@ export class Bookkeeping {
       name: String(row.name),
       checksum: row.checksum ?? undefined,
       appliedAt: row.applied_at ? new Date(row.applied_at) : undefined,
-      executionMs: row.execution_ms === null || row.execution_ms === undefined ? undefined : Number(row.execution_ms),
+      executionMs: optionalNumber(row.execution_ms),
+      partial: partialOf(row),
     }));
   }
 
@@ -141,15 +157,44 @@ export class Bookkeeping {
   }
 
   async isApplied(name: string): Promise<boolean> {
-    const rows: any[] = await this.db.query(
-      `SELECT ${this.dialect.quote("id")} FROM ${this.table} WHERE ${this.dialect.quote("name")} = ${literal(name)}`,
-    );
-    return rows.length > 0;
+    return (await this.progress(name)).applied;
   }
 
-  /** Record a migration as applied; applied_at is now unless given. */
-  async record(entry: Omit<BookkeepingEntry, "appliedAt"> & { appliedAt?: Date }): Promise<void> {
-    await this.db.query(recordStatement(this.dialect, this.tableName, { ...entry, appliedAt: entry.appliedAt ?? new Date() }));
+  /**
+   * Whether `name` has a row, and whether it is complete (`applied`) or
+   * records a partial application (`partial`). `SELECT *`: an offline script
+   * sends this to tables that may lack Athanor's newer columns.
+   */
+  async progress(name: string): Promise<{ applied: boolean; partial?: PartialProgress }> {
+    const rows: any[] = await this.db.query(`SELECT * FROM ${this.table} WHERE ${this.dialect.quote("name")} = ${literal(name)}`);
+    if (rows.length === 0) return { applied: false };
+    const partial = partialOf(rows[0]);
+    return partial ? { applied: false, partial } : { applied: true };
+  }
+
+  /** Record a migration as applied; applied_at is now unless given. `completing`: it has a partial row to complete. */
+  async record(entry: Omit<BookkeepingEntry, "appliedAt"> & { appliedAt?: Date }, completing = false): Promise<void> {
+    const full = { ...entry, appliedAt: entry.appliedAt ?? new Date() };
+    await this.db.query(
+      completing ? completeStatement(this.dialect, this.tableName, full) : recordStatement(this.dialect, this.tableName, full),
+    );
+  }
+
+  /** Record (or update) how much of a migration took effect before it failed outside a transaction. */
+  async recordPartial(
+    entry: Omit<BookkeepingEntry, "appliedAt" | "executionMs">,
+    progress: PartialProgress,
+    existing: boolean,
+  ): Promise<void> {
+    const q = (id: string) => this.dialect.quote(id);
+    const total = progress.total === undefined ? "NULL" : String(progress.total);
+    await this.db.query(
+      existing
+        ? `UPDATE ${this.table} SET ${q("applied_statements")} = ${progress.applied}, ${q("statement_count")} = ${total} WHERE ${q("name")} = ${literal(entry.name)}`
+        : `INSERT INTO ${this.table} (${q("timestamp")}, ${q("name")}, ${q("checksum")}, ${q("applied_at")}, ${q("applied_statements")}, ${q("statement_count")}) ` +
+            `VALUES (${entry.timestamp}, ${literal(entry.name)}, ${entry.checksum ? literal(entry.checksum) : "NULL"}, ` +
+            `${timestamp(this.dialect, new Date())}, ${progress.applied}, ${total})`,
+    );
   }
 
   async forget(name: string): Promise<void> {
@@ -183,8 +228,31 @@ export function recordStatement(dialect: Dialect, tableName: string, entry: Book
   return (
     `INSERT INTO ${q(tableName)} (${q("timestamp")}, ${q("name")}, ${q("checksum")}, ${q("applied_at")}, ${q("execution_ms")}) ` +
     `VALUES (${entry.timestamp}, ${literal(entry.name)}, ${entry.checksum ? literal(entry.checksum) : "NULL"}, ` +
-    `${dialect.timestampLiteral?.(entry.appliedAt) ?? literal(entry.appliedAt.toISOString())}, ${entry.executionMs === undefined ? "NULL" : Math.round(entry.executionMs)})`
+    `${timestamp(dialect, entry.appliedAt)}, ${entry.executionMs === undefined ? "NULL" : Math.round(entry.executionMs)})`
   );
+}
+
+/** The UPDATE that turns a partial row (see AppliedMigration.partial) into a complete one, in one statement. */
+export function completeStatement(dialect: Dialect, tableName: string, entry: BookkeepingEntry): string {
+  const q = (id: string) => dialect.quote(id);
+  return (
+    `UPDATE ${q(tableName)} SET ${q("checksum")} = ${entry.checksum ? literal(entry.checksum) : "NULL"}, ` +
+    `${q("applied_at")} = ${timestamp(dialect, entry.appliedAt)}, ${q("execution_ms")} = ${entry.executionMs === undefined ? "NULL" : Math.round(entry.executionMs)}, ` +
+    `${q("applied_statements")} = NULL, ${q("statement_count")} = NULL WHERE ${q("name")} = ${literal(entry.name)}`
+  );
+}
+
+function timestamp(dialect: Dialect, at: Date): string {
+  return dialect.timestampLiteral?.(at) ?? literal(at.toISOString());
+}
+
+function optionalNumber(value: unknown): number | undefined {
+  return value === null || value === undefined ? undefined : Number(value);
+}
+
+function partialOf(row: Record<string, unknown>): PartialProgress | undefined {
+  const applied = optionalNumber(row.applied_statements);
+  return applied === undefined ? undefined : { applied, total: optionalNumber(row.statement_count) };
 }
 
 /** The DELETE that forgets a migration (after its down ran). */

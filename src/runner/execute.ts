@@ -29,6 +29,8 @@ import { DatabaseError, redact } from "../errors";
 import type { Bookkeeping } from "./bookkeeping";
 import type { MigrationSource } from "./discover";
 import { faultPoint } from "./fault-points";
+import { describeProgress, recordPartialProgress, trackProgress } from "./partial";
+import type { PartialProgress } from "./bookkeeping";
 import { observeStatements, StatementJournal } from "./statement-journal";
 import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
 
@@ -71,6 +73,12 @@ export interface ExecutionOptions {
    * cancel the statement in flight, roll back, report where things stand.
    */
   signal?: AbortSignal;
+  /**
+   * Keep a partial bookkeeping row for a migration that runs outside a
+   * transaction (runner/partial.ts); default true. Offline scripts leave
+   * it out: a script is not resumed by Athanor.
+   */
+  partialRows?: boolean;
 }
 
 export interface ExecutionResult {
@@ -120,13 +128,18 @@ export async function executeMigrations(
   signal?.addEventListener("abort", onAbort);
   const stopObserving = observeStatements(context.queryRunner, {
     sending: (sql) => {
-      if (signal?.aborted && running.now) throw new StopRequested();
+      if (signal?.aborted && running.now && !running.writingProgress) throw new StopRequested();
       options.onStatement?.(sql);
     },
     completed: (sql) => {
-      journal.completed(sql);
+      if (!running.writingProgress) journal.completed(sql);
+    },
+    persist: async (sql) => {
+      if (!running.writingProgress) await running.progress?.();
       faultPoint("statement", sql);
     },
+    failed: () => journal.failedAt(),
+    skip: (sql) => !running.writingProgress && journal.skip(sql),
   });
   const standing = (stopped?: BatchStopped): StoppedAt => {
     const done = results.filter((r) => !r.skipped).map((r) => r.name);
@@ -177,6 +190,14 @@ export async function executeMigrations(
 /** Whether the migrations' own code is running (what a stop request cancels). */
 interface RunningCode {
   now: boolean;
+  /**
+   * Outside a transaction: after each statement of the code that took
+   * effect, the partial row is brought up to date (runner/partial.ts), so a
+   * killed run leaves the count a failed one would.
+   */
+  progress?: () => Promise<void>;
+  /** The progress write itself is being sent (it is bookkeeping, not the migration's). */
+  writingProgress?: boolean;
 }
 
 /** Thrown at a statement the migration code sends once a stop was requested. */
@@ -214,6 +235,10 @@ async function executeBatch(
   /** Migrations whose code this batch started (a rollback undoes them). */
   const begun: string[] = [];
   let codeStarted = false;
+  /** The current migration's partial row, if an earlier run left one. */
+  let resumed: PartialProgress | undefined;
+  /** Whether the current migration has a partial row (left earlier, or written as it runs). */
+  let hasRow = false;
   const { signal } = options;
   const claim = dialect.migrationClaim;
   let unclaim: (() => Promise<void>) | undefined;
@@ -243,7 +268,10 @@ async function executeBatch(
         unclaim = await claim.outsideTransaction(queryRunner, { timeoutMs: context.lock?.timeoutMs ?? 60_000, signal });
       }
       const started = performance.now();
-      const appliedNow = await bookkeeping.isApplied(migration.name);
+      const progress = await bookkeeping.progress(migration.name);
+      const appliedNow = progress.applied;
+      resumed = progress.partial;
+      hasRow = resumed !== undefined;
       if (appliedNow !== (direction === "down")) {
         const skipped: ExecutionResult = { name: migration.name, direction, ms: 0, skipped: true };
         finished.push(skipped);
@@ -254,14 +282,31 @@ async function executeBatch(
       begun.push(migration.name);
       if (!options.fake) {
         faultPoint("migration-start");
-        journal.open(batch.transaction);
+        journal.open(batch.transaction, {
+          resume: direction === "up" ? resumed?.applied : undefined,
+          ddlCommits: !dialect.transactionalDDL,
+        });
         codeStarted = true;
+        // Followed statement by statement where the migration itself runs
+        // outside a transaction (MySQL; `transaction = false`), so a kill leaves an honest row.
+        if (
+          !batch.transaction &&
+          direction === "up" &&
+          options.partialRows !== false &&
+          (!dialect.transactionalDDL || !migration.transaction)
+        ) {
+          const progress = trackProgress(bookkeeping, dialect, migration, journal, running, resumed);
+          running.progress = async () => {
+            hasRow = (await progress()) || hasRow;
+          };
+        }
         running.now = true;
         try {
           if (direction === "up") await migration.instance.up(queryRunner);
           else await migration.instance.down(queryRunner);
         } finally {
           running.now = false;
+          running.progress = undefined;
           ranBeforeFailure = journal.close();
         }
       }
@@ -269,7 +314,10 @@ async function executeBatch(
       faultPoint("before-record");
       const write = () =>
         direction === "up"
-          ? bookkeeping.record({ timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms })
+          ? bookkeeping.record(
+              { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms },
+              hasRow,
+            )
           : bookkeeping.forget(migration.name);
       // Outside a transaction the migration has taken effect: a cancellation
       // meant for its code that lands on the row instead must not leave it
@@ -304,7 +352,13 @@ async function executeBatch(
       if (batch.transaction) throw new BatchStopped(begun);
       throw new BatchStopped([], codeStarted && current ? { name: current.name, remaining: ranBeforeFailure } : undefined);
     }
+    // Outside a transaction what ran stays: the bookkeeping says how much, so the next run continues there.
+    const recorded =
+      !batch.transaction && codeStarted && current && options.partialRows !== false
+        ? await recordPartialProgress(bookkeeping, dialect, current, direction, ranBeforeFailure.length, hasRow)
+        : undefined;
     throw migrationFailure({
+      recorded,
       migration: current ?? batch.migrations[0],
       direction,
       error,
@@ -329,9 +383,11 @@ interface Failure {
   ranBeforeFailure: string[];
   /** The migration's code ended the runner's transaction itself (a COMMIT or ROLLBACK of its own). */
   endedBy?: "COMMIT" | "ROLLBACK";
+  /** What its partial bookkeeping row now records. */
+  recorded?: PartialProgress;
 }
 
-function migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure, endedBy }: Failure): DatabaseError {
+function migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure, endedBy, recorded }: Failure): DatabaseError {
   const message = error instanceof Error ? error.message : String(error);
   // A data check's sentence is the whole story: the check statement is no news.
   const stoppedByCheck = dialect.dataCheckFailure?.(error);
@@ -347,7 +403,11 @@ function migrationFailure({ migration, direction, error, batch, dialect, ranBefo
     `the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ` +
     `${n === 1 ? "remains" : "remain"} and ${bookkeeping}; undo ${n === 1 ? "it" : "them"} or finish the migration by hand`;
   let outcome: string;
-  if (!batch.transaction) {
+  if (!batch.transaction && recorded) {
+    outcome =
+      `it ran outside a transaction: the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ${n === 1 ? "remains" : "remain"}, ` +
+      `and it is recorded as partially applied (${describeProgress(recorded)}); fix the cause and run again to continue from the failed statement`;
+  } else if (!batch.transaction) {
     outcome =
       n === 0
         ? `it ran outside a transaction, but none of its statements had changed anything, and ${bookkeeping}`

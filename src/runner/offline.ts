@@ -118,7 +118,7 @@ export async function recordMigrations(
         { queryRunner: queryRunner as QueryRunner, dialect, bookkeeping },
         batch.migrations.map((m) => guardedSource(m, recorder)),
         direction,
-        { mode, fake: options.fake, onStart: (name) => (recorder.migration = name) },
+        { mode, fake: options.fake, onStart: (name) => (recorder.migration = name), partialRows: false },
       );
     } catch (error) {
       // executeMigrations says "failed (rolled back …)": untrue offline.
@@ -143,9 +143,9 @@ class ScriptBookkeeping extends Bookkeeping {
     super(db, dialect, tableName);
   }
 
-  override async isApplied(name: string): Promise<boolean> {
-    await super.isApplied(name);
-    return this.assumed.applied;
+  override async progress(name: string): Promise<{ applied: boolean }> {
+    await super.progress(name);
+    return { applied: this.assumed.applied };
   }
 
   override async record(entry: Omit<BookkeepingEntry, "appliedAt">): Promise<void> {

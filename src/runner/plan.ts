@@ -3,7 +3,7 @@
  * abnormal (applied but missing on disk, edited since applied, pending but
  * older than the newest applied one).
  */
-import type { AppliedMigration } from "./bookkeeping";
+import type { AppliedMigration, PartialProgress } from "./bookkeeping";
 import type { MigrationSource } from "./discover";
 
 export interface MigrationState {
@@ -17,6 +17,8 @@ export interface MigrationState {
   edited: boolean;
   /** Pending, yet older than the newest applied migration. */
   outOfOrder: boolean;
+  /** Pending, with part of it applied by a run that failed outside a transaction. */
+  partial?: PartialProgress;
 }
 
 export interface Plan {
@@ -26,7 +28,10 @@ export interface Plan {
   pending: MigrationState[];
 }
 
-export function planMigrations(sources: MigrationSource[], applied: AppliedMigration[]): Plan {
+export function planMigrations(sources: MigrationSource[], rows: AppliedMigration[]): Plan {
+  // A partial row is not an applied migration: it counts as pending.
+  const applied = rows.filter((row) => !row.partial);
+  const partialByName = new Map(rows.filter((row) => row.partial).map((row) => [row.name, row.partial!]));
   const appliedByName = new Map(applied.map((row) => [row.name, row]));
   const sourceNames = new Set(sources.map((s) => s.name));
   const newestApplied = applied.reduce((max, row) => Math.max(max, row.timestamp), 0);
@@ -41,6 +46,7 @@ export function planMigrations(sources: MigrationSource[], applied: AppliedMigra
       missing: false,
       edited: Boolean(row?.checksum && source.checksum && row.checksum !== source.checksum),
       outOfOrder: !row && source.timestamp < newestApplied,
+      ...(partialByName.has(source.name) ? { partial: partialByName.get(source.name) } : {}),
     };
   });
   for (const row of applied) {

@@ -47,6 +47,11 @@ export interface RecordedStatement {
 const SCHEMA_NEUTRAL =
   /^(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES|BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA|SET|SHOW|EXPLAIN|ANALYZE|LOCK|NOTIFY)\b/i;
 
+/** A dialect's try for a lock: `SELECT <try> AS locked` (see MigrationClaim). */
+export function isLockTry(sql: string): boolean {
+  return /^SELECT\b[\s\S]*\bAS locked\s*$/i.test(sql.trim());
+}
+
 export function changesSchema(sql: string): boolean {
   const code = sql.replace(/^(\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, "");
   return code !== "" && !SCHEMA_NEUTRAL.test(code);
@@ -113,9 +118,11 @@ export class RecordingQueryRunner implements MigrationQueryRunner, OfflineRecord
     this.operations.push({ kind: "sql", up: sql });
     if (changesSchema(sql)) this.forgetSchema(`${this.migration ?? "a migration"} runs SQL offline mode cannot follow (${firstLine(sql)})`);
     // The claim a migration outside a transaction polls for (PostgreSQL's
-    // pg_try_advisory_lock, dialects/postgres/lock.ts) is printed as run
-    // sends it, and taken at once: no other runner shares a script's run.
-    if (/^SELECT pg_try_advisory_lock\(/.test(sql)) return [{ locked: true }];
+    // pg_try_advisory_lock, MySQL's GET_LOCK: every dialect names the try's
+    // one column `locked`, see MigrationClaim) is printed as run sends it,
+    // and taken at once: no other runner shares a script's run. Answered
+    // with no rows it would be retried until the lock timeout.
+    if (isLockTry(sql)) return [{ locked: true }];
     return [];
   }
 

@@ -26,13 +26,56 @@ export class StatementJournal {
   /** The statement with which the code ended the runner's transaction, if it did. */
   endedBy: "COMMIT" | "ROLLBACK" | undefined;
 
-  /** Start keeping the statements of one migration's code, inside the runner's transaction or not. */
-  open(insideTransaction = false): void {
+  /** Statements still to pass over unsent: a partly applied migration resumed (see `skip`). */
+  private toSkip = 0;
+  /** Where a statement of the code failed: what follows is the failure's cleanup, never "applied". */
+  private failed = false;
+  /** DDL commits implicitly (MySQL): a ROLLBACK cannot undo it. */
+  private ddlCommits = false;
+
+  /**
+   * Start keeping the statements of one migration's code, inside the
+   * runner's transaction or not. `resume`: the first that many statements
+   * that change something already took effect in an earlier run (a partial
+   * row), so they are passed over (`skip`) and counted as applied.
+   */
+  open(insideTransaction = false, options: { resume?: number; ddlCommits?: boolean } = {}): void {
     this.statements = [];
     // The runner's transaction counts as one the code opened at its start.
     this.openAt = insideTransaction ? [0] : [];
     this.enclosing = insideTransaction;
     this.endedBy = undefined;
+    this.toSkip = options.resume ?? 0;
+    this.failed = false;
+    this.ddlCommits = options.ddlCommits ?? false;
+  }
+
+  /**
+   * Whether to pass over `sql` unsent (answered with no rows): one of the
+   * statements an earlier, failed run already applied. Statements are
+   * counted as `close()` counts them, so the count written then is the
+   * count skipped now; reads and transaction control always run.
+   */
+  skip(sql: string): boolean {
+    if (!this.statements || this.toSkip === 0 || !counts(sql)) return false;
+    this.toSkip--;
+    this.statements.push(sql);
+    return true;
+  }
+
+  /** How many statements of the code have taken effect so far (skipped ones included). */
+  get appliedCount(): number {
+    return (this.statements ?? []).slice(0, this.openAt[0]).length;
+  }
+
+  /** Whether a statement of the code failed (what follows is cleanup). */
+  get hasFailed(): boolean {
+    return this.failed;
+  }
+
+  /** A statement of the code failed. */
+  failedAt(): void {
+    if (this.statements) this.failed = true;
   }
 
   /** Stop keeping them (the code returned or threw); returns what was committed. */
@@ -67,14 +110,31 @@ export class StatementJournal {
     }
     // Catalog reads (the op API introspects before a SQLite rebuild) change
     // nothing, so they are not part of what remains applied.
-    else if (!isReadOnly(sql)) statements.push(sql);
+    // A failed operation's cleanup (DROP INDEX IF EXISTS of a concurrent
+    // build) undoes; it is not part of what the migration applied.
+    else if (!isReadOnly(sql) && !this.failed) {
+      statements.push(sql);
+      // Where DDL commits implicitly, nothing before it can be rolled back.
+      if (this.ddlCommits && isDdl(sql)) this.openAt = [];
+    }
   }
+}
+
+/** Whether `sql` is one of the statements a journal keeps (and a resumed migration skips). */
+export function counts(sql: string): boolean {
+  return transactionControl(sql) === undefined && !isReadOnly(sql);
+}
+
+function isDdl(sql: string): boolean {
+  return /^\s*(CREATE|ALTER|DROP|RENAME|TRUNCATE)\b/i.test(sql);
 }
 
 type TransactionControl = "begin" | "commit" | "rollback" | "rollback-to" | "release";
 
 function transactionControl(sql: string): TransactionControl | undefined {
   const text = sql.trim().toUpperCase();
+  // MariaDB's anonymous compound statement (a data check) opens no transaction.
+  if (/^BEGIN\s+NOT\s+ATOMIC\b/.test(text)) return undefined;
   if (/^(BEGIN|START TRANSACTION|SAVEPOINT)\b/.test(text)) return "begin";
   if (/^(COMMIT|END)\b/.test(text)) return "commit";
   if (/^ROLLBACK\s+TO\b/.test(text)) return "rollback-to";
@@ -84,7 +144,21 @@ function transactionControl(sql: string): TransactionControl | undefined {
 }
 
 function isReadOnly(sql: string): boolean {
+  if (/^\s*BEGIN\s+NOT\s+ATOMIC\b/i.test(sql)) return isReadOnlyBlock(sql);
   return /^\s*(SELECT\b|PRAGMA\s+\w+\s*(\([^)]*\)\s*)?;?\s*$)/i.test(sql) && !/\b(INTO|setval|nextval)\b/i.test(sql);
+}
+
+/**
+ * A MariaDB compound statement that only reads and SIGNALs (a data check,
+ * dialects/mysql/data-check.ts): names and strings are taken out before
+ * looking for a statement that writes.
+ */
+function isReadOnlyBlock(sql: string): boolean {
+  const code = sql.replace(/`[^`]*`|'(?:[^']|'')*'/g, "?");
+  // A statement that writes, where a statement starts (REPLACE is also a string function).
+  return !/(^|;|\bTHEN|\bELSE|\bATOMIC|\bDO)\s*(INSERT|UPDATE|DELETE|REPLACE|CREATE|ALTER|DROP|RENAME|TRUNCATE|CALL|PREPARE|EXECUTE)\b/i.test(
+    code,
+  );
 }
 
 export interface StatementObserver {
@@ -92,6 +166,12 @@ export interface StatementObserver {
   sending?: (sql: string) => void;
   /** Once a statement has completed without error. */
   completed: (sql: string) => void;
+  /** After `completed`, before the query resolves: a write that must land first (the partial row). */
+  persist?: (sql: string) => Promise<void>;
+  /** Once a statement has failed. */
+  failed?: (sql: string) => void;
+  /** Pass over a statement unsent (answered with no rows): see StatementJournal.skip. */
+  skip?: (sql: string) => boolean;
 }
 
 /**
@@ -103,9 +183,17 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
   const hadOwn = Object.prototype.hasOwnProperty.call(queryRunner, "query");
   const original = queryRunner.query;
   queryRunner.query = async function (this: QueryRunner, sql: string, ...rest: any[]) {
+    if (observer.skip?.(sql)) return [];
     observer.sending?.(sql);
-    const result = await (original as any).call(this, sql, ...rest);
+    let result;
+    try {
+      result = await (original as any).call(this, sql, ...rest);
+    } catch (error) {
+      observer.failed?.(sql);
+      throw error;
+    }
     observer.completed(sql);
+    await observer.persist?.(sql);
     return result;
   } as QueryRunner["query"];
   return () => {

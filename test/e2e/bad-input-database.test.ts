@@ -279,7 +279,7 @@ for (const dialect of DIALECTS) {
         await project.ok(["run"]);
         await project.query(`ALTER TABLE "migrations" RENAME COLUMN "name" TO "title"`);
         const message =
-          /^error: The bookkeeping table migrations lacks TypeORM's column name \(it has id, timestamp, title, checksum, applied_at, execution_ms\): restore it as TypeORM creates it, or set migrationsTableName to another table, then run again\.$/m;
+          /^error: The bookkeeping table migrations lacks TypeORM's column name \(it has id, timestamp, title, checksum, applied_at, execution_ms, applied_statements, statement_count\): restore it as TypeORM creates it, or set migrationsTableName to another table, then run again\.$/m;
         assertUserError(await project.cli(["status"]), 3, message);
         assertUserError(await project.cli(["run"]), 3, message);
         assertUserError(await project.cli(["history"]), 3, message);

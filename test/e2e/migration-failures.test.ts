@@ -2,8 +2,9 @@
  * A migration that fails half-way, in each transaction mode. With `each`
  * and `all` nothing of it remains and nothing is recorded; with `none` (or
  * `transaction = false` on the class) the error names the failing statement
- * and lists what was already applied, and nothing is recorded. Rows of an
- * existing table survive every case.
+ * and lists what was already applied, the bookkeeping records it as
+ * partially applied (pending), and the next run continues from the failed
+ * statement. Rows of an existing table survive every case.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -42,9 +43,10 @@ async function tables(project: TestProject): Promise<string[]> {
   return Object.keys((await project.introspect()).tables).sort();
 }
 
-async function undoByHand(project: TestProject): Promise<void> {
+async function undoByHand(project: TestProject, partialRow: string): Promise<void> {
   await project.query(`DROP TABLE "half_a"`);
   await project.query(`DELETE FROM "items" WHERE "id" = 1001`);
+  await project.query(`DELETE FROM "migrations" WHERE "name" = '${partialRow}'`);
 }
 
 for (const dialect of DIALECTS) {
@@ -96,7 +98,7 @@ for (const dialect of DIALECTS) {
         assert.match(
           result.stderr,
           new RegExp(
-            `^error: Migration ${halfWay} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain and it was not recorded as applied; undo them or finish the migration by hand before running again\\): `,
+            `^error: Migration ${halfWay} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain, and it is recorded as partially applied \\(2 (of \\d+ )?statements\\); fix the cause and run again to continue from the failed statement\\): `,
           ),
         );
         const applied = result.stderr.split("\n").filter((l) => l.startsWith("  already applied: "));
@@ -105,11 +107,11 @@ for (const dialect of DIALECTS) {
           `  already applied: INSERT INTO "items" ("id", "name") VALUES (1001, 'added by the failing migration')`,
         ]);
         assert.match(result.stderr, /\n {2}failing statement: /);
-        assert.deepEqual(await appliedNames(project), [ok]);
+        assert.deepEqual(await appliedNames(project), [ok, halfWay], "a partial row for HalfWay");
         assert.deepEqual(await tables(project), ["half_a", "items", "ok_t"], "no temporary table of a rebuild is left");
         assert.equal((await project.query(`SELECT * FROM "items" WHERE "id" = 1001`)).length, 1);
         await assertItemsIntact(project);
-        await undoByHand(project);
+        await undoByHand(project, halfWay);
 
         // transaction = false on the class, in the default mode: the failing statement is named.
         writeMigrationBody(project, { timestamp: 1700000000002, name: "HalfWay", up: STATEMENT_FAILS_HALF_WAY, transaction: false });
@@ -123,9 +125,35 @@ for (const dialect of DIALECTS) {
           result.stderr,
           /\n {2}failing statement: INSERT INTO "no_such_table" \("id"\) VALUES \(1\)\n {2}already applied: CREATE TABLE "half_a"[^\n]*\n {2}already applied: INSERT INTO "items"/,
         );
-        assert.deepEqual(await appliedNames(project), [ok]);
+        assert.match(result.stderr, /it is recorded as partially applied \(2 of 3 statements\)/);
+        assert.deepEqual(await appliedNames(project), [ok, halfWay]);
         assert.deepEqual(await tables(project), ["half_a", "items", "ok_t"]);
         await assertItemsIntact(project);
+
+        // status says how far it got; once the cause is fixed, run continues from the failed statement.
+        const status = await project.cli(["status"]);
+        assert.match(
+          status.stdout,
+          new RegExp(`^  \\[ \\] ${halfWay}  pending, partially applied: 2 of 3 statements$`, "m"),
+          status.stdout,
+        );
+        assert.match(status.stdout, /^1 applied, 1 pending\.$/m);
+        const json = JSON.parse((await project.cli(["status", "--json"])).stdout);
+        assert.deepEqual(json.migrations.find((m: any) => m.name === halfWay).partial, { applied: 2, total: 3 });
+        await project.query(`CREATE TABLE "no_such_table" ("id" integer)`);
+        result = await project.cli(["run"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        assert.match(result.stdout, new RegExp(`✓ ${halfWay}`));
+        assert.deepEqual(await appliedNames(project), [ok, halfWay]);
+        assert.equal(
+          (await project.query(`SELECT * FROM "items" WHERE "id" = 1001`)).length,
+          1,
+          "the INSERT already applied is not sent again",
+        );
+        assert.equal((await project.query(`SELECT * FROM "no_such_table"`)).length, 1, "the failed statement ran");
+        const after = await project.cli(["status", "--json"]);
+        assert.equal(JSON.parse(after.stdout).pending, 0, after.stdout);
+        assert.doesNotMatch((await project.cli(["status"])).stdout, /partially applied/);
       } finally {
         await project.cleanup();
       }

@@ -11,8 +11,11 @@ import assert from "node:assert/strict";
 import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
-import { cliEnv, createEmptyProject, repoRoot, runCli, type CliResult } from "../support/project";
+import { createConnection } from "mysql2/promise";
+import { cliEnv, createEmptyProject, repoRoot, runCli, spawnProgram, type CliResult } from "../support/project";
 import { createMysqlTestDatabase, mysqlServerUrl, type MysqlTestDatabase } from "../support/mysql";
+
+const cliBin = join(repoRoot, "bin", "athanor");
 
 const TSCONFIG = JSON.stringify({
   compilerOptions: {
@@ -90,7 +93,48 @@ for (const scheme of ["mariadb", "mysql"] as const) {
       assert.match(revert.stdout, /Reverted 1 migration/);
       assert.deepEqual(await tables(db.url), ["migrations"]);
     });
+
+    // It once hung: the claim's GET_LOCK try, answered with no rows offline, was retried forever.
+    test("run --sql prints the script at once and executes nothing; the script applies; revert --sql undoes it", async () => {
+      const target = await createMysqlTestDatabase("athanor_e2e");
+      try {
+        const targetEnv = cliEnv({ DATABASE_URL: target.url.replace(/^mysql:/, `${scheme}:`) });
+        const up = await spawnProgram(process.execPath, [cliBin, "run", "--sql"], { cwd: dir, env: targetEnv, killAfterMs: 30_000 }).result;
+        assert.equal(up.signal, null, `run --sql still ran after 30 s\n${up.stdout}\n${up.stderr}`);
+        assert.equal(up.code, 0, up.stdout + up.stderr);
+        assert.match(
+          up.stdout,
+          new RegExp(`^-- Athanor offline SQL for ${scheme}, up from base to InitialSchema1795323385894: 1 migration\\.`, "m"),
+        );
+        assert.match(up.stdout, /^SELECT GET_LOCK\(CONCAT\('athanor:apply:', SHA1\(DATABASE\(\)\)\), 0\) AS locked;$/m);
+        assert.match(up.stdout, /^CREATE TABLE `users` /m);
+        assert.deepEqual(await tables(target.url), [], "run --sql executed nothing");
+
+        await executeScript(target.url, up.stdout);
+        const status = ok(await runCli(dir, ["status", "--json"], targetEnv), "status after the script");
+        assert.equal(JSON.parse(status.stdout).pending, 0, status.stdout);
+
+        const down = await spawnProgram(process.execPath, [cliBin, "revert", "--sql"], { cwd: dir, env: targetEnv, killAfterMs: 30_000 })
+          .result;
+        assert.equal(down.signal, null, `revert --sql still ran after 30 s\n${down.stdout}\n${down.stderr}`);
+        assert.equal(down.code, 0, down.stdout + down.stderr);
+        await executeScript(target.url, down.stdout);
+        assert.deepEqual(await tables(target.url), ["migrations"]);
+      } finally {
+        await target.drop();
+      }
+    });
   });
+}
+
+/** Execute an offline SQL script as a user would (the mysql client runs it statement by statement). */
+async function executeScript(url: string, script: string): Promise<void> {
+  const connection = await createConnection({ uri: url, multipleStatements: true });
+  try {
+    await connection.query(script);
+  } finally {
+    await connection.end();
+  }
 }
 
 describe("mariadb: the example app's entities on an empty database", () => {
@@ -141,6 +185,100 @@ export class HalfWay1900000000000 implements MigrationInterface {
   });
 });
 
+/** A migration of op() calls and raw SQL whose third counted statement fails until `half_missing` exists. */
+const RESUMABLE = `import { MigrationInterface, QueryRunner } from "typeorm";
+import { op } from "athanor";
+export class Resumable1900000000001 implements MigrationInterface {
+  name = "Resumable1900000000001";
+  async up(q: QueryRunner) {
+    await op(q).createTable({ name: "res_items", columns: [{ name: "id", type: "integer", nullable: false }, { name: "name", type: "varchar", length: 40, nullable: false }], primaryKey: { columns: ["id"] }, uniques: [], indexes: [], foreignKeys: [], checks: [] });
+    await q.query("INSERT INTO res_items VALUES (1, 'one')");
+    await q.query("INSERT INTO half_missing VALUES (1)");
+    await op(q).alterColumn("res_items", { name: "name", type: "varchar", length: 40, nullable: false }, { name: "label", type: "varchar", length: 60, nullable: true });
+    await op(q).createIndex("res_items", { name: "IDX_res_items_label", columns: ["label"], unique: false });
+  }
+  async down(q: QueryRunner) {
+    await q.query("DROP TABLE res_items");
+  }
+}
+`;
+
+async function columnsOf(url: string, table: string): Promise<string> {
+  const ds = new DataSource({ type: "mariadb", url });
+  await ds.initialize();
+  try {
+    const columns = await ds.query(
+      "SELECT COLUMN_NAME, COLUMN_TYPE, IS_NULLABLE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY ORDINAL_POSITION",
+      [table],
+    );
+    const indexes = await ds.query(
+      "SELECT INDEX_NAME, COLUMN_NAME FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? ORDER BY INDEX_NAME, SEQ_IN_INDEX",
+      [table],
+    );
+    return JSON.stringify({ columns, indexes });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+test("a migration that fails part-way is recorded as partially applied; status says how far; run continues from the failed statement", async () => {
+  const db = await createMysqlTestDatabase("athanor_e2e");
+  const clean = await createMysqlTestDatabase("athanor_e2e");
+  const dir = exampleApp(false);
+  try {
+    writeFileSync(join(dir, "migrations", "1900000000001-Resumable.ts"), RESUMABLE);
+    const env = cliEnv({ DATABASE_URL: db.url });
+    ok(await runCli(dir, ["sum"], env), "sum");
+    const failed = await runCli(dir, ["run"], env);
+    assert.equal(failed.code, 3, failed.stdout + failed.stderr);
+    assert.match(
+      failed.stderr,
+      /^error: Migration Resumable1900000000001 failed \(it ran outside a transaction: the 2 statements listed below as already applied remain, and it is recorded as partially applied \(2 of 6 statements\); fix the cause and run again to continue from the failed statement\): /,
+    );
+    const status = ok(await runCli(dir, ["status"], env), "status");
+    assert.match(status.stdout, /^ {2}\[ \] Resumable1900000000001 {2}pending, partially applied: 2 of 6 statements$/m);
+    assert.match(status.stdout, /^0 applied, 1 pending\.$/m);
+    const json = JSON.parse(ok(await runCli(dir, ["status", "--json"], env), "status --json").stdout);
+    assert.deepEqual(json.migrations[0].partial, { applied: 2, total: 6 });
+
+    // The user fixes the cause; the next run passes over the two applied statements.
+    const admin = new DataSource({ type: "mariadb", url: db.url });
+    await admin.initialize();
+    await admin.query("CREATE TABLE half_missing (id int)");
+    await admin.destroy();
+    const resumed = ok(await runCli(dir, ["run"], env), "run after the fix");
+    assert.match(resumed.stdout, /✓ Resumable1900000000001/);
+    assert.match(ok(await runCli(dir, ["status"], env), "status").stdout, /^1 applied, 0 pending\.$/m);
+
+    // The same migration on a clean database (with the cause absent from the start) builds the same table.
+    const cleanAdmin = new DataSource({ type: "mariadb", url: clean.url });
+    await cleanAdmin.initialize();
+    await cleanAdmin.query("CREATE TABLE half_missing (id int)");
+    await cleanAdmin.destroy();
+    ok(await runCli(dir, ["run"], cliEnv({ DATABASE_URL: clean.url })), "clean run");
+    assert.equal(await columnsOf(db.url, "res_items"), await columnsOf(clean.url, "res_items"));
+    const check = new DataSource({ type: "mariadb", url: db.url });
+    await check.initialize();
+    try {
+      assert.deepEqual(
+        (await check.query("SELECT id, label FROM res_items")).map((r: any) => ({ ...r })),
+        [{ id: 1, label: "one" }],
+        "the INSERT is not sent twice",
+      );
+      const rows = await check.query("SELECT applied_statements, statement_count, execution_ms FROM migrations");
+      assert.equal(rows.length, 1);
+      assert.equal(rows[0].applied_statements, null);
+      assert.equal(rows[0].statement_count, null);
+      assert.notEqual(rows[0].execution_ms, null);
+    } finally {
+      await check.destroy();
+    }
+  } finally {
+    await db.drop();
+    await clean.drop();
+  }
+});
+
 test("E200: a password in a mysql:// DATABASE_URL is never printed, and a server that does not answer is named", async () => {
   const dir = exampleApp(true);
   // A port nothing listens on: the connection fails and the error names the target.
@@ -189,6 +327,17 @@ export class ${name} implements MigrationInterface {
   } finally {
     await db.drop();
   }
+});
+
+test("E18: a mysql:// URL that is not a URL is refused with a hint in MySQL's port, and its password is not printed", async () => {
+  const dir = exampleApp(true);
+  const result = await runCli(dir, ["status"], cliEnv({ DATABASE_URL: "mysql://app:s3cr3t-pw@db.example.com:port/app" }));
+  assert.equal(result.code, 2, result.stdout + result.stderr);
+  assert.match(
+    result.stderr,
+    /^error: The connection URL of the DataSource in ormconfig\.ts \(its url option, often DATABASE_URL\) is not a valid URL: write it as mysql:\/\/user:password@host:3306\/database, percent-encoding special characters in the password\.$/m,
+  );
+  assert.doesNotMatch(result.stdout + result.stderr, /s3cr3t-pw/);
 });
 
 test("E201: a wrong password is refused in one sentence that does not echo it", async () => {

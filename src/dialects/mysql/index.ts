@@ -24,6 +24,7 @@ function mysqlFamilyDialect(flavour: Flavour): Dialect {
   return {
     name: flavour,
     transactionalDDL: false,
+    defaultPort: 3306,
     tableComments: true,
     fulltextIndexes: true,
     quote: quoteIdentifier,

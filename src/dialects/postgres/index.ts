@@ -24,6 +24,7 @@ import { requiredExtensions, unavailableExtension } from "./extensions";
 export const postgresDialect: Dialect = {
   name: "postgres",
   transactionalDDL: true,
+  defaultPort: 5432,
   tableComments: true,
   sharedEnumTypes: true,
   materializedViews: true,
