@@ -57,28 +57,64 @@ const SILENCE_EXAMPLE = "athanor-lint-disable <code> -- <reason>";
 const COMMENT_WIDTH = 90;
 
 export function renderMigrationFile(input: MigrationFileInput): string {
+  const flavour = input.flavour ?? TYPESCRIPT;
+  return renderWith(input, {
+    imports: (withOp) => importLines(flavour, withOp),
+    classHead: (className) => classHead(flavour, className),
+    methodHead: (name) => methodHead(flavour, name),
+    classFooter: (className) => classFooter(flavour, className),
+  });
+}
+
+/**
+ * The CommonJS JavaScript that a TypeScript migration file rendered from
+ * `input` runs as, line for line: the same header, body and line numbers, the
+ * types left out. `generate` hands it to the loader with the file it wrote,
+ * so that running a big new migration needs no TypeScript transpile
+ * (loader/typescript-loader.ts `rememberTranspiled`). The body is plain
+ * JavaScript in both (literals, awaited calls, try/catch); only the lines
+ * below differ, and the export comes after the class's last line, so a stack
+ * frame's line is the TypeScript file's line.
+ */
+export function renderCompiledMigration(input: MigrationFileInput): string {
+  return renderWith(input, {
+    // `import … from "typeorm"` names only types: TypeScript drops it.
+    imports: (withOp) => [
+      `"use strict"; Object.defineProperty(exports, "__esModule", { value: true });`,
+      ...(withOp ? [`const { op } = require("athanor");`] : []),
+    ],
+    classHead: (className) => [`class ${className} {`],
+    methodHead: (name) => [`${INDENT}async ${name}(queryRunner) {`],
+    classFooter: (className) => [`exports.${className} = ${className};`],
+  });
+}
+
+/** The lines that differ between a migration's TypeScript or JavaScript and its compiled form. */
+interface MigrationShape {
+  imports(withOp: boolean): string[];
+  classHead(className: string): string[];
+  methodHead(name: "up" | "down"): string[];
+  classFooter(className: string): string[];
+}
+
+function renderWith(input: MigrationFileInput, shape: MigrationShape): string {
   const lines: string[] = [];
   lines.push(...renderHeader(input), "");
-  const flavour = input.flavour ?? TYPESCRIPT;
-  lines.push(...importLines(flavour, input.mode === "portable"));
+  lines.push(...shape.imports(input.mode === "portable"));
   lines.push("");
   if (input.mode === "portable" && input.online?.online) lines.push(...onlineConstant(input.online), "");
-  lines.push(...classHead(flavour, input.className));
+  lines.push(...shape.classHead(input.className));
   lines.push(`${INDENT}name = ${printString(input.className)};`);
   if (input.transaction === false) lines.push(`${INDENT}transaction = false;`);
   lines.push("");
   const online = Boolean(input.online?.online);
   const body = (ops: Operation[], sql: string[] | undefined, steps: SqlStep[] | undefined) =>
     input.mode === "portable" ? opCalls(ops, online) : steps && online ? printSqlSteps(steps, printSqlString) : sqlCalls(sql ?? []);
-  lines.push(...renderMethod(flavour, "up", body(input.up, input.upSql, input.upSteps)));
+  lines.push(...shape.methodHead("up"), ...body(input.up, input.upSql, input.upSteps), `${INDENT}}`);
   lines.push("");
-  lines.push(...renderMethod(flavour, "down", body(input.down, input.downSql, input.downSteps)));
-  lines.push("}", ...classFooter(flavour, input.className), "");
+  lines.push(...shape.methodHead("down"), ...body(input.down, input.downSql, input.downSteps), `${INDENT}}`);
+  lines.push("}", ...shape.classFooter(input.className), "");
   return lines.join("\n");
-}
-
-function renderMethod(flavour: SourceFlavour, name: "up" | "down", statements: string[]): string[] {
-  return [...methodHead(flavour, name), ...statements, `${INDENT}}`];
 }
 
 /** Each operation as a call of the runtime API (src/migration-api/api.ts), argument order included. */

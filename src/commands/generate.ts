@@ -3,7 +3,10 @@
  * write a migration that makes the database match them.
  */
 import { join, relative } from "node:path";
-import { renderMigrationFile, migrationName, migrationFileName } from "../codegen";
+import { renderMigrationFile, renderCompiledMigration, migrationName, migrationFileName, type MigrationFileInput } from "../codegen";
+import { MigrationFactsCache } from "../loader/migration-facts";
+import { rememberTranspiled } from "../loader/typescript-loader";
+import { checksumOf } from "../runner/checksum";
 import { describeOperation } from "../ops/describe";
 import type { SourceLanguage } from "../config/source-style";
 import type { Dialect, RenderedOperation } from "../dialects/dialect";
@@ -147,7 +150,7 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       const className = `${pascal}${timestamp}`;
       const flavour = { ...config.sourceStyle, ...(options.language ? { language: options.language } : {}) };
       const filePath = join(config.migrationsDir, migrationFileName(timestamp, pascal, flavour.language));
-      const content = renderMigrationFile({
+      const input: MigrationFileInput = {
         className,
         name: pascal,
         timestamp,
@@ -165,7 +168,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         downSteps: transaction === false ? downRendered.steps : undefined,
         findings,
         flavour,
-      });
+      };
+      const content = renderMigrationFile(input);
 
       const file = relative(config.cwd, filePath);
       const outcome = { ...base, notes, file, className, content, findings };
@@ -176,6 +180,14 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       assertSumMatches(config.migrationsDir, config.cwd);
       // The file and the sum that records it appear together or not at all.
       writeFilesAtomically(withSumFile(config.migrationsDir, { path: filePath, content }), config.cwd);
+      // What the next command would load the file to learn, told now: a
+      // 4 MB initial migration is then neither transpiled nor loaded just to
+      // read its class name, and runs without TypeScript.
+      MigrationFactsCache.remember(config.cwd, config.migrationGlobs, checksumOf(content), {
+        name: className,
+        transaction: transaction !== false,
+      });
+      if (flavour.language === "ts") rememberTranspiled(filePath, content, renderCompiledMigration(input));
       profilePhase("render and write");
       return { ...outcome, written: true };
     },

@@ -116,6 +116,10 @@ export function registerTypeScript(projectDir: string): void {
     }
   };
 
+  rememberHook = (fileName, source, output) => {
+    if (EXTENSIONS.some((extension) => fileName.endsWith(extension))) cache.set(cache.keyOf(fileName, source), output);
+  };
+
   const load = (module: any, fileName: string) => {
     const source = readFileSync(fileName, "utf8");
     const key = cache.keyOf(fileName, source);
@@ -191,6 +195,21 @@ let transpileAheadHook: ((files: string[]) => void) | undefined;
  */
 export function transpileAhead(files: string[]): void {
   transpileAheadHook?.(files);
+}
+
+let rememberHook: ((fileName: string, source: string, output: string) => void) | undefined;
+
+/**
+ * Record `output` as what `fileName` with the content `source` runs as,
+ * where the caller wrote both: `generate` gives a migration's TypeScript and
+ * the same migration rendered as CommonJS JavaScript, line for line
+ * (codegen/migration-file.ts `renderCompiledMigration`), so the first `run`
+ * of a 4 MB initial migration neither loads TypeScript nor transpiles it.
+ * The entry is keyed on the content like every other: a file edited since
+ * is transpiled as usual. Does nothing when the loader is not registered.
+ */
+export function rememberTranspiled(fileName: string, source: string, output: string): void {
+  rememberHook?.(fileName, source, output);
 }
 
 export interface Compiler {
