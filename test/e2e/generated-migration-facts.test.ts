@@ -94,13 +94,32 @@ describe("sqlite: a migration generate just wrote", () => {
     const status = await probed(["status"]);
     assert.match(status.stdout, new RegExp(`\\[ \\] ${renamed}`));
     assert.doesNotMatch(status.stdout, new RegExp(className));
-    // New content: loaded (and transpiled) to learn its facts.
-    assert.deepEqual(status.seen, [`migration ${file}`, "typescript"]);
+    // New content in the generated shape: its facts read from its syntax, not from what generate remembered.
+    assert.deepEqual(status.seen, ["typescript"]);
     const shown = await project.ok(["show", renamed]);
     assert.match(shown.stdout, /Runs outside a transaction/);
 
     await project.ok(["run"]);
     assert.deepEqual(await project.query("SELECT name FROM migrations"), [{ name: renamed }]);
     assert.deepEqual(await project.query("SELECT count(*) AS n FROM books"), [{ n: 0 }]);
+    await project.ok(["revert"]);
+  });
+
+  test("edited outside the generated shape (transaction set in a constructor) is loaded to learn its facts", async () => {
+    const [file] = project.migrationFiles();
+    const path = join(project.dir, "migrations", file);
+    const before = readFileSync(path, "utf8");
+    const edited = before.replace(
+      "  transaction = false;\n",
+      "  constructor() {\n    this.transaction = true;\n  }\n  transaction?: boolean;\n",
+    );
+    assert.notEqual(edited, before);
+    writeFileSync(path, edited);
+    await project.ok(["sum"]);
+
+    const status = await probed(["status"]);
+    assert.ok(status.seen.includes(`migration ${file}`), status.seen.join(", "));
+    const shown = await project.ok(["show", /export class (\w+)/.exec(edited)![1]]);
+    assert.doesNotMatch(shown.stdout, /Runs outside a transaction/);
   });
 });
