@@ -7,10 +7,11 @@
 //   node bench/before-after.mjs --before /path/to/old/checkout [--after .]
 //     [--n 200] [--dialects sqlite,postgres] [--rounds 5]
 //
-// Each checkout must be built (npm run build). Wall time is spawn to exit,
+// Each checkout must be built (npm run build). The caches live in each
+// project's node_modules/.cache unless ATHANOR_CACHE_DIR is set: unset it. Wall time is spawn to exit,
 // CPU is user + system time of the process, peak RSS from bench/preload.cjs.
 import { mkdtempSync, rmSync, symlinkSync } from "node:fs";
-import { tmpdir } from "node:os";
+import os, { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createDatabase, startPostgres } from "./databases.mjs";
 import { repoRoot, resetProject, writeProject } from "./project.mjs";
@@ -29,14 +30,25 @@ if (!builds.before) {
 const n = Number(option("n", "200"));
 const rounds = Number(option("rounds", "5"));
 const dialects = option("dialects", "sqlite,postgres").split(",");
-const SETUP = [["generate", "Init", "--no-interactive"], ["run"]];
-const MEASURED = { "no-op generate": ["generate", "--no-interactive"], "no-op run": ["run"] };
+// Every step is measured, in this order: the initial migration written and
+// run (a new file each round, so its caches are never warm), the no-op
+// commands, then the no-op generate with an empty cache directory (CI, a
+// fresh clone: nothing transpiled, no model, no migration facts).
+const MEASURED = {
+  "generate (empty db)": ["generate", "Init", "--no-interactive"],
+  "run of the initial migration": ["run"],
+  "no-op generate": ["generate", "--no-interactive"],
+  "no-op run": ["run"],
+  "no-op generate, cold cache": ["generate", "--no-interactive"],
+};
+const COLD = new Set(["no-op generate, cold cache"]);
 
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 };
 
+const loadStart = os.loadavg();
 const server = dialects.includes("postgres") ? await startPostgres() : undefined;
 const workDir = mkdtempSync(join(tmpdir(), "athanor-before-after-"));
 const rows = [];
@@ -65,12 +77,10 @@ try {
           drop = db.drop;
         }
         try {
-          for (const args of SETUP) {
-            const r = await invoke(cli, args, { cwd: dirs[build], env });
-            if (r.code !== 0) throw new Error(`${build} ${args.join(" ")} exited ${r.code}: ${(r.stdout + r.stderr).slice(0, 400)}`);
-          }
           for (const [step, args] of Object.entries(MEASURED)) {
-            const r = await invoke(cli, args, { cwd: dirs[build], env });
+            const cold = COLD.has(step) ? mkdtempSync(join(workDir, "cold-cache-")) : undefined;
+            const r = await invoke(cli, args, { cwd: dirs[build], env: cold ? { ...env, ATHANOR_CACHE_DIR: cold } : env });
+            if (cold) rmSync(cold, { recursive: true, force: true });
             if (r.code !== 0) throw new Error(`${build} ${step} exited ${r.code}: ${(r.stdout + r.stderr).slice(0, 400)}`);
             // Round 0 warms each build's transpile and model caches: not counted.
             if (round > 0) samples[`${build} ${step}`].push(r);
@@ -93,7 +103,13 @@ try {
   rmSync(workDir, { recursive: true, force: true });
   await server?.stop();
 }
-console.log(`Medians of ${rounds} rounds after one warm-up, interleaved; before = ${builds.before}, after = ${builds.after}.\n`);
+console.log(
+  `Medians of ${rounds} rounds after one warm-up, interleaved; before = ${builds.before}, after = ${builds.after}. ` +
+    `Load average (1/5/15 min) at the start: ${loadStart.map((l) => l.toFixed(2)).join(" / ")}, at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" / ")}.\n`,
+);
 console.log("| dialect | N | step | before (wall, CPU, peak RSS) | after |");
 console.log("|---|---|---|---|---|");
 for (const row of rows) console.log(row);

@@ -118,6 +118,45 @@ function renderMethod(flavour: SourceFlavour, name: "up" | "down", statements: s
   return [...methodHead(flavour, name), ...statements, `${INDENT}}`];
 }
 
+/**
+ * The CommonJS JavaScript that a TypeScript migration file rendered from
+ * `input` runs as, line for line: the same header, body and line numbers, the
+ * types left out. `generate` hands it to the loader with the file it wrote,
+ * so that running a big new migration needs no TypeScript transpile
+ * (loader/typescript-loader.ts `rememberTranspiled`). The body is plain
+ * JavaScript in both (literals, awaited calls, try/catch); only the import,
+ * class and method lines differ, and the export comes after the class's last
+ * line, so a stack frame's line is the TypeScript file's line.
+ */
+export function renderCompiledMigration(input: MigrationFileInput): string {
+  const parts = migrationFileParts({ ...input, flavour: TYPESCRIPT });
+  const withOp = input.mode === "portable";
+  // `import … from "typeorm"` names only types: TypeScript drops it. The
+  // TypeScript import lines are replaced one for one; what follows them
+  // (the --online options constant) is plain JavaScript already.
+  const compiledImports = [
+    `"use strict"; Object.defineProperty(exports, "__esModule", { value: true });`,
+    ...(withOp ? [`const { op } = require("athanor");`] : []),
+  ];
+  const imports = [...compiledImports, ...parts.imports.slice(importLines(TYPESCRIPT, withOp).length)];
+  const method = (name: "up" | "down", statements: string[]) => [`${INDENT}async ${name}(queryRunner) {`, ...statements, `${INDENT}}`];
+  return [
+    ...parts.header,
+    "",
+    ...imports,
+    "",
+    `class ${parts.className} {`,
+    ...parts.properties,
+    "",
+    ...method("up", parts.up),
+    "",
+    ...method("down", parts.down),
+    "}",
+    `exports.${parts.className} = ${parts.className};`,
+    "",
+  ].join("\n");
+}
+
 /** Each operation as a call of the runtime API (src/migration-api/api.ts), argument order included. */
 function opCalls(ops: readonly Operation[], online = false): string[] {
   const target = online ? `op(queryRunner, ${ONLINE_CONSTANT})` : "op(queryRunner)";

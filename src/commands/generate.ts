@@ -3,7 +3,10 @@
  * write a migration that makes the database match them.
  */
 import { join, relative } from "node:path";
-import { renderMigrationFile, migrationName, migrationFileName } from "../codegen";
+import { renderMigrationFile, renderCompiledMigration, migrationName, migrationFileName } from "../codegen";
+import { MigrationFactsCache } from "../loader/migration-facts";
+import { rememberTranspiled } from "../loader/typescript-loader";
+import { checksumOf } from "../runner/checksum";
 import { describeOperation } from "../ops/describe";
 import { migrationFileParts, type MigrationFileInput } from "../codegen/migration-file";
 import { loadMigrationTemplate } from "./migration-template";
@@ -186,6 +189,15 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       assertSumMatches(config.migrationsDir, config.cwd);
       // The file and the sum that records it appear together or not at all.
       writeFilesAtomically(withSumFile(config.migrationsDir, { path: filePath, content }), config.cwd);
+      // What the next command would load the file to learn, told now: a
+      // 4 MB initial migration is then neither transpiled nor loaded just to
+      // read its class name, and runs without TypeScript.
+      MigrationFactsCache.remember(config.cwd, config.migrationGlobs, checksumOf(content), {
+        name: className,
+        transaction: transaction !== false,
+      });
+      // Only Athanor's own layout has a compiled twin: a project's template may add any code.
+      if (flavour.language === "ts" && !template) rememberTranspiled(filePath, content, renderCompiledMigration(input));
       profilePhase("render and write");
       return { ...outcome, written: true };
     },

@@ -6,6 +6,7 @@ import { UsageError } from "../errors";
 import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";
 import { planMigrations, type MigrationState } from "../runner/plan";
 import { planRun } from "../runner/targets";
+import { transpileAhead } from "../loader/typescript-loader";
 import { assertSumMatches } from "../runner/sum";
 import { takeBackup, withBackupLocation } from "./backup";
 import { refuseEdited } from "./edited-migrations";
@@ -73,6 +74,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
         if (backup) options.onBackup?.(backup);
         // Migration code may use repositories; a no-op or --fake run never loads entities.
         if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
+        // Migrations described without loading them (a fresh checkout's), transpiled together before they run.
+        if (!options.execution?.fake) transpileAhead(selected.flatMap((s) => (s.source?.file ? [s.source.file] : [])));
         const results = await executeMigrations(
           { queryRunner, dialect, bookkeeping, lock },
           selected.map((s) => s.source!),

@@ -44,6 +44,17 @@ export class MigrationFactsCache {
     return new MigrationFactsCache(join(cacheDirectory(cwd), `migrations-${id}.json`));
   }
 
+  /**
+   * Record the facts of a file whose content the caller wrote (`generate`
+   * knows the class name and `transaction` flag it printed), keeping every
+   * other entry: the next command describes the file without loading it.
+   */
+  static remember(cwd: string, globs: string[], checksum: string, facts: MigrationFacts): void {
+    const cache = MigrationFactsCache.forProject(cwd, globs);
+    cache.entries.set(checksum, { name: facts.name, transaction: facts.transaction });
+    writeCacheFile(cache.path, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(cache.entries) }));
+  }
+
   /** Whether facts are known for this content (without counting it as seen). */
   has(checksum: string): boolean {
     return this.entries.has(checksum);

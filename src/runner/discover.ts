@@ -2,8 +2,9 @@
  * Finding the project's migrations: the files matched by the DataSource's
  * `migrations` globs (and any classes listed there), each loaded and checked
  * to hold exactly one migration class whose name ends in a 13-digit
- * timestamp, as TypeORM requires. Files already seen with the same content
- * are loaded lazily (see loader/migration-facts.ts).
+ * timestamp, as TypeORM requires. Files already seen with the same content,
+ * and new files in the shape Athanor generates, are loaded lazily (see
+ * loader/migration-facts.ts and loader/migration-source-facts.ts).
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
@@ -13,7 +14,8 @@ import { UsageError } from "../errors";
 import { describeLoadFailure, fileToFix, formatLoadFailure } from "../loader/load-error";
 import { LoaderSetupError } from "../loader/typescript-compiler";
 import { checksumOf } from "./checksum";
-import { MigrationFactsCache } from "../loader/migration-facts";
+import { MigrationFactsCache, type MigrationFacts } from "../loader/migration-facts";
+import { factsFromSource } from "../loader/migration-source-facts";
 import { transpileAhead } from "../loader/typescript-loader";
 import { watchMigration } from "./stray-rejections";
 
@@ -45,11 +47,22 @@ export function discoverMigrations(globs: string[], classes: Function[], cwd: st
   const found: MigrationSource[] = [];
   if (files.size > 0) {
     const facts = MigrationFactsCache.forProject(cwd, globs);
-    const sources = [...files].sort().map((file) => ({ file, checksum: checksumOf(readFileSync(file, "utf8")) }));
+    const sources = [...files].sort().map((file) => {
+      const text = readFileSync(file, "utf8");
+      return { file, text, checksum: checksumOf(text) };
+    });
+    // A new file in the shape Athanor generates is described from its syntax
+    // (migration-source-facts.ts), not transpiled to learn its class name.
+    const fromSource = new Map<string, MigrationFacts>();
+    for (const { file, text, checksum } of sources) {
+      if (facts.has(checksum)) continue;
+      const read = factsFromSource(file, text);
+      if (read && parseTimestamp(read.name) !== undefined) fromSource.set(checksum, read);
+    }
     // The files about to be loaded (new or changed), transpiled together when
     // the cache lacks them: a fresh checkout in CI has every migration to load.
-    transpileAhead(sources.filter(({ checksum }) => !facts.has(checksum)).map(({ file }) => file));
-    for (const { file, checksum } of sources) found.push(migrationFromFile(file, checksum, cwd, facts));
+    transpileAhead(sources.filter(({ checksum }) => !facts.has(checksum) && !fromSource.has(checksum)).map(({ file }) => file));
+    for (const { file, checksum } of sources) found.push(migrationFromFile(file, checksum, cwd, facts, fromSource.get(checksum)));
     facts.save();
   }
   for (const cls of classes) found.push(fromClass(cls as new () => MigrationInterface));
@@ -64,8 +77,15 @@ export function discoverMigrations(globs: string[], classes: Function[], cwd: st
  * (to run, revert, render or lint it); a new or changed file is loaded now,
  * so its mistakes are reported by every command, as before.
  */
-function migrationFromFile(file: string, checksum: string, cwd: string, cache: MigrationFactsCache): MigrationSource {
-  const known = cache.get(checksum);
+function migrationFromFile(
+  file: string,
+  checksum: string,
+  cwd: string,
+  cache: MigrationFactsCache,
+  fromSource: MigrationFacts | undefined,
+): MigrationSource {
+  const known = cache.get(checksum) ?? fromSource;
+  if (fromSource && known === fromSource) cache.set(checksum, fromSource);
   const timestamp = known && parseTimestamp(known.name);
   if (!known || timestamp === undefined) {
     const source = loadMigrationFile(file, cwd, checksum);

@@ -96,7 +96,9 @@ for (const dialect of DIALECTS) {
       try {
         const result = await project.cli(["status"], { env: { ATHANOR_CACHE_DIR: elsewhere } });
         assert.equal(result.code, 0, result.stderr);
-        assert.equal(cacheEntries(elsewhere).length, 4);
+        // ormconfig.ts and the two entities; the generated migration is described
+        // from its syntax (loader/migration-source-facts.ts), not transpiled.
+        assert.equal(cacheEntries(elsewhere).length, 3);
       } finally {
         rmSync(elsewhere, { recursive: true, force: true });
       }

@@ -12,6 +12,7 @@ import {
   migrationClassName,
   migrationFileName,
   migrationName,
+  renderCompiledMigration,
   renderMigrationFile,
   toPascalCase,
   type MigrationFileInput,
@@ -428,4 +429,64 @@ test("SQL mode: a long CREATE TABLE is laid out one column per line, and SQLite 
     }
   };
   assert.deepEqual(await introspect(queries[0]), await introspect(sql));
+});
+
+// ── The compiled form generate hands the loader ─────────────────────────────
+
+/** Load CommonJS JavaScript as the loader would run it, with `athanor` and `typeorm` stubbed. */
+function loadCompiled(output: string, className: string): MigrationInstance {
+  const moduleExports: Record<string, any> = {};
+  const stubRequire = (name: string) => {
+    if (name === "athanor") return { op: api.op };
+    throw new Error(`unexpected require ${name}`);
+  };
+  new Function("exports", "require", "module", output)(moduleExports, stubRequire, { exports: moduleExports });
+  assert.deepEqual(Object.keys(moduleExports), [className]);
+  return new moduleExports[className]();
+}
+
+/** Everything running `method` does: op() operations and raw queries, in order. */
+async function recordedRun(migration: MigrationInstance, method: "up" | "down"): Promise<unknown[]> {
+  const runner = {
+    recorded: [] as unknown[],
+    isTransactionActive: false,
+    query: async (sql: string) => void runner.recorded.push({ sql }),
+    startTransaction: async () => void runner.recorded.push("start"),
+    commitTransaction: async () => void runner.recorded.push("commit"),
+    rollbackTransaction: async () => void runner.recorded.push("rollback"),
+  };
+  await migration[method](runner);
+  return JSON.parse(JSON.stringify(runner.recorded));
+}
+
+test("compiled form: runs as the TypeScript file does, on the same lines", async () => {
+  const online = { online: true, lockTimeout: "5s" };
+  const steps = [{ statements: ["CREATE INDEX CONCURRENTLY a ON t (x)"], outsideTransaction: true, cleanup: ["DROP INDEX IF EXISTS a"] }];
+  const variants: Array<[string, MigrationFileInput]> = [
+    ["portable", input()],
+    ["portable, ES module TypeScript", input({ flavour: { language: "ts", module: "esm" } })],
+    ["portable, online", input({ online, transaction: false })],
+    ["SQL", input({ mode: "sql", upSql: [`CREATE TABLE "a" ("id" integer)`, "VACUUM"], downSql: [`DROP TABLE "a"`] })],
+    ["SQL, online", input({ mode: "sql", online, transaction: false, upSql: [], downSql: [], upSteps: steps, downSteps: steps })],
+  ];
+  for (const [variant, file] of variants) {
+    const source = renderMigrationFile(file);
+    const compiled = renderCompiledMigration(file);
+    const fromTypeScript = loadMigration(source, file.className);
+    const fromCompiled = loadCompiled(compiled, file.className);
+    assert.equal(fromCompiled.name, fromTypeScript.name, variant);
+    assert.equal(fromCompiled.transaction, fromTypeScript.transaction, variant);
+    for (const method of ["up", "down"] as const) {
+      assert.deepEqual(await recordedRun(fromCompiled, method), await recordedRun(fromTypeScript, method), `${variant}: ${method}`);
+    }
+    // Line for line: only the lines that carry types differ, and the export comes last.
+    const tsLines = source.split("\n");
+    const jsLines = compiled.split("\n");
+    assert.equal(jsLines.length, tsLines.length + 1, variant);
+    assert.equal(jsLines[tsLines.length - 1], `exports.${file.className} = ${file.className};`, variant);
+    const typed = /^(import |export class |  public async (up|down)\()/;
+    tsLines.forEach((line, i) => {
+      if (i < tsLines.length - 1 && !typed.test(line)) assert.equal(jsLines[i], line, `${variant}: line ${i + 1}`);
+    });
+  }
 });
