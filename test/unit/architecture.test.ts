@@ -64,6 +64,7 @@ const MAY_IMPORT: Record<string, readonly string[]> = {
     "dialects",
     "config",
     "metadata",
+    "loader",
     "danger",
     "ops",
     "schema",
