@@ -11,7 +11,7 @@ import {
 } from "./definitions";
 import { doBlock, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable } from "./quote";
 import { dataCheckForUnique } from "../data-checks";
-import { dataCheckStatement } from "./alter-column";
+import { refusedThenCounted } from "./alter-column";
 
 function statement(sql: string, ...notes: string[]): RenderedOperation {
   return { statements: [sql], notes };
@@ -46,9 +46,10 @@ export function renderDropPrimaryKey(table: string, primaryKey: PrimaryKey): Ren
 
 export function renderAddUnique(table: string, unique: Unique): RenderedOperation {
   // PostgreSQL's own error names neither the table nor the columns.
-  const check = dataCheckStatement(table, dataCheckForUnique(table, unique.name, unique.columns, quoteIdentifier, undefined, quoteTable));
+  // Counted only when PostgreSQL refuses: no second scan when the values are unique.
+  const check = dataCheckForUnique(table, unique.name, unique.columns, quoteIdentifier, undefined, quoteTable);
   return {
-    statements: [check, addConstraint(table, uniqueClause(unique))],
+    statements: [refusedThenCounted(table, addConstraint(table, uniqueClause(unique)), [check])],
     notes: [`stops, naming how many values repeat, if ${table} holds duplicates in (${unique.columns.join(", ")})`],
   };
 }
@@ -91,7 +92,7 @@ export function renderCreateIndex(table: string, index: Index): RenderedOperatio
   );
   if (!index.unique) return rendered;
   const check = dataCheckForUnique(table, index.name, index.columns, quoteIdentifier, index.where, quoteTable);
-  return { ...rendered, statements: [dataCheckStatement(table, check), ...rendered.statements] };
+  return { ...rendered, statements: [refusedThenCounted(table, createIndexStatement(table, index), [check])] };
 }
 
 /** The index lives in its table's schema. */
