@@ -39,6 +39,12 @@ export interface RenderContext {
    * locks ignore it.
    */
   online?: OnlineOptions;
+  /**
+   * `schema` was read from the database the statements run on, just before:
+   * its column order is the tables' real one (statements rendered for a file
+   * or a script may meet tables whose columns lie in another order).
+   */
+  schemaIsLive?: boolean;
 }
 
 /** Facts about a rendered operation that users should be told about. */
@@ -260,8 +266,12 @@ export type BackupResult =
 
 export interface MigrationSessionHooks {
   beforeTransaction(db: Queryable): Promise<void>;
-  /** Throws when the migration left the database inconsistent. */
-  beforeCommit(db: Queryable): Promise<void>;
+  /**
+   * Throws when the migration left the database inconsistent. `statements`:
+   * what the transaction sent, when known, so the check can cover only what
+   * they touched.
+   */
+  beforeCommit(db: Queryable, statements?: readonly string[]): Promise<void>;
   afterTransaction(db: Queryable): Promise<void>;
 }
 

@@ -117,6 +117,8 @@ export async function executeMigrations(
     if (running.now) void cancel?.(context.lock?.connection).catch(() => undefined);
   };
   signal?.addEventListener("abort", onAbort);
+  /** What the current batch sent: the commit-time check covers what it touched. */
+  const sentInBatch: string[] = [];
   const stopObserving = observeStatements(context.queryRunner, {
     sending: (sql) => {
       if (signal?.aborted && running.now) throw new StopRequested();
@@ -124,6 +126,7 @@ export async function executeMigrations(
     },
     completed: (sql) => {
       journal.completed(sql);
+      sentInBatch.push(sql);
       faultPoint("statement", sql);
     },
   });
@@ -137,8 +140,9 @@ export async function executeMigrations(
     for (const batch of batchesFor(migrations, options.mode ?? "each")) {
       if (signal?.aborted) throw interruptedError(signal.reason, standing());
       if (context.lock?.stillHeld && !(await context.lock.stillHeld())) throw lockLostError(standing(), batch.migrations[0].name);
+      sentInBatch.length = 0;
       try {
-        await executeBatch(context, batch, direction, options, journal, running, (result) => {
+        await executeBatch(context, batch, direction, options, journal, running, sentInBatch, (result) => {
           results.push(result);
           options.onDone?.(result, results.length - 1, total);
         }, (name) => options.onStart?.(name, results.length, total));
@@ -183,6 +187,7 @@ async function executeBatch(
   options: ExecutionOptions,
   journal: StatementJournal,
   running: RunningCode,
+  sent: readonly string[],
   done: (result: ExecutionResult) => void,
   starting: (name: string) => void,
 ): Promise<void> {
@@ -194,6 +199,8 @@ async function executeBatch(
   /** Migrations whose code this batch started (a rollback undoes them). */
   const begun: string[] = [];
   let codeStarted = false;
+  /** When the batch's last migration started (its shown time runs to COMMIT). */
+  let lastStarted = 0;
   const { signal } = options;
   const claim = dialect.migrationClaim;
   let unclaim: (() => Promise<void>) | undefined;
@@ -245,6 +252,10 @@ async function executeBatch(
           ranBeforeFailure = journal.close();
         }
       }
+      // A batch of one migration checks before its row is written, so the
+      // row's execution_ms includes the check.
+      const alone = batch.migrations.length === 1;
+      if (alone) await dialect.session?.beforeCommit(queryRunner, sent);
       const ms = performance.now() - started;
       faultPoint("before-record");
       const write = () =>
@@ -263,6 +274,7 @@ async function executeBatch(
       ranBeforeFailure = [];
       codeStarted = false;
       const result: ExecutionResult = { name: migration.name, direction, ms, fake: options.fake || undefined };
+      lastStarted = started;
       finished.push(result);
       // Without a transaction each migration is final as soon as it ran.
       if (!batch.transaction) {
@@ -270,10 +282,11 @@ async function executeBatch(
         done(result);
       }
     }
-    await dialect.session?.beforeCommit(queryRunner);
+    if (batch.migrations.length !== 1) await dialect.session?.beforeCommit(queryRunner, sent);
     if (batch.transaction) {
       await queryRunner.commitTransaction();
       faultPoint("after-commit");
+      if (finished.length === 1 && !finished[0].skipped) await includeCommit(bookkeeping, finished[0], lastStarted, direction);
       finished.forEach(done);
     }
   } catch (error) {
@@ -288,6 +301,24 @@ async function executeBatch(
   } finally {
     await releaseClaim();
     await dialect.session?.afterTransaction(queryRunner);
+  }
+}
+
+/** Below this, a commit's own time is left out of the stored execution_ms (correcting it costs a write). */
+const COMMIT_NOTICED_MS = 5;
+
+/**
+ * The shown time of a migration that committed alone covers its COMMIT too;
+ * the stored execution_ms (written before COMMIT) is corrected when the
+ * COMMIT itself took noticeably long.
+ */
+async function includeCommit(bookkeeping: Bookkeeping, result: ExecutionResult, started: number, direction: Direction): Promise<void> {
+  const whole = performance.now() - started;
+  const commit = whole - result.ms;
+  result.ms = whole;
+  if (direction === "up" && !result.fake && commit >= COMMIT_NOTICED_MS) {
+    // Committed already: a failure here loses a timing, not a migration.
+    await bookkeeping.correctExecutionMs(result.name, whole).catch(() => undefined);
   }
 }
 

@@ -3,9 +3,15 @@
  * a no-op inside a transaction, so it is switched off before BEGIN (a table
  * rebuild drops the old table, which with foreign keys on would run ON DELETE
  * actions on child rows) and restored after; `PRAGMA foreign_key_check`
- * before COMMIT refuses a migration that left dangling references.
+ * before COMMIT refuses a migration that left dangling references. The
+ * check covers the tables the transaction wrote and the tables referencing
+ * them (a violation elsewhere was there before and is not this migration's);
+ * the whole database when a statement is not understood or a trigger could
+ * have written elsewhere.
  */
 import type { MigrationSessionHooks, Queryable } from "../dialect";
+import { quoteString } from "./quote";
+import { tablesWrittenByAll } from "./touched-tables";
 
 /** Whether foreign keys were on before each connection's migration. */
 const foreignKeysWereOn = new WeakMap<Queryable, boolean>();
@@ -23,8 +29,8 @@ export const sqliteSession: MigrationSessionHooks = {
     await db.query("PRAGMA foreign_keys = OFF");
   },
 
-  async beforeCommit(db) {
-    const violations: ForeignKeyViolation[] = await db.query("PRAGMA foreign_key_check");
+  async beforeCommit(db, statements) {
+    const violations = await foreignKeyViolations(db, statements);
     if (violations.length === 0) return;
     const sample = violations
       .slice(0, 5)
@@ -41,3 +47,26 @@ export const sqliteSession: MigrationSessionHooks = {
     foreignKeysWereOn.delete(db);
   },
 };
+
+/** `PRAGMA foreign_key_check` over what `statements` can have broken (everything when unknown). */
+async function foreignKeyViolations(db: Queryable, statements: readonly string[] | undefined): Promise<ForeignKeyViolation[]> {
+  const written = statements ? tablesWrittenByAll(statements) : undefined;
+  if (!written) return db.query("PRAGMA foreign_key_check");
+  if (written.size === 0) return [];
+  const names = [...written].map(quoteString).join(", ");
+  // Tables that still exist among those written, plus every table whose
+  // foreign keys point at one of them; none of it when a trigger exists.
+  const rows: Array<{ name: string | null; triggers: number }> = await db.query(
+    `SELECT m.name AS name, (SELECT count(*) FROM sqlite_master WHERE type = 'trigger') AS triggers FROM sqlite_master m ` +
+      `WHERE m.type = 'table' AND (lower(m.name) IN (${names}) ` +
+      `OR EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name) f WHERE lower(f."table") IN (${names}))) ` +
+      `UNION ALL SELECT NULL, (SELECT count(*) FROM sqlite_master WHERE type = 'trigger')`,
+  );
+  if (rows.some((row) => Number(row.triggers) > 0)) return db.query("PRAGMA foreign_key_check");
+  const violations: ForeignKeyViolation[] = [];
+  for (const row of rows) {
+    if (row.name === null) continue;
+    violations.push(...(await db.query(`PRAGMA foreign_key_check(${quoteString(row.name)})`)));
+  }
+  return violations;
+}
