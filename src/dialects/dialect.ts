@@ -39,12 +39,6 @@ export interface RenderContext {
    * locks ignore it.
    */
   online?: OnlineOptions;
-  /**
-   * `schema` was read from the database the statements run on, just before:
-   * its column order is the tables' real one (statements rendered for a file
-   * or a script may meet tables whose columns lie in another order).
-   */
-  schemaIsLive?: boolean;
 }
 
 /** Facts about a rendered operation that users should be told about. */

@@ -152,12 +152,6 @@ export class Bookkeeping {
     await this.db.query(recordStatement(this.dialect, this.tableName, { ...entry, appliedAt: entry.appliedAt ?? new Date() }));
   }
 
-  /** Sets the execution_ms of an applied migration's row (after its COMMIT, whose time the row could not hold). */
-  async correctExecutionMs(name: string, ms: number): Promise<void> {
-    const q = (identifier: string) => this.dialect.quote(identifier);
-    await this.db.query(`UPDATE ${this.table} SET ${q("execution_ms")} = ${Math.round(ms)} WHERE ${q("name")} = ${literal(name)}`);
-  }
-
   async forget(name: string): Promise<void> {
     await this.db.query(forgetStatement(this.dialect, this.tableName, name));
   }

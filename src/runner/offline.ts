@@ -152,9 +152,6 @@ class ScriptBookkeeping extends Bookkeeping {
     return this.assumed.applied;
   }
 
-  /** A script's rows keep execution_ms NULL. */
-  override async correctExecutionMs(): Promise<void> {}
-
   override async record(entry: Omit<BookkeepingEntry, "appliedAt">): Promise<void> {
     await super.record({ ...entry, executionMs: undefined, appliedAt: this.assumed.appliedAt });
   }

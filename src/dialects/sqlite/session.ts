@@ -50,7 +50,9 @@ export const sqliteSession: MigrationSessionHooks = {
 
 /** `PRAGMA foreign_key_check` over what `statements` can have broken (everything when unknown). */
 async function foreignKeyViolations(db: Queryable, statements: readonly string[] | undefined): Promise<ForeignKeyViolation[]> {
-  const written = statements ? tablesWrittenByAll(statements) : undefined;
+  // A script (run --sql) cannot ask what its statements touched: it checks everything.
+  const offline = "athanorOffline" in db;
+  const written = statements && !offline ? tablesWrittenByAll(statements) : undefined;
   if (!written) return db.query("PRAGMA foreign_key_check");
   if (written.size === 0) return [];
   const names = [...written].map(quoteString).join(", ");
