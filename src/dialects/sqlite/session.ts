@@ -55,13 +55,17 @@ async function foreignKeyViolations(db: Queryable, statements: readonly string[]
   const written = statements && !offline ? tablesWrittenByAll(statements) : undefined;
   if (!written) return db.query("PRAGMA foreign_key_check");
   if (written.size === 0) return [];
-  const names = [...written].map(quoteString).join(", ");
+  const names = [...written.keys()].map(quoteString).join(", ");
+  const removed = [...written].filter(([, removes]) => removes).map(([name]) => quoteString(name));
   // Tables that still exist among those written, plus every table whose
-  // foreign keys point at one of them; none of it when a trigger exists.
+  // foreign keys point at one that may have lost rows (reading every
+  // table's keys only then: a migration that only creates and inserts needs
+  // none); none of it when a trigger exists.
+  const referencing =
+    removed.length === 0 ? "" : ` OR EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name) f WHERE lower(f."table") IN (${removed.join(", ")}))`;
   const rows: Array<{ name: string | null; triggers: number }> = await db.query(
     `SELECT m.name AS name, (SELECT count(*) FROM sqlite_master WHERE type = 'trigger') AS triggers FROM sqlite_master m ` +
-      `WHERE m.type = 'table' AND (lower(m.name) IN (${names}) ` +
-      `OR EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name) f WHERE lower(f."table") IN (${names}))) ` +
+      `WHERE m.type = 'table' AND (lower(m.name) IN (${names})${referencing}) ` +
       `UNION ALL SELECT NULL, (SELECT count(*) FROM sqlite_master WHERE type = 'trigger')`,
   );
   if (rows.some((row) => Number(row.triggers) > 0)) return db.query("PRAGMA foreign_key_check");

@@ -35,10 +35,27 @@ function skipIf(tokens: Token[], i: number): number {
 }
 
 /**
+ * A table a statement writes. `removes`: rows or keys may go away (a
+ * DELETE, UPDATE, REPLACE, DROP or ALTER), so rows of other tables that
+ * pointed at them may dangle; a CREATE TABLE or a plain INSERT only adds.
+ */
+export interface WrittenTable {
+  table: string;
+  removes: boolean;
+}
+
+/**
  * The tables `sql` writes, [] for a statement that writes none, or undefined
  * when the statement is not understood.
  */
-export function tablesWrittenBy(sql: string): string[] | undefined {
+export function tablesWrittenBy(sql: string): WrittenTable[] | undefined {
+  const first = tokenize(sql)[0];
+  const adds = isKeyword(first, "CREATE") || (isKeyword(first, "INSERT") && !/^\s*INSERT\s+OR\s+REPLACE\b/i.test(sql));
+  return tableNamesWrittenBy(sql)?.map((table) => ({ table, removes: !adds }));
+}
+
+/** The names of the tables `sql` writes (see tablesWrittenBy). */
+export function tableNamesWrittenBy(sql: string): string[] | undefined {
   const tokens = tokenize(sql);
   while (isPunct(tokens[tokens.length - 1], ";")) tokens.pop();
   if (tokens.length === 0) return [];
@@ -95,14 +112,18 @@ function listed(found: { name: string } | undefined): string[] | undefined {
 
 /**
  * The tables written by all of `statements`, lower-cased (SQLite's names
- * are case-insensitive), or undefined when one of them is not understood.
+ * are case-insensitive) → whether any statement may have removed rows or
+ * keys of it; undefined when one of them is not understood.
  */
-export function tablesWrittenByAll(statements: readonly string[]): Set<string> | undefined {
-  const tables = new Set<string>();
+export function tablesWrittenByAll(statements: readonly string[]): Map<string, boolean> | undefined {
+  const tables = new Map<string, boolean>();
   for (const sql of statements) {
     const written = tablesWrittenBy(sql);
     if (!written) return undefined;
-    for (const table of written) tables.add(table.toLowerCase());
+    for (const { table, removes } of written) {
+      const name = table.toLowerCase();
+      tables.set(name, removes || (tables.get(name) ?? false));
+    }
   }
   return tables;
 }
