@@ -68,7 +68,7 @@ function liveStatements(stdout: string, reads: string[]): string {
     text
       .split("\n")
       .filter((line) => line !== "PRAGMA foreign_keys = ON;" && !/^PRAGMA foreign_key_check\('/.test(line))
-      .map((line) => (line.startsWith("SELECT m.name AS name, (SELECT count(*) FROM sqlite_master") ? "PRAGMA foreign_key_check;" : line))
+      .map((line) => (line.startsWith("SELECT m.type AS type, m.name AS name FROM sqlite_master m") ? "PRAGMA foreign_key_check;" : line))
       .map((line) => (line === "START TRANSACTION;" || line === "BEGIN TRANSACTION;" ? "BEGIN;" : line))
       .join("\n"),
   );

@@ -63,15 +63,14 @@ async function foreignKeyViolations(db: Queryable, statements: readonly string[]
   // none); none of it when a trigger exists.
   const referencing =
     removed.length === 0 ? "" : ` OR EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name) f WHERE lower(f."table") IN (${removed.join(", ")}))`;
-  const rows: Array<{ name: string | null; triggers: number }> = await db.query(
-    `SELECT m.name AS name, (SELECT count(*) FROM sqlite_master WHERE type = 'trigger') AS triggers FROM sqlite_master m ` +
-      `WHERE m.type = 'table' AND (lower(m.name) IN (${names})${referencing}) ` +
-      `UNION ALL SELECT NULL, (SELECT count(*) FROM sqlite_master WHERE type = 'trigger')`,
+  // One pass over the catalog: the tables to check, and any trigger.
+  const rows: Array<{ type: string; name: string }> = await db.query(
+    `SELECT m.type AS type, m.name AS name FROM sqlite_master m WHERE m.type = 'trigger' ` +
+      `OR (m.type = 'table' AND (lower(m.name) IN (${names})${referencing}))`,
   );
-  if (rows.some((row) => Number(row.triggers) > 0)) return db.query("PRAGMA foreign_key_check");
+  if (rows.some((row) => row.type === "trigger")) return db.query("PRAGMA foreign_key_check");
   const violations: ForeignKeyViolation[] = [];
   for (const row of rows) {
-    if (row.name === null) continue;
     violations.push(...(await db.query(`PRAGMA foreign_key_check(${quoteString(row.name)})`)));
   }
   return violations;
