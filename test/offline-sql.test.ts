@@ -67,8 +67,13 @@ function liveStatements(stdout: string, reads: string[]): string {
   return normalize(
     text
       .split("\n")
-      .filter((line) => line !== "PRAGMA foreign_keys = ON;" && !/^PRAGMA foreign_key_check\('/.test(line))
-      .map((line) => (line.startsWith("SELECT m.type AS type, m.name AS name FROM sqlite_master m") ? "PRAGMA foreign_key_check;" : line))
+      .filter((line) => line !== "PRAGMA foreign_keys = ON;")
+      .join("\n")
+      .replace(
+        /^(?:SELECT m\.type AS type, m\.name AS name FROM sqlite_master m[^\n]*\n(?:PRAGMA foreign_key_check\('[^']*'\);\n)*|(?:PRAGMA foreign_key_check\('[^']*'\);\n)+)/gm,
+        "PRAGMA foreign_key_check;\n",
+      )
+      .split("\n")
       .map((line) => (line === "START TRANSACTION;" || line === "BEGIN TRANSACTION;" ? "BEGIN;" : line))
       .join("\n"),
   );

@@ -11,7 +11,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { TestProject } from "./support/project";
 import { q, writeMigrationBody } from "./support/faults";
-import { tableNamesWrittenBy as tablesWrittenBy, tablesWrittenBy as written } from "../src/dialects/sqlite/touched-tables";
+import { tableNamesWrittenBy as tablesWrittenBy, tablesWrittenBy as written, tablesWrittenByAll } from "../src/dialects/sqlite/touched-tables";
 
 // better-sqlite3 ships no types; the tests use exec, prepare().all() and close().
 const Database: any = require("better-sqlite3");
@@ -85,11 +85,16 @@ describe("sqlite: the foreign-key check before commit covers the tables the migr
     assert.deepEqual(tablesWrittenBy(`SELECT json_extract('{}', 'x') FROM "a" WHERE 1 = 0`), []);
     assert.equal(tablesWrittenBy(`INSERT INTO a VALUES (1); DELETE FROM b`), undefined);
     assert.equal(tablesWrittenBy(`PRAGMA writable_schema = 1`), undefined);
+    assert.equal(tablesWrittenBy(`CREATE TRIGGER "t" AFTER INSERT ON "a" BEGIN DELETE FROM "b"; END`), undefined);
     // Only what may remove rows makes the check look at the tables pointing here.
-    assert.deepEqual(written(`INSERT INTO "a" VALUES (1)`), [{ table: "a", removes: false }]);
     assert.deepEqual(written(`CREATE TABLE "a" ("id" integer)`), [{ table: "a", removes: false }]);
-    assert.deepEqual(written(`INSERT OR REPLACE INTO "a" VALUES (1)`), [{ table: "a", removes: true }]);
+    // An INSERT may replace a row (OR REPLACE, an upsert, a constraint declared ON CONFLICT REPLACE).
+    assert.deepEqual(written(`INSERT INTO "a" VALUES (1)`), [{ table: "a", removes: true }]);
     assert.deepEqual(written(`UPDATE "a" SET "x" = 1`), [{ table: "a", removes: true }]);
+    // ...unless the table is new: nothing pointed at it before.
+    assert.deepEqual([...tablesWrittenByAll([`CREATE TABLE "A" ("id" integer)`, `INSERT INTO "a" VALUES (1)`])!], [["a", false]]);
+    assert.deepEqual([...tablesWrittenByAll([`CREATE TABLE "a" ("id" integer)`, `DELETE FROM "a"`])!], [["a", true]]);
+    assert.deepEqual([...tablesWrittenByAll([`INSERT INTO "b" VALUES (1) ON CONFLICT DO NOTHING`])!], [["b", true]]);
   });
 });
 

@@ -55,6 +55,14 @@ async function foreignKeyViolations(db: Queryable, statements: readonly string[]
   const written = statements && !offline ? tablesWrittenByAll(statements) : undefined;
   if (!written) return db.query("PRAGMA foreign_key_check");
   if (written.size === 0) return [];
+  // Only tables created here (and filled): they exist, no other row pointed
+  // at them, and a trigger on them would have been created here too (which
+  // makes the statements unknown): each one's own references are all to check.
+  if ([...written.values()].every((removes) => !removes)) {
+    const violations: ForeignKeyViolation[] = [];
+    for (const table of written.keys()) violations.push(...(await db.query(`PRAGMA foreign_key_check(${quoteString(table)})`)));
+    return violations;
+  }
   const names = [...written.keys()].map(quoteString).join(", ");
   const removed = [...written].filter(([, removes]) => removes).map(([name]) => quoteString(name));
   // Tables that still exist among those written, plus every table whose

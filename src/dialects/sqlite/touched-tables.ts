@@ -35,9 +35,10 @@ function skipIf(tokens: Token[], i: number): number {
 }
 
 /**
- * A table a statement writes. `removes`: rows or keys may go away (a
- * DELETE, UPDATE, REPLACE, DROP or ALTER), so rows of other tables that
- * pointed at them may dangle; a CREATE TABLE or a plain INSERT only adds.
+ * A table a statement writes. `removes`: rows or keys may go away, so rows
+ * of other tables that pointed at them may dangle. Only a CREATE TABLE
+ * surely adds (an INSERT can replace a row: OR REPLACE, an upsert, or a
+ * constraint declared ON CONFLICT REPLACE).
  */
 export interface WrittenTable {
   table: string;
@@ -49,8 +50,7 @@ export interface WrittenTable {
  * when the statement is not understood.
  */
 export function tablesWrittenBy(sql: string): WrittenTable[] | undefined {
-  const first = tokenize(sql)[0];
-  const adds = isKeyword(first, "CREATE") || (isKeyword(first, "INSERT") && !/^\s*INSERT\s+OR\s+REPLACE\b/i.test(sql));
+  const adds = isKeyword(tokenize(sql)[0], "CREATE");
   return tableNamesWrittenBy(sql)?.map((table) => ({ table, removes: !adds }));
 }
 
@@ -87,7 +87,8 @@ export function tableNamesWrittenBy(sql: string): string[] | undefined {
     case "CREATE": {
       while (["TEMP", "TEMPORARY", "UNIQUE"].includes(tokens[i]?.value.toUpperCase() ?? "")) i++;
       const kind = tokens[i]?.value.toUpperCase();
-      if (kind === "INDEX" || kind === "VIEW" || kind === "TRIGGER") return [];
+      // A new trigger could write elsewhere when a later statement fires it: not read.
+      if (kind === "INDEX" || kind === "VIEW") return [];
       return kind === "TABLE" ? listed(nameAt(tokens, skipIf(tokens, i + 1))) : undefined;
     }
     case "ALTER": {
@@ -117,12 +118,17 @@ function listed(found: { name: string } | undefined): string[] | undefined {
  */
 export function tablesWrittenByAll(statements: readonly string[]): Map<string, boolean> | undefined {
   const tables = new Map<string, boolean>();
+  /** Created by these statements: no row of another table pointed at it before, so a plain INSERT only adds. */
+  const created = new Set<string>();
   for (const sql of statements) {
     const written = tablesWrittenBy(sql);
     if (!written) return undefined;
+    const plainInsert = /^\s*INSERT\s+INTO\b/i.test(sql) && !/\bCONFLICT\b/i.test(sql);
     for (const { table, removes } of written) {
       const name = table.toLowerCase();
-      tables.set(name, removes || (tables.get(name) ?? false));
+      if (!removes) created.add(name);
+      const removesHere = removes && !(plainInsert && created.has(name));
+      tables.set(name, removesHere || (tables.get(name) ?? false));
     }
   }
   return tables;
