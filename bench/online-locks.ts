@@ -43,9 +43,8 @@ if (!LOOPBACK.has(host)) {
 }
 // The temporary projects of the test suite create their database on this server.
 process.env.TEST_DATABASE_URL = serverUrl;
-// eslint-disable-next-line @typescript-eslint/no-var-requires
 const { TestProject } = require("../test/support/project") as typeof import("../test/support/project");
-type Project = InstanceType<typeof TestProject>;
+type Project = import("../test/support/project").TestProject;
 
 const ACCOUNT = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -82,11 +81,6 @@ ${withIndexAndForeignKey ? `
   amount: number;
 }
 `;
-}
-
-interface Latencies {
-  samples: number[];
-  migrationMs: number;
 }
 
 interface ModeResult {

@@ -1,6 +1,6 @@
 /**
  * Athanor's public programmatic API: what `import … from "athanor"` gives.
- * This list is deliberate: test/public-api.test.ts compares it with a
+ * This list is deliberate: test/e2e/public-api.test.ts compares it with a
  * written one, so adding or dropping a name is a decision, not an accident.
  *
  * - `op` and its types, for migration files;

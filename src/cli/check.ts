@@ -10,7 +10,7 @@ export const checkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     y
       .example("$0 check", "fail CI unless the database is migrated and matches the entities")
       .example("$0 check --json", "the pending migrations and differences as JSON") as any,
-  handler: action<{}>(async (args, out) => {
+  handler: action<object>(async (args, out) => {
     const result = await new Athanor(projectArgs(args)).check();
     out.result(result);
     const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? "" : "s"}`;
@@ -28,6 +28,7 @@ export const checkCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     if (result.differences.length > 0) {
       out.line(`The entities and ${result.target} differ (${plural(result.differences.length, "operation")}):`);
       for (const difference of result.differences) out.line(`  - ${difference}`);
+      for (const f of result.findings) out.line(`${f.code} ${f.severity}: ${f.message}`);
       for (const warning of result.warnings) out.line(`${out.style.yellow("WARNING:")} ${warning}`);
     }
     out.line(

@@ -6,6 +6,7 @@ import type { Argv } from "yargs";
 import { UsageError, redact } from "../errors";
 import { TRANSACTION_MODES, type ExecutionOptions, type ExecutionResult, type TransactionMode } from "../runner/execute";
 import type { Output } from "./output";
+import { refuseToAndStep } from "../runner/targets";
 
 export interface ExecutionArgs {
   transaction: string;
@@ -52,7 +53,6 @@ export function executionOptions(args: ExecutionArgs, out: Output, verb: string)
 
 /** --verbose: each statement in the format of --sql, whose module is required only then. */
 function printStatements(out: Output): NonNullable<ExecutionOptions["onStatement"]> {
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
   const { formatStatement } = require("../runner/offline") as typeof import("../runner/offline");
   return (sql) => out.line(redact(formatStatement(sql)));
 }
@@ -62,9 +62,7 @@ function printStatements(out: Output): NonNullable<ExecutionOptions["onStatement
  * refused together, and a step is a positive whole number of migrations.
  */
 export function checkStopOptions(args: { to?: string; step?: number }): void {
-  if (args.to !== undefined && args.step !== undefined) {
-    throw new UsageError("--to and --step both say where to stop: give one of them, not both.");
-  }
+  refuseToAndStep(args);
   if (args.step !== undefined && !(Number.isInteger(args.step) && args.step > 0)) {
     throw new UsageError("--step takes a positive whole number of migrations, e.g. --step 1.");
   }

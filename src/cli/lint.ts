@@ -2,7 +2,7 @@ import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
 import type { LintResult } from "../commands/lint";
 import { ExitCode } from "../errors";
-import type { Finding, Severity } from "../lint/codes";
+import type { Finding, Severity } from "../danger/codes";
 import { action, type GlobalArgs } from "./action";
 import type { Output } from "./output";
 

@@ -5,7 +5,7 @@
  */
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { ExitCode, UsageError, type ExitCodeValue } from "../errors";
+import { ExitCode, UsageError } from "../errors";
 import { keepGoingWhenOutputCloses, reportError } from "./output";
 import { usageMessage } from "./usage-messages";
 import { missingValueError, requireOptionValues, type ParserOptions } from "./option-values";

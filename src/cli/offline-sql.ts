@@ -8,10 +8,13 @@ import { ExitCode, UsageError, type ExitCodeValue } from "../errors";
 import type { Direction, TransactionMode } from "../runner/execute";
 import type { GlobalArgs } from "./action";
 import type { Output } from "./output";
+import { argumentNotTaken } from "./usage-messages";
 
 export interface OfflineSqlArgs {
   sql: boolean;
   from?: string;
+  /** `A:B`, the positional argument of run and revert (with --sql only). */
+  range?: string;
 }
 
 /** What run and revert pass on to the script (their own --to, --step, --transaction, --fake). */
@@ -25,6 +28,13 @@ interface RangeArgs extends OfflineSqlArgs, GlobalArgs {
 
 export function withOfflineSqlOptions<T>(y: Argv<T>, direction: Direction): Argv<T & OfflineSqlArgs> {
   return y
+    .positional("range", {
+      type: "string",
+      describe:
+        direction === "up"
+          ? "With --sql: the migrations after A through B, as A:B (either side may be empty: base, head)"
+          : "With --sql: from A down to B, which is kept, as A:B (either side may be empty: head, base)",
+    })
     .option("sql", {
       type: "boolean",
       default: false,
@@ -36,7 +46,8 @@ export function withOfflineSqlOptions<T>(y: Argv<T>, direction: Direction): Argv
         direction === "up"
           ? "With --sql: the script starts after this revision (default base)"
           : "With --sql: the script starts at this revision (default head, the newest migration on disk)",
-    }) as unknown as Argv<T & OfflineSqlArgs>;
+    })
+    .check((args) => refuseRangeOnline(args as unknown as OfflineSqlArgs, direction === "up" ? "run" : "revert")) as unknown as Argv<T & OfflineSqlArgs>;
 }
 
 /** Whether --sql was asked for; --from means nothing without it. */
@@ -47,11 +58,22 @@ export function offlineSqlRequested(args: OfflineSqlArgs): boolean {
   return args.sql;
 }
 
+/** A range means nothing without --sql: online, run and revert take no argument. */
+function refuseRangeOnline(args: OfflineSqlArgs, command: string): true {
+  if (args.range === undefined || args.sql) return true;
+  // A word without a colon is not a range, just an argument the command does not take.
+  if (!args.range.includes(":")) throw new UsageError(argumentNotTaken(command, [args.range]));
+  throw new UsageError(
+    `A range like ${args.range} selects the migrations of an offline script: add --sql to print it, or use --to <revision> to ${command} online.`,
+  );
+}
+
 export async function printOfflineSql(args: RangeArgs, out: Output, direction: Direction): Promise<ExitCodeValue> {
   if (args.dryRun) throw new UsageError("--sql and --dry-run both execute nothing: use --sql for the script, --dry-run for the plan.");
   const result = await new Athanor({ dataSource: args.dataSource }).offlineSql(direction, {
     from: args.from,
     to: args.to,
+    range: args.range,
     step: args.step,
     mode: args.transaction as TransactionMode | undefined,
     fake: args.fake,

@@ -14,7 +14,7 @@ interface RevertArgs extends ExecutionArgs, OfflineSqlArgs {
 }
 
 export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> = {
-  command: "revert",
+  command: "revert [range]",
   describe: "Undo the last applied migration (or several with --step / --to)",
   builder: (y) =>
     withOfflineSqlOptions(withExecutionOptions(
@@ -25,7 +25,8 @@ export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> =
         .option("allow-sum-mismatch", { type: "boolean", default: false, describe: "Revert even though migrations/athanor.sum is missing or does not match the migration files" }),
     ), "down")
       .example("$0 revert", "undo the most recently applied migration")
-      .example("$0 revert --to base", "undo every migration") as any,
+      .example("$0 revert --to base", "undo every migration")
+      .example("$0 revert --sql head:1763790000000", "the SQL script undoing everything after that one (offline)") as any,
   handler: action<RevertArgs>(async (args, out) => {
     checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "down");

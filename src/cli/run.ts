@@ -16,7 +16,7 @@ interface RunArgs extends ExecutionArgs, OfflineSqlArgs {
 }
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
-  command: "run",
+  command: "run [range]",
   describe: "Apply pending migrations in order, each in its own transaction",
   builder: (y) =>
     withOfflineSqlOptions(withExecutionOptions(
@@ -30,7 +30,8 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
     ), "up")
       .example("$0 run", "apply every pending migration")
       .example("$0 run --to 1763790000000", "apply up to and including that migration")
-      .example("$0 run --step 1 --dry-run", "show the next migration that would run") as any,
+      .example("$0 run --step 1 --dry-run", "show the next migration that would run")
+      .example("$0 run --sql 1763790000000:head", "the SQL script for the migrations after that one (offline)") as any,
   handler: action<RunArgs>(async (args, out) => {
     checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "up");

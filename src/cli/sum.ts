@@ -14,7 +14,7 @@ export const sumCommand: CommandModule<GlobalArgs, GlobalArgs> = {
           "that each add a migration conflict in git. `run` and `revert` refuse a directory that differs from it, or that has " +
           "migration files and no athanor.sum; `status` reports it. `generate` and `create` re-write it themselves.",
       ) as any,
-  handler: action<{}>(async (args, out) => {
+  handler: action<object>(async (args, out) => {
     const result = await new Athanor({ dataSource: args.dataSource }).sum();
     out.result(result);
     const count = `${result.files} migration file${result.files === 1 ? "" : "s"}`;

@@ -17,7 +17,7 @@ export function usageMessage(message: string, argv: readonly string[]): string {
     }
     const extra = names.filter((name) => bare.includes(name));
     if (extra.length > 0) {
-      return `athanor ${command} does not take ${extra.map((name) => `"${name}"`).join(", ")}: run athanor ${command} --help to see what it takes.`;
+      return argumentNotTaken(command, extra);
     }
     const flags = names.map((name) => (name.length === 1 ? `-${name}` : `--${name}`)).join(", ");
     return `Unknown option${names.length === 1 ? "" : "s"} ${flags}: run athanor ${command ? `${command} ` : ""}--help for the options it takes.`;
@@ -42,6 +42,11 @@ export function usageMessage(message: string, argv: readonly string[]): string {
   if (missing) return `Missing ${missing[1]}: run athanor ${command ? `${command} ` : ""}--help to see what it takes.`;
 
   return message;
+}
+
+/** A word on the command line the command takes no argument for. */
+export function argumentNotTaken(command: string | undefined, words: string[]): string {
+  return `athanor ${command} does not take ${words.map((name) => `"${name}"`).join(", ")}: run athanor ${command} --help to see what it takes.`;
 }
 
 /** yargs lists an unknown --dry-runn also as dryRunn; keep only the spelling the user typed. */

@@ -15,7 +15,7 @@ export const verifyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       .epilogue(
         "The configured database is never migrated: SQLite uses a temporary file; PostgreSQL a temporary database created on the same server (the user needs CREATEDB) and dropped afterwards.",
       ) as any,
-  handler: action<{}>(async (args, out) => {
+  handler: action<object>(async (args, out) => {
     const result = await new Athanor({ dataSource: args.dataSource }).verify({
       onStart: (scratch, count) =>
         out.line(`Verifying ${count} migration${count === 1 ? "" : "s"} on a scratch database: ${scratch}.`),

@@ -11,6 +11,7 @@ export const INDENT = "  ";
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 /** Nothing a single-quoted string would have to escape besides the quote itself. */
+// eslint-disable-next-line no-control-regex -- the control characters are what this pattern must find
 const PLAIN_TEXT = /^[^'\\\u0000-\u001f\u2028\u2029]*$/;
 
 export function printString(value: string): string {

@@ -7,6 +7,7 @@
  * database runs it. SQL mode prints the statements rendered for one dialect,
  * TypeORM-style.
  */
+import type { Finding } from "../danger/codes";
 import type { Operation } from "../ops/operations";
 import type { OnlineOptions } from "../ops/online";
 import { describeOperation } from "../ops/describe";
@@ -23,6 +24,7 @@ export interface MigrationFileInput {
   timestamp: number;
   up: Operation[];
   down: Operation[];
+  /** What the operations cannot say themselves (diff warnings); listed after the findings. */
   warnings: string[];
   /** Facts from rendering, such as "rebuilds table users (copies every row)". */
   notes?: string[];
@@ -42,11 +44,14 @@ export interface MigrationFileInput {
   /** SQL mode with `online`: the statements grouped per operation. */
   upSteps?: SqlStep[];
   downSteps?: SqlStep[];
-  /** Lint findings (src/lint) listed in the header with their codes. */
-  findings?: readonly { code: string; severity: string; message: string }[];
+  /** The judge's findings (src/danger) about `up`, listed first under Warnings with their codes. */
+  findings?: readonly Pick<Finding, "code" | "severity" | "message">[];
   /** TypeScript (default) or JavaScript, CommonJS or ES module syntax. */
   flavour?: SourceFlavour;
 }
+
+/** How a migration silences a code it accepts (lint/silence.ts reads it). */
+const SILENCE_EXAMPLE = "athanor-lint-disable <code> -- <reason>";
 
 /** Header lines wrap at this width (after the ` * ` prefix). */
 const COMMENT_WIDTH = 90;
@@ -164,19 +169,20 @@ function renderHeader(input: MigrationFileInput): string[] {
     for (const op of input.up) body.push(...bullet(describeOperation(op)));
   }
   body.push("");
-  if (input.warnings.length === 0) {
+  const findings = input.findings ?? [];
+  if (input.warnings.length === 0 && findings.length === 0) {
     body.push("Warnings: none.");
   } else {
     body.push("Warnings:");
+    for (const f of findings) body.push(...bullet(`${f.code} ${f.severity}: ${f.message}`));
     for (const warning of input.warnings) body.push(...bullet(warning));
+    if (findings.length > 0) {
+      body.push(...wrap(`To accept a warning that has a code, add a comment naming it (athanor lint reads it): ${SILENCE_EXAMPLE}`, ""));
+    }
   }
   if (input.notes && input.notes.length > 0) {
     body.push("", "Notes:");
     for (const note of input.notes) body.push(...bullet(note));
-  }
-  if (input.findings && input.findings.length > 0) {
-    body.push("", ...wrap("Lint (athanor lint; to accept a finding, add a comment naming its code: athanor-lint-disable <code> -- <reason>):", ""));
-    for (const f of input.findings) body.push(...bullet(`${f.code} ${f.severity}: ${f.message}`));
   }
   body.push("");
   const when = new Date(input.timestamp).toISOString();

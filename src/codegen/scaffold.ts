@@ -11,7 +11,8 @@ const HEADER = [
   "/**",
   " * The TypeORM DataSource, read by Athanor (and by TypeORM's own CLI).",
   " * SQLite in data/app.sqlite by default; set DATABASE_URL=postgres://user:password@host:5432/app",
-  " * to use PostgreSQL. Credentials come only from the environment.",
+  " * to use PostgreSQL, or mysql://… / mariadb://… for MySQL or MariaDB (npm install mysql2).",
+  " * Credentials come only from the environment.",
   " */",
 ];
 
@@ -41,9 +42,11 @@ export function dataSourceFileText(flavour: SourceFlavour, sqliteType: "sqlite" 
     `const entities = [join(here, "entities", "*.${ext}")];`,
     `const migrations = [join(here, "migrations", "*.${ext}")];`,
     "const url = process.env.DATABASE_URL;",
+    "// The URL's scheme names the database: mysql:// and mariadb:// are TypeORM's drivers of those names.",
+    `const type = url?.startsWith("mariadb://") ? "mariadb" : url?.startsWith("mysql://") ? "mysql" : "postgres";`,
     "",
     `${exported} url`,
-    `  ? new DataSource({ type: "postgres", url, entities, migrations })`,
+    `  ? new DataSource({ type, url, entities, migrations })`,
     `  : new DataSource({ type: "${sqliteType}", database: join(here, "data", "app.sqlite"), entities, migrations });`,
     "",
   ].join("\n");

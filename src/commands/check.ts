@@ -4,6 +4,8 @@
  * not even creating the bookkeeping table.
  */
 import { describeOperation } from "../ops/describe";
+import type { Finding } from "../danger/codes";
+import { lintOperations } from "../lint/lint-operations";
 import { planMigrations } from "../runner/plan";
 import { compareEntitiesWithDatabase } from "./entity-diff";
 import { droppableTables } from "./managed-tables";
@@ -17,6 +19,9 @@ export interface CheckResult {
   pending: string[];
   /** What `generate` would put in a new migration, described. */
   differences: string[];
+  /** What the differences risk, judged as `generate` would in the migration's header (src/danger). */
+  findings: Finding[];
+  /** What the differences cannot say themselves (foreign keys of tables left in place, views). */
   warnings: string[];
   /** Tables in the database that no entity maps; left alone, not a difference. */
   unmappedTables: string[];
@@ -32,13 +37,15 @@ export async function check(options: ProjectOptions): Promise<CheckResult> {
     // A removed entity whose table a migration created is drift (generate would drop it).
     const droppable = droppableTables(project.migrations, applied, { dialect, migrationsTableName: config.migrationsTableName });
     const source = { ...config, entityModel: project.entityModel };
-    const { diff } = await compareEntitiesWithDatabase(dialect, queryRunner, source, undefined, droppable);
+    const { current, diff } = await compareEntitiesWithDatabase(dialect, queryRunner, source, undefined, droppable);
     const differences = diff.operations.map(describeOperation);
+    const findings = lintOperations(diff.operations, { dialect, schema: current });
     return {
       target: project.target,
       inSync: pending.length === 0 && differences.length === 0,
       pending,
       differences,
+      findings,
       warnings: diff.warnings,
       unmappedTables: diff.unmappedTables,
     };

@@ -7,6 +7,7 @@ import { join, relative } from "node:path";
 import { migrationClassName, migrationFileName } from "../codegen";
 import { renderBlankMigrationFile } from "../codegen/blank-migration";
 import { loadProjectConfig, type LoadOptions } from "../config/load";
+import { databaseTypes } from "../dialects";
 import { checkedMigrationName } from "./migration-name";
 import { assertSumMatches, currentEntries, withSumFile, sumFilePath } from "../runner/sum";
 import { writeFilesAtomically } from "../atomic-write";
@@ -32,7 +33,7 @@ export interface CreateResult {
 
 export function create(options: CreateOptions): CreateResult {
   const pascal = checkedMigrationName(options.name ?? "", "create");
-  const config = loadProjectConfig(options);
+  const config = loadProjectConfig(options, { databaseTypes });
   const dir = config.migrationsDir;
   // A directory that no longer matches its sum must be reviewed before a new
   // file is recorded on top of it, or the re-written sum would hide that.

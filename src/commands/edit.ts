@@ -12,6 +12,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { loadProjectConfig, type LoadOptions } from "../config/load";
+import { databaseTypes } from "../dialects";
 import { UsageError } from "../errors";
 import { checksumOf } from "../runner/checksum";
 import { parseTimestamp } from "../runner/discover";
@@ -43,7 +44,7 @@ export async function edit(options: EditOptions): Promise<EditResult> {
   if (!editor) {
     throw new UsageError("Neither $VISUAL nor $EDITOR is set: set one to your editor's command, e.g. EDITOR=vim or EDITOR=\"code --wait\".");
   }
-  const config = loadProjectConfig(options);
+  const config = loadProjectConfig(options, { databaseTypes });
   const dir = config.migrationsDir;
   const states = statesFromFileNames(dir);
   const revision = resolveRevision(options.revision ?? "head", states);

@@ -8,7 +8,7 @@ import { diff, type DiffResult } from "../diff";
 import type { RenameDecisions } from "../diff/renames";
 import type { Dialect, Queryable } from "../dialects/dialect";
 import { schemaFromEntities } from "../metadata";
-import type { EntityModel } from "../metadata/model-cache";
+import type { EntityModel } from "../model-cache/model-cache";
 import type { Schema } from "../schema/model";
 import { profilePhase } from "../profile";
 import { DatabaseError, UsageError } from "../errors";
@@ -127,7 +127,7 @@ async function entityModelOf(dialect: Dialect, db: Queryable, source: EntitySour
  */
 export async function entitiesSchema(dialect: Dialect, db: Queryable, dataSource: DataSource): Promise<Schema> {
   const defaultSchema = dialect.defaultSchema ? await dialect.defaultSchema(db) : undefined;
-  return schemaFromEntities(dataSource.entityMetadatas as any, { defaultSchema, sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews });
+  return schemaFromEntities(dataSource.entityMetadatas as any, { defaultSchema, sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews, fulltextIndexes: dialect.fulltextIndexes });
 }
 
 /**

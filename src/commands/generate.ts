@@ -21,7 +21,8 @@ import { droppableTables } from "./managed-tables";
 import { withProject, type ProjectOptions } from "./project";
 import { profilePhase } from "../profile";
 import { compareWithRenames, type RenameResolutionOptions } from "./rename-resolution";
-import { lintSteps, type Finding } from "../lint";
+import type { Finding } from "../danger/codes";
+import { lintSteps } from "../lint";
 
 export interface GenerateOptions extends ProjectOptions, RenameResolutionOptions {
   name?: string;
@@ -62,7 +63,7 @@ export interface GenerateResult {
   className?: string;
   written: boolean;
   content?: string;
-  /** Lint findings about the up operations, with their stable codes (src/lint/codes.ts). */
+  /** The judge's findings about the up operations, with their stable codes (src/danger/codes.ts). */
   findings: Finding[];
 }
 
@@ -118,11 +119,17 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
     // forms cannot run in a transaction; SQL for one dialect knows whether any does.
     const outside = [...upRendered.steps, ...downRendered.steps].some((step) => step.outsideTransaction);
     const transaction = online && (!options.sql || outside) ? false : undefined;
-    const notes = upRendered.notes;
-    // Lint judges the statements exactly as rendered (online forms included).
+    // Where DDL commits statement by statement (MySQL), say so where the reviewer reads.
+    const notes = dialect.transactionalDDL
+      ? upRendered.notes
+      : [
+          ...upRendered.notes,
+          `${dialect.name} commits each DDL statement: this migration cannot be rolled back atomically, and a failure leaves the statements before it applied`,
+        ];
+    // The judge reads the statements exactly as rendered (online forms included).
     const findings = lintSteps(
       up.map((operation, i) => ({ operation, statements: upRendered.steps[i].statements })),
-      { dialect: dialect.name, transaction: transaction !== false },
+      { dialect, transaction: transaction !== false },
     );
 
     const timestamp = options.timestamp ?? Date.now();

@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { findDialect, supportedDatabaseTypes } from "../dialects";
 import { UsageError } from "../errors";
-import { atLeast, finding, type Finding, type Severity } from "../lint/codes";
+import { atLeast, finding, type Finding, type Severity } from "../danger/codes";
 import { lintSteps } from "../lint/lint-steps";
 import { readMigration } from "../lint/read-migration";
 import { applySilences, readSilences, type SilencedFinding } from "../lint/silence";
@@ -67,12 +67,13 @@ export async function lint(options: LintOptions): Promise<LintResult> {
     model = read.model;
     if (!selected.has(migration)) continue;
 
-    const found = lintSteps(read.steps, { dialect: dialect.name, transaction: migration.transaction });
+    const found = lintSteps(read.steps, { dialect, transaction: migration.transaction });
     if (read.failure) {
       found.push(
         finding(
           "AT-X001",
-          `Lint read this migration only up to where it failed offline (${read.failure}); review the rest by hand.`,
+          `Lint read this migration only up to where it failed offline (${read.failure})`,
+          "review the rest by hand.",
           migration.name,
         ),
       );

@@ -3,8 +3,8 @@
  * the pieces they compose (dialect, query runner, bookkeeping, migrations).
  */
 import { relative } from "node:path";
-import type { DataSource, QueryRunner } from "typeorm";
-import { findDialect, unsupportedDatabaseType } from "../dialects";
+import type { QueryRunner } from "typeorm";
+import { databaseTypes, findDialect, unsupportedDatabaseType } from "../dialects";
 import type { Dialect } from "../dialects/dialect";
 import { parseConnectionUrl } from "../config/connection-url";
 import { loadProjectConfig, type ConfigOptions, type LoadOptions, type ProjectConfig } from "../config/load";
@@ -17,12 +17,9 @@ import { discoverMigrations, type MigrationSource } from "../runner/discover";
 import { faultPoint } from "../runner/fault-points";
 import { profilePhase } from "../profile";
 import { explainEntityError } from "../config/entity-errors";
-import { indexArgsWhileBuilding } from "../metadata/indexed-args";
-import { nativeSha1WhileBuilding } from "../metadata/native-sha1";
-import { InputRecorder } from "../config/input-recorder";
-import { cacheDirectory } from "../config/transpile-cache";
-import { ModelCache, modelCacheEnabled, type EntityModel } from "../metadata/model-cache";
-import { schemaFromEntities } from "../metadata";
+import type { InputRecorder } from "../model-cache/input-recorder";
+import type { EntityModel } from "../model-cache/model-cache";
+import { EntityModelSource } from "../model-cache/entity-model-source";
 
 export interface Project {
   config: ProjectConfig;
@@ -66,7 +63,7 @@ export interface OpenOptions {
    */
   deferEntityMetadata?: boolean;
   /**
-   * Let `entityModel()` answer from the entity model cache (metadata/model-cache.ts),
+   * Let `entityModel()` answer from the entity model cache (model-cache/model-cache.ts),
    * so that TypeORM's metadata is built only when something changed. Implies
    * `deferEntityMetadata`. Off with ATHANOR_MODEL_CACHE=0.
    */
@@ -97,12 +94,16 @@ export interface LoadedProject {
  * Load the DataSource file, pick the dialect, discover migrations; connect to
  * nothing. With a `recorder`, what loading the DataSource file reads is recorded.
  */
-export function loadProject(options: ProjectOptions, configOptions: ConfigOptions = {}, recorder?: InputRecorder): LoadedProject {
+export function loadProject(
+  options: ProjectOptions,
+  configOptions: Omit<ConfigOptions, "databaseTypes"> = {},
+  recorder?: InputRecorder,
+): LoadedProject {
   profilePhase("startup (node, CLI)");
   recorder?.resume();
   let config: ProjectConfig;
   try {
-    config = loadProjectConfig(options, configOptions);
+    config = loadProjectConfig(options, { ...configOptions, databaseTypes });
   } finally {
     recorder?.pause();
   }
@@ -117,27 +118,35 @@ export function loadProject(options: ProjectOptions, configOptions: ConfigOption
 }
 
 export async function openProject(options: ProjectOptions, open: OpenOptions = {}): Promise<Project> {
-  // Only a DataSource file is loaded in a way that can be recorded (a
-  // DataSource object handed to the API was made by code nobody saw run).
-  const recorder =
-    open.entityModelCache && typeof options.dataSource !== "object" && modelCacheEnabled()
-      ? new InputRecorder(options.cwd ?? process.cwd(), [cacheDirectory(options.cwd ?? process.cwd())])
-      : undefined;
-  const deferEntityMetadata = open.deferEntityMetadata || open.entityModelCache;
+  const entities = new EntityModelSource({
+    cwd: options.cwd ?? process.cwd(),
+    defer: !!(open.deferEntityMetadata || open.entityModelCache),
+    // Only a DataSource file's loading can be recorded.
+    remember: !!open.entityModelCache && typeof options.dataSource !== "object",
+  });
   // Entity files are required only once their metadata is built: a no-op
   // run never loads them.
-  const { config, dialect, migrations, target } = loadProject(options, { deferEntityGlobs: deferEntityMetadata }, recorder);
+  const { config, dialect, migrations, target } = loadProject(options, { deferEntityGlobs: entities.defersMetadata }, entities.recorder);
 
   const { dataSource } = config;
   const secrets = secretsOf(dataSource.options);
   // A DataSource the caller already connected (programmatic API) stays theirs:
   // used as it is and left open.
   const ours = !dataSource.isInitialized;
-  const deferred = ours && deferEntityMetadata ? deferEntities(dataSource, config.loadEntityGlobs) : undefined;
-  // The model can be remembered only when everything that built it was
-  // recorded: the DataSource file's loading and the deferred metadata build.
-  const modelCache = recorder && deferred ? new ModelCache(cacheDirectory(config.cwd), config.dataSourceFile) : undefined;
-  if (!deferred) config.loadEntityGlobs();
+  const shownFile = relative(config.cwd, config.dataSourceFile);
+  const initializeFailed = (error: unknown): AthanorError => {
+    if (entities.failedWhileBuildingEntities()) return explainEntityError(error, config.cwd, shownFile);
+    const explained = dialect.explainConnectionError?.(error, target);
+    const message = (error instanceof Error ? error.message : String(error)).replace(/[.\s]+$/, "");
+    return new DatabaseError(
+      redact(explained ?? `Cannot connect to ${target}: ${message}: check the connection settings in ${shownFile}.`, secrets),
+    );
+  };
+  entities.attach(config, {
+    ours,
+    schemaOptions: { sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews, fulltextIndexes: dialect.fulltextIndexes },
+    failed: initializeFailed,
+  });
   // Athanor loads migrations itself and must never let TypeORM change the
   // schema on connect.
   const overrides = {
@@ -151,26 +160,12 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   };
   const originals = Object.fromEntries(Object.keys(overrides).map((key) => [key, (dataSource.options as any)[key]]));
   if (ours) dataSource.setOptions(overrides as any);
-  const shownFile = relative(config.cwd, config.dataSourceFile);
   rejectMalformedUrl(dataSource.options, config.databaseType, shownFile);
-  if (ours) {
-    indexArgsWhileBuilding(dataSource);
-    nativeSha1WhileBuilding(dataSource, config.cwd);
-  }
-  const phase = trackInitializePhase(dataSource);
-  const initializeFailed = (error: unknown): AthanorError => {
-    if (phase() === "entities") return explainEntityError(error, config.cwd, shownFile);
-    const explained = dialect.explainConnectionError?.(error, target);
-    const message = (error instanceof Error ? error.message : String(error)).replace(/[.\s]+$/, "");
-    return new DatabaseError(
-      redact(explained ?? `Cannot connect to ${target}: ${message}: check the connection settings in ${shownFile}.`, secrets),
-    );
-  };
   try {
     if (ours) await dataSource.initialize();
   } catch (error) {
     if (ours) Object.assign(dataSource.options, originals);
-    deferred?.restore();
+    entities.restore();
     throw initializeFailed(error);
   }
 
@@ -189,25 +184,7 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   const bookkeeping = new Bookkeeping(queryRunner, dialect, config.migrationsTableName);
   profilePhase("connect and build TypeORM metadata");
 
-  const entityModelOf = async (defaultSchema: string | undefined): Promise<EntityModel> => {
-    const remembered = modelCache?.lookup(defaultSchema);
-    if (remembered) {
-      profilePhase("entity model (cache: nothing changed)");
-      return remembered;
-    }
-    const build = async (): Promise<EntityModel> => {
-      await project.loadEntityMetadata();
-      const metadatas = dataSource.entityMetadatas;
-      return { schema: schemaFromEntities(metadatas as any, { defaultSchema, sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews }), entityCount: metadatas.length };
-    };
-    if (!modelCache || !recorder) return build();
-    const model = await recorder.during(build);
-    modelCache.store(recorder.inputs(), config.entityGlobs, defaultSchema, model);
-    return model;
-  };
-  const models = new Map<string | undefined, Promise<EntityModel>>();
-
-  const project: Project = {
+  return {
     config,
     dialect,
     queryRunner,
@@ -242,71 +219,13 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
         throw new DatabaseError(`Could not take the migration lock on ${target}: ${message.replace(/\.$/, "")}.`);
       }
     },
-    async loadEntityMetadata() {
-      if (!deferred || deferred.loaded) return;
-      deferred.loaded = true;
-      // The same failure initialize() would have reported had it built them.
-      // (An entity file that fails to load is already explained.)
-      await deferred.load().catch((error) => {
-        throw error instanceof AthanorError ? error : initializeFailed(error);
-      });
-      profilePhase("build TypeORM entity metadata");
-    },
-    entityModel(defaultSchema) {
-      // generate compares again after each rename answer: work it out once.
-      let model = models.get(defaultSchema);
-      if (!model) {
-        model = entityModelOf(defaultSchema);
-        models.set(defaultSchema, model);
-      }
-      return model;
-    },
+    loadEntityMetadata: () => entities.loadMetadata(),
+    entityModel: (defaultSchema) => entities.model(defaultSchema),
     async close() {
       await queryRunner.release().catch(() => undefined);
       if (ours && dataSource.isInitialized) await dataSource.destroy().catch(() => undefined);
-      deferred?.restore();
+      entities.restore();
     },
-  };
-  return project;
-}
-
-/**
- * Take the entities and subscribers out of the DataSource's options so that
- * `initialize()` connects without loading or building them; `load()` puts
- * them back and builds them as `initialize()` would have (TypeORM's
- * `buildMetadatas`, then the driver's `afterConnect`, which installs the
- * extensions the entities need). With a TypeORM that lacks either method,
- * nothing is deferred.
- */
-function deferEntities(
-  dataSource: DataSource,
-  loadEntityGlobs: () => void,
-): { loaded: boolean; load(): Promise<void>; restore(): void } | undefined {
-  const internals = dataSource as any;
-  if (typeof internals.buildMetadatas !== "function" || typeof internals.driver?.afterConnect !== "function") return undefined;
-  const { entities, subscribers } = dataSource.options as any;
-  dataSource.setOptions({ entities: [], subscribers: [] } as any);
-  const restore = () => dataSource.setOptions({ entities, subscribers } as any);
-  return {
-    loaded: false,
-    async load() {
-      restore();
-      loadEntityGlobs();
-      // buildMetadatas() also loads options.migrations, which openProject has
-      // given back by now; Athanor loads migrations itself (TypeORM would
-      // import() an ESM project's TypeScript natively, and fail).
-      const { migrations } = dataSource.options as any;
-      dataSource.setOptions({ migrations: [] } as any);
-      try {
-        await internals.buildMetadatas();
-      } finally {
-        dataSource.setOptions({ migrations } as any);
-      }
-      await internals.driver.afterConnect();
-    },
-    // The DataSource is the project's object (the programmatic API may be
-    // handed one): leave its options as they were.
-    restore,
   };
 }
 
@@ -329,27 +248,6 @@ export async function withProject<T>(
   } finally {
     await project.close();
   }
-}
-
-/**
- * TypeORM's initialize() connects the driver, then loads and validates the
- * entities (buildMetadatas), then runs driver set-up. Which step threw tells
- * a connection failure (exit 3) from a broken entity (exit 2); the hook only
- * records the step and changes nothing.
- */
-function trackInitializePhase(dataSource: unknown): () => "connect" | "entities" | "after" {
-  let phase: "connect" | "entities" | "after" = "connect";
-  const ds = dataSource as { buildMetadatas?: (...args: unknown[]) => Promise<unknown> };
-  const build = ds.buildMetadatas;
-  if (typeof build === "function") {
-    ds.buildMetadatas = async function (this: unknown, ...args: unknown[]) {
-      phase = "entities";
-      const result = await build.apply(this, args);
-      phase = "after";
-      return result;
-    };
-  }
-  return () => phase;
 }
 
 /**

@@ -149,7 +149,7 @@ export function valueRenameFlag(table: string, column: string, from: string, to:
 
 /** Quoted for a POSIX shell when it holds anything beyond plain name characters. */
 function shellWord(text: string): string {
-  return /^[A-Za-z0-9_.:=@%+,\/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_.:=@%+,/-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
 }
 
 /**

@@ -4,8 +4,8 @@
  */
 import { UsageError } from "../errors";
 import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";
-import { planMigrations, revertOrder } from "../runner/plan";
-import { resolveRevision } from "../runner/revision";
+import { planMigrations } from "../runner/plan";
+import { planRevert } from "../runner/targets";
 import { assertSumMatches } from "../runner/sum";
 import { refuseEdited } from "./edited-migrations";
 import { withProject, type ProjectOptions } from "./project";
@@ -46,24 +46,7 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
       if (!options.dryRun) await bookkeeping.ensure();
       const appliedRows = options.dryRun && !(await bookkeeping.exists()) ? [] : await bookkeeping.applied();
       const plan = planMigrations(project.migrations, appliedRows);
-      const order = revertOrder(plan);
-      if (order.length === 0) {
-        throw new UsageError("Nothing to revert: no migration is applied.");
-      }
-
-      let selected = order.slice(0, options.step ?? 1);
-      if (options.to) {
-        if (options.step !== undefined) throw new UsageError("Give either --to or --step, not both.");
-        const revision = resolveRevision(options.to, plan.states);
-        if (revision.kind === "head") selected = [];
-        else if (revision.kind === "base") selected = order;
-        else {
-          if (!revision.state.applied) {
-            throw new UsageError(`${revision.state.name} is not applied: revert --to names an applied migration to keep.`);
-          }
-          selected = order.filter((s) => s.timestamp > revision.state.timestamp);
-        }
-      }
+      const { steps: selected, applied: order } = planRevert(plan, options);
 
       const missing = selected.find((s) => !s.source);
       if (missing) {

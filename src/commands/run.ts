@@ -5,7 +5,7 @@
 import { UsageError } from "../errors";
 import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";
 import { planMigrations, type MigrationState } from "../runner/plan";
-import { resolveRevision } from "../runner/revision";
+import { planRun } from "../runner/targets";
 import { assertSumMatches } from "../runner/sum";
 import { takeBackup, withBackupLocation } from "./backup";
 import { refuseEdited } from "./edited-migrations";
@@ -58,20 +58,7 @@ export async function run(options: RunOptions): Promise<RunResult> {
       const plan = planMigrations(project.migrations, appliedRows);
       refuseAbnormal(plan.states, options, project.config.cwd);
 
-      let selected = plan.pending;
-      if (options.to) {
-        const revision = resolveRevision(options.to, plan.states);
-        if (revision.kind === "base") {
-          throw new UsageError("`run --to base` would apply nothing: use `athanor revert --to base` to undo everything.");
-        }
-        if (revision.kind === "migration") {
-          if (revision.state.applied) {
-            throw new UsageError(`${revision.state.name} is already applied: nothing to run up to it.`);
-          }
-          selected = selected.filter((s) => s.timestamp <= revision.state.timestamp);
-        }
-      }
-      if (options.step !== undefined) selected = selected.slice(0, options.step);
+      const selected = planRun(plan, options);
 
       if (options.dryRun) {
         return { applied: [], planned: selected.map((s) => s.name), alreadyApplied: plan.applied.length, target: project.target };

@@ -4,6 +4,7 @@
  */
 import { relative } from "node:path";
 import { loadProjectConfig, type LoadOptions } from "../config/load";
+import { databaseTypes } from "../dialects";
 import { sumFilePath, verifySumFile, writeSumFile } from "../runner/sum";
 
 export interface SumResult {
@@ -20,7 +21,7 @@ export interface SumResult {
 }
 
 export function sum(options: LoadOptions): SumResult {
-  const config = loadProjectConfig(options);
+  const config = loadProjectConfig(options, { databaseTypes });
   const dir = config.migrationsDir;
   const before = verifySumFile(dir, config.cwd);
   const entries = writeSumFile(dir);

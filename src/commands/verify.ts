@@ -10,7 +10,7 @@
  * server, dropped at the end whatever happens. On SQLite the configured
  * database is not even opened.
  */
-import type { DataSource, QueryRunner } from "typeorm";
+import type { DataSource } from "typeorm";
 import { describeOperation } from "../ops/describe";
 import type { Dialect, Queryable, ScratchDatabase } from "../dialects/dialect";
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";

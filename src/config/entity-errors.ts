@@ -4,8 +4,8 @@
  * configuration error (exit 2) to fix in code, not a database failure.
  */
 import { UsageError } from "../errors";
-import { describeLoadFailure, fileToFix, formatLoadFailure } from "./load-error";
-import { LoaderSetupError } from "./typescript-compiler";
+import { describeLoadFailure, fileToFix, formatLoadFailure } from "../loader/load-error";
+import { LoaderSetupError } from "../loader/typescript-compiler";
 
 export function explainEntityError(error: unknown, cwd: string, dataSourceFile: string): UsageError {
   if (error instanceof LoaderSetupError) return error;

@@ -9,7 +9,7 @@
 import { isAbsolute, resolve } from "node:path";
 import { globSync } from "glob";
 import { explainEntityError } from "./entity-errors";
-import { transpileAhead } from "./typescript-loader";
+import { transpileAhead } from "../loader/typescript-loader";
 
 const LOADABLE = /\.(js|mjs|cjs|ts|mts|cts)$/;
 

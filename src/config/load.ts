@@ -1,18 +1,20 @@
 /**
  * Loading the project's DataSource file (TypeORM's `-d/--dataSource`, default
- * `ormconfig.ts`) and resolving what Athanor needs from it. Knows no dialect.
+ * `ormconfig.ts`) and resolving what Athanor needs from it. Knows no dialect:
+ * what a failed load needs to know about database types (which ones Athanor
+ * supports, which driver replaced which) comes from the caller as
+ * `DatabaseTypes`, which the dialect registry (dialects/index.ts) provides.
  */
 import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { DataSource } from "typeorm";
 import { UsageError } from "../errors";
-import { findDialect, replacedDriverHint, unsupportedDatabaseType } from "../dialects";
-import { describeLoadFailure, fileToFix, formatLoadFailure } from "./load-error";
-import { registerTypeScript } from "./typescript-loader";
-import { LoaderSetupError } from "./typescript-compiler";
+import { describeLoadFailure, fileToFix, formatLoadFailure } from "../loader/load-error";
+import { registerTypeScript } from "../loader/typescript-loader";
+import { LoaderSetupError } from "../loader/typescript-compiler";
 import { loadGlobbedClasses } from "./entity-globs";
 import { sourceStyleOf, type SourceStyle } from "./source-style";
-import { answerPgRuntimeProbe } from "./pg-runtime-probe";
+import { answerPgRuntimeProbe } from "../loader/pg-runtime-probe";
 
 export interface ProjectConfig {
   /** Directory commands run in; relative paths resolve from it. */
@@ -40,7 +42,22 @@ export interface ProjectConfig {
   loadEntityGlobs(): void;
 }
 
+/** What loading asks about database types; answered by the dialect registry, which config/ never imports. */
+export interface DatabaseTypes {
+  /** Whether a dialect speaks TypeORM's database type (or driver name) `type`. */
+  supports(type: string): boolean;
+  /** The sentence for a DataSource whose database type no dialect speaks. */
+  unsupported(type: string, dataSourceFile: string): string;
+  /**
+   * The fix for TypeORM's "Wrong driver" error when the project's TypeORM
+   * dropped the configured driver but supports its replacement, else undefined.
+   */
+  replacedDriverHint(typeormMessage: string): string | undefined;
+}
+
 export interface ConfigOptions {
+  /** The database types Athanor supports (the dialect registry's answers). */
+  databaseTypes: DatabaseTypes;
   /**
    * Leave entity and subscriber globs unloaded until `loadEntityGlobs()`:
    * a command that may never build entity metadata (a no-op `run`) then never
@@ -62,7 +79,7 @@ export const DEFAULT_DATA_SOURCE_FILE = "ormconfig.ts";
 /** Looked for in this order when no DataSource file is named. */
 export const DEFAULT_DATA_SOURCE_FILES = ["ormconfig.ts", "ormconfig.js", "ormconfig.mts", "ormconfig.mjs", "ormconfig.cts", "ormconfig.cjs"];
 
-export function loadProjectConfig(options: LoadOptions = {}, configOptions: ConfigOptions = {}): ProjectConfig {
+export function loadProjectConfig(options: LoadOptions, configOptions: ConfigOptions): ProjectConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
   if (typeof options.dataSource === "object" && options.dataSource !== null) {
     return resolveConfig(options.dataSource, cwd, resolve(cwd, DEFAULT_DATA_SOURCE_FILE), undefined, configOptions);
@@ -94,10 +111,10 @@ export function loadProjectConfig(options: LoadOptions = {}, configOptions: Conf
     if (error instanceof LoaderSetupError) throw error;
     // A driver this TypeORM line no longer has (sqlite under 1.x) is named first:
     // TypeORM's own "wrong driver" error would point the wrong way.
-    const hint = replacedDriverHint(error instanceof Error ? error.message.split("\n")[0] : String(error));
+    const hint = configOptions.databaseTypes.replacedDriverHint(error instanceof Error ? error.message.split("\n")[0] : String(error));
     if (hint) throw new UsageError(`Loading ${shown} failed: ${hint}`);
     const failure = describeLoadFailure(error, cwd);
-    throw driverError(error, shown) ??
+    throw driverError(error, shown, configOptions.databaseTypes) ??
       new UsageError(`Loading ${shown} failed: ${formatLoadFailure(failure)}: fix ${fileToFix(failure, shown)} and run again.`);
   }
 
@@ -171,17 +188,17 @@ function resolveConfig(
  * type it does not know, or whose driver package is missing, fails while the
  * file loads. Athanor's own answer (which types it supports) is the useful one.
  */
-function driverError(error: unknown, shown: string): UsageError | undefined {
+function driverError(error: unknown, shown: string, databaseTypes: DatabaseTypes): UsageError | undefined {
   const e = error as { name?: string; message?: string } | undefined;
   const message = e?.message ?? "";
   if (e?.name === "MissingDriverError") {
     const type = /Wrong driver: "([^"]*)"/.exec(message)?.[1] ?? "?";
-    return new UsageError(unsupportedDatabaseType(type, shown));
+    return new UsageError(databaseTypes.unsupported(type, shown));
   }
   if (e?.name === "DriverPackageNotInstalledError") {
     const driver = /^(\S+) package/.exec(message)?.[1] ?? "";
     const install = /npm install ([^"\s]+)/.exec(message)?.[1];
-    if (!findDialect(driver.toLowerCase())) return new UsageError(unsupportedDatabaseType(driver.toLowerCase(), shown));
+    if (!databaseTypes.supports(driver.toLowerCase())) return new UsageError(databaseTypes.unsupported(driver.toLowerCase(), shown));
     return new UsageError(`The DataSource in ${shown} needs the ${driver} driver, which is not installed: run npm install ${install ?? "its driver package"}.`);
   }
   return undefined;

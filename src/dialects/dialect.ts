@@ -3,6 +3,7 @@
  * behind this interface, one folder per dialect under `dialects/`; the rest of
  * Athanor never asks "is this PostgreSQL?".
  */
+import type { StatementRules } from "../danger/statement-rules";
 import type { Column, Schema } from "../schema/model";
 import type { Operation } from "../ops/operations";
 import type { OnlineOptions } from "../ops/online";
@@ -87,9 +88,18 @@ export interface Dialect {
   readonly sharedEnumTypes?: boolean;
   /** Whether the database has materialized views (PostgreSQL); elsewhere TypeORM makes them plain views. */
   readonly materializedViews?: boolean;
+  /** Whether the database has FULLTEXT indexes (MySQL/MariaDB): TypeORM's `fulltext: true` is honoured only there. */
+  readonly fulltextIndexes?: boolean;
 
   /** Quote an identifier. */
   quote(identifier: string): string;
+
+  /**
+   * A point in time as a literal the database takes for a timestamp column
+   * (the bookkeeping's applied_at), where the ISO 8601 text with its "Z" is
+   * refused (MySQL/MariaDB). Absent: the ISO text.
+   */
+  timestampLiteral?(at: Date): string;
 
   /**
    * Read the live schema with a constant number of catalog queries, whatever
@@ -141,6 +151,30 @@ export interface Dialect {
 
   /** SQL statements that perform `op`, in order. */
   render(op: Operation, context?: RenderContext): RenderedOperation;
+
+  /**
+   * The dialect's own danger rules (src/danger): what a statement does on
+   * this database that the portable rules cannot know — which lock it takes
+   * and for how long (PostgreSQL: dialects/postgres/lock-rules.ts). Absent
+   * where there is nothing to add (SQLite locks the whole database for every
+   * write anyway).
+   *
+   * Called once per statement a migration sends, in order, with the
+   * statement normalized (comments out, whitespace collapsed): the SQL
+   * `render` gives for each op() call — `generate` and `lint` render every
+   * operation for a dialect that has rules — and each hand-written
+   * statement. `context` says which tables this migration created (nothing
+   * done to them is a risk), the statements before this one, the operation
+   * that rendered it, and whether the migration runs in a transaction.
+   *
+   * Return findings made with danger/codes.ts `finding(code, sentence, fix,
+   * subject)`, using codes listed in LINT_CODES with this dialect's name in
+   * their `dialects` (add new ones there: codes are one namespace, never
+   * renumbered). Each finding shows in the generated migration's header, in
+   * `athanor lint` (also with `--dialect <name>` from another project) and
+   * in `--json`, and can be silenced by its code.
+   */
+  readonly statementRules?: StatementRules;
 
   /**
    * Runner hooks around each migration's transaction (optional). SQLite uses

@@ -6,15 +6,17 @@ import type { Dialect } from "./dialect";
 
 // Each dialect's modules are required only when a project uses it: a
 // PostgreSQL project never loads the SQLite rebuild code, and the reverse.
-/* eslint-disable @typescript-eslint/no-var-requires */
 const sqlite = (): Dialect => (require("./sqlite") as typeof import("./sqlite")).sqliteDialect;
 const postgres = (): Dialect => (require("./postgres") as typeof import("./postgres")).postgresDialect;
-/* eslint-enable @typescript-eslint/no-var-requires */
+const mysql = (): Dialect => (require("./mysql") as typeof import("./mysql")).mysqlDialect;
+const mariadb = (): Dialect => (require("./mysql") as typeof import("./mysql")).mariadbDialect;
 
 const dialects: Record<string, () => Dialect> = {
   sqlite,
   "better-sqlite3": sqlite,
   postgres,
+  mysql,
+  mariadb,
 };
 
 /**
@@ -52,5 +54,16 @@ export function supportedDatabaseTypes(): string[] {
 export function unsupportedDatabaseType(type: string, dataSourceFile: string): string {
   return `The DataSource in ${dataSourceFile} uses database type "${type}", which Athanor does not support: use one of ${supportedDatabaseTypes().join(", ")}.`;
 }
+
+/**
+ * The registry's answers about database types, in the shape config/load.ts
+ * asks for them (its `DatabaseTypes`): loading the DataSource file needs
+ * them to explain a driver TypeORM cannot load, and config/ knows no dialect.
+ */
+export const databaseTypes = {
+  supports: (type: string): boolean => Object.hasOwn(dialects, type),
+  unsupported: unsupportedDatabaseType,
+  replacedDriverHint,
+};
 
 export type { Dialect } from "./dialect";

@@ -3,7 +3,7 @@
  * structure (schema/equal), so renamed-but-identical constraints are no
  * change; a constraint whose structure differs is dropped and re-created.
  */
-import type { Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Table, Unique } from "../schema/model";
+import type { Column, Table } from "../schema/model";
 import {
   checkKey,
   comparableTableComment,
@@ -19,40 +19,11 @@ import {
 } from "../schema/equal";
 import { isGeneratedColumn } from "../schema/generated-columns";
 import { generatedColumnsReadingRetyped, recreateDependentsOfRecreatedColumns } from "./recreated-columns";
+import type { TableChanges } from "./table-changes";
 
-export interface ColumnChange {
-  from: Column;
-  to: Column;
-}
-
-export interface TableChanges {
-  table: string;
-  addedColumns: Column[];
-  alteredColumns: ColumnChange[];
-  droppedColumns: Column[];
-  droppedPrimaryKey?: PrimaryKey;
-  addedPrimaryKey?: PrimaryKey;
-  droppedUniques: Unique[];
-  addedUniques: Unique[];
-  droppedIndexes: Index[];
-  addedIndexes: Index[];
-  droppedChecks: Check[];
-  addedChecks: Check[];
-  droppedExclusions: Exclusion[];
-  addedExclusions: Exclusion[];
-  droppedForeignKeys: ForeignKey[];
-  addedForeignKeys: ForeignKey[];
-  /** Foreign keys present on both sides, as they are in the target. */
-  keptForeignKeys: Array<{ current: ForeignKey; target: ForeignKey }>;
-  /**
-   * Generated columns that do not change but read a column whose type does:
-   * PostgreSQL refuses to retype a column a generated one uses, so they are
-   * dropped before the alter and added again after it.
-   */
-  regeneratedColumns: ColumnChange[];
-  /** The table comment, when it changes (absent on a side: no comment). */
-  comment?: { from?: string; to?: string };
-}
+// The result types live apart so that recreated-columns.ts, which this
+// module calls, can use them without importing it back.
+export type { ColumnChange, TableChanges } from "./table-changes";
 
 export function compareTable(
   current: Table,

@@ -27,7 +27,6 @@ import { schemasOfTables } from "../schema/table-name";
 import { compareTable, type TableChanges } from "./compare-table";
 import { splitAltersAroundKey } from "./key-generation";
 import { planCreation, type DeferredForeignKey } from "./creation-order";
-import { addColumnWarning, alterWarnings, dropColumnWarnings, dropTableWarning } from "./warnings";
 import { planViews, tablesChangedUnderViews } from "./views";
 import { applyRenames, findRenameCandidates, type RenameCandidates, type RenameDecisions } from "./renames";
 
@@ -44,7 +43,11 @@ export interface DiffOptions {
 
 export interface DiffResult {
   operations: Operation[];
-  /** Sentences about data that may be lost or statements that may fail. */
+  /**
+   * What the operations cannot say themselves: foreign keys of tables left in
+   * place that go with a dropped table or key, views that change. What each
+   * operation risks is the judge's to say (src/danger, by lint and codegen).
+   */
   warnings: string[];
   /** Tables in `current` that `target` lacks and that were left in place. */
   unmappedTables: string[];
@@ -124,7 +127,6 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
     // Triggers and expression indexes are dialect SQL the entities never declare: keep them out of migration files.
     const { triggers: _triggers, nativeIndexes: _nativeIndexes, ...definition } = table;
     ops.push({ kind: "dropTable", table: definition });
-    warnings.push(dropTableWarning(table.name));
   }
 
   const schemaChanges = compareSchemas(current, target, unmappedTables);
@@ -136,20 +138,12 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
 
   // 5. Columns of existing tables, then their primary key.
   for (const c of changes) {
-    for (const column of c.addedColumns) {
-      ops.push({ kind: "addColumn", table: c.table, column });
-      const warning = addColumnWarning(c.table, comparable(column));
-      if (warning) warnings.push(warning);
-    }
+    for (const column of c.addedColumns) ops.push({ kind: "addColumn", table: c.table, column });
     // Generated columns reading a retyped column come off around the alter (compare-table.ts).
     for (const { from } of c.regeneratedColumns) ops.push({ kind: "dropColumn", table: c.table, column: from });
-    for (const { from, to } of keyedAlters.get(c)!.main) {
-      ops.push({ kind: "alterColumn", table: c.table, from, to });
-      warnings.push(...alterWarnings(c.table, { from: comparable(from), to: comparable(to) }));
-    }
+    for (const { from, to } of keyedAlters.get(c)!.main) ops.push({ kind: "alterColumn", table: c.table, from, to });
     for (const { to } of c.regeneratedColumns) ops.push({ kind: "addColumn", table: c.table, column: to });
     for (const column of c.droppedColumns) ops.push({ kind: "dropColumn", table: c.table, column });
-    warnings.push(...dropColumnWarnings(c.table, c.droppedColumns, c.addedColumns));
     if (c.addedPrimaryKey) ops.push({ kind: "addPrimaryKey", table: c.table, primaryKey: c.addedPrimaryKey });
     for (const { from, to } of keyedAlters.get(c)!.afterKeyAdd) ops.push({ kind: "alterColumn", table: c.table, from, to });
     if (c.comment) ops.push({ kind: "setTableComment", table: c.table, ...c.comment });
@@ -198,9 +192,8 @@ function withoutUnmanagedIndexes(current: Schema, target: Schema): Schema {
  * the key it references to exist at the moment it is created.
  */
 /**
- * The dialect's view of each column, worked out once: rename detection, the
- * table comparison and the warnings all ask for it, for every column of
- * both schemas.
+ * The dialect's view of each column, worked out once: rename detection and
+ * the table comparison both ask for it, for every column of both schemas.
  */
 function remembered(comparable: ComparableColumn): ComparableColumn {
   const seen = new WeakMap<Column, Column>();

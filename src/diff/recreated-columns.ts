@@ -9,7 +9,7 @@ import type { Column, Table } from "../schema/model";
 import { exclusionsOf, type ComparableColumn } from "../schema/equal";
 import { generationChanges, isGeneratedColumn, recreatesColumn } from "../schema/generated-columns";
 import { mentionsColumn } from "../schema/rename-in-expression";
-import type { ColumnChange, TableChanges } from "./compare-table";
+import type { ColumnChange, TableChanges } from "./table-changes";
 
 /**
  * The unchanged generated columns whose expression reads a column whose type

@@ -23,7 +23,7 @@ import type { Operation } from "../ops/operations";
 import { apply } from "../schema/apply";
 import type { ComparableColumn } from "../schema/equal";
 import type { Column, Schema, Table } from "../schema/model";
-import { typeRelation } from "./warnings";
+import { typeRelation } from "../danger/type-change";
 
 export interface TableRename {
   from: string;

@@ -1,10 +1,10 @@
 /**
- * Lint: every operation of a migration classified into findings with stable
- * codes (codes.ts) — destructive, data-dependent, lock-heavy (per dialect,
- * dialect-rules/), breaking — for `generate` and `athanor lint`.
+ * Lint: the steps of a migration — op() calls and the SQL they render, and
+ * hand-written SQL read by pattern — put before the judge (src/danger), whose
+ * findings carry stable codes, for `generate`, `check` and `athanor lint`.
  */
-export { LINT_CODES, atLeast, finding, isLintCode, type Category, type CodeInfo, type Finding, type LintCode, type Severity } from "./codes";
+export { LINT_CODES, atLeast, finding, isLintCode, type Category, type CodeInfo, type Finding, type LintCode, type Severity } from "../danger/codes";
 export { lintOperations, type LintOperationsOptions } from "./lint-operations";
-export { lintSteps, type LintStep, type LintStepsOptions } from "./lint-steps";
+export { lintSteps, type LintDialect, type LintStep, type LintStepsOptions } from "./lint-steps";
 export { readMigration, type ReadMigration } from "./read-migration";
 export { applySilences, readSilences, type Silence, type SilencedFinding } from "./silence";

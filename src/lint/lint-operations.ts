@@ -7,8 +7,7 @@ import type { Dialect } from "../dialects/dialect";
 import type { Operation } from "../ops/operations";
 import { apply } from "../schema/apply";
 import type { Schema } from "../schema/model";
-import type { Finding } from "./codes";
-import { statementRulesFor } from "./dialect-rules";
+import type { Finding } from "../danger/codes";
 import { lintSteps, type LintStep } from "./lint-steps";
 
 export interface LintOperationsOptions {
@@ -26,7 +25,7 @@ export interface LintOperationsOptions {
 
 export function lintOperations(ops: readonly Operation[], options: LintOperationsOptions): Finding[] {
   const { dialect } = options;
-  const needsSql = statementRulesFor(dialect.name) !== undefined;
+  const needsSql = dialect.statementRules !== undefined;
   const render = options.render ?? ((op: Operation, schema: Schema) => dialect.render(op, { schema }).statements);
   let schema = options.schema;
   const steps: LintStep[] = [];
@@ -35,5 +34,5 @@ export function lintOperations(ops: readonly Operation[], options: LintOperation
     steps.push({ operation, statements });
     schema = apply(schema, operation);
   }
-  return lintSteps(steps, { dialect: dialect.name, transaction: options.transaction ?? true });
+  return lintSteps(steps, { dialect, transaction: options.transaction ?? true });
 }

@@ -1,13 +1,16 @@
 /**
  * Linting one migration: its steps, in order — op() calls with the SQL the
- * dialect renders for them, and raw SQL — through the portable rules and the
- * dialect's statement rules, keeping track of what the migration itself
- * created (nothing done to a brand-new table is a risk).
+ * dialect renders for them, and raw SQL — through the judge's portable rules
+ * (src/danger) and the dialect's statement rules (`Dialect.statementRules`),
+ * keeping track of what the migration itself created (nothing done to a
+ * brand-new table is a risk). What only raw SQL can do (empty a table, end
+ * the runner's transaction, be unreadable) is judged here, where SQL is read.
  */
+import { describeOperation } from "../ops/describe";
+import { finding, type Finding } from "../danger/codes";
+import { operationFindings } from "../danger/operation-rules";
+import type { Dialect } from "../dialects/dialect";
 import type { Operation } from "../ops/operations";
-import { finding, type Finding } from "./codes";
-import { statementRulesFor } from "./dialect-rules";
-import { operationFindings } from "./operation-rules";
 import { readStatement, type ReadStatement } from "./read-sql";
 import { normalizeSql, shortStatement, splitStatements } from "./sql-text";
 
@@ -18,9 +21,12 @@ export interface LintStep {
   statements: string[];
 }
 
+/** What lint needs of a dialect: its own rules and its view of a column. */
+export type LintDialect = Pick<Dialect, "statementRules" | "comparable">;
+
 export interface LintStepsOptions {
-  /** `Dialect.name` whose lock rules apply. */
-  dialect: string;
+  /** The dialect whose statement rules apply and whose view of a column is judged. */
+  dialect: LintDialect;
   /** Whether the migration runs inside a transaction; undefined when not known. */
   transaction?: boolean;
 }
@@ -40,7 +46,9 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
   const created = new Set<string>();
   const tracked: Tracked = { created, droppedExisting: new Set() };
   const earlier: string[] = [];
-  const statementRules = statementRulesFor(options.dialect);
+  const statementRules = options.dialect.statementRules;
+  const addedColumns = columnsAdded(units);
+  const comparable = (column: Parameters<LintDialect["comparable"]>[0]) => options.dialect.comparable(column);
   const findings: Finding[] = [];
 
   units.forEach((unit, index) => {
@@ -48,15 +56,15 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
     // Raw SQL findings name the statement; op() findings the operation.
     const subject = unit.read ? shortStatement(unit.statements[0]) : undefined;
     for (const op of unit.operations) {
-      const found = operationFindings(op, { created, replaced });
-      findings.push(...(subject ? found.map((f) => ({ ...f, subject })) : found));
+      findings.push(...operationFindings(op, { created, replaced, addedColumns, comparable }, subject ?? describeOperation(op)));
       track(tracked, op);
     }
     if (unit.read?.emptiedTable && !created.has(unit.read.emptiedTable) && subject) {
       findings.push(
         finding(
           "AT-D006",
-          `Every row of ${unit.read.emptiedTable} is deleted; if that is meant, say so with a lint-disable comment, otherwise add a WHERE clause.`,
+          `Every row of ${unit.read.emptiedTable} is deleted`,
+          "if that is meant, say so with a lint-disable comment, otherwise add a WHERE clause.",
           subject,
         ),
       );
@@ -67,8 +75,8 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
         findings.push(
           finding(
             "AT-T001",
-            `${control} ends or nests the transaction the runner opened around this migration and its bookkeeping row, so a later failure cannot be rolled back and the error cannot say what remains: ` +
-              "take it out (the runner commits), or set transaction = false if the migration must control its own transactions.",
+            `${control} ends or nests the transaction the runner opened around this migration and its bookkeeping row, so a later failure cannot be rolled back and the error cannot say what remains`,
+            "take it out (the runner commits), or set transaction = false if the migration must control its own transactions.",
             subject,
           ),
         );
@@ -76,7 +84,7 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
     }
     if (unit.read && !unit.read.understood && subject) {
       findings.push(
-        finding("AT-X002", "Lint cannot tell what this statement does to tables and locks; review it by hand.", subject),
+        finding("AT-X002", "Lint cannot tell what this statement does to tables and locks", "review it by hand.", subject),
       );
     }
     for (const statement of unit.statements) {
@@ -110,6 +118,18 @@ function renamedIntoLater(units: Unit[]): Set<string>[] {
     if (targets.length > 0) later = new Set([...later, ...targets]);
   }
   return result;
+}
+
+/**
+ * The columns each table gains in this migration: a column dropped from the
+ * same table may have been meant as a rename of one of them.
+ */
+function columnsAdded(units: Unit[]): Map<string, string[]> {
+  const added = new Map<string, string[]>();
+  for (const op of units.flatMap((unit) => unit.operations)) {
+    if (op.kind === "addColumn") added.set(op.table, [...(added.get(op.table) ?? []), op.column.name]);
+  }
+  return added;
 }
 
 /**

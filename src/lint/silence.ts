@@ -10,7 +10,7 @@
  * inside a block comment) and applies to the whole migration. Codes must be
  * named one by one: there is no "disable everything".
  */
-import { isLintCode, type Finding, type LintCode } from "./codes";
+import { isLintCode, type Finding, type LintCode } from "../danger/codes";
 
 const DIRECTIVE = "athanor-lint-disable";
 

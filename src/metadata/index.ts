@@ -24,7 +24,7 @@ import type {
   Unique,
 } from "../schema/model";
 import { qualifiedTableName, schemasOfTables } from "../schema/table-name";
-import { arrayLiteral, canonicalDefault, defaultSpelling, isArrayLiteralText } from "./column-default";
+import { arrayLiteral, canonicalDefault, defaultSpelling, isArrayLiteralText, normalizeSqlDefault } from "./column-default";
 import { UsageError } from "../errors";
 import { portableType } from "./column-type";
 import { refuseUnrenderable } from "./unrenderable";
@@ -46,6 +46,8 @@ export interface EntitySchemaOptions {
   sharedEnumTypes?: boolean;
   /** Whether the dialect has materialized views (Dialect.materializedViews). */
   materializedViews?: boolean;
+  /** Whether the dialect has FULLTEXT indexes (Dialect.fulltextIndexes). */
+  fulltextIndexes?: boolean;
 }
 
 /** Build the target Schema from entity metadata. */
@@ -64,7 +66,7 @@ export function schemaFromEntities(
   for (const metadata of metadatas) {
     if (!ownsTable(metadata)) continue;
     const name = nameOf(metadata);
-    schema.tables[name] = tableFromEntity(metadata, name, nameOf, enumValues);
+    schema.tables[name] = tableFromEntity(metadata, name, nameOf, enumValues, options.fulltextIndexes ?? false);
     const unmanaged = metadata.indices.filter((index) => !isManaged(index)).map((index) => index.name);
     if (unmanaged.length > 0) (schema.unmanagedIndexes ??= {})[name] = unmanaged;
   }
@@ -113,6 +115,7 @@ function tableFromEntity(
   name: string,
   nameOf: (metadata: EntityMetadata) => string,
   enumValues: Map<string, string[]> | undefined,
+  fulltext: boolean,
 ): Table {
   const columns = metadata.columns
     // Virtual properties (@VirtualColumn) are computed by a query, not stored.
@@ -123,7 +126,7 @@ function tableFromEntity(
     columns,
     primaryKey: primaryKeyOf(metadata),
     uniques: uniquesOf(metadata),
-    indexes: metadata.indices.filter(isManaged).map(indexFromMetadata),
+    indexes: metadata.indices.filter(isManaged).map((index) => indexFromMetadata(index, fulltext)),
     foreignKeys: metadata.foreignKeys.map((fk) => foreignKeyFromMetadata(fk, nameOf(fk.referencedEntityMetadata))),
     checks: metadata.checks.map((check): Check => ({ name: check.name, expression: check.expression! })),
     // TypeORM reads @Exclusion on PostgreSQL only: elsewhere the list is empty.
@@ -157,6 +160,8 @@ function columnFromMetadata(
   if (generated) column.generated = generated;
   if (generated === "identity" && source.generatedIdentity === "ALWAYS") column.generatedAlways = true;
 
+  // MySQL's SET takes its allowed values the way ENUM does.
+  if (column.type === "set") column.enum = enumValuesOf(metadata, source, enumValues);
   if (column.type === "enum" || column.type === "enum[]") {
     column.enum = enumValuesOf(metadata, source, enumValues);
     // TypeORM's own name (PostgresQueryRunner.buildEnumName): the column lower-cased, the table not.
@@ -170,6 +175,10 @@ function columnFromMetadata(
     column.asExpression = source.asExpression;
     column.generatedType = source.generatedType ?? "VIRTUAL";
   }
+  // MySQL-family facts: TypeORM sets them only there (onUpdate for
+  // @UpdateDateColumn from the MySQL driver); other dialects' comparable drops them.
+  if (source.unsigned) column.unsigned = true;
+  if (source.onUpdate) column.onUpdate = normalizeSqlDefault(source.onUpdate);
   return column;
 }
 
@@ -317,7 +326,7 @@ function isManaged(index: EntityMetadata["indices"][number]): boolean {
   return index.synchronize !== false;
 }
 
-function indexFromMetadata(index: EntityMetadata["indices"][number]): Index {
+function indexFromMetadata(index: EntityMetadata["indices"][number], fulltext: boolean): Index {
   const result: Index = {
     name: index.name,
     columns: index.columns.map((column) => column.databaseName),
@@ -326,6 +335,8 @@ function indexFromMetadata(index: EntityMetadata["indices"][number]): Index {
   if (index.where) result.where = index.where;
   // TypeORM builds a spatial index USING GiST (PostgreSQL).
   if (index.isSpatial) result.method = "gist";
+  // FULLTEXT (MySQL/MariaDB): TypeORM ignores it elsewhere.
+  if (fulltext && index.isFulltext) result.method = "fulltext";
   return result;
 }
 

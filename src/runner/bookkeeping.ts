@@ -183,7 +183,7 @@ export function recordStatement(dialect: Dialect, tableName: string, entry: Book
   return (
     `INSERT INTO ${q(tableName)} (${q("timestamp")}, ${q("name")}, ${q("checksum")}, ${q("applied_at")}, ${q("execution_ms")}) ` +
     `VALUES (${entry.timestamp}, ${literal(entry.name)}, ${entry.checksum ? literal(entry.checksum) : "NULL"}, ` +
-    `${literal(entry.appliedAt.toISOString())}, ${entry.executionMs === undefined ? "NULL" : Math.round(entry.executionMs)})`
+    `${dialect.timestampLiteral?.(entry.appliedAt) ?? literal(entry.appliedAt.toISOString())}, ${entry.executionMs === undefined ? "NULL" : Math.round(entry.executionMs)})`
   );
 }
 

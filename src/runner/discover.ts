@@ -3,18 +3,18 @@
  * `migrations` globs (and any classes listed there), each loaded and checked
  * to hold exactly one migration class whose name ends in a 13-digit
  * timestamp, as TypeORM requires. Files already seen with the same content
- * are loaded lazily (see migration-facts.ts).
+ * are loaded lazily (see loader/migration-facts.ts).
  */
 import { readFileSync } from "node:fs";
 import { relative } from "node:path";
 import { globSync } from "glob";
 import type { MigrationInterface } from "typeorm";
 import { UsageError } from "../errors";
-import { describeLoadFailure, fileToFix, formatLoadFailure } from "../config/load-error";
-import { LoaderSetupError } from "../config/typescript-compiler";
+import { describeLoadFailure, fileToFix, formatLoadFailure } from "../loader/load-error";
+import { LoaderSetupError } from "../loader/typescript-compiler";
 import { checksumOf } from "./checksum";
-import { MigrationFactsCache } from "./migration-facts";
-import { transpileAhead } from "../config/typescript-loader";
+import { MigrationFactsCache } from "../loader/migration-facts";
+import { transpileAhead } from "../loader/typescript-loader";
 import { watchMigration } from "./stray-rejections";
 
 export interface MigrationSource {

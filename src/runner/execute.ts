@@ -32,7 +32,8 @@ import { faultPoint } from "./fault-points";
 import { observeStatements, StatementJournal } from "./statement-journal";
 import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
 
-export type Direction = "up" | "down";
+import type { Direction } from "./direction";
+export type { Direction } from "./direction";
 export type TransactionMode = "each" | "all" | "none";
 export const TRANSACTION_MODES: TransactionMode[] = ["each", "all", "none"];
 
@@ -138,7 +139,11 @@ export async function executeMigrations(
     return { direction, done, rolledBack, partial: stopped?.partial, notStarted: migrations.map((m) => m.name).filter((n) => !seen.has(n)) };
   };
   try {
-    for (const batch of batchesFor(migrations, options.mode ?? "each")) {
+    // Where every DDL statement commits (MySQL), a transaction around a
+    // migration would promise a rollback it cannot give: each migration runs
+    // outside one, and a failure reports what it already applied.
+    const mode = context.dialect.transactionalDDL ? (options.mode ?? "each") : "none";
+    for (const batch of batchesFor(migrations, mode)) {
       if (signal?.aborted) throw interruptedError(signal.reason, standing());
       if (context.lock?.stillHeld && !(await context.lock.stillHeld())) throw lockLostError(standing(), batch.migrations[0].name);
       sentInBatch.length = 0;

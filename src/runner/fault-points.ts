@@ -1,6 +1,6 @@
 /**
  * Test-only fault injection, so crash safety can be proven at exact moments
- * (test/crash-safety.test.ts). `ATHANOR_FAULT_POINT=<point>:<n>` makes the
+ * (test/e2e/crash-safety.test.ts). `ATHANOR_FAULT_POINT=<point>:<n>` makes the
  * process kill itself with SIGKILL — no cleanup, no finally blocks, like
  * `kill -9` or a lost machine — the n-th time it reaches <point>.
  * `statement:<n>:<text>` counts only statements that start with <text>

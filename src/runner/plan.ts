@@ -62,8 +62,3 @@ export function planMigrations(sources: MigrationSource[], applied: AppliedMigra
     pending: states.filter((s) => !s.applied),
   };
 }
-
-/** Applied migrations, most recently applied first (the order to revert them). */
-export function revertOrder(plan: Plan): MigrationState[] {
-  return [...plan.applied].sort((a, b) => (b.applied!.id ?? 0) - (a.applied!.id ?? 0));
-}

@@ -5,7 +5,7 @@
  * user knows where the database stands without reading the bookkeeping.
  */
 import { AthanorError, DatabaseError, ExitCode, redact } from "../errors";
-import type { Direction } from "./execute";
+import type { Direction } from "./direction";
 
 export interface StoppedAt {
   direction: Direction;

@@ -103,6 +103,17 @@ export interface Column {
   asExpression?: string;
   /** With `asExpression`: computed on write (STORED) or on read (VIRTUAL, SQLite only). */
   generatedType?: "STORED" | "VIRTUAL";
+  /**
+   * MySQL/MariaDB: an unsigned numeric column (TypeORM's `unsigned: true`).
+   * Dialects without unsigned types leave it out of their comparable form.
+   */
+  unsigned?: boolean;
+  /**
+   * MySQL/MariaDB: the value a row update sets (`ON UPDATE CURRENT_TIMESTAMP`,
+   * TypeORM's `onUpdate` and `@UpdateDateColumn`), in the default's canonical
+   * spelling. Dialects without it leave it out of their comparable form.
+   */
+  onUpdate?: string;
 }
 
 export interface PrimaryKey {

@@ -1,5 +1,5 @@
 /**
- * The corpus of entity definitions behind test/corpus.test.ts: the whole
+ * The corpus of entity definitions behind test/e2e/corpus.test.ts: the whole
  * TypeORM model, one definition per feature or variant, each in its own file
  * under definitions/. A definition's tables (and enum types) all start with
  * its id, so a spurious diff names the definition that caused it.
@@ -11,7 +11,11 @@
  * README.md in this folder lists the definitions; `CORPUS` below is the
  * source of truth (the test checks that every file is listed).
  */
+import { join } from "node:path";
 import type { DialectName } from "../support/project";
+
+/** Where the definition files are. */
+export const DEFINITIONS_DIR = join(__dirname, "definitions");
 
 export interface CorpusDefinition {
   /** File name under definitions/ without ".ts"; its prefix up to "-" is the table prefix. */
@@ -170,4 +174,13 @@ export function definitionsFor(dialect: DialectName): CorpusDefinition[] {
 /** The non-default schemas that `definitions` put tables in. */
 export function schemasOf(definitions: readonly CorpusDefinition[]): string[] {
   return [...new Set(definitions.flatMap((definition) => definition.schemas ?? []))].sort();
+}
+
+/** The entity classes `definitions` export (the files are loaded once, by require). */
+export function entitiesOf(definitions: readonly CorpusDefinition[]): Function[] {
+  return definitions.flatMap((definition) =>
+    Object.values(require(join(DEFINITIONS_DIR, definition.file))).filter(
+      (value): value is Function => typeof value === "function",
+    ),
+  );
 }

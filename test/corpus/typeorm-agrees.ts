@@ -5,25 +5,15 @@
  * `migration:generate`), and each of those runs the query behind
  * `createSchemaBuilder().log()`: its `upQueries` must be empty.
  *
- * `typeormPendingQueries` applies to any set of definitions, so a new corpus
+ * `typeormPendingByDefinition` applies to any set of definitions, so a new corpus
  * definition is checked by listing it in index.ts. The only definitions left
  * out are the two lists below, each entry with its reason.
  */
 import "reflect-metadata";
-import { join } from "node:path";
-import { DataSource, type DataSourceOptions } from "typeorm";
-import { prefixOf, type CorpusDefinition } from "./index";
+import type { DataSourceOptions } from "typeorm";
+import { entitiesOf, prefixOf, type CorpusDefinition } from "./index";
 import type { DialectName } from "../support/project";
-
-const DEFINITIONS_DIR = join(__dirname, "definitions");
-
-function entitiesOf(definitions: readonly CorpusDefinition[]): Function[] {
-  return definitions.flatMap((definition) =>
-    Object.values(require(join(DEFINITIONS_DIR, definition.file))).filter(
-      (value): value is Function => typeof value === "function",
-    ),
-  );
-}
+import { typeormPendingQueries } from "../support/typeorm-agrees";
 
 /**
  * The definition a query is about: the first whose table prefix the query
@@ -40,20 +30,15 @@ function ownerOf(definitions: readonly CorpusDefinition[], query: string): strin
  * points at, grouped by the definition they concern; empty when TypeORM
  * agrees that the database matches the entities.
  */
-export async function typeormPendingQueries(
+export async function typeormPendingByDefinition(
   options: DataSourceOptions,
   definitions: readonly CorpusDefinition[],
 ): Promise<Record<string, string[]>> {
-  const dataSource = new DataSource({ ...options, entities: entitiesOf(definitions) as any } as DataSourceOptions);
-  await dataSource.initialize();
-  try {
-    const { upQueries } = await dataSource.driver.createSchemaBuilder().log();
-    const grouped: Record<string, string[]> = {};
-    for (const { query } of upQueries) (grouped[ownerOf(definitions, query)] ??= []).push(query);
-    return grouped;
-  } finally {
-    await dataSource.destroy();
+  const grouped: Record<string, string[]> = {};
+  for (const query of await typeormPendingQueries(options, entitiesOf(definitions))) {
+    (grouped[ownerOf(definitions, query)] ??= []).push(query);
   }
+  return grouped;
 }
 
 export interface Exception {

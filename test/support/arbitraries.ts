@@ -1,6 +1,6 @@
 /**
  * fast-check arbitraries for the canonical schema model (src/schema/model.ts),
- * used by the property tests (test/properties*.test.ts).
+ * used by the property tests (test/unit/properties.test.ts, test/dialect/properties-db.test.ts).
  *
  * - `schemaArbitrary`: a valid Schema — portable column types, nullability,
  *   defaults, primary keys (some auto-incremented), uniques, indexes (composite,

@@ -5,15 +5,8 @@
 import assert from "node:assert/strict";
 import type { CliResult } from "./project";
 
-export const ITEM = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-@Entity({ name: "items" })
-export class Item {
-  @PrimaryGeneratedColumn()
-  id: number;
-  @Column({ type: "varchar", length: 20 })
-  title: string;
-}
-`;
+/** The items entity the bad-input tests start from (or vary). */
+export { ITEM_V1 as ITEM } from "./entities";
 
 /** A DataSource file with the usual imports around `body`. */
 export function dataSourceFile(body: string): string {

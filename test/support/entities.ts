@@ -1,4 +1,4 @@
-/** Entity sources shared by end-to-end tests: an items table, then a grown version of it. */
+/** Entity sources shared by end-to-end tests: an items table, then a grown version of it; a users table. */
 
 export const ITEM_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -26,5 +26,17 @@ export class Item {
 
   @Column({ type: "integer", default: 7 })
   quantity: number;
+}
+`;
+
+export const USER = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "users" })
+export class User {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: "varchar", length: 100 })
+  name: string;
 }
 `;

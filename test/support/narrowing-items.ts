@@ -1,6 +1,6 @@
 /**
- * The entity both data-check suites narrow (test/changes-stops.test.ts for
- * op() migrations, test/changes-stops-sql.test.ts for --sql ones): v2
+ * The entity both data-check suites narrow (test/e2e/changes-stops.test.ts for
+ * op() migrations, test/e2e/changes-stops-sql.test.ts for --sql ones): v2
  * shortens `title` and makes `note` NOT NULL without a default, and the seed
  * holds two rows that break each change.
  */

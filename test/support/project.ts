@@ -8,7 +8,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { DataSource } from "typeorm";
+import { DataSource, type DataSourceOptions } from "typeorm";
 import { findDialect } from "../../src/dialects";
 import type { Schema } from "../../src/schema/model";
 import { createTestDatabase, type TestDatabase } from "./postgres";
@@ -42,7 +42,7 @@ export interface CliResult {
 }
 
 const ormconfig = (sqliteDriver: SqliteDriver) => `import "reflect-metadata";
-import { DataSource } from "typeorm";
+import { DataSource, type DataSourceOptions } from "typeorm";
 import { join } from "node:path";
 import { readdirSync } from "node:fs";
 
@@ -160,11 +160,16 @@ export class TestProject {
     return result;
   }
 
+  /** Options for a DataSource on this project's database (no entities). */
+  dataSourceOptions(): DataSourceOptions {
+    return this.database
+      ? { type: "postgres", url: this.database.url }
+      : { type: "sqlite", database: join(this.dir, "data", "app.sqlite") };
+  }
+
   /** A DataSource on this project's database, for direct queries. */
   async connect(): Promise<DataSource> {
-    const ds = this.database
-      ? new DataSource({ type: "postgres", url: this.database.url })
-      : new DataSource({ type: "sqlite", database: join(this.dir, "data", "app.sqlite") });
+    const ds = new DataSource(this.dataSourceOptions());
     await ds.initialize();
     return ds;
   }
@@ -210,14 +215,31 @@ export interface SpawnedCli {
 
 /** Start the CLI and return at once, for tests that signal it while it runs. */
 export function spawnCli(cwd: string, args: string[], env: NodeJS.ProcessEnv, bin = cliPath): SpawnedCli {
-  const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
+  return spawnProgram(process.execPath, [bin, ...args], { cwd, env });
+}
+
+/**
+ * Start any program (the CLI, node on a script, npm, bash) and collect what
+ * it prints; with `killAfterMs`, SIGKILL it if it is still running by then
+ * (the result's `signal` says so).
+ */
+export function spawnProgram(
+  program: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; killAfterMs?: number },
+): SpawnedCli {
+  const child = spawn(program, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
   child.stdout!.on("data", (d) => (stdout += d));
   child.stderr!.on("data", (d) => (stderr += d));
+  const timer = options.killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), options.killAfterMs);
   const result = new Promise<CliResult>((resolve, reject) => {
     child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code: code ?? -1, stdout, stderr, signal }));
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout, stderr, signal });
+    });
   });
   return { child, output: () => ({ stdout, stderr }), result };
 }

@@ -1,7 +1,7 @@
 /**
  * Watching and ending the PostgreSQL sessions of a runner from outside, for
- * the tests that cut connections (test/connection-loss.test.ts,
- * test/lock-loss.test.ts, test/signals.test.ts).
+ * the tests that cut connections (test/e2e/connection-loss.test.ts,
+ * test/e2e/lock-loss.test.ts, test/e2e/signals.test.ts).
  */
 import assert from "node:assert/strict";
 import type { Client } from "pg";

@@ -60,5 +60,5 @@ function connectionFacts(options: Readonly<Record<string, unknown>>): Connection
 
 /** Quote a word for a POSIX shell when it has anything but safe characters. */
 function shellWord(word: string): string {
-  return /^[A-Za-z0-9_.,:@%+=\/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+  return /^[A-Za-z0-9_.,:@%+=/-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }

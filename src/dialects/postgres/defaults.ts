@@ -6,12 +6,12 @@
  * the two meet whatever spelling each started from.
  */
 import { canonicalExpression } from "./expressions";
-import { isIntegerType, isNumericType, parseType } from "./types";
+import { isIntegerType, isNumericType } from "./types";
 
 const NUMBER = /^-?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?$/i;
 
 /** `'...'` followed by one or more casts: `::text`, `::"MyEnum"`, `::integer[]`. */
-const CAST_LITERAL = /^('(?:[^']|'')*')((?:::(?:"(?:[^"]|"")*"|[\w\s.\[\](),])+)+)$/;
+const CAST_LITERAL = /^('(?:[^']|'')*')((?:::(?:"(?:[^"]|"")*"|[\w\s.[\](),])+)+)$/;
 
 /** Spellings of "the current time" that all mean CURRENT_TIMESTAMP. */
 const CURRENT_TIME_SPELLINGS = [
@@ -83,7 +83,7 @@ function normalizeDefaultText(expression: string, type: string): string | undefi
   const parenthesized = /^\((-?[\d.]+(?:e[-+]?\d+)?)\)$/i.exec(text);
   if (parenthesized) text = parenthesized[1];
 
-  if (/^null(?:::[\w\s."\[\]()]+)?$/i.test(text)) return undefined;
+  if (/^null(?:::[\w\s."[\]()]+)?$/i.test(text)) return undefined;
   if (CURRENT_TIME_SPELLINGS.some((re) => re.test(text))) return "CURRENT_TIMESTAMP";
   if (CURRENT_DATE_SPELLINGS.some((re) => re.test(text))) return "CURRENT_DATE";
   const clock = CLOCK_SPELLINGS.find(([re]) => re.test(text));

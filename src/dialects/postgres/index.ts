@@ -15,6 +15,7 @@ import { tableColumns } from "./table-columns";
 import { acquirePostgresLock, keepSessionAlive, postgresMigrationClaim, postgresStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
 import { render } from "./render";
+import { postgresStatementRules } from "./lock-rules";
 import { requiredExtensions, unavailableExtension } from "./extensions";
 
 export const postgresDialect: Dialect = {
@@ -32,6 +33,7 @@ export const postgresDialect: Dialect = {
   // makes enum-type renames explicit instead of looked up at run time.
   needsSchema: () => false,
   render,
+  statementRules: postgresStatementRules,
   requiredExtensions,
   unavailableExtension,
   acquireMigrationLock: acquirePostgresLock,

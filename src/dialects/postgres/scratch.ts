@@ -17,6 +17,7 @@ export async function createPostgresScratchDatabase(db: Queryable, options: Conn
     const message = error instanceof Error ? error.message : String(error);
     throw new Error(
       `creating database ${name} failed (${message}); verify needs a user allowed to create databases (ALTER ROLE … CREATEDB)`,
+      { cause: error },
     );
   }
   const schema = typeof options.schema === "string" ? options.schema : undefined;

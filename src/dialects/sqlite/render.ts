@@ -122,7 +122,7 @@ function renderStatements(op: Operation, context: RenderContext): RenderedOperat
       return renameEnumValue(op, context);
     case "createExtension":
     case "dropExtension":
-      // SQLite has no extensions.
+      // SQLite has no extensions; falls through to the same empty result.
     case "addExclusion":
     case "dropExclusion":
       // TypeORM reads no @Exclusion on SQLite, and SQLite has no such constraint.

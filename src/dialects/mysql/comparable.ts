@@ -1,0 +1,78 @@
+/**
+ * The form of a column MySQL/MariaDB can store and report back. Entity
+ * columns and introspected columns both pass through it, so that spelling
+ * differences never show up as changes: booleans are tinyints, a varchar
+ * without a length is varchar(255), decimal is decimal(10,0), timestamptz is
+ * stored as a plain datetime, uuids are varchar(36) where the server (or
+ * TypeORM's driver type) has no uuid type, JSON defaults and "now" in any
+ * spelling compare equal. Charset and collation defaults never appear here:
+ * introspection reports a collation only where it differs from the table's.
+ */
+import type { Column } from "../../schema/model";
+import { comparableDefault } from "./defaults";
+import type { Flavour } from "./types";
+
+export function comparableColumnFor(flavour: Flavour): (column: Column) => Column {
+  return (input) => comparableColumn(input, flavour);
+}
+
+function comparableType(input: Column, flavour: Flavour): string {
+  switch (input.type) {
+    case "boolean":
+      return "tinyint";
+    case "smallint":
+      return input.declaredType === "tinyint" || input.declaredType === "mediumint" ? input.declaredType : "smallint";
+    case "integer":
+      return input.declaredType === "mediumint" ? "mediumint" : "integer";
+    case "timestamptz":
+      return "timestamp";
+    case "double":
+      return input.declaredType === "float" ? "real" : "double";
+    case "jsonb":
+      return "json";
+    case "uuid":
+      return flavour === "mariadb" ? "uuid" : "varchar";
+    default:
+      return input.type;
+  }
+}
+
+export function comparableColumn(input: Column, flavour: Flavour): Column {
+  const type = comparableType(input, flavour);
+  // TypeORM fills uuids itself on MySQL: the table holds only the value.
+  const generated = input.generated === "uuid" ? undefined : input.generated === "identity" ? "increment" : input.generated;
+  // MariaDB refuses NULL/NOT NULL on a generated column and reports it nullable: not compared.
+  const nullable = generated === "increment" ? false : input.asExpression !== undefined ? true : input.nullable;
+  const column: Column = { name: input.name, type, nullable };
+  if (type === "varchar") column.length = input.type === "uuid" ? 36 : (input.length ?? 255);
+  else if (type === "char") column.length = input.length ?? 1;
+  else if (["varbinary", "binary", "bit"].includes(type) && input.length !== undefined) column.length = input.length;
+  if (type === "decimal") {
+    column.precision = input.precision ?? 10;
+    column.scale = input.scale ?? 0;
+  } else if (["timestamp", "time"].includes(type)) {
+    if (input.precision) column.precision = input.precision;
+  }
+  const defaultValue = generated ? undefined : comparableDefault(input.default, type === "tinyint" ? "boolean" : type);
+  if (defaultValue !== undefined) column.default = defaultValue;
+  const onUpdate = comparableDefault(input.onUpdate, type);
+  if (onUpdate !== undefined) column.onUpdate = onUpdate;
+  if (generated) column.generated = generated;
+  if (input.unsigned && !["boolean", "tinyint"].includes(input.type) && type !== "varchar") column.unsigned = true;
+  if (type === "enum" || type === "set") column.enum = [...(input.enum ?? [])];
+  if (input.comment !== undefined && input.comment !== "") column.comment = input.comment;
+  if (input.collation !== undefined) column.collation = input.collation;
+  if (input.asExpression !== undefined) {
+    column.asExpression = comparableExpression(input.asExpression);
+    column.generatedType = input.generatedType ?? "VIRTUAL";
+  }
+  return column;
+}
+
+/**
+ * A generation expression as the server prints it and as the entity writes
+ * it: identifiers in backticks or not, spaces anywhere, keywords in any case.
+ */
+export function comparableExpression(expression: string): string {
+  return expression.replace(/[`"]/g, "").replace(/\s+/g, "").toLowerCase();
+}

@@ -1,0 +1,264 @@
+/**
+ * Lets Node require the user's TypeScript (DataSource, entities, migrations)
+ * the way TypeORM's CLI does, but without type-checking, and fast:
+ *
+ * - Athanor's own TypeScript 5.x (typescript-compiler.ts), whatever
+ *   TypeScript the project has (7, 5.x or none), transpiling file by file
+ *   without type-checking, honouring the project's tsconfig.json (its
+ *   `extends`, and its `"ts-node": { "compilerOptions" }` section as ts-node
+ *   did), with `paths`, `baseUrl` and `rootDirs` resolved at run time
+ *   (path-aliases.ts);
+ * - an on-disk cache keyed by each file's content, so an unchanged file is
+ *   not transpiled twice, and a run where nothing changed never even loads
+ *   ts-node or TypeScript.
+ *
+ * Not swc by default: its CommonJS output exports classes through getters,
+ * so the circular imports TypeORM relations usually have (Leaderboard ↔
+ * LeaderboardEntry) throw "Cannot access 'Leaderboard' before
+ * initialization" when decorator metadata names the other class. TypeScript
+ * emits plain `exports.X =` assignments and loads them as TypeORM's own CLI
+ * does. A project that opts in with `"ts-node": { "swc": true }` in its
+ * tsconfig.json (or names a ts-node `transpiler`) gets it from ts-node, as
+ * before, with Athanor's TypeScript as ts-node's compiler.
+ *
+ * Decorator metadata is always emitted, because TypeORM infers column types
+ * from it.
+ *
+ * ESM projects ("type": "module", .mts files) are loaded the same way: their
+ * TypeScript is transpiled to CommonJS, because TypeORM, Athanor and the
+ * DataSource must share one module instance of each entity class, and
+ * require() is what lets Athanor load them synchronously. What ESM sources
+ * use that CommonJS lacks is bridged here: `import "./user.js"` finds
+ * user.ts (see esm-resolution.ts), and `import.meta.url`/`dirname`/`filename`
+ * are rewritten to the CommonJS equivalents.
+ */
+import { readFileSync } from "node:fs";
+import { join, relative, sep } from "node:path";
+import { UsageError } from "../errors";
+import { readTsconfigChain, TsconfigError, type TsconfigChain } from "./tsconfig-chain";
+import { createTypeScriptCompiler, ownTypeScriptPath, ownTypeScriptVersion } from "./typescript-compiler";
+import { registerPathAliases } from "./path-aliases";
+import { cacheDirectory, TranspileCache } from "./transpile-cache";
+import { registerTypeScriptSpecifiers } from "./esm-resolution";
+import { cacheTranspiledFile, codeCacheInstalled } from "./code-cache";
+import { registerTranspiled } from "./stack-mapping";
+import { canTranspileTogether, transpileTogether, type SourceFileText, type TsNodeService } from "./batch-transpile";
+
+/** Bump when the way output is produced changes, to retire old cache entries. */
+const LOADER_VERSION = "4";
+
+/**
+ * Options forced on top of the project's tsconfig: CommonJS for require(),
+ * decorators with metadata. An ESM project's tsconfig ("module": "NodeNext",
+ * "verbatimModuleSyntax") would otherwise refuse CommonJS output.
+ */
+const FORCED_COMPILER_OPTIONS = {
+  module: "commonjs",
+  moduleResolution: "node10",
+  verbatimModuleSyntax: false,
+  experimentalDecorators: true,
+  emitDecoratorMetadata: true,
+};
+
+const EXTENSIONS = [".ts", ".tsx", ".cts", ".mts"];
+
+let registered = false;
+
+export function registerTypeScript(projectDir: string): void {
+  if (registered) return;
+  registered = true;
+  // A process that already transpiles TypeScript (ts-node, a test runner
+  // started with --require ts-node/register) must not get a second hook.
+  if ((process as any)[Symbol.for("ts-node.register.instance")]) return;
+
+  const tsconfig = tsconfigChainOf(projectDir);
+  if (tsconfig) registerPathAliases(tsconfig.aliases);
+  const salt = [
+    LOADER_VERSION,
+    `typescript@${ownTypeScriptVersion()}`,
+    ...(usesTsNode(tsconfig) ? [`swc@${versionOf(projectDir, "@swc/core")}`, `ts-node@${versionOf(projectDir, "ts-node")}`] : []),
+    // Every file of the chain: a base config shapes the output as much as the top one.
+    ...(tsconfig?.files ?? []).flatMap((file) => [file.path, file.text]),
+    JSON.stringify(FORCED_COMPILER_OPTIONS),
+  ].join("\n");
+  const cache = new TranspileCache(cacheDirectory(projectDir), salt);
+
+  let compile: Compiler | undefined;
+  const compiler = () => (compile ??= createCompilerFor(projectDir, tsconfig));
+
+  transpileAheadHook = (files) => {
+    const missing = new Map<string, SourceFileText>();
+    for (const fileName of files) {
+      if (!EXTENSIONS.some((extension) => fileName.endsWith(extension))) continue;
+      let source: string;
+      try {
+        source = readFileSync(fileName, "utf8");
+      } catch {
+        continue;
+      }
+      if (!cache.has(cache.keyOf(fileName, source))) missing.set(fileName, { fileName, source });
+      // The first file cached: the cache is warm, and the few files an edit
+      // changed are transpiled on their own (reading them all here would
+      // only slow down the usual case).
+      else if (missing.size === 0) return;
+    }
+    // One file gains nothing; TypeScript itself is loaded only on a miss.
+    if (missing.size < 2) return;
+    try {
+      const { service } = compiler();
+      if (!canTranspileTogether(service)) return;
+      for (const [fileName, output] of transpileTogether(service, [...missing.values()])) {
+        cache.set(cache.keyOf(fileName, missing.get(fileName)!.source), withoutImportMeta(output));
+      }
+    } catch {
+      // Only a speed-up: whatever went wrong, each file is transpiled on its
+      // own when it is required, and any error is reported from there.
+    }
+  };
+
+  const load = (module: any, fileName: string) => {
+    const source = readFileSync(fileName, "utf8");
+    const key = cache.keyOf(fileName, source);
+    let output = cache.get(key);
+    if (output === undefined) {
+      output = withoutImportMeta(compiler().compile(source, fileName));
+      cache.set(key, output);
+    }
+    if (lazyStackMapping) {
+      registerTranspiled(fileName, output);
+      cacheTranspiledFile(fileName);
+      module._compile(output, fileName);
+    } else {
+      withSourceMaps(true, () => module._compile(output, fileName));
+    }
+  };
+  // Output carries an inline source map for stack traces (ts-node's
+  // source-map-support is not loaded on a cache hit). With Athanor's code
+  // cache (Node 20, the CLI) the output is compiled through it and frames are
+  // mapped only when a stack is shown (stack-mapping.ts); otherwise Node's
+  // own source-map support maps them.
+  const lazyStackMapping = codeCacheInstalled();
+  if (!lazyStackMapping) setSourceMaps(true);
+  for (const extension of EXTENSIONS) require.extensions[extension] = load;
+  registerTypeScriptSpecifiers();
+  // But not for packages: with source maps on, Node reads and measures the
+  // .js.map file of every module it compiles, and typeorm alone ships
+  // hundreds (≈ 0.2 s of every command). Nobody debugs typeorm's internals
+  // from an athanor stack trace.
+  const loadJs = require.extensions[".js"];
+  require.extensions[".js"] = (module: any, fileName: string) =>
+    fileName.includes(`${sep}node_modules${sep}`) ? withSourceMaps(false, () => loadJs(module, fileName)) : loadJs(module, fileName);
+}
+
+/**
+ * `import.meta` is a syntax error in CommonJS; ESM sources use it to find
+ * their own directory (`new URL("./entities", import.meta.url)`), so it is
+ * rewritten to an object with the same fields.
+ */
+function withoutImportMeta(output: string): string {
+  if (!output.includes("import.meta")) return output;
+  const meta =
+    '({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname })';
+  return output.replace(/\bimport\.meta\b/g, meta);
+}
+
+let sourceMaps = false;
+
+function setSourceMaps(enabled: boolean): void {
+  if (sourceMaps === enabled) return;
+  process.setSourceMapsEnabled?.(enabled);
+  sourceMaps = enabled;
+}
+
+/** Compile (and run) a module with Node's source-map support on or off, then restore it. */
+function withSourceMaps<T>(enabled: boolean, body: () => T): T {
+  const before = sourceMaps;
+  setSourceMaps(enabled);
+  try {
+    return body();
+  } finally {
+    setSourceMaps(before);
+  }
+}
+
+let transpileAheadHook: ((files: string[]) => void) | undefined;
+
+/**
+ * Before requiring `files` (an entity glob's matches, the migrations not
+ * seen before), transpile those the cache lacks in one go
+ * (batch-transpile.ts), so that a cold cache costs one TypeScript program
+ * instead of one per file. Does nothing when the loader is not registered,
+ * or when at most one file is missing from the cache.
+ */
+export function transpileAhead(files: string[]): void {
+  transpileAheadHook?.(files);
+}
+
+export interface Compiler {
+  compile(source: string, fileName: string): string;
+  service: TsNodeService;
+}
+
+/** The project's tsconfig.json chain, read without TypeScript; a broken one is the user's to fix. */
+function tsconfigChainOf(projectDir: string): TsconfigChain | undefined {
+  try {
+    return readTsconfigChain(join(projectDir, "tsconfig.json"));
+  } catch (error) {
+    if (!(error instanceof TsconfigError)) throw error;
+    const shown = (path: string) => (relative(projectDir, path).startsWith("..") ? path : relative(projectDir, path));
+    const message = error.message.split(error.file).join(shown(error.file));
+    throw new UsageError(`${message}: fix ${shown(error.file)} and run again.`);
+  }
+}
+
+/** Whether the project asked ts-node for another transpiler (`"ts-node": { "swc": true }` or a `transpiler`). */
+function usesTsNode(tsconfig: TsconfigChain | undefined): boolean {
+  return !!tsconfig && (!!tsconfig.tsNode.swc || !!tsconfig.tsNode.transpiler);
+}
+
+/** The transpiler for the project's files (its tsconfig.json, if any, at `tsconfigFile`), created only on a cache miss. */
+export function createCompiler(projectDir: string, tsconfigFile: string | undefined): Compiler {
+  return createCompilerFor(projectDir, tsconfigFile ? readTsconfigChain(tsconfigFile) : undefined);
+}
+
+function createCompilerFor(projectDir: string, tsconfig: TsconfigChain | undefined): Compiler {
+  const compiler = usesTsNode(tsconfig) ? createTsNodeCompiler(projectDir, tsconfig!.file) : createTypeScriptCompiler(projectDir, tsconfig, FORCED_COMPILER_OPTIONS);
+  // TypeScript always emits ES module syntax for a .mts file, whatever
+  // "module" says; named .ts, it gets the CommonJS every file here needs.
+  return {
+    compile: (source, fileName) => compiler.compile(source, fileName.replace(/\.mts$/, ".ts")),
+    service: compiler.service,
+  };
+}
+
+/** ts-node in transpile-only mode with its swc or other transpiler, but Athanor's TypeScript as its compiler. */
+function createTsNodeCompiler(projectDir: string, tsconfig: string): Compiler {
+  const tsNode = require("ts-node") as typeof import("ts-node");
+  const service = tsNode.create({
+    cwd: projectDir,
+    transpileOnly: true,
+    project: tsconfig,
+    compiler: ownTypeScriptPath(),
+    compilerOptions: FORCED_COMPILER_OPTIONS,
+  });
+  return { compile: (source, fileName) => service.compile(source, fileName), service: service as unknown as TsNodeService };
+}
+
+/** Resolve a package from the project first, then from Athanor's own dependencies. */
+function resolveFrom(projectDir: string, name: string): string | undefined {
+  try {
+    return require.resolve(name, { paths: [projectDir, __dirname] });
+  } catch {
+    return undefined;
+  }
+}
+
+function versionOf(projectDir: string, name: string): string {
+  const path = resolveFrom(projectDir, `${name}/package.json`);
+  if (!path) return "none";
+  try {
+    return JSON.parse(readFileSync(path, "utf8")).version ?? "unknown";
+  } catch {
+    return "unknown";
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * PostgreSQL goes away in the middle of a run. The suite cannot restart the
+ * shared server, so it does what a restart does to the runner: every session
+ * of the runner is terminated (pg_terminate_backend) while a migration is in
+ * progress — held at a deterministic point by a pg_sleep — or while the
+ * runner waits for the migration lock. Expected: exit 3 with one sentence
+ * saying the connection was lost, no partial migration recorded, and the
+ * next run completes.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Client } from "pg";
+import { TestProject, type CliResult } from "../support/project";
+import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
+import { waitForStatement } from "../support/sessions";
+
+/** What a server restart does to the runner: end all of its sessions. */
+async function terminateOtherSessions(admin: Client): Promise<number> {
+  const { rows } = await admin.query(
+    `SELECT pg_terminate_backend(pid) AS ended FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+  );
+  return rows.length;
+}
+
+function assertOneClearSentence(result: CliResult): void {
+  assert.equal(result.code, 3, result.stdout + result.stderr);
+  assert.doesNotMatch(result.stderr, /This is a bug|\n\s+at .+:\d+:\d+/, result.stderr);
+}
+
+describe("postgres: the connection is cut in the middle of a run", () => {
+  test("during a migration (each, then none): exit 3, the lost connection named, nothing recorded; the next run completes", async () => {
+    const project = await TestProject.create("postgres");
+    const admin = new Client({ connectionString: project.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      await createItems(project);
+      const slowBody = [
+        q(`CREATE TABLE "slow_a" ("id" integer PRIMARY KEY)`),
+        q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'added before the cut')`),
+        q(`SELECT pg_sleep(60)`),
+      ].join("\n");
+      const slow = writeMigrationBody(project, { timestamp: 1700000000001, name: "Slow", up: slowBody });
+
+      // each: the server discards the uncommitted transaction.
+      let running = project.cli(["run"]);
+      await waitForStatement(admin, "%pg_sleep%");
+      assert.ok((await terminateOtherSessions(admin)) >= 2, "the migration's and the lock's sessions were ended");
+      let result = await running;
+      assertOneClearSentence(result);
+      assert.match(
+        result.stderr,
+        new RegExp(`^error: Migration ${slow} failed \\(it was rolled back and nothing was recorded\\): the connection to PostgreSQL was lost while it ran \\(the server restarted, or the session was terminated\\)`),
+      );
+      assert.match(result.stderr, /failing statement: SELECT pg_sleep\(60\)/);
+      assert.deepEqual(await appliedNames(project), []);
+      assert.equal((await admin.query(`SELECT to_regclass('slow_a') AS t`)).rows[0].t, null);
+      await assertItemsIntact(project);
+      assert.equal((await admin.query(`SELECT * FROM "items" WHERE "id" = 1001`)).rows.length, 0);
+
+      // none: what ran before the cut remains, and the error lists it.
+      running = project.cli(["run", "--transaction", "none"]);
+      await waitForStatement(admin, "%pg_sleep%");
+      await terminateOtherSessions(admin);
+      result = await running;
+      assertOneClearSentence(result);
+      assert.match(result.stderr, new RegExp(`^error: Migration ${slow} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain and it was not recorded as applied`));
+      assert.match(result.stderr, /already applied: CREATE TABLE "slow_a"/);
+      assert.deepEqual(await appliedNames(project), []);
+      await admin.query(`DROP TABLE "slow_a"; DELETE FROM "items" WHERE "id" = 1001`);
+
+      // The server is back (it never left): the next run completes.
+      writeMigrationBody(project, { timestamp: 1700000000001, name: "Slow", up: slowBody.replace("pg_sleep(60)", "pg_sleep(0)") });
+      result = await project.cli(["run"]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.deepEqual(await appliedNames(project), [slow]);
+      await assertItemsIntact(project);
+    } finally {
+      await admin.end();
+      await project.cleanup();
+    }
+  });
+
+  test("while waiting for the migration lock: exit 3, the lost connection named; the next run completes", async () => {
+    const project = await TestProject.create("postgres");
+    const admin = new Client({ connectionString: project.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      const created = writeMigrationBody(project, {
+        timestamp: 1700000000001,
+        name: "CreateT",
+        up: q(`CREATE TABLE "t" ("id" integer PRIMARY KEY)`),
+      });
+      // Hold the lock another runner would hold, so this one is seen waiting for it.
+      await admin.query(`SELECT pg_advisory_lock(hashtext('athanor:migrations'))`);
+      const running = project.cli(["run", "--lock-timeout", "60"]);
+      await waitForStatement(admin, "%pg_try_advisory_lock%", false);
+      await terminateOtherSessions(admin);
+      const result = await running;
+      assertOneClearSentence(result);
+      assert.match(result.stderr, /^error: The connection to postgres at [^ ]+ was lost \(the server restarted, or the session was terminated\): run again once the server accepts connections\.\n/);
+      await admin.query(`SELECT pg_advisory_unlock(hashtext('athanor:migrations'))`);
+      await project.ok(["run"]);
+      assert.deepEqual(await appliedNames(project), [created]);
+    } finally {
+      await admin.end();
+      await project.cleanup();
+    }
+  });
+});

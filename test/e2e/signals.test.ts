@@ -1,0 +1,281 @@
+/**
+ * Ctrl-C (SIGINT) or SIGTERM while `run` executes a slow statement. The real
+ * CLI is spawned and signalled. Expected: the statement in flight is
+ * cancelled (it does not run on, holding its locks), the migration rolled
+ * back, the lock released; the output says what was applied and what was
+ * rolled back; exit 130 (SIGINT) or 143 (SIGTERM); the table answers at once
+ * afterwards, the bookkeeping matches, and the next run completes.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { Client } from "pg";
+import { TestProject, type CliResult, type SpawnedCli } from "../support/project";
+import { ITEM_ROWS, appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
+import { migrationLockHolders, waitForStatement } from "../support/sessions";
+
+const SIGNALS = [
+  ["SIGINT", 130],
+  ["SIGTERM", 143],
+] as const;
+
+/** A statement SQLite needs minutes for (and PostgreSQL's pg_sleep). */
+const SLOW = {
+  postgres: `SELECT pg_sleep(30)`,
+  sqlite: `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT COUNT(*) FROM c`,
+};
+
+/** Quick, slow (after changing every row of items), quick again. */
+function writeScenario(project: TestProject, slow: string): string[] {
+  return [
+    writeMigrationBody(project, { timestamp: 1700000000001, name: "CreateFirst", up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`) }),
+    writeMigrationBody(project, {
+      timestamp: 1700000000002,
+      name: "SlowAppend",
+      up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), q(slow)].join("\n"),
+    }),
+    writeMigrationBody(project, { timestamp: 1700000000003, name: "CreateLast", up: q(`CREATE TABLE "last" ("id" integer PRIMARY KEY)`) }),
+  ];
+}
+
+async function waitForOutput(running: SpawnedCli, pattern: RegExp, stream: "stdout" | "stderr" = "stdout"): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!pattern.test(running.output()[stream])) {
+    assert.ok(Date.now() < deadline, `no ${pattern} in the output within 60 s: ${JSON.stringify(running.output())}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const waitForStderr = (running: SpawnedCli, pattern: RegExp) => waitForOutput(running, pattern, "stderr");
+
+function assertStoppedCleanly(result: CliResult, exitCode: number, signal: string, names: string[], stoppedAfterMs: number): void {
+  const all = result.stdout + result.stderr;
+  assert.equal(result.code, exitCode, all);
+  assert.equal(result.signal, null, "it exited by itself, not killed by the signal");
+  assert.match(result.stdout, new RegExp(`✓ ${names[0]} `));
+  assert.match(
+    result.stderr,
+    new RegExp(
+      `\\nerror: Stopped by ${signal}: applied ${names[0]}; rolled back ${names[1]} \\(nothing of it remains\\); ` +
+        `not started: ${names[2]}; the migration lock was released: run again to continue\\.\\n$`,
+    ),
+  );
+  assert.doesNotMatch(all, /This is a bug|\n\s+at /);
+  assert.ok(stoppedAfterMs < 15_000, `it stopped promptly (${stoppedAfterMs} ms after the signal)`);
+}
+
+/** The runner's sessions are gone (a closed connection's backend takes a moment to exit). */
+async function assertNoOtherSessions(admin: Client): Promise<void> {
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const { rows } = await admin.query(
+      `SELECT query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
+    if (rows.length === 0) return;
+    assert.ok(Date.now() < deadline, `no session of the runner is left on the server: ${JSON.stringify(rows)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function assertRowsUnchanged(project: TestProject): Promise<void> {
+  await assertItemsIntact(project);
+  const appended = await project.query(`SELECT COUNT(*) AS n FROM "items" WHERE "name" LIKE '%X'`);
+  assert.equal(Number(appended[0].n), 0, "the rolled-back UPDATE left nothing");
+}
+
+/** The next run, with the slow statement made quick, applies the rest. */
+async function assertNextRunCompletes(project: TestProject, names: string[]): Promise<void> {
+  writeScenario(project, "SELECT 1");
+  const next = await project.cli(["run"]);
+  assert.equal(next.code, 0, next.stdout + next.stderr);
+  assert.match(next.stdout, /Applied 2 migrations/);
+  assert.deepEqual(await appliedNames(project), names);
+  const appended = await project.query(`SELECT COUNT(*) AS n FROM "items" WHERE "name" LIKE '%X'`);
+  assert.equal(Number(appended[0].n), ITEM_ROWS);
+}
+
+describe("a signal during run", () => {
+  for (const [signal, exitCode] of SIGNALS) {
+    test(`postgres: ${signal} during pg_sleep: cancelled on the server, rolled back, lock released, exit ${exitCode}; the next run completes`, async () => {
+      const project = await TestProject.create("postgres");
+      const admin = new Client({ connectionString: project.env.DATABASE_URL });
+      await admin.connect();
+      try {
+        await createItems(project);
+        const names = writeScenario(project, SLOW.postgres);
+        const running = project.spawn(["run"]);
+        await waitForStatement(admin, "%pg_sleep(30)%");
+        const signalled = Date.now();
+        running.child.kill(signal);
+        const result = await running.result;
+        assertStoppedCleanly(result, exitCode, signal, names, Date.now() - signalled);
+
+        // Nothing runs on for it, and nothing holds the table: an update of
+        // its rows (which the cancelled UPDATE had locked) returns at once.
+        await assertNoOtherSessions(admin);
+        await admin.query(`SET lock_timeout = '2s'`);
+        const started = Date.now();
+        await admin.query(`UPDATE "items" SET "note" = "note" WHERE "id" = 1`);
+        assert.ok(Date.now() - started < 2000, "the table is not locked");
+        await admin.query(`RESET lock_timeout`);
+        assert.deepEqual(await migrationLockHolders(admin), []);
+        assert.deepEqual(await appliedNames(project), [names[0]]);
+        await assertRowsUnchanged(project);
+        await assertNextRunCompletes(project, names);
+      } finally {
+        await admin.end();
+        await project.cleanup();
+      }
+    });
+
+    test(`sqlite: ${signal} during a long statement: interrupted, rolled back, exit ${exitCode}; the next run completes`, async () => {
+      const project = await TestProject.create("sqlite");
+      try {
+        await createItems(project);
+        const names = writeScenario(project, SLOW.sqlite);
+        const running = project.spawn(["run"]);
+        await waitForOutput(running, new RegExp(`✓ ${names[0]} `));
+        // SlowAppend's UPDATE is done and its slow statement running.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const signalled = Date.now();
+        running.child.kill(signal);
+        const result = await running.result;
+        assertStoppedCleanly(result, exitCode, signal, names, Date.now() - signalled);
+
+        // No write lock is left: a write on the table returns at once.
+        const ds = await project.connect();
+        try {
+          await ds.query(`PRAGMA busy_timeout = 0`);
+          await ds.query(`UPDATE "items" SET "note" = "note" WHERE "id" = 1`);
+        } finally {
+          await ds.destroy();
+        }
+        assert.deepEqual(await appliedNames(project), [names[0]]);
+        await assertRowsUnchanged(project);
+        await assertNextRunCompletes(project, names);
+      } finally {
+        await project.cleanup();
+      }
+    });
+  }
+
+  test("sqlite: SIGINT during a long statement outside a transaction: what already ran is listed as remaining, nothing recorded, exit 130", async () => {
+    const project = await TestProject.create("sqlite");
+    try {
+      await createItems(project);
+      const names = writeScenario(project, SLOW.sqlite);
+      const running = project.spawn(["run", "--transaction", "none"]);
+      await waitForOutput(running, new RegExp(`✓ ${names[0]} `));
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      running.child.kill("SIGINT");
+      const result = await running.result;
+      assert.equal(result.code, 130, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `\\nerror: Stopped by SIGINT: applied ${names[0]}; stopped ${names[1]} part-way outside a transaction ` +
+            `\\(the statements listed below remain, and it is not recorded\\); not started: ${names[2]}; the migration lock was released: ` +
+            `undo the statements listed below or finish that migration by hand, then run again\\.\\n  already applied: UPDATE "items" SET "name" = "name" \\|\\| 'X'\\n$`,
+        ),
+      );
+      assert.deepEqual(await appliedNames(project), [names[0]]);
+      const appended = await project.query(`SELECT COUNT(*) AS n FROM "items" WHERE "name" LIKE '%X'`);
+      assert.equal(Number(appended[0].n), ITEM_ROWS, "the UPDATE that ran before the signal remains, as the error says");
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("sqlite: SIGTERM during revert: the down is rolled back, both migrations still recorded, exit 143; the next revert completes", async () => {
+    const project = await TestProject.create("sqlite");
+    try {
+      await createItems(project);
+      const first = writeMigrationBody(project, {
+        timestamp: 1700000000001,
+        name: "CreateFirst",
+        up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`),
+        down: q(`DROP TABLE "first"`),
+      });
+      const slowDown = (slow: string) =>
+        writeMigrationBody(project, {
+          timestamp: 1700000000002,
+          name: "SlowDown",
+          up: q(`SELECT 1`),
+          down: [q(`UPDATE "items" SET "name" = "name" || 'X'`), q(slow)].join("\n"),
+        });
+      const second = slowDown(SLOW.sqlite);
+      await project.ok(["run"]);
+      const running = project.spawn(["revert", "--to", "base"]);
+      // The revert's UPDATE takes SQLite's write lock: wait until it holds it.
+      const ds = await project.connect();
+      try {
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const free = await ds.query(`BEGIN IMMEDIATE`).then(() => ds.query(`ROLLBACK`)).then(() => true, () => false);
+          if (!free) break;
+          assert.ok(Date.now() < deadline, "the revert never took the write lock");
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      } finally {
+        await ds.destroy();
+      }
+      running.child.kill("SIGTERM");
+      const result = await running.result;
+      assert.equal(result.code, 143, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`\\nerror: Stopped by SIGTERM: reverted nothing; rolled back ${second} \\(nothing of it remains\\); not started: ${first}; the migration lock was released: run again to continue\\.\\n$`),
+      );
+      assert.deepEqual(await appliedNames(project), [first, second]);
+      await assertRowsUnchanged(project);
+      // A fast down() for the next revert: an edit of an applied migration, said as such.
+      slowDown("SELECT 1");
+      await project.ok(["revert", "--to", "base", "--allow-edited"]);
+      assert.deepEqual(await appliedNames(project), []);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("postgres: SIGINT while waiting for the migration lock: exit 130, nothing applied; a second signal exits at once", async () => {
+    const project = await TestProject.create("postgres");
+    const admin = new Client({ connectionString: project.env.DATABASE_URL });
+    await admin.connect();
+    try {
+      await createItems(project);
+      const names = writeScenario(project, SLOW.postgres);
+      await admin.query(`SELECT pg_advisory_lock(hashtext('athanor:migrations'))`);
+      const waiting = project.spawn(["run", "--lock-timeout", "60"]);
+      await waitForStatement(admin, "%pg_try_advisory_lock%", false);
+      waiting.child.kill("SIGINT");
+      const stopped = await waiting.result;
+      assert.equal(stopped.code, 130, stopped.stdout + stopped.stderr);
+      assert.match(stopped.stderr, /\nerror: Stopped by SIGINT while waiting for the migration lock: nothing was applied or reverted\.\n$/);
+      await admin.query(`SELECT pg_advisory_unlock(hashtext('athanor:migrations'))`);
+      assert.deepEqual(await appliedNames(project), []);
+
+      // Twice, while the migration's own code waits between two statements
+      // (there is nothing to cancel, so the first signal waits for it): the
+      // second exits at once, and the server discards the open transaction.
+      writeMigrationBody(project, {
+        timestamp: 1700000000002,
+        name: "SlowAppend",
+        up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), `    await new Promise((resolve) => setTimeout(resolve, 30_000));`].join("\n"),
+      });
+      const running = project.spawn(["run"]);
+      await waitForStatement(admin, `UPDATE "items"%`, false);
+      running.child.kill("SIGINT");
+      await waitForStderr(running, /Stopping \(SIGINT\)/);
+      running.child.kill("SIGINT");
+      const forced = await running.result;
+      assert.equal(forced.code, 130, forced.stdout + forced.stderr);
+      assert.match(forced.stderr, /error: Exited at once on a second SIGINT, without waiting for the rollback/);
+      await assertNoOtherSessions(admin);
+      assert.deepEqual(await appliedNames(project), [names[0]]);
+      await assertRowsUnchanged(project);
+      await assertNextRunCompletes(project, names);
+    } finally {
+      await admin.end();
+      await project.cleanup();
+    }
+  });
+});
