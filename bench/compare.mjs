@@ -87,10 +87,16 @@ export async function compare({ dialect, n, rounds, typeormRounds, serverUrl, to
             if (tool === "athanor" && step === "no-op generate" && !broken.has(tool)) {
               // The same command with an empty cache: every file transpiled again.
               const cacheDir = mkdtempSync(join(tmpdir(), "athanor-bench-cold-cache-"));
-              const cold = await invoke(TOOLS.athanor.cli, spec.args, { cwd: dirs.athanor, env: { ...envs.athanor, ATHANOR_CACHE_DIR: cacheDir } });
+              const cold = await invoke(TOOLS.athanor.cli, spec.args, {
+                cwd: dirs.athanor,
+                env: { ...envs.athanor, ATHANOR_CACHE_DIR: cacheDir },
+              });
               rmSync(cacheDir, { recursive: true, force: true });
               if (round > 0) record(results.athanor[COLD_STEP], cold, spec.ok(cold));
-              const rebuilt = await invoke(TOOLS.athanor.cli, spec.args, { cwd: dirs.athanor, env: { ...envs.athanor, ATHANOR_MODEL_CACHE: "0" } });
+              const rebuilt = await invoke(TOOLS.athanor.cli, spec.args, {
+                cwd: dirs.athanor,
+                env: { ...envs.athanor, ATHANOR_MODEL_CACHE: "0" },
+              });
               if (round > 0) record(results.athanor[REBUILT_STEP], rebuilt, spec.ok(rebuilt));
             }
           }

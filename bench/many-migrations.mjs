@@ -135,4 +135,8 @@ for (const [key, xs] of Object.entries(samples)) {
   const handCells = hand === undefined ? "| | " : `| ${Math.round(hand)} | ${(hand / Number(count)).toFixed(2)} `;
   console.log(`| ${dialect} | ${count} | ${Math.round(median)} | ${(median / Number(count)).toFixed(2)} ${handCells}|`);
 }
-console.log(`\nload average at the end: ${loadavg().map((x) => x.toFixed(1)).join(", ")}`);
+console.log(
+  `\nload average at the end: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(", ")}`,
+);

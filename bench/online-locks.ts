@@ -59,7 +59,9 @@ export class Account {
 `;
 
 function eventEntity(withIndexAndForeignKey: boolean): string {
-  const imports = withIndexAndForeignKey ? "Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn" : "Column, Entity, PrimaryGeneratedColumn";
+  const imports = withIndexAndForeignKey
+    ? "Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn"
+    : "Column, Entity, PrimaryGeneratedColumn";
   return `import { ${imports} } from "typeorm";
 ${withIndexAndForeignKey ? 'import { Account } from "./Account";\n' : ""}
 @Entity({ name: "events" })
@@ -69,11 +71,15 @@ ${withIndexAndForeignKey ? '@Index("IDX_events_payload", ["payload"])\n' : ""}ex
 
   @Column({ type: "integer" })
   accountId: number;
-${withIndexAndForeignKey ? `
+${
+  withIndexAndForeignKey
+    ? `
   @ManyToOne(() => Account)
   @JoinColumn({ name: "accountId", foreignKeyConstraintName: "FK_events_account" })
   account: Account;
-` : ""}
+`
+    : ""
+}
   @Column({ type: "varchar", length: 64 })
   payload: string;
 

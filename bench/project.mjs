@@ -22,9 +22,7 @@ const TSCONFIG = {
 
 function ormconfig(dialect) {
   const options =
-    dialect === "postgres"
-      ? `type: "postgres", url: process.env.DATABASE_URL`
-      : `type: "sqlite", database: "data/app.sqlite"`;
+    dialect === "postgres" ? `type: "postgres", url: process.env.DATABASE_URL` : `type: "sqlite", database: "data/app.sqlite"`;
   return `import "reflect-metadata";
 import { DataSource } from "typeorm";
 
@@ -48,7 +46,9 @@ export function entitySource(dialect, i) {
   const status = pg
     ? `@Column({ type: "enum", enum: ["draft", "live", "archived"], default: "draft" })`
     : `@Column({ type: "simple-enum", enum: ["draft", "live", "archived"], default: "draft" })`;
-  const tags = pg ? `@Column({ type: "int", array: true, nullable: true })\n  tags: number[] | null;` : `@Column({ type: "simple-array", nullable: true })\n  tags: string[] | null;`;
+  const tags = pg
+    ? `@Column({ type: "int", array: true, nullable: true })\n  tags: number[] | null;`
+    : `@Column({ type: "simple-array", nullable: true })\n  tags: string[] | null;`;
   return `import { ${imports.sort().join(", ")} } from "typeorm";
 ${parent ? `import { ${parent} } from "./${parent}";\n` : ""}
 @Entity("${tableName(i)}")

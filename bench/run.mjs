@@ -40,7 +40,13 @@ const { values: flags } = parseArgs({
     out: { type: "string" },
   },
 });
-const list = (s, fallback) => (s ? s.split(",").map((x) => x.trim()).filter(Boolean) : fallback);
+const list = (s, fallback) =>
+  s
+    ? s
+        .split(",")
+        .map((x) => x.trim())
+        .filter(Boolean)
+    : fallback;
 const sizes = list(flags.n, flags.quick ? ["50"] : ["50", "200", "1000"]).map(Number);
 const dialects = list(flags.dialects, ["sqlite", "postgres"]);
 const rounds = Number(flags.rounds ?? (flags.quick ? 2 : 5));
@@ -103,7 +109,10 @@ const sections = [
   "",
   `Machine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? "unknown"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, ` +
     `Node ${process.version}, ${os.type()} ${os.release()}; PostgreSQL ${pgVersion ?? "not used"}; SQLite ${require("sqlite3").VERSION}. ` +
-    `Load average (1/5/15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(" / ")}, after: ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")} ` +
+    `Load average (1/5/15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(" / ")}, after: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" / ")} ` +
     `(the machine is shared, so absolute times carry noise; both tools run interleaved so the ratios carry less).`,
   "",
   `Versions: athanor ${version("../")}, typeorm ${version("typeorm")}, ts-node ${version("ts-node")}, typescript ${version("typescript")}, @swc/core ${version("@swc/core")}, pg ${version("pg")}, sqlite3 ${version("sqlite3")}.`,

@@ -15,8 +15,11 @@ export const TOOLS = {
     cli: join(repoRoot, "bin", "athanor"),
     noTransaction: ["--transaction", "none"],
     steps: {
-      "generate (empty db)": { args: ["generate", "Init", "--no-interactive"], ok: (r) => r.code === 0 && /migrations\//.test(r.stdout + r.stderr) },
-      "run": { args: ["run"], ok: (r) => r.code === 0 },
+      "generate (empty db)": {
+        args: ["generate", "Init", "--no-interactive"],
+        ok: (r) => r.code === 0 && /migrations\//.test(r.stdout + r.stderr),
+      },
+      run: { args: ["run"], ok: (r) => r.code === 0 },
       "no-op generate": { args: ["generate", "--no-interactive"], ok: (r) => r.code === 0 && /No changes/i.test(r.stdout), noop: true },
       "no-op run": { args: ["run"], ok: (r) => r.code === 0 },
     },
@@ -26,9 +29,13 @@ export const TOOLS = {
     noTransaction: ["--transaction", "none"],
     steps: {
       "generate (empty db)": { args: ["migration:generate", "-d", "ormconfig.ts", "migrations/Init"], ok: (r) => r.code === 0 },
-      "run": { args: ["migration:run", "-d", "ormconfig.ts"], ok: (r) => r.code === 0 },
+      run: { args: ["migration:run", "-d", "ormconfig.ts"], ok: (r) => r.code === 0 },
       // TypeORM exits 1 when it finds nothing to generate.
-      "no-op generate": { args: ["migration:generate", "-d", "ormconfig.ts", "migrations/Noop"], ok: (r) => /No changes in database schema/.test(r.stdout), noop: true },
+      "no-op generate": {
+        args: ["migration:generate", "-d", "ormconfig.ts", "migrations/Noop"],
+        ok: (r) => /No changes in database schema/.test(r.stdout),
+        noop: true,
+      },
       "no-op run": { args: ["migration:run", "-d", "ormconfig.ts"], ok: (r) => r.code === 0 && /No migrations are pending/.test(r.stdout) },
     },
   },

@@ -33,4 +33,3 @@ export function action<A>(handler: Handler<A>) {
     }
   };
 }
-

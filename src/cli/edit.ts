@@ -12,9 +12,13 @@ export const editCommand: CommandModule<GlobalArgs, EditArgs & GlobalArgs> = {
   describe: "Open a migration file in $VISUAL or $EDITOR (no database needed)",
   builder: (y) =>
     y
-      .positional("rev", { type: "string", default: "head", describe: "Revision: timestamp, class name, file name, unique prefix, or head" })
+      .positional("rev", {
+        type: "string",
+        default: "head",
+        describe: "Revision: timestamp, class name, file name, unique prefix, or head",
+      })
       .example("$0 edit", "open the newest migration")
-      .example("EDITOR=\"code --wait\" $0 edit 1763790000000", "open that migration in VS Code and wait for it")
+      .example('EDITOR="code --wait" $0 edit 1763790000000', "open that migration in VS Code and wait for it")
       .epilogue(
         "athanor.sum is not re-written: after reviewing your change run `athanor sum`, or `run` refuses the directory. " +
           "Editing a migration that is already applied is caught by its checksum (`run` refuses it without --allow-edited).",
@@ -26,7 +30,8 @@ export const editCommand: CommandModule<GlobalArgs, EditArgs & GlobalArgs> = {
       out.line(`${result.file} is unchanged.`);
     } else {
       out.line(`Edited ${result.file}.`);
-      if (result.sumOutdated) out.line(`note: run \`athanor sum\` to record the change in ${result.sumFile}; until then \`athanor run\` refuses.`);
+      if (result.sumOutdated)
+        out.line(`note: run \`athanor sum\` to record the change in ${result.sumFile}; until then \`athanor run\` refuses.`);
     }
     return ExitCode.ok;
   }),

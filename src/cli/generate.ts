@@ -31,20 +31,42 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
       .option("check", { type: "boolean", default: false, describe: "Write nothing; exit 1 when there are changes" })
       .option("dry-run", { type: "boolean", default: false, describe: "Print the migration instead of writing it" })
       .option("sql", { type: "boolean", default: false, describe: "Write raw SQL for this database instead of portable op calls" })
-      .option("rename", { type: "string", array: true, describe: "A column rename, table.old=new; one per flag (repeat --rename for more); keeps the data" })
-      .option("rename-table", { type: "string", array: true, describe: "A table rename, old=new; one per flag (repeat --rename-table for more); keeps the data" })
+      .option("rename", {
+        type: "string",
+        array: true,
+        describe: "A column rename, table.old=new; one per flag (repeat --rename for more); keeps the data",
+      })
+      .option("rename-table", {
+        type: "string",
+        array: true,
+        describe: "A table rename, old=new; one per flag (repeat --rename-table for more); keeps the data",
+      })
       .option("rename-value", {
         type: "string",
         array: true,
-        describe: "An enum value rename, table.column:old=new; one per flag (repeat --rename-value for more); rows holding the old value keep their meaning",
+        describe:
+          "An enum value rename, table.column:old=new; one per flag (repeat --rename-value for more); rows holding the old value keep their meaning",
       })
-      .option("interactive", { type: "boolean", default: true, describe: "Ask about possible renames at a terminal (--no-interactive: never ask)" })
-      .option("accept-data-loss", { type: "boolean", default: false, describe: "Treat undecided possible renames as drop + add, losing the old data" })
-      .option("drop-unmanaged", { type: "boolean", default: false, describe: "Also drop tables no entity maps that no migration created (by default reported and left alone)" })
+      .option("interactive", {
+        type: "boolean",
+        default: true,
+        describe: "Ask about possible renames at a terminal (--no-interactive: never ask)",
+      })
+      .option("accept-data-loss", {
+        type: "boolean",
+        default: false,
+        describe: "Treat undecided possible renames as drop + add, losing the old data",
+      })
+      .option("drop-unmanaged", {
+        type: "boolean",
+        default: false,
+        describe: "Also drop tables no entity maps that no migration created (by default reported and left alone)",
+      })
       .option("online", {
         type: "boolean",
         default: onlineByDefault(),
-        describe: "Lock-safe PostgreSQL: CONCURRENTLY indexes, NOT VALID + VALIDATE, lock_timeout; transaction = false (default from ATHANOR_ONLINE)",
+        describe:
+          "Lock-safe PostgreSQL: CONCURRENTLY indexes, NOT VALID + VALIDATE, lock_timeout; transaction = false (default from ATHANOR_ONLINE)",
       })
       .option("online-lock-timeout", {
         type: "string",
@@ -77,7 +99,9 @@ export const generateCommand: CommandModule<GlobalArgs, GenerateArgs & GlobalArg
     });
     out.result(result.content && args.json ? { ...result, content: args.dryRun ? result.content : undefined } : result);
     for (const table of result.unmappedTables) {
-      out.line(`note: table ${table} is in the database but no entity maps it and no migration created it; left alone (--drop-unmanaged drops it).`);
+      out.line(
+        `note: table ${table} is in the database but no entity maps it and no migration created it; left alone (--drop-unmanaged drops it).`,
+      );
     }
     if (!result.changes) {
       for (const warning of result.warnings) out.line(`WARNING: ${warning}`);

@@ -32,7 +32,9 @@ export const historyCommand: CommandModule<GlobalArgs, HistoryArgs & GlobalArgs>
     const result = await new Athanor(projectArgs(args)).history({ range: args.revRange });
     out.result(result);
     if (result.migrations.length === 0) {
-      out.line(result.head ? "No migrations in that range." : "No migrations yet: write one with `athanor generate` or `athanor create <name>`.");
+      out.line(
+        result.head ? "No migrations in that range." : "No migrations yet: write one with `athanor generate` or `athanor create <name>`.",
+      );
       return ExitCode.ok;
     }
     const width = Math.max(...result.migrations.map((m) => describe(m, args.indicateCurrent).length));

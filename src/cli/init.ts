@@ -13,9 +13,11 @@ export const initCommand: CommandModule<GlobalArgs, InitArgs & GlobalArgs> = {
   builder: (y) =>
     y
       .option("js", { type: "boolean", default: false, describe: "Plain JavaScript: ormconfig.js, and migrations written as .js" })
-      .example("$0 init", "TypeScript (ES modules when package.json has \"type\": \"module\")")
+      .example("$0 init", 'TypeScript (ES modules when package.json has "type": "module")')
       .example("$0 init --js", "JavaScript: entities as TypeORM EntitySchema objects")
-      .epilogue("Overwrites nothing: refuses (exit 2) when an ormconfig file exists, and keeps existing npm scripts of the same names.") as any,
+      .epilogue(
+        "Overwrites nothing: refuses (exit 2) when an ormconfig file exists, and keeps existing npm scripts of the same names.",
+      ) as any,
   handler: action<InitArgs>(async (args, out) => {
     const result = await new Athanor().init({ language: args.js ? "js" : "ts" });
     out.result(result);

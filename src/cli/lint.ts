@@ -73,9 +73,7 @@ function printReport(result: LintResult, out: Output): void {
       `${plural(error, "error")}, ${plural(warning, "warning")}, ${info} info, ${silenced} silenced.`,
   );
   if (result.failed) {
-    out.line(
-      `Fix the migration, or silence a code you accept with a comment in its file: // athanor-lint-disable <code> -- <reason>`,
-    );
+    out.line(`Fix the migration, or silence a code you accept with a comment in its file: // athanor-lint-disable <code> -- <reason>`);
   }
 }
 

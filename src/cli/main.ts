@@ -32,10 +32,16 @@ export async function main(typed = hideBin(process.argv)): Promise<void> {
     })
     .option("connect-timeout", {
       type: "number",
-      describe: "Seconds to wait for a PostgreSQL server to answer a new connection [default: the DataSource's connectTimeoutMS, else the URL's connect_timeout, else 10; 0 waits forever]",
+      describe:
+        "Seconds to wait for a PostgreSQL server to answer a new connection [default: the DataSource's connectTimeoutMS, else the URL's connect_timeout, else 10; 0 waits forever]",
     })
     .option("json", { type: "boolean", default: false, describe: "Print the result as JSON" })
-    .option("quiet", { alias: "q", type: "boolean", default: false, describe: "Print nothing but errors (--json and --sql output still print)" })
+    .option("quiet", {
+      alias: "q",
+      type: "boolean",
+      default: false,
+      describe: "Print nothing but errors (--json and --sql output still print)",
+    })
     .command(COMMANDS as any)
     .middleware(requireOptionValues(argv) as any, true)
     .demandCommand(1, "Name a command: athanor generate, run or revert (athanor --help lists them all).")
@@ -49,8 +55,11 @@ export async function main(typed = hideBin(process.argv)): Promise<void> {
       if (error) throw error;
       // yargs fails a missing positional before the middleware above runs.
       throw (
-        missingValueError(argv, (parser as unknown as { getOptions(): ParserOptions }).getOptions(), argv.find((w) => !w.startsWith("-"))) ??
-        new UsageError(usageMessage(message, argv))
+        missingValueError(
+          argv,
+          (parser as unknown as { getOptions(): ParserOptions }).getOptions(),
+          argv.find((w) => !w.startsWith("-")),
+        ) ?? new UsageError(usageMessage(message, argv))
       );
     }) as Argv<GlobalArgs>;
 

@@ -47,7 +47,9 @@ export function withOfflineSqlOptions<T>(y: Argv<T>, direction: Direction): Argv
           ? "With --sql: the script starts after this revision (default base)"
           : "With --sql: the script starts at this revision (default head, the newest migration on disk)",
     })
-    .check((args) => refuseRangeOnline(args as unknown as OfflineSqlArgs, direction === "up" ? "run" : "revert")) as unknown as Argv<T & OfflineSqlArgs>;
+    .check((args) => refuseRangeOnline(args as unknown as OfflineSqlArgs, direction === "up" ? "run" : "revert")) as unknown as Argv<
+    T & OfflineSqlArgs
+  >;
 }
 
 /** Whether --sql was asked for; --from means nothing without it. */

@@ -21,12 +21,7 @@ export interface ParserOptions {
 
 /** The options of the parsed command that take a value, under every name they answer to. */
 function valueTakingNames(options: ParserOptions): Set<string> {
-  const takesValue = new Set<string>([
-    ...options.string,
-    ...options.number,
-    ...options.array,
-    ...Object.keys(options.choices ?? {}),
-  ]);
+  const takesValue = new Set<string>([...options.string, ...options.number, ...options.array, ...Object.keys(options.choices ?? {})]);
   for (const boolean of options.boolean) takesValue.delete(boolean);
   const names = new Set<string>();
   for (const key of takesValue) {

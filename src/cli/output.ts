@@ -111,8 +111,7 @@ export function reportError(error: unknown, json: boolean): ExitCodeValue {
   if (error instanceof AthanorError) {
     if (json) {
       process.stdout.write(
-        JSON.stringify({ error: { message: error.message, details: error.details, exitCode: error.exitCode } }, null, 2) +
-          "\n",
+        JSON.stringify({ error: { message: error.message, details: error.details, exitCode: error.exitCode } }, null, 2) + "\n",
       );
     }
     process.stderr.write(`${label} ${error.message}\n`);
@@ -120,9 +119,7 @@ export function reportError(error: unknown, json: boolean): ExitCodeValue {
     return error.exitCode;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(
-    `${label} ${redact(message)}\nThis is a bug in Athanor; set ATHANOR_DEBUG=1 for the stack trace and report it.\n`,
-  );
+  process.stderr.write(`${label} ${redact(message)}\nThis is a bug in Athanor; set ATHANOR_DEBUG=1 for the stack trace and report it.\n`);
   if (process.env.ATHANOR_DEBUG && error instanceof Error && error.stack) {
     process.stderr.write(redact(error.stack) + "\n");
   }

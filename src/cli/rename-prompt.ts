@@ -100,9 +100,7 @@ export function promptForRenames(input: Readable, output: Writable): ResolveRena
         const sources = from.filter((f) => !takenValues.has(`${table}.${column}\u0000${f}`));
         const subject = `${table}.${column} "${to}"`;
         const answer =
-          sources.length > 0
-            ? await ask(subject, sources, valueRenameQuestion(table, column, to, sources))
-            : { kind: "created" as const };
+          sources.length > 0 ? await ask(subject, sources, valueRenameQuestion(table, column, to, sources)) : { kind: "created" as const };
         if (answer.kind === "renamed") {
           decisions.values.push({ table, column, from: answer.from, to });
           takenValues.add(`${table}.${column}\u0000${answer.from}`);

@@ -17,33 +17,48 @@ export const revertCommand: CommandModule<GlobalArgs, RevertArgs & GlobalArgs> =
   command: "revert [range]",
   describe: "Undo the last applied migration (or several with --step / --to)",
   builder: (y) =>
-    withOfflineSqlOptions(withExecutionOptions(
-      y
-        .option("to", { type: "string", describe: "Revert everything applied after this revision; `base` reverts all" })
-        .option("step", { type: "number", describe: "Revert the last N migrations" })
-        .option("allow-edited", { type: "boolean", default: false, describe: "Run the down() of a migration whose file has changed since it was applied" })
-        .option("allow-sum-mismatch", { type: "boolean", default: false, describe: "Revert even though migrations/athanor.sum is missing or does not match the migration files" }),
-    ), "down")
+    withOfflineSqlOptions(
+      withExecutionOptions(
+        y
+          .option("to", { type: "string", describe: "Revert everything applied after this revision; `base` reverts all" })
+          .option("step", { type: "number", describe: "Revert the last N migrations" })
+          .option("allow-edited", {
+            type: "boolean",
+            default: false,
+            describe: "Run the down() of a migration whose file has changed since it was applied",
+          })
+          .option("allow-sum-mismatch", {
+            type: "boolean",
+            default: false,
+            describe: "Revert even though migrations/athanor.sum is missing or does not match the migration files",
+          }),
+      ),
+      "down",
+    )
       .example("$0 revert", "undo the most recently applied migration")
       .example("$0 revert --to base", "undo every migration")
       .example("$0 revert --sql head:1763790000000", "the SQL script undoing everything after that one (offline)") as any,
   handler: action<RevertArgs>(async (args, out) => {
     checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "down");
-    const result = await withStopSignals((signal) => new Athanor(projectArgs(args)).revert({
-      to: args.to,
-      step: args.step,
-      dryRun: args.dryRun,
-      allowEdited: args.allowEdited,
-      allowSumMismatch: args.allowSumMismatch,
-      lockTimeoutMs: lockTimeoutMs(args),
-      execution: { ...executionOptions(args, out, "reverting"), signal },
-    }));
+    const result = await withStopSignals((signal) =>
+      new Athanor(projectArgs(args)).revert({
+        to: args.to,
+        step: args.step,
+        dryRun: args.dryRun,
+        allowEdited: args.allowEdited,
+        allowSumMismatch: args.allowSumMismatch,
+        lockTimeoutMs: lockTimeoutMs(args),
+        execution: { ...executionOptions(args, out, "reverting"), signal },
+      }),
+    );
     out.result(result);
     const plural = (n: number) => `${n} migration${n === 1 ? "" : "s"}`;
     const reverted = result.reverted.filter((r) => !r.skipped);
     if (args.dryRun) {
-      out.line(result.planned.length === 0 ? "Nothing would be reverted." : `Would revert ${plural(result.planned.length)} on ${result.target}:`);
+      out.line(
+        result.planned.length === 0 ? "Nothing would be reverted." : `Would revert ${plural(result.planned.length)} on ${result.target}:`,
+      );
       for (const name of result.planned) out.line(`  - ${name}`);
     } else {
       out.line(

@@ -19,15 +19,31 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
   command: "run [range]",
   describe: "Apply pending migrations in order, each in its own transaction",
   builder: (y) =>
-    withOfflineSqlOptions(withExecutionOptions(
-      y
-        .option("to", { type: "string", describe: "Stop after this revision (timestamp, name, file or unique prefix)" })
-        .option("step", { type: "number", describe: "Apply at most N migrations" })
-        .option("allow-out-of-order", { type: "boolean", default: false, describe: "Apply pending migrations older than the newest applied one" })
-        .option("allow-edited", { type: "boolean", default: false, describe: "Run even though an applied migration's file has changed" })
-        .option("allow-sum-mismatch", { type: "boolean", default: false, describe: "Run even though migrations/athanor.sum is missing or does not match the migration files" })
-        .option("backup", { type: "boolean", default: false, describe: "SQLite: copy the database file next to it before applying anything. PostgreSQL: refused (exit 2) with the pg_dump command to run instead" }),
-    ), "up")
+    withOfflineSqlOptions(
+      withExecutionOptions(
+        y
+          .option("to", { type: "string", describe: "Stop after this revision (timestamp, name, file or unique prefix)" })
+          .option("step", { type: "number", describe: "Apply at most N migrations" })
+          .option("allow-out-of-order", {
+            type: "boolean",
+            default: false,
+            describe: "Apply pending migrations older than the newest applied one",
+          })
+          .option("allow-edited", { type: "boolean", default: false, describe: "Run even though an applied migration's file has changed" })
+          .option("allow-sum-mismatch", {
+            type: "boolean",
+            default: false,
+            describe: "Run even though migrations/athanor.sum is missing or does not match the migration files",
+          })
+          .option("backup", {
+            type: "boolean",
+            default: false,
+            describe:
+              "SQLite: copy the database file next to it before applying anything. PostgreSQL: refused (exit 2) with the pg_dump command to run instead",
+          }),
+      ),
+      "up",
+    )
       .example("$0 run", "apply every pending migration")
       .example("$0 run --to 1763790000000", "apply up to and including that migration")
       .example("$0 run --step 1 --dry-run", "show the next migration that would run")
@@ -36,23 +52,29 @@ export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
     checkStopOptions(args);
     if (offlineSqlRequested(args)) return printOfflineSql(args, out, "up");
     const started = Date.now();
-    const result = await withStopSignals((signal) => new Athanor(projectArgs(args)).run({
-      to: args.to,
-      step: args.step,
-      allowOutOfOrder: args.allowOutOfOrder,
-      allowEdited: args.allowEdited,
-      allowSumMismatch: args.allowSumMismatch,
-      dryRun: args.dryRun,
-      lockTimeoutMs: lockTimeoutMs(args),
-      execution: { ...executionOptions(args, out, "applying"), signal },
-      backup: args.backup,
-      onBackup: (path) => out.line(`Backed up the database to ${path} before migrating.`),
-    }));
+    const result = await withStopSignals((signal) =>
+      new Athanor(projectArgs(args)).run({
+        to: args.to,
+        step: args.step,
+        allowOutOfOrder: args.allowOutOfOrder,
+        allowEdited: args.allowEdited,
+        allowSumMismatch: args.allowSumMismatch,
+        dryRun: args.dryRun,
+        lockTimeoutMs: lockTimeoutMs(args),
+        execution: { ...executionOptions(args, out, "applying"), signal },
+        backup: args.backup,
+        onBackup: (path) => out.line(`Backed up the database to ${path} before migrating.`),
+      }),
+    );
     out.result(result);
     const applied = result.applied.filter((r) => !r.skipped);
     const plural = (n: number) => `${n} migration${n === 1 ? "" : "s"}`;
     if (args.dryRun) {
-      out.line(result.planned.length === 0 ? `Nothing to run: ${result.target} is up to date.` : `Would apply ${plural(result.planned.length)} to ${result.target}:`);
+      out.line(
+        result.planned.length === 0
+          ? `Nothing to run: ${result.target} is up to date.`
+          : `Would apply ${plural(result.planned.length)} to ${result.target}:`,
+      );
       for (const name of result.planned) out.line(`  - ${name}`);
     } else if (applied.length === 0) {
       out.line(`Nothing to run: ${result.target} is up to date (${plural(result.alreadyApplied + result.applied.length)} applied).`);

@@ -14,7 +14,10 @@ export const showCommand: CommandModule<GlobalArgs, ShowArgs & GlobalArgs> = {
   builder: (y) =>
     y
       .positional("revision", { type: "string", describe: "Timestamp, class name, file name, a unique prefix, or head" })
-      .option("dialect", { type: "string", describe: "Render the SQL for this database type instead of the DataSource's (sqlite, postgres)" })
+      .option("dialect", {
+        type: "string",
+        describe: "Render the SQL for this database type instead of the DataSource's (sqlite, postgres)",
+      })
       .example("$0 show head", "the newest migration")
       .example("$0 show 1763790000000 --dialect postgres", "its SQL on PostgreSQL") as any,
   handler: action<ShowArgs>(async (args, out) => {
@@ -32,7 +35,10 @@ export const showCommand: CommandModule<GlobalArgs, ShowArgs & GlobalArgs> = {
     out.line("Operations (up):");
     if (result.operations.length === 0) out.line("  (none)");
     for (const operation of result.operations) out.line(`  - ${operation}`);
-    for (const [title, statements] of [["Up", result.upSql], ["Down", result.downSql]] as const) {
+    for (const [title, statements] of [
+      ["Up", result.upSql],
+      ["Down", result.downSql],
+    ] as const) {
       out.line();
       out.line(`${title} SQL (${result.dialect}):`);
       if (statements.length === 0) out.line("  (none)");

@@ -13,8 +13,16 @@ export const stampCommand: CommandModule<GlobalArgs, StampArgs & GlobalArgs> = {
   describe: "Mark migrations up to <revision> (head, base, or a migration) as applied, running nothing",
   builder: (y) =>
     y
-      .positional("revision", { type: "string", demandOption: true, describe: "head, base, or a migration's timestamp, name, file or prefix" })
-      .option("purge", { type: "boolean", default: false, describe: "Empty the bookkeeping table first (also forgets migrations missing on disk)" })
+      .positional("revision", {
+        type: "string",
+        demandOption: true,
+        describe: "head, base, or a migration's timestamp, name, file or prefix",
+      })
+      .option("purge", {
+        type: "boolean",
+        default: false,
+        describe: "Empty the bookkeeping table first (also forgets migrations missing on disk)",
+      })
       .example("$0 stamp head", "adopt an existing database whose schema is already up to date")
       .example("$0 stamp base", "forget every applied migration") as any,
   handler: action<StampArgs>(async (args, out) => {

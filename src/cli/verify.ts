@@ -17,8 +17,7 @@ export const verifyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
       ) as any,
   handler: action<object>(async (args, out) => {
     const result = await new Athanor({ dataSource: args.dataSource }).verify({
-      onStart: (scratch, count) =>
-        out.line(`Verifying ${count} migration${count === 1 ? "" : "s"} on a scratch database: ${scratch}.`),
+      onStart: (scratch, count) => out.line(`Verifying ${count} migration${count === 1 ? "" : "s"} on a scratch database: ${scratch}.`),
       onStep: (step) => printStep(out, step),
     });
     out.result(result);

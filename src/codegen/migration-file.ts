@@ -69,11 +69,7 @@ export function renderMigrationFile(input: MigrationFileInput): string {
   lines.push("");
   const online = Boolean(input.online?.online);
   const body = (ops: Operation[], sql: string[] | undefined, steps: SqlStep[] | undefined) =>
-    input.mode === "portable"
-      ? opCalls(ops, online)
-      : steps && online
-        ? printSqlSteps(steps, printSqlString)
-        : sqlCalls(sql ?? []);
+    input.mode === "portable" ? opCalls(ops, online) : steps && online ? printSqlSteps(steps, printSqlString) : sqlCalls(sql ?? []);
   lines.push(...renderMethod(flavour, "up", body(input.up, input.upSql, input.upSteps)));
   lines.push("");
   lines.push(...renderMethod(flavour, "down", body(input.down, input.downSql, input.downSteps)));
@@ -125,9 +121,7 @@ export function apiArguments(op: Operation): unknown[] {
     case "dropExclusion":
       return [op.table, op.exclusion];
     case "renameEnumValue":
-      return op.enumName === undefined
-        ? [op.table, op.column, op.from, op.to]
-        : [op.table, op.column, op.from, op.to, op.enumName];
+      return op.enumName === undefined ? [op.table, op.column, op.from, op.to] : [op.table, op.column, op.from, op.to, op.enumName];
     case "setTableComment":
       // null for "no comment": a literal a reader understands, where undefined would not print.
       return [op.table, op.from ?? null, op.to ?? null];

@@ -16,7 +16,10 @@ const MAX_NAME_LENGTH = 60;
  * their letters (Devanagari vowel signs, accents written apart).
  */
 export function toPascalCase(text: string): string {
-  const words = text.normalize("NFC").split(/[^\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}]+/u).filter(Boolean);
+  const words = text
+    .normalize("NFC")
+    .split(/[^\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}]+/u)
+    .filter(Boolean);
   const pascal = words.map((w) => w[0].toUpperCase() + w.slice(1)).join("");
   if (pascal === "") return "Migration";
   return /^[\p{L}\p{Nl}]/u.test(pascal) ? pascal : `Migration${pascal}`;
@@ -103,9 +106,7 @@ export function migrationName(ops: readonly Operation[]): string {
 function nameForOneTable(table: string, ops: readonly Operation[]): string {
   const pascalTable = toPascalCase(table);
   const columnsOf = (kind: "addColumn" | "dropColumn") =>
-    ops.every((op) => op.kind === kind)
-      ? ops.map((op) => (op.kind === kind ? op.column.name : ""))
-      : undefined;
+    ops.every((op) => op.kind === kind) ? ops.map((op) => (op.kind === kind ? op.column.name : "")) : undefined;
 
   const added = columnsOf("addColumn");
   if (added) {

@@ -31,7 +31,13 @@ export function dataSourceFileText(flavour: SourceFlavour, sqliteType: "sqlite" 
         "const here = dirname(fileURLToPath(import.meta.url));",
       ]
     : ts
-      ? [`import "reflect-metadata";`, `import { join } from "node:path";`, `import { DataSource } from "typeorm";`, "", "const here = __dirname;"]
+      ? [
+          `import "reflect-metadata";`,
+          `import { join } from "node:path";`,
+          `import { DataSource } from "typeorm";`,
+          "",
+          "const here = __dirname;",
+        ]
       : [`const { join } = require("node:path");`, `const { DataSource } = require("typeorm");`, "", "const here = __dirname;"];
   const exported = esm || ts ? "export default" : "module.exports =";
   return [

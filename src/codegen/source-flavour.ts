@@ -22,10 +22,7 @@ export function importLines(flavour: SourceFlavour, withOp: boolean): string[] {
   if (flavour.language === "ts") {
     // `import type` keeps ES module output valid under verbatimModuleSyntax.
     const typeorm = flavour.module === "esm" ? "import type" : "import";
-    return [
-      `${typeorm} { MigrationInterface, QueryRunner } from "typeorm";`,
-      ...(withOp ? [`import { op } from "athanor";`] : []),
-    ];
+    return [`${typeorm} { MigrationInterface, QueryRunner } from "typeorm";`, ...(withOp ? [`import { op } from "athanor";`] : [])];
   }
   const lines = withOp ? [flavour.module === "esm" ? `import { op } from "athanor";` : `const { op } = require("athanor");`, ""] : [];
   return [

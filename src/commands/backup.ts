@@ -24,8 +24,5 @@ export async function takeBackup(project: Project, at = new Date()): Promise<str
 /** A migration failure that says where the copy from before the run is. */
 export function withBackupLocation(error: unknown, location: string): unknown {
   if (!(error instanceof AthanorError)) return error;
-  return new AthanorError(error.message, error.exitCode, [
-    ...error.details,
-    `The database as it was before this run is in ${location}.`,
-  ]);
+  return new AthanorError(error.message, error.exitCode, [...error.details, `The database as it was before this run is in ${location}.`]);
 }

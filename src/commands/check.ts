@@ -28,26 +28,30 @@ export interface CheckResult {
 }
 
 export async function check(options: ProjectOptions): Promise<CheckResult> {
-  return withProject(options, async (project) => {
-    const { bookkeeping, dialect, queryRunner, config } = project;
-    const applied = (await bookkeeping.exists()) ? await bookkeeping.applied() : [];
-    const pending = planMigrations(project.migrations, applied).pending.map((s) => s.name);
-    // Compared as the database is now: with migrations pending, the
-    // differences include what they would change.
-    // A removed entity whose table a migration created is drift (generate would drop it).
-    const droppable = droppableTables(project.migrations, applied, { dialect, migrationsTableName: config.migrationsTableName });
-    const source = { ...config, entityModel: project.entityModel };
-    const { current, diff } = await compareEntitiesWithDatabase(dialect, queryRunner, source, undefined, droppable);
-    const differences = diff.operations.map(describeOperation);
-    const findings = lintOperations(diff.operations, { dialect, schema: current });
-    return {
-      target: project.target,
-      inSync: pending.length === 0 && differences.length === 0,
-      pending,
-      differences,
-      findings,
-      warnings: diff.warnings,
-      unmappedTables: diff.unmappedTables,
-    };
-  }, { entityModelCache: true });
+  return withProject(
+    options,
+    async (project) => {
+      const { bookkeeping, dialect, queryRunner, config } = project;
+      const applied = (await bookkeeping.exists()) ? await bookkeeping.applied() : [];
+      const pending = planMigrations(project.migrations, applied).pending.map((s) => s.name);
+      // Compared as the database is now: with migrations pending, the
+      // differences include what they would change.
+      // A removed entity whose table a migration created is drift (generate would drop it).
+      const droppable = droppableTables(project.migrations, applied, { dialect, migrationsTableName: config.migrationsTableName });
+      const source = { ...config, entityModel: project.entityModel };
+      const { current, diff } = await compareEntitiesWithDatabase(dialect, queryRunner, source, undefined, droppable);
+      const differences = diff.operations.map(describeOperation);
+      const findings = lintOperations(diff.operations, { dialect, schema: current });
+      return {
+        target: project.target,
+        inSync: pending.length === 0 && differences.length === 0,
+        pending,
+        differences,
+        findings,
+        warnings: diff.warnings,
+        unmappedTables: diff.unmappedTables,
+      };
+    },
+    { entityModelCache: true },
+  );
 }

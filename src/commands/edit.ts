@@ -42,7 +42,7 @@ export async function edit(options: EditOptions): Promise<EditResult> {
   const env = options.env ?? process.env;
   const editor = (env.VISUAL || env.EDITOR || "").trim();
   if (!editor) {
-    throw new UsageError("Neither $VISUAL nor $EDITOR is set: set one to your editor's command, e.g. EDITOR=vim or EDITOR=\"code --wait\".");
+    throw new UsageError('Neither $VISUAL nor $EDITOR is set: set one to your editor\'s command, e.g. EDITOR=vim or EDITOR="code --wait".');
   }
   const config = loadProjectConfig(options, { databaseTypes });
   const dir = config.migrationsDir;
@@ -55,7 +55,9 @@ export async function edit(options: EditOptions): Promise<EditResult> {
     throw new UsageError("base is the empty database, not a migration: name the migration to open, or use head.");
   }
   if (!state?.source?.file) {
-    throw new UsageError(`There are no migrations in ${relative(config.cwd, dir) || "."} to open: write one with athanor generate or athanor create <name>.`);
+    throw new UsageError(
+      `There are no migrations in ${relative(config.cwd, dir) || "."} to open: write one with athanor generate or athanor create <name>.`,
+    );
   }
 
   const path = state.source.file;

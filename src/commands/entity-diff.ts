@@ -80,13 +80,7 @@ export async function compareEntitiesWithDatabase(
  * database that lacks it. An extension this server cannot install at all
  * stops here, rather than the migration failing at run.
  */
-async function createExtensionsFirst(
-  dialect: Dialect,
-  db: Queryable,
-  current: Schema,
-  target: Schema,
-  result: DiffResult,
-): Promise<void> {
+async function createExtensionsFirst(dialect: Dialect, db: Queryable, current: Schema, target: Schema, result: DiffResult): Promise<void> {
   const required = dialect.requiredExtensions?.(current, target) ?? [];
   if (required.length === 0) return;
   const unavailable = await dialect.unavailableExtension?.(db, required);
@@ -127,7 +121,12 @@ async function entityModelOf(dialect: Dialect, db: Queryable, source: EntitySour
  */
 export async function entitiesSchema(dialect: Dialect, db: Queryable, dataSource: DataSource): Promise<Schema> {
   const defaultSchema = dialect.defaultSchema ? await dialect.defaultSchema(db) : undefined;
-  return schemaFromEntities(dataSource.entityMetadatas as any, { defaultSchema, sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews, fulltextIndexes: dialect.fulltextIndexes });
+  return schemaFromEntities(dataSource.entityMetadatas as any, {
+    defaultSchema,
+    sharedEnumTypes: dialect.sharedEnumTypes,
+    materializedViews: dialect.materializedViews,
+    fulltextIndexes: dialect.fulltextIndexes,
+  });
 }
 
 /**

@@ -72,103 +72,115 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
   // Checked before connecting: toPascalCase would quietly turn "!!!" into
   // "Migration", and a name too long for a file would fail only at the end.
   const givenName = options.name !== undefined ? checkedMigrationName(options.name, "generate") : undefined;
-  return withProject(options, async (project) => {
-    const { dialect, queryRunner, bookkeeping, config } = project;
+  return withProject(
+    options,
+    async (project) => {
+      const { dialect, queryRunner, bookkeeping, config } = project;
 
-    const applied = (await bookkeeping.exists()) ? await bookkeeping.applied() : [];
-    const pending = planMigrations(project.migrations, applied).pending;
-    if (pending.length > 0) {
-      throw new UsageError(
-        `${pending.length} migration${pending.length === 1 ? " is" : "s are"} pending (${pending
-          .map((p) => p.name)
-          .join(", ")}): run pending migrations first with \`athanor run\`, then generate.`,
+      const applied = (await bookkeeping.exists()) ? await bookkeeping.applied() : [];
+      const pending = planMigrations(project.migrations, applied).pending;
+      if (pending.length > 0) {
+        throw new UsageError(
+          `${pending.length} migration${pending.length === 1 ? " is" : "s are"} pending (${pending
+            .map((p) => p.name)
+            .join(", ")}): run pending migrations first with \`athanor run\`, then generate.`,
+        );
+      }
+
+      profilePhase("read bookkeeping");
+      // A removed entity's table is dropped when a migration created it (or on request).
+      const droppable = droppableTables(
+        project.migrations,
+        applied,
+        { dialect, migrationsTableName: config.migrationsTableName },
+        options.dropUnmanaged,
       );
-    }
+      const source = { ...config, entityModel: project.entityModel };
+      const {
+        current,
+        diff: result,
+        entityCount,
+      } = await compareWithRenames((renames) => compareEntitiesWithDatabase(dialect, queryRunner, source, renames, droppable), options);
+      const up = result.operations;
 
-    profilePhase("read bookkeeping");
-    // A removed entity's table is dropped when a migration created it (or on request).
-    const droppable = droppableTables(project.migrations, applied, { dialect, migrationsTableName: config.migrationsTableName }, options.dropUnmanaged);
-    const source = { ...config, entityModel: project.entityModel };
-    const { current, diff: result, entityCount } = await compareWithRenames(
-      (renames) => compareEntitiesWithDatabase(dialect, queryRunner, source, renames, droppable),
-      options,
-    );
-    const up = result.operations;
+      // An entities glob that matches nothing makes every table look unwanted;
+      // say so instead of quietly reporting no changes (or drops).
+      const noEntities =
+        entityCount === 0
+          ? [
+              `The DataSource in ${relative(config.cwd, config.dataSourceFile)} maps no entities: check the paths or globs in its entities option.`,
+            ]
+          : [];
+      const base: GenerateResult = {
+        changes: up.length > 0,
+        operations: up.map(describeOperation),
+        warnings: [...noEntities, ...result.warnings],
+        notes: [],
+        unmappedTables: result.unmappedTables,
+        written: false,
+        findings: [],
+      };
+      if (up.length === 0) return base;
 
-    // An entities glob that matches nothing makes every table look unwanted;
-    // say so instead of quietly reporting no changes (or drops).
-    const noEntities =
-      entityCount === 0
-        ? [`The DataSource in ${relative(config.cwd, config.dataSourceFile)} maps no entities: check the paths or globs in its entities option.`]
-        : [];
-    const base: GenerateResult = {
-      changes: up.length > 0,
-      operations: up.map(describeOperation),
-      warnings: [...noEntities, ...result.warnings],
-      notes: [],
-      unmappedTables: result.unmappedTables,
-      written: false,
-      findings: [],
-    };
-    if (up.length === 0) return base;
+      const down = invertAll(up);
+      const upRendered = renderAll(dialect, current, up, online);
+      const downRendered = renderAll(dialect, upRendered.after, down, online);
+      // A portable online migration may run on PostgreSQL, whose concurrent
+      // forms cannot run in a transaction; SQL for one dialect knows whether any does.
+      const outside = [...upRendered.steps, ...downRendered.steps].some((step) => step.outsideTransaction);
+      const transaction = online && (!options.sql || outside) ? false : undefined;
+      // Where DDL commits statement by statement (MySQL), say so where the reviewer reads.
+      const notes = dialect.transactionalDDL
+        ? upRendered.notes
+        : [
+            ...upRendered.notes,
+            `${dialect.name} commits each DDL statement: this migration cannot be rolled back atomically, and a failure leaves the statements before it applied`,
+          ];
+      // The judge reads the statements exactly as rendered (online forms included).
+      const findings = lintSteps(
+        up.map((operation, i) => ({ operation, statements: upRendered.steps[i].statements })),
+        { dialect, transaction: transaction !== false },
+      );
 
-    const down = invertAll(up);
-    const upRendered = renderAll(dialect, current, up, online);
-    const downRendered = renderAll(dialect, upRendered.after, down, online);
-    // A portable online migration may run on PostgreSQL, whose concurrent
-    // forms cannot run in a transaction; SQL for one dialect knows whether any does.
-    const outside = [...upRendered.steps, ...downRendered.steps].some((step) => step.outsideTransaction);
-    const transaction = online && (!options.sql || outside) ? false : undefined;
-    // Where DDL commits statement by statement (MySQL), say so where the reviewer reads.
-    const notes = dialect.transactionalDDL
-      ? upRendered.notes
-      : [
-          ...upRendered.notes,
-          `${dialect.name} commits each DDL statement: this migration cannot be rolled back atomically, and a failure leaves the statements before it applied`,
-        ];
-    // The judge reads the statements exactly as rendered (online forms included).
-    const findings = lintSteps(
-      up.map((operation, i) => ({ operation, statements: upRendered.steps[i].statements })),
-      { dialect, transaction: transaction !== false },
-    );
+      const timestamp = options.timestamp ?? Date.now();
+      const pascal = givenName ?? migrationName(up);
+      const className = `${pascal}${timestamp}`;
+      const flavour = { ...config.sourceStyle, ...(options.language ? { language: options.language } : {}) };
+      const filePath = join(config.migrationsDir, migrationFileName(timestamp, pascal, flavour.language));
+      const content = renderMigrationFile({
+        className,
+        name: pascal,
+        timestamp,
+        up,
+        down,
+        warnings: result.warnings,
+        notes,
+        dialectName: dialect.name,
+        mode: options.sql ? "sql" : "portable",
+        upSql: upRendered.statements,
+        downSql: downRendered.statements,
+        transaction,
+        online,
+        upSteps: transaction === false ? upRendered.steps : undefined,
+        downSteps: transaction === false ? downRendered.steps : undefined,
+        findings,
+        flavour,
+      });
 
-    const timestamp = options.timestamp ?? Date.now();
-    const pascal = givenName ?? migrationName(up);
-    const className = `${pascal}${timestamp}`;
-    const flavour = { ...config.sourceStyle, ...(options.language ? { language: options.language } : {}) };
-    const filePath = join(config.migrationsDir, migrationFileName(timestamp, pascal, flavour.language));
-    const content = renderMigrationFile({
-      className,
-      name: pascal,
-      timestamp,
-      up,
-      down,
-      warnings: result.warnings,
-      notes,
-      dialectName: dialect.name,
-      mode: options.sql ? "sql" : "portable",
-      upSql: upRendered.statements,
-      downSql: downRendered.statements,
-      transaction,
-      online,
-      upSteps: transaction === false ? upRendered.steps : undefined,
-      downSteps: transaction === false ? downRendered.steps : undefined,
-      findings,
-      flavour,
-    });
+      const file = relative(config.cwd, filePath);
+      const outcome = { ...base, notes, file, className, content, findings };
+      if (options.check || options.dryRun) return outcome;
 
-    const file = relative(config.cwd, filePath);
-    const outcome = { ...base, notes, file, className, content, findings };
-    if (options.check || options.dryRun) return outcome;
-
-    // Refuse to record a new file on top of unreviewed changes (a bad merge),
-    // then record it, so the sum always covers what generate wrote.
-    assertSumMatches(config.migrationsDir, config.cwd);
-    // The file and the sum that records it appear together or not at all.
-    writeFilesAtomically(withSumFile(config.migrationsDir, { path: filePath, content }), config.cwd);
-    profilePhase("render and write");
-    return { ...outcome, written: true };
-  }, { entityModelCache: true });
+      // Refuse to record a new file on top of unreviewed changes (a bad merge),
+      // then record it, so the sum always covers what generate wrote.
+      assertSumMatches(config.migrationsDir, config.cwd);
+      // The file and the sum that records it appear together or not at all.
+      writeFilesAtomically(withSumFile(config.migrationsDir, { path: filePath, content }), config.cwd);
+      profilePhase("render and write");
+      return { ...outcome, written: true };
+    },
+    { entityModelCache: true },
+  );
 }
 
 /**
@@ -193,9 +205,7 @@ function renderAll(dialect: Dialect, start: Schema, ops: Operation[], online?: O
 /** `--online` options with their defaults, or undefined; a bad lock timeout is a usage error. */
 function onlineOptions(options: OnlineOptions | undefined): Required<OnlineOptions> | undefined {
   if (options?.online && options.lockTimeout !== undefined && !isLockTimeout(options.lockTimeout)) {
-    throw new UsageError(
-      `The lock timeout "${options.lockTimeout}" is not a duration: give it like 5s, 500ms or 1min.`,
-    );
+    throw new UsageError(`The lock timeout "${options.lockTimeout}" is not a duration: give it like 5s, 500ms or 1min.`);
   }
   return resolveOnline(options);
 }

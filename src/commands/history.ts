@@ -39,17 +39,21 @@ export interface HistoryResult {
 }
 
 export async function history(options: HistoryOptions): Promise<HistoryResult> {
-  return withProject(options, async (project) => {
-    const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
-    const { migrations, current, head } = planHistory(planMigrations(project.migrations, applied), options.range);
-    const cwd = project.config.cwd;
-    return {
-      target: project.target,
-      migrations: migrations.map((s) => toEntry(s, cwd, s === current, s === head)),
-      current: current?.name,
-      head: head?.name,
-    };
-  }, { deferEntityMetadata: true });
+  return withProject(
+    options,
+    async (project) => {
+      const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
+      const { migrations, current, head } = planHistory(planMigrations(project.migrations, applied), options.range);
+      const cwd = project.config.cwd;
+      return {
+        target: project.target,
+        migrations: migrations.map((s) => toEntry(s, cwd, s === current, s === head)),
+        current: current?.name,
+        head: head?.name,
+      };
+    },
+    { deferEntityMetadata: true },
+  );
 }
 
 function toEntry(state: MigrationState, cwd: string, current: boolean, head: boolean): HistoryEntry {

@@ -129,6 +129,9 @@ function readPackageJson(path: string): { json: Record<string, any>; indent: str
 
 /** A valid npm package name from the directory name. */
 function packageName(dir: string): string {
-  const name = basename(dir).toLowerCase().replace(/[^a-z0-9._-]+/g, "-").replace(/^[._-]+/, "");
+  const name = basename(dir)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, "-")
+    .replace(/^[._-]+/, "");
   return name || "app";
 }

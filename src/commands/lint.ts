@@ -50,9 +50,7 @@ export async function lint(options: LintOptions): Promise<LintResult> {
   const project = loadProject(options);
   const dialect = options.dialect === undefined ? project.dialect : findDialect(options.dialect);
   if (!dialect) {
-    throw new UsageError(
-      `Athanor has no dialect "${options.dialect}" to lint for: use one of ${supportedDatabaseTypes().join(", ")}.`,
-    );
+    throw new UsageError(`Athanor has no dialect "${options.dialect}" to lint for: use one of ${supportedDatabaseTypes().join(", ")}.`);
   }
   const failOn = options.failOn ?? "error";
   const selected = selectMigrations(project.migrations, options.revisions ?? []);

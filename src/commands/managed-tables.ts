@@ -58,7 +58,10 @@ export function droppableTables(
   return async (unmapped) => {
     if (all) return unmapped;
     const names = new Set(applied.map((row) => row.name));
-    const managed = await tablesManagedByMigrations(migrations.filter((m) => names.has(m.name)), context);
+    const managed = await tablesManagedByMigrations(
+      migrations.filter((m) => names.has(m.name)),
+      context,
+    );
     return unmapped.filter((name) => managed.has(name));
   };
 }

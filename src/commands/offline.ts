@@ -115,7 +115,9 @@ function renderScript(
     `-- Athanor offline SQL for ${result.dialect}, ${description}: ${sections.length} migration${sections.length === 1 ? "" : "s"}. Nothing was executed.`,
   ];
   if (result.direction === "up" && sections.length > 0) {
-    lines.push(`-- The ${tableName} rows record applied_at ${appliedAt.toISOString()} (when this script was generated) and execution_ms NULL.`);
+    lines.push(
+      `-- The ${tableName} rows record applied_at ${appliedAt.toISOString()} (when this script was generated) and execution_ms NULL.`,
+    );
   }
   if (result.preamble.length > 0) {
     lines.push("", `-- The bookkeeping table (the script starts at base; leave this out where ${tableName} exists)`);

@@ -144,7 +144,11 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   };
   entities.attach(config, {
     ours,
-    schemaOptions: { sharedEnumTypes: dialect.sharedEnumTypes, materializedViews: dialect.materializedViews, fulltextIndexes: dialect.fulltextIndexes },
+    schemaOptions: {
+      sharedEnumTypes: dialect.sharedEnumTypes,
+      materializedViews: dialect.materializedViews,
+      fulltextIndexes: dialect.fulltextIndexes,
+    },
     failed: initializeFailed,
   });
   // Athanor loads migrations itself and must never let TypeORM change the
@@ -230,11 +234,7 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
 }
 
 /** Run `body` with an open project and always close it. */
-export async function withProject<T>(
-  options: ProjectOptions,
-  body: (project: Project) => Promise<T>,
-  open: OpenOptions = {},
-): Promise<T> {
+export async function withProject<T>(options: ProjectOptions, body: (project: Project) => Promise<T>, open: OpenOptions = {}): Promise<T> {
   const project = await openProject(options, open);
   try {
     return await body(project);

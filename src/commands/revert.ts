@@ -36,42 +36,51 @@ export interface RevertResult {
 }
 
 export async function revert(options: RevertOptions): Promise<RevertResult> {
-  return withProject(options, async (project) => {
-    const { bookkeeping, dialect, queryRunner } = project;
-    // down() is migration code like up(): the same integrity gate as run.
-    if (!options.allowSumMismatch) assertSumMatches(project.config.migrationsDir, project.config.cwd, "--allow-sum-mismatch");
-    const lock = await project.lock(options.lockTimeoutMs, options.execution?.signal);
-    try {
-      // A dry run changes nothing, not even by creating the bookkeeping table.
-      if (!options.dryRun) await bookkeeping.ensure();
-      const appliedRows = options.dryRun && !(await bookkeeping.exists()) ? [] : await bookkeeping.applied();
-      const plan = planMigrations(project.migrations, appliedRows);
-      const { steps: selected, applied: order } = planRevert(plan, options);
+  return withProject(
+    options,
+    async (project) => {
+      const { bookkeeping, dialect, queryRunner } = project;
+      // down() is migration code like up(): the same integrity gate as run.
+      if (!options.allowSumMismatch) assertSumMatches(project.config.migrationsDir, project.config.cwd, "--allow-sum-mismatch");
+      const lock = await project.lock(options.lockTimeoutMs, options.execution?.signal);
+      try {
+        // A dry run changes nothing, not even by creating the bookkeeping table.
+        if (!options.dryRun) await bookkeeping.ensure();
+        const appliedRows = options.dryRun && !(await bookkeeping.exists()) ? [] : await bookkeeping.applied();
+        const plan = planMigrations(project.migrations, appliedRows);
+        const { steps: selected, applied: order } = planRevert(plan, options);
 
-      const missing = selected.find((s) => !s.source);
-      if (missing) {
-        throw new UsageError(
-          `Migration ${missing.name} is applied but its file is missing, so its down() cannot run: restore the file (from version control), or use \`athanor stamp\` to forget it.`,
+        const missing = selected.find((s) => !s.source);
+        if (missing) {
+          throw new UsageError(
+            `Migration ${missing.name} is applied but its file is missing, so its down() cannot run: restore the file (from version control), or use \`athanor stamp\` to forget it.`,
+          );
+        }
+
+        // Only the down() methods about to run matter; --fake runs none.
+        if (!options.allowEdited && !options.execution?.fake) refuseEdited(selected, project.config.cwd, "down");
+
+        if (options.dryRun) {
+          return { reverted: [], planned: selected.map((s) => s.name), remaining: order.length, target: project.target };
+        }
+        // down() may use repositories; --fake never loads entities.
+        if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
+        const results = await executeMigrations(
+          { queryRunner, dialect, bookkeeping, lock },
+          selected.map((s) => s.source!),
+          "down",
+          options.execution,
         );
+        return {
+          reverted: results,
+          planned: selected.map((s) => s.name),
+          remaining: order.length - results.length,
+          target: project.target,
+        };
+      } finally {
+        await lock.release();
       }
-
-      // Only the down() methods about to run matter; --fake runs none.
-      if (!options.allowEdited && !options.execution?.fake) refuseEdited(selected, project.config.cwd, "down");
-
-      if (options.dryRun) {
-        return { reverted: [], planned: selected.map((s) => s.name), remaining: order.length, target: project.target };
-      }
-      // down() may use repositories; --fake never loads entities.
-      if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
-      const results = await executeMigrations(
-        { queryRunner, dialect, bookkeeping, lock },
-        selected.map((s) => s.source!),
-        "down",
-        options.execution,
-      );
-      return { reverted: results, planned: selected.map((s) => s.name), remaining: order.length - results.length, target: project.target };
-    } finally {
-      await lock.release();
-    }
-  }, { deferEntityMetadata: true });
+    },
+    { deferEntityMetadata: true },
+  );
 }

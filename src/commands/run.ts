@@ -45,43 +45,53 @@ export interface RunResult {
 }
 
 export async function run(options: RunOptions): Promise<RunResult> {
-  return withProject(options, async (project) => {
-    const { bookkeeping, dialect, queryRunner } = project;
-    if (!options.allowSumMismatch) assertSumMatches(project.config.migrationsDir, project.config.cwd, "--allow-sum-mismatch");
-    const lock = await project.lock(options.lockTimeoutMs, options.execution?.signal);
-    try {
-      // A dry run changes nothing, not even by creating the bookkeeping table.
-      if (!options.dryRun) await bookkeeping.ensure();
-      const appliedRows = options.dryRun && !(await bookkeeping.exists()) ? [] : await bookkeeping.applied();
-      // Read the bookkeeping only once the lock is held: another runner may
-      // have applied migrations while we waited.
-      const plan = planMigrations(project.migrations, appliedRows);
-      refuseAbnormal(plan.states, options, project.config.cwd);
+  return withProject(
+    options,
+    async (project) => {
+      const { bookkeeping, dialect, queryRunner } = project;
+      if (!options.allowSumMismatch) assertSumMatches(project.config.migrationsDir, project.config.cwd, "--allow-sum-mismatch");
+      const lock = await project.lock(options.lockTimeoutMs, options.execution?.signal);
+      try {
+        // A dry run changes nothing, not even by creating the bookkeeping table.
+        if (!options.dryRun) await bookkeeping.ensure();
+        const appliedRows = options.dryRun && !(await bookkeeping.exists()) ? [] : await bookkeeping.applied();
+        // Read the bookkeeping only once the lock is held: another runner may
+        // have applied migrations while we waited.
+        const plan = planMigrations(project.migrations, appliedRows);
+        refuseAbnormal(plan.states, options, project.config.cwd);
 
-      const selected = planRun(plan, options);
+        const selected = planRun(plan, options);
 
-      if (options.dryRun) {
-        return { applied: [], planned: selected.map((s) => s.name), alreadyApplied: plan.applied.length, target: project.target };
+        if (options.dryRun) {
+          return { applied: [], planned: selected.map((s) => s.name), alreadyApplied: plan.applied.length, target: project.target };
+        }
+        // Taken under the lock, once the plan is known: a copy of the database
+        // exactly as this run found it, and none when there is nothing to apply.
+        const backup = options.backup && selected.length > 0 ? await takeBackup(project) : undefined;
+        if (backup) options.onBackup?.(backup);
+        // Migration code may use repositories; a no-op or --fake run never loads entities.
+        if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
+        const results = await executeMigrations(
+          { queryRunner, dialect, bookkeeping, lock },
+          selected.map((s) => s.source!),
+          "up",
+          options.execution,
+        ).catch((error) => {
+          throw backup ? withBackupLocation(error, backup) : error;
+        });
+        return {
+          applied: results,
+          planned: selected.map((s) => s.name),
+          alreadyApplied: plan.applied.length,
+          target: project.target,
+          backup,
+        };
+      } finally {
+        await lock.release();
       }
-      // Taken under the lock, once the plan is known: a copy of the database
-      // exactly as this run found it, and none when there is nothing to apply.
-      const backup = options.backup && selected.length > 0 ? await takeBackup(project) : undefined;
-      if (backup) options.onBackup?.(backup);
-      // Migration code may use repositories; a no-op or --fake run never loads entities.
-      if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
-      const results = await executeMigrations(
-        { queryRunner, dialect, bookkeeping, lock },
-        selected.map((s) => s.source!),
-        "up",
-        options.execution,
-      ).catch((error) => {
-        throw backup ? withBackupLocation(error, backup) : error;
-      });
-      return { applied: results, planned: selected.map((s) => s.name), alreadyApplied: plan.applied.length, target: project.target, backup };
-    } finally {
-      await lock.release();
-    }
-  }, { deferEntityMetadata: true });
+    },
+    { deferEntityMetadata: true },
+  );
 }
 
 function refuseAbnormal(states: MigrationState[], options: RunOptions, cwd: string): void {

@@ -22,38 +22,41 @@ export interface StampResult {
 }
 
 export async function stamp(options: StampOptions): Promise<StampResult> {
-  return withProject(options, async (project) => {
-    const { bookkeeping } = project;
-    const lock = await project.lock();
-    try {
-      await bookkeeping.ensure();
-      const applied = await bookkeeping.applied();
-      const plan = planMigrations(project.migrations, applied);
-      const revision = resolveRevision(options.revision, plan.states);
-      const limit =
-        revision.kind === "head" ? Infinity : revision.kind === "base" ? -Infinity : revision.state.timestamp;
-      if (revision.kind === "migration" && !revision.state.source) {
-        throw new UsageError(`${revision.state.name} has no migration file: stamp names a migration that exists on disk.`);
-      }
+  return withProject(
+    options,
+    async (project) => {
+      const { bookkeeping } = project;
+      const lock = await project.lock();
+      try {
+        await bookkeeping.ensure();
+        const applied = await bookkeeping.applied();
+        const plan = planMigrations(project.migrations, applied);
+        const revision = resolveRevision(options.revision, plan.states);
+        const limit = revision.kind === "head" ? Infinity : revision.kind === "base" ? -Infinity : revision.state.timestamp;
+        if (revision.kind === "migration" && !revision.state.source) {
+          throw new UsageError(`${revision.state.name} has no migration file: stamp names a migration that exists on disk.`);
+        }
 
-      const removed: string[] = [];
-      const recorded: string[] = [];
-      for (const state of plan.states) {
-        const shouldBeApplied = Boolean(state.source) && state.timestamp <= limit;
-        if (state.applied && (!shouldBeApplied || options.purge) && (state.source || options.purge)) {
-          await bookkeeping.forget(state.name);
-          removed.push(state.name);
-          state.applied = undefined;
+        const removed: string[] = [];
+        const recorded: string[] = [];
+        for (const state of plan.states) {
+          const shouldBeApplied = Boolean(state.source) && state.timestamp <= limit;
+          if (state.applied && (!shouldBeApplied || options.purge) && (state.source || options.purge)) {
+            await bookkeeping.forget(state.name);
+            removed.push(state.name);
+            state.applied = undefined;
+          }
+          if (!state.applied && shouldBeApplied) {
+            await bookkeeping.record({ timestamp: state.timestamp, name: state.name, checksum: state.source!.checksum });
+            recorded.push(state.name);
+          }
         }
-        if (!state.applied && shouldBeApplied) {
-          await bookkeeping.record({ timestamp: state.timestamp, name: state.name, checksum: state.source!.checksum });
-          recorded.push(state.name);
-        }
+        const resolved = revision.kind === "migration" ? revision.state.name : revision.kind;
+        return { recorded, removed: removed.filter((n) => !recorded.includes(n)), target: project.target, revision: resolved };
+      } finally {
+        await lock.release();
       }
-      const resolved = revision.kind === "migration" ? revision.state.name : revision.kind;
-      return { recorded, removed: removed.filter((n) => !recorded.includes(n)), target: project.target, revision: resolved };
-    } finally {
-      await lock.release();
-    }
-  }, { deferEntityMetadata: true });
+    },
+    { deferEntityMetadata: true },
+  );
 }

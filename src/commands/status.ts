@@ -33,23 +33,27 @@ export interface StatusResult {
 }
 
 export async function status(options: ProjectOptions): Promise<StatusResult> {
-  return withProject(options, async (project) => {
-    const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
-    const plan = planMigrations(project.migrations, applied);
-    const cwd = project.config.cwd;
-    const sum = verifySumFile(project.config.migrationsDir, cwd);
-    const entries = plan.states.map((s) => toEntry(s, cwd));
-    const current = [...plan.applied].sort((a, b) => b.timestamp - a.timestamp)[0];
-    return {
-      target: project.target,
-      migrations: entries,
-      applied: plan.applied.length,
-      pending: plan.pending.length,
-      current: current?.name,
-      problems: sum && sum.severity === "error" ? [...problemsOf(plan.states, cwd), sum.message] : problemsOf(plan.states, cwd),
-      notes: sum && sum.severity === "hint" ? [sum.message] : [],
-    };
-  }, { deferEntityMetadata: true });
+  return withProject(
+    options,
+    async (project) => {
+      const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
+      const plan = planMigrations(project.migrations, applied);
+      const cwd = project.config.cwd;
+      const sum = verifySumFile(project.config.migrationsDir, cwd);
+      const entries = plan.states.map((s) => toEntry(s, cwd));
+      const current = [...plan.applied].sort((a, b) => b.timestamp - a.timestamp)[0];
+      return {
+        target: project.target,
+        migrations: entries,
+        applied: plan.applied.length,
+        pending: plan.pending.length,
+        current: current?.name,
+        problems: sum && sum.severity === "error" ? [...problemsOf(plan.states, cwd), sum.message] : problemsOf(plan.states, cwd),
+        notes: sum && sum.severity === "hint" ? [sum.message] : [],
+      };
+    },
+    { deferEntityMetadata: true },
+  );
 }
 
 function toEntry(state: MigrationState, cwd: string): StatusEntry {

@@ -58,7 +58,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
   const loaded = loadProject(options);
   const { dialect, config } = loaded;
   if (!dialect.createScratchDatabase) {
-    throw new UsageError(`verify needs a scratch database, which Athanor cannot create for ${dialect.name} yet: verify on another dialect.`);
+    throw new UsageError(
+      `verify needs a scratch database, which Athanor cannot create for ${dialect.name} yet: verify on another dialect.`,
+    );
   }
 
   // The configured database is opened only if the dialect asks for it
@@ -80,7 +82,10 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
       throw error;
     }
     // A drop that fails is reported, not hidden: it leaves a database behind.
-    const dropFailure = await scratch.drop().then(() => undefined, (error: unknown) => error);
+    const dropFailure = await scratch.drop().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     const notes = dropFailure
       ? [`Could not drop the scratch database (${scratch.description}): ${redact(messageOf(dropFailure))}; remove it by hand.`]
       : [];
@@ -191,7 +196,10 @@ class HistoryCheck {
       return this.report({
         phase: "entities",
         ok: false,
-        problems: ["the schema the migrations build differs from the entities; generate would write:", ...diff.operations.map(describeOperation)],
+        problems: [
+          "the schema the migrations build differs from the entities; generate would write:",
+          ...diff.operations.map(describeOperation),
+        ],
       });
     }
     return void this.report({ phase: "entities", ok: true, problems: [] });

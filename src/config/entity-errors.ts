@@ -19,7 +19,9 @@ export function explainEntityError(error: unknown, cwd: string, dataSourceFile: 
     );
   }
   // TypeORM's refusal of a VIRTUAL generated column on PostgreSQL, with the fix.
-  const virtual = /Column "([^"]*)" of Entity "([^"]*)" is defined as VIRTUAL, but Postgres supports only STORED generated columns/.exec(message);
+  const virtual = /Column "([^"]*)" of Entity "([^"]*)" is defined as VIRTUAL, but Postgres supports only STORED generated columns/.exec(
+    message,
+  );
   if (virtual) {
     const [, column, entity] = virtual;
     return new UsageError(

@@ -77,22 +77,26 @@ export interface LoadOptions {
 
 export const DEFAULT_DATA_SOURCE_FILE = "ormconfig.ts";
 /** Looked for in this order when no DataSource file is named. */
-export const DEFAULT_DATA_SOURCE_FILES = ["ormconfig.ts", "ormconfig.js", "ormconfig.mts", "ormconfig.mjs", "ormconfig.cts", "ormconfig.cjs"];
+export const DEFAULT_DATA_SOURCE_FILES = [
+  "ormconfig.ts",
+  "ormconfig.js",
+  "ormconfig.mts",
+  "ormconfig.mjs",
+  "ormconfig.cts",
+  "ormconfig.cjs",
+];
 
 export function loadProjectConfig(options: LoadOptions, configOptions: ConfigOptions): ProjectConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
   if (typeof options.dataSource === "object" && options.dataSource !== null) {
     return resolveConfig(options.dataSource, cwd, resolve(cwd, DEFAULT_DATA_SOURCE_FILE), undefined, configOptions);
   }
-  const given =
-    options.dataSource ?? DEFAULT_DATA_SOURCE_FILES.find((f) => existsSync(resolve(cwd, f))) ?? DEFAULT_DATA_SOURCE_FILE;
+  const given = options.dataSource ?? DEFAULT_DATA_SOURCE_FILES.find((f) => existsSync(resolve(cwd, f))) ?? DEFAULT_DATA_SOURCE_FILE;
   const dataSourceFile = isAbsolute(given) ? given : resolve(cwd, given);
   const shown = relative(cwd, dataSourceFile) || given;
 
   if (!existsSync(dataSourceFile)) {
-    throw new UsageError(
-      `No DataSource file at ${shown}: create it (see the README) or point to yours with -d path/to/data-source.ts.`,
-    );
+    throw new UsageError(`No DataSource file at ${shown}: create it (see the README) or point to yours with -d path/to/data-source.ts.`);
   }
   if (statSync(dataSourceFile).isDirectory()) {
     throw new UsageError(
@@ -114,15 +118,15 @@ export function loadProjectConfig(options: LoadOptions, configOptions: ConfigOpt
     const hint = configOptions.databaseTypes.replacedDriverHint(error instanceof Error ? error.message.split("\n")[0] : String(error));
     if (hint) throw new UsageError(`Loading ${shown} failed: ${hint}`);
     const failure = describeLoadFailure(error, cwd);
-    throw driverError(error, shown, configOptions.databaseTypes) ??
-      new UsageError(`Loading ${shown} failed: ${formatLoadFailure(failure)}: fix ${fileToFix(failure, shown)} and run again.`);
+    throw (
+      driverError(error, shown, configOptions.databaseTypes) ??
+      new UsageError(`Loading ${shown} failed: ${formatLoadFailure(failure)}: fix ${fileToFix(failure, shown)} and run again.`)
+    );
   }
 
   const dataSource = findDataSource(exported, shown);
   if (!dataSource) {
-    throw new UsageError(
-      `${shown} does not export a TypeORM DataSource: export one, e.g. \`export default new DataSource({...})\`.`,
-    );
+    throw new UsageError(`${shown} does not export a TypeORM DataSource: export one, e.g. \`export default new DataSource({...})\`.`);
   }
 
   return resolveConfig(dataSource, cwd, dataSourceFile, dataSourceFile, configOptions);
@@ -199,7 +203,9 @@ function driverError(error: unknown, shown: string, databaseTypes: DatabaseTypes
     const driver = /^(\S+) package/.exec(message)?.[1] ?? "";
     const install = /npm install ([^"\s]+)/.exec(message)?.[1];
     if (!databaseTypes.supports(driver.toLowerCase())) return new UsageError(databaseTypes.unsupported(driver.toLowerCase(), shown));
-    return new UsageError(`The DataSource in ${shown} needs the ${driver} driver, which is not installed: run npm install ${install ?? "its driver package"}.`);
+    return new UsageError(
+      `The DataSource in ${shown} needs the ${driver} driver, which is not installed: run npm install ${install ?? "its driver package"}.`,
+    );
   }
   return undefined;
 }

@@ -18,7 +18,17 @@
  * database does, a clause to that dialect's statement rules. Add a row to
  * the README's lint table and a test in test/e2e/lint.test.ts.
  */
-export { LINT_CODES, atLeast, finding, isLintCode, type Category, type CodeInfo, type Finding, type LintCode, type Severity } from "./codes";
+export {
+  LINT_CODES,
+  atLeast,
+  finding,
+  isLintCode,
+  type Category,
+  type CodeInfo,
+  type Finding,
+  type LintCode,
+  type Severity,
+} from "./codes";
 export { OPERATION_RULES, operationFindings, type Judgement, type OperationContext, type OperationRule } from "./operation-rules";
 export type { StatementContext, StatementRules } from "./statement-rules";
 export { narrowsSize, typeChange, typeRelation, type TypeChange } from "./type-change";

@@ -48,12 +48,7 @@ const TEXTUAL = new Set(["varchar", "char", "text", "uuid", "enum"]);
  * The checks for changing `from` into `to` in `table`. `quote` quotes an
  * identifier; the column is read under its old name (the change renames last).
  */
-export function dataChecksForAlter(
-  table: string,
-  from: Column,
-  to: Column,
-  quote: (identifier: string) => string,
-): DataCheck[] {
+export function dataChecksForAlter(table: string, from: Column, to: Column, quote: (identifier: string) => string): DataCheck[] {
   const column = quote(from.name);
   const where = `${table}.${from.name}`;
   const checks: DataCheck[] = [];

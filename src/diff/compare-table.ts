@@ -25,12 +25,7 @@ import type { TableChanges } from "./table-changes";
 // module calls, can use them without importing it back.
 export type { ColumnChange, TableChanges } from "./table-changes";
 
-export function compareTable(
-  current: Table,
-  target: Table,
-  comparable: ComparableColumn,
-  tableComments = true,
-): TableChanges {
+export function compareTable(current: Table, target: Table, comparable: ComparableColumn, tableComments = true): TableChanges {
   const uniques = matchByKey(current.uniques, target.uniques, uniqueKey);
   const indexes = matchByKey(current.indexes, target.indexes, indexKey);
   const checks = matchByKey(current.checks, target.checks, checkKey);

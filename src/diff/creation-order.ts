@@ -30,10 +30,7 @@ export interface CreationPlan {
  * @param existingKeyReady whether a foreign key to a table outside `tables`
  *   can be created at the time the tables are created
  */
-export function planCreation(
-  tables: readonly Table[],
-  existingKeyReady: (fk: ForeignKey) => boolean,
-): CreationPlan {
+export function planCreation(tables: readonly Table[], existingKeyReady: (fk: ForeignKey) => boolean): CreationPlan {
   const planned = new Set(tables.map((t) => t.name));
   const created = new Set<string>();
   const remaining = [...tables];
@@ -47,14 +44,15 @@ export function planCreation(
   while (remaining.length > 0) {
     // The first table whose references are all created; in a cycle, the
     // first table left (its forward references are deferred).
-    const nextIndex = Math.max(0, remaining.findIndex((t) => !dependsOnPending(t)));
+    const nextIndex = Math.max(
+      0,
+      remaining.findIndex((t) => !dependsOnPending(t)),
+    );
     const [table] = remaining.splice(nextIndex, 1);
     const inline: ForeignKey[] = [];
     for (const fk of table.foreignKeys) {
       const ready =
-        fk.referencedTable === table.name ||
-        created.has(fk.referencedTable) ||
-        (!planned.has(fk.referencedTable) && existingKeyReady(fk));
+        fk.referencedTable === table.name || created.has(fk.referencedTable) || (!planned.has(fk.referencedTable) && existingKeyReady(fk));
       if (ready) inline.push(fk);
       else plan.deferred.push({ table: table.name, foreignKey: fk });
     }

@@ -284,18 +284,13 @@ function hasKey(table: Table | undefined, columns: string[]): boolean {
   return keys.some((key) => key !== undefined && columnSetKey(key.columns) === wanted);
 }
 
-
 /**
  * Schemas the target's tables need that do not exist yet, and schemas that
  * exist but that neither the target nor a table left in place uses any more
  * (introspection reads only the schemas the entities name, so in practice
  * generate never drops one; `down` drops the ones `up` created).
  */
-function compareSchemas(
-  current: Schema,
-  target: Schema,
-  unmappedTables: readonly string[],
-): { created: string[]; dropped: string[] } {
+function compareSchemas(current: Schema, target: Schema, unmappedTables: readonly string[]): { created: string[]; dropped: string[] } {
   const existing = current.schemas ?? [];
   const wanted = target.schemas ?? [];
   const stillUsed = new Set([...wanted, ...schemasOfTables(unmappedTables)]);

@@ -47,8 +47,7 @@ export function recreateDependentsOfRecreatedColumns(changes: TableChanges, curr
   ];
   if (recreated.length === 0) return;
   const named = (columns: readonly string[]) => columns.some((c) => recreated.includes(c));
-  const mentioned = (expression: string | undefined) =>
-    expression !== undefined && recreated.some((c) => mentionsColumn(expression, c));
+  const mentioned = (expression: string | undefined) => expression !== undefined && recreated.some((c) => mentionsColumn(expression, c));
 
   const move = <T>(from: readonly T[], to: readonly T[], involves: (item: T) => boolean, dropped: T[], added: T[]) => {
     for (const item of from) if (involves(item) && !dropped.includes(item)) dropped.push(item);

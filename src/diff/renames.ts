@@ -151,9 +151,7 @@ export function findRenameCandidates(
   for (const table of Object.values(target.tables)) {
     if (current.tables[table.name] || createdTables.has(table.name)) continue;
     // A table that changes schema is dropped and created, never renamed across schemas.
-    const from = missing
-      .filter((old) => sameSchema(old.name, table.name) && tablesAlike(old, table, comparable))
-      .map((old) => old.name);
+    const from = missing.filter((old) => sameSchema(old.name, table.name) && tablesAlike(old, table, comparable)).map((old) => old.name);
     if (from.length > 0) tables.push({ to: table.name, from });
   }
 
@@ -263,7 +261,9 @@ export function renameProblems(current: Schema, target: Schema, decisions: Renam
     } else if (wanted.columns.some((c) => c.name === rename.from)) {
       problems.push(`Cannot apply ${what}: the entity still has column ${rename.from}, so it is not going away; drop this rename.`);
     } else if (!wanted.columns.some((c) => c.name === rename.to)) {
-      problems.push(`Cannot apply ${what}: the entity for ${tableName} has no column ${rename.to}; name the column as the entity names it.`);
+      problems.push(
+        `Cannot apply ${what}: the entity for ${tableName} has no column ${rename.to}; name the column as the entity names it.`,
+      );
     } else if (old.columns.some((c) => c.name === rename.to)) {
       problems.push(`Cannot apply ${what}: column ${rename.to} already exists in table ${oldName}; drop this rename.`);
     } else if (seen.has(`${tableName}.from:${rename.from}`) || seen.has(`${tableName}.to:${rename.to}`)) {
@@ -287,11 +287,15 @@ export function renameProblems(current: Schema, target: Schema, decisions: Renam
         `Cannot apply ${what}: ${rename.table}.${rename.column} is not an enum column in ${!old?.enum ? "the database" : "the entities"}; name an enum column both have.`,
       );
     } else if (!old.enum.includes(rename.from)) {
-      problems.push(`Cannot apply ${what}: the database's ${rename.table}.${rename.column} has no value "${rename.from}"; name one it has.`);
+      problems.push(
+        `Cannot apply ${what}: the database's ${rename.table}.${rename.column} has no value "${rename.from}"; name one it has.`,
+      );
     } else if (wanted.enum.includes(rename.from)) {
       problems.push(`Cannot apply ${what}: the entity still allows "${rename.from}", so it is not going away; drop this rename.`);
     } else if (!wanted.enum.includes(rename.to)) {
-      problems.push(`Cannot apply ${what}: the entity's ${rename.table}.${rename.column} has no value "${rename.to}"; name the value as the entity spells it.`);
+      problems.push(
+        `Cannot apply ${what}: the entity's ${rename.table}.${rename.column} has no value "${rename.to}"; name the value as the entity spells it.`,
+      );
     } else if (old.enum.includes(rename.to)) {
       problems.push(`Cannot apply ${what}: the database's ${rename.table}.${rename.column} already has "${rename.to}"; drop this rename.`);
     } else {

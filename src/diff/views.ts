@@ -60,7 +60,7 @@ export function planViews(current: Schema, target: Schema, changedTables: Readon
     if (!next || !viewsEqual(view, next) || [...changedTables].some((table) => viewReads(view, table))) dropped.add(name);
   }
   // A view reading a dropped view goes too (PostgreSQL refuses otherwise), until nothing more is added.
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const [name, view] of Object.entries(existing)) {
       if (dropped.has(name)) continue;
@@ -74,7 +74,10 @@ export function planViews(current: Schema, target: Schema, changedTables: Readon
   const toCreate = creationOrder(Object.values(wanted).filter((view) => !existing[view.name] || dropped.has(view.name)));
   const warnings = toCreate
     .filter((view) => view.materialized && existing[view.name])
-    .map((view) => `materialized view ${view.name} is dropped and created again: it runs its query over every row again, which takes long on large tables.`);
+    .map(
+      (view) =>
+        `materialized view ${view.name} is dropped and created again: it runs its query over every row again, which takes long on large tables.`,
+    );
   return {
     drops: toDrop.map((view): Operation => ({ kind: "dropView", view })),
     creates: toCreate.map((view): Operation => ({ kind: "createView", view })),

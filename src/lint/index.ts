@@ -3,7 +3,17 @@
  * hand-written SQL read by pattern — put before the judge (src/danger), whose
  * findings carry stable codes, for `generate`, `check` and `athanor lint`.
  */
-export { LINT_CODES, atLeast, finding, isLintCode, type Category, type CodeInfo, type Finding, type LintCode, type Severity } from "../danger/codes";
+export {
+  LINT_CODES,
+  atLeast,
+  finding,
+  isLintCode,
+  type Category,
+  type CodeInfo,
+  type Finding,
+  type LintCode,
+  type Severity,
+} from "../danger/codes";
 export { lintOperations, type LintOperationsOptions } from "./lint-operations";
 export { lintSteps, type LintDialect, type LintStep, type LintStepsOptions } from "./lint-steps";
 export { readMigration, type ReadMigration } from "./read-migration";

@@ -83,9 +83,7 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
       }
     }
     if (unit.read && !unit.read.understood && subject) {
-      findings.push(
-        finding("AT-X002", "Lint cannot tell what this statement does to tables and locks", "review it by hand.", subject),
-      );
+      findings.push(finding("AT-X002", "Lint cannot tell what this statement does to tables and locks", "review it by hand.", subject));
     }
     for (const statement of unit.statements) {
       if (statementRules) {

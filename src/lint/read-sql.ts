@@ -113,7 +113,14 @@ function readClause(table: string, clause: string): Operation[] | undefined {
     if (kind === "PRIMARY KEY") return [{ kind: "addPrimaryKey", table, primaryKey: { name, columns: [] } }];
     if (kind === "CHECK") return [{ kind: "addCheck", table, check: { name, expression: clause } }];
     if (kind === "FOREIGN KEY") {
-      const foreignKey: ForeignKey = { name, columns: [], referencedTable: "", referencedColumns: [], onDelete: "NO ACTION", onUpdate: "NO ACTION" };
+      const foreignKey: ForeignKey = {
+        name,
+        columns: [],
+        referencedTable: "",
+        referencedColumns: [],
+        onDelete: "NO ACTION",
+        onUpdate: "NO ACTION",
+      };
       return [{ kind: "addForeignKey", table, foreignKey }];
     }
     return [];
@@ -144,13 +151,21 @@ function readClause(table: string, clause: string): Operation[] | undefined {
     }
     // Type changes are judged by the dialect's rules (a rewrite); the old
     // type is not in the statement, so narrowing cannot be told.
-    if (/^((SET DATA )?TYPE|DROP NOT NULL|SET DEFAULT|DROP DEFAULT|SET STATISTICS|SET STORAGE|SET \(|RESET|ADD GENERATED|DROP IDENTITY|SET GENERATED|DROP EXPRESSION)/i.test(change)) {
+    if (
+      /^((SET DATA )?TYPE|DROP NOT NULL|SET DEFAULT|DROP DEFAULT|SET STATISTICS|SET STORAGE|SET \(|RESET|ADD GENERATED|DROP IDENTITY|SET GENERATED|DROP EXPRESSION)/i.test(
+        change,
+      )
+    ) {
       return [];
     }
     return undefined;
   }
 
-  if (/^(VALIDATE CONSTRAINT|ALTER CONSTRAINT|OWNER TO|SET (SCHEMA|TABLESPACE|LOGGED|UNLOGGED|\()|RESET|ENABLE|DISABLE|REPLICA IDENTITY|CLUSTER ON|SET WITHOUT)/i.test(clause)) {
+  if (
+    /^(VALIDATE CONSTRAINT|ALTER CONSTRAINT|OWNER TO|SET (SCHEMA|TABLESPACE|LOGGED|UNLOGGED|\()|RESET|ENABLE|DISABLE|REPLICA IDENTITY|CLUSTER ON|SET WITHOUT)/i.test(
+      clause,
+    )
+  ) {
     return [];
   }
   return undefined;

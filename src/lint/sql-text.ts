@@ -90,9 +90,7 @@ export function readAlterTable(statement: string): { table: string; rest: string
 }
 
 /** `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] [name] ON [ONLY] <table>`. */
-export function readCreateIndex(
-  statement: string,
-): { unique: boolean; concurrently: boolean; name?: string; table: string } | undefined {
+export function readCreateIndex(statement: string): { unique: boolean; concurrently: boolean; name?: string; table: string } | undefined {
   const match = new RegExp(
     String.raw`^CREATE (UNIQUE )?INDEX (CONCURRENTLY )?(?:IF NOT EXISTS )?(?:(${NAME}) )?ON (?:ONLY )?(${NAME})`,
     "i",

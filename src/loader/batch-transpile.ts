@@ -40,7 +40,15 @@ export interface SourceFileText {
 export function canTranspileTogether(service: TsNodeService): boolean {
   const { ts, options } = service;
   const [major, minor] = String(ts.version).split(".").map(Number);
-  const required = ["createProgram", "createSourceFile", "fixupCompilerOptions", "transpileOptionValueCompilerOptions", "getImpliedNodeFormatForFile", "getSetExternalModuleIndicator", "isExternalModule"];
+  const required = [
+    "createProgram",
+    "createSourceFile",
+    "fixupCompilerOptions",
+    "transpileOptionValueCompilerOptions",
+    "getImpliedNodeFormatForFile",
+    "getSetExternalModuleIndicator",
+    "isExternalModule",
+  ];
   return (
     (major > 4 || (major === 4 && minor >= 7)) &&
     required.every((name) => ts[name] !== undefined) &&
@@ -91,7 +99,8 @@ export function transpileTogether(service: TsNodeService, files: SourceFileText[
     getDirectories: () => [],
     // Per file, no import resolves (only the file itself exists): the same here.
     resolveModuleNameLiterals: (literals: readonly unknown[]) => literals.map(() => ({ resolvedModule: undefined })),
-    resolveTypeReferenceDirectiveReferences: (references: readonly unknown[]) => references.map(() => ({ resolvedTypeReferenceDirective: undefined })),
+    resolveTypeReferenceDirectiveReferences: (references: readonly unknown[]) =>
+      references.map(() => ({ resolvedTypeReferenceDirective: undefined })),
   };
   const sourceFiles = new Map<string, any>();
   for (const file of candidates) {

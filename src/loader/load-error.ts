@@ -65,5 +65,10 @@ function shown(file: string, cwd: string): string {
 
 /** First line, no trailing period (the caller's sentence goes on), no credentials. */
 function tidy(message: string): string {
-  return redact(message.split("\n")[0].trim().replace(/[.\s]+$/, ""));
+  return redact(
+    message
+      .split("\n")[0]
+      .trim()
+      .replace(/[.\s]+$/, ""),
+  );
 }

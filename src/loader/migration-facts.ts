@@ -37,7 +37,10 @@ export class MigrationFactsCache {
    * globs, so projects sharing ATHANOR_CACHE_DIR never evict each other).
    */
   static forProject(cwd: string, globs: string[]): MigrationFactsCache {
-    const id = createHash("sha256").update(JSON.stringify([...globs].sort())).digest("hex").slice(0, 16);
+    const id = createHash("sha256")
+      .update(JSON.stringify([...globs].sort()))
+      .digest("hex")
+      .slice(0, 16);
     return new MigrationFactsCache(join(cacheDirectory(cwd), `migrations-${id}.json`));
   }
 

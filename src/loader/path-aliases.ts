@@ -67,7 +67,12 @@ function bestPattern(patterns: string[], request: string): string | undefined {
     if (star < 0 || pattern.indexOf("*", star + 1) >= 0) continue;
     const prefix = pattern.slice(0, star);
     const suffix = pattern.slice(star + 1);
-    if (request.length >= prefix.length + suffix.length && request.startsWith(prefix) && request.endsWith(suffix) && prefix.length > bestPrefix) {
+    if (
+      request.length >= prefix.length + suffix.length &&
+      request.startsWith(prefix) &&
+      request.endsWith(suffix) &&
+      prefix.length > bestPrefix
+    ) {
       best = pattern;
       bestPrefix = prefix.length;
     }

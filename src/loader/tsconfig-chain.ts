@@ -60,7 +60,8 @@ export function readTsconfigChain(file: string): TsconfigChain | undefined {
   const expand = (value: string, dir: string) => resolve(dir, value.replace(/^\$\{configDir\}/, dirname(top)));
 
   const visit = (path: string, seen: string[]) => {
-    if (seen.includes(path)) throw new TsconfigError(seen[seen.length - 1], `${seen[seen.length - 1]} extends ${path}, which extends it back`);
+    if (seen.includes(path))
+      throw new TsconfigError(seen[seen.length - 1], `${seen[seen.length - 1]} extends ${path}, which extends it back`);
     const text = readFileSync(path, "utf8");
     files.push({ path, text });
     let config: any;

@@ -93,7 +93,11 @@ export interface TypeScriptCompiler {
  * A transpiler with the project's compiler options on top of `forced`.
  * @param tsconfig the project's tsconfig chain, if it has one
  */
-export function createTypeScriptCompiler(projectDir: string, tsconfig: TsconfigChain | undefined, forced: Record<string, unknown>): TypeScriptCompiler {
+export function createTypeScriptCompiler(
+  projectDir: string,
+  tsconfig: TsconfigChain | undefined,
+  forced: Record<string, unknown>,
+): TypeScriptCompiler {
   const ts = loadOwnTypeScript(projectDir);
   let raw: any = { compilerOptions: {} };
   if (tsconfig) {
@@ -143,7 +147,10 @@ export function createTypeScriptCompiler(projectDir: string, tsconfig: TsconfigC
 }
 
 /** ts-node's fixConfig: options that would redirect or suppress the output go, and its defaults. */
-function withoutOutputOptions(ts: typeof import("typescript"), options: import("typescript").CompilerOptions): import("typescript").CompilerOptions {
+function withoutOutputOptions(
+  ts: typeof import("typescript"),
+  options: import("typescript").CompilerOptions,
+): import("typescript").CompilerOptions {
   const fixed = { ...options };
   delete fixed.out;
   delete fixed.outFile;
@@ -171,7 +178,12 @@ export class TypeScriptSyntaxError extends Error {
   }
 }
 
-function configError(ts: typeof import("typescript"), diagnostics: readonly import("typescript").Diagnostic[], file: string, projectDir: string): LoaderSetupError {
+function configError(
+  ts: typeof import("typescript"),
+  diagnostics: readonly import("typescript").Diagnostic[],
+  file: string,
+  projectDir: string,
+): LoaderSetupError {
   const message = ts.flattenDiagnosticMessageText(diagnostics[0].messageText, " ").replace(/[.\s]+$/, "");
   const shown = relative(projectDir, diagnostics[0].file?.fileName ?? file) || file;
   return new LoaderSetupError(`Reading ${shown} failed: ${message}: fix it and run again.`);

@@ -157,8 +157,7 @@ export function registerTypeScript(projectDir: string): void {
  */
 function withoutImportMeta(output: string): string {
   if (!output.includes("import.meta")) return output;
-  const meta =
-    '({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname })';
+  const meta = '({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname })';
   return output.replace(/\bimport\.meta\b/g, meta);
 }
 
@@ -222,7 +221,9 @@ export function createCompiler(projectDir: string, tsconfigFile: string | undefi
 }
 
 function createCompilerFor(projectDir: string, tsconfig: TsconfigChain | undefined): Compiler {
-  const compiler = usesTsNode(tsconfig) ? createTsNodeCompiler(projectDir, tsconfig!.file) : createTypeScriptCompiler(projectDir, tsconfig, FORCED_COMPILER_OPTIONS);
+  const compiler = usesTsNode(tsconfig)
+    ? createTsNodeCompiler(projectDir, tsconfig!.file)
+    : createTypeScriptCompiler(projectDir, tsconfig, FORCED_COMPILER_OPTIONS);
   // TypeScript always emits ES module syntax for a .mts file, whatever
   // "module" says; named .ts, it gets the CommonJS every file here needs.
   return {

@@ -11,13 +11,7 @@
  * time, spelled portably as CURRENT_TIMESTAMP. (SQLite's `datetime('now')` is
  * what TypeORM's SQLite driver uses for CreateDateColumn.)
  */
-const CURRENT_TIME_SPELLINGS = new Set([
-  "now()",
-  "current_timestamp",
-  "current_timestamp()",
-  "datetime('now')",
-  "localtimestamp",
-]);
+const CURRENT_TIME_SPELLINGS = new Set(["now()", "current_timestamp", "current_timestamp()", "datetime('now')", "localtimestamp"]);
 
 /** Normalize a raw SQL default expression. */
 export function normalizeSqlDefault(sql: string): string {

@@ -51,10 +51,7 @@ export interface EntitySchemaOptions {
 }
 
 /** Build the target Schema from entity metadata. */
-export function schemaFromEntities(
-  metadatas: readonly EntityMetadata[],
-  options: EntitySchemaOptions = {},
-): Schema {
+export function schemaFromEntities(metadatas: readonly EntityMetadata[], options: EntitySchemaOptions = {}): Schema {
   const schema: Schema = { tables: {} };
   const nameOf = (metadata: EntityMetadata): string => {
     const own = metadata.schema;
@@ -104,7 +101,11 @@ function declaredEnumValues(metadatas: readonly EntityMetadata[]): Map<string, s
     for (const column of metadata.columns) {
       if (column.enumName === undefined || !column.enum || column.enum.length === 0) continue;
       const key = enumTypeKey(metadata, column.enumName);
-      if (!values.has(key)) values.set(key, column.enum.map((value) => String(value)));
+      if (!values.has(key))
+        values.set(
+          key,
+          column.enum.map((value) => String(value)),
+        );
     }
   }
   return values;
@@ -137,11 +138,7 @@ function tableFromEntity(
   };
 }
 
-function columnFromMetadata(
-  metadata: EntityMetadata,
-  source: ColumnMetadata,
-  enumValues: Map<string, string[]> | undefined,
-): Column {
+function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata, enumValues: Map<string, string[]> | undefined): Column {
   // Keys in reading order: generated migration files print them as they are.
   const column: Column = { name: source.databaseName, type: columnType(source) } as Column;
   const declared = declaredType(source, column.type);
@@ -188,11 +185,7 @@ function columnFromMetadata(
  * With neither, the migration would create the type with no values at all
  * (and a database that has the type would never match the entity).
  */
-function enumValuesOf(
-  metadata: EntityMetadata,
-  source: ColumnMetadata,
-  enumValues: Map<string, string[]> | undefined,
-): string[] {
+function enumValuesOf(metadata: EntityMetadata, source: ColumnMetadata, enumValues: Map<string, string[]> | undefined): string[] {
   if (source.enum && source.enum.length > 0) return source.enum.map((value) => String(value));
   if (source.enumName === undefined || enumValues === undefined) return [];
   const shared = enumValues.get(enumTypeKey(metadata, source.enumName));

@@ -12,12 +12,7 @@ export function isView(metadata: EntityMetadata): boolean {
   return metadata.tableType === "view";
 }
 
-export function viewFromEntity(
-  metadata: EntityMetadata,
-  name: string,
-  dataSource: DataSource,
-  materializedViews: boolean,
-): View {
+export function viewFromEntity(metadata: EntityMetadata, name: string, dataSource: DataSource, materializedViews: boolean): View {
   const sql = expressionOf(metadata, dataSource);
   const view: View = { name, expression: sql };
   // TypeORM makes a plain view where the database has no materialized ones (SQLite).

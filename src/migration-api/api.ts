@@ -29,25 +29,63 @@ export class OperationApi {
     await executeOperation(this.queryRunner, operation, this.options);
   }
 
-  createTable(table: Table) { return this.run({ kind: "createTable", table }); }
-  dropTable(table: Table) { return this.run({ kind: "dropTable", table }); }
-  renameTable(from: string, to: string) { return this.run({ kind: "renameTable", from, to }); }
-  addColumn(table: string, column: Column) { return this.run({ kind: "addColumn", table, column }); }
-  dropColumn(table: string, column: Column) { return this.run({ kind: "dropColumn", table, column }); }
-  renameColumn(table: string, from: string, to: string) { return this.run({ kind: "renameColumn", table, from, to }); }
-  alterColumn(table: string, from: Column, to: Column) { return this.run({ kind: "alterColumn", table, from, to }); }
-  addPrimaryKey(table: string, primaryKey: PrimaryKey) { return this.run({ kind: "addPrimaryKey", table, primaryKey }); }
-  dropPrimaryKey(table: string, primaryKey: PrimaryKey) { return this.run({ kind: "dropPrimaryKey", table, primaryKey }); }
-  addUnique(table: string, unique: Unique) { return this.run({ kind: "addUnique", table, unique }); }
-  dropUnique(table: string, unique: Unique) { return this.run({ kind: "dropUnique", table, unique }); }
-  createIndex(table: string, index: Index) { return this.run({ kind: "createIndex", table, index }); }
-  dropIndex(table: string, index: Index) { return this.run({ kind: "dropIndex", table, index }); }
-  addForeignKey(table: string, foreignKey: ForeignKey) { return this.run({ kind: "addForeignKey", table, foreignKey }); }
-  dropForeignKey(table: string, foreignKey: ForeignKey) { return this.run({ kind: "dropForeignKey", table, foreignKey }); }
-  addCheck(table: string, check: Check) { return this.run({ kind: "addCheck", table, check }); }
-  dropCheck(table: string, check: Check) { return this.run({ kind: "dropCheck", table, check }); }
-  addExclusion(table: string, exclusion: Exclusion) { return this.run({ kind: "addExclusion", table, exclusion }); }
-  dropExclusion(table: string, exclusion: Exclusion) { return this.run({ kind: "dropExclusion", table, exclusion }); }
+  createTable(table: Table) {
+    return this.run({ kind: "createTable", table });
+  }
+  dropTable(table: Table) {
+    return this.run({ kind: "dropTable", table });
+  }
+  renameTable(from: string, to: string) {
+    return this.run({ kind: "renameTable", from, to });
+  }
+  addColumn(table: string, column: Column) {
+    return this.run({ kind: "addColumn", table, column });
+  }
+  dropColumn(table: string, column: Column) {
+    return this.run({ kind: "dropColumn", table, column });
+  }
+  renameColumn(table: string, from: string, to: string) {
+    return this.run({ kind: "renameColumn", table, from, to });
+  }
+  alterColumn(table: string, from: Column, to: Column) {
+    return this.run({ kind: "alterColumn", table, from, to });
+  }
+  addPrimaryKey(table: string, primaryKey: PrimaryKey) {
+    return this.run({ kind: "addPrimaryKey", table, primaryKey });
+  }
+  dropPrimaryKey(table: string, primaryKey: PrimaryKey) {
+    return this.run({ kind: "dropPrimaryKey", table, primaryKey });
+  }
+  addUnique(table: string, unique: Unique) {
+    return this.run({ kind: "addUnique", table, unique });
+  }
+  dropUnique(table: string, unique: Unique) {
+    return this.run({ kind: "dropUnique", table, unique });
+  }
+  createIndex(table: string, index: Index) {
+    return this.run({ kind: "createIndex", table, index });
+  }
+  dropIndex(table: string, index: Index) {
+    return this.run({ kind: "dropIndex", table, index });
+  }
+  addForeignKey(table: string, foreignKey: ForeignKey) {
+    return this.run({ kind: "addForeignKey", table, foreignKey });
+  }
+  dropForeignKey(table: string, foreignKey: ForeignKey) {
+    return this.run({ kind: "dropForeignKey", table, foreignKey });
+  }
+  addCheck(table: string, check: Check) {
+    return this.run({ kind: "addCheck", table, check });
+  }
+  dropCheck(table: string, check: Check) {
+    return this.run({ kind: "dropCheck", table, check });
+  }
+  addExclusion(table: string, exclusion: Exclusion) {
+    return this.run({ kind: "addExclusion", table, exclusion });
+  }
+  dropExclusion(table: string, exclusion: Exclusion) {
+    return this.run({ kind: "dropExclusion", table, exclusion });
+  }
   renameEnumValue(table: string, column: string, from: string, to: string, enumName?: string) {
     return this.run({ kind: "renameEnumValue", table, column, from, to, ...(enumName === undefined ? {} : { enumName }) });
   }
@@ -60,13 +98,27 @@ export class OperationApi {
       ...(to == null ? {} : { to }),
     });
   }
-  createSchema(schema: string) { return this.run({ kind: "createSchema", schema }); }
-  dropSchema(schema: string) { return this.run({ kind: "dropSchema", schema }); }
-  createExtension(extension: string) { return this.run({ kind: "createExtension", extension }); }
-  dropExtension(extension: string) { return this.run({ kind: "dropExtension", extension }); }
-  createView(view: View) { return this.run({ kind: "createView", view }); }
-  dropView(view: View) { return this.run({ kind: "dropView", view }); }
-  sql(up: string, down?: string) { return this.run({ kind: "sql", up, down }); }
+  createSchema(schema: string) {
+    return this.run({ kind: "createSchema", schema });
+  }
+  dropSchema(schema: string) {
+    return this.run({ kind: "dropSchema", schema });
+  }
+  createExtension(extension: string) {
+    return this.run({ kind: "createExtension", extension });
+  }
+  dropExtension(extension: string) {
+    return this.run({ kind: "dropExtension", extension });
+  }
+  createView(view: View) {
+    return this.run({ kind: "createView", view });
+  }
+  dropView(view: View) {
+    return this.run({ kind: "dropView", view });
+  }
+  sql(up: string, down?: string) {
+    return this.run({ kind: "sql", up, down });
+  }
 }
 
 /** Operations on the database that `queryRunner` is connected to. */

@@ -14,19 +14,13 @@ import type { Operation } from "../ops/operations";
 import { resolveOnline, type OnlineOptions } from "../ops/online";
 import { needsOwnTransaction, runRendered } from "./run-rendered";
 
-export async function executeOperation(
-  queryRunner: MigrationQueryRunner,
-  operation: Operation,
-  options?: OnlineOptions,
-): Promise<void> {
+export async function executeOperation(queryRunner: MigrationQueryRunner, operation: Operation, options?: OnlineOptions): Promise<void> {
   const online = resolveOnline(options);
   const { options: dataSourceOptions } = (queryRunner.dataSource ?? queryRunner.connection)!;
   const type = dataSourceOptions.type;
   const dialect = findDialect(type);
   if (!dialect) {
-    throw new Error(
-      `Athanor cannot run operations on a "${type}" database; supported: ${supportedDatabaseTypes().join(", ")}.`,
-    );
+    throw new Error(`Athanor cannot run operations on a "${type}" database; supported: ${supportedDatabaseTypes().join(", ")}.`);
   }
   const migrationsTable = dataSourceOptions.migrationsTableName ?? "migrations";
   const offline = queryRunner.athanorOffline;

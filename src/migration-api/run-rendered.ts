@@ -30,10 +30,7 @@ export function needsOwnTransaction(queryRunner: MigrationQueryRunner, rendered:
   );
 }
 
-export async function runRendered(
-  queryRunner: MigrationQueryRunner,
-  rendered: RenderedOperation,
-): Promise<void> {
+export async function runRendered(queryRunner: MigrationQueryRunner, rendered: RenderedOperation): Promise<void> {
   const runner = queryRunner as MigrationQueryRunner & TransactionControl;
   const ownTransaction = needsOwnTransaction(queryRunner, rendered);
 

@@ -73,8 +73,7 @@ export class EntityModelSource {
 
   constructor(options: EntityModelSourceOptions) {
     this.defersMetadata = options.defer || options.remember;
-    this.recorder =
-      options.remember && modelCacheEnabled() ? new InputRecorder(options.cwd, [cacheDirectory(options.cwd)]) : undefined;
+    this.recorder = options.remember && modelCacheEnabled() ? new InputRecorder(options.cwd, [cacheDirectory(options.cwd)]) : undefined;
   }
 
   /**

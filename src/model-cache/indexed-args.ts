@@ -172,14 +172,17 @@ export function indexArgsWhileBuilding(dataSource: unknown): void {
   const build = ds.buildMetadatas;
   // A DataSource opened again (programmatic API) is wrapped once.
   if (typeof build !== "function" || build[INDEXING]) return;
-  ds.buildMetadatas = Object.assign(async function (this: unknown, ...args: unknown[]) {
-    const restore = indexMetadataArgs((globalThis as { typeormMetadataArgsStorage?: unknown }).typeormMetadataArgsStorage);
-    try {
-      return await build.apply(this, args);
-    } finally {
-      restore();
-    }
-  }, { [INDEXING]: true as const });
+  ds.buildMetadatas = Object.assign(
+    async function (this: unknown, ...args: unknown[]) {
+      const restore = indexMetadataArgs((globalThis as { typeormMetadataArgsStorage?: unknown }).typeormMetadataArgsStorage);
+      try {
+        return await build.apply(this, args);
+      } finally {
+        restore();
+      }
+    },
+    { [INDEXING]: true as const },
+  );
 }
 
 const INDEXING = Symbol("athanor: indexes metadata args while building");

@@ -108,9 +108,7 @@ export function describeOperation(op: Operation): string {
     case "renameEnumValue":
       return `rename value ${op.table}.${op.column}: ${JSON.stringify(op.from)} → ${JSON.stringify(op.to)} (rows keep their meaning)`;
     case "setTableComment":
-      return op.to === undefined
-        ? `remove the comment on table ${op.table}`
-        : `comment on table ${op.table}: ${JSON.stringify(op.to)}`;
+      return op.to === undefined ? `remove the comment on table ${op.table}` : `comment on table ${op.table}: ${JSON.stringify(op.to)}`;
     case "createSchema":
       return `create schema ${op.schema}`;
     case "dropSchema":

@@ -37,9 +37,7 @@ export function resolveOnline(options: OnlineOptions | undefined): Required<Onli
   if (!options?.online) return undefined;
   const lockTimeout = (options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT).trim();
   if (!isLockTimeout(lockTimeout)) {
-    throw new Error(
-      `lockTimeout "${options.lockTimeout}" is not a duration: write it like "5s", "500ms" or "1min".`,
-    );
+    throw new Error(`lockTimeout "${options.lockTimeout}" is not a duration: write it like "5s", "500ms" or "1min".`);
   }
   return { online: true, lockTimeout };
 }

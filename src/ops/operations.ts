@@ -7,17 +7,7 @@
  * its full definition, an altered one keeps both versions), so a migration's
  * `down` is computed, never guessed.
  */
-import type {
-  Check,
-  Column,
-  Exclusion,
-  ForeignKey,
-  Index,
-  PrimaryKey,
-  Table,
-  Unique,
-  View,
-} from "../schema/model";
+import type { Check, Column, Exclusion, ForeignKey, Index, PrimaryKey, Table, Unique, View } from "../schema/model";
 
 export type Operation =
   | { kind: "createTable"; table: Table }

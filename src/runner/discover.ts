@@ -98,8 +98,7 @@ function loadMigrationFile(file: string, cwd: string, checksum: string): Migrati
     );
   }
   const classes = Object.values(exported ?? {}).filter(
-    (value): value is new () => MigrationInterface =>
-      typeof value === "function" && typeof value.prototype?.up === "function",
+    (value): value is new () => MigrationInterface => typeof value === "function" && typeof value.prototype?.up === "function",
   );
   if (classes.length !== 1) {
     throw new UsageError(
@@ -144,9 +143,7 @@ function rejectDuplicates(found: MigrationSource[], cwd: string): void {
   for (const migration of found) {
     const sameName = byName.get(migration.name);
     if (sameName) {
-      throw new UsageError(
-        `Two migrations are named ${migration.name} (${where(sameName)} and ${where(migration)}): rename one.`,
-      );
+      throw new UsageError(`Two migrations are named ${migration.name} (${where(sameName)} and ${where(migration)}): rename one.`);
     }
     const sameTime = byTimestamp.get(migration.timestamp);
     if (sameTime) {

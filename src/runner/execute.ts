@@ -136,7 +136,13 @@ export async function executeMigrations(
     const done = results.filter((r) => !r.skipped).map((r) => r.name);
     const rolledBack = stopped?.rolledBack ?? [];
     const seen = new Set([...results.map((r) => r.name), ...rolledBack, ...(stopped?.partial ? [stopped.partial.name] : [])]);
-    return { direction, done, rolledBack, partial: stopped?.partial, notStarted: migrations.map((m) => m.name).filter((n) => !seen.has(n)) };
+    return {
+      direction,
+      done,
+      rolledBack,
+      partial: stopped?.partial,
+      notStarted: migrations.map((m) => m.name).filter((n) => !seen.has(n)),
+    };
   };
   try {
     // Where every DDL statement commits (MySQL), a transaction around a
@@ -148,10 +154,20 @@ export async function executeMigrations(
       if (context.lock?.stillHeld && !(await context.lock.stillHeld())) throw lockLostError(standing(), batch.migrations[0].name);
       sentInBatch.length = 0;
       try {
-        await executeBatch(context, batch, direction, options, journal, running, sentInBatch, (result) => {
-          results.push(result);
-          options.onDone?.(result, results.length - 1, total);
-        }, (name) => options.onStart?.(name, results.length, total));
+        await executeBatch(
+          context,
+          batch,
+          direction,
+          options,
+          journal,
+          running,
+          sentInBatch,
+          (result) => {
+            results.push(result);
+            options.onDone?.(result, results.length - 1, total);
+          },
+          (name) => options.onStart?.(name, results.length, total),
+        );
       } catch (error) {
         if (error instanceof BatchStopped) throw interruptedError(signal!.reason, standing(error));
         throw error;
@@ -303,7 +319,15 @@ async function executeBatch(
       if (batch.transaction) throw new BatchStopped(begun);
       throw new BatchStopped([], codeStarted && current ? { name: current.name, remaining: ranBeforeFailure } : undefined);
     }
-    throw migrationFailure({ migration: current ?? batch.migrations[0], direction, error, batch, dialect, ranBeforeFailure, endedBy: journal.endedBy });
+    throw migrationFailure({
+      migration: current ?? batch.migrations[0],
+      direction,
+      error,
+      batch,
+      dialect,
+      ranBeforeFailure,
+      endedBy: journal.endedBy,
+    });
   } finally {
     await releaseClaim();
     await dialect.session?.afterTransaction(queryRunner);

@@ -72,11 +72,7 @@ export async function migrationSql(
  * recorder lacks, say) leaves the model unknown rather than failing: only a
  * later rendering that needs the schema is then refused.
  */
-export async function replayModel(
-  migrations: MigrationSource[],
-  context: OfflineContext,
-  model: OfflineModel,
-): Promise<OfflineModel> {
+export async function replayModel(migrations: MigrationSource[], context: OfflineContext, model: OfflineModel): Promise<OfflineModel> {
   for (const migration of migrations) {
     try {
       model = (await migrationSql(migration, "up", context, model)).model;

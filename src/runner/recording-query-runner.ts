@@ -44,7 +44,8 @@ export interface RecordedStatement {
  * Statements that cannot change the schema: reads, data changes, transaction
  * control and pragmas. Anything else written by hand is treated as DDL.
  */
-const SCHEMA_NEUTRAL = /^(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES|BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA|SET|SHOW|EXPLAIN|ANALYZE|LOCK|NOTIFY)\b/i;
+const SCHEMA_NEUTRAL =
+  /^(SELECT|INSERT|UPDATE|DELETE|WITH|VALUES|BEGIN|START|COMMIT|END|ROLLBACK|SAVEPOINT|RELEASE|PRAGMA|SET|SHOW|EXPLAIN|ANALYZE|LOCK|NOTIFY)\b/i;
 
 export function changesSchema(sql: string): boolean {
   const code = sql.replace(/^(\s+|--[^\n]*\n?|\/\*[\s\S]*?\*\/)*/, "");
@@ -168,7 +169,8 @@ export class RecordingQueryRunner implements MigrationQueryRunner, OfflineRecord
     for (const sql of statements) this.statements.push({ sql, migration: this.migration });
     this.operations.push(operation);
     if (operation.kind === "sql") {
-      if (changesSchema(operation.up)) this.forgetSchema(`${this.migration} runs SQL offline mode cannot follow (${firstLine(operation.up)})`);
+      if (changesSchema(operation.up))
+        this.forgetSchema(`${this.migration} runs SQL offline mode cannot follow (${firstLine(operation.up)})`);
       return;
     }
     try {

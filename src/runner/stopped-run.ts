@@ -25,7 +25,8 @@ const list = (names: string[]) => names.join(", ");
 function whereItStands(at: StoppedAt, notStartedVerb: string): string {
   const verb = at.direction === "up" ? "applied" : "reverted";
   const parts = [at.done.length > 0 ? `${verb} ${list(at.done)}` : `${verb} nothing`];
-  if (at.rolledBack.length > 0) parts.push(`rolled back ${list(at.rolledBack)} (nothing of ${at.rolledBack.length === 1 ? "it" : "them"} remains)`);
+  if (at.rolledBack.length > 0)
+    parts.push(`rolled back ${list(at.rolledBack)} (nothing of ${at.rolledBack.length === 1 ? "it" : "them"} remains)`);
   if (at.partial) {
     parts.push(
       at.partial.remaining.length === 0
@@ -61,9 +62,10 @@ export class InterruptedError extends AthanorError {
 }
 
 export function interruptedError(signal: NodeJS.Signals, at: StoppedAt): InterruptedError {
-  const rest = at.partial && at.partial.remaining.length > 0
-    ? "undo the statements listed below or finish that migration by hand, then run again"
-    : "run again to continue";
+  const rest =
+    at.partial && at.partial.remaining.length > 0
+      ? "undo the statements listed below or finish that migration by hand, then run again"
+      : "run again to continue";
   return new InterruptedError(
     signal,
     `Stopped by ${signal}: ${whereItStands(at, "not started:")}; the migration lock was released: ${rest}.`,

@@ -143,9 +143,7 @@ export function verifySumFile(migrationsDir: string, cwd: string = process.cwd()
   const currentByFile = new Map(current.map((e) => [e.file, e.hash]));
   const added = current.filter((e) => !recordedByFile.has(e.file)).map((e) => e.file);
   const removed = recorded.entries.filter((e) => !currentByFile.has(e.file)).map((e) => e.file);
-  const changed = current
-    .filter((e) => recordedByFile.has(e.file) && recordedByFile.get(e.file) !== e.hash)
-    .map((e) => e.file);
+  const changed = current.filter((e) => recordedByFile.has(e.file) && recordedByFile.get(e.file) !== e.hash).map((e) => e.file);
 
   const filesDiffer = added.length + removed.length + changed.length > 0;
   // The first line also covers the file lines, so a sum edited by hand (a
@@ -155,7 +153,9 @@ export function verifySumFile(migrationsDir: string, cwd: string = process.cwd()
 
   const message = filesDiffer
     ? `${shown} does not match the migrations directory (${describeDifferences(added, removed, changed)}): run \`athanor sum\` to re-write it after reviewing ${
-        added.length + removed.length + changed.length === 1 ? "that file, or resolve the merge that changed it" : "those files, or resolve the merge that changed them"
+        added.length + removed.length + changed.length === 1
+          ? "that file, or resolve the merge that changed it"
+          : "those files, or resolve the merge that changed them"
       }.`
     : `${shown} was edited by hand (its first line does not hash the lines below it): run \`athanor sum\` to re-write it after reviewing the migrations.`;
   return { kind: "mismatch", severity: "error", message, added, removed, changed };

@@ -176,7 +176,9 @@ export function planScriptDown(states: MigrationState[], bounds: ScriptBounds): 
 function upEnds(states: MigrationState[], bounds: ScriptBounds): ScriptEnds {
   const top = bounds.from ? positionOf(bounds.from, states) : -1;
   if (bounds.to && resolveOffline(bounds.to, states).kind === "base") {
-    throw new UsageError("`run --sql --to base` would apply nothing: use `athanor revert --sql --to base` for the script that undoes everything.");
+    throw new UsageError(
+      "`run --sql --to base` would apply nothing: use `athanor revert --sql --to base` for the script that undoes everything.",
+    );
   }
   const end = bounds.to ? positionOf(bounds.to, states) : states.length - 1;
   if (end < top) {
@@ -190,7 +192,9 @@ function downEnds(states: MigrationState[], bounds: ScriptBounds): ScriptEnds {
   const top = bounds.from ? positionOf(bounds.from, states) : states.length - 1;
   const keep = bounds.to ? positionOf(bounds.to, states) : Math.max(-1, top - (bounds.step ?? 1));
   if (keep > top) {
-    throw new UsageError(`--to ${bounds.to} is newer than --from ${bounds.from ?? "head"}: --to names the migration to keep, older than the one to start from.`);
+    throw new UsageError(
+      `--to ${bounds.to} is newer than --from ${bounds.from ?? "head"}: --to names the migration to keep, older than the one to start from.`,
+    );
   }
   return { top, end: keep };
 }
@@ -223,9 +227,11 @@ function rangeEnds(states: MigrationState[], direction: "up" | "down", bounds: S
 
 /** A range says where the script starts and ends; --from and --to would say it twice. */
 function refuseRangeWithBounds(text: string, bounds: ScriptBounds, closed: boolean): void {
-  const extra = [bounds.from !== undefined && "--from", bounds.to !== undefined && "--to", closed && bounds.step !== undefined && "--step"].filter(
-    (x): x is string => typeof x === "string",
-  );
+  const extra = [
+    bounds.from !== undefined && "--from",
+    bounds.to !== undefined && "--to",
+    closed && bounds.step !== undefined && "--step",
+  ].filter((x): x is string => typeof x === "string");
   if (extra.length === 0) return;
   const hint = extra.includes("--step") ? ", or leave the range's end open (A:) to stop after --step migrations" : "";
   throw new UsageError(`The range "${text}" already says where the script starts and ends: drop ${extra.join(" and ")}${hint}.`);

@@ -271,12 +271,7 @@ export function applyToTable(input: Table, op: Operation): Table {
   }
 }
 
-function removeNamed<T extends { name: string }>(
-  list: T[],
-  name: string,
-  what: string,
-  where: string,
-): T[] {
+function removeNamed<T extends { name: string }>(list: T[], name: string, what: string, where: string): T[] {
   const index = list.findIndex((item) => item.name === name);
   if (index < 0) throw new ApplyError(`${what} "${name}" does not exist in ${where}`);
   return list.filter((_, i) => i !== index);

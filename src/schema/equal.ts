@@ -131,11 +131,7 @@ const COMPARED_ATTRIBUTES = [
 export type ColumnAttribute = (typeof COMPARED_ATTRIBUTES)[number];
 
 /** Attributes in which two columns differ, after `comparable`. */
-export function columnDifferences(
-  a: Column,
-  b: Column,
-  comparable: ComparableColumn = identity,
-): ColumnAttribute[] {
+export function columnDifferences(a: Column, b: Column, comparable: ComparableColumn = identity): ColumnAttribute[] {
   const left = comparable(a);
   const right = comparable(b);
   return COMPARED_ATTRIBUTES.filter((attribute) => !sameValue(left[attribute], right[attribute]));
@@ -159,11 +155,7 @@ function sameValue(a: unknown, b: unknown): boolean {
  * Pair items of two lists that have the same structural key (each item used
  * once). Returns what is only on the left and only on the right.
  */
-export function matchByKey<T>(
-  left: readonly T[],
-  right: readonly T[],
-  key: (item: T) => string,
-): { onlyLeft: T[]; onlyRight: T[] } {
+export function matchByKey<T>(left: readonly T[], right: readonly T[], key: (item: T) => string): { onlyLeft: T[]; onlyRight: T[] } {
   const unmatched = new Map<string, T[]>();
   for (const item of right) {
     const k = key(item);
@@ -195,12 +187,7 @@ export function comparableTableComment(table: Table, tableComments = true): stri
  * is `b`); empty when they are structurally equal. `tableComments`: whether
  * the dialect keeps table comments (Dialect.tableComments).
  */
-export function describeDifferences(
-  a: Schema,
-  b: Schema,
-  comparable: ComparableColumn = identity,
-  tableComments = true,
-): string[] {
+export function describeDifferences(a: Schema, b: Schema, comparable: ComparableColumn = identity, tableComments = true): string[] {
   const out: string[] = [];
   for (const name of Object.keys(a.tables)) {
     if (!b.tables[name]) out.push(`table ${name} is only in the first schema`);
@@ -230,12 +217,7 @@ function describeViewDifferences(a: Schema, b: Schema): string[] {
   return out;
 }
 
-export function schemasEqual(
-  a: Schema,
-  b: Schema,
-  comparable: ComparableColumn = identity,
-  tableComments = true,
-): boolean {
+export function schemasEqual(a: Schema, b: Schema, comparable: ComparableColumn = identity, tableComments = true): boolean {
   return describeDifferences(a, b, comparable, tableComments).length === 0;
 }
 
@@ -256,9 +238,7 @@ function describeTableDifferences(a: Table, b: Table, comparable: ComparableColu
     const left = comparable(column);
     const right = comparable(other);
     for (const attribute of columnDifferences(left, right)) {
-      out.push(
-        `column ${t}.${column.name}: ${attribute} ${JSON.stringify(left[attribute])} ≠ ${JSON.stringify(right[attribute])}`,
-      );
+      out.push(`column ${t}.${column.name}: ${attribute} ${JSON.stringify(left[attribute])} ≠ ${JSON.stringify(right[attribute])}`);
     }
   }
   for (const column of b.columns) {
@@ -285,7 +265,10 @@ function describeTableDifferences(a: Table, b: Table, comparable: ComparableColu
 }
 
 function describeKey(key: string): string {
-  return key.split(SEP).filter((part) => part !== "").join(" ");
+  return key
+    .split(SEP)
+    .filter((part) => part !== "")
+    .join(" ");
 }
 
 /** A column's type as SQL-ish text: `varchar(255)`, `decimal(10,2)`, `enum('a','b')`. */

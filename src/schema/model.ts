@@ -140,12 +140,7 @@ export interface Index {
   method?: string;
 }
 
-export type ForeignKeyAction =
-  | "NO ACTION"
-  | "RESTRICT"
-  | "CASCADE"
-  | "SET NULL"
-  | "SET DEFAULT";
+export type ForeignKeyAction = "NO ACTION" | "RESTRICT" | "CASCADE" | "SET NULL" | "SET DEFAULT";
 
 export interface ForeignKey {
   name: string;

@@ -58,18 +58,42 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "c16-text-array", dialects: PG, covers: "text[], varchar(n)[], array default '{}'" },
   { file: "c17-network-types", dialects: PG, covers: "inet, cidr, macaddr (native types carried through)" },
   { file: "c18-pg-misc-types", dialects: PG, covers: "interval, money, tsvector, xml, point" },
-  { file: "c19-sqlite-type-names", dialects: SQLITE, covers: "tinyint, mediumint, int2, int8, unsigned big int, nvarchar, nchar, clob, datetime, double" },
+  {
+    file: "c19-sqlite-type-names",
+    dialects: SQLITE,
+    covers: "tinyint, mediumint, int2, int8, unsigned big int, nvarchar, nchar, clob, datetime, double",
+  },
   { file: "c20-nullable", dialects: BOTH, covers: "nullable true/false" },
-  { file: "c21-pg-type-spellings", dialects: PG, covers: "character varying, int2/int4/int8, float4/float8, bool, timestamp without time zone, char" },
-  { file: "c22-pg-time-bit-types", dialects: PG, covers: "timetz and time with time zone (with precision), bit, bit(n), varbit, bit varying(n)" },
-  { file: "c23-pg-array-defaults", dialects: PG, covers: "array defaults: JavaScript arrays (enum, integer, text, empty), literals the server re-spells ('{0.0, 0.0}')" },
-  { file: "c24-pg-extension-types", dialects: PG, covers: "citext (with a default), hstore: types an extension defines, created by the migration" },
+  {
+    file: "c21-pg-type-spellings",
+    dialects: PG,
+    covers: "character varying, int2/int4/int8, float4/float8, bool, timestamp without time zone, char",
+  },
+  {
+    file: "c22-pg-time-bit-types",
+    dialects: PG,
+    covers: "timetz and time with time zone (with precision), bit, bit(n), varbit, bit varying(n)",
+  },
+  {
+    file: "c23-pg-array-defaults",
+    dialects: PG,
+    covers: "array defaults: JavaScript arrays (enum, integer, text, empty), literals the server re-spells ('{0.0, 0.0}')",
+  },
+  {
+    file: "c24-pg-extension-types",
+    dialects: PG,
+    covers: "citext (with a default), hstore: types an extension defines, created by the migration",
+  },
   { file: "c90-timetz-precision", dialects: PG, covers: "time with time zone / timetz with fractional-second precision" },
   { file: "c91-datetime-precision", dialects: SQLITE, covers: "datetime(6), time(3): precision in the declared type" },
   // Defaults
   { file: "d21-default-string", dialects: BOTH, covers: "string literal defaults, empty string" },
-  { file: "d22-default-quotes", dialects: BOTH, covers: "string defaults with single and double quotes",
-    synchronizeFails: { dialects: BOTH, reason: "TypeORM writes DEFAULT 'it's' without doubling the quote" } },
+  {
+    file: "d22-default-quotes",
+    dialects: BOTH,
+    covers: "string defaults with single and double quotes",
+    synchronizeFails: { dialects: BOTH, reason: "TypeORM writes DEFAULT 'it's' without doubling the quote" },
+  },
   { file: "d23-default-integer", dialects: BOTH, covers: "integer defaults: positive, negative, zero, beyond 2^53, given as a string" },
   { file: "d24-default-decimal", dialects: BOTH, covers: "decimal/real/double defaults, number and string" },
   { file: "d25-default-boolean", dialects: BOTH, covers: "boolean defaults true/false, raw SQL false" },
@@ -80,15 +104,35 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "d30-default-json", dialects: BOTH, covers: "simple-json and simple-array defaults" },
   { file: "d31-default-date-literal", dialects: BOTH, covers: "date and time literal defaults" },
   { file: "d32-default-expression", dialects: BOTH, covers: "arbitrary expression defaults: (1 + 2), lower('ABC')" },
-  { file: "d33-default-null-and-zero", dialects: BOTH, covers: "default: null (no default), zero on unbounded numeric, negative decimal string" },
-  { file: "d34-default-uuid-generate-v4", dialects: PG, covers: "uuid_generate_v4() default (uuid-ossp)",
-    prepare: `CREATE EXTENSION IF NOT EXISTS "uuid-ossp"` },
-  { file: "d35-default-json-values", dialects: PG, covers: "jsonb/json object and array defaults that the server stores re-ordered and re-spaced" },
-  { file: "d36-default-expression-spelling", dialects: BOTH, covers: "current_time and CURRENT_TIME, default expressions with extra spaces, a negative number inside an expression" },
+  {
+    file: "d33-default-null-and-zero",
+    dialects: BOTH,
+    covers: "default: null (no default), zero on unbounded numeric, negative decimal string",
+  },
+  {
+    file: "d34-default-uuid-generate-v4",
+    dialects: PG,
+    covers: "uuid_generate_v4() default (uuid-ossp)",
+    prepare: `CREATE EXTENSION IF NOT EXISTS "uuid-ossp"`,
+  },
+  {
+    file: "d35-default-json-values",
+    dialects: PG,
+    covers: "jsonb/json object and array defaults that the server stores re-ordered and re-spaced",
+  },
+  {
+    file: "d36-default-expression-spelling",
+    dialects: BOTH,
+    covers: "current_time and CURRENT_TIME, default expressions with extra spaces, a negative number inside an expression",
+  },
   // Generation strategies and keys
   { file: "g33-increment", dialects: BOTH, covers: "PrimaryGeneratedColumn increment (serial / AUTOINCREMENT)" },
-  { file: "g34-increment-bigint", dialects: BOTH, covers: "bigint increment (bigserial)",
-    synchronizeFails: { dialects: SQLITE, reason: "TypeORM declares the column bigint, and SQLite allows AUTOINCREMENT on INTEGER only" } },
+  {
+    file: "g34-increment-bigint",
+    dialects: BOTH,
+    covers: "bigint increment (bigserial)",
+    synchronizeFails: { dialects: SQLITE, reason: "TypeORM declares the column bigint, and SQLite allows AUTOINCREMENT on INTEGER only" },
+  },
   { file: "g35-identity-always", dialects: PG, covers: "GENERATED ALWAYS AS IDENTITY" },
   { file: "g36-identity-by-default", dialects: PG, covers: "GENERATED BY DEFAULT AS IDENTITY" },
   { file: "g37-uuid-primary", dialects: BOTH, covers: "PrimaryGeneratedColumn uuid" },
@@ -99,7 +143,11 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "g91-generated-virtual", dialects: SQLITE, covers: "VIRTUAL generated columns, explicit and by default" },
   { file: "g41-composite-primary", dialects: BOTH, covers: "composite primary key" },
   { file: "g42-uuid-primary-column", dialects: BOTH, covers: "PrimaryColumn uuid assigned by the application" },
-  { file: "g81-generated-uuid-non-primary", dialects: BOTH, covers: "@Generated uuid on a non-primary column (PostgreSQL default; SQLite: made by TypeORM)" },
+  {
+    file: "g81-generated-uuid-non-primary",
+    dialects: BOTH,
+    covers: "@Generated uuid on a non-primary column (PostgreSQL default; SQLite: made by TypeORM)",
+  },
   // Special columns
   { file: "s42-create-date", dialects: BOTH, covers: "CreateDateColumn" },
   { file: "s43-update-date", dialects: BOTH, covers: "UpdateDateColumn" },
@@ -107,18 +155,34 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "s45-version", dialects: BOTH, covers: "VersionColumn" },
   { file: "s46-timestamptz-dates", dialects: PG, covers: "Create/UpdateDateColumn timestamptz, precision 3" },
   { file: "s47-comments", dialects: PG, covers: "column comments, with a quote; a table comment" },
-  { file: "s48-collation", dialects: PG, covers: "column collation \"C\"" },
+  { file: "s48-collation", dialects: PG, covers: 'column collation "C"' },
   { file: "s49-collation-nocase", dialects: SQLITE, covers: "column collation NOCASE" },
-  { file: "s82-version-delete-date-names", dialects: BOTH, covers: "VersionColumn with a name and a default, DeleteDateColumn with a name" },
+  {
+    file: "s82-version-delete-date-names",
+    dialects: BOTH,
+    covers: "VersionColumn with a name and a default, DeleteDateColumn with a name",
+  },
   // Enums
   { file: "e50-enum", dialects: PG, covers: "native enum from a TypeScript string enum" },
   { file: "e51-enum-named-default", dialects: PG, covers: "enumName, default value, value with a quote, nullable enum" },
   { file: "e52-simple-enum", dialects: BOTH, covers: "simple-enum with default (SQLite CHECK, PostgreSQL native enum)" },
   { file: "e53-simple-enum-numeric", dialects: BOTH, covers: "simple-enum of a numeric TypeScript enum, array of values" },
   { file: "e54-enum-array", dialects: PG, covers: "enum array" },
-  { file: "e83-simple-enum-numeric-default", dialects: BOTH, covers: "simple-enum with a numeric default (numeric TypeScript enum, digit labels)" },
-  { file: "e84-enum-numeric-default", dialects: PG, covers: "native enum of digit labels with a numeric default (DEFAULT '1'), named enum" },
-  { file: "e91-enum-mixed-case-column", dialects: BOTH, covers: "simple-enum on mixed-case column names (PostgreSQL type named after the lower-cased column, as TypeORM does)" },
+  {
+    file: "e83-simple-enum-numeric-default",
+    dialects: BOTH,
+    covers: "simple-enum with a numeric default (numeric TypeScript enum, digit labels)",
+  },
+  {
+    file: "e84-enum-numeric-default",
+    dialects: PG,
+    covers: "native enum of digit labels with a numeric default (DEFAULT '1'), named enum",
+  },
+  {
+    file: "e91-enum-mixed-case-column",
+    dialects: BOTH,
+    covers: "simple-enum on mixed-case column names (PostgreSQL type named after the lower-cased column, as TypeORM does)",
+  },
   { file: "e55-enum-shared-by-name", dialects: PG, covers: "an enum type used by name only (enumName without values) by other columns" },
   // Constraints and indexes
   { file: "k55-unique-column", dialects: BOTH, covers: "@Column unique" },
@@ -131,8 +195,16 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "k62-check", dialects: BOTH, covers: "named check" },
   { file: "k90-exclusion", dialects: PG, covers: "@Exclusion constraints (gist, range and box expressions, implicit casts)" },
   { file: "k63-checks-expressions", dialects: BOTH, covers: "unnamed and named checks: IN list, AND, quoted strings" },
-  { file: "k85-index-synchronize-false", dialects: BOTH, covers: "@Index synchronize: false (class and property level): neither created nor dropped" },
-  { file: "k64-check-not-equal", dialects: BOTH, covers: "checks written with <>, with != (PostgreSQL stores <>) and with NOT IN (stored as <> ALL (ARRAY[...]))" },
+  {
+    file: "k85-index-synchronize-false",
+    dialects: BOTH,
+    covers: "@Index synchronize: false (class and property level): neither created nor dropped",
+  },
+  {
+    file: "k64-check-not-equal",
+    dialects: BOTH,
+    covers: "checks written with <>, with != (PostgreSQL stores <>) and with NOT IN (stored as <> ALL (ARRAY[...]))",
+  },
   // Relations
   { file: "f64-many-to-one-actions", dialects: BOTH, covers: "ManyToOne with ON DELETE/UPDATE CASCADE, SET NULL, RESTRICT, NO ACTION" },
   { file: "f65-deferrable", dialects: BOTH, covers: "deferrable foreign keys (INITIALLY DEFERRED / IMMEDIATE)" },
@@ -143,23 +215,57 @@ export const CORPUS: readonly CorpusDefinition[] = [
   { file: "f70-closure-tree", dialects: BOTH, covers: "closure-table tree (closure junction table)" },
   { file: "f71-nested-set-tree", dialects: BOTH, covers: "nested-set tree (nsleft/nsright)" },
   { file: "f72-materialized-path-tree", dialects: BOTH, covers: "materialized-path tree (mpath)" },
-  { file: "f73-no-constraint-relation", dialects: BOTH, covers: "ManyToOne with createForeignKeyConstraints: false (column, no foreign key)" },
-  { file: "f80-closure-names", dialects: BOTH, covers: "closure-table tree with its own closure table and column names, parent ON DELETE CASCADE" },
+  {
+    file: "f73-no-constraint-relation",
+    dialects: BOTH,
+    covers: "ManyToOne with createForeignKeyConstraints: false (column, no foreign key)",
+  },
+  {
+    file: "f80-closure-names",
+    dialects: BOTH,
+    covers: "closure-table tree with its own closure table and column names, parent ON DELETE CASCADE",
+  },
   // Other mappings
   { file: "x74-single-table-inheritance", dialects: BOTH, covers: "single-table inheritance (discriminator column, child columns)" },
   { file: "x75-embedded", dialects: BOTH, covers: "embedded columns" },
   { file: "x76-column-names", dialects: BOTH, covers: "explicit, mixed-case and reserved-word column names" },
-  { file: "x78-sti-children", dialects: BOTH, covers: "single-table inheritance, two children with discriminator values, NOT NULL child columns (nullable in the shared table), child defaults" },
-  { file: "x79-embedded-prefix", dialects: BOTH, covers: "embedded columns: default prefix, custom prefix, prefix: false, nested embedded" },
-  { file: "s77-table-comment", dialects: BOTH, covers: "table comment with a quote (PostgreSQL COMMENT ON TABLE; SQLite keeps none, so no diff there)",
-    synchronizeFails: { dialects: PG, reason: "TypeORM writes COMMENT ON TABLE ... IS 'what's' without doubling the quote" } },
+  {
+    file: "x78-sti-children",
+    dialects: BOTH,
+    covers:
+      "single-table inheritance, two children with discriminator values, NOT NULL child columns (nullable in the shared table), child defaults",
+  },
+  {
+    file: "x79-embedded-prefix",
+    dialects: BOTH,
+    covers: "embedded columns: default prefix, custom prefix, prefix: false, nested embedded",
+  },
+  {
+    file: "s77-table-comment",
+    dialects: BOTH,
+    covers: "table comment with a quote (PostgreSQL COMMENT ON TABLE; SQLite keeps none, so no diff there)",
+    synchronizeFails: { dialects: PG, reason: "TypeORM writes COMMENT ON TABLE ... IS 'what's' without doubling the quote" },
+  },
   // PostgreSQL schemas
-  { file: "h77-schemas", dialects: PG, schemas: ["h77_billing", "h77_sales"],
-    covers: "entities in two non-default schemas: enum type in its table's schema, unique, index, foreign keys across schemas (and from the default one), a many-to-many join table in a schema" },
+  {
+    file: "h77-schemas",
+    dialects: PG,
+    schemas: ["h77_billing", "h77_sales"],
+    covers:
+      "entities in two non-default schemas: enum type in its table's schema, unique, index, foreign keys across schemas (and from the default one), a many-to-many join table in a schema",
+  },
   // Views
-  { file: "v80-views", dialects: BOTH, covers: "@ViewEntity: SQL text (trimmed), a query builder (getQuery()), a view reading a view (dependsOn)" },
-  { file: "v81-materialized-view", dialects: PG, schemas: ["v81_reports"],
-    covers: "materialized view; a view in another schema reading it" },
+  {
+    file: "v80-views",
+    dialects: BOTH,
+    covers: "@ViewEntity: SQL text (trimmed), a query builder (getQuery()), a view reading a view (dependsOn)",
+  },
+  {
+    file: "v81-materialized-view",
+    dialects: PG,
+    schemas: ["v81_reports"],
+    covers: "materialized view; a view in another schema reading it",
+  },
 ];
 
 /** The table prefix of a definition ("c01" for "c01-integers"). */
@@ -179,8 +285,6 @@ export function schemasOf(definitions: readonly CorpusDefinition[]): string[] {
 /** The entity classes `definitions` export (the files are loaded once, by require). */
 export function entitiesOf(definitions: readonly CorpusDefinition[]): Function[] {
   return definitions.flatMap((definition) =>
-    Object.values(require(join(DEFINITIONS_DIR, definition.file))).filter(
-      (value): value is Function => typeof value === "function",
-    ),
+    Object.values(require(join(DEFINITIONS_DIR, definition.file))).filter((value): value is Function => typeof value === "function"),
   );
 }

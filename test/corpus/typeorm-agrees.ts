@@ -56,24 +56,54 @@ export interface Exception {
  * are the `synchronizeFails` definitions of index.ts).
  */
 export const TYPEORM_DISAGREES_WITH_ITSELF: readonly Exception[] = [
-  { file: "d22-default-quotes", dialects: ["sqlite", "postgres"],
-    reason: "TypeORM writes and compares DEFAULT 'it's' without doubling the quote: synchronize fails, and a correct default never compares equal" },
-  { file: "g34-increment-bigint", dialects: ["sqlite"],
-    reason: "TypeORM declares the key bigint PRIMARY KEY AUTOINCREMENT, which SQLite refuses (AUTOINCREMENT on INTEGER only): synchronize fails" },
-  { file: "g38-rowid", dialects: ["sqlite"],
-    reason: "TypeORM's metadata marks a rowid key generated, its SQLite introspection never does: it rebuilds the table on every log()" },
-  { file: "d24-default-decimal", dialects: ["postgres"],
-    reason: "TypeORM writes DEFAULT '9.99' on a numeric column, PostgreSQL stores 9.99 (no quotes, no cast), and TypeORM compares it with '9.99'" },
-  { file: "d28-default-gen-random-uuid", dialects: ["postgres"],
-    reason: "TypeORM reads a uuid column with DEFAULT gen_random_uuid() as a generated uuid key and never as the plain default the entity declares" },
-  { file: "d29-default-casts", dialects: ["postgres"],
-    reason: "TypeORM strips the casts from the stored default ('draft') but compares with the entity's text as written ('draft'::character varying)" },
-  { file: "d34-default-uuid-generate-v4", dialects: ["postgres"],
-    reason: "as d28, for uuid_generate_v4()" },
-  { file: "c23-pg-array-defaults", dialects: ["postgres"],
-    reason: "TypeORM compares an array default's text as written ('{0.0, 0.0}', '{1.50, 2}') with what PostgreSQL stores ('{0,0}', '{1.50,2}')" },
-  { file: "d36-default-expression-spelling", dialects: ["postgres"],
-    reason: "TypeORM compares default expressions as raw text: '(1  +   2)', lower( 'ABC' ) and abs(-4)*2 never equal the server's re-spelling" },
+  {
+    file: "d22-default-quotes",
+    dialects: ["sqlite", "postgres"],
+    reason:
+      "TypeORM writes and compares DEFAULT 'it's' without doubling the quote: synchronize fails, and a correct default never compares equal",
+  },
+  {
+    file: "g34-increment-bigint",
+    dialects: ["sqlite"],
+    reason:
+      "TypeORM declares the key bigint PRIMARY KEY AUTOINCREMENT, which SQLite refuses (AUTOINCREMENT on INTEGER only): synchronize fails",
+  },
+  {
+    file: "g38-rowid",
+    dialects: ["sqlite"],
+    reason: "TypeORM's metadata marks a rowid key generated, its SQLite introspection never does: it rebuilds the table on every log()",
+  },
+  {
+    file: "d24-default-decimal",
+    dialects: ["postgres"],
+    reason:
+      "TypeORM writes DEFAULT '9.99' on a numeric column, PostgreSQL stores 9.99 (no quotes, no cast), and TypeORM compares it with '9.99'",
+  },
+  {
+    file: "d28-default-gen-random-uuid",
+    dialects: ["postgres"],
+    reason:
+      "TypeORM reads a uuid column with DEFAULT gen_random_uuid() as a generated uuid key and never as the plain default the entity declares",
+  },
+  {
+    file: "d29-default-casts",
+    dialects: ["postgres"],
+    reason:
+      "TypeORM strips the casts from the stored default ('draft') but compares with the entity's text as written ('draft'::character varying)",
+  },
+  { file: "d34-default-uuid-generate-v4", dialects: ["postgres"], reason: "as d28, for uuid_generate_v4()" },
+  {
+    file: "c23-pg-array-defaults",
+    dialects: ["postgres"],
+    reason:
+      "TypeORM compares an array default's text as written ('{0.0, 0.0}', '{1.50, 2}') with what PostgreSQL stores ('{0,0}', '{1.50,2}')",
+  },
+  {
+    file: "d36-default-expression-spelling",
+    dialects: ["postgres"],
+    reason:
+      "TypeORM compares default expressions as raw text: '(1  +   2)', lower( 'ABC' ) and abs(-4)*2 never equal the server's re-spelling",
+  },
 ];
 
 /**
@@ -81,8 +111,12 @@ export const TYPEORM_DISAGREES_WITH_ITSELF: readonly Exception[] = [
  * purpose, with the reason (documented in the README).
  */
 export const ATHANOR_DIFFERS_ON_PURPOSE: readonly Exception[] = [
-  { file: "c09-json", dialects: ["sqlite"],
-    reason: "TypeORM declares a json column `json`, which gives SQLite NUMERIC affinity; Athanor declares it `text` so that a stored string is never turned into a number" },
+  {
+    file: "c09-json",
+    dialects: ["sqlite"],
+    reason:
+      "TypeORM declares a json column `json`, which gives SQLite NUMERIC affinity; Athanor declares it `text` so that a stored string is never turned into a number",
+  },
 ];
 
 function isListed(list: readonly Exception[], definition: CorpusDefinition, dialect: DialectName): boolean {
@@ -90,19 +124,16 @@ function isListed(list: readonly Exception[], definition: CorpusDefinition, dial
 }
 
 /** The definitions on which TypeORM is expected to agree after Athanor's run on `dialect`. */
-export function definitionsTypeormAgreesOn(
-  definitions: readonly CorpusDefinition[],
-  dialect: DialectName,
-): CorpusDefinition[] {
+export function definitionsTypeormAgreesOn(definitions: readonly CorpusDefinition[], dialect: DialectName): CorpusDefinition[] {
   return definitions.filter(
     (d) => !isListed(TYPEORM_DISAGREES_WITH_ITSELF, d, dialect) && !isListed(ATHANOR_DIFFERS_ON_PURPOSE, d, dialect),
   );
 }
 
 /** The definitions TypeORM disagrees on even after its own synchronize, on `dialect`. */
-export function definitionsTypeormDisagreesOn(
-  definitions: readonly CorpusDefinition[],
-  dialect: DialectName,
-): string[] {
-  return definitions.filter((d) => isListed(TYPEORM_DISAGREES_WITH_ITSELF, d, dialect)).map((d) => d.file).sort();
+export function definitionsTypeormDisagreesOn(definitions: readonly CorpusDefinition[], dialect: DialectName): string[] {
+  return definitions
+    .filter((d) => isListed(TYPEORM_DISAGREES_WITH_ITSELF, d, dialect))
+    .map((d) => d.file)
+    .sort();
 }

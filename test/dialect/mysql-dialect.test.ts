@@ -131,7 +131,9 @@ test("mariadb: a database TypeORM's synchronize made has nothing to generate", a
       try {
         const ops = await pending(findDialect(type)!, ds);
         // TypeORM's synchronize makes no CHECK constraints on MySQL; Athanor adds the entity's.
-        assert.deepEqual(ops, [{ kind: "addCheck", table: "my_accounts", check: { name: "CK_my_accounts_score", expression: "score >= 0" } }]);
+        assert.deepEqual(ops, [
+          { kind: "addCheck", table: "my_accounts", check: { name: "CK_my_accounts_score", expression: "score >= 0" } },
+        ]);
       } finally {
         await ds.destroy();
       }
@@ -229,16 +231,16 @@ async function withItems(run: (ds: DataSource, dialect: Dialect) => Promise<void
     const ds = new DataSource({ type: "mariadb", url: db.url });
     await ds.initialize();
     try {
-      await ds.query(
-        "CREATE TABLE owners (id int NOT NULL PRIMARY KEY) ",
-      );
+      await ds.query("CREATE TABLE owners (id int NOT NULL PRIMARY KEY) ");
       await ds.query(
         "CREATE TABLE items (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, name varchar(50) NOT NULL, note varchar(20) NULL, " +
           "size enum('s','m','l') NOT NULL DEFAULT 's', qty int NOT NULL DEFAULT 0, owner_id int NULL, " +
           "KEY IDX_items_owner_name (owner_id, name), CONSTRAINT FK_items_owner FOREIGN KEY (owner_id) REFERENCES owners (id))",
       );
       await ds.query("INSERT INTO owners VALUES (1)");
-      await ds.query("INSERT INTO items (name, note, size, qty, owner_id) VALUES ('apple', NULL, 'm', 3, 1), ('a longer name here', 'x', 'l', 70000, NULL)");
+      await ds.query(
+        "INSERT INTO items (name, note, size, qty, owner_id) VALUES ('apple', NULL, 'm', 3, 1), ('a longer name here', 'x', 'l', 70000, NULL)",
+      );
       await run(ds, findDialect("mariadb")!);
     } finally {
       await ds.destroy();
@@ -264,24 +266,39 @@ test("alterColumn widens with MODIFY COLUMN and keeps every row", async () => {
     const statements = await runOp(ds, dialect, { kind: "alterColumn", table: "items", from, to: { ...from, length: 200 } });
     assert.match(statements.at(-1)!, /^ALTER TABLE `items` MODIFY COLUMN `name` varchar\(200\) NOT NULL$/);
     assert.equal((await columnOf(ds, dialect, "items", "name")).length, 200);
-    assert.deepEqual((await ds.query("SELECT name FROM items ORDER BY id")).map((r: any) => r.name), ["apple", "a longer name here"]);
+    assert.deepEqual(
+      (await ds.query("SELECT name FROM items ORDER BY id")).map((r: any) => r.name),
+      ["apple", "a longer name here"],
+    );
   });
 });
 
 test("narrowing stops with the data check's sentence before anything changes", async () => {
   await withItems(async (ds, dialect) => {
     const name = await columnOf(ds, dialect, "items", "name");
-    await assert.rejects(runOp(ds, dialect, { kind: "alterColumn", table: "items", from: name, to: { ...name, length: 10 } }), (error: Error) => {
-      assert.equal(dialect.dataCheckFailure!(error), "Cannot change items.name to varchar(10): 1 row(s) of items hold longer values. Shorten them first, or keep the length.");
-      return true;
-    });
+    await assert.rejects(
+      runOp(ds, dialect, { kind: "alterColumn", table: "items", from: name, to: { ...name, length: 10 } }),
+      (error: Error) => {
+        assert.equal(
+          dialect.dataCheckFailure!(error),
+          "Cannot change items.name to varchar(10): 1 row(s) of items hold longer values. Shorten them first, or keep the length.",
+        );
+        return true;
+      },
+    );
     assert.equal((await columnOf(ds, dialect, "items", "name")).length, 50);
 
     const qty = await columnOf(ds, dialect, "items", "qty");
-    await assert.rejects(runOp(ds, dialect, { kind: "alterColumn", table: "items", from: qty, to: { ...qty, type: "smallint" } }), /1 row\(s\) of items hold values outside its range/);
+    await assert.rejects(
+      runOp(ds, dialect, { kind: "alterColumn", table: "items", from: qty, to: { ...qty, type: "smallint" } }),
+      /1 row\(s\) of items hold values outside its range/,
+    );
 
     const note = await columnOf(ds, dialect, "items", "note");
-    await assert.rejects(runOp(ds, dialect, { kind: "alterColumn", table: "items", from: note, to: { ...note, nullable: false } }), /it is NULL in 1 row\(s\) of items/);
+    await assert.rejects(
+      runOp(ds, dialect, { kind: "alterColumn", table: "items", from: note, to: { ...note, nullable: false } }),
+      /it is NULL in 1 row\(s\) of items/,
+    );
 
     const size = await columnOf(ds, dialect, "items", "size");
     await assert.rejects(
@@ -297,9 +314,15 @@ test("narrowing stops with the data check's sentence before anything changes", a
 test("renameColumn, renameEnumValue, renameTable and table comments", async () => {
   await withItems(async (ds, dialect) => {
     await runOp(ds, dialect, { kind: "renameColumn", table: "items", from: "note", to: "remark" });
-    assert.deepEqual((await ds.query("SELECT remark FROM items ORDER BY id")).map((r: any) => r.remark), [null, "x"]);
+    assert.deepEqual(
+      (await ds.query("SELECT remark FROM items ORDER BY id")).map((r: any) => r.remark),
+      [null, "x"],
+    );
     await runOp(ds, dialect, { kind: "renameEnumValue", table: "items", column: "size", from: "m", to: "medium" });
-    assert.deepEqual((await ds.query("SELECT size FROM items ORDER BY id")).map((r: any) => r.size), ["medium", "l"]);
+    assert.deepEqual(
+      (await ds.query("SELECT size FROM items ORDER BY id")).map((r: any) => r.size),
+      ["medium", "l"],
+    );
     assert.deepEqual((await columnOf(ds, dialect, "items", "size")).enum, ["s", "medium", "l"]);
     await runOp(ds, dialect, { kind: "setTableComment", table: "items", to: "things for sale" });
     await runOp(ds, dialect, { kind: "renameTable", from: "items", to: "goods" });
@@ -318,8 +341,13 @@ test("dropping the index a foreign key uses keeps an index for the key; dropping
     assert.equal(after.tables.items.foreignKeys.length, 1);
     const fk = after.tables.items.foreignKeys[0];
     await runOp(ds, dialect, { kind: "dropForeignKey", table: "items", foreignKey: fk });
-    const keys = await ds.query("SELECT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items'");
-    assert.deepEqual(keys.map((k: any) => k.name), ["PRIMARY"]);
+    const keys = await ds.query(
+      "SELECT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'items'",
+    );
+    assert.deepEqual(
+      keys.map((k: any) => k.name),
+      ["PRIMARY"],
+    );
     await runOp(ds, dialect, { kind: "addForeignKey", table: "items", foreignKey: fk });
     after = await dialect.introspect(ds as any);
     assert.deepEqual(after.tables.items.foreignKeys, [fk]);
@@ -362,7 +390,10 @@ test("GET_LOCK: one runner at a time, a lost lock session is noticed", async () 
       const held = await dialect.acquireMigrationLock!(ra, { timeoutMs: 1000 });
       assert.equal(await held.stillHeld!(), true);
       let waited = false;
-      await assert.rejects(dialect.acquireMigrationLock!(rb, { timeoutMs: 300, onWait: () => (waited = true) }), /held the lock for more than/);
+      await assert.rejects(
+        dialect.acquireMigrationLock!(rb, { timeoutMs: 300, onWait: () => (waited = true) }),
+        /held the lock for more than/,
+      );
       assert.equal(waited, true);
       await held.release();
       const second = await dialect.acquireMigrationLock!(rb, { timeoutMs: 1000 });

@@ -49,8 +49,7 @@ async function introspect(): Promise<Schema> {
 
 /** A table as the diff sees it: comparable columns, PK names ignored, every list sorted. */
 function comparableTable(table: Table): unknown {
-  const byName = <T extends { name: string }>(list: T[]) =>
-    [...list].sort((a, b) => a.name.localeCompare(b.name));
+  const byName = <T extends { name: string }>(list: T[]) => [...list].sort((a, b) => a.name.localeCompare(b.name));
   return {
     name: table.name,
     columns: byName(table.columns.map((c) => dialect.comparable(c))),
@@ -77,11 +76,9 @@ function table(name: string, columns: Column[], extra: Partial<Table> = {}): Tab
   return { name, columns, uniques: [], indexes: [], foreignKeys: [], checks: [], ...extra };
 }
 
-const owners = table(
-  "owners",
-  [column("id", "uuid", { nullable: false, generated: "uuid" }), column("label", "text")],
-  { primaryKey: { name: "PK_owners", columns: ["id"] } },
-);
+const owners = table("owners", [column("id", "uuid", { nullable: false, generated: "uuid" }), column("label", "text")], {
+  primaryKey: { name: "PK_owners", columns: ["id"] },
+});
 
 const everything = table(
   "everything",
@@ -277,7 +274,10 @@ describe("postgres dialect", () => {
     assert.ok(!statements.some((s) => /DROP COLUMN|ADD COLUMN/.test(s)));
     await run(op);
     const rows = await dataSource.query(`SELECT name FROM people ORDER BY name`);
-    assert.deepEqual(rows.map((r: any) => r.name), ["ada", "grace"]);
+    assert.deepEqual(
+      rows.map((r: any) => r.name),
+      ["ada", "grace"],
+    );
     assert.equal((await introspect()).tables.people.columns[0].length, 50);
   });
 
@@ -290,7 +290,10 @@ describe("postgres dialect", () => {
       column: column("level", "integer", { nullable: false, default: "3" }),
     });
     const rows = await dataSource.query(`SELECT level FROM people`);
-    assert.deepEqual(rows.map((r: any) => r.level), [3, 3]);
+    assert.deepEqual(
+      rows.map((r: any) => r.level),
+      [3, 3],
+    );
   });
 
   test("nullable → NOT NULL with a default fills the NULLs first", async () => {
@@ -302,9 +305,15 @@ describe("postgres dialect", () => {
       from: column("nick", "varchar", { length: 20 }),
       to: column("nick", "varchar", { length: 20, nullable: false, default: "'anon'" }),
     });
-    assert.ok(notes.some((n) => /fills NULLs/.test(n)), notes.join("; "));
+    assert.ok(
+      notes.some((n) => /fills NULLs/.test(n)),
+      notes.join("; "),
+    );
     const rows = await dataSource.query(`SELECT nick FROM people ORDER BY nick`);
-    assert.deepEqual(rows.map((r: any) => r.nick), ["ada", "anon"]);
+    assert.deepEqual(
+      rows.map((r: any) => r.nick),
+      ["ada", "anon"],
+    );
     const nick = (await introspect()).tables.people.columns[0];
     assert.deepEqual(nick, { name: "nick", type: "varchar", length: 20, nullable: false, default: "'anon'" });
   });
@@ -365,7 +374,10 @@ describe("postgres dialect without a database", () => {
       stripCheck("CHECK (kind::text = ANY (ARRAY['a'::character varying, 'b'::character varying]::text[]))"),
       "kind IN ('a', 'b')",
     );
-    assert.equal(stripCheck("CHECK (length(name::text) > 0 AND name::text <> 'it''s ::text'::text)"), "length(name) > 0 AND name <> 'it''s ::text'");
+    assert.equal(
+      stripCheck("CHECK (length(name::text) > 0 AND name::text <> 'it''s ::text'::text)"),
+      "length(name) > 0 AND name <> 'it''s ::text'",
+    );
     assert.equal(canonicalExpression("price > 0::numeric"), "price > 0::numeric");
     assert.equal(
       stripCheck("CHECK (((status)::text <> ALL ((ARRAY['gone'::character varying, 'lost'::character varying])::text[])))"),
@@ -392,7 +404,10 @@ describe("postgres dialect without a database", () => {
       [column("a", "char"), column("a", "char", { length: 1 })],
       [column("a", "decimal", { precision: 5 }), column("a", "decimal", { precision: 5, scale: 0 })],
       [column("a", "timestamp", { precision: 6, default: "now()" }), column("a", "timestamp", { default: "CURRENT_TIMESTAMP" })],
-      [column("a", "integer", { default: "nextval('t_a_seq'::regclass)" }), column("a", "integer", { nullable: false, generated: "increment" })],
+      [
+        column("a", "integer", { default: "nextval('t_a_seq'::regclass)" }),
+        column("a", "integer", { nullable: false, generated: "increment" }),
+      ],
       [column("a", "uuid", { default: "uuid_generate_v4()" }), column("a", "uuid", { generated: "uuid" })],
       [column("a", "varchar", { enum: ["x"], enumName: "n" }), column("a", "varchar")],
       // Issues #21/#23: what the server stores for what an entity wrote.
@@ -400,7 +415,10 @@ describe("postgres dialect without a database", () => {
       [column("a", "time(3) with time zone"), column("a", "timetz", { precision: 3 })],
       [column("a", "bit(1)"), column("a", "bit")],
       [column("a", "bit varying(8)"), column("a", "varbit", { length: 8 })],
-      [column("a", "jsonb", { default: `'{"a": [1, 2], "b": {"c": null, "d": true}}'::jsonb` }), column("a", "jsonb", { default: `'{"b":{"d":true,"c":null},"a":[1,2]}'` })],
+      [
+        column("a", "jsonb", { default: `'{"a": [1, 2], "b": {"c": null, "d": true}}'::jsonb` }),
+        column("a", "jsonb", { default: `'{"b":{"d":true,"c":null},"a":[1,2]}'` }),
+      ],
       [column("a", "double precision[]", { default: "'{0,0}'::double precision[]" }), column("a", "double[]", { default: "'{0.0, 0.0}'" })],
       [column("a", "text[]", { default: `'{a,"b c",NULL}'::text[]` }), column("a", "text[]", { default: `'{"a", b c ,null}'` })],
       [column("a", "time", { default: "CURRENT_TIME" }), column("a", "time", { default: "current_time" })],
@@ -431,14 +449,12 @@ describe("postgres enum types", () => {
   beforeEach(resetDatabase);
 
   test("a named enum type shared by two tables lives until its last column goes", async () => {
-    const shared = (name: string) =>
-      table(name, [column("kind", "enum", { enum: ["x", "y"], enumName: "shared_kind" })]);
+    const shared = (name: string) => table(name, [column("kind", "enum", { enum: ["x", "y"], enumName: "shared_kind" })]);
     await run({ kind: "createTable", table: shared("first") });
     await run({ kind: "createTable", table: shared("second") });
     const schema = await introspect();
     assert.equal(find(schema, "second", "kind").enumName, "shared_kind");
-    const exists = async () =>
-      (await dataSource.query(`SELECT 1 FROM pg_type WHERE typname = 'shared_kind'`)).length === 1;
+    const exists = async () => (await dataSource.query(`SELECT 1 FROM pg_type WHERE typname = 'shared_kind'`)).length === 1;
     await run({ kind: "dropTable", table: shared("first") });
     assert.equal(await exists(), true);
     await run({ kind: "dropTable", table: shared("second") });
@@ -536,12 +552,14 @@ function find(schema: Schema, tableName: string, columnName: string): Column {
 /** One operation, or a few that only make sense together (drop an index, then its column). */
 type OpCase = [label: string, build: (base: Schema) => Operation | Operation[], context?: boolean];
 
-const alter = (tableName: string, name: string, change: Partial<Column>) => (base: Schema): Operation => {
-  const from = find(base, tableName, name);
-  const to: Column = { ...from, ...change };
-  for (const key of Object.keys(to) as (keyof Column)[]) if (to[key] === undefined) delete to[key];
-  return { kind: "alterColumn", table: tableName, from, to };
-};
+const alter =
+  (tableName: string, name: string, change: Partial<Column>) =>
+  (base: Schema): Operation => {
+    const from = find(base, tableName, name);
+    const to: Column = { ...from, ...change };
+    for (const key of Object.keys(to) as (keyof Column)[]) if (to[key] === undefined) delete to[key];
+    return { kind: "alterColumn", table: tableName, from, to };
+  };
 
 const opCases: OpCase[] = [
   [
@@ -557,7 +575,9 @@ const opCases: OpCase[] = [
         ],
         {
           primaryKey: { columns: ["id"] },
-          indexes: [{ name: "IDX_reviews_stars", columns: ["stars", "authorId"], unique: false, where: "stars <> '1'::reviews_stars_enum" }],
+          indexes: [
+            { name: "IDX_reviews_stars", columns: ["stars", "authorId"], unique: false, where: "stars <> '1'::reviews_stars_enum" },
+          ],
           foreignKeys: [
             {
               name: "FK_reviews_author",
@@ -613,10 +633,22 @@ const opCases: OpCase[] = [
   ["renameTable (enum type follows)", () => ({ kind: "renameTable", from: "authors", to: "writers" })],
   ["renameTable with schema context", () => ({ kind: "renameTable", from: "authors", to: "writers" }), true],
   ["addColumn enum", () => ({ kind: "addColumn", table: "authors", column: column("mood", "enum", { enum: ["x", "y"], default: "'x'" }) })],
-  ["addColumn enum with a named type", () => ({ kind: "addColumn", table: "authors", column: column("kind", "enum", { enum: ["x"], enumName: "author_kind" }) })],
-  ["addColumn serial", () => ({ kind: "addColumn", table: "loose", column: column("n", "bigint", { nullable: false, generated: "increment" }) })],
-  ["addColumn identity", () => ({ kind: "addColumn", table: "loose", column: column("n", "integer", { nullable: false, generated: "identity" }) })],
-  ["addColumn NOT NULL with default", () => ({ kind: "addColumn", table: "authors", column: column("flag", "boolean", { nullable: false, default: "false" }) })],
+  [
+    "addColumn enum with a named type",
+    () => ({ kind: "addColumn", table: "authors", column: column("kind", "enum", { enum: ["x"], enumName: "author_kind" }) }),
+  ],
+  [
+    "addColumn serial",
+    () => ({ kind: "addColumn", table: "loose", column: column("n", "bigint", { nullable: false, generated: "increment" }) }),
+  ],
+  [
+    "addColumn identity",
+    () => ({ kind: "addColumn", table: "loose", column: column("n", "integer", { nullable: false, generated: "identity" }) }),
+  ],
+  [
+    "addColumn NOT NULL with default",
+    () => ({ kind: "addColumn", table: "authors", column: column("flag", "boolean", { nullable: false, default: "false" }) }),
+  ],
   [
     "dropColumn (after its index)",
     (base) => [
@@ -647,22 +679,42 @@ const opCases: OpCase[] = [
   ["dropPrimaryKey without a name", () => ({ kind: "dropPrimaryKey", table: "books", primaryKey: { columns: ["id"] } })],
   ["addUnique", () => ({ kind: "addUnique", table: "authors", unique: { name: "UQ_authors_nick_score", columns: ["nickname", "score"] } })],
   ["dropUnique", (base) => ({ kind: "dropUnique", table: "authors", unique: base.tables.authors.uniques[0] })],
-  ["createIndex partial", () => ({ kind: "createIndex", table: "authors", index: { name: "IDX_authors_score", columns: ["score", "name"], unique: true, where: "score > 0" } })],
+  [
+    "createIndex partial",
+    () => ({
+      kind: "createIndex",
+      table: "authors",
+      index: { name: "IDX_authors_score", columns: ["score", "name"], unique: true, where: "score > 0" },
+    }),
+  ],
   ["dropIndex", (base) => ({ kind: "dropIndex", table: "authors", index: base.tables.authors.indexes[0] })],
   [
     "addForeignKey",
     () => ({
       kind: "addForeignKey",
       table: "loose",
-      foreignKey: { name: "FK_loose_a", columns: ["a"], referencedTable: "authors", referencedColumns: ["id"], onDelete: "RESTRICT", onUpdate: "SET DEFAULT" },
+      foreignKey: {
+        name: "FK_loose_a",
+        columns: ["a"],
+        referencedTable: "authors",
+        referencedColumns: ["id"],
+        onDelete: "RESTRICT",
+        onUpdate: "SET DEFAULT",
+      },
     }),
   ],
   ["dropForeignKey", (base) => ({ kind: "dropForeignKey", table: "books", foreignKey: base.tables.books.foreignKeys[0] })],
   ["addCheck", () => ({ kind: "addCheck", table: "loose", check: { name: "CHK_loose_ab", expression: "a < b" } })],
   ["dropCheck", (base) => ({ kind: "dropCheck", table: "authors", check: base.tables.authors.checks[0] })],
-  ["renameEnumValue (rows and the default follow)", () => ({ kind: "renameEnumValue", table: "authors", column: "status", from: "a", to: "it's" })],
+  [
+    "renameEnumValue (rows and the default follow)",
+    () => ({ kind: "renameEnumValue", table: "authors", column: "status", from: "a", to: "it's" }),
+  ],
   ["setTableComment", () => ({ kind: "setTableComment", table: "authors", to: "who's who" })],
-  ["createTable with a comment", () => ({ kind: "createTable", table: table("notes", [column("id", "integer")], { comment: "it's a note" }) })],
+  [
+    "createTable with a comment",
+    () => ({ kind: "createTable", table: table("notes", [column("id", "integer")], { comment: "it's a note" }) }),
+  ],
   ["sql", () => ({ kind: "sql", up: `CREATE TABLE extra (x integer)`, down: `DROP TABLE extra` })],
 ];
 
@@ -725,16 +777,19 @@ const accounts = table(
   },
 );
 
-const entries = table(
-  entriesName,
-  [column("id", "integer", { nullable: false, generated: "increment" }), column("accountId", "integer")],
-  {
-    primaryKey: { name: "PK_entries", columns: ["id"] },
-    foreignKeys: [
-      { name: "FK_entries_account", columns: ["accountId"], referencedTable: accountsName, referencedColumns: ["id"], onDelete: "CASCADE", onUpdate: "NO ACTION" },
-    ],
-  },
-);
+const entries = table(entriesName, [column("id", "integer", { nullable: false, generated: "increment" }), column("accountId", "integer")], {
+  primaryKey: { name: "PK_entries", columns: ["id"] },
+  foreignKeys: [
+    {
+      name: "FK_entries_account",
+      columns: ["accountId"],
+      referencedTable: accountsName,
+      referencedColumns: ["id"],
+      onDelete: "CASCADE",
+      onUpdate: "NO ACTION",
+    },
+  ],
+});
 
 async function introspectWithLedger(): Promise<Schema> {
   return dialect.introspect(dataSource, { schemas: [LEDGER] });
@@ -765,10 +820,21 @@ async function ledgerObjects(): Promise<string[]> {
 }
 
 const ledgerCases: OpCase[] = [
-  ["renameTable in the schema (enum types follow)", () => ({ kind: "renameTable", from: accountsName, to: qualifiedTableName(LEDGER, "wallets") })],
-  ["renameTable in the schema, with the schema at hand", () => ({ kind: "renameTable", from: accountsName, to: qualifiedTableName(LEDGER, "wallets") }), true],
+  [
+    "renameTable in the schema (enum types follow)",
+    () => ({ kind: "renameTable", from: accountsName, to: qualifiedTableName(LEDGER, "wallets") }),
+  ],
+  [
+    "renameTable in the schema, with the schema at hand",
+    () => ({ kind: "renameTable", from: accountsName, to: qualifiedTableName(LEDGER, "wallets") }),
+    true,
+  ],
   ["renameColumn of an enum column", () => ({ kind: "renameColumn", table: accountsName, from: "status", to: "state" })],
-  ["renameColumn of an enum column, with the schema at hand", () => ({ kind: "renameColumn", table: accountsName, from: "status", to: "state" }), true],
+  [
+    "renameColumn of an enum column, with the schema at hand",
+    () => ({ kind: "renameColumn", table: accountsName, from: "status", to: "state" }),
+    true,
+  ],
   ["alterColumn enum value added", alter(accountsName, "status", { enum: ["open", "frozen", "closed"] })],
   ["alterColumn enum values reordered (type swap)", alter(accountsName, "status", { enum: ["closed", "open"] })],
   ["alterColumn enum type name", alter(accountsName, "status", { enumName: "account_state" })],
@@ -776,33 +842,68 @@ const ledgerCases: OpCase[] = [
   ["alterColumn none → increment", alter(accountsName, "plain", { generated: "increment" })],
   ["alterColumn varchar → enum", alter(accountsName, "code", { type: "enum", length: undefined, enum: ["a", "b"] })],
   ["addColumn enum", () => ({ kind: "addColumn", table: accountsName, column: column("kind", "enum", { enum: ["x", "y"] }) })],
-  ["dropColumn enum (its index goes first)", (base) => [
-    { kind: "dropIndex", table: accountsName, index: base.tables[accountsName].indexes[0] },
-    { kind: "dropColumn", table: accountsName, column: find(base, accountsName, "status") },
-  ]],
+  [
+    "dropColumn enum (its index goes first)",
+    (base) => [
+      { kind: "dropIndex", table: accountsName, index: base.tables[accountsName].indexes[0] },
+      { kind: "dropColumn", table: accountsName, column: find(base, accountsName, "status") },
+    ],
+  ],
   // Operations from other features, on a table in the schema: the statement they add must name it qualified.
-  ["renameEnumValue in the schema's enum type", () => ({ kind: "renameEnumValue", table: accountsName, column: "status", from: "closed", to: "shut" })],
+  [
+    "renameEnumValue in the schema's enum type",
+    () => ({ kind: "renameEnumValue", table: accountsName, column: "status", from: "closed", to: "shut" }),
+  ],
   ["setTableComment", () => ({ kind: "setTableComment", table: accountsName, to: "ledger's accounts" })],
-  ["addUnique (its duplicate check reads the qualified table)", () => ({ kind: "addUnique", table: accountsName, unique: { name: "UQ_accounts_status_code", columns: ["status", "code"] } })],
+  [
+    "addUnique (its duplicate check reads the qualified table)",
+    () => ({ kind: "addUnique", table: accountsName, unique: { name: "UQ_accounts_status_code", columns: ["status", "code"] } }),
+  ],
   // Its check goes first: PostgreSQL would rewrite it with a cast to numeric that the inverse keeps.
-  ["alterColumn plain → decimal(3,1) (its overflow check reads the qualified table)", (base) => [
-    { kind: "dropCheck", table: accountsName, check: base.tables[accountsName].checks[0] },
-    alter(accountsName, "plain", { type: "decimal", precision: 3, scale: 1 })(base),
-  ]],
-  ["createIndex", () => ({ kind: "createIndex", table: accountsName, index: { name: "IDX_accounts_code_plain", columns: ["code", "plain"], unique: true, where: "plain > 0" } })],
+  [
+    "alterColumn plain → decimal(3,1) (its overflow check reads the qualified table)",
+    (base) => [
+      { kind: "dropCheck", table: accountsName, check: base.tables[accountsName].checks[0] },
+      alter(accountsName, "plain", { type: "decimal", precision: 3, scale: 1 })(base),
+    ],
+  ],
+  [
+    "createIndex",
+    () => ({
+      kind: "createIndex",
+      table: accountsName,
+      index: { name: "IDX_accounts_code_plain", columns: ["code", "plain"], unique: true, where: "plain > 0" },
+    }),
+  ],
   ["dropPrimaryKey without a name", () => ({ kind: "dropPrimaryKey", table: entriesName, primaryKey: { columns: ["id"] } })],
   ["dropUnique", (base) => ({ kind: "dropUnique", table: accountsName, unique: base.tables[accountsName].uniques[0] })],
   ["dropCheck", (base) => ({ kind: "dropCheck", table: accountsName, check: base.tables[accountsName].checks[0] })],
-  ["addForeignKey to the default schema", () => ({
-    kind: "addForeignKey",
-    table: entriesName,
-    foreignKey: { name: "FK_entries_author", columns: ["accountId"], referencedTable: "authors", referencedColumns: ["id"], onDelete: "NO ACTION", onUpdate: "NO ACTION" },
-  })],
-  ["dropForeignKey across tables of the schema", (base) => ({ kind: "dropForeignKey", table: entriesName, foreignKey: base.tables[entriesName].foreignKeys[0] })],
-  ["dropTable (its enum type goes with it)", (base) => [
-    { kind: "dropTable", table: base.tables[entriesName] },
-    { kind: "dropTable", table: base.tables[accountsName] },
-  ]],
+  [
+    "addForeignKey to the default schema",
+    () => ({
+      kind: "addForeignKey",
+      table: entriesName,
+      foreignKey: {
+        name: "FK_entries_author",
+        columns: ["accountId"],
+        referencedTable: "authors",
+        referencedColumns: ["id"],
+        onDelete: "NO ACTION",
+        onUpdate: "NO ACTION",
+      },
+    }),
+  ],
+  [
+    "dropForeignKey across tables of the schema",
+    (base) => ({ kind: "dropForeignKey", table: entriesName, foreignKey: base.tables[entriesName].foreignKeys[0] }),
+  ],
+  [
+    "dropTable (its enum type goes with it)",
+    (base) => [
+      { kind: "dropTable", table: base.tables[entriesName] },
+      { kind: "dropTable", table: base.tables[accountsName] },
+    ],
+  ],
 ];
 
 describe("each operation on tables in a non-default schema, then its inverse", () => {

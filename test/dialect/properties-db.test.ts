@@ -173,13 +173,16 @@ async function runSamples(target: Target): Promise<void> {
     }
   }
   try {
-    await fc.assert(fc.asyncProperty(schemaPairArbitrary(), (pair) => roundTrip(target, pair)), {
-      numRuns: SAMPLES,
-      // ATHANOR_PROPS_SEED replays a reported failure.
-      seed: process.env.ATHANOR_PROPS_SEED ? Number(process.env.ATHANOR_PROPS_SEED) : undefined,
-      // Shrinking re-runs migrations many times; ATHANOR_PROPS_NO_SHRINK=1 reports the first failure as found.
-      endOnFailure: process.env.ATHANOR_PROPS_NO_SHRINK === "1",
-    });
+    await fc.assert(
+      fc.asyncProperty(schemaPairArbitrary(), (pair) => roundTrip(target, pair)),
+      {
+        numRuns: SAMPLES,
+        // ATHANOR_PROPS_SEED replays a reported failure.
+        seed: process.env.ATHANOR_PROPS_SEED ? Number(process.env.ATHANOR_PROPS_SEED) : undefined,
+        // Shrinking re-runs migrations many times; ATHANOR_PROPS_NO_SHRINK=1 reports the first failure as found.
+        endOnFailure: process.env.ATHANOR_PROPS_NO_SHRINK === "1",
+      },
+    );
   } catch (error) {
     // fast-check reports the counterexample; say what went wrong with it too.
     const cause = (error as { cause?: unknown }).cause;

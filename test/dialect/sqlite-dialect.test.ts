@@ -23,10 +23,7 @@ import { User } from "../../entities/User";
 
 // ---------------------------------------------------------------- helpers
 
-async function withDatabase(
-  body: (db: DataSource) => Promise<void>,
-  options: { entities?: Function[] } = {},
-): Promise<void> {
+async function withDatabase(body: (db: DataSource) => Promise<void>, options: { entities?: Function[] } = {}): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "athanor-sqlite-"));
   const db = new DataSource({
     type: "sqlite",
@@ -64,7 +61,7 @@ async function runMigration(db: Queryable, statements: string[]): Promise<void> 
 async function renderAndRun(db: Queryable, schema: Schema, op: Operation): Promise<{ schema: Schema; notes: string[] }> {
   const context = sqliteDialect.needsSchema(op) ? { schema } : {};
   const rendered = sqliteDialect.render(op, context);
-  if (process.env.DEBUG_SQL) console.log(rendered.statements.join(';\n'));
+  if (process.env.DEBUG_SQL) console.log(rendered.statements.join(";\n"));
   await runMigration(db, rendered.statements);
   return { schema: await sqliteDialect.introspect(db), notes: rendered.notes };
 }
@@ -86,9 +83,7 @@ function comparableTable(table: Table) {
 }
 
 function comparableSchema(schema: Schema) {
-  return Object.values(schema.tables)
-    .sort(byName)
-    .map(comparableTable);
+  return Object.values(schema.tables).sort(byName).map(comparableTable);
 }
 
 async function count(db: Queryable, table: string): Promise<number> {
@@ -107,10 +102,7 @@ const col = (name: string, type: string, extra: Partial<Column> = {}): Column =>
 
 const parents: Table = {
   name: "parents",
-  columns: [
-    col("id", "integer", { nullable: false, generated: "increment" }),
-    col("name", "varchar", { length: 100, nullable: false }),
-  ],
+  columns: [col("id", "integer", { nullable: false, generated: "increment" }), col("name", "varchar", { length: 100, nullable: false })],
   primaryKey: { columns: ["id"] },
   uniques: [{ name: "UQ_parents_name", columns: ["name"] }],
   indexes: [],
@@ -234,7 +226,10 @@ test("the DDL uses TypeORM's spellings and TEXT affinity for strings", () => {
   // Literals as the model spells them (TypeORM compares the text): 1.50 stays 1.50.
   assert.match(create, /"price" decimal\(10,2\) DEFAULT \(1.50\)/);
   assert.match(create, /CHECK \("state" IN \('draft','it''s live','gone'\)\)/);
-  assert.match(create, /CONSTRAINT "FK_everything_parent" FOREIGN KEY \("parent_id"\) REFERENCES "parents" \("id"\) ON DELETE CASCADE ON UPDATE NO ACTION/);
+  assert.match(
+    create,
+    /CONSTRAINT "FK_everything_parent" FOREIGN KEY \("parent_id"\) REFERENCES "parents" \("id"\) ON DELETE CASCADE ON UPDATE NO ACTION/,
+  );
 });
 
 test("introspection runs the same number of queries for 1 table and for 30", async () => {
@@ -294,7 +289,10 @@ test("reads tables TypeORM synchronized: inline enum CHECK, named uniques and fo
       assert.equal(users.columns.find((c) => c.name === "is_active")!.default, "true");
       assert.equal(users.columns.find((c) => c.name === "created_at")!.default, "CURRENT_TIMESTAMP");
       assert.equal(users.columns.find((c) => c.name === "created_at")!.type, "timestamp");
-      assert.deepEqual(users.uniques.map((u) => u.columns), [["email"], ["username"]]);
+      assert.deepEqual(
+        users.uniques.map((u) => u.columns),
+        [["email"], ["username"]],
+      );
       assert.ok(users.uniques.every((u) => /^UQ_[0-9a-f]{27}$/.test(u.name)));
 
       const entries = schema.tables.leaderboard_entries;
@@ -334,7 +332,10 @@ const rebuildCases: Array<{ name: string; op: (schema: Schema) => Operation; ver
     }),
     verify: async (db) => {
       const rows = await db.query(`SELECT "name" FROM "parents" ORDER BY "id"`);
-      assert.deepEqual(rows.map((r: any) => r.name), ["p1", "p2", "p3", "p4", "p5"]);
+      assert.deepEqual(
+        rows.map((r: any) => r.name),
+        ["p1", "p2", "p3", "p4", "p5"],
+      );
     },
   },
   {
@@ -345,7 +346,10 @@ const rebuildCases: Array<{ name: string; op: (schema: Schema) => Operation; ver
     },
     verify: async (db) => {
       const rows = await db.query(`SELECT "note" FROM "parents" ORDER BY "id"`);
-      assert.deepEqual(rows.map((r: any) => r.note), ["none", "n2", "none", "n4", "none"]);
+      assert.deepEqual(
+        rows.map((r: any) => r.note),
+        ["none", "n2", "none", "n4", "none"],
+      );
     },
   },
   {
@@ -355,7 +359,10 @@ const rebuildCases: Array<{ name: string; op: (schema: Schema) => Operation; ver
       return { kind: "alterColumn", table: "children", from, to: { ...from, type: "bigint" } };
     },
   },
-  { name: "add unique", op: () => ({ kind: "addUnique", table: "parents", unique: { name: "UQ_parents_note", columns: ["note", "rank"] } }) },
+  {
+    name: "add unique",
+    op: () => ({ kind: "addUnique", table: "parents", unique: { name: "UQ_parents_note", columns: ["note", "rank"] } }),
+  },
   { name: "drop unique", op: (s) => ({ kind: "dropUnique", table: "parents", unique: s.tables.parents.uniques[0] }) },
   { name: "add check", op: () => ({ kind: "addCheck", table: "parents", check: { name: "CHK_parents_rank", expression: `"rank" > 0` } }) },
   { name: "drop check", op: (s) => ({ kind: "dropCheck", table: "children", check: s.tables.children.checks[0] }) },
@@ -467,7 +474,11 @@ test("native column changes: ADD COLUMN with a constant default, DROP COLUMN, RE
       { kind: "addColumn", table: "parents", column: col("kind", "enum", { nullable: false, enum: ["a", "b"], default: "'a'" }) },
       { kind: "renameColumn", table: "parents", from: "note", to: "remark" },
       { kind: "dropColumn", table: "parents", column: col("kind", "enum", { nullable: false, enum: ["a", "b"], default: "'a'" }) },
-      { kind: "createIndex", table: "parents", index: { name: "IDX_parents_remark", columns: ["remark"], unique: true, where: `"remark" IS NOT NULL` } },
+      {
+        kind: "createIndex",
+        table: "parents",
+        index: { name: "IDX_parents_remark", columns: ["remark"], unique: true, where: `"remark" IS NOT NULL` },
+      },
       { kind: "renameTable", from: "parents", to: "guardians" },
     ];
     for (const op of steps) {
@@ -480,7 +491,10 @@ test("native column changes: ADD COLUMN with a constant default, DROP COLUMN, RE
       assert.deepEqual(comparableSchema(schema), comparableSchema(expected), op.kind);
     }
     const rows = await db.query(`SELECT "active", "remark" FROM "guardians" ORDER BY "id"`);
-    assert.deepEqual(rows.map((r: any) => r.active), [1, 1, 1, 1, 1]);
+    assert.deepEqual(
+      rows.map((r: any) => r.active),
+      [1, 1, 1, 1, 1],
+    );
     assert.equal(rows[1].remark, "n2");
     // Renaming the parent table rewrote the children's reference.
     assert.equal(schema.tables.children.foreignKeys[0].referencedTable, "guardians");
@@ -514,7 +528,11 @@ test("operations that may rebuild ask for the schema", () => {
   assert.equal(sqliteDialect.needsSchema({ kind: "createIndex", table: "t", index: { name: "i", columns: ["a"], unique: false } }), false);
   assert.equal(sqliteDialect.needsSchema({ kind: "addColumn", table: "t", column: col("a", "integer") }), false);
   assert.equal(
-    sqliteDialect.needsSchema({ kind: "addColumn", table: "t", column: col("a", "timestamp", { nullable: false, default: "CURRENT_TIMESTAMP" }) }),
+    sqliteDialect.needsSchema({
+      kind: "addColumn",
+      table: "t",
+      column: col("a", "timestamp", { nullable: false, default: "CURRENT_TIMESTAMP" }),
+    }),
     true,
   );
   assert.equal(sqliteDialect.needsSchema({ kind: "dropCheck", table: "t", check: { name: "c", expression: "1" } }), true);

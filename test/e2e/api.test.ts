@@ -200,7 +200,10 @@ for (const dialect of DIALECTS) {
       // lint: a new table is nothing to report.
       assert.equal(out.lint.dialect, dialect);
       assert.equal(out.lint.failed, false);
-      assert.deepEqual(out.lint.migrations.map((m: any) => [m.name, m.file, m.findings]), [[name, file, []]]);
+      assert.deepEqual(
+        out.lint.migrations.map((m: any) => [m.name, m.file, m.findings]),
+        [[name, file, []]],
+      );
       assert.deepEqual(out.lint.counts, { error: 0, warning: 0, info: 0, silenced: 0 });
       assert.equal(out.lintUnknownDialect.usage, true);
       assert.equal(out.lintUnknownDialect.exitCode, 2);
@@ -210,8 +213,14 @@ for (const dialect of DIALECTS) {
       assert.equal(out.up.direction, "up");
       assert.equal(out.up.dialect, dialect);
       assert.ok(out.up.preamble.length > 0, "a script from base creates the bookkeeping table first");
-      assert.deepEqual(out.up.migrations.map((m: any) => m.name), [name]);
-      assert.match(out.up.script, /^-- Athanor offline SQL for \w+, up from base to AddUsers1714000000000: 1 migration\. Nothing was executed\.\n/);
+      assert.deepEqual(
+        out.up.migrations.map((m: any) => m.name),
+        [name],
+      );
+      assert.match(
+        out.up.script,
+        /^-- Athanor offline SQL for \w+, up from base to AddUsers1714000000000: 1 migration\. Nothing was executed\.\n/,
+      );
       assert.match(out.up.migrations[0].statements.join("\n"), /CREATE TABLE "users"/);
       assert.equal(out.down.direction, "down");
       assert.deepEqual(out.down.preamble, []);
@@ -222,7 +231,10 @@ for (const dialect of DIALECTS) {
       assert.equal(out.verify.migrations, 1);
       assert.equal(out.verify.failure, undefined);
       assert.deepEqual(out.progress, ["start 1", `up ${name} true`, `down ${name} true`, "reapply  true", "entities  true"]);
-      assert.deepEqual(out.verify.steps.map((s: any) => s.phase), ["up", "down", "reapply", "entities"]);
+      assert.deepEqual(
+        out.verify.steps.map((s: any) => s.phase),
+        ["up", "down", "reapply", "entities"],
+      );
       assert.deepEqual(out.verify.notes, []);
 
       // history and stamp: the bookkeeping, never the schema.
@@ -236,14 +248,18 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(out.stampUnknown.usage, true);
       assert.equal(out.stampUnknown.exitCode, 2);
       assert.match(out.stampUnknown.message, /NoSuchMigration/);
-      assert.deepEqual(out.historyAfter.migrations.map((m: any) => [m.name, m.applied, m.current]), [[name, true, true]]);
+      assert.deepEqual(
+        out.historyAfter.migrations.map((m: any) => [m.name, m.applied, m.current]),
+        [[name, true, true]],
+      );
       assert.equal(out.historyAfter.current, name);
       assert.match(out.historyAfter.migrations[0].appliedAt, /^\d{4}-\d\d-\d\dT/);
       assert.deepEqual(out.badRange, {
         usage: true,
         athanor: true,
         exitCode: 2,
-        message: 'The range "a:b:c" is not start:end: write e.g. -r base:head, -r 1763790000000: or -r :current (either side may be empty).',
+        message:
+          'The range "a:b:c" is not start:end: write e.g. -r base:head, -r 1763790000000: or -r :current (either side may be empty).',
       });
       assert.equal(out.status.applied, 1);
       assert.deepEqual(out.unstamp, { recorded: [], removed: [name], target: out.status.target, revision: "base" });
@@ -258,7 +274,13 @@ for (const dialect of DIALECTS) {
         removed: [],
         changed: [],
       });
-      assert.deepEqual(out.edit, { file, editor: out.edit.editor, changed: true, sumOutdated: true, sumFile: join("migrations", "athanor.sum") });
+      assert.deepEqual(out.edit, {
+        file,
+        editor: out.edit.editor,
+        changed: true,
+        sumOutdated: true,
+        sumFile: join("migrations", "athanor.sum"),
+      });
       assert.match(project.readMigration("1714000000000-AddUsers.ts"), /\/\/ reviewed\n$/);
       assert.deepEqual(out.noEditor, {
         usage: true,

@@ -108,7 +108,12 @@ describe("sqlite: run --backup", () => {
     assert.match(failed.stderr, /Migration Broken\d{13} failed/);
     assert.match(failed.stderr, /The database as it was before this run is in data\/app\.sqlite\.backup-\S+\./);
 
-    writeMigration(project, { timestamp: 1700000000003, name: "Broken", up: [`CREATE TABLE "fixed" ("id" integer)`], down: [`DROP TABLE "fixed"`] });
+    writeMigration(project, {
+      timestamp: 1700000000003,
+      name: "Broken",
+      up: [`CREATE TABLE "fixed" ("id" integer)`],
+      down: [`DROP TABLE "fixed"`],
+    });
     const json = JSON.parse((await project.ok(["run", "--backup", "--json"])).stdout);
     assert.match(json.backup, /^data\/app\.sqlite\.backup-/);
     assert.ok(backupFiles(project).includes(json.backup.slice("data/".length)));

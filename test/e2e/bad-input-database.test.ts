@@ -69,7 +69,11 @@ describe("bad input: connecting (PostgreSQL)", () => {
       );
       const env = { ATHANOR_DEBUG: "1" };
       const runResult = await project.cli(["run", "-d", "password.ts", "--json", "--verbose"], { env });
-      assertUserError(runResult, 3, /^error: Cannot connect to postgres at .+: the server rejected the user name or password: fix the credentials in the connection settings \(DATABASE_URL\)\.$/m);
+      assertUserError(
+        runResult,
+        3,
+        /^error: Cannot connect to postgres at .+: the server rejected the user name or password: fix the credentials in the connection settings \(DATABASE_URL\)\.$/m,
+      );
       assert.equal(JSON.parse(runResult.stdout).error.exitCode, 3);
       const generateResult = await project.cli(["generate", "-d", "password.ts"], { env });
       assertUserError(generateResult, 3, /rejected the user name or password/);
@@ -91,7 +95,11 @@ describe("bad input: connecting (PostgreSQL)", () => {
     try {
       const url = withCredentials(serverUrl(), role.name, PASSWORD, "athanor_no_such_database");
       const result = await project.cli(["status"], { env: { DATABASE_URL: url } });
-      assertUserError(result, 3, /^error: Cannot connect to postgres at .+\/athanor_no_such_database: the database does not exist: create it \(createdb\), or fix the database name in the connection settings \(DATABASE_URL\)\.$/m);
+      assertUserError(
+        result,
+        3,
+        /^error: Cannot connect to postgres at .+\/athanor_no_such_database: the database does not exist: create it \(createdb\), or fix the database name in the connection settings \(DATABASE_URL\)\.$/m,
+      );
       assert.ok(!(result.stdout + result.stderr).includes(PASSWORD));
     } finally {
       await project.cleanup();
@@ -179,12 +187,18 @@ describe("bad input: a Unix-socket connection URL (PostgreSQL)", () => {
       const env = { DATABASE_URL: url, ATHANOR_DEBUG: "1" };
       const status = await project.cli(["status"], { env });
       assert.equal(status.code, 0, status.stderr);
-      assert.match(status.stdout, new RegExp(`^Database: postgres at ${socket.dir.replace(/[/.]/g, "\\$&")}:${socket.port}/${server.pathname.slice(1)}$`, "m"));
+      assert.match(
+        status.stdout,
+        new RegExp(`^Database: postgres at ${socket.dir.replace(/[/.]/g, "\\$&")}:${socket.port}/${server.pathname.slice(1)}$`, "m"),
+      );
       const generated = await project.cli(["generate", "CreateItems"], { env });
       assert.equal(generated.code, 0, generated.stderr);
       const run = await project.cli(["run", "--verbose", "--json"], { env });
       assert.equal(run.code, 0, run.stderr);
-      assert.deepEqual(JSON.parse(run.stdout).applied.map((a: { name: string }) => a.name.replace(/\d{13}$/, "")), ["CreateItems"]);
+      assert.deepEqual(
+        JSON.parse(run.stdout).applied.map((a: { name: string }) => a.name.replace(/\d{13}$/, "")),
+        ["CreateItems"],
+      );
       assert.deepEqual(await project.query(`SELECT count(*)::int AS n FROM "items"`), [{ n: 0 }]);
       if (password === PASSWORD) {
         for (const result of [status, generated, run]) {
@@ -204,17 +218,31 @@ describe("bad input: a Unix-socket connection URL (PostgreSQL)", () => {
       const rejected = await project.cli(["run", "--json", "--verbose"], {
         env: { ...env, DATABASE_URL: socketUrl(socket, "athanor_no_such_role", PASSWORD, "postgres") },
       });
-      assertUserError(rejected, 3, new RegExp(`^error: Cannot connect to postgres at ${socket.dir.replace(/[/.]/g, "\\$&")}:${socket.port}/postgres: the server rejected the user name or password`, "m"));
+      assertUserError(
+        rejected,
+        3,
+        new RegExp(
+          `^error: Cannot connect to postgres at ${socket.dir.replace(/[/.]/g, "\\$&")}:${socket.port}/postgres: the server rejected the user name or password`,
+          "m",
+        ),
+      );
       // A trusting server (the machine's) lets any password in, so the
       // missing database is what it reports; embedded PostgreSQL checks the
       // password first, so the suite's own is needed to get that far there.
       const server = new URL(serverUrl());
       const password = server.password ? decodeURIComponent(server.password) : PASSWORD;
       const missing = await project.cli(["status"], {
-        env: { ...env, DATABASE_URL: socketUrl(socket, decodeURIComponent(server.username) || "postgres", password, "athanor_no_such_database") },
+        env: {
+          ...env,
+          DATABASE_URL: socketUrl(socket, decodeURIComponent(server.username) || "postgres", password, "athanor_no_such_database"),
+        },
       });
       // Embedded PostgreSQL's password is "postgres", so the word is masked (***) wherever it appears.
-      assertUserError(missing, 3, /^error: Cannot connect to (postgres|\*\*\*) at .+\/athanor_no_such_database: the database does not exist/m);
+      assertUserError(
+        missing,
+        3,
+        /^error: Cannot connect to (postgres|\*\*\*) at .+\/athanor_no_such_database: the database does not exist/m,
+      );
       for (const result of password === PASSWORD ? [rejected, missing] : [rejected]) {
         assert.ok(!(result.stdout + result.stderr).includes(PASSWORD), `the password was printed:\n${result.stdout}${result.stderr}`);
       }
@@ -233,7 +261,11 @@ for (const dialect of DIALECTS) {
       });
       try {
         const result = await project.cli(["generate"]);
-        assertUserError(result, 2, /^error: An entity maps the table "migrations", which is where the DataSource's migrationsTableName records applied migrations/m);
+        assertUserError(
+          result,
+          2,
+          /^error: An entity maps the table "migrations", which is where the DataSource's migrationsTableName records applied migrations/m,
+        );
         assert.deepEqual(project.migrationFiles(), []);
       } finally {
         await project.cleanup();
@@ -246,7 +278,8 @@ for (const dialect of DIALECTS) {
         await project.ok(["generate", "CreateItems"]);
         await project.ok(["run"]);
         await project.query(`ALTER TABLE "migrations" RENAME COLUMN "name" TO "title"`);
-        const message = /^error: The bookkeeping table migrations lacks TypeORM's column name \(it has id, timestamp, title, checksum, applied_at, execution_ms\): restore it as TypeORM creates it, or set migrationsTableName to another table, then run again\.$/m;
+        const message =
+          /^error: The bookkeeping table migrations lacks TypeORM's column name \(it has id, timestamp, title, checksum, applied_at, execution_ms\): restore it as TypeORM creates it, or set migrationsTableName to another table, then run again\.$/m;
         assertUserError(await project.cli(["status"]), 3, message);
         assertUserError(await project.cli(["run"]), 3, message);
         assertUserError(await project.cli(["history"]), 3, message);
@@ -305,7 +338,9 @@ describe("bad input: a read-only SQLite database", () => {
       await project.ok(["stamp", "base"]); // creates the bookkeeping table
       writeFileSync(
         join(project.dir, "read-only.ts"),
-        dataSourceFile(`export default new DataSource({ type: "sqlite", database: "data/app.sqlite", flags: 1 /* OPEN_READONLY */, migrations: ["migrations/*.ts"] } as any);`),
+        dataSourceFile(
+          `export default new DataSource({ type: "sqlite", database: "data/app.sqlite", flags: 1 /* OPEN_READONLY */, migrations: ["migrations/*.ts"] } as any);`,
+        ),
       );
       assertUserError(
         await project.cli(["stamp", "head", "-d", "read-only.ts"]),
@@ -348,10 +383,12 @@ describe("bad input: an applied history (SQLite)", () => {
   // and puts it back, so the rows cost one CLI run each.
   const A = "migrations/1700000000000-CreateItems.ts";
   const B = "migrations/1700000000002-AddB.ts";
-  const CREATE_ITEMS = migration("CreateItems", 1700000000000).replace(
-    `'CREATE TABLE "t1700000000000" ("id" integer)'`,
-    `'CREATE TABLE "items" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "title" varchar(20) NOT NULL)'`,
-  ).replace(`'DROP TABLE "t1700000000000"'`, `'DROP TABLE "items"'`);
+  const CREATE_ITEMS = migration("CreateItems", 1700000000000)
+    .replace(
+      `'CREATE TABLE "t1700000000000" ("id" integer)'`,
+      `'CREATE TABLE "items" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "title" varchar(20) NOT NULL)'`,
+    )
+    .replace(`'DROP TABLE "t1700000000000"'`, `'DROP TABLE "items"'`);
   let project: TestProject;
   const write = (file: string, source: string) => writeFileSync(join(project.dir, file), source);
 
@@ -366,14 +403,22 @@ describe("bad input: an applied history (SQLite)", () => {
 
   test("D05 --rename naming a column that does not exist: exit 2", async () => {
     const result = await project.cli(["generate", "--rename", "items.headline=title", "--no-interactive"]);
-    assertUserError(result, 2, /^error: Cannot apply renaming column items\.headline to title: table items in the database has no column headline; name a column it has\.$/m);
+    assertUserError(
+      result,
+      2,
+      /^error: Cannot apply renaming column items\.headline to title: table items in the database has no column headline; name a column it has\.$/m,
+    );
   });
 
   test("D06 an applied migration edited since: exit 2", async () => {
     write(A, CREATE_ITEMS + "// a late edit\n");
     try {
       const result = await project.cli(["run", "--allow-sum-mismatch"]);
-      assertUserError(result, 2, /^error: Migration migrations\/1700000000000-CreateItems\.ts was edited after it was applied on \S+: restore the applied version, or pass --allow-edited if the change is deliberate\.$/m);
+      assertUserError(
+        result,
+        2,
+        /^error: Migration migrations\/1700000000000-CreateItems\.ts was edited after it was applied on \S+: restore the applied version, or pass --allow-edited if the change is deliberate\.$/m,
+      );
     } finally {
       write(A, CREATE_ITEMS);
     }
@@ -384,7 +429,11 @@ describe("bad input: an applied history (SQLite)", () => {
     write(C, migration("AddC", 1700000000003));
     try {
       const result = await project.cli(["run"]);
-      assertUserError(result, 2, /^error: migrations\/athanor\.sum does not match the migrations directory \(added: 1700000000003-AddC\.ts\): run `athanor sum` to re-write it after reviewing that file/m);
+      assertUserError(
+        result,
+        2,
+        /^error: migrations\/athanor\.sum does not match the migrations directory \(added: 1700000000003-AddC\.ts\): run `athanor sum` to re-write it after reviewing that file/m,
+      );
       assert.match(result.stderr, /To go ahead anyway, pass --allow-sum-mismatch\./);
     } finally {
       rmSync(join(project.dir, C));
@@ -396,7 +445,11 @@ describe("bad input: an applied history (SQLite)", () => {
     write(OLD, migration("Between", 1700000000001));
     try {
       const result = await project.cli(["run", "--allow-sum-mismatch"]);
-      assertUserError(result, 2, /^error: Pending migration Between1700000000001 is older than the newest applied one, so it would run out of order: give it a newer timestamp, or pass --allow-out-of-order\.$/m);
+      assertUserError(
+        result,
+        2,
+        /^error: Pending migration Between1700000000001 is older than the newest applied one, so it would run out of order: give it a newer timestamp, or pass --allow-out-of-order\.$/m,
+      );
     } finally {
       rmSync(join(project.dir, OLD));
     }
@@ -405,7 +458,10 @@ describe("bad input: an applied history (SQLite)", () => {
 
 describe("bad input: the disk", () => {
   test("D09 the disk fills while generate writes the migration: exit 3, nothing half-written, athanor.sum unchanged", async () => {
-    const columns = Array.from({ length: 40 }, (_, i) => `  @Column({ type: "varchar", length: 40, nullable: true })\n  column_number_${i}: string;\n`).join("");
+    const columns = Array.from(
+      { length: 40 },
+      (_, i) => `  @Column({ type: "varchar", length: 40, nullable: true })\n  column_number_${i}: string;\n`,
+    ).join("");
     const project = await TestProject.create("sqlite", {
       "Wide.ts": `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";\n@Entity({ name: "wide" })\nexport class Wide {\n  @PrimaryGeneratedColumn()\n  id: number;\n${columns}}\n`,
     });

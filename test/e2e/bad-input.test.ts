@@ -32,22 +32,79 @@ const GLOB_DATA_SOURCE = dataSourceFile(
 const rows: Row[] = [
   // The command line.
   { name: "E01 an unknown command", args: ["rnu"], code: 2, message: /^error: Unknown command "rnu": did you mean athanor run\?/ },
-  { name: "E02 an unknown option", args: ["run", "--dry-runn"], code: 2, message: /^error: Unknown option --dry-runn: run athanor run --help for the options it takes\.$/m },
-  { name: "E03 an argument a command does not take", args: ["run", "head"], code: 2, message: /^error: athanor run does not take "head": run athanor run --help/ },
-  { name: "E04 a missing argument", args: ["stamp"], code: 2, message: /^error: athanor stamp is missing an argument: run athanor stamp --help/ },
-  { name: "E05 an invalid --transaction value", args: ["run", "--transaction", "maybe"], code: 2, message: /^error: --transaction "maybe" is not a valid value: use one of each, all, none\.$/m },
-  { name: "E06 --to and --step together", args: ["revert", "--to", "base", "--step", "1"], code: 2, message: /^error: --to and --step both say where to stop: give one of them, not both\.$/m },
-  { name: "E07 a --step that is not a positive whole number", args: ["run", "--step", "0"], code: 2, message: /^error: --step takes a positive whole number of migrations, e\.g\. --step 1\.$/m },
-  { name: "E08 a --lock-timeout that is not a number", args: ["run", "--lock-timeout", "soon"], code: 2, message: /^error: --lock-timeout takes a number of seconds/ },
-  { name: "E09 --from without --sql", args: ["run", "--from", "head"], code: 2, message: /^error: --from sets where an offline script starts: use it together with --sql\.$/m },
-  { name: "E10 a generate name with no letters or digits", args: ["generate", "!!!"], code: 2, message: /^error: The name "!!!" has no letters or digits to build a class name from: pick another/ },
-  { name: "E11 a --rename that is not table.old=new", args: ["generate", "--rename", "title"], code: 2, message: /^error: --rename title is not of the form table\.old_column=new_column/ },
-  { name: "E10 a create name with no letters or digits", args: ["create", "--", "***"], code: 2, message: /^error: The name "\*\*\*" has no letters or digits to build a class name from: pick another, e\.g\. athanor create SeedCountries\.$/m },
+  {
+    name: "E02 an unknown option",
+    args: ["run", "--dry-runn"],
+    code: 2,
+    message: /^error: Unknown option --dry-runn: run athanor run --help for the options it takes\.$/m,
+  },
+  {
+    name: "E03 an argument a command does not take",
+    args: ["run", "head"],
+    code: 2,
+    message: /^error: athanor run does not take "head": run athanor run --help/,
+  },
+  {
+    name: "E04 a missing argument",
+    args: ["stamp"],
+    code: 2,
+    message: /^error: athanor stamp is missing an argument: run athanor stamp --help/,
+  },
+  {
+    name: "E05 an invalid --transaction value",
+    args: ["run", "--transaction", "maybe"],
+    code: 2,
+    message: /^error: --transaction "maybe" is not a valid value: use one of each, all, none\.$/m,
+  },
+  {
+    name: "E06 --to and --step together",
+    args: ["revert", "--to", "base", "--step", "1"],
+    code: 2,
+    message: /^error: --to and --step both say where to stop: give one of them, not both\.$/m,
+  },
+  {
+    name: "E07 a --step that is not a positive whole number",
+    args: ["run", "--step", "0"],
+    code: 2,
+    message: /^error: --step takes a positive whole number of migrations, e\.g\. --step 1\.$/m,
+  },
+  {
+    name: "E08 a --lock-timeout that is not a number",
+    args: ["run", "--lock-timeout", "soon"],
+    code: 2,
+    message: /^error: --lock-timeout takes a number of seconds/,
+  },
+  {
+    name: "E09 --from without --sql",
+    args: ["run", "--from", "head"],
+    code: 2,
+    message: /^error: --from sets where an offline script starts: use it together with --sql\.$/m,
+  },
+  {
+    name: "E10 a generate name with no letters or digits",
+    args: ["generate", "!!!"],
+    code: 2,
+    message: /^error: The name "!!!" has no letters or digits to build a class name from: pick another/,
+  },
+  {
+    name: "E11 a --rename that is not table.old=new",
+    args: ["generate", "--rename", "title"],
+    code: 2,
+    message: /^error: --rename title is not of the form table\.old_column=new_column/,
+  },
+  {
+    name: "E10 a create name with no letters or digits",
+    args: ["create", "--", "***"],
+    code: 2,
+    message:
+      /^error: The name "\*\*\*" has no letters or digits to build a class name from: pick another, e\.g\. athanor create SeedCountries\.$/m,
+  },
   {
     name: "E82 a migration name too long for a file name (create)",
     args: ["create", "A".repeat(300)],
     code: 2,
-    message: /^error: The name "A{40}…" is too long for a migration file name \(300 characters\): keep it to 100 characters \(fewer for letters outside ASCII, which take more bytes\), e\.g\. athanor create SeedCountries\.$/m,
+    message:
+      /^error: The name "A{40}…" is too long for a migration file name \(300 characters\): keep it to 100 characters \(fewer for letters outside ASCII, which take more bytes\), e\.g\. athanor create SeedCountries\.$/m,
   },
   {
     name: "E82 a migration name too long for a file name (generate, before connecting)",
@@ -59,12 +116,24 @@ const rows: Row[] = [
     name: "E83 a second rename hint without its own --rename lands where the name goes",
     args: ["generate", "--rename", "items.a=b", "items.c=d"],
     code: 2,
-    message: /^error: "items\.c=d" looks like a rename hint, not a migration name: give each hint its own flag, e\.g\. --rename users\.a=b --rename users\.c=d\.$/m,
+    message:
+      /^error: "items\.c=d" looks like a rename hint, not a migration name: give each hint its own flag, e\.g\. --rename users\.a=b --rename users\.c=d\.$/m,
   },
-  { name: "E33 a --rename-value that is not table.column:old=new", args: ["generate", "--rename-value", "items.state=done"], code: 2, message: /^error: --rename-value items\.state=done is not of the form table\.column:old_value=new_value: write e\.g\. --rename-value users\.status:pending=waiting\.$/m },
+  {
+    name: "E33 a --rename-value that is not table.column:old=new",
+    args: ["generate", "--rename-value", "items.state=done"],
+    code: 2,
+    message:
+      /^error: --rename-value items\.state=done is not of the form table\.column:old_value=new_value: write e\.g\. --rename-value users\.status:pending=waiting\.$/m,
+  },
 
   // The DataSource file.
-  { name: "E12 a DataSource file that does not exist", args: ["run", "-d", "db/data-source.ts"], code: 2, message: /^error: No DataSource file at db\/data-source\.ts: create it \(see the README\) or point to yours with -d/ },
+  {
+    name: "E12 a DataSource file that does not exist",
+    args: ["run", "-d", "db/data-source.ts"],
+    code: 2,
+    message: /^error: No DataSource file at db\/data-source\.ts: create it \(see the README\) or point to yours with -d/,
+  },
   {
     name: "E13 a DataSource file with a syntax error",
     files: { "broken.ts": `import { DataSource } from "typeorm";\nexport default new DataSource({ type: "sqlite",\n` },
@@ -82,39 +151,54 @@ const rows: Row[] = [
     },
     args: ["status", "-d", "two.ts"],
     code: 2,
-    message: /^error: two\.ts exports 2 DataSources \(primary, replica\) and no default one, so it is unclear which database to use: make the one to migrate the default export \(export default primary\), or give it a file of its own\.$/m,
+    message:
+      /^error: two\.ts exports 2 DataSources \(primary, replica\) and no default one, so it is unclear which database to use: make the one to migrate the default export \(export default primary\), or give it a file of its own\.$/m,
   },
   {
     name: "E81 a -d that names a directory",
     files: { "db/keep.txt": "" },
     args: ["run", "-d", "db"],
     code: 2,
-    message: /^error: db is a directory, not a DataSource file: point -d to the file that exports the DataSource, e\.g\. -d db\/data-source\.ts\.$/m,
+    message:
+      /^error: db is a directory, not a DataSource file: point -d to the file that exports the DataSource, e\.g\. -d db\/data-source\.ts\.$/m,
   },
   {
     name: "E14 a DataSource file exporting no DataSource",
     files: { "options.ts": `export const options = { type: "sqlite", database: "data/app.sqlite" };\n` },
     args: ["run", "-d", "options.ts"],
     code: 2,
-    message: /^error: options\.ts does not export a TypeORM DataSource: export one, e\.g\. `export default new DataSource\(\{\.\.\.\}\)`\.$/m,
+    message:
+      /^error: options\.ts does not export a TypeORM DataSource: export one, e\.g\. `export default new DataSource\(\{\.\.\.\}\)`\.$/m,
   },
   {
     name: "E15 a DataSource without a migrations option",
-    files: { "no-migrations.ts": dataSourceFile(`export default new DataSource({ type: "sqlite", database: "data/app.sqlite", entities: [] });`) },
+    files: {
+      "no-migrations.ts": dataSourceFile(`export default new DataSource({ type: "sqlite", database: "data/app.sqlite", entities: [] });`),
+    },
     args: ["generate", "-d", "no-migrations.ts"],
     code: 2,
-    message: /^error: The DataSource in no-migrations\.ts has no migrations option, so Athanor does not know where migrations live: add e\.g\. migrations: \["migrations\/\*\.ts"\]\.$/m,
+    message:
+      /^error: The DataSource in no-migrations\.ts has no migrations option, so Athanor does not know where migrations live: add e\.g\. migrations: \["migrations\/\*\.ts"\]\.$/m,
   },
   {
     name: "E16 a database type TypeORM does not know",
-    files: { "made-up.ts": dataSourceFile(`export default new DataSource({ type: "fancydb" as any, database: "x", migrations: ["migrations/*.ts"] });`) },
+    files: {
+      "made-up.ts": dataSourceFile(
+        `export default new DataSource({ type: "fancydb" as any, database: "x", migrations: ["migrations/*.ts"] });`,
+      ),
+    },
     args: ["run", "-d", "made-up.ts"],
     code: 2,
-    message: /^error: The DataSource in made-up\.ts uses database type "fancydb", which Athanor does not support: use one of sqlite, better-sqlite3, postgres\.$/m,
+    message:
+      /^error: The DataSource in made-up\.ts uses database type "fancydb", which Athanor does not support: use one of sqlite, better-sqlite3, postgres\.$/m,
   },
   {
     name: "E17 a database type Athanor does not support (mysql)",
-    files: { "mysql.ts": dataSourceFile(`export default new DataSource({ type: "mysql", host: "127.0.0.1", port: 3306, database: "app", migrations: ["migrations/*.ts"] });`) },
+    files: {
+      "mysql.ts": dataSourceFile(
+        `export default new DataSource({ type: "mysql", host: "127.0.0.1", port: 3306, database: "app", migrations: ["migrations/*.ts"] });`,
+      ),
+    },
     args: ["run", "-d", "mysql.ts"],
     code: 2,
     message: /^error: The DataSource in mysql\.ts uses database type "mysql", which Athanor does not support: use one of/,
@@ -124,7 +208,8 @@ const rows: Row[] = [
     args: ["run"],
     env: { DATABASE_URL: "s3cr3t-Pa55@db.example.com/app" },
     code: 2,
-    message: /^error: The connection URL of the DataSource in ormconfig\.ts \(its url option, often DATABASE_URL\) is not a valid URL: write it as postgres:\/\/user:password@host:5432\/database/,
+    message:
+      /^error: The connection URL of the DataSource in ormconfig\.ts \(its url option, often DATABASE_URL\) is not a valid URL: write it as postgres:\/\/user:password@host:5432\/database/,
   },
 
   // The entities.
@@ -133,21 +218,28 @@ const rows: Row[] = [
     files: { "entities/Broken.ts": `export const x = 1;\nthrow new Error("BROKEN_ENV is not set");\n` },
     args: ["generate"],
     code: 2,
-    message: /^error: Loading ormconfig\.ts failed: BROKEN_ENV is not set \(at entities\/Broken\.ts:2\): fix entities\/Broken\.ts and run again\.$/m,
+    message:
+      /^error: Loading ormconfig\.ts failed: BROKEN_ENV is not set \(at entities\/Broken\.ts:2\): fix entities\/Broken\.ts and run again\.$/m,
   },
   {
     name: "E20 an entity file that throws when TypeORM loads the entities glob",
     files: { "glob.ts": GLOB_DATA_SOURCE, "entities/Broken.ts": `export const x = 1;\nthrow new Error("BROKEN_ENV is not set");\n` },
     args: ["generate", "-d", "glob.ts"],
     code: 2,
-    message: /^error: The entities of the DataSource in glob\.ts could not be loaded: BROKEN_ENV is not set \(at entities\/Broken\.ts:2\): fix entities\/Broken\.ts and run again\.$/m,
+    message:
+      /^error: The entities of the DataSource in glob\.ts could not be loaded: BROKEN_ENV is not set \(at entities\/Broken\.ts:2\): fix entities\/Broken\.ts and run again\.$/m,
   },
   {
     name: "E21 an entity column type the dialect lacks",
-    files: { "entities/Doc.ts": ITEM.replace(/Item/g, "Doc").replace('"items"', '"docs"').replace('type: "varchar", length: 20', 'type: "tsvector"') },
+    files: {
+      "entities/Doc.ts": ITEM.replace(/Item/g, "Doc")
+        .replace('"items"', '"docs"')
+        .replace('type: "varchar", length: 20', 'type: "tsvector"'),
+    },
     args: ["generate"],
     code: 2,
-    message: /^error: Column Doc\.title has type "tsvector", which sqlite does not have: give it a type sqlite supports in its @Column decorator\.$/m,
+    message:
+      /^error: Column Doc\.title has type "tsvector", which sqlite does not have: give it a type sqlite supports in its @Column decorator\.$/m,
   },
 
   // Migration files.
@@ -156,25 +248,30 @@ const rows: Row[] = [
     files: { "migrations/1700000000000-Broken.ts": migration("Broken", 1700000000000).replace("async down", "async down(") },
     args: ["status"],
     code: 2,
-    message: /^error: Migration migrations\/1700000000000-Broken\.ts could not be loaded: error TS\d+: .+ \(at migrations\/1700000000000-Broken\.ts:5:\d+\): fix migrations\/1700000000000-Broken\.ts and run again\.$/m,
+    message:
+      /^error: Migration migrations\/1700000000000-Broken\.ts could not be loaded: error TS\d+: .+ \(at migrations\/1700000000000-Broken\.ts:5:\d+\): fix migrations\/1700000000000-Broken\.ts and run again\.$/m,
   },
   {
     name: "E23 a migration file that throws when loaded",
     files: { "migrations/1700000000000-Throws.ts": `throw new Error("SEED_FILE missing");\n` + migration("Throws", 1700000000000) },
     args: ["run"],
     code: 2,
-    message: /^error: Migration migrations\/1700000000000-Throws\.ts could not be loaded: SEED_FILE missing \(at migrations\/1700000000000-Throws\.ts:1\)/,
+    message:
+      /^error: Migration migrations\/1700000000000-Throws\.ts could not be loaded: SEED_FILE missing \(at migrations\/1700000000000-Throws\.ts:1\)/,
   },
   {
     name: "E24 a migration file exporting no class",
     files: { "migrations/1700000000000-Empty.ts": `export const up = "CREATE TABLE t (id integer)";\n` },
     args: ["run"],
     code: 2,
-    message: /^error: Migration migrations\/1700000000000-Empty\.ts exports no migration class: export one class with up\(\) and down\(\)\.$/m,
+    message:
+      /^error: Migration migrations\/1700000000000-Empty\.ts exports no migration class: export one class with up\(\) and down\(\)\.$/m,
   },
   {
     name: "E25 a migration file exporting two classes",
-    files: { "migrations/1700000000000-Two.ts": migration("One", 1700000000000) + migration("Two", 1700000000001).replace(/^import .*\n/, "") },
+    files: {
+      "migrations/1700000000000-Two.ts": migration("One", 1700000000000) + migration("Two", 1700000000001).replace(/^import .*\n/, ""),
+    },
     args: ["run"],
     code: 2,
     message: /^error: Migration migrations\/1700000000000-Two\.ts exports 2 migration classes: keep one class per file\.$/m,
@@ -184,7 +281,8 @@ const rows: Row[] = [
     files: { "migrations/1700000000000-AddThing.ts": migration("AddThing", 1700000000000).replace(/AddThing1700000000000/g, "AddThing") },
     args: ["run"],
     code: 2,
-    message: /^error: Migration migrations\/1700000000000-AddThing\.ts is named "AddThing", which does not end in a 13-digit timestamp: rename the class/,
+    message:
+      /^error: Migration migrations\/1700000000000-AddThing\.ts is named "AddThing", which does not end in a 13-digit timestamp: rename the class/,
   },
   {
     name: "E27 two migrations with the same timestamp",
@@ -194,14 +292,16 @@ const rows: Row[] = [
     },
     args: ["run"],
     code: 2,
-    message: /^error: Migrations migrations\/1700000000000-AddA\.ts and migrations\/1700000000000-AddB\.ts share the timestamp 1700000000000, so their order is undefined: give one a new timestamp\.$/m,
+    message:
+      /^error: Migrations migrations\/1700000000000-AddA\.ts and migrations\/1700000000000-AddB\.ts share the timestamp 1700000000000, so their order is undefined: give one a new timestamp\.$/m,
   },
   {
     name: "E28 a revision that names no migration",
     files: { "migrations/1700000000000-AddA.ts": migration("AddA", 1700000000000) },
     args: ["stamp", "AddZ"],
     code: 2,
-    message: /^error: No migration matches "AddZ": name one by timestamp, class name, file name or a unique prefix \(known: AddA1700000000000\), or use head or base\.$/m,
+    message:
+      /^error: No migration matches "AddZ": name one by timestamp, class name, file name or a unique prefix \(known: AddA1700000000000\), or use head or base\.$/m,
   },
   {
     name: "E29 an ambiguous revision prefix",
@@ -224,7 +324,8 @@ const rows: Row[] = [
     files: { "entities/Log.ts": ITEM.replace(/Item/g, "Log").replace('"items"', '"migrations"') },
     args: ["generate", "--dry-run"],
     code: 2,
-    message: /^error: An entity maps the table "migrations", which is where the DataSource's migrationsTableName records applied migrations: give the entity another table name \(@Entity\("…"\)\), or set migrationsTableName to another name in the DataSource\.$/m,
+    message:
+      /^error: An entity maps the table "migrations", which is where the DataSource's migrationsTableName records applied migrations: give the entity another table name \(@Entity\("…"\)\), or set migrationsTableName to another name in the DataSource\.$/m,
   },
   {
     name: "E85 an entity mapped to the name migrationsTableName gives",
@@ -237,14 +338,20 @@ const rows: Row[] = [
     },
     args: ["generate", "-d", "custom.ts"],
     code: 2,
-    message: /^error: An entity maps the table "schema_history", which is where the DataSource's migrationsTableName records applied migrations/m,
+    message:
+      /^error: An entity maps the table "schema_history", which is where the DataSource's migrationsTableName records applied migrations/m,
   },
   {
     name: "E31 a SQLite database path with a file in the way",
-    files: { "blocked.ts": dataSourceFile(`export default new DataSource({ type: "sqlite", database: "ormconfig.ts/app.sqlite", migrations: ["migrations/*.ts"] });`) },
+    files: {
+      "blocked.ts": dataSourceFile(
+        `export default new DataSource({ type: "sqlite", database: "ormconfig.ts/app.sqlite", migrations: ["migrations/*.ts"] });`,
+      ),
+    },
     args: ["run", "-d", "blocked.ts"],
     code: 3,
-    message: /^error: Cannot create the directory of sqlite database ormconfig\.ts\/app\.sqlite: a file is in the way of its path; fix the "database" path in your DataSource\.$/m,
+    message:
+      /^error: Cannot create the directory of sqlite database ormconfig\.ts\/app\.sqlite: a file is in the way of its path; fix the "database" path in your DataSource\.$/m,
   },
 ];
 
@@ -273,11 +380,16 @@ describe("bad input: command line, DataSource, entities, migration files", { con
     try {
       writeFileSync(
         join(project.dir, "typo.ts"),
-        dataSourceFile(`export default new DataSource({ type: "sqlite", database: "data/app.sqlite", entities: ["entity/*.ts"], migrations: ["migrations/*.ts"] });`),
+        dataSourceFile(
+          `export default new DataSource({ type: "sqlite", database: "data/app.sqlite", entities: ["entity/*.ts"], migrations: ["migrations/*.ts"] });`,
+        ),
       );
       const result = await project.cli(["generate", "-d", "typo.ts"]);
       assert.equal(result.code, 0, result.stderr);
-      assert.match(result.stdout, /^WARNING: The DataSource in typo\.ts maps no entities: check the paths or globs in its entities option\.$/m);
+      assert.match(
+        result.stdout,
+        /^WARNING: The DataSource in typo\.ts maps no entities: check the paths or globs in its entities option\.$/m,
+      );
     } finally {
       await project.cleanup();
     }
@@ -331,7 +443,10 @@ describe("E84 an option that takes a value, typed without one: exit 2 for every 
       const args = [command, ...typed];
       test(`athanor ${args.join(" ")}`, async () => {
         const result = await project.cli(args);
-        const message = new RegExp(`^error: ${flag} is missing its value: write one after it \\(athanor ${command} --help says what ${flag} takes\\)\\.$`, "m");
+        const message = new RegExp(
+          `^error: ${flag} is missing its value: write one after it \\(athanor ${command} --help says what ${flag} takes\\)\\.$`,
+          "m",
+        );
         assertUserError(result, 2, message);
       });
     }

@@ -92,11 +92,21 @@ describe("transpiling a cold cache's files together", () => {
         transpileOnly: true,
         project: join(dir, "tsconfig.json"),
         compiler: require.resolve("typescript"),
-        compilerOptions: { module: "commonjs", moduleResolution: "node10", verbatimModuleSyntax: false, experimentalDecorators: true, emitDecoratorMetadata: true },
+        compilerOptions: {
+          module: "commonjs",
+          moduleResolution: "node10",
+          verbatimModuleSyntax: false,
+          experimentalDecorators: true,
+          emitDecoratorMetadata: true,
+        },
       });
       for (const file of files) {
         if (file.fileName.endsWith("Broken.ts")) continue;
-        assert.equal(compiler.compile(file.source, file.fileName), tsNode.compile(file.source, file.fileName), `${file.fileName}: output differs from ts-node's`);
+        assert.equal(
+          compiler.compile(file.source, file.fileName),
+          tsNode.compile(file.source, file.fileName),
+          `${file.fileName}: output differs from ts-node's`,
+        );
       }
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -112,7 +122,10 @@ describe("transpiling a cold cache's files together", () => {
         `const ts = require(${JSON.stringify(require.resolve("typescript"))});\n` +
           `exports.create = ({ service }) => ({ transpile: (input, { fileName }) => ts.transpileModule(input, { fileName, compilerOptions: service.config.options }) });\n`,
       );
-      writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { target: "ES2021" }, "ts-node": { transpiler: join(dir, "transpiler.js") } }));
+      writeFileSync(
+        join(dir, "tsconfig.json"),
+        JSON.stringify({ compilerOptions: { target: "ES2021" }, "ts-node": { transpiler: join(dir, "transpiler.js") } }),
+      );
       assert.equal(canTranspileTogether(createCompiler(dir, join(dir, "tsconfig.json")).service), false);
     } finally {
       rmSync(dir, { recursive: true, force: true });

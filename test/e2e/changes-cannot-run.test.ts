@@ -20,12 +20,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DIALECTS, TestProject } from "../support/project";
-import {
-  assertNoChanges,
-  atVersion1,
-  generateVersion2,
-  rows,
-} from "../support/changes";
+import { assertNoChanges, atVersion1, generateVersion2, rows } from "../support/changes";
 import { assertTypeormAgrees } from "../support/typeorm-agrees";
 
 const MANUAL_INDEX = `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
@@ -166,7 +161,10 @@ for (const dialect of DIALECTS) {
       ["an enum value", `, enum: ["plain", "odd\\u0000"], default: "plain"`],
     ] as const) {
       test(`E150 in ${what}: generate stops, naming the entity and the property`, async () => {
-        const source = commented(declaration, "").replace('type: "varchar", length: 20', what === "a default" ? 'type: "varchar", length: 20' : 'type: "simple-enum"');
+        const source = commented(declaration, "").replace(
+          'type: "varchar", length: 20',
+          what === "a default" ? 'type: "varchar", length: 20' : 'type: "simple-enum"',
+        );
         const project = await TestProject.create(dialect, { "Note.ts": source });
         try {
           const result = await project.cli(["generate", "V1"]);
@@ -174,7 +172,10 @@ for (const dialect of DIALECTS) {
           const holder = what.replace(/^an? /, "");
           assert.match(
             result.stderr,
-            new RegExp(`^error: Column Note\\.body has ${what} holding a NUL character \\(\\\\0\\), which a database cannot store: remove it from the ${holder} in its @Column decorator\\.$`, "m"),
+            new RegExp(
+              `^error: Column Note\\.body has ${what} holding a NUL character \\(\\\\0\\), which a database cannot store: remove it from the ${holder} in its @Column decorator\\.$`,
+              "m",
+            ),
           );
           assert.deepEqual(project.migrationFiles(), []);
         } finally {

@@ -84,11 +84,53 @@ for (const dialect of DIALECTS) {
 
       await project.ok(["run"]);
       assert.deepEqual(
-        await rows(project, `SELECT id, title, note, qty, code, price, flag, status, short, added_nullable, added_default, added_tag FROM items ORDER BY id`),
+        await rows(
+          project,
+          `SELECT id, title, note, qty, code, price, flag, status, short, added_nullable, added_default, added_tag FROM items ORDER BY id`,
+        ),
         [
-          { id: "1", title: "t1", note: "n1", qty: "1", code: "101", price: "10", flag: "none", status: "new", short: "abc", added_nullable: null, added_default: "5", added_tag: "x" },
-          { id: "2", title: "t2", note: null, qty: "2", code: "102", price: "20", flag: "red", status: "new", short: "defg", added_nullable: null, added_default: "5", added_tag: "x" },
-          { id: "3", title: "t3", note: "n3", qty: "3", code: "103", price: "30", flag: "none", status: "new", short: "hi", added_nullable: null, added_default: "5", added_tag: "x" },
+          {
+            id: "1",
+            title: "t1",
+            note: "n1",
+            qty: "1",
+            code: "101",
+            price: "10",
+            flag: "none",
+            status: "new",
+            short: "abc",
+            added_nullable: null,
+            added_default: "5",
+            added_tag: "x",
+          },
+          {
+            id: "2",
+            title: "t2",
+            note: null,
+            qty: "2",
+            code: "102",
+            price: "20",
+            flag: "red",
+            status: "new",
+            short: "defg",
+            added_nullable: null,
+            added_default: "5",
+            added_tag: "x",
+          },
+          {
+            id: "3",
+            title: "t3",
+            note: "n3",
+            qty: "3",
+            code: "103",
+            price: "30",
+            flag: "none",
+            status: "new",
+            short: "hi",
+            added_nullable: null,
+            added_default: "5",
+            added_tag: "x",
+          },
         ],
       );
       // The new defaults and the relaxed NOT NULL apply to new rows.

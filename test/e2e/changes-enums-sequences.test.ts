@@ -109,8 +109,14 @@ for (const dialect of DIALECTS) {
       const unresolved = await project.cli(["generate", "V2", "--no-interactive"]);
       assert.equal(unresolved.code, 2, unresolved.stdout + unresolved.stderr);
       assert.match(unresolved.stderr, /Found 1 possible rename/);
-      assert.match(unresolved.stderr, /tasks\.state "waiting": new value, or renamed from "pending"\?\s+--rename-value tasks\.state:pending=waiting/);
-      assert.deepEqual(project.migrationFiles().filter((f) => f.endsWith("-V2.ts")), []);
+      assert.match(
+        unresolved.stderr,
+        /tasks\.state "waiting": new value, or renamed from "pending"\?\s+--rename-value tasks\.state:pending=waiting/,
+      );
+      assert.deepEqual(
+        project.migrationFiles().filter((f) => f.endsWith("-V2.ts")),
+        [],
+      );
 
       const typeOid = `SELECT t.oid::text AS oid FROM pg_type t WHERE t.typname = 'tasks_state_enum'`;
       const oidBefore = dialect === "postgres" ? await rows(project, typeOid) : [];
@@ -191,7 +197,10 @@ describe("postgres: serial → identity", () => {
     const generated = await generateVersion2(project, { "Counter.ts": counter(`"identity"`) });
     assert.match(generated.up, /alterColumn\(\s*"counters"/);
     await project.ok(["run"]);
-    const identity = await rows(project, `SELECT is_identity FROM information_schema.columns WHERE table_name = 'counters' AND column_name = 'id'`);
+    const identity = await rows(
+      project,
+      `SELECT is_identity FROM information_schema.columns WHERE table_name = 'counters' AND column_name = 'id'`,
+    );
     assert.deepEqual(identity, [{ is_identity: "YES" }]);
     await project.query(`INSERT INTO counters (label) VALUES ('f')`);
     assert.deepEqual(await rows(project, `SELECT id FROM counters WHERE label = 'f'`), [{ id: "6" }]);

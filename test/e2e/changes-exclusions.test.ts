@@ -38,11 +38,14 @@ const insert = (room: number, low: number, high: number) => `INSERT INTO booking
 describe("postgres: exclusion constraint changes", () => {
   let project: TestProject;
   let v1Schema: Schema;
-  before(async () => ({ project, v1Schema } = await atVersion1("postgres", {
-    v1: { "Booking.ts": V1 },
-    // Every version accepts these: no two spans meet, even with closed ends.
-    seed: [`${insert(1, 0, 4)}`, `${insert(2, 5, 9)}`],
-  })));
+  before(
+    async () =>
+      ({ project, v1Schema } = await atVersion1("postgres", {
+        v1: { "Booking.ts": V1 },
+        // Every version accepts these: no two spans meet, even with closed ends.
+        seed: [`${insert(1, 0, 4)}`, `${insert(2, 5, 9)}`],
+      })),
+  );
   after(async () => project.cleanup());
 
   test("one added, one changed under its name; enforced, rows kept; TypeORM agrees; revert restores v1", async () => {
@@ -54,8 +57,14 @@ describe("postgres: exclusion constraint changes", () => {
     await assertRejected(project, insert(3, 3, 6), "v1: EX_bookings_span");
 
     const generated = await generateVersion2(project, { "Booking.ts": V2 });
-    assert.match(generated.up, /dropExclusion\(\s*"bookings",\s*\{\s*name: "EX_bookings_span",\s*expression: "USING gist \(int4range\(low, high\) WITH &&\)"/);
-    assert.match(generated.up, /addExclusion\(\s*"bookings",\s*\{\s*name: "EX_bookings_span",\s*expression: "USING gist \(int4range\(\\"low\\", \\"high\\", '\[\]'\) WITH &&\)"/);
+    assert.match(
+      generated.up,
+      /dropExclusion\(\s*"bookings",\s*\{\s*name: "EX_bookings_span",\s*expression: "USING gist \(int4range\(low, high\) WITH &&\)"/,
+    );
+    assert.match(
+      generated.up,
+      /addExclusion\(\s*"bookings",\s*\{\s*name: "EX_bookings_span",\s*expression: "USING gist \(int4range\(\\"low\\", \\"high\\", '\[\]'\) WITH &&\)"/,
+    );
     assert.match(generated.up, /addExclusion\(\s*"bookings",\s*\{\s*name: "EX_bookings_rooms"/);
     assert.doesNotMatch(generated.up, /Column|Check|Unique|Index\(/);
     assert.match(generated.header, /add exclusion EX_bookings_rooms on bookings/);

@@ -63,11 +63,17 @@ for (const dialect of DIALECTS) {
 
       const generated = await generateVersion2(project, { "Item.ts": ITEM_V2(dialect) });
       assert.match(generated.up, /alterColumn\(\s*"items",[\s\S]*asExpression: "price \* 2"[\s\S]*asExpression: "price \* 3"/);
-      assert.match(generated.up, /addColumn\(\s*"items",\s*\{\s*name: "total",[\s\S]*asExpression: "price \* qty",\s*generatedType: "STORED"/);
+      assert.match(
+        generated.up,
+        /addColumn\(\s*"items",\s*\{\s*name: "total",[\s\S]*asExpression: "price \* qty",\s*generatedType: "STORED"/,
+      );
       if (dialect === "sqlite") assert.match(generated.up, /addColumn\(\s*"items",\s*\{\s*name: "shout",[\s\S]*generatedType: "VIRTUAL"/);
       assert.match(generated.header, /re-created/);
       // The re-created column's index is dropped before and created again after.
-      assert.match(generated.up, /dropIndex\(\s*"items",\s*\{\s*name: "IDX_items_doubled"[\s\S]*alterColumn[\s\S]*createIndex\(\s*"items",\s*\{\s*name: "IDX_items_doubled"/);
+      assert.match(
+        generated.up,
+        /dropIndex\(\s*"items",\s*\{\s*name: "IDX_items_doubled"[\s\S]*alterColumn[\s\S]*createIndex\(\s*"items",\s*\{\s*name: "IDX_items_doubled"/,
+      );
 
       // Offline, the same migration as SQL: the generated columns and TypeORM's records of them.
       const script = (await project.ok(["run", "--sql"])).stdout;
@@ -110,7 +116,10 @@ for (const dialect of DIALECTS) {
 describe("postgres: a VIRTUAL generated column", () => {
   test("E160 refused at generate, naming the entity and property, with no migration written", async () => {
     const project = await TestProject.create("postgres", {
-      "Item.ts": ITEM_V1.replace(`@Column({ type: "integer", asExpression: "price * 2", generatedType: "STORED" }) doubled`, `@Column({ type: "integer", asExpression: "price * 2" }) doubled`),
+      "Item.ts": ITEM_V1.replace(
+        `@Column({ type: "integer", asExpression: "price * 2", generatedType: "STORED" }) doubled`,
+        `@Column({ type: "integer", asExpression: "price * 2" }) doubled`,
+      ),
     });
     try {
       const result = await project.cli(["generate", "V1", "--no-interactive"]);
@@ -137,14 +146,22 @@ for (const dialect of DIALECTS) {
       .replace(`"IDX_items_doubled", ["doubled"]`, `"IDX_items_doubled", ["twice"]`)
       .replace(`) doubled: number`, `) twice: number`);
     let project: TestProject;
-    before(async () => ({ project } = await atVersion1(dialect, {
-      v1: { "Item.ts": ITEM },
-      seed: [`INSERT INTO items (id, price, qty, label) VALUES (1, 2, 3, 'ab'), (2, 5, 1, 'cd')`],
-    })));
+    before(
+      async () =>
+        ({ project } = await atVersion1(dialect, {
+          v1: { "Item.ts": ITEM },
+          seed: [`INSERT INTO items (id, price, qty, label) VALUES (1, 2, 3, 'ab'), (2, 5, 1, 'cd')`],
+        })),
+    );
     after(async () => project.cleanup());
 
     test("TypeORM's records follow the renames: TypeORM agrees after run and after revert", async () => {
-      const generated = await generateVersion2(project, { "Item.ts": GOODS }, ["--rename-table", "items=goods", "--rename", "goods.doubled=twice"]);
+      const generated = await generateVersion2(project, { "Item.ts": GOODS }, [
+        "--rename-table",
+        "items=goods",
+        "--rename",
+        "goods.doubled=twice",
+      ]);
       assert.match(generated.up, /renameTable\("items", "goods"\)/);
       assert.match(generated.up, /renameColumn\("goods", "doubled", "twice"\)/);
       assert.doesNotMatch(generated.up, /addColumn|dropColumn|alterColumn/);

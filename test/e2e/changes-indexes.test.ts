@@ -45,9 +45,7 @@ export class Span {
 }
 `;
 
-const SEED = [
-  `INSERT INTO items (a, b, c) VALUES (1, 1, 0), (1, 2, 0), (2, 1, 5), (3, 3, 20)`,
-];
+const SEED = [`INSERT INTO items (a, b, c) VALUES (1, 1, 0), (1, 2, 0), (2, 1, 5), (3, 3, 20)`];
 const SPAN_SEED = [`INSERT INTO spans (during) VALUES ('[1,5)'), ('[3,9)')`];
 const ALL = `SELECT id, a, b, c FROM items ORDER BY id`;
 

@@ -20,13 +20,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DIALECTS, type DialectName, type TestProject } from "../support/project";
-import {
-  assertNoChanges,
-  assertSameSchema,
-  atVersion1,
-  generateVersion2,
-  rows,
-} from "../support/changes";
+import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import { assertTypeormAgrees } from "../support/typeorm-agrees";
 import type { Schema } from "../../src/schema/model";
 
@@ -46,7 +40,9 @@ export class Article extends Content {
 `;
 
 // Photo's columns are NOT NULL as declared, nullable in the shared table (articles have no width).
-const CONTENT_V2 = CONTENT_V1 + `
+const CONTENT_V2 =
+  CONTENT_V1 +
+  `
 @ChildEntity("photo")
 export class Photo extends Content {
   @Column({ type: "integer" }) width: number;
@@ -93,7 +89,11 @@ export class ${className} {
 }
 `;
 
-const tree = (className: string, table: string, kind: string) => `import { Column, Entity, PrimaryGeneratedColumn, Tree, TreeChildren, TreeParent } from "typeorm";
+const tree = (
+  className: string,
+  table: string,
+  kind: string,
+) => `import { Column, Entity, PrimaryGeneratedColumn, Tree, TreeChildren, TreeParent } from "typeorm";
 
 @Entity({ name: "${table}" })
 @Tree("${kind}")
@@ -254,7 +254,10 @@ for (const dialect of DIALECTS) {
       // Generated non-primary columns: PostgreSQL fills the existing rows.
       if (pg) {
         const tickets = await rows(project, `SELECT code, token::text AS token, counter FROM tickets ORDER BY code`);
-        assert.deepEqual(tickets.map((t) => t.counter), ["1", "2"]);
+        assert.deepEqual(
+          tickets.map((t) => t.counter),
+          ["1", "2"],
+        );
         for (const ticket of tickets) assert.match(ticket.token!, /^[0-9a-f-]{36}$/);
       }
 

@@ -35,9 +35,13 @@ export class Book {
   @JoinColumn({ name: "author_id", foreignKeyConstraintName: "FK_books_author" })
   author: Author;
   @Column({ type: "integer", nullable: true }) reviewer_id: number | null;
-${v2 ? "" : `  @ManyToOne(() => Author)
+${
+  v2
+    ? ""
+    : `  @ManyToOne(() => Author)
   @JoinColumn({ name: "reviewer_id", foreignKeyConstraintName: "FK_books_reviewer" })
-  reviewer: Author;`}
+  reviewer: Author;`
+}
   @Column({ type: "integer", nullable: true }) editor_id: number | null;
   @ManyToOne(() => Author${v2 ? `, { deferrable: "INITIALLY DEFERRED" }` : ""})
   @JoinColumn({ name: "editor_id", foreignKeyConstraintName: "FK_books_editor" })
@@ -52,9 +56,13 @@ export class Category {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: "varchar", length: 20 }) label: string;
   @Column({ type: "integer", nullable: true }) parent_id: number | null;
-${v2 ? `  @ManyToOne(() => Category, { onDelete: "CASCADE" })
+${
+  v2
+    ? `  @ManyToOne(() => Category, { onDelete: "CASCADE" })
   @JoinColumn({ name: "parent_id", foreignKeyConstraintName: "FK_categories_parent" })
-  parent: Category;` : ""}
+  parent: Category;`
+    : ""
+}
 }
 `;
 
@@ -76,16 +84,26 @@ export class Shop {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: "varchar", length: 2 }) country: string;
   @Column({ type: "varchar", length: 5 }) region_code: string;
-${v2 ? `  @ManyToOne(() => Region)
+${
+  v2
+    ? `  @ManyToOne(() => Region)
   @JoinColumn([
     { name: "country", referencedColumnName: "country" },
     { name: "region_code", referencedColumnName: "code" },
   ])
-  region: Region;` : ""}
+  region: Region;`
+    : ""
+}
 }
 `;
 
-const v1Entities = { "Author.ts": AUTHOR, "Book.ts": book(false), "Category.ts": category(false), "Region.ts": REGION, "Shop.ts": shop(false) };
+const v1Entities = {
+  "Author.ts": AUTHOR,
+  "Book.ts": book(false),
+  "Category.ts": category(false),
+  "Region.ts": REGION,
+  "Shop.ts": shop(false),
+};
 const v2Entities = { "Book.ts": book(true), "Category.ts": category(true), "Shop.ts": shop(true) };
 
 const SEED = [
@@ -119,7 +137,10 @@ for (const dialect of DIALECTS) {
     async function assertV1Enforced(label: string): Promise<void> {
       await assertRejected(project, `INSERT INTO books (title, reviewer_id) VALUES ('bad', 99)`, `${label}: FK_books_reviewer`);
       await assert.rejects(
-        inTransaction(project, [`INSERT INTO books (title, editor_id) VALUES ('late', 99)`, `UPDATE books SET editor_id = 1 WHERE title = 'late'`]),
+        inTransaction(project, [
+          `INSERT INTO books (title, editor_id) VALUES ('late', 99)`,
+          `UPDATE books SET editor_id = 1 WHERE title = 'late'`,
+        ]),
         Error,
         `${label}: FK_books_editor is checked per statement`,
       );
@@ -130,7 +151,11 @@ for (const dialect of DIALECTS) {
       await project.query(`INSERT INTO authors (id, name) VALUES (50, 'tmp')`);
       await project.query(`INSERT INTO books (title, author_id) VALUES ('tmp book', 50)`);
       await project.query(`DELETE FROM authors WHERE id = 50`);
-      assert.deepEqual(await rows(project, `SELECT count(*) AS n FROM books WHERE title = 'tmp book'`), [{ n: "0" }], `${label}: ON DELETE CASCADE`);
+      assert.deepEqual(
+        await rows(project, `SELECT count(*) AS n FROM books WHERE title = 'tmp book'`),
+        [{ n: "0" }],
+        `${label}: ON DELETE CASCADE`,
+      );
     }
 
     test("actions changed, a key dropped, deferrable, self-referencing and composite keys added; revert restores v1", async () => {
@@ -143,7 +168,10 @@ for (const dialect of DIALECTS) {
       assert.match(generated.up, /dropForeignKey\(\s*"books",\s*\{\s*name: "FK_books_reviewer"/);
       assert.match(generated.up, /dropForeignKey\(\s*"books",\s*\{\s*name: "FK_books_editor"/);
       assert.match(generated.up, /addForeignKey\(\s*"books",\s*\{\s*name: "FK_books_editor"[^}]*deferrable: "INITIALLY DEFERRED"/);
-      assert.match(generated.up, /addForeignKey\(\s*"categories",\s*\{\s*name: "FK_categories_parent",\s*columns: \["parent_id"\],\s*referencedTable: "categories"/);
+      assert.match(
+        generated.up,
+        /addForeignKey\(\s*"categories",\s*\{\s*name: "FK_categories_parent",\s*columns: \["parent_id"\],\s*referencedTable: "categories"/,
+      );
       assert.match(
         generated.up,
         /addForeignKey\(\s*"shops",\s*\{\s*name: "FK_\w+",\s*columns: \["country", "region_code"\],\s*referencedTable: "regions",\s*referencedColumns: \["country", "code"\]/,
@@ -158,20 +186,33 @@ for (const dialect of DIALECTS) {
       await project.query(`INSERT INTO books (title, reviewer_id) VALUES ('free', 99)`);
       await project.query(`DELETE FROM books WHERE title = 'free'`);
       // FK_books_editor waits for the commit.
-      await inTransaction(project, [`INSERT INTO books (title, editor_id) VALUES ('late', 99)`, `UPDATE books SET editor_id = 1 WHERE title = 'late'`]);
-      await assert.rejects(inTransaction(project, [`INSERT INTO books (title, editor_id) VALUES ('never', 99)`]), Error, "deferred, still checked");
+      await inTransaction(project, [
+        `INSERT INTO books (title, editor_id) VALUES ('late', 99)`,
+        `UPDATE books SET editor_id = 1 WHERE title = 'late'`,
+      ]);
+      await assert.rejects(
+        inTransaction(project, [`INSERT INTO books (title, editor_id) VALUES ('never', 99)`]),
+        Error,
+        "deferred, still checked",
+      );
       await project.query(`DELETE FROM books WHERE title = 'late'`);
       // The self-reference and the composite key refuse what they do not reference; the self-reference cascades.
       await assertRejected(project, `INSERT INTO categories (label, parent_id) VALUES ('orphan', 99)`, "FK_categories_parent");
       await assertRejected(project, `INSERT INTO shops (country, region_code) VALUES ('fr', 'by')`, "the composite key (unnamed)");
-      await project.query(`INSERT INTO categories (id, label, parent_id) VALUES (50, 'tmp', NULL), (51, 'tmp child', 50), (52, 'tmp grandchild', 51)`);
+      await project.query(
+        `INSERT INTO categories (id, label, parent_id) VALUES (50, 'tmp', NULL), (51, 'tmp child', 50), (52, 'tmp grandchild', 51)`,
+      );
       await project.query(`DELETE FROM categories WHERE id = 50`);
       assert.deepEqual(await rows(project, `SELECT count(*) AS n FROM categories WHERE id >= 50`), [{ n: "0" }], "self-reference cascades");
       // ON DELETE SET NULL instead of CASCADE.
       await project.query(`INSERT INTO authors (id, name) VALUES (50, 'tmp')`);
       await project.query(`INSERT INTO books (title, author_id) VALUES ('tmp book', 50)`);
       await project.query(`DELETE FROM authors WHERE id = 50`);
-      assert.deepEqual(await rows(project, `SELECT author_id FROM books WHERE title = 'tmp book'`), [{ author_id: null }], "ON DELETE SET NULL");
+      assert.deepEqual(
+        await rows(project, `SELECT author_id FROM books WHERE title = 'tmp book'`),
+        [{ author_id: null }],
+        "ON DELETE SET NULL",
+      );
       await project.query(`DELETE FROM books WHERE title = 'tmp book'`);
       assert.deepEqual(await snapshot(project), before);
       await assertNoChanges(project);

@@ -57,10 +57,13 @@ for (const dialect of DIALECTS) {
   describe(`${dialect}: fractional-second precision`, () => {
     let project: TestProject;
     let v1Schema: Schema;
-    before(async () => ({ project, v1Schema } = await atVersion1(dialect, {
-      v1: { "Event.ts": EVENT(dialect, v1) },
-      seed: [`INSERT INTO events (at) VALUES (${value})`],
-    })));
+    before(
+      async () =>
+        ({ project, v1Schema } = await atVersion1(dialect, {
+          v1: { "Event.ts": EVENT(dialect, v1) },
+          seed: [`INSERT INTO events (at) VALUES (${value})`],
+        })),
+    );
     after(async () => project.cleanup());
 
     test("precision changed in place, rows kept; TypeORM agrees; revert restores v1", async () => {

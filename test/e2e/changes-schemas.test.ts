@@ -37,8 +37,15 @@ ${columns}
 }
 `;
 
-const INVOICE_V2 = invoice(`  @Column({ type: "integer" }) amount: number;\n  @Column({ type: "varchar", length: 20 }) note: string;`, ["open", "paid"]);
-const INVOICE_V3 = invoice(`  @Column({ type: "integer" }) total: number;\n  @Column({ type: "varchar", length: 60 }) note: string;`, ["open", "paid", "void"]);
+const INVOICE_V2 = invoice(`  @Column({ type: "integer" }) amount: number;\n  @Column({ type: "varchar", length: 20 }) note: string;`, [
+  "open",
+  "paid",
+]);
+const INVOICE_V3 = invoice(`  @Column({ type: "integer" }) total: number;\n  @Column({ type: "varchar", length: 60 }) note: string;`, [
+  "open",
+  "paid",
+  "void",
+]);
 
 async function schemaExists(project: TestProject, name: string): Promise<boolean> {
   const found = await rows(project, `SELECT 1 AS found FROM pg_namespace WHERE nspname = '${name}'`);
@@ -66,15 +73,15 @@ describe("postgres: entities in a non-default schema", () => {
     await project.ok(["run"]);
     assert.ok(await schemaExists(project, "billing"));
     assert.deepEqual(
-      await rows(project, `SELECT n.nspname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typname = 'invoices_status_enum'`),
+      await rows(
+        project,
+        `SELECT n.nspname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace WHERE t.typname = 'invoices_status_enum'`,
+      ),
       [{ nspname: "billing" }],
     );
     assert.deepEqual(await rows(project, `SELECT to_regclass('public.invoices') AS t`), [{ t: null }]);
     await project.query(`INSERT INTO billing.invoices (amount, note, "customerId") VALUES (10, 'a', 1), (20, 'b', 2)`);
-    await assert.rejects(
-      project.query(`INSERT INTO billing.invoices (amount, note, "customerId") VALUES (30, 'c', 99)`),
-      /foreign key/,
-    );
+    await assert.rejects(project.query(`INSERT INTO billing.invoices (amount, note, "customerId") VALUES (30, 'c', 99)`), /foreign key/);
     await assertNoChanges(project);
 
     await project.ok(["revert"]);
@@ -173,7 +180,10 @@ describe("sqlite: an entity's schema", () => {
   after(async () => project.cleanup());
 
   test("is ignored, as TypeORM ignores it: the table is created under its plain name", async () => {
-    project.writeEntity("Invoice.ts", INVOICE_V2.replace(`{ type: "enum", enum: ["open", "paid"], default: "open" }`, `{ type: "varchar", length: 10, default: "open" }`));
+    project.writeEntity(
+      "Invoice.ts",
+      INVOICE_V2.replace(`{ type: "enum", enum: ["open", "paid"], default: "open" }`, `{ type: "varchar", length: 10, default: "open" }`),
+    );
     await project.ok(["generate", "V1"]);
     const [file] = project.migrationFiles();
     const source = project.readMigration(file);
@@ -190,7 +200,10 @@ describe("sqlite: an entity's schema", () => {
     await project.ok(["run"]);
     const tables = await project.introspect();
     assert.deepEqual(Object.keys(tables.tables).sort(), ["customers", "invoices", "receipts"]);
-    assert.deepEqual(tables.tables.receipts.foreignKeys.map((fk) => fk.referencedTable), ["invoices"]);
+    assert.deepEqual(
+      tables.tables.receipts.foreignKeys.map((fk) => fk.referencedTable),
+      ["invoices"],
+    );
     await project.query(`INSERT INTO receipts (id, label) VALUES (1, 'r')`);
     await project.ok(["revert"]);
     assert.deepEqual(Object.keys((await project.introspect()).tables).sort(), ["customers", "invoices"]);

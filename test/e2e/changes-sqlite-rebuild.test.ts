@@ -49,14 +49,26 @@ describe("sqlite: a rebuild keeps triggers and the rows of cascading children", 
   after(async () => project.cleanup());
 
   async function assertKept(label: string): Promise<void> {
-    assert.deepEqual(await rows(project, `SELECT id, title, author_id FROM books ORDER BY id`), [
-      { id: "1", title: "one", author_id: "1" },
-      { id: "2", title: "two", author_id: "1" },
-      { id: "3", title: "three", author_id: "2" },
-    ], `${label}: child rows`);
-    assert.deepEqual(await rows(project, `SELECT name FROM sqlite_master WHERE type = 'trigger'`), [{ name: "authors_upper" }], `${label}: trigger`);
+    assert.deepEqual(
+      await rows(project, `SELECT id, title, author_id FROM books ORDER BY id`),
+      [
+        { id: "1", title: "one", author_id: "1" },
+        { id: "2", title: "two", author_id: "1" },
+        { id: "3", title: "three", author_id: "2" },
+      ],
+      `${label}: child rows`,
+    );
+    assert.deepEqual(
+      await rows(project, `SELECT name FROM sqlite_master WHERE type = 'trigger'`),
+      [{ name: "authors_upper" }],
+      `${label}: trigger`,
+    );
     await project.query(`INSERT INTO authors (name) VALUES ('cy')`);
-    assert.deepEqual(await rows(project, `SELECT name FROM authors ORDER BY id`), [{ name: "ann" }, { name: "bob" }, { name: "CY" }], `${label}: trigger fires`);
+    assert.deepEqual(
+      await rows(project, `SELECT name FROM authors ORDER BY id`),
+      [{ name: "ann" }, { name: "bob" }, { name: "CY" }],
+      `${label}: trigger fires`,
+    );
     await project.query(`DELETE FROM authors WHERE name = 'CY'`);
   }
 

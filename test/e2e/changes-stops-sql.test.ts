@@ -17,7 +17,8 @@ import { dataChecksForAlter } from "../../src/dialects/data-checks";
 import { dataCheckFailure, dataCheckStatement } from "../../src/dialects/sqlite/data-check";
 import { quoteIdentifier } from "../../src/dialects/sqlite/quote";
 
-const TOO_LONG = /Cannot change items\.title to varchar\(5\): 2 row\(s\) of items hold longer values\. Shorten them first, or keep the length\./;
+const TOO_LONG =
+  /Cannot change items\.title to varchar\(5\): 2 row\(s\) of items hold longer values\. Shorten them first, or keep the length\./;
 const NULLS = /Cannot make items\.note NOT NULL: it is NULL in 2 row\(s\) of items/;
 
 describe("sqlite: a --sql migration stops on rows it cannot take", () => {
@@ -80,7 +81,10 @@ for (const type of ["sqlite", "better-sqlite3"] as const) {
       const column = { name: "it's", type: "text", nullable: true };
       const [check] = dataChecksForAlter("o'brien", column, { ...column, nullable: false }, quoteIdentifier);
       const statement = dataCheckStatement("o'brien", check);
-      const error = await ds.query(statement).then(() => undefined, (e: unknown) => e);
+      const error = await ds.query(statement).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error, "the check did not stop");
       assert.equal(
         dataCheckFailure(error),

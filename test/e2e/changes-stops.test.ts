@@ -12,7 +12,6 @@ import { assertSameSchema, atVersion1, generateVersion2, rows } from "../support
 import type { Schema } from "../../src/schema/model";
 import { ALL_ITEMS as ALL, ITEMS_AFTER_V2, ITEMS_SEED as SEED, ITEMS_V1 as V1, ITEMS_V2 as V2 } from "../support/narrowing-items";
 
-
 for (const dialect of DIALECTS) {
   describe(`${dialect}: changes the rows cannot take`, () => {
     let project: TestProject;
@@ -24,7 +23,10 @@ for (const dialect of DIALECTS) {
       const v1Rows = await rows(project, ALL);
       const generated = await generateVersion2(project, { "Item.ts": V2 });
       assert.match(generated.stdout, /AT-D003 error: items\.title narrows from varchar\(100\) to varchar\(5\)/);
-      assert.match(generated.stdout, /AT-N002 warning: items\.note becomes NOT NULL without a default: if a row holds NULL, the migration stops/);
+      assert.match(
+        generated.stdout,
+        /AT-N002 warning: items\.note becomes NOT NULL without a default: if a row holds NULL, the migration stops/,
+      );
 
       const tooLong = await project.cli(["run"]);
       assert.equal(tooLong.code, 3, tooLong.stdout + tooLong.stderr);

@@ -25,7 +25,11 @@ const ITEM_V2 = entity("Item", "items", `  @Column({ type: "varchar", length: 40
 const TAG = entity("Tag", "tags", `  @Column({ type: "varchar", length: 20 }) label: string;`);
 const LABEL = entity("Tag", "labels", `  @Column({ type: "varchar", length: 20 }) label: string;`);
 const WIDGET = entity("Widget", "widgets", `  @Column({ type: "integer" }) size: number;`);
-const CATEGORY = entity("Category", "categories", `  @Column({ type: "varchar", length: 30 }) heading: string;\n  @Column({ type: "integer", default: 0 }) position: number;`);
+const CATEGORY = entity(
+  "Category",
+  "categories",
+  `  @Column({ type: "varchar", length: 30 }) heading: string;\n  @Column({ type: "integer", default: 0 }) position: number;`,
+);
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: tables renamed, removed, added, unmanaged`, () => {
@@ -58,14 +62,21 @@ for (const dialect of DIALECTS) {
       assert.match(generated.up, /createTable\(\{\s*name: "categories"/);
       assert.doesNotMatch(generated.up, /legacy_stuff/);
       assert.match(generated.header.replace(/\s*\n \*\s*/g, " "), /AT-D001 error: Table widgets is dropped: all its rows are lost/);
-      assert.match(generated.stdout, /table legacy_stuff is in the database but no entity maps it and no migration created it; left alone \(--drop-unmanaged drops it\)/);
+      assert.match(
+        generated.stdout,
+        /table legacy_stuff is in the database but no entity maps it and no migration created it; left alone \(--drop-unmanaged drops it\)/,
+      );
 
       await project.ok(["run"]);
       assert.deepEqual(await rows(project, `SELECT id, name FROM items ORDER BY id`), [
         { id: "1", name: "first" },
         { id: "2", name: "second" },
       ]);
-      assert.deepEqual(await rows(project, `SELECT label FROM labels ORDER BY id`), [{ label: "red" }, { label: "blue" }, { label: "green" }]);
+      assert.deepEqual(await rows(project, `SELECT label FROM labels ORDER BY id`), [
+        { label: "red" },
+        { label: "blue" },
+        { label: "green" },
+      ]);
       const tables = Object.keys((await project.introspect()).tables).sort();
       assert.deepEqual(tables, ["categories", "items", "labels", "legacy_stuff"]);
       await assertNoChanges(project);

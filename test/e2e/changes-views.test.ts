@@ -98,11 +98,18 @@ for (const dialect of DIALECTS) {
       const source = project.readMigration(project.migrationFiles()[0]);
       const up = source.slice(source.indexOf("async up("), source.indexOf("async down("));
       const order = ["createTable(", `name: "item_titles"`, `name: "item_title_lengths"`].map((mark) => up.indexOf(mark));
-      assert.ok(order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1])), `unexpected order:\n${up}`);
-      assert.match(up, /createView\(\{\s*name: "item_titles",\s*expression: 'SELECT "id", "title" FROM "items" WHERE "price" > 0',?\s*\}\)/);
-      assert.deepEqual(Object.keys(v1Schema.views ?? {}).sort(), Object.keys(v1).length === 4
-        ? ["item_title_lengths", "item_titles", "item_totals"]
-        : ["item_title_lengths", "item_titles"]);
+      assert.ok(
+        order.every((at, i) => at >= 0 && (i === 0 || at > order[i - 1])),
+        `unexpected order:\n${up}`,
+      );
+      assert.match(
+        up,
+        /createView\(\{\s*name: "item_titles",\s*expression: 'SELECT "id", "title" FROM "items" WHERE "price" > 0',?\s*\}\)/,
+      );
+      assert.deepEqual(
+        Object.keys(v1Schema.views ?? {}).sort(),
+        Object.keys(v1).length === 4 ? ["item_title_lengths", "item_titles", "item_totals"] : ["item_title_lengths", "item_titles"],
+      );
       if (dialect === "postgres") {
         assert.equal(v1Schema.views!.item_totals.materialized, true);
         const [kind] = await project.query(`SELECT relkind FROM pg_class WHERE relname = 'item_totals'`);
@@ -160,7 +167,10 @@ for (const dialect of DIALECTS) {
       const source = project.readMigration(project.migrationFiles().find((file) => file.endsWith("-V3.ts"))!);
       const generated = { up: source.slice(source.indexOf("async up("), source.indexOf("async down(")) };
       assert.match(generated.up, /dropView\(\{\s*name: "item_title_lengths"/);
-      assert.match(generated.up, /createView\(\{\s*name: "item_titles",\s*expression: 'SELECT "id", "title" FROM "items" WHERE "price" > 10'/);
+      assert.match(
+        generated.up,
+        /createView\(\{\s*name: "item_titles",\s*expression: 'SELECT "id", "title" FROM "items" WHERE "price" > 10'/,
+      );
       assert.doesNotMatch(generated.up, /createView\(\{\s*name: "item_title_lengths"/);
       assert.doesNotMatch(generated.up, /createTable|dropTable|Column\(/);
       await project.ok(["run"]);
@@ -200,7 +210,10 @@ for (const dialect of DIALECTS) {
       const script = (await project.ok(["run", "--sql"])).stdout;
       assert.match(script, /CREATE TABLE IF NOT EXISTS "typeorm_metadata"/);
       assert.match(script, /CREATE VIEW "item_titles" AS SELECT "id", "title" FROM "items" WHERE "price" > 0/);
-      assert.match(script, /INSERT INTO "typeorm_metadata".*'VIEW', 'item_titles', 'SELECT "id", "title" FROM "items" WHERE "price" > 0'\)/);
+      assert.match(
+        script,
+        /INSERT INTO "typeorm_metadata".*'VIEW', 'item_titles', 'SELECT "id", "title" FROM "items" WHERE "price" > 0'\)/,
+      );
       if (dialect === "postgres") assert.match(script, /CREATE MATERIALIZED VIEW "item_totals" AS/);
       assert.ok(script.indexOf(`CREATE VIEW "item_titles"`) < script.indexOf(`CREATE VIEW "item_title_lengths"`), script);
       assert.ok(script.indexOf(`CREATE TABLE "items"`) < script.indexOf(`CREATE VIEW "item_titles"`), script);
@@ -214,7 +227,8 @@ for (const dialect of DIALECTS) {
         assert.match(source, /CREATE VIEW "item_title_lengths" AS/);
         assert.match(source, /DELETE FROM "typeorm_metadata" WHERE "type" = 'VIEW' AND "name" = 'item_title_lengths'/);
         await raw.ok(["run"]);
-        const expected = dialect === "postgres" ? ["item_title_lengths", "item_titles", "item_totals"] : ["item_title_lengths", "item_titles"];
+        const expected =
+          dialect === "postgres" ? ["item_title_lengths", "item_titles", "item_totals"] : ["item_title_lengths", "item_titles"];
         assert.deepEqual(Object.keys((await raw.introspect()).views ?? {}).sort(), expected);
         assert.deepEqual(Object.keys((await project.introspect()).views ?? {}), [], "run --sql ran nothing");
         await assertTypeormAgrees(raw, "views", Object.keys(v1));
@@ -233,12 +247,14 @@ describe("view entities a user must fix", () => {
     {
       name: "E130 a @ViewEntity without an expression",
       source: `import { ViewColumn, ViewEntity } from "typeorm";\n\n@ViewEntity({ name: "item_titles" })\nexport class ItemTitle {\n  @ViewColumn() id: number;\n}\n`,
-      message: /^error: View entity ItemTitle has no expression: give its @ViewEntity an expression, SQL text or a function of the DataSource returning a query builder\.$/m,
+      message:
+        /^error: View entity ItemTitle has no expression: give its @ViewEntity an expression, SQL text or a function of the DataSource returning a query builder\.$/m,
     },
     {
       name: "E131 a @ViewEntity expression function that throws",
       source: `import { ViewColumn, ViewEntity } from "typeorm";\n\n@ViewEntity({ name: "item_titles", expression: () => { throw new Error("REPORTS_SCHEMA is not set"); } })\nexport class ItemTitle {\n  @ViewColumn() id: number;\n}\n`,
-      message: /^error: The expression of view entity ItemTitle failed: REPORTS_SCHEMA is not set: fix the function given as expression in its @ViewEntity and run again\.$/m,
+      message:
+        /^error: The expression of view entity ItemTitle failed: REPORTS_SCHEMA is not set: fix the function given as expression in its @ViewEntity and run again\.$/m,
     },
   ];
   for (const row of BAD_VIEWS) {
@@ -296,7 +312,10 @@ for (const dialect of DIALECTS) {
       await assertNoChanges(project);
       await project.ok(["revert"]);
       assertSameSchema(dialect, await project.introspect(), v1Schema);
-      assert.deepEqual((await rows(project, `SELECT title FROM item_titles ORDER BY id`)).map((row) => row.title), ["apple", "banana", "free"]);
+      assert.deepEqual(
+        (await rows(project, `SELECT title FROM item_titles ORDER BY id`)).map((row) => row.title),
+        ["apple", "banana", "free"],
+      );
     } finally {
       await project.cleanup();
     }

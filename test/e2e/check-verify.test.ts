@@ -49,10 +49,7 @@ function addNickname(down: string[]) {
   return {
     timestamp: 1700000000002,
     name: "AddNickname",
-    up: [
-      `ALTER TABLE "users" ADD COLUMN "nickname" varchar(40)`,
-      `CREATE INDEX "IDX_users_nickname" ON "users" ("nickname")`,
-    ],
+    up: [`ALTER TABLE "users" ADD COLUMN "nickname" varchar(40)`, `CREATE INDEX "IDX_users_nickname" ON "users" ("nickname")`],
     down,
   };
 }
@@ -102,7 +99,12 @@ for (const dialect of DIALECTS) {
       assert.match(result.stdout, /athanor generate/);
       // check changes nothing: not even the bookkeeping table.
       assert.deepEqual(Object.keys((await project.introspect()).tables), []);
-      assert.deepEqual(await project.query(`SELECT 1 FROM ${dialect === "sqlite" ? "sqlite_master" : "pg_tables"} WHERE ${dialect === "sqlite" ? "name" : "tablename"} = 'migrations'`), []);
+      assert.deepEqual(
+        await project.query(
+          `SELECT 1 FROM ${dialect === "sqlite" ? "sqlite_master" : "pg_tables"} WHERE ${dialect === "sqlite" ? "name" : "tablename"} = 'migrations'`,
+        ),
+        [],
+      );
     });
 
     test("a pending migration: exit 1 naming it; once applied: exit 0", async () => {

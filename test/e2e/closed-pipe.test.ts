@@ -90,10 +90,18 @@ for (const dialect of DIALECTS) {
 
     const assertAllApplied = async (what: string) => {
       const names = (await project.query<{ name: string }>(`SELECT name FROM migrations ORDER BY id`)).map((r) => r.name);
-      assert.deepEqual(names, Array.from({ length: COUNT }, (_, i) => `Slow${i + 1}${1700000000000 + i + 1}`), what);
+      assert.deepEqual(
+        names,
+        Array.from({ length: COUNT }, (_, i) => `Slow${i + 1}${1700000000000 + i + 1}`),
+        what,
+      );
       for (let i = 1; i <= COUNT; i++) {
         const rows = await project.query<{ id: number }>(`SELECT id FROM "t${i}"`);
-        assert.deepEqual(rows.map((r) => Number(r.id)), [i], `${what}: t${i} is half-applied`);
+        assert.deepEqual(
+          rows.map((r) => Number(r.id)),
+          [i],
+          `${what}: t${i} is half-applied`,
+        );
       }
     };
 

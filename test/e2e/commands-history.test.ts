@@ -42,17 +42,22 @@ for (const dialect of DIALECTS) {
         const run = await project.ok(["run"]);
         assert.match(run.stdout, new RegExp(`SeedCountries${timestamp}`));
         const rows = await project.query(`SELECT name FROM migrations`);
-        assert.deepEqual(rows.map((r: any) => r.name), [`SeedCountries${timestamp}`]);
+        assert.deepEqual(
+          rows.map((r: any) => r.name),
+          [`SeedCountries${timestamp}`],
+        );
         await project.ok(["revert"]);
         assert.deepEqual(await project.query(`SELECT name FROM migrations`), []);
 
         // A filled-in migration works like any other.
         writeFileSync(
           join(project.dir, "migrations", file),
-          source.replace(
-            "// Make the change here",
-            `await queryRunner.query('CREATE TABLE "countries" ("code" varchar(2) PRIMARY KEY)');\n    // Make the change here`,
-          ).replace("// Undo what up() does", `await queryRunner.query('DROP TABLE "countries"');\n    // Undo what up() does`),
+          source
+            .replace(
+              "// Make the change here",
+              `await queryRunner.query('CREATE TABLE "countries" ("code" varchar(2) PRIMARY KEY)');\n    // Make the change here`,
+            )
+            .replace("// Undo what up() does", `await queryRunner.query('DROP TABLE "countries"');\n    // Undo what up() does`),
         );
         await project.ok(["sum"]);
         await project.ok(["run"]);
@@ -85,9 +90,10 @@ for (const dialect of DIALECTS) {
       assert.equal((await project.introspect()).tables.migrations, undefined);
       const everything = await project.connect();
       try {
-        const dialectTables = dialect === "sqlite"
-          ? await everything.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'migrations'`)
-          : await everything.query(`SELECT tablename FROM pg_tables WHERE tablename = 'migrations'`);
+        const dialectTables =
+          dialect === "sqlite"
+            ? await everything.query(`SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'migrations'`)
+            : await everything.query(`SELECT tablename FROM pg_tables WHERE tablename = 'migrations'`);
         assert.deepEqual(dialectTables, []);
       } finally {
         await everything.destroy();

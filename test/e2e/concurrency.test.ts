@@ -65,10 +65,18 @@ async function assertAppliedOnceOutsideTransactions(project: TestProject, transa
   const all = results.map((r) => r.stdout + r.stderr).join("\n---\n");
   for (const result of results) assert.equal(result.code, 0, all);
   const log = await project.query(`SELECT "note" FROM "log" ORDER BY "id"`);
-  assert.deepEqual(log.map((r: any) => r.note), names.map((_, i) => `Log${i + 1}`), `one log row per migration\n${all}`);
+  assert.deepEqual(
+    log.map((r: any) => r.note),
+    names.map((_, i) => `Log${i + 1}`),
+    `one log row per migration\n${all}`,
+  );
   assert.equal(Number((await project.query(`SELECT "n" FROM "counter"`))[0].n), 6, all);
   const recorded = await project.query(`SELECT "name" FROM "migrations" ORDER BY "id"`);
-  assert.deepEqual(recorded.map((r: any) => r.name), names, `one bookkeeping row per migration\n${all}`);
+  assert.deepEqual(
+    recorded.map((r: any) => r.name),
+    names,
+    `one bookkeeping row per migration\n${all}`,
+  );
 }
 
 describe("runners started together, migrations outside a transaction", () => {

@@ -81,7 +81,9 @@ describe("a PostgreSQL server that accepts connections and never answers", () =>
     assert.ok((await timedOut(["status"], { DATABASE_URL: url("?connect_timeout=1") })) < 8);
     writeFileSync(
       join(project.dir, "patient.ts"),
-      dataSourceFile(`export default new DataSource({ type: "postgres", url: process.env.DATABASE_URL, connectTimeoutMS: 1000, migrations: ["migrations/*.ts"] });`),
+      dataSourceFile(
+        `export default new DataSource({ type: "postgres", url: process.env.DATABASE_URL, connectTimeoutMS: 1000, migrations: ["migrations/*.ts"] });`,
+      ),
     );
     assert.ok((await timedOut(["status", "-d", "patient.ts"], { DATABASE_URL: url() })) < 8);
     // The URL alone would wait an hour.

@@ -49,7 +49,9 @@ describe("postgres: the connection is cut in the middle of a run", () => {
       assertOneClearSentence(result);
       assert.match(
         result.stderr,
-        new RegExp(`^error: Migration ${slow} failed \\(it was rolled back and nothing was recorded\\): the connection to PostgreSQL was lost while it ran \\(the server restarted, or the session was terminated\\)`),
+        new RegExp(
+          `^error: Migration ${slow} failed \\(it was rolled back and nothing was recorded\\): the connection to PostgreSQL was lost while it ran \\(the server restarted, or the session was terminated\\)`,
+        ),
       );
       assert.match(result.stderr, /failing statement: SELECT pg_sleep\(60\)/);
       assert.deepEqual(await appliedNames(project), []);
@@ -63,7 +65,12 @@ describe("postgres: the connection is cut in the middle of a run", () => {
       await terminateOtherSessions(admin);
       result = await running;
       assertOneClearSentence(result);
-      assert.match(result.stderr, new RegExp(`^error: Migration ${slow} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain and it was not recorded as applied`));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^error: Migration ${slow} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain and it was not recorded as applied`,
+        ),
+      );
       assert.match(result.stderr, /already applied: CREATE TABLE "slow_a"/);
       assert.deepEqual(await appliedNames(project), []);
       await admin.query(`DROP TABLE "slow_a"; DELETE FROM "items" WHERE "id" = 1001`);
@@ -97,7 +104,10 @@ describe("postgres: the connection is cut in the middle of a run", () => {
       await terminateOtherSessions(admin);
       const result = await running;
       assertOneClearSentence(result);
-      assert.match(result.stderr, /^error: The connection to postgres at [^ ]+ was lost \(the server restarted, or the session was terminated\): run again once the server accepts connections\.\n/);
+      assert.match(
+        result.stderr,
+        /^error: The connection to postgres at [^ ]+ was lost \(the server restarted, or the session was terminated\): run again once the server accepts connections\.\n/,
+      );
       await admin.query(`SELECT pg_advisory_unlock(hashtext('athanor:migrations'))`);
       await project.ok(["run"]);
       assert.deepEqual(await appliedNames(project), [created]);

@@ -113,7 +113,12 @@ async function insertSampleRows(options: DataSourceOptions, definitions: readonl
         await insertJunctionRow(dataSource, metadata);
       } else {
         const row = samples[metadata.name] ?? (await sampleRow(dataSource, metadata));
-        await dataSource.createQueryBuilder().insert().into(metadata.target as any).values(row).execute();
+        await dataSource
+          .createQueryBuilder()
+          .insert()
+          .into(metadata.target as any)
+          .values(row)
+          .execute();
       }
       inserted++;
     }
@@ -162,7 +167,10 @@ async function insertJunctionRow(dataSource: DataSource, metadata: EntityMetadat
   const columns = metadata.columns.map((c) => driver.escape(c.databaseName)).join(", ");
   const parameters = values.map((_, i) => driver.createParameter(`p${i}`, i)).join(", ");
   // tablePath is "schema.table" for a table in a schema: escape each part.
-  const table = metadata.tablePath.split(".").map((part) => driver.escape(part)).join(".");
+  const table = metadata.tablePath
+    .split(".")
+    .map((part) => driver.escape(part))
+    .join(".");
   await dataSource.query(`INSERT INTO ${table} (${columns}) VALUES (${parameters})`, values);
 }
 
@@ -251,7 +259,9 @@ function sqliteOptions(file: string): DataSourceOptions {
 }
 
 test("the corpus lists every definition file, at least 60, each on a dialect", () => {
-  const files = readdirSync(DEFINITIONS_DIR).map((f) => f.replace(/\.ts$/, "")).sort();
+  const files = readdirSync(DEFINITIONS_DIR)
+    .map((f) => f.replace(/\.ts$/, ""))
+    .sort();
   assert.deepEqual(CORPUS.map((d) => d.file).sort(), files);
   assert.ok(CORPUS.length >= 60, `only ${CORPUS.length} definitions`);
   for (const definition of CORPUS) assert.ok(definition.dialects.length > 0, `${definition.file} applies nowhere`);
@@ -309,9 +319,7 @@ for (const dialect of DIALECTS) {
     const synchronizable = definitions.filter((d) => !d.synchronizeFails?.dialects.includes(dialect));
     const dir = mkdtempSync(join(tmpdir(), "athanor-corpus-sync-"));
     const database = dialect === "postgres" ? await createTestDatabase("athanor_corpus_sync") : undefined;
-    const options: DataSourceOptions = database
-      ? { type: "postgres", url: database.url }
-      : sqliteOptions(join(dir, "sync.sqlite"));
+    const options: DataSourceOptions = database ? { type: "postgres", url: database.url } : sqliteOptions(join(dir, "sync.sqlite"));
     try {
       const entities = entitiesOf(synchronizable) as any;
       const synchronized = new DataSource({ ...options, entities } as DataSourceOptions);
@@ -351,4 +359,3 @@ function structure(schema: Schema): unknown {
     }))
     .sort((a, b) => a.table.localeCompare(b.table));
 }
-

@@ -81,7 +81,11 @@ async function observe(project: TestProject, names: string[], when: string): Pro
   effects.forEach(([a, b], i) => assert.equal(a, b, `${when}: ${names[i]} is half-applied (${a} / ${b})`));
   const applied = effects.map(([a]) => a);
   const count = applied.filter(Boolean).length;
-  assert.deepEqual(applied, applied.map((_, i) => i < count), `${when}: applied migrations are a prefix`);
+  assert.deepEqual(
+    applied,
+    applied.map((_, i) => i < count),
+    `${when}: applied migrations are a prefix`,
+  );
   assert.deepEqual(await appliedNames(project), names.slice(0, count), `${when}: the bookkeeping agrees with the schema`);
   await assertItemsIntact(project);
   if (project.dialect === "sqlite") {
@@ -111,7 +115,11 @@ async function assertNoLockOutlives(project: TestProject, when: string): Promise
 
 async function killedAt(project: TestProject, fault: string, args: string[] = []): Promise<CliResult> {
   const result = await project.cli(["run", ...args], { env: { ATHANOR_FAULT_POINT: fault } });
-  assert.equal(result.signal, "SIGKILL", `the run was to be killed at ${fault}, but it exited ${result.code}\n${result.stdout}\n${result.stderr}`);
+  assert.equal(
+    result.signal,
+    "SIGKILL",
+    `the run was to be killed at ${fault}, but it exited ${result.code}\n${result.stdout}\n${result.stderr}`,
+  );
   return result;
 }
 
@@ -137,8 +145,7 @@ interface Kill {
 
 /** The CI chain: each run resumes what the previous, killed one left. */
 function chain(dialect: DialectName): Kill[] {
-  const afterRebuildDrop =
-    dialect === "sqlite" ? `statement:1:DROP TABLE "items"` : `statement:1:ALTER TABLE "items" ALTER COLUMN "name"`;
+  const afterRebuildDrop = dialect === "sqlite" ? `statement:1:DROP TABLE "items"` : `statement:1:ALTER TABLE "items" ALTER COLUMN "name"`;
   return [
     { fault: "lock-acquired:1", expect: 0 },
     { fault: "after-record:1", expect: 0 },
@@ -177,7 +184,15 @@ for (const dialect of DIALECTS) {
     if (FULL) {
       for (const mode of ["each", "all"]) {
         test(`full size, --transaction ${mode}: every fault point at every occurrence, from a fresh database`, async () => {
-          for (const point of ["lock-acquired", "migration-start", "statement", "before-record", "after-record", "after-commit", "lock-released"]) {
+          for (const point of [
+            "lock-acquired",
+            "migration-start",
+            "statement",
+            "before-record",
+            "after-record",
+            "after-commit",
+            "lock-released",
+          ]) {
             for (let n = 1; ; n++) {
               const project = await TestProject.create(dialect);
               try {
@@ -203,7 +218,12 @@ for (const dialect of DIALECTS) {
 
       if (dialect === "sqlite") {
         test("full size, --transaction none: a rebuild killed after each of its steps keeps the table and its rows", async () => {
-          for (const step of [`CREATE TABLE "temporary_items"`, `INSERT INTO "temporary_items"`, `DROP TABLE "items"`, `ALTER TABLE "temporary_items" RENAME`]) {
+          for (const step of [
+            `CREATE TABLE "temporary_items"`,
+            `INSERT INTO "temporary_items"`,
+            `DROP TABLE "items"`,
+            `ALTER TABLE "temporary_items" RENAME`,
+          ]) {
             const project = await TestProject.create(dialect);
             try {
               await createItems(project);
@@ -254,7 +274,11 @@ for (const dialect of DIALECTS) {
 /** Spawn `run` and SIGKILL it after `ms` (it may have finished by then). */
 function runKilledAfter(project: TestProject, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, "bin", "athanor"), "run"], { cwd: project.dir, env: project.env, stdio: "ignore" });
+    const child = spawn(process.execPath, [join(repoRoot, "bin", "athanor"), "run"], {
+      cwd: project.dir,
+      env: project.env,
+      stdio: "ignore",
+    });
     const timer = setTimeout(() => child.kill("SIGKILL"), ms);
     child.on("error", reject);
     child.on("close", () => {

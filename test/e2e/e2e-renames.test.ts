@@ -48,7 +48,7 @@ export class User {
 
 const USER_WITH_SCORE = USER_V1.replace(
   "  full_name: string;\n",
-  "  full_name: string;\n\n  @Column({ type: \"integer\", default: 0 })\n  score: number;\n",
+  '  full_name: string;\n\n  @Column({ type: "integer", default: 0 })\n  score: number;\n',
 );
 
 // A table with an enum column (a native type named after the table on
@@ -146,14 +146,20 @@ for (const dialect of DIALECTS) {
 
       await project.ok(["run"]);
       const rows = await project.query(`SELECT display_name FROM users ORDER BY id`);
-      assert.deepEqual(rows.map((r) => r.display_name), NAMES);
+      assert.deepEqual(
+        rows.map((r) => r.display_name),
+        NAMES,
+      );
       const again = await project.ok(["generate"]);
       assert.match(again.stdout, /No changes/);
 
       await project.ok(["revert"]);
       assertSameSchema(dialect, await project.introspect(), before);
       const back = await project.query(`SELECT full_name FROM users ORDER BY id`);
-      assert.deepEqual(back.map((r) => r.full_name), NAMES);
+      assert.deepEqual(
+        back.map((r) => r.full_name),
+        NAMES,
+      );
     });
   });
 
@@ -242,7 +248,13 @@ for (const dialect of DIALECTS) {
 
       await project.ok(["run"]);
       const people = await project.query(`SELECT id, name, status FROM persons ORDER BY id`);
-      assert.deepEqual(people.map((r) => [r.name, r.status]), [["Ada", "active"], ["Grace", "away"]]);
+      assert.deepEqual(
+        people.map((r) => [r.name, r.status]),
+        [
+          ["Ada", "active"],
+          ["Grace", "away"],
+        ],
+      );
       // New ids still come from the renamed table's sequence; the enum still holds.
       await project.query(`INSERT INTO persons (name) VALUES ('Edsger')`);
       const [added] = await project.query(`SELECT id, status FROM persons WHERE name = 'Edsger'`);
@@ -257,7 +269,10 @@ for (const dialect of DIALECTS) {
       await project.ok(["revert"]);
       assertSameSchema(dialect, await project.introspect(), before);
       const back = await project.query(`SELECT name FROM people ORDER BY id`);
-      assert.deepEqual(back.map((r) => r.name), ["Ada", "Grace"]);
+      assert.deepEqual(
+        back.map((r) => r.name),
+        ["Ada", "Grace"],
+      );
       const pets = await project.query(`SELECT count(*) AS n FROM pets`);
       assert.equal(Number(pets[0].n), 3);
     });
@@ -291,14 +306,26 @@ for (const dialect of DIALECTS) {
 
       await project.ok(["run"]);
       const rows = await project.query(`SELECT name, state FROM persons ORDER BY id`);
-      assert.deepEqual(rows.map((r) => [r.name, r.state]), [["Ada", "active"], ["Grace", "away"]]);
+      assert.deepEqual(
+        rows.map((r) => [r.name, r.state]),
+        [
+          ["Ada", "active"],
+          ["Grace", "away"],
+        ],
+      );
       await assert.rejects(project.query(`INSERT INTO persons (name, state) VALUES ('Bad', 'gone')`));
       assert.match((await project.ok(["generate"])).stdout, /No changes/);
 
       await project.ok(["revert"]);
       assertSameSchema(dialect, await project.introspect(), before);
       const back = await project.query(`SELECT name, status FROM people ORDER BY id`);
-      assert.deepEqual(back.map((r) => [r.name, r.status]), [["Ada", "active"], ["Grace", "away"]]);
+      assert.deepEqual(
+        back.map((r) => [r.name, r.status]),
+        [
+          ["Ada", "active"],
+          ["Grace", "away"],
+        ],
+      );
     });
   });
 
@@ -331,15 +358,24 @@ for (const dialect of DIALECTS) {
 
     test("--accept-data-loss drops and adds, with the loss in the header", async () => {
       const result = await project.ok(["generate", "--accept-data-loss"]);
-      assert.match(result.stdout, /AT-D002 error: Column users\.full_name is dropped while users\.display_name is added: the data in full_name is lost; if this is a rename/);
+      assert.match(
+        result.stdout,
+        /AT-D002 error: Column users\.full_name is dropped while users\.display_name is added: the data in full_name is lost; if this is a rename/,
+      );
       const files = project.migrationFiles();
       const source = project.readMigration(files[files.length - 1]);
       const header = source.slice(0, source.indexOf("export class"));
-      assert.match(header.replace(/\s*\n \*\s*/g, " "), /AT-D002 error: Column users\.full_name is dropped while users\.display_name is added/);
+      assert.match(
+        header.replace(/\s*\n \*\s*/g, " "),
+        /AT-D002 error: Column users\.full_name is dropped while users\.display_name is added/,
+      );
       assert.match(newestUp(project), /dropColumn/);
       await project.ok(["run"]);
       const rows = await project.query(`SELECT display_name FROM users`);
-      assert.deepEqual(rows.map((r) => r.display_name), [null, null, null]);
+      assert.deepEqual(
+        rows.map((r) => r.display_name),
+        [null, null, null],
+      );
     });
   });
 }
@@ -371,7 +407,10 @@ describe("asking at a terminal", () => {
     assert.match(newestUp(project), /renameColumn\("users", "full_name", "display_name"\)/);
     await project.ok(["run"]);
     const rows = await project.query(`SELECT display_name FROM users ORDER BY id`);
-    assert.deepEqual(rows.map((r) => r.display_name), NAMES);
+    assert.deepEqual(
+      rows.map((r) => r.display_name),
+      NAMES,
+    );
   });
 });
 
@@ -400,7 +439,10 @@ export class Invoice {
     const before = project.migrationFiles();
     const result = await project.cli(["generate", "--rename-table", "billing.invoices=archive.invoices"]);
     assert.equal(result.code, 2, result.stdout + result.stderr);
-    assert.match(result.stderr, /the tables are in different schemas, and a table that changes schema is dropped and created; drop this rename/);
+    assert.match(
+      result.stderr,
+      /the tables are in different schemas, and a table that changes schema is dropped and created; drop this rename/,
+    );
     assert.doesNotMatch(result.stderr, /\n\s+at /, "no stack trace");
     assert.deepEqual(project.migrationFiles(), before);
   });

@@ -9,7 +9,6 @@ import { assertSameSchema } from "../support/changes";
 import { DIALECTS, TestProject } from "../support/project";
 import { ITEM_V1, ITEM_V2 } from "../support/entities";
 
-
 for (const dialect of DIALECTS) {
   describe(`${dialect}: example app`, () => {
     let project: TestProject;

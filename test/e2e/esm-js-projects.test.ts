@@ -33,7 +33,9 @@ async function ok(dir: string, args: string[]): Promise<CliResult> {
 }
 
 function migrationFiles(dir: string): string[] {
-  return readdirSync(join(dir, "migrations")).filter((f) => f !== "athanor.sum").sort();
+  return readdirSync(join(dir, "migrations"))
+    .filter((f) => f !== "athanor.sum")
+    .sort();
 }
 
 async function tables(dir: string): Promise<string[]> {
@@ -163,7 +165,9 @@ describe("ES module and JavaScript projects", () => {
   test(".mts DataSource and entities: loaded, migrations written as ES module TypeScript", async () => {
     const dir = project({
       "package.json": JSON.stringify({ name: "mts-app" }),
-      "tsconfig.json": JSON.stringify({ compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", verbatimModuleSyntax: true } }),
+      "tsconfig.json": JSON.stringify({
+        compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", verbatimModuleSyntax: true },
+      }),
       "ormconfig.mts": MTS_CONFIG,
       "entities/tag.mts": MTS_TAG,
       "migrations/.keep": "",

@@ -78,13 +78,27 @@ function projectEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, NO_COLOR: "1", ...extra };
 }
 
-function command(cwd: string, program: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+function command(
+  cwd: string,
+  program: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
   return spawnProgram(program, args, { cwd, env: projectEnv(options.env), killAfterMs: options.timeoutMs ?? COMMAND_TIMEOUT_MS }).result;
 }
 
-async function ok(cwd: string, program: string, args: string[], options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<CliResult> {
+async function ok(
+  cwd: string,
+  program: string,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<CliResult> {
   const result = await command(cwd, program, args, options);
-  assert.equal(result.code, 0, `${program} ${args.join(" ")} in ${cwd} exited ${result.code} (${result.signal ?? "no signal"})\n${result.stdout}\n${result.stderr}`);
+  assert.equal(
+    result.code,
+    0,
+    `${program} ${args.join(" ")} in ${cwd} exited ${result.code} (${result.signal ?? "no signal"})\n${result.stdout}\n${result.stderr}`,
+  );
   return result;
 }
 

@@ -82,7 +82,10 @@ describe("athanor init", () => {
     await ds.initialize();
     try {
       const columns = await ds.query(`SELECT name FROM pragma_table_info('users') ORDER BY cid`);
-      assert.deepEqual(columns.map((c: { name: string }) => c.name), ["id", "name"]);
+      assert.deepEqual(
+        columns.map((c: { name: string }) => c.name),
+        ["id", "name"],
+      );
     } finally {
       await ds.destroy();
     }
@@ -149,7 +152,10 @@ describe("athanor init", () => {
 
     test("package.json lists TypeORM 1.x only: its SQLite driver at the major it accepts", async () => {
       const dir = bareDirectory();
-      writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "app", dependencies: { typeorm: "^1.1.3", "reflect-metadata": "^0.2.2" } }));
+      writeFileSync(
+        join(dir, "package.json"),
+        JSON.stringify({ name: "app", dependencies: { typeorm: "^1.1.3", "reflect-metadata": "^0.2.2" } }),
+      );
       const init = await runCli(dir, ["init"], cliEnv());
       assert.equal(init.code, 0, init.stdout + init.stderr);
       assert.equal(installLine(init.stdout), "npm install athanor better-sqlite3@12");

@@ -44,7 +44,10 @@ describe("names and arguments", { concurrency: 2 }, () => {
     try {
       const result = await project.cli(["create", "--", "SeedCountries"]);
       assert.equal(result.code, 0, result.stderr);
-      assert.deepEqual(project.migrationFiles().map((f) => f.replace(/^\d{13}-/, "")), ["SeedCountries.ts"]);
+      assert.deepEqual(
+        project.migrationFiles().map((f) => f.replace(/^\d{13}-/, "")),
+        ["SeedCountries.ts"],
+      );
     } finally {
       await project.cleanup();
     }
@@ -76,7 +79,10 @@ describe("names and arguments", { concurrency: 2 }, () => {
       assert.equal(first.code, 0, first.stderr);
       assert.match(first.stdout, /^Stamped sqlite database data\/app\.sqlite at AddA1700000000000; no migration code ran\.$/m);
       const again = await project.cli(["stamp", "AddA"]);
-      assert.match(again.stdout, /^Nothing to change: the bookkeeping of sqlite database data\/app\.sqlite already says AddA1700000000000\.$/m);
+      assert.match(
+        again.stdout,
+        /^Nothing to change: the bookkeeping of sqlite database data\/app\.sqlite already says AddA1700000000000\.$/m,
+      );
       const head = await project.cli(["stamp", "head", "--json"]);
       assert.equal(JSON.parse(head.stdout).revision, "head");
     } finally {

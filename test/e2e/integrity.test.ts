@@ -194,8 +194,7 @@ for (const dialect of DIALECTS) {
     const EDITED_NOTES: HandWritten = { ...NOTES, down: [`DELETE FROM "users"`, `DROP TABLE "notes"`] };
     const notesFile = "migrations/1700000000002-CreateNotes.ts";
     const users = async (project: TestProject) => Number((await project.query(`SELECT count(*) AS n FROM "users"`))[0].n);
-    const hasNotes = async (project: TestProject) =>
-      "notes" in (await project.introspect()).tables;
+    const hasNotes = async (project: TestProject) => "notes" in (await project.introspect()).tables;
 
     test("revert refuses it like run (exit 2, naming the file); the rows stay; --allow-edited overrides", async () => {
       const project = await TestProject.create(dialect);
@@ -239,12 +238,21 @@ for (const dialect of DIALECTS) {
         writeMigration(project, NOTES);
         await project.ok(["run"]);
         const path = join(project.dir, notesFile);
-        writeFileSync(path, readFileSync(path, "utf8").replace(`await queryRunner.query("DROP TABLE \\"notes\\"");`, `await queryRunner.query("DELETE FROM \\"users\\""); await queryRunner.query("DROP TABLE \\"notes\\"");`));
+        writeFileSync(
+          path,
+          readFileSync(path, "utf8").replace(
+            `await queryRunner.query("DROP TABLE \\"notes\\"");`,
+            `await queryRunner.query("DELETE FROM \\"users\\""); await queryRunner.query("DROP TABLE \\"notes\\"");`,
+          ),
+        );
         assert.match(readFileSync(path, "utf8"), /DELETE FROM/);
 
         const bySum = await project.cli(["revert"]);
         assert.equal(bySum.code, 2, bySum.stdout + bySum.stderr);
-        assert.match(bySum.stderr, /^error: migrations\/athanor\.sum does not match the migrations directory \(changed: 1700000000002-CreateNotes\.ts\)/m);
+        assert.match(
+          bySum.stderr,
+          /^error: migrations\/athanor\.sum does not match the migrations directory \(changed: 1700000000002-CreateNotes\.ts\)/m,
+        );
         assert.match(bySum.stderr, /To go ahead anyway, pass --allow-sum-mismatch\./);
         const byChecksum = await project.cli(["revert", "--allow-sum-mismatch"]);
         assert.equal(byChecksum.code, 2);
@@ -278,7 +286,8 @@ export class Sneaky1900000000000 implements MigrationInterface {
 }
 `,
         );
-        const missing = /^error: There is no migrations\/athanor\.sum, so nothing says the 2 migration files in migrations were reviewed: review them, then run `athanor sum` to write it \(and commit it\)\.$/m;
+        const missing =
+          /^error: There is no migrations\/athanor\.sum, so nothing says the 2 migration files in migrations were reviewed: review them, then run `athanor sum` to write it \(and commit it\)\.$/m;
         for (const args of [["run"], ["run", "--dry-run"], ["revert"], ["revert", "--to", "base"]]) {
           const refused = await project.cli(args);
           assert.equal(refused.code, 2, `${args.join(" ")}\n${refused.stdout}${refused.stderr}`);
@@ -323,7 +332,10 @@ describe("a project without athanor.sum (adopted from TypeORM)", () => {
       unlinkSync(join(project.dir, "migrations", "athanor.sum"));
       const refused = await project.cli(["run"]);
       assert.equal(refused.code, 2, refused.stdout + refused.stderr);
-      assert.match(refused.stderr, /There is no migrations\/athanor\.sum, so nothing says the 2 migration files in migrations were reviewed: review them, then run `athanor sum`/);
+      assert.match(
+        refused.stderr,
+        /There is no migrations\/athanor\.sum, so nothing says the 2 migration files in migrations were reviewed: review them, then run `athanor sum`/,
+      );
       const status = await project.cli(["status", "--check"]);
       assert.equal(status.code, 1, status.stdout + status.stderr);
       assert.match(status.stdout, /problem: There is no migrations\/athanor\.sum/);

@@ -43,7 +43,14 @@ const createPosts: Operation = { kind: "createTable", table: posts };
 const postsToUsers: Operation = {
   kind: "addForeignKey",
   table: "posts",
-  foreignKey: { name: "posts_user", columns: ["user_id"], referencedTable: "users", referencedColumns: ["id"], onDelete: "NO ACTION", onUpdate: "NO ACTION" },
+  foreignKey: {
+    name: "posts_user",
+    columns: ["user_id"],
+    referencedTable: "users",
+    referencedColumns: ["id"],
+    onDelete: "NO ACTION",
+    onUpdate: "NO ACTION",
+  },
 };
 
 /** Codes lint finds in `ops` applied to the `existing` schema, rendered for `dialect`. */
@@ -53,7 +60,10 @@ function codesOfOps(ops: Operation[], dialect = "postgres", transaction = true):
 
 /** Codes lint finds in hand-written SQL, one query() call per string. */
 function codesOfSql(statements: string[], dialect = "postgres", transaction = true): LintCode[] {
-  return lintSteps(statements.map((sql) => ({ statements: [sql] })), { dialect: findDialect(dialect)!, transaction }).map((f) => f.code);
+  return lintSteps(
+    statements.map((sql) => ({ statements: [sql] })),
+    { dialect: findDialect(dialect)!, transaction },
+  ).map((f) => f.code);
 }
 
 type Case = { code: LintCode; triggers: () => LintCode[]; clean: () => LintCode[]; why: string };
@@ -115,7 +125,10 @@ const CASES: Case[] = [
     why: "an enum value is removed / one is added",
     triggers: () => codesOfOps([{ kind: "alterColumn", table: "users", from: status, to: { ...status, enum: ["new", "paid"] } }], "sqlite"),
     clean: () =>
-      codesOfOps([{ kind: "alterColumn", table: "users", from: status, to: { ...status, enum: ["new", "paid", "void", "refunded"] } }], "sqlite"),
+      codesOfOps(
+        [{ kind: "alterColumn", table: "users", from: status, to: { ...status, enum: ["new", "paid", "void", "refunded"] } }],
+        "sqlite",
+      ),
   },
   {
     code: "AT-D006",
@@ -160,12 +173,14 @@ const CASES: Case[] = [
         ],
         "sqlite",
       ),
-    clean: () => codesOfOps([{ kind: "createIndex", table: "users", index: { name: "users_age", columns: ["age"], unique: false } }], "sqlite"),
+    clean: () =>
+      codesOfOps([{ kind: "createIndex", table: "users", index: { name: "users_age", columns: ["age"], unique: false } }], "sqlite"),
   },
   {
     code: "AT-N004",
     why: "a check on an existing table / a check created with its table",
-    triggers: () => codesOfOps([{ kind: "addCheck", table: "users", check: { name: "users_age_positive", expression: "age > 0" } }], "sqlite"),
+    triggers: () =>
+      codesOfOps([{ kind: "addCheck", table: "users", check: { name: "users_age_positive", expression: "age > 0" } }], "sqlite"),
     clean: () => codesOfOps([createPosts], "sqlite"),
   },
   {
@@ -173,7 +188,13 @@ const CASES: Case[] = [
     why: "a foreign key on an existing table / on a table created in the same migration",
     triggers: () =>
       codesOfOps(
-        [{ kind: "addForeignKey", table: "users", foreignKey: { ...(postsToUsers as any).foreignKey, name: "users_self", columns: ["age"] } }],
+        [
+          {
+            kind: "addForeignKey",
+            table: "users",
+            foreignKey: { ...(postsToUsers as any).foreignKey, name: "users_self", columns: ["age"] },
+          },
+        ],
         "sqlite",
       ),
     clean: () => codesOfOps([createPosts, postsToUsers], "sqlite"),
@@ -196,7 +217,8 @@ const CASES: Case[] = [
   {
     code: "AT-L002",
     why: "a foreign key without NOT VALID / with NOT VALID",
-    triggers: () => codesOfOps([{ ...(postsToUsers as any), table: "users", foreignKey: { ...(postsToUsers as any).foreignKey, columns: ["age"] } }]),
+    triggers: () =>
+      codesOfOps([{ ...(postsToUsers as any), table: "users", foreignKey: { ...(postsToUsers as any).foreignKey, columns: ["age"] } }]),
     clean: () => codesOfSql([`ALTER TABLE "users" ADD CONSTRAINT "fk" FOREIGN KEY ("age") REFERENCES "users" ("id") NOT VALID`]),
   },
   {
@@ -204,10 +226,7 @@ const CASES: Case[] = [
     why: "a check without NOT VALID / with NOT VALID, then VALIDATE",
     triggers: () => codesOfOps([{ kind: "addCheck", table: "users", check: { name: "ck", expression: "age > 0" } }]),
     clean: () =>
-      codesOfSql([
-        `ALTER TABLE "users" ADD CONSTRAINT "ck" CHECK (age > 0) NOT VALID`,
-        `ALTER TABLE "users" VALIDATE CONSTRAINT "ck"`,
-      ]),
+      codesOfSql([`ALTER TABLE "users" ADD CONSTRAINT "ck" CHECK (age > 0) NOT VALID`, `ALTER TABLE "users" VALIDATE CONSTRAINT "ck"`]),
   },
   {
     code: "AT-L004",
@@ -301,7 +320,10 @@ describe("lint codes: each one triggers, and its safe counterpart does not", () 
 
   test("every code has a case here or in the CLI tests below", () => {
     const covered = new Set<string>([...CASES.map((c) => c.code), "AT-X001"]);
-    assert.deepEqual(Object.keys(LINT_CODES).filter((code) => !covered.has(code)), []);
+    assert.deepEqual(
+      Object.keys(LINT_CODES).filter((code) => !covered.has(code)),
+      [],
+    );
   });
 
   test("a migration that only creates tables has no findings on either dialect", () => {
@@ -315,12 +337,18 @@ describe("lint codes: each one triggers, and its safe counterpart does not", () 
       { kind: "alterColumn", table: "users", from: age, to: { ...age, type: "bigint", nullable: false } },
       { kind: "addCheck", table: "users", check: { name: "ck", expression: "age > 0" } },
     ];
-    assert.deepEqual(codesOfOps(ops, "sqlite").filter((c) => c.startsWith("AT-L")), []);
+    assert.deepEqual(
+      codesOfOps(ops, "sqlite").filter((c) => c.startsWith("AT-L")),
+      [],
+    );
     assert.deepEqual(new Set(codesOfOps(ops).filter((c) => c.startsWith("AT-L"))), new Set(["AT-L001", "AT-L004", "AT-L005", "AT-L003"]));
   });
 
   test("each finding carries the code's severity and category and says what to do", () => {
-    const [f] = lintOperations([{ kind: "dropColumn", table: "users", column: age }], { dialect: findDialect("sqlite")!, schema: existing });
+    const [f] = lintOperations([{ kind: "dropColumn", table: "users", column: age }], {
+      dialect: findDialect("sqlite")!,
+      schema: existing,
+    });
     assert.equal(f.code, "AT-D002");
     assert.equal(f.severity, "error");
     assert.equal(f.category, "destructive");
@@ -329,7 +357,9 @@ describe("lint codes: each one triggers, and its safe counterpart does not", () 
   });
 
   test("hand-written findings name the statement; several statements in one query() string are read one by one", () => {
-    const findings = lintSteps([{ statements: [`ALTER TABLE users DROP COLUMN age; -- old\nDROP TABLE "sessions"`] }], { dialect: findDialect("sqlite")! });
+    const findings = lintSteps([{ statements: [`ALTER TABLE users DROP COLUMN age; -- old\nDROP TABLE "sessions"`] }], {
+      dialect: findDialect("sqlite")!,
+    });
     assert.deepEqual(
       findings.map((f) => [f.code, f.subject]),
       [
@@ -403,8 +433,14 @@ describe("silencing comments", () => {
   test("only the named codes are set aside", () => {
     const findings = [finding("AT-D002", "x", "fix x.", "a"), finding("AT-B002", "y", "fix y.", "b")];
     const { findings: left, silenced } = applySilences(findings, readSilences("// athanor-lint-disable AT-D002 -- ok").silences);
-    assert.deepEqual(left.map((f) => f.code), ["AT-B002"]);
-    assert.deepEqual(silenced.map((f) => [f.code, f.reason]), [["AT-D002", "ok"]]);
+    assert.deepEqual(
+      left.map((f) => f.code),
+      ["AT-B002"],
+    );
+    assert.deepEqual(
+      silenced.map((f) => [f.code, f.reason]),
+      [["AT-D002", "ok"]],
+    );
   });
 });
 
@@ -454,7 +490,6 @@ describe("athanor lint and generate on SQLite (real CLI)", () => {
     // One judge: the drop is warned about once, with its code, not twice in two wordings.
     assert.match(header, /Warnings:\n \* {3}- AT-D002 error: Column items\.age is dropped/);
     assert.equal(header.match(/items\.age is dropped/g)?.length, 1, header);
-
   });
 
   test("lint exits 1 on an error, names file, code and operation; the clean migration is ok", async () => {
@@ -484,7 +519,10 @@ describe("athanor lint and generate on SQLite (real CLI)", () => {
     const first = project.migrationFiles()[0].slice(0, 13);
     const result = await project.cli(["lint", first, "--json"]);
     assert.equal(result.code, 0, result.stdout);
-    assert.deepEqual(JSON.parse(result.stdout).migrations.map((m: any) => m.name), [`CreateItems${first}`]);
+    assert.deepEqual(
+      JSON.parse(result.stdout).migrations.map((m: any) => m.name),
+      [`CreateItems${first}`],
+    );
     assert.equal((await project.cli(["lint", "head"])).code, 1);
     const unknown = await project.cli(["lint", "nope"]);
     assert.equal(unknown.code, 2);
@@ -522,7 +560,10 @@ describe("athanor lint and generate on SQLite (real CLI)", () => {
     assert.equal(pg.code, 1, pg.stdout);
     const json = JSON.parse(pg.stdout);
     assert.equal(json.dialect, "postgres");
-    assert.deepEqual(json.migrations[0].findings.map((f: any) => f.code), ["AT-L001"]);
+    assert.deepEqual(
+      json.migrations[0].findings.map((f: any) => f.code),
+      ["AT-L001"],
+    );
     assert.match(json.migrations[0].findings[0].subject, /^CREATE INDEX "items_age" ON "items"/);
     assert.equal((await project.cli(["lint", revision, "--dialect", "postgres"])).code, 0, "a warning alone does not fail");
     const bad = await project.cli(["lint", "--dialect", "oracle"]);
@@ -568,16 +609,10 @@ describe("athanor lint on hand-written migrations (real CLI, no database)", () =
     assert.equal(json.dialect, "postgres");
     const [init, risky] = json.migrations;
     assert.deepEqual(init.findings, [], "a new table's index is fine");
-    assert.deepEqual(risky.findings.map((f: any) => f.code), [
-      "AT-L001",
-      "AT-N005",
-      "AT-L002",
-      "AT-L004",
-      "AT-N002",
-      "AT-L005",
-      "AT-B002",
-      "AT-D001",
-    ]);
+    assert.deepEqual(
+      risky.findings.map((f: any) => f.code),
+      ["AT-L001", "AT-N005", "AT-L002", "AT-L004", "AT-N002", "AT-L005", "AT-B002", "AT-D001"],
+    );
     assert.equal(risky.findings.find((f: any) => f.code === "AT-D001").subject, `DROP TABLE "legacy"`);
     assert.doesNotMatch(result.stdout + result.stderr, /secret/);
   });
@@ -622,7 +657,10 @@ export class UsesTableApi1700000000005 implements MigrationInterface {
     );
     const result = await project.cli(["lint", "1700000000005", "--json"]);
     const [migration] = JSON.parse(result.stdout).migrations;
-    assert.deepEqual(migration.findings.map((f: any) => f.code), ["AT-D001", "AT-X001"]);
+    assert.deepEqual(
+      migration.findings.map((f: any) => f.code),
+      ["AT-D001", "AT-X001"],
+    );
     assert.match(migration.findings[1].message, /queryRunner\.createTable/);
     const readable = JSON.parse((await project.cli(["lint", "1700000000001", "--json"])).stdout).migrations[0];
     assert.ok(!readable.findings.some((f: any) => f.code === "AT-X001"));
@@ -705,7 +743,10 @@ for (const dialect of ["sqlite", "postgres"] as const) {
         });
         const outside = await project.cli(["lint", "--json"]);
         assert.equal(outside.code, 0, outside.stdout + outside.stderr);
-        assert.deepEqual(JSON.parse(outside.stdout).migrations[0].findings.filter((f: any) => f.code === "AT-T001"), []);
+        assert.deepEqual(
+          JSON.parse(outside.stdout).migrations[0].findings.filter((f: any) => f.code === "AT-T001"),
+          [],
+        );
       } finally {
         await project.cleanup();
       }

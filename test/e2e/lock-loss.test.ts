@@ -29,11 +29,17 @@ function writeAppendingMigrations(project: TestProject, sleepSeconds: number, sl
     {
       name: "LogZ",
       transaction: false,
-      up: [q(`INSERT INTO "log" ("note") VALUES ('LogZ')`), ...(slow === "LogZ" ? [sleep] : []), q(`UPDATE "items" SET "note" = COALESCE("note", '') || 'Z'`)],
+      up: [
+        q(`INSERT INTO "log" ("note") VALUES ('LogZ')`),
+        ...(slow === "LogZ" ? [sleep] : []),
+        q(`UPDATE "items" SET "note" = COALESCE("note", '') || 'Z'`),
+      ],
     },
   ];
   if (slow === "LogZ") migrations.unshift(migrations.pop()!);
-  return migrations.map((m, i) => writeMigrationBody(project, { timestamp: 1700000000001 + i, name: m.name, transaction: m.transaction, up: m.up.join("\n") }));
+  return migrations.map((m, i) =>
+    writeMigrationBody(project, { timestamp: 1700000000001 + i, name: m.name, transaction: m.transaction, up: m.up.join("\n") }),
+  );
 }
 
 async function setUp(project: TestProject): Promise<void> {
@@ -51,7 +57,11 @@ async function assertAppliedOnce(admin: Client, names: string[], outputs: CliRes
   const log = await admin.query(`SELECT COUNT(*)::int AS n FROM "log"`);
   assert.equal(log.rows[0].n, 1, `the non-transactional migration ran once\n${all}`);
   const recorded = await admin.query(`SELECT "name" FROM "migrations" ORDER BY "id"`);
-  assert.deepEqual(recorded.rows.map((r: any) => r.name), names, `one bookkeeping row per migration\n${all}`);
+  assert.deepEqual(
+    recorded.rows.map((r: any) => r.name),
+    names,
+    `one bookkeeping row per migration\n${all}`,
+  );
 }
 
 describe("postgres: the migration lock's session is lost mid-run", () => {

@@ -63,7 +63,10 @@ for (const dialect of DIALECTS) {
         // each (the default): CreateOk commits on its own, HalfWay leaves nothing.
         let result = await project.cli(["run"]);
         assert.equal(result.code, 3, result.stdout + result.stderr);
-        assert.match(result.stderr, new RegExp(`^error: Migration ${halfWay} failed \\(it was rolled back and nothing was recorded\\): boom after two statements\\n`));
+        assert.match(
+          result.stderr,
+          new RegExp(`^error: Migration ${halfWay} failed \\(it was rolled back and nothing was recorded\\): boom after two statements\\n`),
+        );
         assert.deepEqual(await appliedNames(project), [ok]);
         assert.deepEqual(await tables(project), ["items", "ok_t"]);
         assert.equal((await project.query(`SELECT * FROM "items" WHERE "id" = 1001`)).length, 0);
@@ -74,7 +77,12 @@ for (const dialect of DIALECTS) {
         await project.query(`DELETE FROM "migrations"`);
         result = await project.cli(["run", "--transaction", "all"]);
         assert.equal(result.code, 3, result.stdout + result.stderr);
-        assert.match(result.stderr, new RegExp(`^error: Migration ${halfWay} failed \\(the whole transaction of 2 migrations was rolled back and nothing was recorded\\): boom after two statements\\n`));
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `^error: Migration ${halfWay} failed \\(the whole transaction of 2 migrations was rolled back and nothing was recorded\\): boom after two statements\\n`,
+          ),
+        );
         assert.deepEqual(await appliedNames(project), []);
         assert.deepEqual(await tables(project), ["items"]);
         assert.equal((await project.query(`SELECT * FROM "items" WHERE "id" = 1001`)).length, 0);
@@ -87,7 +95,9 @@ for (const dialect of DIALECTS) {
         assert.equal(result.code, 3, result.stdout + result.stderr);
         assert.match(
           result.stderr,
-          new RegExp(`^error: Migration ${halfWay} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain and it was not recorded as applied; undo them or finish the migration by hand before running again\\): `),
+          new RegExp(
+            `^error: Migration ${halfWay} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain and it was not recorded as applied; undo them or finish the migration by hand before running again\\): `,
+          ),
         );
         const applied = result.stderr.split("\n").filter((l) => l.startsWith("  already applied: "));
         assert.deepEqual(applied, [
@@ -105,8 +115,14 @@ for (const dialect of DIALECTS) {
         writeMigrationBody(project, { timestamp: 1700000000002, name: "HalfWay", up: STATEMENT_FAILS_HALF_WAY, transaction: false });
         result = await project.cli(["run"]);
         assert.equal(result.code, 3, result.stdout + result.stderr);
-        assert.match(result.stderr, new RegExp(`^error: Migration ${halfWay} failed \\(it ran outside a transaction: the 2 statements listed below`));
-        assert.match(result.stderr, /\n {2}failing statement: INSERT INTO "no_such_table" \("id"\) VALUES \(1\)\n {2}already applied: CREATE TABLE "half_a"[^\n]*\n {2}already applied: INSERT INTO "items"/);
+        assert.match(
+          result.stderr,
+          new RegExp(`^error: Migration ${halfWay} failed \\(it ran outside a transaction: the 2 statements listed below`),
+        );
+        assert.match(
+          result.stderr,
+          /\n {2}failing statement: INSERT INTO "no_such_table" \("id"\) VALUES \(1\)\n {2}already applied: CREATE TABLE "half_a"[^\n]*\n {2}already applied: INSERT INTO "items"/,
+        );
         assert.deepEqual(await appliedNames(project), [ok]);
         assert.deepEqual(await tables(project), ["half_a", "items", "ok_t"]);
         await assertItemsIntact(project);
@@ -172,7 +188,9 @@ for (const dialect of DIALECTS) {
         assert.equal(result.code, 3, result.stdout + result.stderr);
         assert.match(
           result.stderr,
-          new RegExp(`^error: Migration ${name} failed \\(it ended the runner's transaction itself with ROLLBACK, so it could not be rolled back: the statement listed below as already applied remains and it was not recorded as applied;`),
+          new RegExp(
+            `^error: Migration ${name} failed \\(it ended the runner's transaction itself with ROLLBACK, so it could not be rolled back: the statement listed below as already applied remains and it was not recorded as applied;`,
+          ),
         );
         assert.match(result.stderr, /^  already applied: CREATE TABLE "half_b"/m);
         assert.doesNotMatch(result.stderr, /already applied: CREATE TABLE "half_a"/);
@@ -187,13 +205,19 @@ for (const dialect of DIALECTS) {
       const project = await TestProject.create(dialect);
       try {
         await createItems(project);
-        const first = writeMigrationBody(project, { timestamp: 1700000000001, name: "CreateOk", up: q(`CREATE TABLE "ok_t" ("id" integer PRIMARY KEY)`) });
+        const first = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "CreateOk",
+          up: q(`CREATE TABLE "ok_t" ("id" integer PRIMARY KEY)`),
+        });
         const name = writeMigrationBody(project, { timestamp: 1700000000002, name: "CommitsItself", up: COMMITS_THEN_FAILS });
         const result = await project.cli(["run", "--transaction", "all"]);
         assert.equal(result.code, 3, result.stdout + result.stderr);
         assert.match(
           result.stderr,
-          new RegExp(`^error: Migration ${name} failed \\(it ended the runner's transaction itself with COMMIT, so it could not be rolled back: the 1 migration before it in that transaction \\(${first}\\) was committed and recorded, the 2 statements listed below`),
+          new RegExp(
+            `^error: Migration ${name} failed \\(it ended the runner's transaction itself with COMMIT, so it could not be rolled back: the 1 migration before it in that transaction \\(${first}\\) was committed and recorded, the 2 statements listed below`,
+          ),
         );
         assert.deepEqual(await appliedNames(project), [first]);
         assert.deepEqual(await tables(project), ["half_a", "half_b", "items", "ok_t"]);
@@ -217,7 +241,12 @@ describe("postgres: what the server adds to a failing statement", () => {
       });
       let result = await project.cli(["run"]);
       assert.equal(result.code, 3, result.stdout + result.stderr);
-      assert.match(result.stderr, new RegExp(`^error: Migration ${unique} failed \\(it was rolled back and nothing was recorded\\): could not create unique index "UQ_items_name"\\n`));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^error: Migration ${unique} failed \\(it was rolled back and nothing was recorded\\): could not create unique index "UQ_items_name"\\n`,
+        ),
+      );
       assert.match(result.stderr, /\n {2}detail: Key \(name\)=\(item 1\) is duplicated\.\n/);
 
       await project.query(`UPDATE "items" SET "name" = 'item 2' WHERE "id" = 2`);
@@ -240,7 +269,10 @@ describe("postgres: what the server adds to a failing statement", () => {
     // Filling the shared lock table of a real server would fail whatever
     // else runs on it at the same moment, so the driver's error is built
     // here as pg reports it.
-    const error = Object.assign(new Error("out of shared memory"), { code: "53200", hint: "You might need to increase max_locks_per_transaction." });
+    const error = Object.assign(new Error("out of shared memory"), {
+      code: "53200",
+      hint: "You might need to increase max_locks_per_transaction.",
+    });
     const sentence = explainPostgresMigrationError(error) ?? "";
     assert.match(sentence, /needed more locks than PostgreSQL's lock table holds/);
     assert.match(sentence, /raise max_locks_per_transaction in postgresql\.conf and restart the server/);

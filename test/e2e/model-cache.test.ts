@@ -134,7 +134,10 @@ for (const dialect of DIALECTS) {
         },
       });
       assert.equal(result.code, 0, result.stdout + result.stderr);
-      const loaded = readFileSync(log(), "utf8").split("\n").filter(Boolean).map((f) => f.slice(project.dir.length + 1));
+      const loaded = readFileSync(log(), "utf8")
+        .split("\n")
+        .filter(Boolean)
+        .map((f) => f.slice(project.dir.length + 1));
       assert.deepEqual(loaded.sort(), ["ormconfig.ts"]);
 
       // check answers from the same entry.
@@ -144,7 +147,10 @@ for (const dialect of DIALECTS) {
     });
 
     test("an edited entity file is seen", async () => {
-      project.writeEntity("Book.ts", BOOK.replace("  format: string;\n", "  format: string;\n\n  @Column({ type: \"integer\", default: 0 })\n  pages: number;\n"));
+      project.writeEntity(
+        "Book.ts",
+        BOOK.replace("  format: string;\n", '  format: string;\n\n  @Column({ type: "integer", default: 0 })\n  pages: number;\n'),
+      );
       const edited = await generateCheck();
       assert.ok(edited.changed && !edited.hit && edited.built, "the new column was not seen");
       assert.match(edited.output, /pages/);

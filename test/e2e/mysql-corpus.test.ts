@@ -22,7 +22,8 @@ import { createMysqlTestDatabase } from "../support/mysql";
 const NOT_ON_MYSQL: Record<string, string> = {
   "c02-strings": 'TypeORM refuses the type "character" on MySQL/MariaDB',
   "d21-default-string": 'TypeORM refuses the type "character" on MySQL/MariaDB',
-  "k60-partial-index": "MySQL has no partial indexes: the index is created over every row, and the WHERE the entity declares is a difference",
+  "k60-partial-index":
+    "MySQL has no partial indexes: the index is created over every row, and the WHERE the entity declares is a difference",
   "f65-deferrable": "MySQL has no deferrable foreign keys",
   "v80-views": "views are not read back from MySQL yet (the introspection does not query information_schema.VIEWS)",
 };
@@ -76,7 +77,9 @@ test("the corpus's portable definitions round-trip on MariaDB", async () => {
       const ds = new DataSource({ type: "mariadb", url: db.url });
       await ds.initialize();
       await ds.query("SET FOREIGN_KEY_CHECKS = 0");
-      for (const row of await ds.query("SELECT TABLE_NAME AS name, TABLE_TYPE AS type FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()")) {
+      for (const row of await ds.query(
+        "SELECT TABLE_NAME AS name, TABLE_TYPE AS type FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE()",
+      )) {
         await ds.query(`DROP ${row.type === "VIEW" ? "VIEW" : "TABLE"} \`${row.name}\``);
       }
       await ds.destroy();

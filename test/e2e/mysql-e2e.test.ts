@@ -34,7 +34,11 @@ function exampleApp(withMigrations: boolean): string {
   cpSync(join(repoRoot, "ormconfig.ts"), join(dir, "ormconfig.ts"));
   cpSync(join(repoRoot, "entities"), join(dir, "entities"), { recursive: true });
   if (withMigrations) cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), { recursive: true });
-  else cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), { recursive: true, filter: (source) => !source.endsWith(".ts") && !source.endsWith(".sum") });
+  else
+    cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), {
+      recursive: true,
+      filter: (source) => !source.endsWith(".ts") && !source.endsWith(".sum"),
+    });
   return dir;
 }
 
@@ -42,7 +46,9 @@ async function tables(url: string): Promise<string[]> {
   const ds = new DataSource({ type: "mariadb", url });
   await ds.initialize();
   try {
-    const rows = await ds.query("SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME");
+    const rows = await ds.query(
+      "SELECT TABLE_NAME AS name FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() ORDER BY TABLE_NAME",
+    );
     return rows.map((r: any) => String(r.name)).sort();
   } finally {
     await ds.destroy();
@@ -69,7 +75,14 @@ for (const scheme of ["mariadb", "mysql"] as const) {
     test("run, status, revert to base", async () => {
       const run = ok(await runCli(dir, ["run"], env), "run");
       assert.match(run.stdout, /Applied 1 migration/);
-      assert.deepEqual(await tables(db.url), ["game_sessions", "leaderboard_entries", "leaderboards", "migrations", "refresh_tokens", "users"]);
+      assert.deepEqual(await tables(db.url), [
+        "game_sessions",
+        "leaderboard_entries",
+        "leaderboards",
+        "migrations",
+        "refresh_tokens",
+        "users",
+      ]);
       const status = ok(await runCli(dir, ["status", "--json"], env), "status");
       const parsed = JSON.parse(status.stdout);
       assert.equal(JSON.stringify(parsed).includes("InitialSchema1795323385894"), true, status.stdout);
@@ -133,7 +146,10 @@ test("E200: a password in a mysql:// DATABASE_URL is never printed, and a server
   // A port nothing listens on: the connection fails and the error names the target.
   const result = await runCli(dir, ["status"], cliEnv({ DATABASE_URL: "mysql://app:s3cr3t-pw@127.0.0.1:1/app" }));
   assert.equal(result.code, 3, result.stdout + result.stderr);
-  assert.match(result.stderr, /Cannot connect to mysql at 127\.0\.0\.1:1\/app: nothing answers there; start the MySQL\/MariaDB server or fix the host and port\./);
+  assert.match(
+    result.stderr,
+    /Cannot connect to mysql at 127\.0\.0\.1:1\/app: nothing answers there; start the MySQL\/MariaDB server or fix the host and port\./,
+  );
   assert.doesNotMatch(result.stdout + result.stderr, /s3cr3t-pw/);
   assert.ok(mysqlServerUrl());
 });
@@ -182,7 +198,10 @@ test("E201: a wrong password is refused in one sentence that does not echo it", 
   url.password = "wr0ng-pw";
   const result = await runCli(dir, ["status"], cliEnv({ DATABASE_URL: url.toString() }));
   assert.equal(result.code, 3, result.stdout + result.stderr);
-  assert.match(result.stderr, /Cannot connect to mysql at .*: the server refused the user name or password; check the credentials in the connection URL\./);
+  assert.match(
+    result.stderr,
+    /Cannot connect to mysql at .*: the server refused the user name or password; check the credentials in the connection URL\./,
+  );
   assert.doesNotMatch(result.stdout + result.stderr, /wr0ng-pw/);
 });
 
@@ -192,7 +211,10 @@ test("E202: a database that does not exist", async () => {
   url.pathname = "/athanor_no_such_database";
   const result = await runCli(dir, ["status"], cliEnv({ DATABASE_URL: url.toString() }));
   assert.equal(result.code, 3, result.stdout + result.stderr);
-  assert.match(result.stderr, /Cannot connect to mysql at .*athanor_no_such_database: the database does not exist; create it \(CREATE DATABASE\) or fix the database name\./);
+  assert.match(
+    result.stderr,
+    /Cannot connect to mysql at .*athanor_no_such_database: the database does not exist; create it \(CREATE DATABASE\) or fix the database name\./,
+  );
 });
 
 test("E203: a narrowing migration stops at its data check and changes nothing", async () => {
@@ -223,7 +245,10 @@ export class Narrow1700000000001 implements MigrationInterface {
     ok(await runCli(dir, ["sum"], env), "sum");
     const result = await runCli(dir, ["run"], env);
     assert.equal(result.code, 3, result.stdout + result.stderr);
-    assert.match(result.stderr, /Cannot change items\.name to varchar\(10\): 1 row\(s\) of items hold longer values\. Shorten them first, or keep the length\./);
+    assert.match(
+      result.stderr,
+      /Cannot change items\.name to varchar\(10\): 1 row\(s\) of items hold longer values\. Shorten them first, or keep the length\./,
+    );
     assert.match(result.stderr, /none of its statements had changed anything/);
   } finally {
     await db.drop();

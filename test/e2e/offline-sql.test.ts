@@ -18,7 +18,6 @@ import { op } from "../../src/migration-api/api";
 import type { MigrationSource } from "../../src/runner/discover";
 import { ITEM_V1, ITEM_V2 } from "../support/entities";
 
-
 /**
  * Hand-written: raw SQL (a data change, recorded verbatim, leaves the model
  * usable) followed by an op() call that rebuilds the table on SQLite.
@@ -161,22 +160,34 @@ for (const dialect of DIALECTS) {
 
     test("--from and --to select the range; --json gives each migration's statements", async () => {
       const middle = JSON.parse((await fresh.ok(["run", "--sql", "--from", names[0], "--to", names[1], "--json"])).stdout);
-      assert.deepEqual(middle.migrations.map((m: any) => m.name), [names[1]]);
+      assert.deepEqual(
+        middle.migrations.map((m: any) => m.name),
+        [names[1]],
+      );
       assert.deepEqual(middle.preamble, [], "a script that does not start at base assumes the bookkeeping table exists");
       assert.ok(middle.migrations[0].statements.some((s: string) => /"title"/.test(s)));
 
       const first = JSON.parse((await fresh.ok(["run", "--sql", "--to", names[0], "--json"])).stdout);
-      assert.deepEqual(first.migrations.map((m: any) => m.name), [names[0]]);
+      assert.deepEqual(
+        first.migrations.map((m: any) => m.name),
+        [names[0]],
+      );
       assert.ok(first.preamble.length > 0);
 
       const stepped = JSON.parse((await fresh.ok(["run", "--sql", "--step", "2", "--json"])).stdout);
-      assert.deepEqual(stepped.migrations.map((m: any) => m.name), names.slice(0, 2));
+      assert.deepEqual(
+        stepped.migrations.map((m: any) => m.name),
+        names.slice(0, 2),
+      );
 
       // --transaction all: one transaction around every migration, as `run --transaction all` does.
       const together = (await fresh.ok(["run", "--sql", "--transaction", "all"])).stdout;
       assert.equal((together.match(/^BEGIN;$/gm) ?? []).length, 1);
       assert.equal((together.match(/^COMMIT;$/gm) ?? []).length, 1);
-      assert.deepEqual([...together.matchAll(/^-- (\w+) \(up\)$/gm)].map((m) => m[1]), names);
+      assert.deepEqual(
+        [...together.matchAll(/^-- (\w+) \(up\)$/gm)].map((m) => m[1]),
+        names,
+      );
 
       const backwards = await fresh.cli(["run", "--sql", "--from", names[1], "--to", names[0]]);
       assert.equal(backwards.code, 2);
@@ -189,12 +200,18 @@ for (const dialect of DIALECTS) {
 
     test("revert --sql: the newest migration by default, a range with --from/--to, in reverse order", async () => {
       const newest = await fresh.ok(["revert", "--sql"]);
-      assert.deepEqual([...newest.stdout.matchAll(/^-- (\w+) \(down\)$/gm)].map((m) => m[1]), [names[2]]);
+      assert.deepEqual(
+        [...newest.stdout.matchAll(/^-- (\w+) \(down\)$/gm)].map((m) => m[1]),
+        [names[2]],
+      );
       assert.match(newest.stdout, new RegExp(`DELETE FROM "migrations" WHERE "name" = '${names[2]}';`));
       assert.match(newest.stdout, /UPDATE "items" SET "quantity" = 7 WHERE "quantity" = 8;/);
 
       const all = await fresh.ok(["revert", "--sql", "--from", names[1], "--to", "base"]);
-      assert.deepEqual([...all.stdout.matchAll(/^-- (\w+) \(down\)$/gm)].map((m) => m[1]), [names[1], names[0]]);
+      assert.deepEqual(
+        [...all.stdout.matchAll(/^-- (\w+) \(down\)$/gm)].map((m) => m[1]),
+        [names[1], names[0]],
+      );
       assert.match(all.stdout, /DROP TABLE "items"/);
       assert.doesNotMatch(all.stdout, /CREATE TABLE "migrations"/);
     });

@@ -180,7 +180,10 @@ describe("postgres: generate --online", () => {
     assertSameSchema("postgres", await online.introspect(), plainSchema);
     assertSameSchema("postgres", await onlineSql.introspect(), plainSchema);
     const definitions = await catalogDefinitions(plain);
-    assert.ok(definitions.some((d) => d.includes("FK_posts_author")), definitions.join("\n"));
+    assert.ok(
+      definitions.some((d) => d.includes("FK_posts_author")),
+      definitions.join("\n"),
+    );
     assert.deepEqual(await catalogDefinitions(online), definitions);
     assert.deepEqual(await catalogDefinitions(onlineSql), definitions);
     assert.deepEqual(await invalidIndexes(online), []);

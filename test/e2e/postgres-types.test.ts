@@ -80,7 +80,10 @@ describe("PostgreSQL column types an extension defines", () => {
       // alone (TypeORM otherwise creates them when it connects): run creates
       // both, and nothing is left to do.
       const ormconfig = join(fresh.dir, "ormconfig.ts");
-      writeFileSync(ormconfig, readFileSync(ormconfig, "utf8").replace(`{ type: "postgres", url,`, `{ type: "postgres", installExtensions: false, url,`));
+      writeFileSync(
+        ormconfig,
+        readFileSync(ormconfig, "utf8").replace(`{ type: "postgres", url,`, `{ type: "postgres", installExtensions: false, url,`),
+      );
       fresh.copyMigrationsFrom(dev);
       await fresh.ok(["run"]);
       assert.deepEqual(await extensions(fresh), { citext: true, hstore: true });
@@ -156,13 +159,20 @@ describe("PostgreSQL: a populated table gets extension types", () => {
       assert.ok(generated.up.indexOf(`createExtension("citext")`) < generated.up.indexOf("alterColumn("), "citext comes first");
       assert.ok(generated.up.indexOf(`createExtension("hstore")`) < generated.up.indexOf("addColumn("), "hstore comes first");
       await project.ok(["run"]);
-      assert.deepEqual(await rows(project, `SELECT email FROM players WHERE email = 'ann@example.com'`), [{ email: "Ann@Example.com" }], "citext compares without case");
+      assert.deepEqual(
+        await rows(project, `SELECT email FROM players WHERE email = 'ann@example.com'`),
+        [{ email: "Ann@Example.com" }],
+        "citext compares without case",
+      );
       await assertNoChanges(project);
       await assertTypeormAgrees(project);
 
       await project.ok(["revert"]);
       assertSameSchema("postgres", await project.introspect(), v1Schema);
-      assert.deepEqual(await rows(project, `SELECT email FROM players ORDER BY id`), [{ email: "Ann@Example.com" }, { email: "bob@example.com" }]);
+      assert.deepEqual(await rows(project, `SELECT email FROM players ORDER BY id`), [
+        { email: "Ann@Example.com" },
+        { email: "bob@example.com" },
+      ]);
     } finally {
       await project.cleanup();
     }

@@ -45,7 +45,12 @@ for (const dialect of DIALECTS) {
     test("a migration applied out of order is reverted first: the reverse of the order of applying", async () => {
       const project = await TestProject.create(dialect);
       try {
-        const table = (i: number) => ({ timestamp: 1700000000000 + i, name: `CreateT${i}`, up: [`CREATE TABLE "t${i}" ("id" integer)`], down: [`DROP TABLE "t${i}"`] });
+        const table = (i: number) => ({
+          timestamp: 1700000000000 + i,
+          name: `CreateT${i}`,
+          up: [`CREATE TABLE "t${i}" ("id" integer)`],
+          down: [`DROP TABLE "t${i}"`],
+        });
         writeMigration(project, table(1));
         writeMigration(project, table(3));
         await project.ok(["run"]);
@@ -56,7 +61,9 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await planned(project, ["revert", "--to", "CreateT3"]), ["T2"]);
         assert.deepEqual(await planned(project, ["revert", "--to", "CreateT1"]), ["T2", "T3"]);
         await project.ok(["revert"]);
-        const tables = Object.keys((await project.introspect()).tables).filter((t) => t !== "migrations").sort();
+        const tables = Object.keys((await project.introspect()).tables)
+          .filter((t) => t !== "migrations")
+          .sort();
         assert.deepEqual(tables, ["t1", "t3"]);
       } finally {
         await project.cleanup();
@@ -80,7 +87,11 @@ for (const dialect of DIALECTS) {
       // Where the dialects' scripts differ: SQLite's foreign-key pragmas, PostgreSQL's advisory lock.
       const statements: string[] = middle.migrations.flatMap((m: any) => m.statements);
       if (dialect === "sqlite") assert.ok(statements.includes("PRAGMA foreign_keys = OFF"), statements.join("\n"));
-      else assert.ok(statements.some((s) => /^SELECT pg_advisory_xact_lock/.test(s)), statements.join("\n"));
+      else
+        assert.ok(
+          statements.some((s) => /^SELECT pg_advisory_xact_lock/.test(s)),
+          statements.join("\n"),
+        );
       assert.ok(statements.some((s) => /^INSERT INTO "migrations" .*'CreateT31700000000003'/.test(s)));
 
       const head = await project.ok(["run", "--sql", ":CreateT2"]);
@@ -95,7 +106,10 @@ for (const dialect of DIALECTS) {
     test("revert --sql A:B: from A down to B, which is kept; an empty side is head or base", async () => {
       const out = (await project.ok(["revert", "--sql", "CreateT3:CreateT1"])).stdout;
       assert.match(out, /^-- Athanor offline SQL for \w+, down from CreateT31700000000003 to CreateT11700000000001: 2 migrations/);
-      assert.deepEqual([...out.matchAll(/^-- (\w+) \(down\)$/gm)].map((m) => m[1]), ["CreateT31700000000003", "CreateT21700000000002"]);
+      assert.deepEqual(
+        [...out.matchAll(/^-- (\w+) \(down\)$/gm)].map((m) => m[1]),
+        ["CreateT31700000000003", "CreateT21700000000002"],
+      );
       assert.match(out, /DROP TABLE "t3";[\s\S]*DROP TABLE "t2";/);
       assert.match(out, /DELETE FROM "migrations" WHERE "name" = 'CreateT21700000000002';/);
       assert.deepEqual(await scripted(project, ["revert", "head:base"]), ["T4", "T3", "T2", "T1"]);
@@ -105,16 +119,43 @@ for (const dialect of DIALECTS) {
     });
 
     test("E170–E174: wrong ranges are usage errors", async () => {
-      usage(await project.cli(["run", "--sql", "CreateT2"]), /^error: The range "CreateT2" is not start:end: write e\.g\. run --sql base:head/m);
-      usage(await project.cli(["revert", "--sql", "a:b:c"]), /^error: The range "a:b:c" is not start:end: write e\.g\. revert --sql head:base/m);
-      usage(await project.cli(["run", "--sql", "CreateT3:CreateT1"]), /^error: The range "CreateT3:CreateT1" starts after it ends: put the older revision first\.$/m);
-      usage(await project.cli(["revert", "--sql", "CreateT1:CreateT3"]), /^error: The range "CreateT1:CreateT3" starts below where it ends, but revert --sql goes down: put the newer revision first/m);
+      usage(
+        await project.cli(["run", "--sql", "CreateT2"]),
+        /^error: The range "CreateT2" is not start:end: write e\.g\. run --sql base:head/m,
+      );
+      usage(
+        await project.cli(["revert", "--sql", "a:b:c"]),
+        /^error: The range "a:b:c" is not start:end: write e\.g\. revert --sql head:base/m,
+      );
+      usage(
+        await project.cli(["run", "--sql", "CreateT3:CreateT1"]),
+        /^error: The range "CreateT3:CreateT1" starts after it ends: put the older revision first\.$/m,
+      );
+      usage(
+        await project.cli(["revert", "--sql", "CreateT1:CreateT3"]),
+        /^error: The range "CreateT1:CreateT3" starts below where it ends, but revert --sql goes down: put the newer revision first/m,
+      );
       usage(await project.cli(["run", "--sql", "Nope:head"]), /^error: No migration matches "Nope"/m);
-      usage(await project.cli(["run", "CreateT1:CreateT2"]), /^error: A range like CreateT1:CreateT2 selects the migrations of an offline script: add --sql to print it, or use --to <revision> to run online\.$/m);
-      usage(await project.cli(["revert", ":base"]), /^error: A range like :base selects the migrations of an offline script: add --sql .* to revert online\.$/m);
-      usage(await project.cli(["run", "--sql", "CreateT1:CreateT3", "--from", "base"]), /^error: The range "CreateT1:CreateT3" already says where the script starts and ends: drop --from\.$/m);
-      usage(await project.cli(["revert", "--sql", "head:CreateT1", "--step", "1"]), /^error: The range "head:CreateT1" already says where the script starts and ends: drop --step, or leave the range's end open/m);
-      usage(await project.cli(["run", "--sql", "current:"]), /^error: "current" is the migration the database is at, and --sql reads no database: name that migration instead/m);
+      usage(
+        await project.cli(["run", "CreateT1:CreateT2"]),
+        /^error: A range like CreateT1:CreateT2 selects the migrations of an offline script: add --sql to print it, or use --to <revision> to run online\.$/m,
+      );
+      usage(
+        await project.cli(["revert", ":base"]),
+        /^error: A range like :base selects the migrations of an offline script: add --sql .* to revert online\.$/m,
+      );
+      usage(
+        await project.cli(["run", "--sql", "CreateT1:CreateT3", "--from", "base"]),
+        /^error: The range "CreateT1:CreateT3" already says where the script starts and ends: drop --from\.$/m,
+      );
+      usage(
+        await project.cli(["revert", "--sql", "head:CreateT1", "--step", "1"]),
+        /^error: The range "head:CreateT1" already says where the script starts and ends: drop --step, or leave the range's end open/m,
+      );
+      usage(
+        await project.cli(["run", "--sql", "current:"]),
+        /^error: "current" is the migration the database is at, and --sql reads no database: name that migration instead/m,
+      );
       // Not a range at all: an argument run does not take (E03), as before.
       usage(await project.cli(["run", "head"]), /^error: athanor run does not take "head": run athanor run --help/m);
     });
@@ -125,8 +166,14 @@ describe("--help", () => {
   test("run and revert show the range; history its -r", async () => {
     const project = await TestProject.create("sqlite");
     try {
-      assert.match((await project.ok(["run", "--help"])).stdout, /athanor run \[range\][\s\S]*range +With --sql: the migrations after A through B, as A:B/);
-      assert.match((await project.ok(["revert", "--help"])).stdout, /athanor revert \[range\][\s\S]*range +With --sql: from A down to B, which is kept, as A:B/);
+      assert.match(
+        (await project.ok(["run", "--help"])).stdout,
+        /athanor run \[range\][\s\S]*range +With --sql: the migrations after A through B, as A:B/,
+      );
+      assert.match(
+        (await project.ok(["revert", "--help"])).stdout,
+        /athanor revert \[range\][\s\S]*range +With --sql: from A down to B, which is kept, as A:B/,
+      );
       assert.match((await project.ok(["history", "--help"])).stdout, /-r, --rev-range/);
     } finally {
       await project.cleanup();

@@ -137,9 +137,7 @@ for (const dialect of DIALECTS) {
         writeTableMigrations(project, 1);
         // CREATE INDEX CONCURRENTLY refuses to run inside a transaction block.
         const statement =
-          dialect === "postgres"
-            ? `CREATE INDEX CONCURRENTLY "idx_t1" ON "t1" ("id")`
-            : `CREATE INDEX "idx_t1" ON "t1" ("id")`;
+          dialect === "postgres" ? `CREATE INDEX CONCURRENTLY "idx_t1" ON "t1" ("id")` : `CREATE INDEX "idx_t1" ON "t1" ("id")`;
         writeMigration(project, {
           timestamp: 1700000000005,
           name: "IndexT1",
@@ -147,7 +145,12 @@ for (const dialect of DIALECTS) {
           down: [`DROP INDEX "idx_t1"`],
           transaction: false,
         });
-        writeMigration(project, { timestamp: 1700000000006, name: "CreateT9", up: [`CREATE TABLE "t9" ("id" integer)`], down: [`DROP TABLE "t9"`] });
+        writeMigration(project, {
+          timestamp: 1700000000006,
+          name: "CreateT9",
+          up: [`CREATE TABLE "t9" ("id" integer)`],
+          down: [`DROP TABLE "t9"`],
+        });
         for (const mode of ["all", "each", "none"]) {
           await project.ok(["run", "--transaction", mode]);
           assert.equal((await appliedNames(project)).length, 3, mode);
@@ -202,9 +205,19 @@ for (const dialect of DIALECTS) {
     test("an out-of-order pending migration is refused unless --allow-out-of-order", async () => {
       const project = await TestProject.create(dialect);
       try {
-        writeMigration(project, { timestamp: 1700000000003, name: "CreateT3", up: [`CREATE TABLE "t3" ("id" integer)`], down: [`DROP TABLE "t3"`] });
+        writeMigration(project, {
+          timestamp: 1700000000003,
+          name: "CreateT3",
+          up: [`CREATE TABLE "t3" ("id" integer)`],
+          down: [`DROP TABLE "t3"`],
+        });
         await project.ok(["run"]);
-        writeMigration(project, { timestamp: 1700000000002, name: "CreateT2", up: [`CREATE TABLE "t2" ("id" integer)`], down: [`DROP TABLE "t2"`] });
+        writeMigration(project, {
+          timestamp: 1700000000002,
+          name: "CreateT2",
+          up: [`CREATE TABLE "t2" ("id" integer)`],
+          down: [`DROP TABLE "t2"`],
+        });
         const refused = await project.cli(["run"]);
         assert.equal(refused.code, 2);
         assert.match(refused.stderr, /CreateT21700000000002 is older than the newest applied one.*--allow-out-of-order/);

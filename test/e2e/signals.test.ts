@@ -27,7 +27,11 @@ const SLOW = {
 /** Quick, slow (after changing every row of items), quick again. */
 function writeScenario(project: TestProject, slow: string): string[] {
   return [
-    writeMigrationBody(project, { timestamp: 1700000000001, name: "CreateFirst", up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`) }),
+    writeMigrationBody(project, {
+      timestamp: 1700000000001,
+      name: "CreateFirst",
+      up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`),
+    }),
     writeMigrationBody(project, {
       timestamp: 1700000000002,
       name: "SlowAppend",
@@ -67,9 +71,7 @@ function assertStoppedCleanly(result: CliResult, exitCode: number, signal: strin
 async function assertNoOtherSessions(admin: Client): Promise<void> {
   const deadline = Date.now() + 5000;
   for (;;) {
-    const { rows } = await admin.query(
-      `SELECT query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
-    );
+    const { rows } = await admin.query(`SELECT query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
     if (rows.length === 0) return;
     assert.ok(Date.now() < deadline, `no session of the runner is left on the server: ${JSON.stringify(rows)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -210,7 +212,13 @@ describe("a signal during run", () => {
       try {
         const deadline = Date.now() + 60_000;
         for (;;) {
-          const free = await ds.query(`BEGIN IMMEDIATE`).then(() => ds.query(`ROLLBACK`)).then(() => true, () => false);
+          const free = await ds
+            .query(`BEGIN IMMEDIATE`)
+            .then(() => ds.query(`ROLLBACK`))
+            .then(
+              () => true,
+              () => false,
+            );
           if (!free) break;
           assert.ok(Date.now() < deadline, "the revert never took the write lock");
           await new Promise((resolve) => setTimeout(resolve, 100));
@@ -223,7 +231,9 @@ describe("a signal during run", () => {
       assert.equal(result.code, 143, result.stdout + result.stderr);
       assert.match(
         result.stderr,
-        new RegExp(`\\nerror: Stopped by SIGTERM: reverted nothing; rolled back ${second} \\(nothing of it remains\\); not started: ${first}; the migration lock was released: run again to continue\\.\\n$`),
+        new RegExp(
+          `\\nerror: Stopped by SIGTERM: reverted nothing; rolled back ${second} \\(nothing of it remains\\); not started: ${first}; the migration lock was released: run again to continue\\.\\n$`,
+        ),
       );
       assert.deepEqual(await appliedNames(project), [first, second]);
       await assertRowsUnchanged(project);

@@ -38,7 +38,8 @@ export class Spellings {
 `;
 
 /** The table as Athanor 0.1 wrote it for ticket(20). */
-const OLDER_ATHANOR_TABLE = `CREATE TABLE "tickets" ("id" integer CONSTRAINT "PK_tickets" PRIMARY KEY AUTOINCREMENT NOT NULL, ` +
+const OLDER_ATHANOR_TABLE =
+  `CREATE TABLE "tickets" ("id" integer CONSTRAINT "PK_tickets" PRIMARY KEY AUTOINCREMENT NOT NULL, ` +
   `"name" varchar(20) NOT NULL, ` +
   `"state" varchar CONSTRAINT "CHK_tickets_state_enum" CHECK ("state" IN ('open','closed')) NOT NULL DEFAULT ('open'))`;
 
@@ -104,8 +105,13 @@ test("postgres: an enum type named after the mixed-case column (older Athanor) i
     project.writeEntity("Switch.ts", switchEntity(["on", "off", "broken"]));
     await project.ok(["generate", "Broken"]);
     await project.ok(["run"]);
-    const types = await project.query<{ typname: string }>(`SELECT typname FROM pg_type WHERE typname LIKE 'switches_%_enum' ORDER BY typname`);
-    assert.deepEqual(types.map((t) => t.typname), ["switches_powerstate_enum"]);
+    const types = await project.query<{ typname: string }>(
+      `SELECT typname FROM pg_type WHERE typname LIKE 'switches_%_enum' ORDER BY typname`,
+    );
+    assert.deepEqual(
+      types.map((t) => t.typname),
+      ["switches_powerstate_enum"],
+    );
     assert.deepEqual(await project.query(`SELECT "powerState" FROM "switches"`), [{ powerState: "off" }]);
     const again = await project.cli(["generate", "--check"]);
     assert.equal(again.code, 0, `generate --check after the change:\n${again.stdout}${again.stderr}`);

@@ -143,7 +143,12 @@ describe("TypeORM 1.x + better-sqlite3: a writer holding the database", () => {
       await project.ok(["run"]);
 
       // The next deploy: the migrations table exists, the lock is met inside the migration's transaction.
-      writeMigration(project, { timestamp: 1800000000000, name: "CreateNext", up: ['CREATE TABLE "next" ("id" integer)'], down: ['DROP TABLE "next"'] });
+      writeMigration(project, {
+        timestamp: 1800000000000,
+        name: "CreateNext",
+        up: ['CREATE TABLE "next" ("id" integer)'],
+        down: ['DROP TABLE "next"'],
+      });
       const holder = await project.connect();
       try {
         await holder.query("BEGIN IMMEDIATE");
@@ -161,7 +166,7 @@ describe("TypeORM 1.x + better-sqlite3: a writer holding the database", () => {
   });
 });
 
-describe("TypeORM 1.x with a DataSource still saying type: \"sqlite\"", () => {
+describe('TypeORM 1.x with a DataSource still saying type: "sqlite"', () => {
   test("exits 2 and says to use better-sqlite3", async () => {
     const project = await TestProject.create("sqlite", {}, { ...typeorm1Project(), sqliteDriver: "sqlite" });
     try {

@@ -46,7 +46,12 @@ export class Note {
 }
 `;
 
-const cacheEntries = (dir: string) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith(".js")).sort() : []);
+const cacheEntries = (dir: string) =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".js"))
+        .sort()
+    : [];
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: loading the project's TypeScript`, () => {

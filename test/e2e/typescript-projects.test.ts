@@ -147,17 +147,26 @@ describe("which TypeScript the project has does not matter", () => {
       try {
         installPackages(p.dir, { typescript });
         write(p.dir, {
-          "package.json": JSON.stringify({ name: "app", private: true, devDependencies: typescript === "7" ? { typescript: "^7.0.0" } : {} }),
+          "package.json": JSON.stringify({
+            name: "app",
+            private: true,
+            devDependencies: typescript === "7" ? { typescript: "^7.0.0" } : {},
+          }),
           "ormconfig.ts": DATA_SOURCE(`"entities/*.ts"`, `"migrations/*.ts"`),
           "entities/User.ts": USER,
         });
         if (typescript === "7") {
           // The tsconfig.json TypeScript 7's own `tsc --init` writes (NodeNext, verbatimModuleSyntax, no decorators).
-          execFileSync(process.execPath, [join(p.dir, "node_modules", "typescript", "bin", "tsc"), "--init"], { cwd: p.dir, stdio: "pipe" });
+          execFileSync(process.execPath, [join(p.dir, "node_modules", "typescript", "bin", "tsc"), "--init"], {
+            cwd: p.dir,
+            stdio: "pipe",
+          });
           assert.match(readFileSync(join(p.dir, "tsconfig.json"), "utf8"), /"module": "nodenext"/);
         } else {
           // A target newer than Athanor's TypeScript 5.x knows.
-          write(p.dir, { "tsconfig.json": JSON.stringify({ compilerOptions: { target: "ES2025", module: "commonjs", strict: true, ...DECORATORS } }) });
+          write(p.dir, {
+            "tsconfig.json": JSON.stringify({ compilerOptions: { target: "ES2025", module: "commonjs", strict: true, ...DECORATORS } }),
+          });
         }
         assert.equal(existsSync(join(p.dir, "node_modules", "typescript")), typescript === "7");
         await roundTrip(p);
@@ -166,7 +175,9 @@ describe("which TypeScript the project has does not matter", () => {
         assert.equal(status.code, 0, status.stdout + status.stderr);
         // Classes stay classes: an unknown or "esnext" target is not taken for ES5.
         const cache = join(p.dir, "node_modules", ".cache", "athanor", "ts");
-        const user = readdirSync(cache).map((f) => readFileSync(join(cache, f), "utf8")).find((js) => js.includes("User"));
+        const user = readdirSync(cache)
+          .map((f) => readFileSync(join(cache, f), "utf8"))
+          .find((js) => js.includes("User"));
         assert.match(user ?? "", /\bclass User\b/);
       } finally {
         await cleanup(p);
@@ -250,7 +261,12 @@ describe("tsconfig paths, extends and rootDirs", () => {
         if (dialect === "postgres") p.database = await createTestDatabase("athanor_tsprojects");
         nestProject(p.dir);
         await roundTrip(p, ["-d", "src/data-source.ts"]);
-        assert.deepEqual(readdirSync(join(p.dir, "src", "migrations")).filter((f) => f.endsWith(".ts")).map((f) => f.replace(/^\d+/, "")), ["-Init.ts"]);
+        assert.deepEqual(
+          readdirSync(join(p.dir, "src", "migrations"))
+            .filter((f) => f.endsWith(".ts"))
+            .map((f) => f.replace(/^\d+/, "")),
+          ["-Init.ts"],
+        );
         // A migration importing through the alias.
         write(p.dir, {
           "src/migrations/1900000000000-Seed.ts": `import type { MigrationInterface, QueryRunner } from "typeorm";
@@ -276,7 +292,9 @@ export class Seed1900000000000 implements MigrationInterface {
         assert.equal(check.code, 0, check.stdout + check.stderr);
         assert.match(check.stdout, /No changes/);
         // Changing what an alias points to is seen by the model cache.
-        write(p.dir, { "libs/common/src/base.ts": BASE.replace("createdAt: Date;", "createdAt: Date;\n\n  @CreateDateColumn()\n  updatedAt: Date;") });
+        write(p.dir, {
+          "libs/common/src/base.ts": BASE.replace("createdAt: Date;", "createdAt: Date;\n\n  @CreateDateColumn()\n  updatedAt: Date;"),
+        });
         const changed = await cli(p, ["generate", "--check", "-d", "src/data-source.ts"]);
         assert.equal(changed.code, 1, changed.stdout + changed.stderr);
         assert.match(changed.stdout, /updatedAt/);
@@ -330,7 +348,15 @@ export class Tag {
       write(p.dir, {
         "package.json": JSON.stringify({ name: "app", private: true }),
         "tsconfig.json": JSON.stringify({
-          compilerOptions: { target: "ES2022", module: "preserve", moduleResolution: "bundler", customConditions: ["development"], allowImportingTsExtensions: true, noEmit: true, ...DECORATORS },
+          compilerOptions: {
+            target: "ES2022",
+            module: "preserve",
+            moduleResolution: "bundler",
+            customConditions: ["development"],
+            allowImportingTsExtensions: true,
+            noEmit: true,
+            ...DECORATORS,
+          },
         }),
         "ormconfig.ts": DATA_SOURCE(`"entities/*.entity.ts"`, `"migrations/*.ts"`),
         "entities/limits.ts": `export const TITLE_LENGTH = 80;\n`,
@@ -365,15 +391,21 @@ export class Post {
         "tsconfig.base.json": JSON.stringify({ compilerOptions: { target: "ES2022", module: "commonjs", strict: true, ...DECORATORS } }),
         "packages/common/package.json": JSON.stringify({ name: "@acme/common", version: "1.0.0", main: "src/index.ts" }),
         "packages/common/src/index.ts": BASE,
-        "packages/app/package.json": JSON.stringify({ name: "@acme/app", version: "1.0.0", dependencies: { "@acme/common": "*", typeorm: "*" } }),
+        "packages/app/package.json": JSON.stringify({
+          name: "@acme/app",
+          version: "1.0.0",
+          dependencies: { "@acme/common": "*", typeorm: "*" },
+        }),
         "packages/app/tsconfig.json": JSON.stringify({ extends: "../../tsconfig.base.json", compilerOptions: { baseUrl: "src" } }),
         "packages/app/ormconfig.ts": DATA_SOURCE(`"src/**/*.entity.ts"`, `"migrations/*.ts"`),
         // baseUrl alone: "entities/shared" is src/entities/shared.ts.
         "packages/app/src/entities/shared.ts": `export const TABLE = "posts";\n`,
-        "packages/app/src/entities/post.entity.ts": entityOn("@acme/common", "Post", "posts").replace(
-          `import { BaseEntity } from "@acme/common";`,
-          `import { BaseEntity } from "@acme/common";\nimport { TABLE } from "entities/shared";`,
-        ).replace(`{ name: "posts" }`, "{ name: TABLE }"),
+        "packages/app/src/entities/post.entity.ts": entityOn("@acme/common", "Post", "posts")
+          .replace(
+            `import { BaseEntity } from "@acme/common";`,
+            `import { BaseEntity } from "@acme/common";\nimport { TABLE } from "entities/shared";`,
+          )
+          .replace(`{ name: "posts" }`, "{ name: TABLE }"),
       });
       // npm links each workspace into the root's node_modules.
       mkdirSync(join(p.dir, "node_modules", "@acme"));

@@ -37,20 +37,67 @@ import type { RenameDecisions } from "../../src/diff/renames";
 /** Identifiers for tables and columns: the awkward ones are the point. */
 export const IDENTIFIER_POOL: readonly string[] = [
   // plain
-  "id", "name", "amount", "created_at", "parent", "total", "label", "score",
+  "id",
+  "name",
+  "amount",
+  "created_at",
+  "parent",
+  "total",
+  "label",
+  "score",
   // reserved words
-  "select", "order", "user", "group", "table", "from", "where", "check", "primary",
-  "default", "limit", "index", "key", "column", "values", "desc",
+  "select",
+  "order",
+  "user",
+  "group",
+  "table",
+  "from",
+  "where",
+  "check",
+  "primary",
+  "default",
+  "limit",
+  "index",
+  "key",
+  "column",
+  "values",
+  "desc",
   // mixed case
-  "UserId", "Name", "createdAt", "MixedCase", "ABC",
+  "UserId",
+  "Name",
+  "createdAt",
+  "MixedCase",
+  "ABC",
   // quotes
-  'a"b', "it's", "O'Brien", '"quoted"', "'single'",
+  'a"b',
+  "it's",
+  "O'Brien",
+  '"quoted"',
+  "'single'",
   // spaces
-  "with space", " leading", "trailing ", "two  spaces",
+  "with space",
+  " leading",
+  "trailing ",
+  "two  spaces",
   // non-ASCII
-  "é", "café", "名前", "データ", "Ünïcödé", "🚀", "naïve column", "Ωmega",
+  "é",
+  "café",
+  "名前",
+  "データ",
+  "Ünïcödé",
+  "🚀",
+  "naïve column",
+  "Ωmega",
   // punctuation
-  "a.b", "semi;colon", "dollar$", "a-b", "1digit", "per%cent", "back\\slash", "paren(x)", "comma,x",
+  "a.b",
+  "semi;colon",
+  "dollar$",
+  "a-b",
+  "1digit",
+  "per%cent",
+  "back\\slash",
+  "paren(x)",
+  "comma,x",
 ];
 
 /** Values of generated enums. */
@@ -83,9 +130,28 @@ export function isIndexable(column: Column): boolean {
 }
 
 function typeShapes(g: fc.GeneratorValue): TypeShape {
-  const type = g(fc.constantFrom,
-    "smallint", "integer", "bigint", "decimal", "real", "double", "boolean", "varchar", "char", "text",
-    "uuid", "date", "time", "timestamp", "timestamptz", "json", "jsonb", "blob", "enum");
+  const type = g(
+    fc.constantFrom,
+    "smallint",
+    "integer",
+    "bigint",
+    "decimal",
+    "real",
+    "double",
+    "boolean",
+    "varchar",
+    "char",
+    "text",
+    "uuid",
+    "date",
+    "time",
+    "timestamp",
+    "timestamptz",
+    "json",
+    "jsonb",
+    "blob",
+    "enum",
+  );
   switch (type) {
     case "varchar":
       return { type, length: g(fc.constantFrom, 16, 40, 255) };
@@ -230,7 +296,10 @@ function newTable(g: G, name: string, names: ConstraintNames): Table {
   const table: Table = { name, columns: [], uniques: [], indexes: [], foreignKeys: [], checks: [] };
   const count = int(g, 1, 5);
   for (let i = 0; i < count; i++) {
-    const columnName = freshName(g, table.columns.map((c) => c.name));
+    const columnName = freshName(
+      g,
+      table.columns.map((c) => c.name),
+    );
     if (columnName !== undefined) table.columns.push(newColumn(g, columnName));
   }
   const keyable = table.columns.filter(isKeyable);
@@ -255,7 +324,7 @@ function newTable(g: G, name: string, names: ConstraintNames): Table {
 }
 
 /** Table comments, quotes and non-ASCII text included. */
-const TABLE_COMMENTS = ["People who log in", "it's \"quoted\"", "Größe — 大小"];
+const TABLE_COMMENTS = ["People who log in", 'it\'s "quoted"', "Größe — 大小"];
 
 function addUnique(g: G, table: Table, names: ConstraintNames, candidates = table.columns): void {
   const keyable = candidates.filter(isKeyable);
@@ -345,7 +414,10 @@ function buildSchema(g: G, names: ConstraintNames): Schema {
   const count = int(g, 1, 4);
   const tables: Table[] = [];
   for (let i = 0; i < count; i++) {
-    const name = freshName(g, tables.map((t) => t.name));
+    const name = freshName(
+      g,
+      tables.map((t) => t.name),
+    );
     if (name !== undefined) tables.push(newTable(g, name, names));
   }
   for (const child of tables) {
@@ -393,9 +465,7 @@ function takenTableNames(a: Schema, tables: Table[]): string[] {
 }
 
 function referencedBy(tables: Table[], table: Table): Array<{ child: Table; fk: ForeignKey }> {
-  return tables.flatMap((child) =>
-    child.foreignKeys.filter((fk) => fk.referencedTable === table.name).map((fk) => ({ child, fk })),
-  );
+  return tables.flatMap((child) => child.foreignKeys.filter((fk) => fk.referencedTable === table.name).map((fk) => ({ child, fk })));
 }
 
 /** Whether `column` is used by a key, index, check or foreign key (either side). */
@@ -416,7 +486,10 @@ function isBusy(tables: Table[], table: Table, column: Column): boolean {
 function retype(g: G, column: Column): Column | undefined {
   const next = { ...column };
   if (INTEGER_TYPES.has(column.type)) {
-    next.type = pick(g, [...INTEGER_TYPES].filter((t) => t !== column.type));
+    next.type = pick(
+      g,
+      [...INTEGER_TYPES].filter((t) => t !== column.type),
+    );
   } else if (column.type === "varchar") {
     if (chance(g, 50)) {
       next.type = "text";
@@ -443,9 +516,26 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
   const table = tables.length > 0 ? pick(g, tables) : undefined;
   const kind = table
     ? pick(g, [
-        "addTable", "dropTable", "renameTable", "addColumn", "dropColumn", "renameColumn", "alterColumn",
-        "alterColumn", "addIndex", "dropIndex", "addUnique", "dropUnique", "addForeignKey", "dropForeignKey",
-        "addCheck", "dropCheck", "dropPrimaryKey", "addPrimaryKey", "alterGeneration", "setComment",
+        "addTable",
+        "dropTable",
+        "renameTable",
+        "addColumn",
+        "dropColumn",
+        "renameColumn",
+        "alterColumn",
+        "alterColumn",
+        "addIndex",
+        "dropIndex",
+        "addUnique",
+        "dropUnique",
+        "addForeignKey",
+        "dropForeignKey",
+        "addCheck",
+        "dropCheck",
+        "dropPrimaryKey",
+        "addPrimaryKey",
+        "alterGeneration",
+        "setComment",
       ] as const)
     : "addTable";
   const fromA = (column: Column) => origins.columns.has(column);
@@ -492,7 +582,8 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       // mutation comes back with `down`, and the re-added column's NULLs would
       // fail `"name" IS NOT NULL`).
       const droppable = table!.columns.filter(
-        (c) => (c.nullable || c.default !== undefined) && !c.generated && !isBusy(tables, table!, c) && !constrainedInA(a, table!, c, origins),
+        (c) =>
+          (c.nullable || c.default !== undefined) && !c.generated && !isBusy(tables, table!, c) && !constrainedInA(a, table!, c, origins),
       );
       if (droppable.length === 0 || droppable.length === table!.columns.length) return;
       const column = pick(g, droppable);
@@ -558,12 +649,13 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       );
       if (candidates.length === 0) return;
       const column = pick(g, candidates);
-      const choices = (column.type === "uuid" ? [undefined, "uuid"] : [undefined, "increment", "identity"]) as Array<
-        Column["generated"]
-      >;
+      const choices = (column.type === "uuid" ? [undefined, "uuid"] : [undefined, "increment", "identity"]) as Array<Column["generated"]>;
       const next: Column = { ...column };
       delete next.generated;
-      const generated = pick(g, choices.filter((c) => c !== column.generated));
+      const generated = pick(
+        g,
+        choices.filter((c) => c !== column.generated),
+      );
       if (generated !== undefined) {
         next.generated = generated;
         delete next.default;
@@ -602,7 +694,10 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       addCheck(g, table!, names, table!.columns.filter(fromA));
       return;
     case "setComment": {
-      const next = pick(g, [undefined, ...TABLE_COMMENTS].filter((c) => c !== table!.comment));
+      const next = pick(
+        g,
+        [undefined, ...TABLE_COMMENTS].filter((c) => c !== table!.comment),
+      );
       if (next === undefined) delete table!.comment;
       else table!.comment = next;
       return;

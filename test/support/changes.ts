@@ -48,11 +48,7 @@ export interface Generated {
 }
 
 /** Write v2's entity files (null removes one) and generate a migration. */
-export async function generateVersion2(
-  project: TestProject,
-  v2: Record<string, string | null>,
-  args: string[] = [],
-): Promise<Generated> {
+export async function generateVersion2(project: TestProject, v2: Record<string, string | null>, args: string[] = []): Promise<Generated> {
   for (const [file, source] of Object.entries(v2)) {
     if (source === null) project.removeEntity(file);
     else project.writeEntity(file, source);

@@ -20,8 +20,7 @@ export interface HandWritten {
 export function writeMigration(project: TestProject, m: HandWritten): string {
   const className = `${m.name}${m.timestamp}`;
   const file = `${m.timestamp}-${m.name}.ts`;
-  const calls = (statements: string[]) =>
-    statements.map((sql) => `    await queryRunner.query(${JSON.stringify(sql)});`).join("\n");
+  const calls = (statements: string[]) => statements.map((sql) => `    await queryRunner.query(${JSON.stringify(sql)});`).join("\n");
   writeFileSync(
     join(project.dir, "migrations", file),
     `import { MigrationInterface, QueryRunner } from "typeorm";

@@ -9,9 +9,7 @@ import { randomBytes } from "node:crypto";
 export function serverUrl(): string {
   const url = process.env.TEST_DATABASE_URL;
   if (!url) {
-    throw new Error(
-      "TEST_DATABASE_URL is not set. Run the suite with `npm test`, which starts PostgreSQL when none is configured.",
-    );
+    throw new Error("TEST_DATABASE_URL is not set. Run the suite with `npm test`, which starts PostgreSQL when none is configured.");
   }
   return url;
 }

@@ -85,11 +85,7 @@ export class TestProject {
   ) {}
 
   /** A fresh project; for PostgreSQL with a database of its own. */
-  static async create(
-    dialect: DialectName,
-    entities: Record<string, string> = {},
-    options: ProjectOptions = {},
-  ): Promise<TestProject> {
+  static async create(dialect: DialectName, entities: Record<string, string> = {}, options: ProjectOptions = {}): Promise<TestProject> {
     const dir = mkdtempSync(join(tmpdir(), `athanor-e2e-${dialect}-`));
     linkNodeModules(dir, options.nodeModules, options.repoPackages);
     writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
@@ -124,7 +120,9 @@ export class TestProject {
   }
 
   migrationFiles(): string[] {
-    return readdirSync(join(this.dir, "migrations")).filter((f) => f.endsWith(".ts")).sort();
+    return readdirSync(join(this.dir, "migrations"))
+      .filter((f) => f.endsWith(".ts"))
+      .sort();
   }
 
   readMigration(file: string): string {

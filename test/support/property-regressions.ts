@@ -8,22 +8,259 @@ import type { SchemaPair } from "./arbitraries";
 export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
   {
     why: "SQLite: renaming a column named in a table CHECK",
-    pair: {"a":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"jsonb","nullable":true}],"uniques":[],"indexes":[],"foreignKeys":[],"checks":[{"name":"CHK1","expression":"\"id\" IS NOT NULL"}]}}},"b":{"tables":{"id":{"name":"id","columns":[{"name":"name","type":"jsonb","nullable":true}],"uniques":[],"indexes":[],"foreignKeys":[],"checks":[{"name":"CHK1","expression":"\"name\" IS NOT NULL"}]}}},"renames":{"tables":[],"columns":[{"table":"id","from":"id","to":"name"}]},"dropTables":[],"survivors":[{"from":"id","to":"id","columns":[{"from":"id","to":"name"}]}]},
+    pair: {
+      a: {
+        tables: {
+          id: {
+            name: "id",
+            columns: [{ name: "id", type: "jsonb", nullable: true }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [{ name: "CHK1", expression: '"id" IS NOT NULL' }],
+          },
+        },
+      },
+      b: {
+        tables: {
+          id: {
+            name: "id",
+            columns: [{ name: "name", type: "jsonb", nullable: true }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [{ name: "CHK1", expression: '"name" IS NOT NULL' }],
+          },
+        },
+      },
+      renames: { tables: [], columns: [{ table: "id", from: "id", to: "name" }] },
+      dropTables: [],
+      survivors: [{ from: "id", to: "id", columns: [{ from: "id", to: "name" }] }],
+    },
   },
   {
     why: "PostgreSQL: renaming a primary key column with partial unique indexes on it",
-    pair: {"a":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"smallint","nullable":false,"default":"0"}],"uniques":[],"indexes":[{"name":"IX1","columns":["id"],"unique":true,"where":"\"id\" IS NOT NULL"},{"name":"IX2","columns":["id"],"unique":true,"where":"\"id\" IS NOT NULL"}],"foreignKeys":[],"checks":[],"primaryKey":{"columns":["id"]}},"name":{"name":"name","columns":[{"name":"id","type":"time","nullable":true},{"name":"name","type":"jsonb","nullable":true}],"uniques":[],"indexes":[],"foreignKeys":[],"checks":[{"name":"CHK3","expression":"\"id\" IS NOT NULL"}]}}},"b":{"tables":{"id":{"name":"id","columns":[{"name":"name","type":"smallint","nullable":false,"default":"0"}],"uniques":[],"indexes":[{"name":"IX1","columns":["name"],"unique":true,"where":"\"name\" IS NOT NULL"},{"name":"IX2","columns":["name"],"unique":true,"where":"\"name\" IS NOT NULL"}],"foreignKeys":[],"checks":[],"primaryKey":{"columns":["name"]}},"name":{"name":"name","columns":[{"name":"id","type":"time","nullable":true},{"name":"name","type":"jsonb","nullable":true}],"uniques":[],"indexes":[],"foreignKeys":[],"checks":[{"name":"CHK3","expression":"\"id\" IS NOT NULL"}]}}},"renames":{"tables":[],"columns":[{"table":"id","from":"id","to":"name"}]},"dropTables":[],"survivors":[{"from":"id","to":"id","columns":[{"from":"id","to":"name"}]},{"from":"name","to":"name","columns":[{"from":"id","to":"id"},{"from":"name","to":"name"}]}]},
+    pair: {
+      a: {
+        tables: {
+          id: {
+            name: "id",
+            columns: [{ name: "id", type: "smallint", nullable: false, default: "0" }],
+            uniques: [],
+            indexes: [
+              { name: "IX1", columns: ["id"], unique: true, where: '"id" IS NOT NULL' },
+              { name: "IX2", columns: ["id"], unique: true, where: '"id" IS NOT NULL' },
+            ],
+            foreignKeys: [],
+            checks: [],
+            primaryKey: { columns: ["id"] },
+          },
+          name: {
+            name: "name",
+            columns: [
+              { name: "id", type: "time", nullable: true },
+              { name: "name", type: "jsonb", nullable: true },
+            ],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [{ name: "CHK3", expression: '"id" IS NOT NULL' }],
+          },
+        },
+      },
+      b: {
+        tables: {
+          id: {
+            name: "id",
+            columns: [{ name: "name", type: "smallint", nullable: false, default: "0" }],
+            uniques: [],
+            indexes: [
+              { name: "IX1", columns: ["name"], unique: true, where: '"name" IS NOT NULL' },
+              { name: "IX2", columns: ["name"], unique: true, where: '"name" IS NOT NULL' },
+            ],
+            foreignKeys: [],
+            checks: [],
+            primaryKey: { columns: ["name"] },
+          },
+          name: {
+            name: "name",
+            columns: [
+              { name: "id", type: "time", nullable: true },
+              { name: "name", type: "jsonb", nullable: true },
+            ],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [{ name: "CHK3", expression: '"id" IS NOT NULL' }],
+          },
+        },
+      },
+      renames: { tables: [], columns: [{ table: "id", from: "id", to: "name" }] },
+      dropTables: [],
+      survivors: [
+        { from: "id", to: "id", columns: [{ from: "id", to: "name" }] },
+        {
+          from: "name",
+          to: "name",
+          columns: [
+            { from: "id", to: "id" },
+            { from: "name", to: "name" },
+          ],
+        },
+      ],
+    },
   },
   {
     why: "PostgreSQL: a CHECK comparing with a negative number",
-    pair: {"a":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"smallint","nullable":false,"generated":"increment"},{"name":"name","type":"smallint","nullable":true,"default":"0"}],"uniques":[],"indexes":[],"foreignKeys":[],"checks":[],"primaryKey":{"columns":["id"],"name":"PK1"}}}},"b":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"smallint","nullable":false,"generated":"increment"},{"name":"name","type":"smallint","nullable":true,"default":"0"}],"uniques":[],"indexes":[],"foreignKeys":[],"checks":[],"primaryKey":{"columns":["id"],"name":"PK1"}},"name":{"name":"name","columns":[{"name":"id","type":"smallint","nullable":true,"default":"0"}],"uniques":[],"indexes":[],"foreignKeys":[],"checks":[{"name":"CHKm4","expression":"\"id\" >= -5"}]}}},"renames":{"tables":[],"columns":[]},"dropTables":[],"survivors":[{"from":"id","to":"id","columns":[{"from":"id","to":"id"},{"from":"name","to":"name"}]}]},
+    pair: {
+      a: {
+        tables: {
+          id: {
+            name: "id",
+            columns: [
+              { name: "id", type: "smallint", nullable: false, generated: "increment" },
+              { name: "name", type: "smallint", nullable: true, default: "0" },
+            ],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+            primaryKey: { columns: ["id"], name: "PK1" },
+          },
+        },
+      },
+      b: {
+        tables: {
+          id: {
+            name: "id",
+            columns: [
+              { name: "id", type: "smallint", nullable: false, generated: "increment" },
+              { name: "name", type: "smallint", nullable: true, default: "0" },
+            ],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+            primaryKey: { columns: ["id"], name: "PK1" },
+          },
+          name: {
+            name: "name",
+            columns: [{ name: "id", type: "smallint", nullable: true, default: "0" }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [{ name: "CHKm4", expression: '"id" >= -5' }],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [
+        {
+          from: "id",
+          to: "id",
+          columns: [
+            { from: "id", to: "id" },
+            { from: "name", to: "name" },
+          ],
+        },
+      ],
+    },
   },
   {
     why: "SQLite: dropping an auto-increment primary key, then reverting",
-    pair: {"a":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"decimal","precision":10,"scale":2,"nullable":true},{"name":"name","type":"smallint","nullable":false,"generated":"increment"}],"uniques":[],"indexes":[],"foreignKeys":[],"checks":[],"primaryKey":{"columns":["name"]}}}},"b":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"decimal","precision":10,"scale":2,"nullable":true},{"name":"name","type":"smallint","nullable":false}],"uniques":[],"indexes":[],"foreignKeys":[],"checks":[]}}},"renames":{"tables":[],"columns":[]},"dropTables":[],"survivors":[{"from":"id","to":"id","columns":[{"from":"id","to":"id"},{"from":"name","to":"name"}]}]},
+    pair: {
+      a: {
+        tables: {
+          id: {
+            name: "id",
+            columns: [
+              { name: "id", type: "decimal", precision: 10, scale: 2, nullable: true },
+              { name: "name", type: "smallint", nullable: false, generated: "increment" },
+            ],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+            primaryKey: { columns: ["name"] },
+          },
+        },
+      },
+      b: {
+        tables: {
+          id: {
+            name: "id",
+            columns: [
+              { name: "id", type: "decimal", precision: 10, scale: 2, nullable: true },
+              { name: "name", type: "smallint", nullable: false },
+            ],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [
+        {
+          from: "id",
+          to: "id",
+          columns: [
+            { from: "id", to: "id" },
+            { from: "name", to: "name" },
+          ],
+        },
+      ],
+    },
   },
   {
     why: "SQLite: a unique constraint on exactly the primary key's columns (they share one index)",
-    pair: {"a":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"timestamp","nullable":true,"default":"CURRENT_TIMESTAMP"},{"name":"name","type":"smallint","nullable":true}],"uniques":[{"name":"UQ1","columns":["name"]}],"indexes":[],"foreignKeys":[],"checks":[]}}},"b":{"tables":{"id":{"name":"id","columns":[{"name":"id","type":"timestamp","nullable":true,"default":"CURRENT_TIMESTAMP"},{"name":"name","type":"smallint","nullable":false}],"uniques":[{"name":"UQ1","columns":["name"]}],"indexes":[],"foreignKeys":[],"checks":[],"primaryKey":{"columns":["name"]}}}},"renames":{"tables":[],"columns":[]},"dropTables":[],"survivors":[{"from":"id","to":"id","columns":[{"from":"id","to":"id"},{"from":"name","to":"name"}]}]},
+    pair: {
+      a: {
+        tables: {
+          id: {
+            name: "id",
+            columns: [
+              { name: "id", type: "timestamp", nullable: true, default: "CURRENT_TIMESTAMP" },
+              { name: "name", type: "smallint", nullable: true },
+            ],
+            uniques: [{ name: "UQ1", columns: ["name"] }],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      b: {
+        tables: {
+          id: {
+            name: "id",
+            columns: [
+              { name: "id", type: "timestamp", nullable: true, default: "CURRENT_TIMESTAMP" },
+              { name: "name", type: "smallint", nullable: false },
+            ],
+            uniques: [{ name: "UQ1", columns: ["name"] }],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+            primaryKey: { columns: ["name"] },
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [
+        {
+          from: "id",
+          to: "id",
+          columns: [
+            { from: "id", to: "id" },
+            { from: "name", to: "name" },
+          ],
+        },
+      ],
+    },
   },
 ];

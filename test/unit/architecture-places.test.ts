@@ -87,7 +87,10 @@ test("only the public entry points (index.ts, athanor.ts) import migration-api/"
     .map(([file]) => file)
     .filter((file) => file !== "index.ts" && file !== "athanor.ts");
   assert.deepEqual(importers, []);
-  assert.ok(graph.get("index.ts")?.includes("migration-api/api.ts"), "index.ts exports op, which generated migrations import from \"athanor\"");
+  assert.ok(
+    graph.get("index.ts")?.includes("migration-api/api.ts"),
+    'index.ts exports op, which generated migrations import from "athanor"',
+  );
 });
 
 test("generated migrations get op from the package root: src/index.ts exports the migration API's op", () => {
@@ -147,5 +150,8 @@ test("no import cycle runs through the operations, the migration API, the scanne
       "schema/rename-in-expression.ts",
       "runner/recording-query-runner.ts",
     ].includes(file);
-  assert.deepEqual(cycles().filter((component) => component.some(placed)), []);
+  assert.deepEqual(
+    cycles().filter((component) => component.some(placed)),
+    [],
+  );
 });

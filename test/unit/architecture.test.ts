@@ -62,7 +62,11 @@ describe("architecture: src/ drawn from its imports", () => {
     const key = (cycle: string[]) => [...cycle].sort().join(" ↔ ");
     const known = new Set(KNOWN_CYCLES.map(key));
     const cycles = importCycles(graph).map(key);
-    assert.deepEqual(cycles.filter((cycle) => !known.has(cycle)), [], "new import cycles");
+    assert.deepEqual(
+      cycles.filter((cycle) => !known.has(cycle)),
+      [],
+      "new import cycles",
+    );
     assert.deepEqual(
       [...known].filter((cycle) => !cycles.includes(cycle)),
       [],
@@ -102,7 +106,8 @@ describe("architecture: src/ drawn from its imports", () => {
   test("the entity model cache keys on every folder of Athanor's code that loads entities and builds the model", () => {
     // What builds the model: loading the DataSource file and entities, and
     // turning TypeORM's metadata into the Schema.
-    for (const folder of OWN_CODE_FOLDERS) assert.ok(existsSync(join(SRC, folder)), `OWN_CODE_FOLDERS names ${folder}, which src/ does not have`);
+    for (const folder of OWN_CODE_FOLDERS)
+      assert.ok(existsSync(join(SRC, folder)), `OWN_CODE_FOLDERS names ${folder}, which src/ does not have`);
     const entries = ["config/load.ts", "model-cache/entity-model-source.ts"];
     for (const entry of entries) assert.ok(existsSync(join(SRC, entry)), `${entry} is gone: update this test's entry points`);
     const covered = new Set<string>([...OWN_CODE_FOLDERS, ...NOT_MODEL_CODE]);

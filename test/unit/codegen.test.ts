@@ -203,9 +203,7 @@ test("portable file: shape, imports and readable calls", () => {
   assert.ok(!source.includes("transaction = false"));
   // Short calls stay on one line; keys are unquoted unless they must be.
   assert.ok(source.includes(`    await op(queryRunner).renameTable("people", "persons");\n`));
-  assert.ok(
-    source.includes(`    await op(queryRunner).addColumn("users", { name: "age", type: "integer", nullable: true });\n`),
-  );
+  assert.ok(source.includes(`    await op(queryRunner).addColumn("users", { name: "age", type: "integer", nullable: true });\n`));
   assert.ok(source.includes(`    await op(queryRunner).createTable({\n      name: "users",\n      columns: [\n`));
   assert.ok(source.includes(`{ name: "weird column", type: "uuid", nullable: false, generated: "uuid" }`));
   // Two column arguments: one per line.
@@ -255,7 +253,12 @@ test("header: operations in words, warnings, notes, dialect", () => {
 
 test("header: the judge's findings come first under Warnings, with code and severity, then how to accept one", () => {
   const findings = [
-    finding("AT-D002", "Column users.legacy is dropped: its data is lost and code still reading it fails", "deploy code that no longer uses it first.", "drop column users.legacy"),
+    finding(
+      "AT-D002",
+      "Column users.legacy is dropped: its data is lost and code still reading it fails",
+      "deploy code that no longer uses it first.",
+      "drop column users.legacy",
+    ),
   ];
   const source = renderMigrationFile(input({ findings }));
   const header = source.slice(0, source.indexOf("*/") + 2);
@@ -343,8 +346,20 @@ test("naming: derived names", () => {
   const index: Operation = { kind: "createIndex", table: "users", index: { name: "I", columns: ["a"], unique: false } };
   const cases: Array<[Operation[], string]> = [
     [[{ kind: "createTable", table: table("users") }], "CreateUsersTable"],
-    [[{ kind: "createTable", table: table("user_profiles") }, { ...index, table: "user_profiles" }], "CreateUserProfilesTable"],
-    [[{ kind: "createTable", table: table("users") }, { kind: "createTable", table: table("leaderboards") }], "CreateUsersAndLeaderboards"],
+    [
+      [
+        { kind: "createTable", table: table("user_profiles") },
+        { ...index, table: "user_profiles" },
+      ],
+      "CreateUserProfilesTable",
+    ],
+    [
+      [
+        { kind: "createTable", table: table("users") },
+        { kind: "createTable", table: table("leaderboards") },
+      ],
+      "CreateUsersAndLeaderboards",
+    ],
     [[add("users", "email")], "AddEmailToUsers"],
     [[add("users", "email"), add("users", "phone_number")], "AddEmailAndPhoneNumberToUsers"],
     [[{ kind: "dropColumn", table: "users", column: users.columns[1] }], "RemoveEmailFromUsers"],
@@ -386,7 +401,7 @@ test("SQL mode: a long CREATE TABLE is laid out one column per line, and SQLite 
   assert.ok(
     source.includes(
       [
-        "    await queryRunner.query(`CREATE TABLE \"orders\" (",
+        '    await queryRunner.query(`CREATE TABLE "orders" (',
         `      "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL,`,
         `      "total" decimal(10,2) NOT NULL DEFAULT (0),`,
         `      "note" varchar(20) DEFAULT 'a, b',`,

@@ -31,7 +31,11 @@ const before: Record<string, Column> = {
   note: column("note", "text", { nullable: true }),
 };
 
-const users: Table = { ...emptyTable("users"), columns: [column("id", "integer"), ...Object.values(before)], primaryKey: { columns: ["id"] } };
+const users: Table = {
+  ...emptyTable("users"),
+  columns: [column("id", "integer"), ...Object.values(before)],
+  primaryKey: { columns: ["id"] },
+};
 const sessions: Table = { ...emptyTable("sessions"), columns: [column("id", "integer")], primaryKey: { columns: ["id"] } };
 const existing: Schema = { tables: { users, sessions } };
 
@@ -47,25 +51,85 @@ const alter = (name: string, to: Partial<Column>): Operation => ({
  * the reader), and the code the header now shows for it, naming `where`.
  */
 const FLAGGED_BEFORE: { op: Operation; old: string; code: LintCode; where: string }[] = [
-  { op: { kind: "dropTable", table: sessions }, old: "table sessions is dropped (no entity maps it any more): all its rows are lost.", code: "AT-D001", where: "sessions" },
-  { op: { kind: "dropColumn", table: "users", column: before.bio }, old: "users.bio is dropped: the data in it is lost.", code: "AT-D002", where: "users.bio" },
+  {
+    op: { kind: "dropTable", table: sessions },
+    old: "table sessions is dropped (no entity maps it any more): all its rows are lost.",
+    code: "AT-D001",
+    where: "sessions",
+  },
+  {
+    op: { kind: "dropColumn", table: "users", column: before.bio },
+    old: "users.bio is dropped: the data in it is lost.",
+    code: "AT-D002",
+    where: "users.bio",
+  },
   {
     op: { kind: "addColumn", table: "users", column: column("age_years", "integer") },
     old: "users.age_years is added as NOT NULL without a default: this fails if users has rows.",
     code: "AT-N001",
     where: "users.age_years",
   },
-  { op: alter("bio", { type: "integer" }), old: "users.bio changes type from text to integer: values that do not convert …", code: "AT-D004", where: "users.bio" },
-  { op: alter("email", { length: 100 }), old: "users.email narrows from varchar(255) to varchar(100): …", code: "AT-D003", where: "users.email" },
-  { op: alter("bio", { type: "varchar", length: 50 }), old: "users.bio narrows from text to varchar(50): …", code: "AT-D003", where: "users.bio" },
-  { op: alter("visits", { type: "integer" }), old: "users.visits narrows from bigint to integer: …", code: "AT-D003", where: "users.visits" },
-  { op: alter("price", { precision: 6 }), old: "users.price narrows from decimal(10,2) to decimal(6,2): …", code: "AT-D003", where: "users.price" },
-  { op: alter("price", { scale: 4 }), old: "users.price narrows from decimal(10,2) to decimal(10,4): … (fewer digits before the point)", code: "AT-D003", where: "users.price" },
-  { op: alter("rate", { precision: 8, scale: 2 }), old: "users.rate keeps 2 decimal place(s) (decimal(10,4) → decimal(8,2)): values with more are rounded …", code: "AT-D003", where: "users.rate" },
-  { op: alter("total", { precision: 10, scale: 2 }), old: "users.total narrows … / keeps 2 decimal place(s) …", code: "AT-D003", where: "users.total" },
+  {
+    op: alter("bio", { type: "integer" }),
+    old: "users.bio changes type from text to integer: values that do not convert …",
+    code: "AT-D004",
+    where: "users.bio",
+  },
+  {
+    op: alter("email", { length: 100 }),
+    old: "users.email narrows from varchar(255) to varchar(100): …",
+    code: "AT-D003",
+    where: "users.email",
+  },
+  {
+    op: alter("bio", { type: "varchar", length: 50 }),
+    old: "users.bio narrows from text to varchar(50): …",
+    code: "AT-D003",
+    where: "users.bio",
+  },
+  {
+    op: alter("visits", { type: "integer" }),
+    old: "users.visits narrows from bigint to integer: …",
+    code: "AT-D003",
+    where: "users.visits",
+  },
+  {
+    op: alter("price", { precision: 6 }),
+    old: "users.price narrows from decimal(10,2) to decimal(6,2): …",
+    code: "AT-D003",
+    where: "users.price",
+  },
+  {
+    op: alter("price", { scale: 4 }),
+    old: "users.price narrows from decimal(10,2) to decimal(10,4): … (fewer digits before the point)",
+    code: "AT-D003",
+    where: "users.price",
+  },
+  {
+    op: alter("rate", { precision: 8, scale: 2 }),
+    old: "users.rate keeps 2 decimal place(s) (decimal(10,4) → decimal(8,2)): values with more are rounded …",
+    code: "AT-D003",
+    where: "users.rate",
+  },
+  {
+    op: alter("total", { precision: 10, scale: 2 }),
+    old: "users.total narrows … / keeps 2 decimal place(s) …",
+    code: "AT-D003",
+    where: "users.total",
+  },
   { op: alter("state", { enum: ["new", "paid"] }), old: "users.state no longer allows 'void': …", code: "AT-D005", where: "users.state" },
-  { op: alter("nick", { nullable: false }), old: "users.nick becomes NOT NULL without a default: if any row holds NULL the migration stops …", code: "AT-N002", where: "users.nick" },
-  { op: alter("note", { nullable: false, default: "''" }), old: "users.note becomes NOT NULL: rows holding NULL are set to the default '' first.", code: "AT-N002", where: "users.note" },
+  {
+    op: alter("nick", { nullable: false }),
+    old: "users.nick becomes NOT NULL without a default: if any row holds NULL the migration stops …",
+    code: "AT-N002",
+    where: "users.nick",
+  },
+  {
+    op: alter("note", { nullable: false, default: "''" }),
+    old: "users.note becomes NOT NULL: rows holding NULL are set to the default '' first.",
+    code: "AT-N002",
+    where: "users.note",
+  },
 ];
 
 /** The Warnings section of the header `generate` writes for `up`, judged for `dialectName`. */
@@ -122,7 +186,10 @@ for (const dialectName of ["postgres", "sqlite"]) {
 describe("the rules", () => {
   test("every portable rule has a code from the catalogue, and every code at most one portable rule", () => {
     const codes = OPERATION_RULES.map((r) => r.code);
-    assert.deepEqual(codes.filter((c) => !(c in LINT_CODES)), []);
+    assert.deepEqual(
+      codes.filter((c) => !(c in LINT_CODES)),
+      [],
+    );
     assert.equal(new Set(codes).size, codes.length);
   });
 
@@ -176,7 +243,10 @@ describe("Dialect.statementRules: where a dialect keeps its own rules", () => {
       { dialect: withRules, schema },
     );
     assert.deepEqual(seen, [`dropIndex: DROP INDEX "users_email"`, `dropColumn: ALTER TABLE "users" DROP COLUMN "bio"`]);
-    assert.deepEqual(findings.map((f) => f.code), ["AT-L006", "AT-D002"]);
+    assert.deepEqual(
+      findings.map((f) => f.code),
+      ["AT-L006", "AT-D002"],
+    );
     // Without rules, the dialect's SQL is not even rendered for the judge.
     assert.deepEqual(lintOperations([{ kind: "dropIndex", table: "users", index }], { dialect: sqlite, schema }), []);
   });

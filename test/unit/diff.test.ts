@@ -63,14 +63,10 @@ const users = table("users", [
   col("full_name", "varchar", { length: 255, nullable: true }),
 ]);
 
-const posts = table(
-  "posts",
-  [id(), col("title", "varchar", { length: 200 }), col("author_id", "integer")],
-  {
-    foreignKeys: [fk("FK_posts_author", ["author_id"], "users", { onDelete: "CASCADE" })],
-    indexes: [{ name: "IDX_posts_title", columns: ["title"], unique: false }],
-  },
-);
+const posts = table("posts", [id(), col("title", "varchar", { length: 200 }), col("author_id", "integer")], {
+  foreignKeys: [fk("FK_posts_author", ["author_id"], "users", { onDelete: "CASCADE" })],
+  indexes: [{ name: "IDX_posts_title", columns: ["title"], unique: false }],
+});
 
 function withColumns(t: Table, columns: Column[]): Table {
   return { ...t, columns };
@@ -172,9 +168,7 @@ const cases: Case[] = [
   {
     name: "a column disappears and another appears: drop + add, loudly",
     current: schema(users),
-    target: schema(
-      withColumns(users, [...users.columns.slice(0, 2), col("display_name", "varchar", { length: 255, nullable: true })]),
-    ),
+    target: schema(withColumns(users, [...users.columns.slice(0, 2), col("display_name", "varchar", { length: 255, nullable: true })])),
     ops: ["addColumn users.display_name", "dropColumn users.full_name"],
     warnings: [
       'Column users.full_name is dropped while users.display_name is added: the data in full_name is lost; if this is a rename, replace the dropColumn/addColumn pair with op(queryRunner).renameColumn("users", "full_name", "display_name")',
@@ -210,8 +204,22 @@ const cases: Case[] = [
   },
   {
     name: "decimal: fewer integer digits narrows; fewer decimal places rounds; a wider one says nothing",
-    current: schema(table("t", [id(), col("a", "decimal", { precision: 10, scale: 2 }), col("b", "decimal", { precision: 10, scale: 4 }), col("c", "decimal", { precision: 6, scale: 2 })])),
-    target: schema(table("t", [id(), col("a", "decimal", { precision: 6, scale: 2 }), col("b", "decimal", { precision: 8, scale: 2 }), col("c", "decimal", { precision: 12, scale: 2 })])),
+    current: schema(
+      table("t", [
+        id(),
+        col("a", "decimal", { precision: 10, scale: 2 }),
+        col("b", "decimal", { precision: 10, scale: 4 }),
+        col("c", "decimal", { precision: 6, scale: 2 }),
+      ]),
+    ),
+    target: schema(
+      table("t", [
+        id(),
+        col("a", "decimal", { precision: 6, scale: 2 }),
+        col("b", "decimal", { precision: 8, scale: 2 }),
+        col("c", "decimal", { precision: 12, scale: 2 }),
+      ]),
+    ),
     ops: ["alterColumn t.a", "alterColumn t.b", "alterColumn t.c"],
     warnings: [
       "t.a narrows from decimal(10,2) to decimal(6,2): if a value does not fit, the migration stops",
@@ -300,7 +308,11 @@ const cases: Case[] = [
     name: "a new column with a foreign key on an existing table",
     current: schema(users, table("teams", [id()])),
     target: schema(
-      { ...users, columns: [...users.columns, col("team_id", "integer", { nullable: true })], foreignKeys: [fk("FK_team", ["team_id"], "teams")] },
+      {
+        ...users,
+        columns: [...users.columns, col("team_id", "integer", { nullable: true })],
+        foreignKeys: [fk("FK_team", ["team_id"], "teams")],
+      },
       table("teams", [id()]),
     ),
     ops: ["addColumn users.team_id", "addForeignKey users(team_id)→teams"],
@@ -321,9 +333,20 @@ const cases: Case[] = [
       table("org_members", [id(), col("org_id", "integer"), col("user_id", "integer")], {
         foreignKeys: [fk("FK_om_org", ["org_id"], "orgs"), fk("FK_om_user", ["user_id"], "users")],
       }),
-      { ...users, name: "profiles", primaryKey: { name: "PK_p", columns: ["id"] }, columns: [id(), col("org_id", "integer", { nullable: true })], foreignKeys: [fk("FK_profile_org", ["org_id"], "orgs")] },
+      {
+        ...users,
+        name: "profiles",
+        primaryKey: { name: "PK_p", columns: ["id"] },
+        columns: [id(), col("org_id", "integer", { nullable: true })],
+        foreignKeys: [fk("FK_profile_org", ["org_id"], "orgs")],
+      },
     ),
-    target: schema(users, { ...users, name: "profiles", primaryKey: { name: "PK_p", columns: ["id"] }, columns: [id(), col("org_id", "integer", { nullable: true })] }),
+    target: schema(users, {
+      ...users,
+      name: "profiles",
+      primaryKey: { name: "PK_p", columns: ["id"] },
+      columns: [id(), col("org_id", "integer", { nullable: true })],
+    }),
     options: { dropTables: ["orgs", "org_members"] },
     ops: ["dropForeignKey profiles(org_id)→orgs", "dropTable org_members fk→orgs,users", "dropTable orgs"],
     warnings: ["Table org_members is dropped", "Table orgs is dropped"],
@@ -363,7 +386,11 @@ const cases: Case[] = [
     current: schema(users, posts),
     target: schema(
       { ...users, primaryKey: { name: "PK_users", columns: ["email"] } },
-      { ...posts, columns: [...posts.columns.slice(0, 2), col("author_email", "varchar", { length: 255 })], foreignKeys: [fk("FK_posts_author", ["author_email"], "users", { referencedColumns: ["email"] })] },
+      {
+        ...posts,
+        columns: [...posts.columns.slice(0, 2), col("author_email", "varchar", { length: 255 })],
+        foreignKeys: [fk("FK_posts_author", ["author_email"], "users", { referencedColumns: ["email"] })],
+      },
     ),
     ops: [
       "dropForeignKey posts(author_id)→users",
@@ -390,17 +417,22 @@ const cases: Case[] = [
         foreignKeys: [fk("FK_c_code", ["code"], "p", { referencedColumns: ["code"] })],
       }),
     ),
-    ops: [
-      "dropForeignKey c(code)→p",
-      "dropUnique p(code)",
-      "createIndex p(code)",
-      "addForeignKey c(code)→p",
-    ],
+    ops: ["dropForeignKey c(code)→p", "dropUnique p(code)", "createIndex p(code)", "addForeignKey c(code)→p"],
   },
   {
     name: "table comments: set, changed, removed; an empty one is none",
-    current: schema(table("a", [id()]), table("b", [id()], { comment: "old" }), table("c", [id()], { comment: "gone" }), table("d", [id()], { comment: "" })),
-    target: schema(table("a", [id()], { comment: "it's new" }), table("b", [id()], { comment: "new" }), table("c", [id()]), table("d", [id()])),
+    current: schema(
+      table("a", [id()]),
+      table("b", [id()], { comment: "old" }),
+      table("c", [id()], { comment: "gone" }),
+      table("d", [id()], { comment: "" }),
+    ),
+    target: schema(
+      table("a", [id()], { comment: "it's new" }),
+      table("b", [id()], { comment: "new" }),
+      table("c", [id()]),
+      table("d", [id()]),
+    ),
     ops: ["setTableComment a: none → it's new", "setTableComment b: old → new", "setTableComment c: gone → none"],
   },
   {
@@ -419,14 +451,33 @@ const cases: Case[] = [
   {
     name: "a generated column's expression changes: its index goes around the re-creation; a plain one that stops being generated keeps it",
     current: schema(
-      table("g", [id(), col("a", "integer"), col("b", "integer", { asExpression: "a * 2", generatedType: "STORED" }), col("c", "integer", { asExpression: "a + 1", generatedType: "STORED" })], {
-        indexes: [{ name: "IDX_g_b", columns: ["b"], unique: false }, { name: "IDX_g_c", columns: ["c"], unique: false }],
-      }),
+      table(
+        "g",
+        [
+          id(),
+          col("a", "integer"),
+          col("b", "integer", { asExpression: "a * 2", generatedType: "STORED" }),
+          col("c", "integer", { asExpression: "a + 1", generatedType: "STORED" }),
+        ],
+        {
+          indexes: [
+            { name: "IDX_g_b", columns: ["b"], unique: false },
+            { name: "IDX_g_c", columns: ["c"], unique: false },
+          ],
+        },
+      ),
     ),
     target: schema(
-      table("g", [id(), col("a", "integer"), col("b", "integer", { asExpression: "a * 3", generatedType: "STORED" }), col("c", "integer")], {
-        indexes: [{ name: "IDX_g_b", columns: ["b"], unique: false }, { name: "IDX_g_c", columns: ["c"], unique: false }],
-      }),
+      table(
+        "g",
+        [id(), col("a", "integer"), col("b", "integer", { asExpression: "a * 3", generatedType: "STORED" }), col("c", "integer")],
+        {
+          indexes: [
+            { name: "IDX_g_b", columns: ["b"], unique: false },
+            { name: "IDX_g_c", columns: ["c"], unique: false },
+          ],
+        },
+      ),
     ),
     ops: ["dropIndex g(b)", "alterColumn g.b", "alterColumn g.c", "createIndex g(b)"],
   },
@@ -438,14 +489,22 @@ const cases: Case[] = [
   },
   {
     name: "exclusions are compared by expression, keyword case and casts aside; a changed one is dropped and added",
-    current: schema(table("e", [id()], { exclusions: [
-      { name: "EX_same", expression: "USING gist (box(point(low::double precision, low::double precision), point(1, 1)) WITH &&)" },
-      { name: "EX_changed", expression: "USING gist (int4range(low, high) WITH &&)" },
-    ] })),
-    target: schema(table("e", [id()], { exclusions: [
-      { name: "EX_same", expression: `USING GIST (box(point("low", "low"), point(1, 1)) WITH &&)` },
-      { name: "EX_changed", expression: `USING gist (int4range("low", "high", '[]') WITH &&)` },
-    ] })),
+    current: schema(
+      table("e", [id()], {
+        exclusions: [
+          { name: "EX_same", expression: "USING gist (box(point(low::double precision, low::double precision), point(1, 1)) WITH &&)" },
+          { name: "EX_changed", expression: "USING gist (int4range(low, high) WITH &&)" },
+        ],
+      }),
+    ),
+    target: schema(
+      table("e", [id()], {
+        exclusions: [
+          { name: "EX_same", expression: `USING GIST (box(point("low", "low"), point(1, 1)) WITH &&)` },
+          { name: "EX_changed", expression: `USING gist (int4range("low", "high", '[]') WITH &&)` },
+        ],
+      }),
+    ),
     ops: ["dropExclusion", "addExclusion"],
   },
 ];
@@ -530,7 +589,11 @@ test("diff: operations follow the seven steps", () => {
     addForeignKey: 7,
   };
   const steps = operations.map((op) => step[op.kind]);
-  assert.deepEqual(steps, [...steps].sort((a, b) => a - b), operations.map(summary).join("\n"));
+  assert.deepEqual(
+    steps,
+    [...steps].sort((a, b) => a - b),
+    operations.map(summary).join("\n"),
+  );
   assert.deepEqual(operations.map(summary), [
     "dropForeignKey posts(author_id)→users",
     "dropIndex posts(title)",
@@ -622,17 +685,13 @@ function randomSchema(seed: number): Schema {
     tables.push(t);
   }
   // Foreign keys to tables keyed on (id), including self-references and cycles.
-  const referenceable = tables.filter(
-    (t) => t.primaryKey?.columns.join() === "id" || t.uniques.some((u) => u.columns.join() === "id"),
-  );
+  const referenceable = tables.filter((t) => t.primaryKey?.columns.join() === "id" || t.uniques.some((u) => u.columns.join() === "id"));
   for (const t of tables) {
     for (const target of referenceable) {
       if (!chance(0.35)) continue;
       const column = `ref_${target.name}`;
       t.columns.push(col(column, "integer", { nullable: true }));
-      t.foreignKeys.push(
-        fk(`FK_${suffix()}`, [column], target.name, { onDelete: pick(["NO ACTION", "CASCADE", "SET NULL"] as const) }),
-      );
+      t.foreignKeys.push(fk(`FK_${suffix()}`, [column], target.name, { onDelete: pick(["NO ACTION", "CASCADE", "SET NULL"] as const) }));
     }
   }
   return schema(...tables);
@@ -718,7 +777,12 @@ test("diff: an unmapped table's foreign key to a dropped table is dropped, and s
 // ── Schemas (PostgreSQL namespaces) ─────────────────────────────────────────
 
 test("a qualified table name splits back into its schema and name, odd identifiers included; a plain name is never read as qualified", () => {
-  for (const [schema, name] of [["billing", "invoices"], ["a.b", 'it"s'], ['"q"', "x.y"], ["名前", "🚀"]]) {
+  for (const [schema, name] of [
+    ["billing", "invoices"],
+    ["a.b", 'it"s'],
+    ['"q"', "x.y"],
+    ["名前", "🚀"],
+  ]) {
     assert.deepEqual(splitTableName(qualifiedTableName(schema, name)), { schema, name });
   }
   for (const plain of ["a.b", '"quoted"', 'a"b', "billing.invoices", '"a".b']) {
@@ -738,11 +802,17 @@ test("a table in a new schema: createSchema comes before its createTable, and do
     schemas: ["billing"],
   };
   const ops = diff(current, target).operations;
-  assert.deepEqual(ops.map((op) => op.kind), ["createSchema", "createTable"]);
+  assert.deepEqual(
+    ops.map((op) => op.kind),
+    ["createSchema", "createTable"],
+  );
   assert.ok(schemasEqual(applyAll(current, ops), target));
   assert.deepEqual(applyAll(current, ops).schemas, ["billing"]);
   const down = invertAll(ops);
-  assert.deepEqual(down.map((op) => op.kind), ["dropTable", "dropSchema"]);
+  assert.deepEqual(
+    down.map((op) => op.kind),
+    ["dropTable", "dropSchema"],
+  );
   assert.deepEqual(applyAll(applyAll(current, ops), down), current);
 });
 
@@ -750,7 +820,10 @@ test("a schema that already exists is not created again; dropping one that still
   const invoices = qualifiedTableName("billing", "invoices");
   const current: Schema = { tables: {}, schemas: ["billing"] };
   const target: Schema = { tables: { [invoices]: table(invoices, [id()]) }, schemas: ["billing"] };
-  assert.deepEqual(diff(current, target).operations.map((op) => op.kind), ["createTable"]);
+  assert.deepEqual(
+    diff(current, target).operations.map((op) => op.kind),
+    ["createTable"],
+  );
   assert.throws(() => applyAll(target, [{ kind: "dropSchema", schema: "billing" }]), /still holds table/);
 });
 
@@ -762,7 +835,10 @@ test("a table that moves to another schema is dropped and created, not offered a
   const target: Schema = { tables: { [after]: table(after, columns) }, schemas: ["billing", "sales"] };
   const result = diff(current, target, { dropTables: [before] });
   assert.deepEqual(result.renameCandidates.tables, []);
-  assert.deepEqual(result.operations.map((op) => op.kind), ["dropTable", "createTable"]);
+  assert.deepEqual(
+    result.operations.map((op) => op.kind),
+    ["dropTable", "createTable"],
+  );
 });
 
 test("a confirmed table rename across schemas is refused with a sentence that says what to do", () => {

@@ -105,9 +105,7 @@ function describeMetadata(metadatas: readonly EntityMetadata[]): unknown {
 }
 
 async function build(dialect: "sqlite" | "postgres", entities: Function[], indexed: boolean, nativeSha1 = false) {
-  const ds = new DataSource(
-    dialect === "sqlite" ? { type: "sqlite", database: ":memory:", entities } : { type: "postgres", entities },
-  );
+  const ds = new DataSource(dialect === "sqlite" ? { type: "sqlite", database: ":memory:", entities } : { type: "postgres", entities });
   if (indexed) indexArgsWhileBuilding(ds);
   if (nativeSha1) nativeSha1WhileBuilding(ds, join(__dirname, "..", ".."));
   await (ds as any).buildMetadatas();

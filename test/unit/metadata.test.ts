@@ -453,16 +453,25 @@ test("relations: foreign keys, one-to-one uniques, junction tables; views are sk
   assert.equal(fks.team_id.onDelete, "NO ACTION");
   assert.equal(fks.sponsor_id.referencedTable, "accounts");
   // One-to-one join columns are unique.
-  assert.deepEqual(memberships.uniques.map((u) => u.columns), [["sponsor_id"]]);
+  assert.deepEqual(
+    memberships.uniques.map((u) => u.columns),
+    [["sponsor_id"]],
+  );
 
   const junction = schema.tables.team_members;
-  assert.deepEqual(junction.columns.map((c) => [c.name, c.type, c.nullable]), [
-    ["teamsId", "uuid", false],
-    ["accountsId", "integer", false],
-  ]);
+  assert.deepEqual(
+    junction.columns.map((c) => [c.name, c.type, c.nullable]),
+    [
+      ["teamsId", "uuid", false],
+      ["accountsId", "integer", false],
+    ],
+  );
   assert.deepEqual(junction.primaryKey?.columns, ["teamsId", "accountsId"]);
   assert.deepEqual(junction.foreignKeys.map((fk) => fk.referencedTable).sort(), ["accounts", "teams"]);
-  assert.equal(junction.foreignKeys.every((fk) => fk.onDelete === "CASCADE"), true);
+  assert.equal(
+    junction.foreignKeys.every((fk) => fk.onDelete === "CASCADE"),
+    true,
+  );
 });
 
 test("portable entities give the same Schema on SQLite and PostgreSQL metadata", async () => {

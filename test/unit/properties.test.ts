@@ -79,9 +79,7 @@ test("diff then apply reaches b, and the inverse comes back to a (b a mutation o
 
 test("the algebra holds for unrelated schemas (everything of a may be dropped)", () => {
   fc.assert(
-    fc.property(schemaArbitrary(), schemaArbitrary(), (a, b) =>
-      checkAlgebra(a, b, { dropTables: Object.keys(a.tables) }),
-    ),
+    fc.property(schemaArbitrary(), schemaArbitrary(), (a, b) => checkAlgebra(a, b, { dropTables: Object.keys(a.tables) })),
     { numRuns: Math.ceil(RUNS / 2) },
   );
 });
@@ -124,7 +122,10 @@ test("renaming a column rewrites the CHECKs and index predicates that name it (a
   assert.equal(renamed.tables.id.indexes[0].where, `"a""b" IS NOT NULL`);
   const b = structuredClone(renamed);
   const ops = diff(a, b, { renames: { columns: [{ table: "id", from: "id", to: 'a"b' }] } }).operations;
-  assert.deepEqual(ops.map((o) => o.kind), ["renameColumn"]);
+  assert.deepEqual(
+    ops.map((o) => o.kind),
+    ["renameColumn"],
+  );
 });
 
 test("auto-increment comes off before its primary key is dropped and goes on after it is added", () => {
@@ -151,9 +152,15 @@ test("auto-increment comes off before its primary key is dropped and goes on aft
   delete withoutKey.tables.id.columns[1].generated;
 
   const up = diff(withKey, withoutKey).operations;
-  assert.deepEqual(up.map((o) => o.kind), ["alterColumn", "dropPrimaryKey"]);
+  assert.deepEqual(
+    up.map((o) => o.kind),
+    ["alterColumn", "dropPrimaryKey"],
+  );
   const down = invertAll(up);
-  assert.deepEqual(down.map((o) => o.kind), ["addPrimaryKey", "alterColumn"]);
+  assert.deepEqual(
+    down.map((o) => o.kind),
+    ["addPrimaryKey", "alterColumn"],
+  );
   checkAlgebra(withKey, withoutKey, {});
   checkAlgebra(withoutKey, withKey, {});
 });

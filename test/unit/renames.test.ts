@@ -50,16 +50,14 @@ function diffWithRenames(current: Schema, target: Schema, renames: RenameDecisio
   return result;
 }
 
-const users = table("users", [
-  id(),
-  col("email", "varchar", { length: 255 }),
-  col("full_name", "varchar", { length: 50, nullable: true }),
-]);
+const users = table("users", [id(), col("email", "varchar", { length: 255 }), col("full_name", "varchar", { length: 50, nullable: true })]);
 
 // ── Candidates ──────────────────────────────────────────────────────────────
 
 test("a column that disappears while one of the same type appears is a candidate", () => {
-  const target = schema(table("users", [users.columns[0], users.columns[1], col("display_name", "varchar", { length: 50, nullable: true })]));
+  const target = schema(
+    table("users", [users.columns[0], users.columns[1], col("display_name", "varchar", { length: 50, nullable: true })]),
+  );
   const found = findRenameCandidates(schema(users), target, identity);
   assert.deepEqual(found, { tables: [], columns: [{ table: "users", to: "display_name", from: ["full_name"] }], values: [] });
   // The diff reports it and, undecided, drops and adds.
@@ -108,7 +106,9 @@ test("a table sharing only its id with the one that disappears is no candidate",
 });
 
 test("appearing items confirmed as new are candidates no more", () => {
-  const target = schema(table("users", [users.columns[0], users.columns[1], col("display_name", "varchar", { length: 50, nullable: true })]));
+  const target = schema(
+    table("users", [users.columns[0], users.columns[1], col("display_name", "varchar", { length: 50, nullable: true })]),
+  );
   const result = diff(schema(users), target, { renames: { created: { columns: [{ table: "users", column: "display_name" }] } } });
   assert.deepEqual(result.renameCandidates, { tables: [], columns: [], values: [] });
   assert.deepEqual(result.operations.map(summary), ["addColumn users.display_name", "dropColumn users.full_name"]);
@@ -117,7 +117,9 @@ test("appearing items confirmed as new are candidates no more", () => {
 // ── Operations once decided ─────────────────────────────────────────────────
 
 test("a decided column rename is one renameColumn, and down renames back", () => {
-  const target = schema(table("users", [users.columns[0], users.columns[1], col("display_name", "varchar", { length: 50, nullable: true })]));
+  const target = schema(
+    table("users", [users.columns[0], users.columns[1], col("display_name", "varchar", { length: 50, nullable: true })]),
+  );
   const result = diffWithRenames(schema(users), target, { columns: [{ table: "users", from: "full_name", to: "display_name" }] });
   assert.deepEqual(result.operations.map(summary), ["renameColumn users.full_name→display_name"]);
   assert.deepEqual(invertAll(result.operations).map(summary), ["renameColumn users.display_name→full_name"]);
@@ -126,7 +128,9 @@ test("a decided column rename is one renameColumn, and down renames back", () =>
 });
 
 test("a rename combined with a type change is renameColumn then alterColumn of the new name", () => {
-  const target = schema(table("users", [users.columns[0], users.columns[1], col("display_name", "varchar", { length: 100, nullable: false })]));
+  const target = schema(
+    table("users", [users.columns[0], users.columns[1], col("display_name", "varchar", { length: 100, nullable: false })]),
+  );
   const result = diffWithRenames(schema(users), target, { columns: [{ table: "users", from: "full_name", to: "display_name" }] });
   assert.deepEqual(result.operations.map(summary), ["renameColumn users.full_name→display_name", "alterColumn users.display_name"]);
   const alter = result.operations[1] as Extract<Operation, { kind: "alterColumn" }>;
@@ -207,7 +211,10 @@ test("rename hints are read as table.old=new and old=new (schema.table for a tab
   assert.deepEqual(parseColumnRename("billing.invoices.amount=total"), { table: '"billing"."invoices"', from: "amount", to: "total" });
   assert.deepEqual(parseTableRename("billing.old=billing.new"), { from: '"billing"."old"', to: '"billing"."new"' });
   for (const bad of ["full_name=display_name", "users.full_name", "users.a=other.b", "a.b.c.d=e"]) {
-    assert.throws(() => parseColumnRename(bad), (e: unknown) => e instanceof UsageError && /table\.old_column=new_column/.test(e.message));
+    assert.throws(
+      () => parseColumnRename(bad),
+      (e: unknown) => e instanceof UsageError && /table\.old_column=new_column/.test(e.message),
+    );
   }
   assert.throws(() => parseTableRename("people"), UsageError);
 });
@@ -232,7 +239,10 @@ test("the prompt asks each candidate, re-asks unclear answers, and does not offe
   let asked = "";
   output.on("data", (d) => (asked += d));
   input.end(["r", "huh", "a", "r"].join("\n") + "\n");
-  const decisions = await promptForRenames(input, output)({
+  const decisions = await promptForRenames(
+    input,
+    output,
+  )({
     tables: [{ to: "persons", from: ["people"] }],
     columns: [
       { table: "t", to: "c", from: ["a", "b"] },
@@ -253,7 +263,10 @@ test("the prompt asks each candidate, re-asks unclear answers, and does not offe
 test("the prompt records 'created' answers, and stops with a usage error when input ends", async () => {
   const input = new PassThrough();
   input.end("c\n");
-  const decisions = await promptForRenames(input, new PassThrough())({
+  const decisions = await promptForRenames(
+    input,
+    new PassThrough(),
+  )({
     tables: [],
     columns: [{ table: "users", to: "display_name", from: ["full_name"] }],
     values: [],
@@ -316,7 +329,11 @@ test("an enum column losing a value while gaining one is a value rename candidat
   const found = findRenameCandidates(current, renamed, identity);
   assert.deepEqual(found.values, [{ table: "users", column: "status", to: "waiting", from: ["pending"] }]);
   assert.deepEqual(diff(current, renamed).renameCandidates.values, found.values);
-  for (const values of [["pending", "active", "done", "waiting"], ["done", "active", "pending"], ["pending", "active"]]) {
+  for (const values of [
+    ["pending", "active", "done", "waiting"],
+    ["done", "active", "pending"],
+    ["pending", "active"],
+  ]) {
     const target = schema(table("users", [id(), status(values)]));
     assert.deepEqual(findRenameCandidates(current, target, identity).values, [], values.join(","));
   }
@@ -329,9 +346,7 @@ test("a decided value rename is one renameEnumValue (the default follows), and d
   const current = schema(table("users", [id(), status(["pending", "active"], { default: "'pending'" })]));
   const target = schema(table("users", [id(), status(["waiting", "active"], { default: "'waiting'" })]));
   const result = diffWithRenames(current, target, { values: [{ table: "users", column: "status", from: "pending", to: "waiting" }] });
-  assert.deepEqual(result.operations, [
-    { kind: "renameEnumValue", table: "users", column: "status", from: "pending", to: "waiting" },
-  ]);
+  assert.deepEqual(result.operations, [{ kind: "renameEnumValue", table: "users", column: "status", from: "pending", to: "waiting" }]);
   assert.deepEqual(invertAll(result.operations), [
     { kind: "renameEnumValue", table: "users", column: "status", from: "waiting", to: "pending" },
   ]);
@@ -355,9 +370,7 @@ test("a shared enum type: one question, and the rename reaches every column of t
   const target = schema(table("a", [id(), shared("s", ["z", "y"])]), table("b", [id(), shared("t", ["z", "y"])]));
   assert.deepEqual(findRenameCandidates(current, target, identity).values, [{ table: "a", column: "s", to: "z", from: ["x"] }]);
   const result = diffWithRenames(current, target, { values: [{ table: "a", column: "s", from: "x", to: "z" }] });
-  assert.deepEqual(result.operations, [
-    { kind: "renameEnumValue", table: "a", column: "s", from: "x", to: "z", enumName: "state_enum" },
-  ]);
+  assert.deepEqual(result.operations, [{ kind: "renameEnumValue", table: "a", column: "s", from: "x", to: "z", enumName: "state_enum" }]);
 });
 
 test("value renames naming what does not exist or does not go away are problems with a fix", () => {
@@ -368,22 +381,41 @@ test("value renames naming what does not exist or does not go away are problems 
   assert.match(problems([{ table: "users", column: "id", from: "a", to: "b" }])[0], /users\.id is not an enum column/);
   assert.match(problems([{ table: "users", column: "status", from: "gone", to: "waiting" }])[0], /has no value "gone"/);
   assert.match(problems([{ table: "users", column: "status", from: "active", to: "waiting" }])[0], /still allows "active"/);
-  assert.match(problems([{ table: "users", column: "status", from: "pending", to: "other" }])[0], /has no value "other"; name the value as the entity spells it/);
+  assert.match(
+    problems([{ table: "users", column: "status", from: "pending", to: "other" }])[0],
+    /has no value "other"; name the value as the entity spells it/,
+  );
 });
 
 test("--rename-value hints read table.column:old=new; the question names both values", async () => {
   assert.deepEqual(parseValueRename("users.status:pending=waiting"), { table: "users", column: "status", from: "pending", to: "waiting" });
-  assert.deepEqual(parseValueRename("users.status:on hold=paused: later"), { table: "users", column: "status", from: "on hold", to: "paused: later" });
+  assert.deepEqual(parseValueRename("users.status:on hold=paused: later"), {
+    table: "users",
+    column: "status",
+    from: "on hold",
+    to: "paused: later",
+  });
   assert.throws(() => parseValueRename("users.status=waiting"), /table\.column:old_value=new_value/);
   // A table outside the default schema, and the flag suggested for it, spell it schema.table.
-  assert.deepEqual(parseValueRename("billing.invoices.state:due=owed"), { table: '"billing"."invoices"', column: "state", from: "due", to: "owed" });
+  assert.deepEqual(parseValueRename("billing.invoices.state:due=owed"), {
+    table: '"billing"."invoices"',
+    column: "state",
+    from: "due",
+    to: "owed",
+  });
   assert.equal(valueRenameFlag('"billing"."invoices"', "state", "due", "owed"), "--rename-value billing.invoices.state:due=owed");
   assert.deepEqual(parseRenameHints([], [], ["t.c:a=b"]).values, [{ table: "t", column: "c", from: "a", to: "b" }]);
-  assert.equal(valueRenameQuestion("users", "status", "waiting", ["pending"]), `users.status "waiting": new value, or renamed from "pending"? [c/r] `);
+  assert.equal(
+    valueRenameQuestion("users", "status", "waiting", ["pending"]),
+    `users.status "waiting": new value, or renamed from "pending"? [c/r] `,
+  );
 
   const input = new PassThrough();
   input.end("r\n");
-  const decisions = await promptForRenames(input, new PassThrough())({
+  const decisions = await promptForRenames(
+    input,
+    new PassThrough(),
+  )({
     tables: [],
     columns: [],
     values: [{ table: "users", column: "status", to: "waiting", from: ["pending"] }],
@@ -398,7 +430,12 @@ test("generate without a terminal stops on a value candidate, printing the --ren
   await assert.rejects(compareWithRenames(compare, {}), (e: unknown) => {
     assert.ok(e instanceof UsageError);
     assert.match(e.message, /Found 1 possible rename/);
-    assert.ok(e.details.some((d) => d.includes(`users.status "on hold": new value, or renamed from "pending"?  --rename-value 'users.status:pending=on hold'`)), e.details.join("\n"));
+    assert.ok(
+      e.details.some((d) =>
+        d.includes(`users.status "on hold": new value, or renamed from "pending"?  --rename-value 'users.status:pending=on hold'`),
+      ),
+      e.details.join("\n"),
+    );
     return true;
   });
   const lossy = await compareWithRenames(compare, { acceptDataLoss: true });

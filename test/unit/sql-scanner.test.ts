@@ -30,25 +30,38 @@ const cases: Array<{ name: string; syntax: SqlSyntax; text: string; expected: Ar
     name: "a string literal",
     syntax: COMMON_SYNTAX,
     text: "a = 'x;y'",
-    expected: [["code", "a = "], ["string", "'x;y'"]],
+    expected: [
+      ["code", "a = "],
+      ["string", "'x;y'"],
+    ],
   },
   {
     name: "a doubled quote stays inside the string",
     syntax: COMMON_SYNTAX,
     text: "'it''s' || b",
-    expected: [["string", "'it''s'"], ["code", " || b"]],
+    expected: [
+      ["string", "'it''s'"],
+      ["code", " || b"],
+    ],
   },
   {
     name: "a quoted identifier with a doubled quote",
     syntax: COMMON_SYNTAX,
     text: `"a""b" > 0`,
-    expected: [["identifier", `"a""b"`], ["code", " > 0"]],
+    expected: [
+      ["identifier", `"a""b"`],
+      ["code", " > 0"],
+    ],
   },
   {
     name: "backticks and brackets are names only where the syntax says so",
     syntax: SQLITE_SYNTAX,
     text: "`a``b` [c d]",
-    expected: [["identifier", "`a``b`"], ["code", " "], ["identifier", "[c d]"]],
+    expected: [
+      ["identifier", "`a``b`"],
+      ["code", " "],
+      ["identifier", "[c d]"],
+    ],
   },
   {
     name: "without backticks or brackets they are code",
@@ -60,79 +73,128 @@ const cases: Array<{ name: string; syntax: SqlSyntax; text: string; expected: Ar
     name: "an E'' string: a backslash escapes the quote",
     syntax: POSTGRES_SYNTAX,
     text: String.raw`E'it\'s' || e'a''b'`,
-    expected: [["string", String.raw`E'it\'s'`], ["code", " || "], ["string", "e'a''b'"]],
+    expected: [
+      ["string", String.raw`E'it\'s'`],
+      ["code", " || "],
+      ["string", "e'a''b'"],
+    ],
   },
   {
     name: "E inside a word does not start an E'' string",
     syntax: POSTGRES_SYNTAX,
     text: String.raw`typE'a\' x'`,
-    expected: [["code", "typE"], ["string", String.raw`'a\'`], ["code", " x"], ["string!", "'"]],
+    expected: [
+      ["code", "typE"],
+      ["string", String.raw`'a\'`],
+      ["code", " x"],
+      ["string!", "'"],
+    ],
   },
   {
     name: "without escape strings, E'' is code followed by a plain string",
     syntax: COMMON_SYNTAX,
     text: String.raw`E'a\'`,
-    expected: [["code", "E"], ["string", String.raw`'a\'`]],
+    expected: [
+      ["code", "E"],
+      ["string", String.raw`'a\'`],
+    ],
   },
   {
     name: "dollar quotes, plain and tagged, hold quotes, semicolons and other tags",
     syntax: POSTGRES_SYNTAX,
     text: "DO $$ it's; $$; SELECT $fn$ a $$ b; -- c $fn$",
-    expected: [["code", "DO "], ["dollarQuoted", "$$ it's; $$"], ["code", "; SELECT "], ["dollarQuoted", "$fn$ a $$ b; -- c $fn$"]],
+    expected: [
+      ["code", "DO "],
+      ["dollarQuoted", "$$ it's; $$"],
+      ["code", "; SELECT "],
+      ["dollarQuoted", "$fn$ a $$ b; -- c $fn$"],
+    ],
   },
   {
     name: "a parameter ($1) and a $ inside a word start no dollar quote",
     syntax: POSTGRES_SYNTAX,
     text: "$1 + a$b$ + 'x'",
-    expected: [["code", "$1 + a$b$ + "], ["string", "'x'"]],
+    expected: [
+      ["code", "$1 + a$b$ + "],
+      ["string", "'x'"],
+    ],
   },
   {
     name: "an unclosed dollar quote runs to the end",
     syntax: POSTGRES_SYNTAX,
     text: "SELECT $x$ never",
-    expected: [["code", "SELECT "], ["dollarQuoted!", "$x$ never"]],
+    expected: [
+      ["code", "SELECT "],
+      ["dollarQuoted!", "$x$ never"],
+    ],
   },
   {
     name: "a line comment ends before the newline; quotes inside it are comment",
     syntax: SQLITE_SYNTAX,
     text: "a -- it's\nb",
-    expected: [["code", "a "], ["comment", "-- it's"], ["code", "\nb"]],
+    expected: [
+      ["code", "a "],
+      ["comment", "-- it's"],
+      ["code", "\nb"],
+    ],
   },
   {
     name: "a line comment at the very end is closed",
     syntax: SQLITE_SYNTAX,
     text: "a --",
-    expected: [["code", "a "], ["comment", "--"]],
+    expected: [
+      ["code", "a "],
+      ["comment", "--"],
+    ],
   },
   {
     name: "a block comment",
     syntax: SQLITE_SYNTAX,
     text: "a /* 'b' */ c",
-    expected: [["code", "a "], ["comment", "/* 'b' */"], ["code", " c"]],
+    expected: [
+      ["code", "a "],
+      ["comment", "/* 'b' */"],
+      ["code", " c"],
+    ],
   },
   {
     name: "block comments nest in PostgreSQL",
     syntax: POSTGRES_SYNTAX,
     text: "a /* x /* y */ z */ b",
-    expected: [["code", "a "], ["comment", "/* x /* y */ z */"], ["code", " b"]],
+    expected: [
+      ["code", "a "],
+      ["comment", "/* x /* y */ z */"],
+      ["code", " b"],
+    ],
   },
   {
     name: "block comments do not nest in SQLite: the first */ ends it",
     syntax: SQLITE_SYNTAX,
     text: "a /* x /* y */ z */ b",
-    expected: [["code", "a "], ["comment", "/* x /* y */"], ["code", " z */ b"]],
+    expected: [
+      ["code", "a "],
+      ["comment", "/* x /* y */"],
+      ["code", " z */ b"],
+    ],
   },
   {
     name: "an unclosed block comment runs to the end",
     syntax: POSTGRES_SYNTAX,
     text: "a /* b",
-    expected: [["code", "a "], ["comment!", "/* b"]],
+    expected: [
+      ["code", "a "],
+      ["comment!", "/* b"],
+    ],
   },
   {
     name: "comment markers inside a string are string",
     syntax: POSTGRES_SYNTAX,
     text: "'-- /*' -- c",
-    expected: [["string", "'-- /*'"], ["code", " "], ["comment", "-- c"]],
+    expected: [
+      ["string", "'-- /*'"],
+      ["code", " "],
+      ["comment", "-- c"],
+    ],
   },
   {
     name: "without comments, -- and /* are code",
@@ -144,14 +206,23 @@ const cases: Array<{ name: string; syntax: SqlSyntax; text: string; expected: Ar
     name: "an unclosed string runs to the end",
     syntax: COMMON_SYNTAX,
     text: `a = 'b`,
-    expected: [["code", "a = "], ["string!", "'b"]],
+    expected: [
+      ["code", "a = "],
+      ["string!", "'b"],
+    ],
   },
 ];
 
 for (const { name, syntax, text, expected } of cases) {
   test(`scan: ${name}`, () => {
     assert.deepEqual(pieces(text, syntax), expected);
-    assert.equal(scan(text, syntax).map((p) => text.slice(p.start, p.end)).join(""), text, "the pieces give back the text");
+    assert.equal(
+      scan(text, syntax)
+        .map((p) => text.slice(p.start, p.end))
+        .join(""),
+      text,
+      "the pieces give back the text",
+    );
   });
 }
 
@@ -166,10 +237,10 @@ test("unquotedValue: quotes removed, escapes undone", () => {
 });
 
 test("splitTopLevel: separators outside parentheses, quotes, dollar quotes and comments", () => {
-  assert.deepEqual(
-    splitTopLevel("a int, b numeric(5, 2), c text DEFAULT 'x, y', \"d,e\" int", ",", COMMON_SYNTAX),
-    { parts: ["a int", " b numeric(5, 2)", " c text DEFAULT 'x, y'", ' "d,e" int'], balanced: true },
-  );
+  assert.deepEqual(splitTopLevel("a int, b numeric(5, 2), c text DEFAULT 'x, y', \"d,e\" int", ",", COMMON_SYNTAX), {
+    parts: ["a int", " b numeric(5, 2)", " c text DEFAULT 'x, y'", ' "d,e" int'],
+    balanced: true,
+  });
   assert.deepEqual(splitTopLevel("DO $$ BEGIN a; b; END $$; SELECT 1 -- x;y\n", ";", POSTGRES_SYNTAX), {
     parts: ["DO $$ BEGIN a; b; END $$", " SELECT 1 -- x;y\n"],
     balanced: true,

@@ -74,7 +74,10 @@ describe("revert (online): the reverse of the order of applying", () => {
   test("nothing applied, --to and --step together, a --to that is not applied", () => {
     usageError(() => planRevert(planOf(2), {}), /^Nothing to revert: no migration is applied\.$/);
     usageError(() => planRevert(planOf(2, [1]), { to: "base", step: 1 }), /^--to and --step both say where to stop/);
-    usageError(() => planRevert(planOf(2, [1]), { to: "T2" }), /^T21700000000002 is not applied: revert --to names an applied migration to keep\.$/);
+    usageError(
+      () => planRevert(planOf(2, [1]), { to: "T2" }),
+      /^T21700000000002 is not applied: revert --to names an applied migration to keep\.$/,
+    );
   });
 });
 
@@ -154,7 +157,10 @@ describe("A:B ranges for --sql", () => {
     usageError(() => down("T1:T2:T3"), /^The range "T1:T2:T3" is not start:end: write e\.g\. revert --sql head:base/);
     usageError(() => up("T3:T1"), /^The range "T3:T1" starts after it ends: put the older revision first\.$/);
     usageError(() => up("T3:base"), /starts after it ends/);
-    usageError(() => down("T1:T3"), /^The range "T1:T3" starts below where it ends, but revert --sql goes down: put the newer revision first/);
+    usageError(
+      () => down("T1:T3"),
+      /^The range "T1:T3" starts below where it ends, but revert --sql goes down: put the newer revision first/,
+    );
     usageError(() => up("Nope:"), /^No migration matches "Nope"/);
     usageError(() => down(":T"), /^"T" matches 5 migrations/);
     usageError(() => up("T1:T3", { to: "T4" }), /^The range "T1:T3" already says where the script starts and ends: drop --to\.$/);

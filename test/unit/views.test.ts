@@ -134,6 +134,12 @@ test("an enum value renamed in a shared type re-creates the views over every tab
   const current = schema([a(["x", "y"]), b(["x", "y"])], [onB]);
   const target = schema([a(["x", "z"]), b(["x", "z"])], [onB]);
   const ops = diff(current, target, { renames: { values: [{ table: "a", column: "status", from: "y", to: "z" }] } }).operations;
-  assert.deepEqual(summary(ops).filter((line) => !line.includes("View")), ["renameEnumValue a"]);
-  assert.deepEqual(summary(ops).filter((line) => line.includes("View")), ["dropView b_status", "createView b_status"]);
+  assert.deepEqual(
+    summary(ops).filter((line) => !line.includes("View")),
+    ["renameEnumValue a"],
+  );
+  assert.deepEqual(
+    summary(ops).filter((line) => line.includes("View")),
+    ["dropView b_status", "createView b_status"],
+  );
 });

@@ -69,10 +69,16 @@ export function comparableDefault(canonical: string | undefined, type: string): 
   while (/^\(.*\)$/s.test(text) && balanced(text.slice(1, -1))) text = text.slice(1, -1).trim();
   for (const [pattern, name] of SYNONYMS) if (pattern.test(text)) return name;
   if (unquoteCanonical(text) === undefined) {
-    text = text.replace(/\blcase\(/gi, "lower(").replace(/\bucase\(/gi, "upper(").replace(/\s+/g, " ");
+    text = text
+      .replace(/\blcase\(/gi, "lower(")
+      .replace(/\bucase\(/gi, "upper(")
+      .replace(/\s+/g, " ");
     text = text.replace(/`((?:[^`]|``)+)`/g, "$1").replace(/"([a-z_][a-z0-9_]*)"/g, "$1");
     // Spaces outside string literals never change an expression's value.
-    text = text.split(/('(?:[^']|'')*')/).map((part, i) => (i % 2 === 1 ? part : part.replace(/\s+/g, ""))).join("");
+    text = text
+      .split(/('(?:[^']|'')*')/)
+      .map((part, i) => (i % 2 === 1 ? part : part.replace(/\s+/g, "")))
+      .join("");
   }
   if (isNumericType(type)) {
     if (/^true$/i.test(text)) return "1";

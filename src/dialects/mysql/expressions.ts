@@ -8,7 +8,11 @@
 export function mysqlExpression(sql: string): string {
   return sql
     .split(/('(?:[^'\\]|''|\\.)*')/s)
-    .map((part, i) => (i % 2 === 1 ? part : part.replace(/"((?:[^"]|"")*)"/g, (_m, name: string) => "`" + name.replace(/""/g, '"').replace(/`/g, "``") + "`")))
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(/"((?:[^"]|"")*)"/g, (_m, name: string) => "`" + name.replace(/""/g, '"').replace(/`/g, "``") + "`"),
+    )
     .join("");
 }
 

@@ -91,13 +91,23 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
     foreignKeyNames.set(table.name, names);
   }
 
-  const indexes = new Map<string, { table: string; name: string; unique: boolean; type: string; columns: string[]; prefixes: (number | null)[] }>();
+  const indexes = new Map<
+    string,
+    { table: string; name: string; unique: boolean; type: string; columns: string[]; prefixes: (number | null)[] }
+  >();
   for (const row of indexRows) {
     if (!schema.tables[row.tableName]) continue;
     const key = `${row.tableName}\u0000${row.indexName}`;
     let index = indexes.get(key);
     if (!index) {
-      index = { table: row.tableName, name: String(row.indexName), unique: Number(row.nonUnique) === 0, type: String(row.indexType), columns: [], prefixes: [] };
+      index = {
+        table: row.tableName,
+        name: String(row.indexName),
+        unique: Number(row.nonUnique) === 0,
+        type: String(row.indexType),
+        columns: [],
+        prefixes: [],
+      };
       indexes.set(key, index);
     }
     index.columns.push(String(row.columnName));

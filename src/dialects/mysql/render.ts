@@ -53,18 +53,27 @@ function createTable(table: Table, flavour: Flavour): RenderedOperation {
   for (const fk of table.foreignKeys) items.push(foreignKeyClause(fk));
   for (const check of table.checks) items.push(`CONSTRAINT ${q(check.name)} CHECK (${mysqlExpression(check.expression)})`);
   const comment = table.comment ? ` COMMENT=${quoteString(table.comment)}` : "";
-  const notes = table.indexes.some((i) => i.where) ? [`MySQL has no partial indexes: the WHERE of indexes on ${table.name} is left out`] : [];
+  const notes = table.indexes.some((i) => i.where)
+    ? [`MySQL has no partial indexes: the WHERE of indexes on ${table.name} is left out`]
+    : [];
   return { statements: [`CREATE TABLE ${q(table.name)} (${items.join(", ")})${comment}`], notes };
 }
 
 function alterColumn(table: string, from: Column, to: Column, flavour: Flavour): RenderedOperation {
   const statements: string[] = [];
   const notes: string[] = [];
-  if (from.asExpression !== to.asExpression && (from.asExpression === undefined || to.asExpression === undefined ||
-      comparableExpression(from.asExpression) !== comparableExpression(to.asExpression))) {
+  if (
+    from.asExpression !== to.asExpression &&
+    (from.asExpression === undefined ||
+      to.asExpression === undefined ||
+      comparableExpression(from.asExpression) !== comparableExpression(to.asExpression))
+  ) {
     // Re-created: MySQL cannot turn a stored column into a generated one in place.
     return {
-      statements: [`ALTER TABLE ${q(table)} DROP COLUMN ${q(from.name)}`, `ALTER TABLE ${q(table)} ADD COLUMN ${columnDefinition(to, flavour)}`],
+      statements: [
+        `ALTER TABLE ${q(table)} DROP COLUMN ${q(from.name)}`,
+        `ALTER TABLE ${q(table)} ADD COLUMN ${columnDefinition(to, flavour)}`,
+      ],
       notes: [`re-creates column ${table}.${from.name}: its generation changes`],
     };
   }
@@ -85,7 +94,9 @@ function alterColumn(table: string, from: Column, to: Column, flavour: Flavour):
  */
 function dropIndex(table: string, index: Index, context: RenderContext): RenderedOperation {
   const known = context.schema?.tables[table];
-  const needy = (known?.foreignKeys ?? []).filter((fk) => startsWith(index.columns, fk.columns) && !coveredElsewhere(known!, index.name, fk.columns));
+  const needy = (known?.foreignKeys ?? []).filter(
+    (fk) => startsWith(index.columns, fk.columns) && !coveredElsewhere(known!, index.name, fk.columns),
+  );
   const adds = needy.map((fk) => `, ADD INDEX ${q(fk.name)} (${list(fk.columns)})`).join("");
   return { statements: [`ALTER TABLE ${q(table)} DROP INDEX ${q(index.name)}${adds}`], notes: [] };
 }
@@ -102,7 +113,9 @@ function coveredElsewhere(table: Table, except: string, columns: readonly string
 }
 
 function hasImplicitForeignKeyIndexFor(table: Table, columns: readonly string[]): boolean {
-  return table.foreignKeys.some((fk) => hasImplicitForeignKeyIndex(table, fk.name) && startsWith(fk.columns, columns) && fk.columns.length === columns.length);
+  return table.foreignKeys.some(
+    (fk) => hasImplicitForeignKeyIndex(table, fk.name) && startsWith(fk.columns, columns) && fk.columns.length === columns.length,
+  );
 }
 
 function renameEnumValue(op: Extract<Operation, { kind: "renameEnumValue" }>, context: RenderContext, flavour: Flavour): RenderedOperation {
@@ -136,12 +149,17 @@ export function renderFor(flavour: Flavour) {
       case "renameTable":
         return none([`RENAME TABLE ${q(op.from)} TO ${q(op.to)}`]);
       case "addColumn": {
-        const notes = !op.column.nullable && op.column.default === undefined && !op.column.generated
-          ? [`fails if table ${op.table} has rows: new column ${op.column.name} is NOT NULL without a default`] : [];
+        const notes =
+          !op.column.nullable && op.column.default === undefined && !op.column.generated
+            ? [`fails if table ${op.table} has rows: new column ${op.column.name} is NOT NULL without a default`]
+            : [];
         return none([`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnDefinition(op.column, flavour)}`], notes);
       }
       case "dropColumn":
-        return none([`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column.name)}`], [`drops column ${op.table}.${op.column.name} and its data`]);
+        return none(
+          [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column.name)}`],
+          [`drops column ${op.table}.${op.column.name} and its data`],
+        );
       case "renameColumn":
         // MariaDB 10.5+ and MySQL 8.0: no need to restate the definition (CHANGE would).
         return none([`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`]);
@@ -196,7 +214,9 @@ export function renderFor(flavour: Flavour) {
       case "dropExclusion":
       case "createExtension":
       case "dropExtension":
-        throw new Error(`MySQL and MariaDB have no ${op.kind.replace(/^(create|drop|add)/, "").toLowerCase()}s: operation ${op.kind} cannot run there`);
+        throw new Error(
+          `MySQL and MariaDB have no ${op.kind.replace(/^(create|drop|add)/, "").toLowerCase()}s: operation ${op.kind} cannot run there`,
+        );
     }
   };
 }

@@ -55,7 +55,10 @@ export function parseColumnType(columnType: string): NativeType {
     result.type = INTEGERS[name];
     return result;
   }
-  const numbers = (args ?? "").split(",").map((part) => Number(part.trim())).filter((n) => !Number.isNaN(n) && args !== undefined);
+  const numbers = (args ?? "")
+    .split(",")
+    .map((part) => Number(part.trim()))
+    .filter((n) => !Number.isNaN(n) && args !== undefined);
   switch (name) {
     case "varchar":
     case "char":

@@ -15,13 +15,7 @@ import { renderColumnDefault } from "./defaults";
 import { columnType, commentOnColumn, identityClause } from "./definitions";
 import { createEnumType, createEnumTypeStatement, dropEnumType, enumTypeName } from "./enums";
 import { doBlock, quoteIdentifier, quoteLiteral, quoteInSchemaOf, quoteTable } from "./quote";
-import {
-  onColumnSequence,
-  rememberSequencePosition,
-  restoreSequencePosition,
-  resyncSequence,
-  serialSequenceName,
-} from "./sequences";
+import { onColumnSequence, rememberSequencePosition, restoreSequencePosition, resyncSequence, serialSequenceName } from "./sequences";
 
 function sameList(a: readonly string[] = [], b: readonly string[] = []): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
@@ -126,9 +120,7 @@ function enterGeneration(plan: AlterColumnPlan, from: Column, to: Column, table:
   switch (to.generated) {
     case "increment": {
       const sequence = quoteInSchemaOf(table, serialSequenceName(table, to.name));
-      plan.add(
-        `CREATE SEQUENCE ${sequence} AS ${columnType(table, to)} OWNED BY ${plan.quotedTable}.${quoteIdentifier(to.name)}`,
-      );
+      plan.add(`CREATE SEQUENCE ${sequence} AS ${columnType(table, to)} OWNED BY ${plan.quotedTable}.${quoteIdentifier(to.name)}`);
       plan.alterColumn(`SET DEFAULT nextval(${quoteLiteral(sequence)}::regclass)`);
       plan.add(resync(table, to.name));
       return;
@@ -169,9 +161,7 @@ function changeType(plan: AlterColumnPlan, from: Column, to: Column, table: stri
       plan.setType(target, `::text::${target}`);
       plan.add(dropEnumType(table, from));
     }
-    plan.notes.push(
-      `rewrites table ${table} (enum values of ${column} change; fails if a row holds a removed value)`,
-    );
+    plan.notes.push(`rewrites table ${table} (enum values of ${column} change; fails if a row holds a removed value)`);
     return;
   }
   if (toEnum) {
@@ -188,9 +178,7 @@ function changeType(plan: AlterColumnPlan, from: Column, to: Column, table: stri
     }
   }
   if (!isRelabel(from, to)) {
-    plan.notes.push(
-      `rewrites table ${table} (type change of ${column} to ${target}; fails if a value does not convert)`,
-    );
+    plan.notes.push(`rewrites table ${table} (type change of ${column} to ${target}; fails if a value does not convert)`);
   }
 }
 

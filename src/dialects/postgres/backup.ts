@@ -10,7 +10,10 @@ import type { BackupOptions, BackupResult } from "../dialect";
 
 export async function backupPostgres(_db: unknown, options: BackupOptions): Promise<BackupResult> {
   const { host, port, user, database } = connectionFacts(options.connection);
-  const stamp = options.at.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  const stamp = options.at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
   const file = `${database ?? "database"}-${stamp}.dump`;
   const command = [
     "pg_dump -Fc",

@@ -26,7 +26,11 @@ export function postgresConnectTimeout(
   const extra = options.extra as Record<string, unknown> | undefined;
   const fromDataSource = options.connectTimeoutMS ?? extra?.connectionTimeoutMillis;
   if (requestedMs === undefined && fromDataSource !== undefined) return {};
-  const ms = requestedMs ?? secondsToMs(urlParameter(options.url, "connect_timeout")) ?? secondsToMs(env.PGCONNECT_TIMEOUT) ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const ms =
+    requestedMs ??
+    secondsToMs(urlParameter(options.url, "connect_timeout")) ??
+    secondsToMs(env.PGCONNECT_TIMEOUT) ??
+    DEFAULT_CONNECT_TIMEOUT_MS;
   // `extra` is spread over the pool's options last, so it is set too when it names one.
   return extra?.connectionTimeoutMillis !== undefined
     ? { connectTimeoutMS: ms, extra: { ...extra, connectionTimeoutMillis: ms } }

@@ -44,8 +44,7 @@ export function dropEnumType(table: string, column: Column): string {
   const statement = `DROP TYPE ${quoteInSchemaOf(table, enumTypeName(table, column))}`;
   if (column.enumName === undefined) return statement;
   return doBlock(
-    `DROP TYPE IF EXISTS ${quoteInSchemaOf(table, column.enumName)}; ` +
-      `EXCEPTION WHEN dependent_objects_still_exist THEN NULL;`,
+    `DROP TYPE IF EXISTS ${quoteInSchemaOf(table, column.enumName)}; ` + `EXCEPTION WHEN dependent_objects_still_exist THEN NULL;`,
   );
 }
 

@@ -13,7 +13,10 @@ export function stripOuterParentheses(expression: string): string {
 
 /** `CHECK ((age > 0)) NOT VALID` → `age > 0`. */
 export function stripCheck(definition: string): string {
-  const body = definition.trim().replace(/\s+NOT VALID$/i, "").replace(/\s+NO INHERIT$/i, "");
+  const body = definition
+    .trim()
+    .replace(/\s+NOT VALID$/i, "")
+    .replace(/\s+NO INHERIT$/i, "");
   const m = /^CHECK\s*([\s\S]*)$/i.exec(body);
   return readExpression(m ? m[1] : body);
 }
@@ -33,10 +36,7 @@ const ARRAY_BODY = String.raw`ARRAY\[((?:[^\]']|'(?:[^']|'')*')*)\]`;
 // The array is in parentheses of its own (`((ARRAY[...]))`) where a cast was
 // removed: those come in a pair, or not at all, so that a closing
 // parenthesis of the surrounding expression is never taken as the array's.
-const ANY_ARRAY = new RegExp(
-  String.raw`([\w."]+|\([^()]*\)) (= ANY|<> ALL) \((?:\(${ARRAY_BODY}\)|${ARRAY_BODY})\)`,
-  "g",
-);
+const ANY_ARRAY = new RegExp(String.raw`([\w."]+|\([^()]*\)) (= ANY|<> ALL) \((?:\(${ARRAY_BODY}\)|${ARRAY_BODY})\)`, "g");
 
 /**
  * An expression as PostgreSQL prints it (check bodies, index predicates,

@@ -104,7 +104,9 @@ function unavailableSentence(extension: string): string {
  */
 export function renderCreateExtension(extension: string): RenderedOperation {
   const name = quoteLiteral(extension);
-  const message = quoteLiteral(`Cannot create the PostgreSQL extension "${extension}": ${unavailableSentence(extension)}, then run the migration again.`);
+  const message = quoteLiteral(
+    `Cannot create the PostgreSQL extension "${extension}": ${unavailableSentence(extension)}, then run the migration again.`,
+  );
   const statement = doBlock(
     `IF NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = ${name}) THEN ` +
       `IF NOT EXISTS (SELECT 1 FROM pg_available_extensions WHERE name = ${name}) THEN RAISE EXCEPTION USING MESSAGE = ${message}, ERRCODE = 'undefined_file'; END IF; ` +

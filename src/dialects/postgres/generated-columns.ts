@@ -70,9 +70,7 @@ export interface GeneratedExpressionRow {
  * has no records to move.
  */
 export function renameGeneratedColumnRecords(table: { from: string; to: string }, column?: [string, string]): string {
-  const set = column
-    ? `"name" = ${quoteLiteral(column[1])}`
-    : `"table" = ${quoteLiteral(splitTableName(table.to).name)}`;
+  const set = column ? `"name" = ${quoteLiteral(column[1])}` : `"table" = ${quoteLiteral(splitTableName(table.to).name)}`;
   const where =
     `"type" = 'GENERATED_COLUMN' AND "database" = current_database() AND "schema" = ${schemaOf(table.from)} ` +
     `AND "table" = ${quoteLiteral(splitTableName(table.from).name)}` +

@@ -107,8 +107,7 @@ function columnFromRow(row: ColumnRow, recorded: RecordedExpressions): Column {
   if (row.generated_kind === "s") {
     // The entity's spelling, as TypeORM recorded it; else the catalog's deparsed one.
     column.asExpression =
-      recorded.get(expressionKey(row.table_schema, row.table_name, column.name)) ??
-      stripOuterParentheses(expression ?? "");
+      recorded.get(expressionKey(row.table_schema, row.table_name, column.name)) ?? stripOuterParentheses(expression ?? "");
     column.generatedType = "STORED";
   }
   return dropUndefined(column);
@@ -167,7 +166,10 @@ type TableRow = { table_schema: string | null; table_name: string };
 function nameOrder(rows: Array<TableRow & { name?: string }>): (a: string, b: string) => number {
   const unusual = /[\uD800-\uFFFF]/;
   const exact = rows.some(
-    (row) => unusual.test(row.table_name) || (row.table_schema !== null && unusual.test(row.table_schema)) || (row.name !== undefined && unusual.test(row.name)),
+    (row) =>
+      unusual.test(row.table_name) ||
+      (row.table_schema !== null && unusual.test(row.table_schema)) ||
+      (row.name !== undefined && unusual.test(row.name)),
   );
   if (exact) return (a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b));
   return (a, b) => (a === b ? 0 : a < b ? -1 : 1);
@@ -210,10 +212,7 @@ async function withoutJit<T>(db: Queryable, body: () => Promise<T>): Promise<T> 
  * entities name); their tables get qualified names (schema/table-name.ts).
  * `exclude` names tables of the default schema.
  */
-export async function introspect(
-  db: Queryable,
-  options: { exclude?: string[]; schemas?: string[] } = {},
-): Promise<Schema> {
+export async function introspect(db: Queryable, options: { exclude?: string[]; schemas?: string[] } = {}): Promise<Schema> {
   const excluded = new Set([...INTERNAL_TABLES, ...(options.exclude ?? [])]);
   const schemas = [...new Set(options.schemas ?? [])];
   // The queries return rows unsorted (catalog.ts says why); sorted here as
@@ -268,9 +267,7 @@ export async function introspect(
     if (!table) continue;
     const index: Index = { name: row.name, columns: stringList(row.columns), unique: Boolean(row.is_unique) };
     if (row.method && row.method !== "btree") index.method = row.method;
-    table.indexes.push(
-      row.predicate ? { ...index, where: readExpression(row.predicate) } : index,
-    );
+    table.indexes.push(row.predicate ? { ...index, where: readExpression(row.predicate) } : index);
   }
   return schema;
 }

@@ -8,7 +8,6 @@
  */
 import { isConnectionLost } from "./connection-errors";
 
-
 /** SQLSTATE lock_not_available: lock_timeout tripped, or a NOWAIT lock was busy. */
 const LOCK_NOT_AVAILABLE = "55P03";
 

@@ -2,14 +2,7 @@
 import type { RenderContext, RenderedOperation } from "../dialect";
 import type { Column } from "../../schema/model";
 import { columnDefinition, commentOnColumn } from "./definitions";
-import {
-  conventionalEnumName,
-  createEnumType,
-  dropEnumType,
-  isEnumColumn,
-  renameColumnEnumType,
-  renameEnumType,
-} from "./enums";
+import { conventionalEnumName, createEnumType, dropEnumType, isEnumColumn, renameColumnEnumType, renameEnumType } from "./enums";
 import { isGeneratedColumn } from "../../schema/generated-columns";
 import { renderAlterColumn } from "./alter-column";
 import { forgetGeneratedColumn, recordGeneratedColumn, renameGeneratedColumnRecords } from "./generated-columns";
@@ -67,15 +60,8 @@ export function renderGenerationChange(table: string, from: Column, to: Column):
   return { statements: [...dropped.statements, ...added.statements], notes: [...notes, ...added.notes] };
 }
 /** The column's conventionally named enum type is renamed with it. */
-export function renderRenameColumn(
-  table: string,
-  from: string,
-  to: string,
-  context: RenderContext = {},
-): RenderedOperation {
-  const statements = [
-    `ALTER TABLE ${quoteTable(table)} RENAME COLUMN ${quoteIdentifier(from)} TO ${quoteIdentifier(to)}`,
-  ];
+export function renderRenameColumn(table: string, from: string, to: string, context: RenderContext = {}): RenderedOperation {
+  const statements = [`ALTER TABLE ${quoteTable(table)} RENAME COLUMN ${quoteIdentifier(from)} TO ${quoteIdentifier(to)}`];
   const known = context.schema?.tables[table];
   if (known) {
     const column = known.columns.find((c) => c.name === from);

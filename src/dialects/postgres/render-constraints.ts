@@ -1,14 +1,7 @@
 /** Primary keys, uniques, foreign keys, checks and indexes on an existing table. */
 import type { RenderedOperation } from "../dialect";
 import type { Check, Exclusion, ForeignKey, Index, PrimaryKey, Unique } from "../../schema/model";
-import {
-  checkClause,
-  exclusionClause,
-  createIndexStatement,
-  foreignKeyClause,
-  primaryKeyClause,
-  uniqueClause,
-} from "./definitions";
+import { checkClause, exclusionClause, createIndexStatement, foreignKeyClause, primaryKeyClause, uniqueClause } from "./definitions";
 import { doBlock, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable } from "./quote";
 import { dataCheckForUnique } from "../data-checks";
 import { refusedThenCounted } from "./alter-column";
@@ -86,10 +79,7 @@ export function renderDropExclusion(table: string, exclusion: Exclusion): Render
 }
 
 export function renderCreateIndex(table: string, index: Index): RenderedOperation {
-  const rendered = statement(
-    createIndexStatement(table, index),
-    `blocks writes to ${table} while index ${index.name} builds`,
-  );
+  const rendered = statement(createIndexStatement(table, index), `blocks writes to ${table} while index ${index.name} builds`);
   if (!index.unique) return rendered;
   const check = dataCheckForUnique(table, index.name, index.columns, quoteIdentifier, index.where, quoteTable);
   return { ...rendered, statements: [refusedThenCounted(table, createIndexStatement(table, index), [check])] };

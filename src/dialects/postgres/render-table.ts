@@ -21,12 +21,7 @@ import {
   renameEnumType,
   renameTableEnumTypes,
 } from "./enums";
-import {
-  forgetGeneratedColumn,
-  isGeneratedColumn,
-  recordGeneratedColumn,
-  renameGeneratedColumnRecords,
-} from "./generated-columns";
+import { forgetGeneratedColumn, isGeneratedColumn, recordGeneratedColumn, renameGeneratedColumnRecords } from "./generated-columns";
 import { plainTableName, quoteIdentifier, quoteTable } from "./quote";
 import { schemaOfTable } from "../../schema/table-name";
 
@@ -84,9 +79,7 @@ export function renderRenameTable(from: string, to: string, context: RenderConte
   if (table) {
     for (const column of table.columns) {
       if (isEnumColumn(column) && column.enumName === undefined) {
-        statements.push(
-          renameEnumType(to, conventionalEnumName(from, column.name), conventionalEnumName(to, column.name)),
-        );
+        statements.push(renameEnumType(to, conventionalEnumName(from, column.name), conventionalEnumName(to, column.name)));
       }
     }
   } else {

@@ -163,9 +163,7 @@ export function nativeType(column: Column, quotedEnumTypeName: string): string {
     case "timestamp":
       return withModifier("timestamp", precision);
     case "timestamptz":
-      return precision === undefined
-        ? "timestamp with time zone"
-        : `timestamp(${precision}) with time zone`;
+      return precision === undefined ? "timestamp with time zone" : `timestamp(${precision}) with time zone`;
     case "time":
       return withModifier("time", precision);
     case "timetz":

@@ -20,9 +20,7 @@ export function dependentsOfColumn(table: Table, columnName: string): ColumnDepe
   return {
     primaryKey: table.primaryKey !== undefined && named(table.primaryKey.columns),
     uniques: table.uniques.filter((u) => named(u.columns)),
-    indexes: table.indexes.filter(
-      (i) => named(i.columns) || (i.where !== undefined && mentions(i.where, columnName)),
-    ),
+    indexes: table.indexes.filter((i) => named(i.columns) || (i.where !== undefined && mentions(i.where, columnName))),
     foreignKeys: table.foreignKeys.filter((f) => named(f.columns)),
     checks: table.checks.filter((c) => mentions(c.expression, columnName)),
   };
@@ -56,9 +54,7 @@ export function withoutDependents(table: Table, dependents: ColumnDependents): {
 
 /** Whether an SQL expression names the column (quoted or bare). */
 function mentions(expression: string, columnName: string): boolean {
-  return tokenize(expression).some(
-    (t) => (t.kind === "identifier" || t.kind === "word") && sameName(t.value, columnName),
-  );
+  return tokenize(expression).some((t) => (t.kind === "identifier" || t.kind === "word") && sameName(t.value, columnName));
 }
 
 /** SQLite compares identifiers case-insensitively. */

@@ -10,12 +10,7 @@ const NUMERIC_TYPES = new Set(["smallint", "integer", "bigint", "decimal", "real
 const NUMBER_LITERAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Spellings of "now" that SQLite stores as the same UTC text. */
-const CURRENT_TIMESTAMP_FORMS = new Set([
-  "current_timestamp",
-  "current_timestamp()",
-  "datetime('now')",
-  "now()",
-]);
+const CURRENT_TIMESTAMP_FORMS = new Set(["current_timestamp", "current_timestamp()", "datetime('now')", "now()"]);
 
 /** Defaults that generate a uuid in the database; TypeORM does it in JS on SQLite. */
 const UUID_GENERATORS = new Set(["gen_random_uuid()", "uuid_generate_v4()"]);
@@ -100,12 +95,7 @@ export function renderDefault(canonical: string, type: string): string {
 export function isConstantDefault(canonical: string | undefined, type: string): boolean {
   const normalized = normalizeDefault(canonical, type);
   if (normalized === undefined) return true;
-  return (
-    normalized === "true" ||
-    normalized === "false" ||
-    NUMBER_LITERAL.test(normalized) ||
-    unquoteString(normalized) !== undefined
-  );
+  return normalized === "true" || normalized === "false" || NUMBER_LITERAL.test(normalized) || unquoteString(normalized) !== undefined;
 }
 
 /** `'it''s'` → `it's`; `"x"` (SQLite reads an unknown identifier as a string) → `x`. */
@@ -124,7 +114,6 @@ function stripOuterParentheses(text: string): string {
   }
   return current;
 }
-
 
 /** `+007.50` → `7.5`, `-0` → `0`, `1e3` → `1000`; digits are never rounded. */
 function normalizeNumber(text: string): string {

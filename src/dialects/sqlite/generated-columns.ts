@@ -40,7 +40,6 @@ export function generatedColumnRecords(table: string, removed: readonly Column[]
 export function renameGeneratedColumnRecords(table: { from: string; to: string }, column?: [string, string]): string[] {
   const set = column ? `"name" = ${quoteString(column[1])}` : `"table" = ${quoteString(table.to)}`;
   const where =
-    `"type" = 'GENERATED_COLUMN' AND "table" = ${quoteString(table.from)}` +
-    (column ? ` AND "name" = ${quoteString(column[0])}` : "");
+    `"type" = 'GENERATED_COLUMN' AND "table" = ${quoteString(table.from)}` + (column ? ` AND "name" = ${quoteString(column[0])}` : "");
   return [createTypeormMetadataTable(), `UPDATE "${TYPEORM_METADATA_TABLE}" SET ${set} WHERE ${where}`];
 }

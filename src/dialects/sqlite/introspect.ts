@@ -6,16 +6,7 @@
  * index predicates) is parsed from the CREATE statements.
  */
 import type { Queryable } from "../dialect";
-import type {
-  Check,
-  Column,
-  ForeignKey,
-  ForeignKeyAction,
-  Index,
-  Schema,
-  Table,
-  Unique,
-} from "../../schema/model";
+import type { Check, Column, ForeignKey, ForeignKeyAction, Index, Schema, Table, Unique } from "../../schema/model";
 import { emptyTable } from "../../schema/model";
 import { normalizeDefault, renderDefault } from "./defaults";
 import { parseEnumCheck } from "./enum-check";
@@ -48,20 +39,40 @@ const FOREIGN_KEYS_QUERY = `SELECT m.name AS tableName, f.id AS id, f.seq AS pos
 FROM sqlite_master m JOIN pragma_foreign_key_list(m.name) f
 WHERE ${USER_TABLES} ORDER BY m.name, f.id, f.seq`;
 
-interface CatalogRow { type: string; name: string; tableName: string; sql: string | null }
+interface CatalogRow {
+  type: string;
+  name: string;
+  tableName: string;
+  sql: string | null;
+}
 interface ColumnRow {
-  tableName: string; columnName: string; declaredType: string | null;
-  isNotNull: number; defaultValue: string | null; pkPosition: number;
+  tableName: string;
+  columnName: string;
+  declaredType: string | null;
+  isNotNull: number;
+  defaultValue: string | null;
+  pkPosition: number;
   /** 0 an ordinary column, 2 a VIRTUAL generated one, 3 a STORED one. */
   hidden: number;
 }
 interface IndexRow {
-  tableName: string; indexName: string; isUnique: number; origin: string;
-  partial: number; position: number; columnName: string | null;
+  tableName: string;
+  indexName: string;
+  isUnique: number;
+  origin: string;
+  partial: number;
+  position: number;
+  columnName: string | null;
 }
 interface ForeignKeyRow {
-  tableName: string; id: number; position: number; referencedTable: string;
-  columnName: string; referencedColumn: string | null; onUpdate: string; onDelete: string;
+  tableName: string;
+  id: number;
+  position: number;
+  referencedTable: string;
+  columnName: string;
+  referencedColumn: string | null;
+  onUpdate: string;
+  onDelete: string;
 }
 
 /**
@@ -90,8 +101,7 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
   }
   // Shadow tables (docs_content, docs_idx, ...) belong to their virtual table.
   const isShadow = (name: string) => virtualTables.some((v) => name.startsWith(`${v}_`));
-  const wanted = (name: string) =>
-    tableSql.has(name) && !excluded.has(name) && !name.startsWith("sqlite_") && !isShadow(name);
+  const wanted = (name: string) => tableSql.has(name) && !excluded.has(name) && !name.startsWith("sqlite_") && !isShadow(name);
 
   const tables = new Map<string, Table>();
   const parsed = new Map<string, ParsedCreateTable>();
@@ -110,7 +120,7 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
   const schema: Schema = { tables: {} };
   for (const [name, table] of tables) schema.tables[name] = table;
   if (hasMetadataColumns(columnRows.filter((row) => row.tableName === METADATA_TABLE).map((row) => row.columnName))) {
-    const views = viewsFromRows(await db.query(VIEWS_QUERY) as ViewRow[]);
+    const views = viewsFromRows((await db.query(VIEWS_QUERY)) as ViewRow[]);
     if (Object.keys(views).length > 0) schema.views = views;
   }
   return schema;
@@ -161,7 +171,11 @@ function readColumns(rows: ColumnRow[], tables: Map<string, Table>, parsed: Map<
  * rebuild writes the column back as it was.
  */
 function declaredSpelling(declared: string, type: CanonicalType): string | undefined {
-  const base = declared.trim().toLowerCase().replace(/\s+/g, " ").replace(/\s*\(.*$/, "");
+  const base = declared
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, " ")
+    .replace(/\s*\(.*$/, "");
   if (base === "" || base === type.type) return undefined;
   const plain = renderNativeType(type).replace(/\(.*$/, "");
   return base !== plain ? base : undefined;
@@ -229,12 +243,14 @@ function readForeignKeys(rows: ForeignKeyRow[], tables: Map<string, Table>, pars
     const referencedColumns = group.every((r) => r.referencedColumn !== null)
       ? group.map((r) => r.referencedColumn!)
       : (tables.get(referencedTable)?.primaryKey?.columns ?? []);
-    const declared = parsed.get(tableName)!.foreignKeys.find(
-      (f) =>
-        sameList(f.columns, columns) &&
-        f.referencedTable.toLowerCase() === referencedTable.toLowerCase() &&
-        (f.referencedColumns.length === 0 || sameList(f.referencedColumns, referencedColumns)),
-    );
+    const declared = parsed
+      .get(tableName)!
+      .foreignKeys.find(
+        (f) =>
+          sameList(f.columns, columns) &&
+          f.referencedTable.toLowerCase() === referencedTable.toLowerCase() &&
+          (f.referencedColumns.length === 0 || sameList(f.referencedColumns, referencedColumns)),
+      );
     const foreignKey: ForeignKey = {
       name: declared?.name ?? synthesizedName("FK", tableName, columns),
       columns,

@@ -60,8 +60,7 @@ export function parseCreateTable(sql: string): ParsedCreateTable {
     const definition = tokens.slice(from, to);
     if (definition.length === 0) continue;
     const first = definition[0];
-    const startsConstraint =
-      first.kind === "word" && TABLE_CONSTRAINT_STARTS.includes(first.value.toUpperCase());
+    const startsConstraint = first.kind === "word" && TABLE_CONSTRAINT_STARTS.includes(first.value.toUpperCase());
     if (startsConstraint) readTableConstraint(sql, definition, result);
     else readColumnDefinition(sql, definition, result);
   }
@@ -95,9 +94,7 @@ function readTableConstraint(sql: string, tokens: Token[], into: ParsedCreateTab
 }
 
 /** Keywords that begin a column constraint; a CONSTRAINT name belongs to the next one. */
-const COLUMN_CONSTRAINT_STARTS = [
-  "PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "NOT", "NULL", "DEFAULT", "COLLATE", "GENERATED", "AS",
-];
+const COLUMN_CONSTRAINT_STARTS = ["PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "NOT", "NULL", "DEFAULT", "COLLATE", "GENERATED", "AS"];
 
 /** `name [type] [column constraints...]` */
 function readColumnDefinition(sql: string, tokens: Token[], into: ParsedCreateTable): void {
@@ -140,10 +137,7 @@ function readColumnDefinition(sql: string, tokens: Token[], into: ParsedCreateTa
 }
 
 /** `REFERENCES table [(col, ...)]` starting at the REFERENCES token. */
-function readReferences(
-  tokens: Token[],
-  at: number,
-): Omit<ParsedForeignKey, "name" | "columns"> {
+function readReferences(tokens: Token[], at: number): Omit<ParsedForeignKey, "name" | "columns"> {
   let i = at + 1;
   let referencedTable = tokens[i]?.value ?? "";
   if (isPunct(tokens[i + 1], ".")) {
@@ -166,9 +160,7 @@ function readDeferrable(tokens: Token[], from: number): ParsedForeignKey["deferr
     if (CLAUSE_ENDS.includes(word)) return undefined;
     if (word !== "DEFERRABLE") continue;
     if (isKeyword(tokens[k - 1], "NOT")) return undefined;
-    return isKeyword(tokens[k + 1], "INITIALLY") && isKeyword(tokens[k + 2], "DEFERRED")
-      ? "INITIALLY DEFERRED"
-      : "INITIALLY IMMEDIATE";
+    return isKeyword(tokens[k + 1], "INITIALLY") && isKeyword(tokens[k + 2], "DEFERRED") ? "INITIALLY DEFERRED" : "INITIALLY IMMEDIATE";
   }
   return undefined;
 }

@@ -52,6 +52,7 @@ export function schemaWithPlainTableNames(schema: Schema): Schema {
     const stripped = plainTable(table);
     tables[stripped.name] = stripped;
   }
-  const views = schema.views && Object.fromEntries(Object.values(schema.views).map((view) => [plain(view.name), { ...view, name: plain(view.name) }]));
+  const views =
+    schema.views && Object.fromEntries(Object.values(schema.views).map((view) => [plain(view.name), { ...view, name: plain(view.name) }]));
   return views ? { tables, views } : { tables };
 }

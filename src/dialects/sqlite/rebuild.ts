@@ -38,12 +38,7 @@ export function temporaryName(table: string): string {
   return `temporary_${table}`;
 }
 
-export function rebuildStatements(
-  before: Table,
-  after: Table,
-  sources: ColumnSources,
-  valueRenames: ValueRenames = new Map(),
-): string[] {
+export function rebuildStatements(before: Table, after: Table, sources: ColumnSources, valueRenames: ValueRenames = new Map()): string[] {
   const name = after.name;
   const temporary = temporaryName(name);
   const statements = [createTableStatement(after, temporary)];
@@ -65,9 +60,7 @@ export function rebuildStatements(
     );
   }
   if (targets.length > 0) {
-    statements.push(
-      `INSERT INTO ${q(temporary)}(${quoteList(targets)}) SELECT ${expressions.join(", ")} FROM ${q(before.name)}`,
-    );
+    statements.push(`INSERT INTO ${q(temporary)}(${quoteList(targets)}) SELECT ${expressions.join(", ")} FROM ${q(before.name)}`);
   }
 
   if (hasAutoincrement(before) && hasAutoincrement(after)) {

@@ -58,15 +58,11 @@ function generatedColumnRecordsOf(op: Operation, context: RenderContext): string
   switch (op.kind) {
     case "renameTable": {
       const table = context.schema?.tables[op.from];
-      return table?.columns.some((c) => c.asExpression !== undefined)
-        ? renameGeneratedColumnRecords({ from: op.from, to: op.to })
-        : [];
+      return table?.columns.some((c) => c.asExpression !== undefined) ? renameGeneratedColumnRecords({ from: op.from, to: op.to }) : [];
     }
     case "renameColumn": {
       const column = context.schema?.tables[op.table]?.columns.find((c) => c.name === op.from);
-      return column?.asExpression !== undefined
-        ? renameGeneratedColumnRecords({ from: op.table, to: op.table }, [op.from, op.to])
-        : [];
+      return column?.asExpression !== undefined ? renameGeneratedColumnRecords({ from: op.table, to: op.table }, [op.from, op.to]) : [];
     }
     case "createTable":
       return generatedColumnRecords(op.table.name, [], op.table.columns);
@@ -89,10 +85,7 @@ function renderStatements(op: Operation, context: RenderContext): RenderedOperat
   switch (op.kind) {
     case "createTable":
       return {
-        statements: [
-          createTableStatement(op.table),
-          ...op.table.indexes.map((index) => createIndexStatement(op.table.name, index)),
-        ],
+        statements: [createTableStatement(op.table), ...op.table.indexes.map((index) => createIndexStatement(op.table.name, index))],
         notes: incrementNotes(op.table),
       };
     case "dropTable":
@@ -122,7 +115,7 @@ function renderStatements(op: Operation, context: RenderContext): RenderedOperat
       return renameEnumValue(op, context);
     case "createExtension":
     case "dropExtension":
-      // SQLite has no extensions; falls through to the same empty result.
+    // SQLite has no extensions; falls through to the same empty result.
     case "addExclusion":
     case "dropExclusion":
       // TypeORM reads no @Exclusion on SQLite, and SQLite has no such constraint.
@@ -173,7 +166,9 @@ function rebuild(op: TableOperation, context: RenderContext): RenderedOperation 
     const checks = dataChecksForAlter(op.table, op.from, op.to, q).map((check) => dataCheckStatement(op.table, check));
     statements.unshift(...checks);
     if (op.from.nullable && !op.to.nullable && op.to.default === undefined) {
-      notes.push(`stops, naming how many rows, if column "${op.table}"."${op.from.name}" holds NULLs: it becomes NOT NULL without a default`);
+      notes.push(
+        `stops, naming how many rows, if column "${op.table}"."${op.from.name}" holds NULLs: it becomes NOT NULL without a default`,
+      );
     } else if (op.from.nullable && !op.to.nullable) {
       notes.push(`fills NULLs in "${op.table}"."${op.from.name}" with its default ${op.to.default} before setting NOT NULL`);
     }
@@ -193,10 +188,7 @@ function rebuild(op: TableOperation, context: RenderContext): RenderedOperation 
  * named enum type shared by columns of other tables renames it there too,
  * as PostgreSQL's RENAME VALUE does.
  */
-function renameEnumValue(
-  op: Extract<Operation, { kind: "renameEnumValue" }>,
-  context: RenderContext,
-): RenderedOperation {
+function renameEnumValue(op: Extract<Operation, { kind: "renameEnumValue" }>, context: RenderContext): RenderedOperation {
   const schema = context.schema;
   const first = tableBefore(op, context);
   const sharesType = (c: Column) => op.enumName !== undefined && c.enumName === op.enumName && (c.enum ?? []).includes(op.from);
@@ -231,9 +223,7 @@ function columnSources(op: TableOperation, before: Table, after: Table): ColumnS
 
 function tableBefore(op: TableOperation, context: RenderContext): Table {
   if (!context.schema) {
-    throw new Error(
-      `SQLite needs the schema before a ${op.kind} of table "${op.table}" to render it (it may rebuild the table)`,
-    );
+    throw new Error(`SQLite needs the schema before a ${op.kind} of table "${op.table}" to render it (it may rebuild the table)`);
   }
   const table = context.schema.tables[op.table];
   if (!table) throw new Error(`Cannot render ${op.kind}: table "${op.table}" is not in the schema`);

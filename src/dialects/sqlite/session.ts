@@ -70,7 +70,9 @@ async function foreignKeyViolations(db: Queryable, statements: readonly string[]
   // table's keys only then: a migration that only creates and inserts needs
   // none); none of it when a trigger exists.
   const referencing =
-    removed.length === 0 ? "" : ` OR EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name) f WHERE lower(f."table") IN (${removed.join(", ")}))`;
+    removed.length === 0
+      ? ""
+      : ` OR EXISTS (SELECT 1 FROM pragma_foreign_key_list(m.name) f WHERE lower(f."table") IN (${removed.join(", ")}))`;
   // One pass over the catalog: the tables to check, and any trigger.
   const rows: Array<{ type: string; name: string }> = await db.query(
     `SELECT m.type AS type, m.name AS name FROM sqlite_master m WHERE m.type = 'trigger' ` +

@@ -14,7 +14,19 @@
 import { isKeyword, isPunct, tokenize, type Token } from "./tokenize";
 
 /** Statements that change no row and no table's columns or keys. */
-const READS_OR_HARMLESS = new Set(["SELECT", "PRAGMA", "SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "END", "ROLLBACK", "ANALYZE", "VALUES", "EXPLAIN"]);
+const READS_OR_HARMLESS = new Set([
+  "SELECT",
+  "PRAGMA",
+  "SAVEPOINT",
+  "RELEASE",
+  "BEGIN",
+  "COMMIT",
+  "END",
+  "ROLLBACK",
+  "ANALYZE",
+  "VALUES",
+  "EXPLAIN",
+]);
 
 /** The name a token names, or undefined when it is no name. */
 function nameAt(tokens: Token[], i: number): { name: string; next: number } | undefined {

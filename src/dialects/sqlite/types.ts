@@ -68,7 +68,10 @@ export function parseNativeType(declared: string): CanonicalType {
   const match = /^([^(]*?)\s*(?:\(\s*([^)]*)\))?$/.exec(text);
   const base = match ? match[1].trim() : text;
   const args = match?.[2]
-    ? match[2].split(",").map((a) => Number(a.trim())).filter((n) => Number.isFinite(n))
+    ? match[2]
+        .split(",")
+        .map((a) => Number(a.trim()))
+        .filter((n) => Number.isFinite(n))
     : [];
   const type = NATIVE_TO_CANONICAL[base];
   if (type === undefined) return { type: text };
@@ -115,9 +118,7 @@ function withArguments(declared: string, column: CanonicalType): string {
       return column.length !== undefined ? `${declared}(${column.length})` : declared;
     case "decimal":
       if (column.precision === undefined) return declared;
-      return column.scale !== undefined
-        ? `${declared}(${column.precision},${column.scale})`
-        : `${declared}(${column.precision})`;
+      return column.scale !== undefined ? `${declared}(${column.precision},${column.scale})` : `${declared}(${column.precision})`;
     // Fractional-second precision, as TypeORM writes and compares it (datetime(3)).
     case "timestamp":
     case "time":
@@ -135,9 +136,7 @@ function canonicalSpelling(column: CanonicalType): string {
       return column.length !== undefined ? `${column.type}(${column.length})` : column.type;
     case "decimal":
       if (column.precision === undefined) return "decimal";
-      return column.scale !== undefined
-        ? `decimal(${column.precision},${column.scale})`
-        : `decimal(${column.precision})`;
+      return column.scale !== undefined ? `decimal(${column.precision},${column.scale})` : `decimal(${column.precision})`;
     // "double" is an entity's own spelling (other spellings carry declaredType).
     case "double":
       return "double";

@@ -4,6 +4,6 @@ import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 export class D22DefaultQuotes {
   @PrimaryGeneratedColumn() id: number;
   @Column({ default: "it's" }) motto: string;
-  @Column({ default: "say \"hi\"" }) doubled: string;
+  @Column({ default: 'say "hi"' }) doubled: string;
   @Column({ type: "text", default: "a''b" }) twoQuotes: string;
 }

@@ -7,5 +7,6 @@ export class G90GeneratedStored {
   @Column() price: number;
   @Column() qty: number;
   @Column({ asExpression: `"price" * "qty"`, generatedType: "STORED", insert: false, update: false }) total: number;
-  @Column({ type: "integer", asExpression: "price + 1", generatedType: "STORED", nullable: true, insert: false, update: false }) next: number;
+  @Column({ type: "integer", asExpression: "price + 1", generatedType: "STORED", nullable: true, insert: false, update: false })
+  next: number;
 }

@@ -8,5 +8,6 @@ export class K85IndexSynchronizeFalse {
   @PrimaryGeneratedColumn() id: number;
   @Column({ type: "varchar", length: 20 }) title: string;
   @Index("IDX_k85_code", { synchronize: false })
-  @Column({ type: "integer", default: 0 }) code: number;
+  @Column({ type: "integer", default: 0 })
+  code: number;
 }

@@ -25,12 +25,7 @@ export class V80CustomerTotal {
 @ViewEntity({
   name: "v80_big_orders",
   expression: (dataSource: DataSource) =>
-    dataSource
-      .createQueryBuilder()
-      .select("o.id", "id")
-      .addSelect("o.customer", "customer")
-      .from(V80Order, "o")
-      .where("o.amount >= 100"),
+    dataSource.createQueryBuilder().select("o.id", "id").addSelect("o.customer", "customer").from(V80Order, "o").where("o.amount >= 100"),
 })
 export class V80BigOrder {
   @ViewColumn() id: number;

@@ -9,9 +9,9 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
-import { postgresDialect } from "../src/dialects/postgres";
-import type { Column, Index, Unique } from "../src/schema/model";
-import { createTestDatabase, type TestDatabase } from "./support/postgres";
+import { postgresDialect } from "../../src/dialects/postgres";
+import type { Column, Index, Unique } from "../../src/schema/model";
+import { createTestDatabase, type TestDatabase } from "../support/postgres";
 
 const nullableNote: Column = { name: "note", type: "varchar", length: 20, nullable: true };
 const requiredNote: Column = { ...nullableNote, nullable: false };
@@ -47,7 +47,9 @@ describe("postgres: a data check runs only once the database refuses the change"
   }
 
   async function noteIsNullable(): Promise<boolean> {
-    const rows = await client.query(`SELECT is_nullable FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'note'`);
+    const rows = await client.query(
+      `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'note'`,
+    );
     return rows.rows[0].is_nullable === "YES";
   }
 
@@ -102,7 +104,10 @@ describe("postgres: a data check runs only once the database refuses the change"
     );
     const index: Index = { name: "IDX_items_note", columns: ["note"], unique: true };
     const createIndex = postgresDialect.render({ kind: "createIndex", table: "items", index });
-    assert.match(await runStatements(createIndex.statements) ?? "", /^Cannot add unique IDX_items_note on items \(note\): 2 value\(s\) appear in more than one row\./);
+    assert.match(
+      (await runStatements(createIndex.statements)) ?? "",
+      /^Cannot add unique IDX_items_note on items \(note\): 2 value\(s\) appear in more than one row\./,
+    );
     const constraints = await client.query(`SELECT conname FROM pg_constraint WHERE conrelid = 'items'::regclass AND contype = 'u'`);
     const indexes = await client.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'items' AND indexname <> 'items_pkey'`);
     assert.deepEqual([constraints.rows, indexes.rows], [[], []]);

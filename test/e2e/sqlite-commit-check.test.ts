@@ -9,9 +9,13 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { TestProject } from "./support/project";
-import { q, writeMigrationBody } from "./support/faults";
-import { tableNamesWrittenBy as tablesWrittenBy, tablesWrittenBy as written, tablesWrittenByAll } from "../src/dialects/sqlite/touched-tables";
+import { TestProject } from "../support/project";
+import { q, writeMigrationBody } from "../support/faults";
+import {
+  tableNamesWrittenBy as tablesWrittenBy,
+  tablesWrittenBy as written,
+  tablesWrittenByAll,
+} from "../../src/dialects/sqlite/touched-tables";
 
 // better-sqlite3 ships no types; the tests use exec, prepare().all() and close().
 const Database: any = require("better-sqlite3");
@@ -71,7 +75,11 @@ describe("sqlite: the foreign-key check before commit covers the tables the migr
     const db = openDatabase(project);
     db.exec(`DELETE FROM pets`);
     db.close();
-    writeMigrationBody(project, { timestamp: 1700000000002, name: "DeletesParent", up: q(`WITH x(id) AS (SELECT 3) INSERT INTO "unrelated" ("id") SELECT id FROM x`) });
+    writeMigrationBody(project, {
+      timestamp: 1700000000002,
+      name: "DeletesParent",
+      up: q(`WITH x(id) AS (SELECT 3) INSERT INTO "unrelated" ("id") SELECT id FROM x`),
+    });
     const result = await project.cli(["run"]);
     assert.equal(result.code, 3, result.stdout + result.stderr);
     assert.deepEqual(VIOLATIONS.exec(result.stderr)?.slice(1), ["1", "notes", "authors"]);
@@ -112,7 +120,11 @@ describe("sqlite: the time a migration shows and records includes the commit-tim
   after(async () => project.cleanup());
 
   test("a one-row change to a parent of a big child table shows and records the check's time", async () => {
-    writeMigrationBody(project, { timestamp: 1700000000001, name: "RenamesParent", up: q(`UPDATE "parents" SET "name" = 'uno' WHERE "id" = 1`) });
+    writeMigrationBody(project, {
+      timestamp: 1700000000001,
+      name: "RenamesParent",
+      up: q(`UPDATE "parents" SET "name" = 'uno' WHERE "id" = 1`),
+    });
     const result = await project.ok(["run"]);
     const shown = Number(/✓ RenamesParent1700000000001 \((\d+) ms\)/.exec(result.stdout)?.[1]);
     const [{ execution_ms: recorded }] = await project.query(`SELECT execution_ms FROM migrations`);
