@@ -20,7 +20,11 @@ import { formatColumnType } from "../schema/equal";
 /** Replaced by the number of offending rows in `DataCheck.message`. */
 export const ROW_COUNT = "{rows}";
 
+/** What a check is about: a dialect may know how its database refuses each kind. */
+export type DataCheckKind = "notNull" | "length" | "range" | "enumValues" | "unique" | "precision";
+
 export interface DataCheck {
+  kind: DataCheckKind;
   /** A condition true for each row that the change cannot keep. */
   condition: string;
   /** One sentence with ROW_COUNT where the number of rows goes. */
@@ -51,6 +55,7 @@ export function dataChecksForAlter(table: string, from: Column, to: Column, quot
 
   if (from.nullable && !to.nullable && to.default === undefined && !to.generated) {
     checks.push({
+      kind: "notNull",
       condition: `${column} IS NULL`,
       message:
         `Cannot make ${where} NOT NULL: it is NULL in ${ROW_COUNT} row(s) of ${table}. ` +
@@ -62,6 +67,7 @@ export function dataChecksForAlter(table: string, from: Column, to: Column, quot
     const fromLength = from.type === "uuid" ? 36 : TEXTUAL.has(from.type) ? from.length : undefined;
     if (fromLength === undefined || to.length < fromLength) {
       checks.push({
+        kind: "length",
         condition: `length(CAST(${column} AS TEXT)) > ${to.length}`,
         message:
           `Cannot change ${where} to ${formatColumnType(to)}: ${ROW_COUNT} row(s) of ${table} hold longer values. ` +
@@ -73,6 +79,7 @@ export function dataChecksForAlter(table: string, from: Column, to: Column, quot
   const range = INTEGER_RANGES[to.type];
   if (range && INTEGER_WIDTH[from.type] !== undefined && INTEGER_WIDTH[from.type] > INTEGER_WIDTH[to.type]) {
     checks.push({
+      kind: "range",
       condition: `${column} NOT BETWEEN ${range[0]} AND ${range[1]}`,
       message:
         `Cannot change ${where} to ${to.type}: ${ROW_COUNT} row(s) of ${table} hold values outside its range. ` +
@@ -85,6 +92,7 @@ export function dataChecksForAlter(table: string, from: Column, to: Column, quot
     if (removed.length > 0) {
       const list = removed.map((v) => `'${v.replace(/'/g, "''")}'`).join(", ");
       checks.push({
+        kind: "enumValues",
         condition: `CAST(${column} AS TEXT) IN (${list})`,
         message:
           `Cannot remove ${removed.map((v) => `"${v}"`).join(", ")} from ${where}: ${ROW_COUNT} row(s) of ${table} hold it. ` +
@@ -114,6 +122,7 @@ export function dataCheckForUnique(
   const filters = [...columns.map((c) => `${quote(c)} IS NOT NULL`), ...(where ? [`(${where})`] : [])];
   const shown = columns.join(", ");
   return {
+    kind: "unique",
     from: `(SELECT 1 FROM ${quoteTableName(table)} WHERE ${filters.join(" AND ")} GROUP BY ${list} HAVING count(*) > 1) AS duplicates`,
     condition: "1 = 1",
     message:
@@ -156,6 +165,7 @@ export function decimalNarrowingCheck(
   const limit = after <= 0 ? "1" : `1${"0".repeat(after)}`;
   const where = `${table}.${from.name}`;
   return {
+    kind: "precision",
     condition: `round(abs(CAST(${column} AS NUMERIC)), ${scale}) >= ${limit}`,
     message:
       `Cannot change ${where} to ${formatColumnType(to)}: ${ROW_COUNT} row(s) of ${table} hold values of ${limit} or more in magnitude, ` +

@@ -333,8 +333,12 @@ export type BackupResult =
 
 export interface MigrationSessionHooks {
   beforeTransaction(db: Queryable): Promise<void>;
-  /** Throws when the migration left the database inconsistent. */
-  beforeCommit(db: Queryable): Promise<void>;
+  /**
+   * Throws when the migration left the database inconsistent. `statements`:
+   * what the transaction sent, when known, so the check can cover only what
+   * they touched.
+   */
+  beforeCommit(db: Queryable, statements?: readonly string[]): Promise<void>;
   afterTransaction(db: Queryable): Promise<void>;
 }
 

@@ -54,6 +54,8 @@ async function catalogReads(dialect: string): Promise<string[]> {
  * What `run --verbose` printed, reduced to what offline SQL promises to
  * reproduce: progress lines, catalog reads and the restore of SQLite's
  * foreign_keys setting left out, TypeORM's spelling of BEGIN normalized.
+ * SQLite's commit-time foreign-key check covers the tables a live run
+ * touched (a catalog read finds them); a script checks every table.
  */
 function liveStatements(stdout: string, reads: string[]): string {
   let text = stdout
@@ -65,6 +67,12 @@ function liveStatements(stdout: string, reads: string[]): string {
     text
       .split("\n")
       .filter((line) => line !== "PRAGMA foreign_keys = ON;")
+      .join("\n")
+      .replace(
+        /^(?:SELECT m\.type AS type, m\.name AS name FROM sqlite_master m[^\n]*\n(?:PRAGMA foreign_key_check\('[^']*'\);\n)*|(?:PRAGMA foreign_key_check\('[^']*'\);\n)+)/gm,
+        "PRAGMA foreign_key_check;\n",
+      )
+      .split("\n")
       .map((line) => (line === "START TRANSACTION;" || line === "BEGIN TRANSACTION;" ? "BEGIN;" : line))
       .join("\n"),
   );

@@ -9,7 +9,7 @@
  */
 import type { RenderedOperation } from "../dialect";
 import type { Column } from "../../schema/model";
-import { dataChecksForAlter, decimalNarrowingCheck, ROW_COUNT, type DataCheck } from "../data-checks";
+import { dataChecksForAlter, decimalNarrowingCheck, ROW_COUNT, type DataCheck, type DataCheckKind } from "../data-checks";
 import { comparableColumn } from "./comparable";
 import { renderColumnDefault } from "./defaults";
 import { columnType, commentOnColumn, identityClause } from "./definitions";
@@ -54,12 +54,38 @@ class AlterColumnPlan {
     this.statements.push(...statements);
   }
 
+  get alterStatement(): string {
+    return this.alter;
+  }
+
   alterColumn(clause: string): void {
     this.add(`${this.alter} ${clause}`);
   }
 
+  /**
+   * Adds `statement`, which `checks` must allow. When it is the first
+   * statement that changes anything, the checks of a kind the database
+   * refuses only run once it is refused (`refusedThenCounted`), so a
+   * refusal leaves nothing behind even outside a transaction; after another
+   * change, or of a kind the database lets through, they run up front.
+   */
+  guarded(statement: string, checks: DataCheck[]): void {
+    const first = this.statements.length === 0;
+    const inside = first ? checks.filter((check) => REFUSED_WITH[check.kind]) : [];
+    const upFront = checks.filter((check) => !inside.includes(check));
+    this.upFront.push(...upFront.map((check) => dataCheckStatement(this.table, check)));
+    this.add(inside.length > 0 ? refusedThenCounted(this.table, statement, inside) : statement);
+  }
+
+  /** Checks that run before every statement of the plan. */
+  readonly upFront: string[] = [];
+  /** The checks a type change can fail (lengths, ranges, enum values, precision). */
+  typeChecks: DataCheck[] = [];
+
   setType(nativeType: string, using: string): void {
-    this.alterColumn(`TYPE ${nativeType} USING ${quoteIdentifier(this.column)}${using}`);
+    const checks = this.typeChecks;
+    this.typeChecks = [];
+    this.guarded(`${this.alter} TYPE ${nativeType} USING ${quoteIdentifier(this.column)}${using}`, checks);
   }
 
   get quotedTable(): string {
@@ -182,16 +208,55 @@ function enumValueAdditions(table: string, from: Column, to: Column): string[] |
   });
 }
 
+/*
+ * The row count lives in a variable whose name no column is likely to have:
+ * PL/pgSQL refuses a column reference that could be a variable ("n" was).
+ */
+
 /**
  * A statement that stops the migration, before anything changed, when rows
  * would not survive the change, naming the table, column and row count.
  */
 export function dataCheckStatement(table: string, check: DataCheck): string {
   return doBlock(
-    `SELECT count(*) INTO n FROM ${check.from ?? quoteTable(table)} WHERE ${check.condition}; ` +
-      `IF n > 0 THEN RAISE EXCEPTION USING MESSAGE = replace(${quoteLiteral(check.message)}, ${quoteLiteral(ROW_COUNT)}, n::text); END IF;`,
-    "n bigint;",
+    `SELECT count(*) INTO athanor_rows FROM ${check.from ?? quoteTable(table)} WHERE ${check.condition}; ` +
+      `IF athanor_rows > 0 THEN RAISE EXCEPTION USING MESSAGE = replace(${quoteLiteral(check.message)}, ${quoteLiteral(ROW_COUNT)}, athanor_rows::text); END IF;`,
+    "athanor_rows bigint;",
   );
+}
+
+/**
+ * The PL/pgSQL condition PostgreSQL raises when a change meets the rows a
+ * check of each kind counts. None for lengths: the explicit cast of `TYPE
+ * varchar(n) USING col::varchar(n)` cuts longer values without an error,
+ * so that check must run before the change.
+ */
+export const REFUSED_WITH: Record<DataCheckKind, string | undefined> = {
+  notNull: "not_null_violation",
+  range: "numeric_value_out_of_range",
+  precision: "numeric_value_out_of_range",
+  enumValues: "invalid_text_representation",
+  unique: "unique_violation",
+  length: undefined,
+};
+
+/**
+ * `statement` run so that its data checks cost nothing when it succeeds:
+ * PostgreSQL refuses it (REFUSED_WITH) and only then are the rows counted,
+ * to stop with the same message the up-front check gives. An error no
+ * check explains is raised as it came. The refused statement rolls back
+ * with the block: nothing changes.
+ */
+export function refusedThenCounted(table: string, statement: string, checks: DataCheck[]): string {
+  const conditions = [...new Set(checks.map((check) => REFUSED_WITH[check.kind]!))].join(" OR ");
+  const explain = checks
+    .map(
+      (check) =>
+        `SELECT count(*) INTO athanor_rows FROM ${check.from ?? quoteTable(table)} WHERE ${check.condition}; ` +
+        `IF athanor_rows > 0 THEN RAISE EXCEPTION USING MESSAGE = replace(${quoteLiteral(check.message)}, ${quoteLiteral(ROW_COUNT)}, athanor_rows::text); END IF; `,
+    )
+    .join("");
+  return doBlock(`${statement}; EXCEPTION WHEN ${conditions} THEN ${explain}RAISE;`, "athanor_rows bigint;");
 }
 
 export function renderAlterColumn(table: string, fromInput: Column, toInput: Column): RenderedOperation {
@@ -202,9 +267,13 @@ export function renderAlterColumn(table: string, fromInput: Column, toInput: Col
   const added = enumValueAdditions(table, from, to);
   if (added) plan.add(...added);
   const retype = !added && typeChanged(from, to, table);
-  for (const check of dataChecksForAlter(table, from, to, quoteIdentifier)) plan.add(dataCheckStatement(table, check));
+  // The NOT NULL check guards SET NOT NULL; the others guard the type change.
+  const typeChecks = dataChecksForAlter(table, from, { ...to, nullable: from.nullable }, quoteIdentifier);
+  const kept = new Set(typeChecks.map((check) => check.message));
+  const nullChecks = dataChecksForAlter(table, from, to, quoteIdentifier).filter((check) => !kept.has(check.message));
   const overflow = decimalNarrowingCheck(table, from, to, quoteIdentifier);
-  if (overflow) plan.add(dataCheckStatement(table, overflow));
+  if (overflow) typeChecks.push(overflow);
+  plan.typeChecks = typeChecks;
 
   // What default the column has at each point, as far as the plan knows.
   let currentDefault: string | undefined = from.generated ? undefined : from.default;
@@ -228,7 +297,7 @@ export function renderAlterColumn(table: string, fromInput: Column, toInput: Col
     } else {
       plan.notes.push(`stops, naming how many rows, if ${table}.${from.name} holds NULLs (becomes NOT NULL)`);
     }
-    plan.alterColumn("SET NOT NULL");
+    plan.guarded(`${plan.alterStatement} SET NOT NULL`, nullChecks);
   } else if (!from.nullable && to.nullable) {
     plan.alterColumn("DROP NOT NULL");
   }
@@ -247,6 +316,8 @@ export function renderAlterColumn(table: string, fromInput: Column, toInput: Col
     plan.alterColumn(`TYPE ${columnType(table, to)} COLLATE ${quoteIdentifier(to.collation ?? "default")}`);
   }
   if (from.comment !== to.comment) plan.add(commentOnColumn(table, to));
+  // Checks for a type change that never came (an enum that only gains values) still run.
+  plan.upFront.push(...plan.typeChecks.map((check) => dataCheckStatement(table, check)));
 
-  return { statements: plan.statements, notes: plan.notes };
+  return { statements: [...plan.upFront, ...plan.statements], notes: plan.notes };
 }

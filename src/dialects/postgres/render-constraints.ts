@@ -4,7 +4,7 @@ import type { Check, Exclusion, ForeignKey, Index, PrimaryKey, Unique } from "..
 import { checkClause, exclusionClause, createIndexStatement, foreignKeyClause, primaryKeyClause, uniqueClause } from "./definitions";
 import { doBlock, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable } from "./quote";
 import { dataCheckForUnique } from "../data-checks";
-import { dataCheckStatement } from "./alter-column";
+import { refusedThenCounted } from "./alter-column";
 
 function statement(sql: string, ...notes: string[]): RenderedOperation {
   return { statements: [sql], notes };
@@ -39,9 +39,10 @@ export function renderDropPrimaryKey(table: string, primaryKey: PrimaryKey): Ren
 
 export function renderAddUnique(table: string, unique: Unique): RenderedOperation {
   // PostgreSQL's own error names neither the table nor the columns.
-  const check = dataCheckStatement(table, dataCheckForUnique(table, unique.name, unique.columns, quoteIdentifier, undefined, quoteTable));
+  // Counted only when PostgreSQL refuses: no second scan when the values are unique.
+  const check = dataCheckForUnique(table, unique.name, unique.columns, quoteIdentifier, undefined, quoteTable);
   return {
-    statements: [check, addConstraint(table, uniqueClause(unique))],
+    statements: [refusedThenCounted(table, addConstraint(table, uniqueClause(unique)), [check])],
     notes: [`stops, naming how many values repeat, if ${table} holds duplicates in (${unique.columns.join(", ")})`],
   };
 }
@@ -81,7 +82,7 @@ export function renderCreateIndex(table: string, index: Index): RenderedOperatio
   const rendered = statement(createIndexStatement(table, index), `blocks writes to ${table} while index ${index.name} builds`);
   if (!index.unique) return rendered;
   const check = dataCheckForUnique(table, index.name, index.columns, quoteIdentifier, index.where, quoteTable);
-  return { ...rendered, statements: [dataCheckStatement(table, check), ...rendered.statements] };
+  return { ...rendered, statements: [refusedThenCounted(table, createIndexStatement(table, index), [check])] };
 }
 
 /** The index lives in its table's schema. */

@@ -1,0 +1,142 @@
+// Data-heavy migrations on 10^6 rows against the SQL a DBA would write by
+// hand, in the same run, interleaved (hand-written, Athanor as it was,
+// Athanor now, alternating order each round), the load average beside:
+//
+// - PostgreSQL: a nullable text column becomes NOT NULL (no NULLs in it), as
+//   generated and with --online; statements in a transaction rolled back, so
+//   every round starts from the same table.
+// - SQLite: the commit-time foreign-key check of a migration touching a
+//   small table, in a database that also holds a 10^6-row child table.
+//
+//   npm run build && node bench/data-heavy.mjs [--rounds 3] [--rows 1000000]
+import { mkdtempSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import pg from "pg";
+import { createDatabase, startPostgres } from "./databases.mjs";
+import { repoRoot } from "./project.mjs";
+
+const require = createRequire(import.meta.url);
+const { postgresDialect } = require(join(repoRoot, "dist/dialects/postgres"));
+const { sqliteSession } = require(join(repoRoot, "dist/dialects/sqlite/session"));
+const Database = require("better-sqlite3");
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : process.argv[i + 1];
+}
+const rounds = Number(option("rounds", "3"));
+const rows = Number(option("rows", "1000000"));
+const samples = {};
+const record = (key, ms) => (samples[key] ??= []).push(ms);
+const loads = [];
+
+// ---- PostgreSQL ----
+const note = { name: "note", type: "text", nullable: true };
+const required = { ...note, nullable: false };
+const notNull = { kind: "alterColumn", table: "big", from: note, to: required };
+const quoted = (sql) => sql;
+// Athanor before #22: the count in a DO block, then the ALTER (as alter-column.ts rendered it).
+const COUNT_FIRST = `DO $athanor$ DECLARE n bigint; BEGIN SELECT count(*) INTO n FROM "big" WHERE "note" IS NULL; IF n > 0 THEN RAISE EXCEPTION USING MESSAGE = 'nulls'; END IF; END $athanor$`;
+const pgCases = {
+  "SET NOT NULL": {
+    transaction: true,
+    "hand-written": [`ALTER TABLE "big" ALTER COLUMN "note" SET NOT NULL`],
+    "Athanor before": [COUNT_FIRST, `ALTER TABLE "big" ALTER COLUMN "note" SET NOT NULL`],
+    "Athanor now": postgresDialect.render(notNull).statements,
+  },
+  "SET NOT NULL --online": {
+    transaction: false,
+    "hand-written": [
+      `ALTER TABLE "big" ADD CONSTRAINT "big_note_not_null" CHECK ("note" IS NOT NULL) NOT VALID`,
+      `ALTER TABLE "big" VALIDATE CONSTRAINT "big_note_not_null"`,
+      `ALTER TABLE "big" ALTER COLUMN "note" SET NOT NULL`,
+      `ALTER TABLE "big" DROP CONSTRAINT "big_note_not_null"`,
+    ],
+    "Athanor now": postgresDialect.render(notNull, { online: { online: true } }).statements,
+  },
+};
+
+const server = await startPostgres();
+const db = await createDatabase(server.url, "athanor_bench_data_heavy");
+const client = new pg.Client({ connectionString: db.url });
+await client.connect();
+const workDir = mkdtempSync(join(tmpdir(), "athanor-bench-data-heavy-"));
+try {
+  await client.query(`CREATE TABLE big (id bigserial PRIMARY KEY, note text, n integer)`);
+  await client.query(`INSERT INTO big (note, n) SELECT 'note ' || i, i FROM generate_series(1, ${rows}) AS i`);
+  await client.query(`VACUUM ANALYZE big`);
+  for (let round = 0; round <= rounds; round++) {
+    for (const [name, variants] of Object.entries(pgCases)) {
+      const tools = Object.keys(variants).filter((k) => k !== "transaction");
+      for (const tool of round % 2 ? [...tools].reverse() : tools) {
+        const statements = variants[tool];
+        const started = performance.now();
+        if (variants.transaction) await client.query("BEGIN");
+        for (const sql of statements) await client.query(quoted(sql));
+        if (variants.transaction) await client.query("ROLLBACK");
+        const ms = performance.now() - started;
+        if (!variants.transaction) await client.query(`ALTER TABLE big ALTER COLUMN note DROP NOT NULL`);
+        if (round > 0) record(`postgres|${name}|${tool}`, ms);
+      }
+    }
+    loads.push(loadavg()[0]);
+  }
+
+  // ---- SQLite ----
+  const file = join(workDir, "fk.sqlite");
+  const lite = new Database(file);
+  lite.exec(`CREATE TABLE parents (id integer PRIMARY KEY, name text)`);
+  lite.exec(`CREATE TABLE children (id integer PRIMARY KEY, parent_id integer REFERENCES parents(id))`);
+  lite.exec(`CREATE TABLE settings (id integer PRIMARY KEY, value text)`);
+  lite.exec(`INSERT INTO parents VALUES (1, 'one')`);
+  lite.exec(`WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < ${rows}) INSERT INTO children SELECT i, 1 FROM c`);
+  const queryable = {
+    async query(sql) {
+      const statement = lite.prepare(sql);
+      return statement.reader ? statement.all() : (statement.run(), []);
+    },
+  };
+  const migration = [`UPDATE "settings" SET "value" = 'x' WHERE "id" = 1`];
+  const liteCases = {
+    "hand-written (no check)": async () => undefined,
+    "Athanor before (whole database)": async () => queryable.query("PRAGMA foreign_key_check"),
+    "Athanor now (touched tables)": async () => sqliteSession.beforeCommit(queryable, migration),
+  };
+  for (let round = 0; round <= rounds; round++) {
+    const tools = Object.keys(liteCases);
+    for (const tool of round % 2 ? [...tools].reverse() : tools) {
+      lite.exec("BEGIN");
+      const started = performance.now();
+      lite.exec(migration[0]);
+      await liteCases[tool]();
+      lite.exec("COMMIT");
+      const ms = performance.now() - started;
+      if (round > 0) record(`sqlite|migration on a small table beside a 10^6-row child table|${tool}`, ms);
+    }
+    loads.push(loadavg()[0]);
+  }
+  lite.close();
+} finally {
+  await client.end();
+  await db.drop();
+  await server.stop();
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+console.log(`| dialect | operation (${rows} rows) | variant | median ms (${rounds} rounds) | all rounds | ÷ hand-written |`);
+console.log("|---|---|---|---|---|---|");
+const hand = {};
+for (const [key, xs] of Object.entries(samples)) {
+  const [dialect, operation, tool] = key.split("|");
+  if (tool.startsWith("hand-written")) hand[`${dialect}|${operation}`] = median(xs);
+}
+for (const [key, xs] of Object.entries(samples)) {
+  const [dialect, operation, tool] = key.split("|");
+  const base = hand[`${dialect}|${operation}`];
+  const ratio = tool.startsWith("hand-written") || !(base > 1) ? "" : (median(xs) / base).toFixed(2);
+  console.log(`| ${dialect} | ${operation} | ${tool} | ${median(xs).toFixed(0)} | ${xs.map((x) => x.toFixed(0)).join(", ")} | ${ratio} |`);
+}
+console.log(`\n1-minute load average after each round: ${loads.map((x) => x.toFixed(1)).join(", ")} (2 cores)`);

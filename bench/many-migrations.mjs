@@ -1,0 +1,142 @@
+// `run` of N pending trivial migrations (one CREATE TABLE each, each in its
+// own transaction), N = 100, 1000, 2000 by default: the whole run's wall
+// time and the time per migration, to see whether the per-migration cost
+// grows with N. Rounds alternate which N goes first (the machine is shared).
+//
+//   node bench/many-migrations.mjs [--counts 100,1000,2000] [--dialects sqlite,postgres] [--rounds 2] [--cli bin/athanor] [--hand]
+//
+// --hand also times the same statements sent by hand, each in its own
+// transaction: the floor N commits cost on this machine's disk.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { createDatabase, startPostgres } from "./databases.mjs";
+import { repoRoot, resetProject, writeProject } from "./project.mjs";
+import { invoke } from "./tools.mjs";
+
+function option(name, fallback) {
+  const i = process.argv.indexOf(`--${name}`);
+  return i === -1 ? fallback : process.argv[i + 1];
+}
+const counts = option("counts", "100,1000,2000").split(",").map(Number);
+const dialects = option("dialects", "sqlite,postgres").split(",");
+const rounds = Number(option("rounds", "2"));
+const cli = resolve(option("cli", join(repoRoot, "bin", "athanor")));
+const withHand = process.argv.includes("--hand");
+const BASE_TIMESTAMP = 1700000000000;
+const handSamples = {};
+
+function writeMigrations(dir, count) {
+  for (let i = 0; i < count; i++) {
+    const timestamp = BASE_TIMESTAMP + i * 1000;
+    const name = `Tiny${i}${timestamp}`;
+    writeFileSync(
+      join(dir, "migrations", `${timestamp}-Tiny${i}.ts`),
+      `import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class ${name} implements MigrationInterface {
+  name = "${name}";
+
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(\`CREATE TABLE "tiny_${i}" ("id" integer)\`);
+  }
+
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(\`DROP TABLE "tiny_${i}"\`);
+  }
+}
+`,
+    );
+  }
+}
+
+/**
+ * The floor: the same N statements sent by hand through TypeORM's driver,
+ * each in its own transaction (what every runner pays for N commits).
+ */
+async function handWrittenMs(dialect, count, url, dir) {
+  const { DataSource } = createRequire(import.meta.url)("typeorm");
+  const dataSource = new DataSource(
+    dialect === "postgres" ? { type: "postgres", url } : { type: "sqlite", database: join(dir, "data", "hand.sqlite") },
+  );
+  await dataSource.initialize();
+  const runner = dataSource.createQueryRunner();
+  try {
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      await runner.startTransaction();
+      await runner.query(`CREATE TABLE "tiny_${i}" ("id" integer)`);
+      await runner.commitTransaction();
+    }
+    return performance.now() - started;
+  } finally {
+    await runner.release();
+    await dataSource.destroy();
+  }
+}
+
+const server = dialects.includes("postgres") ? await startPostgres() : undefined;
+const workDir = mkdtempSync(join(tmpdir(), "athanor-bench-many-"));
+const samples = {};
+try {
+  for (let round = 0; round <= rounds; round++) {
+    for (const dialect of dialects) {
+      for (const count of round % 2 ? [...counts].reverse() : counts) {
+        const dir = join(workDir, `${dialect}-${count}`);
+        if (round === 0) writeProject(dir, { dialect, n: 0 });
+        resetProject(dir);
+        writeMigrations(dir, count);
+        let env = {};
+        let drop = async () => undefined;
+        if (dialect === "postgres") {
+          const db = await createDatabase(server.url, "athanor_bench_many");
+          env = { DATABASE_URL: db.url };
+          drop = db.drop;
+        }
+        try {
+          // Reviewed, as a team would have them: run refuses files athanor.sum does not cover.
+          const sum = await invoke(cli, ["sum"], { cwd: dir, env });
+          if (sum.code !== 0) throw new Error(`athanor sum exited ${sum.code}: ${sum.stderr.slice(0, 300)}`);
+          const r = await invoke(cli, ["run"], { cwd: dir, env });
+          if (r.code !== 0) throw new Error(`${dialect} ${count}: exit ${r.code}: ${(r.stdout + r.stderr).slice(0, 400)}`);
+          // Round 0 warms the transpile cache: not counted.
+          if (round > 0) (samples[`${dialect} ${count}`] ??= []).push(r.ms);
+          console.error(`round ${round} ${dialect} N=${count}: ${Math.round(r.ms)} ms (load ${loadavg()[0].toFixed(1)})`);
+          if (round > 0 && withHand) {
+            await drop().catch(() => undefined);
+            let url;
+            if (dialect === "postgres") {
+              const db = await createDatabase(server.url, "athanor_bench_many_hand");
+              url = db.url;
+              drop = db.drop;
+            }
+            const hand = await handWrittenMs(dialect, count, url, dir);
+            (handSamples[`${dialect} ${count}`] ??= []).push(hand);
+            console.error(`round ${round} ${dialect} N=${count} by hand: ${Math.round(hand)} ms`);
+          }
+        } finally {
+          await drop().catch(() => undefined);
+        }
+      }
+    }
+  }
+} finally {
+  rmSync(workDir, { recursive: true, force: true });
+  await server?.stop();
+}
+const medianOf = (xs) => (xs ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
+console.log(`| dialect | N | run, median of ${rounds} (ms) | per migration (ms) | by hand (ms) | by hand per migration (ms) |`);
+console.log("|---|---|---|---|---|---|");
+for (const [key, xs] of Object.entries(samples)) {
+  const [dialect, count] = key.split(" ");
+  const median = medianOf(xs);
+  const hand = medianOf(handSamples[key]);
+  const handCells = hand === undefined ? "| | " : `| ${Math.round(hand)} | ${(hand / Number(count)).toFixed(2)} `;
+  console.log(`| ${dialect} | ${count} | ${Math.round(median)} | ${(median / Number(count)).toFixed(2)} ${handCells}|`);
+}
+console.log(
+  `\nload average at the end: ${loadavg()
+    .map((x) => x.toFixed(1))
+    .join(", ")}`,
+);
