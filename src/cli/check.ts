@@ -8,6 +8,7 @@ interface CheckArgs {
   base?: string;
   dialect?: string;
   verify?: boolean;
+  plan?: boolean;
 }
 
 export const checkCommand: CommandModule<GlobalArgs, CheckArgs & GlobalArgs> = {
@@ -26,6 +27,10 @@ export const checkCommand: CommandModule<GlobalArgs, CheckArgs & GlobalArgs> = {
       })
       .option("dialect", { type: "string", describe: "With --format: judge for this database type instead of the DataSource's" })
       .option("verify", { type: "boolean", describe: "With --format: also run athanor verify on a scratch database" })
+      .option("plan", {
+        type: "boolean",
+        describe: "With --format: also price the migrations on the configured database (athanor plan; reads only)",
+      })
       .example("$0 check", "fail CI unless the database is migrated and matches the entities")
       .example("$0 check --json", "the pending migrations and differences as JSON")
       .example("$0 check --format markdown --base origin/main > report.md", "the pull-request report, for gh pr comment --body-file")
@@ -35,7 +40,7 @@ export const checkCommand: CommandModule<GlobalArgs, CheckArgs & GlobalArgs> = {
       ) as any,
   handler: action<CheckArgs>(async (args, out) => {
     if (args.format) return printReport(args);
-    for (const flag of ["base", "dialect", "verify"] as const) {
+    for (const flag of ["base", "dialect", "verify", "plan"] as const) {
       if (args[flag] !== undefined)
         throw new UsageError(`--${flag} belongs to the pull-request report: add --format markdown or --format github.`);
     }
@@ -76,6 +81,7 @@ async function printReport(args: CheckArgs & GlobalArgs): Promise<ExitCodeValue>
     base: args.base,
     dialect: args.dialect,
     verify: args.verify,
+    plan: args.plan,
   });
   process.stdout.write(result.text);
   return result.failed ? ExitCode.report : ExitCode.ok;

@@ -25,13 +25,22 @@ import { emptyModel, type OfflineModel } from "../runner/recording-query-runner"
 import { apply } from "../schema/apply";
 import { schemaChanges } from "../ops/schema-changes";
 import type { Schema } from "../schema/model";
-import type { BranchReport, ReportFinding, ReportFormat, ReportMigration, ReportSelection, ReportVerify } from "../report/report";
+import type {
+  BranchReport,
+  ReportFinding,
+  ReportFormat,
+  ReportMigration,
+  ReportPlan,
+  ReportSelection,
+  ReportVerify,
+} from "../report/report";
 import { reportMarkdown } from "../report/markdown";
 import { reportAnnotations } from "../report/github";
 import { branchMigrations, gitRoot } from "./branch-migrations";
 import { lintReadMigration } from "./lint";
 import { offlineDialect } from "./offline";
 import { loadProject, withProject, type LoadedProject, type ProjectOptions } from "./project";
+import { plan } from "./price-plan";
 import { verify } from "./verify";
 
 export interface ReportOptions extends ProjectOptions {
@@ -41,6 +50,13 @@ export interface ReportOptions extends ProjectOptions {
   dialect?: string;
   /** Also run `verify` on a scratch database (SQLite: a temporary file; PostgreSQL: needs CREATEDB). */
   verify?: boolean;
+  /**
+   * Also price the migrations on the configured database (`athanor plan`: the
+   * migrations pending there, which in CI against a database at the base are
+   * the ones the branch adds). It reads only; an unreachable database is a
+   * note in the report, not a failed report.
+   */
+  plan?: boolean;
   /** What `text` holds (default "markdown"). */
   format?: ReportFormat;
 }
@@ -77,6 +93,8 @@ export async function report(options: ReportOptions): Promise<ReportResult> {
 
   const { migrations, before, after, operations } = await readAll(project, dialect, new Set(added), root);
   const verifying = options.verify ? await verifySummary(options) : undefined;
+  const pricing = options.plan ? await planSummary(options) : undefined;
+  const priced = typeof pricing === "string" ? undefined : pricing;
   const verified = typeof verifying === "string" ? undefined : verifying;
   const all = migrations.flatMap((m) => m.findings);
   const count = (severity: Finding["severity"]) => all.filter((f) => f.severity === severity).length;
@@ -88,18 +106,20 @@ export async function report(options: ReportOptions): Promise<ReportResult> {
     changes: schemaChanges(before, after, operations),
     verify: verified,
     verifyNote: typeof verifying === "string" ? verifying : undefined,
-    plan: undefined,
-    // PLAN HOOK (#20 §1, `athanor plan`): when a database is configured and
-    // reachable, price the added migrations there and set `plan` (report/report.ts
-    // ReportPlan); markdown.ts and github.ts already print it.
-    planNote: "run `athanor plan` against the database for the locks, rewrites and durations these migrations would take there",
+    plan: priced,
+    planNote:
+      typeof pricing === "string"
+        ? pricing
+        : priced
+          ? undefined
+          : "run `athanor plan` against the database (or add --plan) for the locks, rewrites and durations these migrations would take there",
     counts: {
       error: count("error"),
       warning: count("warning"),
       info: count("info"),
       silenced: migrations.reduce((n, m) => n + m.silenced.length, 0),
     },
-    failed: all.some((f) => atLeast(f.severity, "error")) || verified?.ok === false,
+    failed: all.some((f) => atLeast(f.severity, "error")) || verified?.ok === false || priced?.exceeded === true,
   };
   const format = options.format ?? "markdown";
   return { ...branch, format, text: format === "github" ? reportAnnotations(branch) : reportMarkdown(branch) };
@@ -202,6 +222,36 @@ export function lineOf(source: string, finding: Finding): number {
  * still say what it can when no scratch database can be made there (the
  * reason is the error's sentence, which never holds a password).
  */
+/** `athanor plan` on the configured database as a report table, or why it could not run. */
+async function planSummary(options: ProjectOptions): Promise<ReportPlan | string> {
+  let result;
+  try {
+    result = await plan({ dataSource: options.dataSource, cwd: options.cwd, connectTimeoutMs: options.connectTimeoutMs });
+  } catch (error) {
+    if (error instanceof DatabaseError) return error.message.replace(/\.$/, "");
+    throw error;
+  }
+  const seconds = (s: number | undefined) => (s === undefined ? "" : s < 1 ? `${Math.round(s * 1000)} ms` : `${s.toFixed(1)} s`);
+  const rows = result.migrations.flatMap((m) =>
+    m.statements.map((st) => [
+      m.name,
+      st.table ?? "",
+      st.lock ?? "",
+      st.effect ?? "",
+      st.rows === undefined ? "" : String(Math.round(st.rows)),
+      seconds(st.estimatedSeconds),
+      seconds(st.lockSeconds),
+    ]),
+  );
+  const blockers = result.blockers.length > 0 ? `; ${result.blockers.length} session(s) in the way now` : "";
+  return {
+    target: result.target,
+    verdict: `${result.verdict}${blockers}`,
+    exceeded: result.exceeded.length > 0,
+    table: { headers: ["migration", "table", "lock", "effect", "rows", "estimated", "lock held"], rows },
+  };
+}
+
 async function verifySummary(options: ProjectOptions): Promise<ReportVerify | string> {
   let result;
   try {

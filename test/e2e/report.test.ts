@@ -76,6 +76,21 @@ for (const dialect of DIALECTS) {
       assert.match(md, /\*\*Needs attention\*\*: 1 error/);
     });
 
+    test("--plan prices the branch's migration on the database, where it is pending (athanor plan, read only)", async () => {
+      const result = await project.cli(["check", "--format", "markdown", "--plan"]);
+      assert.equal(result.code, 1, result.stderr);
+      const md = result.stdout;
+      assert.match(
+        md,
+        /### Plan on the database\n\nOn [^\n]+:\n\n\| migration \| table \| lock \| effect \| rows \| estimated \| lock held \|/,
+      );
+      assert.match(md, /\| DropNameWidenScore\d{13} \| [^|]*game_sessions[^|]* \| [^|]+ \| rewrite \|/);
+      assert.match(md, dialect === "postgres" ? /ACCESS EXCLUSIVE/ : /database write lock/);
+      assert.doesNotMatch(md, /Not priced/);
+      const status = await project.cli(["status", "--json"]);
+      assert.equal(JSON.parse(status.stdout).pending, 1, "plan applied nothing");
+    });
+
     test("github: an annotation per finding on the migration's line, and a notice with the counts", async () => {
       const result = await project.cli(["check", "--format", "github"]);
       assert.equal(result.code, 1, result.stderr);
@@ -152,6 +167,15 @@ describe("check --format: choosing the migrations, and mistakes (E260–E264)", 
       /### Verify\n\n⚠️ Not run: Could not create a scratch database on postgres at 127\.0\.0\.1:1\/nowhere for verify/,
     );
     assert.match(result.stdout, /\| 🔴 error \| AT-D002 \|/);
+    assert.doesNotMatch(result.stdout + result.stderr, /sekret/);
+  });
+
+  test("--plan without a reachable server: the report still prints, saying why it was not priced (no password)", async () => {
+    const result = await project.cli(["check", "--format", "markdown", "--plan"], {
+      env: { DATABASE_URL: "postgres://postgres:sekret@127.0.0.1:1/nowhere" },
+    });
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stdout, /### Plan on the database\n\nNot priced: [^\n]*127\.0\.0\.1:1/);
     assert.doesNotMatch(result.stdout + result.stderr, /sekret/);
   });
 
