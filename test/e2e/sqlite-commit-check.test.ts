@@ -103,6 +103,29 @@ describe("sqlite: the foreign-key check before commit covers the tables the migr
     assert.deepEqual([...tablesWrittenByAll([`CREATE TABLE "A" ("id" integer)`, `INSERT INTO "a" VALUES (1)`])!], [["a", false]]);
     assert.deepEqual([...tablesWrittenByAll([`CREATE TABLE "a" ("id" integer)`, `DELETE FROM "a"`])!], [["a", true]]);
     assert.deepEqual([...tablesWrittenByAll([`INSERT INTO "b" VALUES (1) ON CONFLICT DO NOTHING`])!], [["b", true]]);
+    // SQLite folds ASCII letters only: "Ünïcödé" stays itself (found by the property test).
+    assert.deepEqual([...tablesWrittenByAll([`CREATE TABLE "Ünïcödé" ("id" integer)`])!], [["Ünïcödé", false]]);
+  });
+});
+
+describe("sqlite: the commit-time check finds a table by the name SQLite knows it by", () => {
+  let project: TestProject;
+  before(async () => {
+    project = await TestProject.create("sqlite");
+  });
+  after(async () => project.cleanup());
+
+  test("a new table named outside ASCII, referencing itself, is checked under its own name", async () => {
+    writeMigrationBody(project, {
+      timestamp: 1700000000003,
+      name: "CreatesUnicode",
+      up: [
+        q(`CREATE TABLE "Ünïcödé" ("id" integer PRIMARY KEY, "parent" integer REFERENCES "Ünïcödé" ("id"))`),
+        q(`INSERT INTO "Ünïcödé" VALUES (1, NULL), (2, 1)`),
+      ].join("\n"),
+    });
+    const result = await project.ok(["run"]);
+    assert.match(result.stdout, /✓ CreatesUnicode1700000000003 \(\d+ ms\)/);
   });
 });
 

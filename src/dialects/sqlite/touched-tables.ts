@@ -124,8 +124,9 @@ function listed(found: { name: string } | undefined): string[] | undefined {
 }
 
 /**
- * The tables written by all of `statements`, lower-cased (SQLite's names
- * are case-insensitive) → whether any statement may have removed rows or
+ * The tables written by all of `statements`, ASCII letters lower-cased
+ * (SQLite compares names case-insensitively for ASCII only, as its lower()
+ * does: "Ünïcödé" is not "ünïcödé" there) → whether any statement may have removed rows or
  * keys of it; undefined when one of them is not understood.
  */
 export function tablesWrittenByAll(statements: readonly string[]): Map<string, boolean> | undefined {
@@ -137,11 +138,16 @@ export function tablesWrittenByAll(statements: readonly string[]): Map<string, b
     if (!written) return undefined;
     const plainInsert = /^\s*INSERT\s+INTO\b/i.test(sql) && !/\bCONFLICT\b/i.test(sql);
     for (const { table, removes } of written) {
-      const name = table.toLowerCase();
+      const name = asciiLowerCase(table);
       if (!removes) created.add(name);
       const removesHere = removes && !(plainInsert && created.has(name));
       tables.set(name, removesHere || (tables.get(name) ?? false));
     }
   }
   return tables;
+}
+
+/** Lower-case A–Z only, as SQLite does when it compares names and in lower(). */
+function asciiLowerCase(name: string): string {
+  return name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }
