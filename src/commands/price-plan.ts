@@ -222,7 +222,7 @@ async function readStatements(
         const createdHere = new RegExp(String.raw`^CREATE TABLE (?:IF NOT EXISTS )?(${NAME})`, "i").exec(text);
         if (createdHere) created.add(unquoteName(createdHere[1]));
         const cost = dialect.statementCost?.(text, { operation: step.operation });
-        const statement: PlanStatement = { sql: shortStatement(text) };
+        const statement: PlanStatement = { sql: shortStatement(cost?.statement ?? text) };
         // Nothing done to a table this migration created (or a rebuild's new copy) waits or takes time.
         if (cost && !created.has(cost.table)) Object.assign(statement, cost);
         statements.push(statement);

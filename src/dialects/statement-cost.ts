@@ -37,6 +37,8 @@ export interface StatementCost {
   reason: string;
   /** For an index build: its key as written (`"name", lower("email")`), so its sort can be sampled. */
   key?: string;
+  /** The statement priced, when the one given wraps it (a data check's block): what the plan shows. */
+  statement?: string;
 }
 
 /** A sort of an index key over the start of the table, timed. */

@@ -8,6 +8,10 @@ import assert from "node:assert/strict";
 import { postgresStatementCost, lockConflicts, modeOfPgLocks } from "../../src/dialects/postgres/statement-cost";
 import { sqliteStatementCost } from "../../src/dialects/sqlite/statement-cost";
 import { mysqlStatementCost } from "../../src/dialects/mysql/statement-cost";
+import { refusedStatementOf, refusedThenCounted } from "../../src/dialects/postgres/alter-column";
+import { postgresStatementRules } from "../../src/dialects/postgres/lock-rules";
+import type { DataCheck } from "../../src/dialects/data-checks";
+import type { StatementContext } from "../../src/danger/statement-rules";
 
 describe("PostgreSQL statement costs", () => {
   const cases: [string, string | undefined, string | undefined, string | undefined][] = [
@@ -94,4 +98,30 @@ describe("MySQL/MariaDB statement costs: table copy or in place", () => {
       assert.equal(cost?.effect, effect);
     });
   }
+});
+
+describe("PostgreSQL: a change whose data check runs only when refused", () => {
+  // How generate renders SET NOT NULL since the data checks cost nothing on success (#22).
+  const wrapped = refusedThenCounted("items", `ALTER TABLE "items" ALTER COLUMN "name" SET NOT NULL`, [
+    { kind: "notNull", condition: `"name" IS NULL`, message: `Column items.name holds NULL` } as DataCheck,
+  ]);
+
+  test("is priced as the change it wraps, and shown as that change", () => {
+    assert.equal(refusedStatementOf(wrapped), `ALTER TABLE "items" ALTER COLUMN "name" SET NOT NULL`);
+    const cost = postgresStatementCost(wrapped, {});
+    assert.equal(cost?.lock, "ACCESS EXCLUSIVE");
+    assert.equal(cost?.effect, "scan");
+    assert.equal(cost?.statement, `ALTER TABLE "items" ALTER COLUMN "name" SET NOT NULL`);
+  });
+
+  test("is judged as the change it wraps (AT-L005), as the header judges the operation", () => {
+    const codes = postgresStatementRules(wrapped, { created: new Set(), earlier: [], transaction: true } satisfies StatementContext).map(
+      (f) => f.code,
+    );
+    assert.ok(codes.includes("AT-L005"), codes.join(", "));
+  });
+
+  test("any other DO block is left as it is", () => {
+    assert.equal(refusedStatementOf(`DO $$ BEGIN PERFORM 1; END $$`), undefined);
+  });
 });

@@ -259,6 +259,19 @@ export function refusedThenCounted(table: string, statement: string, checks: Dat
   return doBlock(`${statement}; EXCEPTION WHEN ${conditions} THEN ${explain}RAISE;`, "athanor_rows bigint;");
 }
 
+/**
+ * The statement inside a block refusedThenCounted wrote, or undefined for any
+ * other statement: what the block runs is that statement, so its lock and
+ * cost are that statement's (plan, lint).
+ */
+export function refusedStatementOf(sql: string): string | undefined {
+  const block =
+    /^DO (\$\w*\$) DECLARE athanor_rows bigint; BEGIN ([\s\S]*?); EXCEPTION WHEN [a-z_]+(?: OR [a-z_]+)* THEN [\s\S]* END \1$/.exec(
+      sql.trim(),
+    );
+  return block?.[2];
+}
+
 export function renderAlterColumn(table: string, fromInput: Column, toInput: Column): RenderedOperation {
   const from = comparableColumn(fromInput);
   const to = { ...comparableColumn(toInput), name: from.name };

@@ -19,11 +19,14 @@
  */
 import { finding, type Finding, type LintCode } from "../../danger/codes";
 import type { StatementContext } from "../../danger/statement-rules";
+import { refusedStatementOf } from "./alter-column";
 // Lint's statement reader; it moves below the dialects with the one SQL scanner (#17 §4).
 import { readAlterTable, readCreateIndex, shortStatement, splitClauses } from "../../sql/statements";
 import type { Column } from "../../schema/model";
 
-export function postgresStatementRules(statement: string, context: StatementContext): Finding[] {
+export function postgresStatementRules(wrapped: string, context: StatementContext): Finding[] {
+  // A change whose data check runs only when the database refuses it is judged as that change.
+  const statement = refusedStatementOf(wrapped) ?? wrapped;
   const subject = shortStatement(statement);
   const at = (code: LintCode, sentence: string, fix: string) => finding(code, sentence, fix, subject);
   const existing = (table: string) => !context.created.has(table);

@@ -8,6 +8,7 @@
 import { NAME, readAlterTable, readCreateIndex, splitClauses, unquoteName } from "../../sql/statements";
 import type { StatementCost, StatementCostContext, StatementEffect } from "../statement-cost";
 import { isRelabel, rewritesOnAdd } from "./lock-rules";
+import { refusedStatementOf } from "./alter-column";
 
 /** PostgreSQL's table lock modes, weakest first (the order of the conflict table below). */
 export const LOCK_MODES = [
@@ -56,7 +57,15 @@ interface ClauseCost {
   reason: string;
 }
 
-export function postgresStatementCost(statement: string, context: StatementCostContext): StatementCost | undefined {
+export function postgresStatementCost(wrapped: string, context: StatementCostContext): StatementCost | undefined {
+  // A change whose data check runs only when the database refuses it costs what the change costs.
+  const inner = refusedStatementOf(wrapped);
+  const statement = inner ?? wrapped;
+  const priced = postgresCostOf(statement, context);
+  return priced && inner ? { ...priced, statement: inner } : priced;
+}
+
+function postgresCostOf(statement: string, context: StatementCostContext): StatementCost | undefined {
   const index = readCreateIndex(statement);
   if (index) {
     const built = index.concurrently
