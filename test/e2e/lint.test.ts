@@ -66,6 +66,11 @@ function codesOfSql(statements: string[], dialect = "postgres", transaction = tr
   ).map((f) => f.code);
 }
 
+/** `code` when every one of `lists` holds it: several triggers in one case, each of which must trigger. */
+function foundInEach(code: LintCode, ...lists: LintCode[][]): LintCode[] {
+  return lists.every((list) => list.includes(code)) ? [code] : [];
+}
+
 type Case = { code: LintCode; triggers: () => LintCode[]; clean: () => LintCode[]; why: string };
 
 const CASES: Case[] = [
@@ -300,6 +305,56 @@ const CASES: Case[] = [
     clean: () => [
       ...codesOfSql([`SAVEPOINT "a"`, `ROLLBACK TO SAVEPOINT "a"`, `RELEASE SAVEPOINT "a"`]),
       ...codesOfSql([`BEGIN`, `CREATE TABLE "t" ("id" integer)`, `COMMIT`], "postgres", false),
+    ],
+  },
+  {
+    code: "AT-L008",
+    why: "MySQL/MariaDB: a column's type changes (MODIFY copies the table) / only its default changes, or the ALTER states an online algorithm",
+    triggers: () => codesOfOps([{ kind: "alterColumn", table: "users", from: age, to: { ...age, type: "bigint" } }], "mariadb"),
+    clean: () => [
+      ...codesOfOps([{ kind: "alterColumn", table: "users", from: age, to: { ...age, default: "7" } }], "mariadb"),
+      ...codesOfSql(["ALTER TABLE `users` MODIFY COLUMN `age` bigint NULL, ALGORITHM=INPLACE, LOCK=NONE"], "mysql"),
+      ...codesOfOps([{ kind: "alterColumn", table: "users", from: age, to: { ...age, type: "bigint" } }], "sqlite"),
+    ],
+  },
+  {
+    code: "AT-L008",
+    why: "MySQL/MariaDB: a primary key, an AUTO_INCREMENT column or a column FIRST/AFTER on an existing table / a column at the end",
+    triggers: () =>
+      foundInEach(
+        "AT-L008",
+        codesOfSql(["ALTER TABLE `users` ADD PRIMARY KEY (`id`)"], "mysql"),
+        codesOfSql(["ALTER TABLE `users` ADD COLUMN `n` int NOT NULL AUTO_INCREMENT UNIQUE"], "mysql"),
+        codesOfSql(["ALTER TABLE `users` ADD COLUMN `nick` varchar(20) NULL AFTER `id`"], "mariadb"),
+      ),
+    clean: () => [
+      ...codesOfSql(["ALTER TABLE `users` ADD COLUMN `nick` varchar(20) NULL"], "mariadb"),
+      ...codesOfOps(
+        [{ kind: "addColumn", table: "users", column: { name: "nick", type: "varchar", length: 20, nullable: true } }],
+        "mysql",
+      ),
+      ...codesOfSql(["CREATE TABLE `t` (`id` int NOT NULL)", "ALTER TABLE `t` ADD PRIMARY KEY (`id`)"], "mysql"),
+    ],
+  },
+  {
+    code: "AT-L009",
+    why: "MySQL/MariaDB: an index built on an existing table without LOCK=NONE / the --online rendering, or an index on a new table",
+    triggers: () =>
+      foundInEach(
+        "AT-L009",
+        codesOfOps([{ kind: "createIndex", table: "users", index: { name: "users_email", columns: ["email"], unique: false } }], "mariadb"),
+        codesOfSql(["ALTER TABLE `users` ADD UNIQUE INDEX `uq` (`email`)"], "mysql"),
+        codesOfSql(["CREATE FULLTEXT INDEX `ft` ON `users` (`email`)"], "mysql"),
+      ),
+    clean: () => [
+      ...lintOperations([{ kind: "createIndex", table: "users", index: { name: "users_email", columns: ["email"], unique: false } }], {
+        dialect: findDialect("mariadb")!,
+        schema: existing,
+        render: (op, schema) => findDialect("mariadb")!.render(op, { schema, online: { online: true } }).statements,
+      }).map((f) => f.code),
+      ...codesOfSql(["ALTER TABLE `users` ADD INDEX `ix` (`email`), ALGORITHM=INPLACE, LOCK=NONE"], "mysql"),
+      ...codesOfSql(["CREATE TABLE `t` (`id` int NOT NULL)", "CREATE INDEX `t_id` ON `t` (`id`)"], "mysql"),
+      ...codesOfOps([{ kind: "createIndex", table: "users", index: { name: "users_email", columns: ["email"], unique: false } }], "sqlite"),
     ],
   },
   {
@@ -566,6 +621,12 @@ describe("athanor lint and generate on SQLite (real CLI)", () => {
     );
     assert.match(json.migrations[0].findings[0].subject, /^CREATE INDEX "items_age" ON "items"/);
     assert.equal((await project.cli(["lint", revision, "--dialect", "postgres"])).code, 0, "a warning alone does not fail");
+    // MySQL/MariaDB's rules: the same index, built without LOCK=NONE.
+    const maria = JSON.parse((await project.cli(["lint", revision, "--dialect", "mariadb", "--json"])).stdout);
+    assert.deepEqual(
+      maria.migrations[0].findings.map((f: any) => [f.code, f.subject]),
+      [["AT-L009", "CREATE INDEX `items_age` ON `items` (`age`)"]],
+    );
     const bad = await project.cli(["lint", "--dialect", "oracle"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /no dialect "oracle".*use one of/);
