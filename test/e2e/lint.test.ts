@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findDialect } from "../../src/dialects";
 import { LINT_CODES, lintOperations, lintSteps, readSilences, applySilences, finding, type LintCode } from "../../src/lint";
@@ -747,6 +747,31 @@ export class PortableDrop1700000000006 implements MigrationInterface {
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stdout, /AT-N001 error +Column accounts\.plan is added as NOT NULL without a default/);
     assert.match(result.stdout, /AT-B001 silenced: clients moved to the view first/);
+  });
+});
+
+describe("lint --dialect mariadb: a plain index build is AT-L009, the --online migration is clean", () => {
+  test("the same index, generated plainly and with --online, linted with MariaDB's rules", async () => {
+    const project = await TestProject.create("sqlite", { "Item.ts": WITH_AGE });
+    try {
+      await project.ok(["generate", "CreateItems", "--no-interactive"]);
+      await project.ok(["run"]);
+      project.writeEntity("Item.ts", WITH_INDEXED_AGE);
+      await project.ok(["generate", "Plain", "--no-interactive"]);
+      const plain = project.migrationFiles().find((f) => f.endsWith("-Plain.ts"))!;
+      const plainLint = await project.cli(["lint", plain.slice(0, 13), "--dialect", "mariadb", "--fail-on", "warning"]);
+      assert.equal(plainLint.code, 1, plainLint.stdout);
+      assert.match(plainLint.stdout, /AT-L009 warning +Building an index on items without LOCK=NONE may block writes/);
+      rmSync(join(project.dir, "migrations", plain));
+      await project.ok(["sum"]);
+      await project.ok(["generate", "Online", "--online", "--no-interactive"]);
+      const online = project.migrationFiles().find((f) => f.endsWith("-Online.ts"))!;
+      const onlineLint = await project.cli(["lint", online.slice(0, 13), "--dialect", "mariadb", "--fail-on", "warning", "--json"]);
+      assert.equal(onlineLint.code, 0, onlineLint.stdout + onlineLint.stderr);
+      assert.deepEqual(JSON.parse(onlineLint.stdout).migrations[0].findings, []);
+    } finally {
+      await project.cleanup();
+    }
   });
 });
 
