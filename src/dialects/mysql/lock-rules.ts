@@ -70,7 +70,7 @@ function copyReason(clause: string, operation: Operation | undefined): string | 
   if (/^(MODIFY|CHANGE)\b/i.test(clause)) {
     // From op() we know whether the type changes; a widened varchar or a new default is in place.
     if (operation?.kind === "alterColumn" && sameStorage(operation)) return undefined;
-    return "Changing a column with MODIFY/CHANGE (a type or length change)";
+    return "Changing a column's type, length or nullability with MODIFY/CHANGE";
   }
   if (/^ADD (?:COLUMN )?/i.test(clause) && !/^ADD (?:CONSTRAINT|UNIQUE|FULLTEXT|SPATIAL|INDEX|KEY|PRIMARY|FOREIGN|CHECK)\b/i.test(clause)) {
     if (/\bAUTO_INCREMENT\b/i.test(clause)) return "Adding an AUTO_INCREMENT column";
