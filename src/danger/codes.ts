@@ -107,6 +107,18 @@ export const LINT_CODES = {
     title: "CONCURRENTLY in a migration that runs inside a transaction (it will fail)",
     dialects: ["postgres"],
   },
+  "AT-L008": {
+    severity: "warning",
+    category: "lock-heavy",
+    title: "MySQL/MariaDB: the statement copies or rebuilds the table (type change, primary key, column not at the end)",
+    dialects: ["mysql", "mariadb"],
+  },
+  "AT-L009": {
+    severity: "warning",
+    category: "lock-heavy",
+    title: "MySQL/MariaDB: an index is built without LOCK=NONE (writes may wait for the build)",
+    dialects: ["mysql", "mariadb"],
+  },
   "AT-B001": { severity: "warning", category: "breaking", title: "a table is renamed" },
   "AT-B002": { severity: "warning", category: "breaking", title: "a column is renamed" },
   "AT-B003": { severity: "warning", category: "breaking", title: "an enum value is renamed" },

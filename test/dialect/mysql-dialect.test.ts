@@ -355,6 +355,116 @@ test("dropping the index a foreign key uses keeps an index for the key; dropping
   });
 });
 
+/** Render `op` with `--online` and run it: MariaDB refuses a stated algorithm it cannot honour, so running it proves the clause. */
+async function runOnline(ds: DataSource, dialect: Dialect, op: Parameters<Dialect["render"]>[0]) {
+  const schema = await dialect.introspect(ds as any);
+  const rendered = dialect.render(op, { schema, online: { online: true } });
+  for (const sql of rendered.statements) await ds.query(sql);
+  return rendered;
+}
+
+test("online: each operation states the algorithm that keeps writes going, and MariaDB accepts it", async () => {
+  await withItems(async (ds, dialect) => {
+    const column: ModelColumn = { name: "added", type: "varchar", length: 10, nullable: false, default: "'n/a'" };
+    let rendered = await runOnline(ds, dialect, { kind: "addColumn", table: "items", column });
+    assert.deepEqual(rendered.statements, ["ALTER TABLE `items` ADD COLUMN `added` varchar(10) NOT NULL DEFAULT 'n/a', ALGORITHM=INSTANT"]);
+    rendered = await runOnline(ds, dialect, { kind: "renameColumn", table: "items", from: "added", to: "extra" });
+    assert.deepEqual(rendered.statements, ["ALTER TABLE `items` RENAME COLUMN `added` TO `extra`, ALGORITHM=INSTANT"]);
+    rendered = await runOnline(ds, dialect, { kind: "dropColumn", table: "items", column: { ...column, name: "extra" } });
+    assert.deepEqual(rendered.statements, ["ALTER TABLE `items` DROP COLUMN `extra`, ALGORITHM=INSTANT"]);
+
+    const index = { name: "IDX_items_name", columns: ["name"], unique: false };
+    rendered = await runOnline(ds, dialect, { kind: "createIndex", table: "items", index });
+    assert.deepEqual(rendered.statements, ["CREATE INDEX `IDX_items_name` ON `items` (`name`) ALGORITHM=INPLACE LOCK=NONE"]);
+    rendered = await runOnline(ds, dialect, { kind: "dropIndex", table: "items", index });
+    assert.deepEqual(rendered.statements, ["ALTER TABLE `items` DROP INDEX `IDX_items_name`, ALGORITHM=INPLACE, LOCK=NONE"]);
+    // A unique index keeps its data check (a plain SELECT, no clause) before the online build.
+    rendered = await runOnline(ds, dialect, {
+      kind: "createIndex",
+      table: "items",
+      index: { ...index, name: "UQ_items_name", unique: true },
+    });
+    assert.equal(rendered.statements.length, 2);
+    assert.equal(rendered.statements[1], "CREATE UNIQUE INDEX `UQ_items_name` ON `items` (`name`) ALGORITHM=INPLACE LOCK=NONE");
+    assert.doesNotMatch(rendered.statements[0], /ALGORITHM/);
+    const unique = { name: "UQ_items_note", columns: ["note"] };
+    rendered = await runOnline(ds, dialect, { kind: "addUnique", table: "items", unique });
+    assert.match(rendered.statements.at(-1)!, /UNIQUE \(`note`\), ALGORITHM=INPLACE, LOCK=NONE$/);
+    rendered = await runOnline(ds, dialect, { kind: "dropUnique", table: "items", unique });
+    assert.deepEqual(rendered.statements, ["ALTER TABLE `items` DROP INDEX `UQ_items_note`, ALGORITHM=INPLACE, LOCK=NONE"]);
+
+    // The index a foreign key uses: dropped and replaced in one online ALTER; then the key and MySQL's index for it.
+    let schema = await dialect.introspect(ds as any);
+    const fkIndex = schema.tables.items.indexes.find((i) => i.name === "IDX_items_owner_name")!;
+    rendered = await runOnline(ds, dialect, { kind: "dropIndex", table: "items", index: fkIndex });
+    assert.match(
+      rendered.statements[0],
+      /DROP INDEX `IDX_items_owner_name`, ADD INDEX `FK_items_owner` \(`owner_id`\), ALGORITHM=INPLACE, LOCK=NONE$/,
+    );
+    schema = await dialect.introspect(ds as any);
+    rendered = await runOnline(ds, dialect, { kind: "dropForeignKey", table: "items", foreignKey: schema.tables.items.foreignKeys[0] });
+    assert.deepEqual(rendered.statements, [
+      "ALTER TABLE `items` DROP FOREIGN KEY `FK_items_owner`, ALGORITHM=INPLACE, LOCK=NONE",
+      "ALTER TABLE `items` DROP INDEX `FK_items_owner`, ALGORITHM=INPLACE, LOCK=NONE",
+    ]);
+
+    schema = await dialect.introspect(ds as any);
+    assert.deepEqual(
+      schema.tables.items.indexes.map((i) => i.name),
+      ["UQ_items_name"],
+    );
+    assert.deepEqual(
+      (await ds.query("SELECT name FROM items ORDER BY id")).map((r: any) => r.name),
+      ["apple", "a longer name here"],
+    );
+  });
+});
+
+test("online: a change MariaDB only makes by copying is rendered plainly with a note, since the server would refuse the clause", async () => {
+  await withItems(async (ds, dialect) => {
+    const qty = await columnOf(ds, dialect, "items", "qty");
+    const op = { kind: "alterColumn", table: "items", from: qty, to: { ...qty, type: "bigint" } } as const;
+    const rendered = await runOnline(ds, dialect, op);
+    assert.equal(rendered.statements.at(-1), "ALTER TABLE `items` MODIFY COLUMN `qty` bigint NOT NULL DEFAULT 0");
+    assert.ok(
+      rendered.notes.includes("no online form: changing column items.qty copies the table in most cases"),
+      rendered.notes.join("; "),
+    );
+    // Why no clause: the server refuses the in-place form of a type change.
+    await assert.rejects(
+      ds.query("ALTER TABLE `items` MODIFY COLUMN `qty` int NOT NULL DEFAULT 0, ALGORITHM=INPLACE, LOCK=NONE"),
+      /Try ALGORITHM=COPY/,
+    );
+
+    const stored: ModelColumn = { name: "twice", type: "int", nullable: true, asExpression: "qty * 2", generatedType: "STORED" };
+    const added = await runOnline(ds, dialect, { kind: "addColumn", table: "items", column: stored });
+    assert.doesNotMatch(added.statements[0], /ALGORITHM/);
+    assert.ok(added.notes.includes("no online form: adding items.twice copies the table"));
+    const fulltext = await runOnline(ds, dialect, {
+      kind: "createIndex",
+      table: "items",
+      index: { name: "FT_items_name", columns: ["name"], unique: false, method: "fulltext" },
+    });
+    assert.equal(fulltext.statements[0], "CREATE FULLTEXT INDEX `FT_items_name` ON `items` (`name`)");
+    assert.ok(fulltext.notes[0].startsWith("no online form: a fulltext index on items blocks writes"));
+  });
+});
+
+test("online on MySQL: dropping and renaming a column ask for INPLACE, LOCK=NONE (INSTANT comes late there), which MariaDB accepts too", async () => {
+  await withItems(async (ds) => {
+    const mysql = findDialect("mysql")!;
+    let rendered = await runOnline(ds, mysql, { kind: "renameColumn", table: "items", from: "note", to: "remark" });
+    assert.deepEqual(rendered.statements, ["ALTER TABLE `items` RENAME COLUMN `note` TO `remark`, ALGORITHM=INPLACE, LOCK=NONE"]);
+    const remark: ModelColumn = { name: "remark", type: "varchar", length: 20, nullable: true };
+    rendered = await runOnline(ds, mysql, { kind: "dropColumn", table: "items", column: remark });
+    assert.deepEqual(rendered.statements, ["ALTER TABLE `items` DROP COLUMN `remark`, ALGORITHM=INPLACE, LOCK=NONE"]);
+    // Without --online nothing changes.
+    assert.deepEqual(mysql.render({ kind: "renameColumn", table: "items", from: "a", to: "b" }).statements, [
+      "ALTER TABLE `items` RENAME COLUMN `a` TO `b`",
+    ]);
+  });
+});
+
 test("a unique over repeated values stops with the data check; checks and columns come and go", async () => {
   await withItems(async (ds, dialect) => {
     await ds.query("UPDATE items SET name = 'apple'");

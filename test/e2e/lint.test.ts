@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { findDialect } from "../../src/dialects";
 import { LINT_CODES, lintOperations, lintSteps, readSilences, applySilences, finding, type LintCode } from "../../src/lint";
@@ -64,6 +64,11 @@ function codesOfSql(statements: string[], dialect = "postgres", transaction = tr
     statements.map((sql) => ({ statements: [sql] })),
     { dialect: findDialect(dialect)!, transaction },
   ).map((f) => f.code);
+}
+
+/** `code` when every one of `lists` holds it: several triggers in one case, each of which must trigger. */
+function foundInEach(code: LintCode, ...lists: LintCode[][]): LintCode[] {
+  return lists.every((list) => list.includes(code)) ? [code] : [];
 }
 
 type Case = { code: LintCode; triggers: () => LintCode[]; clean: () => LintCode[]; why: string };
@@ -300,6 +305,56 @@ const CASES: Case[] = [
     clean: () => [
       ...codesOfSql([`SAVEPOINT "a"`, `ROLLBACK TO SAVEPOINT "a"`, `RELEASE SAVEPOINT "a"`]),
       ...codesOfSql([`BEGIN`, `CREATE TABLE "t" ("id" integer)`, `COMMIT`], "postgres", false),
+    ],
+  },
+  {
+    code: "AT-L008",
+    why: "MySQL/MariaDB: a column's type changes (MODIFY copies the table) / only its default changes, or the ALTER states an online algorithm",
+    triggers: () => codesOfOps([{ kind: "alterColumn", table: "users", from: age, to: { ...age, type: "bigint" } }], "mariadb"),
+    clean: () => [
+      ...codesOfOps([{ kind: "alterColumn", table: "users", from: age, to: { ...age, default: "7" } }], "mariadb"),
+      ...codesOfSql(["ALTER TABLE `users` MODIFY COLUMN `age` bigint NULL, ALGORITHM=INPLACE, LOCK=NONE"], "mysql"),
+      ...codesOfOps([{ kind: "alterColumn", table: "users", from: age, to: { ...age, type: "bigint" } }], "sqlite"),
+    ],
+  },
+  {
+    code: "AT-L008",
+    why: "MySQL/MariaDB: a primary key, an AUTO_INCREMENT column or a column FIRST/AFTER on an existing table / a column at the end",
+    triggers: () =>
+      foundInEach(
+        "AT-L008",
+        codesOfSql(["ALTER TABLE `users` ADD PRIMARY KEY (`id`)"], "mysql"),
+        codesOfSql(["ALTER TABLE `users` ADD COLUMN `n` int NOT NULL AUTO_INCREMENT UNIQUE"], "mysql"),
+        codesOfSql(["ALTER TABLE `users` ADD COLUMN `nick` varchar(20) NULL AFTER `id`"], "mariadb"),
+      ),
+    clean: () => [
+      ...codesOfSql(["ALTER TABLE `users` ADD COLUMN `nick` varchar(20) NULL"], "mariadb"),
+      ...codesOfOps(
+        [{ kind: "addColumn", table: "users", column: { name: "nick", type: "varchar", length: 20, nullable: true } }],
+        "mysql",
+      ),
+      ...codesOfSql(["CREATE TABLE `t` (`id` int NOT NULL)", "ALTER TABLE `t` ADD PRIMARY KEY (`id`)"], "mysql"),
+    ],
+  },
+  {
+    code: "AT-L009",
+    why: "MySQL/MariaDB: an index built on an existing table without LOCK=NONE / the --online rendering, or an index on a new table",
+    triggers: () =>
+      foundInEach(
+        "AT-L009",
+        codesOfOps([{ kind: "createIndex", table: "users", index: { name: "users_email", columns: ["email"], unique: false } }], "mariadb"),
+        codesOfSql(["ALTER TABLE `users` ADD UNIQUE INDEX `uq` (`email`)"], "mysql"),
+        codesOfSql(["CREATE FULLTEXT INDEX `ft` ON `users` (`email`)"], "mysql"),
+      ),
+    clean: () => [
+      ...lintOperations([{ kind: "createIndex", table: "users", index: { name: "users_email", columns: ["email"], unique: false } }], {
+        dialect: findDialect("mariadb")!,
+        schema: existing,
+        render: (op, schema) => findDialect("mariadb")!.render(op, { schema, online: { online: true } }).statements,
+      }).map((f) => f.code),
+      ...codesOfSql(["ALTER TABLE `users` ADD INDEX `ix` (`email`), ALGORITHM=INPLACE, LOCK=NONE"], "mysql"),
+      ...codesOfSql(["CREATE TABLE `t` (`id` int NOT NULL)", "CREATE INDEX `t_id` ON `t` (`id`)"], "mysql"),
+      ...codesOfOps([{ kind: "createIndex", table: "users", index: { name: "users_email", columns: ["email"], unique: false } }], "sqlite"),
     ],
   },
   {
@@ -566,6 +621,12 @@ describe("athanor lint and generate on SQLite (real CLI)", () => {
     );
     assert.match(json.migrations[0].findings[0].subject, /^CREATE INDEX "items_age" ON "items"/);
     assert.equal((await project.cli(["lint", revision, "--dialect", "postgres"])).code, 0, "a warning alone does not fail");
+    // MySQL/MariaDB's rules: the same index, built without LOCK=NONE.
+    const maria = JSON.parse((await project.cli(["lint", revision, "--dialect", "mariadb", "--json"])).stdout);
+    assert.deepEqual(
+      maria.migrations[0].findings.map((f: any) => [f.code, f.subject]),
+      [["AT-L009", "CREATE INDEX `items_age` ON `items` (`age`)"]],
+    );
     const bad = await project.cli(["lint", "--dialect", "oracle"]);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /no dialect "oracle".*use one of/);
@@ -686,6 +747,31 @@ export class PortableDrop1700000000006 implements MigrationInterface {
     assert.equal(result.code, 1, result.stdout + result.stderr);
     assert.match(result.stdout, /AT-N001 error +Column accounts\.plan is added as NOT NULL without a default/);
     assert.match(result.stdout, /AT-B001 silenced: clients moved to the view first/);
+  });
+});
+
+describe("lint --dialect mariadb: a plain index build is AT-L009, the --online migration is clean", () => {
+  test("the same index, generated plainly and with --online, linted with MariaDB's rules", async () => {
+    const project = await TestProject.create("sqlite", { "Item.ts": WITH_AGE });
+    try {
+      await project.ok(["generate", "CreateItems", "--no-interactive"]);
+      await project.ok(["run"]);
+      project.writeEntity("Item.ts", WITH_INDEXED_AGE);
+      await project.ok(["generate", "Plain", "--no-interactive"]);
+      const plain = project.migrationFiles().find((f) => f.endsWith("-Plain.ts"))!;
+      const plainLint = await project.cli(["lint", plain.slice(0, 13), "--dialect", "mariadb", "--fail-on", "warning"]);
+      assert.equal(plainLint.code, 1, plainLint.stdout);
+      assert.match(plainLint.stdout, /AT-L009 warning +Building an index on items without LOCK=NONE may block writes/);
+      rmSync(join(project.dir, "migrations", plain));
+      await project.ok(["sum"]);
+      await project.ok(["generate", "Online", "--online", "--no-interactive"]);
+      const online = project.migrationFiles().find((f) => f.endsWith("-Online.ts"))!;
+      const onlineLint = await project.cli(["lint", online.slice(0, 13), "--dialect", "mariadb", "--fail-on", "warning", "--json"]);
+      assert.equal(onlineLint.code, 0, onlineLint.stdout + onlineLint.stderr);
+      assert.deepEqual(JSON.parse(onlineLint.stdout).migrations[0].findings, []);
+    } finally {
+      await project.cleanup();
+    }
   });
 });
 

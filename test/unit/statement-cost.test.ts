@@ -98,6 +98,13 @@ describe("MySQL/MariaDB statement costs: table copy or in place", () => {
       assert.equal(cost?.effect, effect);
     });
   }
+
+  test("the --online clauses are no clauses of their own in the reason", () => {
+    const cost = mysqlStatementCost("ALTER TABLE `items` ADD COLUMN `x` int NULL, ALGORITHM=INSTANT", {});
+    assert.equal(cost?.reason, "adds a column (instant on MySQL 8.0.29+ / MariaDB 10.4+)");
+    const index = mysqlStatementCost("ALTER TABLE `items` DROP INDEX `i`, ALGORITHM=INPLACE, LOCK=NONE", {});
+    assert.equal(index?.reason, "drop index (in place)");
+  });
 });
 
 describe("PostgreSQL: a change whose data check runs only when refused", () => {

@@ -18,6 +18,7 @@ import { needsSchema, renderFor } from "./render";
 import { tableColumns } from "./table-columns";
 import { mysqlStatementCost } from "./statement-cost";
 import { mysqlLiveCosts } from "./live-costs";
+import { mysqlStatementRules } from "./lock-rules";
 import type { Flavour } from "./types";
 
 function mysqlFamilyDialect(flavour: Flavour): Dialect {
@@ -35,6 +36,7 @@ function mysqlFamilyDialect(flavour: Flavour): Dialect {
     comparable: comparableColumnFor(flavour),
     needsSchema,
     render: renderFor(flavour),
+    statementRules: mysqlStatementRules,
     statementCost: mysqlStatementCost,
     liveCosts: mysqlLiveCosts,
     acquireMigrationLock: acquireMysqlLock,

@@ -10,6 +10,7 @@ import { quoteIdentifier as q, quoteString } from "./quote";
 import { nativeType, type Flavour } from "./types";
 import { comparableExpression } from "./comparable";
 import { mysqlExpression } from "./expressions";
+import { renderOnline } from "./online";
 
 const list = (names: readonly string[]) => names.map(q).join(", ");
 
@@ -140,83 +141,88 @@ export function needsSchema(op: Operation): boolean {
 
 export function renderFor(flavour: Flavour) {
   return function render(op: Operation, context: RenderContext = {}): RenderedOperation {
-    const none = (statements: string[], notes: string[] = []): RenderedOperation => ({ statements, notes });
-    switch (op.kind) {
-      case "createTable":
-        return createTable(op.table, flavour);
-      case "dropTable":
-        return none([`DROP TABLE ${q(op.table.name)}`], [`drops table ${op.table.name} and its data`]);
-      case "renameTable":
-        return none([`RENAME TABLE ${q(op.from)} TO ${q(op.to)}`]);
-      case "addColumn": {
-        const notes =
-          !op.column.nullable && op.column.default === undefined && !op.column.generated
-            ? [`fails if table ${op.table} has rows: new column ${op.column.name} is NOT NULL without a default`]
-            : [];
-        return none([`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnDefinition(op.column, flavour)}`], notes);
-      }
-      case "dropColumn":
-        return none(
-          [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column.name)}`],
-          [`drops column ${op.table}.${op.column.name} and its data`],
-        );
-      case "renameColumn":
-        // MariaDB 10.5+ and MySQL 8.0: no need to restate the definition (CHANGE would).
-        return none([`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`]);
-      case "alterColumn":
-        return alterColumn(op.table, op.from, op.to, flavour);
-      case "addPrimaryKey":
-        return none([`ALTER TABLE ${q(op.table)} ADD PRIMARY KEY (${list(op.primaryKey.columns)})`]);
-      case "dropPrimaryKey":
-        return none([`ALTER TABLE ${q(op.table)} DROP PRIMARY KEY`]);
-      case "addUnique": {
-        const check = dataCheckStatement(op.table, dataCheckForUnique(op.table, op.unique.name, op.unique.columns, q));
-        return none([check, `ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.unique.name)} UNIQUE (${list(op.unique.columns)})`]);
-      }
-      case "dropUnique":
-        return none([`ALTER TABLE ${q(op.table)} DROP INDEX ${q(op.unique.name)}`]);
-      case "createIndex": {
-        const statements = op.index.unique
-          ? [dataCheckStatement(op.table, dataCheckForUnique(op.table, op.index.name, op.index.columns, q))]
-          : [];
-        statements.push(`CREATE ${indexKind(op.index)}INDEX ${q(op.index.name)} ON ${q(op.table)} (${list(op.index.columns)})`);
-        return none(statements, op.index.where ? [`MySQL has no partial indexes: index ${op.index.name} covers every row`] : []);
-      }
-      case "dropIndex":
-        return dropIndex(op.table, op.index, context);
-      case "addForeignKey":
-        return none([`ALTER TABLE ${q(op.table)} ADD ${foreignKeyClause(op.foreignKey)}`]);
-      case "dropForeignKey": {
-        const statements = [`ALTER TABLE ${q(op.table)} DROP FOREIGN KEY ${q(op.foreignKey.name)}`];
-        // The index MySQL made for the key stays behind unless dropped with it.
-        if (hasImplicitForeignKeyIndex(context.schema?.tables[op.table], op.foreignKey.name)) {
-          statements.push(`ALTER TABLE ${q(op.table)} DROP INDEX ${q(op.foreignKey.name)}`);
-        }
-        return none(statements);
-      }
-      case "addCheck":
-        return none([`ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.check.name)} CHECK (${mysqlExpression(op.check.expression)})`]);
-      case "dropCheck":
-        return none([`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(op.check.name)}`]);
-      case "setTableComment":
-        return none([`ALTER TABLE ${q(op.table)} COMMENT = ${quoteString(op.to ?? "")}`]);
-      case "renameEnumValue":
-        return renameEnumValue(op, context, flavour);
-      case "createView":
-        return none([`CREATE VIEW ${q(op.view.name)} AS ${mysqlExpression(op.view.expression)}`]);
-      case "dropView":
-        return none([`DROP VIEW ${q(op.view.name)}`]);
-      case "sql":
-        return none([op.up]);
-      case "createSchema":
-      case "dropSchema":
-      case "addExclusion":
-      case "dropExclusion":
-      case "createExtension":
-      case "dropExtension":
-        throw new Error(
-          `MySQL and MariaDB have no ${op.kind.replace(/^(create|drop|add)/, "").toLowerCase()}s: operation ${op.kind} cannot run there`,
-        );
-    }
+    const rendered = renderPlain(op, context, flavour);
+    return context.online?.online ? renderOnline(op, flavour, rendered) : rendered;
   };
+}
+
+function renderPlain(op: Operation, context: RenderContext, flavour: Flavour): RenderedOperation {
+  const none = (statements: string[], notes: string[] = []): RenderedOperation => ({ statements, notes });
+  switch (op.kind) {
+    case "createTable":
+      return createTable(op.table, flavour);
+    case "dropTable":
+      return none([`DROP TABLE ${q(op.table.name)}`], [`drops table ${op.table.name} and its data`]);
+    case "renameTable":
+      return none([`RENAME TABLE ${q(op.from)} TO ${q(op.to)}`]);
+    case "addColumn": {
+      const notes =
+        !op.column.nullable && op.column.default === undefined && !op.column.generated
+          ? [`fails if table ${op.table} has rows: new column ${op.column.name} is NOT NULL without a default`]
+          : [];
+      return none([`ALTER TABLE ${q(op.table)} ADD COLUMN ${columnDefinition(op.column, flavour)}`], notes);
+    }
+    case "dropColumn":
+      return none(
+        [`ALTER TABLE ${q(op.table)} DROP COLUMN ${q(op.column.name)}`],
+        [`drops column ${op.table}.${op.column.name} and its data`],
+      );
+    case "renameColumn":
+      // MariaDB 10.5+ and MySQL 8.0: no need to restate the definition (CHANGE would).
+      return none([`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`]);
+    case "alterColumn":
+      return alterColumn(op.table, op.from, op.to, flavour);
+    case "addPrimaryKey":
+      return none([`ALTER TABLE ${q(op.table)} ADD PRIMARY KEY (${list(op.primaryKey.columns)})`]);
+    case "dropPrimaryKey":
+      return none([`ALTER TABLE ${q(op.table)} DROP PRIMARY KEY`]);
+    case "addUnique": {
+      const check = dataCheckStatement(op.table, dataCheckForUnique(op.table, op.unique.name, op.unique.columns, q));
+      return none([check, `ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.unique.name)} UNIQUE (${list(op.unique.columns)})`]);
+    }
+    case "dropUnique":
+      return none([`ALTER TABLE ${q(op.table)} DROP INDEX ${q(op.unique.name)}`]);
+    case "createIndex": {
+      const statements = op.index.unique
+        ? [dataCheckStatement(op.table, dataCheckForUnique(op.table, op.index.name, op.index.columns, q))]
+        : [];
+      statements.push(`CREATE ${indexKind(op.index)}INDEX ${q(op.index.name)} ON ${q(op.table)} (${list(op.index.columns)})`);
+      return none(statements, op.index.where ? [`MySQL has no partial indexes: index ${op.index.name} covers every row`] : []);
+    }
+    case "dropIndex":
+      return dropIndex(op.table, op.index, context);
+    case "addForeignKey":
+      return none([`ALTER TABLE ${q(op.table)} ADD ${foreignKeyClause(op.foreignKey)}`]);
+    case "dropForeignKey": {
+      const statements = [`ALTER TABLE ${q(op.table)} DROP FOREIGN KEY ${q(op.foreignKey.name)}`];
+      // The index MySQL made for the key stays behind unless dropped with it.
+      if (hasImplicitForeignKeyIndex(context.schema?.tables[op.table], op.foreignKey.name)) {
+        statements.push(`ALTER TABLE ${q(op.table)} DROP INDEX ${q(op.foreignKey.name)}`);
+      }
+      return none(statements);
+    }
+    case "addCheck":
+      return none([`ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.check.name)} CHECK (${mysqlExpression(op.check.expression)})`]);
+    case "dropCheck":
+      return none([`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(op.check.name)}`]);
+    case "setTableComment":
+      return none([`ALTER TABLE ${q(op.table)} COMMENT = ${quoteString(op.to ?? "")}`]);
+    case "renameEnumValue":
+      return renameEnumValue(op, context, flavour);
+    case "createView":
+      return none([`CREATE VIEW ${q(op.view.name)} AS ${mysqlExpression(op.view.expression)}`]);
+    case "dropView":
+      return none([`DROP VIEW ${q(op.view.name)}`]);
+    case "sql":
+      return none([op.up]);
+    case "createSchema":
+    case "dropSchema":
+    case "addExclusion":
+    case "dropExclusion":
+    case "createExtension":
+    case "dropExtension":
+      throw new Error(
+        `MySQL and MariaDB have no ${op.kind.replace(/^(create|drop|add)/, "").toLowerCase()}s: operation ${op.kind} cannot run there`,
+      );
+  }
 }

@@ -41,11 +41,16 @@ export function mysqlStatementCost(statement: string, context: StatementCostCont
   if (index) return cost(index.table, [{ copy: false, effect: "index", reason: "builds an index in place" }]);
   const alter = readAlterTable(statement);
   if (!alter) return undefined;
+  // ALGORITHM= / LOCK= (generate --online) change no table: they only make the server refuse a copy.
+  const clauses = splitClauses(alter.rest).filter((clause) => !ALGORITHM_OR_LOCK.test(clause));
+  if (clauses.length === 0) return undefined;
   return cost(
     alter.table,
-    splitClauses(alter.rest).map((clause) => clauseCost(clause, context)),
+    clauses.map((clause) => clauseCost(clause, context)),
   );
 }
+
+const ALGORITHM_OR_LOCK = /^(ALGORITHM|LOCK)\s*=?\s*\w+$/i;
 
 function clauseCost(clause: string, context: StatementCostContext): ClauseCost {
   if (/^ADD (?:COLUMN )?(?!CONSTRAINT|INDEX|KEY|UNIQUE|PRIMARY|FOREIGN|FULLTEXT|SPATIAL|CHECK)/i.test(clause)) {
