@@ -4,10 +4,9 @@
  */
 import { UsageError } from "../errors";
 import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";
-import { planMigrations } from "../runner/plan";
 import { planRevert } from "../runner/targets";
-import { assertSumMatches } from "../runner/sum";
 import { refuseEdited } from "./edited-migrations";
+import { lockedPlan } from "./locked-plan";
 import { withProject, type ProjectOptions } from "./project";
 
 export interface RevertOptions extends ProjectOptions {
@@ -40,14 +39,9 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
     options,
     async (project) => {
       const { bookkeeping, dialect, queryRunner } = project;
-      // down() is migration code like up(): the same integrity gate as run.
-      if (!options.allowSumMismatch) assertSumMatches(project.config.migrationsDir, project.config.cwd, "--allow-sum-mismatch");
-      const lock = await project.lock(options.lockTimeoutMs, options.execution?.signal);
+      // down() is migration code like up(): the same integrity gate and lock as run.
+      const { lock, plan } = await lockedPlan(project, options);
       try {
-        // A dry run changes nothing, not even by creating the bookkeeping table.
-        if (!options.dryRun) await bookkeeping.ensure();
-        const appliedRows = options.dryRun && !(await bookkeeping.exists()) ? [] : await bookkeeping.applied();
-        const plan = planMigrations(project.migrations, appliedRows);
         const { steps: selected, applied: order } = planRevert(plan, options);
 
         const missing = selected.find((s) => !s.source);

@@ -4,12 +4,12 @@
  */
 import { UsageError } from "../errors";
 import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";
-import { planMigrations, type MigrationState } from "../runner/plan";
+import type { MigrationState } from "../runner/plan";
 import { planRun } from "../runner/targets";
 import { transpileAhead } from "../loader/typescript-loader";
-import { assertSumMatches } from "../runner/sum";
 import { takeBackup, withBackupLocation } from "./backup";
 import { refuseEdited } from "./edited-migrations";
+import { lockedPlan } from "./locked-plan";
 import { withProject, type ProjectOptions } from "./project";
 
 export interface RunOptions extends ProjectOptions {
@@ -52,15 +52,8 @@ export async function run(options: RunOptions): Promise<RunResult> {
     options,
     async (project) => {
       const { bookkeeping, dialect, queryRunner } = project;
-      if (!options.allowSumMismatch) assertSumMatches(project.config.migrationsDir, project.config.cwd, "--allow-sum-mismatch");
-      const lock = await project.lock(options.lockTimeoutMs, options.execution?.signal);
+      const { lock, plan } = await lockedPlan(project, options);
       try {
-        // A dry run changes nothing, not even by creating the bookkeeping table.
-        if (!options.dryRun) await bookkeeping.ensure();
-        const appliedRows = options.dryRun && !(await bookkeeping.exists()) ? [] : await bookkeeping.applied();
-        // Read the bookkeeping only once the lock is held: another runner may
-        // have applied migrations while we waited.
-        const plan = planMigrations(project.migrations, appliedRows);
         refuseAbnormal(plan.states, options, project.config.cwd);
 
         const selected = planRun(plan, options);
