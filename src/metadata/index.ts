@@ -29,6 +29,7 @@ import { UsageError } from "../errors";
 import { portableType } from "./column-type";
 import { refuseUnrenderable } from "./unrenderable";
 import { isView, viewFromEntity } from "./views";
+import { uniqueConstraintIndexes } from "./mysql-uniques";
 
 type ColumnMetadata = EntityMetadata["columns"][number];
 
@@ -118,6 +119,7 @@ function tableFromEntity(
   enumValues: Map<string, string[]> | undefined,
   fulltext: boolean,
 ): Table {
+  const fromConstraints = uniqueConstraintIndexes(metadata);
   const columns = metadata.columns
     // Virtual properties (@VirtualColumn) are computed by a query, not stored.
     .filter((column) => !column.isVirtualProperty)
@@ -126,8 +128,10 @@ function tableFromEntity(
     name,
     columns,
     primaryKey: primaryKeyOf(metadata),
-    uniques: uniquesOf(metadata),
-    indexes: metadata.indices.filter(isManaged).map((index) => indexFromMetadata(index, fulltext)),
+    uniques: [...uniquesOf(metadata), ...fromConstraints.values()],
+    indexes: metadata.indices
+      .filter((index) => isManaged(index) && !fromConstraints.has(index))
+      .map((index) => indexFromMetadata(index, fulltext)),
     foreignKeys: metadata.foreignKeys.map((fk) => foreignKeyFromMetadata(fk, nameOf(fk.referencedEntityMetadata))),
     checks: metadata.checks.map((check): Check => ({ name: check.name, expression: check.expression! })),
     // TypeORM reads @Exclusion on PostgreSQL only: elsewhere the list is empty.
