@@ -128,6 +128,15 @@ export interface Dialect {
   tableColumns(db: Queryable, table: string): Promise<string[] | undefined>;
 
   /**
+   * The live schema read the way `target` declares what this database's
+   * catalog cannot tell apart (MySQL/MariaDB: a unique constraint is a
+   * unique index, reported as one). Called on the introspected schema before
+   * it is compared with the entities; absent where the catalog keeps the
+   * difference.
+   */
+  readAsDeclared?(current: Schema, target: Schema): Schema;
+
+  /**
    * The form of a column that the database can faithfully store and report:
    * both sides of a diff pass through it before comparison, so that what the
    * dialect cannot represent (SQLite has no uuid type, say) never shows up as

@@ -9,6 +9,7 @@
  * introspection reports a collation only where it differs from the table's.
  */
 import type { Column } from "../../schema/model";
+import { withDateColumnDetails } from "./date-columns";
 import { comparableDefault } from "./defaults";
 import type { Flavour } from "./types";
 
@@ -37,7 +38,8 @@ function comparableType(input: Column, flavour: Flavour): string {
   }
 }
 
-export function comparableColumn(input: Column, flavour: Flavour): Column {
+export function comparableColumn(modelColumn: Column, flavour: Flavour): Column {
+  const input = withDateColumnDetails(modelColumn);
   const type = comparableType(input, flavour);
   // TypeORM fills uuids itself on MySQL: the table holds only the value.
   const generated = input.generated === "uuid" ? undefined : input.generated === "identity" ? "increment" : input.generated;

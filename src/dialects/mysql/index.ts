@@ -20,6 +20,7 @@ import { mysqlStatementCost } from "./statement-cost";
 import { mysqlLiveCosts } from "./live-costs";
 import { mysqlStatementRules } from "./lock-rules";
 import type { Flavour } from "./types";
+import { readUniqueKeysAsDeclared } from "./unique-keys";
 
 function mysqlFamilyDialect(flavour: Flavour): Dialect {
   return {
@@ -32,6 +33,7 @@ function mysqlFamilyDialect(flavour: Flavour): Dialect {
     // MySQL refuses the ISO text's "T…Z"; the bookkeeping's applied_at holds UTC.
     timestampLiteral: (at) => `'${at.toISOString().replace("T", " ").replace("Z", "")}'`,
     introspect,
+    readAsDeclared: readUniqueKeysAsDeclared,
     tableColumns,
     comparable: comparableColumnFor(flavour),
     needsSchema,

@@ -4,6 +4,7 @@ import type { Operation } from "../../ops/operations";
 import type { Column, ForeignKey, Index, Table } from "../../schema/model";
 import { dataCheckForUnique, dataChecksForAlter, decimalNarrowingCheck } from "../data-checks";
 import { dataCheckStatement } from "./data-check";
+import { withDateColumnDetails } from "./date-columns";
 import { renderDefault } from "./defaults";
 import { hasImplicitForeignKeyIndex } from "./introspect";
 import { quoteIdentifier as q, quoteString } from "./quote";
@@ -15,7 +16,8 @@ import { renderOnline } from "./online";
 const list = (names: readonly string[]) => names.map(q).join(", ");
 
 /** The full column definition MODIFY COLUMN and ADD COLUMN need (MySQL has no piecemeal ALTER COLUMN TYPE). */
-export function columnDefinition(column: Column, flavour: Flavour): string {
+export function columnDefinition(modelColumn: Column, flavour: Flavour): string {
+  const column = withDateColumnDetails(modelColumn);
   const type = nativeType(column, flavour);
   const parts = [q(column.name), type];
   if (column.collation) parts.push(`COLLATE ${column.collation}`);
@@ -84,7 +86,8 @@ function alterColumn(table: string, from: Column, to: Column, flavour: Flavour):
   const definition = columnDefinition({ ...to, name: from.name }, flavour);
   statements.push(`ALTER TABLE ${q(table)} MODIFY COLUMN ${definition}`);
   if (to.name !== from.name) statements.push(`ALTER TABLE ${q(table)} RENAME COLUMN ${q(from.name)} TO ${q(to.name)}`);
-  if (nativeType(from, flavour) !== nativeType(to, flavour)) notes.push(`rewrites table ${table} (column ${from.name} changes type)`);
+  if (nativeType(withDateColumnDetails(from), flavour) !== nativeType(withDateColumnDetails(to), flavour))
+    notes.push(`rewrites table ${table} (column ${from.name} changes type)`);
   return { statements, notes };
 }
 
