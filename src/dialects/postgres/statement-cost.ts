@@ -8,7 +8,7 @@
 import { NAME, readAlterTable, readCreateIndex, splitClauses, unquoteName } from "../../sql/statements";
 import type { StatementCost, StatementCostContext, StatementEffect } from "../statement-cost";
 import { isRelabel, rewritesOnAdd } from "./lock-rules";
-import { refusedStatementOf } from "./alter-column";
+import { wrappedStatementOf } from "./validate-or-undo";
 
 /** PostgreSQL's table lock modes, weakest first (the order of the conflict table below). */
 export const LOCK_MODES = [
@@ -58,8 +58,9 @@ interface ClauseCost {
 }
 
 export function postgresStatementCost(wrapped: string, context: StatementCostContext): StatementCost | undefined {
-  // A change whose data check runs only when the database refuses it costs what the change costs.
-  const inner = refusedStatementOf(wrapped);
+  // A change whose data check runs only when the database refuses it costs what the change costs;
+  // an add-validate-or-undo block what its VALIDATE costs (its NOT VALID ADD is a brief catalog change).
+  const inner = wrappedStatementOf(wrapped);
   const statement = inner ?? wrapped;
   const priced = postgresCostOf(statement, context);
   return priced && inner ? { ...priced, statement: inner } : priced;
