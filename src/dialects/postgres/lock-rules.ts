@@ -175,7 +175,7 @@ export function rewritesOnAdd(definition: string): boolean {
  * on the table. The ADD may sit inside a DO block (an idempotent online
  * form), so it is looked for anywhere in a statement.
  */
-function provenNotNull(table: string, column: string, earlier: readonly string[]): boolean {
+export function provenNotNull(table: string, column: string, earlier: readonly string[]): boolean {
   const name = (text: string) => String.raw`(?:\S+\.)?"?${escapeRegExp(text)}"?`;
   const added = new RegExp(
     String.raw`ALTER TABLE (?:ONLY )?${name(table)} ADD CONSTRAINT \S+ CHECK\s*\(+\s*${name(column)}\s+IS NOT NULL\s*\)+ NOT VALID`,
