@@ -3,8 +3,9 @@
 // Athanor now, alternating order each round), the load average beside:
 //
 // - PostgreSQL: a nullable text column becomes NOT NULL (no NULLs in it), as
-//   generated and with --online; statements in a transaction rolled back, so
-//   every round starts from the same table.
+//   generated (statements in a transaction rolled back, so every round starts
+//   from the same table) and with --online (outside a transaction, as online
+//   migrations run; the NOT NULL is dropped again after each, not timed).
 // - SQLite: the commit-time foreign-key check of a migration touching a
 //   small table, in a database that also holds a 10^6-row child table.
 //
@@ -39,6 +40,16 @@ const notNull = { kind: "alterColumn", table: "big", from: note, to: required };
 const quoted = (sql) => sql;
 // Athanor before #22: the count in a DO block, then the ALTER (as alter-column.ts rendered it).
 const COUNT_FIRST = `DO $athanor$ DECLARE n bigint; BEGIN SELECT count(*) INTO n FROM "big" WHERE "note" IS NULL; IF n > 0 THEN RAISE EXCEPTION USING MESSAGE = 'nulls'; END IF; END $athanor$`;
+// --online before session 8 (as online.ts rendered it): the count, then the hand-written sequence, idempotent.
+const ONLINE_BEFORE = [
+  `SET lock_timeout = '5s'`,
+  COUNT_FIRST,
+  `DO $athanor$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass('"big"') AND conname = 'big_note_not_null') THEN ALTER TABLE "big" ADD CONSTRAINT "big_note_not_null" CHECK ("note" IS NOT NULL) NOT VALID; END IF; END $athanor$`,
+  `ALTER TABLE "big" VALIDATE CONSTRAINT "big_note_not_null"`,
+  `ALTER TABLE "big" ALTER COLUMN "note" SET NOT NULL`,
+  `ALTER TABLE "big" DROP CONSTRAINT IF EXISTS "big_note_not_null"`,
+  `RESET lock_timeout`,
+];
 const pgCases = {
   "SET NOT NULL": {
     transaction: true,
@@ -54,6 +65,7 @@ const pgCases = {
       `ALTER TABLE "big" ALTER COLUMN "note" SET NOT NULL`,
       `ALTER TABLE "big" DROP CONSTRAINT "big_note_not_null"`,
     ],
+    "Athanor before": ONLINE_BEFORE,
     "Athanor now": postgresDialect.render(notNull, { online: { online: true } }).statements,
   },
 };
