@@ -8,7 +8,7 @@
  * migration is made to run inside a transaction (where the plain form is
  * rendered). Once the NULLs are filled the same migration runs.
  */
-import { after, before, describe, test } from "node:test";
+import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { spawnSync } from "node:child_process";
