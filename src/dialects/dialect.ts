@@ -41,6 +41,13 @@ export interface RenderContext {
    * locks ignore it.
    */
   online?: OnlineOptions;
+  /**
+   * The statements will run inside a transaction block (the runner's, for a
+   * migration with `transaction = true`): a lock-safe form that commits as
+   * it goes cannot run there, so the dialect renders the plain one. Absent:
+   * outside one, as `generate --online` writes its migrations.
+   */
+  inTransaction?: boolean;
 }
 
 /** Facts about a rendered operation that users should be told about. */

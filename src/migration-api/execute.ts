@@ -9,6 +9,7 @@
  * are recorded instead of run.
  */
 import { findDialect, supportedDatabaseTypes } from "../dialects";
+import type { TransactionControl } from "../dialects/dialect";
 import type { MigrationQueryRunner } from "../dialects/migration-query-runner";
 import type { Operation } from "../ops/operations";
 import { resolveOnline, type OnlineOptions } from "../ops/online";
@@ -29,7 +30,9 @@ export async function executeOperation(queryRunner: MigrationQueryRunner, operat
     : offline
       ? offline.schemaBefore(operation)
       : await dialect.introspect(queryRunner, { exclude: [migrationsTable] });
-  const asRendered = dialect.render(operation, { schema, online });
+  // Online forms that commit as they go cannot run in the runner's transaction (offline: the script's).
+  const inTransaction = (queryRunner as MigrationQueryRunner & TransactionControl).isTransactionActive === true;
+  const asRendered = dialect.render(operation, { schema, online, inTransaction });
   // Where every DDL statement commits (MySQL) a transaction of its own would
   // promise a rollback it cannot give: the statements run one by one.
   const rendered = dialect.transactionalDDL ? asRendered : { ...asRendered, outsideTransaction: true };

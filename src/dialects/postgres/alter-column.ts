@@ -218,10 +218,17 @@ function enumValueAdditions(table: string, from: Column, to: Column): string[] |
  * would not survive the change, naming the table, column and row count.
  */
 export function dataCheckStatement(table: string, check: DataCheck): string {
-  return doBlock(
+  return doBlock(countedThenRaised(table, check).trimEnd(), "athanor_rows bigint;");
+}
+
+/**
+ * PL/pgSQL (in a block declaring `athanor_rows bigint`) that counts the rows
+ * `check` is about and, when there are any, raises its sentence with the count.
+ */
+export function countedThenRaised(table: string, check: DataCheck): string {
+  return (
     `SELECT count(*) INTO athanor_rows FROM ${check.from ?? quoteTable(table)} WHERE ${check.condition}; ` +
-      `IF athanor_rows > 0 THEN RAISE EXCEPTION USING MESSAGE = replace(${quoteLiteral(check.message)}, ${quoteLiteral(ROW_COUNT)}, athanor_rows::text); END IF;`,
-    "athanor_rows bigint;",
+    `IF athanor_rows > 0 THEN RAISE EXCEPTION USING MESSAGE = replace(${quoteLiteral(check.message)}, ${quoteLiteral(ROW_COUNT)}, athanor_rows::text); END IF; `
   );
 }
 
@@ -249,13 +256,7 @@ export const REFUSED_WITH: Record<DataCheckKind, string | undefined> = {
  */
 export function refusedThenCounted(table: string, statement: string, checks: DataCheck[]): string {
   const conditions = [...new Set(checks.map((check) => REFUSED_WITH[check.kind]!))].join(" OR ");
-  const explain = checks
-    .map(
-      (check) =>
-        `SELECT count(*) INTO athanor_rows FROM ${check.from ?? quoteTable(table)} WHERE ${check.condition}; ` +
-        `IF athanor_rows > 0 THEN RAISE EXCEPTION USING MESSAGE = replace(${quoteLiteral(check.message)}, ${quoteLiteral(ROW_COUNT)}, athanor_rows::text); END IF; `,
-    )
-    .join("");
+  const explain = checks.map((check) => countedThenRaised(table, check)).join("");
   return doBlock(`${statement}; EXCEPTION WHEN ${conditions} THEN ${explain}RAISE;`, "athanor_rows bigint;");
 }
 

@@ -11,7 +11,12 @@
  * - A unique constraint is a unique index built concurrently, then attached
  *   with `ADD CONSTRAINT ... UNIQUE USING INDEX`.
  * - SET NOT NULL goes through a validated `CHECK (col IS NOT NULL)`, which
- *   PostgreSQL 12+ uses to skip the scan under its exclusive lock.
+ *   PostgreSQL 12+ uses to skip the scan under its exclusive lock. The
+ *   check is added and validated by one statement that drops it again when
+ *   a NULL refuses it, then counts the NULLs (validate-or-undo.ts): nothing
+ *   is counted when it succeeds. Inside a transaction (the migration's own)
+ *   that statement cannot commit, and no lock would be released before the
+ *   end anyway: there the plain SET NOT NULL is rendered.
  * - Every operation runs under `lock_timeout`, so a statement stuck behind a
  *   long transaction gives up instead of queueing every query behind it.
  *
@@ -29,11 +34,12 @@ import { dataCheckStatement, renderAlterColumn } from "./alter-column";
 import { renderColumnDefault } from "./defaults";
 import { checkClause, createIndexStatement, foreignKeyClause } from "./definitions";
 import { doBlock, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable, truncateIdentifier } from "./quote";
+import { addValidateOrUndo, constraintExists } from "./validate-or-undo";
 
 type Plain = (op: Operation) => RenderedOperation;
 
-export function renderOnline(op: Operation, lockTimeout: string, plain: Plain): RenderedOperation {
-  const rendered = renderOnlineBody(op, plain);
+export function renderOnline(op: Operation, lockTimeout: string, plain: Plain, inTransaction = false): RenderedOperation {
+  const rendered = renderOnlineBody(op, plain, inTransaction);
   const set = `SET lock_timeout = ${quoteLiteral(lockTimeout)}`;
   const reset = "RESET lock_timeout";
   return {
@@ -43,7 +49,7 @@ export function renderOnline(op: Operation, lockTimeout: string, plain: Plain): 
   };
 }
 
-function renderOnlineBody(op: Operation, plain: Plain): RenderedOperation {
+function renderOnlineBody(op: Operation, plain: Plain, inTransaction: boolean): RenderedOperation {
   switch (op.kind) {
     case "createIndex":
       return createIndexConcurrently(op.table, op.index);
@@ -61,7 +67,7 @@ function renderOnlineBody(op: Operation, plain: Plain): RenderedOperation {
       return addCheckNotValid(op.table, op.check);
     case "alterColumn":
       // A generation change re-creates the column: no lock-safe form to take.
-      if (generationChanges(op.from, op.to)) return plain(op);
+      if (generationChanges(op.from, op.to) || inTransaction) return plain(op);
       return alterColumnOnline(op.table, op.from, op.to, plain);
     default:
       return plain(op);
@@ -121,11 +127,7 @@ function addUniqueConcurrently(table: string, unique: Unique): RenderedOperation
 
 /** `statement` (an ADD CONSTRAINT) unless `table` already has a constraint `name`. */
 function unlessConstraintExists(table: string, name: string, statement: string): string {
-  const relation = quoteLiteral(quoteTable(table));
-  return doBlock(
-    `IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(${relation}) ` +
-      `AND conname = ${quoteLiteral(truncateIdentifier(name))}) THEN ${statement}; END IF;`,
-  );
+  return doBlock(`IF NOT ${constraintExists(table, name)} THEN ${statement}; END IF;`);
 }
 
 function addNotValid(table: string, name: string, clause: string): string[] {
@@ -158,6 +160,10 @@ function addCheckNotValid(table: string, check: Check): RenderedOperation {
  * The column change without its NOT NULL, then NOT NULL through a validated
  * check. When the column also becomes an identity (which needs NOT NULL
  * first) the plain order is kept.
+ *
+ * The NULLs are counted only when the check is refused, unless another
+ * change of the column runs first: that one would be committed by then, so
+ * the count runs before anything, as the plain form's checks do.
  */
 function alterColumnOnline(table: string, from: Column, to: Column, plain: Plain): RenderedOperation {
   const becomesNotNull = from.nullable && !to.nullable;
@@ -168,10 +174,11 @@ function alterColumnOnline(table: string, from: Column, to: Column, plain: Plain
   const rest = renderAlterColumn(table, from, relaxed);
   const column = quoteIdentifier(from.name);
   const quotedTable = quoteTable(table);
-  // The NULL check the relaxed change left out: stop with the row count before anything runs.
+  // The NULL check the relaxed change left out.
   const restChecks = new Set(dataChecksForAlter(table, from, relaxed, quoteIdentifier).map((c) => c.message));
   const nullChecks = dataChecksForAlter(table, from, to, quoteIdentifier).filter((c) => !restChecks.has(c.message));
-  const statements = [...nullChecks.map((c) => dataCheckStatement(table, c)), ...rest.statements];
+  const upFront = rest.statements.length > 0 ? nullChecks.map((c) => dataCheckStatement(table, c)) : [];
+  const statements = [...upFront, ...rest.statements];
   const notes = [...rest.notes];
   if (to.default !== undefined && !to.generated) {
     statements.push(`UPDATE ${quotedTable} SET ${column} = ${renderColumnDefault(to)!} WHERE ${column} IS NULL`);
@@ -179,12 +186,12 @@ function alterColumnOnline(table: string, from: Column, to: Column, plain: Plain
   }
   const check = truncateIdentifier(`${table}_${from.name}_not_null`);
   statements.push(
-    ...addNotValid(table, check, `CONSTRAINT ${quoteIdentifier(check)} CHECK (${column} IS NOT NULL)`),
+    addValidateOrUndo(table, check, `CONSTRAINT ${quoteIdentifier(check)} CHECK (${column} IS NOT NULL)`, nullChecks),
     `ALTER TABLE ${quotedTable} ALTER COLUMN ${column} SET NOT NULL`,
     `ALTER TABLE ${quotedTable} DROP CONSTRAINT IF EXISTS ${quoteIdentifier(check)}`,
   );
   notes.push(
-    `sets ${table}.${from.name} NOT NULL through a validated check (no scan under an exclusive lock on PostgreSQL 12+); fails if it holds NULLs`,
+    `sets ${table}.${from.name} NOT NULL through a validated check (no scan under an exclusive lock on PostgreSQL 12+); stops, naming how many rows, if it holds NULLs, and drops the check again`,
   );
   return { statements, notes, outsideTransaction: true };
 }
