@@ -164,11 +164,19 @@ function renameColumn(op: Extract<Operation, { kind: "renameColumn" }>, context:
   return `ALTER TABLE ${q(op.table)} CHANGE COLUMN ${q(op.from)} ${columnDefinition({ ...column, name: op.to }, flavour)}`;
 }
 
+/** MySQL before 8.0.16 parses CHECK and throws it away: said, since the migration cannot do what it reads as. */
+function unenforced(name: string): string {
+  return `check ${name} is not enforced: MySQL before 8.0.16 accepts CHECK and ignores it`;
+}
+
 function renderPlain(op: Operation, context: RenderContext, flavour: Flavour, server: ServerCapabilities): RenderedOperation {
   const none = (statements: string[], notes: string[] = []): RenderedOperation => ({ statements, notes });
   switch (op.kind) {
-    case "createTable":
-      return createTable(op.table, flavour);
+    case "createTable": {
+      const rendered = createTable(op.table, flavour);
+      if (server.enforcedChecks) return rendered;
+      return { ...rendered, notes: [...rendered.notes, ...op.table.checks.map((c) => unenforced(c.name))] };
+    }
     case "dropTable":
       return none([`DROP TABLE ${q(op.table.name)}`], [`drops table ${op.table.name} and its data`]);
     case "renameTable":
@@ -219,7 +227,10 @@ function renderPlain(op: Operation, context: RenderContext, flavour: Flavour, se
       return none(statements);
     }
     case "addCheck":
-      return none([`ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.check.name)} CHECK (${mysqlExpression(op.check.expression)})`]);
+      return none(
+        [`ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.check.name)} CHECK (${mysqlExpression(op.check.expression)})`],
+        server.enforcedChecks ? [] : [unenforced(op.check.name)],
+      );
     case "dropCheck":
       return none([`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(op.check.name)}`]);
     case "setTableComment":

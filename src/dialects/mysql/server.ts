@@ -109,15 +109,20 @@ export function parseServerVersion(text: string): ServerVersion {
  * `--dialect mysql@8.0`: a version ("8.0", "10.4.3"), optionally with the
  * server's name ("mariadb-10.4", "mysql-8.0"). A bare version is MariaDB's
  * from 10 up (MySQL's releases are 5.x, 8.x, 9.x; MariaDB's 10.x and 11.x),
- * whichever TypeORM driver names it. Undefined when `text` names no version.
+ * whichever TypeORM driver names it. Without a patch number, the newest
+ * release of that series ("8.0" is today's 8.0, not 8.0.0, a milestone
+ * without CHECK or expression defaults). Undefined when `text` names no version.
  */
 export function namedServer(text: string): ServerVersion | undefined {
   const match = /^(?:(mariadb|mysql)-)?(\d+)\.(\d+)(?:\.(\d+))?$/i.exec(text.trim());
   if (!match) return undefined;
   const major = Number(match[2]);
   const kind: ServerKind = match[1] ? (match[1].toLowerCase() as ServerKind) : major >= 10 ? "mariadb" : "mysql";
-  return { kind, major, minor: Number(match[3]), patch: Number(match[4] ?? 0) };
+  return { kind, major, minor: Number(match[3]), patch: match[4] === undefined ? NEWEST_PATCH : Number(match[4]) };
 }
+
+/** "The newest patch release of the series" for a version named without one. */
+const NEWEST_PATCH = 9999;
 
 export function describeServer(server: ServerVersion): string {
   return `${server.kind === "mariadb" ? "MariaDB" : "MySQL"} ${server.major}.${server.minor}.${server.patch}`;
