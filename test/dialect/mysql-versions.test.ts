@@ -74,7 +74,10 @@ test("a migration's op() renders for the server behind its query runner", async 
         () => assert.fail("the narrowing should have been stopped"),
         (error) => {
           // MariaDB's compound statement counts the rows: 'none' holds more than 2 characters.
-          assert.match(findDialect("mysql")!.dataCheckFailure!(error) ?? "", /^Cannot change items.note to varchar\(2\): 1 row\(s\) of items/);
+          assert.match(
+            findDialect("mysql")!.dataCheckFailure!(error) ?? "",
+            /^Cannot change items.note to varchar\(2\): 1 row\(s\) of items/,
+          );
         },
       );
       assert.equal(sent.filter((s) => /VERSION\(\)/.test(s)).length, 1, "the version is read once");
@@ -104,7 +107,12 @@ test("rename on a server without RENAME COLUMN: CHANGE with the full definition,
 
     // A change that renames too is one CHANGE, which also keeps the rows.
     const remark = (await columnOf(ds, "remark"))!;
-    const changed = await runOp(ds, old, { kind: "alterColumn", table: "items", from: remark, to: { ...remark, name: "note", length: 40 } });
+    const changed = await runOp(ds, old, {
+      kind: "alterColumn",
+      table: "items",
+      from: remark,
+      to: { ...remark, name: "note", length: 40 },
+    });
     assert.deepEqual(changed, [
       "ALTER TABLE `items` CHANGE COLUMN `remark` `note` varchar(40) COLLATE utf8mb4_bin NULL DEFAULT 'none' COMMENT 'free text'",
     ]);
@@ -125,7 +133,9 @@ test("MySQL's data check (a plain SELECT) stops a narrowing change on the server
     const mysql = findDialect("mysql@8.0")!;
     const name = (await columnOf(ds, "name"))!;
     let failed: unknown;
-    await runOp(ds, mysql, { kind: "alterColumn", table: "items", from: name, to: { ...name, length: 10 } }).catch((error) => (failed = error));
+    await runOp(ds, mysql, { kind: "alterColumn", table: "items", from: name, to: { ...name, length: 10 } }).catch(
+      (error) => (failed = error),
+    );
     assert.ok(failed, "the check stops the change");
     assert.equal((failed as any).code, "ER_SUBQUERY_NO_1_ROW");
     assert.equal(
@@ -143,7 +153,10 @@ test("MySQL's data check (a plain SELECT) stops a narrowing change on the server
     await ds.query("UPDATE items SET qty = 1");
     await assert.rejects(
       runOp(ds, mysql, { kind: "addUnique", table: "items", unique: { name: "UQ_items_qty", columns: ["qty"] } }),
-      (error) => /Cannot add unique UQ_items_qty on items \(qty\): some value\(s\) appear in more than one row/.test(mysql.dataCheckFailure!(error) ?? ""),
+      (error) =>
+        /Cannot add unique UQ_items_qty on items \(qty\): some value\(s\) appear in more than one row/.test(
+          mysql.dataCheckFailure!(error) ?? "",
+        ),
     );
 
     // Where every row fits, the check returns its one row and the change runs.

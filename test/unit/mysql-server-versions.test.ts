@@ -91,7 +91,10 @@ test("renameColumn: RENAME COLUMN where the server has it, CHANGE with the full 
       ["ALTER TABLE `items` CHANGE COLUMN `note` `remark` varchar(20) NULL DEFAULT 'none' COMMENT 'free text'"],
       type,
     );
-    assert.throws(() => dialect.render(op, { schema: { tables: {} } }), /cannot rename column items.note: the column is not in the database/);
+    assert.throws(
+      () => dialect.render(op, { schema: { tables: {} } }),
+      /cannot rename column items.note: the column is not in the database/,
+    );
   }
   // A change that also renames is one CHANGE there, MODIFY then RENAME elsewhere.
   const alter = { kind: "alterColumn" as const, table: "items", from: note, to: { ...note, name: "remark", length: 40 } };
@@ -178,7 +181,7 @@ const MYSQL8_DEFAULTS: Array<{ columnDefault: string; extra: string; type: strin
     extra: "DEFAULT_GENERATED",
     type: "varchar",
     canonical: "concat('a',code)",
-    entity: 'concat(\'a\', "code")',
+    entity: "concat('a', \"code\")",
   },
   { columnDefault: "json_array()", extra: "DEFAULT_GENERATED", type: "json", canonical: "json_array()", entity: "(JSON_ARRAY())" },
 ];
