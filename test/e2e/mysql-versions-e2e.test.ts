@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { createConnection } from "mysql2/promise";
 import { cliEnv, createEmptyProject, runCli, type CliResult } from "../support/project";
 import { createMysqlTestDatabase } from "../support/mysql";
+import { assertUserError } from "../support/bad-input";
 
 const ORMCONFIG = `import { DataSource } from "typeorm";
 export default new DataSource({ type: "mysql", url: process.env.DATABASE_URL, entities: [], migrations: ["migrations/*.ts"] });
@@ -165,16 +166,14 @@ test("run --sql --dialect mariadb@10.4: a rename is CHANGE COLUMN with the full 
 test("E208: a server version offline SQL cannot read; E209: --dialect without --sql", async () => {
   const dir = project();
   const env = cliEnv({ DATABASE_URL: "mysql://root@127.0.0.1:3306/athanor_never_connected" });
-  const bad = await runCli(dir, ["run", "--sql", "--dialect", "mysql@latest"], env);
-  assert.equal(bad.code, 2, bad.stdout + bad.stderr);
-  assert.match(
-    bad.stderr,
+  assertUserError(
+    await runCli(dir, ["run", "--sql", "--dialect", "mysql@latest"], env),
+    2,
     /Athanor has no "mysql@latest" dialect: use one of .*mysql, mariadb; MySQL and MariaDB also take a server version, as in mysql@8\.0 or mariadb@10\.4\./,
   );
-  const online = await runCli(dir, ["run", "--dialect", "mysql@8.0"], env);
-  assert.equal(online.code, 2, online.stdout + online.stderr);
-  assert.match(
-    online.stderr,
+  assertUserError(
+    await runCli(dir, ["run", "--dialect", "mysql@8.0"], env),
+    2,
     /--dialect sets what an offline script is written for: use it together with --sql \(online, the server answers\)\./,
   );
 });
