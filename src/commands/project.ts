@@ -126,11 +126,12 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   });
   // Entity files are required only once their metadata is built: a no-op
   // run never loads them.
-  const { config, dialect: configured, migrations, target } = loadProject(
-    options,
-    { deferEntityGlobs: entities.defersMetadata },
-    entities.recorder,
-  );
+  const {
+    config,
+    dialect: configured,
+    migrations,
+    target,
+  } = loadProject(options, { deferEntityGlobs: entities.defersMetadata }, entities.recorder);
   let dialect = configured;
 
   const { dataSource } = config;

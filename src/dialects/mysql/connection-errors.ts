@@ -1,7 +1,6 @@
 /** mysql2's connection errors → one sentence a user can act on. */
 import { portableDataCheckFailure } from "./data-check";
 
-
 export function explainMysqlConnectionError(error: unknown, target: string): string | undefined {
   const { code: given, errno } = (error ?? {}) as { code?: string; errno?: number };
   // MariaDB answers a wrong password with ER_ACCESS_DENIED_ERROR or one of its variants (errno 1045, 1698).

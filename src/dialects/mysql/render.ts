@@ -157,7 +157,12 @@ export function renderFor(flavour: Flavour, server: ServerCapabilities) {
 }
 
 /** MariaDB before 10.5.2 and MySQL before 8.0.3 have no RENAME COLUMN: CHANGE restates the column's definition. */
-function renameColumn(op: Extract<Operation, { kind: "renameColumn" }>, context: RenderContext, flavour: Flavour, server: ServerCapabilities) {
+function renameColumn(
+  op: Extract<Operation, { kind: "renameColumn" }>,
+  context: RenderContext,
+  flavour: Flavour,
+  server: ServerCapabilities,
+) {
   if (server.renameColumn) return `ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`;
   const column = context.schema?.tables[op.table]?.columns.find((c) => c.name === op.from);
   if (!column) throw new Error(`cannot rename column ${op.table}.${op.from}: the column is not in the database`);
@@ -202,7 +207,11 @@ function renderPlain(op: Operation, context: RenderContext, flavour: Flavour, se
     case "dropPrimaryKey":
       return none([`ALTER TABLE ${q(op.table)} DROP PRIMARY KEY`]);
     case "addUnique": {
-      const check = dataCheckStatement(op.table, dataCheckForUnique(op.table, op.unique.name, op.unique.columns, q), server.anonymousBlocks);
+      const check = dataCheckStatement(
+        op.table,
+        dataCheckForUnique(op.table, op.unique.name, op.unique.columns, q),
+        server.anonymousBlocks,
+      );
       return none([check, `ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.unique.name)} UNIQUE (${list(op.unique.columns)})`]);
     }
     case "dropUnique":

@@ -134,7 +134,9 @@ const known = new WeakMap<object, Promise<ServerVersion>>();
 export function serverOf(db: Queryable): Promise<ServerVersion> {
   let server = known.get(db);
   if (!server) {
-    server = db.query("SELECT VERSION() AS version").then((rows: Array<{ version: unknown }>) => parseServerVersion(String(rows[0].version)));
+    server = db
+      .query("SELECT VERSION() AS version")
+      .then((rows: Array<{ version: unknown }>) => parseServerVersion(String(rows[0].version)));
     // A failed read is not remembered: the next operation asks again.
     server.catch(() => known.delete(db));
     known.set(db, server);
