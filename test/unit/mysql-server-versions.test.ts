@@ -19,6 +19,8 @@ import { comparableCollation, comparableColumn } from "../../src/dialects/mysql/
 import { dataCheckStatement, portableDataCheckFailure } from "../../src/dialects/mysql/data-check";
 import type { Column, Schema } from "../../src/schema/model";
 import { emptyTable } from "../../src/schema/model";
+import { mysqlStatementRules } from "../../src/dialects/mysql/lock-rules";
+import { mysqlStatementCost } from "../../src/dialects/mysql/statement-cost";
 
 test("VERSION() text of each server is read into its kind and numbers", () => {
   assert.deepEqual(parseServerVersion("10.11.19-MariaDB-0+deb12u1"), { kind: "mariadb", major: 10, minor: 11, patch: 19 });
@@ -223,4 +225,20 @@ test("collations: MySQL 8's default is no change on MySQL 8; utf8 is utf8mb3; Ma
   assert.deepEqual(comparableColumn(entity, "mysql", mysql8), comparableColumn(live, "mysql", mysql8));
   assert.notDeepEqual(comparableColumn(entity, "mysql", mariadb), comparableColumn(live, "mysql", mariadb));
   assert.deepEqual(findDialect("mysql@8.0")!.comparable(entity), findDialect("mysql@8.0")!.comparable(live));
+});
+
+test("a rename rendered as CHANGE COLUMN is judged a rename: no table copy (AT-L008), a catalog change in the plan", () => {
+  const op = { kind: "renameColumn" as const, table: "items", from: "note", to: "remark" };
+  const [statement] = findDialect("mariadb@10.4")!.render(op, { schema: itemsSchema() }).statements;
+  const context = { created: new Set<string>(), earlier: [], operation: op };
+  assert.deepEqual(mysqlStatementRules(statement, context), []);
+  const cost = mysqlStatementCost(statement, { operation: op })!;
+  assert.deepEqual([cost.table, cost.effect, cost.blocksWrites, cost.reason], ["items", "catalog", false, "renames a column (in place)"]);
+  // The same statement from a real change of type still is one.
+  const alter = { kind: "alterColumn" as const, table: "items", from: note, to: { ...note, name: "remark", type: "text" } };
+  const [changed] = findDialect("mariadb@10.4")!.render(alter).statements;
+  assert.deepEqual(
+    mysqlStatementRules(changed, { ...context, operation: alter }).map((f) => f.code),
+    ["AT-L008"],
+  );
 });
