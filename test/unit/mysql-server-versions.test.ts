@@ -158,6 +158,20 @@ test("MySQL before 8.0.16 ignores CHECK: the rendering says so", () => {
   assert.deepEqual(findDialect("mysql@8.0.16")!.render(op).notes, []);
 });
 
+test("MySQL before 8.0.13 refuses an expression default: the rendering says the statement fails there", () => {
+  const add = (column: Column) => ({ kind: "addColumn" as const, table: "items", column });
+  const uuid: Column = { name: "ref", type: "varchar", length: 36, nullable: false, default: "uuid()" };
+  const body: Column = { name: "body", type: "text", nullable: false, default: "'none'" };
+  assert.deepEqual(findDialect("mysql@8.0.12")!.render(add(uuid)).notes, [
+    "fails on MySQL before 8.0.13: column ref has an expression default (uuid())",
+  ]);
+  assert.deepEqual(findDialect("mysql@8.0.12")!.render(add(body)).notes, [
+    "fails on MySQL before 8.0.13: column body has an expression default ('none')",
+  ]);
+  assert.deepEqual(findDialect("mysql@8.0.12")!.render(add(note)).notes, [], "a literal default on a varchar is no expression");
+  assert.deepEqual(findDialect("mysql@8.0.13")!.render(add(uuid)).notes, []);
+});
+
 /**
  * information_schema.COLUMNS rows as MySQL 8.0 reports them: a literal's bare
  * value with an empty EXTRA; an expression default (8.0.13+) and

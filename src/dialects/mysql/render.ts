@@ -151,7 +151,9 @@ export function needsSchemaFor(server: ServerCapabilities): (op: Operation) => b
 
 export function renderFor(flavour: Flavour, server: ServerCapabilities) {
   return function render(op: Operation, context: RenderContext = {}): RenderedOperation {
-    const rendered = renderPlain(op, context, flavour, server);
+    const plain = renderPlain(op, context, flavour, server);
+    const notes = serverNotes(op, flavour, server);
+    const rendered = notes.length > 0 ? { ...plain, notes: [...plain.notes, ...notes] } : plain;
     return context.online?.online ? renderOnline(op, server, rendered) : rendered;
   };
 }
@@ -169,19 +171,35 @@ function renameColumn(
   return `ALTER TABLE ${q(op.table)} CHANGE COLUMN ${q(op.from)} ${columnDefinition({ ...column, name: op.to }, flavour)}`;
 }
 
-/** MySQL before 8.0.16 parses CHECK and throws it away: said, since the migration cannot do what it reads as. */
-function unenforced(name: string): string {
-  return `check ${name} is not enforced: MySQL before 8.0.16 accepts CHECK and ignores it`;
+/**
+ * What an older server makes of a statement it accepts: MySQL before 8.0.16
+ * parses CHECK and throws it away; before 8.0.13 it refuses an expression
+ * default (`DEFAULT (…)`), so the statement fails there.
+ */
+function serverNotes(op: Operation, flavour: Flavour, server: ServerCapabilities): string[] {
+  const notes: string[] = [];
+  if (!server.enforcedChecks) {
+    const checks = op.kind === "createTable" ? op.table.checks : op.kind === "addCheck" ? [op.check] : [];
+    for (const check of checks) notes.push(`check ${check.name} is not enforced: MySQL before 8.0.16 accepts CHECK and ignores it`);
+  }
+  if (!server.expressionDefaults) {
+    const columns =
+      op.kind === "createTable" ? op.table.columns : op.kind === "addColumn" ? [op.column] : op.kind === "alterColumn" ? [op.to] : [];
+    for (const column of columns) {
+      if (column.default === undefined || column.generated !== undefined) continue;
+      if (renderDefault(column.default, nativeType(column, flavour), column.precision).startsWith("(")) {
+        notes.push(`fails on MySQL before 8.0.13: column ${column.name} has an expression default (${column.default})`);
+      }
+    }
+  }
+  return notes;
 }
 
 function renderPlain(op: Operation, context: RenderContext, flavour: Flavour, server: ServerCapabilities): RenderedOperation {
   const none = (statements: string[], notes: string[] = []): RenderedOperation => ({ statements, notes });
   switch (op.kind) {
-    case "createTable": {
-      const rendered = createTable(op.table, flavour);
-      if (server.enforcedChecks) return rendered;
-      return { ...rendered, notes: [...rendered.notes, ...op.table.checks.map((c) => unenforced(c.name))] };
-    }
+    case "createTable":
+      return createTable(op.table, flavour);
     case "dropTable":
       return none([`DROP TABLE ${q(op.table.name)}`], [`drops table ${op.table.name} and its data`]);
     case "renameTable":
@@ -236,10 +254,7 @@ function renderPlain(op: Operation, context: RenderContext, flavour: Flavour, se
       return none(statements);
     }
     case "addCheck":
-      return none(
-        [`ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.check.name)} CHECK (${mysqlExpression(op.check.expression)})`],
-        server.enforcedChecks ? [] : [unenforced(op.check.name)],
-      );
+      return none([`ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.check.name)} CHECK (${mysqlExpression(op.check.expression)})`]);
     case "dropCheck":
       return none([`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(op.check.name)}`]);
     case "setTableComment":
