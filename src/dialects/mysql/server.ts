@@ -128,15 +128,22 @@ export function describeServer(server: ServerVersion): string {
   return `${server.kind === "mariadb" ? "MariaDB" : "MySQL"} ${server.major}.${server.minor}.${server.patch}`;
 }
 
+/** A version text no pattern reads (a fork's own scheme) is taken for the newest server tested, as offline. */
+function readableVersion(text: string): ServerVersion {
+  try {
+    return parseServerVersion(text);
+  } catch {
+    return DEFAULT_SERVER;
+  }
+}
+
 /** The server behind each connection, read once: operations ask for it per statement. */
 const known = new WeakMap<object, Promise<ServerVersion>>();
 
 export function serverOf(db: Queryable): Promise<ServerVersion> {
   let server = known.get(db);
   if (!server) {
-    server = db
-      .query("SELECT VERSION() AS version")
-      .then((rows: Array<{ version: unknown }>) => parseServerVersion(String(rows[0].version)));
+    server = db.query("SELECT VERSION() AS version").then((rows: Array<{ version: unknown }>) => readableVersion(String(rows[0]?.version)));
     // A failed read is not remembered: the next operation asks again.
     server.catch(() => known.delete(db));
     known.set(db, server);
