@@ -101,6 +101,20 @@ export interface Dialect {
   /** Whether the database has FULLTEXT indexes (MySQL/MariaDB): TypeORM's `fulltext: true` is honoured only there. */
   readonly fulltextIndexes?: boolean;
 
+  /**
+   * This dialect as it speaks to the server behind `db`, where rendering and
+   * normalizing depend on the server's version (MySQL/MariaDB: see
+   * dialects/mysql/server.ts). Read once per connection; absent where one
+   * dialect serves every version.
+   */
+  forServer?(db: Queryable): Promise<Dialect>;
+
+  /**
+   * This dialect for a server version named offline, where no server answers
+   * (`--dialect mysql@8.0`): undefined when `version` names none it knows.
+   */
+  atVersion?(version: string): Dialect | undefined;
+
   /** Quote an identifier. */
   quote(identifier: string): string;
 

@@ -19,12 +19,14 @@ export async function executeOperation(queryRunner: MigrationQueryRunner, operat
   const online = resolveOnline(options);
   const { options: dataSourceOptions } = (queryRunner.dataSource ?? queryRunner.connection)!;
   const type = dataSourceOptions.type;
-  const dialect = findDialect(type);
-  if (!dialect) {
+  const registered = findDialect(type);
+  if (!registered) {
     throw new Error(`Athanor cannot run operations on a "${type}" database; supported: ${supportedDatabaseTypes().join(", ")}.`);
   }
   const migrationsTable = dataSourceOptions.migrationsTableName ?? "migrations";
   const offline = queryRunner.athanorOffline;
+  // Offline renders for the script's dialect; live, for the server behind the connection (read once per connection).
+  const dialect = offline ? (offline.dialect ?? registered) : ((await registered.forServer?.(queryRunner)) ?? registered);
   const schema = !dialect.needsSchema(operation)
     ? undefined
     : offline
