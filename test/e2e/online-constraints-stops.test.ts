@@ -82,7 +82,7 @@ const CASES = [
     fix: `UPDATE posts SET "authorId" = NULL WHERE "authorId" > 2`,
     name: "FK_posts_author",
   },
-  { what: "a check", v2: POST_CHECK, sentence: NEGATIVE, fix: `UPDATE posts SET score = 0 WHERE score < 0`, name: "CHK_posts_score" },
+  { what: "E231 a check", v2: POST_CHECK, sentence: NEGATIVE, fix: `UPDATE posts SET score = 0 WHERE score < 0`, name: "CHK_posts_score" },
 ];
 
 describe("postgres: --online foreign key and check over rows that break them", () => {
