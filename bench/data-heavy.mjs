@@ -6,8 +6,10 @@
 //   generated (statements in a transaction rolled back, so every round starts
 //   from the same table) and with --online (outside a transaction, as online
 //   migrations run; the NOT NULL is dropped again after each, not timed); a
-//   varchar(100) column narrowed to varchar(50) (every value fits), whose
-//   length count still runs before the rewrite.
+//   varchar(100) column narrowed to varchar(50) (every value fits), as
+//   generated: since #22 the ALTER without USING, whose values are counted
+//   only when PostgreSQL refuses one (before: the count, then the ALTER
+//   with a USING cast that would cut).
 // - SQLite: the commit-time foreign-key check of a migration touching a
 //   small table, in a database that also holds a 10^6-row child table.
 //
@@ -76,6 +78,11 @@ const pgCases = {
     transaction: true,
     // Without USING, PostgreSQL's assignment cast refuses a longer value (22001) instead of cutting it.
     "hand-written": [`ALTER TABLE "big" ALTER COLUMN "label" TYPE varchar(50)`],
+    // As alter-column.ts rendered it before: the length count, then the ALTER whose explicit cast cuts.
+    "Athanor before": [
+      `DO $athanor$ DECLARE athanor_rows bigint; BEGIN SELECT count(*) INTO athanor_rows FROM "big" WHERE length(CAST("label" AS TEXT)) > 50; IF athanor_rows > 0 THEN RAISE EXCEPTION USING MESSAGE = 'too long'; END IF; END $athanor$`,
+      `ALTER TABLE "big" ALTER COLUMN "label" TYPE character varying(50) USING "label"::character varying(50)`,
+    ],
     "Athanor now": postgresDialect.render(narrowed).statements,
   },
 };

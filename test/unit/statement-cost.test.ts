@@ -193,3 +193,72 @@ describe("PostgreSQL: --online SET NOT NULL (a check added, validated or undone,
     assert.equal(refusedStatementOf(block), undefined);
   });
 });
+
+describe("PostgreSQL: a varchar narrowing refused then counted (#22)", () => {
+  const label = { name: "label", type: "varchar", length: 100, nullable: true };
+  const rendered = postgresRender({ kind: "alterColumn", table: "items", from: label, to: { ...label, length: 50 } }).statements;
+  const alter = `ALTER TABLE "items" ALTER COLUMN "label" TYPE character varying(50)`;
+
+  test("one block, read as the ALTER TYPE it wraps: a rewrite under an exclusive lock, AT-L004", () => {
+    assert.equal(rendered.length, 1, rendered.join("\n"));
+    assert.equal(refusedStatementOf(rendered[0]), alter);
+    const cost = postgresStatementCost(rendered[0], {});
+    assert.deepEqual([cost?.lock, cost?.effect, cost?.statement], ["ACCESS EXCLUSIVE", "rewrite", alter]);
+    const codes = postgresStatementRules(rendered[0], { created: new Set(), earlier: [], transaction: true }).map((f) => f.code);
+    assert.deepEqual(codes, ["AT-L004"]);
+  });
+});
+
+describe("PostgreSQL: --online foreign key and check, validated or undone (#22)", () => {
+  const online = { online: { online: true } };
+  const foreignKey = postgresRender(
+    {
+      kind: "addForeignKey",
+      table: "items",
+      foreignKey: {
+        name: "FK_items_owner",
+        columns: ["ownerId"],
+        referencedTable: "owners",
+        referencedColumns: ["id"],
+        onDelete: "NO ACTION",
+        onUpdate: "NO ACTION",
+      },
+    },
+    online,
+  ).statements;
+  const check = postgresRender(
+    { kind: "addCheck", table: "items", check: { name: "CHK_items_qty", expression: `"qty" >= 0` } },
+    online,
+  ).statements;
+
+  for (const [what, statements, name, refusal] of [
+    ["foreign key", foreignKey, "FK_items_owner", "foreign_key_violation"],
+    ["check", check, "CHK_items_qty", "check_violation"],
+  ] as const) {
+    test(`the ${what}'s block is read as its VALIDATE: a scan that lets writes through, no AT-L002/AT-L003`, () => {
+      const block = statements.find((s) => s.startsWith("DO ") && s.includes("VALIDATE"))!;
+      assert.ok(block, statements.join("\n"));
+      assert.match(block, new RegExp(`EXCEPTION WHEN ${refusal} THEN`));
+      const validate = `ALTER TABLE "items" VALIDATE CONSTRAINT "${name}"`;
+      assert.equal(validatedStatementOf(block), validate);
+      assert.equal(wrappedStatementOf(block), validate);
+      const cost = postgresStatementCost(block, {});
+      assert.deepEqual([cost?.lock, cost?.effect, cost?.blocksWrites], ["SHARE UPDATE EXCLUSIVE", "scan", false]);
+      const context = (earlier: string[]): StatementContext => ({ created: new Set(), earlier, transaction: false });
+      const codes = statements.flatMap((s, i) => postgresStatementRules(s, context(statements.slice(0, i))).map((f) => f.code));
+      assert.deepEqual(codes, []);
+    });
+  }
+
+  test("inside a transaction: ADD NOT VALID and VALIDATE as two plain statements, nothing that commits", () => {
+    const inTransaction = postgresRender(
+      { kind: "addCheck", table: "items", check: { name: "CHK_items_qty", expression: `"qty" >= 0` } },
+      { ...online, inTransaction: true },
+    ).statements;
+    assert.ok(
+      inTransaction.every((s) => !/\bCOMMIT\b/.test(s) && validatedStatementOf(s) === undefined),
+      inTransaction.join("\n"),
+    );
+    assert.ok(inTransaction.includes(`ALTER TABLE "items" VALIDATE CONSTRAINT "CHK_items_qty"`), inTransaction.join("\n"));
+  });
+});

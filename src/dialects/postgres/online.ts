@@ -5,9 +5,12 @@
  * - Indexes are built and dropped CONCURRENTLY: writes go on while the index
  *   builds. A build that fails leaves an invalid index, so the cleanup drops
  *   it; an invalid leftover of a killed earlier run is dropped before.
- * - Foreign keys and checks are added NOT VALID (a brief lock, no scan) and
- *   then validated in a statement of their own, which scans the table under
- *   a lock that lets reads and writes through.
+ * - Foreign keys and checks are added NOT VALID (a brief lock, no scan),
+ *   committed, and then validated, which scans the table under a lock that
+ *   lets reads and writes through; one block does both and drops the
+ *   constraint again when the rows refuse it, then counts them for its
+ *   sentence (validate-or-undo.ts). Inside a transaction: the two plain
+ *   statements.
  * - A unique constraint is a unique index built concurrently, then attached
  *   with `ADD CONSTRAINT ... UNIQUE USING INDEX`.
  * - SET NOT NULL goes through a validated `CHECK (col IS NOT NULL)`, which
@@ -28,13 +31,13 @@
 import type { RenderedOperation } from "../dialect";
 import type { Operation } from "../../ops/operations";
 import type { Check, Column, ForeignKey, Index, Unique } from "../../schema/model";
-import { dataChecksForAlter } from "../data-checks";
+import { dataCheckForCheck, dataCheckForForeignKey, dataChecksForAlter, type DataCheck } from "../data-checks";
 import { generationChanges } from "../../schema/generated-columns";
 import { dataCheckStatement, renderAlterColumn } from "./alter-column";
 import { renderColumnDefault } from "./defaults";
 import { checkClause, createIndexStatement, foreignKeyClause } from "./definitions";
 import { doBlock, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable, truncateIdentifier } from "./quote";
-import { addValidateOrUndo, constraintExists } from "./validate-or-undo";
+import { addValidateOrUndo, constraintExists, type Refusal } from "./validate-or-undo";
 
 type Plain = (op: Operation) => RenderedOperation;
 
@@ -62,9 +65,9 @@ function renderOnlineBody(op: Operation, plain: Plain, inTransaction: boolean): 
     case "addUnique":
       return addUniqueConcurrently(op.table, op.unique);
     case "addForeignKey":
-      return addForeignKeyNotValid(op.table, op.foreignKey);
+      return addForeignKeyNotValid(op.table, op.foreignKey, inTransaction);
     case "addCheck":
-      return addCheckNotValid(op.table, op.check);
+      return addCheckNotValid(op.table, op.check, inTransaction);
     case "alterColumn":
       // A generation change re-creates the column: no lock-safe form to take.
       if (generationChanges(op.from, op.to) || inTransaction) return plain(op);
@@ -130,7 +133,16 @@ function unlessConstraintExists(table: string, name: string, statement: string):
   return doBlock(`IF NOT ${constraintExists(table, name)} THEN ${statement}; END IF;`);
 }
 
-function addNotValid(table: string, name: string, clause: string): string[] {
+/**
+ * ADD ... NOT VALID, then VALIDATE. Outside a transaction, one block that
+ * drops the constraint again when the rows refuse it and stops with `check`'s
+ * sentence (validate-or-undo.ts): a committed NOT VALID constraint left
+ * behind would already refuse the application's writes. Inside one (the
+ * migration's own) nothing commits before the end, so a refusal rolls the
+ * ADD back anyway: the two plain statements.
+ */
+function addNotValid(table: string, name: string, clause: string, check: DataCheck, refusal: Refusal, inTransaction: boolean): string[] {
+  if (!inTransaction) return [addValidateOrUndo(table, name, clause, [check], refusal)];
   const quotedTable = quoteTable(table);
   return [
     unlessConstraintExists(table, name, `ALTER TABLE ${quotedTable} ADD ${clause} NOT VALID`),
@@ -138,21 +150,24 @@ function addNotValid(table: string, name: string, clause: string): string[] {
   ];
 }
 
-function addForeignKeyNotValid(table: string, foreignKey: ForeignKey): RenderedOperation {
+function addForeignKeyNotValid(table: string, foreignKey: ForeignKey, inTransaction: boolean): RenderedOperation {
+  const orphans = dataCheckForForeignKey(table, foreignKey, quoteIdentifier, quoteTable);
   return {
-    statements: addNotValid(table, foreignKey.name, foreignKeyClause(foreignKey)),
+    statements: addNotValid(table, foreignKey.name, foreignKeyClause(foreignKey), orphans, "foreign_key_violation", inTransaction),
     outsideTransaction: true,
     notes: [
-      `adds foreign key ${foreignKey.name} NOT VALID, then validates it without blocking writes; fails if a row of ${table} references nothing`,
+      `adds foreign key ${foreignKey.name} NOT VALID, then validates it without blocking writes; stops, naming how many rows of ${table} reference nothing, and drops it again if any does`,
     ],
   };
 }
 
-function addCheckNotValid(table: string, check: Check): RenderedOperation {
+function addCheckNotValid(table: string, check: Check, inTransaction: boolean): RenderedOperation {
   return {
-    statements: addNotValid(table, check.name, checkClause(check)),
+    statements: addNotValid(table, check.name, checkClause(check), dataCheckForCheck(table, check), "check_violation", inTransaction),
     outsideTransaction: true,
-    notes: [`adds check ${check.name} NOT VALID, then validates it without blocking writes; fails if a row of ${table} violates it`],
+    notes: [
+      `adds check ${check.name} NOT VALID, then validates it without blocking writes; stops, naming how many rows of ${table} violate it, and drops it again if any does`,
+    ],
   };
 }
 

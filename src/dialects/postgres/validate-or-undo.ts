@@ -14,7 +14,8 @@
  *
  * 1. adds the constraint NOT VALID unless it exists, and COMMITs (the
  *    exclusive lock ends there);
- * 2. validates it in a sub-block that only notes a `check_violation`;
+ * 2. validates it in a sub-block that only notes the refusal (a
+ *    `check_violation`, or a `foreign_key_violation` for a foreign key);
  * 3. when it was refused: drops the constraint, COMMITs, counts the rows the
  *    data checks name and raises their sentence with the count (or the
  *    refusal as it came, when no check explains it).
@@ -38,22 +39,30 @@ export function constraintExists(table: string, name: string): string {
 }
 
 const DECLARATIONS = "athanor_rows bigint; athanor_refused text;";
-const NOTED = "EXCEPTION WHEN check_violation THEN athanor_refused := SQLERRM; END;";
+
+/** How VALIDATE refuses the rows: a check (also the NOT NULL one) or a foreign key. */
+export type Refusal = "check_violation" | "foreign_key_violation";
 
 /**
  * `ALTER TABLE table ADD <clause> NOT VALID` (a constraint named `name`),
- * committed, then validated; refused, the constraint is dropped and `checks`
- * explain why.
+ * committed, then validated; refused (`refusal`), the constraint is dropped
+ * and `checks` explain why.
  */
-export function addValidateOrUndo(table: string, name: string, clause: string, checks: readonly DataCheck[]): string {
+export function addValidateOrUndo(
+  table: string,
+  name: string,
+  clause: string,
+  checks: readonly DataCheck[],
+  refusal: Refusal = "check_violation",
+): string {
   const quotedTable = quoteTable(table);
   const constraint = quoteIdentifier(name);
   const explain = checks.map((check) => countedThenRaised(table, check)).join("");
   return doBlock(
     `IF NOT ${constraintExists(table, name)} THEN ALTER TABLE ${quotedTable} ADD ${clause} NOT VALID; COMMIT; END IF; ` +
-      `BEGIN ALTER TABLE ${quotedTable} VALIDATE CONSTRAINT ${constraint}; ${NOTED} ` +
+      `BEGIN ALTER TABLE ${quotedTable} VALIDATE CONSTRAINT ${constraint}; EXCEPTION WHEN ${refusal} THEN athanor_refused := SQLERRM; END; ` +
       `IF athanor_refused IS NOT NULL THEN ALTER TABLE ${quotedTable} DROP CONSTRAINT IF EXISTS ${constraint}; COMMIT; ` +
-      `${explain}RAISE EXCEPTION USING ERRCODE = 'check_violation', MESSAGE = athanor_refused; END IF;`,
+      `${explain}RAISE EXCEPTION USING ERRCODE = '${refusal}', MESSAGE = athanor_refused; END IF;`,
     DECLARATIONS,
   );
 }
@@ -62,7 +71,7 @@ export function addValidateOrUndo(table: string, name: string, clause: string, c
 export function validatedStatementOf(sql: string): string | undefined {
   const block = new RegExp(
     String.raw`^DO (\$\w*\$) DECLARE ${escape(DECLARATIONS)} BEGIN IF NOT EXISTS [\s\S]*? COMMIT; END IF; ` +
-      String.raw`BEGIN (ALTER TABLE [\s\S]*? VALIDATE CONSTRAINT [\s\S]*?); ${escape(NOTED)} [\s\S]* END \1$`,
+      String.raw`BEGIN (ALTER TABLE [\s\S]*? VALIDATE CONSTRAINT [\s\S]*?); EXCEPTION WHEN [a-z_]+ THEN athanor_refused := SQLERRM; END; [\s\S]* END \1$`,
   ).exec(sql.trim());
   return block?.[2];
 }
