@@ -118,7 +118,7 @@ export async function recordMigrations(
         { queryRunner: queryRunner as QueryRunner, dialect, bookkeeping },
         batch.migrations.map((m) => guardedSource(m, recorder)),
         direction,
-        { mode, fake: options.fake, onStart: (name) => (recorder.migration = name), partialRows: false },
+        { mode, fake: options.fake, onStart: (name) => (recorder.migration = name), partialRows: false, script: true },
       );
     } catch (error) {
       // executeMigrations says "failed (rolled back …)": untrue offline.
