@@ -1,0 +1,195 @@
+/**
+ * How `run` commits (runner/execute.ts): SQLite migrations share commits,
+ * each in a savepoint of its own; PostgreSQL defers each migration's WAL
+ * flush to the run's last, durable commit; every migration's stored
+ * execution_ms is the time its ✓ line shows, COMMIT included.
+ *
+ * `ATHANOR_COMMIT_GROUP_MS` (test-only) fixes the SQLite group's window:
+ * a minute puts every migration of these runs in one group whatever the
+ * machine's speed, 0 gives each its own commit.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { DIALECTS, TestProject } from "../support/project";
+import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
+
+const ONE_GROUP = { ATHANOR_COMMIT_GROUP_MS: "60000" };
+const NO_GROUP = { ATHANOR_COMMIT_GROUP_MS: "0" };
+
+/** `count` migrations, each creating table t<i> and putting a row in it. */
+function writeCreates(project: TestProject, count: number, from = 1): string[] {
+  return Array.from({ length: count }, (_, k) => {
+    const i = from + k;
+    return writeMigrationBody(project, {
+      timestamp: 1700000000000 + i,
+      name: `CreateT${i}`,
+      up: [q(`CREATE TABLE "t${i}" ("id" integer PRIMARY KEY)`), q(`INSERT INTO "t${i}" ("id") VALUES (${i})`)].join("\n"),
+    });
+  });
+}
+
+/** The names on the ✓ lines of a run's output, with the time each shows. */
+function shownTimes(stdout: string): Map<string, number> {
+  return new Map([...stdout.matchAll(/✓ (\S+) \((\d+) ms\)/g)].map((m) => [m[1], Number(m[2])]));
+}
+
+async function storedTimes(project: TestProject): Promise<Map<string, number>> {
+  const rows = await project.query(`SELECT "name", "execution_ms" FROM "migrations" ORDER BY "id"`);
+  return new Map(rows.map((r: any) => [String(r.name), Number(r.execution_ms)]));
+}
+
+async function tableNames(project: TestProject): Promise<string[]> {
+  return Object.keys((await project.introspect()).tables).sort();
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: what run stores as each migration's time`, () => {
+    const settings: Array<[string, NodeJS.ProcessEnv]> =
+      dialect === "sqlite"
+        ? [
+            ["one commit group", ONE_GROUP],
+            ["one commit per migration", NO_GROUP],
+          ]
+        : [["one commit per migration", {}]];
+    for (const [how, env] of settings) {
+      test(`${how}: every migration's stored execution_ms is the time its ✓ line shows, COMMIT included`, async () => {
+        const project = await TestProject.create(dialect);
+        try {
+          const names = writeCreates(project, 5);
+          const result = await project.cli(["run"], { env });
+          assert.equal(result.code, 0, result.stdout + result.stderr);
+          const shown = shownTimes(result.stdout);
+          assert.deepEqual([...shown.keys()], names, result.stdout);
+          assert.deepEqual(await storedTimes(project), shown);
+        } finally {
+          await project.cleanup();
+        }
+      });
+    }
+  });
+}
+
+describe("sqlite: migrations that share a commit", () => {
+  test("a failure in the middle of a group: the migrations before it are committed and shown, the failing one alone is rolled back, the rest not started", async () => {
+    const project = await TestProject.create("sqlite");
+    try {
+      await createItems(project);
+      const [first, second] = writeCreates(project, 2);
+      const failing = writeMigrationBody(project, {
+        timestamp: 1700000000003,
+        name: "FailsHalfWay",
+        up: [
+          q(`CREATE TABLE "half" ("id" integer PRIMARY KEY)`),
+          q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'added by the failing migration')`),
+          q(`INSERT INTO "no_such_table" ("id") VALUES (1)`),
+        ].join("\n"),
+      });
+      const [last] = writeCreates(project, 1, 4);
+      const result = await project.cli(["run"], { env: ONE_GROUP });
+      assert.equal(result.code, 3, result.stdout + result.stderr);
+      assert.deepEqual([...shownTimes(result.stdout).keys()], [first, second], result.stdout);
+      assert.match(result.stderr, new RegExp(`^error: Migration ${failing} failed \\(it was rolled back and nothing was recorded\\): `));
+      assert.deepEqual(await appliedNames(project), [first, second]);
+      assert.deepEqual(await tableNames(project), ["items", "t1", "t2"]);
+      assert.equal((await project.query(`SELECT * FROM "items" WHERE "id" = 1001`)).length, 0);
+      await assertItemsIntact(project);
+      assert.deepEqual(await storedTimes(project), shownTimes(result.stdout));
+
+      // Fixed, the next run applies the rest.
+      writeMigrationBody(project, {
+        timestamp: 1700000000003,
+        name: "FailsHalfWay",
+        up: q(`CREATE TABLE "half" ("id" integer PRIMARY KEY)`),
+      });
+      const next = await project.cli(["run"], { env: ONE_GROUP });
+      assert.equal(next.code, 0, next.stdout + next.stderr);
+      assert.deepEqual(await appliedNames(project), [first, second, failing, last]);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("a migration that breaks a foreign key is refused alone: the ones before it in its group are committed", async () => {
+    const project = await TestProject.create("sqlite");
+    try {
+      const [first] = writeCreates(project, 1);
+      const dangling = writeMigrationBody(project, {
+        timestamp: 1700000000002,
+        name: "Dangling",
+        up: [
+          q(`CREATE TABLE "parents" ("id" integer PRIMARY KEY)`),
+          q(`CREATE TABLE "children" ("id" integer PRIMARY KEY, "parent_id" integer REFERENCES "parents" ("id"))`),
+          q(`INSERT INTO "children" ("id", "parent_id") VALUES (1, 42)`),
+        ].join("\n"),
+      });
+      const result = await project.cli(["run"], { env: ONE_GROUP });
+      assert.equal(result.code, 3, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(`Migration ${dangling} failed \\(it was rolled back and nothing was recorded\\): .*foreign key violation`),
+      );
+      assert.deepEqual(await appliedNames(project), [first]);
+      assert.deepEqual(await tableNames(project), ["t1"]);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("kill -9 after a migration of a group was recorded: it was never shown as applied, and nothing of the group remains", async () => {
+    const project = await TestProject.create("sqlite");
+    try {
+      const names = writeCreates(project, 3);
+      const killed = await project.cli(["run"], { env: { ...ONE_GROUP, ATHANOR_FAULT_POINT: "after-record:2" } });
+      assert.equal(killed.signal, "SIGKILL", killed.stdout + killed.stderr);
+      assert.doesNotMatch(killed.stdout, /✓/);
+      assert.deepEqual(await appliedNames(project), []);
+      assert.deepEqual(await tableNames(project), []);
+
+      const atCommit = await project.cli(["run"], { env: { ...ONE_GROUP, ATHANOR_FAULT_POINT: "after-commit:1" } });
+      assert.equal(atCommit.signal, "SIGKILL", atCommit.stdout + atCommit.stderr);
+      assert.deepEqual(await appliedNames(project), names);
+      assert.deepEqual(await project.query(`PRAGMA integrity_check`), [{ integrity_check: "ok" }]);
+      const next = await project.cli(["run"], { env: ONE_GROUP });
+      assert.equal(next.code, 0, next.stdout + next.stderr);
+      assert.match(next.stdout, /Nothing to run: .* is up to date \(3 migrations applied\)/);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("a window of 0 commits each migration alone: kill -9 after the first commit keeps exactly the first", async () => {
+    const project = await TestProject.create("sqlite");
+    try {
+      const names = writeCreates(project, 3);
+      const killed = await project.cli(["run"], { env: { ...NO_GROUP, ATHANOR_FAULT_POINT: "after-commit:1" } });
+      assert.equal(killed.signal, "SIGKILL", killed.stdout + killed.stderr);
+      assert.deepEqual(await appliedNames(project), names.slice(0, 1));
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
+describe("postgres: the flush of each migration's commit is deferred to the run's last commit", () => {
+  test("--verbose: every migration transaction turns synchronous_commit off with its claim; the run ends with a durable commit of the last one's time", async () => {
+    const project = await TestProject.create("postgres");
+    try {
+      const names = writeCreates(project, 3);
+      const result = await project.cli(["run", "--verbose"]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const claims = result.stdout.match(/SELECT set_config\('synchronous_commit', 'off', true\), pg_advisory_xact_lock/g) ?? [];
+      assert.equal(claims.length, names.length, result.stdout);
+      // After the last ✓ line: a transaction of its own that stores the last migration's time, with the default (durable) commit.
+      const tail = result.stdout.slice(result.stdout.lastIndexOf("✓"));
+      assert.match(
+        tail,
+        new RegExp(`START TRANSACTION;?\\s+UPDATE "migrations" SET "execution_ms" = \\d+ WHERE "name" = '${names[2]}';?\\s+COMMIT`),
+      );
+      assert.doesNotMatch(tail, /synchronous_commit/);
+      assert.deepEqual(await appliedNames(project), names);
+      assert.deepEqual(await storedTimes(project), shownTimes(result.stdout));
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
