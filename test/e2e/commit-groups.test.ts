@@ -10,7 +10,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, TestProject } from "../support/project";
+import { DIALECTS, TestProject, type SpawnedCli } from "../support/project";
 import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
 
 const ONE_GROUP = { ATHANOR_COMMIT_GROUP_MS: "60000" };
@@ -164,6 +164,97 @@ describe("sqlite: migrations that share a commit", () => {
       const killed = await project.cli(["run"], { env: { ...NO_GROUP, ATHANOR_FAULT_POINT: "after-commit:1" } });
       assert.equal(killed.signal, "SIGKILL", killed.stdout + killed.stderr);
       assert.deepEqual(await appliedNames(project), names.slice(0, 1));
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
+/** Wait until the spawned run's output matches `pattern`. */
+async function waitForOutput(running: SpawnedCli, pattern: RegExp): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!pattern.test(running.output().stdout)) {
+    assert.ok(Date.now() < deadline, `no ${pattern} in the output within 60 s: ${JSON.stringify(running.output())}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe("sqlite: a signal inside a commit group", () => {
+  /** A quick migration, then one whose second statement runs for minutes, then a quick one, all in one group. */
+  function writeScenario(project: TestProject, slow: string): string[] {
+    return [
+      writeMigrationBody(project, {
+        timestamp: 1700000000001,
+        name: "CreateFirst",
+        up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`),
+      }),
+      writeMigrationBody(project, {
+        timestamp: 1700000000002,
+        name: "SlowAppend",
+        up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), q(slow)].join("\n"),
+      }),
+      writeMigrationBody(project, {
+        timestamp: 1700000000003,
+        name: "CreateLast",
+        up: q(`CREATE TABLE "last" ("id" integer PRIMARY KEY)`),
+      }),
+    ];
+  }
+  const COUNTING = `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT COUNT(*) FROM c`;
+
+  test("SIGINT during a long read: the migration before it in the group is committed and shown, the interrupted one rolled back", async () => {
+    const project = await TestProject.create("sqlite", {}, { env: ONE_GROUP });
+    try {
+      await createItems(project);
+      const names = writeScenario(project, COUNTING);
+      const running = project.spawn(["run", "--verbose"]);
+      await waitForOutput(running, /WITH RECURSIVE/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      running.child.kill("SIGINT");
+      const result = await running.result;
+      assert.equal(result.code, 130, result.stdout + result.stderr);
+      assert.match(result.stdout, new RegExp(`✓ ${names[0]} `));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `\\nerror: Stopped by SIGINT: applied ${names[0]}; rolled back ${names[1]} \\(nothing of it remains\\); ` +
+            `not started: ${names[2]}; the migration lock was released: run again to continue\\.\\n$`,
+        ),
+      );
+      assert.deepEqual(await appliedNames(project), [names[0]]);
+      assert.deepEqual(await tableNames(project), ["first", "items"]);
+      assert.equal((await project.query(`SELECT * FROM "items" WHERE "name" LIKE '%X'`)).length, 0);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("SIGINT during a long write: SQLite rolls back the whole transaction, so the group's earlier migration (never shown as applied) is said to be rolled back too", async () => {
+    const project = await TestProject.create("sqlite", {}, { env: ONE_GROUP });
+    try {
+      await createItems(project);
+      const names = writeScenario(
+        project,
+        `INSERT INTO "items" ("id", "name") WITH RECURSIVE c(x) AS (SELECT 100000 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT x, 'n' FROM c`,
+      );
+      const running = project.spawn(["run", "--verbose"]);
+      await waitForOutput(running, /WITH RECURSIVE/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      running.child.kill("SIGINT");
+      const result = await running.result;
+      assert.equal(result.code, 130, result.stdout + result.stderr);
+      assert.doesNotMatch(result.stdout, /✓/);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `\\nerror: Stopped by SIGINT: applied nothing; rolled back ${names[0]}, ${names[1]} \\(nothing of them remains\\); ` +
+            `not started: ${names[2]}; the migration lock was released: run again to continue\\.\\n$`,
+        ),
+      );
+      assert.deepEqual(await appliedNames(project), []);
+      assert.deepEqual(await tableNames(project), ["items"]);
+      await assertItemsIntact(project);
+      assert.deepEqual(await project.query(`PRAGMA integrity_check`), [{ integrity_check: "ok" }]);
     } finally {
       await project.cleanup();
     }
