@@ -123,9 +123,10 @@ export function batchesFor(migrations: MigrationSource[], mode: TransactionMode,
 /**
  * How long a SQLite commit group stays open (ms): a group commits before its
  * next migration once this much time has passed since its transaction began,
- * and at its end. `ATHANOR_COMMIT_GROUP_MS` is a test-only setting (0: one
- * commit per migration; a large value: one group) so tests can put
- * migrations in a group, or not, whatever the machine's speed.
+ * and at its end. `ATHANOR_COMMIT_GROUP_MS` is a test-only setting (0: no
+ * groups, one transaction per migration as before; a large value: one
+ * group) so tests can put migrations in a group, or not, whatever the
+ * machine's speed.
  */
 function commitGroupWindowMs(): number {
   const set = Number(process.env.ATHANOR_COMMIT_GROUP_MS);
@@ -221,7 +222,7 @@ export async function executeMigrations(
     // migration would promise a rollback it cannot give: each migration runs
     // outside one, and a failure reports what it already applied.
     const mode = context.dialect.transactionalDDL ? (options.mode ?? "each") : "none";
-    for (const batch of batchesFor(migrations, mode, tuned && context.dialect.groupCommit === true)) {
+    for (const batch of batchesFor(migrations, mode, tuned && context.dialect.groupCommit === true && tuning.windowMs > 0)) {
       if (signal?.aborted) throw interruptedError(signal.reason, standing());
       sentInBatch.length = 0;
       try {
