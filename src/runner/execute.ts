@@ -523,7 +523,6 @@ async function executeBatch(
     let keptBefore = false;
     if (batch.group && batch.transaction && queryRunner.isTransactionActive) {
       keptBefore = await rollBackAlone(inSavepoint, savepoint);
-      inSavepoint = false;
       if (keptBefore && finished.length > 0) {
         const failing = unfinished ? [unfinished] : [];
         try {
