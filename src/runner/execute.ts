@@ -4,7 +4,14 @@
  * database has transactional DDL.
  *
  * Transaction modes (`--transaction`):
- * - each (default): one transaction per migration;
+ * - each (default): each migration atomic on its own: one transaction per
+ *   migration, except where commits are dear (SQLite, Dialect.groupCommit):
+ *   consecutive migrations share a commit, each in a savepoint of its own
+ *   (Batch.group). On PostgreSQL each migration's COMMIT does not wait for
+ *   the WAL flush; the run's last commit does (MigrationClaim's
+ *   `flushLater`, storeCommitTime). A migration is reported done (onDone)
+ *   once its commit returned, with its time up to the end of that COMMIT,
+ *   which its stored execution_ms gets too (CommitTimes);
  * - all: one transaction around every migration of the run;
  * - none: no transaction at all.
  * A migration that sets `transaction = false` runs outside any transaction in
