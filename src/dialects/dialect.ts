@@ -252,6 +252,21 @@ export interface Dialect {
   readonly migrationClaim?: MigrationClaim;
 
   /**
+   * A commit costs far more than a small migration (SQLite: an fsync of the
+   * rollback journal or WAL per commit, statements in-process): `run` lets
+   * consecutive migrations share a commit, each in a savepoint of its own
+   * (runner/execute.ts, Batch.group).
+   */
+  readonly groupCommit?: boolean;
+
+  /**
+   * One query may hold several statements separated by `;` (PostgreSQL's
+   * simple query protocol): the runner sends its bookkeeping writes together,
+   * in one round trip.
+   */
+  readonly statementLists?: boolean;
+
+  /**
    * Get ready to cancel, from elsewhere, the statement `db` (the migration
    * connection) is running: a signal stops `run` part-way. Called before
    * any migration runs; the returned function may need `via`, another
@@ -397,7 +412,7 @@ export interface MigrationClaim {
    * bookkeeping is re-read; it waits for another runner's transaction that
    * holds the claim, and ends with COMMIT or ROLLBACK.
    */
-  inTransaction(db: Queryable): Promise<void>;
+  inTransaction(db: Queryable, options?: ClaimOptions): Promise<void>;
   /**
    * Before a migration that runs outside a transaction (and before its
    * bookkeeping is re-read): resolves to the function that releases it.
@@ -407,6 +422,17 @@ export interface MigrationClaim {
    * retried there until the lock timeout.
    */
   outsideTransaction(db: Queryable, options: LockOptions): Promise<() => Promise<void>>;
+}
+
+export interface ClaimOptions {
+  /**
+   * The transaction's COMMIT may return before it is durable where the
+   * database keeps commits in order (PostgreSQL: synchronous_commit off for
+   * this transaction alone). The runner ends every run that committed
+   * migrations with a durable commit, which makes all of them durable; a
+   * server crash before it can only lose a tail of whole migrations.
+   */
+  flushLater?: boolean;
 }
 
 /** Cancel what the migration connection is running now; `via` is another connection to send it on. */
