@@ -49,7 +49,8 @@ function blockTables({ dialect, n, results, load }) {
     const cells = present.map((t) => {
       if (!results[t][step]) return step === WARM ? "(= cold: no cache)" : "—";
       const s = stats(results, t, step);
-      return s.rounds ? `${secs(s.ms)} / ${secs(s.cpuMs)} / ${mb(s.rssKb)}` : "failed";
+      if (s.rounds) return `${secs(s.ms)} / ${secs(s.cpuMs)} / ${mb(s.rssKb)}`;
+      return s.failures.length ? "failed" : "not run";
     });
     lines.push(`| ${step} | ${cells.join(" | ")} |`);
   }
@@ -135,7 +136,7 @@ export function peersReport({ blocks, notes, meta }) {
       `Load average (1/5/15 min) before: ${loads(meta.loadBefore)}, after: ${loads(meta.loadAfter)}.`,
     "",
     `Wall time spawn to exit; CPU (user + system) and peak RSS of the process from GNU time. Each round runs every step for every tool, ` +
-      `interleaved, alternating the order; ${meta.rounds} round(s), TypeORM's ts-node CLI ${meta.typeormCliLargeRounds} at N ≥ 1000.`,
+      `interleaved, alternating the order; ${meta.rounds} round(s), TypeORM's ts-node CLI ${meta.typeormCliLargeRounds ? `${meta.typeormCliLargeRounds} at N ≥ 1000` : "not run at N ≥ 1000"}.`,
   ];
   for (const note of notes) lines.push("", `Note: ${note}`);
   if (blocks.length) lines.push("", "##### Targets", "", targetRows(blocks));
