@@ -31,7 +31,7 @@ function stats(results, tool, step) {
 const ratio = (a, b) => (a === undefined || b === undefined ? undefined : a / b);
 const fmtRatio = (r) => (r === undefined ? "—" : r.toFixed(2));
 
-function blockTables({ dialect, n, results, load }) {
+export function blockTables({ dialect, n, results, load }) {
   const present = Object.keys(TOOL_NAMES).filter((t) => results[t]);
   const lines = [
     `#### ${dialect === "postgres" ? "PostgreSQL" : "SQLite"}, N = ${n}`,
