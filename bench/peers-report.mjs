@@ -32,13 +32,16 @@ const ratio = (a, b) => (a === undefined || b === undefined ? undefined : a / b)
 const fmtRatio = (r) => (r === undefined ? "—" : r.toFixed(2));
 
 export function blockTables({ dialect, n, results, load }) {
-  const present = Object.keys(TOOL_NAMES).filter((t) => results[t]);
+  // A tool left out at this size (TypeORM's ts-node CLI at N = 1000 in a short run) gets no column.
+  const ran = (t) => Object.values(results[t]).some((slot) => slot.ms.length || slot.failures.length);
+  const present = Object.keys(TOOL_NAMES).filter((t) => results[t] && ran(t));
+  const absent = Object.keys(TOOL_NAMES).filter((t) => results[t] && !ran(t));
   const lines = [
     `#### ${dialect === "postgres" ? "PostgreSQL" : "SQLite"}, N = ${n}`,
     "",
     `Load average (1/5/15 min) at the start: ${loads(load.before)}, at the end: ${loads(load.after)}. Rounds counted: ${present
       .map((t) => `${TOOL_NAMES[t]} ${stats(results, t, RUN)?.rounds ?? 0}`)
-      .join(", ")}.`,
+      .join(", ")}${absent.length ? `; not run at this size: ${absent.map((t) => TOOL_NAMES[t]).join(", ")}` : ""}.`,
     "",
     `Medians, wall / CPU (user + system) / peak RSS:`,
     "",
@@ -54,7 +57,7 @@ export function blockTables({ dialect, n, results, load }) {
     });
     lines.push(`| ${step} | ${cells.join(" | ")} |`);
   }
-  const peers = PEERS.filter((p) => results[p]);
+  const peers = PEERS.filter((p) => present.includes(p));
   if (results.athanor && peers.length) {
     lines.push(
       "",
