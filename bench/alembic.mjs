@@ -126,8 +126,9 @@ datefmt = %H:%M:%S
 // DATABASE_URL as the TypeORM project's ormconfig.ts does, and type
 // comparison on: Athanor compares column types, Alembic 1.8 does only when
 // asked (1.12 made it the default). BENCH_ALEMBIC_TRANSACTIONAL_DDL=0 runs the
-// migration without one transaction around it, as the other tools'
-// \`--transaction none\` (1000 tables overflow PostgreSQL's lock table).
+// migration on an autocommit connection, each statement committed on its own,
+// as the other tools' \`--transaction none\` (1000 tables in one transaction
+// overflow PostgreSQL's lock table: "out of shared memory").
 const ENV_PY = `import os
 import sys
 from logging.config import fileConfig
@@ -151,12 +152,16 @@ target_metadata = Base.metadata
 
 def run_migrations_online() -> None:
     connectable = engine_from_config(config.get_section(config.config_ini_section), prefix="sqlalchemy.", poolclass=pool.NullPool)
+    no_transaction = os.environ.get("BENCH_ALEMBIC_TRANSACTIONAL_DDL") == "0"
     with connectable.connect() as connection:
+        if no_transaction:
+            # transactional_ddl=False alone still leaves psycopg2 in one implicit transaction.
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
             compare_type=True,
-            transactional_ddl=os.environ.get("BENCH_ALEMBIC_TRANSACTIONAL_DDL") != "0",
+            transactional_ddl=not no_transaction,
         )
         with context.begin_transaction():
             context.run_migrations()
