@@ -272,7 +272,7 @@ describe("view entities a user must fix", () => {
   }
 });
 
-for (const dialect of DIALECTS) {
+for (const dialect of [...DIALECTS, "mariadb"] as const) {
   test(`${dialect}: after Athanor builds the corpus's view definitions, TypeORM's schema builder has nothing to do; check and verify agree`, async () => {
     const files = dialect === "postgres" ? ["v80-views.ts", "v81-materialized-view.ts"] : ["v80-views.ts"];
     const project = await TestProject.create(dialect);
@@ -282,7 +282,9 @@ for (const dialect of DIALECTS) {
       await project.ok(["run"]);
       await assertTypeormAgrees(project, "views", files);
       await project.ok(["check"]);
-      await project.ok(["verify"]);
+      // verify replays migrations on a scratch database, which Athanor cannot create on MariaDB yet.
+      if (dialect !== "mariadb") await project.ok(["verify"]);
+      else await assertNoChanges(project);
     } finally {
       await project.cleanup();
     }
