@@ -12,12 +12,15 @@ import { DataSource, type DataSourceOptions } from "typeorm";
 import { findDialect } from "../../src/dialects";
 import type { Schema } from "../../src/schema/model";
 import { createTestDatabase, type TestDatabase } from "./postgres";
+import { createMysqlTestDatabase } from "./mysql";
 
 export const repoRoot = join(__dirname, "..", "..");
 const cliPath = join(repoRoot, "bin", "athanor");
 
 export type DialectName = "sqlite" | "postgres";
 export const DIALECTS: DialectName[] = ["sqlite", "postgres"];
+/** A project's database: DIALECTS, or MariaDB (TEST_MYSQL_URL's server) for the tests that name it. */
+export type ProjectDialect = DialectName | "mariadb";
 
 /** TypeORM's `type` for a SQLite database: the sqlite3 driver (0.3 only) or better-sqlite3 (0.3 and 1.x). */
 export type SqliteDriver = "sqlite" | "better-sqlite3";
@@ -55,7 +58,7 @@ const migrations = ["migrations/*.ts"];
 const url = process.env.DATABASE_URL;
 
 export default url
-  ? new DataSource({ type: "postgres", url, entities: entities as any, migrations })
+  ? new DataSource({ type: /^(mysql|mariadb):/.test(url) ? "mariadb" : "postgres", url, entities: entities as any, migrations })
   : new DataSource({ type: "${sqliteDriver}", database: "data/app.sqlite", entities: entities as any, migrations });
 `;
 
@@ -79,20 +82,25 @@ const TSCONFIG = JSON.stringify(
 export class TestProject {
   private constructor(
     readonly dir: string,
-    readonly dialect: DialectName,
+    readonly dialect: ProjectDialect,
     private readonly database?: TestDatabase,
     private readonly extraEnv: NodeJS.ProcessEnv = {},
   ) {}
 
   /** A fresh project; for PostgreSQL with a database of its own. */
-  static async create(dialect: DialectName, entities: Record<string, string> = {}, options: ProjectOptions = {}): Promise<TestProject> {
+  static async create(dialect: ProjectDialect, entities: Record<string, string> = {}, options: ProjectOptions = {}): Promise<TestProject> {
     const dir = mkdtempSync(join(tmpdir(), `athanor-e2e-${dialect}-`));
     linkNodeModules(dir, options.nodeModules, options.repoPackages);
     writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
     writeFileSync(join(dir, "ormconfig.ts"), ormconfig(options.sqliteDriver ?? "sqlite"));
     mkdirSync(join(dir, "entities"));
     mkdirSync(join(dir, "migrations"));
-    const database = dialect === "postgres" ? await createTestDatabase("athanor_e2e") : undefined;
+    const database =
+      dialect === "postgres"
+        ? await createTestDatabase("athanor_e2e")
+        : dialect === "mariadb"
+          ? await createMysqlTestDatabase("athanor_e2e")
+          : undefined;
     const project = new TestProject(dir, dialect, database, options.env);
     for (const [file, source] of Object.entries(entities)) project.writeEntity(file, source);
     return project;
@@ -160,9 +168,8 @@ export class TestProject {
 
   /** Options for a DataSource on this project's database (no entities). */
   dataSourceOptions(): DataSourceOptions {
-    return this.database
-      ? { type: "postgres", url: this.database.url }
-      : { type: "sqlite", database: join(this.dir, "data", "app.sqlite") };
+    if (!this.database) return { type: "sqlite", database: join(this.dir, "data", "app.sqlite") };
+    return { type: this.dialect === "mariadb" ? "mariadb" : "postgres", url: this.database.url };
   }
 
   /** A DataSource on this project's database, for direct queries. */

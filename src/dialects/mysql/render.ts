@@ -12,6 +12,7 @@ import { nativeType, type Flavour } from "./types";
 import { comparableExpression } from "./comparable";
 import { mysqlExpression } from "./expressions";
 import { renderOnline } from "./online";
+import { renderCreateView, renderDropView } from "./views";
 import type { ServerCapabilities } from "./server";
 
 const list = (names: readonly string[]) => names.map(q).join(", ");
@@ -266,9 +267,9 @@ function renderPlain(op: Operation, context: RenderContext, flavour: Flavour, se
     case "renameEnumValue":
       return renameEnumValue(op, context, flavour);
     case "createView":
-      return none([`CREATE VIEW ${q(op.view.name)} AS ${mysqlExpression(op.view.expression)}`]);
+      return renderCreateView(op.view);
     case "dropView":
-      return none([`DROP VIEW ${q(op.view.name)}`]);
+      return renderDropView(op.view);
     case "sql":
       return none([op.up]);
     case "createSchema":
