@@ -184,7 +184,13 @@ export class Bookkeeping {
   }
   private progressTableSeen = false;
 
-  private async ensureProgressTable(): Promise<void> {
+  /**
+   * Create the progress table if missing. Called before a migration whose
+   * progress is followed starts, so that recording its first statement is
+   * one INSERT (a kill between a statement and its record leaves the count
+   * one short, never the table half-made and the statement unrecorded).
+   */
+  async ensureProgressTable(): Promise<void> {
     if (await this.hasProgressTable()) return;
     const statements = this.dialect.render(
       { kind: "createTable", table: progressTable(this.tableName) },

@@ -321,6 +321,14 @@ async function executeBatch(
           throw error instanceof UsageError ? new Refusal(error) : error;
         });
       }
+      const followed =
+        !options.fake &&
+        !batch.transaction &&
+        direction === "up" &&
+        options.partialRows !== false &&
+        (!dialect.transactionalDDL || !migration.transaction);
+      // Before the journal opens: the table is bookkeeping, not the migration's.
+      if (followed) await bookkeeping.ensureProgressTable();
       if (!options.fake) {
         faultPoint("migration-start");
         journal.open(batch.transaction, {
@@ -330,12 +338,7 @@ async function executeBatch(
         codeStarted = true;
         // Followed statement by statement where the migration itself runs
         // outside a transaction (MySQL; `transaction = false`), so a kill leaves an honest row.
-        if (
-          !batch.transaction &&
-          direction === "up" &&
-          options.partialRows !== false &&
-          (!dialect.transactionalDDL || !migration.transaction)
-        ) {
+        if (followed) {
           const followed = followOperations(queryRunner as StepCarrier, () => journal.appliedCount);
           operationsNow = followed.operations;
           const progress = trackProgress(bookkeeping, dialect, migration, journal, running, resumed, operationsNow);
