@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { DataSource } from "typeorm";
 import { cliEnv, createEmptyProject, repoRoot, runCli, type CliResult } from "../support/project";
 import { createMysqlTestDatabase, type MysqlTestDatabase } from "../support/mysql";
+import { assertUserError } from "../support/bad-input";
 
 const PEOPLE_EMAIL = `{ name: "email", type: "varchar", length: 120, nullable: true }`;
 const TAGS = `{ name: "rev_tags", columns: [{ name: "id", type: "integer", nullable: false }, { name: "owner_id", type: "integer", nullable: true }], primaryKey: { columns: ["id"] }, uniques: [], indexes: [], foreignKeys: [], checks: [] }`;
@@ -185,13 +186,43 @@ test("a revert of the applied part killed half-way: status says so, run is refus
     assert.deepEqual(json.migrations[0].partial, { applied: 2, total: 4, reverted: 1 });
 
     const run = await runCli(dir, ["run"], env);
-    assert.equal(run.code, 2, run.stdout + run.stderr);
-    assert.match(
-      run.stderr,
+    assertUserError(
+      run,
+      2,
       /^error: Migration FourSteps1900000000001 is half-way through a revert \(2 of 4 statements, 1 statement of its revert done\), so run cannot continue it: run `athanor revert` again to finish undoing it \(after fixing what stopped it\), then `athanor run`\.$/m,
     );
 
     ok(await runCli(dir, ["revert"], env), "revert again");
+    assert.equal(await schema(db.url), before);
+    assert.deepEqual(await bookkeeping(db.url), { migrations: [], progress: [] });
+  } finally {
+    await db.drop();
+  }
+});
+
+test("a revert of the applied part that fails half-way records what it undid; after the fix the next revert continues from the failed statement", async () => {
+  const dir = project(FOUR_STEPS);
+  const { db, env, before } = await prepared(dir);
+  try {
+    await failHalfWay(dir, env);
+    // Something the user added holds on to people.email: the revert's DROP COLUMN fails after its DROP TABLE took effect.
+    await withDb(db.url, async (ds) => {
+      await ds.query("CREATE INDEX IDX_hold ON people (email)");
+      await ds.query("CREATE TABLE holds (email varchar(120), CONSTRAINT FK_hold FOREIGN KEY (email) REFERENCES people (email))");
+    });
+    const failed = await runCli(dir, ["revert"], env);
+    assert.equal(failed.code, 3, failed.stdout + failed.stderr);
+    assert.match(
+      failed.stderr,
+      /^error: Reverting migration FourSteps1900000000001 failed \(it ran outside a transaction: the statement of its revert listed below as already applied remains, and it is recorded as partially applied \(2 of 4 statements, 1 statement of its revert done\); fix the cause and run revert again to continue from the failed statement\): /m,
+    );
+    assert.match(failed.stderr, /already applied: DROP TABLE `rev_tags`/);
+
+    await withDb(db.url, async (ds) => {
+      await ds.query("DROP TABLE holds");
+      await ds.query("DROP INDEX IDX_hold ON people");
+    });
+    ok(await runCli(dir, ["revert"], env), "revert after the fix");
     assert.equal(await schema(db.url), before);
     assert.deepEqual(await bookkeeping(db.url), { migrations: [], progress: [] });
   } finally {
@@ -206,9 +237,9 @@ test("E204: a partly applied migration whose down() is not the inverse of its up
     await failHalfWay(dir, env);
     const partway = await schema(db.url);
     const refused = await runCli(dir, ["revert"], env);
-    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
-    assert.match(
-      refused.stderr,
+    assertUserError(
+      refused,
+      2,
       /^error: Migration FourSteps1900000000001 is partially applied \(2 of 4 statements\), and Athanor cannot undo only that part: it runs SQL of its own \(DROP TABLE rev_tags\), which has no known inverse\. Fix the cause of the failure and finish it with `athanor run` \(then revert it\), or undo its applied statements by hand and run `athanor stamp base`\.$/m,
     );
     assert.equal(await schema(db.url), partway);
