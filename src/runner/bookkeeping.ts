@@ -176,13 +176,17 @@ export class Bookkeeping {
     return this.dialect.quote(progressTableName(this.tableName));
   }
 
-  /** Whether the progress table exists (once seen, it is taken to stay). */
+  /**
+   * Whether the progress table exists, looked up once (when the plan is
+   * read, before any migration runs): a run's statements, which `--verbose`
+   * prints and `run --sql` reproduces, then hold no extra catalog read. This
+   * runner creates it itself before it needs it (ensureProgressTable).
+   */
   protected async hasProgressTable(): Promise<boolean> {
-    if (this.progressTableSeen) return true;
-    this.progressTableSeen = (await this.dialect.tableColumns(this.db, progressTableName(this.tableName))) !== undefined;
-    return this.progressTableSeen;
+    this.progressTableKnown ??= (await this.dialect.tableColumns(this.db, progressTableName(this.tableName))) !== undefined;
+    return this.progressTableKnown;
   }
-  private progressTableSeen = false;
+  private progressTableKnown: boolean | undefined;
 
   /**
    * Create the progress table if missing. Called before a migration whose
@@ -191,6 +195,9 @@ export class Bookkeeping {
    * one short, never the table half-made and the statement unrecorded).
    */
   async ensureProgressTable(): Promise<void> {
+    if (this.progressTableKnown) return;
+    // Looked up again: another runner may have created it since.
+    this.progressTableKnown = undefined;
     if (await this.hasProgressTable()) return;
     const statements = this.dialect.render(
       { kind: "createTable", table: progressTable(this.tableName) },
@@ -200,10 +207,10 @@ export class Bookkeeping {
       for (const sql of statements) await this.db.query(sql);
     } catch (error) {
       // A concurrent runner may have created it first.
-      this.progressTableSeen = false;
+      this.progressTableKnown = undefined;
       if (!(await this.hasProgressTable())) throw error;
     }
-    this.progressTableSeen = true;
+    this.progressTableKnown = true;
   }
 
   /** The progress rows, by name. */

@@ -48,8 +48,9 @@ export function skipOperations(carrier: StepCarrier, skip: number): void {
   carrier.athanorSteps = { starting: () => ++seen > skip, finished: () => undefined };
 }
 
+/** Undefined, not deleted: offline SQL's recording runner refuses properties it does not have. */
 export function stopFollowing(carrier: StepCarrier): void {
-  delete carrier.athanorSteps;
+  if (carrier.athanorSteps) carrier.athanorSteps = undefined;
 }
 
 export interface PartialRevertPlan {
