@@ -41,6 +41,13 @@ export interface RenderContext {
    * locks ignore it.
    */
   online?: OnlineOptions;
+  /**
+   * The statements will run inside a transaction block (the runner's, for a
+   * migration with `transaction = true`): a lock-safe form that commits as
+   * it goes cannot run there, so the dialect renders the plain one. Absent:
+   * outside one, as `generate --online` writes its migrations.
+   */
+  inTransaction?: boolean;
 }
 
 /** Facts about a rendered operation that users should be told about. */
@@ -94,6 +101,20 @@ export interface Dialect {
   /** Whether the database has FULLTEXT indexes (MySQL/MariaDB): TypeORM's `fulltext: true` is honoured only there. */
   readonly fulltextIndexes?: boolean;
 
+  /**
+   * This dialect as it speaks to the server behind `db`, where rendering and
+   * normalizing depend on the server's version (MySQL/MariaDB: see
+   * dialects/mysql/server.ts). Read once per connection; absent where one
+   * dialect serves every version.
+   */
+  forServer?(db: Queryable): Promise<Dialect>;
+
+  /**
+   * This dialect for a server version named offline, where no server answers
+   * (`--dialect mysql@8.0`): undefined when `version` names none it knows.
+   */
+  atVersion?(version: string): Dialect | undefined;
+
   /** Quote an identifier. */
   quote(identifier: string): string;
 
@@ -126,6 +147,15 @@ export interface Dialect {
    * locks no table (the bookkeeping check every command makes).
    */
   tableColumns(db: Queryable, table: string): Promise<string[] | undefined>;
+
+  /**
+   * The live schema read the way `target` declares what this database's
+   * catalog cannot tell apart (MySQL/MariaDB: a unique constraint is a
+   * unique index, reported as one). Called on the introspected schema before
+   * it is compared with the entities; absent where the catalog keeps the
+   * difference.
+   */
+  readAsDeclared?(current: Schema, target: Schema): Schema;
 
   /**
    * The form of a column that the database can faithfully store and report:

@@ -17,7 +17,7 @@ import {
   TABLES_QUERY,
 } from "./catalog";
 import { readDefault } from "./defaults";
-import { readExpression } from "./expressions";
+import { readCheckClause } from "./expressions";
 import { quoteIdentifier } from "./quote";
 import { parseColumnType } from "./types";
 
@@ -175,7 +175,7 @@ function action(rule: unknown): ForeignKeyAction {
 
 /** A check clause as the entity would write it: identifiers without backticks, no outer parentheses. */
 function checkExpression(clause: string): string {
-  return readExpression(clause);
+  return readCheckClause(clause);
 }
 
 function sameList(a: string[], b: string[]): boolean {
