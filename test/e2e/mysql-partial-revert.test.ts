@@ -276,6 +276,11 @@ test("TypeORM's own runner never takes a partly applied migration for applied: m
     const show = typeormCli(dir, env, ["migration:show"]);
     assert.equal(show.status, 0, show.stdout + show.stderr);
     assert.match(show.stdout, /\[ \] FourSteps1900000000001/);
+    // Its migration:run starts it over and stops at its first statement, recording nothing.
+    const typeormRun = typeormCli(dir, env, ["migration:run"]);
+    assert.notEqual(typeormRun.status, 0, typeormRun.stdout + typeormRun.stderr);
+    assert.match(typeormRun.stdout + typeormRun.stderr, /Duplicate column name 'email'/);
+    assert.deepEqual(await bookkeeping(db.url), { migrations: [], progress: ["FourSteps1900000000001"] });
 
     // Finished by Athanor, TypeORM sees it applied.
     await withDb(db.url, (ds) => ds.query("CREATE TABLE owners (id int NOT NULL PRIMARY KEY)"));
