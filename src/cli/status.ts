@@ -41,9 +41,12 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs & GlobalArgs> =
 };
 
 /** "3 of 5 statements" (or "3 statements" when the migration's total is unknown). */
-function describeProgress(progress: { applied: number; total?: number }): string {
+function describeProgress(progress: { applied: number; total?: number; reverted?: number }): string {
   const unit = (n: number) => (n === 1 ? "statement" : "statements");
-  return progress.total === undefined
-    ? `${progress.applied} ${unit(progress.applied)}`
-    : `${progress.applied} of ${progress.total} ${unit(progress.total)}`;
+  const applied =
+    progress.total === undefined
+      ? `${progress.applied} ${unit(progress.applied)}`
+      : `${progress.applied} of ${progress.total} ${unit(progress.total)}`;
+  // As runner/partial.ts says it (not imported: status loads no runner code).
+  return progress.reverted ? `${applied}, ${progress.reverted} ${unit(progress.reverted)} of its revert done` : applied;
 }

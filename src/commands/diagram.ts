@@ -17,6 +17,7 @@ import { schemaFromEntities } from "../metadata";
 import type { Operation } from "../ops/operations";
 import { migrationSql } from "../runner/offline";
 import { planMigrations } from "../runner/plan";
+import { bookkeepingTableNames } from "../runner/bookkeeping";
 import { schemaChanges } from "../ops/schema-changes";
 import type { Schema } from "../schema/model";
 import { loadProject, withProject, type ProjectOptions } from "./project";
@@ -124,7 +125,7 @@ async function liveSchema(options: ProjectOptions, withPending: boolean): Promis
     options,
     async (project) => {
       const { dialect, queryRunner, config } = project;
-      const schema = await dialect.introspect(queryRunner, { exclude: [config.migrationsTableName] });
+      const schema = await dialect.introspect(queryRunner, { exclude: bookkeepingTableNames(config.migrationsTableName) });
       if (!withPending) return { target: project.target, schema, after: schema, operations: [], pending: [] };
       const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
       const steps = planMigrations(project.migrations, applied).pending;

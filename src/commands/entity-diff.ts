@@ -14,6 +14,7 @@ import { profilePhase } from "../profile";
 import { DatabaseError, UsageError } from "../errors";
 import type { Operation } from "../ops/operations";
 import { schemasOfTables } from "../schema/table-name";
+import { bookkeepingTableNames } from "../runner/bookkeeping";
 
 export interface EntityComparison {
   /** What the database has (bookkeeping table left out). */
@@ -57,7 +58,7 @@ export async function compareEntitiesWithDatabase(
   profilePhase("metadata to schema");
   refuseBookkeepingEntity(target, source.migrationsTableName);
   const introspected = await dialect.introspect(db, {
-    exclude: [source.migrationsTableName],
+    exclude: bookkeepingTableNames(source.migrationsTableName),
     schemas: schemasToRead(target, renames),
   });
   const current = dialect.readAsDeclared ? dialect.readAsDeclared(introspected, target) : introspected;

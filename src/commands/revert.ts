@@ -4,7 +4,8 @@
  */
 import { UsageError } from "../errors";
 import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";
-import { planRevert } from "../runner/targets";
+import { planPartialRevert } from "../runner/operation-steps";
+import { planRevert, revertOrder } from "../runner/targets";
 import { refuseEdited } from "./edited-migrations";
 import { lockedPlan } from "./locked-plan";
 import { withProject, type ProjectOptions } from "./project";
@@ -53,6 +54,13 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
 
         // Only the down() methods about to run matter; --fake runs none.
         if (!options.allowEdited && !options.execution?.fake) refuseEdited(selected, project.config.cwd, "down");
+
+        // A partly applied migration: refused before anything runs when its down() cannot undo just that part.
+        const partlyApplied = selected.find((s) => s.partial);
+        if (partlyApplied && !options.execution?.fake) {
+          const before = revertOrder(plan)[0]?.name ?? "base";
+          await planPartialRevert(partlyApplied.source!, partlyApplied.partial!, dialect, bookkeeping.tableName, before);
+        }
 
         if (options.dryRun) {
           return { reverted: [], planned: selected.map((s) => s.name), remaining: order.length, target: project.target };

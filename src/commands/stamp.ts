@@ -47,8 +47,16 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
             state.applied = undefined;
           }
           if (!state.applied && shouldBeApplied) {
-            await bookkeeping.record({ timestamp: state.timestamp, name: state.name, checksum: state.source!.checksum });
+            // A partly applied one finished by hand: its progress row goes with the complete row.
+            await bookkeeping.record(
+              { timestamp: state.timestamp, name: state.name, checksum: state.source!.checksum },
+              Boolean(state.partial),
+            );
             recorded.push(state.name);
+          } else if (!state.applied && state.partial) {
+            // A partly applied one undone by hand: its progress is forgotten.
+            await bookkeeping.forget(state.name);
+            removed.push(state.name);
           }
         }
         const resolved = revision.kind === "migration" ? revision.state.name : revision.kind;

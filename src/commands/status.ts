@@ -17,8 +17,12 @@ export interface StatusEntry {
   missing: boolean;
   edited: boolean;
   outOfOrder: boolean;
-  /** Pending, with part of it applied by a run that failed outside a transaction. */
-  partial?: { applied: number; total?: number };
+  /**
+   * Pending, with part of it applied by a run that failed outside a
+   * transaction; `reverted`: how many statements a revert of that part
+   * already undid (a revert that stopped half-way).
+   */
+  partial?: { applied: number; total?: number; reverted?: number };
 }
 
 export interface StatusResult {
@@ -76,7 +80,7 @@ function toEntry(state: MigrationState, cwd: string): StatusEntry {
     missing: state.missing,
     edited: state.edited,
     outOfOrder: state.outOfOrder,
-    ...(state.partial ? { partial: { ...state.partial } } : {}),
+    ...(state.partial ? { partial: partialShown(state.partial) } : {}),
   };
 }
 
@@ -89,4 +93,9 @@ export function problemsOf(states: MigrationState[], cwd: string): string[] {
     if (s.outOfOrder) problems.push(`${where} is pending but older than the newest applied migration (out of order).`);
   }
   return problems;
+}
+
+function partialShown(partial: NonNullable<MigrationState["partial"]>): NonNullable<StatusEntry["partial"]> {
+  const { applied, total, reverted } = partial;
+  return { applied, ...(total === undefined ? {} : { total }), ...(reverted ? { reverted } : {}) };
 }

@@ -14,7 +14,7 @@ import type { DataSource } from "typeorm";
 import { describeOperation } from "../ops/describe";
 import type { Dialect, Queryable, ScratchDatabase } from "../dialects/dialect";
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
-import { Bookkeeping } from "../runner/bookkeeping";
+import { Bookkeeping, bookkeepingTableNames } from "../runner/bookkeeping";
 import type { MigrationSource } from "../runner/discover";
 import { executeMigrations, type Direction, type ExecutionContext } from "../runner/execute";
 import { describeDifferences } from "../schema/equal";
@@ -218,7 +218,7 @@ class HistoryCheck {
 
   private schema(): Promise<Schema> {
     return this.context.dialect.introspect(this.context.queryRunner, {
-      exclude: [this.migrationsTableName],
+      exclude: bookkeepingTableNames(this.migrationsTableName),
       schemas: this.schemas,
     });
   }

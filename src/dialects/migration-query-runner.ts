@@ -5,6 +5,7 @@
  * it). It lives here, below both, so neither imports the other.
  */
 import type { Operation } from "../ops/operations";
+import type { OnlineOptions } from "../ops/online";
 import type { Schema } from "../schema/model";
 import type { Dialect, Queryable } from "./dialect";
 
@@ -28,6 +29,20 @@ export interface MigrationQueryRunner extends Queryable {
    * executed.
    */
   athanorOffline?: OfflineRecorder;
+  /**
+   * Set by the runner while it follows a migration op() call by op() call
+   * (runner/operation-steps.ts): to know which operations of a partly
+   * applied migration took effect, and to run only the inverses of those.
+   */
+  athanorSteps?: OperationSteps;
+}
+
+/** What the runner hears from each op() call, and may pass over. */
+export interface OperationSteps {
+  /** Before the call introspects, renders or sends anything; false: pass over it (nothing is done). */
+  starting(operation: Operation, options: OnlineOptions | undefined): boolean;
+  /** After its statements completed (not called when it failed). */
+  finished(operation: Operation): void;
 }
 
 /** What offline SQL gives an operation in place of a live database. */

@@ -16,6 +16,13 @@ import { resolveOnline, type OnlineOptions } from "../ops/online";
 import { needsOwnTransaction, runRendered } from "./run-rendered";
 
 export async function executeOperation(queryRunner: MigrationQueryRunner, operation: Operation, options?: OnlineOptions): Promise<void> {
+  const steps = queryRunner.athanorSteps;
+  if (steps && !steps.starting(operation, options)) return;
+  await renderAndRun(queryRunner, operation, options);
+  steps?.finished(operation);
+}
+
+async function renderAndRun(queryRunner: MigrationQueryRunner, operation: Operation, options?: OnlineOptions): Promise<void> {
   const online = resolveOnline(options);
   const { options: dataSourceOptions } = (queryRunner.dataSource ?? queryRunner.connection)!;
   const type = dataSourceOptions.type;

@@ -30,6 +30,53 @@ export interface AppliedMigration {
 export interface PartialProgress {
   applied: number;
   total?: number;
+  /**
+   * How many of the migration's op() calls had finished, and how many of
+   * `applied` were theirs, at the last write (undefined on a row an earlier
+   * Athanor wrote): what lets `revert` tell which operations took effect.
+   */
+  operations?: { finished: number; statements: number };
+  /** Set once a revert of the applied part has started: how many statements of its inverse took effect. */
+  reverted?: number;
+}
+
+/**
+ * The table that holds partial progress, beside TypeORM's: TypeORM's own
+ * runner reads only the migrations table and would take any row there for
+ * an applied migration, so a partly applied one has no row there until it
+ * completes.
+ */
+export function progressTableName(tableName: string): string {
+  return `${tableName}_progress`;
+}
+
+/** Every table the bookkeeping may own: what introspection leaves out. */
+export function bookkeepingTableNames(tableName: string): string[] {
+  return [tableName, progressTableName(tableName)];
+}
+
+const PROGRESS_COLUMNS: Column[] = [
+  { name: "name", type: "varchar", length: 255, nullable: false },
+  { name: "timestamp", type: "bigint", nullable: false },
+  { name: "checksum", type: "varchar", length: 64, nullable: true },
+  { name: "started_at", type: "timestamptz", nullable: true },
+  { name: "applied_statements", type: "integer", nullable: false },
+  { name: "statement_count", type: "integer", nullable: true },
+  { name: "finished_operations", type: "integer", nullable: true },
+  { name: "finished_operation_statements", type: "integer", nullable: true },
+  { name: "reverted_statements", type: "integer", nullable: true },
+];
+
+function progressTable(tableName: string): Table {
+  return {
+    name: progressTableName(tableName),
+    columns: PROGRESS_COLUMNS,
+    primaryKey: { columns: ["name"] },
+    uniques: [],
+    indexes: [],
+    foreignKeys: [],
+    checks: [],
+  };
 }
 
 const TYPEORM_COLUMNS: Column[] = [
@@ -42,7 +89,7 @@ const ATHANOR_COLUMNS: Column[] = [
   { name: "checksum", type: "varchar", length: 64, nullable: true },
   { name: "applied_at", type: "timestamptz", nullable: true },
   { name: "execution_ms", type: "integer", nullable: true },
-  // NULL on a complete row; see AppliedMigration.partial.
+  // Written by earlier versions on a partial row (now in the progress table); still read, and moved by ensure().
   { name: "applied_statements", type: "integer", nullable: true },
   { name: "statement_count", type: "integer", nullable: true },
 ];
@@ -104,6 +151,81 @@ export class Bookkeeping {
         );
       }
     }
+    await this.moveLegacyPartialRows();
+  }
+
+  /**
+   * A partial row an earlier version wrote into the migrations table, where
+   * TypeORM's runner takes it for applied, moves to the progress table
+   * (inserted there first: a kill in between leaves it in both, still partial).
+   */
+  private async moveLegacyPartialRows(): Promise<void> {
+    const q = (id: string) => this.dialect.quote(id);
+    const rows: any[] = await this.db.query(`SELECT * FROM ${this.table} WHERE ${q("applied_statements")} IS NOT NULL`);
+    for (const row of rows) {
+      const entry = { timestamp: Number(row.timestamp), name: String(row.name), checksum: row.checksum ?? undefined };
+      const existing = await this.progressRow(entry.name);
+      if (!existing) await this.recordPartial(entry, partialOf(row)!, false);
+      await this.db.query(
+        `DELETE FROM ${this.table} WHERE ${q("name")} = ${literal(entry.name)} AND ${q("applied_statements")} IS NOT NULL`,
+      );
+    }
+  }
+
+  private get progressTable(): string {
+    return this.dialect.quote(progressTableName(this.tableName));
+  }
+
+  /**
+   * Whether the progress table exists, looked up once (when the plan is
+   * read, before any migration runs): a run's statements, which `--verbose`
+   * prints and `run --sql` reproduces, then hold no extra catalog read. This
+   * runner creates it itself before it needs it (ensureProgressTable).
+   */
+  protected async hasProgressTable(): Promise<boolean> {
+    this.progressTableKnown ??= (await this.dialect.tableColumns(this.db, progressTableName(this.tableName))) !== undefined;
+    return this.progressTableKnown;
+  }
+  private progressTableKnown: boolean | undefined;
+
+  /**
+   * Create the progress table if missing. Called before a migration whose
+   * progress is followed starts, so that recording its first statement is
+   * one INSERT (a kill between a statement and its record leaves the count
+   * one short, never the table half-made and the statement unrecorded).
+   */
+  async ensureProgressTable(): Promise<void> {
+    if (this.progressTableKnown) return;
+    // Looked up again: another runner may have created it since.
+    this.progressTableKnown = undefined;
+    if (await this.hasProgressTable()) return;
+    const statements = this.dialect.render(
+      { kind: "createTable", table: progressTable(this.tableName) },
+      { schema: emptySchema() },
+    ).statements;
+    try {
+      for (const sql of statements) await this.db.query(sql);
+    } catch (error) {
+      // A concurrent runner may have created it first.
+      this.progressTableKnown = undefined;
+      if (!(await this.hasProgressTable())) throw error;
+    }
+    this.progressTableKnown = true;
+  }
+
+  /** The progress rows, by name. */
+  private async progressRows(): Promise<Map<string, AppliedMigration>> {
+    const byName = new Map<string, AppliedMigration>();
+    if (!(await this.hasProgressTable())) return byName;
+    const rows: any[] = await this.db.query(`SELECT * FROM ${this.progressTable} ORDER BY ${this.dialect.quote("started_at")}`);
+    for (const row of rows) byName.set(String(row.name), progressRowOf(row));
+    return byName;
+  }
+
+  private async progressRow(name: string): Promise<AppliedMigration | undefined> {
+    if (!(await this.hasProgressTable())) return undefined;
+    const rows: any[] = await this.db.query(`SELECT * FROM ${this.progressTable} WHERE ${this.dialect.quote("name")} = ${literal(name)}`);
+    return rows.length === 0 ? undefined : progressRowOf(rows[0]);
   }
 
   private async missingStatements(): Promise<string[]> {
@@ -118,11 +240,16 @@ export class Bookkeeping {
     return ops.flatMap((op) => this.dialect.render(op, { schema }).statements);
   }
 
-  /** Applied migrations in the order they were applied. */
+  /**
+   * Applied migrations in the order they were applied, then the partly
+   * applied ones (rows of the progress table; one whose migration also has
+   * a complete row is left over from a kill between the two writes, and the
+   * complete row wins).
+   */
   async applied(): Promise<AppliedMigration[]> {
     const rows: any[] = await this.db.query(`SELECT * FROM ${this.table} ORDER BY ${this.dialect.quote("id")}`);
     if (rows.length > 0) this.checkTypeOrmColumns(Object.keys(rows[0]));
-    return rows.map((row) => ({
+    const inTable = rows.map((row) => ({
       id: Number(row.id),
       timestamp: Number(row.timestamp),
       name: String(row.name),
@@ -131,6 +258,9 @@ export class Bookkeeping {
       executionMs: optionalNumber(row.execution_ms),
       partial: partialOf(row),
     }));
+    const names = new Set(inTable.map((row) => row.name));
+    const progress = [...(await this.progressRows()).values()].filter((row) => !names.has(row.name));
+    return [...inTable, ...progress];
   }
 
   /**
@@ -167,9 +297,10 @@ export class Bookkeeping {
    */
   async progress(name: string): Promise<{ applied: boolean; partial?: PartialProgress }> {
     const rows: any[] = await this.db.query(`SELECT * FROM ${this.table} WHERE ${this.dialect.quote("name")} = ${literal(name)}`);
-    if (rows.length === 0) return { applied: false };
-    const partial = partialOf(rows[0]);
-    return partial ? { applied: false, partial } : { applied: true };
+    const legacy = rows.length === 0 ? undefined : partialOf(rows[0]);
+    if (rows.length > 0 && !legacy) return { applied: true };
+    const partial = (await this.progressRow(name))?.partial ?? legacy;
+    return partial ? { applied: false, partial } : { applied: false };
   }
 
   /**
@@ -182,16 +313,23 @@ export class Bookkeeping {
     correction?: { name: string; ms: number },
   ): Promise<void> {
     const full = { ...entry, appliedAt: entry.appliedAt ?? new Date() };
-    const row = completing ? completeStatement(this.dialect, this.tableName, full) : recordStatement(this.dialect, this.tableName, full);
-    if (!correction) return void (await this.db.query(row));
-    const statements = [executionMsStatement(this.dialect, this.tableName, correction.name, correction.ms), row];
-    if (this.dialect.statementLists) await this.db.query(statements.join("; "));
+    const row = recordStatement(this.dialect, this.tableName, full);
+    const statements = correction ? [executionMsStatement(this.dialect, this.tableName, correction.name, correction.ms), row] : [row];
+    if (statements.length > 1 && this.dialect.statementLists) await this.db.query(statements.join("; "));
     else for (const sql of statements) await this.db.query(sql);
+    // The complete row first: a kill before the progress row goes leaves both, and the complete one wins.
+    if (completing) await this.forgetProgress(entry.name);
   }
 
   /** Store a migration's execution_ms (its time once its COMMIT returned). */
   async storeExecutionMs(name: string, ms: number): Promise<void> {
     await this.db.query(executionMsStatement(this.dialect, this.tableName, name, ms));
+  }
+
+  private async forgetProgress(name: string): Promise<void> {
+    if (await this.hasProgressTable()) {
+      await this.db.query(`DELETE FROM ${this.progressTable} WHERE ${this.dialect.quote("name")} = ${literal(name)}`);
+    }
   }
 
   /** Record (or update) how much of a migration took effect before it failed outside a transaction. */
@@ -200,19 +338,36 @@ export class Bookkeeping {
     progress: PartialProgress,
     existing: boolean,
   ): Promise<void> {
+    await this.ensureProgressTable();
     const q = (id: string) => this.dialect.quote(id);
-    const total = progress.total === undefined ? "NULL" : String(progress.total);
-    await this.db.query(
-      existing
-        ? `UPDATE ${this.table} SET ${q("applied_statements")} = ${progress.applied}, ${q("statement_count")} = ${total} WHERE ${q("name")} = ${literal(entry.name)}`
-        : `INSERT INTO ${this.table} (${q("timestamp")}, ${q("name")}, ${q("checksum")}, ${q("applied_at")}, ${q("applied_statements")}, ${q("statement_count")}) ` +
-            `VALUES (${entry.timestamp}, ${literal(entry.name)}, ${entry.checksum ? literal(entry.checksum) : "NULL"}, ` +
-            `${timestamp(this.dialect, new Date())}, ${progress.applied}, ${total})`,
-    );
+    const value = (n: number | undefined) => (n === undefined ? "NULL" : String(n));
+    const values: Record<string, string> = {
+      [q("applied_statements")]: String(progress.applied),
+      [q("statement_count")]: value(progress.total),
+      [q("finished_operations")]: value(progress.operations?.finished),
+      [q("finished_operation_statements")]: value(progress.operations?.statements),
+      [q("reverted_statements")]: value(progress.reverted),
+    };
+    if (existing) {
+      const set = Object.entries(values).map(([column, v]) => `${column} = ${v}`);
+      await this.db.query(`UPDATE ${this.progressTable} SET ${set.join(", ")} WHERE ${q("name")} = ${literal(entry.name)}`);
+      return;
+    }
+    const columns = [q("name"), q("timestamp"), q("checksum"), q("started_at"), ...Object.keys(values)];
+    const row = [
+      literal(entry.name),
+      String(entry.timestamp),
+      entry.checksum ? literal(entry.checksum) : "NULL",
+      timestamp(this.dialect, new Date()),
+      ...Object.values(values),
+    ];
+    await this.db.query(`INSERT INTO ${this.progressTable} (${columns.join(", ")}) VALUES (${row.join(", ")})`);
   }
 
+  /** Forget a migration: its row, and its progress (a partly applied one undone, or stamped away). */
   async forget(name: string): Promise<void> {
     await this.db.query(forgetStatement(this.dialect, this.tableName, name));
+    await this.forgetProgress(name);
   }
 }
 
@@ -246,16 +401,6 @@ export function recordStatement(dialect: Dialect, tableName: string, entry: Book
   );
 }
 
-/** The UPDATE that turns a partial row (see AppliedMigration.partial) into a complete one, in one statement. */
-export function completeStatement(dialect: Dialect, tableName: string, entry: BookkeepingEntry): string {
-  const q = (id: string) => dialect.quote(id);
-  return (
-    `UPDATE ${q(tableName)} SET ${q("checksum")} = ${entry.checksum ? literal(entry.checksum) : "NULL"}, ` +
-    `${q("applied_at")} = ${timestamp(dialect, entry.appliedAt)}, ${q("execution_ms")} = ${entry.executionMs === undefined ? "NULL" : Math.round(entry.executionMs)}, ` +
-    `${q("applied_statements")} = NULL, ${q("statement_count")} = NULL WHERE ${q("name")} = ${literal(entry.name)}`
-  );
-}
-
 /** The UPDATE that stores a recorded migration's execution_ms. */
 function executionMsStatement(dialect: Dialect, tableName: string, name: string, ms: number): string {
   const q = (id: string) => dialect.quote(id);
@@ -272,7 +417,27 @@ function optionalNumber(value: unknown): number | undefined {
 
 function partialOf(row: Record<string, unknown>): PartialProgress | undefined {
   const applied = optionalNumber(row.applied_statements);
-  return applied === undefined ? undefined : { applied, total: optionalNumber(row.statement_count) };
+  if (applied === undefined) return undefined;
+  const finished = optionalNumber(row.finished_operations);
+  const statements = optionalNumber(row.finished_operation_statements);
+  const reverted = optionalNumber(row.reverted_statements);
+  return {
+    applied,
+    total: optionalNumber(row.statement_count),
+    ...(finished !== undefined && statements !== undefined ? { operations: { finished, statements } } : {}),
+    ...(reverted !== undefined ? { reverted } : {}),
+  };
+}
+
+function progressRowOf(row: Record<string, unknown>): AppliedMigration {
+  return {
+    id: 0,
+    timestamp: Number(row.timestamp),
+    name: String(row.name),
+    checksum: (row.checksum as string | null) ?? undefined,
+    appliedAt: row.started_at ? new Date(row.started_at as string) : undefined,
+    partial: partialOf(row),
+  };
 }
 
 /** The DELETE that forgets a migration (after its down ran). */

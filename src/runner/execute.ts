@@ -32,11 +32,26 @@
  */
 import type { QueryRunner } from "typeorm";
 import type { Dialect, Queryable } from "../dialects/dialect";
-import { DatabaseError, redact } from "../errors";
+import { DatabaseError, redact, UsageError } from "../errors";
 import type { Bookkeeping } from "./bookkeeping";
 import type { MigrationSource } from "./discover";
 import { faultPoint } from "./fault-points";
-import { describeProgress, recordPartialProgress, trackProgress } from "./partial";
+import {
+  describeProgress,
+  recordPartialProgress,
+  recordRevertProgress,
+  trackProgress,
+  trackRevertProgress,
+  unfinishedRevert,
+} from "./partial";
+import {
+  followOperations,
+  planPartialRevert,
+  skipOperations,
+  stopFollowing,
+  type PartialRevertPlan,
+  type StepCarrier,
+} from "./operation-steps";
 import type { PartialProgress } from "./bookkeeping";
 import { observeStatements, StatementJournal } from "./statement-journal";
 import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
@@ -362,6 +377,10 @@ async function executeBatch(
   let transactionBegan = 0;
   /** A commit group: the current migration's savepoint is open. */
   let inSavepoint = false;
+  /** Up outside a transaction: the op() calls finished so far (runner/operation-steps.ts). */
+  let operationsNow: (() => PartialProgress["operations"]) | undefined;
+  /** Down of a partly applied migration: which of its down() calls run. */
+  let revertPlan: PartialRevertPlan | undefined;
   const { signal } = options;
   const claim = dialect.migrationClaim;
   let unclaim: (() => Promise<void>) | undefined;
@@ -425,7 +444,12 @@ async function executeBatch(
       const appliedNow = progress.applied;
       resumed = progress.partial;
       hasRow = resumed !== undefined;
-      if (appliedNow !== (direction === "down")) {
+      operationsNow = undefined;
+      revertPlan = undefined;
+      // Down of a partly applied migration undoes the part that took effect.
+      const undoingPart = direction === "down" && !appliedNow && resumed !== undefined;
+      if (direction === "up" && resumed?.reverted) throw new Refusal(unfinishedRevert(migration.name, resumed));
+      if (!undoingPart && appliedNow !== (direction === "down")) {
         const skipped: ExecutionResult = { name: migration.name, direction, ms: 0, skipped: true };
         finished.push(skipped);
         if (!batch.transaction) {
@@ -442,25 +466,43 @@ async function executeBatch(
       const sentBefore = sent.length;
       begun.push(migration.name);
       unfinished = migration.name;
+      if (undoingPart && !options.fake) {
+        const before = await appliedBefore(bookkeeping);
+        revertPlan = await planPartialRevert(migration, resumed!, dialect, bookkeeping.tableName, before).catch((error) => {
+          throw error instanceof UsageError ? new Refusal(error) : error;
+        });
+      }
+      const followed =
+        !options.fake &&
+        !batch.transaction &&
+        direction === "up" &&
+        options.partialRows !== false &&
+        (!dialect.transactionalDDL || !migration.transaction);
+      // Before the journal opens: the table is bookkeeping, not the migration's.
+      if (followed) await bookkeeping.ensureProgressTable();
       if (!options.fake) {
         faultPoint("migration-start");
         journal.open(batch.transaction, {
-          resume: direction === "up" ? resumed?.applied : undefined,
+          resume: direction === "up" ? resumed?.applied : revertPlan ? (resumed?.reverted ?? 0) : undefined,
           ddlCommits: !dialect.transactionalDDL,
         });
         codeStarted = true;
         // Followed statement by statement where the migration itself runs
         // outside a transaction (MySQL; `transaction = false`), so a kill leaves an honest row.
-        if (
-          !batch.transaction &&
-          direction === "up" &&
-          options.partialRows !== false &&
-          (!dialect.transactionalDDL || !migration.transaction)
-        ) {
-          const progress = trackProgress(bookkeeping, dialect, migration, journal, running, resumed);
+        if (followed) {
+          const followed = followOperations(queryRunner as StepCarrier, () => journal.appliedCount);
+          operationsNow = followed.operations;
+          const progress = trackProgress(bookkeeping, dialect, migration, journal, running, resumed, operationsNow);
           running.progress = async () => {
             hasRow = (await progress()) || hasRow;
           };
+        }
+        if (revertPlan) {
+          // Only the inverses of the operations that took effect run.
+          skipOperations(queryRunner as StepCarrier, revertPlan.skipDown);
+          if (!batch.transaction && options.partialRows !== false) {
+            running.progress = trackRevertProgress(bookkeeping, migration, journal, running, resumed!);
+          }
         }
         running.now = true;
         try {
@@ -469,6 +511,7 @@ async function executeBatch(
         } finally {
           running.now = false;
           running.progress = undefined;
+          stopFollowing(queryRunner as StepCarrier);
           ranBeforeFailure = journal.close();
         }
       }
@@ -547,15 +590,18 @@ async function executeBatch(
     }
     // A rolled-back transaction carried no correction after all.
     commits.carried = false;
+    if (error instanceof Refusal) throw error.refusal;
     if (signal?.aborted) {
       if (batch.transaction) throw new BatchStopped(begun);
       throw new BatchStopped([], codeStarted && current ? { name: current.name, remaining: ranBeforeFailure } : undefined);
     }
     // Outside a transaction what ran stays: the bookkeeping says how much, so the next run continues there.
-    const recorded =
-      !batch.transaction && codeStarted && current && options.partialRows !== false
-        ? await recordPartialProgress(bookkeeping, dialect, current, direction, ranBeforeFailure.length, hasRow)
-        : undefined;
+    const keep = !batch.transaction && codeStarted && current && options.partialRows !== false;
+    const recorded = !keep
+      ? undefined
+      : revertPlan
+        ? await recordRevertProgress(bookkeeping, current!, resumed!, ranBeforeFailure.length).catch(() => undefined)
+        : await recordPartialProgress(bookkeeping, dialect, current!, direction, ranBeforeFailure.length, hasRow, operationsNow?.());
     const migration = current ?? batch.migrations[0];
     // What the failure speaks of: in a commit group, the failing migration
     // alone when the ones before it were committed, else the transaction.
@@ -580,6 +626,19 @@ async function executeBatch(
     await releaseClaim();
     await dialect.session?.afterTransaction(queryRunner);
   }
+}
+
+/** A refusal found before the migration's code ran: said as it is, not as a failed migration. */
+class Refusal extends Error {
+  constructor(readonly refusal: UsageError) {
+    super(refusal.message);
+  }
+}
+
+/** The migration applied last ("base" when none): where `stamp` puts a migration undone by hand. */
+async function appliedBefore(bookkeeping: Bookkeeping): Promise<string> {
+  const complete = (await bookkeeping.applied()).filter((row) => !row.partial);
+  return complete.length === 0 ? "base" : complete.reduce((a, b) => (b.id > a.id ? b : a)).name;
 }
 
 /**
@@ -632,7 +691,11 @@ function migrationFailure({ migration, direction, error, batch, dialect, ranBefo
     `the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ` +
     `${n === 1 ? "remains" : "remain"} and ${bookkeeping}; undo ${n === 1 ? "it" : "them"} or finish the migration by hand`;
   let outcome: string;
-  if (!batch.transaction && recorded) {
+  if (!batch.transaction && recorded && direction === "down") {
+    outcome =
+      `it ran outside a transaction: the ${n === 1 ? "statement" : `${n} statements`} of its revert listed below as already applied ${n === 1 ? "remains" : "remain"}, ` +
+      `and it is recorded as partially applied (${describeProgress(recorded)}); fix the cause and run revert again to continue from the failed statement`;
+  } else if (!batch.transaction && recorded) {
     outcome =
       `it ran outside a transaction: the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ${n === 1 ? "remains" : "remain"}, ` +
       `and it is recorded as partially applied (${describeProgress(recorded)}); fix the cause and run again to continue from the failed statement`;

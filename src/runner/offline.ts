@@ -148,6 +148,11 @@ class ScriptBookkeeping extends Bookkeeping {
     super(db, dialect, tableName);
   }
 
+  /** A script resumes nothing: it reads no progress table (and prints no look for one). */
+  protected override async hasProgressTable(): Promise<boolean> {
+    return false;
+  }
+
   override async progress(name: string): Promise<{ applied: boolean }> {
     await super.progress(name);
     return { applied: this.assumed.applied };

@@ -5,12 +5,16 @@
  * bookkeeping row then records how many took effect and how many the
  * migration has (runner/bookkeeping.ts, AppliedMigration.partial); the row
  * counts as pending, and the next `run` passes over the applied statements
- * (StatementJournal.skip) and continues from the failed one.
+ * (StatementJournal.skip) and continues from the failed one. `revert`
+ * instead undoes the applied part (runner/operation-steps.ts) and records
+ * how far it got the same way, so a second revert continues.
  */
 import type { Dialect } from "../dialects/dialect";
+import { UsageError } from "../errors";
 import type { Bookkeeping, PartialProgress } from "./bookkeeping";
 import type { Direction } from "./direction";
 import type { MigrationSource } from "./discover";
+import { countedStatements } from "./operation-reader";
 import { emptyModel, RecordingQueryRunner } from "./recording-query-runner";
 import { counts, type StatementJournal } from "./statement-journal";
 
@@ -26,7 +30,9 @@ export async function statementCount(migration: MigrationSource, dialect: Dialec
   try {
     await migration.instance.up(recorder.asQueryRunner() as never);
   } catch {
-    return undefined;
+    // Offline replay starts from an empty schema: a migration that alters
+    // tables it did not create is counted from its op() calls instead.
+    return countedStatements(migration, dialect, tableName);
   }
   return recorder.statements.filter((s) => counts(s.sql)).length;
 }
@@ -43,12 +49,13 @@ export async function recordPartialProgress(
   direction: Direction,
   applied: number,
   hadRow: boolean,
+  operations?: PartialProgress["operations"],
 ): Promise<PartialProgress | undefined> {
   if (direction !== "up" || (applied === 0 && !hadRow)) return undefined;
   // A row written inside a transaction the code then rolled back is gone.
   const existing = hadRow ? Boolean((await bookkeeping.progress(migration.name).catch(() => undefined))?.partial) : false;
   const total = await statementCount(migration, dialect, bookkeeping.tableName);
-  const progress = { applied, total: total !== undefined && total >= applied ? total : undefined };
+  const progress = { applied, total: total !== undefined && total >= applied ? total : undefined, operations };
   try {
     await bookkeeping.recordPartial(
       { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum },
@@ -61,12 +68,52 @@ export async function recordPartialProgress(
   return progress;
 }
 
-/** "3 of 5 statements" (or "3 statements" when the total is unknown). */
+/** "3 of 5 statements" (or "3 statements" when the total is unknown), and how much a revert already undid. */
 export function describeProgress(progress: PartialProgress): string {
   const unit = (n: number) => (n === 1 ? "statement" : "statements");
-  return progress.total === undefined
-    ? `${progress.applied} ${unit(progress.applied)}`
-    : `${progress.applied} of ${progress.total} ${unit(progress.total)}`;
+  const applied =
+    progress.total === undefined
+      ? `${progress.applied} ${unit(progress.applied)}`
+      : `${progress.applied} of ${progress.total} ${unit(progress.total)}`;
+  return progress.reverted ? `${applied}, ${progress.reverted} ${unit(progress.reverted)} of its revert done` : applied;
+}
+
+/**
+ * While the applied part of a partly applied migration is undone: after
+ * each statement of its `down` that took effect, the row records how many
+ * (`reverted`), so a revert that fails or is killed is continued by the next.
+ */
+export function trackRevertProgress(
+  bookkeeping: Bookkeeping,
+  migration: MigrationSource,
+  journal: StatementJournal,
+  state: { writingProgress?: boolean },
+  progress: PartialProgress,
+): () => Promise<void> {
+  let last = progress.reverted ?? 0;
+  return async () => {
+    const reverted = journal.appliedCount;
+    if (reverted === last || journal.hasFailed) return;
+    state.writingProgress = true;
+    try {
+      await recordRevertProgress(bookkeeping, migration, progress, reverted);
+      last = reverted;
+    } finally {
+      state.writingProgress = false;
+    }
+  };
+}
+
+/** The row of a partly applied migration whose revert has undone `reverted` statements. */
+export async function recordRevertProgress(
+  bookkeeping: Bookkeeping,
+  migration: MigrationSource,
+  progress: PartialProgress,
+  reverted: number,
+): Promise<PartialProgress> {
+  const now = { ...progress, reverted };
+  await bookkeeping.recordPartial({ timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum }, now, true);
+  return now;
 }
 
 /**
@@ -86,6 +133,7 @@ export function trackProgress(
   journal: StatementJournal,
   state: { writingProgress?: boolean },
   resumed: PartialProgress | undefined,
+  operations?: () => PartialProgress["operations"],
 ): () => Promise<boolean> {
   let total: number | undefined | null = null;
   let written = resumed !== undefined;
@@ -97,7 +145,8 @@ export function trackProgress(
     state.writingProgress = true;
     try {
       const entry = { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum };
-      await bookkeeping.recordPartial(entry, { applied, total: total !== undefined && total >= applied ? total : undefined }, written);
+      const counted = { applied, total: total !== undefined && total >= applied ? total : undefined, operations: operations?.() };
+      await bookkeeping.recordPartial(entry, counted, written);
       written = true;
       last = applied;
     } finally {
@@ -105,4 +154,12 @@ export function trackProgress(
     }
     return written;
   };
+}
+
+/** `run` of a migration whose revert stopped half-way: the revert must finish first. */
+export function unfinishedRevert(name: string, progress: PartialProgress): UsageError {
+  return new UsageError(
+    `Migration ${name} is half-way through a revert (${describeProgress(progress)}), so run cannot continue it: ` +
+      `run \`athanor revert\` again to finish undoing it (after fixing what stopped it), then \`athanor run\`.`,
+  );
 }

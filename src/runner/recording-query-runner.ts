@@ -17,7 +17,7 @@
 import { describeOperation } from "../ops/describe";
 import type { Dialect } from "../dialects/dialect";
 import { AthanorError, UsageError } from "../errors";
-import type { MigrationQueryRunner, OfflineRecorder } from "../dialects/migration-query-runner";
+import type { MigrationQueryRunner, OfflineRecorder, OperationSteps } from "../dialects/migration-query-runner";
 import type { Operation } from "../ops/operations";
 import { apply, ApplyError } from "../schema/apply";
 import { emptySchema, type Schema } from "../schema/model";
@@ -76,6 +76,8 @@ export class RecordingQueryRunner implements MigrationQueryRunner, OfflineRecord
   // properties that exist on the object.
   /** Statements are tagged with it; error messages name it. */
   migration: string | undefined = undefined;
+  /** See MigrationQueryRunner.athanorSteps: set when only the op() calls are wanted (runner/operation-steps.ts). */
+  athanorSteps: OperationSteps | undefined = undefined;
   /**
    * The error this runner raised, kept because the migration runner wraps
    * errors in "Migration X failed (rolled back …)", which is untrue offline.

@@ -17,6 +17,7 @@
  * Naming one revision (timestamp, name, file, prefix) is `revision.ts`.
  */
 import { UsageError } from "../errors";
+import { unfinishedRevert } from "./partial";
 import type { MigrationState, Plan } from "./plan";
 import { resolveRevision, type Revision } from "./revision";
 
@@ -85,7 +86,10 @@ export function planRun(plan: Plan, options: StopOptions): MigrationState[] {
       through = revision.state;
     }
   }
-  return walkUp(plan.pending, through, options.step);
+  const selected = walkUp(plan.pending, through, options.step);
+  const halfReverted = selected.find((s) => s.partial?.reverted);
+  if (halfReverted) throw unfinishedRevert(halfReverted.name, halfReverted.partial!);
+  return selected;
 }
 
 export interface RevertPlan {
@@ -95,9 +99,14 @@ export interface RevertPlan {
   applied: MigrationState[];
 }
 
-/** `athanor revert`: the applied migrations to undo (default: the most recently applied one). */
+/**
+ * `athanor revert`: the applied migrations to undo (default: the most
+ * recently applied one). A partly applied migration (runner/partial.ts) was
+ * the last one a run worked on: its applied part is undone first.
+ */
 export function planRevert(plan: Plan, options: StopOptions): RevertPlan {
-  const order = revertOrder(plan);
+  const partlyApplied = plan.pending.filter((s) => s.partial && s.source);
+  const order = [...partlyApplied, ...revertOrder(plan)];
   if (order.length === 0) throw new UsageError("Nothing to revert: no migration is applied.");
   refuseToAndStep(options);
   if (!options.to) return { steps: walkDown(order, undefined, options.step ?? 1), applied: order };

@@ -47,6 +47,7 @@ async function undoByHand(project: TestProject, partialRow: string): Promise<voi
   await project.query(`DROP TABLE "half_a"`);
   await project.query(`DELETE FROM "items" WHERE "id" = 1001`);
   await project.query(`DELETE FROM "migrations" WHERE "name" = '${partialRow}'`);
+  await project.query(`DELETE FROM "migrations_progress" WHERE "name" = '${partialRow}'`);
 }
 
 for (const dialect of DIALECTS) {

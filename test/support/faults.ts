@@ -38,9 +38,16 @@ export async function assertItemsIntact(project: TestProject): Promise<void> {
   );
 }
 
+/**
+ * The migrations the bookkeeping has a row for, in the order they were
+ * written: complete ones (TypeORM's table), then partly applied ones (the
+ * progress table, runner/bookkeeping.ts), each name once.
+ */
 export async function appliedNames(project: TestProject): Promise<string[]> {
   const rows = await project.query(`SELECT "name" FROM "migrations" ORDER BY "id"`).catch(() => []);
-  return rows.map((r: any) => String(r.name));
+  const partial = await project.query(`SELECT "name" FROM "migrations_progress" ORDER BY "started_at"`).catch(() => []);
+  const names = [...rows, ...partial].map((r: any) => String(r.name));
+  return [...new Set(names)];
 }
 
 export interface MigrationBody {

@@ -195,7 +195,7 @@ export class TestProject {
   async introspect(schemas?: string[]): Promise<Schema> {
     const ds = await this.connect();
     try {
-      return await findDialect(this.dialect)!.introspect(ds as any, { exclude: ["migrations"], schemas });
+      return await findDialect(this.dialect)!.introspect(ds as any, { exclude: ["migrations", "migrations_progress"], schemas });
     } finally {
       await ds.destroy();
     }
