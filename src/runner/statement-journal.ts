@@ -145,7 +145,13 @@ function transactionControl(sql: string): TransactionControl | undefined {
 
 function isReadOnly(sql: string): boolean {
   if (/^\s*BEGIN\s+NOT\s+ATOMIC\b/i.test(sql)) return isReadOnlyBlock(sql);
-  return /^\s*(SELECT\b|PRAGMA\s+\w+\s*(\([^)]*\)\s*)?;?\s*$)/i.test(sql) && !/\b(INTO|setval|nextval)\b/i.test(sql);
+  // INTO, setval or nextval inside a string or a name writes nothing: a data check's sentence may say "into".
+  return /^\s*(SELECT\b|PRAGMA\s+\w+\s*(\([^)]*\)\s*)?;?\s*$)/i.test(sql) && !/\b(INTO|setval|nextval)\b/i.test(withoutQuoted(sql));
+}
+
+/** `sql` with its string literals and quoted names replaced by `?`. */
+function withoutQuoted(sql: string): string {
+  return sql.replace(/`[^`]*`|'(?:[^'\\]|''|\\.)*'|"(?:[^"]|"")*"/g, "?");
 }
 
 /**

@@ -55,3 +55,12 @@ test("resumed: the first N counted statements are passed over, reads and transac
   assert.equal(journal.appliedCount, 3);
   assert.deepEqual(journal.close(), ["CREATE TABLE a (id int)", "INSERT INTO a VALUES (1)", "INSERT INTO b VALUES (1)"]);
 });
+
+test("a SELECT whose strings or names say INTO, setval or nextval is still a read; one that selects INTO a table writes", () => {
+  // MySQL's data check is one SELECT whose sentence names the rows; an enum value may read "moved into".
+  assert.equal(counts("SELECT 'values moved into archive' FROM `items` WHERE `state` = 'into' LIMIT 1"), false);
+  assert.equal(counts('SELECT "into", `nextval` FROM t'), false);
+  assert.equal(counts("SELECT 'it''s into' AS x"), false);
+  assert.equal(counts("SELECT a INTO b FROM t"), true);
+  assert.equal(counts("SELECT setval('s', 5)"), true);
+});
