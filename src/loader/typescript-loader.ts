@@ -42,7 +42,7 @@ import { cacheDirectory, TranspileCache } from "./transpile-cache";
 import { registerTypeScriptSpecifiers } from "./esm-resolution";
 import { cacheTranspiledFile, codeCacheInstalled } from "./code-cache";
 import { registerTranspiled } from "./stack-mapping";
-import { collectGarbage } from "./collect-garbage";
+import { withHeapKeptSmall } from "./collect-garbage";
 import { canTranspileTogether, transpileTogether, type SourceFileText, type TsNodeService } from "./batch-transpile";
 
 /** Bump when the way output is produced changes, to retire old cache entries. */
@@ -64,13 +64,14 @@ const FORCED_COMPILER_OPTIONS = {
 const EXTENSIONS = [".ts", ".tsx", ".cts", ".mts"];
 
 /**
- * Files transpiled in one program (transpileAhead), each program collected
- * before the next: at 1000 entity files a cold-cache generate peaked at
- * ≈ 630 MB in one program, ≈ 370 MB in programs of 500, ≈ 300 MB in programs
- * of 200, but each full collection also drops compiled code that then has
- * to be compiled again (≈ +4 s of CPU at 200, within noise at 500).
+ * Files transpiled in one program (transpileAhead). A program's memory is
+ * garbage once its files are emitted, and V8 collects it as the next
+ * programs run (collect-garbage.ts `withHeapKeptSmall`), so the peak follows
+ * the size of one program: at 1000 entity files a cold-cache generate peaked
+ * at ≈ 630 MB in one program, ≈ 370 MB in programs of 500 with a forced
+ * collection after each (session 7), ≈ TODO MB in programs of TODO now.
  */
-const BATCH_SIZE = 500;
+const BATCH_SIZE = 250;
 
 let registered = false;
 
@@ -117,14 +118,15 @@ export function registerTypeScript(projectDir: string): void {
     try {
       const { service } = compiler();
       if (!canTranspileTogether(service)) return;
-      // In programs of BATCH_SIZE files, each collected before the next.
+      // In programs of BATCH_SIZE files, each garbage once its files are written.
       const all = [...missing.values()];
-      for (let start = 0; start < all.length; start += BATCH_SIZE) {
-        for (const [fileName, output] of transpileTogether(service, all.slice(start, start + BATCH_SIZE))) {
-          cache.set(cache.keyOf(fileName, missing.get(fileName)!.source), withoutImportMeta(output));
+      withHeapKeptSmall(() => {
+        for (let start = 0; start < all.length; start += BATCH_SIZE) {
+          for (const [fileName, output] of transpileTogether(service, all.slice(start, start + BATCH_SIZE))) {
+            cache.set(cache.keyOf(fileName, missing.get(fileName)!.source), withoutImportMeta(output));
+          }
         }
-        collectGarbage();
-      }
+      });
     } catch {
       // Only a speed-up: whatever went wrong, each file is transpiled on its
       // own when it is required, and any error is reported from there.
