@@ -16,25 +16,17 @@
  */
 import type { MigrationFacts } from "./migration-facts";
 import { ownTypeScriptPath } from "./typescript-compiler";
-import { collectGarbage } from "./collect-garbage";
 
 const ALLOWED_IMPORTS = new Set(["typeorm", "athanor"]);
 
 /**
- * Past this size the syntax tree is collected as soon as it is read: a 4 MB
- * initial migration's tree is ≈ 90 MB of heap, which V8 would otherwise keep
- * (and the process's resident memory with it) through everything after.
+ * The syntax tree of a 4 MB initial migration is ≈ 90 MB of heap, garbage
+ * once this returns: when a cold cache's files are transpiled next,
+ * collect-garbage.ts `withHeapKeptSmall` collects it first. No collection
+ * here: a forced one throws away TypeScript's optimized parser, which the
+ * entity files need right after.
  */
-const LARGE_SOURCE = 1024 * 1024;
-
 export function factsFromSource(fileName: string, source: string): MigrationFacts | undefined {
-  const facts = factsFromSyntax(fileName, source);
-  // The tree is unreachable once factsFromSyntax returns.
-  if (source.length > LARGE_SOURCE) collectGarbage();
-  return facts;
-}
-
-function factsFromSyntax(fileName: string, source: string): MigrationFacts | undefined {
   if (!/\.[cm]?ts$/.test(fileName) || /\.d\.[cm]?ts$/.test(fileName)) return undefined;
   // Cheap refusal before loading TypeScript: no migration class, nothing to read.
   if (!/\bname\s*=/.test(source) || !/\bclass\b/.test(source)) return undefined;
