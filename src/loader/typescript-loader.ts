@@ -69,8 +69,8 @@ const EXTENSIONS = [".ts", ".tsx", ".cts", ".mts"];
  * programs run (collect-garbage.ts `withHeapKeptSmall`), so the peak follows
  * the size of one program: at 1000 entity files a cold-cache generate peaked
  * at ≈ 630 MB in one program, 370 MB in programs of 500 with a forced
- * collection after each (session 7), 270 MB in programs of 250 now
- * (bench/RESULTS.md, session 8), at the same CPU.
+ * collection after each (session 7), ≈ 270 MB in programs of 250 now, for
+ * ≈ 0.7 s more CPU (bench/RESULTS.md, session 8).
  */
 const BATCH_SIZE = 250;
 
