@@ -5,7 +5,8 @@
  *
  * Each phase shows wall time and CPU time (user + system) of this process:
  * on a busy machine the wall time mostly measures the wait for a core, the
- * CPU time what the phase itself costs.
+ * CPU time what the phase itself costs; and the resident memory at its end,
+ * with the peak so far.
  */
 import { performance } from "node:perf_hooks";
 
@@ -32,7 +33,12 @@ export function profilePhase(phase: string): void {
   if (!enabled) return;
   const now = performance.now();
   const cpu = cpuMs();
-  process.stderr.write(`athanor profile: ${phase} ${(now - last).toFixed(1)} ms (cpu ${(cpu - lastCpu).toFixed(1)} ms)\n`);
+  // RSS now and the peak so far: which phase a cold run's peak memory belongs to.
+  const rssMb = process.memoryUsage.rss() / 1048576;
+  const peakMb = process.resourceUsage().maxRSS / 1024;
+  process.stderr.write(
+    `athanor profile: ${phase} ${(now - last).toFixed(1)} ms (cpu ${(cpu - lastCpu).toFixed(1)} ms), rss ${rssMb.toFixed(0)} MB (peak ${peakMb.toFixed(0)} MB)\n`,
+  );
   last = now;
   lastCpu = cpu;
 }

@@ -42,7 +42,7 @@ import { cacheDirectory, TranspileCache } from "./transpile-cache";
 import { registerTypeScriptSpecifiers } from "./esm-resolution";
 import { cacheTranspiledFile, codeCacheInstalled } from "./code-cache";
 import { registerTranspiled } from "./stack-mapping";
-import { collectGarbage } from "./collect-garbage";
+import { collectGarbage, withHeapKeptSmall } from "./collect-garbage";
 import { canTranspileTogether, transpileTogether, type SourceFileText, type TsNodeService } from "./batch-transpile";
 
 /** Bump when the way output is produced changes, to retire old cache entries. */
@@ -64,13 +64,15 @@ const FORCED_COMPILER_OPTIONS = {
 const EXTENSIONS = [".ts", ".tsx", ".cts", ".mts"];
 
 /**
- * Files transpiled in one program (transpileAhead), each program collected
- * before the next: at 1000 entity files a cold-cache generate peaked at
- * ≈ 630 MB in one program, ≈ 370 MB in programs of 500, ≈ 300 MB in programs
- * of 200, but each full collection also drops compiled code that then has
- * to be compiled again (≈ +4 s of CPU at 200, within noise at 500).
+ * Files transpiled in one program (transpileAhead). A program's memory is
+ * garbage once its files are emitted, and V8 collects it while the next
+ * programs run (collect-garbage.ts `withHeapKeptSmall`), so the peak follows
+ * the size of one program: at 1000 entity files a cold-cache generate peaked
+ * at ≈ 630 MB in one program, 370 MB in programs of 500 with a forced
+ * collection after each (session 7), ≈ 270 MB in programs of 250 now, for
+ * ≈ 0.7 s more CPU (bench/RESULTS.md, session 8).
  */
-const BATCH_SIZE = 500;
+const BATCH_SIZE = 250;
 
 let registered = false;
 
@@ -117,12 +119,24 @@ export function registerTypeScript(projectDir: string): void {
     try {
       const { service } = compiler();
       if (!canTranspileTogether(service)) return;
-      // In programs of BATCH_SIZE files, each collected before the next.
+      // In programs of BATCH_SIZE files, each garbage once its files are written.
       const all = [...missing.values()];
-      for (let start = 0; start < all.length; start += BATCH_SIZE) {
-        for (const [fileName, output] of transpileTogether(service, all.slice(start, start + BATCH_SIZE))) {
-          cache.set(cache.keyOf(fileName, missing.get(fileName)!.source), withoutImportMeta(output));
+      const transpileAll = () => {
+        for (let start = 0; start < all.length; start += BATCH_SIZE) {
+          for (const [fileName, output] of transpileTogether(service, all.slice(start, start + BATCH_SIZE))) {
+            cache.set(cache.keyOf(fileName, missing.get(fileName)!.source), withoutImportMeta(output));
+          }
         }
+      };
+      // Where programs follow one another the heap is kept small while they
+      // run. One program alone is collected once it is done, as before: the
+      // collections V8 makes while the heap is kept small cost ≈ 0.2 s of CPU
+      // at 200 files (bench/RESULTS.md, session 8) for a program whose
+      // memory is live until it ends anyway.
+      if (all.length > BATCH_SIZE) {
+        withHeapKeptSmall(transpileAll);
+      } else {
+        transpileAll();
         collectGarbage();
       }
     } catch {
