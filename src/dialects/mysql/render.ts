@@ -6,7 +6,7 @@ import { dataCheckForUnique, dataChecksForAlter, decimalNarrowingCheck } from ".
 import { dataCheckStatement } from "./data-check";
 import { renderDefault } from "./defaults";
 import { hasImplicitForeignKeyIndex } from "./introspect";
-import { quoteIdentifier as q, quoteString } from "./quote";
+import { quoteIdentifier as q, quoteString, unquoteCanonical } from "./quote";
 import { nativeType, type Flavour } from "./types";
 import { comparableExpression } from "./comparable";
 import { mysqlExpression } from "./expressions";
@@ -82,6 +82,16 @@ function alterColumn(table: string, from: Column, to: Column, flavour: Flavour):
   const overflow = decimalNarrowingCheck(table, from, to, q);
   if (overflow) statements.push(dataCheckStatement(table, overflow));
   const definition = columnDefinition({ ...to, name: from.name }, flavour);
+  if (from.nullable && !to.nullable && to.default !== undefined && to.generated === undefined && to.asExpression === undefined) {
+    // A strict server refuses NOT NULL over NULLs ("Data truncated"): they take the default first, as
+    // the migration's header says. In the new type when it changes, so the default need not fit the old one.
+    if (nativeType(from, flavour) !== nativeType(to, flavour)) {
+      statements.push(`ALTER TABLE ${q(table)} MODIFY COLUMN ${columnDefinition({ ...to, name: from.name, nullable: true }, flavour)}`);
+    }
+    const value = renderDefault(to.default, to.type, to.precision);
+    statements.push(`UPDATE ${q(table)} SET ${q(from.name)} = ${value} WHERE ${q(from.name)} IS NULL`);
+    notes.push(`fills NULLs in ${table}.${from.name} with its default ${to.default} before setting NOT NULL`);
+  }
   statements.push(`ALTER TABLE ${q(table)} MODIFY COLUMN ${definition}`);
   if (to.name !== from.name) statements.push(`ALTER TABLE ${q(table)} RENAME COLUMN ${q(from.name)} TO ${q(to.name)}`);
   if (nativeType(from, flavour) !== nativeType(to, flavour)) notes.push(`rewrites table ${table} (column ${from.name} changes type)`);
@@ -124,7 +134,13 @@ function renameEnumValue(op: Extract<Operation, { kind: "renameEnumValue" }>, co
   if (!column) throw new Error(`cannot rename enum value of ${op.table}.${op.column}: the column is not in the database`);
   const values = column.enum ?? [];
   const both = { ...column, enum: [...values, op.to] };
-  const renamed = { ...column, enum: values.map((v) => (v === op.from ? op.to : v)) };
+  // The default follows the value, as PostgreSQL's RENAME VALUE makes it: a default naming a value the list lost is refused.
+  const followsDefault = column.default !== undefined && unquoteCanonical(column.default) === op.from;
+  const renamed = {
+    ...column,
+    enum: values.map((v) => (v === op.from ? op.to : v)),
+    default: followsDefault ? `'${op.to.replace(/'/g, "''")}'` : column.default,
+  };
   return {
     statements: [
       `ALTER TABLE ${q(op.table)} MODIFY COLUMN ${columnDefinition(both, flavour)}`,
