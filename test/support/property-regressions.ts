@@ -263,4 +263,36 @@ export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
       ],
     },
   },
+  {
+    why: "MariaDB: a check read back names a reserved word bare (table IS NOT NULL), which revert could not add again",
+    pair: {
+      a: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "table", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [{ name: "CHK1", expression: '"table" IS NOT NULL' }],
+          },
+        },
+      },
+      b: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "table", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [{ from: "t", to: "t", columns: [{ from: "table", to: "table" }] }],
+    },
+  },
 ];

@@ -18,7 +18,7 @@ export function mysqlExpression(sql: string): string {
 
 /**
  * An expression as MariaDB prints it back (CHECK_CLAUSE, GENERATION_EXPRESSION),
- * in the spelling the entities use: identifiers without backticks, `\'` inside
+ * in the spelling the entities use: identifiers double-quoted instead of backticked, `\'` inside
  * a string as `''`, `octet_length` (what MariaDB makes of `length`) as `length`.
  */
 export function readExpression(sql: string): string {
@@ -28,12 +28,22 @@ export function readExpression(sql: string): string {
       i % 2 === 1
         ? `'${unescapeLiteral(part.slice(1, -1)).replace(/'/g, "''")}'`
         : part
-            .replace(/`((?:[^`]|``)+)`/g, (_m, name: string) => name.replace(/``/g, "`"))
+            .replace(/`((?:[^`]|``)+)`/g, (_m, name: string) => canonicalName(name.replace(/``/g, "`")))
             .replace(/\boctet_length\(/gi, "length(")
             // MariaDB prints keywords in lower case; entities (and PostgreSQL) write them upper-case.
             .replace(/\b(and|or|not|in|is|null|like|between|true|false)\b/g, (word) => word.toUpperCase()),
     )
     .join("");
+}
+
+/**
+ * A name as the standard spells it, double-quoted: MariaDB backticks every
+ * name it prints, reserved words (`table`) included, and a bare one would not
+ * parse when rendered again. Comparisons drop the quotes of plain names
+ * (schema/equal.ts normalizeExpression), so `"qty"` still equals `qty`.
+ */
+function canonicalName(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
 }
 
 /** The value of a MariaDB string literal's body: backslash escapes and doubled quotes undone. */
