@@ -104,21 +104,41 @@ function alterColumn(table: string, from: Column, to: Column, flavour: Flavour):
  * for the key, under the key's name, so the key never lacks one.
  */
 function dropIndex(table: string, index: Index, context: RenderContext): RenderedOperation {
-  const known = context.schema?.tables[table];
-  const needy = (known?.foreignKeys ?? []).filter(
-    (fk) => startsWith(index.columns, fk.columns) && !coveredElsewhere(known!, index.name, fk.columns),
-  );
-  const adds = needy.map((fk) => `, ADD INDEX ${q(fk.name)} (${list(fk.columns)})`).join("");
+  const adds = foreignKeyIndexesToKeep(context.schema?.tables[table], index.columns, { index: index.name });
   return { statements: [`ALTER TABLE ${q(table)} DROP INDEX ${q(index.name)}${adds}`], notes: [] };
 }
+
+/**
+ * The same for the primary key: MySQL drops the index it made for a foreign
+ * key once a primary key covers the key's columns, so dropping that primary
+ * key fails ("Foreign key constraint is incorrectly formed") unless the
+ * index comes back in the same ALTER.
+ */
+function dropPrimaryKey(table: string, context: RenderContext): RenderedOperation {
+  const known = context.schema?.tables[table];
+  const adds = known?.primaryKey ? foreignKeyIndexesToKeep(known, known.primaryKey.columns, { primaryKey: true }) : "";
+  return { statements: [`ALTER TABLE ${q(table)} DROP PRIMARY KEY${adds}`], notes: [] };
+}
+
+/** `, ADD INDEX …` for each foreign key of `known` that only the dropped key (over `columns`) serves. */
+function foreignKeyIndexesToKeep(known: Table | undefined, columns: readonly string[], dropped: Dropped): string {
+  const needy = (known?.foreignKeys ?? []).filter(
+    (fk) => startsWith(columns, fk.columns) && !coveredElsewhere(known!, dropped, fk.columns),
+  );
+  return needy.map((fk) => `, ADD INDEX ${q(fk.name)} (${list(fk.columns)})`).join("");
+}
+
+/** The key being dropped: an index by name, or the primary key. */
+type Dropped = { index: string } | { primaryKey: true };
 
 function startsWith(columns: readonly string[], prefix: readonly string[]): boolean {
   return prefix.length <= columns.length && prefix.every((c, i) => columns[i] === c);
 }
 
-function coveredElsewhere(table: Table, except: string, columns: readonly string[]): boolean {
+function coveredElsewhere(table: Table, dropped: Dropped, columns: readonly string[]): boolean {
+  const except = "index" in dropped ? dropped.index : undefined;
   const keys = [...table.indexes.filter((i) => i.name !== except).map((i) => i.columns), ...table.uniques.map((u) => u.columns)];
-  if (table.primaryKey) keys.push(table.primaryKey.columns);
+  if (table.primaryKey && !("primaryKey" in dropped)) keys.push(table.primaryKey.columns);
   if (hasImplicitForeignKeyIndexFor(table, columns)) return true;
   return keys.some((key) => startsWith(key, columns));
 }
@@ -152,7 +172,7 @@ function renameEnumValue(op: Extract<Operation, { kind: "renameEnumValue" }>, co
 }
 
 export function needsSchema(op: Operation): boolean {
-  return op.kind === "dropIndex" || op.kind === "dropForeignKey" || op.kind === "renameEnumValue";
+  return op.kind === "dropIndex" || op.kind === "dropPrimaryKey" || op.kind === "dropForeignKey" || op.kind === "renameEnumValue";
 }
 
 export function renderFor(flavour: Flavour) {
@@ -191,7 +211,7 @@ function renderPlain(op: Operation, context: RenderContext, flavour: Flavour): R
     case "addPrimaryKey":
       return none([`ALTER TABLE ${q(op.table)} ADD PRIMARY KEY (${list(op.primaryKey.columns)})`]);
     case "dropPrimaryKey":
-      return none([`ALTER TABLE ${q(op.table)} DROP PRIMARY KEY`]);
+      return dropPrimaryKey(op.table, context);
     case "addUnique": {
       const check = dataCheckStatement(op.table, dataCheckForUnique(op.table, op.unique.name, op.unique.columns, q));
       return none([check, `ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.unique.name)} UNIQUE (${list(op.unique.columns)})`]);
