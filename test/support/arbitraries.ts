@@ -151,6 +151,7 @@ export const MYSQL_LEAVES_OUT = {
   setDefault: "InnoDB has no ON DELETE/UPDATE SET DEFAULT: MariaDB keeps RESTRICT instead",
   checkOnAutoIncrement: "MySQL refuses a CHECK that names an AUTO_INCREMENT column",
   setNullOnNotNull: "MySQL refuses a NOT NULL column under an ON DELETE/UPDATE SET NULL foreign key",
+  checkOnForeignKeyAction: "MySQL refuses a CHECK on a column whose foreign key has a referential action (CASCADE, SET NULL)",
 } as const;
 
 const UNINDEXABLE_ON_MYSQL = new Set(["text", "blob", "json", "jsonb"]);
@@ -184,8 +185,11 @@ export function mysqlLeftOutIn(schema: Schema): Array<keyof typeof MYSQL_LEAVES_
     const autoIncrement = table.columns.filter((c) => c.generated === "increment" || c.generated === "identity").map((c) => quote(c.name));
     if (table.checks.some((check) => autoIncrement.some((name) => check.expression.includes(name)))) used.add("checkOnAutoIncrement");
     const notNull = (name: string) => table.columns.find((c) => c.name === name)?.nullable === false;
+    const acts = (action: string) => action !== "NO ACTION" && action !== "RESTRICT";
     for (const fk of table.foreignKeys) {
       if ((fk.onDelete === "SET NULL" || fk.onUpdate === "SET NULL") && fk.columns.some(notNull)) used.add("setNullOnNotNull");
+      const checked = fk.columns.some((name) => table.checks.some((check) => check.expression.includes(quote(name))));
+      if (checked && (acts(fk.onDelete) || acts(fk.onUpdate))) used.add("checkOnForeignKeyAction");
     }
   }
   return [...used];
@@ -398,9 +402,9 @@ function addUnique(g: G, table: Table, names: ConstraintNames, candidates = tabl
   table.uniques.push({ name: names.make(g, "UQ"), columns });
 }
 
-function addIndex(g: G, table: Table, names: ConstraintNames): void {
+function addIndex(g: G, table: Table, names: ConstraintNames, keyable = table.columns): void {
   const unique = chance(g, 30);
-  const candidates = table.columns.filter(unique ? isKeyable : isIndexable);
+  const candidates = unique ? keyable.filter(isKeyable) : table.columns.filter(isIndexable);
   if (candidates.length === 0) return;
   const columns = some(g, candidates, 2);
   const index = { name: names.make(g, "IX"), columns: columns.map((c) => c.name), unique };
@@ -609,6 +613,7 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       ] as const)
     : "addTable";
   const fromA = (column: Column) => origins.columns.has(column);
+  const distinctInRows = (column: Column) => fromA(column) || column.default === undefined;
   switch (kind) {
     case "addTable": {
       const name = freshName(g, takenTableNames(a, tables));
@@ -737,14 +742,16 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       return;
     }
     case "addIndex":
-      addIndex(g, table!, names);
+      // A unique one only over columns holding the rows' distinct values (see addUnique).
+      addIndex(g, table!, names, table!.columns.filter(distinctInRows));
       return;
     case "dropIndex":
       if (table!.indexes.length > 0) table!.indexes.splice(int(g, 0, table!.indexes.length - 1), 1);
       return;
     case "addUnique":
-      // Only columns holding the rows' distinct values (NULLs in new columns are distinct too).
-      addUnique(g, table!, names);
+      // Only columns holding the rows' distinct values (NULLs in new columns are distinct too; a new
+      // column's default is the same in every row).
+      addUnique(g, table!, names, table!.columns.filter(distinctInRows));
       return;
     case "dropUnique": {
       if (table!.uniques.length === 0) return;
