@@ -50,7 +50,7 @@ export async function compare({ dialect, n, rounds, typeormRounds, serverUrl, to
       const drops = [];
       for (const tool of active) {
         resetProject(dirs[tool]);
-        if (dialect === "postgres") {
+        if (dialect !== "sqlite") {
           // The same name every round: a fresh database, the same URL.
           const db = await createDatabase(serverUrl, `athanor_bench_${tool}_${n}`, { stable: true });
           drops.push(db.drop);

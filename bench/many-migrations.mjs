@@ -1,5 +1,5 @@
-// `run` of N pending trivial migrations (one CREATE TABLE each, each in its
-// own transaction), N = 100, 1000, 2000 by default: the whole run's wall
+// `run` of N pending trivial migrations (one CREATE TABLE each; how they
+// commit is the runner's: runner/execute.ts), N = 100, 1000, 2000 by default: the whole run's wall
 // time and the time per migration, to see whether the per-migration cost
 // grows with N. Rounds alternate which N goes first (the machine is shared).
 //

@@ -12,7 +12,14 @@ function wrap(proto, method) {
   const original = proto && proto[method];
   if (typeof original !== "function" || original.__benchWrapped) return;
   const wrapped = function (sql, ...rest) {
-    const text = typeof sql === "string" ? sql : sql && typeof sql.text === "string" ? sql.text : String(sql);
+    const text =
+      typeof sql === "string"
+        ? sql
+        : sql && typeof sql.text === "string"
+          ? sql.text
+          : sql && typeof sql.sql === "string"
+            ? sql.sql
+            : String(sql);
     statements.push(text);
     return original.call(this, sql, ...rest);
   };
@@ -34,8 +41,15 @@ function resolveFromProject(name) {
   }
 }
 
+function mysql2Connection() {
+  const main = resolveFromProject("mysql2");
+  return main && require("node:path").join(require("node:path").dirname(main), "lib", "base", "connection.js");
+}
+
 const drivers = [
   { file: resolveFromProject("pg"), patch: (pg) => wrap(pg.Client && pg.Client.prototype, "query") },
+  // mysql2's connection class (its package exports do not name the file): every query of TypeORM's driver goes through it.
+  { file: mysql2Connection(), patch: (Connection) => wrap(Connection && Connection.prototype, "query") },
   {
     file: resolveFromProject("sqlite3"),
     patch: (sqlite3) => {

@@ -22,7 +22,7 @@ const TSCONFIG = {
 
 function ormconfig(dialect) {
   const options =
-    dialect === "postgres" ? `type: "postgres", url: process.env.DATABASE_URL` : `type: "sqlite", database: "data/app.sqlite"`;
+    dialect === "sqlite" ? `type: "sqlite", database: "data/app.sqlite"` : `type: "${dialect}", url: process.env.DATABASE_URL`;
   return `import "reflect-metadata";
 import { DataSource } from "typeorm";
 
@@ -43,9 +43,11 @@ export function entitySource(dialect, i) {
   const parent = i > 0 ? className(Math.floor(i / 2)) : undefined; // shallow import chains whatever the load order
   const imports = ["Column", "CreateDateColumn", "Entity", "Index", "PrimaryGeneratedColumn", "UpdateDateColumn"];
   if (parent) imports.push("JoinColumn", "ManyToOne");
-  const status = pg
-    ? `@Column({ type: "enum", enum: ["draft", "live", "archived"], default: "draft" })`
-    : `@Column({ type: "simple-enum", enum: ["draft", "live", "archived"], default: "draft" })`;
+  // MariaDB has enums, not arrays.
+  const status =
+    pg || dialect === "mariadb"
+      ? `@Column({ type: "enum", enum: ["draft", "live", "archived"], default: "draft" })`
+      : `@Column({ type: "simple-enum", enum: ["draft", "live", "archived"], default: "draft" })`;
   const tags = pg
     ? `@Column({ type: "int", array: true, nullable: true })\n  tags: number[] | null;`
     : `@Column({ type: "simple-array", nullable: true })\n  tags: string[] | null;`;

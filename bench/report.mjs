@@ -68,9 +68,9 @@ export function overheadTable(dialect, count, results) {
   return lines.join("\n");
 }
 
-/** The issue's targets, checked against the PostgreSQL medians. */
-export function targetsTable(compareResults, overheadResults) {
-  const pg = (n) => compareResults.find((c) => c.dialect === "postgres" && c.n === n)?.results.athanor;
+/** The issue's targets, checked against the medians on `dialect` (PostgreSQL's, or MariaDB's with the same targets). */
+export function targetsTable(compareResults, overheadResults, dialect = "postgres") {
+  const pg = (n) => compareResults.find((c) => c.dialect === dialect && c.n === n)?.results.athanor;
   const rows = [];
   const check = (label, value, limit, format) => {
     const verdict = value === undefined ? "not measured" : value <= limit ? "met" : "**missed**";
@@ -80,10 +80,10 @@ export function targetsTable(compareResults, overheadResults) {
   check("no-op generate, N=1000 (median)", median(pg(1000)?.["no-op generate"].ms ?? []), 2000, secs);
   check("no-op run, N=200 (median)", median(pg(200)?.["no-op run"].ms ?? []), 350, secs);
   const catalog = compareResults
-    .filter((c) => c.dialect === "postgres" && c.results.athanor)
+    .filter((c) => c.dialect === dialect && c.results.athanor)
     .flatMap((c) => c.results.athanor["no-op generate"].catalog);
   check("catalog statements, no-op generate (max over N)", catalog.length ? Math.max(...catalog) : undefined, 12, (v) => `${v}`);
-  const over = overheadResults.find((o) => o.dialect === "postgres")?.results.athanor;
+  const over = overheadResults.find((o) => o.dialect === dialect)?.results.athanor;
   check("run overhead per migration (median)", median(over?.perMigrationMs ?? []), 5, (v) => `${v.toFixed(2)} ms`);
   check("peak RSS, no-op generate, N=1000 (median)", median(pg(1000)?.["no-op generate"].rssKb ?? []), 300 * 1024, mb);
   // The same targets when the entity model cache cannot answer (an entity
@@ -91,5 +91,6 @@ export function targetsTable(compareResults, overheadResults) {
   check(`${REBUILT_STEP}, N=200 (median)`, median(pg(200)?.[REBUILT_STEP]?.ms ?? []), 500, secs);
   check(`${REBUILT_STEP}, N=1000 (median)`, median(pg(1000)?.[REBUILT_STEP]?.ms ?? []), 2000, secs);
   check(`peak RSS, ${REBUILT_STEP}, N=1000 (median)`, median(pg(1000)?.[REBUILT_STEP]?.rssKb ?? []), 300 * 1024, mb);
-  return ["| target (PostgreSQL, Athanor) | measured | target | |", "|---|---|---|---|", ...rows].join("\n");
+  const label = dialect === "postgres" ? "PostgreSQL" : "MariaDB";
+  return [`| target (${label}, Athanor) | measured | target | |`, "|---|---|---|---|", ...rows].join("\n");
 }

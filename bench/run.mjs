@@ -16,7 +16,7 @@ import os from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { compare } from "./compare.mjs";
-import { serverVersion, startPostgres } from "./databases.mjs";
+import { mysqlServerUrl, serverVersion, startPostgres } from "./databases.mjs";
 import { overhead } from "./overhead.mjs";
 import { repoRoot } from "./project.mjs";
 import { compareTable, overheadTable, targetsTable } from "./report.mjs";
@@ -64,6 +64,9 @@ const started = Date.now();
 const loadBefore = os.loadavg();
 
 const server = dialects.includes("postgres") ? await startPostgres() : undefined;
+// MariaDB: the machine's server, never started here (dialect "mariadb": TypeORM's mariadb driver, mysql2).
+const serverUrlOf = (dialect) => (dialect === "mariadb" ? mysqlServerUrl() : server?.url);
+let mariadbVersion;
 const compareResults = [];
 const overheadResults = [];
 let pgVersion;
@@ -73,7 +76,7 @@ try {
       for (const dialect of dialects) {
         log(`compare: ${dialect}, N=${n}`);
         const typeormRounds = Math.min(rounds, typeormRoundsCap, n >= 1000 ? typeormLargeRounds : Infinity);
-        const results = await compare({ dialect, n, rounds, typeormRounds, serverUrl: server?.url, tools, log });
+        const results = await compare({ dialect, n, rounds, typeormRounds, serverUrl: serverUrlOf(dialect), tools, log });
         compareResults.push({ dialect, n, results });
       }
     }
@@ -81,11 +84,20 @@ try {
   if (!flags["no-overhead"]) {
     for (const dialect of dialects) {
       log(`overhead: ${dialect}, ${overheadCount} migrations`);
-      const results = await overhead({ dialect, count: overheadCount, rounds, typeormRounds: 1, serverUrl: server?.url, tools, log });
+      const results = await overhead({
+        dialect,
+        count: overheadCount,
+        rounds,
+        typeormRounds: 1,
+        serverUrl: serverUrlOf(dialect),
+        tools,
+        log,
+      });
       overheadResults.push({ dialect, count: overheadCount, results });
     }
   }
   pgVersion = server ? await serverVersion(server.url) : undefined;
+  mariadbVersion = dialects.includes("mariadb") ? await serverVersion(mysqlServerUrl()) : undefined;
 } finally {
   await server?.stop();
 }
@@ -108,7 +120,7 @@ const sections = [
   `Run ${new Date(started).toISOString()} (${Math.round((Date.now() - started) / 60000)} min), commit ${commit}${subset ? `, flags: \`${process.argv.slice(2).join(" ")}\`` : ""}.`,
   "",
   `Machine: ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? "unknown"}), ${Math.round(os.totalmem() / 2 ** 30)} GiB memory, ` +
-    `Node ${process.version}, ${os.type()} ${os.release()}; PostgreSQL ${pgVersion ?? "not used"}; SQLite ${require("sqlite3").VERSION}. ` +
+    `Node ${process.version}, ${os.type()} ${os.release()}; PostgreSQL ${pgVersion ?? "not used"}; ${mariadbVersion ? `MariaDB ${mariadbVersion}; ` : ""}SQLite ${require("sqlite3").VERSION}. ` +
     `Load average (1/5/15 min) before: ${loadBefore.map((l) => l.toFixed(2)).join(" / ")}, after: ${os
       .loadavg()
       .map((l) => l.toFixed(2))
@@ -118,7 +130,10 @@ const sections = [
   `Versions: athanor ${version("../")}, typeorm ${version("typeorm")}, ts-node ${version("ts-node")}, typescript ${version("typescript")}, @swc/core ${version("@swc/core")}, pg ${version("pg")}, sqlite3 ${version("sqlite3")}.`,
 ];
 if (compareResults.length) {
-  sections.push("", "### Targets", "", targetsTable(compareResults, overheadResults));
+  sections.push("", "### Targets");
+  // PostgreSQL's table, all "not measured", is left out of a MariaDB-only run.
+  if (dialects.includes("postgres") || !dialects.includes("mariadb")) sections.push("", targetsTable(compareResults, overheadResults));
+  if (dialects.includes("mariadb")) sections.push("", targetsTable(compareResults, overheadResults, "mariadb"));
   sections.push("", "### Athanor vs TypeORM CLI");
   for (const { dialect, n, results } of compareResults) sections.push("", compareTable(dialect, n, results));
 }

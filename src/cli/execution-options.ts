@@ -22,7 +22,8 @@ export function withExecutionOptions<T>(y: Argv<T>): Argv<T & ExecutionArgs> {
       type: "string",
       default: "each",
       choices: TRANSACTION_MODES,
-      describe: "One transaction per migration (each), around the whole run (all), or none; transaction = false in a migration always wins",
+      describe:
+        "Each migration atomic on its own (each; on SQLite several share a commit), one transaction around the whole run (all), or none; transaction = false in a migration always wins",
     })
     .option("fake", { type: "boolean", default: false, describe: "Update the bookkeeping without running the migrations' code" })
     .option("verbose", { type: "boolean", default: false, describe: "Print each SQL statement as it is sent (the format of --sql)" })

@@ -13,6 +13,8 @@ import { argumentNotTaken } from "./usage-messages";
 export interface OfflineSqlArgs {
   sql: boolean;
   from?: string;
+  /** With --sql: the database type (and server version) to render for, as `show --dialect` takes it. */
+  dialect?: string;
   /** `A:B`, the positional argument of run and revert (with --sql only). */
   range?: string;
 }
@@ -40,6 +42,11 @@ export function withOfflineSqlOptions<T>(y: Argv<T>, direction: Direction): Argv
       default: false,
       describe: "Print the SQL script instead of executing it; connects to nothing (offline)",
     })
+    .option("dialect", {
+      type: "string",
+      describe:
+        "With --sql: render for this database type instead of the DataSource's; MySQL/MariaDB take a server version (mysql@8.0, mariadb@10.4; default MariaDB 10.11)",
+    })
     .option("from", {
       type: "string",
       describe:
@@ -56,6 +63,9 @@ export function withOfflineSqlOptions<T>(y: Argv<T>, direction: Direction): Argv
 export function offlineSqlRequested(args: OfflineSqlArgs): boolean {
   if (args.from !== undefined && !args.sql) {
     throw new UsageError("--from sets where an offline script starts: use it together with --sql.");
+  }
+  if (args.dialect !== undefined && !args.sql) {
+    throw new UsageError("--dialect sets what an offline script is written for: use it together with --sql (online, the server answers).");
   }
   return args.sql;
 }
@@ -79,6 +89,7 @@ export async function printOfflineSql(args: RangeArgs, out: Output, direction: D
     step: args.step,
     mode: args.transaction as TransactionMode | undefined,
     fake: args.fake,
+    databaseType: args.dialect,
   });
   out.result(result);
   if (!out.json) process.stdout.write(result.script);

@@ -18,7 +18,7 @@ interface RunArgs extends ExecutionArgs, OfflineSqlArgs {
 
 export const runCommand: CommandModule<GlobalArgs, RunArgs & GlobalArgs> = {
   command: "run [range]",
-  describe: "Apply pending migrations in order, each in its own transaction",
+  describe: "Apply pending migrations in order, each atomic with its bookkeeping row",
   builder: (y) =>
     withOfflineSqlOptions(
       withExecutionOptions(

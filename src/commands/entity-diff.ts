@@ -56,10 +56,11 @@ export async function compareEntitiesWithDatabase(
   const { schema: target, entityCount } = await entityModelOf(dialect, db, source);
   profilePhase("metadata to schema");
   refuseBookkeepingEntity(target, source.migrationsTableName);
-  const current = await dialect.introspect(db, {
+  const introspected = await dialect.introspect(db, {
     exclude: [source.migrationsTableName],
     schemas: schemasToRead(target, renames),
   });
+  const current = dialect.readAsDeclared ? dialect.readAsDeclared(introspected, target) : introspected;
   profilePhase("introspection");
   const unmapped = Object.keys(current.tables).filter((name) => !target.tables[name]);
   const dropTables = droppable && unmapped.length > 0 ? await droppable(unmapped) : [];

@@ -86,7 +86,10 @@ export function offlineDialect(project: LoadedProject, databaseType?: string): D
   if (!databaseType) return project.dialect;
   const dialect = findDialect(databaseType);
   if (!dialect) {
-    throw new UsageError(`Athanor has no "${databaseType}" dialect: use one of ${supportedDatabaseTypes().join(", ")}.`);
+    throw new UsageError(
+      `Athanor has no "${databaseType}" dialect: use one of ${supportedDatabaseTypes().join(", ")}` +
+        `; MySQL and MariaDB also take a server version, as in mysql@8.0 or mariadb@10.4.`,
+    );
   }
   return dialect;
 }

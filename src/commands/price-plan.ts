@@ -214,6 +214,7 @@ async function readStatements(
     model = read.model;
     const created = new Set<string>();
     const statements: PlanStatement[] = [];
+    const earlier: string[] = [];
     for (const step of read.steps) {
       if (step.operation?.kind === "createTable") created.add(unquoteName(step.operation.table.name));
       const texts =
@@ -221,7 +222,8 @@ async function readStatements(
       for (const text of texts) {
         const createdHere = new RegExp(String.raw`^CREATE TABLE (?:IF NOT EXISTS )?(${NAME})`, "i").exec(text);
         if (createdHere) created.add(unquoteName(createdHere[1]));
-        const cost = dialect.statementCost?.(text, { operation: step.operation });
+        const cost = dialect.statementCost?.(text, { operation: step.operation, earlier });
+        earlier.push(text);
         const statement: PlanStatement = { sql: shortStatement(cost?.statement ?? text) };
         // Nothing done to a table this migration created (or a rebuild's new copy) waits or takes time.
         if (cost && !created.has(cost.table)) Object.assign(statement, cost);

@@ -126,7 +126,13 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
   });
   // Entity files are required only once their metadata is built: a no-op
   // run never loads them.
-  const { config, dialect, migrations, target } = loadProject(options, { deferEntityGlobs: entities.defersMetadata }, entities.recorder);
+  const {
+    config,
+    dialect: configured,
+    migrations,
+    target,
+  } = loadProject(options, { deferEntityGlobs: entities.defersMetadata }, entities.recorder);
+  let dialect = configured;
 
   const { dataSource } = config;
   const secrets = secretsOf(dataSource.options);
@@ -184,6 +190,15 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
     if (ours) await dataSource.destroy().catch(() => undefined);
     const message = error instanceof Error ? error.message : String(error);
     throw new DatabaseError(redact(`Cannot connect to ${target}: ${message}`, secrets));
+  }
+  try {
+    // The dialect as it speaks to this server (MySQL/MariaDB render by version).
+    if (configured.forServer) dialect = await configured.forServer(queryRunner);
+  } catch (error) {
+    await queryRunner.release().catch(() => undefined);
+    if (ours) await dataSource.destroy().catch(() => undefined);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new DatabaseError(redact(`Cannot read the server version of ${target}: ${message}`, secrets));
   }
   const bookkeeping = new Bookkeeping(queryRunner, dialect, config.migrationsTableName);
   profilePhase("connect and build TypeORM metadata");

@@ -1,6 +1,6 @@
 /**
- * `athanor run`: apply pending migrations in timestamp order, each in its own
- * transaction together with its bookkeeping row.
+ * `athanor run`: apply pending migrations in timestamp order, each atomic
+ * together with its bookkeeping row (runner/execute.ts says how they commit).
  */
 import { UsageError } from "../errors";
 import { executeMigrations, type ExecutionOptions, type ExecutionResult } from "../runner/execute";

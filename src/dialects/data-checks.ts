@@ -14,14 +14,14 @@
  * a dialect opts into (`decimalNarrowingCheck`): only a database that
  * enforces precision can fail on it.
  */
-import type { Column } from "../schema/model";
+import type { Check, Column, ForeignKey } from "../schema/model";
 import { formatColumnType } from "../schema/equal";
 
 /** Replaced by the number of offending rows in `DataCheck.message`. */
 export const ROW_COUNT = "{rows}";
 
 /** What a check is about: a dialect may know how its database refuses each kind. */
-export type DataCheckKind = "notNull" | "length" | "range" | "enumValues" | "unique" | "precision";
+export type DataCheckKind = "notNull" | "length" | "range" | "enumValues" | "unique" | "precision" | "foreignKey" | "check";
 
 export interface DataCheck {
   kind: DataCheckKind;
@@ -170,5 +170,48 @@ export function decimalNarrowingCheck(
     message:
       `Cannot change ${where} to ${formatColumnType(to)}: ${ROW_COUNT} row(s) of ${table} hold values of ${limit} or more in magnitude, ` +
       `which it cannot hold. Change those values first, or keep ${formatColumnType(from)}.`,
+  };
+}
+
+/**
+ * The check for a foreign key `foreignKey` of `table`: rows whose columns
+ * are all set (a NULL in any of them is never checked: MATCH SIMPLE) and
+ * name no row of the referenced table. The table is read under an alias so
+ * that a foreign key to the table itself still compares a row with others.
+ */
+export function dataCheckForForeignKey(
+  table: string,
+  foreignKey: ForeignKey,
+  quote: (identifier: string) => string,
+  quoteTableName: (table: string) => string = quote,
+): DataCheck {
+  const pairs = foreignKey.columns.map((column, i) => [column, foreignKey.referencedColumns[i]] as const);
+  const set = pairs.map(([column]) => `athanor_child.${quote(column)} IS NOT NULL`);
+  const match = pairs.map(([column, referenced]) => `athanor_parent.${quote(referenced)} = athanor_child.${quote(column)}`);
+  const columns = foreignKey.columns.join(", ");
+  const referenced = `${foreignKey.referencedTable} (${foreignKey.referencedColumns.join(", ")})`;
+  const listing =
+    `SELECT * FROM ${table} c WHERE ${pairs.map(([column]) => `c.${column} IS NOT NULL`).join(" AND ")} AND NOT EXISTS ` +
+    `(SELECT 1 FROM ${foreignKey.referencedTable} p WHERE ${pairs.map(([column, ref]) => `p.${ref} = c.${column}`).join(" AND ")})`;
+  return {
+    kind: "foreignKey",
+    from: `${quoteTableName(table)} AS athanor_child`,
+    condition:
+      `${set.join(" AND ")} AND NOT EXISTS ` +
+      `(SELECT 1 FROM ${quoteTableName(foreignKey.referencedTable)} AS athanor_parent WHERE ${match.join(" AND ")})`,
+    message:
+      `Cannot add foreign key ${foreignKey.name} on ${table} (${columns}): ${ROW_COUNT} row(s) of ${table} reference no row of ${referenced}. ` +
+      `Point them at existing rows, set them NULL or delete them first (${listing} lists them).`,
+  };
+}
+
+/** The check for a CHECK constraint `check` of `table`: rows for which its expression is false (NULL passes, as in the constraint). */
+export function dataCheckForCheck(table: string, check: Check): DataCheck {
+  return {
+    kind: "check",
+    condition: `NOT (${check.expression})`,
+    message:
+      `Cannot add check ${check.name} on ${table}: ${ROW_COUNT} row(s) of ${table} violate it (${check.expression}). ` +
+      `Change those rows first (SELECT * FROM ${table} WHERE NOT (${check.expression}) lists them).`,
   };
 }

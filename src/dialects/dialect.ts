@@ -41,6 +41,13 @@ export interface RenderContext {
    * locks ignore it.
    */
   online?: OnlineOptions;
+  /**
+   * The statements will run inside a transaction block (the runner's, for a
+   * migration with `transaction = true`): a lock-safe form that commits as
+   * it goes cannot run there, so the dialect renders the plain one. Absent:
+   * outside one, as `generate --online` writes its migrations.
+   */
+  inTransaction?: boolean;
 }
 
 /** Facts about a rendered operation that users should be told about. */
@@ -94,6 +101,20 @@ export interface Dialect {
   /** Whether the database has FULLTEXT indexes (MySQL/MariaDB): TypeORM's `fulltext: true` is honoured only there. */
   readonly fulltextIndexes?: boolean;
 
+  /**
+   * This dialect as it speaks to the server behind `db`, where rendering and
+   * normalizing depend on the server's version (MySQL/MariaDB: see
+   * dialects/mysql/server.ts). Read once per connection; absent where one
+   * dialect serves every version.
+   */
+  forServer?(db: Queryable): Promise<Dialect>;
+
+  /**
+   * This dialect for a server version named offline, where no server answers
+   * (`--dialect mysql@8.0`): undefined when `version` names none it knows.
+   */
+  atVersion?(version: string): Dialect | undefined;
+
   /** Quote an identifier. */
   quote(identifier: string): string;
 
@@ -126,6 +147,15 @@ export interface Dialect {
    * locks no table (the bookkeeping check every command makes).
    */
   tableColumns(db: Queryable, table: string): Promise<string[] | undefined>;
+
+  /**
+   * The live schema read the way `target` declares what this database's
+   * catalog cannot tell apart (MySQL/MariaDB: a unique constraint is a
+   * unique index, reported as one). Called on the introspected schema before
+   * it is compared with the entities; absent where the catalog keeps the
+   * difference.
+   */
+  readAsDeclared?(current: Schema, target: Schema): Schema;
 
   /**
    * The form of a column that the database can faithfully store and report:
@@ -220,6 +250,21 @@ export interface Dialect {
    * happened to the run-level lock. Absent where that lock cannot be lost.
    */
   readonly migrationClaim?: MigrationClaim;
+
+  /**
+   * A commit costs far more than a small migration (SQLite: an fsync of the
+   * rollback journal or WAL per commit, statements in-process): `run` lets
+   * consecutive migrations share a commit, each in a savepoint of its own
+   * (runner/execute.ts, Batch.group).
+   */
+  readonly groupCommit?: boolean;
+
+  /**
+   * One query may hold several statements separated by `;` (PostgreSQL's
+   * simple query protocol): the runner sends its bookkeeping writes together,
+   * in one round trip.
+   */
+  readonly statementLists?: boolean;
 
   /**
    * Get ready to cancel, from elsewhere, the statement `db` (the migration
@@ -367,7 +412,7 @@ export interface MigrationClaim {
    * bookkeeping is re-read; it waits for another runner's transaction that
    * holds the claim, and ends with COMMIT or ROLLBACK.
    */
-  inTransaction(db: Queryable): Promise<void>;
+  inTransaction(db: Queryable, options?: ClaimOptions): Promise<void>;
   /**
    * Before a migration that runs outside a transaction (and before its
    * bookkeeping is re-read): resolves to the function that releases it.
@@ -377,6 +422,17 @@ export interface MigrationClaim {
    * retried there until the lock timeout.
    */
   outsideTransaction(db: Queryable, options: LockOptions): Promise<() => Promise<void>>;
+}
+
+export interface ClaimOptions {
+  /**
+   * The transaction's COMMIT may return before it is durable where the
+   * database keeps commits in order (PostgreSQL: synchronous_commit off for
+   * this transaction alone). The runner ends every run that committed
+   * migrations with a durable commit, which makes all of them durable; a
+   * server crash before it can only lose a tail of whole migrations.
+   */
+  flushLater?: boolean;
 }
 
 /** Cancel what the migration connection is running now; `via` is another connection to send it on. */

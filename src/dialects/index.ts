@@ -42,7 +42,16 @@ export function replacedDriverHint(typeormMessage: string): string | undefined {
   );
 }
 
+/**
+ * The dialect of a TypeORM type; `type@version` (`mysql@8.0`, offline only)
+ * names the server version to render for, where the dialect depends on it.
+ */
 export function findDialect(typeormType: string): Dialect | undefined {
+  const at = typeormType.indexOf("@");
+  if (at > 0) {
+    const dialect = findDialect(typeormType.slice(0, at));
+    return dialect?.atVersion?.(typeormType.slice(at + 1));
+  }
   return Object.hasOwn(dialects, typeormType) ? dialects[typeormType]() : undefined;
 }
 

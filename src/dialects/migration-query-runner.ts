@@ -6,7 +6,7 @@
  */
 import type { Operation } from "../ops/operations";
 import type { Schema } from "../schema/model";
-import type { Queryable } from "./dialect";
+import type { Dialect, Queryable } from "./dialect";
 
 /** What a query runner's DataSource tells an operation. */
 export interface DataSourceFacts {
@@ -32,6 +32,8 @@ export interface MigrationQueryRunner extends Queryable {
 
 /** What offline SQL gives an operation in place of a live database. */
 export interface OfflineRecorder {
+  /** The dialect the script is rendered for (its server version named, or the dialect's default). */
+  readonly dialect?: Dialect;
   /** The schema just before `operation` (throws when offline mode cannot know it). */
   schemaBefore(operation: Operation): Schema;
   /** Record `operation`, rendered as `statements`, and replay it on the model. */

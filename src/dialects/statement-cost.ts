@@ -50,6 +50,8 @@ export interface SortSample {
 export interface StatementCostContext {
   /** The operation that rendered the statement, when it came from op(). */
   operation?: Operation;
+  /** The statements before it in the same migration: what they proved can spare it a scan (a validated check before SET NOT NULL). */
+  earlier?: readonly string[];
 }
 
 /** A table's size as the live database says it. */

@@ -29,6 +29,7 @@ import { UsageError } from "../errors";
 import { portableType } from "./column-type";
 import { refuseUnrenderable } from "./unrenderable";
 import { isView, viewFromEntity } from "./views";
+import { uniqueConstraintIndexes } from "./mysql-uniques";
 
 type ColumnMetadata = EntityMetadata["columns"][number];
 
@@ -118,6 +119,7 @@ function tableFromEntity(
   enumValues: Map<string, string[]> | undefined,
   fulltext: boolean,
 ): Table {
+  const fromConstraints = uniqueConstraintIndexes(metadata);
   const columns = metadata.columns
     // Virtual properties (@VirtualColumn) are computed by a query, not stored.
     .filter((column) => !column.isVirtualProperty)
@@ -126,8 +128,10 @@ function tableFromEntity(
     name,
     columns,
     primaryKey: primaryKeyOf(metadata),
-    uniques: uniquesOf(metadata),
-    indexes: metadata.indices.filter(isManaged).map((index) => indexFromMetadata(index, fulltext)),
+    uniques: [...uniquesOf(metadata), ...fromConstraints.values()],
+    indexes: metadata.indices
+      .filter((index) => isManaged(index) && !fromConstraints.has(index))
+      .map((index) => indexFromMetadata(index, fulltext)),
     foreignKeys: metadata.foreignKeys.map((fk) => foreignKeyFromMetadata(fk, nameOf(fk.referencedEntityMetadata))),
     checks: metadata.checks.map((check): Check => ({ name: check.name, expression: check.expression! })),
     // TypeORM reads @Exclusion on PostgreSQL only: elsewhere the list is empty.
@@ -144,7 +148,10 @@ function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata, en
   const declared = declaredType(source, column.type);
   if (declared !== undefined) column.declaredType = declared;
   if (source.length !== undefined && source.length !== "") column.length = Number(source.length);
-  if (source.precision !== undefined && source.precision !== null) column.precision = source.precision;
+  const role = dateColumnOf(source);
+  if (source.precision !== undefined && source.precision !== null && source.precision !== impliedDatePrecision(source, role)) {
+    column.precision = source.precision;
+  }
   if (source.scale !== undefined && source.scale !== null) column.scale = source.scale;
   column.nullable = source.isNullable;
 
@@ -175,8 +182,34 @@ function columnFromMetadata(metadata: EntityMetadata, source: ColumnMetadata, en
   // MySQL-family facts: TypeORM sets them only there (onUpdate for
   // @UpdateDateColumn from the MySQL driver); other dialects' comparable drops them.
   if (source.unsigned) column.unsigned = true;
-  if (source.onUpdate) column.onUpdate = normalizeSqlDefault(source.onUpdate);
+  if (source.onUpdate && !(role === "update" && source.onUpdate === driverDateTypes(source)?.updateDateDefault)) {
+    column.onUpdate = normalizeSqlDefault(source.onUpdate);
+  }
+  if (role) column.dateColumn = role;
   return column;
+}
+
+type DateColumnRole = NonNullable<Column["dateColumn"]>;
+
+function dateColumnOf(source: ColumnMetadata): DateColumnRole | undefined {
+  if (source.isCreateDate) return "create";
+  if (source.isUpdateDate) return "update";
+  if (source.isDeleteDate) return "delete";
+  return undefined;
+}
+
+/** The type details TypeORM's driver gives date columns (MySQL: precision 6 and ON UPDATE CURRENT_TIMESTAMP(6)). */
+function driverDateTypes(source: ColumnMetadata): Record<string, unknown> | undefined {
+  return source.entityMetadata?.connection?.driver?.mappedDataTypes as unknown as Record<string, unknown> | undefined;
+}
+
+/**
+ * The precision TypeORM's driver filled in for a date column that states
+ * none: the role implies it (Column.dateColumn), so the model leaves it out
+ * and a migration generated on MySQL equals one generated on PostgreSQL.
+ */
+function impliedDatePrecision(source: ColumnMetadata, role: DateColumnRole | undefined): unknown {
+  return role ? driverDateTypes(source)?.[`${role}DatePrecision`] : undefined;
 }
 
 /**
@@ -224,6 +257,11 @@ function declaredType(source: ColumnMetadata, type: string): string | undefined 
  */
 function columnDefault(source: ColumnMetadata): string | undefined {
   if ((source.isCreateDate || source.isUpdateDate) && source.default === undefined) {
+    return "CURRENT_TIMESTAMP";
+  }
+  // The driver's own "now" (MySQL: CURRENT_TIMESTAMP(6), the precision the role implies).
+  const role = dateColumnOf(source);
+  if (role && typeof source.default === "function" && source.default() === driverDateTypes(source)?.[`${role}DateDefault`]) {
     return "CURRENT_TIMESTAMP";
   }
   if (source.isArray) return arrayDefault(source);

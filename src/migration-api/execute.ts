@@ -9,6 +9,7 @@
  * are recorded instead of run.
  */
 import { findDialect, supportedDatabaseTypes } from "../dialects";
+import type { TransactionControl } from "../dialects/dialect";
 import type { MigrationQueryRunner } from "../dialects/migration-query-runner";
 import type { Operation } from "../ops/operations";
 import { resolveOnline, type OnlineOptions } from "../ops/online";
@@ -18,18 +19,22 @@ export async function executeOperation(queryRunner: MigrationQueryRunner, operat
   const online = resolveOnline(options);
   const { options: dataSourceOptions } = (queryRunner.dataSource ?? queryRunner.connection)!;
   const type = dataSourceOptions.type;
-  const dialect = findDialect(type);
-  if (!dialect) {
+  const registered = findDialect(type);
+  if (!registered) {
     throw new Error(`Athanor cannot run operations on a "${type}" database; supported: ${supportedDatabaseTypes().join(", ")}.`);
   }
   const migrationsTable = dataSourceOptions.migrationsTableName ?? "migrations";
   const offline = queryRunner.athanorOffline;
+  // Offline renders for the script's dialect; live, for the server behind the connection (read once per connection).
+  const dialect = offline ? (offline.dialect ?? registered) : ((await registered.forServer?.(queryRunner)) ?? registered);
   const schema = !dialect.needsSchema(operation)
     ? undefined
     : offline
       ? offline.schemaBefore(operation)
       : await dialect.introspect(queryRunner, { exclude: [migrationsTable] });
-  const asRendered = dialect.render(operation, { schema, online });
+  // Online forms that commit as they go cannot run in the runner's transaction (offline: the script's).
+  const inTransaction = (queryRunner as MigrationQueryRunner & TransactionControl).isTransactionActive === true;
+  const asRendered = dialect.render(operation, { schema, online, inTransaction });
   // Where every DDL statement commits (MySQL) a transaction of its own would
   // promise a rollback it cannot give: the statements run one by one.
   const rendered = dialect.transactionalDDL ? asRendered : { ...asRendered, outsideTransaction: true };

@@ -172,12 +172,26 @@ export class Bookkeeping {
     return partial ? { applied: false, partial } : { applied: true };
   }
 
-  /** Record a migration as applied; applied_at is now unless given. `completing`: it has a partial row to complete. */
-  async record(entry: Omit<BookkeepingEntry, "appliedAt"> & { appliedAt?: Date }, completing = false): Promise<void> {
+  /**
+   * Record a migration as applied; applied_at is now unless given. `completing`: it has a partial row to complete.
+   * `correction`: also store an earlier migration's full execution_ms, in the same round trip where the dialect can.
+   */
+  async record(
+    entry: Omit<BookkeepingEntry, "appliedAt"> & { appliedAt?: Date },
+    completing = false,
+    correction?: { name: string; ms: number },
+  ): Promise<void> {
     const full = { ...entry, appliedAt: entry.appliedAt ?? new Date() };
-    await this.db.query(
-      completing ? completeStatement(this.dialect, this.tableName, full) : recordStatement(this.dialect, this.tableName, full),
-    );
+    const row = completing ? completeStatement(this.dialect, this.tableName, full) : recordStatement(this.dialect, this.tableName, full);
+    if (!correction) return void (await this.db.query(row));
+    const statements = [executionMsStatement(this.dialect, this.tableName, correction.name, correction.ms), row];
+    if (this.dialect.statementLists) await this.db.query(statements.join("; "));
+    else for (const sql of statements) await this.db.query(sql);
+  }
+
+  /** Store a migration's execution_ms (its time once its COMMIT returned). */
+  async storeExecutionMs(name: string, ms: number): Promise<void> {
+    await this.db.query(executionMsStatement(this.dialect, this.tableName, name, ms));
   }
 
   /** Record (or update) how much of a migration took effect before it failed outside a transaction. */
@@ -240,6 +254,12 @@ export function completeStatement(dialect: Dialect, tableName: string, entry: Bo
     `${q("applied_at")} = ${timestamp(dialect, entry.appliedAt)}, ${q("execution_ms")} = ${entry.executionMs === undefined ? "NULL" : Math.round(entry.executionMs)}, ` +
     `${q("applied_statements")} = NULL, ${q("statement_count")} = NULL WHERE ${q("name")} = ${literal(entry.name)}`
   );
+}
+
+/** The UPDATE that stores a recorded migration's execution_ms. */
+function executionMsStatement(dialect: Dialect, tableName: string, name: string, ms: number): string {
+  const q = (id: string) => dialect.quote(id);
+  return `UPDATE ${q(tableName)} SET ${q("execution_ms")} = ${Math.round(ms)} WHERE ${q("name")} = ${literal(name)}`;
 }
 
 function timestamp(dialect: Dialect, at: Date): string {

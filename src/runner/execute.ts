@@ -4,7 +4,14 @@
  * database has transactional DDL.
  *
  * Transaction modes (`--transaction`):
- * - each (default): one transaction per migration;
+ * - each (default): each migration atomic on its own: one transaction per
+ *   migration, except where commits are dear (SQLite, Dialect.groupCommit):
+ *   consecutive migrations share a commit, each in a savepoint of its own
+ *   (Batch.group). On PostgreSQL each migration's COMMIT does not wait for
+ *   the WAL flush; the run's last commit does (MigrationClaim's
+ *   `flushLater`, storeCommitTime). A migration is reported done (onDone)
+ *   once its commit returned, with its time up to the end of that COMMIT,
+ *   which its stored execution_ms gets too (CommitTimes);
  * - all: one transaction around every migration of the run;
  * - none: no transaction at all.
  * A migration that sets `transaction = false` runs outside any transaction in
@@ -74,6 +81,12 @@ export interface ExecutionOptions {
    */
   signal?: AbortSignal;
   /**
+   * The statements are recorded for a script (`--sql`), one transaction per
+   * migration as written: none of the run's commit tuning (shared SQLite
+   * commits, PostgreSQL's deferred flush, the execution_ms correction).
+   */
+  script?: boolean;
+  /**
    * Keep a partial bookkeeping row for a migration that runs outside a
    * transaction (runner/partial.ts); default true. Offline scripts leave
    * it out: a script is not resumed by Athanor.
@@ -93,18 +106,59 @@ export interface ExecutionResult {
 interface Batch {
   transaction: boolean;
   migrations: MigrationSource[];
+  /**
+   * `each` mode where a commit costs far more than a small migration (SQLite:
+   * an fsync per commit): consecutive migrations share commits, each in a
+   * savepoint of its own, so each is still atomic alone (commitGroups below).
+   */
+  group?: boolean;
 }
 
-/** Group migrations into the units that commit together. */
-export function batchesFor(migrations: MigrationSource[], mode: TransactionMode): Batch[] {
+/** Group migrations into the units that commit together (`groupCommits`: see Batch.group). */
+export function batchesFor(migrations: MigrationSource[], mode: TransactionMode, groupCommits = false): Batch[] {
   const batches: Batch[] = [];
+  const grouping = mode === "each" && groupCommits;
   for (const migration of migrations) {
     const transaction = mode !== "none" && migration.transaction;
     const last = batches[batches.length - 1];
-    if (mode === "all" && transaction && last?.transaction) last.migrations.push(migration);
-    else batches.push({ transaction, migrations: [migration] });
+    if ((mode === "all" || grouping) && transaction && last?.transaction) last.migrations.push(migration);
+    else batches.push({ transaction, migrations: [migration], group: (grouping && transaction) || undefined });
   }
   return batches;
+}
+
+/**
+ * How long a SQLite commit group stays open (ms): a group commits before its
+ * next migration once this much time has passed since its transaction began,
+ * and at its end. `ATHANOR_COMMIT_GROUP_MS` is a test-only setting (0: no
+ * groups, one transaction per migration as before; a large value: one
+ * group) so tests can put migrations in a group, or not, whatever the
+ * machine's speed.
+ */
+function commitGroupWindowMs(): number {
+  const set = Number(process.env.ATHANOR_COMMIT_GROUP_MS);
+  return process.env.ATHANOR_COMMIT_GROUP_MS && Number.isFinite(set) && set >= 0 ? set : 200;
+}
+
+/**
+ * A migration's time runs to the end of the COMMIT that made it durable. Its
+ * row is written before that COMMIT, so the last migration of each
+ * transaction has its stored execution_ms brought up to the time shown in
+ * the next transaction the run commits (no commit of its own), or once at
+ * the end of the run (storeCommitTime).
+ */
+interface CommitTimes {
+  /** The last committed migration whose stored execution_ms lacks its COMMIT. */
+  unstored?: { name: string; ms: number };
+  /** The open transaction carries the correction of `unstored` (it is stored once that commits). */
+  carried?: boolean;
+}
+
+/** The run-level lock was found gone before a batch's first migration. */
+class LockLost extends Error {
+  constructor(readonly next: string) {
+    super("the migration lock was lost");
+  }
 }
 
 export async function executeMigrations(
@@ -159,14 +213,24 @@ export async function executeMigrations(
       notStarted: migrations.map((m) => m.name).filter((n) => !seen.has(n)),
     };
   };
+  // A script (--sql) is the statements as written, one transaction per
+  // migration: the commit tuning below is `run`'s and `revert`'s alone.
+  const tuned = options.script !== true;
+  const commits: CommitTimes = {};
+  const tuning: CommitTuning = {
+    commits,
+    // Only rows written by `up` carry an execution_ms to correct; PostgreSQL's
+    // deferred flush is made durable by that correction's commit at the end.
+    flushLater: tuned && direction === "up",
+    windowMs: commitGroupWindowMs(),
+  };
   try {
     // Where every DDL statement commits (MySQL), a transaction around a
     // migration would promise a rollback it cannot give: each migration runs
     // outside one, and a failure reports what it already applied.
     const mode = context.dialect.transactionalDDL ? (options.mode ?? "each") : "none";
-    for (const batch of batchesFor(migrations, mode)) {
+    for (const batch of batchesFor(migrations, mode, tuned && context.dialect.groupCommit === true && tuning.windowMs > 0)) {
       if (signal?.aborted) throw interruptedError(signal.reason, standing());
-      if (context.lock?.stillHeld && !(await context.lock.stillHeld())) throw lockLostError(standing(), batch.migrations[0].name);
       sentInBatch.length = 0;
       try {
         await executeBatch(
@@ -177,22 +241,58 @@ export async function executeMigrations(
           journal,
           running,
           sentInBatch,
+          tuning,
           (result) => {
             results.push(result);
             options.onDone?.(result, results.length - 1, total);
           },
-          (name) => options.onStart?.(name, results.length, total),
+          (name, uncommitted) => options.onStart?.(name, results.length + uncommitted, total),
         );
       } catch (error) {
         if (error instanceof BatchStopped) throw interruptedError(signal!.reason, standing(error));
+        if (error instanceof LockLost) throw lockLostError(standing(), error.next);
         throw error;
       }
     }
   } finally {
+    if (tuned && direction === "up") await storeCommitTime(context, commits);
     stopObserving();
     signal?.removeEventListener("abort", onAbort);
   }
   return results;
+}
+
+/**
+ * The end of a run that committed migrations: store the last one's time,
+ * COMMIT included, in a transaction of its own. Its COMMIT is a durable one
+ * (PostgreSQL: synchronous), so every migration committed before it with
+ * its flush deferred is durable once it returns. Best effort: a connection
+ * that is gone cannot take it (the row keeps the time without its COMMIT,
+ * and the server still flushes what it committed within a fraction of a
+ * second).
+ */
+async function storeCommitTime(context: ExecutionContext, commits: CommitTimes): Promise<void> {
+  const unstored = commits.unstored;
+  const { queryRunner, bookkeeping } = context;
+  // A transaction the code ended itself can leave TypeORM believing one is open.
+  if (!unstored || queryRunner.isTransactionActive) return;
+  try {
+    await queryRunner.startTransaction();
+    await bookkeeping.storeExecutionMs(unstored.name, unstored.ms);
+    await queryRunner.commitTransaction();
+    commits.unstored = undefined;
+  } catch {
+    if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
+  }
+}
+
+/** What executeBatch needs of the run's commit tuning. */
+interface CommitTuning {
+  commits: CommitTimes;
+  /** Let a migration's COMMIT return before it is durable where the dialect can (see MigrationClaim.inTransaction). */
+  flushLater: boolean;
+  /** See commitGroupWindowMs. */
+  windowMs: number;
 }
 
 /** Whether the migrations' own code is running (what a stop request cancels). */
@@ -225,6 +325,9 @@ class BatchStopped extends Error {
   }
 }
 
+/** The savepoint each migration of a commit group runs in. */
+const GROUP_SAVEPOINT = "athanor_migration";
+
 async function executeBatch(
   context: ExecutionContext,
   batch: Batch,
@@ -233,23 +336,32 @@ async function executeBatch(
   journal: StatementJournal,
   running: RunningCode,
   sent: readonly string[],
+  tuning: CommitTuning,
   done: (result: ExecutionResult) => void,
-  starting: (name: string) => void,
+  starting: (name: string, uncommitted: number) => void,
 ): Promise<void> {
   const { queryRunner, dialect, bookkeeping } = context;
+  const { commits } = tuning;
   let current: MigrationSource | undefined;
   /** Outside a transaction: what the failing migration's code already ran. */
   let ranBeforeFailure: string[] = [];
-  const finished: ExecutionResult[] = [];
-  /** Migrations whose code this batch started (a rollback undoes them). */
-  const begun: string[] = [];
+  /** Results of the open transaction, reported once it commits (at once outside a transaction). */
+  let finished: ExecutionResult[] = [];
+  /** When each finished migration started (the last one's time runs to its COMMIT). */
+  const startedAt = new Map<ExecutionResult, number>();
+  /** Migrations whose code the open transaction started (a rollback undoes them). */
+  let begun: string[] = [];
+  /** The migration begun and not finished (what a failure or a stop is about). */
+  let unfinished: string | undefined;
   let codeStarted = false;
   /** The current migration's partial row, if an earlier run left one. */
   let resumed: PartialProgress | undefined;
   /** Whether the current migration has a partial row (left earlier, or written as it runs). */
   let hasRow = false;
-  /** When the batch's last migration started (its shown time runs to COMMIT). */
-  let lastStarted = 0;
+  /** When the open transaction began (a commit group commits once it is old enough). */
+  let transactionBegan = 0;
+  /** A commit group: the current migration's savepoint is open. */
+  let inSavepoint = false;
   const { signal } = options;
   const claim = dialect.migrationClaim;
   let unclaim: (() => Promise<void>) | undefined;
@@ -259,20 +371,50 @@ async function executeBatch(
     // A lost connection took the claim with it.
     await release?.().catch(() => undefined);
   };
+  // Asked on the lock's own connection while this one begins its transaction.
+  const lockHeld = context.lock?.stillHeld?.();
+
+  const begin = async () => {
+    await queryRunner.startTransaction();
+    transactionBegan = performance.now();
+    // Waits for another runner's migration transaction (one that took over
+    // a lost run-level lock) before the re-read that follows; where there
+    // is no such claim, the bookkeeping write lock serializes (SQLite).
+    if (claim) await claim.inTransaction(queryRunner, { flushLater: tuning.flushLater });
+    else await bookkeeping.claim();
+  };
+  /** Commit the open transaction and report what it made durable. */
+  const commit = async () => {
+    await queryRunner.commitTransaction();
+    faultPoint("after-commit");
+    if (commits.carried) commits.unstored = undefined;
+    commits.carried = false;
+    const last = finished.filter((r) => !r.skipped && !r.fake).pop();
+    if (last) {
+      last.ms = performance.now() - startedAt.get(last)!;
+      if (last.direction === "up") commits.unstored = { name: last.name, ms: last.ms };
+    }
+    const reported = finished;
+    finished = [];
+    begun = [];
+    reported.forEach(done);
+  };
+  const savepoint = async (statement: "SAVEPOINT" | "RELEASE SAVEPOINT" | "ROLLBACK TO SAVEPOINT") => {
+    await queryRunner.query(`${statement} ${GROUP_SAVEPOINT}`);
+  };
 
   await dialect.session?.beforeTransaction(queryRunner);
   try {
-    if (batch.transaction) {
-      await queryRunner.startTransaction();
-      // Waits for another runner's migration transaction (one that took
-      // over a lost run-level lock) before the re-read below.
-      await claim?.inTransaction(queryRunner);
-      await bookkeeping.claim();
-    }
+    if (batch.transaction) await begin();
+    if (lockHeld && !(await lockHeld)) throw new LockLost(batch.migrations[0].name);
     for (const migration of batch.migrations) {
       if (signal?.aborted) throw new StopRequested();
       current = migration;
-      starting(migration.name);
+      if (batch.group && finished.length > 0 && performance.now() - transactionBegan >= tuning.windowMs) {
+        await commit();
+        await begin();
+      }
+      starting(migration.name, batch.transaction ? finished.length : 0);
       // Outside a transaction, the claim is held from the re-read to the
       // bookkeeping row, on the connection that runs the migration.
       if (!batch.transaction && claim) {
@@ -286,11 +428,20 @@ async function executeBatch(
       if (appliedNow !== (direction === "down")) {
         const skipped: ExecutionResult = { name: migration.name, direction, ms: 0, skipped: true };
         finished.push(skipped);
-        if (!batch.transaction) done(skipped);
+        if (!batch.transaction) {
+          finished = [];
+          done(skipped);
+        }
         await releaseClaim();
         continue;
       }
+      if (batch.group) {
+        await savepoint("SAVEPOINT");
+        inSavepoint = true;
+      }
+      const sentBefore = sent.length;
       begun.push(migration.name);
+      unfinished = migration.name;
       if (!options.fake) {
         faultPoint("migration-start");
         journal.open(batch.transaction, {
@@ -321,17 +472,21 @@ async function executeBatch(
           ranBeforeFailure = journal.close();
         }
       }
-      // A batch of one migration checks before its row is written, so the
-      // row's execution_ms includes the check.
-      const alone = batch.migrations.length === 1;
-      if (alone) await dialect.session?.beforeCommit(queryRunner, sent);
+      // A migration that commits alone (or alone in its savepoint) is
+      // checked before its row is written, so the row's execution_ms
+      // includes the check.
+      if (batch.migrations.length === 1 || batch.group) await dialect.session?.beforeCommit(queryRunner, sent.slice(sentBefore));
       const ms = performance.now() - started;
       faultPoint("before-record");
+      // The previous transaction's last migration gets its full time here,
+      // in a transaction that commits anyway (see CommitTimes).
+      const correction = batch.transaction && commits.unstored && !commits.carried ? commits.unstored : undefined;
       const write = () =>
         direction === "up"
           ? bookkeeping.record(
               { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms },
               hasRow,
+              correction,
             )
           : bookkeeping.forget(migration.name);
       // Outside a transaction the migration has taken effect: a cancellation
@@ -342,29 +497,56 @@ async function executeBatch(
         throw error;
       });
       faultPoint("after-record");
+      if (inSavepoint) {
+        await savepoint("RELEASE SAVEPOINT");
+        inSavepoint = false;
+      }
+      // Carried once nothing of this migration can be rolled back alone.
+      if (correction) commits.carried = true;
       await releaseClaim();
       ranBeforeFailure = [];
       codeStarted = false;
       const result: ExecutionResult = { name: migration.name, direction, ms, fake: options.fake || undefined };
-      lastStarted = started;
+      startedAt.set(result, started);
       finished.push(result);
+      unfinished = undefined;
       // Without a transaction each migration is final as soon as it ran.
       if (!batch.transaction) {
         faultPoint("after-commit");
+        finished = [];
         done(result);
       }
     }
-    if (batch.migrations.length !== 1) await dialect.session?.beforeCommit(queryRunner, sent);
-    if (batch.transaction) {
-      await queryRunner.commitTransaction();
-      faultPoint("after-commit");
-      if (finished.length === 1 && !finished[0].skipped) includeCommit(finished[0], lastStarted);
-      finished.forEach(done);
-    }
+    if (batch.migrations.length !== 1 && !batch.group) await dialect.session?.beforeCommit(queryRunner, sent);
+    if (batch.transaction) await commit();
   } catch (error) {
+    if (error instanceof LockLost) {
+      if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
+      throw error;
+    }
+    /** A commit group's migrations before the failing one, whole and not yet committed. */
+    const before = begun.filter((name) => name !== unfinished);
+    /** Whether those were committed here (the failing one alone rolled back). */
+    let keptBefore = false;
+    if (batch.group && batch.transaction && queryRunner.isTransactionActive) {
+      keptBefore = await rollBackAlone(inSavepoint, savepoint);
+      if (keptBefore && finished.length > 0) {
+        const failing = unfinished ? [unfinished] : [];
+        try {
+          begun = failing;
+          await commit();
+          begun = failing;
+        } catch {
+          keptBefore = false;
+          begun = [...before, ...failing];
+        }
+      }
+    }
     if (batch.transaction && queryRunner.isTransactionActive) {
       await queryRunner.rollbackTransaction().catch(() => undefined);
     }
+    // A rolled-back transaction carried no correction after all.
+    commits.carried = false;
     if (signal?.aborted) {
       if (batch.transaction) throw new BatchStopped(begun);
       throw new BatchStopped([], codeStarted && current ? { name: current.name, remaining: ranBeforeFailure } : undefined);
@@ -374,12 +556,22 @@ async function executeBatch(
       !batch.transaction && codeStarted && current && options.partialRows !== false
         ? await recordPartialProgress(bookkeeping, dialect, current, direction, ranBeforeFailure.length, hasRow)
         : undefined;
+    const migration = current ?? batch.migrations[0];
+    // What the failure speaks of: in a commit group, the failing migration
+    // alone when the ones before it were committed, else the transaction.
+    const unit: Batch = batch.group
+      ? {
+          transaction: true,
+          migrations: keptBefore ? [migration] : [...batch.migrations.filter((m) => before.includes(m.name)), migration],
+          group: true,
+        }
+      : batch;
     throw migrationFailure({
       recorded,
-      migration: current ?? batch.migrations[0],
+      migration,
       direction,
       error,
-      batch,
+      batch: unit,
       dialect,
       ranBeforeFailure,
       endedBy: journal.endedBy,
@@ -391,13 +583,23 @@ async function executeBatch(
 }
 
 /**
- * The shown time of a migration that committed alone runs to the end of its
- * COMMIT. (Its stored execution_ms, written inside the transaction, runs to
- * the end of the commit-time check: correcting it after COMMIT would cost
- * each migration a second commit.)
+ * A migration of a commit group failed or was stopped: undo it alone (back
+ * to its savepoint), keeping the group's earlier migrations. False when the
+ * transaction is gone (SQLite rolls back the whole transaction when a
+ * statement that writes is interrupted; the code may have ended it itself).
  */
-function includeCommit(result: ExecutionResult, started: number): void {
-  result.ms = performance.now() - started;
+async function rollBackAlone(
+  inSavepoint: boolean,
+  savepoint: (statement: "RELEASE SAVEPOINT" | "ROLLBACK TO SAVEPOINT") => Promise<void>,
+): Promise<boolean> {
+  if (!inSavepoint) return true;
+  try {
+    await savepoint("ROLLBACK TO SAVEPOINT");
+    await savepoint("RELEASE SAVEPOINT");
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 interface Failure {
@@ -444,10 +646,12 @@ function migrationFailure({ migration, direction, error, batch, dialect, ranBefo
     // not what a rollback would have left.
     const before = batch.migrations.slice(0, batch.migrations.indexOf(migration));
     const committedBefore =
-      endedBy === "COMMIT" && before.length > 0
-        ? `the ${before.length} migration${before.length === 1 ? "" : "s"} before it in that transaction (${before.map((m) => m.name).join(", ")}) ` +
-          `${before.length === 1 ? "was" : "were"} committed and ${direction === "up" ? "recorded" : "forgotten"}, `
-        : "";
+      before.length === 0
+        ? ""
+        : `the ${before.length} migration${before.length === 1 ? "" : "s"} before it in that transaction (${before.map((m) => m.name).join(", ")}) ` +
+          (endedBy === "COMMIT"
+            ? `${before.length === 1 ? "was" : "were"} committed and ${direction === "up" ? "recorded" : "forgotten"}, `
+            : `${before.length === 1 ? "was" : "were"} rolled back with it, `);
     const what = n === 0 ? `none of its statements remain and ${bookkeeping}; ` : `${remain}, and `;
     outcome =
       `it ended the runner's transaction itself with ${endedBy}, so it could not be rolled back: ${committedBefore}${what}` +

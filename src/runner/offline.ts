@@ -16,7 +16,12 @@
  *   switched off before a migration and not switched back on after it;
  * - the bookkeeping row's applied_at is the time the script was generated and
  *   its execution_ms is NULL;
- * - BEGIN is spelled BEGIN (TypeORM sends START TRANSACTION on PostgreSQL).
+ * - BEGIN is spelled BEGIN (TypeORM sends START TRANSACTION on PostgreSQL);
+ * - a script has one transaction per migration as written, without the
+ *   commit tuning of a live run (runner/execute.ts): SQLite's shared commits
+ *   (SAVEPOINT per migration), PostgreSQL's `set_config('synchronous_commit',
+ *   'off', true)` with each claim, and the UPDATE that brings each
+ *   transaction's last execution_ms up to its COMMIT.
  */
 import type { QueryRunner } from "typeorm";
 import type { Dialect, Queryable } from "../dialects/dialect";
@@ -118,7 +123,7 @@ export async function recordMigrations(
         { queryRunner: queryRunner as QueryRunner, dialect, bookkeeping },
         batch.migrations.map((m) => guardedSource(m, recorder)),
         direction,
-        { mode, fake: options.fake, onStart: (name) => (recorder.migration = name), partialRows: false },
+        { mode, fake: options.fake, onStart: (name) => (recorder.migration = name), partialRows: false, script: true },
       );
     } catch (error) {
       // executeMigrations says "failed (rolled back …)": untrue offline.

@@ -109,6 +109,16 @@ export interface Column {
    */
   unsigned?: boolean;
   /**
+   * TypeORM's @CreateDateColumn, @UpdateDateColumn or @DeleteDateColumn.
+   * TypeORM's drivers give these columns their own type details where they
+   * state no precision: microseconds (and ON UPDATE for "update") on
+   * MySQL/MariaDB, the type's default elsewhere. The model keeps the role
+   * instead of one driver's details, so a migration generated on any
+   * database creates on each the column TypeORM would; each dialect's
+   * `comparable` turns the role into those details (or drops it).
+   */
+  dateColumn?: "create" | "update" | "delete";
+  /**
    * MySQL/MariaDB: the value a row update sets (`ON UPDATE CURRENT_TIMESTAMP`,
    * TypeORM's `onUpdate` and `@UpdateDateColumn`), in the default's canonical
    * spelling. Dialects without it leave it out of their comparable form.

@@ -83,6 +83,94 @@ describe("postgres: a data check runs only once the database refuses the change"
     assert.equal(type.rows[0].data_type, "bigint");
   });
 
+  async function typeOf(column: string): Promise<string> {
+    const rows = await client.query(
+      `SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'items'::regclass AND attname = $1`,
+      [column],
+    );
+    return rows.rows[0].t;
+  }
+
+  test("varchar(20) to varchar(3): no USING that would cut, no count before it; too-long values stop it with the row count, the type stays", async () => {
+    const shorter: Column = { ...nullableNote, length: 3 };
+    const rendered = postgresDialect.render({ kind: "alterColumn", table: "items", from: nullableNote, to: shorter });
+    assert.equal(rendered.statements.length, 1, rendered.statements.join("\n"));
+    assert.match(
+      rendered.statements[0],
+      /^DO \S+ DECLARE athanor_rows bigint; BEGIN ALTER TABLE "items" ALTER COLUMN "note" TYPE character varying\(3\); EXCEPTION WHEN string_data_right_truncation THEN SELECT count/,
+    );
+    assert.doesNotMatch(rendered.statements[0], /USING "note"/);
+
+    await fresh([`('abcd', 1, 'x')`, `('ab', 2, 'y')`, `('abcdef', 3, 'z')`, `(NULL, 4, 'w')`]);
+    assert.equal(
+      await runStatements(rendered.statements),
+      "Cannot change items.note to varchar(3): 2 row(s) of items hold longer values. Shorten them first, or keep the length.",
+    );
+    assert.equal(await typeOf("note"), "character varying(20)");
+    assert.deepEqual(
+      (await client.query(`SELECT note FROM items ORDER BY id`)).rows.map((r) => r.note),
+      ["abcd", "ab", "abcdef", null],
+    );
+
+    await client.query(`UPDATE items SET note = left(note, 3)`);
+    assert.equal(await runStatements(rendered.statements), undefined);
+    assert.equal(await typeOf("note"), "character varying(3)");
+    assert.deepEqual(
+      (await client.query(`SELECT note FROM items ORDER BY id`)).rows.map((r) => r.note),
+      ["abc", "ab", "abc", null],
+    );
+  });
+
+  test("text to char(2) and varchar(20) to char(2): refused then counted; only spaces past the length are trimmed, as an INSERT would", async () => {
+    const code: Column = { name: "code", type: "text", nullable: true };
+    const toChar: Column = { ...code, type: "char", length: 2 };
+    const rendered = postgresDialect.render({ kind: "alterColumn", table: "items", from: code, to: toChar });
+    assert.equal(rendered.statements.length, 1, rendered.statements.join("\n"));
+    await fresh([`('a', 1, 'xyz')`, `('b', 2, 'ab     ')`]);
+    assert.equal(
+      await runStatements(rendered.statements),
+      "Cannot change items.code to char(2): 2 row(s) of items hold longer values. Shorten them first, or keep the length.",
+    );
+    assert.equal(await typeOf("code"), "text");
+    await client.query(`UPDATE items SET code = 'xy' WHERE id = 1`);
+    assert.equal(await runStatements(rendered.statements), undefined);
+    assert.deepEqual((await client.query(`SELECT code || '|' AS c FROM items ORDER BY id`)).rows, [{ c: "xy|" }, { c: "ab|" }]);
+
+    await fresh([`('abc', 1, 'x')`]);
+    const noteToChar = postgresDialect.render({
+      kind: "alterColumn",
+      table: "items",
+      from: nullableNote,
+      to: { ...nullableNote, type: "char", length: 2 },
+    });
+    assert.equal(noteToChar.statements.length, 1, noteToChar.statements.join("\n"));
+    assert.equal(
+      await runStatements(noteToChar.statements),
+      "Cannot change items.note to char(2): 1 row(s) of items hold longer values. Shorten them first, or keep the length.",
+    );
+  });
+
+  test("uuid to varchar(10): its cast would cut, so the count runs first (nothing to refuse)", async () => {
+    await client.query(`DROP TABLE IF EXISTS items`);
+    await client.query(`CREATE TABLE items (id serial PRIMARY KEY, ref uuid)`);
+    await client.query(`INSERT INTO items (ref) VALUES (gen_random_uuid()), (NULL)`);
+    const ref: Column = { name: "ref", type: "uuid", nullable: true };
+    const rendered = postgresDialect.render({
+      kind: "alterColumn",
+      table: "items",
+      from: ref,
+      to: { ...ref, type: "varchar", length: 10 },
+    });
+    assert.equal(rendered.statements.length, 2, rendered.statements.join("\n"));
+    assert.match(rendered.statements[0], /^DO \S+ DECLARE athanor_rows bigint; BEGIN SELECT count/);
+    assert.match(rendered.statements[1], /USING "ref"::character varying\(10\)$/);
+    assert.equal(
+      await runStatements(rendered.statements),
+      "Cannot change items.ref to varchar(10): 1 row(s) of items hold longer values. Shorten them first, or keep the length.",
+    );
+    assert.equal(await typeOf("ref"), "uuid");
+  });
+
   test("an error no check explains comes back as PostgreSQL raised it", async () => {
     await fresh([`('a', 1, 'not a number')`]);
     const from: Column = { name: "code", type: "text", nullable: true };

@@ -11,7 +11,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS_AND_MARIADB, TestProject, type DialectName } from "../support/project";
+import { DIALECTS_AND_MARIADB, TestProject, type ProjectDialect } from "../support/project";
 import { pairTest } from "../support/not-on-mariadb";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import { assertNoChangesAtVersion1 } from "../support/constraints";
@@ -32,7 +32,7 @@ export class Item {
 }
 `;
 
-const ITEM_V2 = (dialect: DialectName) => `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+const ITEM_V2 = (dialect: ProjectDialect) => `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 
 @Entity({ name: "items" })
 @Index("IDX_items_doubled", ["doubled"])

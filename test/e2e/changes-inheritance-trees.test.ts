@@ -20,7 +20,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { findDialect } from "../../src/dialects";
-import { DIALECTS_AND_MARIADB, type DialectName, type TestProject } from "../support/project";
+import { DIALECTS_AND_MARIADB, type ProjectDialect, type TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import { assertTypeormAgrees } from "../support/typeorm-agrees";
 import type { Schema } from "../../src/schema/model";
@@ -134,7 +134,7 @@ export class Ticket {
 }
 `;
 
-const ticketV2 = (dialect: DialectName) => `import { Column, Entity, Generated, PrimaryColumn } from "typeorm";
+const ticketV2 = (dialect: ProjectDialect) => `import { Column, Entity, Generated, PrimaryColumn } from "typeorm";
 
 @Entity({ name: "tickets" })
 export class Ticket {
@@ -153,7 +153,7 @@ const V1 = {
   "Ticket.ts": TICKET_V1,
 };
 
-const v2 = (dialect: DialectName) => ({
+const v2 = (dialect: ProjectDialect) => ({
   "Content.ts": CONTENT_V2,
   "Person.ts": PERSON_V2,
   "Category.ts": tree("Category", "categories", "closure-table"),

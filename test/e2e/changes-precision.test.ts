@@ -7,14 +7,14 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS_AND_MARIADB, type DialectName, type TestProject } from "../support/project";
+import { DIALECTS_AND_MARIADB, type ProjectDialect, type TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import { assertNoChangesAtVersion1 } from "../support/constraints";
 import { assertTypeormAgrees } from "../support/typeorm-agrees";
 import type { Schema } from "../../src/schema/model";
 
 /** The column whose precision changes, and how each version declares it. */
-const CASES: Record<DialectName, { type: string; v1: string; v2: string; declared: RegExp; value: string }> = {
+const CASES: Record<ProjectDialect, { type: string; v1: string; v2: string; declared: RegExp; value: string }> = {
   postgres: {
     type: "time with time zone",
     v1: "",
@@ -38,7 +38,7 @@ const CASES: Record<DialectName, { type: string; v1: string; v2: string; declare
   },
 };
 
-const EVENT = (dialect: DialectName, precision: string) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+const EVENT = (dialect: ProjectDialect, precision: string) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
 @Entity({ name: "events" })
 export class Event {

@@ -25,7 +25,6 @@ const NOT_ON_MYSQL: Record<string, string> = {
   "k60-partial-index":
     "MySQL has no partial indexes: the index is created over every row, and the WHERE the entity declares is a difference",
   "f65-deferrable": "MySQL has no deferrable foreign keys",
-  "v80-views": "views are not read back from MySQL yet (the introspection does not query information_schema.VIEWS)",
 };
 
 function entitiesOf(definition: CorpusDefinition): Function[] {

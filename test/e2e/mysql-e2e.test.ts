@@ -58,6 +58,20 @@ async function tables(url: string): Promise<string[]> {
   }
 }
 
+async function columnTypes(url: string, table: string, column: string): Promise<Array<{ type: string; extra: string }>> {
+  const ds = new DataSource({ type: "mariadb", url });
+  await ds.initialize();
+  try {
+    const rows = await ds.query(
+      "SELECT COLUMN_TYPE AS type, EXTRA AS extra FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ? AND COLUMN_NAME = ?",
+      [table, column],
+    );
+    return rows.map((r: any) => ({ type: String(r.type), extra: String(r.extra).toLowerCase() }));
+  } finally {
+    await ds.destroy();
+  }
+}
+
 function ok(result: CliResult, what: string): CliResult {
   assert.equal(result.code, 0, `${what} exited ${result.code}\n${result.stdout}\n${result.stderr}`);
   return result;
@@ -89,6 +103,12 @@ for (const scheme of ["mariadb", "mysql"] as const) {
       const status = ok(await runCli(dir, ["status", "--json"], env), "status");
       const parsed = JSON.parse(status.stdout);
       assert.equal(JSON.stringify(parsed).includes("InitialSchema1795323385894"), true, status.stdout);
+      // The migration was generated on SQLite: its date columns must come out as TypeORM's
+      // MySQL driver makes them (datetime(6), ON UPDATE), or generate would change them.
+      const check = ok(await runCli(dir, ["generate", "--check"], env), "generate --check after the example's migrations");
+      assert.match(check.stdout, /No changes/);
+      const [updatedAt] = await columnTypes(db.url, "users", "updated_at");
+      assert.deepEqual(updatedAt, { type: "datetime(6)", extra: "on update current_timestamp(6)" });
       const revert = ok(await runCli(dir, ["revert", "--to", "base"], env), "revert");
       assert.match(revert.stdout, /Reverted 1 migration/);
       assert.deepEqual(await tables(db.url), ["migrations"]);

@@ -130,7 +130,9 @@ describe("a signal during run", () => {
     });
 
     test(`sqlite: ${signal} during a long statement: interrupted, rolled back, exit ${exitCode}; the next run completes`, async () => {
-      const project = await TestProject.create("sqlite");
+      // One commit per migration, so the first is committed (and shown) before
+      // the slow one starts; commit-groups.test.ts stops a run inside a group.
+      const project = await TestProject.create("sqlite", {}, { env: { ATHANOR_COMMIT_GROUP_MS: "0" } });
       try {
         await createItems(project);
         const names = writeScenario(project, SLOW.sqlite);

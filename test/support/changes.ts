@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { findDialect } from "../../src/dialects";
 import { describeDifferences, schemasEqual } from "../../src/schema/equal";
 import type { Schema } from "../../src/schema/model";
-import { TestProject, type DialectName } from "./project";
+import { TestProject, type ProjectDialect } from "./project";
 
 export interface PairSetup {
   /** Entity files of v1, by file name. */
@@ -24,7 +24,7 @@ export interface Pair {
 }
 
 /** A project at v1: generated, run, seeded. */
-export async function atVersion1(dialect: DialectName, setup: PairSetup): Promise<Pair> {
+export async function atVersion1(dialect: ProjectDialect, setup: PairSetup): Promise<Pair> {
   const project = await TestProject.create(dialect, setup.v1);
   try {
     await project.ok(["generate", "V1"]);
@@ -71,7 +71,7 @@ export async function generateVersion2(project: TestProject, v2: Record<string, 
   };
 }
 
-export function assertSameSchema(dialect: DialectName, actual: Schema, expected: Schema): void {
+export function assertSameSchema(dialect: ProjectDialect, actual: Schema, expected: Schema): void {
   const { tableComments } = findDialect(dialect)!;
   const comparable = (c: any) => findDialect(dialect)!.comparable(c);
   assert.ok(

@@ -7,7 +7,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import type { DialectName } from "./project";
+import type { ProjectDialect } from "./project";
 
 interface Exclusion {
   reason: string;
@@ -40,7 +40,7 @@ export const NOT_ON_MARIADB: Record<string, Exclusion> = {
  * `test(name, body)`, except on MariaDB for a case NOT_ON_MARIADB lists:
  * there the body must fail with the listed error.
  */
-export function pairTest(dialect: DialectName, name: string, body: () => Promise<void>): void {
+export function pairTest(dialect: ProjectDialect, name: string, body: () => Promise<void>): void {
   const exclusion = dialect === "mariadb" ? NOT_ON_MARIADB[name] : undefined;
   if (!exclusion) {
     test(name, body);

@@ -11,20 +11,22 @@ import { join } from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import { findDialect } from "../../src/dialects";
 import type { Schema } from "../../src/schema/model";
-import { createMysqlTestDatabase } from "./mysql";
 import { createTestDatabase, type TestDatabase } from "./postgres";
+import { createMysqlTestDatabase } from "./mysql";
 
 export const repoRoot = join(__dirname, "..", "..");
 const cliPath = join(repoRoot, "bin", "athanor");
 
-export type DialectName = "sqlite" | "postgres" | "mariadb";
+export type DialectName = "sqlite" | "postgres";
 export const DIALECTS: DialectName[] = ["sqlite", "postgres"];
+/** A project's database: DIALECTS, or MariaDB (TEST_MYSQL_URL's server) for the tests that name it. */
+export type ProjectDialect = DialectName | "mariadb";
 /**
  * The suites issue #18 asks to hold on MariaDB too (the pair tests, the
  * concurrent runners): DIALECTS and MariaDB, whose server (TEST_MYSQL_URL,
  * test/support/mysql.ts) must answer — a MariaDB test fails, never skips.
  */
-export const DIALECTS_AND_MARIADB: DialectName[] = [...DIALECTS, "mariadb"];
+export const DIALECTS_AND_MARIADB: ProjectDialect[] = [...DIALECTS, "mariadb"];
 
 /** TypeORM's `type` for a SQLite database: the sqlite3 driver (0.3 only) or better-sqlite3 (0.3 and 1.x). */
 export type SqliteDriver = "sqlite" | "better-sqlite3";
@@ -60,10 +62,9 @@ const entities = readdirSync(join(__dirname, "entities"))
   .filter((v) => typeof v === "function");
 const migrations = ["migrations/*.ts"];
 const url = process.env.DATABASE_URL;
-const type = url?.startsWith("mariadb://") ? "mariadb" : "postgres";
 
 export default url
-  ? new DataSource({ type, url, entities: entities as any, migrations })
+  ? new DataSource({ type: /^(mysql|mariadb):/.test(url) ? "mariadb" : "postgres", url, entities: entities as any, migrations })
   : new DataSource({ type: "${sqliteDriver}", database: "data/app.sqlite", entities: entities as any, migrations });
 `;
 
@@ -87,13 +88,13 @@ const TSCONFIG = JSON.stringify(
 export class TestProject {
   private constructor(
     readonly dir: string,
-    readonly dialect: DialectName,
+    readonly dialect: ProjectDialect,
     private readonly database?: TestDatabase,
     private readonly extraEnv: NodeJS.ProcessEnv = {},
   ) {}
 
-  /** A fresh project; for PostgreSQL and MariaDB with a database of its own. */
-  static async create(dialect: DialectName, entities: Record<string, string> = {}, options: ProjectOptions = {}): Promise<TestProject> {
+  /** A fresh project; for PostgreSQL with a database of its own. */
+  static async create(dialect: ProjectDialect, entities: Record<string, string> = {}, options: ProjectOptions = {}): Promise<TestProject> {
     const dir = mkdtempSync(join(tmpdir(), `athanor-e2e-${dialect}-`));
     linkNodeModules(dir, options.nodeModules, options.repoPackages);
     writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
@@ -104,7 +105,7 @@ export class TestProject {
       dialect === "postgres"
         ? await createTestDatabase("athanor_e2e")
         : dialect === "mariadb"
-          ? mariadbUrl(await createMysqlTestDatabase("athanor_e2e"))
+          ? await createMysqlTestDatabase("athanor_e2e")
           : undefined;
     const project = new TestProject(dir, dialect, database, options.env);
     for (const [file, source] of Object.entries(entities)) project.writeEntity(file, source);
@@ -210,11 +211,6 @@ export class TestProject {
     await this.database?.drop();
     rmSync(this.dir, { recursive: true, force: true });
   }
-}
-
-/** The database with its URL in the mariadb:// scheme, which the project's DataSource reads as TypeORM's "mariadb" type. */
-function mariadbUrl(database: TestDatabase): TestDatabase {
-  return { ...database, url: database.url.replace(/^mysql:/, "mariadb:"), drop: () => database.drop() };
 }
 
 export function runCli(cwd: string, args: string[], env: NodeJS.ProcessEnv, bin = cliPath): Promise<CliResult> {

@@ -319,6 +319,13 @@ async function postgresSchema(entities: Function[]): Promise<Schema> {
   return schemaFromEntities(ds.entityMetadatas);
 }
 
+/** MySQL metadata, built without connecting. */
+async function mysqlSchema(entities: Function[]): Promise<Schema> {
+  const ds = new DataSource({ type: "mysql", database: "test", entities });
+  await (ds as any).buildMetadatas();
+  return schemaFromEntities(ds.entityMetadatas);
+}
+
 function column(table: Table, name: string): ModelColumn {
   const found = table.columns.find((c) => c.name === name);
   assert.ok(found, `column ${table.name}.${name} exists`);
@@ -398,11 +405,35 @@ test("create/update/delete date and version columns", async () => {
     nullable: false,
     default: "CURRENT_TIMESTAMP",
     defaultSql: "datetime('now')",
+    dateColumn: "create",
   });
   assert.equal(column(accounts, "updated_at").default, "CURRENT_TIMESTAMP");
+  assert.equal(column(accounts, "updated_at").dateColumn, "update");
+  assert.equal(column(accounts, "deleted_at").dateColumn, "delete");
   assert.equal(column(accounts, "deleted_at").nullable, true);
   assert.equal(column(accounts, "deleted_at").default, undefined);
   assert.deepEqual(column(accounts, "version"), { name: "version", type: "integer", nullable: false });
+});
+
+test("date columns are the same in the model whichever driver built the metadata: the role, not MySQL's datetime(6) and ON UPDATE", async () => {
+  // TypeORM's MySQL driver gives them precision 6, CURRENT_TIMESTAMP(6) and ON UPDATE; the
+  // others nothing. A migration generated on one database must create on each what TypeORM would.
+  const pick = (schema: Schema) =>
+    ["created_at", "updated_at", "deleted_at"].map((name) => {
+      const { precision, default: defaultValue, onUpdate, dateColumn } = column(schema.tables.accounts, name);
+      return { name, precision, defaultValue, onUpdate, dateColumn };
+    });
+  const mysql = pick(await mysqlSchema(portableEntities));
+  assert.deepEqual(mysql, pick(await postgresSchema(portableEntities)));
+  assert.deepEqual(mysql, pick(await sqliteSchema(portableEntities)));
+  assert.deepEqual(
+    mysql.map((c) => [c.name, c.precision, c.onUpdate, c.dateColumn]),
+    [
+      ["created_at", undefined, undefined, "create"],
+      ["updated_at", undefined, undefined, "update"],
+      ["deleted_at", undefined, undefined, "delete"],
+    ],
+  );
 });
 
 test("keys, uniques, indexes and checks", async () => {

@@ -10,6 +10,8 @@ import { sqliteStatementCost } from "../../src/dialects/sqlite/statement-cost";
 import { mysqlStatementCost } from "../../src/dialects/mysql/statement-cost";
 import { refusedStatementOf, refusedThenCounted } from "../../src/dialects/postgres/alter-column";
 import { postgresStatementRules } from "../../src/dialects/postgres/lock-rules";
+import { render as postgresRender } from "../../src/dialects/postgres/render";
+import { validatedStatementOf, wrappedStatementOf } from "../../src/dialects/postgres/validate-or-undo";
 import type { DataCheck } from "../../src/dialects/data-checks";
 import type { StatementContext } from "../../src/danger/statement-rules";
 
@@ -130,5 +132,133 @@ describe("PostgreSQL: a change whose data check runs only when refused", () => {
 
   test("any other DO block is left as it is", () => {
     assert.equal(refusedStatementOf(`DO $$ BEGIN PERFORM 1; END $$`), undefined);
+  });
+});
+
+describe("PostgreSQL: --online SET NOT NULL (a check added, validated or undone, then SET NOT NULL)", () => {
+  // How --online renders it since session 8 (#22): online.ts, validate-or-undo.ts.
+  const note = { name: "note", type: "text", nullable: true };
+  const rendered = postgresRender(
+    { kind: "alterColumn", table: "items", from: note, to: { ...note, nullable: false } },
+    { online: { online: true } },
+  ).statements;
+  const block = rendered.find((s) => s.startsWith("DO "))!;
+  const setNotNull = `ALTER TABLE "items" ALTER COLUMN "note" SET NOT NULL`;
+  const validate = `ALTER TABLE "items" VALIDATE CONSTRAINT "items_note_not_null"`;
+
+  test("the block is priced and shown as its VALIDATE: a scan that lets writes through", () => {
+    assert.equal(validatedStatementOf(block), validate);
+    assert.equal(wrappedStatementOf(block), validate);
+    const cost = postgresStatementCost(block, {});
+    assert.deepEqual([cost?.lock, cost?.effect, cost?.blocksWrites, cost?.statement], ["SHARE UPDATE EXCLUSIVE", "scan", false, validate]);
+  });
+
+  test("SET NOT NULL after it scans nothing; without it, it scans every row", () => {
+    const earlier = rendered.slice(0, rendered.indexOf(setNotNull));
+    assert.ok(earlier.includes(block), rendered.join("\n"));
+    assert.equal(postgresStatementCost(setNotNull, { earlier })?.effect, "catalog");
+    assert.equal(postgresStatementCost(setNotNull, { earlier: [] })?.effect, "scan");
+  });
+
+  test("lint judges the block as its VALIDATE and the SET NOT NULL after it as proven (no AT-L003, AT-L005)", () => {
+    const context = (earlier: string[]): StatementContext => ({ created: new Set(), earlier, transaction: false });
+    const codes = rendered.flatMap((s, i) => postgresStatementRules(s, context(rendered.slice(0, i))).map((f) => f.code));
+    assert.deepEqual(codes, []);
+    assert.ok(
+      postgresStatementRules(setNotNull, context([])).some((f) => f.code === "AT-L005"),
+      "without the block, SET NOT NULL is judged a scan",
+    );
+  });
+
+  test("inside a transaction the plain SET NOT NULL is rendered: a block that commits cannot run there", () => {
+    const inTransaction = postgresRender(
+      { kind: "alterColumn", table: "items", from: note, to: { ...note, nullable: false } },
+      { online: { online: true }, inTransaction: true },
+    ).statements;
+    assert.ok(
+      inTransaction.every((s) => !/\bCOMMIT\b/.test(s) && validatedStatementOf(s) === undefined),
+      inTransaction.join("\n"),
+    );
+    assert.ok(
+      inTransaction.some((s) => refusedStatementOf(s) === setNotNull),
+      inTransaction.join("\n"),
+    );
+  });
+
+  test("a refused-then-counted block is not read as one, nor the other way round", () => {
+    const refused = refusedThenCounted("items", setNotNull, [
+      { kind: "notNull", condition: `"note" IS NULL`, message: `Column items.note holds NULL` } as DataCheck,
+    ]);
+    assert.equal(validatedStatementOf(refused), undefined);
+    assert.equal(refusedStatementOf(block), undefined);
+  });
+});
+
+describe("PostgreSQL: a varchar narrowing refused then counted (#22)", () => {
+  const label = { name: "label", type: "varchar", length: 100, nullable: true };
+  const rendered = postgresRender({ kind: "alterColumn", table: "items", from: label, to: { ...label, length: 50 } }).statements;
+  const alter = `ALTER TABLE "items" ALTER COLUMN "label" TYPE character varying(50)`;
+
+  test("one block, read as the ALTER TYPE it wraps: a rewrite under an exclusive lock, AT-L004", () => {
+    assert.equal(rendered.length, 1, rendered.join("\n"));
+    assert.equal(refusedStatementOf(rendered[0]), alter);
+    const cost = postgresStatementCost(rendered[0], {});
+    assert.deepEqual([cost?.lock, cost?.effect, cost?.statement], ["ACCESS EXCLUSIVE", "rewrite", alter]);
+    const codes = postgresStatementRules(rendered[0], { created: new Set(), earlier: [], transaction: true }).map((f) => f.code);
+    assert.deepEqual(codes, ["AT-L004"]);
+  });
+});
+
+describe("PostgreSQL: --online foreign key and check, validated or undone (#22)", () => {
+  const online = { online: { online: true } };
+  const foreignKey = postgresRender(
+    {
+      kind: "addForeignKey",
+      table: "items",
+      foreignKey: {
+        name: "FK_items_owner",
+        columns: ["ownerId"],
+        referencedTable: "owners",
+        referencedColumns: ["id"],
+        onDelete: "NO ACTION",
+        onUpdate: "NO ACTION",
+      },
+    },
+    online,
+  ).statements;
+  const check = postgresRender(
+    { kind: "addCheck", table: "items", check: { name: "CHK_items_qty", expression: `"qty" >= 0` } },
+    online,
+  ).statements;
+
+  for (const [what, statements, name, refusal] of [
+    ["foreign key", foreignKey, "FK_items_owner", "foreign_key_violation"],
+    ["check", check, "CHK_items_qty", "check_violation"],
+  ] as const) {
+    test(`the ${what}'s block is read as its VALIDATE: a scan that lets writes through, no AT-L002/AT-L003`, () => {
+      const block = statements.find((s) => s.startsWith("DO ") && s.includes("VALIDATE"))!;
+      assert.ok(block, statements.join("\n"));
+      assert.match(block, new RegExp(`EXCEPTION WHEN ${refusal} THEN`));
+      const validate = `ALTER TABLE "items" VALIDATE CONSTRAINT "${name}"`;
+      assert.equal(validatedStatementOf(block), validate);
+      assert.equal(wrappedStatementOf(block), validate);
+      const cost = postgresStatementCost(block, {});
+      assert.deepEqual([cost?.lock, cost?.effect, cost?.blocksWrites], ["SHARE UPDATE EXCLUSIVE", "scan", false]);
+      const context = (earlier: string[]): StatementContext => ({ created: new Set(), earlier, transaction: false });
+      const codes = statements.flatMap((s, i) => postgresStatementRules(s, context(statements.slice(0, i))).map((f) => f.code));
+      assert.deepEqual(codes, []);
+    });
+  }
+
+  test("inside a transaction: ADD NOT VALID and VALIDATE as two plain statements, nothing that commits", () => {
+    const inTransaction = postgresRender(
+      { kind: "addCheck", table: "items", check: { name: "CHK_items_qty", expression: `"qty" >= 0` } },
+      { ...online, inTransaction: true },
+    ).statements;
+    assert.ok(
+      inTransaction.every((s) => !/\bCOMMIT\b/.test(s) && validatedStatementOf(s) === undefined),
+      inTransaction.join("\n"),
+    );
+    assert.ok(inTransaction.includes(`ALTER TABLE "items" VALIDATE CONSTRAINT "CHK_items_qty"`), inTransaction.join("\n"));
   });
 });

@@ -6,14 +6,31 @@
  * stored as a plain datetime, uuids are varchar(36) where the server (or
  * TypeORM's driver type) has no uuid type, JSON defaults and "now" in any
  * spelling compare equal. Charset and collation defaults never appear here:
- * introspection reports a collation only where it differs from the table's.
+ * introspection reports a collation only where it differs from the table's,
+ * and MySQL 8's own default (utf8mb4_0900_ai_ci) stated by an entity is no
+ * change on a server whose default it is (server.ts).
  */
 import type { Column } from "../../schema/model";
+import { withDateColumnDetails } from "./date-columns";
 import { comparableDefault } from "./defaults";
 import type { Flavour } from "./types";
+import type { ServerCapabilities } from "./server";
 
-export function comparableColumnFor(flavour: Flavour): (column: Column) => Column {
-  return (input) => comparableColumn(input, flavour);
+export function comparableColumnFor(flavour: Flavour, server?: ServerCapabilities): (column: Column) => Column {
+  return (input) => comparableColumn(input, flavour, server);
+}
+
+/**
+ * A collation as the server reports it: `utf8_…` is `utf8mb3_…` (MySQL
+ * 8.0.30+ and MariaDB 10.6+ print the new name for the old alias), and
+ * MySQL 8's default collation is no collation of the column's own.
+ */
+export function comparableCollation(collation: string | undefined, server?: ServerCapabilities): string | undefined {
+  if (collation === undefined) return undefined;
+  const named = collation.toLowerCase().replace(/^utf8_/, "utf8mb3_");
+  // Only MySQL 8's default is folded: MariaDB's servers are often configured to another one.
+  if (server?.defaultCollation === "utf8mb4_0900_ai_ci" && named === server.defaultCollation) return undefined;
+  return named;
 }
 
 function comparableType(input: Column, flavour: Flavour): string {
@@ -37,7 +54,8 @@ function comparableType(input: Column, flavour: Flavour): string {
   }
 }
 
-export function comparableColumn(input: Column, flavour: Flavour): Column {
+export function comparableColumn(modelColumn: Column, flavour: Flavour, server?: ServerCapabilities): Column {
+  const input = withDateColumnDetails(modelColumn);
   const type = comparableType(input, flavour);
   // TypeORM fills uuids itself on MySQL: the table holds only the value.
   const generated = input.generated === "uuid" ? undefined : input.generated === "identity" ? "increment" : input.generated;
@@ -61,7 +79,8 @@ export function comparableColumn(input: Column, flavour: Flavour): Column {
   if (input.unsigned && !["boolean", "tinyint"].includes(input.type) && type !== "varchar") column.unsigned = true;
   if (type === "enum" || type === "set") column.enum = [...(input.enum ?? [])];
   if (input.comment !== undefined && input.comment !== "") column.comment = input.comment;
-  if (input.collation !== undefined) column.collation = input.collation;
+  const collation = comparableCollation(input.collation, server);
+  if (collation !== undefined) column.collation = collation;
   if (input.asExpression !== undefined) {
     column.asExpression = comparableExpression(input.asExpression);
     column.generatedType = input.generatedType ?? "VIRTUAL";

@@ -1,4 +1,5 @@
 /** mysql2's connection errors → one sentence a user can act on. */
+import { portableDataCheckFailure } from "./data-check";
 
 export function explainMysqlConnectionError(error: unknown, target: string): string | undefined {
   const { code: given, errno } = (error ?? {}) as { code?: string; errno?: number };
@@ -18,8 +19,13 @@ export function explainMysqlConnectionError(error: unknown, target: string): str
   }
 }
 
-/** A data check's SIGNAL (data-check.ts) carries its sentence as the message: shown as it is. */
+/**
+ * A data check (data-check.ts) that stopped a migration: MariaDB's SIGNAL
+ * carries its sentence as the message; MySQL's portable form fails with
+ * "Subquery returns more than 1 row" and the sentence is read from its statement.
+ */
 export function mysqlDataCheckFailure(error: unknown): string | undefined {
   const e = error as { sqlState?: string; code?: string; sqlMessage?: string };
-  return e?.sqlState === "45000" && e.code === "ER_SIGNAL_EXCEPTION" ? e.sqlMessage : undefined;
+  if (e?.sqlState === "45000" && e.code === "ER_SIGNAL_EXCEPTION") return e.sqlMessage;
+  return portableDataCheckFailure(error);
 }

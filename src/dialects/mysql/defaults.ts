@@ -7,7 +7,7 @@
  * defaults DEFAULT_GENERATED in EXTRA. Both are read into canonical text;
  * `comparableDefault` then folds what differs only in spelling.
  */
-import { mysqlExpression, readExpression } from "./expressions";
+import { mysqlExpression, mysqlPrinted, readExpression } from "./expressions";
 import { quoteString, unquoteCanonical } from "./quote";
 import { needsExpressionDefault, takesCurrentTime } from "./types";
 
@@ -22,7 +22,8 @@ export function readDefault(raw: string | null, extra: string, mariadb: boolean)
     if (text === "NULL") return undefined;
     return canonicalExpression(text);
   }
-  if (/DEFAULT_GENERATED/i.test(extra)) return canonicalExpression(text.replace(/^\((.*)\)$/s, "$1"));
+  // MySQL 8: an expression default (or CURRENT_TIMESTAMP), printed escaped with charset introducers.
+  if (/DEFAULT_GENERATED/i.test(extra)) return canonicalExpression(mysqlPrinted(text).replace(/^\((.*)\)$/s, "$1"));
   // MySQL 8: a literal's bare value.
   if (NUMBER.test(text)) return text;
   return `'${text.replace(/'/g, "''")}'`;

@@ -59,3 +59,39 @@ export function unescapeLiteral(body: string): string {
   const escapes: Record<string, string> = { n: "\n", t: "\t", r: "\r", "0": "\0", b: "\b", Z: "\x1a" };
   return body.replace(/\\(.)|''/gs, (match, ch: string | undefined) => (ch === undefined ? "'" : (escapes[ch] ?? ch)));
 }
+
+/**
+ * An expression as MySQL 8 prints it in information_schema (an expression
+ * default's COLUMN_DEFAULT, a CHECK_CLAUSE): escaped as if it were a string
+ * (`concat(_utf8mb4\\'a\\',\`b\`)`) and with charset introducers on its
+ * literals. Returns it as SQL (`concat('a',\`b\`)`); MariaDB's text, whose
+ * quotes are not escaped, only loses introducers.
+ */
+export function mysqlPrinted(text: string): string {
+  let sql = text;
+  if (/\\'/.test(sql) && !/(^|[^\\])'/.test(sql)) sql = sql.replace(/\\(.)/gs, "$1");
+  // An introducer is a word right before a literal, outside any literal.
+  const parts = sql.split(/('(?:[^'\\]|''|\\.)*')/s);
+  return parts.map((part, i) => (i % 2 === 0 && i + 1 < parts.length ? part.replace(/(^|[^\w`$])_[a-z][a-z0-9]*$/i, "$1") : part)).join("");
+}
+
+/**
+ * A CHECK_CLAUSE as the entity writes it. MySQL 8.0.16+ wraps the whole
+ * clause in parentheses (`(\`score\` >= 0)`); MariaDB does not.
+ */
+export function readCheckClause(clause: string): string {
+  let sql = mysqlPrinted(clause.trim());
+  if (/^\(.*\)$/s.test(sql) && balancedParentheses(sql.slice(1, -1))) sql = sql.slice(1, -1).trim();
+  return readExpression(sql);
+}
+
+function balancedParentheses(text: string): boolean {
+  let depth = 0;
+  for (const part of text.split(/('(?:[^'\\]|''|\\.)*')/s).filter((_, i) => i % 2 === 0)) {
+    for (const ch of part) {
+      if (ch === "(") depth++;
+      else if (ch === ")" && --depth < 0) return false;
+    }
+  }
+  return depth === 0;
+}

@@ -14,28 +14,42 @@ import { explainMysqlConnectionError, mysqlDataCheckFailure } from "./connection
 import { introspect } from "./introspect";
 import { acquireMysqlLock, keepSessionAlive, mysqlMigrationClaim, mysqlStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
-import { needsSchema, renderFor } from "./render";
+import { needsSchemaFor, renderFor } from "./render";
+import { capabilitiesOf, DEFAULT_SERVER, namedServer, serverOf, type ServerVersion } from "./server";
 import { tableColumns } from "./table-columns";
 import { mysqlStatementCost } from "./statement-cost";
 import { mysqlLiveCosts } from "./live-costs";
 import { mysqlStatementRules } from "./lock-rules";
 import type { Flavour } from "./types";
+import { readUniqueKeysAsDeclared } from "./unique-keys";
 
-function mysqlFamilyDialect(flavour: Flavour): Dialect {
+/**
+ * The dialect for TypeORM's `flavour` speaking to `server`. The flavour says
+ * how the entities' uuids are stored (TypeORM's choice, per driver); the
+ * server says which statements and catalog spellings to expect (server.ts).
+ */
+function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
+  const capabilities = capabilitiesOf(server);
   return {
     name: flavour,
     transactionalDDL: false,
     defaultPort: 3306,
     tableComments: true,
     fulltextIndexes: true,
+    forServer: async (db) => dialectFor(flavour, await serverOf(db)),
+    atVersion: (version) => {
+      const named = namedServer(version);
+      return named && dialectFor(flavour, named);
+    },
     quote: quoteIdentifier,
     // MySQL refuses the ISO text's "T…Z"; the bookkeeping's applied_at holds UTC.
     timestampLiteral: (at) => `'${at.toISOString().replace("T", " ").replace("Z", "")}'`,
     introspect,
+    readAsDeclared: readUniqueKeysAsDeclared,
     tableColumns,
-    comparable: comparableColumnFor(flavour),
-    needsSchema,
-    render: renderFor(flavour),
+    comparable: comparableColumnFor(flavour, capabilities),
+    needsSchema: needsSchemaFor(capabilities),
+    render: renderFor(flavour, capabilities),
     statementRules: mysqlStatementRules,
     statementCost: mysqlStatementCost,
     liveCosts: mysqlLiveCosts,
@@ -48,9 +62,20 @@ function mysqlFamilyDialect(flavour: Flavour): Dialect {
   };
 }
 
-export const mysqlDialect: Dialect = mysqlFamilyDialect("mysql");
-export const mariadbDialect: Dialect = mysqlFamilyDialect("mariadb");
+/** One dialect object per flavour and server version, so a connection's dialect is built once. */
+const built = new Map<string, Dialect>();
+
+export function dialectFor(flavour: Flavour, server: ServerVersion): Dialect {
+  const key = `${flavour} ${server.kind} ${server.major}.${server.minor}.${server.patch}`;
+  let dialect = built.get(key);
+  if (!dialect) built.set(key, (dialect = mysqlFamilyDialect(flavour, server)));
+  return dialect;
+}
+
+export const mysqlDialect: Dialect = dialectFor("mysql", DEFAULT_SERVER);
+export const mariadbDialect: Dialect = dialectFor("mariadb", DEFAULT_SERVER);
 
 export { parseColumnType, nativeType } from "./types";
 export { quoteIdentifier, quoteString } from "./quote";
 export { INTROSPECTION_QUERY_COUNT } from "./catalog";
+export { capabilitiesOf, parseServerVersion, DEFAULT_SERVER, type ServerVersion, type ServerCapabilities } from "./server";

@@ -17,9 +17,13 @@ import {
   TABLES_QUERY,
 } from "./catalog";
 import { readDefault } from "./defaults";
-import { readExpression } from "./expressions";
+import { readCheckClause } from "./expressions";
 import { quoteIdentifier } from "./quote";
 import { parseColumnType } from "./types";
+import { METADATA_TABLE, VIEWS_QUERY, hasMetadataColumns, viewsFromRows, type ViewRow } from "./views";
+
+/** TypeORM's own bookkeeping of views: read for the views, never a table of the model. */
+const INTERNAL_TABLES = [METADATA_TABLE];
 
 /** Whether VERSION() names a MariaDB server. */
 export function isMariaDb(version: string): boolean {
@@ -27,7 +31,7 @@ export function isMariaDb(version: string): boolean {
 }
 
 export async function introspect(db: Queryable, options: { exclude?: string[] } = {}): Promise<Schema> {
-  const exclude = new Set(options.exclude ?? []);
+  const exclude = new Set([...(options.exclude ?? []), ...INTERNAL_TABLES]);
   const [server] = await db.query(SERVER_QUERY);
   const mariadb = isMariaDb(String(server.version));
   const tableRows: any[] = await db.query(TABLES_QUERY);
@@ -137,6 +141,13 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
     else if (index.type === "SPATIAL") model.method = "gist";
     table.indexes.push(model);
   }
+
+  // Views: only those TypeORM's typeorm_metadata table records (views.ts); one more query where it exists.
+  const metadataColumns = columnRows.filter((row) => row.tableName === METADATA_TABLE).map((row) => String(row.columnName));
+  if (tableRows.some((row) => row.tableName === METADATA_TABLE) && hasMetadataColumns(metadataColumns)) {
+    const views = viewsFromRows((await db.query(VIEWS_QUERY)) as ViewRow[]);
+    if (Object.keys(views).length > 0) schema.views = views;
+  }
   return schema;
 }
 
@@ -176,7 +187,7 @@ function action(rule: unknown): ForeignKeyAction {
 
 /** A check clause as the entity would write it: identifiers without backticks, no outer parentheses. */
 function checkExpression(clause: string): string {
-  return readExpression(clause);
+  return readCheckClause(clause);
 }
 
 function sameList(a: string[], b: string[]): boolean {

@@ -70,6 +70,8 @@ function copyReason(clause: string, operation: Operation | undefined): string | 
   if (/^(MODIFY|CHANGE)\b/i.test(clause)) {
     // From op() we know whether the type changes; a widened varchar or a new default is in place.
     if (operation?.kind === "alterColumn" && sameStorage(operation)) return undefined;
+    // A rename on a server without RENAME COLUMN restates the definition unchanged: in place.
+    if (operation?.kind === "renameColumn") return undefined;
     return "Changing a column's type, length or nullability with MODIFY/CHANGE";
   }
   if (/^ADD (?:COLUMN )?/i.test(clause) && !/^ADD (?:CONSTRAINT|UNIQUE|FULLTEXT|SPATIAL|INDEX|KEY|PRIMARY|FOREIGN|CHECK)\b/i.test(clause)) {

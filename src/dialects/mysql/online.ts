@@ -12,26 +12,27 @@
  * generated column) keeps its plain form and a note says so: asking for an
  * algorithm it would always refuse would only make the migration fail.
  * Every clause here is one MariaDB 10.11 accepts (test/dialect proves it);
- * MySQL 8.0 gets INPLACE where MariaDB's INSTANT is newer there.
+ * where the server's INSTANT form is newer than the server (server.ts:
+ * MySQL drops instantly from 8.0.29, renames from 8.0.28), it gets INPLACE.
  */
 import type { RenderedOperation } from "../dialect";
 import type { Operation } from "../../ops/operations";
 import type { Column } from "../../schema/model";
-import type { Flavour } from "./types";
+import type { ServerCapabilities } from "./server";
 
 export const INSTANT = "ALGORITHM=INSTANT";
 export const INPLACE_NO_LOCK = "ALGORITHM=INPLACE, LOCK=NONE";
 
 /** The algorithm clause for `op`, or a sentence saying why it has none. */
-function clauseFor(op: Operation, flavour: Flavour): { clause: string } | { note: string } | undefined {
+function clauseFor(op: Operation, server: ServerCapabilities): { clause: string } | { note: string } | undefined {
   switch (op.kind) {
     case "addColumn":
       if (copiesOnAdd(op.column)) return { note: `no online form: adding ${op.table}.${op.column.name} copies the table` };
-      return { clause: INSTANT };
+      return { clause: server.instantAddColumn ? INSTANT : INPLACE_NO_LOCK };
     case "dropColumn":
+      return { clause: server.instantDropColumn ? INSTANT : INPLACE_NO_LOCK };
     case "renameColumn":
-      // Instant on MariaDB 10.4+ (drop) / 10.5+ (rename); MySQL only from 8.0.29.
-      return { clause: flavour === "mariadb" ? INSTANT : INPLACE_NO_LOCK };
+      return { clause: server.instantRenameColumn ? INSTANT : INPLACE_NO_LOCK };
     case "createIndex":
       if (op.index.method === "fulltext" || op.index.method === "gist" || op.index.method === "spatial") {
         return { note: `no online form: a ${op.index.method} index on ${op.table} blocks writes while it builds` };
@@ -60,8 +61,8 @@ function copiesOnAdd(column: Column): boolean {
 }
 
 /** `rendered` (the plain form of `op`) with the online algorithm stated on its DDL statements. */
-export function renderOnline(op: Operation, flavour: Flavour, rendered: RenderedOperation): RenderedOperation {
-  const decision = clauseFor(op, flavour);
+export function renderOnline(op: Operation, server: ServerCapabilities, rendered: RenderedOperation): RenderedOperation {
+  const decision = clauseFor(op, server);
   if (!decision) return rendered;
   if ("note" in decision) return { ...rendered, notes: [...rendered.notes, decision.note] };
   return { ...rendered, statements: rendered.statements.map((s) => withClause(s, decision.clause)) };

@@ -4,6 +4,7 @@ import type { Operation } from "../../ops/operations";
 import type { Column, ForeignKey, Index, Table } from "../../schema/model";
 import { dataCheckForUnique, dataChecksForAlter, decimalNarrowingCheck } from "../data-checks";
 import { dataCheckStatement } from "./data-check";
+import { withDateColumnDetails } from "./date-columns";
 import { renderDefault } from "./defaults";
 import { hasImplicitForeignKeyIndex } from "./introspect";
 import { quoteIdentifier as q, quoteString, unquoteCanonical } from "./quote";
@@ -11,11 +12,14 @@ import { nativeType, type Flavour } from "./types";
 import { comparableExpression } from "./comparable";
 import { mysqlExpression } from "./expressions";
 import { renderOnline } from "./online";
+import { renderCreateView, renderDropView } from "./views";
+import type { ServerCapabilities } from "./server";
 
 const list = (names: readonly string[]) => names.map(q).join(", ");
 
 /** The full column definition MODIFY COLUMN and ADD COLUMN need (MySQL has no piecemeal ALTER COLUMN TYPE). */
-export function columnDefinition(column: Column, flavour: Flavour): string {
+export function columnDefinition(modelColumn: Column, flavour: Flavour): string {
+  const column = withDateColumnDetails(modelColumn);
   const type = nativeType(column, flavour);
   const parts = [q(column.name), type];
   if (column.collation) parts.push(`COLLATE ${column.collation}`);
@@ -60,7 +64,7 @@ function createTable(table: Table, flavour: Flavour): RenderedOperation {
   return { statements: [`CREATE TABLE ${q(table.name)} (${items.join(", ")})${comment}`], notes };
 }
 
-function alterColumn(table: string, from: Column, to: Column, flavour: Flavour): RenderedOperation {
+function alterColumn(table: string, from: Column, to: Column, flavour: Flavour, server: ServerCapabilities): RenderedOperation {
   const statements: string[] = [];
   const notes: string[] = [];
   if (
@@ -78,10 +82,9 @@ function alterColumn(table: string, from: Column, to: Column, flavour: Flavour):
       notes: [`re-creates column ${table}.${from.name}: its generation changes`],
     };
   }
-  for (const check of dataChecksForAlter(table, from, to, q)) statements.push(dataCheckStatement(table, check));
+  for (const check of dataChecksForAlter(table, from, to, q)) statements.push(dataCheckStatement(table, check, server.anonymousBlocks));
   const overflow = decimalNarrowingCheck(table, from, to, q);
-  if (overflow) statements.push(dataCheckStatement(table, overflow));
-  const definition = columnDefinition({ ...to, name: from.name }, flavour);
+  if (overflow) statements.push(dataCheckStatement(table, overflow, server.anonymousBlocks));
   if (from.nullable && !to.nullable && to.default !== undefined && to.generated === undefined && to.asExpression === undefined) {
     // A strict server refuses NOT NULL over NULLs ("Data truncated"): they take the default first, as
     // the migration's header says. In the new type when it changes, so the default need not fit the old one.
@@ -92,9 +95,16 @@ function alterColumn(table: string, from: Column, to: Column, flavour: Flavour):
     statements.push(`UPDATE ${q(table)} SET ${q(from.name)} = ${value} WHERE ${q(from.name)} IS NULL`);
     notes.push(`fills NULLs in ${table}.${from.name} with its default ${to.default} before setting NOT NULL`);
   }
-  statements.push(`ALTER TABLE ${q(table)} MODIFY COLUMN ${definition}`);
-  if (to.name !== from.name) statements.push(`ALTER TABLE ${q(table)} RENAME COLUMN ${q(from.name)} TO ${q(to.name)}`);
-  if (nativeType(from, flavour) !== nativeType(to, flavour)) notes.push(`rewrites table ${table} (column ${from.name} changes type)`);
+  if (to.name !== from.name && !server.renameColumn) {
+    // Without RENAME COLUMN, CHANGE renames and redefines in one statement.
+    statements.push(`ALTER TABLE ${q(table)} CHANGE COLUMN ${q(from.name)} ${columnDefinition(to, flavour)}`);
+  } else {
+    statements.push(`ALTER TABLE ${q(table)} MODIFY COLUMN ${columnDefinition({ ...to, name: from.name }, flavour)}`);
+    if (to.name !== from.name) statements.push(`ALTER TABLE ${q(table)} RENAME COLUMN ${q(from.name)} TO ${q(to.name)}`);
+  }
+  if (nativeType(withDateColumnDetails(from), flavour) !== nativeType(withDateColumnDetails(to), flavour)) {
+    notes.push(`rewrites table ${table} (column ${from.name} changes type)`);
+  }
   return { statements, notes };
 }
 
@@ -171,18 +181,63 @@ function renameEnumValue(op: Extract<Operation, { kind: "renameEnumValue" }>, co
   };
 }
 
-export function needsSchema(op: Operation): boolean {
-  return op.kind === "dropIndex" || op.kind === "dropPrimaryKey" || op.kind === "dropForeignKey" || op.kind === "renameEnumValue";
+export function needsSchemaFor(server: ServerCapabilities): (op: Operation) => boolean {
+  return (op) =>
+    op.kind === "dropIndex" ||
+    op.kind === "dropPrimaryKey" ||
+    op.kind === "dropForeignKey" ||
+    op.kind === "renameEnumValue" ||
+    // CHANGE COLUMN restates the definition, which the operation does not carry.
+    (op.kind === "renameColumn" && !server.renameColumn);
 }
 
-export function renderFor(flavour: Flavour) {
+export function renderFor(flavour: Flavour, server: ServerCapabilities) {
   return function render(op: Operation, context: RenderContext = {}): RenderedOperation {
-    const rendered = renderPlain(op, context, flavour);
-    return context.online?.online ? renderOnline(op, flavour, rendered) : rendered;
+    const plain = renderPlain(op, context, flavour, server);
+    const notes = serverNotes(op, flavour, server);
+    const rendered = notes.length > 0 ? { ...plain, notes: [...plain.notes, ...notes] } : plain;
+    return context.online?.online ? renderOnline(op, server, rendered) : rendered;
   };
 }
 
-function renderPlain(op: Operation, context: RenderContext, flavour: Flavour): RenderedOperation {
+/** MariaDB before 10.5.2 and MySQL before 8.0.3 have no RENAME COLUMN: CHANGE restates the column's definition. */
+function renameColumn(
+  op: Extract<Operation, { kind: "renameColumn" }>,
+  context: RenderContext,
+  flavour: Flavour,
+  server: ServerCapabilities,
+) {
+  if (server.renameColumn) return `ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`;
+  const column = context.schema?.tables[op.table]?.columns.find((c) => c.name === op.from);
+  if (!column) throw new Error(`cannot rename column ${op.table}.${op.from}: the column is not in the database`);
+  return `ALTER TABLE ${q(op.table)} CHANGE COLUMN ${q(op.from)} ${columnDefinition({ ...column, name: op.to }, flavour)}`;
+}
+
+/**
+ * What an older server makes of a statement it accepts: MySQL before 8.0.16
+ * parses CHECK and throws it away; before 8.0.13 it refuses an expression
+ * default (`DEFAULT (…)`), so the statement fails there.
+ */
+function serverNotes(op: Operation, flavour: Flavour, server: ServerCapabilities): string[] {
+  const notes: string[] = [];
+  if (!server.enforcedChecks) {
+    const checks = op.kind === "createTable" ? op.table.checks : op.kind === "addCheck" ? [op.check] : [];
+    for (const check of checks) notes.push(`check ${check.name} is not enforced: MySQL before 8.0.16 accepts CHECK and ignores it`);
+  }
+  if (!server.expressionDefaults) {
+    const columns =
+      op.kind === "createTable" ? op.table.columns : op.kind === "addColumn" ? [op.column] : op.kind === "alterColumn" ? [op.to] : [];
+    for (const column of columns) {
+      if (column.default === undefined || column.generated !== undefined) continue;
+      if (renderDefault(column.default, nativeType(column, flavour), column.precision).startsWith("(")) {
+        notes.push(`fails on MySQL before 8.0.13: column ${column.name} has an expression default (${column.default})`);
+      }
+    }
+  }
+  return notes;
+}
+
+function renderPlain(op: Operation, context: RenderContext, flavour: Flavour, server: ServerCapabilities): RenderedOperation {
   const none = (statements: string[], notes: string[] = []): RenderedOperation => ({ statements, notes });
   switch (op.kind) {
     case "createTable":
@@ -204,23 +259,26 @@ function renderPlain(op: Operation, context: RenderContext, flavour: Flavour): R
         [`drops column ${op.table}.${op.column.name} and its data`],
       );
     case "renameColumn":
-      // MariaDB 10.5+ and MySQL 8.0: no need to restate the definition (CHANGE would).
-      return none([`ALTER TABLE ${q(op.table)} RENAME COLUMN ${q(op.from)} TO ${q(op.to)}`]);
+      return none([renameColumn(op, context, flavour, server)]);
     case "alterColumn":
-      return alterColumn(op.table, op.from, op.to, flavour);
+      return alterColumn(op.table, op.from, op.to, flavour, server);
     case "addPrimaryKey":
       return none([`ALTER TABLE ${q(op.table)} ADD PRIMARY KEY (${list(op.primaryKey.columns)})`]);
     case "dropPrimaryKey":
       return dropPrimaryKey(op.table, context);
     case "addUnique": {
-      const check = dataCheckStatement(op.table, dataCheckForUnique(op.table, op.unique.name, op.unique.columns, q));
+      const check = dataCheckStatement(
+        op.table,
+        dataCheckForUnique(op.table, op.unique.name, op.unique.columns, q),
+        server.anonymousBlocks,
+      );
       return none([check, `ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.unique.name)} UNIQUE (${list(op.unique.columns)})`]);
     }
     case "dropUnique":
       return none([`ALTER TABLE ${q(op.table)} DROP INDEX ${q(op.unique.name)}`]);
     case "createIndex": {
       const statements = op.index.unique
-        ? [dataCheckStatement(op.table, dataCheckForUnique(op.table, op.index.name, op.index.columns, q))]
+        ? [dataCheckStatement(op.table, dataCheckForUnique(op.table, op.index.name, op.index.columns, q), server.anonymousBlocks)]
         : [];
       statements.push(`CREATE ${indexKind(op.index)}INDEX ${q(op.index.name)} ON ${q(op.table)} (${list(op.index.columns)})`);
       return none(statements, op.index.where ? [`MySQL has no partial indexes: index ${op.index.name} covers every row`] : []);
@@ -246,9 +304,9 @@ function renderPlain(op: Operation, context: RenderContext, flavour: Flavour): R
     case "renameEnumValue":
       return renameEnumValue(op, context, flavour);
     case "createView":
-      return none([`CREATE VIEW ${q(op.view.name)} AS ${mysqlExpression(op.view.expression)}`]);
+      return renderCreateView(op.view);
     case "dropView":
-      return none([`DROP VIEW ${q(op.view.name)}`]);
+      return renderDropView(op.view);
     case "sql":
       return none([op.up]);
     case "createSchema":

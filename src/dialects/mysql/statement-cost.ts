@@ -74,6 +74,8 @@ function clauseCost(clause: string, context: StatementCostContext): ClauseCost {
   }
   if (/^(MODIFY|CHANGE) /i.test(clause)) {
     const op = context.operation;
+    // A rename on a server without RENAME COLUMN restates the definition unchanged.
+    if (op?.kind === "renameColumn") return { copy: false, effect: "catalog", reason: "renames a column (in place)" };
     const sameType = op?.kind === "alterColumn" && op.from.type === op.to.type && op.from.length === op.to.length;
     return sameType
       ? { copy: false, effect: "rewrite", reason: "changes a column's definition (rebuilds the table in place)" }

@@ -63,15 +63,15 @@ class AlterColumnPlan {
   }
 
   /**
-   * Adds `statement`, which `checks` must allow. When it is the first
-   * statement that changes anything, the checks of a kind the database
-   * refuses only run once it is refused (`refusedThenCounted`), so a
-   * refusal leaves nothing behind even outside a transaction; after another
-   * change, or of a kind the database lets through, they run up front.
+   * Adds `statement`, which `checks` must allow and which the database
+   * refuses (REFUSED_WITH) when they would fail. When it is the first
+   * statement that changes anything, the checks only run once it is refused
+   * (`refusedThenCounted`), so a refusal leaves nothing behind even outside
+   * a transaction; after another change they run up front.
    */
   guarded(statement: string, checks: DataCheck[]): void {
     const first = this.statements.length === 0;
-    const inside = first ? checks.filter((check) => REFUSED_WITH[check.kind]) : [];
+    const inside = first ? checks : [];
     const upFront = checks.filter((check) => !inside.includes(check));
     this.upFront.push(...upFront.map((check) => dataCheckStatement(this.table, check)));
     this.add(inside.length > 0 ? refusedThenCounted(this.table, statement, inside) : statement);
@@ -82,15 +82,45 @@ class AlterColumnPlan {
   /** The checks a type change can fail (lengths, ranges, enum values, precision). */
   typeChecks: DataCheck[] = [];
 
-  setType(nativeType: string, using: string): void {
+  /**
+   * `TYPE nativeType USING column<using>`, or without USING (PostgreSQL's
+   * assignment cast) when `using` is undefined. An explicit cast to a
+   * shorter varchar/char cuts longer values without an error, so behind a
+   * USING the length checks run up front; the assignment cast refuses them
+   * (string_data_right_truncation), so without one they wait for the refusal.
+   */
+  setType(nativeType: string, using: string | undefined): void {
     const checks = this.typeChecks;
     this.typeChecks = [];
-    this.guarded(`${this.alter} TYPE ${nativeType} USING ${quoteIdentifier(this.column)}${using}`, checks);
+    if (using === undefined) {
+      this.guarded(`${this.alter} TYPE ${nativeType}`, checks);
+      return;
+    }
+    const cut = checks.filter((check) => check.kind === "length");
+    this.upFront.push(...cut.map((check) => dataCheckStatement(this.table, check)));
+    this.guarded(
+      `${this.alter} TYPE ${nativeType} USING ${quoteIdentifier(this.column)}${using}`,
+      checks.filter((check) => !cut.includes(check)),
+    );
   }
 
   get quotedTable(): string {
     return quoteTable(this.table);
   }
+}
+
+const STRINGS = new Set(["varchar", "char", "text"]);
+
+/**
+ * Whether a length narrowing can go without USING: from a string type to a
+ * varchar(n)/char(n), PostgreSQL's assignment cast refuses a value longer
+ * than n (unless the excess is only spaces, which it trims, as an INSERT
+ * would) instead of cutting it. Other sources (uuid, enums, numbers) have
+ * no assignment cast to varchar and keep USING, with their count up front.
+ */
+function lengthRefusedByAssignment(from: Column, to: Column, checks: readonly DataCheck[]): boolean {
+  const narrows = checks.some((check) => check.kind === "length");
+  return narrows && STRINGS.has(from.type) && (to.type === "varchar" || to.type === "char") && to.length !== undefined;
 }
 
 /** Whether both sides number rows from a sequence, whose position must carry over. */
@@ -170,6 +200,8 @@ function changeType(plan: AlterColumnPlan, from: Column, to: Column, table: stri
   } else if (fromEnum) {
     plan.setType(target, `::text::${target}`);
     plan.add(dropEnumType(table, from));
+  } else if (lengthRefusedByAssignment(from, to, plan.typeChecks)) {
+    plan.setType(target, undefined);
   } else {
     plan.setType(target, `::${target}`);
     if (from.generated === "increment" && to.generated === "increment") {
@@ -218,26 +250,35 @@ function enumValueAdditions(table: string, from: Column, to: Column): string[] |
  * would not survive the change, naming the table, column and row count.
  */
 export function dataCheckStatement(table: string, check: DataCheck): string {
-  return doBlock(
+  return doBlock(countedThenRaised(table, check).trimEnd(), "athanor_rows bigint;");
+}
+
+/**
+ * PL/pgSQL (in a block declaring `athanor_rows bigint`) that counts the rows
+ * `check` is about and, when there are any, raises its sentence with the count.
+ */
+export function countedThenRaised(table: string, check: DataCheck): string {
+  return (
     `SELECT count(*) INTO athanor_rows FROM ${check.from ?? quoteTable(table)} WHERE ${check.condition}; ` +
-      `IF athanor_rows > 0 THEN RAISE EXCEPTION USING MESSAGE = replace(${quoteLiteral(check.message)}, ${quoteLiteral(ROW_COUNT)}, athanor_rows::text); END IF;`,
-    "athanor_rows bigint;",
+    `IF athanor_rows > 0 THEN RAISE EXCEPTION USING MESSAGE = replace(${quoteLiteral(check.message)}, ${quoteLiteral(ROW_COUNT)}, athanor_rows::text); END IF; `
   );
 }
 
 /**
  * The PL/pgSQL condition PostgreSQL raises when a change meets the rows a
- * check of each kind counts. None for lengths: the explicit cast of `TYPE
- * varchar(n) USING col::varchar(n)` cuts longer values without an error,
- * so that check must run before the change.
+ * check of each kind counts. Lengths only when the change has no USING: the
+ * explicit cast of `USING col::varchar(n)` cuts longer values without an
+ * error, so behind one that check runs before the change (setType).
  */
-export const REFUSED_WITH: Record<DataCheckKind, string | undefined> = {
+export const REFUSED_WITH: Record<DataCheckKind, string> = {
   notNull: "not_null_violation",
   range: "numeric_value_out_of_range",
   precision: "numeric_value_out_of_range",
   enumValues: "invalid_text_representation",
   unique: "unique_violation",
-  length: undefined,
+  length: "string_data_right_truncation",
+  foreignKey: "foreign_key_violation",
+  check: "check_violation",
 };
 
 /**
@@ -248,14 +289,8 @@ export const REFUSED_WITH: Record<DataCheckKind, string | undefined> = {
  * with the block: nothing changes.
  */
 export function refusedThenCounted(table: string, statement: string, checks: DataCheck[]): string {
-  const conditions = [...new Set(checks.map((check) => REFUSED_WITH[check.kind]!))].join(" OR ");
-  const explain = checks
-    .map(
-      (check) =>
-        `SELECT count(*) INTO athanor_rows FROM ${check.from ?? quoteTable(table)} WHERE ${check.condition}; ` +
-        `IF athanor_rows > 0 THEN RAISE EXCEPTION USING MESSAGE = replace(${quoteLiteral(check.message)}, ${quoteLiteral(ROW_COUNT)}, athanor_rows::text); END IF; `,
-    )
-    .join("");
+  const conditions = [...new Set(checks.map((check) => REFUSED_WITH[check.kind]))].join(" OR ");
+  const explain = checks.map((check) => countedThenRaised(table, check)).join("");
   return doBlock(`${statement}; EXCEPTION WHEN ${conditions} THEN ${explain}RAISE;`, "athanor_rows bigint;");
 }
 

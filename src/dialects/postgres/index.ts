@@ -46,6 +46,7 @@ export const postgresDialect: Dialect = {
   connectionOverrides: (options, settings) => postgresConnectTimeout(options, settings.connectTimeoutMs),
   keepSessionAlive,
   migrationClaim: postgresMigrationClaim,
+  statementLists: true,
   statementCanceller: postgresStatementCanceller,
   explainConnectionError: explainPostgresConnectionError,
   explainMigrationError: explainPostgresMigrationError,

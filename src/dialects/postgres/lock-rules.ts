@@ -19,14 +19,15 @@
  */
 import { finding, type Finding, type LintCode } from "../../danger/codes";
 import type { StatementContext } from "../../danger/statement-rules";
-import { refusedStatementOf } from "./alter-column";
+import { wrappedStatementOf } from "./validate-or-undo";
 // Lint's statement reader; it moves below the dialects with the one SQL scanner (#17 §4).
 import { readAlterTable, readCreateIndex, shortStatement, splitClauses } from "../../sql/statements";
 import type { Column } from "../../schema/model";
 
 export function postgresStatementRules(wrapped: string, context: StatementContext): Finding[] {
-  // A change whose data check runs only when the database refuses it is judged as that change.
-  const statement = refusedStatementOf(wrapped) ?? wrapped;
+  // A change whose data check runs only when the database refuses it is judged as that change
+  // (an add-validate-or-undo block as its VALIDATE: its ADD is NOT VALID, which no rule objects to).
+  const statement = wrappedStatementOf(wrapped) ?? wrapped;
   const subject = shortStatement(statement);
   const at = (code: LintCode, sentence: string, fix: string) => finding(code, sentence, fix, subject);
   const existing = (table: string) => !context.created.has(table);
@@ -174,14 +175,14 @@ export function rewritesOnAdd(definition: string): boolean {
  * on the table. The ADD may sit inside a DO block (an idempotent online
  * form), so it is looked for anywhere in a statement.
  */
-function provenNotNull(table: string, column: string, earlier: readonly string[]): boolean {
+export function provenNotNull(table: string, column: string, earlier: readonly string[]): boolean {
   const name = (text: string) => String.raw`(?:\S+\.)?"?${escapeRegExp(text)}"?`;
   const added = new RegExp(
     String.raw`ALTER TABLE (?:ONLY )?${name(table)} ADD CONSTRAINT \S+ CHECK\s*\(+\s*${name(column)}\s+IS NOT NULL\s*\)+ NOT VALID`,
     "i",
   );
   const validated = (statement: string) => {
-    const alter = readAlterTable(statement);
+    const alter = readAlterTable(wrappedStatementOf(statement) ?? statement);
     return alter?.table === table && /^VALIDATE CONSTRAINT\b/i.test(alter.rest);
   };
   return earlier.some((s) => added.test(s)) && earlier.some(validated);

@@ -71,8 +71,10 @@ export async function keepSessionAlive(db: Queryable): Promise<void> {
 }
 
 export const postgresMigrationClaim: MigrationClaim = {
-  async inTransaction(db) {
-    await db.query(`SELECT pg_advisory_xact_lock(${APPLY_KEY})`);
+  async inTransaction(db, options) {
+    // One round trip: the transaction's commit setting rides with the claim.
+    const flushLater = options?.flushLater ? `set_config('synchronous_commit', 'off', true), ` : "";
+    await db.query(`SELECT ${flushLater}pg_advisory_xact_lock(${APPLY_KEY})`);
   },
   async outsideTransaction(db, options) {
     await pollForLock(async () => (await db.query(`SELECT pg_try_advisory_lock(${APPLY_KEY}) AS locked`))[0]?.locked === true, options);

@@ -5,13 +5,21 @@
  * - Indexes are built and dropped CONCURRENTLY: writes go on while the index
  *   builds. A build that fails leaves an invalid index, so the cleanup drops
  *   it; an invalid leftover of a killed earlier run is dropped before.
- * - Foreign keys and checks are added NOT VALID (a brief lock, no scan) and
- *   then validated in a statement of their own, which scans the table under
- *   a lock that lets reads and writes through.
+ * - Foreign keys and checks are added NOT VALID (a brief lock, no scan),
+ *   committed, and then validated, which scans the table under a lock that
+ *   lets reads and writes through; one block does both and drops the
+ *   constraint again when the rows refuse it, then counts them for its
+ *   sentence (validate-or-undo.ts). Inside a transaction: the two plain
+ *   statements.
  * - A unique constraint is a unique index built concurrently, then attached
  *   with `ADD CONSTRAINT ... UNIQUE USING INDEX`.
  * - SET NOT NULL goes through a validated `CHECK (col IS NOT NULL)`, which
- *   PostgreSQL 12+ uses to skip the scan under its exclusive lock.
+ *   PostgreSQL 12+ uses to skip the scan under its exclusive lock. The
+ *   check is added and validated by one statement that drops it again when
+ *   a NULL refuses it, then counts the NULLs (validate-or-undo.ts): nothing
+ *   is counted when it succeeds. Inside a transaction (the migration's own)
+ *   that statement cannot commit, and no lock would be released before the
+ *   end anyway: there the plain SET NOT NULL is rendered.
  * - Every operation runs under `lock_timeout`, so a statement stuck behind a
  *   long transaction gives up instead of queueing every query behind it.
  *
@@ -23,17 +31,18 @@
 import type { RenderedOperation } from "../dialect";
 import type { Operation } from "../../ops/operations";
 import type { Check, Column, ForeignKey, Index, Unique } from "../../schema/model";
-import { dataChecksForAlter } from "../data-checks";
+import { dataCheckForCheck, dataCheckForForeignKey, dataChecksForAlter, type DataCheck } from "../data-checks";
 import { generationChanges } from "../../schema/generated-columns";
 import { dataCheckStatement, renderAlterColumn } from "./alter-column";
 import { renderColumnDefault } from "./defaults";
 import { checkClause, createIndexStatement, foreignKeyClause } from "./definitions";
 import { doBlock, quoteIdentifier, quoteInSchemaOf, quoteLiteral, quoteTable, truncateIdentifier } from "./quote";
+import { addValidateOrUndo, constraintExists, type Refusal } from "./validate-or-undo";
 
 type Plain = (op: Operation) => RenderedOperation;
 
-export function renderOnline(op: Operation, lockTimeout: string, plain: Plain): RenderedOperation {
-  const rendered = renderOnlineBody(op, plain);
+export function renderOnline(op: Operation, lockTimeout: string, plain: Plain, inTransaction = false): RenderedOperation {
+  const rendered = renderOnlineBody(op, plain, inTransaction);
   const set = `SET lock_timeout = ${quoteLiteral(lockTimeout)}`;
   const reset = "RESET lock_timeout";
   return {
@@ -43,7 +52,7 @@ export function renderOnline(op: Operation, lockTimeout: string, plain: Plain): 
   };
 }
 
-function renderOnlineBody(op: Operation, plain: Plain): RenderedOperation {
+function renderOnlineBody(op: Operation, plain: Plain, inTransaction: boolean): RenderedOperation {
   switch (op.kind) {
     case "createIndex":
       return createIndexConcurrently(op.table, op.index);
@@ -56,12 +65,12 @@ function renderOnlineBody(op: Operation, plain: Plain): RenderedOperation {
     case "addUnique":
       return addUniqueConcurrently(op.table, op.unique);
     case "addForeignKey":
-      return addForeignKeyNotValid(op.table, op.foreignKey);
+      return addForeignKeyNotValid(op.table, op.foreignKey, inTransaction);
     case "addCheck":
-      return addCheckNotValid(op.table, op.check);
+      return addCheckNotValid(op.table, op.check, inTransaction);
     case "alterColumn":
       // A generation change re-creates the column: no lock-safe form to take.
-      if (generationChanges(op.from, op.to)) return plain(op);
+      if (generationChanges(op.from, op.to) || inTransaction) return plain(op);
       return alterColumnOnline(op.table, op.from, op.to, plain);
     default:
       return plain(op);
@@ -121,14 +130,19 @@ function addUniqueConcurrently(table: string, unique: Unique): RenderedOperation
 
 /** `statement` (an ADD CONSTRAINT) unless `table` already has a constraint `name`. */
 function unlessConstraintExists(table: string, name: string, statement: string): string {
-  const relation = quoteLiteral(quoteTable(table));
-  return doBlock(
-    `IF NOT EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = to_regclass(${relation}) ` +
-      `AND conname = ${quoteLiteral(truncateIdentifier(name))}) THEN ${statement}; END IF;`,
-  );
+  return doBlock(`IF NOT ${constraintExists(table, name)} THEN ${statement}; END IF;`);
 }
 
-function addNotValid(table: string, name: string, clause: string): string[] {
+/**
+ * ADD ... NOT VALID, then VALIDATE. Outside a transaction, one block that
+ * drops the constraint again when the rows refuse it and stops with `check`'s
+ * sentence (validate-or-undo.ts): a committed NOT VALID constraint left
+ * behind would already refuse the application's writes. Inside one (the
+ * migration's own) nothing commits before the end, so a refusal rolls the
+ * ADD back anyway: the two plain statements.
+ */
+function addNotValid(table: string, name: string, clause: string, check: DataCheck, refusal: Refusal, inTransaction: boolean): string[] {
+  if (!inTransaction) return [addValidateOrUndo(table, name, clause, [check], refusal)];
   const quotedTable = quoteTable(table);
   return [
     unlessConstraintExists(table, name, `ALTER TABLE ${quotedTable} ADD ${clause} NOT VALID`),
@@ -136,21 +150,24 @@ function addNotValid(table: string, name: string, clause: string): string[] {
   ];
 }
 
-function addForeignKeyNotValid(table: string, foreignKey: ForeignKey): RenderedOperation {
+function addForeignKeyNotValid(table: string, foreignKey: ForeignKey, inTransaction: boolean): RenderedOperation {
+  const orphans = dataCheckForForeignKey(table, foreignKey, quoteIdentifier, quoteTable);
   return {
-    statements: addNotValid(table, foreignKey.name, foreignKeyClause(foreignKey)),
+    statements: addNotValid(table, foreignKey.name, foreignKeyClause(foreignKey), orphans, "foreign_key_violation", inTransaction),
     outsideTransaction: true,
     notes: [
-      `adds foreign key ${foreignKey.name} NOT VALID, then validates it without blocking writes; fails if a row of ${table} references nothing`,
+      `adds foreign key ${foreignKey.name} NOT VALID, then validates it without blocking writes; stops, naming how many rows of ${table} reference nothing, and drops it again if any does`,
     ],
   };
 }
 
-function addCheckNotValid(table: string, check: Check): RenderedOperation {
+function addCheckNotValid(table: string, check: Check, inTransaction: boolean): RenderedOperation {
   return {
-    statements: addNotValid(table, check.name, checkClause(check)),
+    statements: addNotValid(table, check.name, checkClause(check), dataCheckForCheck(table, check), "check_violation", inTransaction),
     outsideTransaction: true,
-    notes: [`adds check ${check.name} NOT VALID, then validates it without blocking writes; fails if a row of ${table} violates it`],
+    notes: [
+      `adds check ${check.name} NOT VALID, then validates it without blocking writes; stops, naming how many rows of ${table} violate it, and drops it again if any does`,
+    ],
   };
 }
 
@@ -158,6 +175,10 @@ function addCheckNotValid(table: string, check: Check): RenderedOperation {
  * The column change without its NOT NULL, then NOT NULL through a validated
  * check. When the column also becomes an identity (which needs NOT NULL
  * first) the plain order is kept.
+ *
+ * The NULLs are counted only when the check is refused, unless another
+ * change of the column runs first: that one would be committed by then, so
+ * the count runs before anything, as the plain form's checks do.
  */
 function alterColumnOnline(table: string, from: Column, to: Column, plain: Plain): RenderedOperation {
   const becomesNotNull = from.nullable && !to.nullable;
@@ -168,10 +189,11 @@ function alterColumnOnline(table: string, from: Column, to: Column, plain: Plain
   const rest = renderAlterColumn(table, from, relaxed);
   const column = quoteIdentifier(from.name);
   const quotedTable = quoteTable(table);
-  // The NULL check the relaxed change left out: stop with the row count before anything runs.
+  // The NULL check the relaxed change left out.
   const restChecks = new Set(dataChecksForAlter(table, from, relaxed, quoteIdentifier).map((c) => c.message));
   const nullChecks = dataChecksForAlter(table, from, to, quoteIdentifier).filter((c) => !restChecks.has(c.message));
-  const statements = [...nullChecks.map((c) => dataCheckStatement(table, c)), ...rest.statements];
+  const upFront = rest.statements.length > 0 ? nullChecks.map((c) => dataCheckStatement(table, c)) : [];
+  const statements = [...upFront, ...rest.statements];
   const notes = [...rest.notes];
   if (to.default !== undefined && !to.generated) {
     statements.push(`UPDATE ${quotedTable} SET ${column} = ${renderColumnDefault(to)!} WHERE ${column} IS NULL`);
@@ -179,12 +201,12 @@ function alterColumnOnline(table: string, from: Column, to: Column, plain: Plain
   }
   const check = truncateIdentifier(`${table}_${from.name}_not_null`);
   statements.push(
-    ...addNotValid(table, check, `CONSTRAINT ${quoteIdentifier(check)} CHECK (${column} IS NOT NULL)`),
+    addValidateOrUndo(table, check, `CONSTRAINT ${quoteIdentifier(check)} CHECK (${column} IS NOT NULL)`, nullChecks),
     `ALTER TABLE ${quotedTable} ALTER COLUMN ${column} SET NOT NULL`,
     `ALTER TABLE ${quotedTable} DROP CONSTRAINT IF EXISTS ${quoteIdentifier(check)}`,
   );
   notes.push(
-    `sets ${table}.${from.name} NOT NULL through a validated check (no scan under an exclusive lock on PostgreSQL 12+); fails if it holds NULLs`,
+    `sets ${table}.${from.name} NOT NULL through a validated check (no scan under an exclusive lock on PostgreSQL 12+); stops, naming how many rows, if it holds NULLs, and drops the check again`,
   );
   return { statements, notes, outsideTransaction: true };
 }

@@ -29,7 +29,7 @@ import { renderCreateTable, renderDropTable, renderRenameTable, renderSetTableCo
 export function render(op: Operation, context: RenderContext = {}): RenderedOperation {
   if (context.online?.online) {
     const plainContext = { ...context, online: undefined };
-    return renderOnline(op, context.online.lockTimeout ?? DEFAULT_LOCK_TIMEOUT, (o) => render(o, plainContext));
+    return renderOnline(op, context.online.lockTimeout ?? DEFAULT_LOCK_TIMEOUT, (o) => render(o, plainContext), context.inTransaction);
   }
   switch (op.kind) {
     case "createTable":

@@ -7,8 +7,8 @@
  */
 import { NAME, readAlterTable, readCreateIndex, splitClauses, unquoteName } from "../../sql/statements";
 import type { StatementCost, StatementCostContext, StatementEffect } from "../statement-cost";
-import { isRelabel, rewritesOnAdd } from "./lock-rules";
-import { refusedStatementOf } from "./alter-column";
+import { isRelabel, provenNotNull, rewritesOnAdd } from "./lock-rules";
+import { wrappedStatementOf } from "./validate-or-undo";
 
 /** PostgreSQL's table lock modes, weakest first (the order of the conflict table below). */
 export const LOCK_MODES = [
@@ -58,8 +58,9 @@ interface ClauseCost {
 }
 
 export function postgresStatementCost(wrapped: string, context: StatementCostContext): StatementCost | undefined {
-  // A change whose data check runs only when the database refuses it costs what the change costs.
-  const inner = refusedStatementOf(wrapped);
+  // A change whose data check runs only when the database refuses it costs what the change costs;
+  // an add-validate-or-undo block what its VALIDATE costs (its NOT VALID ADD is a brief catalog change).
+  const inner = wrappedStatementOf(wrapped);
   const statement = inner ?? wrapped;
   const priced = postgresCostOf(statement, context);
   return priced && inner ? { ...priced, statement: inner } : priced;
@@ -75,7 +76,7 @@ function postgresCostOf(statement: string, context: StatementCostContext): State
   }
   const alter = readAlterTable(statement);
   if (alter) {
-    const clauses = splitClauses(alter.rest).map((clause) => clauseCost(clause, context));
+    const clauses = splitClauses(alter.rest).map((clause) => clauseCost(alter.table, clause, context));
     // The statement holds the strongest lock any clause needs, for as long as its dearest clause takes.
     const lock = LOCK_MODES[Math.max(...clauses.map((c) => LOCK_MODES.indexOf(c.lock)))];
     const dearest = clauses.reduce((a, b) => (EFFECT_ORDER.indexOf(b.effect) > EFFECT_ORDER.indexOf(a.effect) ? b : a));
@@ -132,7 +133,7 @@ function cost(table: string, lock: LockMode, effect: StatementEffect, reason: st
   };
 }
 
-function clauseCost(clause: string, context: StatementCostContext): ClauseCost {
+function clauseCost(table: string, clause: string, context: StatementCostContext): ClauseCost {
   const notValid = /\bNOT VALID\s*$/i.test(clause);
   const constraint = /^ADD (?:CONSTRAINT \S+ )?(UNIQUE|PRIMARY KEY|FOREIGN KEY|CHECK|EXCLUDE)\b/i.exec(clause);
   if (constraint) {
@@ -164,8 +165,12 @@ function clauseCost(clause: string, context: StatementCostContext): ClauseCost {
       }
       return { lock: "ACCESS EXCLUSIVE", effect: "rewrite", reason: `changes the type of ${column} (rewrites the table and its indexes)` };
     }
-    if (/^SET NOT NULL$/i.test(change))
-      return { lock: "ACCESS EXCLUSIVE", effect: "scan", reason: `sets ${column} NOT NULL (checks every row)` };
+    if (/^SET NOT NULL$/i.test(change)) {
+      // PostgreSQL 12+ skips the scan when a validated CHECK (column IS NOT NULL) proves it (the --online form).
+      return provenNotNull(table, column, context.earlier ?? [])
+        ? { lock: "ACCESS EXCLUSIVE", effect: "catalog", reason: `sets ${column} NOT NULL (a validated check proves it: no scan)` }
+        : { lock: "ACCESS EXCLUSIVE", effect: "scan", reason: `sets ${column} NOT NULL (checks every row)` };
+    }
     if (/^SET STATISTICS\b/i.test(change))
       return { lock: "SHARE UPDATE EXCLUSIVE", effect: "catalog", reason: `sets statistics of ${column}` };
     return { lock: "ACCESS EXCLUSIVE", effect: "catalog", reason: `alters ${column} (${change.split(" ").slice(0, 3).join(" ")})` };

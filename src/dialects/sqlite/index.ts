@@ -43,6 +43,7 @@ export const sqliteDialect: Dialect = {
   session: sqliteSession,
   acquireMigrationLock: acquireSqliteLock,
   statementCanceller: sqliteStatementCanceller,
+  groupCommit: true,
   explainConnectionError,
   explainMigrationError,
   cannotWrite: sqliteCannotWrite,
