@@ -80,10 +80,9 @@ for (const dialect of DIALECTS_AND_MARIADB) {
       await assertV1Enforced("v1");
       const generated = await generateVersion2(project, { "Account.ts": ACCOUNT_V2 });
 
-      // MySQL keeps a unique constraint as a unique index: TypeORM and Athanor write and read it as one, and an
-      // unnamed one (unique: true) under TypeORM's index name.
+      // MySQL keeps a unique constraint as a unique index: the database's are dropped as indexes, the entities' added as uniques.
       const [dropUnique, addUnique, unnamed] =
-        dialect === "mariadb" ? ["dropIndex", "createIndex", "IDX_\\w+"] : ["dropUnique", "addUnique", "UQ_\\w+"];
+        dialect === "mariadb" ? ["dropIndex", "addUnique", "UQ_\\w+"] : ["dropUnique", "addUnique", "UQ_\\w+"];
       const unique = (kind: string, name: string, columns = "") =>
         new RegExp(`${kind}\\(\\s*"accounts",\\s*\\{\\s*name: "${name}",${columns ? `\\s*columns: \\[${columns}\\]` : ""}`);
       assert.match(generated.up, unique(dropUnique, "UQ_accounts_email"));
@@ -154,12 +153,7 @@ export class Person {
     test("a unique constraint and a unique index stop naming the table, the columns and how many values repeat; nothing changes", async () => {
       const v1Rows = await rows(project, PEOPLE);
       const generated = await generateVersion2(project, { "Person.ts": V2 });
-      // On MySQL the unique constraint is a unique index (see above).
-      const addUnique = dialect === "mariadb" ? "createIndex" : "addUnique";
-      assert.match(
-        generated.up,
-        new RegExp(`${addUnique}\\(\\s*"people",\\s*\\{\\s*name: "UQ_people_org_email",\\s*columns: \\["org", "email"\\]`),
-      );
+      assert.match(generated.up, /addUnique\(\s*"people",\s*\{\s*name: "UQ_people_org_email",\s*columns: \["org", "email"\]/);
       assert.match(generated.up, /createIndex\(\s*"people",\s*\{\s*name: "IDX_people_email",\s*columns: \["email"\],\s*unique: true/);
 
       // (org, email): (1, a@x) and (1, b@x) repeat; email alone: a@x and b@x.
@@ -179,7 +173,13 @@ export class Person {
       const index = await project.cli(["run"]);
       assert.equal(index.code, 3, index.stdout + index.stderr);
       assert.match(index.stderr, /Cannot add unique IDX_people_email on people \(email\): 1 value\(s\) appear in more than one row/);
-      assertSameSchema(dialect, await project.introspect(), v1Schema);
+      if (dialect === "mariadb") {
+        // Every DDL statement commits: the unique the rows now take stays, the migration is recorded as
+        // partly applied, and the next run continues from the index's check.
+        assert.match(index.stderr, /recorded as partially applied/);
+      } else {
+        assertSameSchema(dialect, await project.introspect(), v1Schema);
+      }
 
       await project.query(`UPDATE people SET email = 'z@x' WHERE id = 6`);
       await project.ok(["run"]);
