@@ -8,7 +8,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, type TestProject } from "../support/project";
+import { DIALECTS_AND_MARIADB, type TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import type { Schema } from "../../src/schema/model";
 
@@ -56,7 +56,7 @@ const SEED = [
 
 const KEPT = `SELECT id, title, note, qty, code, price, status, short FROM items ORDER BY id`;
 
-for (const dialect of DIALECTS) {
+for (const dialect of DIALECTS_AND_MARIADB) {
   describe(`${dialect}: column changes keep the rows`, () => {
     let project: TestProject;
     let v1Schema: Schema;

@@ -11,7 +11,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, TestProject, type DialectName } from "../support/project";
+import { DIALECTS_AND_MARIADB, TestProject, type ProjectDialect } from "../support/project";
+import { pairTest } from "../support/not-on-mariadb";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import { assertNoChangesAtVersion1 } from "../support/constraints";
 import { assertTypeormAgrees } from "../support/typeorm-agrees";
@@ -31,7 +32,7 @@ export class Item {
 }
 `;
 
-const ITEM_V2 = (dialect: DialectName) => `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+const ITEM_V2 = (dialect: ProjectDialect) => `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
 
 @Entity({ name: "items" })
 @Index("IDX_items_doubled", ["doubled"])
@@ -49,67 +50,74 @@ ${dialect === "sqlite" ? `  @Column({ type: "varchar", asExpression: "upper(labe
 const SEED = [`INSERT INTO items (price, qty, label) VALUES (2, 3, 'ab'), (5, 1, 'cd')`];
 const PLAIN = `SELECT id, price, qty, label FROM items ORDER BY id`;
 
-for (const dialect of DIALECTS) {
+for (const dialect of DIALECTS_AND_MARIADB) {
   describe(`${dialect}: generated columns`, () => {
     let project: TestProject;
     let v1Schema: Schema;
     before(async () => ({ project, v1Schema } = await atVersion1(dialect, { v1: { "Item.ts": ITEM_V1 }, seed: SEED })));
     after(async () => project.cleanup());
 
-    test("expression changed (re-created), STORED and VIRTUAL added, rows kept; TypeORM agrees; revert restores v1", async () => {
-      const v1Rows = await rows(project, PLAIN);
-      assert.deepEqual(await rows(project, `SELECT doubled FROM items ORDER BY id`), [{ doubled: "4" }, { doubled: "10" }]);
-      await assertTypeormAgrees(project, "TypeORM has nothing to do at v1");
+    pairTest(
+      dialect,
+      "expression changed (re-created), STORED and VIRTUAL added, rows kept; TypeORM agrees; revert restores v1",
+      async () => {
+        const v1Rows = await rows(project, PLAIN);
+        assert.deepEqual(await rows(project, `SELECT doubled FROM items ORDER BY id`), [{ doubled: "4" }, { doubled: "10" }]);
+        await assertTypeormAgrees(project, "TypeORM has nothing to do at v1");
 
-      const generated = await generateVersion2(project, { "Item.ts": ITEM_V2(dialect) });
-      assert.match(generated.up, /alterColumn\(\s*"items",[\s\S]*asExpression: "price \* 2"[\s\S]*asExpression: "price \* 3"/);
-      assert.match(
-        generated.up,
-        /addColumn\(\s*"items",\s*\{\s*name: "total",[\s\S]*asExpression: "price \* qty",\s*generatedType: "STORED"/,
-      );
-      if (dialect === "sqlite") assert.match(generated.up, /addColumn\(\s*"items",\s*\{\s*name: "shout",[\s\S]*generatedType: "VIRTUAL"/);
-      assert.match(generated.header, /re-created/);
-      // The re-created column's index is dropped before and created again after.
-      assert.match(
-        generated.up,
-        /dropIndex\(\s*"items",\s*\{\s*name: "IDX_items_doubled"[\s\S]*alterColumn[\s\S]*createIndex\(\s*"items",\s*\{\s*name: "IDX_items_doubled"/,
-      );
+        const generated = await generateVersion2(project, { "Item.ts": ITEM_V2(dialect) });
+        assert.match(generated.up, /alterColumn\(\s*"items",[\s\S]*asExpression: "price \* 2"[\s\S]*asExpression: "price \* 3"/);
+        assert.match(
+          generated.up,
+          /addColumn\(\s*"items",\s*\{\s*name: "total",[\s\S]*asExpression: "price \* qty",\s*generatedType: "STORED"/,
+        );
+        if (dialect === "sqlite") assert.match(generated.up, /addColumn\(\s*"items",\s*\{\s*name: "shout",[\s\S]*generatedType: "VIRTUAL"/);
+        assert.match(generated.header, /re-created/);
+        // The re-created column's index is dropped before and created again after.
+        assert.match(
+          generated.up,
+          /dropIndex\(\s*"items",\s*\{\s*name: "IDX_items_doubled"[\s\S]*alterColumn[\s\S]*createIndex\(\s*"items",\s*\{\s*name: "IDX_items_doubled"/,
+        );
 
-      // Offline, the same migration as SQL: the generated columns and TypeORM's records of them.
-      const script = (await project.ok(["run", "--sql"])).stdout;
-      const as = dialect === "postgres" ? `GENERATED ALWAYS AS \\(price \\* qty\\) STORED` : `AS \\(price \\* qty\\) STORED`;
-      assert.match(script, new RegExp(`"total" integer ${as}`));
-      assert.match(script, /INSERT INTO "typeorm_metadata" \("type", [^)]*\) VALUES \('GENERATED_COLUMN', [^;]*'total', 'price \* qty'\)/);
-      assert.match(script, /DELETE FROM "typeorm_metadata" WHERE "type" = 'GENERATED_COLUMN'[^;]*"name" = 'doubled'/);
+        // Offline, the same migration as SQL: the generated columns and TypeORM's records of them.
+        const script = (await project.ok(["run", "--sql"])).stdout;
+        const as = dialect === "postgres" ? `GENERATED ALWAYS AS \\(price \\* qty\\) STORED` : `AS \\(price \\* qty\\) STORED`;
+        assert.match(script, new RegExp(`"total" integer ${as}`));
+        assert.match(
+          script,
+          /INSERT INTO "typeorm_metadata" \("type", [^)]*\) VALUES \('GENERATED_COLUMN', [^;]*'total', 'price \* qty'\)/,
+        );
+        assert.match(script, /DELETE FROM "typeorm_metadata" WHERE "type" = 'GENERATED_COLUMN'[^;]*"name" = 'doubled'/);
 
-      await project.ok(["run"]);
-      assert.deepEqual(await rows(project, PLAIN), v1Rows);
-      assert.deepEqual(await rows(project, `SELECT doubled, total, legacy FROM items ORDER BY id`), [
-        { doubled: "6", total: "6", legacy: "103" },
-        { doubled: "15", total: "5", legacy: "101" },
-      ]);
-      assert.equal((await project.introspect()).tables.items.indexes.filter((i) => i.name === "IDX_items_doubled").length, 1);
-      if (dialect === "sqlite") {
-        assert.deepEqual(await rows(project, `SELECT shout FROM items ORDER BY id`), [{ shout: "AB" }, { shout: "CD" }]);
-      }
-      // Computed on write: a new row gets its values too.
-      await project.query(`INSERT INTO items (price, qty, label, legacy) VALUES (7, 2, 'ef', 0)`);
-      assert.deepEqual(await rows(project, `SELECT doubled, total FROM items WHERE price = 7`), [{ doubled: "21", total: "14" }]);
-      await project.query(`DELETE FROM items WHERE price = 7`);
-      await assertNoChanges(project);
-      await assertTypeormAgrees(project, "TypeORM has nothing to do at v2");
+        await project.ok(["run"]);
+        assert.deepEqual(await rows(project, PLAIN), v1Rows);
+        assert.deepEqual(await rows(project, `SELECT doubled, total, legacy FROM items ORDER BY id`), [
+          { doubled: "6", total: "6", legacy: "103" },
+          { doubled: "15", total: "5", legacy: "101" },
+        ]);
+        assert.equal((await project.introspect()).tables.items.indexes.filter((i) => i.name === "IDX_items_doubled").length, 1);
+        if (dialect === "sqlite") {
+          assert.deepEqual(await rows(project, `SELECT shout FROM items ORDER BY id`), [{ shout: "AB" }, { shout: "CD" }]);
+        }
+        // Computed on write: a new row gets its values too.
+        await project.query(`INSERT INTO items (price, qty, label, legacy) VALUES (7, 2, 'ef', 0)`);
+        assert.deepEqual(await rows(project, `SELECT doubled, total FROM items WHERE price = 7`), [{ doubled: "21", total: "14" }]);
+        await project.query(`DELETE FROM items WHERE price = 7`);
+        await assertNoChanges(project);
+        await assertTypeormAgrees(project, "TypeORM has nothing to do at v2");
 
-      await project.ok(["revert"]);
-      assertSameSchema(dialect, await project.introspect(), v1Schema);
-      assert.deepEqual(await rows(project, PLAIN), v1Rows);
-      assert.deepEqual(await rows(project, `SELECT doubled, legacy FROM items ORDER BY id`), [
-        { doubled: "4", legacy: "103" },
-        { doubled: "10", legacy: "101" },
-      ]);
-      assert.equal((await project.introspect()).tables.items.indexes.filter((i) => i.name === "IDX_items_doubled").length, 1);
-      await assertNoChangesAtVersion1(project, { "Item.ts": ITEM_V1 });
-      await assertTypeormAgrees(project, "TypeORM has nothing to do after revert");
-    });
+        await project.ok(["revert"]);
+        assertSameSchema(dialect, await project.introspect(), v1Schema);
+        assert.deepEqual(await rows(project, PLAIN), v1Rows);
+        assert.deepEqual(await rows(project, `SELECT doubled, legacy FROM items ORDER BY id`), [
+          { doubled: "4", legacy: "103" },
+          { doubled: "10", legacy: "101" },
+        ]);
+        assert.equal((await project.introspect()).tables.items.indexes.filter((i) => i.name === "IDX_items_doubled").length, 1);
+        await assertNoChangesAtVersion1(project, { "Item.ts": ITEM_V1 });
+        await assertTypeormAgrees(project, "TypeORM has nothing to do after revert");
+      },
+    );
   });
 }
 
@@ -135,7 +143,7 @@ describe("postgres: a VIRTUAL generated column", () => {
   });
 });
 
-for (const dialect of DIALECTS) {
+for (const dialect of DIALECTS_AND_MARIADB) {
   describe(`${dialect}: a table and its generated column renamed`, () => {
     // A plain primary key: a renamed table's serial sequence keeps its old name (not this test's subject).
     const ITEM = ITEM_V1.replace("@PrimaryGeneratedColumn() id", `@PrimaryColumn({ type: "integer" }) id`).replace(
@@ -155,7 +163,7 @@ for (const dialect of DIALECTS) {
     );
     after(async () => project.cleanup());
 
-    test("TypeORM's records follow the renames: TypeORM agrees after run and after revert", async () => {
+    pairTest(dialect, "TypeORM's records follow the renames: TypeORM agrees after run and after revert", async () => {
       const generated = await generateVersion2(project, { "Item.ts": GOODS }, [
         "--rename-table",
         "items=goods",
@@ -176,7 +184,7 @@ for (const dialect of DIALECTS) {
   });
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of DIALECTS_AND_MARIADB) {
   describe(`${dialect}: a generated column and the column it reads, dropped together`, () => {
     const WITHOUT = ITEM_V1.replace(/\n\s*@Column\(\{ type: "integer" \}\) price: number;/, "")
       .replace(/\n\s*@Column\(\{ type: "integer", asExpression: "price \* 2"[^\n]*/, "")
@@ -186,7 +194,7 @@ for (const dialect of DIALECTS) {
     before(async () => ({ project, v1Schema } = await atVersion1(dialect, { v1: { "Item.ts": ITEM_V1 }, seed: SEED })));
     after(async () => project.cleanup());
 
-    test("the generated column is dropped first and added back last: run and revert both succeed", async () => {
+    pairTest(dialect, "the generated column is dropped first and added back last: run and revert both succeed", async () => {
       const generated = await generateVersion2(project, { "Item.ts": WITHOUT }, ["--accept-data-loss"]);
       assert.match(generated.up, /dropColumn\(\s*"items",\s*\{\s*name: "doubled"[\s\S]*dropColumn\(\s*"items",\s*\{\s*name: "price"/);
       await project.ok(["run"]);
@@ -202,7 +210,7 @@ for (const dialect of DIALECTS) {
   });
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of DIALECTS_AND_MARIADB) {
   describe(`${dialect}: the type of a column a generated column reads changes`, () => {
     const WIDER = ITEM_V1.replace(`@Column({ type: "integer" }) price: number;`, `@Column({ type: "bigint" }) price: string;`);
     let project: TestProject;
@@ -210,7 +218,7 @@ for (const dialect of DIALECTS) {
     before(async () => ({ project, v1Schema } = await atVersion1(dialect, { v1: { "Item.ts": ITEM_V1 }, seed: SEED })));
     after(async () => project.cleanup());
 
-    test("the generated column comes off around the alter, with its index: run and revert succeed, rows kept", async () => {
+    pairTest(dialect, "the generated column comes off around the alter, with its index: run and revert succeed, rows kept", async () => {
       const v1Rows = await rows(project, PLAIN);
       const generated = await generateVersion2(project, { "Item.ts": WIDER });
       assert.match(

@@ -7,11 +7,12 @@
  * unique one rejects exactly what its new predicate covers), and revert
  * brings back v1's.
  */
-import { after, before, describe, test } from "node:test";
+import { after, before, describe } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, type TestProject } from "../support/project";
+import { DIALECTS_AND_MARIADB, type TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import { assertNoChangesAtVersion1, assertRejected } from "../support/constraints";
+import { pairTest } from "../support/not-on-mariadb";
 import type { Schema } from "../../src/schema/model";
 
 const item = (indexes: string) => `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
@@ -53,19 +54,26 @@ function indexesOf(schema: Schema, table: string) {
   return Object.fromEntries(schema.tables[table].indexes.map((i) => [i.name, i]));
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of DIALECTS_AND_MARIADB) {
   const pg = dialect === "postgres";
   describe(`${dialect}: index changes`, () => {
-    let project: TestProject;
+    let project: TestProject | undefined;
     let v1Schema: Schema;
+    /** Version 1 cannot be built everywhere (MariaDB: see NOT_ON_MARIADB): the test reports why. */
+    let setupFailure: unknown;
     before(async () => {
       const v1: Record<string, string> = { "Item.ts": V1 };
       if (pg) v1["Span.ts"] = span("");
-      ({ project, v1Schema } = await atVersion1(dialect, { v1, seed: pg ? [...SEED, ...SPAN_SEED] : SEED }));
+      try {
+        ({ project, v1Schema } = await atVersion1(dialect, { v1, seed: pg ? [...SEED, ...SPAN_SEED] : SEED }));
+      } catch (error) {
+        setupFailure = error;
+      }
     });
-    after(async () => project.cleanup());
+    after(async () => project?.cleanup());
 
-    test("dropped, added, reordered, re-predicated (and re-methoded) indexes; revert restores v1", async () => {
+    pairTest(dialect, "dropped, added, reordered, re-predicated (and re-methoded) indexes; revert restores v1", async () => {
+      if (setupFailure !== undefined || !project) throw setupFailure;
       const v1Rows = await rows(project, ALL);
       const v2: Record<string, string> = { "Item.ts": V2 };
       if (pg) v2["Span.ts"] = span(", { spatial: true }");

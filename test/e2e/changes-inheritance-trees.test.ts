@@ -19,7 +19,8 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, type DialectName, type TestProject } from "../support/project";
+import { findDialect } from "../../src/dialects";
+import { DIALECTS_AND_MARIADB, type ProjectDialect, type TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import { assertTypeormAgrees } from "../support/typeorm-agrees";
 import type { Schema } from "../../src/schema/model";
@@ -133,7 +134,7 @@ export class Ticket {
 }
 `;
 
-const ticketV2 = (dialect: DialectName) => `import { Column, Entity, Generated, PrimaryColumn } from "typeorm";
+const ticketV2 = (dialect: ProjectDialect) => `import { Column, Entity, Generated, PrimaryColumn } from "typeorm";
 
 @Entity({ name: "tickets" })
 export class Ticket {
@@ -152,7 +153,7 @@ const V1 = {
   "Ticket.ts": TICKET_V1,
 };
 
-const v2 = (dialect: DialectName) => ({
+const v2 = (dialect: ProjectDialect) => ({
   "Content.ts": CONTENT_V2,
   "Person.ts": PERSON_V2,
   "Category.ts": tree("Category", "categories", "closure-table"),
@@ -195,8 +196,9 @@ function columnOf(schema: Schema, table: string, name: string) {
   return column;
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of DIALECTS_AND_MARIADB) {
   const pg = dialect === "postgres";
+  const n = findDialect(dialect)!.quote;
   describe(`${dialect}: inheritance, embeddeds, trees and special columns added to tables with rows`, () => {
     let project: TestProject;
     let v1Schema: Schema;
@@ -233,7 +235,7 @@ for (const dialect of DIALECTS) {
       // Embeddeds: default prefix, custom prefix, none.
       // TypeORM's naming strategy camel-cases the custom prefix with the property: work_Street.
       for (const name of ["homeStreet", "homeCity", "work_Street", "work_City", "visits"]) columnOf(schema, "people", name);
-      assert.deepEqual(await rows(project, `SELECT "homeCity", "work_City", visits FROM people ORDER BY id`), [
+      assert.deepEqual(await rows(project, `SELECT ${n("homeCity")}, ${n("work_City")}, visits FROM people ORDER BY id`), [
         { homeCity: "unknown", work_City: "unknown", visits: "0" },
         { homeCity: "unknown", work_City: "unknown", visits: "0" },
       ]);
@@ -247,7 +249,7 @@ for (const dialect of DIALECTS) {
         { nsleft: "1", nsright: "2" },
       ]);
       // Version and soft-delete columns.
-      assert.deepEqual(await rows(project, `SELECT version, "deletedAt" FROM docs ORDER BY id`), [
+      assert.deepEqual(await rows(project, `SELECT version, ${n("deletedAt")} FROM docs ORDER BY id`), [
         { version: "1", deletedAt: null },
         { version: "1", deletedAt: null },
       ]);

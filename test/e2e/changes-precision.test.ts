@@ -1,20 +1,20 @@
 /**
  * Fractional-second precision that used to be lost (issue #23): PostgreSQL's
- * `time with time zone` and SQLite's `datetime(6)`, added and changed on a
+ * `time with time zone`, SQLite's and MariaDB's `datetime(6)`, added and changed on a
  * table with rows, v1 → v2. The declared types carry the precision (as
  * TypeORM writes them), generate then finds nothing, TypeORM's own schema
  * builder has nothing to do, and revert brings back v1.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, type DialectName, type TestProject } from "../support/project";
+import { DIALECTS_AND_MARIADB, type ProjectDialect, type TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import { assertNoChangesAtVersion1 } from "../support/constraints";
 import { assertTypeormAgrees } from "../support/typeorm-agrees";
 import type { Schema } from "../../src/schema/model";
 
 /** The column whose precision changes, and how each version declares it. */
-const CASES: Record<DialectName, { type: string; v1: string; v2: string; declared: RegExp; value: string }> = {
+const CASES: Record<ProjectDialect, { type: string; v1: string; v2: string; declared: RegExp; value: string }> = {
   postgres: {
     type: "time with time zone",
     v1: "",
@@ -29,9 +29,16 @@ const CASES: Record<DialectName, { type: string; v1: string; v2: string; declare
     declared: /^datetime\(6\)$/,
     value: "'2024-01-02 03:04:05.123456'",
   },
+  mariadb: {
+    type: "datetime",
+    v1: ", precision: 3",
+    v2: ", precision: 6",
+    declared: /^datetime\(6\)$/,
+    value: "'2024-01-02 03:04:05.123'",
+  },
 };
 
-const EVENT = (dialect: DialectName, precision: string) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+const EVENT = (dialect: ProjectDialect, precision: string) => `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
 @Entity({ name: "events" })
 export class Event {
@@ -48,11 +55,17 @@ async function declaredType(project: TestProject): Promise<string> {
     );
     return row.type;
   }
+  if (project.dialect === "mariadb") {
+    const [row] = await project.query(
+      `SELECT COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'events' AND COLUMN_NAME = 'at'`,
+    );
+    return String(row.type);
+  }
   const [row] = await project.query(`SELECT type FROM pragma_table_info('events') WHERE name = 'at'`);
   return row.type;
 }
 
-for (const dialect of DIALECTS) {
+for (const dialect of DIALECTS_AND_MARIADB) {
   const { v1, v2, declared, value } = CASES[dialect];
   describe(`${dialect}: fractional-second precision`, () => {
     let project: TestProject;

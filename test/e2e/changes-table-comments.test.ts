@@ -1,12 +1,13 @@
 /**
  * Table comments (`@Entity({ comment })`), v1 → v2 on a table with rows: a
  * comment added (with a quote in it), one removed, a new table created with
- * one. PostgreSQL stores them (`COMMENT ON TABLE`) and `revert` puts the old
- * ones back; SQLite has no comments, so they are never a change there.
+ * one. PostgreSQL (`COMMENT ON TABLE`) and MariaDB (`COMMENT =`) store them
+ * and `revert` puts the old ones back; SQLite has no comments, so they are
+ * never a change there.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, type TestProject } from "../support/project";
+import { DIALECTS_AND_MARIADB, type TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import type { Schema } from "../../src/schema/model";
 
@@ -45,11 +46,16 @@ export class Tag {
 }
 `;
 
-const COMMENTS = `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment FROM pg_class c
-  WHERE c.relname IN ('notes', 'people', 'tags') AND c.relkind = 'r' ORDER BY c.relname`;
+const COMMENTS: Record<string, string> = {
+  postgres: `SELECT c.relname AS name, obj_description(c.oid, 'pg_class') AS comment FROM pg_class c
+  WHERE c.relname IN ('notes', 'people', 'tags') AND c.relkind = 'r' ORDER BY c.relname`,
+  mariadb: `SELECT TABLE_NAME AS name, NULLIF(TABLE_COMMENT, '') AS comment FROM information_schema.TABLES
+  WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME IN ('notes', 'people', 'tags') ORDER BY TABLE_NAME`,
+};
 const NOTES = `SELECT id, body FROM notes ORDER BY id`;
 
-for (const dialect of DIALECTS) {
+for (const dialect of DIALECTS_AND_MARIADB) {
+  const comments = COMMENTS[dialect];
   describe(`${dialect}: table comments`, () => {
     let project: TestProject;
     let v1Schema: Schema;
@@ -63,19 +69,19 @@ for (const dialect of DIALECTS) {
     after(async () => project.cleanup());
 
     test(
-      dialect === "postgres"
+      comments
         ? "comments are set, removed and created with the table; revert restores them"
         : "SQLite keeps no comments: only the new table is a change, and nothing is left to generate after",
       async () => {
-        if (dialect === "postgres") {
-          assert.deepEqual(await rows(project, COMMENTS), [
+        if (comments) {
+          assert.deepEqual(await rows(project, comments), [
             { name: "notes", comment: null },
             { name: "people", comment: "Everyone who logs in" },
           ]);
         }
         const generated = await generateVersion2(project, { "Entities.ts": V2 });
         assert.match(generated.header, /create table tags \(comment "Labels"\)/);
-        if (dialect === "postgres") {
+        if (comments) {
           assert.match(generated.up, /setTableComment\("notes", null, "Notes, one's own"\)/);
           assert.match(generated.up, /setTableComment\("people", "Everyone who logs in", null\)/);
           assert.match(generated.header, /comment on table notes: "Notes, one's own"/);
@@ -87,8 +93,8 @@ for (const dialect of DIALECTS) {
         await project.ok(["run"]);
         await assertNoChanges(project);
         assert.deepEqual(await rows(project, NOTES), [{ id: "1", body: "first" }]);
-        if (dialect === "postgres") {
-          assert.deepEqual(await rows(project, COMMENTS), [
+        if (comments) {
+          assert.deepEqual(await rows(project, comments), [
             { name: "notes", comment: "Notes, one's own" },
             { name: "people", comment: null },
             { name: "tags", comment: "Labels" },
@@ -98,8 +104,8 @@ for (const dialect of DIALECTS) {
         await project.ok(["revert"]);
         assertSameSchema(dialect, await project.introspect(), v1Schema);
         assert.deepEqual(await rows(project, NOTES), [{ id: "1", body: "first" }]);
-        if (dialect === "postgres") {
-          assert.deepEqual(await rows(project, COMMENTS), [
+        if (comments) {
+          assert.deepEqual(await rows(project, comments), [
             { name: "notes", comment: null },
             { name: "people", comment: "Everyone who logs in" },
           ]);

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, type TestProject } from "../support/project";
+import { DIALECTS_AND_MARIADB, type TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import type { Schema } from "../../src/schema/model";
 
@@ -31,7 +31,7 @@ const CATEGORY = entity(
   `  @Column({ type: "varchar", length: 30 }) heading: string;\n  @Column({ type: "integer", default: 0 }) position: number;`,
 );
 
-for (const dialect of DIALECTS) {
+for (const dialect of DIALECTS_AND_MARIADB) {
   describe(`${dialect}: tables renamed, removed, added, unmanaged`, () => {
     let project: TestProject;
     let v1Schema: Schema;

@@ -1,6 +1,7 @@
 /**
  * Runners started together apply each migration exactly once: 8 processes on
- * PostgreSQL (advisory lock), 4 on SQLite (write lock + re-check), 20 pending
+ * PostgreSQL (advisory lock) and on MariaDB (named lock, every migration
+ * outside a transaction), 4 on SQLite (write lock + re-check), 20 pending
  * migrations. The same with migrations that run outside a transaction,
  * where SQLite's write lock alone serializes nothing. And a runner that
  * cannot get the lock in time says so.
@@ -9,13 +10,15 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
 import { assertEachAppliedOnce } from "../support/concurrent-runners";
-import { DIALECTS, TestProject } from "../support/project";
+import { createConnection } from "mysql2/promise";
+import { findDialect } from "../../src/dialects";
+import { DIALECTS_AND_MARIADB, TestProject } from "../support/project";
 import { writeTableMigrations } from "../support/migrations";
 import { q, writeMigrationBody } from "../support/faults";
 
-const RUNNERS = { postgres: 8, sqlite: 4 } as const;
+const RUNNERS = { postgres: 8, sqlite: 4, mariadb: 8 } as const;
 
-for (const dialect of DIALECTS) {
+for (const dialect of DIALECTS_AND_MARIADB) {
   describe(`${dialect}: concurrent runners`, () => {
     test(`${RUNNERS[dialect]} runners, 20 pending migrations: each applied exactly once, every runner exits 0`, async () => {
       const project = await TestProject.create(dialect);
@@ -36,27 +39,29 @@ for (const dialect of DIALECTS) {
  * same migration): applied twice, the rows show it.
  */
 function writeLoggingMigrations(project: TestProject, transaction: boolean): string[] {
+  const n = findDialect(project.dialect)!.quote;
   return Array.from({ length: 6 }, (_, i) =>
     writeMigrationBody(project, {
       timestamp: 1700000000001 + i,
       name: `Log${i + 1}`,
       transaction: transaction ? undefined : false,
       up: [
-        q(`INSERT INTO "log" ("note") VALUES ('Log${i + 1}')`),
+        q(`INSERT INTO ${n("log")} (${n("note")}) VALUES ('Log${i + 1}')`),
         `    await new Promise((resolve) => setTimeout(resolve, 150));`,
-        q(`UPDATE "counter" SET "n" = "n" + 1`),
+        q(`UPDATE ${n("counter")} SET ${n("n")} = ${n("n")} + 1`),
       ].join("\n"),
     }),
   );
 }
 
 async function assertAppliedOnceOutsideTransactions(project: TestProject, transaction: boolean, args: string[]): Promise<void> {
+  const n = findDialect(project.dialect)!.quote;
   const ds = await project.connect();
   try {
-    const id = project.dialect === "postgres" ? "GENERATED ALWAYS AS IDENTITY" : "AUTOINCREMENT";
-    await ds.query(`CREATE TABLE "log" ("id" integer PRIMARY KEY ${id}, "note" varchar(20) NOT NULL)`);
-    await ds.query(`CREATE TABLE "counter" ("n" integer NOT NULL)`);
-    await ds.query(`INSERT INTO "counter" ("n") VALUES (0)`);
+    const id = { postgres: "GENERATED ALWAYS AS IDENTITY", sqlite: "AUTOINCREMENT", mariadb: "AUTO_INCREMENT" }[project.dialect];
+    await ds.query(`CREATE TABLE ${n("log")} (${n("id")} integer PRIMARY KEY ${id}, ${n("note")} varchar(20) NOT NULL)`);
+    await ds.query(`CREATE TABLE ${n("counter")} (${n("n")} integer NOT NULL)`);
+    await ds.query(`INSERT INTO ${n("counter")} (${n("n")}) VALUES (0)`);
   } finally {
     await ds.destroy();
   }
@@ -64,14 +69,14 @@ async function assertAppliedOnceOutsideTransactions(project: TestProject, transa
   const results = await Promise.all([1, 2, 3, 4].map(() => project.cli(["run", "--lock-timeout", "120", ...args])));
   const all = results.map((r) => r.stdout + r.stderr).join("\n---\n");
   for (const result of results) assert.equal(result.code, 0, all);
-  const log = await project.query(`SELECT "note" FROM "log" ORDER BY "id"`);
+  const log = await project.query(`SELECT ${n("note")} FROM ${n("log")} ORDER BY ${n("id")}`);
   assert.deepEqual(
     log.map((r: any) => r.note),
     names.map((_, i) => `Log${i + 1}`),
     `one log row per migration\n${all}`,
   );
-  assert.equal(Number((await project.query(`SELECT "n" FROM "counter"`))[0].n), 6, all);
-  const recorded = await project.query(`SELECT "name" FROM "migrations" ORDER BY "id"`);
+  assert.equal(Number((await project.query(`SELECT ${n("n")} FROM ${n("counter")}`))[0].n), 6, all);
+  const recorded = await project.query(`SELECT ${n("name")} FROM ${n("migrations")} ORDER BY ${n("id")}`);
   assert.deepEqual(
     recorded.map((r: any) => r.name),
     names,
@@ -80,7 +85,7 @@ async function assertAppliedOnceOutsideTransactions(project: TestProject, transa
 }
 
 describe("runners started together, migrations outside a transaction", () => {
-  for (const dialect of DIALECTS) {
+  for (const dialect of DIALECTS_AND_MARIADB) {
     for (const [how, transaction, args] of [
       ["transaction = false", false, []],
       ["--transaction none", true, ["--transaction", "none"]],
@@ -118,6 +123,25 @@ describe("lock timeout", () => {
       assert.equal(result.code, 3, result.stderr);
       assert.match(result.stderr, /Could not take the migration lock.*another migration runner held the lock/);
       await holder.query(`SELECT pg_advisory_unlock(hashtext('athanor:migrations'))`);
+      await project.ok(["run"]);
+    } finally {
+      await holder.end();
+      await project.cleanup();
+    }
+  });
+
+  test("mariadb: a runner that cannot get the lock in time exits 3 and says why", async () => {
+    const project = await TestProject.create("mariadb");
+    const holder = await createConnection({ uri: project.env.DATABASE_URL!.replace(/^mariadb:/, "mysql:") });
+    try {
+      writeTableMigrations(project, 1);
+      // The runners' lock (src/dialects/mysql/lock.ts), taken by another session.
+      const name = "CONCAT('athanor:run:', SHA1(DATABASE()))";
+      await holder.query(`SELECT GET_LOCK(${name}, 0)`);
+      const result = await project.cli(["run", "--lock-timeout", "1"]);
+      assert.equal(result.code, 3, result.stderr);
+      assert.match(result.stderr, /Could not take the migration lock.*another migration runner held the lock/);
+      await holder.query(`SELECT RELEASE_LOCK(${name})`);
       await project.ok(["run"]);
     } finally {
       await holder.end();

@@ -121,12 +121,78 @@ const INTEGER_TYPES = new Set(["smallint", "integer", "bigint"]);
 const KEY_TYPES = new Set(["smallint", "integer", "bigint", "varchar", "text", "uuid", "date"]);
 
 export function isKeyable(column: Column): boolean {
+  if (profile === "mysql" && UNINDEXABLE_ON_MYSQL.has(column.type)) return false;
   return KEY_TYPES.has(column.type) && (column.type !== "varchar" || (column.length ?? 255) >= 16);
 }
 
 /** PostgreSQL has no btree operator class for json. */
 export function isIndexable(column: Column): boolean {
+  if (profile === "mysql" && UNINDEXABLE_ON_MYSQL.has(column.type)) return false;
   return column.type !== "json";
+}
+
+// ── Profiles ────────────────────────────────────────────────────────────────
+
+/**
+ * What the generated schemas may use: "portable" is everything SQLite and
+ * PostgreSQL both hold; "mysql" leaves out what MySQL/MariaDB cannot hold
+ * (MYSQL_LEAVES_OUT says what and why; test/dialect/properties-db.test.ts
+ * shows each still fails there).
+ */
+export type ArbitraryProfile = "portable" | "mysql";
+
+/** Set while one pair is built (building is synchronous): the profile of the arbitrary building it. */
+let profile: ArbitraryProfile = "portable";
+
+export const MYSQL_LEAVES_OUT = {
+  partialIndexes: "MySQL has no partial indexes: the index covers every row, and the WHERE is a difference",
+  textKeys: "MySQL indexes a TEXT, BLOB or JSON column only over a prefix length, which the model does not hold",
+  identifiers: "MySQL refuses names that end with a space or hold characters outside the Basic Multilingual Plane",
+  setDefault: "InnoDB has no ON DELETE/UPDATE SET DEFAULT: MariaDB keeps RESTRICT instead",
+  checkOnAutoIncrement: "MySQL refuses a CHECK that names an AUTO_INCREMENT column",
+  setNullOnNotNull: "MySQL refuses a NOT NULL column under an ON DELETE/UPDATE SET NULL foreign key",
+  checkOnForeignKeyAction: "MySQL refuses a CHECK on a column whose foreign key has a referential action (CASCADE, SET NULL)",
+} as const;
+
+const UNINDEXABLE_ON_MYSQL = new Set(["text", "blob", "json", "jsonb"]);
+
+/** Whether MySQL takes `name` as a table, column or constraint name. */
+export function mysqlTakesName(name: string): boolean {
+  return !/\s$/.test(name) && [...name].every((ch) => ch.codePointAt(0)! <= 0xffff);
+}
+
+/** Which of MYSQL_LEAVES_OUT `schema` uses. */
+export function mysqlLeftOutIn(schema: Schema): Array<keyof typeof MYSQL_LEAVES_OUT> {
+  const tables = Object.values(schema.tables);
+  const used = new Set<keyof typeof MYSQL_LEAVES_OUT>();
+  for (const table of tables) {
+    if (table.indexes.some((i) => i.where !== undefined)) used.add("partialIndexes");
+    const keyed = [
+      ...(table.primaryKey?.columns ?? []),
+      ...table.uniques.flatMap((u) => u.columns),
+      ...table.indexes.flatMap((i) => i.columns),
+      ...table.foreignKeys.flatMap((f) => f.columns),
+    ];
+    if (table.columns.some((c) => keyed.includes(c.name) && UNINDEXABLE_ON_MYSQL.has(c.type))) used.add("textKeys");
+    const names = [
+      table.name,
+      ...table.columns.map((c) => c.name),
+      ...table.indexes.map((i) => i.name),
+      ...table.uniques.map((u) => u.name),
+    ];
+    if (!names.every(mysqlTakesName)) used.add("identifiers");
+    if (table.foreignKeys.some((f) => f.onDelete === "SET DEFAULT" || f.onUpdate === "SET DEFAULT")) used.add("setDefault");
+    const autoIncrement = table.columns.filter((c) => c.generated === "increment" || c.generated === "identity").map((c) => quote(c.name));
+    if (table.checks.some((check) => autoIncrement.some((name) => check.expression.includes(name)))) used.add("checkOnAutoIncrement");
+    const notNull = (name: string) => table.columns.find((c) => c.name === name)?.nullable === false;
+    const acts = (action: string) => action !== "NO ACTION" && action !== "RESTRICT";
+    for (const fk of table.foreignKeys) {
+      if ((fk.onDelete === "SET NULL" || fk.onUpdate === "SET NULL") && fk.columns.some(notNull)) used.add("setNullOnNotNull");
+      const checked = fk.columns.some((name) => table.checks.some((check) => check.expression.includes(quote(name))));
+      if (checked && (acts(fk.onDelete) || acts(fk.onUpdate))) used.add("checkOnForeignKeyAction");
+    }
+  }
+  return [...used];
 }
 
 function typeShapes(g: fc.GeneratorValue): TypeShape {
@@ -264,7 +330,7 @@ function some<T>(g: G, list: readonly T[], max: number): T[] {
 /** A pool identifier not in `taken` (folded); undefined when the pool is exhausted. */
 function freshName(g: G, taken: Iterable<string>): string | undefined {
   const used = new Set([...taken].map(fold));
-  const free = IDENTIFIER_POOL.filter((name) => !used.has(fold(name)));
+  const free = IDENTIFIER_POOL.filter((name) => !used.has(fold(name)) && (profile !== "mysql" || mysqlTakesName(name)));
   return free.length === 0 ? undefined : pick(g, free);
 }
 
@@ -336,13 +402,13 @@ function addUnique(g: G, table: Table, names: ConstraintNames, candidates = tabl
   table.uniques.push({ name: names.make(g, "UQ"), columns });
 }
 
-function addIndex(g: G, table: Table, names: ConstraintNames): void {
+function addIndex(g: G, table: Table, names: ConstraintNames, keyable = table.columns): void {
   const unique = chance(g, 30);
-  const candidates = table.columns.filter(unique ? isKeyable : isIndexable);
+  const candidates = unique ? keyable.filter(isKeyable) : table.columns.filter(isIndexable);
   if (candidates.length === 0) return;
   const columns = some(g, candidates, 2);
   const index = { name: names.make(g, "IX"), columns: columns.map((c) => c.name), unique };
-  if (chance(g, 25)) {
+  if (profile !== "mysql" && chance(g, 25)) {
     table.indexes.push({ ...index, where: `${quote(columns[0].name)} IS NOT NULL` });
   } else {
     table.indexes.push(index);
@@ -350,7 +416,8 @@ function addIndex(g: G, table: Table, names: ConstraintNames): void {
 }
 
 /** Checks the rows of `rowValue` satisfy, on `candidates` (columns that hold rows' values). */
-function addCheck(g: G, table: Table, names: ConstraintNames, candidates: Column[]): void {
+function addCheck(g: G, table: Table, names: ConstraintNames, given: Column[]): void {
+  const candidates = profile === "mysql" ? given.filter((c) => c.generated !== "increment" && c.generated !== "identity") : given;
   const integers = candidates.filter((c) => INTEGER_TYPES.has(c.type) && !c.generated);
   if (integers.length > 0 && chance(g, 60)) {
     const column = pick(g, integers);
@@ -398,7 +465,9 @@ function addForeignKey(
     added.push(column);
   }
   const nullableColumns = added.every((c) => c.nullable);
-  const actions = nullableColumns ? ACTIONS : ACTIONS.filter((a) => a !== "SET NULL" && a !== "SET DEFAULT");
+  const actions = (nullableColumns ? ACTIONS : ACTIONS.filter((a) => a !== "SET NULL" && a !== "SET DEFAULT")).filter(
+    (a) => profile !== "mysql" || a !== "SET DEFAULT",
+  );
   child.foreignKeys.push({
     name: names.make(g, "FK"),
     columns: added.map((c) => c.name),
@@ -466,6 +535,11 @@ function takenTableNames(a: Schema, tables: Table[]): string[] {
 
 function referencedBy(tables: Table[], table: Table): Array<{ child: Table; fk: ForeignKey }> {
   return tables.flatMap((child) => child.foreignKeys.filter((fk) => fk.referencedTable === table.name).map((fk) => ({ child, fk })));
+}
+
+/** Whether a check of `table` names `column`. */
+function isChecked(table: Table, column: Column): boolean {
+  return table.checks.some((c) => c.expression.includes(quote(column.name)));
 }
 
 /** Whether `column` is used by a key, index, check or foreign key (either side). */
@@ -539,6 +613,7 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       ] as const)
     : "addTable";
   const fromA = (column: Column) => origins.columns.has(column);
+  const distinctInRows = (column: Column) => fromA(column) || column.default === undefined;
   switch (kind) {
     case "addTable": {
       const name = freshName(g, takenTableNames(a, tables));
@@ -645,7 +720,9 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       // Auto-increment on and off a lone integer key; uuid generation on and off a uuid column.
       const pk = table!.primaryKey?.columns ?? [];
       const candidates = table!.columns.filter(
-        (c) => (pk.length === 1 && pk[0] === c.name && INTEGER_TYPES.has(c.type)) || c.type === "uuid",
+        (c) =>
+          (pk.length === 1 && pk[0] === c.name && INTEGER_TYPES.has(c.type) && (profile !== "mysql" || !isChecked(table!, c))) ||
+          c.type === "uuid",
       );
       if (candidates.length === 0) return;
       const column = pick(g, candidates);
@@ -665,14 +742,16 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       return;
     }
     case "addIndex":
-      addIndex(g, table!, names);
+      // A unique one only over columns holding the rows' distinct values (see addUnique).
+      addIndex(g, table!, names, table!.columns.filter(distinctInRows));
       return;
     case "dropIndex":
       if (table!.indexes.length > 0) table!.indexes.splice(int(g, 0, table!.indexes.length - 1), 1);
       return;
     case "addUnique":
-      // Only columns holding the rows' distinct values (NULLs in new columns are distinct too).
-      addUnique(g, table!, names);
+      // Only columns holding the rows' distinct values (NULLs in new columns are distinct too; a new
+      // column's default is the same in every row).
+      addUnique(g, table!, names, table!.columns.filter(distinctInRows));
       return;
     case "dropUnique": {
       if (table!.uniques.length === 0) return;
@@ -839,8 +918,17 @@ function buildPair(g: G): SchemaPair {
 }
 
 /** A schema and a mutation of it, with the renames and drops that lead from one to the other. */
-export function schemaPairArbitrary(): fc.Arbitrary<SchemaPair> {
-  return fc.gen().map(buildPair);
+export function schemaPairArbitrary(of: ArbitraryProfile = "portable"): fc.Arbitrary<SchemaPair> {
+  const pairs = fc.gen().map((g) => {
+    profile = of;
+    try {
+      return buildPair(g);
+    } finally {
+      profile = "portable";
+    }
+  });
+  // What the generator does not avoid by construction (a mutation tightening a column under SET NULL) is filtered out.
+  return of === "mysql" ? pairs.filter((pair) => mysqlLeftOutIn(pair.a).length === 0 && mysqlLeftOutIn(pair.b).length === 0) : pairs;
 }
 
 // ── Validity ────────────────────────────────────────────────────────────────

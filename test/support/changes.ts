@@ -26,15 +26,21 @@ export interface Pair {
 /** A project at v1: generated, run, seeded. */
 export async function atVersion1(dialect: ProjectDialect, setup: PairSetup): Promise<Pair> {
   const project = await TestProject.create(dialect, setup.v1);
-  await project.ok(["generate", "V1"]);
-  await project.ok(["run"]);
-  const ds = await project.connect();
   try {
-    for (const sql of setup.seed) await ds.query(sql);
-  } finally {
-    await ds.destroy();
+    await project.ok(["generate", "V1"]);
+    await project.ok(["run"]);
+    const ds = await project.connect();
+    try {
+      for (const sql of setup.seed) await ds.query(sql);
+    } finally {
+      await ds.destroy();
+    }
+    return { project, v1Schema: await project.introspect() };
+  } catch (error) {
+    // No database left behind by a version 1 that cannot be built.
+    await project.cleanup();
+    throw error;
   }
-  return { project, v1Schema: await project.introspect() };
 }
 
 export interface Generated {

@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { findDialect } from "../../src/dialects";
 import { writeSumFile } from "../../src/runner/sum";
 import type { TestProject } from "./project";
 
@@ -42,15 +43,16 @@ ${calls(m.down)}
   return file;
 }
 
-/** N migrations that each create table t<i>; timestamps base+i. */
+/** N migrations that each create table t<i>; timestamps base+i. Names quoted as the project's database reads them. */
 export function writeTableMigrations(project: TestProject, count: number, base = 1700000000000): HandWritten[] {
+  const q = findDialect(project.dialect)!.quote;
   const written: HandWritten[] = [];
   for (let i = 1; i <= count; i++) {
     const m = {
       timestamp: base + i,
       name: `CreateT${i}`,
-      up: [`CREATE TABLE "t${i}" ("id" integer PRIMARY KEY)`],
-      down: [`DROP TABLE "t${i}"`],
+      up: [`CREATE TABLE ${q(`t${i}`)} (${q("id")} integer PRIMARY KEY)`],
+      down: [`DROP TABLE ${q(`t${i}`)}`],
     };
     writeMigration(project, m);
     written.push(m);

@@ -263,4 +263,140 @@ export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
       ],
     },
   },
+  {
+    why: "MariaDB: a check read back names a reserved word bare (table IS NOT NULL), which revert could not add again",
+    pair: {
+      a: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "table", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [{ name: "CHK1", expression: '"table" IS NOT NULL' }],
+          },
+        },
+      },
+      b: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "table", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [{ from: "t", to: "t", columns: [{ from: "table", to: "table" }] }],
+    },
+  },
+  {
+    why: "MariaDB: a primary key over a foreign key's columns replaces MySQL's index for the key; dropping it (revert) needs the index back",
+    pair: {
+      a: {
+        tables: {
+          p: {
+            name: "p",
+            columns: [{ name: "id", type: "integer", nullable: false }],
+            primaryKey: { columns: ["id"] },
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+          },
+          c: {
+            name: "c",
+            columns: [{ name: "pid", type: "integer", nullable: false }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [
+              {
+                name: "FK1",
+                columns: ["pid"],
+                referencedTable: "p",
+                referencedColumns: ["id"],
+                onDelete: "NO ACTION",
+                onUpdate: "NO ACTION",
+              },
+            ],
+            checks: [],
+          },
+        },
+      },
+      b: {
+        tables: {
+          p: {
+            name: "p",
+            columns: [{ name: "id", type: "integer", nullable: false }],
+            primaryKey: { columns: ["id"] },
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+          },
+          c: {
+            name: "c",
+            columns: [{ name: "pid", type: "integer", nullable: false }],
+            primaryKey: { columns: ["pid"] },
+            uniques: [],
+            indexes: [],
+            foreignKeys: [
+              {
+                name: "FK1",
+                columns: ["pid"],
+                referencedTable: "p",
+                referencedColumns: ["id"],
+                onDelete: "NO ACTION",
+                onUpdate: "NO ACTION",
+              },
+            ],
+            checks: [],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [
+        { from: "p", to: "p", columns: [{ from: "id", to: "id" }] },
+        { from: "c", to: "c", columns: [{ from: "pid", to: "pid" }] },
+      ],
+    },
+  },
+  {
+    why: 'MariaDB: a quote inside a name in a check ("it\'s") was read, and rendered, as a string literal',
+    pair: {
+      a: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "it's", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [{ name: "CHK1", expression: '"it\'s" IS NOT NULL' }],
+          },
+        },
+      },
+      b: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "it's", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [{ from: "t", to: "t", columns: [{ from: "it's", to: "it's" }] }],
+    },
+  },
 ];

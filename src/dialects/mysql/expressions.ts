@@ -5,35 +5,53 @@
  * a constant and never fail. Double-quoted identifiers become backticked
  * ones; string literals are left alone.
  */
+import { isReservedWord } from "./reserved-words";
+
+/**
+ * The pieces of an expression: string literals, double-quoted and backticked
+ * names (at odd indexes), and the code between them. One pass, so a quote
+ * inside a name (`"it's"`) is not taken for a string, nor the reverse.
+ */
+const PIECES = /('(?:[^'\\]|''|\\.)*'|"(?:[^"]|"")*"|`(?:[^`]|``)*`)/s;
+
 export function mysqlExpression(sql: string): string {
   return sql
-    .split(/('(?:[^'\\]|''|\\.)*')/s)
-    .map((part, i) =>
-      i % 2 === 1
-        ? part
-        : part.replace(/"((?:[^"]|"")*)"/g, (_m, name: string) => "`" + name.replace(/""/g, '"').replace(/`/g, "``") + "`"),
-    )
+    .split(PIECES)
+    .map((part, i) => (i % 2 === 1 && part.startsWith('"') ? "`" + part.slice(1, -1).replace(/""/g, '"').replace(/`/g, "``") + "`" : part))
     .join("");
 }
 
 /**
  * An expression as MariaDB prints it back (CHECK_CLAUSE, GENERATION_EXPRESSION),
- * in the spelling the entities use: identifiers without backticks, `\'` inside
+ * in the spelling the entities use: identifiers without backticks (double-quoted
+ * where a bare name would not say the same), `\'` inside
  * a string as `''`, `octet_length` (what MariaDB makes of `length`) as `length`.
  */
 export function readExpression(sql: string): string {
   return sql
-    .split(/('(?:[^'\\]|''|\\.)*')/s)
+    .split(PIECES)
     .map((part, i) =>
       i % 2 === 1
-        ? `'${unescapeLiteral(part.slice(1, -1)).replace(/'/g, "''")}'`
+        ? part.startsWith("'")
+          ? `'${unescapeLiteral(part.slice(1, -1)).replace(/'/g, "''")}'`
+          : part.startsWith("`")
+            ? canonicalName(part.slice(1, -1).replace(/``/g, "`"))
+            : part
         : part
-            .replace(/`((?:[^`]|``)+)`/g, (_m, name: string) => name.replace(/``/g, "`"))
             .replace(/\boctet_length\(/gi, "length(")
             // MariaDB prints keywords in lower case; entities (and PostgreSQL) write them upper-case.
             .replace(/\b(and|or|not|in|is|null|like|between|true|false)\b/g, (word) => word.toUpperCase()),
     )
     .join("");
+}
+
+/**
+ * A name as the standard spells it: bare when it reads the same bare (`qty`),
+ * double-quoted otherwise (`"homeCity"`, `"with space"`, and a reserved word
+ * such as `"table"`, which would not parse bare when rendered again).
+ */
+function canonicalName(name: string): string {
+  return /^[a-z_][a-z0-9_]*$/.test(name) && !isReservedWord(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
 /** The value of a MariaDB string literal's body: backslash escapes and doubled quotes undone. */

@@ -51,12 +51,13 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
     collations.set(name, String(row.tableCollation ?? ""));
   }
 
-  // MariaDB's JSON is longtext with a column-level json_valid() check named after the column.
+  // MariaDB's JSON is longtext with a column-level json_valid() check named after the column; the
+  // check keeps that name when the column is renamed, so its level says what it is, not its name.
   const jsonChecks = new Set<string>();
   for (const row of checkRows) {
     const clause = String(row.checkClause).trim();
     const match = /^json_valid\(`((?:[^`]|``)+)`\)$/i.exec(clause);
-    if (match && String(row.constraintName) === match[1].replace(/``/g, "`")) {
+    if (match && (row.level === "Column" || String(row.constraintName) === match[1].replace(/``/g, "`"))) {
       jsonChecks.add(`${row.tableName}\u0000${match[1].replace(/``/g, "`")}`);
       continue;
     }

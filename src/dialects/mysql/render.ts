@@ -7,7 +7,7 @@ import { dataCheckStatement } from "./data-check";
 import { withDateColumnDetails } from "./date-columns";
 import { renderDefault } from "./defaults";
 import { hasImplicitForeignKeyIndex } from "./introspect";
-import { quoteIdentifier as q, quoteString } from "./quote";
+import { quoteIdentifier as q, quoteString, unquoteCanonical } from "./quote";
 import { nativeType, type Flavour } from "./types";
 import { comparableExpression } from "./comparable";
 import { mysqlExpression } from "./expressions";
@@ -85,6 +85,16 @@ function alterColumn(table: string, from: Column, to: Column, flavour: Flavour, 
   for (const check of dataChecksForAlter(table, from, to, q)) statements.push(dataCheckStatement(table, check, server.anonymousBlocks));
   const overflow = decimalNarrowingCheck(table, from, to, q);
   if (overflow) statements.push(dataCheckStatement(table, overflow, server.anonymousBlocks));
+  if (from.nullable && !to.nullable && to.default !== undefined && to.generated === undefined && to.asExpression === undefined) {
+    // A strict server refuses NOT NULL over NULLs ("Data truncated"): they take the default first, as
+    // the migration's header says. In the new type when it changes, so the default need not fit the old one.
+    if (nativeType(from, flavour) !== nativeType(to, flavour)) {
+      statements.push(`ALTER TABLE ${q(table)} MODIFY COLUMN ${columnDefinition({ ...to, name: from.name, nullable: true }, flavour)}`);
+    }
+    const value = renderDefault(to.default, to.type, to.precision);
+    statements.push(`UPDATE ${q(table)} SET ${q(from.name)} = ${value} WHERE ${q(from.name)} IS NULL`);
+    notes.push(`fills NULLs in ${table}.${from.name} with its default ${to.default} before setting NOT NULL`);
+  }
   if (to.name !== from.name && !server.renameColumn) {
     // Without RENAME COLUMN, CHANGE renames and redefines in one statement.
     statements.push(`ALTER TABLE ${q(table)} CHANGE COLUMN ${q(from.name)} ${columnDefinition(to, flavour)}`);
@@ -104,21 +114,41 @@ function alterColumn(table: string, from: Column, to: Column, flavour: Flavour, 
  * for the key, under the key's name, so the key never lacks one.
  */
 function dropIndex(table: string, index: Index, context: RenderContext): RenderedOperation {
-  const known = context.schema?.tables[table];
-  const needy = (known?.foreignKeys ?? []).filter(
-    (fk) => startsWith(index.columns, fk.columns) && !coveredElsewhere(known!, index.name, fk.columns),
-  );
-  const adds = needy.map((fk) => `, ADD INDEX ${q(fk.name)} (${list(fk.columns)})`).join("");
+  const adds = foreignKeyIndexesToKeep(context.schema?.tables[table], index.columns, { index: index.name });
   return { statements: [`ALTER TABLE ${q(table)} DROP INDEX ${q(index.name)}${adds}`], notes: [] };
 }
+
+/**
+ * The same for the primary key: MySQL drops the index it made for a foreign
+ * key once a primary key covers the key's columns, so dropping that primary
+ * key fails ("Foreign key constraint is incorrectly formed") unless the
+ * index comes back in the same ALTER.
+ */
+function dropPrimaryKey(table: string, context: RenderContext): RenderedOperation {
+  const known = context.schema?.tables[table];
+  const adds = known?.primaryKey ? foreignKeyIndexesToKeep(known, known.primaryKey.columns, { primaryKey: true }) : "";
+  return { statements: [`ALTER TABLE ${q(table)} DROP PRIMARY KEY${adds}`], notes: [] };
+}
+
+/** `, ADD INDEX …` for each foreign key of `known` that only the dropped key (over `columns`) serves. */
+function foreignKeyIndexesToKeep(known: Table | undefined, columns: readonly string[], dropped: Dropped): string {
+  const needy = (known?.foreignKeys ?? []).filter(
+    (fk) => startsWith(columns, fk.columns) && !coveredElsewhere(known!, dropped, fk.columns),
+  );
+  return needy.map((fk) => `, ADD INDEX ${q(fk.name)} (${list(fk.columns)})`).join("");
+}
+
+/** The key being dropped: an index by name, or the primary key. */
+type Dropped = { index: string } | { primaryKey: true };
 
 function startsWith(columns: readonly string[], prefix: readonly string[]): boolean {
   return prefix.length <= columns.length && prefix.every((c, i) => columns[i] === c);
 }
 
-function coveredElsewhere(table: Table, except: string, columns: readonly string[]): boolean {
+function coveredElsewhere(table: Table, dropped: Dropped, columns: readonly string[]): boolean {
+  const except = "index" in dropped ? dropped.index : undefined;
   const keys = [...table.indexes.filter((i) => i.name !== except).map((i) => i.columns), ...table.uniques.map((u) => u.columns)];
-  if (table.primaryKey) keys.push(table.primaryKey.columns);
+  if (table.primaryKey && !("primaryKey" in dropped)) keys.push(table.primaryKey.columns);
   if (hasImplicitForeignKeyIndexFor(table, columns)) return true;
   return keys.some((key) => startsWith(key, columns));
 }
@@ -134,7 +164,13 @@ function renameEnumValue(op: Extract<Operation, { kind: "renameEnumValue" }>, co
   if (!column) throw new Error(`cannot rename enum value of ${op.table}.${op.column}: the column is not in the database`);
   const values = column.enum ?? [];
   const both = { ...column, enum: [...values, op.to] };
-  const renamed = { ...column, enum: values.map((v) => (v === op.from ? op.to : v)) };
+  // The default follows the value, as PostgreSQL's RENAME VALUE makes it: a default naming a value the list lost is refused.
+  const followsDefault = column.default !== undefined && unquoteCanonical(column.default) === op.from;
+  const renamed = {
+    ...column,
+    enum: values.map((v) => (v === op.from ? op.to : v)),
+    default: followsDefault ? `'${op.to.replace(/'/g, "''")}'` : column.default,
+  };
   return {
     statements: [
       `ALTER TABLE ${q(op.table)} MODIFY COLUMN ${columnDefinition(both, flavour)}`,
@@ -148,6 +184,7 @@ function renameEnumValue(op: Extract<Operation, { kind: "renameEnumValue" }>, co
 export function needsSchemaFor(server: ServerCapabilities): (op: Operation) => boolean {
   return (op) =>
     op.kind === "dropIndex" ||
+    op.kind === "dropPrimaryKey" ||
     op.kind === "dropForeignKey" ||
     op.kind === "renameEnumValue" ||
     // CHANGE COLUMN restates the definition, which the operation does not carry.
@@ -228,7 +265,7 @@ function renderPlain(op: Operation, context: RenderContext, flavour: Flavour, se
     case "addPrimaryKey":
       return none([`ALTER TABLE ${q(op.table)} ADD PRIMARY KEY (${list(op.primaryKey.columns)})`]);
     case "dropPrimaryKey":
-      return none([`ALTER TABLE ${q(op.table)} DROP PRIMARY KEY`]);
+      return dropPrimaryKey(op.table, context);
     case "addUnique": {
       const check = dataCheckStatement(
         op.table,
