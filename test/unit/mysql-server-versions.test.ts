@@ -256,3 +256,29 @@ test("a rename rendered as CHANGE COLUMN is judged a rename: no table copy (AT-L
     ["AT-L008"],
   );
 });
+
+test("a deferrable foreign key is created as a plain one, with a note; a live key is read with the entity's timing", () => {
+  const mariadb = findDialect("mariadb")!;
+  const fk = {
+    name: "FK_books_editor",
+    columns: ["editor_id"],
+    referencedTable: "authors",
+    referencedColumns: ["id"],
+    onDelete: "NO ACTION" as const,
+    onUpdate: "NO ACTION" as const,
+  };
+  const deferred = { ...fk, deferrable: "INITIALLY DEFERRED" as const };
+  const rendered = mariadb.render({ kind: "addForeignKey", table: "books", foreignKey: deferred });
+  assert.doesNotMatch(rendered.statements.join(";"), /DEFERRABLE/);
+  assert.deepEqual(rendered.notes, ["MySQL has no deferrable foreign keys: FK_books_editor is checked at once, not at COMMIT"]);
+  const table = (foreignKey: typeof fk) => ({ ...emptyTable("books"), foreignKeys: [foreignKey] });
+  const live: Schema = { tables: { books: table(fk) } };
+  const read = mariadb.readAsDeclared!(live, { tables: { books: table(deferred) } });
+  assert.deepEqual(read.tables.books.foreignKeys, [deferred]);
+  // Another key (other action) is not taken for the declared one.
+  const other = mariadb.readAsDeclared!(
+    { tables: { books: table({ ...fk, onDelete: "CASCADE" }) } },
+    { tables: { books: table(deferred) } },
+  );
+  assert.equal(other.tables.books.foreignKeys[0].deferrable, undefined);
+});
