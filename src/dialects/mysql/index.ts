@@ -21,7 +21,7 @@ import { mysqlStatementCost } from "./statement-cost";
 import { mysqlLiveCosts } from "./live-costs";
 import { mysqlStatementRules } from "./lock-rules";
 import type { Flavour } from "./types";
-import { readUniqueKeysAsDeclared } from "./unique-keys";
+import { readAsDeclared } from "./read-as-declared";
 
 /**
  * The dialect for TypeORM's `flavour` speaking to `server`. The flavour says
@@ -45,7 +45,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     // MySQL refuses the ISO text's "T…Z"; the bookkeeping's applied_at holds UTC.
     timestampLiteral: (at) => `'${at.toISOString().replace("T", " ").replace("Z", "")}'`,
     introspect,
-    readAsDeclared: readUniqueKeysAsDeclared,
+    readAsDeclared,
     tableColumns,
     comparable: comparableColumnFor(flavour, capabilities),
     needsSchema: needsSchemaFor(capabilities),
