@@ -279,6 +279,46 @@ for (const dialect of DIALECTS) {
   });
 }
 
+describe("postgres: verify stopped by Ctrl-C", () => {
+  test("E213: the statement in flight is cancelled, the scratch database dropped, exit 130", async () => {
+    const project = await TestProject.create("postgres", { "User.ts": PLAIN_USER_V1 });
+    try {
+      writeMigration(project, { ...CREATE_USERS, up: [...CREATE_USERS.up, "SELECT pg_sleep(60)"] });
+      const running = project.spawn(["verify"]);
+      const started = Date.now();
+      while (!(await sleepingOnPostgresScratch())) {
+        assert.ok(Date.now() - started < 30_000, `the slow migration never started:\n${running.output().stdout}${running.output().stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      running.child.kill("SIGINT");
+      const result = await running.result;
+      assert.equal(result.code, 130, result.stdout + result.stderr);
+      assert.ok(Date.now() - started < 30_000, "the statement in flight was not cancelled");
+      assert.match(
+        result.stderr,
+        /error: Stopped by SIGINT: verify stopped part-way and dropped its scratch database \(temporary PostgreSQL database athanor_verify_\w+ \(dropped afterwards\)\)/,
+      );
+      await assertScratchDropped(result.stdout);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
+/** A PostgreSQL scratch database's session is running the slow migration's pg_sleep. */
+async function sleepingOnPostgresScratch(): Promise<boolean> {
+  const client = new Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT 1 FROM pg_stat_activity WHERE datname LIKE 'athanor\\_verify\\_%' AND query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'`,
+    );
+    return rows.length > 0;
+  } finally {
+    await client.end();
+  }
+}
+
 describe("sqlite: verify never opens the configured database", () => {
   test("no database file is created", async () => {
     const project = await TestProject.create("sqlite" as DialectName, { "User.ts": PLAIN_USER_V1 });
