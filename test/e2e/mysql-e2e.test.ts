@@ -127,6 +127,13 @@ for (const scheme of ["mariadb", "mysql"] as const) {
       assert.match(result.stdout, /ok +down +InitialSchema1795323385894: schema restored/);
       assert.match(result.stdout, /ok +entities +head matches the entities/);
       assert.match(result.stdout, /Verified: /);
+      // The pull-request report's --verify takes the same way.
+      const report = await runCli(dir, ["check", "--format", "markdown", "--verify"], env);
+      assert.match(
+        report.stdout,
+        /### Verify\n\n✅ 1 migration apply, revert without a trace and apply again; head matches the entities\./,
+        report.stderr,
+      );
       const admin = await createConnection({ uri: mysqlServerUrl() });
       try {
         const [left] = await admin.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [scratch]);
