@@ -6,9 +6,10 @@
  * and must rebuild the same head; finally head must match the entities.
  *
  * The configured database is never migrated: the scratch database is a
- * temporary SQLite file, or a temporary PostgreSQL database on the same
- * server, dropped at the end whatever happens. On SQLite the configured
- * database is not even opened.
+ * temporary SQLite file, or a temporary PostgreSQL or MySQL/MariaDB
+ * database on the same server, dropped at the end whatever happens (a
+ * failing migration, or `signal` aborted by SIGINT/SIGTERM; not kill -9).
+ * On SQLite the configured database is not even opened.
  */
 import type { DataSource } from "typeorm";
 import { describeOperation } from "../ops/describe";
