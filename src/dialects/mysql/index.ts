@@ -14,6 +14,7 @@ import { explainMysqlConnectionError, mysqlDataCheckFailure } from "./connection
 import { introspect } from "./introspect";
 import { acquireMysqlLock, keepSessionAlive, mysqlMigrationClaim, mysqlStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
+import { createMysqlScratchDatabase } from "./scratch";
 import { needsSchemaFor, renderFor } from "./render";
 import { capabilitiesOf, DEFAULT_SERVER, namedServer, serverOf, type ServerVersion } from "./server";
 import { tableColumns } from "./table-columns";
@@ -59,6 +60,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     statementCanceller: mysqlStatementCanceller,
     explainConnectionError: explainMysqlConnectionError,
     dataCheckFailure: mysqlDataCheckFailure,
+    createScratchDatabase: createMysqlScratchDatabase,
   };
 }
 
