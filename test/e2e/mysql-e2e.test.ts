@@ -131,7 +131,7 @@ for (const scheme of ["mariadb", "mysql"] as const) {
       const report = await runCli(dir, ["check", "--format", "markdown", "--verify"], env);
       assert.match(
         report.stdout,
-        /### Verify\n\n✅ 1 migration apply, revert without a trace and apply again; head matches the entities\./,
+        /### Verify\n\n✅ 1 migration applies, reverts without a trace and applies again; head matches the entities\./,
         report.stderr,
       );
       const admin = await createConnection({ uri: mysqlServerUrl() });
