@@ -252,10 +252,11 @@ export interface Dialect {
   readonly migrationClaim?: MigrationClaim;
 
   /**
-   * A commit costs far more than a small migration (SQLite: an fsync of the
-   * rollback journal or WAL per commit, statements in-process): `run` lets
-   * consecutive migrations share a commit, each in a savepoint of its own
-   * (runner/execute.ts, Batch.group).
+   * A migration transaction of its own costs far more than a small
+   * migration (SQLite: an fsync of the rollback journal or WAL per commit,
+   * statements in-process; PostgreSQL: BEGIN, the claim, COMMIT, each a
+   * round trip): `run` lets consecutive migrations share a commit, each in a
+   * savepoint of its own (runner/execute.ts, Batch.group).
    */
   readonly groupCommit?: boolean;
 

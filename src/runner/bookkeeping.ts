@@ -174,17 +174,23 @@ export class Bookkeeping {
 
   /**
    * Record a migration as applied; applied_at is now unless given. `completing`: it has a partial row to complete.
-   * `correction`: also store an earlier migration's full execution_ms, in the same round trip where the dialect can.
+   * `correction`: also store an earlier migration's full execution_ms. `then`: statements (a commit
+   * group's savepoint control) sent right after the row. All in one round trip where the dialect can.
    */
   async record(
     entry: Omit<BookkeepingEntry, "appliedAt"> & { appliedAt?: Date },
     completing = false,
     correction?: { name: string; ms: number },
+    then: string[] = [],
   ): Promise<void> {
     const full = { ...entry, appliedAt: entry.appliedAt ?? new Date() };
     const row = completing ? completeStatement(this.dialect, this.tableName, full) : recordStatement(this.dialect, this.tableName, full);
-    if (!correction) return void (await this.db.query(row));
-    const statements = [executionMsStatement(this.dialect, this.tableName, correction.name, correction.ms), row];
+    const before = correction ? [executionMsStatement(this.dialect, this.tableName, correction.name, correction.ms)] : [];
+    await this.send([...before, row, ...then]);
+  }
+
+  /** Statements whose results nobody reads: one query where the dialect takes statement lists, else one each. */
+  private async send(statements: string[]): Promise<void> {
     if (this.dialect.statementLists) await this.db.query(statements.join("; "));
     else for (const sql of statements) await this.db.query(sql);
   }
@@ -211,8 +217,9 @@ export class Bookkeeping {
     );
   }
 
-  async forget(name: string): Promise<void> {
-    await this.db.query(forgetStatement(this.dialect, this.tableName, name));
+  /** Forget a migration (its down ran); `then` as for record. */
+  async forget(name: string, then: string[] = []): Promise<void> {
+    await this.send([forgetStatement(this.dialect, this.tableName, name), ...then]);
   }
 }
 

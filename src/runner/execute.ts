@@ -154,8 +154,10 @@ interface CommitTimes {
   carried?: boolean;
 }
 
-/** The run-level lock was found gone before a batch's first migration. */
+/** The run-level lock was found gone before a migration (a batch's first, or any of a commit group). */
 class LockLost extends Error {
+  /** A commit group's finished migrations that could not be committed after all. */
+  rolledBack: string[] = [];
   constructor(readonly next: string) {
     super("the migration lock was lost");
   }
@@ -201,7 +203,7 @@ export async function executeMigrations(
     failed: () => journal.failedAt(),
     skip: (sql) => !running.writingProgress && journal.skip(sql),
   });
-  const standing = (stopped?: BatchStopped): StoppedAt => {
+  const standing = (stopped?: { rolledBack?: string[]; partial?: BatchStopped["partial"] }): StoppedAt => {
     const done = results.filter((r) => !r.skipped).map((r) => r.name);
     const rolledBack = stopped?.rolledBack ?? [];
     const seen = new Set([...results.map((r) => r.name), ...rolledBack, ...(stopped?.partial ? [stopped.partial.name] : [])]);
@@ -250,7 +252,7 @@ export async function executeMigrations(
         );
       } catch (error) {
         if (error instanceof BatchStopped) throw interruptedError(signal!.reason, standing(error));
-        if (error instanceof LockLost) throw lockLostError(standing(), error.next);
+        if (error instanceof LockLost) throw lockLostError(standing(error), error.next);
         throw error;
       }
     }
@@ -386,6 +388,8 @@ async function executeBatch(
   /** Commit the open transaction and report what it made durable. */
   const commit = async () => {
     await queryRunner.commitTransaction();
+    // A savepoint opened ahead for the next migration ends with it.
+    inSavepoint = false;
     faultPoint("after-commit");
     if (commits.carried) commits.unstored = undefined;
     commits.carried = false;
@@ -407,13 +411,17 @@ async function executeBatch(
   try {
     if (batch.transaction) await begin();
     if (lockHeld && !(await lockHeld)) throw new LockLost(batch.migrations[0].name);
-    for (const migration of batch.migrations) {
+    for (const [index, migration] of batch.migrations.entries()) {
       if (signal?.aborted) throw new StopRequested();
       current = migration;
       if (batch.group && finished.length > 0 && performance.now() - transactionBegan >= tuning.windowMs) {
         await commit();
         await begin();
       }
+      // A commit group asks for the run-level lock before each of its
+      // migrations too, on the lock's own connection while this one re-reads
+      // the bookkeeping (the batch's first was asked above).
+      const groupLockHeld = batch.group && index > 0 ? context.lock?.stillHeld?.() : undefined;
       starting(migration.name, batch.transaction ? finished.length : 0);
       // Outside a transaction, the claim is held from the re-read to the
       // bookkeeping row, on the connection that runs the migration.
@@ -422,6 +430,7 @@ async function executeBatch(
       }
       const started = performance.now();
       const progress = await bookkeeping.progress(migration.name);
+      if (groupLockHeld && !(await groupLockHeld)) throw new LockLost(migration.name);
       const appliedNow = progress.applied;
       resumed = progress.partial;
       hasRow = resumed !== undefined;
@@ -435,7 +444,8 @@ async function executeBatch(
         await releaseClaim();
         continue;
       }
-      if (batch.group) {
+      // Opened here unless the previous migration's row opened it ahead.
+      if (batch.group && !inSavepoint) {
         await savepoint("SAVEPOINT");
         inSavepoint = true;
       }
@@ -481,14 +491,25 @@ async function executeBatch(
       // The previous transaction's last migration gets its full time here,
       // in a transaction that commits anyway (see CommitTimes).
       const correction = batch.transaction && commits.unstored && !commits.carried ? commits.unstored : undefined;
+      // In a commit group, the savepoint is released with the row, and the
+      // next migration's opened, in the same round trip where the dialect
+      // takes statement lists (PostgreSQL) — unless the group commits first.
+      const then: string[] = inSavepoint ? [`RELEASE SAVEPOINT ${GROUP_SAVEPOINT}`] : [];
+      const openNext: boolean =
+        inSavepoint &&
+        dialect.statementLists === true &&
+        index < batch.migrations.length - 1 &&
+        performance.now() - transactionBegan < tuning.windowMs;
+      if (openNext) then.push(`SAVEPOINT ${GROUP_SAVEPOINT}`);
       const write = () =>
         direction === "up"
           ? bookkeeping.record(
               { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms },
               hasRow,
               correction,
+              then,
             )
-          : bookkeeping.forget(migration.name);
+          : bookkeeping.forget(migration.name, then);
       // Outside a transaction the migration has taken effect: a cancellation
       // meant for its code that lands on the row instead must not leave it
       // unrecorded.
@@ -496,11 +517,9 @@ async function executeBatch(
         if (!batch.transaction && signal?.aborted) return write();
         throw error;
       });
+      // Released (and the next one open, if openNext) once the row is written.
+      inSavepoint = openNext;
       faultPoint("after-record");
-      if (inSavepoint) {
-        await savepoint("RELEASE SAVEPOINT");
-        inSavepoint = false;
-      }
       // Carried once nothing of this migration can be rolled back alone.
       if (correction) commits.carried = true;
       await releaseClaim();
@@ -521,6 +540,17 @@ async function executeBatch(
     if (batch.transaction) await commit();
   } catch (error) {
     if (error instanceof LockLost) {
+      // A commit group's finished migrations stay covered by this
+      // transaction's claim (no other runner can have applied them): they
+      // are committed and shown before the run stops.
+      if (batch.group && finished.length > 0 && queryRunner.isTransactionActive) {
+        try {
+          if (!(await rollBackAlone(inSavepoint, savepoint))) throw error;
+          await commit();
+        } catch {
+          error.rolledBack = [...begun];
+        }
+      }
       if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
       throw error;
     }
