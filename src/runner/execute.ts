@@ -4,14 +4,19 @@
  * database has transactional DDL.
  *
  * Transaction modes (`--transaction`):
- * - each (default): each migration atomic on its own: one transaction per
- *   migration, except where commits are dear (SQLite, Dialect.groupCommit):
- *   consecutive migrations share a commit, each in a savepoint of its own
- *   (Batch.group). On PostgreSQL each migration's COMMIT does not wait for
- *   the WAL flush; the run's last commit does (MigrationClaim's
- *   `flushLater`, storeCommitTime). A migration is reported done (onDone)
- *   once its commit returned, with its time up to the end of that COMMIT,
- *   which its stored execution_ms gets too (CommitTimes);
+ * - each (default): each migration atomic on its own. Where a transaction
+ *   of its own costs more than a small migration (Dialect.groupCommit:
+ *   SQLite's fsync per commit, PostgreSQL's round trips) consecutive
+ *   migrations share a commit, each in a savepoint of its own (Batch.group);
+ *   the group commits once about 200 ms have passed, so the locks its
+ *   migrations took are held at most that much longer. On PostgreSQL a
+ *   group's row releases its savepoint and opens the next migration's in
+ *   the same query (three round trips per migration: re-read, code, row),
+ *   and a commit does not wait for the WAL flush; the run's last commit
+ *   does (MigrationClaim's `flushLater`, storeCommitTime). A migration is
+ *   reported done (onDone) once its commit returned, with its time up to
+ *   the end of that COMMIT, which its stored execution_ms gets too
+ *   (CommitTimes);
  * - all: one transaction around every migration of the run;
  * - none: no transaction at all.
  * A migration that sets `transaction = false` runs outside any transaction in
@@ -19,8 +24,10 @@
  * started after it).
  *
  * Inside each transaction the bookkeeping is claimed for writing first and
- * re-read: a runner that waited for a concurrent one skips what that one
- * already applied, so each migration is applied exactly once. Where the
+ * re-read before each migration: a runner that waited for a concurrent one
+ * skips what that one already applied, so each migration is applied exactly
+ * once. A commit group's claim (PostgreSQL: an xact advisory lock) is held
+ * until the group commits, so no other runner applies anything meanwhile. Where the
  * run-level lock can be lost (a PostgreSQL session that ends), each
  * migration also takes the dialect's claim on its own connection — inside
  * its transaction, or around it when it runs outside one — and the runner
@@ -107,9 +114,10 @@ interface Batch {
   transaction: boolean;
   migrations: MigrationSource[];
   /**
-   * `each` mode where a commit costs far more than a small migration (SQLite:
-   * an fsync per commit): consecutive migrations share commits, each in a
-   * savepoint of its own, so each is still atomic alone (commitGroups below).
+   * `each` mode where a transaction of its own costs far more than a small
+   * migration (SQLite: an fsync per commit; PostgreSQL: round trips):
+   * consecutive migrations share commits, each in a savepoint of its own,
+   * so each is still atomic alone (commitGroupWindowMs below).
    */
   group?: boolean;
 }
@@ -128,7 +136,7 @@ export function batchesFor(migrations: MigrationSource[], mode: TransactionMode,
 }
 
 /**
- * How long a SQLite commit group stays open (ms): a group commits before its
+ * How long a commit group stays open (ms): a group commits before its
  * next migration once this much time has passed since its transaction began,
  * and at its end. `ATHANOR_COMMIT_GROUP_MS` is a test-only setting (0: no
  * groups, one transaction per migration as before; a large value: one
