@@ -165,11 +165,18 @@ export class Bookkeeping {
    * records a partial application (`partial`). `SELECT *`: an offline script
    * sends this to tables that may lack Athanor's newer columns.
    */
-  async progress(name: string): Promise<{ applied: boolean; partial?: PartialProgress }> {
+  async progress(name: string): Promise<Progress> {
     const rows: any[] = await this.db.query(`SELECT * FROM ${this.table} WHERE ${this.dialect.quote("name")} = ${literal(name)}`);
-    if (rows.length === 0) return { applied: false };
-    const partial = partialOf(rows[0]);
-    return partial ? { applied: false, partial } : { applied: true };
+    return progressOfRow(rows[0]);
+  }
+
+  /** `progress` of several migrations, in one query. */
+  async progressOf(names: string[]): Promise<Map<string, Progress>> {
+    const rows: any[] = await this.db.query(
+      `SELECT * FROM ${this.table} WHERE ${this.dialect.quote("name")} IN (${names.map(literal).join(", ")})`,
+    );
+    const byName = new Map(rows.map((row) => [String(row.name), row]));
+    return new Map(names.map((name) => [name, progressOfRow(byName.get(name))]));
   }
 
   /**
@@ -271,6 +278,18 @@ function executionMsStatement(dialect: Dialect, tableName: string, name: string,
 
 function timestamp(dialect: Dialect, at: Date): string {
   return dialect.timestampLiteral?.(at) ?? literal(at.toISOString());
+}
+
+/** Whether a migration is applied, partly applied, or neither (no row). */
+export interface Progress {
+  applied: boolean;
+  partial?: PartialProgress;
+}
+
+function progressOfRow(row: Record<string, unknown> | undefined): Progress {
+  if (!row) return { applied: false };
+  const partial = partialOf(row);
+  return partial ? { applied: false, partial } : { applied: true };
 }
 
 function optionalNumber(value: unknown): number | undefined {

@@ -40,7 +40,7 @@
 import type { QueryRunner } from "typeorm";
 import type { Dialect, Queryable } from "../dialects/dialect";
 import { DatabaseError, redact } from "../errors";
-import type { Bookkeeping } from "./bookkeeping";
+import type { Bookkeeping, Progress } from "./bookkeeping";
 import type { MigrationSource } from "./discover";
 import { faultPoint } from "./fault-points";
 import { describeProgress, recordPartialProgress, trackProgress } from "./partial";
@@ -337,6 +337,8 @@ class BatchStopped extends Error {
 
 /** The savepoint each migration of a commit group runs in. */
 const GROUP_SAVEPOINT = "athanor_migration";
+/** How many of its next migrations a commit group reads the bookkeeping of at once. */
+const GROUP_READ = 200;
 
 async function executeBatch(
   context: ExecutionContext,
@@ -372,6 +374,15 @@ async function executeBatch(
   let transactionBegan = 0;
   /** A commit group: the current migration's savepoint is open. */
   let inSavepoint = false;
+  /**
+   * A commit group: the bookkeeping of its next migrations, read once after
+   * the transaction's claim. Nobody else writes it until the group commits
+   * (the claim, or SQLite's write lock, is held until then), so it answers
+   * as a re-read before each migration would.
+   */
+  let groupRead: Map<string, Progress> | undefined;
+  /** A commit group: the run-level lock asked about for the next migration, while this one's row is written. */
+  let nextLockHeld: Promise<boolean> | undefined;
   const { signal } = options;
   const claim = dialect.migrationClaim;
   let unclaim: (() => Promise<void>) | undefined;
@@ -387,6 +398,7 @@ async function executeBatch(
   const begin = async () => {
     await queryRunner.startTransaction();
     transactionBegan = performance.now();
+    groupRead = undefined;
     // Waits for another runner's migration transaction (one that took over
     // a lost run-level lock) before the re-read that follows; where there
     // is no such claim, the bookkeeping write lock serializes (SQLite).
@@ -427,9 +439,10 @@ async function executeBatch(
         await begin();
       }
       // A commit group asks for the run-level lock before each of its
-      // migrations too, on the lock's own connection while this one re-reads
-      // the bookkeeping (the batch's first was asked above).
-      const groupLockHeld = batch.group && index > 0 ? context.lock?.stillHeld?.() : undefined;
+      // migrations too, on the lock's own connection while this one writes
+      // the previous row (the batch's first was asked above).
+      const groupLockHeld = batch.group && index > 0 ? (nextLockHeld ?? context.lock?.stillHeld?.()) : undefined;
+      nextLockHeld = undefined;
       starting(migration.name, batch.transaction ? finished.length : 0);
       // Outside a transaction, the claim is held from the re-read to the
       // bookkeeping row, on the connection that runs the migration.
@@ -437,7 +450,10 @@ async function executeBatch(
         unclaim = await claim.outsideTransaction(queryRunner, { timeoutMs: context.lock?.timeoutMs ?? 60_000, signal });
       }
       const started = performance.now();
-      const progress = await bookkeeping.progress(migration.name);
+      if (batch.group && !groupRead?.has(migration.name)) {
+        groupRead = await bookkeeping.progressOf(batch.migrations.slice(index, index + GROUP_READ).map((m) => m.name));
+      }
+      const progress = batch.group ? groupRead!.get(migration.name)! : await bookkeeping.progress(migration.name);
       if (groupLockHeld && !(await groupLockHeld)) throw new LockLost(migration.name);
       const appliedNow = progress.applied;
       resumed = progress.partial;
@@ -521,6 +537,7 @@ async function executeBatch(
       // Outside a transaction the migration has taken effect: a cancellation
       // meant for its code that lands on the row instead must not leave it
       // unrecorded.
+      if (batch.group && index < batch.migrations.length - 1) nextLockHeld = context.lock?.stillHeld?.();
       await write().catch((error) => {
         if (!batch.transaction && signal?.aborted) return write();
         throw error;
