@@ -11,7 +11,7 @@
  *   the group commits once about 200 ms have passed, so the locks its
  *   migrations took are held at most that much longer. On PostgreSQL a
  *   group's row releases its savepoint and opens the next migration's in
- *   the same query (three round trips per migration: re-read, code, row),
+ *   the same query (two round trips per migration: its code, its row),
  *   and a commit does not wait for the WAL flush; the run's last commit
  *   does (MigrationClaim's `flushLater`, storeCommitTime). A migration is
  *   reported done (onDone) once its commit returned, with its time up to
@@ -24,10 +24,11 @@
  * started after it).
  *
  * Inside each transaction the bookkeeping is claimed for writing first and
- * re-read before each migration: a runner that waited for a concurrent one
- * skips what that one already applied, so each migration is applied exactly
- * once. A commit group's claim (PostgreSQL: an xact advisory lock) is held
- * until the group commits, so no other runner applies anything meanwhile. Where the
+ * re-read: a runner that waited for a concurrent one skips what that one
+ * already applied, so each migration is applied exactly once. A commit
+ * group's claim (PostgreSQL: an xact advisory lock; SQLite: the write lock)
+ * is held until the group commits, so no other runner writes the
+ * bookkeeping meanwhile: the group reads it once for its next migrations. Where the
  * run-level lock can be lost (a PostgreSQL session that ends), each
  * migration also takes the dialect's claim on its own connection — inside
  * its transaction, or around it when it runs outside one — and the runner

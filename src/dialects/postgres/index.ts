@@ -47,7 +47,7 @@ export const postgresDialect: Dialect = {
   keepSessionAlive,
   migrationClaim: postgresMigrationClaim,
   // Each migration costs round trips to the server (no disk wait: see
-  // ClaimOptions.flushLater): sharing commits cuts them to three.
+  // ClaimOptions.flushLater): sharing commits cuts them to two (runner/execute.ts).
   groupCommit: true,
   statementLists: true,
   statementCanceller: postgresStatementCanceller,
