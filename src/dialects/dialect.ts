@@ -261,6 +261,14 @@ export interface Dialect {
   readonly groupCommit?: boolean;
 
   /**
+   * The most migrations a commit group holds, where a group's cost grows
+   * with its size (PostgreSQL: past 32 relations created in a transaction,
+   * each savepoint's end scans the whole relation cache, which holds every
+   * table the run created).
+   */
+  readonly groupCommitLimit?: number;
+
+  /**
    * One query may hold several statements separated by `;` (PostgreSQL's
    * simple query protocol): the runner sends its bookkeeping writes together,
    * in one round trip.

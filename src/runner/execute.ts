@@ -424,6 +424,10 @@ async function executeBatch(
     begun = [];
     reported.forEach(done);
   };
+  /** The most migrations a group holds (see Dialect.groupCommitLimit). */
+  const groupLimit = dialect.groupCommitLimit ?? Infinity;
+  /** The open group commits before its next migration: old enough, or full. */
+  const groupClosed = () => performance.now() - transactionBegan >= tuning.windowMs || finished.length >= groupLimit;
   const savepoint = async (statement: "SAVEPOINT" | "RELEASE SAVEPOINT" | "ROLLBACK TO SAVEPOINT") => {
     await queryRunner.query(`${statement} ${GROUP_SAVEPOINT}`);
   };
@@ -435,7 +439,7 @@ async function executeBatch(
     for (const [index, migration] of batch.migrations.entries()) {
       if (signal?.aborted) throw new StopRequested();
       current = migration;
-      if (batch.group && finished.length > 0 && performance.now() - transactionBegan >= tuning.windowMs) {
+      if (batch.group && finished.length > 0 && groupClosed()) {
         await commit();
         await begin();
       }
@@ -524,6 +528,7 @@ async function executeBatch(
         inSavepoint &&
         dialect.statementLists === true &&
         index < batch.migrations.length - 1 &&
+        finished.length + 1 < groupLimit &&
         performance.now() - transactionBegan < tuning.windowMs;
       if (openNext) then.push(`SAVEPOINT ${GROUP_SAVEPOINT}`);
       const write = () =>

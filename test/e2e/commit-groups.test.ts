@@ -291,6 +291,23 @@ describe("postgres: one transaction per group, each migration in a savepoint, th
   });
 });
 
+describe("postgres: a commit group holds at most 20 migrations", () => {
+  test("25 migrations within one window: two transactions (two claims), all applied, every stored time the shown one", async () => {
+    const project = await TestProject.create("postgres");
+    try {
+      const names = writeCreates(project, 25);
+      const result = await project.cli(["run", "--verbose"], { env: ONE_GROUP });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const claims = result.stdout.match(/pg_advisory_xact_lock/g) ?? [];
+      assert.equal(claims.length, 2, result.stdout);
+      assert.deepEqual(await appliedNames(project), names);
+      assert.deepEqual(await storedTimes(project), shownTimes(result.stdout));
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
 describe("postgres: a signal inside a commit group", () => {
   test("SIGINT during a long statement: it is cancelled, the migration before it in the group is committed and shown, the interrupted one rolled back", async () => {
     const project = await TestProject.create("postgres", {}, { env: ONE_GROUP });

@@ -49,6 +49,7 @@ export const postgresDialect: Dialect = {
   // Each migration costs round trips to the server (no disk wait: see
   // ClaimOptions.flushLater): sharing commits cuts them to two (runner/execute.ts).
   groupCommit: true,
+  groupCommitLimit: 20,
   statementLists: true,
   statementCanceller: postgresStatementCanceller,
   explainConnectionError: explainPostgresConnectionError,
