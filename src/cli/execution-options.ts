@@ -23,7 +23,7 @@ export function withExecutionOptions<T>(y: Argv<T>): Argv<T & ExecutionArgs> {
       default: "each",
       choices: TRANSACTION_MODES,
       describe:
-        "Each migration atomic on its own (each; several may share a commit, each in a savepoint), one transaction around the whole run (all), or none; transaction = false in a migration always wins",
+        "Each migration atomic on its own (each; on SQLite several share a commit), one transaction around the whole run (all), or none; transaction = false in a migration always wins",
     })
     .option("fake", { type: "boolean", default: false, describe: "Update the bookkeeping without running the migrations' code" })
     .option("verbose", { type: "boolean", default: false, describe: "Print each SQL statement as it is sent (the format of --sql)" })

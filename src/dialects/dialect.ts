@@ -252,21 +252,12 @@ export interface Dialect {
   readonly migrationClaim?: MigrationClaim;
 
   /**
-   * A migration transaction of its own costs far more than a small
-   * migration (SQLite: an fsync of the rollback journal or WAL per commit,
-   * statements in-process; PostgreSQL: BEGIN, the claim, COMMIT, each a
-   * round trip): `run` lets consecutive migrations share a commit, each in a
-   * savepoint of its own (runner/execute.ts, Batch.group).
+   * A commit costs far more than a small migration (SQLite: an fsync of the
+   * rollback journal or WAL per commit, statements in-process): `run` lets
+   * consecutive migrations share a commit, each in a savepoint of its own
+   * (runner/execute.ts, Batch.group).
    */
   readonly groupCommit?: boolean;
-
-  /**
-   * The most migrations a commit group holds, where a group's cost grows
-   * with its size (PostgreSQL: past 32 relations created in a transaction,
-   * each savepoint's end scans the whole relation cache, which holds every
-   * table the run created).
-   */
-  readonly groupCommitLimit?: number;
 
   /**
    * One query may hold several statements separated by `;` (PostgreSQL's

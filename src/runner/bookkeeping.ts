@@ -165,39 +165,26 @@ export class Bookkeeping {
    * records a partial application (`partial`). `SELECT *`: an offline script
    * sends this to tables that may lack Athanor's newer columns.
    */
-  async progress(name: string): Promise<Progress> {
+  async progress(name: string): Promise<{ applied: boolean; partial?: PartialProgress }> {
     const rows: any[] = await this.db.query(`SELECT * FROM ${this.table} WHERE ${this.dialect.quote("name")} = ${literal(name)}`);
-    return progressOfRow(rows[0]);
-  }
-
-  /** `progress` of several migrations, in one query. */
-  async progressOf(names: string[]): Promise<Map<string, Progress>> {
-    const rows: any[] = await this.db.query(
-      `SELECT * FROM ${this.table} WHERE ${this.dialect.quote("name")} IN (${names.map(literal).join(", ")})`,
-    );
-    const byName = new Map(rows.map((row) => [String(row.name), row]));
-    return new Map(names.map((name) => [name, progressOfRow(byName.get(name))]));
+    if (rows.length === 0) return { applied: false };
+    const partial = partialOf(rows[0]);
+    return partial ? { applied: false, partial } : { applied: true };
   }
 
   /**
    * Record a migration as applied; applied_at is now unless given. `completing`: it has a partial row to complete.
-   * `correction`: also store an earlier migration's full execution_ms. `then`: statements (a commit
-   * group's savepoint control) sent right after the row. All in one round trip where the dialect can.
+   * `correction`: also store an earlier migration's full execution_ms, in the same round trip where the dialect can.
    */
   async record(
     entry: Omit<BookkeepingEntry, "appliedAt"> & { appliedAt?: Date },
     completing = false,
     correction?: { name: string; ms: number },
-    then: string[] = [],
   ): Promise<void> {
     const full = { ...entry, appliedAt: entry.appliedAt ?? new Date() };
     const row = completing ? completeStatement(this.dialect, this.tableName, full) : recordStatement(this.dialect, this.tableName, full);
-    const before = correction ? [executionMsStatement(this.dialect, this.tableName, correction.name, correction.ms)] : [];
-    await this.send([...before, row, ...then]);
-  }
-
-  /** Statements whose results nobody reads: one query where the dialect takes statement lists, else one each. */
-  private async send(statements: string[]): Promise<void> {
+    if (!correction) return void (await this.db.query(row));
+    const statements = [executionMsStatement(this.dialect, this.tableName, correction.name, correction.ms), row];
     if (this.dialect.statementLists) await this.db.query(statements.join("; "));
     else for (const sql of statements) await this.db.query(sql);
   }
@@ -224,9 +211,8 @@ export class Bookkeeping {
     );
   }
 
-  /** Forget a migration (its down ran); `then` as for record. */
-  async forget(name: string, then: string[] = []): Promise<void> {
-    await this.send([forgetStatement(this.dialect, this.tableName, name), ...then]);
+  async forget(name: string): Promise<void> {
+    await this.db.query(forgetStatement(this.dialect, this.tableName, name));
   }
 }
 
@@ -278,18 +264,6 @@ function executionMsStatement(dialect: Dialect, tableName: string, name: string,
 
 function timestamp(dialect: Dialect, at: Date): string {
   return dialect.timestampLiteral?.(at) ?? literal(at.toISOString());
-}
-
-/** Whether a migration is applied, partly applied, or neither (no row). */
-export interface Progress {
-  applied: boolean;
-  partial?: PartialProgress;
-}
-
-function progressOfRow(row: Record<string, unknown> | undefined): Progress {
-  if (!row) return { applied: false };
-  const partial = partialOf(row);
-  return partial ? { applied: false, partial } : { applied: true };
 }
 
 function optionalNumber(value: unknown): number | undefined {

@@ -4,19 +4,14 @@
  * database has transactional DDL.
  *
  * Transaction modes (`--transaction`):
- * - each (default): each migration atomic on its own. Where a transaction
- *   of its own costs more than a small migration (Dialect.groupCommit:
- *   SQLite's fsync per commit, PostgreSQL's round trips) consecutive
- *   migrations share a commit, each in a savepoint of its own (Batch.group);
- *   the group commits once about 200 ms have passed, so the locks its
- *   migrations took are held at most that much longer. On PostgreSQL a
- *   group's row releases its savepoint and opens the next migration's in
- *   the same query (two round trips per migration: its code, its row),
- *   and a commit does not wait for the WAL flush; the run's last commit
- *   does (MigrationClaim's `flushLater`, storeCommitTime). A migration is
- *   reported done (onDone) once its commit returned, with its time up to
- *   the end of that COMMIT, which its stored execution_ms gets too
- *   (CommitTimes);
+ * - each (default): each migration atomic on its own: one transaction per
+ *   migration, except where commits are dear (SQLite, Dialect.groupCommit):
+ *   consecutive migrations share a commit, each in a savepoint of its own
+ *   (Batch.group). On PostgreSQL each migration's COMMIT does not wait for
+ *   the WAL flush; the run's last commit does (MigrationClaim's
+ *   `flushLater`, storeCommitTime). A migration is reported done (onDone)
+ *   once its commit returned, with its time up to the end of that COMMIT,
+ *   which its stored execution_ms gets too (CommitTimes);
  * - all: one transaction around every migration of the run;
  * - none: no transaction at all.
  * A migration that sets `transaction = false` runs outside any transaction in
@@ -25,10 +20,7 @@
  *
  * Inside each transaction the bookkeeping is claimed for writing first and
  * re-read: a runner that waited for a concurrent one skips what that one
- * already applied, so each migration is applied exactly once. A commit
- * group's claim (PostgreSQL: an xact advisory lock; SQLite: the write lock)
- * is held until the group commits, so no other runner writes the
- * bookkeeping meanwhile: the group reads it once for its next migrations. Where the
+ * already applied, so each migration is applied exactly once. Where the
  * run-level lock can be lost (a PostgreSQL session that ends), each
  * migration also takes the dialect's claim on its own connection — inside
  * its transaction, or around it when it runs outside one — and the runner
@@ -41,7 +33,7 @@
 import type { QueryRunner } from "typeorm";
 import type { Dialect, Queryable } from "../dialects/dialect";
 import { DatabaseError, redact } from "../errors";
-import type { Bookkeeping, Progress } from "./bookkeeping";
+import type { Bookkeeping } from "./bookkeeping";
 import type { MigrationSource } from "./discover";
 import { faultPoint } from "./fault-points";
 import { describeProgress, recordPartialProgress, trackProgress } from "./partial";
@@ -115,10 +107,9 @@ interface Batch {
   transaction: boolean;
   migrations: MigrationSource[];
   /**
-   * `each` mode where a transaction of its own costs far more than a small
-   * migration (SQLite: an fsync per commit; PostgreSQL: round trips):
-   * consecutive migrations share commits, each in a savepoint of its own,
-   * so each is still atomic alone (commitGroupWindowMs below).
+   * `each` mode where a commit costs far more than a small migration (SQLite:
+   * an fsync per commit): consecutive migrations share commits, each in a
+   * savepoint of its own, so each is still atomic alone (commitGroups below).
    */
   group?: boolean;
 }
@@ -137,7 +128,7 @@ export function batchesFor(migrations: MigrationSource[], mode: TransactionMode,
 }
 
 /**
- * How long a commit group stays open (ms): a group commits before its
+ * How long a SQLite commit group stays open (ms): a group commits before its
  * next migration once this much time has passed since its transaction began,
  * and at its end. `ATHANOR_COMMIT_GROUP_MS` is a test-only setting (0: no
  * groups, one transaction per migration as before; a large value: one
@@ -163,10 +154,8 @@ interface CommitTimes {
   carried?: boolean;
 }
 
-/** The run-level lock was found gone before a migration (a batch's first, or any of a commit group). */
+/** The run-level lock was found gone before a batch's first migration. */
 class LockLost extends Error {
-  /** A commit group's finished migrations that could not be committed after all. */
-  rolledBack: string[] = [];
   constructor(readonly next: string) {
     super("the migration lock was lost");
   }
@@ -212,7 +201,7 @@ export async function executeMigrations(
     failed: () => journal.failedAt(),
     skip: (sql) => !running.writingProgress && journal.skip(sql),
   });
-  const standing = (stopped?: { rolledBack?: string[]; partial?: BatchStopped["partial"] }): StoppedAt => {
+  const standing = (stopped?: BatchStopped): StoppedAt => {
     const done = results.filter((r) => !r.skipped).map((r) => r.name);
     const rolledBack = stopped?.rolledBack ?? [];
     const seen = new Set([...results.map((r) => r.name), ...rolledBack, ...(stopped?.partial ? [stopped.partial.name] : [])]);
@@ -261,7 +250,7 @@ export async function executeMigrations(
         );
       } catch (error) {
         if (error instanceof BatchStopped) throw interruptedError(signal!.reason, standing(error));
-        if (error instanceof LockLost) throw lockLostError(standing(error), error.next);
+        if (error instanceof LockLost) throw lockLostError(standing(), error.next);
         throw error;
       }
     }
@@ -338,8 +327,6 @@ class BatchStopped extends Error {
 
 /** The savepoint each migration of a commit group runs in. */
 const GROUP_SAVEPOINT = "athanor_migration";
-/** How many of its next migrations a commit group reads the bookkeeping of at once. */
-const GROUP_READ = 200;
 
 async function executeBatch(
   context: ExecutionContext,
@@ -375,15 +362,6 @@ async function executeBatch(
   let transactionBegan = 0;
   /** A commit group: the current migration's savepoint is open. */
   let inSavepoint = false;
-  /**
-   * A commit group: the bookkeeping of its next migrations, read once after
-   * the transaction's claim. Nobody else writes it until the group commits
-   * (the claim, or SQLite's write lock, is held until then), so it answers
-   * as a re-read before each migration would.
-   */
-  let groupRead: Map<string, Progress> | undefined;
-  /** A commit group: the run-level lock asked about for the next migration, while this one's row is written. */
-  let nextLockHeld: Promise<boolean> | undefined;
   const { signal } = options;
   const claim = dialect.migrationClaim;
   let unclaim: (() => Promise<void>) | undefined;
@@ -399,7 +377,6 @@ async function executeBatch(
   const begin = async () => {
     await queryRunner.startTransaction();
     transactionBegan = performance.now();
-    groupRead = undefined;
     // Waits for another runner's migration transaction (one that took over
     // a lost run-level lock) before the re-read that follows; where there
     // is no such claim, the bookkeeping write lock serializes (SQLite).
@@ -409,8 +386,6 @@ async function executeBatch(
   /** Commit the open transaction and report what it made durable. */
   const commit = async () => {
     await queryRunner.commitTransaction();
-    // A savepoint opened ahead for the next migration ends with it.
-    inSavepoint = false;
     faultPoint("after-commit");
     if (commits.carried) commits.unstored = undefined;
     commits.carried = false;
@@ -424,10 +399,6 @@ async function executeBatch(
     begun = [];
     reported.forEach(done);
   };
-  /** The most migrations a group holds (see Dialect.groupCommitLimit). */
-  const groupLimit = dialect.groupCommitLimit ?? Infinity;
-  /** The open group commits before its next migration: old enough, or full. */
-  const groupClosed = () => performance.now() - transactionBegan >= tuning.windowMs || finished.length >= groupLimit;
   const savepoint = async (statement: "SAVEPOINT" | "RELEASE SAVEPOINT" | "ROLLBACK TO SAVEPOINT") => {
     await queryRunner.query(`${statement} ${GROUP_SAVEPOINT}`);
   };
@@ -436,18 +407,13 @@ async function executeBatch(
   try {
     if (batch.transaction) await begin();
     if (lockHeld && !(await lockHeld)) throw new LockLost(batch.migrations[0].name);
-    for (const [index, migration] of batch.migrations.entries()) {
+    for (const migration of batch.migrations) {
       if (signal?.aborted) throw new StopRequested();
       current = migration;
-      if (batch.group && finished.length > 0 && groupClosed()) {
+      if (batch.group && finished.length > 0 && performance.now() - transactionBegan >= tuning.windowMs) {
         await commit();
         await begin();
       }
-      // A commit group asks for the run-level lock before each of its
-      // migrations too, on the lock's own connection while this one writes
-      // the previous row (the batch's first was asked above).
-      const groupLockHeld = batch.group && index > 0 ? (nextLockHeld ?? context.lock?.stillHeld?.()) : undefined;
-      nextLockHeld = undefined;
       starting(migration.name, batch.transaction ? finished.length : 0);
       // Outside a transaction, the claim is held from the re-read to the
       // bookkeeping row, on the connection that runs the migration.
@@ -455,11 +421,7 @@ async function executeBatch(
         unclaim = await claim.outsideTransaction(queryRunner, { timeoutMs: context.lock?.timeoutMs ?? 60_000, signal });
       }
       const started = performance.now();
-      if (batch.group && !groupRead?.has(migration.name)) {
-        groupRead = await bookkeeping.progressOf(batch.migrations.slice(index, index + GROUP_READ).map((m) => m.name));
-      }
-      const progress = batch.group ? groupRead!.get(migration.name)! : await bookkeeping.progress(migration.name);
-      if (groupLockHeld && !(await groupLockHeld)) throw new LockLost(migration.name);
+      const progress = await bookkeeping.progress(migration.name);
       const appliedNow = progress.applied;
       resumed = progress.partial;
       hasRow = resumed !== undefined;
@@ -473,8 +435,7 @@ async function executeBatch(
         await releaseClaim();
         continue;
       }
-      // Opened here unless the previous migration's row opened it ahead.
-      if (batch.group && !inSavepoint) {
+      if (batch.group) {
         await savepoint("SAVEPOINT");
         inSavepoint = true;
       }
@@ -520,37 +481,26 @@ async function executeBatch(
       // The previous transaction's last migration gets its full time here,
       // in a transaction that commits anyway (see CommitTimes).
       const correction = batch.transaction && commits.unstored && !commits.carried ? commits.unstored : undefined;
-      // In a commit group, the savepoint is released with the row, and the
-      // next migration's opened, in the same round trip where the dialect
-      // takes statement lists (PostgreSQL) — unless the group commits first.
-      const then: string[] = inSavepoint ? [`RELEASE SAVEPOINT ${GROUP_SAVEPOINT}`] : [];
-      const openNext: boolean =
-        inSavepoint &&
-        dialect.statementLists === true &&
-        index < batch.migrations.length - 1 &&
-        finished.length + 1 < groupLimit &&
-        performance.now() - transactionBegan < tuning.windowMs;
-      if (openNext) then.push(`SAVEPOINT ${GROUP_SAVEPOINT}`);
       const write = () =>
         direction === "up"
           ? bookkeeping.record(
               { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms },
               hasRow,
               correction,
-              then,
             )
-          : bookkeeping.forget(migration.name, then);
+          : bookkeeping.forget(migration.name);
       // Outside a transaction the migration has taken effect: a cancellation
       // meant for its code that lands on the row instead must not leave it
       // unrecorded.
-      if (batch.group && index < batch.migrations.length - 1) nextLockHeld = context.lock?.stillHeld?.();
       await write().catch((error) => {
         if (!batch.transaction && signal?.aborted) return write();
         throw error;
       });
-      // Released (and the next one open, if openNext) once the row is written.
-      inSavepoint = openNext;
       faultPoint("after-record");
+      if (inSavepoint) {
+        await savepoint("RELEASE SAVEPOINT");
+        inSavepoint = false;
+      }
       // Carried once nothing of this migration can be rolled back alone.
       if (correction) commits.carried = true;
       await releaseClaim();
@@ -571,17 +521,6 @@ async function executeBatch(
     if (batch.transaction) await commit();
   } catch (error) {
     if (error instanceof LockLost) {
-      // A commit group's finished migrations stay covered by this
-      // transaction's claim (no other runner can have applied them): they
-      // are committed and shown before the run stops.
-      if (batch.group && finished.length > 0 && queryRunner.isTransactionActive) {
-        try {
-          if (!(await rollBackAlone(inSavepoint, savepoint))) throw error;
-          await commit();
-        } catch {
-          error.rolledBack = [...begun];
-        }
-      }
       if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
       throw error;
     }

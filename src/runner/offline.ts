@@ -18,7 +18,7 @@
  *   its execution_ms is NULL;
  * - BEGIN is spelled BEGIN (TypeORM sends START TRANSACTION on PostgreSQL);
  * - a script has one transaction per migration as written, without the
- *   commit tuning of a live run (runner/execute.ts): shared commits
+ *   commit tuning of a live run (runner/execute.ts): SQLite's shared commits
  *   (SAVEPOINT per migration), PostgreSQL's `set_config('synchronous_commit',
  *   'off', true)` with each claim, and the UPDATE that brings each
  *   transaction's last execution_ms up to its COMMIT.

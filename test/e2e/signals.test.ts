@@ -273,10 +273,7 @@ describe("a signal during run", () => {
         name: "SlowAppend",
         up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), `    await new Promise((resolve) => setTimeout(resolve, 30_000));`].join("\n"),
       });
-      // Each migration commits alone here (no commit group), so the first
-      // is committed before the second starts; a group that never committed
-      // is lost whole, never shown (commit-groups.test.ts).
-      const running = project.spawn(["run"], { env: { ATHANOR_COMMIT_GROUP_MS: "0" } });
+      const running = project.spawn(["run"]);
       await waitForStatement(admin, `UPDATE "items"%`, false);
       running.child.kill("SIGINT");
       await waitForStderr(running, /Stopping \(SIGINT\)/);

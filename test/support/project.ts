@@ -145,8 +145,8 @@ export class TestProject {
   }
 
   /** Start the CLI in this project without waiting for it. */
-  spawn(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): SpawnedCli {
-    return spawnCli(this.dir, args, { ...this.env, ...options.env });
+  spawn(args: string[]): SpawnedCli {
+    return spawnCli(this.dir, args, this.env);
   }
 
   /** Run the CLI and fail the test with its output unless it exits 0. */

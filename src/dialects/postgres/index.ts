@@ -46,10 +46,6 @@ export const postgresDialect: Dialect = {
   connectionOverrides: (options, settings) => postgresConnectTimeout(options, settings.connectTimeoutMs),
   keepSessionAlive,
   migrationClaim: postgresMigrationClaim,
-  // Each migration costs round trips to the server (no disk wait: see
-  // ClaimOptions.flushLater): sharing commits cuts them to two (runner/execute.ts).
-  groupCommit: true,
-  groupCommitLimit: 20,
   statementLists: true,
   statementCanceller: postgresStatementCanceller,
   explainConnectionError: explainPostgresConnectionError,
