@@ -4,6 +4,7 @@
  * checkout, in which the real CLI (bin/athanor, compiled) is spawned.
  */
 import "reflect-metadata";
+import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -118,6 +119,18 @@ export class TestProject {
     delete env.TS_NODE_TRANSPILE_ONLY;
     if (this.database) env.DATABASE_URL = this.database.url;
     return env;
+  }
+
+  /** Add DataSource options (`schema: "app"`) to the server's DataSource in ormconfig.ts; fails if the file has no place for them. */
+  addServerOptions(options: string): void {
+    const file = join(this.dir, "ormconfig.ts");
+    const config = readFileSync(file, "utf8");
+    const patched = config.replace(
+      "url, entities: entities as any, migrations })",
+      `url, ${options}, entities: entities as any, migrations })`,
+    );
+    assert.notEqual(patched, config, "ormconfig.ts has no server DataSource to add options to");
+    writeFileSync(file, patched);
   }
 
   writeEntity(file: string, source: string): void {
