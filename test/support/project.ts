@@ -69,7 +69,8 @@ export default url
   : new DataSource({ type: "${sqliteDriver}", database: "data/app.sqlite", entities: entities as any, migrations });
 `;
 
-const TSCONFIG = JSON.stringify(
+/** The tsconfig.json of a test project: CommonJS with decorator metadata, as TypeORM needs. */
+export const TSCONFIG = JSON.stringify(
   {
     compilerOptions: {
       target: "ES2022",
@@ -278,6 +279,22 @@ export function createEmptyProject(prefix: string): string {
   linkNodeModules(dir);
   mkdirSync(join(dir, "node_modules", ".bin"));
   symlinkSync(cliPath, join(dir, "node_modules", ".bin", "athanor"));
+  return dir;
+}
+
+/**
+ * A copy of this repository's example app in a temporary project: its
+ * ormconfig.ts and entities/, and its migrations/ (or only migrations/ with
+ * no migration in it, `withMigrations: false`), plus `extraEntities`.
+ */
+export function createExampleApp(prefix: string, options: { withMigrations: boolean; extraEntities?: Record<string, string> }): string {
+  const dir = createEmptyProject(prefix);
+  writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
+  cpSync(join(repoRoot, "ormconfig.ts"), join(dir, "ormconfig.ts"));
+  cpSync(join(repoRoot, "entities"), join(dir, "entities"), { recursive: true });
+  for (const [file, source] of Object.entries(options.extraEntities ?? {})) writeFileSync(join(dir, "entities", file), source);
+  if (options.withMigrations) cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), { recursive: true });
+  else mkdirSync(join(dir, "migrations"), { recursive: true });
   return dir;
 }
 
