@@ -102,11 +102,11 @@ async function catalogDefinitions(project: TestProject): Promise<string[]> {
   const rows = await project.query<{ def: string }>(`
     SELECT c.relname || ': ' || pg_get_indexdef(i.indexrelid) || CASE WHEN i.indisvalid THEN '' ELSE ' INVALID' END AS def
       FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid
-     WHERE c.relnamespace = current_schema()::regnamespace AND c.relname <> 'migrations'
+     WHERE c.relnamespace = current_schema()::regnamespace AND c.relname NOT IN ('migrations', 'migrations_progress')
     UNION ALL
     SELECT c.relname || ': ' || k.conname || ' ' || pg_get_constraintdef(k.oid) || CASE WHEN k.convalidated THEN '' ELSE ' NOT VALIDATED' END
       FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
-     WHERE c.relnamespace = current_schema()::regnamespace AND c.relname <> 'migrations'
+     WHERE c.relnamespace = current_schema()::regnamespace AND c.relname NOT IN ('migrations', 'migrations_progress')
     ORDER BY 1`);
   return rows.map((r) => r.def);
 }
