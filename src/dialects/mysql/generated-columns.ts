@@ -9,10 +9,11 @@
  * such a column or its table, and its introspection prefers the recorded
  * expression too.
  *
- * A rename renders without the live schema (so the statements a migration
- * sends can be counted without a database, which a partial apply needs):
- * it moves the records whether or not the table has a generated column,
- * after creating typeorm_metadata if missing so the UPDATE cannot fail.
+ * A rename asks for the live schema (render.ts `needsSchemaFor`, as SQLite
+ * does): MySQL has no anonymous block to guard an UPDATE of a table that
+ * may not exist (PostgreSQL's DO), so the records move only where the
+ * schema shows a generated column to move, and a plain rename stays one
+ * statement that creates no typeorm_metadata table.
  */
 import type { RenderContext } from "../dialect";
 import type { Operation } from "../../ops/operations";
@@ -68,15 +69,12 @@ export function generatedColumnRecords(op: Operation, context: RenderContext): s
       return changed ? [...forgetGeneratedColumn(op.table, op.from), ...recordGeneratedColumn(op.table, op.to)] : [];
     }
     case "renameTable": {
-      const known = context.schema?.tables[op.from];
-      return !known || known.columns.some(isGeneratedColumn) ? renameGeneratedColumnRecords({ from: op.from, to: op.to }) : [];
+      const table = context.schema?.tables[op.from];
+      return table?.columns.some(isGeneratedColumn) ? renameGeneratedColumnRecords({ from: op.from, to: op.to }) : [];
     }
     case "renameColumn": {
-      const known = context.schema?.tables[op.table];
-      const column = known?.columns.find((c) => c.name === op.from);
-      return !known || (column && isGeneratedColumn(column))
-        ? renameGeneratedColumnRecords({ from: op.table, to: op.table }, [op.from, op.to])
-        : [];
+      const column = context.schema?.tables[op.table]?.columns.find((c) => c.name === op.from);
+      return column && isGeneratedColumn(column) ? renameGeneratedColumnRecords({ from: op.table, to: op.table }, [op.from, op.to]) : [];
     }
     default:
       return [];

@@ -14,7 +14,7 @@ import { explainMysqlConnectionError, mysqlDataCheckFailure } from "./connection
 import { introspect } from "./introspect";
 import { acquireMysqlLock, keepSessionAlive, mysqlMigrationClaim, mysqlStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
-import { needsSchemaFor, renderFor } from "./render";
+import { needsSchema, renderFor } from "./render";
 import { capabilitiesOf, DEFAULT_SERVER, namedServer, serverOf, type ServerVersion } from "./server";
 import { tableColumns } from "./table-columns";
 import { mysqlStatementCost } from "./statement-cost";
@@ -48,7 +48,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     readAsDeclared: readUniqueKeysAsDeclared,
     tableColumns,
     comparable: comparableColumnFor(flavour, capabilities),
-    needsSchema: needsSchemaFor(capabilities),
+    needsSchema,
     render: renderFor(flavour, capabilities),
     statementRules: mysqlStatementRules,
     statementCost: mysqlStatementCost,

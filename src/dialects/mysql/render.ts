@@ -193,14 +193,18 @@ function renameEnumValue(op: Extract<Operation, { kind: "renameEnumValue" }>, co
   };
 }
 
-export function needsSchemaFor(server: ServerCapabilities): (op: Operation) => boolean {
-  return (op) =>
+/** Whether rendering `op` reads the live schema (the same on every server). */
+export function needsSchema(op: Operation): boolean {
+  return (
     op.kind === "dropIndex" ||
     op.kind === "dropPrimaryKey" ||
     op.kind === "dropForeignKey" ||
     op.kind === "renameEnumValue" ||
-    // CHANGE COLUMN restates the definition, which the operation does not carry.
-    (op.kind === "renameColumn" && !server.renameColumn);
+    // TypeORM's records of the table's generated columns move with it, if it has any (generated-columns.ts);
+    // and without RENAME COLUMN, CHANGE COLUMN restates the definition, which the operation does not carry.
+    op.kind === "renameTable" ||
+    op.kind === "renameColumn"
+  );
 }
 
 export function renderFor(flavour: Flavour, server: ServerCapabilities) {
