@@ -18,12 +18,16 @@ export interface StopSignals {
   dispose(): void;
 }
 
-export function stopOnSignals(): StopSignals {
+/** What the first signal announces by default: `run` and `revert` cancel, roll back and release the lock. */
+const ROLLING_BACK = "cancelling the statement in flight and rolling back";
+
+/** `stopping`: what the command does on the first signal, for the line that acknowledges it. */
+export function stopOnSignals(stopping = ROLLING_BACK): StopSignals {
   const controller = new AbortController();
   const exitCode = (name: NodeJS.Signals) => (name === "SIGTERM" ? ExitCode.terminated : ExitCode.interrupted);
   const handler = (name: NodeJS.Signals) => {
     if (!controller.signal.aborted) {
-      process.stderr.write(`Stopping (${name}): cancelling the statement in flight and rolling back; send it again to exit at once.\n`);
+      process.stderr.write(`Stopping (${name}): ${stopping}; send it again to exit at once.\n`);
       controller.abort(name);
       return;
     }
@@ -42,8 +46,8 @@ export function stopOnSignals(): StopSignals {
 }
 
 /** Run `body` with the signals handled as above, and give them back afterwards. */
-export async function withStopSignals<T>(body: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const stop = stopOnSignals();
+export async function withStopSignals<T>(body: (signal: AbortSignal) => Promise<T>, stopping?: string): Promise<T> {
+  const stop = stopOnSignals(stopping);
   try {
     return await body(stop.signal);
   } finally {

@@ -3,6 +3,7 @@ import { Athanor } from "../athanor";
 import type { VerifyStep } from "../commands/verify";
 import { ExitCode } from "../errors";
 import { action, type GlobalArgs } from "./action";
+import { withStopSignals } from "./stop-signals";
 import type { Output } from "./output";
 
 export const verifyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
@@ -13,13 +14,18 @@ export const verifyCommand: CommandModule<GlobalArgs, GlobalArgs> = {
     y
       .example("$0 verify", "exit 1 when a down leaves a trace or the migrations do not build the entities' schema")
       .epilogue(
-        "The configured database is never migrated: SQLite uses a temporary file; PostgreSQL a temporary database created on the same server (the user needs CREATEDB) and dropped afterwards.",
+        "The configured database is never migrated: SQLite uses a temporary file; PostgreSQL and MySQL/MariaDB a temporary database created on the same server (the user needs CREATEDB, or on MySQL/MariaDB the CREATE and DROP privileges on athanor\\_verify\\_% databases) and dropped afterwards, also when Ctrl-C stops verify.",
       ) as any,
   handler: action<object>(async (args, out) => {
-    const result = await new Athanor({ dataSource: args.dataSource }).verify({
-      onStart: (scratch, count) => out.line(`Verifying ${count} migration${count === 1 ? "" : "s"} on a scratch database: ${scratch}.`),
-      onStep: (step) => printStep(out, step),
-    });
+    const result = await withStopSignals(
+      (signal) =>
+        new Athanor({ dataSource: args.dataSource }).verify({
+          onStart: (scratch, count) => out.line(`Verifying ${count} migration${count === 1 ? "" : "s"} on a scratch database: ${scratch}.`),
+          onStep: (step) => printStep(out, step),
+          signal,
+        }),
+      "cancelling the statement in flight and dropping the scratch database",
+    );
     out.result(result);
     for (const table of result.unmappedTables) {
       out.line(`note: the migrations create table ${table}, which no entity maps.`);

@@ -48,7 +48,7 @@ export interface ReportOptions extends ProjectOptions {
   base?: string;
   /** Judge for this database type instead of the DataSource's (e.g. "postgres" in a SQLite project). */
   dialect?: string;
-  /** Also run `verify` on a scratch database (SQLite: a temporary file; PostgreSQL: needs CREATEDB). */
+  /** Also run `verify` on a scratch database (SQLite: a temporary file; PostgreSQL: needs CREATEDB; MySQL/MariaDB: CREATE and DROP on athanor_verify_… databases). */
   verify?: boolean;
   /**
    * Also price the migrations on the configured database (`athanor plan`: the

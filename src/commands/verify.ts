@@ -6,9 +6,10 @@
  * and must rebuild the same head; finally head must match the entities.
  *
  * The configured database is never migrated: the scratch database is a
- * temporary SQLite file, or a temporary PostgreSQL database on the same
- * server, dropped at the end whatever happens. On SQLite the configured
- * database is not even opened.
+ * temporary SQLite file, or a temporary PostgreSQL or MySQL/MariaDB
+ * database on the same server, dropped at the end whatever happens (a
+ * failing migration, or `signal` aborted by SIGINT/SIGTERM; not kill -9).
+ * On SQLite the configured database is not even opened.
  */
 import type { DataSource } from "typeorm";
 import { describeOperation } from "../ops/describe";
@@ -17,6 +18,7 @@ import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping, bookkeepingTableNames } from "../runner/bookkeeping";
 import type { MigrationSource } from "../runner/discover";
 import { executeMigrations, type Direction, type ExecutionContext } from "../runner/execute";
+import { InterruptedError } from "../runner/stopped-run";
 import { describeDifferences } from "../schema/equal";
 import type { Schema } from "../schema/model";
 import { compareEntitiesWithDatabase, entitiesSchema } from "./entity-diff";
@@ -52,6 +54,12 @@ export interface VerifyOptions extends ProjectOptions {
   onStart?: (scratch: string, migrations: number) => void;
   /** Called after each step, as it happens. */
   onStep?: (step: VerifyStep) => void;
+  /**
+   * Stop once this is aborted (its reason: the signal's name, from SIGINT or
+   * SIGTERM): the statement in flight is cancelled, the scratch database
+   * dropped, and an InterruptedError says so.
+   */
+  signal?: AbortSignal;
 }
 
 export async function verify(options: VerifyOptions): Promise<VerifyResult> {
@@ -76,9 +84,13 @@ export async function verify(options: VerifyOptions): Promise<VerifyResult> {
     }
     let result: Omit<VerifyResult, "notes">;
     try {
-      result = await verifyOnScratch(dialect, loaded.migrations, config.migrationsTableName, config.dataSource, scratch, options);
+      result = await verifyOnScratch(dialect, loaded.migrations, config.migrationsTableName, config.dataSource, scratch, server, options);
     } catch (error) {
-      await scratch.drop().catch(() => undefined);
+      const dropped = await scratch.drop().then(
+        () => true,
+        () => false,
+      );
+      if (error instanceof VerifyStopped) throw stoppedError(error.signal, scratch, dropped);
       throw error;
     }
     // A drop that fails is reported, not hidden: it leaves a database behind.
@@ -101,6 +113,7 @@ async function verifyOnScratch(
   migrationsTableName: string,
   configured: DataSource,
   scratch: ScratchDatabase,
+  server: Queryable,
   options: VerifyOptions,
 ): Promise<Omit<VerifyResult, "notes">> {
   const dataSource = scratchDataSource(configured, scratch);
@@ -116,7 +129,11 @@ async function verifyOnScratch(
     const bookkeeping = new Bookkeeping(queryRunner, dialect, migrationsTableName);
     await bookkeeping.ensure();
     options.onStart?.(scratch.description, migrations.length);
-    const check = new HistoryCheck({ queryRunner, dialect, bookkeeping }, migrationsTableName, options.onStep);
+    // A statement in flight is cancelled from another session on the same
+    // server (PostgreSQL, MySQL): the configured database's connection, which
+    // created the scratch database. No lock is taken: nobody else migrates it.
+    const context: ExecutionContext = { queryRunner, dialect, bookkeeping, lock: { connection: server } };
+    const check = new HistoryCheck(context, migrationsTableName, options.onStep, options.signal);
     const failure = await check.run(migrations, dataSource);
     return {
       ok: !failure,
@@ -143,6 +160,7 @@ class HistoryCheck {
     private readonly context: ExecutionContext,
     private readonly migrationsTableName: string,
     private readonly onStep?: (step: VerifyStep) => void,
+    private readonly signal?: AbortSignal,
   ) {}
 
   async run(migrations: MigrationSource[], entities: DataSource): Promise<VerifyStep | undefined> {
@@ -187,6 +205,7 @@ class HistoryCheck {
     this.report({ phase: "reapply", ok: true, problems: [] });
 
     // 4. Head against the entities: what generate would write must be nothing.
+    this.stopIfAsked();
     const { diff } = await compareEntitiesWithDatabase(this.context.dialect, this.context.queryRunner, {
       dataSource: entities,
       migrationsTableName: this.migrationsTableName,
@@ -207,16 +226,24 @@ class HistoryCheck {
 
   /** Run one migration; a failure is a finding of verify, not an error of it. */
   private async execute(migration: MigrationSource, direction: Direction, phase: VerifyPhase): Promise<VerifyStep | undefined> {
+    this.stopIfAsked();
     try {
-      await executeMigrations(this.context, [migration], direction);
+      await executeMigrations(this.context, [migration], direction, { signal: this.signal });
       return undefined;
     } catch (error) {
+      // The runner cancelled the statement in flight: a stop, not a finding about the migration.
+      if (error instanceof InterruptedError) throw new VerifyStopped(this.signal?.reason ?? "SIGINT");
       if (!(error instanceof AthanorError)) throw error;
       return this.report({ phase, name: migration.name, ok: false, problems: [error.message, ...error.details] });
     }
   }
 
+  private stopIfAsked(): void {
+    if (this.signal?.aborted) throw new VerifyStopped(this.signal.reason);
+  }
+
   private schema(): Promise<Schema> {
+    this.stopIfAsked();
     return this.context.dialect.introspect(this.context.queryRunner, {
       exclude: bookkeepingTableNames(this.migrationsTableName),
       schemas: this.schemas,
@@ -274,6 +301,22 @@ function lazyServerConnection(options: ProjectOptions): ServerConnection {
       if (opening) await (await opening.catch(() => undefined))?.close();
     },
   };
+}
+
+/** A signal stopped the check; verify() turns it into an InterruptedError once the scratch database is dropped. */
+class VerifyStopped extends Error {
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`Stopped by ${signal}`);
+  }
+}
+
+function stoppedError(signal: NodeJS.Signals, scratch: ScratchDatabase, dropped: boolean): InterruptedError {
+  return new InterruptedError(
+    signal,
+    dropped
+      ? `Stopped by ${signal}: verify stopped part-way and dropped its scratch database (${scratch.description}); the configured database was not changed: run athanor verify again for the whole check.`
+      : `Stopped by ${signal}: verify stopped part-way but could not drop its scratch database (${scratch.description}): remove it by hand; the configured database was not changed.`,
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -143,7 +143,7 @@ export function reportMarkdown(report: BranchReport): string {
     );
   } else if (report.verify.ok) {
     lines.push(
-      `✅ ${plural(report.verify.migrations, "migration")} apply, revert without a trace and apply again; head matches the entities.`,
+      `✅ ${plural(report.verify.migrations, "migration")} ${report.verify.migrations === 1 ? "applies, reverts" : "apply, revert"} without a trace and ${report.verify.migrations === 1 ? "applies" : "apply"} again; head matches the entities.`,
     );
   } else {
     lines.push(`❌ Verify failed at ${report.verify.failure?.at ?? "a step"}:`);

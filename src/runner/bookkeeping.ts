@@ -318,8 +318,28 @@ export class Bookkeeping {
     if (statements.length > 1 && this.dialect.statementLists) await this.db.query(statements.join("; "));
     else for (const sql of statements) await this.db.query(sql);
     // The complete row first: a kill before the progress row goes leaves both, and the complete one wins.
-    if (completing) await this.forgetProgress(entry.name);
+    if (!completing) return;
+    if (this.completedProgress) this.completedProgress.push(entry.name);
+    else await this.forgetProgress(entry.name);
   }
+
+  /**
+   * Until the returned function is called, the progress rows of migrations
+   * recorded as complete are deleted together, by that function, instead of
+   * one DELETE each: where every statement commits (MySQL), each DELETE is a
+   * durable write of its own. A row left by a kill before then is harmless:
+   * the complete row wins wherever both are read, and `revert` deletes both.
+   */
+  deferProgressCleanup(): () => Promise<void> {
+    const names: string[] = (this.completedProgress = []);
+    return async () => {
+      this.completedProgress = undefined;
+      if (names.length === 0 || !(await this.hasProgressTable())) return;
+      const list = names.map(literal).join(", ");
+      await this.db.query(`DELETE FROM ${this.progressTable} WHERE ${this.dialect.quote("name")} IN (${list})`);
+    };
+  }
+  private completedProgress: string[] | undefined;
 
   /** Store a migration's execution_ms (its time once its COMMIT returned). */
   async storeExecutionMs(name: string, ms: number): Promise<void> {

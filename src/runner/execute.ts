@@ -239,6 +239,8 @@ export async function executeMigrations(
     flushLater: tuned && direction === "up",
     windowMs: commitGroupWindowMs(),
   };
+  // Outside a transaction, the progress rows of completed migrations go in one DELETE at the end.
+  const cleanUpProgress = direction === "up" && tuned ? context.bookkeeping.deferProgressCleanup() : undefined;
   try {
     // Where every DDL statement commits (MySQL), a transaction around a
     // migration would promise a rollback it cannot give: each migration runs
@@ -270,6 +272,8 @@ export async function executeMigrations(
       }
     }
   } finally {
+    // Best effort: a row left behind is harmless (see deferProgressCleanup).
+    await cleanUpProgress?.().catch(() => undefined);
     if (tuned && direction === "up") await storeCommitTime(context, commits);
     stopObserving();
     signal?.removeEventListener("abort", onAbort);

@@ -1,6 +1,7 @@
 /**
  * `athanor check` (the CI gate) and `athanor verify` (the history proved on a
- * scratch database), with the real CLI on SQLite and PostgreSQL.
+ * scratch database), with the real CLI on SQLite and PostgreSQL; verify also
+ * on MariaDB.
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -10,6 +11,8 @@ import { Client } from "pg";
 import { DIALECTS, TestProject, type DialectName } from "../support/project";
 import { writeMigration } from "../support/migrations";
 import { serverUrl } from "../support/postgres";
+import { connectMysql } from "../support/mysql";
+import { randomBytes } from "node:crypto";
 
 /**
  * The users entity: v1 has id and name; v2 adds a nullable nickname with an
@@ -276,6 +279,46 @@ for (const dialect of DIALECTS) {
   });
 }
 
+describe("postgres: verify stopped by Ctrl-C", () => {
+  test("E213: the statement in flight is cancelled, the scratch database dropped, exit 130", async () => {
+    const project = await TestProject.create("postgres", { "User.ts": PLAIN_USER_V1 });
+    try {
+      writeMigration(project, { ...CREATE_USERS, up: [...CREATE_USERS.up, "SELECT pg_sleep(60)"] });
+      const running = project.spawn(["verify"]);
+      const started = Date.now();
+      while (!(await sleepingOnPostgresScratch())) {
+        assert.ok(Date.now() - started < 30_000, `the slow migration never started:\n${running.output().stdout}${running.output().stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      running.child.kill("SIGINT");
+      const result = await running.result;
+      assert.equal(result.code, 130, result.stdout + result.stderr);
+      assert.ok(Date.now() - started < 30_000, "the statement in flight was not cancelled");
+      assert.match(
+        result.stderr,
+        /error: Stopped by SIGINT: verify stopped part-way and dropped its scratch database \(temporary PostgreSQL database athanor_verify_\w+ \(dropped afterwards\)\)/,
+      );
+      await assertScratchDropped(result.stdout);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
+/** A PostgreSQL scratch database's session is running the slow migration's pg_sleep. */
+async function sleepingOnPostgresScratch(): Promise<boolean> {
+  const client = new Client({ connectionString: serverUrl() });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT 1 FROM pg_stat_activity WHERE datname LIKE 'athanor\\_verify\\_%' AND query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'`,
+    );
+    return rows.length > 0;
+  } finally {
+    await client.end();
+  }
+}
+
 describe("sqlite: verify never opens the configured database", () => {
   test("no database file is created", async () => {
     const project = await TestProject.create("sqlite" as DialectName, { "User.ts": PLAIN_USER_V1 });
@@ -289,3 +332,194 @@ describe("sqlite: verify never opens the configured database", () => {
     }
   });
 });
+
+/**
+ * MariaDB: verify creates its scratch database with CREATE DATABASE on the
+ * configured server (every DDL statement commits there, so each migration
+ * runs outside a transaction) and drops it afterwards, also after a failing
+ * migration and on Ctrl-C. Hand-written SQL quotes names with backticks.
+ */
+describe("mariadb: verify", () => {
+  const CREATE_USERS_MARIADB = {
+    ...CREATE_USERS,
+    up: ["CREATE TABLE `users` (`id` integer NOT NULL PRIMARY KEY, `name` varchar(40) NOT NULL)"],
+    down: ["DROP TABLE `users`"],
+  };
+  const addNicknameMariadb = (down: string[]) => ({
+    ...addNickname(down),
+    up: ["ALTER TABLE `users` ADD COLUMN `nickname` varchar(40)", "CREATE INDEX `IDX_users_nickname` ON `users` (`nickname`)"],
+  });
+
+  test("a generated history passes and the configured database is untouched; the scratch database is gone", async () => {
+    const project = await TestProject.create("mariadb", { "User.ts": USER_V1 });
+    try {
+      await project.ok(["generate", "CreateUsers"]);
+      await project.ok(["run"]);
+      project.writeEntity("User.ts", USER_V2);
+      await project.ok(["generate", "AddNickname"]);
+      await project.query(`INSERT INTO users (name) VALUES ('ada')`);
+      const before = await snapshot(project);
+
+      const result = await project.cli(["verify"]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(
+        result.stdout,
+        /Verifying 2 migrations on a scratch database: temporary MariaDB database athanor_verify_\w+ \(dropped afterwards\)\./,
+      );
+      const lines = result.stdout.split("\n").filter((l) => /^  ok /.test(l));
+      assert.equal(lines.length, 6, result.stdout);
+      assert.match(lines[2], /down +AddNickname\d{13}: schema restored/);
+      assert.match(lines[5], /entities +head matches the entities/);
+      assert.match(result.stdout, /Verified: /);
+      assert.deepEqual(await snapshot(project), before);
+      await assertMysqlScratchDropped(result.stdout);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("a down that forgets to drop a column: exit 1 at that migration; the scratch database is gone", async () => {
+    const project = await TestProject.create("mariadb", { "User.ts": PLAIN_USER_V2 });
+    try {
+      writeMigration(project, CREATE_USERS_MARIADB);
+      writeMigration(project, addNicknameMariadb(["DROP INDEX `IDX_users_nickname` ON `users`"]));
+      const result = await project.cli(["verify"]);
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(result.stdout, /FAIL +down +AddNickname\d{13}/);
+      assert.match(result.stdout, /- column users\.nickname is only in the schema after its down/);
+      assert.doesNotMatch(result.stdout, /Verified/);
+      await assertMysqlScratchDropped(result.stdout);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("a correct history that does not build the entities: exit 1 with what generate would write", async () => {
+    const project = await TestProject.create("mariadb", { "User.ts": PLAIN_USER_V2 });
+    try {
+      writeMigration(project, CREATE_USERS_MARIADB);
+      const result = await project.cli(["verify"]);
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(result.stdout, /ok +down +CreateUsers\d{13}: schema restored/);
+      assert.match(result.stdout, /FAIL +entities +head/);
+      assert.match(result.stdout, /- add column users\.nickname/);
+      const json = JSON.parse((await project.cli(["verify", "--json"])).stdout);
+      assert.equal(json.failure.phase, "entities");
+      await assertMysqlScratchDropped(result.stdout);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("a migration that fails half-way on the scratch database: exit 1 with the server's error; the scratch database is gone", async () => {
+    const project = await TestProject.create("mariadb", { "User.ts": PLAIN_USER_V1 });
+    try {
+      writeMigration(project, CREATE_USERS_MARIADB);
+      writeMigration(project, {
+        timestamp: 1700000000002,
+        name: "Broken",
+        up: ["CREATE TABLE `half` (`id` integer)", "ALTER TABLE `nope` ADD COLUMN `x` integer"],
+        down: ["DROP TABLE `half`"],
+      });
+      const result = await project.cli(["verify"]);
+      assert.equal(result.code, 1, result.stdout + result.stderr);
+      assert.match(result.stdout, /FAIL +up +Broken\d{13}/);
+      assert.match(result.stdout, /Migration Broken\d{13} failed .*nope/);
+      await assertMysqlScratchDropped(result.stdout);
+      assert.deepEqual(await project.query("SHOW TABLES"), [], "the configured database was not migrated");
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("E213: Ctrl-C during a slow migration cancels it, drops the scratch database, exit 130", async () => {
+    const project = await TestProject.create("mariadb", { "User.ts": PLAIN_USER_V1 });
+    try {
+      writeMigration(project, { ...CREATE_USERS_MARIADB, up: [...CREATE_USERS_MARIADB.up, "SELECT SLEEP(60)"] });
+      const running = project.spawn(["verify"]);
+      const started = Date.now();
+      while (!(await sleepingOnScratch())) {
+        assert.ok(Date.now() - started < 30_000, `the slow migration never started:\n${running.output().stdout}${running.output().stderr}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      running.child.kill("SIGINT");
+      const result = await running.result;
+      assert.equal(result.code, 130, result.stdout + result.stderr);
+      assert.ok(Date.now() - started < 30_000, "the statement in flight was not cancelled");
+      assert.match(result.stderr, /Stopping \(SIGINT\): cancelling the statement in flight and dropping the scratch database/);
+      assert.match(
+        result.stderr,
+        /error: Stopped by SIGINT: verify stopped part-way and dropped its scratch database \(temporary MariaDB database athanor_verify_\w+ \(dropped afterwards\)\); the configured database was not changed: run athanor verify again for the whole check\./,
+      );
+      await assertMysqlScratchDropped(result.stdout);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("E212: a user who may not create databases is told the GRANT; once granted, verify runs", async () => {
+    const project = await TestProject.create("mariadb", { "User.ts": PLAIN_USER_V1 });
+    const user = `athanor_nocreate_${randomBytes(3).toString("hex")}`;
+    const admin = await connectMysql();
+    try {
+      writeMigration(project, CREATE_USERS_MARIADB);
+      const configured = new URL(project.env.DATABASE_URL!);
+      const database = configured.pathname.slice(1);
+      await admin.query(`CREATE USER '${user}'@'%' IDENTIFIED BY 'S3cret-pw'`);
+      await admin.query(`GRANT ALL PRIVILEGES ON \`${database}\`.* TO '${user}'@'%'`);
+      configured.username = user;
+      configured.password = "S3cret-pw";
+      const env = { DATABASE_URL: configured.toString() };
+
+      const refused = await project.cli(["verify"], { env });
+      assert.equal(refused.code, 3, refused.stdout + refused.stderr);
+      assert.match(
+        refused.stderr,
+        new RegExp(
+          `^error: Could not create the scratch database athanor_verify_\\w+ for verify: the server refused \\(Access denied for user '${user}'@'%' to database 'athanor_verify_\\w+'\\)\\. ` +
+            `Verify runs the migrations on a database of its own, created and dropped on the same server: let the user create such databases ` +
+            `\\(as an administrator: GRANT ALL PRIVILEGES ON \`athanor\\\\_verify\\\\_%\`\\.\\* TO '${user}'@'%'\\), ` +
+            `or run verify with a DataSource \\(--dataSource, or DATABASE_URL\\) whose user may create databases\\.$`,
+          "m",
+        ),
+      );
+      assert.doesNotMatch(refused.stdout + refused.stderr, /S3cret-pw/);
+
+      // The GRANT the sentence names is enough.
+      await admin.query(`GRANT ALL PRIVILEGES ON \`athanor\\_verify\\_%\`.* TO '${user}'@'%'`);
+      const granted = await project.cli(["verify"], { env });
+      assert.equal(granted.code, 0, granted.stdout + granted.stderr);
+      await assertMysqlScratchDropped(granted.stdout);
+    } finally {
+      await admin.query(`DROP USER IF EXISTS '${user}'@'%'`).catch(() => undefined);
+      await admin.end();
+      await project.cleanup();
+    }
+  });
+});
+
+/** The MariaDB scratch database this verify named in its output is gone (only its own: other tests verify at the same time). */
+async function assertMysqlScratchDropped(output: string): Promise<void> {
+  const scratch = /temporary MariaDB database (athanor_verify_\w+)/.exec(output)?.[1];
+  assert.ok(scratch, `verify did not name its scratch database:\n${output}`);
+  const admin = await connectMysql();
+  try {
+    const [rows] = await admin.query(`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, [scratch]);
+    assert.deepEqual(rows, [], `${scratch} was left behind`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A scratch database's session is running the slow migration's SLEEP. */
+async function sleepingOnScratch(): Promise<boolean> {
+  const admin = await connectMysql();
+  try {
+    const [rows] = await admin.query(
+      `SELECT 1 FROM information_schema.PROCESSLIST WHERE DB LIKE 'athanor\\_verify\\_%' AND INFO LIKE 'SELECT SLEEP(60)%'`,
+    );
+    return (rows as unknown[]).length > 0;
+  } finally {
+    await admin.end();
+  }
+}

@@ -1,7 +1,7 @@
 /**
  * The example app on MariaDB with the real CLI in a temporary project: its
  * own migrations (generated on SQLite, portable op() calls) run, show in
- * status and revert to base; its entities generate a migration on an empty
+ * status and revert to base, and pass verify on a scratch database; its entities generate a migration on an empty
  * database after which generate finds nothing; a failed migration reports
  * what it left applied (MySQL commits every DDL statement); a password in
  * DATABASE_URL is never printed.
@@ -114,6 +114,33 @@ for (const scheme of ["mariadb", "mysql"] as const) {
       const revert = ok(await runCli(dir, ["revert", "--to", "base"], env), "revert");
       assert.match(revert.stdout, /Reverted 1 migration/);
       assert.deepEqual(await tables(db.url), ["migrations", "migrations_progress"]);
+    });
+
+    test("verify: the migrations apply, revert without a trace and build the entities on a scratch database, which is dropped", async () => {
+      const result = ok(await runCli(dir, ["verify"], env), "verify");
+      const label = scheme === "mariadb" ? "MariaDB" : "MySQL";
+      const scratch = new RegExp(`scratch database: temporary ${label} database (athanor_verify_\\w+) \\(dropped afterwards\\)`).exec(
+        result.stdout,
+      )?.[1];
+      assert.ok(scratch, result.stdout);
+      assert.match(result.stdout, /ok +up +InitialSchema1795323385894\n/);
+      assert.match(result.stdout, /ok +down +InitialSchema1795323385894: schema restored/);
+      assert.match(result.stdout, /ok +entities +head matches the entities/);
+      assert.match(result.stdout, /Verified: /);
+      // The pull-request report's --verify takes the same way.
+      const report = await runCli(dir, ["check", "--format", "markdown", "--verify"], env);
+      assert.match(
+        report.stdout,
+        /### Verify\n\n✅ 1 migration applies, reverts without a trace and applies again; head matches the entities\./,
+        report.stderr,
+      );
+      const admin = await createConnection({ uri: mysqlServerUrl() });
+      try {
+        const [left] = await admin.query("SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?", [scratch]);
+        assert.deepEqual(left, [], `${scratch} was left behind`);
+      } finally {
+        await admin.end();
+      }
     });
 
     // It once hung: the claim's GET_LOCK try, answered with no rows offline, was retried forever.

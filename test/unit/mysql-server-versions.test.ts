@@ -17,7 +17,7 @@ import { readDefault, comparableDefault } from "../../src/dialects/mysql/default
 import { readCheckClause, mysqlPrinted } from "../../src/dialects/mysql/expressions";
 import { comparableCollation, comparableColumn } from "../../src/dialects/mysql/comparable";
 import { dataCheckStatement, portableDataCheckFailure } from "../../src/dialects/mysql/data-check";
-import type { Column, Schema } from "../../src/schema/model";
+import type { Column, ForeignKey, Schema } from "../../src/schema/model";
 import { emptyTable } from "../../src/schema/model";
 import { mysqlStatementRules } from "../../src/dialects/mysql/lock-rules";
 import { mysqlStatementCost } from "../../src/dialects/mysql/statement-cost";
@@ -260,4 +260,30 @@ test("a rename rendered as CHANGE COLUMN is judged a rename: no table copy (AT-L
     mysqlStatementRules(changed, { ...context, operation: alter }).map((f) => f.code),
     ["AT-L008"],
   );
+});
+
+test("a deferrable foreign key is created as a plain one, with a note; a live key is read with the entity's timing", () => {
+  const mariadb = findDialect("mariadb")!;
+  const fk: ForeignKey = {
+    name: "FK_books_editor",
+    columns: ["editor_id"],
+    referencedTable: "authors",
+    referencedColumns: ["id"],
+    onDelete: "NO ACTION",
+    onUpdate: "NO ACTION",
+  };
+  const deferred: ForeignKey = { ...fk, deferrable: "INITIALLY DEFERRED" };
+  const rendered = mariadb.render({ kind: "addForeignKey", table: "books", foreignKey: deferred });
+  assert.doesNotMatch(rendered.statements.join(";"), /DEFERRABLE/);
+  assert.deepEqual(rendered.notes, ["MySQL has no deferrable foreign keys: FK_books_editor is checked at once, not at COMMIT"]);
+  const table = (foreignKey: ForeignKey) => ({ ...emptyTable("books"), foreignKeys: [foreignKey] });
+  const live: Schema = { tables: { books: table(fk) } };
+  const read = mariadb.readAsDeclared!(live, { tables: { books: table(deferred) } });
+  assert.deepEqual(read.tables.books.foreignKeys, [deferred]);
+  // Another key (other action) is not taken for the declared one.
+  const other = mariadb.readAsDeclared!(
+    { tables: { books: table({ ...fk, onDelete: "CASCADE" }) } },
+    { tables: { books: table(deferred) } },
+  );
+  assert.equal(other.tables.books.foreignKeys[0].deferrable, undefined);
 });

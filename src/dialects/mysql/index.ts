@@ -14,6 +14,7 @@ import { explainMysqlConnectionError, mysqlDataCheckFailure } from "./connection
 import { introspect } from "./introspect";
 import { acquireMysqlLock, keepSessionAlive, mysqlMigrationClaim, mysqlStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
+import { createMysqlScratchDatabase } from "./scratch";
 import { needsSchema, renderFor } from "./render";
 import { capabilitiesOf, DEFAULT_SERVER, namedServer, serverOf, type ServerVersion } from "./server";
 import { tableColumns } from "./table-columns";
@@ -21,7 +22,7 @@ import { mysqlStatementCost } from "./statement-cost";
 import { mysqlLiveCosts } from "./live-costs";
 import { mysqlStatementRules } from "./lock-rules";
 import type { Flavour } from "./types";
-import { readUniqueKeysAsDeclared } from "./unique-keys";
+import { readAsDeclared } from "./read-as-declared";
 
 /**
  * The dialect for TypeORM's `flavour` speaking to `server`. The flavour says
@@ -45,7 +46,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     // MySQL refuses the ISO text's "T…Z"; the bookkeeping's applied_at holds UTC.
     timestampLiteral: (at) => `'${at.toISOString().replace("T", " ").replace("Z", "")}'`,
     introspect,
-    readAsDeclared: readUniqueKeysAsDeclared,
+    readAsDeclared,
     tableColumns,
     comparable: comparableColumnFor(flavour, capabilities),
     needsSchema,
@@ -59,6 +60,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     statementCanceller: mysqlStatementCanceller,
     explainConnectionError: explainMysqlConnectionError,
     dataCheckFailure: mysqlDataCheckFailure,
+    createScratchDatabase: createMysqlScratchDatabase,
   };
 }
 

@@ -44,6 +44,11 @@ function indexKind(index: Index): string {
   return index.unique ? "UNIQUE " : "";
 }
 
+/** MySQL checks every foreign key at once: a deferrable one is created as a plain one (read-as-declared.ts). */
+function deferrableNote(fk: ForeignKey): string[] {
+  return fk.deferrable ? [`MySQL has no deferrable foreign keys: ${fk.name} is checked at once, not at COMMIT`] : [];
+}
+
 function foreignKeyClause(fk: ForeignKey): string {
   return (
     `CONSTRAINT ${q(fk.name)} FOREIGN KEY (${list(fk.columns)}) REFERENCES ${q(fk.referencedTable)} (${list(fk.referencedColumns)})` +
@@ -62,6 +67,7 @@ function createTable(table: Table, flavour: Flavour): RenderedOperation {
   const notes = table.indexes.some((i) => i.where)
     ? [`MySQL has no partial indexes: the WHERE of indexes on ${table.name} is left out`]
     : [];
+  for (const fk of table.foreignKeys) notes.push(...deferrableNote(fk));
   return { statements: [`CREATE TABLE ${q(table.name)} (${items.join(", ")})${comment}`], notes };
 }
 
@@ -308,7 +314,7 @@ function renderPlain(op: Operation, context: RenderContext, flavour: Flavour, se
     case "dropIndex":
       return dropIndex(op.table, op.index, context);
     case "addForeignKey":
-      return none([`ALTER TABLE ${q(op.table)} ADD ${foreignKeyClause(op.foreignKey)}`]);
+      return none([`ALTER TABLE ${q(op.table)} ADD ${foreignKeyClause(op.foreignKey)}`], deferrableNote(op.foreignKey));
     case "dropForeignKey": {
       const statements = [`ALTER TABLE ${q(op.table)} DROP FOREIGN KEY ${q(op.foreignKey.name)}`];
       // The index MySQL made for the key stays behind unless dropped with it.

@@ -4,13 +4,13 @@
  * dropped afterwards. The configured database itself is only used to send
  * CREATE DATABASE / DROP DATABASE, which do not change it.
  */
-import { withDatabaseName } from "../connection-url";
 import { randomBytes } from "node:crypto";
 import type { ConnectionOptions, Queryable, ScratchDatabase } from "../dialect";
+import { connectionToDatabase, scratchDatabaseName } from "../scratch-connection";
 import { quoteIdentifier } from "./quote";
 
 export async function createPostgresScratchDatabase(db: Queryable, options: ConnectionOptions): Promise<ScratchDatabase> {
-  const name = `athanor_verify_${Date.now().toString(36)}_${randomBytes(4).toString("hex")}`;
+  const name = scratchDatabaseName(randomBytes(4).toString("hex"));
   try {
     await db.query(`CREATE DATABASE ${quoteIdentifier(name)}`);
   } catch (error) {
@@ -22,7 +22,7 @@ export async function createPostgresScratchDatabase(db: Queryable, options: Conn
   }
   const schema = typeof options.schema === "string" ? options.schema : undefined;
   return {
-    connection: connectionTo(options, name),
+    connection: connectionToDatabase(options, name),
     description: `temporary PostgreSQL database ${name} (dropped afterwards)`,
     async prepare(scratch) {
       // Migrations expect the DataSource's schema to exist, as it did in the
@@ -38,27 +38,4 @@ export async function createPostgresScratchDatabase(db: Queryable, options: Conn
       }
     },
   };
-}
-
-/**
- * The DataSource options that reach `database` instead of the configured
- * one. TypeORM lets `url` win over `database`, and `replication.master`
- * over both, so each is rewritten.
- */
-function connectionTo(options: ConnectionOptions, database: string): Record<string, unknown> {
-  const replication = options.replication as { master?: Record<string, unknown> } | undefined;
-  const base = replication?.master ?? options;
-  const connection: Record<string, unknown> = { ...(replication ? pick(base) : {}), replication: undefined, database };
-  if (typeof base.url === "string") connection.url = withDatabase(base.url, database);
-  return connection;
-}
-
-function pick(master: Record<string, unknown>): Record<string, unknown> {
-  const { host, port, username, password, url, ssl } = master as any;
-  return { host, port, username, password, url, ssl };
-}
-
-function withDatabase(url: string, database: string): string {
-  // Also for a URL without a host (a Unix socket named by ?host=), which URL() refuses.
-  return withDatabaseName(url, database);
 }

@@ -1,0 +1,70 @@
+/**
+ * What MySQL/MariaDB's catalog cannot tell apart, read the way the entities
+ * declare it (Dialect.readAsDeclared), so that generate finds nothing where
+ * the database already holds all it can of what the entities want.
+ *
+ * Unique keys: MySQL/MariaDB keep no difference between a unique constraint and a unique
+ * index: `CONSTRAINT … UNIQUE` creates a unique index, and introspection
+ * reports every unique key as one (introspect.ts). The entities say which
+ * they mean (metadata/mysql-uniques.ts keeps TypeORM's unique constraints
+ * as constraints), so a live unique index over the same columns as one of
+ * the target's unique constraints is read as that constraint: the diff then
+ * finds nothing where the database already holds what the entities declare.
+ */
+import type { ForeignKey, Schema, Table } from "../../schema/model";
+import { columnSetKey, foreignKeyKey } from "../../schema/equal";
+
+export function readAsDeclared(current: Schema, target: Schema): Schema {
+  return readForeignKeyTimingAsDeclared(readUniqueKeysAsDeclared(current, target), target);
+}
+
+/**
+ * Foreign keys: MySQL checks every foreign key at once and has no DEFERRABLE
+ * (render.ts says so in a note); a live key that is the entity's in all else
+ * is read with the entity's timing, or generate would offer the same change
+ * after every run.
+ */
+function readForeignKeyTimingAsDeclared(current: Schema, target: Schema): Schema {
+  const timeless = (fk: ForeignKey) => foreignKeyKey({ ...fk, deferrable: undefined });
+  let tables: Record<string, Table> | undefined;
+  for (const [name, table] of Object.entries(current.tables)) {
+    const deferred = (target.tables[name]?.foreignKeys ?? []).filter((fk) => fk.deferrable !== undefined);
+    if (deferred.length === 0) continue;
+    const foreignKeys = table.foreignKeys.map((fk) => {
+      const declared = deferred.find((wanted) => timeless(wanted) === timeless(fk));
+      return declared && fk.deferrable === undefined ? { ...fk, deferrable: declared.deferrable } : fk;
+    });
+    tables ??= { ...current.tables };
+    tables[name] = { ...table, foreignKeys };
+  }
+  return tables ? { ...current, tables } : current;
+}
+
+function readUniqueKeysAsDeclared(current: Schema, target: Schema): Schema {
+  let tables: Record<string, Table> | undefined;
+  for (const [name, table] of Object.entries(current.tables)) {
+    const wanted = target.tables[name];
+    if (!wanted || wanted.uniques.length === 0) continue;
+    const declared = new Set(wanted.uniques.map((unique) => columnSetKey(unique.columns)));
+    const held = new Set(table.uniques.map((unique) => columnSetKey(unique.columns)));
+    // A unique index the entities declare as an index stays one.
+    const declaredIndexes = new Set(wanted.indexes.filter((index) => index.unique).map((index) => index.columns.join(",")));
+    const asConstraint = table.indexes.filter(
+      (index) =>
+        index.unique &&
+        index.where === undefined &&
+        index.method === undefined &&
+        declared.has(columnSetKey(index.columns)) &&
+        !held.has(columnSetKey(index.columns)) &&
+        !declaredIndexes.has(index.columns.join(",")),
+    );
+    if (asConstraint.length === 0) continue;
+    tables ??= { ...current.tables };
+    tables[name] = {
+      ...table,
+      uniques: [...table.uniques, ...asConstraint.map((index) => ({ name: index.name, columns: index.columns }))],
+      indexes: table.indexes.filter((index) => !asConstraint.includes(index)),
+    };
+  }
+  return tables ? { ...current, tables } : current;
+}
