@@ -3,11 +3,15 @@
 // time and the time per migration, to see whether the per-migration cost
 // grows with N. Rounds alternate which N goes first (the machine is shared).
 //
-//   node bench/many-migrations.mjs [--counts 100,1000,2000] [--dialects sqlite,postgres] [--rounds 2] [--cli bin/athanor] [--hand]
+//   node bench/many-migrations.mjs [--counts 100,1000,2000] [--dialects sqlite,postgres] [--rounds 2] [--cli bin/athanor[,other/bin/athanor]] [--hand]
+//
+// Several --cli (comma-separated) take turns on each N within a round, each
+// on a fresh database, the order swapped every round: a before/after
+// comparison in the same minutes of a shared machine's load.
 //
 // --hand also times the same statements sent by hand, each in its own
 // transaction: the floor N commits cost on this machine's disk.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { createRequire } from "node:module";
@@ -22,7 +26,9 @@ function option(name, fallback) {
 const counts = option("counts", "100,1000,2000").split(",").map(Number);
 const dialects = option("dialects", "sqlite,postgres").split(",");
 const rounds = Number(option("rounds", "2"));
-const cli = resolve(option("cli", join(repoRoot, "bin", "athanor")));
+const clis = option("cli", join(repoRoot, "bin", "athanor"))
+  .split(",")
+  .map((path) => resolve(path));
 const withHand = process.argv.includes("--hand");
 const BASE_TIMESTAMP = 1700000000000;
 const handSamples = {};
@@ -87,36 +93,41 @@ try {
         if (round === 0) writeProject(dir, { dialect, n: 0 });
         resetProject(dir);
         writeMigrations(dir, count);
-        let env = {};
-        let drop = async () => undefined;
-        if (dialect === "postgres") {
-          const db = await createDatabase(server.url, "athanor_bench_many");
-          env = { DATABASE_URL: db.url };
-          drop = db.drop;
-        }
-        try {
-          // Reviewed, as a team would have them: run refuses files athanor.sum does not cover.
-          const sum = await invoke(cli, ["sum"], { cwd: dir, env });
-          if (sum.code !== 0) throw new Error(`athanor sum exited ${sum.code}: ${sum.stderr.slice(0, 300)}`);
-          const r = await invoke(cli, ["run"], { cwd: dir, env });
-          if (r.code !== 0) throw new Error(`${dialect} ${count}: exit ${r.code}: ${(r.stdout + r.stderr).slice(0, 400)}`);
-          // Round 0 warms the transpile cache: not counted.
-          if (round > 0) (samples[`${dialect} ${count}`] ??= []).push(r.ms);
-          console.error(`round ${round} ${dialect} N=${count}: ${Math.round(r.ms)} ms (load ${loadavg()[0].toFixed(1)})`);
-          if (round > 0 && withHand) {
-            await drop().catch(() => undefined);
-            let url;
-            if (dialect === "postgres") {
-              const db = await createDatabase(server.url, "athanor_bench_many_hand");
-              url = db.url;
-              drop = db.drop;
-            }
-            const hand = await handWrittenMs(dialect, count, url, dir);
-            (handSamples[`${dialect} ${count}`] ??= []).push(hand);
-            console.error(`round ${round} ${dialect} N=${count} by hand: ${Math.round(hand)} ms`);
+        for (const cli of round % 2 ? [...clis].reverse() : clis) {
+          const label = clis.length > 1 ? ` ${cli}` : "";
+          rmSync(join(dir, "data"), { recursive: true, force: true });
+          mkdirSync(join(dir, "data"));
+          let env = {};
+          let drop = async () => undefined;
+          if (dialect === "postgres") {
+            const db = await createDatabase(server.url, "athanor_bench_many");
+            env = { DATABASE_URL: db.url };
+            drop = db.drop;
           }
-        } finally {
-          await drop().catch(() => undefined);
+          try {
+            // Reviewed, as a team would have them: run refuses files athanor.sum does not cover.
+            const sum = await invoke(cli, ["sum"], { cwd: dir, env });
+            if (sum.code !== 0) throw new Error(`athanor sum exited ${sum.code}: ${sum.stderr.slice(0, 300)}`);
+            const r = await invoke(cli, ["run"], { cwd: dir, env });
+            if (r.code !== 0) throw new Error(`${dialect} ${count}: exit ${r.code}: ${(r.stdout + r.stderr).slice(0, 400)}`);
+            // Round 0 warms the transpile cache: not counted.
+            if (round > 0) (samples[`${dialect} ${count}${label}`] ??= []).push(r.ms);
+            console.error(`round ${round} ${dialect} N=${count}${label}: ${Math.round(r.ms)} ms (load ${loadavg()[0].toFixed(1)})`);
+            if (round > 0 && withHand) {
+              await drop().catch(() => undefined);
+              let url;
+              if (dialect === "postgres") {
+                const db = await createDatabase(server.url, "athanor_bench_many_hand");
+                url = db.url;
+                drop = db.drop;
+              }
+              const hand = await handWrittenMs(dialect, count, url, dir);
+              (handSamples[`${dialect} ${count}`] ??= []).push(hand);
+              console.error(`round ${round} ${dialect} N=${count} by hand: ${Math.round(hand)} ms`);
+            }
+          } finally {
+            await drop().catch(() => undefined);
+          }
         }
       }
     }
@@ -129,11 +140,13 @@ const medianOf = (xs) => (xs ? [...xs].sort((a, b) => a - b)[Math.floor(xs.lengt
 console.log(`| dialect | N | run, median of ${rounds} (ms) | per migration (ms) | by hand (ms) | by hand per migration (ms) |`);
 console.log("|---|---|---|---|---|---|");
 for (const [key, xs] of Object.entries(samples)) {
-  const [dialect, count] = key.split(" ");
+  const [dialect, count, cli] = key.split(" ");
   const median = medianOf(xs);
-  const hand = medianOf(handSamples[key]);
+  const hand = medianOf(handSamples[`${dialect} ${count}`]);
   const handCells = hand === undefined ? "| | " : `| ${Math.round(hand)} | ${(hand / Number(count)).toFixed(2)} `;
-  console.log(`| ${dialect} | ${count} | ${Math.round(median)} | ${(median / Number(count)).toFixed(2)} ${handCells}|`);
+  console.log(
+    `| ${dialect}${cli ? ` (${cli})` : ""} | ${count} | ${Math.round(median)} | ${(median / Number(count)).toFixed(2)} ${handCells}|`,
+  );
 }
 console.log(
   `\nload average at the end: ${loadavg()

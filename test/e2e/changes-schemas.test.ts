@@ -10,7 +10,7 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
@@ -151,8 +151,7 @@ describe("postgres: the DataSource's schema option", () => {
   before(async () => {
     project = await TestProject.create("postgres", { "Customer.ts": CUSTOMER });
     // Every entity in schema "app" (TypeORM's default for entities that name none).
-    const config = readFileSync(join(project.dir, "ormconfig.ts"), "utf8");
-    writeFileSync(join(project.dir, "ormconfig.ts"), config.replace(`{ type: "postgres", url,`, `{ type: "postgres", url, schema: "app",`));
+    project.addServerOptions(`schema: "app"`);
   });
   after(async () => project.cleanup());
 

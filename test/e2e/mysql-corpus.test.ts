@@ -25,7 +25,6 @@ const NOT_ON_MYSQL: Record<string, string> = {
   "d21-default-string": 'TypeORM refuses the type "character" on MySQL/MariaDB',
   "k60-partial-index":
     "MySQL has no partial indexes: the index is created over every row, and the WHERE the entity declares is a difference",
-  "f65-deferrable": "MySQL has no deferrable foreign keys",
 };
 
 function entitiesOf(definition: CorpusDefinition): Function[] {

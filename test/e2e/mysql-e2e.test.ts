@@ -8,41 +8,18 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
 import { createConnection } from "mysql2/promise";
-import { cliEnv, createEmptyProject, repoRoot, runCli, spawnProgram, type CliResult } from "../support/project";
+import { cliEnv, createExampleApp, repoRoot, runCli, spawnProgram, type CliResult } from "../support/project";
 import { createMysqlTestDatabase, mysqlServerUrl, type MysqlTestDatabase } from "../support/mysql";
 
 const cliBin = join(repoRoot, "bin", "athanor");
 
-const TSCONFIG = JSON.stringify({
-  compilerOptions: {
-    target: "ES2022",
-    module: "commonjs",
-    strict: true,
-    experimentalDecorators: true,
-    emitDecoratorMetadata: true,
-    strictPropertyInitialization: false,
-    esModuleInterop: true,
-    skipLibCheck: true,
-  },
-});
-
 /** A copy of the example app (ormconfig.ts, entities/, and migrations/ unless `withMigrations` is false). */
 function exampleApp(withMigrations: boolean): string {
-  const dir = createEmptyProject("mysql-e2e");
-  writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
-  cpSync(join(repoRoot, "ormconfig.ts"), join(dir, "ormconfig.ts"));
-  cpSync(join(repoRoot, "entities"), join(dir, "entities"), { recursive: true });
-  if (withMigrations) cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), { recursive: true });
-  else
-    cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), {
-      recursive: true,
-      filter: (source) => !source.endsWith(".ts") && !source.endsWith(".sum"),
-    });
-  return dir;
+  return createExampleApp("mysql-e2e", { withMigrations });
 }
 
 async function tables(url: string): Promise<string[]> {

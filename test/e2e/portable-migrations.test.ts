@@ -10,24 +10,11 @@
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { cliEnv, createEmptyProject, repoRoot, runCli, type CliResult } from "../support/project";
+import { cliEnv, createExampleApp, runCli, type CliResult } from "../support/project";
 import { createTestDatabase } from "../support/postgres";
 import { createMysqlTestDatabase } from "../support/mysql";
-
-const TSCONFIG = JSON.stringify({
-  compilerOptions: {
-    target: "ES2022",
-    module: "commonjs",
-    strict: true,
-    experimentalDecorators: true,
-    emitDecoratorMetadata: true,
-    strictPropertyInitialization: false,
-    esModuleInterop: true,
-    skipLibCheck: true,
-  },
-});
 
 const PROFILE = `import { Column, CreateDateColumn, DeleteDateColumn, Entity, Index, JoinColumn, OneToOne, PrimaryGeneratedColumn, Unique, UpdateDateColumn } from "typeorm";
 import { User } from "./User";
@@ -76,13 +63,7 @@ async function freshDatabase(kind: string, dir: string): Promise<Target> {
 }
 
 function project(): string {
-  const dir = createEmptyProject("portable");
-  writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
-  cpSync(join(repoRoot, "ormconfig.ts"), join(dir, "ormconfig.ts"));
-  cpSync(join(repoRoot, "entities"), join(dir, "entities"), { recursive: true });
-  writeFileSync(join(dir, "entities", "Profile.ts"), PROFILE);
-  mkdirSync(join(dir, "migrations"), { recursive: true });
-  return dir;
+  return createExampleApp("portable", { withMigrations: false, extraEntities: { "Profile.ts": PROFILE } });
 }
 
 function ok(result: CliResult, what: string): CliResult {

@@ -7,7 +7,7 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TestProject } from "../support/project";
 import { assertUserError } from "../support/bad-input";
@@ -79,11 +79,7 @@ describe("PostgreSQL column types an extension defines", () => {
       // A database that has neither, behind a DataSource that leaves extensions
       // alone (TypeORM otherwise creates them when it connects): run creates
       // both, and nothing is left to do.
-      const ormconfig = join(fresh.dir, "ormconfig.ts");
-      writeFileSync(
-        ormconfig,
-        readFileSync(ormconfig, "utf8").replace(`{ type: "postgres", url,`, `{ type: "postgres", installExtensions: false, url,`),
-      );
+      fresh.addServerOptions("installExtensions: false");
       fresh.copyMigrationsFrom(dev);
       await fresh.ok(["run"]);
       assert.deepEqual(await extensions(fresh), { citext: true, hstore: true });

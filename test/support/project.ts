@@ -4,6 +4,7 @@
  * checkout, in which the real CLI (bin/athanor, compiled) is spawned.
  */
 import "reflect-metadata";
+import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,7 +69,8 @@ export default url
   : new DataSource({ type: "${sqliteDriver}", database: "data/app.sqlite", entities: entities as any, migrations });
 `;
 
-const TSCONFIG = JSON.stringify(
+/** The tsconfig.json of a test project: CommonJS with decorator metadata, as TypeORM needs. */
+export const TSCONFIG = JSON.stringify(
   {
     compilerOptions: {
       target: "ES2022",
@@ -118,6 +120,18 @@ export class TestProject {
     delete env.TS_NODE_TRANSPILE_ONLY;
     if (this.database) env.DATABASE_URL = this.database.url;
     return env;
+  }
+
+  /** Add DataSource options (`schema: "app"`) to the server's DataSource in ormconfig.ts; fails if the file has no place for them. */
+  addServerOptions(options: string): void {
+    const file = join(this.dir, "ormconfig.ts");
+    const config = readFileSync(file, "utf8");
+    const patched = config.replace(
+      "url, entities: entities as any, migrations })",
+      `url, ${options}, entities: entities as any, migrations })`,
+    );
+    assert.notEqual(patched, config, "ormconfig.ts has no server DataSource to add options to");
+    writeFileSync(file, patched);
   }
 
   writeEntity(file: string, source: string): void {
@@ -265,6 +279,22 @@ export function createEmptyProject(prefix: string): string {
   linkNodeModules(dir);
   mkdirSync(join(dir, "node_modules", ".bin"));
   symlinkSync(cliPath, join(dir, "node_modules", ".bin", "athanor"));
+  return dir;
+}
+
+/**
+ * A copy of this repository's example app in a temporary project: its
+ * ormconfig.ts and entities/, and its migrations/ (or only migrations/ with
+ * no migration in it, `withMigrations: false`), plus `extraEntities`.
+ */
+export function createExampleApp(prefix: string, options: { withMigrations: boolean; extraEntities?: Record<string, string> }): string {
+  const dir = createEmptyProject(prefix);
+  writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
+  cpSync(join(repoRoot, "ormconfig.ts"), join(dir, "ormconfig.ts"));
+  cpSync(join(repoRoot, "entities"), join(dir, "entities"), { recursive: true });
+  for (const [file, source] of Object.entries(options.extraEntities ?? {})) writeFileSync(join(dir, "entities", file), source);
+  if (options.withMigrations) cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), { recursive: true });
+  else mkdirSync(join(dir, "migrations"), { recursive: true });
   return dir;
 }
 
