@@ -256,6 +256,87 @@ test("views TypeORM recorded cost one query more, whatever their number; other v
   });
 });
 
+test("generated columns: TypeORM's typeorm_metadata rows follow every operation, and introspection reads the expression from there", async () => {
+  await withItems(async (ds, dialect) => {
+    const records = async () =>
+      (
+        await ds.query(
+          "SELECT `database`, `schema`, `table`, `name`, `value` FROM typeorm_metadata WHERE `type` = 'GENERATED_COLUMN' ORDER BY `table`, `name`",
+        )
+      ).map((row: Record<string, unknown>) => ({ ...row }));
+    const [{ db }] = await ds.query("SELECT DATABASE() AS db");
+    const stored: ModelColumn = { name: "twice", type: "int", nullable: true, asExpression: "qty * 2", generatedType: "STORED" };
+    const virtual: ModelColumn = {
+      name: "label",
+      type: "varchar",
+      length: 60,
+      nullable: true,
+      asExpression: "concat(name, '!')",
+      generatedType: "VIRTUAL",
+    };
+    // A plain rename neither moves records nor makes the table.
+    assert.deepEqual(await runOp(ds, dialect, { kind: "renameColumn", table: "items", from: "note", to: "remark" }), [
+      "ALTER TABLE `items` RENAME COLUMN `note` TO `remark`",
+    ]);
+    assert.deepEqual(await ds.query("SHOW TABLES LIKE 'typeorm_metadata'"), []);
+
+    await runOp(ds, dialect, { kind: "addColumn", table: "items", column: stored });
+    await runOp(ds, dialect, { kind: "addColumn", table: "items", column: virtual });
+    assert.deepEqual(await records(), [
+      { database: null, schema: db, table: "items", name: "label", value: "concat(name, '!')" },
+      { database: null, schema: db, table: "items", name: "twice", value: "qty * 2" },
+    ]);
+    // The entity's spelling, not the server's (`qty` * 2).
+    let schema = await dialect.introspect(ds as any);
+    assert.equal(schema.tables.items.columns.find((c) => c.name === "twice")!.asExpression, "qty * 2");
+    assert.deepEqual(Object.keys(schema.tables), ["items", "owners"], "typeorm_metadata is not a table of the model");
+
+    await runOp(ds, dialect, { kind: "renameColumn", table: "items", from: "twice", to: "double" });
+    await runOp(ds, dialect, { kind: "renameTable", from: "items", to: "goods" });
+    const double = { ...stored, name: "double" };
+    await runOp(ds, dialect, { kind: "alterColumn", table: "goods", from: double, to: { ...double, asExpression: "qty * 3" } });
+    await runOp(ds, dialect, { kind: "dropColumn", table: "goods", column: virtual });
+    assert.deepEqual(await records(), [{ database: null, schema: db, table: "goods", name: "double", value: "qty * 3" }]);
+    assert.deepEqual(await ds.query("SELECT `double` FROM goods ORDER BY id"), [{ double: 9 }, { double: 210000 }]);
+
+    // A stored column that stops being generated keeps its values, and its record goes.
+    const plain: ModelColumn = { name: "double", type: "integer", nullable: false };
+    const alter = await runOp(ds, dialect, {
+      kind: "alterColumn",
+      table: "goods",
+      from: { ...double, asExpression: "qty * 3" },
+      to: plain,
+    });
+    assert.doesNotMatch(alter.join("\n"), /DROP COLUMN/);
+    assert.deepEqual(await ds.query("SELECT `double` FROM goods ORDER BY id"), [{ double: 9 }, { double: 210000 }]);
+    assert.deepEqual(await records(), []);
+    schema = await dialect.introspect(ds as any);
+    assert.deepEqual(dialect.comparable(schema.tables.goods.columns.find((c) => c.name === "double")!), plain);
+  });
+});
+
+test("recorded generated-column expressions cost one query more, whatever their number", async () => {
+  await withItems(async (ds, dialect) => {
+    const counting = (): Queryable & { count: number } => {
+      const q = { count: 0, query: (sql: string, params?: unknown[]) => ((q.count += 1), ds.query(sql, params)) };
+      return q;
+    };
+    const create = (name: string) => ({ kind: "createView", view: { name, expression: "SELECT `id` FROM `items`" } }) as const;
+    await runOp(ds, dialect, create("v"));
+    const viewsOnly = counting();
+    await dialect.introspect(viewsOnly);
+    for (let i = 0; i < 5; i++) {
+      const column: ModelColumn = { name: `g${i}`, type: "int", nullable: true, asExpression: `qty + ${i}`, generatedType: "VIRTUAL" };
+      await runOp(ds, dialect, { kind: "addColumn", table: "items", column });
+    }
+    const five = counting();
+    const schema = await dialect.introspect(five);
+    assert.equal(viewsOnly.count, INTROSPECTION_QUERY_COUNT + 1);
+    assert.equal(five.count, INTROSPECTION_QUERY_COUNT + 2);
+    assert.equal(schema.tables.items.columns.find((c) => c.name === "g4")!.asExpression, "qty + 4");
+  });
+});
+
 /** A fresh database with one table `items` holding rows, for the rendering tests. */
 async function withItems(run: (ds: DataSource, dialect: Dialect) => Promise<void>): Promise<void> {
   await withDatabase(async (db) => {

@@ -80,10 +80,12 @@ test("a migration's op() renders for the server behind its query runner", async 
           );
         },
       );
-      assert.equal(sent.filter((s) => /VERSION\(\)/.test(s)).length, 1, "the version is read once");
+      // The dialect's own read (introspection, which a rename needs, reads VERSION() beside DATABASE()).
+      const versionReads = () => sent.filter((s) => s === "SELECT VERSION() AS version").length;
+      assert.equal(versionReads(), 1, "the version is read once");
       assert.match(sent.find((s) => /athanor|BEGIN NOT ATOMIC/.test(s)) ?? "", /^BEGIN NOT ATOMIC/, "MariaDB's own form with the count");
       await executeOperation(queryRunner as any, { kind: "renameColumn", table: "items", from: "qty", to: "quantity" });
-      assert.equal(sent.filter((s) => /VERSION\(\)/.test(s)).length, 1, "still once per connection");
+      assert.equal(versionReads(), 1, "still once per connection");
     } finally {
       await queryRunner.release();
     }

@@ -15,12 +15,6 @@ interface Exclusion {
   fails: RegExp;
 }
 
-const TYPEORM_METADATA: Exclusion = {
-  reason:
-    "Athanor does not write TypeORM's typeorm_metadata rows for generated columns on MySQL/MariaDB yet, so TypeORM's schema builder fails on the database",
-  fails: /typeorm_metadata' doesn't exist/,
-};
-
 export const NOT_ON_MARIADB: Record<string, Exclusion> = {
   "dropped, added, reordered, re-predicated (and re-methoded) indexes; revert restores v1": {
     reason: "MySQL has no partial indexes: the unique index over c > 0 covers every row, and the seed repeats c = 0",
@@ -30,10 +24,6 @@ export const NOT_ON_MARIADB: Record<string, Exclusion> = {
     reason: "MySQL has no deferrable foreign keys: the key is checked per statement (what becomes of it: the case after this one)",
     fails: /Cannot add or update a child row/,
   },
-  "expression changed (re-created), STORED and VIRTUAL added, rows kept; TypeORM agrees; revert restores v1": TYPEORM_METADATA,
-  "TypeORM's records follow the renames: TypeORM agrees after run and after revert": TYPEORM_METADATA,
-  "the generated column is dropped first and added back last: run and revert both succeed": TYPEORM_METADATA,
-  "the generated column comes off around the alter, with its index: run and revert succeed, rows kept": TYPEORM_METADATA,
 };
 
 /**

@@ -35,5 +35,9 @@ export const MYSQL_CHECKS_QUERY = `SELECT t.TABLE_NAME AS tableName, c.CONSTRAIN
   JOIN information_schema.CHECK_CONSTRAINTS c ON c.CONSTRAINT_SCHEMA = t.CONSTRAINT_SCHEMA AND c.CONSTRAINT_NAME = t.CONSTRAINT_NAME
   WHERE t.TABLE_SCHEMA = DATABASE() AND t.CONSTRAINT_TYPE = 'CHECK'`;
 
-/** How many queries `introspect` runs, for the test that holds it constant (one more, for the views, where TypeORM's typeorm_metadata table exists). */
+/**
+ * How many queries `introspect` runs, for the test that holds it constant: one more where TypeORM's
+ * typeorm_metadata table exists (its views), and one more again where a generated column does too
+ * (their recorded expressions).
+ */
 export const INTROSPECTION_QUERY_COUNT = 6;

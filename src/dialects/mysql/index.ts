@@ -15,7 +15,7 @@ import { introspect } from "./introspect";
 import { acquireMysqlLock, keepSessionAlive, mysqlMigrationClaim, mysqlStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
 import { createMysqlScratchDatabase } from "./scratch";
-import { needsSchemaFor, renderFor } from "./render";
+import { needsSchema, renderFor } from "./render";
 import { capabilitiesOf, DEFAULT_SERVER, namedServer, serverOf, type ServerVersion } from "./server";
 import { tableColumns } from "./table-columns";
 import { mysqlStatementCost } from "./statement-cost";
@@ -49,7 +49,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     readAsDeclared,
     tableColumns,
     comparable: comparableColumnFor(flavour, capabilities),
-    needsSchema: needsSchemaFor(capabilities),
+    needsSchema,
     render: renderFor(flavour, capabilities),
     statementRules: mysqlStatementRules,
     statementCost: mysqlStatementCost,

@@ -20,9 +20,11 @@ import { readDefault } from "./defaults";
 import { readCheckClause } from "./expressions";
 import { quoteIdentifier } from "./quote";
 import { parseColumnType } from "./types";
-import { METADATA_TABLE, VIEWS_QUERY, hasMetadataColumns, viewsFromRows, type ViewRow } from "./views";
+import { VIEWS_QUERY, viewsFromRows, type ViewRow } from "./views";
+import { GENERATED_EXPRESSIONS_QUERY, recordedExpressions, type GeneratedExpressionRow } from "./generated-columns";
+import { METADATA_TABLE, hasMetadataColumns } from "./typeorm-metadata";
 
-/** TypeORM's own bookkeeping of views: read for the views, never a table of the model. */
+/** TypeORM's own bookkeeping of views and generated columns: read for them, never a table of the model. */
 const INTERNAL_TABLES = [METADATA_TABLE];
 
 /** Whether VERSION() names a MariaDB server. */
@@ -64,10 +66,22 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
     schema.tables[row.tableName]?.checks.push({ name: String(row.constraintName), expression: checkExpression(clause) });
   }
 
+  // TypeORM's records: one more query where typeorm_metadata exists, one more again where a generated column does.
+  const metadataColumns = columnRows.filter((row) => row.tableName === METADATA_TABLE).map((row) => String(row.columnName));
+  const hasMetadata = tableRows.some((row) => row.tableName === METADATA_TABLE) && hasMetadataColumns(metadataColumns);
+  const recorded =
+    hasMetadata && columnRows.some((row) => isGenerated(row) && !exclude.has(String(row.tableName)))
+      ? recordedExpressions((await db.query(GENERATED_EXPRESSIONS_QUERY)) as GeneratedExpressionRow[])
+      : new Map<string, string>();
+
   for (const row of columnRows) {
     const table = schema.tables[row.tableName];
     if (!table) continue;
-    table.columns.push(readColumn(row, mariadb, collations.get(table.name), jsonChecks.has(`${table.name}\u0000${row.columnName}`)));
+    const column = readColumn(row, mariadb, collations.get(table.name), jsonChecks.has(`${table.name}\u0000${row.columnName}`));
+    // The entity's spelling, as TypeORM recorded it; else the server's.
+    const expression = column.asExpression === undefined ? undefined : recorded.get(`${table.name}\u0000${column.name}`);
+    if (expression !== undefined) column.asExpression = expression;
+    table.columns.push(column);
   }
 
   const foreignKeyNames = new Map<string, Map<string, string[]>>();
@@ -142,13 +156,18 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
     table.indexes.push(model);
   }
 
-  // Views: only those TypeORM's typeorm_metadata table records (views.ts); one more query where it exists.
-  const metadataColumns = columnRows.filter((row) => row.tableName === METADATA_TABLE).map((row) => String(row.columnName));
-  if (tableRows.some((row) => row.tableName === METADATA_TABLE) && hasMetadataColumns(metadataColumns)) {
+  // Views: only those TypeORM's typeorm_metadata table records (views.ts).
+  if (hasMetadata) {
     const views = viewsFromRows((await db.query(VIEWS_QUERY)) as ViewRow[]);
     if (Object.keys(views).length > 0) schema.views = views;
   }
   return schema;
+}
+
+const GENERATION = /\b(VIRTUAL|STORED|PERSISTENT)\s+GENERATED\b/i;
+
+function isGenerated(row: any): boolean {
+  return GENERATION.test(String(row.extra ?? "")) && Boolean(row.generationExpression);
 }
 
 function readColumn(row: any, mariadb: boolean, tableCollation: string | undefined, json: boolean): Column {
@@ -161,7 +180,7 @@ function readColumn(row: any, mariadb: boolean, tableCollation: string | undefin
     if (native.scale !== undefined) column.scale = native.scale;
   }
   column.nullable = row.isNullable === "YES";
-  const generation = /\b(VIRTUAL|STORED|PERSISTENT)\s+GENERATED\b/i.exec(extra);
+  const generation = GENERATION.exec(extra);
   if (!generation) {
     const value = readDefault(row.columnDefault === undefined ? null : row.columnDefault, extra, mariadb);
     if (value !== undefined) column.default = value;

@@ -13,6 +13,7 @@ import { comparableExpression } from "./comparable";
 import { mysqlExpression } from "./expressions";
 import { renderOnline } from "./online";
 import { renderCreateView, renderDropView } from "./views";
+import { generatedColumnRecords } from "./generated-columns";
 import type { ServerCapabilities } from "./server";
 
 const list = (names: readonly string[]) => names.map(q).join(", ");
@@ -71,6 +72,17 @@ function createTable(table: Table, flavour: Flavour): RenderedOperation {
 }
 
 function alterColumn(table: string, from: Column, to: Column, flavour: Flavour, server: ServerCapabilities): RenderedOperation {
+  if (from.asExpression !== undefined && from.generatedType === "STORED" && to.asExpression === undefined) {
+    // A stored generated column becomes a plain one in place and keeps its values (a VIRTUAL one has
+    // none to keep, and the server refuses that MODIFY): first as it is, nullable, then the rest of the alter.
+    const { asExpression: _expression, generatedType: _type, ...plain } = from;
+    const kept: Column = { ...plain, nullable: true };
+    const rest = alterColumn(table, kept, to, flavour, server);
+    return {
+      statements: [`ALTER TABLE ${q(table)} MODIFY COLUMN ${columnDefinition(kept, flavour)}`, ...rest.statements],
+      notes: [`column ${table}.${from.name} stops being generated and keeps its values`, ...rest.notes],
+    };
+  }
   const statements: string[] = [];
   const notes: string[] = [];
   if (
@@ -187,23 +199,33 @@ function renameEnumValue(op: Extract<Operation, { kind: "renameEnumValue" }>, co
   };
 }
 
-export function needsSchemaFor(server: ServerCapabilities): (op: Operation) => boolean {
-  return (op) =>
+/** Whether rendering `op` reads the live schema (the same on every server). */
+export function needsSchema(op: Operation): boolean {
+  return (
     op.kind === "dropIndex" ||
     op.kind === "dropPrimaryKey" ||
     op.kind === "dropForeignKey" ||
     op.kind === "renameEnumValue" ||
-    // CHANGE COLUMN restates the definition, which the operation does not carry.
-    (op.kind === "renameColumn" && !server.renameColumn);
+    // TypeORM's records of the table's generated columns move with it, if it has any (generated-columns.ts);
+    // and without RENAME COLUMN, CHANGE COLUMN restates the definition, which the operation does not carry.
+    op.kind === "renameTable" ||
+    op.kind === "renameColumn"
+  );
 }
 
 export function renderFor(flavour: Flavour, server: ServerCapabilities) {
   return function render(op: Operation, context: RenderContext = {}): RenderedOperation {
-    const plain = renderPlain(op, context, flavour, server);
+    const plain = withGeneratedColumnRecords(renderPlain(op, context, flavour, server), op, context);
     const notes = serverNotes(op, flavour, server);
     const rendered = notes.length > 0 ? { ...plain, notes: [...plain.notes, ...notes] } : plain;
     return context.online?.online ? renderOnline(op, server, rendered) : rendered;
   };
+}
+
+/** `rendered` followed by TypeORM's typeorm_metadata rows for the generated columns `op` creates, drops, changes or renames. */
+function withGeneratedColumnRecords(rendered: RenderedOperation, op: Operation, context: RenderContext): RenderedOperation {
+  const records = generatedColumnRecords(op, context);
+  return records.length === 0 ? rendered : { ...rendered, statements: [...rendered.statements, ...records] };
 }
 
 /** MariaDB before 10.5.2 and MySQL before 8.0.3 have no RENAME COLUMN: CHANGE restates the column's definition. */

@@ -3,7 +3,7 @@
  * `typeorm_metadata` table that records its expression, written as TypeORM's
  * MysqlQueryRunner writes it (schema: the current database), so that
  * TypeORM's schema builder finds the view it expects. The table is created
- * if missing, with the definition TypeORM's RdbmsSchemaBuilder gives it.
+ * if missing (typeorm-metadata.ts).
  *
  * The server rewrites a view's SQL (information_schema.VIEWS holds it with
  * every name qualified by the database, aliases added, `length` turned into
@@ -16,15 +16,7 @@ import type { RenderedOperation } from "../dialect";
 import type { View } from "../../schema/model";
 import { mysqlExpression } from "./expressions";
 import { quoteIdentifier as q, quoteString } from "./quote";
-
-/** TypeORM's default `metadataTableName`. */
-export const METADATA_TABLE = "typeorm_metadata";
-
-/** Idempotent, and the same columns and types as the table TypeORM makes on MySQL/MariaDB. */
-const CREATE_METADATA_TABLE =
-  `CREATE TABLE IF NOT EXISTS ${q(METADATA_TABLE)} (` +
-  "`type` varchar(255) NOT NULL, `database` varchar(255) NULL, `schema` varchar(255) NULL, " +
-  "`table` varchar(255) NULL, `name` varchar(255) NULL, `value` text NULL) ENGINE=InnoDB";
+import { CREATE_METADATA_TABLE, METADATA_TABLE } from "./typeorm-metadata";
 
 export function renderCreateView(view: View): RenderedOperation {
   return {
@@ -46,11 +38,6 @@ export function renderDropView(view: View): RenderedOperation {
     ],
     notes: [],
   };
-}
-
-/** Whether typeorm_metadata has the columns TypeORM gives it (a table of that name may be someone else's). */
-export function hasMetadataColumns(columns: readonly string[]): boolean {
-  return ["type", "schema", "name", "value"].every((name) => columns.includes(name));
 }
 
 /**
