@@ -31,7 +31,7 @@ import { sqliteDialect } from "../../src/dialects/sqlite";
 import { mariadbDialect } from "../../src/dialects/mysql";
 import { op } from "../../src/migration-api/api";
 import { invertAll, type Operation } from "../../src/ops/operations";
-import { Bookkeeping } from "../../src/runner/bookkeeping";
+import { Bookkeeping, bookkeepingTableNames } from "../../src/runner/bookkeeping";
 import { executeMigrations } from "../../src/runner/execute";
 import type { MigrationSource } from "../../src/runner/discover";
 import { describeDifferences } from "../../src/schema/equal";
@@ -145,7 +145,7 @@ async function roundTrip(target: Target, given: SchemaPair): Promise<void> {
     const bookkeeping = new Bookkeeping(queryRunner, dialect, BOOKKEEPING);
     await bookkeeping.ensure();
     const context = { queryRunner, dialect, bookkeeping };
-    const introspect = () => dialect.introspect(queryRunner, { exclude: [BOOKKEEPING] });
+    const introspect = () => dialect.introspect(queryRunner, { exclude: bookkeepingTableNames(BOOKKEEPING) });
     const comparable = (c: any) => dialect.comparable(c);
 
     const create = migration("CreateA", 1700000000000, diff(emptySchema(), pair.a, { comparable }).operations);
