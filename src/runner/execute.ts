@@ -338,7 +338,7 @@ class StopRequested extends Error {
 class BatchStopped extends Error {
   constructor(
     readonly rolledBack: string[],
-    readonly partial?: { name: string; remaining: string[] },
+    readonly partial?: { name: string; remaining: string[]; recorded?: boolean },
   ) {
     super("stopped");
   }
@@ -597,7 +597,10 @@ async function executeBatch(
     if (error instanceof Refusal) throw error.refusal;
     if (signal?.aborted) {
       if (batch.transaction) throw new BatchStopped(begun);
-      throw new BatchStopped([], codeStarted && current ? { name: current.name, remaining: ranBeforeFailure } : undefined);
+      throw new BatchStopped(
+        [],
+        codeStarted && current ? { name: current.name, remaining: ranBeforeFailure, recorded: hasRow } : undefined,
+      );
     }
     // Outside a transaction what ran stays: the bookkeeping says how much, so the next run continues there.
     const keep = !batch.transaction && codeStarted && current && options.partialRows !== false;

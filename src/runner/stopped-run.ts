@@ -14,7 +14,7 @@ export interface StoppedAt {
   /** Migrations whose transaction was rolled back (nothing of them remains). */
   rolledBack: string[];
   /** A migration stopped part-way outside a transaction, and what of it remains. */
-  partial?: { name: string; remaining: string[] };
+  partial?: { name: string; remaining: string[]; recorded?: boolean };
   /** Migrations never started. */
   notStarted: string[];
 }
@@ -31,7 +31,9 @@ function whereItStands(at: StoppedAt, notStartedVerb: string): string {
     parts.push(
       at.partial.remaining.length === 0
         ? `stopped ${at.partial.name} outside a transaction before any of its statements changed anything`
-        : `stopped ${at.partial.name} part-way outside a transaction (the statements listed below remain, and it is not recorded)`,
+        : at.partial.recorded
+          ? `stopped ${at.partial.name} part-way outside a transaction (the statements listed below remain, and it is recorded as partially applied)`
+          : `stopped ${at.partial.name} part-way outside a transaction (the statements listed below remain, and it is not recorded)`,
     );
   }
   if (at.notStarted.length > 0) parts.push(`${notStartedVerb} ${list(at.notStarted)}`);
@@ -63,7 +65,7 @@ export class InterruptedError extends AthanorError {
 
 export function interruptedError(signal: NodeJS.Signals, at: StoppedAt): InterruptedError {
   const rest =
-    at.partial && at.partial.remaining.length > 0
+    at.partial && at.partial.remaining.length > 0 && !at.partial.recorded
       ? "undo the statements listed below or finish that migration by hand, then run again"
       : "run again to continue";
   return new InterruptedError(

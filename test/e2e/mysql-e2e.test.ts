@@ -12,7 +12,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
 import { createConnection } from "mysql2/promise";
-import { cliEnv, createExampleApp, repoRoot, runCli, spawnProgram, type CliResult } from "../support/project";
+import { cliEnv, createExampleApp, repoRoot, runCli, spawnCli, spawnProgram, type CliResult } from "../support/project";
 import { createMysqlTestDatabase, mysqlServerUrl, type MysqlTestDatabase } from "../support/mysql";
 
 const cliBin = join(repoRoot, "bin", "athanor");
@@ -425,6 +425,61 @@ export class Narrow1700000000001 implements MigrationInterface {
       /Cannot change items\.name to varchar\(10\): 1 row\(s\) of items hold longer values\. Shorten them first, or keep the length\./,
     );
     assert.match(result.stderr, /none of its statements had changed anything/);
+  } finally {
+    await db.drop();
+  }
+});
+
+const SLOW = `import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class SlowPair1900000000002 implements MigrationInterface {
+  name = "SlowPair1900000000002";
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("CREATE TABLE slow_first (id int)");
+    await queryRunner.query("SELECT SLEEP(30)");
+    await queryRunner.query("CREATE TABLE slow_second (id int)");
+  }
+  public async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("DROP TABLE slow_second");
+    await queryRunner.query("DROP TABLE slow_first");
+  }
+}
+`;
+
+// It once said "it is not recorded" while status showed the partial row, and told the user to undo by hand.
+test("Ctrl-C part-way through a MariaDB migration: the message says it is recorded as partially applied, and run continues it", async () => {
+  const db = await createMysqlTestDatabase("athanor_e2e");
+  const dir = exampleApp(false);
+  try {
+    writeFileSync(join(dir, "migrations", "1900000000002-SlowPair.ts"), SLOW);
+    const env = cliEnv({ DATABASE_URL: db.url });
+    ok(await runCli(dir, ["sum"], env), "sum");
+    const run = spawnCli(dir, ["run"], env);
+    const deadline = Date.now() + 60_000;
+    while (!(await tables(db.url)).includes("slow_first")) {
+      assert.ok(Date.now() < deadline, "the first statement never ran");
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    run.child.kill("SIGINT");
+    const stopped = await run.result;
+    assert.equal(stopped.code, 130, stopped.stdout + stopped.stderr);
+    assert.match(
+      stopped.stderr,
+      /stopped SlowPair1900000000002 part-way outside a transaction \(the statements listed below remain, and it is recorded as partially applied\)/,
+    );
+    assert.match(stopped.stderr, /run again to continue\./);
+    assert.match(stopped.stderr, /already applied: CREATE TABLE slow_first/);
+    const status = ok(await runCli(dir, ["status"], env), "status");
+    assert.match(status.stdout, /SlowPair1900000000002 {2}pending, partially applied: 1 of 2 statements/);
+    writeFileSync(join(dir, "migrations", "1900000000002-SlowPair.ts"), SLOW.replace("SELECT SLEEP(30)", "SELECT SLEEP(0)"));
+    ok(await runCli(dir, ["sum"], env), "sum after the edit");
+    const resumed = ok(await runCli(dir, ["run"], env), "run again");
+    assert.match(resumed.stdout, /✓ SlowPair1900000000002/);
+    assert.deepEqual(
+      (await tables(db.url)).filter((t) => t.startsWith("slow_")),
+      ["slow_first", "slow_second"],
+    );
   } finally {
     await db.drop();
   }
