@@ -82,6 +82,23 @@ async function signalDuringSqliteSlowStatement(
   return { names, result, stoppedAfterMs: Date.now() - signalled };
 }
 
+/**
+ * A PostgreSQL project with items and the slow scenario written (its names
+ * given to `body`), and an admin session on its database; both closed after.
+ */
+async function onPostgres(body: (project: TestProject, admin: Client, names: string[]) => Promise<void>): Promise<void> {
+  const project = await TestProject.create("postgres");
+  const admin = new Client({ connectionString: project.env.DATABASE_URL });
+  await admin.connect();
+  try {
+    await createItems(project);
+    await body(project, admin, writeSlowScenario(project, SLOW.postgres));
+  } finally {
+    await admin.end();
+    await project.cleanup();
+  }
+}
+
 /** The next run, with the slow statement made quick, applies the rest. */
 async function assertNextRunCompletes(project: TestProject, names: string[]): Promise<void> {
   writeSlowScenario(project, "SELECT 1");
@@ -96,12 +113,7 @@ async function assertNextRunCompletes(project: TestProject, names: string[]): Pr
 describe("a signal during run", () => {
   for (const [signal, exitCode] of SIGNALS) {
     test(`postgres: ${signal} during pg_sleep: cancelled on the server, rolled back, lock released, exit ${exitCode}; the next run completes`, async () => {
-      const project = await TestProject.create("postgres");
-      const admin = new Client({ connectionString: project.env.DATABASE_URL });
-      await admin.connect();
-      try {
-        await createItems(project);
-        const names = writeSlowScenario(project, SLOW.postgres);
+      await onPostgres(async (project, admin, names) => {
         const running = project.spawn(["run"]);
         await waitForStatement(admin, "%pg_sleep(30)%");
         const signalled = Date.now();
@@ -121,10 +133,7 @@ describe("a signal during run", () => {
         assert.deepEqual(await appliedNames(project), [names[0]]);
         await assertRowsUnchanged(project);
         await assertNextRunCompletes(project, names);
-      } finally {
-        await admin.end();
-        await project.cleanup();
-      }
+      });
     });
 
     test(`sqlite: ${signal} during a long statement: interrupted, rolled back, exit ${exitCode}; the next run completes`, async () => {
@@ -233,12 +242,7 @@ describe("a signal during run", () => {
   });
 
   test("postgres: SIGINT while waiting for the migration lock: exit 130, nothing applied; a second signal exits at once", async () => {
-    const project = await TestProject.create("postgres");
-    const admin = new Client({ connectionString: project.env.DATABASE_URL });
-    await admin.connect();
-    try {
-      await createItems(project);
-      const names = writeSlowScenario(project, SLOW.postgres);
+    await onPostgres(async (project, admin, names) => {
       await admin.query(`SELECT pg_advisory_lock(hashtext('athanor:migrations'))`);
       const waiting = project.spawn(["run", "--lock-timeout", "60"]);
       await waitForStatement(admin, "%pg_try_advisory_lock%", false);
@@ -269,9 +273,6 @@ describe("a signal during run", () => {
       assert.deepEqual(await appliedNames(project), [names[0]]);
       await assertRowsUnchanged(project);
       await assertNextRunCompletes(project, names);
-    } finally {
-      await admin.end();
-      await project.cleanup();
-    }
+    });
   });
 });
