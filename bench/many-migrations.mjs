@@ -14,11 +14,10 @@
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createRequire } from "node:module";
 import { createDatabase, startPostgres } from "./databases.mjs";
 import { repoRoot, resetProject, writeProject } from "./project.mjs";
 import { invoke } from "./tools.mjs";
-import { writeTinyMigrations } from "./tiny-migrations.mjs";
+import { byHandMs, writeTinyMigrations } from "./tiny-migrations.mjs";
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -40,25 +39,12 @@ const writeMigrations = (dir, count) =>
  * The floor: the same N statements sent by hand through TypeORM's driver,
  * each in its own transaction (what every runner pays for N commits).
  */
-async function handWrittenMs(dialect, count, url, dir) {
-  const { DataSource } = createRequire(import.meta.url)("typeorm");
-  const dataSource = new DataSource(
+function handWrittenMs(dialect, count, url, dir) {
+  return byHandMs(
     dialect === "postgres" ? { type: "postgres", url } : { type: "sqlite", database: join(dir, "data", "hand.sqlite") },
+    count,
+    (i) => `CREATE TABLE "tiny_${i}" ("id" integer)`,
   );
-  await dataSource.initialize();
-  const runner = dataSource.createQueryRunner();
-  try {
-    const started = performance.now();
-    for (let i = 0; i < count; i++) {
-      await runner.startTransaction();
-      await runner.query(`CREATE TABLE "tiny_${i}" ("id" integer)`);
-      await runner.commitTransaction();
-    }
-    return performance.now() - started;
-  } finally {
-    await runner.release();
-    await dataSource.destroy();
-  }
 }
 
 const server = dialects.includes("postgres") ? await startPostgres() : undefined;

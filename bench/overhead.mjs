@@ -7,13 +7,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import { createDatabase } from "./databases.mjs";
 import { resetProject, writeProject } from "./project.mjs";
 import { invoke, TOOLS } from "./tools.mjs";
-import { writeTinyMigrations } from "./tiny-migrations.mjs";
-
-const require = createRequire(import.meta.url);
+import { byHandMs, writeTinyMigrations } from "./tiny-migrations.mjs";
 
 const RUN_ARGS = {
   athanor: ["run", "--transaction", "each"],
@@ -36,25 +33,12 @@ function writeMigrations(dir, count, dialect) {
  * DataSource (the driver and connection settings both CLIs use), each in its
  * own transaction.
  */
-async function directSqlMs(dialect, count, url, dir) {
-  const { DataSource } = require("typeorm");
-  const dataSource = new DataSource(
+function directSqlMs(dialect, count, url, dir) {
+  return byHandMs(
     dialect === "sqlite" ? { type: "sqlite", database: join(dir, "data", "direct.sqlite") } : { type: dialect, url },
+    count,
+    (i) => inDialect(dialect, statementOf(i)),
   );
-  await dataSource.initialize();
-  const runner = dataSource.createQueryRunner();
-  try {
-    const started = performance.now();
-    for (let i = 0; i < count; i++) {
-      await runner.startTransaction();
-      await runner.query(inDialect(dialect, statementOf(i)));
-      await runner.commitTransaction();
-    }
-    return performance.now() - started;
-  } finally {
-    await runner.release();
-    await dataSource.destroy();
-  }
 }
 
 export async function overhead({ dialect, count, rounds, typeormRounds, serverUrl, tools, log }) {

@@ -1,6 +1,8 @@
 // Pending migrations that cost next to nothing of their own (one statement
-// each way), so what a run of them takes is the tool's per-migration cost.
+// each way), so what a run of them takes is the tool's per-migration cost;
+// and the floor beside it, the same statements sent by hand.
 import { writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 
 const BASE_TIMESTAMP = 1700000000000;
@@ -31,5 +33,29 @@ export class ${name} implements MigrationInterface {
 }
 `,
     );
+  }
+}
+
+/**
+ * Milliseconds for `statement(i)`, i = 0 … count - 1, sent by hand through a
+ * TypeORM DataSource of `options` (the driver and connection settings the
+ * CLIs use), each in its own transaction: what every runner pays for N commits.
+ */
+export async function byHandMs(options, count, statement) {
+  const { DataSource } = createRequire(import.meta.url)("typeorm");
+  const dataSource = new DataSource(options);
+  await dataSource.initialize();
+  const runner = dataSource.createQueryRunner();
+  try {
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      await runner.startTransaction();
+      await runner.query(statement(i));
+      await runner.commitTransaction();
+    }
+    return performance.now() - started;
+  } finally {
+    await runner.release();
+    await dataSource.destroy();
   }
 }
