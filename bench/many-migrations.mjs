@@ -11,13 +11,13 @@
 //
 // --hand also times the same statements sent by hand, each in its own
 // transaction: the floor N commits cost on this machine's disk.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { createRequire } from "node:module";
 import { createDatabase, startPostgres } from "./databases.mjs";
 import { repoRoot, resetProject, writeProject } from "./project.mjs";
 import { invoke } from "./tools.mjs";
+import { byHandMs, writeTinyMigrations } from "./tiny-migrations.mjs";
 
 function option(name, fallback) {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,56 +30,21 @@ const clis = option("cli", join(repoRoot, "bin", "athanor"))
   .split(",")
   .map((path) => resolve(path));
 const withHand = process.argv.includes("--hand");
-const BASE_TIMESTAMP = 1700000000000;
 const handSamples = {};
 
-function writeMigrations(dir, count) {
-  for (let i = 0; i < count; i++) {
-    const timestamp = BASE_TIMESTAMP + i * 1000;
-    const name = `Tiny${i}${timestamp}`;
-    writeFileSync(
-      join(dir, "migrations", `${timestamp}-Tiny${i}.ts`),
-      `import { MigrationInterface, QueryRunner } from "typeorm";
-
-export class ${name} implements MigrationInterface {
-  name = "${name}";
-
-  public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(\`CREATE TABLE "tiny_${i}" ("id" integer)\`);
-  }
-
-  public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(\`DROP TABLE "tiny_${i}"\`);
-  }
-}
-`,
-    );
-  }
-}
+const writeMigrations = (dir, count) =>
+  writeTinyMigrations(dir, count, { up: (i) => `\`CREATE TABLE "tiny_${i}" ("id" integer)\``, down: (i) => `\`DROP TABLE "tiny_${i}"\`` });
 
 /**
  * The floor: the same N statements sent by hand through TypeORM's driver,
  * each in its own transaction (what every runner pays for N commits).
  */
-async function handWrittenMs(dialect, count, url, dir) {
-  const { DataSource } = createRequire(import.meta.url)("typeorm");
-  const dataSource = new DataSource(
+function handWrittenMs(dialect, count, url, dir) {
+  return byHandMs(
     dialect === "postgres" ? { type: "postgres", url } : { type: "sqlite", database: join(dir, "data", "hand.sqlite") },
+    count,
+    (i) => `CREATE TABLE "tiny_${i}" ("id" integer)`,
   );
-  await dataSource.initialize();
-  const runner = dataSource.createQueryRunner();
-  try {
-    const started = performance.now();
-    for (let i = 0; i < count; i++) {
-      await runner.startTransaction();
-      await runner.query(`CREATE TABLE "tiny_${i}" ("id" integer)`);
-      await runner.commitTransaction();
-    }
-    return performance.now() - started;
-  } finally {
-    await runner.release();
-    await dataSource.destroy();
-  }
 }
 
 const server = dialects.includes("postgres") ? await startPostgres() : undefined;

@@ -4,16 +4,13 @@
 // statements take sent directly, each in its own transaction) / count: what
 // the tool adds to each migration (loading its file, bookkeeping, locking,
 // transaction handling, output) beyond its own SQL.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createRequire } from "node:module";
 import { createDatabase } from "./databases.mjs";
 import { resetProject, writeProject } from "./project.mjs";
 import { invoke, TOOLS } from "./tools.mjs";
-
-const require = createRequire(import.meta.url);
-const BASE_TIMESTAMP = 1700000000000;
+import { byHandMs, writeTinyMigrations } from "./tiny-migrations.mjs";
 
 const RUN_ARGS = {
   athanor: ["run", "--transaction", "each"],
@@ -25,27 +22,10 @@ const statementOf = (i) => `CREATE TABLE "tiny_${i}" ("id" integer)`;
 const inDialect = (dialect, sql) => (dialect === "mariadb" ? sql.replace(/"/g, "`") : sql);
 
 function writeMigrations(dir, count, dialect) {
-  for (let i = 0; i < count; i++) {
-    const timestamp = BASE_TIMESTAMP + i * 1000;
-    const name = `Tiny${i}${timestamp}`;
-    writeFileSync(
-      join(dir, "migrations", `${timestamp}-Tiny${i}.ts`),
-      `import { MigrationInterface, QueryRunner } from "typeorm";
-
-export class ${name} implements MigrationInterface {
-  name = "${name}";
-
-  public async up(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(${JSON.stringify(inDialect(dialect, statementOf(i)))});
-  }
-
-  public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(${JSON.stringify(inDialect(dialect, `DROP TABLE "tiny_${i}"`))});
-  }
-}
-`,
-    );
-  }
+  writeTinyMigrations(dir, count, {
+    up: (i) => JSON.stringify(inDialect(dialect, statementOf(i))),
+    down: (i) => JSON.stringify(inDialect(dialect, `DROP TABLE "tiny_${i}"`)),
+  });
 }
 
 /**
@@ -53,25 +33,12 @@ export class ${name} implements MigrationInterface {
  * DataSource (the driver and connection settings both CLIs use), each in its
  * own transaction.
  */
-async function directSqlMs(dialect, count, url, dir) {
-  const { DataSource } = require("typeorm");
-  const dataSource = new DataSource(
+function directSqlMs(dialect, count, url, dir) {
+  return byHandMs(
     dialect === "sqlite" ? { type: "sqlite", database: join(dir, "data", "direct.sqlite") } : { type: dialect, url },
+    count,
+    (i) => inDialect(dialect, statementOf(i)),
   );
-  await dataSource.initialize();
-  const runner = dataSource.createQueryRunner();
-  try {
-    const started = performance.now();
-    for (let i = 0; i < count; i++) {
-      await runner.startTransaction();
-      await runner.query(inDialect(dialect, statementOf(i)));
-      await runner.commitTransaction();
-    }
-    return performance.now() - started;
-  } finally {
-    await runner.release();
-    await dataSource.destroy();
-  }
 }
 
 export async function overhead({ dialect, count, rounds, typeormRounds, serverUrl, tools, log }) {

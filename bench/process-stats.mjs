@@ -2,11 +2,9 @@
 // written in: Node's CLIs and Python's Alembic are measured the same way, by
 // GNU time (`/usr/bin/time`, a small C program that waits for the command
 // and reads its rusage), so no tool runs with a measuring preload the others
-// lack. Wall time is taken here, spawn to exit.
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+// lack. Wall time is taken spawn to exit (spawn-with-stats.mjs).
+import { existsSync } from "node:fs";
+import { spawnWithStats } from "./spawn-with-stats.mjs";
 
 export const GNU_TIME = "/usr/bin/time";
 
@@ -30,33 +28,17 @@ export function toolEnv(extra) {
  * @returns {Promise<{code: number, ms: number, cpuMs?: number, maxRssKb?: number, stdout: string, stderr: string}>}
  */
 export function measure(command, args, { cwd, env = {} }) {
-  const statsDir = mkdtempSync(join(tmpdir(), "athanor-bench-time-"));
-  const statsFile = join(statsDir, "time.txt");
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(GNU_TIME, ["-f", "%U %S %M", "-o", statsFile, command, ...args], {
-      cwd,
-      env: toolEnv(env),
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      let stats = {};
-      try {
-        // GNU time writes "Command exited with non-zero status N" first when it does.
-        const last = readFileSync(statsFile, "utf8").trim().split("\n").pop();
-        const [user, system, rssKb] = last.split(/\s+/).map(Number);
-        if ([user, system, rssKb].every(Number.isFinite)) stats = { cpuMs: (user + system) * 1000, maxRssKb: rssKb };
-      } catch {
-        // killed before GNU time wrote its line: leave the numbers out
-      }
-      rmSync(statsDir, { recursive: true, force: true });
-      resolve({ code: code ?? -1, ms, stdout, stderr, ...stats });
-    });
-  });
+  return spawnWithStats(
+    (statsFile) => ({ command: GNU_TIME, args: ["-f", "%U %S %M", "-o", statsFile, command, ...args], env: toolEnv(env) }),
+    gnuTimeStats,
+    { cwd, tempPrefix: "athanor-bench-time-", statsName: "time.txt" },
+  );
+}
+
+/** CPU and peak RSS from GNU time's `%U %S %M` line; none when the line is not whole (killed before GNU time wrote it). */
+function gnuTimeStats(text) {
+  // GNU time writes "Command exited with non-zero status N" first when it does.
+  const last = text.trim().split("\n").pop();
+  const [user, system, rssKb] = last.split(/\s+/).map(Number);
+  return [user, system, rssKb].every(Number.isFinite) ? { cpuMs: (user + system) * 1000, maxRssKb: rssKb } : {};
 }

@@ -7,7 +7,8 @@ import { join } from "node:path";
 
 export const repoRoot = join(new URL(".", import.meta.url).pathname, "..");
 
-const TSCONFIG = {
+/** The tsconfig.json a TypeORM project needs (decorators and their metadata). */
+export const TSCONFIG = {
   compilerOptions: {
     target: "ES2021",
     module: "commonjs",
@@ -20,7 +21,8 @@ const TSCONFIG = {
   },
 };
 
-function ormconfig(dialect) {
+/** ormconfig.ts; `entities` and `migrations` are TypeScript expressions (the TypeScript sources by default). */
+export function ormconfig(dialect, { entities = `["entities/*.ts"]`, migrations = `["migrations/*.ts"]` } = {}) {
   const options =
     dialect === "sqlite" ? `type: "sqlite", database: "data/app.sqlite"` : `type: "${dialect}", url: process.env.DATABASE_URL`;
   return `import "reflect-metadata";
@@ -28,8 +30,8 @@ import { DataSource } from "typeorm";
 
 export default new DataSource({
   ${options},
-  entities: ["entities/*.ts"],
-  migrations: ["migrations/*.ts"],
+  entities: ${entities},
+  migrations: ${migrations},
 });
 `;
 }

@@ -2,11 +2,9 @@
 // run it: Athanor's compiled CLI, and TypeORM's CLI under its own ts-node
 // loader (`typeorm-ts-node-commonjs`, which type-checks), both as `node <cli>`
 // so neither pays for npx or npm.
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot } from "./project.mjs";
+import { spawnWithStats } from "./spawn-with-stats.mjs";
 
 const PRELOAD = join(repoRoot, "bench", "preload.cjs");
 
@@ -55,27 +53,13 @@ function cleanEnv(extra) {
  * statement count and peak RSS.
  */
 export function invoke(cli, args, { cwd, env = {} }) {
-  const statsDir = mkdtempSync(join(tmpdir(), "athanor-bench-stats-"));
-  const statsFile = join(statsDir, "stats.json");
-  const childEnv = cleanEnv({ ...env, NODE_OPTIONS: `--require ${PRELOAD}`, BENCH_STATS_FILE: statsFile });
-  return new Promise((resolve, reject) => {
-    const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [cli, ...args], { cwd, env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      let stats = {};
-      try {
-        stats = JSON.parse(readFileSync(statsFile, "utf8"));
-      } catch {
-        // the process died before its exit hook; leave the numbers out
-      }
-      rmSync(statsDir, { recursive: true, force: true });
-      resolve({ code: code ?? -1, ms, stdout, stderr, ...stats });
-    });
-  });
+  return spawnWithStats(
+    (statsFile) => ({
+      command: process.execPath,
+      args: [cli, ...args],
+      env: cleanEnv({ ...env, NODE_OPTIONS: `--require ${PRELOAD}`, BENCH_STATS_FILE: statsFile }),
+    }),
+    JSON.parse,
+    { cwd, tempPrefix: "athanor-bench-stats-", statsName: "stats.json" },
+  );
 }

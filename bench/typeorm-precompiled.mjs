@@ -7,42 +7,20 @@
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { repoRoot, writeProject } from "./project.mjs";
+import { ormconfig, repoRoot, TSCONFIG, writeProject } from "./project.mjs";
 
 export const TYPEORM_JS_CLI = join(repoRoot, "node_modules", "typeorm", "cli.js");
-
-function ormconfig(dialect) {
-  const options =
-    dialect === "postgres" ? `type: "postgres", url: process.env.DATABASE_URL` : `type: "sqlite", database: "data/app.sqlite"`;
-  // Entities next to the compiled DataSource; migrations (JavaScript) from the project directory.
-  return `import "reflect-metadata";
-import { DataSource } from "typeorm";
-
-export default new DataSource({
-  ${options},
-  entities: [__dirname + "/entities/*.js"],
-  migrations: ["migrations/*.js"],
-});
-`;
-}
 
 /** The bench project, compiled: dist/ormconfig.js and dist/entities/*.js. */
 export function writePrecompiledProject(dir, { dialect, n }) {
   writeProject(dir, { dialect, n });
-  writeFileSync(join(dir, "ormconfig.ts"), ormconfig(dialect));
+  // Entities next to the compiled DataSource; migrations (JavaScript) from the project directory.
+  writeFileSync(
+    join(dir, "ormconfig.ts"),
+    ormconfig(dialect, { entities: `[__dirname + "/entities/*.js"]`, migrations: `["migrations/*.js"]` }),
+  );
   const tsconfig = {
-    compilerOptions: {
-      target: "ES2021",
-      module: "commonjs",
-      strict: true,
-      experimentalDecorators: true,
-      emitDecoratorMetadata: true,
-      strictPropertyInitialization: false,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      outDir: "dist",
-      rootDir: ".",
-    },
+    compilerOptions: { ...TSCONFIG.compilerOptions, outDir: "dist", rootDir: "." },
     include: ["ormconfig.ts", "entities/*.ts"],
   };
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig, null, 2));

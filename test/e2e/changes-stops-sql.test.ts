@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import type { TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import type { Schema } from "../../src/schema/model";
+import { v2UpPart } from "../support/run-sql-script";
 import { ALL_ITEMS as ALL, ITEMS_AFTER_V2, ITEMS_SEED as SEED, ITEMS_V1 as V1, ITEMS_V2 as V2 } from "../support/narrowing-items";
 import { DataSource } from "typeorm";
 import { dataChecksForAlter } from "../../src/dialects/data-checks";
@@ -37,7 +38,7 @@ describe("sqlite: a --sql migration stops on rows it cannot take", () => {
 
     // The offline script carries them too, ahead of the statements they protect.
     const script = (await project.ok(["run", "--sql"])).stdout;
-    const v2Script = script.slice(script.search(/^-- V2\d+ \(up\)$/m));
+    const v2Script = v2UpPart(script);
     assert.match(v2Script, /json_extract\('\{\}', replace\('athanor: Cannot change items\.title to varchar\(5\)/);
     assert.ok(v2Script.indexOf("json_extract") < v2Script.indexOf("CREATE TABLE"), v2Script);
 

@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Client } from "pg";
-import { DIALECTS, TestProject, type DialectName } from "../support/project";
+import { DIALECTS, TestProject, type CliResult, type DialectName } from "../support/project";
 import { writeMigration } from "../support/migrations";
 import { serverUrl } from "../support/postgres";
 import { connectMysql } from "../support/mysql";
@@ -57,14 +57,19 @@ function addNickname(down: string[]) {
   };
 }
 
-/** Scratch databases verify left on the server (there must be none). */
+/** The scratch database this verify named in its output. */
+function scratchNamed(output: string, server: "PostgreSQL" | "MariaDB"): string {
+  const scratch = new RegExp(`temporary ${server} database (athanor_verify_\\w+)`).exec(output)?.[1];
+  assert.ok(scratch, `verify did not name its scratch database:\n${output}`);
+  return scratch;
+}
+
 /**
  * The scratch database this verify named in its output is gone. Only its own:
  * other test files run verify on the same server at the same time.
  */
 async function assertScratchDropped(output: string): Promise<void> {
-  const scratch = /temporary PostgreSQL database (athanor_verify_\w+)/.exec(output)?.[1];
-  assert.ok(scratch, `verify did not name its scratch database:\n${output}`);
+  const scratch = scratchNamed(output, "PostgreSQL");
   assert.ok(!(await leftoverScratchDatabases()).includes(scratch), `${scratch} was left behind`);
 }
 
@@ -85,6 +90,20 @@ async function snapshot(project: TestProject) {
     applied: await project.query(`SELECT name FROM migrations ORDER BY id`),
     users: await project.query(`SELECT * FROM users ORDER BY id`),
   };
+}
+
+/**
+ * Two generated migrations (CreateUsers, then AddNickname for USER_V2), the
+ * configured database one migration behind and holding a row; returns its
+ * snapshot, which verify must leave as it is.
+ */
+async function generatedHistoryOneBehind(project: TestProject): Promise<Awaited<ReturnType<typeof snapshot>>> {
+  await project.ok(["generate", "CreateUsers"]);
+  await project.ok(["run"]);
+  project.writeEntity("User.ts", USER_V2);
+  await project.ok(["generate", "AddNickname"]);
+  await project.query(`INSERT INTO users (name) VALUES ('ada')`);
+  return snapshot(project);
 }
 
 for (const dialect of DIALECTS) {
@@ -164,13 +183,7 @@ for (const dialect of DIALECTS) {
     test("a generated history passes, one line per step, and the configured database is untouched", async () => {
       const project = await TestProject.create(dialect, { "User.ts": USER_V1 });
       try {
-        await project.ok(["generate", "CreateUsers"]);
-        await project.ok(["run"]);
-        project.writeEntity("User.ts", USER_V2);
-        await project.ok(["generate", "AddNickname"]);
-        // The configured database is one migration behind and holds a row.
-        await project.query(`INSERT INTO users (name) VALUES ('ada')`);
-        const before = await snapshot(project);
+        const before = await generatedHistoryOneBehind(project);
 
         const result = await project.cli(["verify"]);
         assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -284,16 +297,7 @@ describe("postgres: verify stopped by Ctrl-C", () => {
     const project = await TestProject.create("postgres", { "User.ts": PLAIN_USER_V1 });
     try {
       writeMigration(project, { ...CREATE_USERS, up: [...CREATE_USERS.up, "SELECT pg_sleep(60)"] });
-      const running = project.spawn(["verify"]);
-      const started = Date.now();
-      while (!(await sleepingOnPostgresScratch())) {
-        assert.ok(Date.now() - started < 30_000, `the slow migration never started:\n${running.output().stdout}${running.output().stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      running.child.kill("SIGINT");
-      const result = await running.result;
-      assert.equal(result.code, 130, result.stdout + result.stderr);
-      assert.ok(Date.now() - started < 30_000, "the statement in flight was not cancelled");
+      const result = await verifyInterrupted(project, sleepingOnPostgresScratch);
       assert.match(
         result.stderr,
         /error: Stopped by SIGINT: verify stopped part-way and dropped its scratch database \(temporary PostgreSQL database athanor_verify_\w+ \(dropped afterwards\)\)/,
@@ -304,6 +308,25 @@ describe("postgres: verify stopped by Ctrl-C", () => {
     }
   });
 });
+
+/**
+ * verify, stopped by Ctrl-C (SIGINT) once `sleeping` finds its slow migration
+ * running on the scratch database: exit 130, within 30 s of the start (so the
+ * statement in flight was cancelled, not waited for).
+ */
+async function verifyInterrupted(project: TestProject, sleeping: () => Promise<boolean>): Promise<CliResult> {
+  const running = project.spawn(["verify"]);
+  const started = Date.now();
+  while (!(await sleeping())) {
+    assert.ok(Date.now() - started < 30_000, `the slow migration never started:\n${running.output().stdout}${running.output().stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  running.child.kill("SIGINT");
+  const result = await running.result;
+  assert.equal(result.code, 130, result.stdout + result.stderr);
+  assert.ok(Date.now() - started < 30_000, "the statement in flight was not cancelled");
+  return result;
+}
 
 /** A PostgreSQL scratch database's session is running the slow migration's pg_sleep. */
 async function sleepingOnPostgresScratch(): Promise<boolean> {
@@ -353,12 +376,7 @@ describe("mariadb: verify", () => {
   test("a generated history passes and the configured database is untouched; the scratch database is gone", async () => {
     const project = await TestProject.create("mariadb", { "User.ts": USER_V1 });
     try {
-      await project.ok(["generate", "CreateUsers"]);
-      await project.ok(["run"]);
-      project.writeEntity("User.ts", USER_V2);
-      await project.ok(["generate", "AddNickname"]);
-      await project.query(`INSERT INTO users (name) VALUES ('ada')`);
-      const before = await snapshot(project);
+      const before = await generatedHistoryOneBehind(project);
 
       const result = await project.cli(["verify"]);
       assert.equal(result.code, 0, result.stdout + result.stderr);
@@ -436,16 +454,7 @@ describe("mariadb: verify", () => {
     const project = await TestProject.create("mariadb", { "User.ts": PLAIN_USER_V1 });
     try {
       writeMigration(project, { ...CREATE_USERS_MARIADB, up: [...CREATE_USERS_MARIADB.up, "SELECT SLEEP(60)"] });
-      const running = project.spawn(["verify"]);
-      const started = Date.now();
-      while (!(await sleepingOnScratch())) {
-        assert.ok(Date.now() - started < 30_000, `the slow migration never started:\n${running.output().stdout}${running.output().stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      running.child.kill("SIGINT");
-      const result = await running.result;
-      assert.equal(result.code, 130, result.stdout + result.stderr);
-      assert.ok(Date.now() - started < 30_000, "the statement in flight was not cancelled");
+      const result = await verifyInterrupted(project, sleepingOnMysqlScratch);
       assert.match(result.stderr, /Stopping \(SIGINT\): cancelling the statement in flight and dropping the scratch database/);
       assert.match(
         result.stderr,
@@ -500,8 +509,7 @@ describe("mariadb: verify", () => {
 
 /** The MariaDB scratch database this verify named in its output is gone (only its own: other tests verify at the same time). */
 async function assertMysqlScratchDropped(output: string): Promise<void> {
-  const scratch = /temporary MariaDB database (athanor_verify_\w+)/.exec(output)?.[1];
-  assert.ok(scratch, `verify did not name its scratch database:\n${output}`);
+  const scratch = scratchNamed(output, "MariaDB");
   const admin = await connectMysql();
   try {
     const [rows] = await admin.query(`SELECT SCHEMA_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = ?`, [scratch]);
@@ -512,7 +520,7 @@ async function assertMysqlScratchDropped(output: string): Promise<void> {
 }
 
 /** A scratch database's session is running the slow migration's SLEEP. */
-async function sleepingOnScratch(): Promise<boolean> {
+async function sleepingOnMysqlScratch(): Promise<boolean> {
   const admin = await connectMysql();
   try {
     const [rows] = await admin.query(

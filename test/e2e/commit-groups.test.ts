@@ -10,8 +10,10 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, TestProject, type SpawnedCli } from "../support/project";
+import { DIALECTS, TestProject } from "../support/project";
 import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
+import { writeSlowScenario } from "../support/slow-scenario";
+import { waitForOutput } from "../support/wait-for-output";
 
 const ONE_GROUP = { ATHANOR_COMMIT_GROUP_MS: "60000" };
 const NO_GROUP = { ATHANOR_COMMIT_GROUP_MS: "0" };
@@ -170,43 +172,14 @@ describe("sqlite: migrations that share a commit", () => {
   });
 });
 
-/** Wait until the spawned run's output matches `pattern`. */
-async function waitForOutput(running: SpawnedCli, pattern: RegExp): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!pattern.test(running.output().stdout)) {
-    assert.ok(Date.now() < deadline, `no ${pattern} in the output within 60 s: ${JSON.stringify(running.output())}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe("sqlite: a signal inside a commit group", () => {
-  /** A quick migration, then one whose second statement runs for minutes, then a quick one, all in one group. */
-  function writeScenario(project: TestProject, slow: string): string[] {
-    return [
-      writeMigrationBody(project, {
-        timestamp: 1700000000001,
-        name: "CreateFirst",
-        up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`),
-      }),
-      writeMigrationBody(project, {
-        timestamp: 1700000000002,
-        name: "SlowAppend",
-        up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), q(slow)].join("\n"),
-      }),
-      writeMigrationBody(project, {
-        timestamp: 1700000000003,
-        name: "CreateLast",
-        up: q(`CREATE TABLE "last" ("id" integer PRIMARY KEY)`),
-      }),
-    ];
-  }
   const COUNTING = `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT COUNT(*) FROM c`;
 
   test("SIGINT during a long read: the migration before it in the group is committed and shown, the interrupted one rolled back", async () => {
     const project = await TestProject.create("sqlite", {}, { env: ONE_GROUP });
     try {
       await createItems(project);
-      const names = writeScenario(project, COUNTING);
+      const names = writeSlowScenario(project, COUNTING);
       const running = project.spawn(["run", "--verbose"]);
       await waitForOutput(running, /WITH RECURSIVE/);
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -233,7 +206,7 @@ describe("sqlite: a signal inside a commit group", () => {
     const project = await TestProject.create("sqlite", {}, { env: ONE_GROUP });
     try {
       await createItems(project);
-      const names = writeScenario(
+      const names = writeSlowScenario(
         project,
         `INSERT INTO "items" ("id", "name") WITH RECURSIVE c(x) AS (SELECT 100000 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT x, 'n' FROM c`,
       );

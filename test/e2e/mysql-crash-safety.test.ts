@@ -7,10 +7,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
-import { cliEnv, createEmptyProject, repoRoot, runCli } from "../support/project";
+import { cliEnv, createExampleApp, runCli } from "../support/project";
 import { createMysqlTestDatabase } from "../support/mysql";
 
 const MIGRATION = `import { MigrationInterface, QueryRunner } from "typeorm";
@@ -30,24 +30,9 @@ export class Steps1900000000001 implements MigrationInterface {
 }
 `;
 
+/** This repository's example app with no migration but 1900000000001-Steps.ts. */
 function project(): string {
-  const dir = createEmptyProject("mysql-crash");
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        module: "commonjs",
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        esModuleInterop: true,
-        skipLibCheck: true,
-      },
-    }),
-  );
-  cpSync(join(repoRoot, "ormconfig.ts"), join(dir, "ormconfig.ts"));
-  cpSync(join(repoRoot, "entities"), join(dir, "entities"), { recursive: true });
-  mkdirSync(join(dir, "migrations"));
+  const dir = createExampleApp("mysql-crash", { withMigrations: false });
   writeFileSync(join(dir, "migrations", "1900000000001-Steps.ts"), MIGRATION);
   return dir;
 }

@@ -12,10 +12,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DataSource } from "typeorm";
-import { cliEnv, createEmptyProject, repoRoot, runCli, type CliResult } from "../support/project";
+import { cliEnv, createExampleApp, runCli, type CliResult } from "../support/project";
 import { createMysqlTestDatabase, type MysqlTestDatabase } from "../support/mysql";
 import { assertUserError } from "../support/bad-input";
 
@@ -57,24 +57,9 @@ const HAND_WRITTEN = FOUR_STEPS.replace(
   }`,
 );
 
+/** This repository's example app with no migration but 1900000000001-FourSteps.ts. */
 function project(migration: string): string {
-  const dir = createEmptyProject("mysql-revert");
-  writeFileSync(
-    join(dir, "tsconfig.json"),
-    JSON.stringify({
-      compilerOptions: {
-        target: "ES2022",
-        module: "commonjs",
-        experimentalDecorators: true,
-        emitDecoratorMetadata: true,
-        esModuleInterop: true,
-        skipLibCheck: true,
-      },
-    }),
-  );
-  cpSync(join(repoRoot, "ormconfig.ts"), join(dir, "ormconfig.ts"));
-  cpSync(join(repoRoot, "entities"), join(dir, "entities"), { recursive: true });
-  mkdirSync(join(dir, "migrations"));
+  const dir = createExampleApp("mysql-revert", { withMigrations: false });
   writeFileSync(join(dir, "migrations", "1900000000001-FourSteps.ts"), migration);
   return dir;
 }

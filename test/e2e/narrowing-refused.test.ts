@@ -9,19 +9,16 @@
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import type { TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import type { Schema } from "../../src/schema/model";
+import { psqlScriptAfterV1, v2UpPart } from "../support/run-sql-script";
 import { ALL_ITEMS as ALL, ITEMS_SEED as SEED, ITEMS_V1 as V1 } from "../support/narrowing-items";
 
 // v2 only narrows title from varchar(100) to varchar(5).
 const V2 = V1.replace("length: 100", "length: 5");
 const TOO_LONG =
   /Cannot change items\.title to varchar\(5\): 2 row\(s\) of items hold longer values\. Shorten them first, or keep the length\./;
-const PSQL = "/usr/bin/psql";
 
 async function titleType(project: TestProject): Promise<string> {
   const [row] = await project.query<{ t: string }>(
@@ -45,7 +42,7 @@ describe("postgres: a varchar narrowed below its values is refused, then counted
     const { project, v1Schema } = await atV2();
     const v1Rows = await rows(project, ALL);
     const script = (await project.ok(["run", "--sql"])).stdout;
-    const up = script.slice(script.search(/^-- V2\d+ \(up\)$/m));
+    const up = v2UpPart(script);
     assert.match(
       up,
       /BEGIN ALTER TABLE "items" ALTER COLUMN "title" TYPE character varying\(5\); EXCEPTION WHEN string_data_right_truncation THEN SELECT count/,
@@ -76,11 +73,7 @@ describe("postgres: a varchar narrowed below its values is refused, then counted
   test("the run --sql script through psql: stops with the sentence and the count, nothing changed; applies once the values fit", async () => {
     const { project, v1Schema } = await atV2();
     const v1Rows = await rows(project, ALL);
-    const scriptFile = join(project.dir, "up.sql");
-    const v1 = project.migrationFiles()[0].split("-")[0];
-    writeFileSync(scriptFile, (await project.ok(["run", "--sql", "--from", v1])).stdout);
-    const psql = () =>
-      spawnSync(PSQL, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", project.env.DATABASE_URL!, "-f", scriptFile], { encoding: "utf8" });
+    const psql = await psqlScriptAfterV1(project);
 
     const stopped = psql();
     assert.notEqual(stopped.status, 0, stopped.stdout + stopped.stderr);

@@ -9,12 +9,11 @@
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
-import { join } from "node:path";
 import type { TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2 } from "../support/changes";
 import type { Schema } from "../../src/schema/model";
+import { psqlScriptAfterV1, v2UpPart } from "../support/run-sql-script";
+import { constraintsOn } from "../support/pg-constraints";
 
 const AUTHOR = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -64,15 +63,9 @@ const SEED = [
 const ORPHANS =
   /Cannot add foreign key FK_posts_author on posts \(authorId\): 2 row\(s\) of posts reference no row of authors \(id\)\. Point them at existing rows, set them NULL or delete them first/;
 const NEGATIVE = /Cannot add check CHK_posts_score on posts: 2 row\(s\) of posts violate it \("score" >= 0\)\. Change those rows first/;
-const PSQL = "/usr/bin/psql";
 
 /** Every constraint on posts, by name and validity: nothing may be left behind. */
-async function constraints(project: TestProject): Promise<string[]> {
-  const found = await project.query<{ c: string }>(
-    `SELECT conname || CASE WHEN convalidated THEN '' ELSE ' NOT VALID' END AS c FROM pg_constraint WHERE conrelid = 'posts'::regclass ORDER BY 1`,
-  );
-  return found.map((r) => r.c);
-}
+const constraints = (project: TestProject) => constraintsOn(project, "posts");
 
 const CASES = [
   {
@@ -101,7 +94,7 @@ describe("postgres: --online foreign key and check over rows that break them", (
     test(`${what}: run stops with the sentence and the count, leaves no constraint; runs once the rows are fixed`, async () => {
       const { project, v1Schema, v1Constraints } = await atV2(v2);
       const script = (await project.ok(["run", "--sql"])).stdout;
-      const up = script.slice(script.search(/^-- V2\d+ \(up\)$/m));
+      const up = v2UpPart(script);
       assert.match(
         up,
         new RegExp(`ADD CONSTRAINT "${name}" .* NOT VALID; COMMIT; END IF; BEGIN ALTER TABLE "posts" VALIDATE CONSTRAINT "${name}"`),
@@ -130,11 +123,7 @@ describe("postgres: --online foreign key and check over rows that break them", (
 
   test("the run --sql script through psql: stops with the sentence and the count, leaves no constraint", async () => {
     const { project, v1Schema, v1Constraints } = await atV2(POST_FK);
-    const scriptFile = join(project.dir, "up.sql");
-    const v1 = project.migrationFiles()[0].split("-")[0];
-    writeFileSync(scriptFile, (await project.ok(["run", "--sql", "--from", v1])).stdout);
-    const psql = () =>
-      spawnSync(PSQL, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", project.env.DATABASE_URL!, "-f", scriptFile], { encoding: "utf8" });
+    const psql = await psqlScriptAfterV1(project);
 
     const stopped = psql();
     assert.notEqual(stopped.status, 0, stopped.stdout + stopped.stderr);

@@ -11,11 +11,12 @@
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
-import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { TestProject } from "../support/project";
 import { assertNoChanges, assertSameSchema, atVersion1, generateVersion2, rows } from "../support/changes";
 import type { Schema } from "../../src/schema/model";
+import { psqlScriptAfterV1, v2UpPart } from "../support/run-sql-script";
+import { constraintsOn } from "../support/pg-constraints";
 import { ITEMS_V1 as V1 } from "../support/narrowing-items";
 
 // v2 only makes note NOT NULL: the check is the migration's first change.
@@ -26,16 +27,9 @@ const SEED = [
   `INSERT INTO items (title, note) VALUES ('three', NULL)`,
 ];
 const NULLS = /Cannot make items\.note NOT NULL: it is NULL in 2 row\(s\) of items\. Fill those rows first/;
-// The client a DBA applies a script with (Debian's postgresql-client, beside the server the tests use).
-const PSQL = "/usr/bin/psql";
 
 /** Every constraint on items, by name and validity: nothing may be left behind. */
-async function constraints(project: TestProject): Promise<string[]> {
-  const found = await project.query<{ c: string }>(
-    `SELECT conname || CASE WHEN convalidated THEN '' ELSE ' NOT VALID' END AS c FROM pg_constraint WHERE conrelid = 'items'::regclass ORDER BY 1`,
-  );
-  return found.map((r) => r.c);
-}
+const constraints = (project: TestProject) => constraintsOn(project, "items");
 
 /** A NULL note is still accepted (no check refuses the application's writes), and taken out again. */
 async function assertNullsAccepted(project: TestProject): Promise<void> {
@@ -65,7 +59,7 @@ describe("postgres: --online SET NOT NULL over NULLs", () => {
   test("the rendered SQL counts nothing up front: the count is inside the block, after VALIDATE is refused", async () => {
     const { project } = await atV2();
     const script = (await project.ok(["run", "--sql"])).stdout;
-    const up = script.slice(script.search(/^-- V2\d+ \(up\)$/m));
+    const up = v2UpPart(script);
     assert.match(up, /ADD CONSTRAINT "items_note_not_null" CHECK \("note" IS NOT NULL\) NOT VALID; COMMIT;/);
     assert.match(up, /BEGIN ALTER TABLE "items" VALIDATE CONSTRAINT "items_note_not_null"; EXCEPTION WHEN check_violation/);
     assert.doesNotMatch(up, /DECLARE athanor_rows bigint; BEGIN SELECT count/, "no count before the change");
@@ -122,7 +116,7 @@ describe("postgres: --online SET NOT NULL over NULLs", () => {
     writeFileSync(path, project.readMigration(file).replace(/^ {2}transaction = false;$/m, "  transaction = true;"));
     await project.ok(["sum"]);
     const script = (await project.ok(["run", "--sql"])).stdout;
-    assert.doesNotMatch(script.slice(script.search(/^-- V2\d+ \(up\)$/m)), /COMMIT; END IF/, "no block that commits");
+    assert.doesNotMatch(v2UpPart(script), /COMMIT; END IF/, "no block that commits");
 
     const stopped = await project.cli(["run"]);
     assert.equal(stopped.code, 3, stopped.stdout + stopped.stderr);
@@ -137,11 +131,7 @@ describe("postgres: --online SET NOT NULL over NULLs", () => {
 
   test("the run --sql script through psql: stops with the sentence and the count, leaves no constraint", async () => {
     const { project, v1Schema, v1Constraints } = await atV2();
-    const scriptFile = join(project.dir, "up.sql");
-    const v1 = project.migrationFiles()[0].split("-")[0];
-    writeFileSync(scriptFile, (await project.ok(["run", "--sql", "--from", v1])).stdout);
-    const psql = () =>
-      spawnSync(PSQL, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", project.env.DATABASE_URL!, "-f", scriptFile], { encoding: "utf8" });
+    const psql = await psqlScriptAfterV1(project);
 
     const stopped = psql();
     assert.notEqual(stopped.status, 0, stopped.stdout + stopped.stderr);

@@ -12,6 +12,8 @@ import { Client } from "pg";
 import { TestProject, type CliResult, type SpawnedCli } from "../support/project";
 import { ITEM_ROWS, appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
 import { migrationLockHolders, waitForStatement } from "../support/sessions";
+import { writeSlowScenario } from "../support/slow-scenario";
+import { waitForOutput } from "../support/wait-for-output";
 
 const SIGNALS = [
   ["SIGINT", 130],
@@ -23,31 +25,6 @@ const SLOW = {
   postgres: `SELECT pg_sleep(30)`,
   sqlite: `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT COUNT(*) FROM c`,
 };
-
-/** Quick, slow (after changing every row of items), quick again. */
-function writeScenario(project: TestProject, slow: string): string[] {
-  return [
-    writeMigrationBody(project, {
-      timestamp: 1700000000001,
-      name: "CreateFirst",
-      up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`),
-    }),
-    writeMigrationBody(project, {
-      timestamp: 1700000000002,
-      name: "SlowAppend",
-      up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), q(slow)].join("\n"),
-    }),
-    writeMigrationBody(project, { timestamp: 1700000000003, name: "CreateLast", up: q(`CREATE TABLE "last" ("id" integer PRIMARY KEY)`) }),
-  ];
-}
-
-async function waitForOutput(running: SpawnedCli, pattern: RegExp, stream: "stdout" | "stderr" = "stdout"): Promise<void> {
-  const deadline = Date.now() + 60_000;
-  while (!pattern.test(running.output()[stream])) {
-    assert.ok(Date.now() < deadline, `no ${pattern} in the output within 60 s: ${JSON.stringify(running.output())}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const waitForStderr = (running: SpawnedCli, pattern: RegExp) => waitForOutput(running, pattern, "stderr");
 
@@ -84,9 +61,47 @@ async function assertRowsUnchanged(project: TestProject): Promise<void> {
   assert.equal(Number(appended[0].n), 0, "the rolled-back UPDATE left nothing");
 }
 
+/**
+ * On SQLite: items, the slow scenario, and `signal` sent to `run <args>` once
+ * the first migration is shown and the slow statement has had a second to start.
+ */
+async function signalDuringSqliteSlowStatement(
+  project: TestProject,
+  args: string[],
+  signal: NodeJS.Signals,
+): Promise<{ names: string[]; result: CliResult; stoppedAfterMs: number }> {
+  await createItems(project);
+  const names = writeSlowScenario(project, SLOW.sqlite);
+  const running = project.spawn(args);
+  await waitForOutput(running, new RegExp(`✓ ${names[0]} `));
+  // SlowAppend's UPDATE is done and its slow statement running.
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const signalled = Date.now();
+  running.child.kill(signal);
+  const result = await running.result;
+  return { names, result, stoppedAfterMs: Date.now() - signalled };
+}
+
+/**
+ * A PostgreSQL project with items and the slow scenario written (its names
+ * given to `body`), and an admin session on its database; both closed after.
+ */
+async function onPostgres(body: (project: TestProject, admin: Client, names: string[]) => Promise<void>): Promise<void> {
+  const project = await TestProject.create("postgres");
+  const admin = new Client({ connectionString: project.env.DATABASE_URL });
+  await admin.connect();
+  try {
+    await createItems(project);
+    await body(project, admin, writeSlowScenario(project, SLOW.postgres));
+  } finally {
+    await admin.end();
+    await project.cleanup();
+  }
+}
+
 /** The next run, with the slow statement made quick, applies the rest. */
 async function assertNextRunCompletes(project: TestProject, names: string[]): Promise<void> {
-  writeScenario(project, "SELECT 1");
+  writeSlowScenario(project, "SELECT 1");
   const next = await project.cli(["run"]);
   assert.equal(next.code, 0, next.stdout + next.stderr);
   assert.match(next.stdout, /Applied 2 migrations/);
@@ -98,12 +113,7 @@ async function assertNextRunCompletes(project: TestProject, names: string[]): Pr
 describe("a signal during run", () => {
   for (const [signal, exitCode] of SIGNALS) {
     test(`postgres: ${signal} during pg_sleep: cancelled on the server, rolled back, lock released, exit ${exitCode}; the next run completes`, async () => {
-      const project = await TestProject.create("postgres");
-      const admin = new Client({ connectionString: project.env.DATABASE_URL });
-      await admin.connect();
-      try {
-        await createItems(project);
-        const names = writeScenario(project, SLOW.postgres);
+      await onPostgres(async (project, admin, names) => {
         const running = project.spawn(["run"]);
         await waitForStatement(admin, "%pg_sleep(30)%");
         const signalled = Date.now();
@@ -123,10 +133,7 @@ describe("a signal during run", () => {
         assert.deepEqual(await appliedNames(project), [names[0]]);
         await assertRowsUnchanged(project);
         await assertNextRunCompletes(project, names);
-      } finally {
-        await admin.end();
-        await project.cleanup();
-      }
+      });
     });
 
     test(`sqlite: ${signal} during a long statement: interrupted, rolled back, exit ${exitCode}; the next run completes`, async () => {
@@ -134,16 +141,8 @@ describe("a signal during run", () => {
       // the slow one starts; commit-groups.test.ts stops a run inside a group.
       const project = await TestProject.create("sqlite", {}, { env: { ATHANOR_COMMIT_GROUP_MS: "0" } });
       try {
-        await createItems(project);
-        const names = writeScenario(project, SLOW.sqlite);
-        const running = project.spawn(["run"]);
-        await waitForOutput(running, new RegExp(`✓ ${names[0]} `));
-        // SlowAppend's UPDATE is done and its slow statement running.
-        await new Promise((resolve) => setTimeout(resolve, 1000));
-        const signalled = Date.now();
-        running.child.kill(signal);
-        const result = await running.result;
-        assertStoppedCleanly(result, exitCode, signal, names, Date.now() - signalled);
+        const { names, result, stoppedAfterMs } = await signalDuringSqliteSlowStatement(project, ["run"], signal);
+        assertStoppedCleanly(result, exitCode, signal, names, stoppedAfterMs);
 
         // No write lock is left: a write on the table returns at once.
         const ds = await project.connect();
@@ -165,13 +164,7 @@ describe("a signal during run", () => {
   test("sqlite: SIGINT during a long statement outside a transaction: what already ran is listed as remaining, nothing recorded, exit 130", async () => {
     const project = await TestProject.create("sqlite");
     try {
-      await createItems(project);
-      const names = writeScenario(project, SLOW.sqlite);
-      const running = project.spawn(["run", "--transaction", "none"]);
-      await waitForOutput(running, new RegExp(`✓ ${names[0]} `));
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-      running.child.kill("SIGINT");
-      const result = await running.result;
+      const { names, result } = await signalDuringSqliteSlowStatement(project, ["run", "--transaction", "none"], "SIGINT");
       assert.equal(result.code, 130, result.stdout + result.stderr);
       assert.match(
         result.stderr,
@@ -249,12 +242,7 @@ describe("a signal during run", () => {
   });
 
   test("postgres: SIGINT while waiting for the migration lock: exit 130, nothing applied; a second signal exits at once", async () => {
-    const project = await TestProject.create("postgres");
-    const admin = new Client({ connectionString: project.env.DATABASE_URL });
-    await admin.connect();
-    try {
-      await createItems(project);
-      const names = writeScenario(project, SLOW.postgres);
+    await onPostgres(async (project, admin, names) => {
       await admin.query(`SELECT pg_advisory_lock(hashtext('athanor:migrations'))`);
       const waiting = project.spawn(["run", "--lock-timeout", "60"]);
       await waitForStatement(admin, "%pg_try_advisory_lock%", false);
@@ -285,9 +273,6 @@ describe("a signal during run", () => {
       assert.deepEqual(await appliedNames(project), [names[0]]);
       await assertRowsUnchanged(project);
       await assertNextRunCompletes(project, names);
-    } finally {
-      await admin.end();
-      await project.cleanup();
-    }
+    });
   });
 });

@@ -3,36 +3,33 @@
  * explicit examples so the bug they revealed stays fixed whatever the seed.
  * Each says what was wrong.
  */
+import type { Column, Schema, Table } from "../../src/schema/model";
 import type { SchemaPair } from "./arbitraries";
+
+/** A table with no constraint but those `extra` gives it. */
+function table(name: string, columns: Column[], extra: Partial<Omit<Table, "name" | "columns">> = {}): Table {
+  return { name, columns, uniques: [], indexes: [], foreignKeys: [], checks: [], ...extra };
+}
+
+function schema(...tables: Table[]): Schema {
+  return { tables: Object.fromEntries(tables.map((t) => [t.name, t])) };
+}
+
+/** A survivor that keeps its name and every column's. */
+function kept(t: Table): SchemaPair["survivors"][number] {
+  return { from: t.name, to: t.name, columns: t.columns.map((c) => ({ from: c.name, to: c.name })) };
+}
 
 export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
   {
     why: "SQLite: renaming a column named in a table CHECK",
     pair: {
-      a: {
-        tables: {
-          id: {
-            name: "id",
-            columns: [{ name: "id", type: "jsonb", nullable: true }],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [{ name: "CHK1", expression: '"id" IS NOT NULL' }],
-          },
-        },
-      },
-      b: {
-        tables: {
-          id: {
-            name: "id",
-            columns: [{ name: "name", type: "jsonb", nullable: true }],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [{ name: "CHK1", expression: '"name" IS NOT NULL' }],
-          },
-        },
-      },
+      a: schema(
+        table("id", [{ name: "id", type: "jsonb", nullable: true }], { checks: [{ name: "CHK1", expression: '"id" IS NOT NULL' }] }),
+      ),
+      b: schema(
+        table("id", [{ name: "name", type: "jsonb", nullable: true }], { checks: [{ name: "CHK1", expression: '"name" IS NOT NULL' }] }),
+      ),
       renames: { tables: [], columns: [{ table: "id", from: "id", to: "name" }] },
       dropTables: [],
       survivors: [{ from: "id", to: "id", columns: [{ from: "id", to: "name" }] }],
@@ -41,362 +38,178 @@ export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
   {
     why: "PostgreSQL: renaming a primary key column with partial unique indexes on it",
     pair: {
-      a: {
-        tables: {
-          id: {
-            name: "id",
-            columns: [{ name: "id", type: "smallint", nullable: false, default: "0" }],
-            uniques: [],
-            indexes: [
-              { name: "IX1", columns: ["id"], unique: true, where: '"id" IS NOT NULL' },
-              { name: "IX2", columns: ["id"], unique: true, where: '"id" IS NOT NULL' },
-            ],
-            foreignKeys: [],
-            checks: [],
-            primaryKey: { columns: ["id"] },
-          },
-          name: {
-            name: "name",
-            columns: [
-              { name: "id", type: "time", nullable: true },
-              { name: "name", type: "jsonb", nullable: true },
-            ],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [{ name: "CHK3", expression: '"id" IS NOT NULL' }],
-          },
-        },
-      },
-      b: {
-        tables: {
-          id: {
-            name: "id",
-            columns: [{ name: "name", type: "smallint", nullable: false, default: "0" }],
-            uniques: [],
-            indexes: [
-              { name: "IX1", columns: ["name"], unique: true, where: '"name" IS NOT NULL' },
-              { name: "IX2", columns: ["name"], unique: true, where: '"name" IS NOT NULL' },
-            ],
-            foreignKeys: [],
-            checks: [],
-            primaryKey: { columns: ["name"] },
-          },
-          name: {
-            name: "name",
-            columns: [
-              { name: "id", type: "time", nullable: true },
-              { name: "name", type: "jsonb", nullable: true },
-            ],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [{ name: "CHK3", expression: '"id" IS NOT NULL' }],
-          },
-        },
-      },
+      a: schema(
+        table("id", [{ name: "id", type: "smallint", nullable: false, default: "0" }], {
+          indexes: [
+            { name: "IX1", columns: ["id"], unique: true, where: '"id" IS NOT NULL' },
+            { name: "IX2", columns: ["id"], unique: true, where: '"id" IS NOT NULL' },
+          ],
+          primaryKey: { columns: ["id"] },
+        }),
+        nameTable(),
+      ),
+      b: schema(
+        table("id", [{ name: "name", type: "smallint", nullable: false, default: "0" }], {
+          indexes: [
+            { name: "IX1", columns: ["name"], unique: true, where: '"name" IS NOT NULL' },
+            { name: "IX2", columns: ["name"], unique: true, where: '"name" IS NOT NULL' },
+          ],
+          primaryKey: { columns: ["name"] },
+        }),
+        nameTable(),
+      ),
       renames: { tables: [], columns: [{ table: "id", from: "id", to: "name" }] },
       dropTables: [],
-      survivors: [
-        { from: "id", to: "id", columns: [{ from: "id", to: "name" }] },
-        {
-          from: "name",
-          to: "name",
-          columns: [
-            { from: "id", to: "id" },
-            { from: "name", to: "name" },
-          ],
-        },
-      ],
+      survivors: [{ from: "id", to: "id", columns: [{ from: "id", to: "name" }] }, kept(nameTable())],
     },
   },
   {
     why: "PostgreSQL: a CHECK comparing with a negative number",
     pair: {
-      a: {
-        tables: {
-          id: {
-            name: "id",
-            columns: [
-              { name: "id", type: "smallint", nullable: false, generated: "increment" },
-              { name: "name", type: "smallint", nullable: true, default: "0" },
-            ],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [],
-            primaryKey: { columns: ["id"], name: "PK1" },
-          },
-        },
-      },
-      b: {
-        tables: {
-          id: {
-            name: "id",
-            columns: [
-              { name: "id", type: "smallint", nullable: false, generated: "increment" },
-              { name: "name", type: "smallint", nullable: true, default: "0" },
-            ],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [],
-            primaryKey: { columns: ["id"], name: "PK1" },
-          },
-          name: {
-            name: "name",
-            columns: [{ name: "id", type: "smallint", nullable: true, default: "0" }],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [{ name: "CHKm4", expression: '"id" >= -5' }],
-          },
-        },
-      },
+      a: schema(incrementKeyed()),
+      b: schema(
+        incrementKeyed(),
+        table("name", [{ name: "id", type: "smallint", nullable: true, default: "0" }], {
+          checks: [{ name: "CHKm4", expression: '"id" >= -5' }],
+        }),
+      ),
       renames: { tables: [], columns: [] },
       dropTables: [],
-      survivors: [
-        {
-          from: "id",
-          to: "id",
-          columns: [
-            { from: "id", to: "id" },
-            { from: "name", to: "name" },
-          ],
-        },
-      ],
+      survivors: [kept(incrementKeyed())],
     },
   },
   {
     why: "SQLite: dropping an auto-increment primary key, then reverting",
     pair: {
-      a: {
-        tables: {
-          id: {
-            name: "id",
-            columns: [
-              { name: "id", type: "decimal", precision: 10, scale: 2, nullable: true },
-              { name: "name", type: "smallint", nullable: false, generated: "increment" },
-            ],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [],
-            primaryKey: { columns: ["name"] },
-          },
-        },
-      },
-      b: {
-        tables: {
-          id: {
-            name: "id",
-            columns: [
-              { name: "id", type: "decimal", precision: 10, scale: 2, nullable: true },
-              { name: "name", type: "smallint", nullable: false },
-            ],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [],
-          },
-        },
-      },
+      a: schema(
+        table(
+          "id",
+          [
+            { name: "id", type: "decimal", precision: 10, scale: 2, nullable: true },
+            { name: "name", type: "smallint", nullable: false, generated: "increment" },
+          ],
+          { primaryKey: { columns: ["name"] } },
+        ),
+      ),
+      b: schema(
+        table("id", [
+          { name: "id", type: "decimal", precision: 10, scale: 2, nullable: true },
+          { name: "name", type: "smallint", nullable: false },
+        ]),
+      ),
       renames: { tables: [], columns: [] },
       dropTables: [],
-      survivors: [
-        {
-          from: "id",
-          to: "id",
-          columns: [
-            { from: "id", to: "id" },
-            { from: "name", to: "name" },
-          ],
-        },
-      ],
+      survivors: [idAndNameKept()],
     },
   },
   {
     why: "SQLite: a unique constraint on exactly the primary key's columns (they share one index)",
     pair: {
-      a: {
-        tables: {
-          id: {
-            name: "id",
-            columns: [
-              { name: "id", type: "timestamp", nullable: true, default: "CURRENT_TIMESTAMP" },
-              { name: "name", type: "smallint", nullable: true },
-            ],
-            uniques: [{ name: "UQ1", columns: ["name"] }],
-            indexes: [],
-            foreignKeys: [],
-            checks: [],
-          },
-        },
-      },
-      b: {
-        tables: {
-          id: {
-            name: "id",
-            columns: [
-              { name: "id", type: "timestamp", nullable: true, default: "CURRENT_TIMESTAMP" },
-              { name: "name", type: "smallint", nullable: false },
-            ],
-            uniques: [{ name: "UQ1", columns: ["name"] }],
-            indexes: [],
-            foreignKeys: [],
-            checks: [],
-            primaryKey: { columns: ["name"] },
-          },
-        },
-      },
+      a: schema(
+        table(
+          "id",
+          [
+            { name: "id", type: "timestamp", nullable: true, default: "CURRENT_TIMESTAMP" },
+            { name: "name", type: "smallint", nullable: true },
+          ],
+          { uniques: [{ name: "UQ1", columns: ["name"] }] },
+        ),
+      ),
+      b: schema(
+        table(
+          "id",
+          [
+            { name: "id", type: "timestamp", nullable: true, default: "CURRENT_TIMESTAMP" },
+            { name: "name", type: "smallint", nullable: false },
+          ],
+          { uniques: [{ name: "UQ1", columns: ["name"] }], primaryKey: { columns: ["name"] } },
+        ),
+      ),
       renames: { tables: [], columns: [] },
       dropTables: [],
-      survivors: [
-        {
-          from: "id",
-          to: "id",
-          columns: [
-            { from: "id", to: "id" },
-            { from: "name", to: "name" },
-          ],
-        },
-      ],
+      survivors: [idAndNameKept()],
     },
   },
   {
     why: "MariaDB: a check read back names a reserved word bare (table IS NOT NULL), which revert could not add again",
-    pair: {
-      a: {
-        tables: {
-          t: {
-            name: "t",
-            columns: [{ name: "table", type: "integer", nullable: true }],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [{ name: "CHK1", expression: '"table" IS NOT NULL' }],
-          },
-        },
-      },
-      b: {
-        tables: {
-          t: {
-            name: "t",
-            columns: [{ name: "table", type: "integer", nullable: true }],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [],
-          },
-        },
-      },
-      renames: { tables: [], columns: [] },
-      dropTables: [],
-      survivors: [{ from: "t", to: "t", columns: [{ from: "table", to: "table" }] }],
-    },
+    pair: checkDropped("table"),
   },
   {
     why: "MariaDB: a primary key over a foreign key's columns replaces MySQL's index for the key; dropping it (revert) needs the index back",
     pair: {
-      a: {
-        tables: {
-          p: {
-            name: "p",
-            columns: [{ name: "id", type: "integer", nullable: false }],
-            primaryKey: { columns: ["id"] },
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [],
-          },
-          c: {
-            name: "c",
-            columns: [{ name: "pid", type: "integer", nullable: false }],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [
-              {
-                name: "FK1",
-                columns: ["pid"],
-                referencedTable: "p",
-                referencedColumns: ["id"],
-                onDelete: "NO ACTION",
-                onUpdate: "NO ACTION",
-              },
-            ],
-            checks: [],
-          },
-        },
-      },
-      b: {
-        tables: {
-          p: {
-            name: "p",
-            columns: [{ name: "id", type: "integer", nullable: false }],
-            primaryKey: { columns: ["id"] },
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [],
-          },
-          c: {
-            name: "c",
-            columns: [{ name: "pid", type: "integer", nullable: false }],
-            primaryKey: { columns: ["pid"] },
-            uniques: [],
-            indexes: [],
-            foreignKeys: [
-              {
-                name: "FK1",
-                columns: ["pid"],
-                referencedTable: "p",
-                referencedColumns: ["id"],
-                onDelete: "NO ACTION",
-                onUpdate: "NO ACTION",
-              },
-            ],
-            checks: [],
-          },
-        },
-      },
+      a: schema(parentP(), childC()),
+      b: schema(parentP(), childC({ primaryKey: { columns: ["pid"] } })),
       renames: { tables: [], columns: [] },
       dropTables: [],
-      survivors: [
-        { from: "p", to: "p", columns: [{ from: "id", to: "id" }] },
-        { from: "c", to: "c", columns: [{ from: "pid", to: "pid" }] },
-      ],
+      survivors: [kept(parentP()), kept(childC())],
     },
   },
   {
     why: 'MariaDB: a quote inside a name in a check ("it\'s") was read, and rendered, as a string literal',
-    pair: {
-      a: {
-        tables: {
-          t: {
-            name: "t",
-            columns: [{ name: "it's", type: "integer", nullable: true }],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [{ name: "CHK1", expression: '"it\'s" IS NOT NULL' }],
-          },
-        },
-      },
-      b: {
-        tables: {
-          t: {
-            name: "t",
-            columns: [{ name: "it's", type: "integer", nullable: true }],
-            uniques: [],
-            indexes: [],
-            foreignKeys: [],
-            checks: [],
-          },
-        },
-      },
-      renames: { tables: [], columns: [] },
-      dropTables: [],
-      survivors: [{ from: "t", to: "t", columns: [{ from: "it's", to: "it's" }] }],
-    },
+    pair: checkDropped("it's"),
   },
 ];
+
+// Tables and survivors more than one place holds: each call builds new objects, so no two places share one.
+
+/** Table name: a time and a jsonb column, a check on the first. */
+function nameTable(): Table {
+  return table(
+    "name",
+    [
+      { name: "id", type: "time", nullable: true },
+      { name: "name", type: "jsonb", nullable: true },
+    ],
+    { checks: [{ name: "CHK3", expression: '"id" IS NOT NULL' }] },
+  );
+}
+
+/** Table id: an auto-increment key (PK1) and a smallint with a default. */
+function incrementKeyed(): Table {
+  return table(
+    "id",
+    [
+      { name: "id", type: "smallint", nullable: false, generated: "increment" },
+      { name: "name", type: "smallint", nullable: true, default: "0" },
+    ],
+    { primaryKey: { columns: ["id"], name: "PK1" } },
+  );
+}
+
+/** Table p and table c, whose foreign key FK1 (c.pid) points at p.id. */
+function parentP(): Table {
+  return table("p", [{ name: "id", type: "integer", nullable: false }], { primaryKey: { columns: ["id"] } });
+}
+
+function childC(extra: Partial<Table> = {}): Table {
+  return table("c", [{ name: "pid", type: "integer", nullable: false }], {
+    foreignKeys: [
+      { name: "FK1", columns: ["pid"], referencedTable: "p", referencedColumns: ["id"], onDelete: "NO ACTION", onUpdate: "NO ACTION" },
+    ],
+    ...extra,
+  });
+}
+
+/** Table id's columns id and name, both kept. */
+function idAndNameKept(): SchemaPair["survivors"][number] {
+  return {
+    from: "id",
+    to: "id",
+    columns: [
+      { from: "id", to: "id" },
+      { from: "name", to: "name" },
+    ],
+  };
+}
+
+/** Table t's one nullable integer column `column` loses its IS NOT NULL check. */
+function checkDropped(column: string): SchemaPair {
+  const t = (checks: Table["checks"]) => table("t", [{ name: column, type: "integer", nullable: true }], { checks });
+  return {
+    a: schema(t([{ name: "CHK1", expression: `"${column}" IS NOT NULL` }])),
+    b: schema(t([])),
+    renames: { tables: [], columns: [] },
+    dropTables: [],
+    survivors: [kept(t([]))],
+  };
+}
