@@ -45,5 +45,10 @@ function calledByTypeOrmSqliteDriver(): boolean {
   const holder: { stack?: string } = {};
   Error.captureStackTrace(holder, calledByTypeOrmSqliteDriver);
   const frames = (holder.stack ?? "").split("\n").slice(1, 3);
-  return frames.some((frame) => /[\\/]typeorm[\\/]driver[\\/]sqlite[\\/]SqliteDriver\.js:/.test(frame));
+  // By its method's name, or its file (a source map may name TypeORM's own .ts).
+  return frames.some(
+    (frame) =>
+      /\bSqliteDriver\.loadDependencies\b/.test(frame) ||
+      /[\\/]typeorm[\\/](src[\\/])?driver[\\/]sqlite[\\/]SqliteDriver\.[jt]s:/.test(frame),
+  );
 }
