@@ -15,6 +15,7 @@ import { LoaderSetupError } from "../loader/typescript-compiler";
 import { loadGlobbedClasses } from "./entity-globs";
 import { sourceStyleOf, type SourceStyle } from "./source-style";
 import { answerPgRuntimeProbe } from "../loader/pg-runtime-probe";
+import { quietTypeOrmSqliteDriver } from "../loader/sqlite-traces";
 
 export interface ProjectConfig {
   /** Directory commands run in; relative paths resolve from it. */
@@ -108,6 +109,7 @@ export function loadProjectConfig(options: LoadOptions, configOptions: ConfigOpt
 
   // The DataSource's constructor loads the driver.
   answerPgRuntimeProbe(cwd);
+  const restoreSqliteVerbose = quietTypeOrmSqliteDriver(cwd);
   let exported: Record<string, unknown>;
   try {
     exported = require(dataSourceFile);
@@ -122,6 +124,8 @@ export function loadProjectConfig(options: LoadOptions, configOptions: ConfigOpt
       driverError(error, shown, configOptions.databaseTypes) ??
       new UsageError(`Loading ${shown} failed: ${formatLoadFailure(failure)}: fix ${fileToFix(failure, shown)} and run again.`)
     );
+  } finally {
+    restoreSqliteVerbose();
   }
 
   const dataSource = findDataSource(exported, shown);

@@ -267,6 +267,16 @@ export interface Dialect {
   readonly statementLists?: boolean;
 
   /**
+   * Run several statements that return no rows in one call to the driver,
+   * in order, stopping at the first that fails (SQLite: the driver's `exec`,
+   * one trip to node sqlite3's worker thread instead of two per statement).
+   * What TypeORM's `query` does around a statement is done for each: its
+   * logger and its query subscribers hear of it. The runner sends a commit
+   * group's bookkeeping this way; absent, one query per statement.
+   */
+  sendList?(db: Queryable, statements: readonly string[]): Promise<void>;
+
+  /**
    * Get ready to cancel, from elsewhere, the statement `db` (the migration
    * connection) is running: a signal stops `run` part-way. Called before
    * any migration runs; the returned function may need `via`, another

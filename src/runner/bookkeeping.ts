@@ -27,6 +27,24 @@ export interface AppliedMigration {
   partial?: PartialProgress;
 }
 
+/** What the bookkeeping says of one migration (Bookkeeping.progress). */
+export interface MigrationProgress {
+  applied: boolean;
+  partial?: PartialProgress;
+}
+
+/**
+ * Statements the runner sends with a bookkeeping write, in one round trip
+ * with it where `send` (or the dialect's statement lists) allows: a commit
+ * group's RELEASE of the migration's savepoint and the next one's SAVEPOINT.
+ * `send` runs several statements in one call to the driver, observed as the
+ * runner observes its queries (runner/execute.ts).
+ */
+export interface RoundTrip {
+  then?: readonly string[];
+  send?: (statements: readonly string[]) => Promise<void>;
+}
+
 export interface PartialProgress {
   applied: number;
   total?: number;
@@ -295,7 +313,7 @@ export class Bookkeeping {
    * records a partial application (`partial`). `SELECT *`: an offline script
    * sends this to tables that may lack Athanor's newer columns.
    */
-  async progress(name: string): Promise<{ applied: boolean; partial?: PartialProgress }> {
+  async progress(name: string): Promise<MigrationProgress> {
     const rows: any[] = await this.db.query(`SELECT * FROM ${this.table} WHERE ${this.dialect.quote("name")} = ${literal(name)}`);
     const legacy = rows.length === 0 ? undefined : partialOf(rows[0]);
     if (rows.length > 0 && !legacy) return { applied: true };
@@ -304,23 +322,69 @@ export class Bookkeeping {
   }
 
   /**
+   * `progress` of each of `names`, in one read of each table (the progress
+   * table only where it exists and a name has no complete row): what a
+   * SQLite commit group reads once after its claim instead of once per
+   * migration (runner/execute.ts).
+   */
+  async progressOf(names: readonly string[]): Promise<Map<string, MigrationProgress>> {
+    const found = new Map<string, MigrationProgress>();
+    if (names.length === 0) return found;
+    const q = (id: string) => this.dialect.quote(id);
+    const rows: any[] = await this.db.query(`SELECT * FROM ${this.table} WHERE ${q("name")} IN (${names.map(literal).join(", ")})`);
+    /** The first row of each name, as `progress` reads it. */
+    const legacy = new Map<string, PartialProgress | undefined>();
+    for (const row of rows) {
+      const name = String(row.name);
+      if (!legacy.has(name)) legacy.set(name, partialOf(row));
+    }
+    for (const [name, partial] of legacy) if (!partial) found.set(name, { applied: true });
+    const open = names.filter((name) => !found.has(name));
+    const progressRows: any[] =
+      open.length > 0 && (await this.hasProgressTable())
+        ? await this.db.query(`SELECT * FROM ${this.progressTable} WHERE ${q("name")} IN (${open.map(literal).join(", ")})`)
+        : [];
+    const inProgress = new Map<string, PartialProgress | undefined>();
+    for (const row of progressRows) {
+      const name = String(row.name);
+      if (!inProgress.has(name)) inProgress.set(name, progressRowOf(row).partial);
+    }
+    for (const name of open) {
+      const partial = inProgress.get(name) ?? legacy.get(name);
+      found.set(name, partial ? { applied: false, partial } : { applied: false });
+    }
+    return found;
+  }
+
+  /**
    * Record a migration as applied; applied_at is now unless given. `completing`: it has a partial row to complete.
    * `correction`: also store an earlier migration's full execution_ms, in the same round trip where the dialect can.
+   * `then`: statements of the runner's to send right after the row, in the same round trip (see RoundTrip).
    */
   async record(
     entry: Omit<BookkeepingEntry, "appliedAt"> & { appliedAt?: Date },
     completing = false,
-    correction?: { name: string; ms: number },
+    options: { correction?: { name: string; ms: number } } & RoundTrip = {},
   ): Promise<void> {
+    const { correction } = options;
     const full = { ...entry, appliedAt: entry.appliedAt ?? new Date() };
     const row = recordStatement(this.dialect, this.tableName, full);
     const statements = correction ? [executionMsStatement(this.dialect, this.tableName, correction.name, correction.ms), row] : [row];
-    if (statements.length > 1 && this.dialect.statementLists) await this.db.query(statements.join("; "));
-    else for (const sql of statements) await this.db.query(sql);
     // The complete row first: a kill before the progress row goes leaves both, and the complete one wins.
-    if (!completing) return;
-    if (this.completedProgress) this.completedProgress.push(entry.name);
-    else await this.forgetProgress(entry.name);
+    if (completing && this.completedProgress) this.completedProgress.push(entry.name);
+    else if (completing) statements.push(...(await this.forgetProgressStatements(entry.name)));
+    await this.sendTogether([...statements, ...(options.then ?? [])], options.send);
+  }
+
+  /**
+   * Send `statements` in as few round trips as the dialect allows: with
+   * `send` where the caller has one (a driver call that runs a list), as one
+   * query where the dialect takes lists (PostgreSQL), else one by one.
+   */
+  private async sendTogether(statements: readonly string[], send?: RoundTrip["send"]): Promise<void> {
+    if (statements.length > 1 && send) await send(statements);
+    else if (statements.length > 1 && this.dialect.statementLists) await this.db.query(statements.join("; "));
+    else for (const sql of statements) await this.db.query(sql);
   }
 
   /**
@@ -346,10 +410,10 @@ export class Bookkeeping {
     await this.db.query(executionMsStatement(this.dialect, this.tableName, name, ms));
   }
 
-  private async forgetProgress(name: string): Promise<void> {
-    if (await this.hasProgressTable()) {
-      await this.db.query(`DELETE FROM ${this.progressTable} WHERE ${this.dialect.quote("name")} = ${literal(name)}`);
-    }
+  /** The DELETE of a migration's progress row, where the progress table exists. */
+  private async forgetProgressStatements(name: string): Promise<string[]> {
+    if (!(await this.hasProgressTable())) return [];
+    return [`DELETE FROM ${this.progressTable} WHERE ${this.dialect.quote("name")} = ${literal(name)}`];
   }
 
   /** Record (or update) how much of a migration took effect before it failed outside a transaction. */
@@ -384,10 +448,13 @@ export class Bookkeeping {
     await this.db.query(`INSERT INTO ${this.progressTable} (${columns.join(", ")}) VALUES (${row.join(", ")})`);
   }
 
-  /** Forget a migration: its row, and its progress (a partly applied one undone, or stamped away). */
-  async forget(name: string): Promise<void> {
-    await this.db.query(forgetStatement(this.dialect, this.tableName, name));
-    await this.forgetProgress(name);
+  /**
+   * Forget a migration: its row, and its progress (a partly applied one undone, or stamped away).
+   * `then`: as for `record`, sent with the row's DELETE.
+   */
+  async forget(name: string, options: RoundTrip = {}): Promise<void> {
+    const statements = [forgetStatement(this.dialect, this.tableName, name), ...(await this.forgetProgressStatements(name))];
+    await this.sendTogether([...statements, ...(options.then ?? [])], options.send);
   }
 }
 

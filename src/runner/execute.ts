@@ -52,7 +52,7 @@ import {
   type PartialRevertPlan,
   type StepCarrier,
 } from "./operation-steps";
-import type { PartialProgress } from "./bookkeeping";
+import type { MigrationProgress, PartialProgress, RoundTrip } from "./bookkeeping";
 import { observeStatements, StatementJournal } from "./statement-journal";
 import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
 
@@ -197,7 +197,7 @@ export async function executeMigrations(
   signal?.addEventListener("abort", onAbort);
   /** What the current batch sent: the commit-time check covers what it touched. */
   const sentInBatch: string[] = [];
-  const stopObserving = observeStatements(context.queryRunner, {
+  const observed = observeStatements(context.queryRunner, {
     sending: (sql) => {
       if (signal?.aborted && running.now && !running.writingProgress) throw new StopRequested();
       options.onStatement?.(sql);
@@ -238,6 +238,9 @@ export async function executeMigrations(
     // deferred flush is made durable by that correction's commit at the end.
     flushLater: tuned && direction === "up",
     windowMs: commitGroupWindowMs(),
+    sendList: context.dialect.sendList
+      ? (statements) => observed.sendList(statements, () => context.dialect.sendList!(context.queryRunner, statements))
+      : undefined,
   };
   // Outside a transaction, the progress rows of completed migrations go in one DELETE at the end.
   const cleanUpProgress = direction === "up" && tuned ? context.bookkeeping.deferProgressCleanup() : undefined;
@@ -275,7 +278,7 @@ export async function executeMigrations(
     // Best effort: a row left behind is harmless (see deferProgressCleanup).
     await cleanUpProgress?.().catch(() => undefined);
     if (tuned && direction === "up") await storeCommitTime(context, commits);
-    stopObserving();
+    observed.stop();
     signal?.removeEventListener("abort", onAbort);
   }
   return results;
@@ -312,6 +315,8 @@ interface CommitTuning {
   flushLater: boolean;
   /** See commitGroupWindowMs. */
   windowMs: number;
+  /** Several statements in one round trip, observed (Dialect.sendList): a commit group's bookkeeping. */
+  sendList?: (statements: readonly string[]) => Promise<void>;
 }
 
 /** Whether the migrations' own code is running (what a stop request cancels). */
@@ -347,6 +352,9 @@ class BatchStopped extends Error {
 /** The savepoint each migration of a commit group runs in. */
 const GROUP_SAVEPOINT = "athanor_migration";
 
+/** How many of a commit group's next migrations one bookkeeping read asks about (see groupKnows). */
+const GROUP_READ = 500;
+
 async function executeBatch(
   context: ExecutionContext,
   batch: Batch,
@@ -379,8 +387,19 @@ async function executeBatch(
   let hasRow = false;
   /** When the open transaction began (a commit group commits once it is old enough). */
   let transactionBegan = 0;
-  /** A commit group: the current migration's savepoint is open. */
+  /** A commit group: the current migration's savepoint is open (or the next one's, opened with the last row). */
   let inSavepoint = false;
+  /**
+   * A commit group: what the bookkeeping says of the batch's next
+   * migrations, read once after the open transaction's claim. No other
+   * runner can write the bookkeeping until that transaction ends (the
+   * claim took the database's write lock, held to COMMIT), so one read
+   * serves the group, where a read per migration cost a round trip and a
+   * scan of TypeORM's table (it has no index on name). This runner's own
+   * rows are kept in it; it is read again in each new transaction, and
+   * after a migration whose own statements name the bookkeeping table.
+   */
+  let groupKnows: Map<string, MigrationProgress> | undefined;
   /** Up outside a transaction: the op() calls finished so far (runner/operation-steps.ts). */
   let operationsNow: (() => PartialProgress["operations"]) | undefined;
   /** Down of a partly applied migration: which of its down() calls run. */
@@ -398,6 +417,7 @@ async function executeBatch(
   const lockHeld = context.lock?.stillHeld?.();
 
   const begin = async () => {
+    groupKnows = undefined;
     await queryRunner.startTransaction();
     transactionBegan = performance.now();
     // Waits for another runner's migration transaction (one that took over
@@ -425,15 +445,27 @@ async function executeBatch(
   const savepoint = async (statement: "SAVEPOINT" | "RELEASE SAVEPOINT" | "ROLLBACK TO SAVEPOINT") => {
     await queryRunner.query(`${statement} ${GROUP_SAVEPOINT}`);
   };
+  /** What the bookkeeping says of the batch's migration at `index` (see groupKnows). */
+  const progressAt = async (index: number): Promise<MigrationProgress> => {
+    const name = batch.migrations[index].name;
+    if (!batch.group) return bookkeeping.progress(name);
+    let known = groupKnows?.get(name);
+    if (!known) {
+      groupKnows = await bookkeeping.progressOf(batch.migrations.slice(index, index + GROUP_READ).map((m) => m.name));
+      known = groupKnows.get(name)!;
+    }
+    return known;
+  };
 
   await dialect.session?.beforeTransaction(queryRunner);
   try {
     if (batch.transaction) await begin();
     if (lockHeld && !(await lockHeld)) throw new LockLost(batch.migrations[0].name);
-    for (const migration of batch.migrations) {
+    for (const [index, migration] of batch.migrations.entries()) {
       if (signal?.aborted) throw new StopRequested();
       current = migration;
-      if (batch.group && finished.length > 0 && performance.now() - transactionBegan >= tuning.windowMs) {
+      // With the next savepoint open, the group already chose to go on (at the last row).
+      if (batch.group && !inSavepoint && finished.length > 0 && performance.now() - transactionBegan >= tuning.windowMs) {
         await commit();
         await begin();
       }
@@ -444,7 +476,7 @@ async function executeBatch(
         unclaim = await claim.outsideTransaction(queryRunner, { timeoutMs: context.lock?.timeoutMs ?? 60_000, signal });
       }
       const started = performance.now();
-      const progress = await bookkeeping.progress(migration.name);
+      const progress = await progressAt(index);
       const appliedNow = progress.applied;
       resumed = progress.partial;
       hasRow = resumed !== undefined;
@@ -463,7 +495,7 @@ async function executeBatch(
         await releaseClaim();
         continue;
       }
-      if (batch.group) {
+      if (batch.group && !inSavepoint) {
         await savepoint("SAVEPOINT");
         inSavepoint = true;
       }
@@ -528,14 +560,22 @@ async function executeBatch(
       // The previous transaction's last migration gets its full time here,
       // in a transaction that commits anyway (see CommitTimes).
       const correction = batch.transaction && commits.unstored && !commits.carried ? commits.unstored : undefined;
+      // In a commit group the row goes in one round trip with the RELEASE
+      // of the migration's savepoint and, unless the group is to commit
+      // before the next migration, the next one's SAVEPOINT.
+      const opensNext: boolean =
+        inSavepoint && index + 1 < batch.migrations.length && performance.now() - transactionBegan < tuning.windowMs;
+      const roundTrip: RoundTrip = inSavepoint
+        ? { then: [`RELEASE SAVEPOINT ${GROUP_SAVEPOINT}`, ...(opensNext ? [`SAVEPOINT ${GROUP_SAVEPOINT}`] : [])], send: tuning.sendList }
+        : {};
       const write = () =>
         direction === "up"
           ? bookkeeping.record(
               { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms },
               hasRow,
-              correction,
+              { correction, ...roundTrip },
             )
-          : bookkeeping.forget(migration.name);
+          : bookkeeping.forget(migration.name, roundTrip);
       // Outside a transaction the migration has taken effect: a cancellation
       // meant for its code that lands on the row instead must not leave it
       // unrecorded.
@@ -544,9 +584,12 @@ async function executeBatch(
         throw error;
       });
       faultPoint("after-record");
-      if (inSavepoint) {
-        await savepoint("RELEASE SAVEPOINT");
-        inSavepoint = false;
+      inSavepoint = opensNext;
+      if (groupKnows) {
+        // Its own statements may have written the bookkeeping: read it again.
+        const table = bookkeeping.tableName.toLowerCase();
+        if (sent.slice(sentBefore).some((sql) => sql.toLowerCase().includes(table))) groupKnows = undefined;
+        else groupKnows.set(migration.name, { applied: direction === "up" });
       }
       // Carried once nothing of this migration can be rolled back alone.
       if (correction) commits.carried = true;
@@ -563,6 +606,11 @@ async function executeBatch(
         finished = [];
         done(result);
       }
+    }
+    // The next savepoint, opened for migrations that turned out applied already.
+    if (inSavepoint) {
+      await savepoint("RELEASE SAVEPOINT");
+      inSavepoint = false;
     }
     if (batch.migrations.length !== 1 && !batch.group) await dialect.session?.beforeCommit(queryRunner, sent);
     if (batch.transaction) await commit();

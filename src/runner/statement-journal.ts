@@ -180,12 +180,24 @@ export interface StatementObserver {
   skip?: (sql: string) => boolean;
 }
 
+/** What observeStatements returns. */
+export interface ObservedStatements {
+  /** Stop observing: the query runner's own `query` is back. */
+  stop(): void;
+  /**
+   * Send `statements` with `send`, one call that runs them all (the
+   * dialect's sendList), observed as if each had been a query of its own:
+   * each is announced before the call, and each completed after it, in order.
+   */
+  sendList(statements: readonly string[], send: () => Promise<void>): Promise<void>;
+}
+
 /**
- * Observe every statement sent on `queryRunner` until the returned function
- * is called. The query method is wrapped on the instance itself, so what
- * TypeORM sends through it (START TRANSACTION, COMMIT) is observed too.
+ * Observe every statement sent on `queryRunner` until `stop` is called. The
+ * query method is wrapped on the instance itself, so what TypeORM sends
+ * through it (START TRANSACTION, COMMIT) is observed too.
  */
-export function observeStatements(queryRunner: QueryRunner, observer: StatementObserver): () => void {
+export function observeStatements(queryRunner: QueryRunner, observer: StatementObserver): ObservedStatements {
   const hadOwn = Object.prototype.hasOwnProperty.call(queryRunner, "query");
   const original = queryRunner.query;
   queryRunner.query = async function (this: QueryRunner, sql: string, ...rest: any[]) {
@@ -202,8 +214,23 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
     await observer.persist?.(sql);
     return result;
   } as QueryRunner["query"];
-  return () => {
-    if (hadOwn) queryRunner.query = original;
-    else delete (queryRunner as any).query;
+  return {
+    stop() {
+      if (hadOwn) queryRunner.query = original;
+      else delete (queryRunner as any).query;
+    },
+    async sendList(statements, send) {
+      for (const sql of statements) observer.sending?.(sql);
+      try {
+        await send();
+      } catch (error) {
+        observer.failed?.(statements[0]);
+        throw error;
+      }
+      for (const sql of statements) {
+        observer.completed(sql);
+        await observer.persist?.(sql);
+      }
+    },
   };
 }

@@ -10,6 +10,8 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { DIALECTS, TestProject } from "../support/project";
 import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
 import { writeSlowScenario } from "../support/slow-scenario";
@@ -154,6 +156,66 @@ describe("sqlite: migrations that share a commit", () => {
       const next = await project.cli(["run"], { env: ONE_GROUP });
       assert.equal(next.code, 0, next.stdout + next.stderr);
       assert.match(next.stdout, /Nothing to run: .* is up to date \(3 migrations applied\)/);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("--verbose and TypeORM's query log: a group reads the bookkeeping once, checks no foreign key of tables created without one, and every statement is still shown and logged", async () => {
+    const project = await TestProject.create("sqlite");
+    try {
+      const names = writeCreates(project, 5);
+      const config = join(project.dir, "ormconfig.ts");
+      const source = readFileSync(config, "utf8");
+      const logged = source.replace(`database: "data/app.sqlite",`, `database: "data/app.sqlite", logging: ["query"],`);
+      assert.notEqual(logged, source, "ormconfig.ts has no SQLite DataSource to turn logging on in");
+      writeFileSync(config, logged);
+      const result = await project.cli(["run", "--verbose"], { env: ONE_GROUP });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.deepEqual([...shownTimes(result.stdout).keys()], names, result.stdout);
+      const lines = result.stdout.split("\n");
+      const count = (pattern: RegExp) => lines.filter((line) => pattern.test(line)).length;
+      // --verbose prints each statement as sent; TypeORM's logger prints "query: " and the statement.
+      for (const [printed, prefix] of [
+        ["--verbose", /^/],
+        ["TypeORM's log", /^query: /],
+      ] as const) {
+        const at = (sql: string) => new RegExp(prefix.source + sql);
+        assert.equal(
+          count(at(`SELECT \\* FROM "migrations" WHERE "name" IN \\(`)),
+          1,
+          `${printed}: one read of the bookkeeping\n${result.stdout}`,
+        );
+        assert.equal(count(at(`SELECT \\* FROM "migrations" WHERE "name" = `)), 0, `${printed}: no read per migration\n${result.stdout}`);
+        assert.equal(count(at(`PRAGMA foreign_key_check`)), 0, `${printed}: nothing to check\n${result.stdout}`);
+        assert.equal(count(at(`SAVEPOINT athanor_migration;?$`)), names.length, `${printed}: a savepoint per migration\n${result.stdout}`);
+        assert.equal(count(at(`RELEASE SAVEPOINT athanor_migration;?$`)), names.length, `${printed}\n${result.stdout}`);
+        assert.equal(count(at(`INSERT INTO "migrations" `)), names.length, `${printed}: a row per migration\n${result.stdout}`);
+      }
+      assert.deepEqual(await appliedNames(project), names);
+      assert.deepEqual(await storedTimes(project), shownTimes(result.stdout));
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("a migration that writes the bookkeeping itself: the group reads it again, so a migration it recorded is skipped, not run", async () => {
+    const project = await TestProject.create("sqlite");
+    try {
+      const [first] = writeCreates(project, 1);
+      const recorder = writeMigrationBody(project, {
+        timestamp: 1700000000002,
+        name: "RecordsTheNext",
+        up: q(`INSERT INTO "migrations" ("timestamp", "name") VALUES (1700000000003, 'CreateT31700000000003')`),
+      });
+      const [third] = writeCreates(project, 1, 3);
+      assert.equal(third, "CreateT31700000000003");
+      const result = await project.cli(["run"], { env: ONE_GROUP });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.deepEqual([...shownTimes(result.stdout).keys()], [first, recorder], result.stdout);
+      assert.match(result.stdout, new RegExp(`- ${third} \\(skipped: another runner applied it first\\)`));
+      assert.deepEqual((await appliedNames(project)).sort(), [first, recorder, third].sort());
+      assert.deepEqual(await tableNames(project), ["t1"]);
     } finally {
       await project.cleanup();
     }

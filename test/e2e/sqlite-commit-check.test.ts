@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { TestProject } from "../support/project";
 import { q, writeMigrationBody } from "../support/faults";
 import {
+  tablesCreatedWithoutForeignKeys,
   tableNamesWrittenBy as tablesWrittenBy,
   tablesWrittenBy as written,
   tablesWrittenByAll,
@@ -105,6 +106,30 @@ describe("sqlite: the foreign-key check before commit covers the tables the migr
     assert.deepEqual([...tablesWrittenByAll([`INSERT INTO "b" VALUES (1) ON CONFLICT DO NOTHING`])!], [["b", true]]);
     // SQLite folds ASCII letters only: "Ünïcödé" stays itself (found by the property test).
     assert.deepEqual([...tablesWrittenByAll([`CREATE TABLE "Ünïcödé" ("id" integer)`])!], [["Ünïcödé", false]]);
+    // A new table has foreign keys only where a REFERENCES says so; IF NOT EXISTS may have found an old one, keys and all.
+    const keyless = (...statements: string[]) => [...tablesCreatedWithoutForeignKeys(statements)].sort();
+    assert.deepEqual(keyless(`CREATE TABLE "A" ("id" integer)`, `CREATE TEMP TABLE main.b AS SELECT 1 AS x`), ["a", "b"]);
+    assert.deepEqual(keyless(`CREATE TABLE "c" ("id" integer, "p" integer REFERENCES "a" ("id"))`), []);
+    assert.deepEqual(keyless(`CREATE TABLE "c" ("id" integer, FOREIGN KEY ("id") references "a")`), []);
+    assert.deepEqual(keyless(`CREATE TABLE IF NOT EXISTS "c" ("id" integer)`), []);
+    assert.deepEqual(keyless(`CREATE TABLE "c" ("note" text DEFAULT 'REFERENCES')`), ["c"]);
+    assert.deepEqual(keyless(`CREATE TABLE "c" ("id" integer)`, `CREATE TABLE IF NOT EXISTS "C" ("id" integer)`), []);
+  });
+
+  test("CREATE TABLE IF NOT EXISTS of a table that was there, with keys: the rows the migration adds to it are checked", async () => {
+    // The pending migration of the test before, rewritten.
+    writeMigrationBody(project, {
+      timestamp: 1700000000002,
+      name: "DeletesParent",
+      up: [
+        q(`CREATE TABLE IF NOT EXISTS "children" ("id" integer PRIMARY KEY, "parent_id" integer)`),
+        q(`INSERT INTO "children" ("id", "parent_id") VALUES (7, 77)`),
+      ].join("\n"),
+    });
+    const result = await project.cli(["run"]);
+    assert.equal(result.code, 3, result.stdout + result.stderr);
+    assert.deepEqual(VIOLATIONS.exec(result.stderr)?.slice(1), ["1", "children", "parents"]);
+    assert.deepEqual(await project.query(`SELECT id FROM children WHERE id = 7`), []);
   });
 });
 

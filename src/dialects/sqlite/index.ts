@@ -18,6 +18,7 @@ import { dataCheckFailure } from "./data-check";
 import { acquireSqliteLock } from "./lock";
 import { sqliteCannotWrite } from "./writable";
 import { sqliteStatementCanceller } from "./interrupt";
+import { sendSqliteList } from "./send-list";
 import { sqliteStatementCost } from "./statement-cost";
 import { sqliteLiveCosts } from "./live-costs";
 
@@ -44,6 +45,7 @@ export const sqliteDialect: Dialect = {
   acquireMigrationLock: acquireSqliteLock,
   statementCanceller: sqliteStatementCanceller,
   groupCommit: true,
+  sendList: sendSqliteList,
   explainConnectionError,
   explainMigrationError,
   cannotWrite: sqliteCannotWrite,

@@ -147,6 +147,35 @@ export function tablesWrittenByAll(statements: readonly string[]): Map<string, b
   return tables;
 }
 
+/**
+ * The tables (ASCII letters lower-cased) that `statements` create with no
+ * foreign key: every CREATE TABLE of the name among them is a plain one
+ * (not IF NOT EXISTS, which may have found the table there, keys and rows
+ * and all) whose text holds no REFERENCES. A table's foreign keys come
+ * only from REFERENCES clauses, in its CREATE TABLE or an ALTER TABLE ADD
+ * COLUMN (an ALTER is a write that may remove, which checks more anyway),
+ * so `PRAGMA foreign_key_check` of such a table finds nothing.
+ */
+export function tablesCreatedWithoutForeignKeys(statements: readonly string[]): Set<string> {
+  const without = new Set<string>();
+  const mayHaveKeys = new Set<string>();
+  for (const sql of statements) {
+    const tokens = tokenize(sql);
+    if (!isKeyword(tokens[0], "CREATE")) continue;
+    let i = 1;
+    while (["TEMP", "TEMPORARY"].includes(tokens[i]?.value.toUpperCase() ?? "")) i++;
+    if (!isKeyword(tokens[i], "TABLE")) continue;
+    const guarded = isKeyword(tokens[i + 1], "IF");
+    const table = nameAt(tokens, skipIf(tokens, i + 1));
+    if (!table) continue;
+    const name = asciiLowerCase(table.name);
+    if (guarded || tokens.some((t) => isKeyword(t, "REFERENCES"))) mayHaveKeys.add(name);
+    else without.add(name);
+  }
+  for (const name of mayHaveKeys) without.delete(name);
+  return without;
+}
+
 /** Lower-case A–Z only, as SQLite does when it compares names and in lower(). */
 function asciiLowerCase(name: string): string {
   return name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());

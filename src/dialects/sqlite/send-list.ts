@@ -1,0 +1,66 @@
+/**
+ * Several statements in one call to the driver (Dialect.sendList). node
+ * sqlite3 runs each `query` as two trips to its worker thread (prepare,
+ * then step) and its `exec` runs a whole list in one; better-sqlite3 runs
+ * on the calling thread, where `exec` spares only the prepared statements.
+ * TypeORM's `query` logs each statement and tells the DataSource's
+ * subscribers (beforeQuery, afterQuery) before and after it: done here too,
+ * so a user's `logging` and subscribers see what they saw one query at a
+ * time. Where the connection has no `exec` (another driver), one `query`
+ * per statement.
+ */
+import type { Queryable } from "../dialect";
+
+/** What is read of TypeORM's SQLite query runners (0.3's node sqlite3 and better-sqlite3, 1.x's better-sqlite3). */
+interface SqliteQueryRunner extends Queryable {
+  connect?(): Promise<unknown>;
+  isReleased?: boolean;
+  connection?: TypeOrmDataSource;
+  dataSource?: TypeOrmDataSource;
+  broadcaster?: { broadcast?(event: string, ...args: unknown[]): Promise<void> };
+}
+
+interface TypeOrmDataSource {
+  options?: { type?: string };
+  logger?: {
+    logQuery?(query: string, parameters: unknown[] | undefined, queryRunner: unknown): unknown;
+    logQueryError?(error: unknown, query: string, parameters: unknown[] | undefined, queryRunner: unknown): unknown;
+  };
+}
+
+interface ExecConnection {
+  exec(sql: string, callback?: (error: Error | null) => void): unknown;
+}
+
+export async function sendSqliteList(db: Queryable, statements: readonly string[]): Promise<void> {
+  const runner = db as SqliteQueryRunner;
+  const dataSource = runner.dataSource ?? runner.connection;
+  const connection = runner.isReleased ? undefined : ((await runner.connect?.()) as Partial<ExecConnection> | undefined);
+  const type = dataSource?.options?.type;
+  if (typeof connection?.exec !== "function" || (type !== "sqlite" && type !== "better-sqlite3")) {
+    for (const sql of statements) await db.query(sql);
+    return;
+  }
+  const exec = connection as ExecConnection;
+  const sql = statements.join(";\n");
+  for (const statement of statements) {
+    dataSource?.logger?.logQuery?.(statement, undefined, runner);
+    await runner.broadcaster?.broadcast?.("BeforeQuery", statement, undefined);
+  }
+  const started = Date.now();
+  try {
+    if (type === "better-sqlite3") exec.exec(sql);
+    else await new Promise<void>((resolve, reject) => exec.exec(sql, (error) => (error ? reject(error) : resolve())));
+  } catch (error) {
+    dataSource?.logger?.logQueryError?.(error, sql, undefined, runner);
+    for (const statement of statements) {
+      await runner.broadcaster?.broadcast?.("AfterQuery", statement, undefined, false, undefined, undefined, error);
+    }
+    // As TypeORM's QueryFailedError carries it: what a failure report names as the failing statement.
+    throw Object.assign(error instanceof Error ? error : new Error(String(error)), { query: sql });
+  }
+  const ms = Date.now() - started;
+  for (const statement of statements) {
+    await runner.broadcaster?.broadcast?.("AfterQuery", statement, undefined, true, ms, undefined, undefined);
+  }
+}
