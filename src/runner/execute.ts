@@ -55,6 +55,7 @@ import {
 import type { PartialProgress } from "./bookkeeping";
 import { observeStatements, StatementJournal } from "./statement-journal";
 import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
+import { adoptTransactionState, rolledBackEarlier } from "./own-transaction-control";
 
 import type { Direction } from "./direction";
 export type { Direction } from "./direction";
@@ -467,7 +468,7 @@ async function executeBatch(
         await savepoint("SAVEPOINT");
         inSavepoint = true;
       }
-      const sentBefore = sent.length;
+      let sentBefore = sent.length;
       begun.push(migration.name);
       unfinished = migration.name;
       if (undoingPart && !options.fake) {
@@ -517,6 +518,16 @@ async function executeBatch(
           running.progress = undefined;
           stopFollowing(queryRunner as StepCarrier);
           ranBeforeFailure = journal.close();
+        }
+        // The code ended the runner's transaction itself and finished (runner/own-transaction-control.ts):
+        // what it sent is committed or undone, so the commit-time check has none of it to guard.
+        if (batch.transaction && journal.endedBy) {
+          const earlier = finished.filter((r) => !r.skipped).map((r) => r.name);
+          if (journal.endedBy === "ROLLBACK" && earlier.length > 0) throw rolledBackEarlier(earlier);
+          inSavepoint = false;
+          adoptTransactionState(queryRunner, journal.leftOpen);
+          if (!journal.leftOpen) await begin();
+          sentBefore = sent.length;
         }
       }
       // A migration that commits alone (or alone in its savepoint) is
