@@ -28,9 +28,11 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs & GlobalArgs> =
       const flags = [m.missing && "MISSING FILE", m.edited && "EDITED", m.outOfOrder && "OUT OF ORDER"].filter(Boolean);
       const when = m.appliedAt
         ? `applied ${m.appliedAt}`
-        : m.partial
-          ? `pending, partially applied: ${describeProgress(m.partial)}`
-          : "pending";
+        : m.partial?.wholeRevert
+          ? `pending, partly reverted: ${describeProgress(m.partial)}`
+          : m.partial
+            ? `pending, partially applied: ${describeProgress(m.partial)}`
+            : "pending";
       out.line(`  ${mark} ${m.name}  ${when}${flags.length ? "  " + flags.join(", ") : ""}`);
     }
     for (const problem of result.problems) out.line(`problem: ${problem}`);
@@ -41,8 +43,9 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs & GlobalArgs> =
 };
 
 /** "3 of 5 statements" (or "3 statements" when the migration's total is unknown). */
-function describeProgress(progress: { applied: number; total?: number; reverted?: number }): string {
+function describeProgress(progress: { applied: number; total?: number; reverted?: number; wholeRevert?: boolean }): string {
   const unit = (n: number) => (n === 1 ? "statement" : "statements");
+  if (progress.wholeRevert) return `${progress.reverted ?? 0} ${unit(progress.reverted ?? 0)} of its revert done`;
   const applied =
     progress.total === undefined
       ? `${progress.applied} ${unit(progress.applied)}`

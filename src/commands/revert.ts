@@ -56,7 +56,8 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
         if (!options.allowEdited && !options.execution?.fake) refuseEdited(selected, project.config.cwd, "down");
 
         // A partly applied migration: refused before anything runs when its down() cannot undo just that part.
-        const partlyApplied = selected.find((s) => s.partial);
+        // (A complete migration's revert that stopped half-way runs the rest of its down(), whatever it holds.)
+        const partlyApplied = selected.find((s) => s.partial && !s.partial.wholeRevert);
         if (partlyApplied && !options.execution?.fake) {
           const before = revertOrder(plan)[0]?.name ?? "base";
           await planPartialRevert(partlyApplied.source!, partlyApplied.partial!, dialect, bookkeeping.tableName, before);

@@ -20,9 +20,11 @@ export interface StatusEntry {
   /**
    * Pending, with part of it applied by a run that failed outside a
    * transaction; `reverted`: how many statements a revert of that part
-   * already undid (a revert that stopped half-way).
+   * already undid (a revert that stopped half-way); `wholeRevert`: that
+   * revert started from the complete migration (`applied`/`total` then
+   * count its up(), and all of its down() runs).
    */
-  partial?: { applied: number; total?: number; reverted?: number };
+  partial?: { applied: number; total?: number; reverted?: number; wholeRevert?: boolean };
 }
 
 export interface StatusResult {
@@ -96,6 +98,6 @@ export function problemsOf(states: MigrationState[], cwd: string): string[] {
 }
 
 function partialShown(partial: NonNullable<MigrationState["partial"]>): NonNullable<StatusEntry["partial"]> {
-  const { applied, total, reverted } = partial;
-  return { applied, ...(total === undefined ? {} : { total }), ...(reverted ? { reverted } : {}) };
+  const { applied, total, reverted, wholeRevert } = partial;
+  return { applied, ...(total === undefined ? {} : { total }), ...(reverted ? { reverted } : {}), ...(wholeRevert ? { wholeRevert } : {}) };
 }

@@ -56,6 +56,14 @@ export interface PartialProgress {
   operations?: { finished: number; statements: number };
   /** Set once a revert of the applied part has started: how many statements of its inverse took effect. */
   reverted?: number;
+  /**
+   * The revert started from a complete migration (its row in the migrations
+   * table, now gone): all of its down() runs, whatever it holds, and
+   * `reverted` of its statements already took effect. `applied` and `total`
+   * are then the statements of its up() (0 and undefined when unknown), and
+   * `operations` counts the op() calls of its down() that finished.
+   */
+  wholeRevert?: boolean;
 }
 
 /**
@@ -83,6 +91,7 @@ const PROGRESS_COLUMNS: Column[] = [
   { name: "finished_operations", type: "integer", nullable: true },
   { name: "finished_operation_statements", type: "integer", nullable: true },
   { name: "reverted_statements", type: "integer", nullable: true },
+  { name: "whole_revert", type: "integer", nullable: true },
 ];
 
 function progressTable(tableName: string): Table {
@@ -201,10 +210,16 @@ export class Bookkeeping {
    * runner creates it itself before it needs it (ensureProgressTable).
    */
   protected async hasProgressTable(): Promise<boolean> {
-    this.progressTableKnown ??= (await this.dialect.tableColumns(this.db, progressTableName(this.tableName))) !== undefined;
+    if (this.progressTableKnown === undefined) {
+      const columns = await this.dialect.tableColumns(this.db, progressTableName(this.tableName));
+      this.progressTableKnown = columns !== undefined;
+      this.missingProgressColumns = columns ? PROGRESS_COLUMNS.filter((c) => !columns.includes(c.name)) : [];
+    }
     return this.progressTableKnown;
   }
   private progressTableKnown: boolean | undefined;
+  /** Columns an earlier version's progress table lacks (whole_revert), added before the next write. */
+  private missingProgressColumns: Column[] = [];
 
   /**
    * Create the progress table if missing. Called before a migration whose
@@ -213,10 +228,10 @@ export class Bookkeeping {
    * one short, never the table half-made and the statement unrecorded).
    */
   async ensureProgressTable(): Promise<void> {
-    if (this.progressTableKnown) return;
+    if (this.progressTableKnown) return this.addMissingProgressColumns();
     // Looked up again: another runner may have created it since.
     this.progressTableKnown = undefined;
-    if (await this.hasProgressTable()) return;
+    if (await this.hasProgressTable()) return this.addMissingProgressColumns();
     const statements = this.dialect.render(
       { kind: "createTable", table: progressTable(this.tableName) },
       { schema: emptySchema() },
@@ -229,6 +244,24 @@ export class Bookkeeping {
       if (!(await this.hasProgressTable())) throw error;
     }
     this.progressTableKnown = true;
+    this.missingProgressColumns = [];
+  }
+
+  /** A progress table an earlier version created gets the columns it lacks. */
+  private async addMissingProgressColumns(): Promise<void> {
+    const missing = this.missingProgressColumns;
+    if (missing.length === 0) return;
+    const table = progressTableName(this.tableName);
+    const ops = missing.map((column) => ({ kind: "addColumn" as const, table, column }));
+    const schema = ops.some((op) => this.dialect.needsSchema(op)) ? await this.dialect.introspect(this.db) : undefined;
+    try {
+      for (const sql of ops.flatMap((op) => this.dialect.render(op, { schema }).statements)) await this.db.query(sql);
+    } catch (error) {
+      // A concurrent runner may have added them first.
+      const now = (await this.dialect.tableColumns(this.db, table)) ?? [];
+      if (!missing.every((c) => now.includes(c.name))) throw error;
+    }
+    this.missingProgressColumns = [];
   }
 
   /** The progress rows, by name. */
@@ -431,6 +464,7 @@ export class Bookkeeping {
       [q("finished_operations")]: value(progress.operations?.finished),
       [q("finished_operation_statements")]: value(progress.operations?.statements),
       [q("reverted_statements")]: value(progress.reverted),
+      [q("whole_revert")]: progress.wholeRevert ? "1" : "NULL",
     };
     if (existing) {
       const set = Object.entries(values).map(([column, v]) => `${column} = ${v}`);
@@ -446,6 +480,19 @@ export class Bookkeeping {
       ...Object.values(values),
     ];
     await this.db.query(`INSERT INTO ${this.progressTable} (${columns.join(", ")}) VALUES (${row.join(", ")})`);
+  }
+
+  /**
+   * The first statement of a complete migration's revert took effect: it is
+   * partly reverted from now on. The progress row is written first, then the
+   * complete row goes (a kill in between leaves both, and the complete row
+   * wins: the count is one short, as after a kill between any statement and
+   * its record), so TypeORM's runner no longer takes it for applied.
+   */
+  async startWholeRevert(entry: Omit<BookkeepingEntry, "appliedAt" | "executionMs">, progress: PartialProgress): Promise<void> {
+    const left = await this.progressRow(entry.name);
+    await this.recordPartial(entry, progress, left !== undefined);
+    await this.db.query(forgetStatement(this.dialect, this.tableName, entry.name));
   }
 
   /**
@@ -508,11 +555,13 @@ function partialOf(row: Record<string, unknown>): PartialProgress | undefined {
   const finished = optionalNumber(row.finished_operations);
   const statements = optionalNumber(row.finished_operation_statements);
   const reverted = optionalNumber(row.reverted_statements);
+  const wholeRevert = optionalNumber(row.whole_revert) === 1;
   return {
     applied,
     total: optionalNumber(row.statement_count),
     ...(finished !== undefined && statements !== undefined ? { operations: { finished, statements } } : {}),
     ...(reverted !== undefined ? { reverted } : {}),
+    ...(wholeRevert ? { wholeRevert } : {}),
   };
 }
 

@@ -39,10 +39,11 @@ import { faultPoint } from "./fault-points";
 import {
   describeProgress,
   recordPartialProgress,
-  recordRevertProgress,
   trackProgress,
   trackRevertProgress,
   unfinishedRevert,
+  wholeRevertProgress,
+  type RevertTracker,
 } from "./partial";
 import {
   followOperations,
@@ -55,6 +56,7 @@ import {
 import type { MigrationProgress, PartialProgress, RoundTrip } from "./bookkeeping";
 import { observeStatements, StatementJournal } from "./statement-journal";
 import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
+import { adoptTransactionState, rolledBackEarlier } from "./own-transaction-control";
 
 import type { Direction } from "./direction";
 export type { Direction } from "./direction";
@@ -404,6 +406,8 @@ async function executeBatch(
   let operationsNow: (() => PartialProgress["operations"]) | undefined;
   /** Down of a partly applied migration: which of its down() calls run. */
   let revertPlan: PartialRevertPlan | undefined;
+  /** Down outside a transaction: its progress, recorded statement by statement (runner/partial.ts). */
+  let revertTracker: RevertTracker | undefined;
   const { signal } = options;
   const claim = dialect.migrationClaim;
   let unclaim: (() => Promise<void>) | undefined;
@@ -482,6 +486,7 @@ async function executeBatch(
       hasRow = resumed !== undefined;
       operationsNow = undefined;
       revertPlan = undefined;
+      revertTracker = undefined;
       // Down of a partly applied migration undoes the part that took effect.
       const undoingPart = direction === "down" && !appliedNow && resumed !== undefined;
       if (direction === "up" && resumed?.reverted) throw new Refusal(unfinishedRevert(migration.name, resumed));
@@ -499,27 +504,33 @@ async function executeBatch(
         await savepoint("SAVEPOINT");
         inSavepoint = true;
       }
-      const sentBefore = sent.length;
+      let sentBefore = sent.length;
       begun.push(migration.name);
       unfinished = migration.name;
-      if (undoingPart && !options.fake) {
+      // A complete migration's revert that stopped half-way continues: all of its down() runs.
+      if (undoingPart && !options.fake && !resumed!.wholeRevert) {
         const before = await appliedBefore(bookkeeping);
         revertPlan = await planPartialRevert(migration, resumed!, dialect, bookkeeping.tableName, before).catch((error) => {
           throw error instanceof UsageError ? new Refusal(error) : error;
         });
       }
-      const followed =
-        !options.fake &&
-        !batch.transaction &&
-        direction === "up" &&
-        options.partialRows !== false &&
+      const outside = !options.fake && !batch.transaction && options.partialRows !== false;
+      const followed = outside && direction === "up" && (!dialect.transactionalDDL || !migration.transaction);
+      // The revert of a complete migration is followed the same way (runner/partial.ts: wholeRevert).
+      const wholeRevert =
+        outside &&
+        direction === "down" &&
+        (appliedNow || resumed?.wholeRevert === true) &&
         (!dialect.transactionalDDL || !migration.transaction);
+      /** A whole revert continued: the op() calls of its down() that finished are passed over, the statements after them by count. */
+      const passedOver = wholeRevert && !appliedNow ? (resumed!.operations ?? { finished: 0, statements: 0 }) : undefined;
       // Before the journal opens: the table is bookkeeping, not the migration's.
-      if (followed) await bookkeeping.ensureProgressTable();
+      if (followed || wholeRevert) await bookkeeping.ensureProgressTable();
       if (!options.fake) {
         faultPoint("migration-start");
         journal.open(batch.transaction, {
-          resume: direction === "up" ? resumed?.applied : revertPlan ? (resumed?.reverted ?? 0) : undefined,
+          resume:
+            direction === "up" ? resumed?.applied : undoingPart ? (resumed?.reverted ?? 0) - (passedOver?.statements ?? 0) : undefined,
           ddlCommits: !dialect.transactionalDDL,
         });
         codeStarted = true;
@@ -533,12 +544,17 @@ async function executeBatch(
             hasRow = (await progress()) || hasRow;
           };
         }
-        if (revertPlan) {
-          // Only the inverses of the operations that took effect run.
-          skipOperations(queryRunner as StepCarrier, revertPlan.skipDown);
-          if (!batch.transaction && options.partialRows !== false) {
-            running.progress = trackRevertProgress(bookkeeping, migration, journal, running, resumed!);
-          }
+        // Only the inverses of the operations that took effect run.
+        if (revertPlan) skipOperations(queryRunner as StepCarrier, revertPlan.skipDown);
+        if (wholeRevert) {
+          const from = passedOver ? resumed! : await wholeRevertProgress(migration, dialect, bookkeeping.tableName);
+          const base = passedOver?.statements ?? 0;
+          const followed = followOperations(queryRunner as StepCarrier, () => base + journal.appliedCount, passedOver);
+          revertTracker = trackRevertProgress(bookkeeping, migration, journal, running, from, { base, operations: followed.operations });
+          running.progress = revertTracker.step;
+        } else if (revertPlan && !batch.transaction && options.partialRows !== false) {
+          revertTracker = trackRevertProgress(bookkeeping, migration, journal, running, resumed!);
+          running.progress = revertTracker.step;
         }
         running.now = true;
         try {
@@ -549,6 +565,16 @@ async function executeBatch(
           running.progress = undefined;
           stopFollowing(queryRunner as StepCarrier);
           ranBeforeFailure = journal.close();
+        }
+        // The code ended the runner's transaction itself and finished (runner/own-transaction-control.ts):
+        // what it sent is committed or undone, so the commit-time check has none of it to guard.
+        if (batch.transaction && journal.endedBy) {
+          const earlier = finished.filter((r) => !r.skipped).map((r) => r.name);
+          if (journal.endedBy === "ROLLBACK" && earlier.length > 0) throw rolledBackEarlier(earlier);
+          inSavepoint = false;
+          adoptTransactionState(queryRunner, journal.leftOpen);
+          if (!journal.leftOpen) await begin();
+          sentBefore = sent.length;
         }
       }
       // A migration that commits alone (or alone in its savepoint) is
@@ -647,15 +673,17 @@ async function executeBatch(
       if (batch.transaction) throw new BatchStopped(begun);
       throw new BatchStopped(
         [],
-        codeStarted && current ? { name: current.name, remaining: ranBeforeFailure, recorded: hasRow } : undefined,
+        codeStarted && current
+          ? { name: current.name, remaining: ranBeforeFailure, recorded: hasRow || revertTracker?.recorded }
+          : undefined,
       );
     }
     // Outside a transaction what ran stays: the bookkeeping says how much, so the next run continues there.
     const keep = !batch.transaction && codeStarted && current && options.partialRows !== false;
     const recorded = !keep
       ? undefined
-      : revertPlan
-        ? await recordRevertProgress(bookkeeping, current!, resumed!, ranBeforeFailure.length).catch(() => undefined)
+      : revertTracker
+        ? await revertTracker.settle(ranBeforeFailure.length).catch(() => undefined)
         : await recordPartialProgress(bookkeeping, dialect, current!, direction, ranBeforeFailure.length, hasRow, operationsNow?.());
     const migration = current ?? batch.migrations[0];
     // What the failure speaks of: in a commit group, the failing migration
@@ -749,7 +777,7 @@ function migrationFailure({ migration, direction, error, batch, dialect, ranBefo
   if (!batch.transaction && recorded && direction === "down") {
     outcome =
       `it ran outside a transaction: the ${n === 1 ? "statement" : `${n} statements`} of its revert listed below as already applied ${n === 1 ? "remains" : "remain"}, ` +
-      `and it is recorded as partially applied (${describeProgress(recorded)}); fix the cause and run revert again to continue from the failed statement`;
+      `and it is recorded as ${recorded.wholeRevert ? "partly reverted" : "partially applied"} (${describeProgress(recorded)}); fix the cause and run revert again to continue from the failed statement`;
   } else if (!batch.transaction && recorded) {
     outcome =
       `it ran outside a transaction: the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ${n === 1 ? "remains" : "remain"}, ` +

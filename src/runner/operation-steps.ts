@@ -28,12 +28,20 @@ export type StepCarrier = { athanorSteps?: OperationSteps };
  * While `up` runs outside a transaction: count the op() calls that
  * finished and the statements in effect when the last one finished
  * (`appliedCount`: the journal's count). Returns what a partial row records.
+ * The revert of a complete migration is followed the same way, through its
+ * `down`; continuing one, the op() calls it already finished (`from`) are
+ * passed over: they send nothing, whatever the schema now holds.
  */
-export function followOperations(carrier: StepCarrier, appliedCount: () => number): { operations: () => PartialProgress["operations"] } {
-  let finished = 0;
-  let statements = 0;
+export function followOperations(
+  carrier: StepCarrier,
+  appliedCount: () => number,
+  from: { finished: number; statements: number } = { finished: 0, statements: 0 },
+): { operations: () => PartialProgress["operations"] } {
+  let finished = from.finished;
+  let statements = from.statements;
+  let seen = 0;
   carrier.athanorSteps = {
-    starting: () => true,
+    starting: () => ++seen > from.finished,
     finished: () => {
       finished++;
       statements = appliedCount();

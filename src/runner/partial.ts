@@ -7,7 +7,11 @@
  * counts as pending, and the next `run` passes over the applied statements
  * (StatementJournal.skip) and continues from the failed one. `revert`
  * instead undoes the applied part (runner/operation-steps.ts) and records
- * how far it got the same way, so a second revert continues.
+ * how far it got the same way, so a second revert continues. A revert of a
+ * complete migration outside a transaction is followed too (wholeRevert): at
+ * its first statement that takes effect the migration becomes partly
+ * reverted, so a revert that fails or is killed half-way is continued by
+ * the next, and `run` refuses it meanwhile.
  */
 import type { Dialect } from "../dialects/dialect";
 import { UsageError } from "../errors";
@@ -71,6 +75,8 @@ export async function recordPartialProgress(
 /** "3 of 5 statements" (or "3 statements" when the total is unknown), and how much a revert already undid. */
 export function describeProgress(progress: PartialProgress): string {
   const unit = (n: number) => (n === 1 ? "statement" : "statements");
+  // A complete migration half-way through its revert: all of up() had taken effect.
+  if (progress.wholeRevert) return `${progress.reverted ?? 0} ${unit(progress.reverted ?? 0)} of its revert done`;
   const applied =
     progress.total === undefined
       ? `${progress.applied} ${unit(progress.applied)}`
@@ -78,10 +84,22 @@ export function describeProgress(progress: PartialProgress): string {
   return progress.reverted ? `${applied}, ${progress.reverted} ${unit(progress.reverted)} of its revert done` : applied;
 }
 
+/** Following a revert outside a transaction (trackRevertProgress). */
+export interface RevertTracker {
+  /** Called after each statement completes: records the count once it grew. */
+  step(): Promise<void>;
+  /** The revert failed with `reverted` statements of it in effect: what the row now records (undefined: nothing changed, still applied). */
+  settle(reverted: number): Promise<PartialProgress | undefined>;
+  /** Whether a progress row records the revert (what a stop reports). */
+  readonly recorded: boolean;
+}
+
 /**
- * While the applied part of a partly applied migration is undone: after
- * each statement of its `down` that took effect, the row records how many
- * (`reverted`), so a revert that fails or is killed is continued by the next.
+ * While a migration is reverted outside a transaction (the applied part of
+ * a partly applied one, or a complete one: `progress` from
+ * wholeRevertProgress): after each statement of its `down` that took
+ * effect, the row records how many (`reverted`), so a revert that fails or
+ * is killed is continued by the next.
  */
 export function trackRevertProgress(
   bookkeeping: Bookkeeping,
@@ -89,30 +107,59 @@ export function trackRevertProgress(
   journal: StatementJournal,
   state: { writingProgress?: boolean },
   progress: PartialProgress,
-): () => Promise<void> {
-  let last = progress.reverted ?? 0;
-  return async () => {
-    const reverted = journal.appliedCount;
-    if (reverted === last || journal.hasFailed) return;
-    state.writingProgress = true;
-    try {
-      await recordRevertProgress(bookkeeping, migration, progress, reverted);
-      last = reverted;
-    } finally {
-      state.writingProgress = false;
-    }
+  whole?: { base: number; operations: () => PartialProgress["operations"] },
+): RevertTracker {
+  let current = progress;
+  /** Whether a progress row exists (a complete migration has none until its revert's first statement). */
+  let recorded = !progress.wholeRevert || (progress.reverted ?? 0) > 0;
+  // A whole revert records the op() calls of its down() that finished (followOperations), and
+  // continues past them: the journal then counts from the statements they sent (`base`).
+  const record = async (inJournal: number) => {
+    const now = whole ? { ...current, operations: whole.operations() } : current;
+    current = await recordRevertProgress(bookkeeping, migration, now, (whole?.base ?? 0) + inJournal, recorded);
+    recorded = true;
+    return current;
+  };
+  return {
+    get recorded() {
+      return recorded;
+    },
+    async step() {
+      const reverted = (whole?.base ?? 0) + journal.appliedCount;
+      // Never below what is recorded: a read sent before the statements a continued revert passes over counts none.
+      if (reverted <= (current.reverted ?? 0) || journal.hasFailed) return;
+      state.writingProgress = true;
+      try {
+        await record(reverted - (whole?.base ?? 0));
+      } finally {
+        state.writingProgress = false;
+      }
+    },
+    async settle(reverted) {
+      if (!recorded && reverted === 0) return undefined;
+      return record(reverted);
+    },
   };
 }
 
-/** The row of a partly applied migration whose revert has undone `reverted` statements. */
+/** What a complete migration's revert records once its first statement took effect (the counts of its up(), where known). */
+export async function wholeRevertProgress(migration: MigrationSource, dialect: Dialect, tableName: string): Promise<PartialProgress> {
+  const total = await statementCount(migration, dialect, tableName);
+  return { applied: total ?? 0, total, reverted: 0, wholeRevert: true };
+}
+
+/** The row of a migration whose revert has undone `reverted` statements (`recorded`: its progress row exists). */
 export async function recordRevertProgress(
   bookkeeping: Bookkeeping,
   migration: MigrationSource,
   progress: PartialProgress,
   reverted: number,
+  recorded = true,
 ): Promise<PartialProgress> {
   const now = { ...progress, reverted };
-  await bookkeeping.recordPartial({ timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum }, now, true);
+  const entry = { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum };
+  if (recorded) await bookkeeping.recordPartial(entry, now, true);
+  else await bookkeeping.startWholeRevert(entry, now);
   return now;
 }
 

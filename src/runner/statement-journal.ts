@@ -25,6 +25,12 @@ export class StatementJournal {
   private enclosing = false;
   /** The statement with which the code ended the runner's transaction, if it did. */
   endedBy: "COMMIT" | "ROLLBACK" | undefined;
+  /**
+   * Set by `close()` when the code ended the runner's transaction: whether it
+   * opened one of its own after that and left it open (TypeORM's
+   * `commitTransaction()` … `startTransaction()` idiom).
+   */
+  leftOpen = false;
 
   /** Statements still to pass over unsent: a partly applied migration resumed (see `skip`). */
   private toSkip = 0;
@@ -81,6 +87,7 @@ export class StatementJournal {
   /** Stop keeping them (the code returned or threw); returns what was committed. */
   close(): string[] {
     const kept = (this.statements ?? []).slice(0, this.openAt[0]);
+    this.leftOpen = this.endedBy !== undefined && this.openAt.length > 0;
     this.statements = undefined;
     this.openAt = [];
     return kept;

@@ -32,7 +32,7 @@ function whereItStands(at: StoppedAt, notStartedVerb: string): string {
       at.partial.remaining.length === 0
         ? `stopped ${at.partial.name} outside a transaction before any of its statements changed anything`
         : at.partial.recorded
-          ? `stopped ${at.partial.name} part-way outside a transaction (the statements listed below remain, and it is recorded as partially applied)`
+          ? `stopped ${at.partial.name} part-way outside a transaction (the statements listed below remain, and it is recorded as ${at.direction === "up" ? "partially applied" : "partly reverted"})`
           : `stopped ${at.partial.name} part-way outside a transaction (the statements listed below remain, and it is not recorded)`,
     );
   }

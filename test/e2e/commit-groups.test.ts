@@ -319,3 +319,128 @@ describe("postgres: the flush of each migration's commit is deferred to the run'
     }
   });
 });
+
+/**
+ * A migration that ends the runner's transaction itself and finishes
+ * (runner/own-transaction-control.ts). On PostgreSQL each migration has its
+ * own transaction and such a migration has always been recorded; in a
+ * SQLite commit group the group's savepoint went with the transaction, and
+ * the run used to fail while the migration's row was already written. Now
+ * both say and record the same thing.
+ */
+const ENDS_ITSELF: Record<string, string> = {
+  "a COMMIT of its own": [
+    q(`CREATE TABLE "own_a" ("id" integer PRIMARY KEY)`),
+    q(`COMMIT`),
+    q(`CREATE TABLE "own_b" ("id" integer PRIMARY KEY)`),
+  ].join("\n"),
+  "queryRunner.commitTransaction()": [
+    q(`CREATE TABLE "own_a" ("id" integer PRIMARY KEY)`),
+    `    await queryRunner.commitTransaction();`,
+    q(`CREATE TABLE "own_b" ("id" integer PRIMARY KEY)`),
+  ].join("\n"),
+  "TypeORM's commitTransaction() … startTransaction() idiom": [
+    q(`CREATE TABLE "own_a" ("id" integer PRIMARY KEY)`),
+    `    await queryRunner.commitTransaction();`,
+    q(`CREATE TABLE "own_b" ("id" integer PRIMARY KEY)`),
+    `    await queryRunner.startTransaction();`,
+  ].join("\n"),
+};
+
+/** First, a migration with `up`, Last: the scenario of the tests below. */
+function writeAround(project: TestProject, up: string): string[] {
+  return [
+    writeMigrationBody(project, { timestamp: 1700000000001, name: "First", up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`) }),
+    writeMigrationBody(project, { timestamp: 1700000000002, name: "EndsItself", up }),
+    writeMigrationBody(project, { timestamp: 1700000000003, name: "Last", up: q(`CREATE TABLE "last" ("id" integer PRIMARY KEY)`) }),
+  ];
+}
+
+for (const dialect of DIALECTS) {
+  const settings: Array<[string, NodeJS.ProcessEnv]> =
+    dialect === "sqlite"
+      ? [
+          ["one commit group", ONE_GROUP],
+          ["one commit per migration", NO_GROUP],
+        ]
+      : [["one transaction per migration", {}]];
+  describe(`${dialect}: a migration that ends the runner's transaction itself and finishes`, () => {
+    for (const [how, env] of settings) {
+      for (const [what, up] of Object.entries(ENDS_ITSELF)) {
+        test(`${how}, ${what}: it and the migrations around it are applied, shown and recorded, as on PostgreSQL`, async () => {
+          const project = await TestProject.create(dialect);
+          try {
+            const names = writeAround(project, up);
+            const result = await project.cli(["run"], { env });
+            assert.equal(result.code, 0, result.stdout + result.stderr);
+            for (const name of names) assert.match(result.stdout, new RegExp(`✓ ${name} `));
+            assert.deepEqual(await appliedNames(project), names);
+            assert.deepEqual(await tableNames(project), ["first", "last", "own_a", "own_b"]);
+            const status = await project.cli(["status"], { env });
+            assert.match(status.stdout, /^3 applied, 0 pending\.$/m, status.stdout);
+            assert.deepEqual(await storedTimes(project), shownTimes(result.stdout));
+          } finally {
+            await project.cleanup();
+          }
+        });
+      }
+
+      test(`${how}, a ROLLBACK of its own as the first migration of its transaction: what remains is applied and it is recorded, as on PostgreSQL`, async () => {
+        const project = await TestProject.create(dialect);
+        try {
+          const up = [
+            q(`CREATE TABLE "own_a" ("id" integer PRIMARY KEY)`),
+            q(`ROLLBACK`),
+            q(`CREATE TABLE "own_b" ("id" integer PRIMARY KEY)`),
+          ].join("\n");
+          const name = writeMigrationBody(project, { timestamp: 1700000000002, name: "EndsItself", up });
+          const result = await project.cli(["run"], { env });
+          assert.equal(result.code, 0, result.stdout + result.stderr);
+          assert.match(result.stdout, new RegExp(`✓ ${name} `));
+          assert.deepEqual(await appliedNames(project), [name]);
+          assert.deepEqual(await tableNames(project), ["own_b"]);
+        } finally {
+          await project.cleanup();
+        }
+      });
+    }
+  });
+}
+
+describe("a ROLLBACK of its own that undoes migrations before it in the same transaction", () => {
+  const up = [
+    q(`CREATE TABLE "own_a" ("id" integer PRIMARY KEY)`),
+    q(`ROLLBACK`),
+    q(`CREATE TABLE "own_b" ("id" integer PRIMARY KEY)`),
+  ].join("\n");
+  const cases: Array<[string, "sqlite" | "postgres", string[], NodeJS.ProcessEnv]> = [
+    ["sqlite, one commit group", "sqlite", ["run"], ONE_GROUP],
+    ["postgres, --transaction all", "postgres", ["run", "--transaction", "all"], {}],
+  ];
+  for (const [how, dialect, args, env] of cases) {
+    test(`${how}: the run stops, neither it nor the one before it is recorded, and the error says so (E237)`, async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        const names = writeAround(project, up);
+        const result = await project.cli(args, { env });
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.doesNotMatch(result.stdout, /✓/);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `^error: Migration ${names[1]} failed \\(it ended the runner's transaction itself with ROLLBACK, so it could not be rolled back: ` +
+              `the 1 migration before it in that transaction \\(${names[0]}\\) was rolled back with it, the statement listed below as already applied remains and it was not recorded as applied; ` +
+              `undo it or finish the migration by hand, and take the ROLLBACK out of the migration, before running again\\): ` +
+              `its ROLLBACK also undid the migration applied before it in the same transaction \\(${names[0]}\\), so that one is pending again and it is not recorded either; the run stops here\\n`,
+          ),
+        );
+        assert.match(result.stderr, /^ {2}already applied: CREATE TABLE "own_b"/m);
+        // What was said is what the database holds: nothing of First, own_b alone of EndsItself, Last not started.
+        assert.deepEqual(await appliedNames(project), []);
+        assert.deepEqual(await tableNames(project), ["own_b"]);
+      } finally {
+        await project.cleanup();
+      }
+    });
+  }
+});

@@ -5,9 +5,11 @@
  * effect (their inverses, from the migration's own down()), and the schema
  * equals the one before it. A revert killed half-way is continued by the
  * next. A migration whose down() is not the inverse of its up() is refused
- * (E204); `run` of a half-reverted one is refused (E205). TypeORM's own
- * runner, which reads only the migrations table, never sees a partly
- * applied migration as applied.
+ * (E204); `run` of a half-reverted one is refused (E205). A full revert
+ * that fails or is killed half-way is recorded the same way (partly
+ * reverted, E238) and continued by the next revert. TypeORM's own runner,
+ * which reads only the migrations table, never sees a partly applied (or
+ * partly reverted) migration as applied.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -237,6 +239,97 @@ test("E204: a partly applied migration whose down() is not the inverse of its up
     });
     ok(await runCli(dir, ["stamp", "base"], env), "stamp base");
     assert.deepEqual(await bookkeeping(db.url), { migrations: [], progress: [] });
+  } finally {
+    await db.drop();
+  }
+});
+
+/** `run` with the cause of the third operation's failure gone: all four statements applied, the schema before the revert returned. */
+async function applyInFull(dir: string, env: NodeJS.ProcessEnv, url: string): Promise<string> {
+  await withDb(url, (ds) => ds.query("CREATE TABLE owners (id int NOT NULL PRIMARY KEY)"));
+  const before = await schema(url);
+  ok(await runCli(dir, ["run"], env), "run");
+  assert.deepEqual(await bookkeeping(url), { migrations: ["FourSteps1900000000001"], progress: [] });
+  return before;
+}
+
+/** Something the user added holds on to people.email: a revert's DROP COLUMN fails after the statements before it took effect. */
+async function holdEmail(url: string): Promise<void> {
+  await withDb(url, async (ds) => {
+    await ds.query("CREATE INDEX IDX_hold ON people (email)");
+    await ds.query("CREATE TABLE holds (email varchar(120), CONSTRAINT FK_hold FOREIGN KEY (email) REFERENCES people (email))");
+  });
+}
+
+async function releaseEmail(url: string): Promise<void> {
+  await withDb(url, async (ds) => {
+    await ds.query("DROP TABLE holds");
+    await ds.query("DROP INDEX IDX_hold ON people");
+  });
+}
+
+test("E238: a full revert whose 2nd statement fails is recorded as partly reverted: status and run say so, TypeORM's migration:show lists it pending, the next revert continues from the failed statement", async () => {
+  // Its down() is raw SQL: a full revert runs all of it, no inverse needed.
+  const dir = project(HAND_WRITTEN);
+  const { db, env } = await prepared(dir);
+  try {
+    const before = await applyInFull(dir, env, db.url);
+    await holdEmail(db.url);
+    const failed = await runCli(dir, ["revert"], env);
+    assert.equal(failed.code, 3, failed.stdout + failed.stderr);
+    assert.match(
+      failed.stderr,
+      /^error: Reverting migration FourSteps1900000000001 failed \(it ran outside a transaction: the statement of its revert listed below as already applied remains, and it is recorded as partly reverted \(1 statement of its revert done\); fix the cause and run revert again to continue from the failed statement\): /m,
+    );
+    assert.match(failed.stderr, /^ {2}already applied: DROP TABLE rev_tags$/m);
+    assert.match(failed.stderr, /^ {2}failing statement: ALTER TABLE people DROP COLUMN email$/m);
+    // No longer applied (TypeORM's table has no row), its progress kept.
+    assert.deepEqual(await bookkeeping(db.url), { migrations: [], progress: ["FourSteps1900000000001"] });
+
+    const status = ok(await runCli(dir, ["status"], env), "status");
+    assert.match(status.stdout, /^ {2}\[ \] FourSteps1900000000001 {2}pending, partly reverted: 1 statement of its revert done$/m);
+    assert.match(status.stdout, /^0 applied, 1 pending\.$/m);
+    const json = JSON.parse(ok(await runCli(dir, ["status", "--json"], env), "status --json").stdout);
+    assert.deepEqual(json.migrations[0].partial, { applied: 4, total: 4, reverted: 1, wholeRevert: true });
+    const run = await runCli(dir, ["run"], env);
+    assertUserError(
+      run,
+      2,
+      /^error: Migration FourSteps1900000000001 is half-way through a revert \(1 statement of its revert done\), so run cannot continue it: run `athanor revert` again to finish undoing it \(after fixing what stopped it\), then `athanor run`\.$/m,
+    );
+    const show = typeormCli(dir, env, ["migration:show"]);
+    assert.equal(show.status, 0, show.stdout + show.stderr);
+    assert.match(show.stdout, /\[ \] FourSteps1900000000001/);
+
+    // The cause gone, the next revert does not send the DROP TABLE again: it continues from the DROP COLUMN.
+    await releaseEmail(db.url);
+    const reverted = ok(await runCli(dir, ["revert", "--verbose"], env), "revert after the fix");
+    assert.doesNotMatch(reverted.stdout, /DROP TABLE rev_tags/);
+    assert.match(reverted.stdout, /ALTER TABLE people DROP COLUMN email/);
+    assert.equal(await schema(db.url), before);
+    assert.deepEqual(await bookkeeping(db.url), { migrations: [], progress: [] });
+    assert.match(ok(await runCli(dir, ["status"], env), "status").stdout, /^ {2}\[ \] FourSteps1900000000001 {2}pending$/m);
+  } finally {
+    await db.drop();
+  }
+});
+
+test("a full revert killed after its DROP TABLE (its 4th statement: dropForeignKey sends two): status says partly reverted, the next revert finishes it, and run then applies it again", async () => {
+  const dir = project(FOUR_STEPS);
+  const { db, env } = await prepared(dir);
+  try {
+    const before = await applyInFull(dir, env, db.url);
+    const killed = await runCli(dir, ["revert"], { ...env, ATHANOR_FAULT_POINT: "statement:1:DROP TABLE" });
+    assert.equal(killed.signal, "SIGKILL", killed.stdout + killed.stderr);
+    const status = ok(await runCli(dir, ["status"], env), "status");
+    assert.match(status.stdout, /^ {2}\[ \] FourSteps1900000000001 {2}pending, partly reverted: 4 statements of its revert done$/m);
+    assert.deepEqual(await bookkeeping(db.url), { migrations: [], progress: ["FourSteps1900000000001"] });
+
+    ok(await runCli(dir, ["revert"], env), "revert again");
+    assert.equal(await schema(db.url), before);
+    assert.deepEqual(await bookkeeping(db.url), { migrations: [], progress: [] });
+    ok(await runCli(dir, ["run"], env), "run");
+    assert.deepEqual(await bookkeeping(db.url), { migrations: ["FourSteps1900000000001"], progress: [] });
   } finally {
     await db.drop();
   }
