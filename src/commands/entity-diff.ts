@@ -6,7 +6,7 @@
 import type { DataSource } from "typeorm";
 import { diff, type DiffResult } from "../diff";
 import type { RenameDecisions } from "../diff/renames";
-import type { Dialect, Queryable } from "../dialects/dialect";
+import { refusalSentence, type Dialect, type Queryable } from "../dialects/dialect";
 import { schemaFromEntities } from "../metadata";
 import type { EntityModel } from "../model-cache/model-cache";
 import type { Schema } from "../schema/model";
@@ -57,6 +57,7 @@ export async function compareEntitiesWithDatabase(
   const { schema: target, entityCount } = await entityModelOf(dialect, db, source);
   profilePhase("metadata to schema");
   refuseBookkeepingEntity(target, source.migrationsTableName);
+  refuseWhatTheDatabaseRefuses(dialect, target);
   const introspected = await dialect.introspect(db, {
     exclude: bookkeepingTableNames(source.migrationsTableName),
     schemas: schemasToRead(target, renames),
@@ -106,6 +107,21 @@ function refuseBookkeepingEntity(target: Schema, migrationsTableName: string): v
   throw new UsageError(
     `An entity maps the table "${migrationsTableName}", which is where the DataSource's migrationsTableName records applied migrations: ` +
       `give the entity another table name (@Entity("…")), or set migrationsTableName to another name in the DataSource.`,
+  );
+}
+
+/**
+ * Entities the database would refuse (MySQL/MariaDB: a foreign key it calls
+ * incorrectly formed) stop here, with what to change, rather than at `run`
+ * with the server's error number: nothing is written.
+ */
+function refuseWhatTheDatabaseRefuses(dialect: Dialect, target: Schema): void {
+  const refusals = dialect.refusals?.(target) ?? [];
+  if (refusals.length === 0) return;
+  const sentences = refusals.map(refusalSentence);
+  if (sentences.length === 1) throw new UsageError(sentences[0]);
+  throw new UsageError(
+    `The entities declare ${sentences.length} foreign keys ${dialect.name} would refuse, so nothing was generated:\n${sentences.map((s) => `  - ${s}`).join("\n")}`,
   );
 }
 

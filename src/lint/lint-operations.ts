@@ -31,8 +31,9 @@ export function lintOperations(ops: readonly Operation[], options: LintOperation
   const steps: LintStep[] = [];
   for (const operation of ops) {
     const statements = operation.kind === "sql" ? [operation.up] : needsSql ? render(operation, schema) : [];
-    steps.push({ operation, statements });
+    const before = schema;
     schema = apply(schema, operation);
+    steps.push({ operation, statements, schemas: dialect.refusals ? { before, after: schema } : undefined });
   }
   return lintSteps(steps, { dialect, transaction: options.transaction ?? true });
 }

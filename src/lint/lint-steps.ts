@@ -11,6 +11,7 @@ import { finding, type Finding } from "../danger/codes";
 import { operationFindings } from "../danger/operation-rules";
 import type { Dialect } from "../dialects/dialect";
 import type { Operation } from "../ops/operations";
+import type { Schema } from "../schema/model";
 import { readStatement, type ReadStatement } from "./read-sql";
 import { normalizeSql, shortStatement, splitStatements } from "../sql/statements";
 
@@ -19,10 +20,15 @@ export interface LintStep {
   operation?: Operation;
   /** The SQL the step sends on the linted dialect, as rendered or as written. */
   statements: string[];
+  /**
+   * The schema just before and just after an op() step, when known: what
+   * the database refuses to hold (Dialect.refusals) is judged on them.
+   */
+  schemas?: { before: Schema; after: Schema };
 }
 
 /** What lint needs of a dialect: its own rules and its view of a column. */
-export type LintDialect = Pick<Dialect, "statementRules" | "comparable">;
+export type LintDialect = Pick<Dialect, "statementRules" | "comparable" | "refusals">;
 
 export interface LintStepsOptions {
   /** The dialect whose statement rules apply and whose view of a column is judged. */
@@ -36,6 +42,7 @@ interface Unit {
   operations: Operation[];
   statements: string[];
   operation?: Operation;
+  schemas?: LintStep["schemas"];
   /** For raw SQL: what reading it told. */
   read?: ReadStatement;
 }
@@ -85,6 +92,7 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
     if (unit.read && !unit.read.understood && subject) {
       findings.push(finding("AT-X002", "Lint cannot tell what this statement does to tables and locks", "review it by hand.", subject));
     }
+    if (unit.operation && unit.schemas) findings.push(...refusedBy(options.dialect, unit.operation, unit.schemas));
     for (const statement of unit.statements) {
       if (statementRules) {
         findings.push(
@@ -100,6 +108,22 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
     }
   });
   return dedupe(findings);
+}
+
+/**
+ * What the database refuses that this operation brings about (AT-R001): the
+ * refusals of the tables it touches, after it, that were not there before.
+ */
+function refusedBy(dialect: LintDialect, op: Operation, schemas: NonNullable<LintStep["schemas"]>): Finding[] {
+  if (!dialect.refusals) return [];
+  const table = op.kind === "createTable" ? op.table.name : "table" in op && typeof op.table === "string" ? op.table : undefined;
+  if (table === undefined) return [];
+  const tables = new Set([table]);
+  const before = new Set(dialect.refusals(schemas.before, tables).map((r) => r.key));
+  return dialect
+    .refusals(schemas.after, tables)
+    .filter((r) => !before.has(r.key))
+    .map((r) => finding("AT-R001", r.problem, `${r.fix}.`, describeOperation(op)));
 }
 
 /**
@@ -143,7 +167,7 @@ function endsOrStartsTransaction(statement: string): string | undefined {
 function toUnits(step: LintStep): Unit[] {
   const { operation } = step;
   if (operation && operation.kind !== "sql") {
-    return [{ operations: [operation], statements: step.statements.map(normalizeSql), operation }];
+    return [{ operations: [operation], statements: step.statements.map(normalizeSql), operation, schemas: step.schemas }];
   }
   // Raw SQL: one unit per statement, each read on its own.
   return step.statements.flatMap(splitStatements).map((statement) => {
