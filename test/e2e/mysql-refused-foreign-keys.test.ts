@@ -85,21 +85,22 @@ const SHAPES: Shape[] = [
   },
   {
     id: "E234",
-    what: "ON UPDATE CASCADE from a nullable referenced column into a NOT NULL one",
+    what: "ON UPDATE CASCADE from a nullable referenced column into a NOT NULL one, beside ON DELETE RESTRICT",
     refused: accountAndPayment(
       `@Column({ type: "int", nullable: true, unique: true }) code: number | null;`,
       `@Column({ type: "int" }) accountCode: number;`,
-      `{ onUpdate: "CASCADE" }`,
+      `{ onUpdate: "CASCADE", onDelete: "RESTRICT" }`,
     ),
     says: new RegExp(
       `^error: ${FK} from payments \\(accountCode\\) to accounts \\(code\\) is ON UPDATE CASCADE from the nullable accounts\\.code into the NOT NULL payments\\.accountCode, which MariaDB refuses${ERRNO}: ` +
-        `make accounts\\.code NOT NULL or payments\\.accountCode nullable, or give the relation another onUpdate\\.$`,
+        `make accounts\\.code NOT NULL or payments\\.accountCode nullable, or give the relation onDelete "NO ACTION" or "CASCADE" \\(MariaDB takes those with it\\) or another onUpdate\\.$`,
       "m",
     ),
+    // The same key beside ON DELETE NO ACTION: MariaDB takes it (tried), so Athanor does.
     accepted: accountAndPayment(
-      `@Column({ type: "int", unique: true }) code: number;`,
+      `@Column({ type: "int", nullable: true, unique: true }) code: number | null;`,
       `@Column({ type: "int" }) accountCode: number;`,
-      `{ onUpdate: "CASCADE" }`,
+      `{ onUpdate: "CASCADE", onDelete: "NO ACTION" }`,
     ),
   },
   {

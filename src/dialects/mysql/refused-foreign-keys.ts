@@ -11,7 +11,8 @@
  *
  * - E234, a referential action the columns cannot take: SET NULL on a NOT
  *   NULL column; ON UPDATE CASCADE from a nullable referenced column into a
- *   NOT NULL one (MariaDB); an action that changes a generated column, a
+ *   NOT NULL one beside ON DELETE RESTRICT (MariaDB; with ON DELETE NO
+ *   ACTION or CASCADE it takes the same key); an action that changes a generated column, a
  *   base column of a STORED generated column, or a column a CHECK names.
  * - E235, column types InnoDB does not take as matching: integers of
  *   another size or sign, a string against a number, TEXT/BLOB/JSON, two
@@ -85,14 +86,17 @@ function refusal(table: Table, fk: ForeignKey, parent: Table | undefined, contex
       ),
     };
   }
-  if (context.server.kind === "mariadb" && fk.onUpdate === "CASCADE" && parent) {
+  // MariaDB 10.11 refuses this only beside ON DELETE RESTRICT (or SET DEFAULT, which it keeps as RESTRICT):
+  // with NO ACTION or CASCADE it takes it (tried).
+  const restricts = fk.onDelete === "RESTRICT" || fk.onDelete === "SET DEFAULT";
+  if (context.server.kind === "mariadb" && fk.onUpdate === "CASCADE" && restricts && parent) {
     const i = fk.columns.findIndex((name, at) => column(name)?.nullable === false && parentColumn(parent, fk, at)?.nullable !== false);
     if (i >= 0 && parentColumn(parent, fk, i)) {
       return {
         id: "E234",
         ...refuses(
           `is ON UPDATE CASCADE from the nullable ${fk.referencedTable}.${fk.referencedColumns[i]} into the NOT NULL ${table.name}.${fk.columns[i]}`,
-          `make ${fk.referencedTable}.${fk.referencedColumns[i]} NOT NULL or ${table.name}.${fk.columns[i]} nullable, or give the relation another onUpdate`,
+          `make ${fk.referencedTable}.${fk.referencedColumns[i]} NOT NULL or ${table.name}.${fk.columns[i]} nullable, or give the relation onDelete "NO ACTION" or "CASCADE" (MariaDB takes those with it) or another onUpdate`,
         ),
       };
     }
