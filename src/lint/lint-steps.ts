@@ -9,7 +9,7 @@
 import { describeOperation } from "../ops/describe";
 import { finding, type Finding } from "../danger/codes";
 import { operationFindings } from "../danger/operation-rules";
-import type { Dialect } from "../dialects/dialect";
+import type { Dialect, Refusal } from "../dialects/dialect";
 import type { Operation } from "../ops/operations";
 import type { Schema } from "../schema/model";
 import { readStatement, type ReadStatement } from "./read-sql";
@@ -21,14 +21,14 @@ export interface LintStep {
   /** The SQL the step sends on the linted dialect, as rendered or as written. */
   statements: string[];
   /**
-   * The schema just before and just after an op() step, when known: what
-   * the database refuses to hold (Dialect.refusals) is judged on them.
+   * What the database refuses to hold that this op() step brings about
+   * (refusalsBroughtAbout), when the schema around it is known.
    */
-  schemas?: { before: Schema; after: Schema };
+  refusals?: Refusal[];
 }
 
 /** What lint needs of a dialect: its own rules and its view of a column. */
-export type LintDialect = Pick<Dialect, "statementRules" | "comparable" | "refusals">;
+export type LintDialect = Pick<Dialect, "statementRules" | "comparable">;
 
 export interface LintStepsOptions {
   /** The dialect whose statement rules apply and whose view of a column is judged. */
@@ -42,7 +42,7 @@ interface Unit {
   operations: Operation[];
   statements: string[];
   operation?: Operation;
-  schemas?: LintStep["schemas"];
+  refusals?: Refusal[];
   /** For raw SQL: what reading it told. */
   read?: ReadStatement;
 }
@@ -92,7 +92,8 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
     if (unit.read && !unit.read.understood && subject) {
       findings.push(finding("AT-X002", "Lint cannot tell what this statement does to tables and locks", "review it by hand.", subject));
     }
-    if (unit.operation && unit.schemas) findings.push(...refusedBy(options.dialect, unit.operation, unit.schemas));
+    const about = unit.operation ? describeOperation(unit.operation) : "";
+    for (const refusal of unit.refusals ?? []) findings.push(finding("AT-R001", refusal.problem, `${refusal.fix}.`, about));
     for (const statement of unit.statements) {
       if (statementRules) {
         findings.push(
@@ -111,19 +112,24 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
 }
 
 /**
- * What the database refuses that this operation brings about (AT-R001): the
- * refusals of the tables it touches, after it, that were not there before.
+ * What the database refuses (Dialect.refusals) that `op` brings about, for
+ * AT-R001: the refusals around the table it touches after it that were not
+ * there before it. Computed where the schema is known (lint-operations.ts,
+ * read-migration.ts), so steps need not keep a schema each.
  */
-function refusedBy(dialect: LintDialect, op: Operation, schemas: NonNullable<LintStep["schemas"]>): Finding[] {
-  if (!dialect.refusals) return [];
+export function refusalsBroughtAbout(
+  dialect: Pick<Dialect, "refusals">,
+  op: Operation,
+  before: Schema,
+  after: Schema,
+): Refusal[] | undefined {
+  if (!dialect.refusals) return undefined;
   const table = op.kind === "createTable" ? op.table.name : "table" in op && typeof op.table === "string" ? op.table : undefined;
-  if (table === undefined) return [];
+  if (table === undefined) return undefined;
   const tables = new Set([table]);
-  const before = new Set(dialect.refusals(schemas.before, tables).map((r) => r.key));
-  return dialect
-    .refusals(schemas.after, tables)
-    .filter((r) => !before.has(r.key))
-    .map((r) => finding("AT-R001", r.problem, `${r.fix}.`, describeOperation(op)));
+  const earlier = new Set(dialect.refusals(before, tables).map((r) => r.key));
+  const found = dialect.refusals(after, tables).filter((r) => !earlier.has(r.key));
+  return found.length > 0 ? found : undefined;
 }
 
 /**
@@ -167,7 +173,7 @@ function endsOrStartsTransaction(statement: string): string | undefined {
 function toUnits(step: LintStep): Unit[] {
   const { operation } = step;
   if (operation && operation.kind !== "sql") {
-    return [{ operations: [operation], statements: step.statements.map(normalizeSql), operation, schemas: step.schemas }];
+    return [{ operations: [operation], statements: step.statements.map(normalizeSql), operation, refusals: step.refusals }];
   }
   // Raw SQL: one unit per statement, each read on its own.
   return step.statements.flatMap(splitStatements).map((statement) => {

@@ -10,7 +10,7 @@ import type { Operation } from "../ops/operations";
 import type { MigrationSource } from "../runner/discover";
 import { RecordingQueryRunner, type OfflineModel } from "../runner/recording-query-runner";
 import type { Schema } from "../schema/model";
-import type { LintStep } from "./lint-steps";
+import { refusalsBroughtAbout, type LintStep } from "./lint-steps";
 
 export interface ReadMigration {
   steps: LintStep[];
@@ -41,7 +41,7 @@ class StepRecorder extends RecordingQueryRunner {
     super.record(operation, statements);
     // Where the model is known on both sides, what the database refuses can be judged (Dialect.refusals).
     if (!before.unknownBecause && !this.model.unknownBecause && before.schema !== this.model.schema) {
-      step.schemas = { before: before.schema, after: this.model.schema };
+      step.refusals = refusalsBroughtAbout(this.dialect, operation, before.schema, this.model.schema);
     }
   }
 
