@@ -57,13 +57,13 @@ export async function compareEntitiesWithDatabase(
   const { schema: target, entityCount } = await entityModelOf(dialect, db, source);
   profilePhase("metadata to schema");
   refuseBookkeepingEntity(target, source.migrationsTableName);
-  refuseWhatTheDatabaseRefuses(dialect, target);
   const introspected = await dialect.introspect(db, {
     exclude: bookkeepingTableNames(source.migrationsTableName),
     schemas: schemasToRead(target, renames),
   });
   const current = dialect.readAsDeclared ? dialect.readAsDeclared(introspected, target) : introspected;
   profilePhase("introspection");
+  refuseWhatTheDatabaseRefuses(dialect, withIndexesLeftToTheUser(target, current));
   const unmapped = Object.keys(current.tables).filter((name) => !target.tables[name]);
   const dropTables = droppable && unmapped.length > 0 ? await droppable(unmapped) : [];
   const result = diff(current, target, {
@@ -123,6 +123,24 @@ function refuseWhatTheDatabaseRefuses(dialect: Dialect, target: Schema): void {
   throw new UsageError(
     `The entities declare ${sentences.length} foreign keys ${dialect.name} would refuse, so nothing was generated:\n${sentences.map((s) => `  - ${s}`).join("\n")}`,
   );
+}
+
+/**
+ * `target` with the indexes it leaves to the user (`@Index("name", {
+ * synchronize: false })`) as the database has them: no migration drops
+ * them, so a foreign key may rely on one (E236 must not refuse it).
+ */
+function withIndexesLeftToTheUser(target: Schema, current: Schema): Schema {
+  if (!target.unmanagedIndexes) return target;
+  const tables = { ...target.tables };
+  for (const [name, names] of Object.entries(target.unmanagedIndexes)) {
+    const table = tables[name];
+    const kept = (current.tables[name]?.indexes ?? []).filter(
+      (i) => names.includes(i.name) && !table?.indexes.some((t) => t.name === i.name),
+    );
+    if (table && kept.length > 0) tables[name] = { ...table, indexes: [...table.indexes, ...kept] };
+  }
+  return { ...target, tables };
 }
 
 async function entityModelOf(dialect: Dialect, db: Queryable, source: EntitySource): Promise<EntityModel> {

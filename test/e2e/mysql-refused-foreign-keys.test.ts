@@ -213,6 +213,25 @@ function withIndexImport(entities: Record<string, string>): Record<string, strin
   );
 }
 
+test("mariadb E236: an index left to the user (synchronize: false) that the database has serves the key: no refusal", async () => {
+  const entities = accountAndPayment(
+    `@Index("IDX_accounts_code_manual", { synchronize: false }) @Column({ type: "int" }) code: number;`,
+    `@Column({ type: "int" }) accountCode: number;`,
+  );
+  const project = await TestProject.create("mariadb", withIndexImport(entities));
+  try {
+    const refused = await project.cli(["generate", "V1", "--no-interactive"]);
+    assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+    assert.match(refused.stderr, /references \(code\), where no index of accounts starts with \(code\)/);
+    await project.query("CREATE TABLE accounts (id int NOT NULL AUTO_INCREMENT PRIMARY KEY, code int NOT NULL)");
+    await project.query("CREATE INDEX IDX_accounts_code_manual ON accounts (code)");
+    await project.ok(["generate", "V1", "--no-interactive"]);
+    await project.ok(["run"]);
+  } finally {
+    await project.cleanup();
+  }
+});
+
 test("mariadb: every refused foreign key of the entities is listed at once", async () => {
   const project = await TestProject.create("mariadb", {
     "Author.ts": AUTHOR,
