@@ -137,7 +137,11 @@ const SHAPES: Shape[] = [
       "Author.ts": AUTHOR.replace("@PrimaryGeneratedColumn()", `@PrimaryGeneratedColumn({ unsigned: true })`),
       "Post.ts": post(`@Column({ type: "int" }) authorId: number;`, `{}`),
     },
-    says: /^error: The foreign key FK_\w+ from posts \(authorId\) to authors \(id\) joins posts\.authorId \(int\) to authors\.id \(int unsigned\), which MariaDB refuses/m,
+    says: new RegExp(
+      `^error: ${FK} from posts \\(authorId\\) to authors \\(id\\) joins posts\\.authorId \\(int\\) to authors\\.id \\(int unsigned\\), which MariaDB refuses${ERRNO}: ` +
+        `declare posts\\.authorId with the type of authors\\.id \\(int unsigned\\), or let the relation make the column\\.$`,
+      "m",
+    ),
     accepted: {
       "Author.ts": AUTHOR.replace("@PrimaryGeneratedColumn()", `@PrimaryGeneratedColumn({ unsigned: true })`),
       "Post.ts": post(`@Column({ type: "int", unsigned: true }) authorId: number;`, `{}`),

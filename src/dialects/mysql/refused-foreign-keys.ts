@@ -126,7 +126,7 @@ function refusal(table: Table, fk: ForeignKey, parent: Table | undefined, contex
       ...refuses(
         `joins ${table.name}.${child.name} ${mismatch.child} to ${parent.name}.${referenced.name} ${mismatch.referenced}${mismatch.why}`,
         mismatch.fix ??
-          `declare ${table.name}.${child.name} with the type of ${parent.name}.${referenced.name} (${mismatch.referenced}), or let the relation make the column`,
+          `declare ${table.name}.${child.name} with the type of ${parent.name}.${referenced.name} ${mismatch.referenced}, or let the relation make the column`,
       ),
     };
   }
