@@ -6,7 +6,7 @@
 import type { DataSource } from "typeorm";
 import { diff, type DiffResult } from "../diff";
 import type { RenameDecisions } from "../diff/renames";
-import type { Dialect, Queryable } from "../dialects/dialect";
+import { refusalSentence, type Dialect, type Queryable } from "../dialects/dialect";
 import { schemaFromEntities } from "../metadata";
 import type { EntityModel } from "../model-cache/model-cache";
 import type { Schema } from "../schema/model";
@@ -63,6 +63,7 @@ export async function compareEntitiesWithDatabase(
   });
   const current = dialect.readAsDeclared ? dialect.readAsDeclared(introspected, target) : introspected;
   profilePhase("introspection");
+  refuseWhatTheDatabaseRefuses(dialect, withIndexesLeftToTheUser(target, current));
   const unmapped = Object.keys(current.tables).filter((name) => !target.tables[name]);
   const dropTables = droppable && unmapped.length > 0 ? await droppable(unmapped) : [];
   const result = diff(current, target, {
@@ -107,6 +108,39 @@ function refuseBookkeepingEntity(target: Schema, migrationsTableName: string): v
     `An entity maps the table "${migrationsTableName}", which is where the DataSource's migrationsTableName records applied migrations: ` +
       `give the entity another table name (@Entity("…")), or set migrationsTableName to another name in the DataSource.`,
   );
+}
+
+/**
+ * Entities the database would refuse (MySQL/MariaDB: a foreign key it calls
+ * incorrectly formed) stop here, with what to change, rather than at `run`
+ * with the server's error number: nothing is written.
+ */
+function refuseWhatTheDatabaseRefuses(dialect: Dialect, target: Schema): void {
+  const refusals = dialect.refusals?.(target) ?? [];
+  if (refusals.length === 0) return;
+  const sentences = refusals.map(refusalSentence);
+  if (sentences.length === 1) throw new UsageError(sentences[0]);
+  throw new UsageError(
+    `The entities declare ${sentences.length} foreign keys ${dialect.name} would refuse, so nothing was generated:\n${sentences.map((s) => `  - ${s}`).join("\n")}`,
+  );
+}
+
+/**
+ * `target` with the indexes it leaves to the user (`@Index("name", {
+ * synchronize: false })`) as the database has them: no migration drops
+ * them, so a foreign key may rely on one (E236 must not refuse it).
+ */
+function withIndexesLeftToTheUser(target: Schema, current: Schema): Schema {
+  if (!target.unmanagedIndexes) return target;
+  const tables = { ...target.tables };
+  for (const [name, names] of Object.entries(target.unmanagedIndexes)) {
+    const table = tables[name];
+    const kept = (current.tables[name]?.indexes ?? []).filter(
+      (i) => names.includes(i.name) && !table?.indexes.some((t) => t.name === i.name),
+    );
+    if (table && kept.length > 0) tables[name] = { ...table, indexes: [...table.indexes, ...kept] };
+  }
+  return { ...target, tables };
 }
 
 async function entityModelOf(dialect: Dialect, db: Queryable, source: EntitySource): Promise<EntityModel> {

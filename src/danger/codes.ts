@@ -9,12 +9,13 @@
  *   L  lock-heavy: blocks reads or writes on a live table (per dialect)
  *   B  breaking for application code that is still running
  *   T  transaction control the runner owns
+ *   R  refused: the database will refuse the statement (per dialect)
  *   X  what lint could not read
  */
 
 export type Severity = "error" | "warning" | "info";
 
-export type Category = "destructive" | "data-dependent" | "lock-heavy" | "breaking" | "transaction" | "unchecked";
+export type Category = "destructive" | "data-dependent" | "lock-heavy" | "breaking" | "transaction" | "refused" | "unchecked";
 
 export interface CodeInfo {
   severity: Severity;
@@ -126,6 +127,13 @@ export const LINT_CODES = {
     severity: "error",
     category: "transaction",
     title: "COMMIT, ROLLBACK or BEGIN in a migration that runs in the runner's transaction",
+  },
+  "AT-R001": {
+    severity: "error",
+    category: "refused",
+    title:
+      "MySQL/MariaDB: a foreign key the server refuses (SET NULL on a NOT NULL column, column types that differ, no index on the referenced columns)",
+    dialects: ["mysql", "mariadb"],
   },
   "AT-X001": {
     severity: "warning",

@@ -69,6 +69,25 @@ export interface RenderedOperation {
   cleanup?: string[];
 }
 
+/** Something in a schema the database refuses to create (Dialect.refusals). */
+export interface Refusal {
+  /** The table it is in. */
+  table: string;
+  /** What it is, unique in the schema (e.g. the foreign key's name with its table). */
+  key: string;
+  /** The entry of docs/errors.md that describes it (E234…). */
+  id: string;
+  /** What is refused and why, naming the table and columns. */
+  problem: string;
+  /** What to change in the entities. */
+  fix: string;
+}
+
+/** A refusal as the one sentence a user reads. */
+export function refusalSentence(refusal: Refusal): string {
+  return `${refusal.problem}: ${refusal.fix}.`;
+}
+
 /** An extension a migration must create, and the first column that needs it. */
 export interface RequiredExtension {
   extension: string;
@@ -208,6 +227,17 @@ export interface Dialect {
    * in `--json`, and can be silenced by its code.
    */
   readonly statementRules?: StatementRules;
+
+  /**
+   * What of `schema` this database certainly refuses to create, although
+   * the other databases take it (MySQL/MariaDB: foreign keys it calls
+   * "incorrectly formed", errno 150: dialects/mysql/refused-foreign-keys.ts);
+   * with `tables`, only what involves those tables. `generate`, `check` and
+   * `verify` refuse such entities (exit 2) before anything is written or
+   * run; `lint` reports a migration step that makes one (AT-R001). Absent
+   * where the database takes whatever the model can hold.
+   */
+  refusals?(schema: Schema, tables?: ReadonlySet<string>): Refusal[];
 
   /**
    * What one statement (normalized, as for `statementRules`) costs on this

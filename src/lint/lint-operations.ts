@@ -8,7 +8,7 @@ import type { Operation } from "../ops/operations";
 import { apply } from "../schema/apply";
 import type { Schema } from "../schema/model";
 import type { Finding } from "../danger/codes";
-import { lintSteps, type LintStep } from "./lint-steps";
+import { lintSteps, refusalsBroughtAbout, type LintStep } from "./lint-steps";
 
 export interface LintOperationsOptions {
   dialect: Dialect;
@@ -31,8 +31,9 @@ export function lintOperations(ops: readonly Operation[], options: LintOperation
   const steps: LintStep[] = [];
   for (const operation of ops) {
     const statements = operation.kind === "sql" ? [operation.up] : needsSql ? render(operation, schema) : [];
-    steps.push({ operation, statements });
+    const before = schema;
     schema = apply(schema, operation);
+    steps.push({ operation, statements, refusals: refusalsBroughtAbout(dialect, operation, before, schema) });
   }
   return lintSteps(steps, { dialect, transaction: options.transaction ?? true });
 }

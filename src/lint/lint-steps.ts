@@ -9,8 +9,9 @@
 import { describeOperation } from "../ops/describe";
 import { finding, type Finding } from "../danger/codes";
 import { operationFindings } from "../danger/operation-rules";
-import type { Dialect } from "../dialects/dialect";
+import type { Dialect, Refusal } from "../dialects/dialect";
 import type { Operation } from "../ops/operations";
+import type { Schema } from "../schema/model";
 import { readStatement, type ReadStatement } from "./read-sql";
 import { normalizeSql, shortStatement, splitStatements } from "../sql/statements";
 
@@ -19,6 +20,11 @@ export interface LintStep {
   operation?: Operation;
   /** The SQL the step sends on the linted dialect, as rendered or as written. */
   statements: string[];
+  /**
+   * What the database refuses to hold that this op() step brings about
+   * (refusalsBroughtAbout), when the schema around it is known.
+   */
+  refusals?: Refusal[];
 }
 
 /** What lint needs of a dialect: its own rules and its view of a column. */
@@ -36,6 +42,7 @@ interface Unit {
   operations: Operation[];
   statements: string[];
   operation?: Operation;
+  refusals?: Refusal[];
   /** For raw SQL: what reading it told. */
   read?: ReadStatement;
 }
@@ -85,6 +92,8 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
     if (unit.read && !unit.read.understood && subject) {
       findings.push(finding("AT-X002", "Lint cannot tell what this statement does to tables and locks", "review it by hand.", subject));
     }
+    const about = unit.operation ? describeOperation(unit.operation) : "";
+    for (const refusal of unit.refusals ?? []) findings.push(finding("AT-R001", refusal.problem, `${refusal.fix}.`, about));
     for (const statement of unit.statements) {
       if (statementRules) {
         findings.push(
@@ -100,6 +109,27 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
     }
   });
   return dedupe(findings);
+}
+
+/**
+ * What the database refuses (Dialect.refusals) that `op` brings about, for
+ * AT-R001: the refusals around the table it touches after it that were not
+ * there before it. Computed where the schema is known (lint-operations.ts,
+ * read-migration.ts), so steps need not keep a schema each.
+ */
+export function refusalsBroughtAbout(
+  dialect: Pick<Dialect, "refusals">,
+  op: Operation,
+  before: Schema,
+  after: Schema,
+): Refusal[] | undefined {
+  if (!dialect.refusals) return undefined;
+  const table = op.kind === "createTable" ? op.table.name : "table" in op && typeof op.table === "string" ? op.table : undefined;
+  if (table === undefined) return undefined;
+  const tables = new Set([table]);
+  const earlier = new Set(dialect.refusals(before, tables).map((r) => r.key));
+  const found = dialect.refusals(after, tables).filter((r) => !earlier.has(r.key));
+  return found.length > 0 ? found : undefined;
 }
 
 /**
@@ -143,7 +173,7 @@ function endsOrStartsTransaction(statement: string): string | undefined {
 function toUnits(step: LintStep): Unit[] {
   const { operation } = step;
   if (operation && operation.kind !== "sql") {
-    return [{ operations: [operation], statements: step.statements.map(normalizeSql), operation }];
+    return [{ operations: [operation], statements: step.statements.map(normalizeSql), operation, refusals: step.refusals }];
   }
   // Raw SQL: one unit per statement, each read on its own.
   return step.statements.flatMap(splitStatements).map((statement) => {

@@ -10,7 +10,7 @@ import type { Operation } from "../ops/operations";
 import type { MigrationSource } from "../runner/discover";
 import { RecordingQueryRunner, type OfflineModel } from "../runner/recording-query-runner";
 import type { Schema } from "../schema/model";
-import type { LintStep } from "./lint-steps";
+import { refusalsBroughtAbout, type LintStep } from "./lint-steps";
 
 export interface ReadMigration {
   steps: LintStep[];
@@ -34,9 +34,15 @@ class StepRecorder extends RecordingQueryRunner {
   override record(operation: Operation, statements: string[]): void {
     const last = this.steps.at(-1);
     // Already kept by schemaBefore: fill in its statements.
-    if (last?.operation === operation) last.statements = statements;
-    else this.steps.push({ operation, statements });
+    const step: LintStep = last?.operation === operation ? last : { operation, statements };
+    step.statements = statements;
+    if (step !== last) this.steps.push(step);
+    const before = this.model;
     super.record(operation, statements);
+    // Where the model is known on both sides, what the database refuses can be judged (Dialect.refusals).
+    if (!before.unknownBecause && !this.model.unknownBecause && before.schema !== this.model.schema) {
+      step.refusals = refusalsBroughtAbout(this.dialect, operation, before.schema, this.model.schema);
+    }
   }
 
   /**

@@ -137,11 +137,16 @@ async function survivingRows(
   return rows;
 }
 
+/** What a server says when it refuses a foreign key (errno 150 and its kin): what Dialect.refusals foretells. */
+const SERVER_REFUSES_FOREIGN_KEY =
+  /errno: 150 "Foreign key constraint is incorrectly formed"|needed in a foreign key constraint|cannot be used in the (CHECK|GENERATED ALWAYS AS) clause|on a generated column|Cannot change column/;
+
 async function roundTrip(target: Target, given: SchemaPair): Promise<void> {
   const { dialect } = target;
   const pair = target.model ? { ...given, a: target.model(given.a), b: target.model(given.b) } : given;
   const { queryRunner, close } = await target.open();
   try {
+    if (await refusedAsForetold(target, pair, queryRunner)) return;
     const bookkeeping = new Bookkeeping(queryRunner, dialect, BOOKKEEPING);
     await bookkeeping.ensure();
     const context = { queryRunner, dialect, bookkeeping };
@@ -173,6 +178,48 @@ async function roundTrip(target: Target, given: SchemaPair): Promise<void> {
   } finally {
     await close();
   }
+}
+
+/**
+ * Where the dialect refuses `a` or `b` (Dialect.refusals: generate would stop
+ * with E234–E236), the server must refuse it too: creating `a`, or the
+ * migration a → b (run on an empty `a`, so no data check stops it first),
+ * fails with the server's foreign-key error. True when the pair was refused.
+ */
+async function refusedAsForetold(target: Target, pair: SchemaPair, queryRunner: QueryRunner): Promise<boolean> {
+  const { dialect } = target;
+  const refusedA = dialect.refusals?.(pair.a) ?? [];
+  const refusedB = dialect.refusals?.(pair.b) ?? [];
+  if (refusedA.length === 0 && refusedB.length === 0) return false;
+  const bookkeeping = new Bookkeeping(queryRunner, dialect, BOOKKEEPING);
+  await bookkeeping.ensure();
+  const context = { queryRunner, dialect, bookkeeping };
+  const comparable = (c: any) => dialect.comparable(c);
+  const create = migration("CreateA", 1700000000000, diff(emptySchema(), pair.a, { comparable }).operations);
+  const foretold = (refusedA.length > 0 ? refusedA : refusedB).map((r) => `${r.problem}: ${r.fix}`).join("\n");
+  if (refusedA.length > 0) {
+    await assert.rejects(
+      executeMigrations(context, [create], "up"),
+      SERVER_REFUSES_FOREIGN_KEY,
+      `the server took a, which Athanor refuses:\n${foretold}`,
+    );
+    return true;
+  }
+  await executeMigrations(context, [create], "up");
+  const current = await dialect.introspect(queryRunner, { exclude: bookkeepingTableNames(BOOKKEEPING) });
+  const { operations } = diff(current, pair.b, {
+    comparable,
+    renames: pair.renames,
+    dropTables: pair.dropTables,
+    tableComments: dialect.tableComments,
+  });
+  const change = migration("AToB", 1700000000001, operations);
+  await assert.rejects(
+    executeMigrations(context, [change], "up"),
+    SERVER_REFUSES_FOREIGN_KEY,
+    `the server took a → b, which Athanor refuses:\n${foretold}`,
+  );
+  return true;
 }
 
 /**

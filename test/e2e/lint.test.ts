@@ -53,6 +53,11 @@ const postsToUsers: Operation = {
   },
 };
 
+const userId = posts.columns[1];
+/** posts.user_id NOT NULL, and a SET NULL key on it: MySQL/MariaDB refuse the pair (AT-R001). */
+const postsNotNull: Table = { ...posts, columns: [id, { ...userId, nullable: false }] };
+const postsSetNull: Operation = { ...postsToUsers, foreignKey: { ...postsToUsers.foreignKey, onDelete: "SET NULL" } } as Operation;
+
 /** Codes lint finds in `ops` applied to the `existing` schema, rendered for `dialect`. */
 function codesOfOps(ops: Operation[], dialect = "postgres", transaction = true): LintCode[] {
   return lintOperations(ops, { dialect: findDialect(dialect)!, schema: existing, transaction }).map((f) => f.code);
@@ -355,6 +360,23 @@ const CASES: Case[] = [
       ...codesOfSql(["ALTER TABLE `users` ADD INDEX `ix` (`email`), ALGORITHM=INPLACE, LOCK=NONE"], "mysql"),
       ...codesOfSql(["CREATE TABLE `t` (`id` int NOT NULL)", "CREATE INDEX `t_id` ON `t` (`id`)"], "mysql"),
       ...codesOfOps([{ kind: "createIndex", table: "users", index: { name: "users_email", columns: ["email"], unique: false } }], "sqlite"),
+    ],
+  },
+  {
+    code: "AT-R001",
+    why: "MySQL/MariaDB: ON DELETE SET NULL on a NOT NULL column, or on a column made NOT NULL under it / on a nullable column, or on PostgreSQL",
+    triggers: () =>
+      foundInEach(
+        "AT-R001",
+        codesOfOps([{ kind: "createTable", table: postsNotNull }, postsSetNull], "mariadb"),
+        codesOfOps(
+          [createPosts, postsSetNull, { kind: "alterColumn", table: "posts", from: userId, to: { ...userId, nullable: false } }],
+          "mysql",
+        ),
+      ),
+    clean: () => [
+      ...codesOfOps([createPosts, postsSetNull], "mariadb"),
+      ...codesOfOps([{ kind: "createTable", table: postsNotNull }, postsSetNull], "postgres"),
     ],
   },
   {

@@ -3,7 +3,7 @@
  * explicit examples so the bug they revealed stays fixed whatever the seed.
  * Each says what was wrong.
  */
-import type { Column, Schema, Table } from "../../src/schema/model";
+import type { Column, ForeignKeyAction, Schema, Table } from "../../src/schema/model";
 import type { SchemaPair } from "./arbitraries";
 
 /** A table with no constraint but those `extra` gives it. */
@@ -148,6 +148,18 @@ export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
     why: 'MariaDB: a quote inside a name in a check ("it\'s") was read, and rendered, as a string literal',
     pair: checkDropped("it's"),
   },
+  {
+    why: "MariaDB refuses ON UPDATE CASCADE from a nullable column into a NOT NULL one beside ON DELETE RESTRICT (errno 150; seed 1114181183): Athanor refuses it too (E234), so the server must",
+    pair: cascadeFromNullableCode({ a: false, b: false }),
+  },
+  {
+    why: "MariaDB: the column under such a key made NOT NULL by the migration: Athanor refuses b (E234), and the server the ALTER",
+    pair: cascadeFromNullableCode({ a: true, b: false }),
+  },
+  {
+    why: "MariaDB takes the same key beside ON DELETE NO ACTION: Athanor must not refuse it",
+    pair: cascadeFromNullableCode({ a: false, b: false }, "NO ACTION"),
+  },
 ];
 
 // Tables and survivors more than one place holds: each call builds new objects, so no two places share one.
@@ -211,5 +223,75 @@ function checkDropped(column: string): SchemaPair {
     renames: { tables: [], columns: [] },
     dropTables: [],
     survivors: [kept(t([]))],
+  };
+}
+
+/**
+ * p.code (nullable, unique) referenced by c.pid ON UPDATE CASCADE, c.pid
+ * nullable or not in `a` and in `b`: fine on SQLite and PostgreSQL, refused
+ * by MariaDB wherever c.pid is NOT NULL beside ON DELETE RESTRICT, taken
+ * beside NO ACTION.
+ */
+function cascadeFromNullableCode(pidNullable: { a: boolean; b: boolean }, onDelete: ForeignKeyAction = "RESTRICT"): SchemaPair {
+  const schema = (nullable: boolean): SchemaPair["a"] => ({
+    tables: {
+      p: {
+        name: "p",
+        columns: [
+          { name: "id", type: "integer", nullable: false },
+          { name: "code", type: "integer", nullable: true },
+        ],
+        primaryKey: { columns: ["id"] },
+        uniques: [{ name: "UQ_p_code", columns: ["code"] }],
+        indexes: [],
+        foreignKeys: [],
+        checks: [],
+      },
+      c: {
+        name: "c",
+        columns: [
+          { name: "id", type: "integer", nullable: false },
+          { name: "pid", type: "integer", nullable },
+        ],
+        primaryKey: { columns: ["id"] },
+        uniques: [],
+        indexes: [],
+        foreignKeys: [
+          {
+            name: "FK_c_pid",
+            columns: ["pid"],
+            referencedTable: "p",
+            referencedColumns: ["code"],
+            onDelete,
+            onUpdate: "CASCADE",
+          },
+        ],
+        checks: [],
+      },
+    },
+  });
+  return {
+    a: schema(pidNullable.a),
+    b: schema(pidNullable.b),
+    renames: { tables: [], columns: [] },
+    dropTables: [],
+    survivors: [
+      {
+        from: "p",
+        to: "p",
+        columns: [
+          { from: "id", to: "id" },
+          { from: "code", to: "code" },
+        ],
+      },
+      {
+        from: "c",
+        to: "c",
+        columns: [
+          { from: "id", to: "id" },
+          { from: "pid", to: "pid" },
+        ],
+      },
+    ],
   };
 }

@@ -23,6 +23,7 @@ import { mysqlLiveCosts } from "./live-costs";
 import { mysqlStatementRules } from "./lock-rules";
 import type { Flavour } from "./types";
 import { readAsDeclared } from "./read-as-declared";
+import { refusedForeignKeys } from "./refused-foreign-keys";
 
 /**
  * The dialect for TypeORM's `flavour` speaking to `server`. The flavour says
@@ -52,6 +53,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     needsSchema,
     render: renderFor(flavour, capabilities),
     statementRules: mysqlStatementRules,
+    refusals: (schema, tables) => refusedForeignKeys(schema, { flavour, server, capabilities }, tables),
     statementCost: mysqlStatementCost,
     liveCosts: mysqlLiveCosts,
     acquireMigrationLock: acquireMysqlLock,
