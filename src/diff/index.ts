@@ -24,7 +24,7 @@ import type { Operation } from "../ops/operations";
 import type { Column, Schema, Table } from "../schema/model";
 import { columnSetKey, type ComparableColumn } from "../schema/equal";
 import { schemasOfTables } from "../schema/table-name";
-import { compareTable, type TableChanges } from "./compare-table";
+import { compareTable, type FoldName, type TableChanges } from "./compare-table";
 import { splitAltersAroundKey } from "./key-generation";
 import { planCreation, type DeferredForeignKey } from "./creation-order";
 import { planViews, tablesChangedUnderViews } from "./views";
@@ -39,6 +39,8 @@ export interface DiffOptions {
   renames?: RenameDecisions;
   /** Whether the dialect keeps table comments (Dialect.tableComments); true by default. */
   tableComments?: boolean;
+  /** How the database compares index and constraint names (Dialect.foldName); exactly by default. */
+  foldName?: FoldName;
 }
 
 export interface DiffResult {
@@ -75,7 +77,7 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
 
   const changes = targetNames
     .filter((name) => current.tables[name])
-    .map((name) => compareTable(current.tables[name], target.tables[name], comparable, options.tableComments ?? true));
+    .map((name) => compareTable(current.tables[name], target.tables[name], comparable, options.tableComments ?? true, options.foldName));
 
   const keys = new KeyChanges(changes);
   recreateForeignKeysToRecreatedKeys(changes, keys);

@@ -166,6 +166,7 @@ async function roundTrip(target: Target, given: SchemaPair): Promise<void> {
       renames: pair.renames,
       dropTables: pair.dropTables,
       tableComments: dialect.tableComments,
+      foldName: dialect.foldName,
     });
     const change = migration("AToB", 1700000000001, operations);
     await executeMigrations(context, [change], "up");

@@ -160,6 +160,73 @@ export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
     why: "MariaDB takes the same key beside ON DELETE NO ACTION: Athanor must not refuse it",
     pair: cascadeFromNullableCode({ a: false, b: false }, "NO ACTION"),
   },
+  {
+    why: "MariaDB (seed 808611216): a unique key added over the columns of a live unique index paired with that index, so the index was created again (Duplicate key name)",
+    pair: {
+      a: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "created_at", type: "bigint", nullable: false }],
+            uniques: [],
+            indexes: [{ name: "IX6 Ñ", columns: ["created_at"], unique: true }],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      b: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "created_at", type: "bigint", nullable: false }],
+            uniques: [{ name: "UQm2 名", columns: ["created_at"] }],
+            indexes: [{ name: "IX6 Ñ", columns: ["created_at"], unique: true }],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [{ from: "t", to: "t", columns: [{ from: "created_at", to: "created_at" }] }],
+    },
+  },
+  {
+    why: "every dialect: an index added over the columns of a live index of the same structure paired with it by position, not name, so the live one was created again",
+    pair: {
+      a: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "score", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [{ name: "IX1", columns: ["score"], unique: false }],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      b: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "score", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [
+              { name: "IXm1", columns: ["score"], unique: false },
+              { name: "IX1", columns: ["score"], unique: false },
+            ],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [{ from: "t", to: "t", columns: [{ from: "score", to: "score" }] }],
+    },
+  },
 ];
 
 // Tables and survivors more than one place holds: each call builds new objects, so no two places share one.
