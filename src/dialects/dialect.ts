@@ -179,7 +179,7 @@ export interface Dialect {
   /**
    * How the database compares the names of indexes and constraints, as a
    * key: two names with the same key are one name to the server
-   * (MySQL/MariaDB: ignoring case, dialects/mysql/names.ts). The diff pairs
+   * (MySQL/MariaDB: ignoring case, dialects/mysql/names.ts; SQLite: ignoring ASCII case). The diff pairs
    * names this way. Absent: exactly, as written.
    */
   foldName?(name: string): string;

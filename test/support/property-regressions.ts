@@ -227,6 +227,59 @@ export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
       survivors: [{ from: "t", to: "t", columns: [{ from: "score", to: "score" }] }],
     },
   },
+  {
+    why: "MySQL and SQLite compare index names ignoring case: a live IX_A kept as ix_b (same columns) met the new ix_a (other columns)",
+    pair: {
+      a: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [
+              { name: "score", type: "integer", nullable: true },
+              { name: "total", type: "integer", nullable: true },
+            ],
+            uniques: [],
+            indexes: [{ name: "IX_A Ñ", columns: ["score"], unique: false }],
+            foreignKeys: [],
+            checks: [{ name: "CK_A", expression: '"score" >= 0' }],
+          },
+        },
+      },
+      b: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [
+              { name: "score", type: "integer", nullable: true },
+              { name: "total", type: "integer", nullable: true },
+            ],
+            uniques: [],
+            indexes: [
+              { name: "ix_b", columns: ["score"], unique: false },
+              { name: "ix_a Ñ", columns: ["total"], unique: false },
+            ],
+            foreignKeys: [],
+            checks: [
+              { name: "ck_b", expression: '"score" >= 0' },
+              { name: "ck_a", expression: '"total" >= 0' },
+            ],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [
+        {
+          from: "t",
+          to: "t",
+          columns: [
+            { from: "score", to: "score" },
+            { from: "total", to: "total" },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 // Tables and survivors more than one place holds: each call builds new objects, so no two places share one.
