@@ -37,6 +37,8 @@ export function compareTable(
   comparable: ComparableColumn,
   tableComments = true,
   foldName: FoldName = (name) => name,
+  /** Whether a target table other than this one names an index or constraint so (a folded name). */
+  takenElsewhere: (folded: string) => boolean = () => false,
 ): TableChanges {
   const sameName = (a: { name: string }, b: { name: string }) => foldName(a.name) === foldName(b.name);
   const uniques = matchByKey(current.uniques, target.uniques, uniqueKey, sameName);
@@ -44,7 +46,7 @@ export function compareTable(
   const checks = matchByKey(current.checks, target.checks, checkKey, sameName);
   const foreignKeys = matchByKey(current.foreignKeys, target.foreignKeys, foreignKeyKey, sameName);
   const exclusions = matchByKey(exclusionsOf(current), exclusionsOf(target), exclusionKey, sameName);
-  unpairNameClashes([uniques, indexes, checks, foreignKeys, exclusions], foldName);
+  unpairNameClashes([uniques, indexes, checks, foreignKeys, exclusions], foldName, takenElsewhere);
   const changes: TableChanges = {
     table: target.name,
     // Generated columns are added after, and dropped before, the columns their expressions read.
@@ -104,17 +106,19 @@ interface Matched<T> {
  * server: "relation already exists" (PostgreSQL), "Duplicate key name"
  * (MySQL, which compares the names ignoring case). Such a kept item is
  * dropped and created under its new name instead; the drops run before the
- * adds. The items of a table are taken as one namespace — wider than any
- * database's (MySQL keeps indexes and constraints apart) but never narrower,
- * and a needless re-creation of an unchanged item is only slower.
+ * adds. The names of every table are taken as one namespace — wider than
+ * any database's (MySQL keeps indexes and constraints apart, and per table)
+ * but never narrower (PostgreSQL and SQLite keep index names per schema or
+ * database), and a needless re-creation of an unchanged item is only slower.
  */
-function unpairNameClashes(kinds: Array<Matched<{ name: string }>>, foldName: FoldName): void {
+function unpairNameClashes(kinds: Array<Matched<{ name: string }>>, foldName: FoldName, takenElsewhere: (folded: string) => boolean): void {
   for (;;) {
     const added = new Set(kinds.flatMap((kind) => kind.onlyRight.map((item) => foldName(item.name))));
     let moved = false;
     for (const kind of kinds) {
       kind.pairs = kind.pairs.filter(({ left, right }) => {
-        const clashes = foldName(left.name) !== foldName(right.name) && added.has(foldName(left.name));
+        const live = foldName(left.name);
+        const clashes = live !== foldName(right.name) && (added.has(live) || takenElsewhere(live));
         if (!clashes) return true;
         kind.onlyLeft.push(left);
         kind.onlyRight.push(right);

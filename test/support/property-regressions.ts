@@ -280,6 +280,57 @@ export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
       ],
     },
   },
+  {
+    why: "PostgreSQL and SQLite keep index names per schema: a live ix_a kept as ix_b (same columns) met a new ix_a on another table",
+    pair: {
+      a: {
+        tables: {
+          t1: {
+            name: "t1",
+            columns: [{ name: "a", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [{ name: "ix_a", columns: ["a"], unique: false }],
+            foreignKeys: [],
+            checks: [],
+          },
+          t2: {
+            name: "t2",
+            columns: [{ name: "x", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      b: {
+        tables: {
+          t1: {
+            name: "t1",
+            columns: [{ name: "a", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [{ name: "ix_b", columns: ["a"], unique: false }],
+            foreignKeys: [],
+            checks: [],
+          },
+          t2: {
+            name: "t2",
+            columns: [{ name: "x", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [{ name: "ix_a", columns: ["x"], unique: false }],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [
+        { from: "t1", to: "t1", columns: [{ from: "a", to: "a" }] },
+        { from: "t2", to: "t2", columns: [{ from: "x", to: "x" }] },
+      ],
+    },
+  },
 ];
 
 // Tables and survivors more than one place holds: each call builds new objects, so no two places share one.

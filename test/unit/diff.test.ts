@@ -590,6 +590,20 @@ test("diff: an added index that takes the name of a live one kept under another 
   assert.deepEqual(describeDifferences(applyAll(applyAll(current, operations), invertAll(operations)), current), []);
 });
 
+test("diff: a new index on another table taking the name of a live one kept under another name: the live one is dropped first (PostgreSQL and SQLite keep index names per schema)", () => {
+  const current = schema(
+    table("t1", [id(), col("a", "integer")], { indexes: [{ name: "ix_a", columns: ["a"], unique: false }] }),
+    table("t2", [id(), col("x", "integer")]),
+  );
+  const target = schema(
+    table("t1", [id(), col("a", "integer")], { indexes: [{ name: "ix_b", columns: ["a"], unique: false }] }),
+    table("t2", [id(), col("x", "integer")], { indexes: [{ name: "ix_a", columns: ["x"], unique: false }] }),
+  );
+  const { operations } = diff(current, target);
+  assert.deepEqual(byName(operations), ["dropIndex ix_a(a)", "createIndex ix_b(a)", "createIndex ix_a(x)"]);
+  assert.deepEqual(describeDifferences(applyAll(current, operations), target), []);
+});
+
 test("diff: names the database compares ignoring case (foldName, MySQL) clash in any case, and a rename of case alone is no change", () => {
   const current = ixTable([["ix_a", "a"]], [["ck_a", "a > 0"]]);
   const target = ixTable(
