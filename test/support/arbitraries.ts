@@ -338,10 +338,13 @@ class ConstraintNames {
     private readonly salt: string,
     private readonly released: (prefix: string) => string[] = () => [],
   ) {}
+  /** Names taken again so far (folded): a table being built is in no list `released` reads yet. */
+  private readonly retaken = new Set<string>();
   make(g: G, prefix: string): string {
-    const again = this.released(prefix);
+    const again = this.released(prefix).filter((name) => !this.retaken.has(fold(name)));
     if (again.length > 0 && chance(g, 60)) {
       const name = pick(g, again);
+      this.retaken.add(fold(name));
       return pick(g, [name, name.toLowerCase(), name.toUpperCase()]);
     }
     this.next++;
