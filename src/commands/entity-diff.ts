@@ -57,6 +57,7 @@ export async function compareEntitiesWithDatabase(
   const { schema: target, entityCount } = await entityModelOf(dialect, db, source);
   profilePhase("metadata to schema");
   refuseBookkeepingEntity(target, source.migrationsTableName);
+  refuseNameClash(dialect, target);
   const introspected = await dialect.introspect(db, {
     exclude: bookkeepingTableNames(source.migrationsTableName),
     schemas: schemasToRead(target, renames),
@@ -71,6 +72,7 @@ export async function compareEntitiesWithDatabase(
     renames,
     dropTables,
     tableComments: dialect.tableComments,
+    foldName: dialect.foldName,
   });
   await createExtensionsFirst(dialect, db, current, target, result);
   profilePhase("diff");
@@ -141,6 +143,16 @@ function withIndexesLeftToTheUser(target: Schema, current: Schema): Schema {
     if (table && kept.length > 0) tables[name] = { ...table, indexes: [...table.indexes, ...kept] };
   }
   return { ...target, tables };
+}
+
+/**
+ * Two names the entities declare that the database takes for one (MySQL's
+ * index names ignore case) would make a migration the server refuses
+ * half-way: say which, before writing it.
+ */
+function refuseNameClash(dialect: Dialect, target: Schema): void {
+  const clash = dialect.nameClash?.(target);
+  if (clash) throw new UsageError(clash);
 }
 
 async function entityModelOf(dialect: Dialect, db: Queryable, source: EntitySource): Promise<EntityModel> {

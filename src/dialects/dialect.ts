@@ -177,6 +177,23 @@ export interface Dialect {
   readAsDeclared?(current: Schema, target: Schema): Schema;
 
   /**
+   * How the database compares the names of indexes and constraints, as a
+   * key: two names with the same key are one name to the server
+   * (MySQL/MariaDB: ignoring case, dialects/mysql/names.ts; SQLite: ignoring ASCII case). The diff pairs
+   * names this way. Absent: exactly, as written.
+   */
+  foldName?(name: string): string;
+
+  /**
+   * Why the entities' schema `target` cannot be created on this database
+   * because two of its index or constraint names are one name to the server
+   * (see `foldName`): the sentence `generate`, `check` and `verify` stop
+   * with. Undefined when no names clash; absent where the database keeps
+   * every name the entities can declare apart.
+   */
+  nameClash?(target: Schema): string | undefined;
+
+  /**
    * The form of a column that the database can faithfully store and report:
    * both sides of a diff pass through it before comparison, so that what the
    * dialect cannot represent (SQLite has no uuid type, say) never shows up as

@@ -2,6 +2,9 @@
  * What changes in one table that exists on both sides. Items are matched by
  * structure (schema/equal), so renamed-but-identical constraints are no
  * change; a constraint whose structure differs is dropped and re-created.
+ * Names still count twice: among items of the same structure, those of the
+ * same name pair first, and an item kept under its live name is dropped and
+ * re-created when an added item takes that name (see unpairNameClashes).
  */
 import type { Column, Table } from "../schema/model";
 import {
@@ -25,12 +28,25 @@ import type { TableChanges } from "./table-changes";
 // module calls, can use them without importing it back.
 export type { ColumnChange, TableChanges } from "./table-changes";
 
-export function compareTable(current: Table, target: Table, comparable: ComparableColumn, tableComments = true): TableChanges {
-  const uniques = matchByKey(current.uniques, target.uniques, uniqueKey);
-  const indexes = matchByKey(current.indexes, target.indexes, indexKey);
-  const checks = matchByKey(current.checks, target.checks, checkKey);
-  const foreignKeys = matchByKey(current.foreignKeys, target.foreignKeys, foreignKeyKey);
-  const exclusions = matchByKey(exclusionsOf(current), exclusionsOf(target), exclusionKey);
+/** How the database compares index and constraint names (Dialect.foldName); exact by default. */
+export type FoldName = (name: string) => string;
+
+export function compareTable(
+  current: Table,
+  target: Table,
+  comparable: ComparableColumn,
+  tableComments = true,
+  foldName: FoldName = (name) => name,
+  /** Whether a target table other than this one names an index or constraint so (a folded name). */
+  takenElsewhere: (folded: string) => boolean = () => false,
+): TableChanges {
+  const sameName = (a: { name: string }, b: { name: string }) => foldName(a.name) === foldName(b.name);
+  const uniques = matchByKey(current.uniques, target.uniques, uniqueKey, sameName);
+  const indexes = matchByKey(current.indexes, target.indexes, indexKey, sameName);
+  const checks = matchByKey(current.checks, target.checks, checkKey, sameName);
+  const foreignKeys = matchByKey(current.foreignKeys, target.foreignKeys, foreignKeyKey, sameName);
+  const exclusions = matchByKey(exclusionsOf(current), exclusionsOf(target), exclusionKey, sameName);
+  unpairNameClashes([uniques, indexes, checks, foreignKeys, exclusions], foldName, takenElsewhere);
   const changes: TableChanges = {
     table: target.name,
     // Generated columns are added after, and dropped before, the columns their expressions read.
@@ -70,18 +86,48 @@ export function compareTable(current: Table, target: Table, comparable: Comparab
     changes.addedPrimaryKey = target.primaryKey;
   }
 
-  // Pair the foreign keys that stay: a later step may still have to drop and
+  // The foreign keys that stay: a later step may still have to drop and
   // re-create them (when the key they reference is re-created).
-  const unpairedTargets = target.foreignKeys.filter((fk) => !foreignKeys.onlyRight.includes(fk));
-  for (const fk of current.foreignKeys) {
-    if (foreignKeys.onlyLeft.includes(fk)) continue;
-    const index = unpairedTargets.findIndex((t) => foreignKeyKey(t) === foreignKeyKey(fk));
-    changes.keptForeignKeys.push({ current: fk, target: unpairedTargets[index] });
-    unpairedTargets.splice(index, 1);
-  }
+  changes.keptForeignKeys = foreignKeys.pairs.map(({ left, right }) => ({ current: left, target: right }));
   changes.regeneratedColumns = generatedColumnsReadingRetyped(changes, current, target, comparable);
   recreateDependentsOfRecreatedColumns(changes, current, target);
   return changes;
+}
+
+interface Matched<T> {
+  onlyLeft: T[];
+  onlyRight: T[];
+  pairs: Array<{ left: T; right: T }>;
+}
+
+/**
+ * An item kept under its live name (paired with a target item of another
+ * name: no change) while an added item takes that name would meet it on the
+ * server: "relation already exists" (PostgreSQL), "Duplicate key name"
+ * (MySQL, which compares the names ignoring case). Such a kept item is
+ * dropped and created under its new name instead; the drops run before the
+ * adds. The names of every table are taken as one namespace — wider than
+ * any database's (MySQL keeps indexes and constraints apart, and per table)
+ * but never narrower (PostgreSQL and SQLite keep index names per schema or
+ * database), and a needless re-creation of an unchanged item is only slower.
+ */
+function unpairNameClashes(kinds: Array<Matched<{ name: string }>>, foldName: FoldName, takenElsewhere: (folded: string) => boolean): void {
+  for (;;) {
+    const added = new Set(kinds.flatMap((kind) => kind.onlyRight.map((item) => foldName(item.name))));
+    let moved = false;
+    for (const kind of kinds) {
+      kind.pairs = kind.pairs.filter(({ left, right }) => {
+        const live = foldName(left.name);
+        const clashes = live !== foldName(right.name) && (added.has(live) || takenElsewhere(live));
+        if (!clashes) return true;
+        kind.onlyLeft.push(left);
+        kind.onlyRight.push(right);
+        moved = true;
+        return false;
+      });
+    }
+    if (!moved) return;
+  }
 }
 
 /** `columns` with the generated ones last (first), each group in its own order. */

@@ -24,7 +24,7 @@ import type { Operation } from "../ops/operations";
 import type { Column, Schema, Table } from "../schema/model";
 import { columnSetKey, type ComparableColumn } from "../schema/equal";
 import { schemasOfTables } from "../schema/table-name";
-import { compareTable, type TableChanges } from "./compare-table";
+import { compareTable, type FoldName, type TableChanges } from "./compare-table";
 import { splitAltersAroundKey } from "./key-generation";
 import { planCreation, type DeferredForeignKey } from "./creation-order";
 import { planViews, tablesChangedUnderViews } from "./views";
@@ -39,6 +39,8 @@ export interface DiffOptions {
   renames?: RenameDecisions;
   /** Whether the dialect keeps table comments (Dialect.tableComments); true by default. */
   tableComments?: boolean;
+  /** How the database compares index and constraint names (Dialect.foldName); exactly by default. */
+  foldName?: FoldName;
 }
 
 export interface DiffResult {
@@ -73,9 +75,15 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
   const droppedNames = new Set(droppedTables.map((table) => table.name));
   const unmappedTables = missingNames.filter((name) => !droppable.has(name));
 
+  const foldName = options.foldName ?? ((name: string) => name);
+  const namedIn = tablesByItemName(target, foldName);
   const changes = targetNames
     .filter((name) => current.tables[name])
-    .map((name) => compareTable(current.tables[name], target.tables[name], comparable, options.tableComments ?? true));
+    .map((name) =>
+      compareTable(current.tables[name], target.tables[name], comparable, options.tableComments ?? true, foldName, (folded) =>
+        [...(namedIn.get(folded) ?? [])].some((table) => table !== name),
+      ),
+    );
 
   const keys = new KeyChanges(changes);
   recreateForeignKeysToRecreatedKeys(changes, keys);
@@ -195,6 +203,19 @@ function withoutUnmanagedIndexes(current: Schema, target: Schema): Schema {
  * The dialect's view of each column, worked out once: rename detection and
  * the table comparison both ask for it, for every column of both schemas.
  */
+/** The target's index and constraint names (folded), each with the tables that use it. */
+function tablesByItemName(target: Schema, foldName: FoldName): Map<string, Set<string>> {
+  const tables = new Map<string, Set<string>>();
+  for (const [name, table] of Object.entries(target.tables)) {
+    const items = [...table.uniques, ...table.indexes, ...table.checks, ...table.foreignKeys, ...(table.exclusions ?? [])];
+    for (const item of items) {
+      const folded = foldName(item.name);
+      tables.set(folded, new Set([...(tables.get(folded) ?? []), name]));
+    }
+  }
+  return tables;
+}
+
 function remembered(comparable: ComparableColumn): ComparableColumn {
   const seen = new WeakMap<Column, Column>();
   return (column) => {

@@ -153,25 +153,37 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /**
  * Pair items of two lists that have the same structural key (each item used
- * once). Returns what is only on the left and only on the right.
+ * once). Returns what is only on the left and only on the right, and the
+ * pairs. Among items of one key, those of the same name (`sameName`, the
+ * database's way of comparing names) pair first: a live index IX1 and the
+ * entities' IX0 and IX1 over the same columns keep IX1 and add IX0, never
+ * the reverse, which would create a second IX1 beside the first.
  */
-export function matchByKey<T>(left: readonly T[], right: readonly T[], key: (item: T) => string): { onlyLeft: T[]; onlyRight: T[] } {
+export function matchByKey<T>(
+  left: readonly T[],
+  right: readonly T[],
+  key: (item: T) => string,
+  sameName: (a: T, b: T) => boolean = () => false,
+): { onlyLeft: T[]; onlyRight: T[]; pairs: Array<{ left: T; right: T }> } {
   const unmatched = new Map<string, T[]>();
   for (const item of right) {
     const k = key(item);
     unmatched.set(k, [...(unmatched.get(k) ?? []), item]);
   }
-  const onlyLeft: T[] = [];
-  for (const item of left) {
-    const candidates = unmatched.get(key(item));
-    if (candidates && candidates.length > 0) candidates.shift();
-    else onlyLeft.push(item);
-  }
-  const onlyRight = right.filter((item) => {
-    const remaining = unmatched.get(key(item));
-    return remaining !== undefined && remaining.includes(item);
-  });
-  return { onlyLeft, onlyRight };
+  const partner = new Map<T, T>();
+  const take = (item: T, fits: (candidate: T) => boolean) => {
+    const candidates = unmatched.get(key(item)) ?? [];
+    const at = candidates.findIndex(fits);
+    if (at >= 0) partner.set(item, candidates.splice(at, 1)[0]);
+  };
+  for (const item of left) take(item, (candidate) => sameName(item, candidate));
+  for (const item of left) if (!partner.has(item)) take(item, () => true);
+  const paired = new Set(partner.values());
+  return {
+    onlyLeft: left.filter((item) => !partner.has(item)),
+    onlyRight: right.filter((item) => !paired.has(item)),
+    pairs: left.filter((item) => partner.has(item)).map((item) => ({ left: item, right: partner.get(item)! })),
+  };
 }
 
 /**

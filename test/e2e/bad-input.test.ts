@@ -354,6 +354,19 @@ const rows: Row[] = [
       /^error: An entity maps the table "schema_history", which is where the DataSource's migrationsTableName records applied migrations/m,
   },
   {
+    name: "E232 two entity indexes whose names SQLite takes for one (ix_total, IX_TOTAL)",
+    files: {
+      "entities/Order.ts":
+        `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";\n` +
+        `@Entity({ name: "orders" })\n@Index("ix_total", ["total"])\n@Index("IX_TOTAL", ["placed"])\n` +
+        `export class Order {\n  @PrimaryGeneratedColumn() id: number;\n  @Column({ type: "int" }) total: number;\n  @Column({ type: "int" }) placed: number;\n}\n`,
+    },
+    args: ["generate", "Orders"],
+    code: 2,
+    message:
+      /^error: Table orders declares index "IX_TOTAL" and index "ix_total": names that SQLite takes for one \(it compares them ignoring case\), and SQLite refuses a second index of that name in one database\. Give one of them another name in its @Index decorator, then generate again\.$/m,
+  },
+  {
     name: "E31 a SQLite database path with a file in the way",
     files: {
       "blocked.ts": dataSourceFile(

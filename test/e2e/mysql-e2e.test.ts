@@ -366,6 +366,47 @@ test("E18: a mysql:// URL that is not a URL is refused with a hint in MySQL's po
   assert.doesNotMatch(result.stdout + result.stderr, /s3cr3t-pw/);
 });
 
+test("E232: two entity index names MariaDB takes for one (ix_total, IX_TOTAL): generate and check stop naming both, and no migration is written", async () => {
+  const db = await createMysqlTestDatabase("athanor_e2e");
+  try {
+    const dir = createExampleApp("mysql-e2e", {
+      withMigrations: false,
+      extraEntities: {
+        "Order.ts": `import { Column, Entity, Index, PrimaryGeneratedColumn } from "typeorm";
+@Entity({ name: "orders" })
+@Index("ix_total", ["total"])
+@Index("IX_TOTAL", ["placedAt"])
+export class Order {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "int" }) total: number;
+  @Column({ type: "datetime" }) placedAt: Date;
+}
+`,
+      },
+    });
+    writeFileSync(
+      join(dir, "ormconfig.ts"),
+      `import "reflect-metadata";
+import { DataSource } from "typeorm";
+import { Order } from "./entities/Order";
+export default new DataSource({ type: "mariadb", url: process.env.DATABASE_URL, entities: [Order], migrations: ["migrations/*.ts"] });
+`,
+    );
+    const env = cliEnv({ DATABASE_URL: db.url.replace(/^mysql:/, "mariadb:") });
+    for (const command of [["generate", "Orders"], ["check"]]) {
+      const refused = await runCli(dir, command, env);
+      assert.equal(refused.code, 2, `${command[0]}: ${refused.stdout}${refused.stderr}`);
+      assert.match(
+        refused.stderr,
+        /Table orders declares index "IX_TOTAL" and index "ix_total": names that MySQL and MariaDB take for one \(they compare index and constraint names ignoring case\), and the server refuses a second one of that name in one table\. Give one of them another name in its decorator/,
+      );
+    }
+    assert.deepEqual(readdirSync(join(dir, "migrations")), []);
+  } finally {
+    await db.drop();
+  }
+});
+
 test("E201: a wrong password is refused in one sentence that does not echo it", async () => {
   const dir = exampleApp(true);
   const url = new URL(mysqlServerUrl());

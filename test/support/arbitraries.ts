@@ -325,14 +325,49 @@ function freshName(g: G, taken: Iterable<string>): string | undefined {
   return free.length === 0 ? undefined : pick(g, free);
 }
 
-/** Names of indexes and constraints: unique across the schema, awkward too. */
+/**
+ * Names of indexes and constraints: unique across the schema, awkward too.
+ * A mutation sometimes takes again a name of `a` that `b` no longer holds,
+ * as is or in another case (`released`): what a user does when an index is
+ * replaced, and what makes a name the database compares ignoring case
+ * (MySQL, SQLite) meet the live one.
+ */
 class ConstraintNames {
   private next = 0;
-  constructor(private readonly salt: string) {}
+  constructor(
+    private readonly salt: string,
+    private readonly released: (prefix: string) => string[] = () => [],
+  ) {}
+  /** Names taken again so far (folded): a table being built is in no list `released` reads yet. */
+  private readonly retaken = new Set<string>();
   make(g: G, prefix: string): string {
+    const again = this.released(prefix).filter((name) => !this.retaken.has(fold(name)));
+    if (again.length > 0 && chance(g, 60)) {
+      const name = pick(g, again);
+      this.retaken.add(fold(name));
+      return pick(g, [name, name.toLowerCase(), name.toUpperCase()]);
+    }
     this.next++;
     return `${prefix}${this.salt}${this.next} ${pick(g, ["", "x", "Ñ", 'q"', "s'", "名"])}`.trimEnd();
   }
+}
+
+/** Every index and constraint name of `tables` (primary keys aside), with the prefix of its kind. */
+function constraintNamesOf(tables: Iterable<Table>): Array<{ prefix: string; name: string }> {
+  return [...tables].flatMap((table) => [
+    ...table.uniques.map((u) => ({ prefix: "UQ", name: u.name })),
+    ...table.indexes.map((i) => ({ prefix: "IX", name: i.name })),
+    ...table.checks.map((c) => ({ prefix: "CHK", name: c.name })),
+    ...table.foreignKeys.map((f) => ({ prefix: "FK", name: f.name })),
+  ]);
+}
+
+/** Names of `a` of one kind that no table of `tables` holds in any case: free to be taken again. */
+function releasedNames(a: Schema, tables: Table[], prefix: string): string[] {
+  const taken = new Set(constraintNamesOf(tables).map(({ name }) => fold(name)));
+  return constraintNamesOf(Object.values(a.tables))
+    .filter((item) => item.prefix === prefix && !taken.has(fold(item.name)))
+    .map(({ name }) => name);
 }
 
 const ACTIONS: ForeignKeyAction[] = ["NO ACTION", "RESTRICT", "CASCADE", "SET NULL", "SET DEFAULT"];
@@ -882,7 +917,7 @@ function buildPair(g: G): SchemaPair {
     origins.tables.set(table, table.name);
     for (const column of table.columns) origins.columns.set(column, column.name);
   }
-  const names = new ConstraintNames("m");
+  const names = new ConstraintNames("m", (prefix) => releasedNames(a, tables, prefix));
   const count = int(g, 1, 4);
   for (let i = 0; i < count; i++) mutateOnce(g, a, tables, origins, names);
 

@@ -160,6 +160,177 @@ export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
     why: "MariaDB takes the same key beside ON DELETE NO ACTION: Athanor must not refuse it",
     pair: cascadeFromNullableCode({ a: false, b: false }, "NO ACTION"),
   },
+  {
+    why: "MariaDB (seed 808611216): a unique key added over the columns of a live unique index paired with that index, so the index was created again (Duplicate key name)",
+    pair: {
+      a: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "created_at", type: "bigint", nullable: false }],
+            uniques: [],
+            indexes: [{ name: "IX6 Ñ", columns: ["created_at"], unique: true }],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      b: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "created_at", type: "bigint", nullable: false }],
+            uniques: [{ name: "UQm2 名", columns: ["created_at"] }],
+            indexes: [{ name: "IX6 Ñ", columns: ["created_at"], unique: true }],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [{ from: "t", to: "t", columns: [{ from: "created_at", to: "created_at" }] }],
+    },
+  },
+  {
+    why: "every dialect: an index added over the columns of a live index of the same structure paired with it by position, not name, so the live one was created again",
+    pair: {
+      a: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "score", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [{ name: "IX1", columns: ["score"], unique: false }],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      b: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [{ name: "score", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [
+              { name: "IXm1", columns: ["score"], unique: false },
+              { name: "IX1", columns: ["score"], unique: false },
+            ],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [{ from: "t", to: "t", columns: [{ from: "score", to: "score" }] }],
+    },
+  },
+  {
+    why: "MySQL and SQLite compare index names ignoring case: a live IX_A kept as ix_b (same columns) met the new ix_a (other columns)",
+    pair: {
+      a: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [
+              { name: "score", type: "integer", nullable: true },
+              { name: "total", type: "integer", nullable: true },
+            ],
+            uniques: [],
+            indexes: [{ name: "IX_A Ñ", columns: ["score"], unique: false }],
+            foreignKeys: [],
+            checks: [{ name: "CK_A", expression: '"score" >= 0' }],
+          },
+        },
+      },
+      b: {
+        tables: {
+          t: {
+            name: "t",
+            columns: [
+              { name: "score", type: "integer", nullable: true },
+              { name: "total", type: "integer", nullable: true },
+            ],
+            uniques: [],
+            indexes: [
+              { name: "ix_b", columns: ["score"], unique: false },
+              { name: "ix_a Ñ", columns: ["total"], unique: false },
+            ],
+            foreignKeys: [],
+            checks: [
+              { name: "ck_b", expression: '"score" >= 0' },
+              { name: "ck_a", expression: '"total" >= 0' },
+            ],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [
+        {
+          from: "t",
+          to: "t",
+          columns: [
+            { from: "score", to: "score" },
+            { from: "total", to: "total" },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    why: "PostgreSQL and SQLite keep index names per schema: a live ix_a kept as ix_b (same columns) met a new ix_a on another table",
+    pair: {
+      a: {
+        tables: {
+          t1: {
+            name: "t1",
+            columns: [{ name: "a", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [{ name: "ix_a", columns: ["a"], unique: false }],
+            foreignKeys: [],
+            checks: [],
+          },
+          t2: {
+            name: "t2",
+            columns: [{ name: "x", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      b: {
+        tables: {
+          t1: {
+            name: "t1",
+            columns: [{ name: "a", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [{ name: "ix_b", columns: ["a"], unique: false }],
+            foreignKeys: [],
+            checks: [],
+          },
+          t2: {
+            name: "t2",
+            columns: [{ name: "x", type: "integer", nullable: true }],
+            uniques: [],
+            indexes: [{ name: "ix_a", columns: ["x"], unique: false }],
+            foreignKeys: [],
+            checks: [],
+          },
+        },
+      },
+      renames: { tables: [], columns: [] },
+      dropTables: [],
+      survivors: [
+        { from: "t1", to: "t1", columns: [{ from: "a", to: "a" }] },
+        { from: "t2", to: "t2", columns: [{ from: "x", to: "x" }] },
+      ],
+    },
+  },
 ];
 
 // Tables and survivors more than one place holds: each call builds new objects, so no two places share one.

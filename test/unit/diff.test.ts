@@ -549,6 +549,87 @@ for (const c of cases) {
   });
 }
 
+/** Index and constraint operations by name: what the server sees created and dropped. */
+function byName(ops: Operation[]): string[] {
+  return ops.map((op) => {
+    if (op.kind === "createIndex" || op.kind === "dropIndex") return `${op.kind} ${op.index.name}(${op.index.columns})`;
+    if (op.kind === "addCheck" || op.kind === "dropCheck") return `${op.kind} ${op.check.name}`;
+    return summary(op);
+  });
+}
+
+const ixTable = (indexes: Array<[string, string]>, checks: Array<[string, string]> = []) =>
+  schema(
+    table("t", [id(), col("a", "integer"), col("b", "integer")], {
+      indexes: indexes.map(([name, column]) => ({ name, columns: [column], unique: false })),
+      checks: checks.map(([name, expression]) => ({ name, expression })),
+    }),
+  );
+const lowerCase = (name: string) => name.toLowerCase();
+
+test("diff: among indexes of one structure the live one pairs with the entity index of its name, and the other is added", () => {
+  const current = ixTable([["IX1", "a"]]);
+  const target = ixTable([
+    ["IX0", "a"],
+    ["IX1", "a"],
+  ]);
+  const { operations } = diff(current, target);
+  assert.deepEqual(byName(operations), ["createIndex IX0(a)"]);
+  assert.deepEqual(describeDifferences(applyAll(current, operations), target), []);
+});
+
+test("diff: an added index that takes the name of a live one kept under another name drops the live one first, and re-creates it under its new name", () => {
+  const current = ixTable([["ix_a", "a"]]);
+  const target = ixTable([
+    ["ix_b", "a"],
+    ["ix_a", "b"],
+  ]);
+  const { operations } = diff(current, target);
+  assert.deepEqual(byName(operations), ["dropIndex ix_a(a)", "createIndex ix_a(b)", "createIndex ix_b(a)"]);
+  assert.deepEqual(describeDifferences(applyAll(current, operations), target), []);
+  assert.deepEqual(describeDifferences(applyAll(applyAll(current, operations), invertAll(operations)), current), []);
+});
+
+test("diff: a new index on another table taking the name of a live one kept under another name: the live one is dropped first (PostgreSQL and SQLite keep index names per schema)", () => {
+  const current = schema(
+    table("t1", [id(), col("a", "integer")], { indexes: [{ name: "ix_a", columns: ["a"], unique: false }] }),
+    table("t2", [id(), col("x", "integer")]),
+  );
+  const target = schema(
+    table("t1", [id(), col("a", "integer")], { indexes: [{ name: "ix_b", columns: ["a"], unique: false }] }),
+    table("t2", [id(), col("x", "integer")], { indexes: [{ name: "ix_a", columns: ["x"], unique: false }] }),
+  );
+  const { operations } = diff(current, target);
+  assert.deepEqual(byName(operations), ["dropIndex ix_a(a)", "createIndex ix_b(a)", "createIndex ix_a(x)"]);
+  assert.deepEqual(describeDifferences(applyAll(current, operations), target), []);
+});
+
+test("diff: names the database compares ignoring case (foldName, MySQL) clash in any case, and a rename of case alone is no change", () => {
+  const current = ixTable([["ix_a", "a"]], [["ck_a", "a > 0"]]);
+  const target = ixTable(
+    [
+      ["ix_b", "a"],
+      ["IX_A", "b"],
+    ],
+    [
+      ["ck_b", "a > 0"],
+      ["CK_A", "b > 0"],
+    ],
+  );
+  assert.deepEqual(byName(diff(current, target, { foldName: lowerCase }).operations), [
+    "dropIndex ix_a(a)",
+    "dropCheck ck_a",
+    "createIndex IX_A(b)",
+    "createIndex ix_b(a)",
+    "addCheck CK_A",
+    "addCheck ck_b",
+  ]);
+  // Where names keep their case (PostgreSQL, SQLite), ix_a and IX_A are two names: the live ones stay.
+  assert.deepEqual(byName(diff(current, target).operations), ["createIndex IX_A(b)", "addCheck CK_A"]);
+  const caseOnly = ixTable([["IX_A", "a"]], [["CK_A", "a > 0"]]);
+  assert.deepEqual(diff(current, caseOnly, { foldName: lowerCase }).operations, []);
+});
+
 test("diff: operations follow the seven steps", () => {
   const current = schema(
     users,

@@ -24,6 +24,7 @@ import { mysqlStatementRules } from "./lock-rules";
 import type { Flavour } from "./types";
 import { readAsDeclared } from "./read-as-declared";
 import { refusedForeignKeys } from "./refused-foreign-keys";
+import { foldName, nameClash } from "./names";
 
 /**
  * The dialect for TypeORM's `flavour` speaking to `server`. The flavour says
@@ -48,6 +49,8 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     timestampLiteral: (at) => `'${at.toISOString().replace("T", " ").replace("Z", "")}'`,
     introspect,
     readAsDeclared,
+    foldName,
+    nameClash,
     tableColumns,
     comparable: comparableColumnFor(flavour, capabilities),
     needsSchema,

@@ -21,6 +21,7 @@ import { sqliteStatementCanceller } from "./interrupt";
 import { sendSqliteList } from "./send-list";
 import { sqliteStatementCost } from "./statement-cost";
 import { sqliteLiveCosts } from "./live-costs";
+import { foldName, nameClash } from "./names";
 
 export const sqliteDialect: Dialect = {
   name: "sqlite",
@@ -29,6 +30,8 @@ export const sqliteDialect: Dialect = {
   // SQLite has no comments: an entity's table comment is not a change there.
   tableComments: false,
   quote: quoteIdentifier,
+  foldName,
+  nameClash,
   introspect,
   tableColumns,
   comparable: comparableColumn,
