@@ -84,6 +84,23 @@ const IGNORED_DIAGNOSTICS = new Set([6059, 18002, 18003]);
  */
 const FATAL_CONFIG_DIAGNOSTICS = new Set([5083, 5092, 6053, 18001]);
 
+/**
+ * The compiler options the project's files are transpiled with, as written:
+ * what `createTypeScriptCompiler` hands TypeScript to parse, the tsconfig
+ * chain merged as TypeScript merges it. native-transpile.ts reads them
+ * without loading TypeScript.
+ */
+export function writtenCompilerOptions(tsconfig: TsconfigChain | undefined, forced: Record<string, unknown>): Record<string, unknown> {
+  const tsNodeOptions = (tsconfig?.tsNode.compilerOptions ?? {}) as Record<string, unknown>;
+  return {
+    ...(tsconfig ? {} : DEFAULT_COMPILER_OPTIONS),
+    ...tsconfig?.compilerOptions,
+    ...tsNodeOptions,
+    ...forced,
+    ...TS_NODE_COMPILER_OPTIONS,
+  };
+}
+
 export interface TypeScriptCompiler {
   compile(source: string, fileName: string): string;
   service: TsNodeService;
