@@ -37,8 +37,11 @@ export function factsFromSource(fileName: string, source: string): MigrationFact
   // Cheap refusal before loading TypeScript: no migration class, nothing to read.
   if (!/\bname\s*=/.test(source) || !/\bclass\b/.test(source)) return undefined;
   // The shape generate writes, read without TypeScript (migration-source-scan.ts).
-  const scanned = scanGeneratedMigration(source);
-  if (scanned) return scanned;
+  return scanGeneratedMigration(source) ?? factsFromSyntaxTree(fileName, source);
+}
+
+/** The facts read from TypeScript's syntax tree of the file (loading TypeScript). */
+export function factsFromSyntaxTree(fileName: string, source: string): MigrationFacts | undefined {
   let ts: typeof import("typescript");
   try {
     ts = require(ownTypeScriptPath());

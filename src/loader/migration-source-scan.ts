@@ -9,7 +9,7 @@
  * valid TypeScript that migration-source-facts.ts's parser reads to the
  * same facts (test/unit/migration-source-facts.test.ts compares them):
  *
- *     import { A, B } from "typeorm";          (typeorm and athanor only)
+ *     import { A, B } from "typeorm";          (typeorm and athanor only; `import type` too)
  *     const online = { key: "literal", … };    (literals only)
  *     export class Name implements MigrationInterface {
  *       name = "Name";
@@ -53,8 +53,8 @@ const PUNCTUATION = new Set(["{", "}", "(", ")", "[", "]", ";", ",", ".", ":", "
 const NUMBER = /(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 /** What ends a plain run inside each kind of string: its quote, a backslash, a line break; in a template `$`. */
-const DOUBLE_SPECIAL = /["\\\n\r\u2028\u2029]/g;
-const SINGLE_SPECIAL = /['\\\n\r\u2028\u2029]/g;
+const DOUBLE_SPECIAL = /["\\\n\r]/g;
+const SINGLE_SPECIAL = /['\\\n\r]/g;
 const TEMPLATE_SPECIAL = /[`\\$\r]/g;
 
 const SIMPLE_ESCAPES: Record<string, string> = {
@@ -113,9 +113,10 @@ class Scanner {
     return facts;
   }
 
-  /** `import { A, B as C } from "typeorm";` */
+  /** `import { A, B as C } from "typeorm";`, `import type { … } from "typeorm";` */
   private importDeclaration(): void {
     this.next();
+    if (this.isName("type")) this.next();
     this.expect("{");
     while (!this.isPunct("}")) {
       this.identifier();
@@ -427,7 +428,7 @@ class Scanner {
         at++;
         continue;
       }
-      // A line break (or U+2028/9, left out to be safe) inside a quoted string.
+      // A line break inside a quoted string (U+2028 and U+2029 are allowed there since ES2019).
       throw new NotGenerated();
     }
     this.at = at + 1;

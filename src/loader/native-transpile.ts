@@ -5,11 +5,12 @@
  * (bench/RESULTS.md, session 9). Each file gets what the per-file path
  * (typescript-compiler.ts) gives it, which test/e2e/native-transpile.test.ts
  * checks on every TypeScript file of the test corpus and the example app,
- * with two differences in code that behaves the same: TypeScript 5.x
- * sometimes declares one unused temporary more (`var _a, _b;`), and a
- * decorated class that names itself is referred to through an alias
- * (`let X = X_1 = class X {…}`, `() => X_1`), as TypeScript's own full
- * program emits it. Source maps map the same code to the same lines.
+ * with one difference in code that behaves the same: a decorated class
+ * that names itself is referred to through an alias (`let X = X_1 = class
+ * X {…}`, `() => X_1`), as TypeScript's own full program emits it. Source
+ * maps send every position to the same TypeScript line, except that
+ * TypeScript 7 leaves the assignment of an export (`exports.X = X;`)
+ * unmapped.
  *
  * TypeScript 7 comes as an optional dependency: the platform package with
  * the compiler's executable (`@typescript/typescript-linux-x64` and so on,
@@ -101,6 +102,8 @@ const NO_EFFECT = new Set([
   "noEmit",
   "outDir",
   "isolatedModules",
+  // Changes only ES5 and ES3 output, which never comes here.
+  "downlevelIteration",
   // Removed by the loader as ts-node removed them.
   "out",
   "outFile",
@@ -197,7 +200,7 @@ const NO_EFFECT = new Set([
  * emits for the project's `options` (its tsconfig.json chain merged, with
  * the loader's on top, as written), or undefined when it would not: an
  * option or value this module does not know to be the same in both (ES5,
- * `downlevelIteration`, `importsNotUsedAsValues`, `moduleDetection`, a
+ * `importsNotUsedAsValues`, `moduleDetection`, a
  * `mapRoot`, any option added later), so that the project keeps its
  * TypeScript 5.x output. `esModuleInterop` off (TypeScript 7 has it always
  * on) keeps only the files it changes nothing in (`interopChangesNothing`).

@@ -334,7 +334,16 @@ function tsconfigChainOf(projectDir: string): TsconfigChain | undefined {
   }
 }
 
-interface NativeTranspiler {
+/**
+ * The native compiler and the options it gets for a project (its
+ * tsconfig.json, if any, at `tsconfigFile`), or undefined when its files
+ * take the TypeScript 5.x path.
+ */
+export function nativeTranspilerOf(tsconfigFile: string | undefined): NativeTranspiler | undefined {
+  return nativeTranspilerFor(tsconfigFile ? readTsconfigChain(tsconfigFile) : undefined);
+}
+
+export interface NativeTranspiler {
   compiler: NativeCompiler;
   options: Record<string, unknown>;
   esModuleInterop: boolean;
