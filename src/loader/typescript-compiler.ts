@@ -9,7 +9,8 @@
  * at all is loaded the same way; nothing is ever type-checked.
  *
  * The output is what ts-node's transpile-only mode gave (the loader used it
- * until then; batch-transpile.ts reproduces it too): the project's
+ * until then; batch-transpile.ts reproduces it too, and native-transpile.ts
+ * its code): the project's
  * tsconfig.json parsed by TypeScript (`extends` arrays and packages
  * included), ts-node's `"ts-node": { "compilerOptions" }` on top, then the
  * options the loader forces and the ones ts-node forced for its source maps;

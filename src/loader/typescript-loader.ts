@@ -10,7 +10,12 @@
  *   (path-aliases.ts);
  * - an on-disk cache keyed by each file's content, so an unchanged file is
  *   not transpiled twice, and a run where nothing changed never even loads
- *   ts-node or TypeScript.
+ *   ts-node or TypeScript;
+ * - on a cold cache, TypeScript 7's native compiler in a child process
+ *   (native-transpile.ts) for the files it transpiles to the same code: an
+ *   entity glob's files in the background while migrations load, a missed
+ *   file with the files it imports (import-closure.ts), new migrations;
+ *   TypeScript 5.x is then not loaded at all.
  *
  * Not swc by default: its CommonJS output exports classes through getters,
  * so the circular imports TypeORM relations usually have (Leaderboard ↔
