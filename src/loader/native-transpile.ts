@@ -19,10 +19,11 @@
  * dependencies), or with `ATHANOR_NATIVE_TRANSPILE=0`, every file takes the
  * TypeScript 5.x path, as before.
  *
- * Each file is written into a directory of its own, in a temporary
+ * The compiler reads the files where they are and writes into a temporary
  * directory inside Athanor's cache (whose files are not inputs of the
- * entity model cache, model-cache/input-recorder.ts) removed after the
- * run, so that no import resolves to another file of the run: file by
+ * entity model cache, model-cache/input-recorder.ts), removed after the
+ * run. No import resolves to another file of the run (a module suffix no
+ * file has, `moduleSuffixes`): file by
  * file, an import never resolves, and decorator metadata serializes an
  * imported type guardedly (`typeof (_a = typeof User_1.User !== "undefined"
  * && User_1.User) === "function" ? _a : Object`); one program that resolved
@@ -36,7 +37,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, parse, relative, resolve } from "node:path";
 import { withInlineSourceMap, type SourceFileText } from "./batch-transpile";
 
 export interface NativeCompiler {
@@ -250,9 +251,10 @@ export function isNativeCandidate(file: SourceFileText, esModuleInterop: boolean
   );
 }
 
-/** A run of the native compiler: its files laid out, and how to read its outputs. */
+/** A run of the native compiler: its files, where its outputs go, and its command line. */
 interface Run {
   dir: string;
+  root: string;
   args: string[];
   files: SourceFileText[];
 }
@@ -260,19 +262,24 @@ interface Run {
 /** The marker every CommonJS module's output carries and a script's does not. */
 const MODULE_MARKER = 'Object.defineProperty(exports, "__esModule", { value: true });';
 
+const INLINE_MAP = "//# sourceMappingURL=data:application/json;base64,";
+
+/**
+ * A module suffix no file has: TypeScript then resolves no import at all
+ * (`./user` would have to be `./user.athanor-unresolved.ts`), as file by
+ * file, where nothing but the file itself exists.
+ */
+const UNRESOLVABLE_SUFFIX = ".athanor-unresolved";
+
 /** How long a run may take before its files go to TypeScript 5.x instead. */
 const TIMEOUT_MS = 120_000;
 
 function prepare(workDir: string, options: Record<string, unknown>, files: SourceFileText[]): Run {
+  // One root for the outputs' tree (on Windows, files on another drive are left out).
+  const root = parse(files[0].fileName).root;
+  const onRoot = files.filter((file) => parse(file.fileName).root === root);
   mkdirSync(workDir, { recursive: true });
   const dir = mkdtempSync(join(workDir, "tsc-run-"));
-  const names = files.map((file, index) => {
-    // A directory each: nothing imported resolves (see above).
-    mkdirSync(join(dir, "src", String(index)), { recursive: true });
-    const name = join("src", String(index), basename(file.fileName));
-    writeFileSync(join(dir, name), file.source);
-    return name;
-  });
   const tsconfig = {
     compilerOptions: {
       ...options,
@@ -283,54 +290,60 @@ function prepare(workDir: string, options: Record<string, unknown>, files: Sourc
       // As TypeScript 5.x's transpileModule: one file, nothing resolved, nothing checked.
       isolatedModules: true,
       noResolve: true,
+      moduleSuffixes: [UNRESOLVABLE_SUFFIX],
       noCheck: true,
       noLib: true,
       types: [],
-      sourceMap: true,
+      inlineSourceMap: true,
       inlineSources: true,
       declaration: false,
       noEmitOnError: false,
-      rootDir: "src",
-      outDir: "out",
+      rootDir: root,
+      outDir: join(dir, "out"),
     },
-    files: names,
+    files: onRoot.map((file) => file.fileName),
   };
   writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
-  return { dir, args: ["-p", join(dir, "tsconfig.json"), "--pretty", "false"], files };
+  return { dir, root, args: ["-p", join(dir, "tsconfig.json"), "--pretty", "false"], files: onRoot };
 }
 
 /**
  * The outputs of a finished run: each file's JavaScript with its inline
- * source map, except files with a diagnostic and files emitted as scripts.
- * Exit status 2 is TypeScript's "errors, outputs written" (noLib's missing
- * global types, reported without a file name); any other failure gives none.
+ * source map as the per-file path writes it, except files with a
+ * diagnostic, files emitted as scripts, and files whose content changed
+ * since they were read. Exit status 2 is TypeScript's "errors, outputs
+ * written" (noLib's missing global types, reported without a file name);
+ * any other failure gives none.
  */
 function collect(run: Run, status: number | null, stdout: string): Map<string, string> {
   const outputs = new Map<string, string>();
   if (status !== 0 && status !== 2) return outputs;
-  // "src/3/User.ts(4,3): error TS1005: …" names the file by its directory.
-  const reported = new Set<number>();
+  // "../../src/User.ts(4,3): error TS1005: …", relative to the run's directory.
+  const reported = new Set<string>();
   for (const line of stdout.split("\n")) {
-    const match = /^(?:.*[\\/])?src[\\/](\d+)[\\/][^\\/]*\(\d+,\d+\): error/.exec(line);
-    if (match) reported.add(Number(match[1]));
+    const match = /^(.+)\(\d+,\d+\): error/.exec(line);
+    if (match) reported.add(resolve(run.dir, match[1]));
     // An option TypeScript 7 refused: what it emitted may follow other rules.
     else if (/error TS[56]\d{3}:/.test(line)) return outputs;
   }
-  for (const [index, file] of run.files.entries()) {
-    if (reported.has(index)) continue;
-    const base = join(run.dir, "out", String(index), basename(file.fileName).replace(/\.ts$/, ".js"));
+  for (const file of run.files) {
+    if (reported.has(file.fileName)) continue;
     let js: string;
-    let map: string;
     try {
-      js = readFileSync(base, "utf8");
-      map = readFileSync(`${base}.map`, "utf8");
+      js = readFileSync(join(run.dir, "out", relative(run.root, file.fileName)).replace(/\.ts$/, ".js"), "utf8");
     } catch {
       continue;
     }
     // A script after all (its declarations were global to the run): the
     // others may have seen them, so none of this run's outputs is kept.
     if (!js.includes(MODULE_MARKER)) return new Map();
-    outputs.set(file.fileName, withInlineSourceMap(js, file.fileName, map));
+    const at = js.lastIndexOf(INLINE_MAP);
+    if (at < 0) continue;
+    const map = Buffer.from(js.slice(at + INLINE_MAP.length).trim(), "base64").toString("utf8");
+    // Edited since it was read: the output belongs to other content than the cache key's.
+    if (JSON.parse(map).sourcesContent?.[0] !== file.source) continue;
+    const mapName = `${basename(file.fileName).slice(0, -3)}.js.map`;
+    outputs.set(file.fileName, withInlineSourceMap(`${js.slice(0, at)}//# sourceMappingURL=${mapName}`, file.fileName, map));
   }
   return outputs;
 }

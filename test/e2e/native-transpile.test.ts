@@ -289,7 +289,7 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
     }
   });
 
-  test("a run that finds a script after all, or cannot start, keeps nothing", () => {
+  test("a run that finds a script after all, cannot start, or reads a file edited meanwhile keeps nothing of it", () => {
     const dir = mkdtempSync(join(tmpdir(), "athanor-native-run-"));
     try {
       const native = nativeTranspilerOf(undefined);
@@ -297,11 +297,15 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
       const entity = { fileName: join(dir, "Owner.ts"), source: TRICKY["Owner.ts"] };
       // It says "import" in a comment, so it looks like a module, but is not: its globals were visible to the run.
       const script = { fileName: join(dir, "globals.ts"), source: `// no import here\ndeclare const shared: number;\n` };
+      for (const file of [entity, script]) writeFileSync(file.fileName, file.source);
       assert.ok(isNativeCandidate(script, true));
       assert.equal(transpileNatively(native.compiler, native.options, [entity], dir).size, 1);
       assert.equal(transpileNatively(native.compiler, native.options, [entity, script], dir).size, 0);
       const missing = { ...native.compiler, exe: join(dir, "no-such-tsc") };
       assert.equal(transpileNatively(missing, native.options, [entity], dir).size, 0);
+      // Edited after it was read: the output would belong to other content than the cache key's.
+      assert.equal(transpileNatively(native.compiler, native.options, [{ ...entity, source: `${entity.source}\n` }], dir).size, 0);
+      assert.deepEqual(readdirSync(dir).sort(), ["Owner.ts", "globals.ts"], "every run's directory is removed");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
