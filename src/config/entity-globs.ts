@@ -24,12 +24,25 @@ export function loadGlobbedClasses(options: Record<string, unknown>, cwd: string
   return replaced;
 }
 
-function exportsOfGlob(pattern: string, cwd: string, dataSourceShown: string): unknown[] {
+/** The files the entity and subscriber globs of `options` match, for transpiling ahead. */
+export function globbedFiles(options: Record<string, unknown>, cwd: string): string[] {
+  return ["entities", "subscribers"].flatMap((key) => {
+    const list = options[key];
+    return Array.isArray(list) ? list.flatMap((entry) => (typeof entry === "string" ? filesOfGlob(entry, cwd) : [])) : [];
+  });
+}
+
+function filesOfGlob(pattern: string, cwd: string): string[] {
   const absolute = (isAbsolute(pattern) ? pattern : resolve(cwd, pattern)).replace(/\\/g, "/");
-  const files = globSync(absolute, { absolute: true, nodir: true })
+  return globSync(absolute, { absolute: true, nodir: true })
     .filter((file) => LOADABLE.test(file) && !file.endsWith(".d.ts"))
     .sort();
-  // A cold cache transpiles them together: one TypeScript program, not one per file.
+}
+
+function exportsOfGlob(pattern: string, cwd: string, dataSourceShown: string): unknown[] {
+  const files = filesOfGlob(pattern, cwd);
+  // A cold cache transpiles them together: one run of the native compiler
+  // or one TypeScript program, not one per file.
   transpileAhead(files);
   const found: unknown[] = [];
   for (const file of files) {

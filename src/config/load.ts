@@ -10,9 +10,9 @@ import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { DataSource } from "typeorm";
 import { UsageError } from "../errors";
 import { describeLoadFailure, fileToFix, formatLoadFailure } from "../loader/load-error";
-import { registerTypeScript } from "../loader/typescript-loader";
+import { registerTypeScript, transpileInBackground } from "../loader/typescript-loader";
 import { LoaderSetupError } from "../loader/typescript-compiler";
-import { loadGlobbedClasses } from "./entity-globs";
+import { globbedFiles, loadGlobbedClasses } from "./entity-globs";
 import { sourceStyleOf, type SourceStyle } from "./source-style";
 import { answerPgRuntimeProbe } from "../loader/pg-runtime-probe";
 import { quietTypeOrmSqliteDriver } from "../loader/sqlite-traces";
@@ -158,6 +158,9 @@ function resolveConfig(
     dataSource.setOptions(loadGlobbedClasses(dataSource.options as any, cwd, shown) as any);
   };
   if (!configOptions.deferEntityGlobs) loadEntityGlobs();
+  // Loaded later (with the entity metadata): a cold cache has them
+  // transpiled meanwhile, while migrations load and the database connects.
+  else if (entityGlobs.length > 0) transpileInBackground(globbedFiles(dataSource.options as any, cwd));
   const migrations: unknown[] = Array.isArray(options_.migrations)
     ? options_.migrations
     : options_.migrations

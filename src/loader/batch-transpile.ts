@@ -1,6 +1,8 @@
 /**
  * Transpiling many files at once, for a cold cache (a fresh checkout, CI):
- * the entity files a glob matches, the migrations not seen before. Each gets
+ * the entity files a glob matches, the migrations not seen before, where
+ * TypeScript 7's native compiler (native-transpile.ts) does not apply:
+ * not installed, or compiler options it reads differently. Each gets
  * what the per-file path gives (typescript-compiler.ts, itself what ts-node's
  * transpile-only `compile` gave), byte for byte, but from one TypeScript
  * program instead of one program per file. Per file, most of the

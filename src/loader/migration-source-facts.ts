@@ -13,9 +13,15 @@
  * class or export, a syntax error) returns undefined, and the file is loaded
  * to learn its facts as before, so a hand edit can never be described by a
  * guess.
+ *
+ * Most files never get here: migration-source-scan.ts reads the exact
+ * layout `generate` writes token by token, without loading TypeScript; this
+ * parser reads the rest of the shape (a method body `generate --online`
+ * writes with try/catch, a hand-written body of calls, a hand-reformatted file).
  */
 import type { MigrationFacts } from "./migration-facts";
 import { ownTypeScriptPath } from "./typescript-compiler";
+import { scanGeneratedMigration } from "./migration-source-scan";
 
 const ALLOWED_IMPORTS = new Set(["typeorm", "athanor"]);
 
@@ -30,6 +36,12 @@ export function factsFromSource(fileName: string, source: string): MigrationFact
   if (!/\.[cm]?ts$/.test(fileName) || /\.d\.[cm]?ts$/.test(fileName)) return undefined;
   // Cheap refusal before loading TypeScript: no migration class, nothing to read.
   if (!/\bname\s*=/.test(source) || !/\bclass\b/.test(source)) return undefined;
+  // The shape generate writes, read without TypeScript (migration-source-scan.ts).
+  return scanGeneratedMigration(source) ?? factsFromSyntaxTree(fileName, source);
+}
+
+/** The facts read from TypeScript's syntax tree of the file (loading TypeScript). */
+export function factsFromSyntaxTree(fileName: string, source: string): MigrationFacts | undefined {
   let ts: typeof import("typescript");
   try {
     ts = require(ownTypeScriptPath());

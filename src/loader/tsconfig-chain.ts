@@ -36,6 +36,13 @@ export interface TsconfigChain {
   files: { path: string; text: string }[];
   /** The merged `"ts-node"` section (a nearer config's keys win). */
   tsNode: Record<string, unknown>;
+  /**
+   * The merged `compilerOptions` as written (a nearer config's keys win, as
+   * TypeScript merges them): native-transpile.ts reads which options the
+   * project sets without TypeScript 5.x. Path-valued options are left
+   * relative to the config that set them.
+   */
+  compilerOptions: Record<string, unknown>;
   aliases: PathAliases;
 }
 
@@ -56,6 +63,7 @@ export function readTsconfigChain(file: string): TsconfigChain | undefined {
   const files: TsconfigChain["files"] = [];
   const aliases: PathAliases = { pathsBase: dirname(top), configDir: dirname(top) };
   const tsNode: Record<string, unknown> = {};
+  const compilerOptions: Record<string, unknown> = {};
   // `${configDir}` (TypeScript ≥ 5.5) always means the top config's directory.
   const expand = (value: string, dir: string) => resolve(dir, value.replace(/^\$\{configDir\}/, dirname(top)));
 
@@ -78,7 +86,8 @@ export function readTsconfigChain(file: string): TsconfigChain | undefined {
       if (typeof base !== "string") continue;
       visit(findExtended(base, dir, path), [...seen, path]);
     }
-    const options = config.compilerOptions ?? {};
+    const options = config.compilerOptions && typeof config.compilerOptions === "object" ? config.compilerOptions : {};
+    Object.assign(compilerOptions, options);
     if (typeof options.baseUrl === "string") aliases.baseUrl = expand(options.baseUrl, dir);
     if (options.paths && typeof options.paths === "object") {
       aliases.paths = options.paths;
@@ -89,7 +98,7 @@ export function readTsconfigChain(file: string): TsconfigChain | undefined {
   };
   visit(top, []);
   if (aliases.baseUrl) aliases.pathsBase = aliases.baseUrl;
-  return { file: top, files, tsNode, aliases };
+  return { file: top, files, tsNode, compilerOptions, aliases };
 }
 
 /**

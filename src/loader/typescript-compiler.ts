@@ -9,7 +9,8 @@
  * at all is loaded the same way; nothing is ever type-checked.
  *
  * The output is what ts-node's transpile-only mode gave (the loader used it
- * until then; batch-transpile.ts reproduces it too): the project's
+ * until then; batch-transpile.ts reproduces it too, and native-transpile.ts
+ * its code): the project's
  * tsconfig.json parsed by TypeScript (`extends` arrays and packages
  * included), ts-node's `"ts-node": { "compilerOptions" }` on top, then the
  * options the loader forces and the ones ts-node forced for its source maps;
@@ -83,6 +84,23 @@ const IGNORED_DIAGNOSTICS = new Set([6059, 18002, 18003]);
  * rest, unknown options and values, only cost that option).
  */
 const FATAL_CONFIG_DIAGNOSTICS = new Set([5083, 5092, 6053, 18001]);
+
+/**
+ * The compiler options the project's files are transpiled with, as written:
+ * what `createTypeScriptCompiler` hands TypeScript to parse, the tsconfig
+ * chain merged as TypeScript merges it. native-transpile.ts reads them
+ * without loading TypeScript.
+ */
+export function writtenCompilerOptions(tsconfig: TsconfigChain | undefined, forced: Record<string, unknown>): Record<string, unknown> {
+  const tsNodeOptions = (tsconfig?.tsNode.compilerOptions ?? {}) as Record<string, unknown>;
+  return {
+    ...(tsconfig ? {} : DEFAULT_COMPILER_OPTIONS),
+    ...tsconfig?.compilerOptions,
+    ...tsNodeOptions,
+    ...forced,
+    ...TS_NODE_COMPILER_OPTIONS,
+  };
+}
 
 export interface TypeScriptCompiler {
   compile(source: string, fileName: string): string;

@@ -10,7 +10,12 @@
  *   (path-aliases.ts);
  * - an on-disk cache keyed by each file's content, so an unchanged file is
  *   not transpiled twice, and a run where nothing changed never even loads
- *   ts-node or TypeScript.
+ *   ts-node or TypeScript;
+ * - on a cold cache, TypeScript 7's native compiler in a child process
+ *   (native-transpile.ts) for the files it transpiles to the same code: an
+ *   entity glob's files in the background while migrations load, a missed
+ *   file with the files it imports (import-closure.ts), new migrations;
+ *   TypeScript 5.x is then not loaded at all.
  *
  * Not swc by default: its CommonJS output exports classes through getters,
  * so the circular imports TypeORM relations usually have (Leaderboard ↔
@@ -36,7 +41,7 @@ import { readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { UsageError } from "../errors";
 import { readTsconfigChain, TsconfigError, type TsconfigChain } from "./tsconfig-chain";
-import { createTypeScriptCompiler, ownTypeScriptPath, ownTypeScriptVersion } from "./typescript-compiler";
+import { createTypeScriptCompiler, ownTypeScriptPath, ownTypeScriptVersion, writtenCompilerOptions } from "./typescript-compiler";
 import { registerPathAliases } from "./path-aliases";
 import { cacheDirectory, TranspileCache } from "./transpile-cache";
 import { registerTypeScriptSpecifiers } from "./esm-resolution";
@@ -44,6 +49,15 @@ import { cacheTranspiledFile, codeCacheInstalled } from "./code-cache";
 import { registerTranspiled } from "./stack-mapping";
 import { collectGarbage, withHeapKeptSmall } from "./collect-garbage";
 import { canTranspileTogether, transpileTogether, type SourceFileText, type TsNodeService } from "./batch-transpile";
+import {
+  findNativeCompiler,
+  isNativeCandidate,
+  nativeCompilerOptions,
+  transpileNatively,
+  transpileNativelyInBackground,
+  type NativeCompiler,
+} from "./native-transpile";
+import { importClosure } from "./import-closure";
 
 /** Bump when the way output is produced changes, to retire old cache entries. */
 const LOADER_VERSION = "4";
@@ -85,9 +99,12 @@ export function registerTypeScript(projectDir: string): void {
 
   const tsconfig = tsconfigChainOf(projectDir);
   if (tsconfig) registerPathAliases(tsconfig.aliases);
+  const native = nativeTranspilerFor(tsconfig);
   const salt = [
     LOADER_VERSION,
     `typescript@${ownTypeScriptVersion()}`,
+    // Its output is the same code as TypeScript 5.x's, but not always the same bytes.
+    ...(native ? [`native@${native.compiler.version}`] : []),
     ...(usesTsNode(tsconfig) ? [`swc@${versionOf(projectDir, "@swc/core")}`, `ts-node@${versionOf(projectDir, "ts-node")}`] : []),
     // Every file of the chain: a base config shapes the output as much as the top one.
     ...(tsconfig?.files ?? []).flatMap((file) => [file.path, file.text]),
@@ -98,9 +115,30 @@ export function registerTypeScript(projectDir: string): void {
   let compile: Compiler | undefined;
   const compiler = () => (compile ??= createCompilerFor(projectDir, tsconfig));
 
-  transpileAheadHook = (files) => {
-    const missing = new Map<string, SourceFileText>();
-    for (const fileName of files) {
+  // Outputs transpiled ahead of their require (the native compiler's),
+  // kept here too in case the cache cannot be written.
+  const ahead = new Map<string, string>();
+  const store = (fileName: string, source: string, output: string) => {
+    const key = cache.keyOf(fileName, source);
+    ahead.set(key, output);
+    cache.set(key, output);
+  };
+  /** Transpile `files` with the native compiler, if set up; the files it did not transpile are returned. */
+  const transpileNativelyNow = (files: SourceFileText[]): SourceFileText[] => {
+    if (!native) return files;
+    const candidates = files.filter((file) => isNativeCandidate(file, native.esModuleInterop));
+    const outputs = transpileNatively(native.compiler, native.options, candidates, cache.directory);
+    for (const file of candidates) {
+      const output = outputs.get(file.fileName);
+      if (output !== undefined) store(file.fileName, file.source, withoutImportMeta(output));
+    }
+    return files.filter((file) => !outputs.has(file.fileName));
+  };
+
+  /** The files of `files` the cache lacks; none when the first one read is cached. */
+  const missingFrom = (files: string[]): SourceFileText[] => {
+    const missing: SourceFileText[] = [];
+    for (const fileName of new Set(files)) {
       if (!EXTENSIONS.some((extension) => fileName.endsWith(extension))) continue;
       let source: string;
       try {
@@ -108,12 +146,30 @@ export function registerTypeScript(projectDir: string): void {
       } catch {
         continue;
       }
-      if (!cache.has(cache.keyOf(fileName, source))) missing.set(fileName, { fileName, source });
+      if (!cache.has(cache.keyOf(fileName, source))) missing.push({ fileName, source });
       // The first file cached: the cache is warm, and the few files an edit
       // changed are transpiled on their own (reading them all here would
       // only slow down the usual case).
-      else if (missing.size === 0) return;
+      else if (missing.length === 0) return [];
     }
+    return missing;
+  };
+
+  transpileInBackgroundHook = (files) => {
+    if (!native) return;
+    const candidates = missingFrom(files).filter((file) => isNativeCandidate(file, native.esModuleInterop));
+    if (candidates.length === 0) return;
+    const job = transpileNativelyInBackground(native.compiler, native.options, candidates, cache.directory).then((outputs) => {
+      for (const file of candidates) {
+        const output = outputs.get(file.fileName);
+        if (output !== undefined) store(file.fileName, file.source, withoutImportMeta(output));
+      }
+    });
+    background.push(job);
+  };
+
+  transpileAheadHook = (files) => {
+    const missing = new Map(transpileNativelyNow(missingFrom(files)).map((file) => [file.fileName, file]));
     // One file gains nothing; TypeScript itself is loaded only on a miss.
     if (missing.size < 2) return;
     try {
@@ -152,7 +208,14 @@ export function registerTypeScript(projectDir: string): void {
   const load = (module: any, fileName: string) => {
     const source = readFileSync(fileName, "utf8");
     const key = cache.keyOf(fileName, source);
-    let output = cache.get(key);
+    let output = ahead.get(key) ?? cache.get(key);
+    ahead.delete(key);
+    if (output === undefined && native) {
+      // With the files it imports that the cache lacks: what requiring it requires next.
+      transpileNativelyNow(importClosure({ fileName, source }, (file, text) => !cache.has(cache.keyOf(file, text))));
+      output = ahead.get(key);
+      ahead.delete(key);
+    }
     if (output === undefined) {
       output = withoutImportMeta(compiler().compile(source, fileName));
       cache.set(key, output);
@@ -214,6 +277,8 @@ function withSourceMaps<T>(enabled: boolean, body: () => T): T {
 }
 
 let transpileAheadHook: ((files: string[]) => void) | undefined;
+let transpileInBackgroundHook: ((files: string[]) => void) | undefined;
+const background: Promise<void>[] = [];
 
 /**
  * Before requiring `files` (an entity glob's matches, the migrations not
@@ -224,6 +289,22 @@ let transpileAheadHook: ((files: string[]) => void) | undefined;
  */
 export function transpileAhead(files: string[]): void {
   transpileAheadHook?.(files);
+}
+
+/**
+ * `files` (an entity glob's matches) will be required later in this run:
+ * those the cache lacks are transpiled by the native compiler in a child
+ * process meanwhile. Await `transpiledInBackground()` before requiring them.
+ * Does nothing without the native compiler, or when the cache has the first
+ * file read.
+ */
+export function transpileInBackground(files: string[]): void {
+  transpileInBackgroundHook?.(files);
+}
+
+/** Once every `transpileInBackground` run has finished and its outputs are in the cache. */
+export async function transpiledInBackground(): Promise<void> {
+  while (background.length > 0) await background.shift();
 }
 
 let rememberHook: ((fileName: string, source: string, output: string) => void) | undefined;
@@ -256,6 +337,33 @@ function tsconfigChainOf(projectDir: string): TsconfigChain | undefined {
     const message = error.message.split(error.file).join(shown(error.file));
     throw new UsageError(`${message}: fix ${shown(error.file)} and run again.`);
   }
+}
+
+/**
+ * The native compiler and the options it gets for a project (its
+ * tsconfig.json, if any, at `tsconfigFile`), or undefined when its files
+ * take the TypeScript 5.x path.
+ */
+export function nativeTranspilerOf(tsconfigFile: string | undefined): NativeTranspiler | undefined {
+  return nativeTranspilerFor(tsconfigFile ? readTsconfigChain(tsconfigFile) : undefined);
+}
+
+export interface NativeTranspiler {
+  compiler: NativeCompiler;
+  options: Record<string, unknown>;
+  esModuleInterop: boolean;
+}
+
+/**
+ * TypeScript 7's native compiler, for a cold cache, when it is installed and
+ * emits for the project's compiler options what TypeScript 5.x does
+ * (native-transpile.ts); never for a project with its own ts-node transpiler.
+ */
+function nativeTranspilerFor(tsconfig: TsconfigChain | undefined): NativeTranspiler | undefined {
+  if (usesTsNode(tsconfig)) return undefined;
+  const compiler = findNativeCompiler();
+  const options = compiler && nativeCompilerOptions(writtenCompilerOptions(tsconfig, FORCED_COMPILER_OPTIONS));
+  return compiler && options ? { compiler, ...options } : undefined;
 }
 
 /** Whether the project asked ts-node for another transpiler (`"ts-node": { "swc": true }` or a `transpiler`). */

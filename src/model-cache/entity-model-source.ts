@@ -21,6 +21,7 @@ import type { DataSource } from "typeorm";
 import type { ProjectConfig } from "../config/load";
 import { AthanorError } from "../errors";
 import { cacheDirectory } from "../loader/transpile-cache";
+import { transpiledInBackground } from "../loader/typescript-loader";
 import { schemaFromEntities, type EntitySchemaOptions } from "../metadata";
 import { profilePhase } from "../profile";
 import { indexArgsWhileBuilding } from "./indexed-args";
@@ -184,6 +185,8 @@ function deferEntities(dataSource: DataSource, loadEntityGlobs: () => void): Def
     loaded: false,
     async load() {
       restore();
+      // The entity files the native compiler transpiles in the background on a cold cache (config/load.ts).
+      await transpiledInBackground();
       loadEntityGlobs();
       // buildMetadatas() also loads options.migrations, which openProject has
       // given back by now; Athanor loads migrations itself (TypeORM would

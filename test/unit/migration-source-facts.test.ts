@@ -1,12 +1,16 @@
 /**
  * A new migration's class name and `transaction` flag read from its syntax
  * (src/loader/migration-source-facts.ts): only the shape Athanor generates
- * is read; anything else is left to loading the file.
+ * is read; anything else is left to loading the file. The exact layout
+ * `generate` writes is read token by token without TypeScript
+ * (src/loader/migration-source-scan.ts), to the facts TypeScript's parser
+ * reads, and never a file the parser refuses.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderMigrationFile, type MigrationFileInput } from "../../src/codegen";
-import { factsFromSource } from "../../src/loader/migration-source-facts";
+import { factsFromSource, factsFromSyntaxTree } from "../../src/loader/migration-source-facts";
+import { scanGeneratedMigration } from "../../src/loader/migration-source-scan";
 
 const base: MigrationFileInput = {
   className: "Init1714000000000",
@@ -57,4 +61,73 @@ test("anything outside the generated shape is not read", () => {
     assert.equal(factsFromSource("/p/migrations/1714000000000-Init.ts", text), undefined, edit);
   }
   assert.equal(factsFromSource("/p/migrations/1714000000000-Init.js", source), undefined, "JavaScript is loaded as it is");
+});
+
+/** Operations with every kind of value a generated file prints: nested objects and arrays, numbers, null, quotes, escapes. */
+const richUp: MigrationFileInput["up"] = [
+  {
+    kind: "createTable",
+    table: {
+      name: `it's "quoted"\\ ünïcode \u2028`,
+      columns: [
+        { name: "id", type: "integer", nullable: false, generated: "increment" },
+        { name: "price", type: "numeric", precision: 10, scale: -2, nullable: true, default: null, comment: "a\nb\tc" },
+      ],
+      primaryKey: { columns: ["id"] },
+    },
+  } as any,
+];
+
+test("the layout generate writes is read without TypeScript's parser, to the facts the parser reads", () => {
+  const inputs: MigrationFileInput[] = [
+    base,
+    { ...base, up: richUp },
+    { ...base, mode: "sql", upSql: ["CREATE TABLE a (id integer)", 'CREATE TABLE "b" (\n  "id" integer\n)'], downSql: ["DROP TABLE a"] },
+    { ...base, online: { online: true, lockTimeout: "5s" }, transaction: false },
+    { ...base, flavour: { language: "ts", module: "esm" } },
+    { ...base, up: [], down: [] },
+  ];
+  for (const input of inputs) {
+    const text = renderMigrationFile(input);
+    const parsed = factsFromSyntaxTree("/p/migrations/1714000000000-Init.ts", text);
+    assert.ok(parsed, text);
+    assert.deepEqual(scanGeneratedMigration(text), parsed, text);
+  }
+});
+
+test("the token reader refuses what TypeScript's parser refuses, and whatever is outside the layout", () => {
+  const source = renderMigrationFile({ ...base, up: richUp });
+  const scanned = scanGeneratedMigration(source);
+  assert.ok(scanned);
+  const edits: Record<string, string> = {
+    "an unclosed call": source.replace("});\n  }\n\n  public async down", "};\n  }\n\n  public async down"),
+    "a missing comma": source.replace('type: "integer", ', 'type: "integer" '),
+    "an unterminated string": source.replace('"integer"', '"integer'),
+    "a line break in a string": source.replace('"integer"', '"inte\nger"'),
+    "a template substitution": source.replace('"integer"', "`${process.env.TYPE}`"),
+    "a regular expression": source.replace('"integer"', "/integer/.source"),
+    "an octal escape": source.replace('"integer"', '"\\101"'),
+    "a legacy octal number": source.replace("precision: 10", "precision: 010"),
+    "await outside an async method": source.replace("public async up", "public up"),
+    "a statement without await": source.replace("await op(queryRunner)", "op(queryRunner)"),
+    "a missing semicolon": source.replace(`name = "Init1714000000000";`, `name = "Init1714000000000"`),
+    "an if statement": source.replace("await op(queryRunner)", "if (queryRunner) await op(queryRunner)"),
+    "a reserved word as a value": source.replace("op(queryRunner)", "op(class)"),
+    "an unclosed comment": source.replace("/**", "/*").replace("*/", "* /"),
+    "a non-ASCII name": source.replace("op(queryRunner)", "op(queryRünner)"),
+    "a namespace import": source.replace("import { op }", "import * as athanor"),
+    "an import from elsewhere": source.replace('from "athanor"', 'from "./athanor"'),
+    "a computed key": source.replace('type: "integer"', '["type"]: "integer"'),
+  };
+  for (const [edit, text] of Object.entries(edits)) {
+    assert.notEqual(text, source, edit);
+    assert.equal(scanGeneratedMigration(text), undefined, edit);
+    // What the token reader refuses the parser decides, as before.
+    const parsed = factsFromSyntaxTree("/p/migrations/1714000000000-Init.ts", text);
+    assert.deepEqual(factsFromSource("/p/migrations/1714000000000-Init.ts", text), parsed, edit);
+  }
+  // A syntax error is refused by both.
+  for (const edit of ["an unclosed call", "a missing comma", "an unterminated string", "a line break in a string", "an octal escape"]) {
+    assert.equal(factsFromSyntaxTree("/p/migrations/1714000000000-Init.ts", edits[edit]), undefined, edit);
+  }
 });

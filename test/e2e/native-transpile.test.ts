@@ -1,0 +1,352 @@
+/**
+ * A cold cache's files transpiled by TypeScript 7's native compiler
+ * (src/loader/native-transpile.ts) give the code the per-file path
+ * (Athanor's TypeScript 5.x, as ts-node gave it) gives, on every
+ * TypeScript file of the test corpus and the example app, under each
+ * compiler option passed to TypeScript 7 — except that a decorated class
+ * naming itself goes through an alias (`X_1`), as TypeScript's own full
+ * program emits it — and source maps that send every position TypeScript 7
+ * maps to the same TypeScript line (it leaves the assignment of an export,
+ * `exports.X = X;`, unmapped).
+ * Whatever it cannot reproduce goes to the old path: a script, global
+ * declarations, a syntax error, `esModuleInterop` off with a default
+ * import, options TypeScript 7 dropped or changed, a missing executable.
+ * And the CLI on a cold cache loads the example app without ever loading
+ * TypeScript 5.x.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createCompiler, nativeTranspilerOf } from "../../src/loader/typescript-loader";
+import { isNativeCandidate, nativeCompilerOptions, transpileNatively } from "../../src/loader/native-transpile";
+import type { SourceFileText } from "../../src/loader/batch-transpile";
+import { cliEnv, createExampleApp, repoRoot, runCli } from "../support/project";
+
+function tsFilesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: "utf8" })
+    .filter((name) => name.endsWith(".ts") && !name.endsWith(".d.ts") && !name.includes("node_modules"))
+    .map((name) => join(dir, name))
+    .sort();
+}
+
+/** Files whose types another file of one run could see, or that per-file transpiling reports. */
+const TRICKY: Record<string, string> = {
+  "Shape.ts": `export interface Shape { sides: number }\nexport type Colour = "red" | "blue";\nexport enum Kind { A = "a", B = "b" }\n`,
+  // Every imported type in decorator metadata: per file none resolves, so each is guarded.
+  "Drawing.ts": `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+import type { Shape, Colour } from "./Shape";
+import { Kind } from "./Shape";
+import { Owner } from "./Owner";
+import * as owners from "./Owner";
+
+@Entity()
+export class Drawing {
+  @PrimaryGeneratedColumn() id: number;
+  @Column("simple-json") shape: Shape;
+  @Column({ type: "varchar" }) colour: Colour;
+  @Column({ type: "varchar" }) kind: Kind;
+  @Column() owner: Owner;
+  @Column() other: owners.Owner;
+  @Column() at: Date;
+  method(@Reflect.metadata("x", 1) value: Shape): Shape { return value; }
+}
+`,
+  "Owner.ts": `import { Entity, PrimaryColumn } from "typeorm";\n@Entity()\nexport class Owner { @PrimaryColumn() id: string; }\n`,
+  "Interop.ts": `import def from "some-package";\nimport * as ns from "other-package";\nexport const both = [def, ns];\nexport const later = () => import("./Owner");\n`,
+  "ImportMeta.ts": `export const here = import.meta.url;\n`,
+  // Not a module: its declarations are global.
+  "script.ts": `declare const shared: number;\ninterface Owner { global: true }\n`,
+  "Augments.ts": `export {};\ndeclare global { interface Date { extra: string } }\n`,
+  "Broken.ts": `import { Entity } from "typeorm";\n@Entity()\nexport class Broken {\n  id: number =\n}\n`,
+};
+
+const LEFT_OUT = ["script.ts", "Augments.ts", "Broken.ts"];
+
+/** The test corpus, the example app (DataSource, entities, migration) and TRICKY, in a new directory with `tsconfig`. */
+function corpusProject(tsconfig: object | undefined): { dir: string; files: SourceFileText[] } {
+  const dir = mkdtempSync(join(tmpdir(), "athanor-native-"));
+  cpSync(join(repoRoot, "test", "corpus"), join(dir, "corpus"), { recursive: true });
+  cpSync(join(repoRoot, "entities"), join(dir, "entities"), { recursive: true });
+  cpSync(join(repoRoot, "migrations"), join(dir, "migrations"), { recursive: true });
+  cpSync(join(repoRoot, "ormconfig.ts"), join(dir, "ormconfig.ts"));
+  mkdirSync(join(dir, "tricky"));
+  for (const [name, text] of Object.entries(TRICKY)) writeFileSync(join(dir, "tricky", name), text);
+  if (tsconfig) writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+  const files = tsFilesUnder(dir).map((fileName) => ({ fileName, source: readFileSync(fileName, "utf8") }));
+  return { dir, files };
+}
+
+/** The repository's own tsconfig.json, as a TypeORM project's would be. */
+const REPO_TSCONFIG = JSON.parse(readFileSync(join(repoRoot, "tsconfig.json"), "utf8"));
+
+/**
+ * The one code difference allowed: TypeScript 7 refers to a decorated class
+ * that names itself through an alias, as a full program's emit does.
+ */
+function withoutClassAlias(output: string): string {
+  const aliases = [...output.matchAll(/^var (\w+_1);$/gm)].map((match) => match[1]);
+  let code = output;
+  for (const alias of aliases) {
+    const name = alias.slice(0, -2);
+    code = code
+      .replace(new RegExp(`^var ${alias};\\n`, "m"), "")
+      .replace(new RegExp(`\\b${name} = ${alias} = `, "g"), `${name} = `)
+      .replace(new RegExp(`\\b${alias}\\b`, "g"), name);
+  }
+  return code;
+}
+
+const code = (output: string) => output.slice(0, output.lastIndexOf("//# sourceMappingURL="));
+const mapOf = (output: string) => JSON.parse(Buffer.from(output.slice(output.lastIndexOf("base64,") + 7), "base64").toString("utf8"));
+
+const BASE64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+/** Each generated line's segments as [column, original line], from a source map's `mappings`. */
+function decodeMappings(mappings: string): Array<Array<[number, number]>> {
+  let originalLine = 0;
+  return mappings.split(";").map((line) => {
+    let column = 0;
+    const segments: Array<[number, number]> = [];
+    for (const segment of line ? line.split(",") : []) {
+      const values: number[] = [];
+      let value = 0;
+      let shift = 0;
+      for (const char of segment) {
+        const digit = BASE64.indexOf(char);
+        value += (digit & 31) << shift;
+        if (digit & 32) shift += 5;
+        else {
+          values.push(value & 1 ? -(value >>> 1) : value >>> 1);
+          value = 0;
+          shift = 0;
+        }
+      }
+      column += values[0];
+      if (values.length >= 4) {
+        originalLine += values[2];
+        segments.push([column, originalLine]);
+      }
+    }
+    return segments;
+  });
+}
+
+/** The TypeScript line a stack frame at (line, column) of the output is shown at, as source maps look it up. */
+function originalLineAt(segments: Array<Array<[number, number]>>, line: number, column: number): number | undefined {
+  let found: number | undefined;
+  for (const [start, original] of segments[line] ?? []) if (start <= column) found = original;
+  return found;
+}
+
+/** Same code (but the class alias), same map fields, and every position TypeScript 7 maps, mapped to the same line. */
+function assertSameOutput(native: string, perFile: string, fileName: string): void {
+  assert.equal(withoutClassAlias(code(native)), code(perFile), `${fileName}: the code differs from the per-file path's`);
+  const [nativeMap, perFileMap] = [mapOf(native), mapOf(perFile)];
+  for (const field of ["version", "file", "sources", "sourcesContent", "names", "sourceRoot"]) {
+    assert.deepEqual(nativeMap[field], perFileMap[field], `${fileName}: source map field ${field}`);
+  }
+  // Line by line only where the code is the same line for line (the alias adds one).
+  if (code(native) !== code(perFile)) return;
+  const [nativeSegments, perFileSegments] = [decodeMappings(nativeMap.mappings), decodeMappings(perFileMap.mappings)];
+  const lines = code(perFile).split("\n");
+  for (const [line, text] of lines.entries()) {
+    for (let column = 0; column < text.length; column++) {
+      const nativeLine = originalLineAt(nativeSegments, line, column);
+      const perFileLine = originalLineAt(perFileSegments, line, column);
+      if (nativeLine === undefined && perFileLine !== undefined) {
+        // Only an export's assignment: `exports.X = X;`, or the `exports.X = ` before an expression TypeScript 7 maps.
+        const assignment = /^exports\.[\w$]+ = /.exec(text)?.[0];
+        const unmappedExport = assignment !== undefined && (column < assignment.length || /^exports\.[\w$]+ = [\w$]+;$/.test(text));
+        assert.ok(unmappedExport, `${fileName}:${line + 1}:${column + 1} is not mapped by TypeScript 7: ${text}`);
+        continue;
+      }
+      if (nativeLine !== undefined) assert.equal(nativeLine, perFileLine, `${fileName}:${line + 1}:${column + 1} maps to another line`);
+    }
+  }
+}
+
+/** The native outputs of every candidate of `files` in the project, each checked against the per-file path. */
+function compareAll(dir: string, files: SourceFileText[]): { outputs: Map<string, string>; candidates: SourceFileText[] } {
+  const tsconfig = existsSync(join(dir, "tsconfig.json")) ? join(dir, "tsconfig.json") : undefined;
+  const native = nativeTranspilerOf(tsconfig);
+  assert.ok(native, "this project's options should go to the native compiler");
+  const compiler = createCompiler(dir, tsconfig);
+  const candidates = files.filter((file) => isNativeCandidate(file, native.esModuleInterop));
+  const outputs = transpileNatively(native.compiler, native.options, candidates, join(dir, "work"));
+  for (const file of candidates) {
+    const output = outputs.get(file.fileName);
+    if (output === undefined) continue;
+    assertSameOutput(output, compiler.compile(file.source, file.fileName), file.fileName);
+  }
+  assert.ok(!existsSync(join(dir, "work")) || readdirSync(join(dir, "work")).length === 0, "the run's directory is removed");
+  return { outputs, candidates };
+}
+
+describe("transpiling a cold cache's files with TypeScript 7's native compiler", () => {
+  test("gives the per-file path's code and source lines on every file of the corpus and the example app, and leaves out what it cannot reproduce", () => {
+    const { dir, files } = corpusProject(REPO_TSCONFIG);
+    try {
+      assert.ok(files.length > 80, `${files.length} files`);
+      const { outputs } = compareAll(dir, files);
+      for (const file of files) {
+        const name = file.fileName.slice(dir.length + 1);
+        if (LEFT_OUT.some((left) => name === join("tricky", left)))
+          assert.ok(!outputs.has(file.fileName), `${name} should be left to the old path`);
+        else assert.ok(outputs.has(file.fileName), `${name} was not transpiled natively`);
+      }
+      // The alias is the only normalization, and only for classes that name themselves.
+      const aliased = [...outputs].filter(([, output]) => /^var \w+_1;$/m.test(output)).map(([fileName]) => fileName);
+      assert.ok(aliased.length > 0 && aliased.length < 10, `${aliased.length} files with a class alias`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("under each compiler option it is given, and without a tsconfig.json, gives the per-file path's output", () => {
+    const variants: Array<[string, object | undefined]> = [
+      ["no tsconfig.json (ts-node's defaults)", undefined],
+      ["ES2015", { compilerOptions: { ...REPO_TSCONFIG.compilerOptions, target: "ES2015" } }],
+      [
+        "ESNext, no class fields",
+        { compilerOptions: { ...REPO_TSCONFIG.compilerOptions, target: "ESNext", useDefineForClassFields: false } },
+      ],
+      [
+        "ES2021 with class fields",
+        { compilerOptions: { ...REPO_TSCONFIG.compilerOptions, target: "es2021", useDefineForClassFields: true } },
+      ],
+      [
+        "helpers, comments, const enums",
+        {
+          compilerOptions: {
+            ...REPO_TSCONFIG.compilerOptions,
+            importHelpers: true,
+            removeComments: true,
+            preserveConstEnums: true,
+            noEmitHelpers: false,
+          },
+        },
+      ],
+      [
+        "esModuleInterop off",
+        { compilerOptions: { ...REPO_TSCONFIG.compilerOptions, esModuleInterop: false, allowSyntheticDefaultImports: true } },
+      ],
+    ];
+    for (const [variant, tsconfig] of variants) {
+      const { dir, files } = corpusProject(tsconfig);
+      try {
+        const { outputs, candidates } = compareAll(dir, files);
+        assert.ok(outputs.size > 80, `${variant}: ${outputs.size} files`);
+        const interop = candidates.some((file) => file.fileName.endsWith("Interop.ts"));
+        // Off, TypeScript 7 (where it is always on) would wrap the default and namespace imports.
+        assert.equal(interop, variant !== "esModuleInterop off", `${variant}: Interop.ts goes to the native compiler`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  });
+
+  test("options TypeScript 7 dropped or reads differently, and a project's own transpiler, keep the old path", () => {
+    const options = {
+      target: "es2021",
+      module: "commonjs",
+      experimentalDecorators: true,
+      emitDecoratorMetadata: true,
+      esModuleInterop: true,
+    };
+    assert.ok(nativeCompilerOptions(options));
+    const refused: Record<string, Record<string, unknown>> = {
+      "no target (ES5 in TypeScript 5.x)": { ...options, target: undefined },
+      ES5: { ...options, target: "ES5" },
+      "a target TypeScript 5.x does not know": { ...options, target: "es2025" },
+      importsNotUsedAsValues: { ...options, importsNotUsedAsValues: "preserve" },
+      preserveValueImports: { ...options, preserveValueImports: true },
+      moduleDetection: { ...options, moduleDetection: "force" },
+      mapRoot: { ...options, mapRoot: "maps" },
+      "an option added later": { ...options, someFutureOption: true },
+      "a non-boolean value": { ...options, removeComments: "yes" },
+    };
+    for (const [name, refusedOptions] of Object.entries(refused)) assert.equal(nativeCompilerOptions(refusedOptions), undefined, name);
+
+    const dir = mkdtempSync(join(tmpdir(), "athanor-native-options-"));
+    try {
+      const write = (tsconfig: object) => writeFileSync(join(dir, "tsconfig.json"), JSON.stringify(tsconfig));
+      write({ compilerOptions: { target: "ES2021" }, "ts-node": { swc: true } });
+      assert.equal(nativeTranspilerOf(join(dir, "tsconfig.json")), undefined, "swc");
+      write({ compilerOptions: { target: "ES2021" }, "ts-node": { compilerOptions: { target: "ES5" } } });
+      assert.equal(nativeTranspilerOf(join(dir, "tsconfig.json")), undefined, "ts-node's compilerOptions");
+      // A base config's options count as the top one's do.
+      writeFileSync(join(dir, "base.json"), JSON.stringify({ compilerOptions: { target: "ES5", importsNotUsedAsValues: "remove" } }));
+      write({ extends: "./base.json", compilerOptions: { strict: true } });
+      assert.equal(nativeTranspilerOf(join(dir, "tsconfig.json")), undefined, "an extended config's option");
+      writeFileSync(join(dir, "base.json"), JSON.stringify({ compilerOptions: { target: "ES5", strict: true } }));
+      assert.equal(nativeTranspilerOf(join(dir, "tsconfig.json")), undefined, "an extended config's target");
+      write({ extends: "./base.json", compilerOptions: { target: "ES2021" } });
+      assert.ok(nativeTranspilerOf(join(dir, "tsconfig.json")), "the top config's value wins");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a run that finds a script after all, cannot start, or reads a file edited meanwhile keeps nothing of it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "athanor-native-run-"));
+    try {
+      const native = nativeTranspilerOf(undefined);
+      assert.ok(native);
+      const entity = { fileName: join(dir, "Owner.ts"), source: TRICKY["Owner.ts"] };
+      // It says "import" in a comment, so it looks like a module, but is not: its globals were visible to the run.
+      const script = { fileName: join(dir, "globals.ts"), source: `// no import here\ndeclare const shared: number;\n` };
+      for (const file of [entity, script]) writeFileSync(file.fileName, file.source);
+      assert.ok(isNativeCandidate(script, true));
+      assert.equal(transpileNatively(native.compiler, native.options, [entity], dir).size, 1);
+      assert.equal(transpileNatively(native.compiler, native.options, [entity, script], dir).size, 0);
+      const missing = { ...native.compiler, exe: join(dir, "no-such-tsc") };
+      assert.equal(transpileNatively(missing, native.options, [entity], dir).size, 0);
+      // Edited after it was read: the output would belong to other content than the cache key's.
+      assert.equal(transpileNatively(native.compiler, native.options, [{ ...entity, source: `${entity.source}\n` }], dir).size, 0);
+      assert.deepEqual(readdirSync(dir).sort(), ["Owner.ts", "globals.ts"], "every run's directory is removed");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("the CLI on a cold cache loads the example app (DataSource importing its entities, a generated migration) without TypeScript 5.x", async () => {
+    const dir = createExampleApp("native-cold", { withMigrations: true });
+    mkdirSync(join(dir, "data"));
+    // Written when the CLI exits: which copies of TypeScript's compiler it loaded.
+    writeFileSync(
+      join(dir, "probe.cjs"),
+      `process.on("exit", () => require("node:fs").writeFileSync(process.env.PROBE_OUT, JSON.stringify(Object.keys(require.cache).filter((f) => /[\\\\/]typescript[\\\\/]lib[\\\\/]typescript\\.js$/.test(f)))));\n`,
+    );
+    const coldRun = async (args: string[], extra: NodeJS.ProcessEnv = {}) => {
+      const cache = mkdtempSync(join(tmpdir(), "athanor-native-cache-"));
+      try {
+        const probe = join(cache, "probe.json");
+        const result = await runCli(
+          dir,
+          args,
+          cliEnv({ ATHANOR_CACHE_DIR: cache, NODE_OPTIONS: `--require ${join(dir, "probe.cjs")}`, PROBE_OUT: probe, ...extra }),
+        );
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        return { result, typescript: JSON.parse(readFileSync(probe, "utf8")) as string[] };
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
+    };
+    try {
+      const run = await coldRun(["run"]);
+      assert.match(run.result.stdout, /InitialSchema/);
+      assert.deepEqual(run.typescript, [], "run loaded TypeScript 5.x");
+      const generate = await coldRun(["generate", "--check"]);
+      assert.match(generate.result.stdout, /No changes/);
+      assert.deepEqual(generate.typescript, [], "generate loaded TypeScript 5.x");
+      // The probe can tell: without the native compiler TypeScript 5.x is loaded.
+      const without = await coldRun(["generate", "--check"], { ATHANOR_NATIVE_TRANSPILE: "0" });
+      assert.match(without.result.stdout, /No changes/);
+      assert.equal(without.typescript.length, 1, "without the native compiler, TypeScript 5.x transpiles");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
