@@ -219,6 +219,8 @@ export async function executeMigrations(
     },
     failed: () => journal.failedAt(),
     skip: (sql) => !running.writingProgress && journal.skip(sql),
+    // An op() call's own transaction in one round trip (outside the runner's transaction), unless statements are being passed over.
+    listable: options.script !== true && context.dialect.statementLists ? () => !journal.skipping : undefined,
   });
   const standing = (stopped?: BatchStopped): StoppedAt => {
     const done = results.filter((r) => !r.skipped).map((r) => r.name);
