@@ -6,7 +6,10 @@
 //
 //   node bench/peers.mjs [--n 200,1000] [--dialects sqlite,postgres] [--rounds 2]
 //     [--typeorm-cli-large-rounds 1] [--tools athanor,typeorm-js,alembic,typeorm]
-//     [--no-warm] [--out FILE] [--json FILE]
+//     [--no-warm] [--out FILE] [--json FILE] [--db-suffix S]
+//
+// --db-suffix names this run's PostgreSQL databases apart (athanor_peers_<tool>_<n>_<S>),
+// so two checkouts' runs can share a server at the same time (before/after a change).
 //
 // Needs: a build (npm run build), GNU time (/usr/bin/time), and for the
 // Alembic columns a Python with Alembic, SQLAlchemy and psycopg2 (see
@@ -46,6 +49,7 @@ const { values: flags } = parseArgs({
     "no-warm": { type: "boolean" },
     out: { type: "string" },
     json: { type: "string" },
+    "db-suffix": { type: "string" },
   },
 });
 const list = (s, fallback) => (s ? s.split(",").map((x) => x.trim()) : fallback);
@@ -209,7 +213,8 @@ async function compareAt({ dialect, n, serverUrl }) {
         plans[tool].reset(dirs[tool]);
         envs[tool] = {};
         if (dialect === "postgres") {
-          const db = await createDatabase(serverUrl, `athanor_peers_${tool.replace(/-/g, "_")}_${n}`, { stable: true });
+          const suffix = flags["db-suffix"] ? `_${flags["db-suffix"].replace(/\W/g, "_")}` : "";
+          const db = await createDatabase(serverUrl, `athanor_peers_${tool.replace(/-/g, "_")}_${n}${suffix}`, { stable: true });
           drops.push(db.drop);
           envs[tool] = { DATABASE_URL: db.url };
         }

@@ -299,6 +299,15 @@ export interface Dialect {
   readonly migrationClaim?: MigrationClaim;
 
   /**
+   * Where the database keeps commits in order and can let them return before
+   * they are durable (PostgreSQL: synchronous_commit off for the session),
+   * how a run that commits outside one transaction — one commit per
+   * statement or op() call — defers their flush to its last, durable commit
+   * (runner/deferred-flush.ts).
+   */
+  readonly deferredFlush?: DeferredFlush;
+
+  /**
    * A commit costs far more than a small migration (SQLite: an fsync of the
    * rollback journal or WAL per commit, statements in-process): `run` lets
    * consecutive migrations share a commit, each in a savepoint of its own
@@ -479,6 +488,18 @@ export interface MigrationClaim {
    * retried there until the lock timeout.
    */
   outsideTransaction(db: Queryable, options: LockOptions): Promise<() => Promise<void>>;
+}
+
+export interface DeferredFlush {
+  /**
+   * From now on, commits on `db` (outside any transaction) return before
+   * they are durable. Resolves to the function that puts the session's own
+   * setting back, after which the next commit that writes anything is
+   * durable and makes every earlier one durable with it; undefined when the
+   * session already commits without waiting (nothing to defer, nothing to
+   * put back).
+   */
+  start(db: Queryable): Promise<(() => Promise<void>) | undefined>;
 }
 
 export interface ClaimOptions {

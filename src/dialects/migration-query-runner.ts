@@ -35,6 +35,16 @@ export interface MigrationQueryRunner extends Queryable {
    * applied migration took effect, and to run only the inverses of those.
    */
   athanorSteps?: OperationSteps;
+  /**
+   * Set by the runner where one query may hold several statements
+   * (PostgreSQL's simple query protocol; runner/statement-journal.ts): send
+   * `statements`, a whole transaction from its BEGIN to its COMMIT, in one
+   * round trip, each seen by the runner as if sent alone. False when it did
+   * not run them and nothing took effect (one failed, and the transaction
+   * was rolled back; or the runner wants them one by one): send them one by
+   * one, so a failure names its statement.
+   */
+  athanorStatementList?: (statements: string[]) => Promise<boolean>;
 }
 
 /** What the runner hears from each op() call, and may pass over. */

@@ -33,6 +33,10 @@ export function needsOwnTransaction(queryRunner: MigrationQueryRunner, rendered:
 export async function runRendered(queryRunner: MigrationQueryRunner, rendered: RenderedOperation): Promise<void> {
   const runner = queryRunner as MigrationQueryRunner & TransactionControl;
   const ownTransaction = needsOwnTransaction(queryRunner, rendered);
+  // One round trip for the whole transaction where the runner can send it so
+  // (an initial migration outside a transaction: one per table, not six).
+  const list = ownTransaction ? queryRunner.athanorStatementList : undefined;
+  if (list && (await list(["START TRANSACTION", ...rendered.statements, "COMMIT"]))) return;
 
   if (ownTransaction) await runner.startTransaction!();
   try {

@@ -13,7 +13,10 @@
  *   once its commit returned, with its time up to the end of that COMMIT,
  *   which its stored execution_ms gets too (CommitTimes);
  * - all: one transaction around every migration of the run;
- * - none: no transaction at all.
+ * - none: no transaction at all. Commits outside a transaction (each
+ *   statement, each op() call of several) do not wait for the flush either
+ *   where the dialect can defer it: the run ends with one durable write
+ *   (runner/deferred-flush.ts).
  * A migration that sets `transaction = false` runs outside any transaction in
  * every mode (in `all` mode the batch is committed before it and a new one
  * started after it).
@@ -35,6 +38,7 @@ import type { Dialect, Queryable } from "../dialects/dialect";
 import { DatabaseError, redact, UsageError } from "../errors";
 import type { Bookkeeping } from "./bookkeeping";
 import type { MigrationSource } from "./discover";
+import { deferFlush, type DeferredRunFlush } from "./deferred-flush";
 import { faultPoint } from "./fault-points";
 import {
   describeProgress,
@@ -217,6 +221,8 @@ export async function executeMigrations(
     },
     failed: () => journal.failedAt(),
     skip: (sql) => !running.writingProgress && journal.skip(sql),
+    // An op() call's own transaction in one round trip (outside the runner's transaction), unless statements are being passed over.
+    listable: options.script !== true && context.dialect.statementLists ? () => !journal.skipping : undefined,
   });
   const standing = (stopped?: BatchStopped): StoppedAt => {
     const done = results.filter((r) => !r.skipped).map((r) => r.name);
@@ -246,12 +252,18 @@ export async function executeMigrations(
   };
   // Outside a transaction, the progress rows of completed migrations go in one DELETE at the end.
   const cleanUpProgress = direction === "up" && tuned ? context.bookkeeping.deferProgressCleanup() : undefined;
+  /** Commits outside a transaction return before they are durable; the run's end makes them durable (runner/deferred-flush.ts). */
+  let deferred: DeferredRunFlush | undefined;
   try {
     // Where every DDL statement commits (MySQL), a transaction around a
     // migration would promise a rollback it cannot give: each migration runs
     // outside one, and a failure reports what it already applied.
     const mode = context.dialect.transactionalDDL ? (options.mode ?? "each") : "none";
-    for (const batch of batchesFor(migrations, mode, tuned && context.dialect.groupCommit === true && tuning.windowMs > 0)) {
+    const batches = batchesFor(migrations, mode, tuned && context.dialect.groupCommit === true && tuning.windowMs > 0);
+    if (tuning.flushLater && !options.fake && batches.some((batch) => !batch.transaction)) {
+      deferred = await deferFlush(context.queryRunner, context.dialect, context.bookkeeping);
+    }
+    for (const batch of batches) {
       if (signal?.aborted) throw interruptedError(signal.reason, standing());
       sentInBatch.length = 0;
       try {
@@ -279,6 +291,8 @@ export async function executeMigrations(
   } finally {
     // Best effort: a row left behind is harmless (see deferProgressCleanup).
     await cleanUpProgress?.().catch(() => undefined);
+    // The durable write is storeCommitTime's when it has a time to store.
+    await deferred?.end(commits.unstored ? undefined : results.filter((r) => !r.skipped && !r.fake).pop());
     if (tuned && direction === "up") await storeCommitTime(context, commits);
     observed.stop();
     signal?.removeEventListener("abort", onAbort);

@@ -20,8 +20,10 @@
  * - a script has one transaction per migration as written, without the
  *   commit tuning of a live run (runner/execute.ts): SQLite's shared commits
  *   (SAVEPOINT per migration), PostgreSQL's `set_config('synchronous_commit',
- *   'off', true)` with each claim, and the UPDATE that brings each
- *   transaction's last execution_ms up to its COMMIT.
+ *   'off', true)` with each claim (and for the session, outside a
+ *   transaction: runner/deferred-flush.ts), and the UPDATE that brings each
+ *   transaction's last execution_ms up to its COMMIT; an op() call's own
+ *   transaction is its statements one by one, not one query.
  */
 import type { QueryRunner } from "typeorm";
 import type { Dialect, Queryable } from "../dialects/dialect";

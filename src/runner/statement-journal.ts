@@ -4,6 +4,7 @@
  * says what a migration running outside a transaction already applied.
  */
 import type { QueryRunner } from "typeorm";
+import type { MigrationQueryRunner } from "../dialects/migration-query-runner";
 
 /**
  * The statements a migration's own code ran: when it fails, what `close()`
@@ -67,6 +68,11 @@ export class StatementJournal {
     this.toSkip--;
     this.statements.push(sql);
     return true;
+  }
+
+  /** Whether statements are still being passed over (a resumed migration): each must be seen alone. */
+  get skipping(): boolean {
+    return this.statements !== undefined && this.toSkip > 0;
   }
 
   /** How many statements of the code have taken effect so far (skipped ones included). */
@@ -185,6 +191,12 @@ export interface StatementObserver {
   failed?: (sql: string) => void;
   /** Pass over a statement unsent (answered with no rows): see StatementJournal.skip. */
   skip?: (sql: string) => boolean;
+  /**
+   * Where the database takes several statements in one query: whether a
+   * transaction of the code may go as one now (MigrationQueryRunner's
+   * athanorStatementList); absent: never.
+   */
+  listable?: () => boolean;
 }
 
 /** What observeStatements returns. */
@@ -221,10 +233,40 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
     await observer.persist?.(sql);
     return result;
   } as QueryRunner["query"];
+  const carrier = queryRunner as QueryRunner & MigrationQueryRunner;
+  if (observer.listable) {
+    carrier.athanorStatementList = async (statements) => {
+      if (!observer.listable!()) return false;
+      for (const sql of statements) observer.sending?.(sql);
+      try {
+        // A newline before each `;`: a statement's trailing line comment ends first.
+        await (original as any).call(queryRunner, statements.join("\n;\n"));
+      } catch (error) {
+        // The server stopped at the failing statement and left the
+        // transaction open and aborted: rolled back, nothing took effect,
+        // and the statements go again one by one, so the failure is told
+        // (and journaled) as it always is. A ROLLBACK that fails too (a lost
+        // connection) ends it here.
+        try {
+          await (original as any).call(queryRunner, "ROLLBACK");
+        } catch {
+          observer.failed?.(statements[0]);
+          throw error;
+        }
+        return false;
+      }
+      for (const sql of statements) {
+        observer.completed(sql);
+        await observer.persist?.(sql);
+      }
+      return true;
+    };
+  }
   return {
     stop() {
       if (hadOwn) queryRunner.query = original;
       else delete (queryRunner as any).query;
+      delete carrier.athanorStatementList;
     },
     async sendList(statements, send) {
       for (const sql of statements) observer.sending?.(sql);

@@ -67,6 +67,10 @@ function liveStatements(stdout: string, reads: string[]): string {
   let text = stdout
     .split("\n")
     .filter((line) => !/^ {2}(✓|-) \w|^(Applied|Reverted|Nothing)/.test(line))
+    // Outside a transaction, the session's synchronous_commit off for the run and back at its end.
+    .filter(
+      (line) => !/^SELECT (current_setting\('synchronous_commit'\) AS was, )?set_config\('synchronous_commit', '\w+', false\);$/.test(line),
+    )
     .join("\n");
   for (const read of reads) text = text.split(formatStatement(read) + "\n").join("");
   return normalize(

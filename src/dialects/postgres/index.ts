@@ -13,6 +13,7 @@ import { postgresConnectTimeout } from "./connect-timeout";
 import { explainPostgresMigrationError } from "./migration-errors";
 import { defaultSchema, introspect } from "./introspect";
 import { tableColumns } from "./table-columns";
+import { postgresDeferredFlush } from "./deferred-flush";
 import { acquirePostgresLock, keepSessionAlive, postgresMigrationClaim, postgresStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
 import { render } from "./render";
@@ -46,6 +47,7 @@ export const postgresDialect: Dialect = {
   connectionOverrides: (options, settings) => postgresConnectTimeout(options, settings.connectTimeoutMs),
   keepSessionAlive,
   migrationClaim: postgresMigrationClaim,
+  deferredFlush: postgresDeferredFlush,
   statementLists: true,
   statementCanceller: postgresStatementCanceller,
   explainConnectionError: explainPostgresConnectionError,
