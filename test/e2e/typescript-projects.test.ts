@@ -457,7 +457,7 @@ describe("what stops loading TypeScript (exit 2, one sentence)", () => {
     }
   });
 
-  test("E102 an override that forces TypeScript 7 on Athanor too", async () => {
+  test("E102 an override that forces TypeScript 7 on Athanor too: loads with the native compiler, stops with E102 without it", async () => {
     const p = project("e102");
     try {
       // As npm lays out `"overrides": { "typescript": "^7" }`: one typescript,
@@ -465,7 +465,8 @@ describe("what stops loading TypeScript (exit 2, one sentence)", () => {
       const modules = join(p.dir, "node_modules");
       mkdirSync(modules);
       for (const name of readdirSync(repoModules)) {
-        if (!name.startsWith(".") && name !== "typescript") symlinkSync(join(repoModules, name), join(modules, name));
+        if (!name.startsWith(".") && name !== "typescript" && name !== "@typescript")
+          symlinkSync(join(repoModules, name), join(modules, name));
       }
       cpSync(join(typescript7, "node_modules"), modules, { recursive: true });
       const athanor = join(modules, "athanor");
@@ -477,7 +478,16 @@ describe("what stops loading TypeScript (exit 2, one sentence)", () => {
         "ormconfig.ts": DATA_SOURCE(`"entities/*.ts"`, `"migrations/*.ts"`),
         "entities/User.ts": USER,
       });
-      const result = await runCli(p.dir, ["generate", "Init"], cliEnv(), join(athanor, "bin", "athanor"));
+      // TypeScript 7's native compiler (Athanor's optional dependency, here
+      // the override's own platform package) transpiles a cold cache without
+      // TypeScript 5.x: the project loads despite the override.
+      const native = await runCli(p.dir, ["generate", "Init"], cliEnv(), join(athanor, "bin", "athanor"));
+      assert.equal(native.code, 0, native.stdout + native.stderr);
+      assert.match(native.stdout, /create table user/);
+      // Without it, TypeScript 5.x is needed, and the override took it away.
+      rmSync(join(modules, ".cache"), { recursive: true, force: true });
+      rmSync(join(p.dir, "migrations"), { recursive: true, force: true });
+      const result = await runCli(p.dir, ["generate", "Init"], cliEnv({ ATHANOR_NATIVE_TRANSPILE: "0" }), join(athanor, "bin", "athanor"));
       assert.equal(result.code, 2, result.stdout + result.stderr);
       assert.match(
         result.stderr,
