@@ -73,3 +73,48 @@ describe("mariadb: expressions the server prints its own way are no change", () 
     }
   });
 });
+
+/** Expression defaults and generated columns as entities write them. */
+const COLUMNS: Array<[form: string, column: string]> = [
+  ["a function in upper case", `@Column({ type: "varchar", length: 20, default: () => "CONCAT('a', 'b')" }) d1: string;`],
+  ["a default in parentheses", `@Column({ type: "varchar", length: 20, default: () => "(UPPER('x'))" }) d2: string;`],
+  ["a function the server renames", `@Column({ type: "varchar", length: 20, default: () => "LOWER('ABC')" }) d3: string;`],
+  ["arithmetic", `@Column({ type: "int", default: () => "1 + 1" }) d4: number;`],
+  ["a charset introducer", `@Column({ type: "varchar", length: 20, default: () => "_utf8mb4'x'" }) d5: string;`],
+  ["a decimal", `@Column({ type: "decimal", precision: 6, scale: 2, default: 1.5 }) d6: string;`],
+  ["NOW()", `@Column({ type: "datetime", default: () => "NOW()" }) d7: Date;`],
+  ["a generated column with backticks", `@Column({ type: "int", asExpression: "\`price\` * 2", generatedType: "STORED" }) g1: number;`],
+  ["a generated column in upper case", `@Column({ type: "int", asExpression: "PRICE + 1", generatedType: "VIRTUAL" }) g2: number;`],
+  [
+    "a generated column with parentheses",
+    `@Column({ type: "int", asExpression: "((price + 1) * 2)", generatedType: "STORED" }) g3: number;`,
+  ],
+  [
+    "a generated column with a literal",
+    `@Column({ type: "varchar", length: 40, asExpression: "CONCAT(name, '-x')", generatedType: "VIRTUAL" }) g4: string;`,
+  ],
+];
+
+function columnsEntity(): string {
+  return `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "things" })
+export class Thing {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "int" }) price: number;
+  @Column({ type: "varchar", length: 20 }) name: string;
+  ${COLUMNS.map(([, column]) => column).join("\n  ")}
+}
+`;
+}
+
+describe("mariadb: expression defaults and generated columns the server prints its own way are no change", () => {
+  test(`${COLUMNS.map(([form]) => form).join("; ")}`, async () => {
+    const project = await TestProject.create("mariadb", { "Thing.ts": columnsEntity() });
+    try {
+      await roundTrip(project);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
