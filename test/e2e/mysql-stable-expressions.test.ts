@@ -113,6 +113,10 @@ describe("mariadb: expression defaults and generated columns the server prints i
     const project = await TestProject.create("mariadb", { "Thing.ts": columnsEntity() });
     try {
       await roundTrip(project);
+      // Without TypeORM's record of the entity's spelling (a table made by hand), the server's own text is compared.
+      await project.query("DELETE FROM typeorm_metadata");
+      const again = await project.cli(["generate", "V3", "--no-interactive"]);
+      assert.match(again.stdout, /No changes: the database matches the entities/, again.stdout + again.stderr);
     } finally {
       await project.cleanup();
     }
