@@ -101,7 +101,7 @@ describe("mariadb: a table's storage engine", () => {
       const generated = await project.cli(["generate", "V1", "--no-interactive"]);
       assert.equal(generated.code, 2, generated.stdout + generated.stderr);
       const says =
-        /^error: The foreign key FK_\w+ from posts \(authorId\) to authors \(id\) is on posts, a MyISAM table: MariaDB keeps no foreign keys in MyISAM, takes the statement and makes only the key's index, so every generate would offer the key again: name InnoDB in posts's entity \(@Entity\(\{ engine: "InnoDB" \}\); a migration converts the table\), or give the relation createForeignKeyConstraints: false\.$/m;
+        /^error: The foreign key FK_\w+ from posts \(authorId\) to authors \(id\) is on posts, a MyISAM table: MariaDB keeps no foreign keys in MyISAM, takes the statement and makes only the key's index, so every generate would offer the key again: name InnoDB in the entity of posts \(@Entity\(\{ engine: "InnoDB" \}\); a migration converts the table\), or give the relation createForeignKeyConstraints: false\.$/m;
       assert.match(generated.stderr, says);
       assert.deepEqual(project.migrationFiles(), []);
       const checked = await project.cli(["check"]);
@@ -119,7 +119,7 @@ describe("mariadb: a table's storage engine", () => {
       assert.equal(generated.code, 2, generated.stdout + generated.stderr);
       assert.match(
         generated.stderr,
-        /^error: The foreign key FK_\w+ from posts \(authorId\) to authors \(id\) references authors, a MyISAM table, which keeps no foreign keys, which MariaDB refuses \(errno 150, "Foreign key constraint is incorrectly formed"\): name InnoDB in authors's entity/m,
+        /^error: The foreign key FK_\w+ from posts \(authorId\) to authors \(id\) references authors, a MyISAM table, which keeps no foreign keys, which MariaDB refuses \(errno 150, "Foreign key constraint is incorrectly formed"\): name InnoDB in the entity of authors/m,
       );
       assert.deepEqual(project.migrationFiles(), []);
     } finally {

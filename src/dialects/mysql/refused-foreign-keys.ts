@@ -94,7 +94,7 @@ function refusal(table: Table, fk: ForeignKey, parent: Table | undefined, contex
       problem:
         `${subject} is on ${table.name}, a ${table.engine} table: ${server} keeps no foreign keys in ${table.engine}, ` +
         `takes the statement and makes only the key's index, so every generate would offer the key again`,
-      fix: `name InnoDB in ${table.name}'s entity (@Entity({ engine: "InnoDB" }); a migration converts the table), or give the relation createForeignKeyConstraints: false`,
+      fix: `name InnoDB in the entity of ${table.name} (@Entity({ engine: "InnoDB" }); a migration converts the table), or give the relation createForeignKeyConstraints: false`,
     };
   }
   if (parent && !keepsForeignKeys(parent.engine)) {
@@ -102,7 +102,7 @@ function refusal(table: Table, fk: ForeignKey, parent: Table | undefined, contex
       id: "E249",
       ...refuses(
         `references ${parent.name}, a ${parent.engine} table, which keeps no foreign keys`,
-        `name InnoDB in ${parent.name}'s entity (@Entity({ engine: "InnoDB" }); a migration converts the table), or give the relation createForeignKeyConstraints: false`,
+        `name InnoDB in the entity of ${parent.name} (@Entity({ engine: "InnoDB" }); a migration converts the table), or give the relation createForeignKeyConstraints: false`,
       ),
     };
   }
