@@ -83,6 +83,8 @@ describe("mariadb: a table's storage engine", () => {
       await project.ok(["run"]);
       assert.equal(await engineOf(project, "items"), "InnoDB");
       await noChanges(project);
+      // The migrations, run on a scratch database, give the entities' engines.
+      await project.ok(["verify"]);
 
       // An entity that names no engine keeps the table's.
       project.writeEntity("Item.ts", item(undefined));

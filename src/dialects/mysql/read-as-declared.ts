@@ -33,9 +33,10 @@ function readChecksAsDeclared(current: Schema, target: Schema): Schema {
     const unpaired = [...(target.tables[name]?.checks ?? [])];
     if (unpaired.length === 0 || table.checks.length === 0) continue;
     const keyOf = (check: Check) => expressionKey(check.expression) ?? checkKey(check);
+    const declaredKeys = new Map(unpaired.map((wanted) => [wanted, keyOf(wanted)]));
     const checks = table.checks.map((check): Check => {
       const key = keyOf(check);
-      const same = unpaired.filter((wanted) => checkKey(wanted) === checkKey(check) || keyOf(wanted) === key);
+      const same = unpaired.filter((wanted) => checkKey(wanted) === checkKey(check) || declaredKeys.get(wanted) === key);
       // Two checks may say the same thing: the one of the same name first, then the same text.
       const wanted =
         same.find((w) => w.name.toLowerCase() === check.name.toLowerCase()) ?? same.find((w) => checkKey(w) === checkKey(check)) ?? same[0];
