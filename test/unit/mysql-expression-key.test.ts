@@ -3,12 +3,15 @@
  * (src/dialects/mysql/expression-key.ts): each entity spelling beside the
  * text MariaDB 10.11 printed for it in information_schema.CHECK_CONSTRAINTS
  * (copied from the server; test/e2e/mysql-stable-expressions.test.ts
- * runs them through the CLI), and expressions that differ in value, whose
+ * runs them through the CLI), MySQL 8's CHECK_CLAUSE as its manual shows it
+ * (each condition in parentheses, literals escaped with their introducer;
+ * no MySQL server runs here), and expressions that differ in value, whose
  * keys must differ.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { expressionKey } from "../../src/dialects/mysql/expression-key";
+import { readCheckClause } from "../../src/dialects/mysql/expressions";
 
 const SAME: Array<[entity: string, printed: string]> = [
   ["`price` > 0", "`price` > 0"],
@@ -76,4 +79,9 @@ test("mysql expression key: what the parser cannot read has no key (the caller c
   assert.equal(expressionKey("created_at > NOW() - INTERVAL 1 DAY"), undefined);
   assert.equal(expressionKey("price >"), undefined);
   assert.equal(expressionKey("price > 0)"), undefined);
+});
+
+test("mysql expression key: MySQL 8's CHECK_CLAUSE, parentheses around each condition, is the entity's check", () => {
+  const printed = readCheckClause("((`price` > 0) and (`name` <> _utf8mb4\\'x\\'))");
+  assert.equal(expressionKey(printed), expressionKey("price > 0 AND name <> 'x'"));
 });
