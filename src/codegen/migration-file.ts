@@ -198,6 +198,8 @@ export function apiArguments(op: Operation): unknown[] {
       return [op.table, op.exclusion];
     case "renameEnumValue":
       return op.enumName === undefined ? [op.table, op.column, op.from, op.to] : [op.table, op.column, op.from, op.to, op.enumName];
+    case "setTableEngine":
+      return [op.table, op.from, op.to];
     case "setTableComment":
       // null for "no comment": a literal a reader understands, where undefined would not print.
       return [op.table, op.from ?? null, op.to ?? null];

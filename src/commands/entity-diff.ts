@@ -64,7 +64,7 @@ export async function compareEntitiesWithDatabase(
   });
   const current = dialect.readAsDeclared ? dialect.readAsDeclared(introspected, target) : introspected;
   profilePhase("introspection");
-  refuseWhatTheDatabaseRefuses(dialect, withIndexesLeftToTheUser(target, current));
+  refuseWhatTheDatabaseRefuses(dialect, withEnginesTablesKeep(withIndexesLeftToTheUser(target, current), current));
   const unmapped = Object.keys(current.tables).filter((name) => !target.tables[name]);
   const dropTables = droppable && unmapped.length > 0 ? await droppable(unmapped) : [];
   const result = diff(current, target, {
@@ -143,6 +143,22 @@ function withIndexesLeftToTheUser(target: Schema, current: Schema): Schema {
     if (table && kept.length > 0) tables[name] = { ...table, indexes: [...table.indexes, ...kept] };
   }
   return { ...target, tables };
+}
+
+/**
+ * `target` with the storage engine each existing table keeps where its
+ * entity names none (no migration changes it then): a foreign key on or to
+ * a live MyISAM table is judged by that engine (E248, E249).
+ */
+function withEnginesTablesKeep(target: Schema, current: Schema): Schema {
+  let tables: Schema["tables"] | undefined;
+  for (const [name, table] of Object.entries(target.tables)) {
+    const live = current.tables[name]?.engine;
+    if (table.engine !== undefined || live === undefined) continue;
+    tables ??= { ...target.tables };
+    tables[name] = { ...table, engine: live };
+  }
+  return tables ? { ...target, tables } : target;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Column, Table } from "../schema/model";
 import {
   checkKey,
   comparableTableComment,
+  enginesDiffer,
   exclusionKey,
   exclusionsOf,
   columnsEqual,
@@ -80,6 +81,8 @@ export function compareTable(
       ...(toComment !== undefined ? { to: toComment } : {}),
     };
   }
+
+  if (enginesDiffer(current, target)) changes.engine = { from: current.engine!, to: target.engine! };
 
   if (primaryKeyKey(current.primaryKey) !== primaryKeyKey(target.primaryKey)) {
     changes.droppedPrimaryKey = current.primaryKey;

@@ -7,7 +7,8 @@
  *     rest of the diff compares the renamed schema with the target
  *  1. drop foreign keys that go away or change
  *  2. drop indexes, unique constraints, checks, exclusions and primary keys that change
- *  3. drop tables (only those the caller allows), then schemas left empty
+ *  3. drop tables (only those the caller allows), then schemas left empty;
+ *     change the storage engine of tables whose entity names another
  *  4. create the schemas new tables need, then the new tables, referenced
  *     tables first, foreign keys inline
  *  5. per existing table: add, alter, drop columns; add its primary key;
@@ -139,6 +140,10 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
 
   const schemaChanges = compareSchemas(current, target, unmappedTables);
   for (const schema of schemaChanges.dropped) ops.push({ kind: "dropSchema", schema });
+
+  // 3b. Storage engines: after step 1 dropped the foreign keys that go (InnoDB refuses to convert a
+  // table a key joins), before a new table's key references the table (MyISAM has none).
+  for (const c of changes) if (c.engine) ops.push({ kind: "setTableEngine", table: c.table, ...c.engine });
 
   // 4. New schemas, then new tables, referenced ones first.
   for (const schema of schemaChanges.created) ops.push({ kind: "createSchema", schema });

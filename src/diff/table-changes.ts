@@ -35,4 +35,6 @@ export interface TableChanges {
   regeneratedColumns: ColumnChange[];
   /** The table comment, when it changes (absent on a side: no comment). */
   comment?: { from?: string; to?: string };
+  /** The storage engine, when the entity names one other than the table's (schema/equal.ts, enginesDiffer). */
+  engine?: { from: string; to: string };
 }

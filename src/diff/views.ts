@@ -23,7 +23,13 @@ export interface ViewPlan {
 }
 
 /** Operations that leave a view reading the table as it was: no need to re-create it. */
-const VIEW_SAFE: ReadonlySet<Operation["kind"]> = new Set<Operation["kind"]>(["createIndex", "dropIndex", "setTableComment"]);
+const VIEW_SAFE: ReadonlySet<Operation["kind"]> = new Set<Operation["kind"]>([
+  "createIndex",
+  "dropIndex",
+  "setTableComment",
+  // Another engine holds the same columns and rows.
+  "setTableEngine",
+]);
 
 /**
  * The tables the operations change in a way a view reading them must be

@@ -139,6 +139,8 @@ function tableFromEntity(
       ? { exclusions: metadata.exclusions.map((e): Exclusion => ({ name: e.name, expression: e.expression! })) }
       : {}),
     ...(metadata.comment ? { comment: metadata.comment } : {}),
+    // TypeORM's drivers other than MySQL's ignore it; so do the other dialects.
+    ...(metadata.engine ? { engine: metadata.engine } : {}),
   };
 }
 

@@ -98,6 +98,9 @@ export class OperationApi {
       ...(to == null ? {} : { to }),
     });
   }
+  setTableEngine(table: string, from: string, to: string) {
+    return this.run({ kind: "setTableEngine", table, from, to });
+  }
   createSchema(schema: string) {
     return this.run({ kind: "createSchema", schema });
   }

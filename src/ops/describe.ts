@@ -107,6 +107,8 @@ export function describeOperation(op: Operation): string {
       return `drop exclusion ${op.exclusion.name} on ${op.table}: EXCLUDE ${op.exclusion.expression}`;
     case "renameEnumValue":
       return `rename value ${op.table}.${op.column}: ${JSON.stringify(op.from)} → ${JSON.stringify(op.to)} (rows keep their meaning)`;
+    case "setTableEngine":
+      return `change the storage engine of ${op.table}: ${op.from} → ${op.to} (the server copies the table)`;
     case "setTableComment":
       return op.to === undefined ? `remove the comment on table ${op.table}` : `comment on table ${op.table}: ${JSON.stringify(op.to)}`;
     case "createSchema":

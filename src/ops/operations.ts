@@ -38,6 +38,8 @@ export type Operation =
   | { kind: "renameEnumValue"; table: string; column: string; from: string; to: string; enumName?: string }
   /** The table's comment changes from `from` to `to` (absent: no comment). */
   | { kind: "setTableComment"; table: string; from?: string; to?: string }
+  /** The table's storage engine changes from `from` to `to` (MySQL/MariaDB; the others have none and ignore it). */
+  | { kind: "setTableEngine"; table: string; from: string; to: string }
   /** A schema (namespace) for tables outside the default one; SQLite has none and ignores both. */
   | { kind: "createSchema"; schema: string }
   | { kind: "dropSchema"; schema: string }
@@ -102,6 +104,8 @@ export function invert(op: Operation): Operation {
       return { ...op, from: op.to, to: op.from };
     case "setTableComment":
       return withoutUndefined({ kind: "setTableComment", table: op.table, from: op.to, to: op.from });
+    case "setTableEngine":
+      return { kind: "setTableEngine", table: op.table, from: op.to, to: op.from };
     case "createSchema":
       return { kind: "dropSchema", schema: op.schema };
     case "dropSchema":

@@ -266,6 +266,9 @@ export function applyToTable(input: Table, op: Operation): Table {
       if (op.to === undefined) delete table.comment;
       else table.comment = op.to;
       return table;
+    case "setTableEngine":
+      table.engine = op.to;
+      return table;
     default:
       throw new ApplyError(`operation ${op.kind} does not apply to a single table`);
   }

@@ -195,6 +195,15 @@ export function comparableTableComment(table: Table, tableComments = true): stri
 }
 
 /**
+ * Whether two tables' storage engines differ: only where both name one
+ * (the server reports it, the entity may name it), and in any case
+ * (`myisam` is `MyISAM`, as the server takes it).
+ */
+export function enginesDiffer(a: Table, b: Table): boolean {
+  return a.engine !== undefined && b.engine !== undefined && a.engine.toLowerCase() !== b.engine.toLowerCase();
+}
+
+/**
  * Human-readable differences between two schemas ("first" is `a`, "second"
  * is `b`); empty when they are structurally equal. `tableComments`: whether
  * the dialect keeps table comments (Dialect.tableComments).
@@ -241,6 +250,7 @@ function describeTableDifferences(a: Table, b: Table, comparable: ComparableColu
   if (leftComment !== rightComment) {
     out.push(`${t}: comment ${JSON.stringify(leftComment)} ≠ ${JSON.stringify(rightComment)}`);
   }
+  if (enginesDiffer(a, b)) out.push(`${t}: engine ${a.engine} ≠ ${b.engine}`);
   for (const column of a.columns) {
     const other = b.columns.find((c) => c.name === column.name);
     if (!other) {

@@ -193,6 +193,14 @@ export interface Table {
   /** Table comment (PostgreSQL); absent when there is none. */
   comment?: string;
   /**
+   * The storage engine (MySQL/MariaDB: `InnoDB`, `MyISAM`, ...): as the
+   * server reports it, or as the entity names it (`@Entity({ engine })`);
+   * absent where the entity names none or the database has no engines.
+   * Compared, in any case, only where both sides name one, so an entity
+   * that names none keeps the engine its table has.
+   */
+  engine?: string;
+  /**
    * The table's triggers as the database stores them (native SQL text), read
    * by dialects that must re-create them after rebuilding the table (SQLite).
    * Entities declare no triggers, so they are never compared or diffed.

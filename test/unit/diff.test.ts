@@ -50,6 +50,8 @@ function summary(op: Operation): string {
       return `${op.kind} ${op.table}: ${op.check.expression}`;
     case "setTableComment":
       return `${op.kind} ${op.table}: ${op.from ?? "none"} → ${op.to ?? "none"}`;
+    case "setTableEngine":
+      return `${op.kind} ${op.table}: ${op.from} → ${op.to}`;
     default:
       return op.kind;
   }
@@ -441,6 +443,23 @@ const cases: Case[] = [
     target: schema(table("a", [id()], { comment: "ignored" })),
     options: { tableComments: false },
     ops: [],
+  },
+  {
+    name: "storage engines: changed where the entity names another (in any case), kept where it names none; converted before a new table's key references it",
+    current: schema(
+      table("a", [id()], { engine: "InnoDB" }),
+      table("b", [id()], { engine: "MyISAM" }),
+      table("c", [id()], { engine: "MyISAM" }),
+      table("p", [id()], { engine: "MyISAM" }),
+    ),
+    target: schema(
+      table("a", [id()], { engine: "MyISAM" }),
+      table("b", [id()], { engine: "myisam" }),
+      table("c", [id()]),
+      table("p", [id()], { engine: "InnoDB" }),
+      table("n", [id(), col("pId", "integer")], { foreignKeys: [fk("FK_n_p", ["pId"], "p")] }),
+    ),
+    ops: ["setTableEngine a: InnoDB → MyISAM", "setTableEngine p: MyISAM → InnoDB", "createTable n fk→p"],
   },
   {
     name: "a primary key added to a table that had none",

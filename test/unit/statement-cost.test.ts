@@ -90,6 +90,7 @@ describe("MySQL/MariaDB statement costs: table copy or in place", () => {
     ["ALTER TABLE `items` ADD CONSTRAINT `fk` FOREIGN KEY (`o`) REFERENCES `owners` (`id`)", true, "rewrite"],
     ["ALTER TABLE `items` DROP INDEX `i`", false, "catalog"],
     ["ALTER TABLE `items` DROP COLUMN `x`", false, "rewrite"],
+    ["ALTER TABLE `items` ENGINE=InnoDB", true, "rewrite"],
   ];
   for (const [statement, copy, effect] of cases) {
     test(statement, () => {

@@ -5,7 +5,8 @@
 
 export const SERVER_QUERY = `SELECT VERSION() AS version, DATABASE() AS db`;
 
-export const TABLES_QUERY = `SELECT TABLE_NAME AS tableName, TABLE_COLLATION AS tableCollation, TABLE_COMMENT AS tableComment
+export const TABLES_QUERY = `SELECT TABLE_NAME AS tableName, TABLE_COLLATION AS tableCollation, TABLE_COMMENT AS tableComment,
+  ENGINE AS engine
   FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_TYPE = 'BASE TABLE'`;
 
 export const COLUMNS_QUERY = `SELECT TABLE_NAME AS tableName, COLUMN_NAME AS columnName, COLUMN_TYPE AS columnType,

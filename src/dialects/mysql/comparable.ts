@@ -13,6 +13,7 @@
 import type { Column } from "../../schema/model";
 import { withDateColumnDetails } from "./date-columns";
 import { comparableDefault } from "./defaults";
+import { expressionKey } from "./expression-key";
 import type { Flavour } from "./types";
 import type { ServerCapabilities } from "./server";
 
@@ -90,8 +91,10 @@ export function comparableColumn(modelColumn: Column, flavour: Flavour, server?:
 
 /**
  * A generation expression as the server prints it and as the entity writes
- * it: identifiers in backticks or not, spaces anywhere, keywords in any case.
+ * it: identifiers in backticks or not, spaces anywhere, keywords in any case,
+ * parentheses only where precedence needs them (expression-key.ts). What
+ * the key cannot read is compared as text without quotes, spaces or case.
  */
 export function comparableExpression(expression: string): string {
-  return expression.replace(/[`"]/g, "").replace(/\s+/g, "").toLowerCase();
+  return expressionKey(expression) ?? expression.replace(/[`"]/g, "").replace(/\s+/g, "").toLowerCase();
 }

@@ -8,6 +8,7 @@
  * `comparableDefault` then folds what differs only in spelling.
  */
 import { mysqlExpression, mysqlPrinted, readExpression } from "./expressions";
+import { expressionKey } from "./expression-key";
 import { quoteString, unquoteCanonical } from "./quote";
 import { needsExpressionDefault, takesCurrentTime } from "./types";
 
@@ -70,6 +71,9 @@ export function comparableDefault(canonical: string | undefined, type: string): 
   while (/^\(.*\)$/s.test(text) && balanced(text.slice(1, -1))) text = text.slice(1, -1).trim();
   for (const [pattern, name] of SYNONYMS) if (pattern.test(text)) return name;
   if (unquoteCanonical(text) === undefined) {
+    const key = expressionDefaultKey(text, type);
+    if (key !== undefined) return key;
+    // What the key cannot read: compared as text, without backticks or spaces.
     text = text
       .replace(/\blcase\(/gi, "lower(")
       .replace(/\bucase\(/gi, "upper(")
@@ -96,6 +100,20 @@ export function comparableDefault(canonical: string | undefined, type: string): 
     text = inner;
   }
   return text;
+}
+
+/**
+ * An expression default as the server keeps it: its parse tree, printed back
+ * in lower case with its own function names and charset introducers
+ * (`CONCAT('a', 'b')` is `concat('a','b')`, `LOWER('A')` is `lcase('A')`,
+ * `_utf8mb4'x'` is `'x'`): both sides by one key (expression-key.ts), a
+ * number on a numeric column as the number. Undefined where the key cannot
+ * read it.
+ */
+function expressionDefaultKey(text: string, type: string): string | undefined {
+  const key = expressionKey(text);
+  if (key === undefined) return undefined;
+  return isNumericType(type) && NUMBER.test(key) ? normalizeNumber(key) : key;
 }
 
 function balanced(text: string): boolean {

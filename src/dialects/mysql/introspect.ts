@@ -49,6 +49,7 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
     if (exclude.has(name)) continue;
     const table = emptyTable(name);
     if (row.tableComment) table.comment = String(row.tableComment);
+    if (row.engine) table.engine = String(row.engine);
     schema.tables[name] = table;
     collations.set(name, String(row.tableCollation ?? ""));
   }

@@ -4,7 +4,8 @@
  *
  * - Changing a column's type or length (MODIFY / CHANGE), adding an
  *   AUTO_INCREMENT or stored generated column, or a primary key rebuilds
- *   the table, mostly by copying it while writes wait; so does a column
+ *   the table, mostly by copying it while writes wait; so does a new
+ *   storage engine (ENGINE=), always by copying; and a column
  *   added FIRST / AFTER on MySQL before 8.0.29 and MariaDB before 10.3.
  * - An index build without LOCK=NONE lets the server pick its lock; a
  *   FULLTEXT or SPATIAL index always blocks writes while it builds.
@@ -66,6 +67,8 @@ function readSpecialIndex(statement: string): { table: string } | undefined {
 /** Why one ALTER TABLE clause rebuilds the table, or undefined when it does not. */
 function copyReason(clause: string, operation: Operation | undefined): string | undefined {
   if (/^ALGORITHM\s*=?\s*COPY$/i.test(clause)) return "ALGORITHM=COPY";
+  // Another engine stores the rows its own way: always a copy.
+  if (/^ENGINE\s*=?\s*\S+$/i.test(clause)) return "Changing the storage engine";
   if (/^ADD (?:CONSTRAINT \S+ )?PRIMARY KEY\b/i.test(clause)) return "Adding a primary key";
   if (/^(MODIFY|CHANGE)\b/i.test(clause)) {
     // From op() we know whether the type changes; a widened varchar or a new default is in place.

@@ -11,11 +11,44 @@
  * the target's unique constraints is read as that constraint: the diff then
  * finds nothing where the database already holds what the entities declare.
  */
-import type { ForeignKey, Schema, Table } from "../../schema/model";
-import { columnSetKey, foreignKeyKey } from "../../schema/equal";
+import type { Check, ForeignKey, Schema, Table } from "../../schema/model";
+import { checkKey, columnSetKey, foreignKeyKey } from "../../schema/equal";
+import { expressionKey } from "./expression-key";
 
 export function readAsDeclared(current: Schema, target: Schema): Schema {
-  return readForeignKeyTimingAsDeclared(readUniqueKeysAsDeclared(current, target), target);
+  return readChecksAsDeclared(readForeignKeyTimingAsDeclared(readUniqueKeysAsDeclared(current, target), target), target);
+}
+
+/**
+ * Checks: the server keeps a CHECK's parse tree, not its text, and prints it
+ * back its own way (`price` in backticks, `and` in lower case, only the
+ * parentheses precedence needs, `_utf8mb4'x'`, `NOT (a < b)` as `a >= b`:
+ * expression-key.ts). A live check that is one of the entity's checks
+ * under that reading is read with the entity's text, or generate would drop
+ * and add it after every run.
+ */
+function readChecksAsDeclared(current: Schema, target: Schema): Schema {
+  let tables: Record<string, Table> | undefined;
+  for (const [name, table] of Object.entries(current.tables)) {
+    const unpaired = [...(target.tables[name]?.checks ?? [])];
+    if (unpaired.length === 0 || table.checks.length === 0) continue;
+    const keyOf = (check: Check) => expressionKey(check.expression) ?? checkKey(check);
+    const declaredKeys = new Map(unpaired.map((wanted) => [wanted, keyOf(wanted)]));
+    const checks = table.checks.map((check): Check => {
+      const key = keyOf(check);
+      const same = unpaired.filter((wanted) => checkKey(wanted) === checkKey(check) || declaredKeys.get(wanted) === key);
+      // Two checks may say the same thing: the one of the same name first, then the same text.
+      const wanted =
+        same.find((w) => w.name.toLowerCase() === check.name.toLowerCase()) ?? same.find((w) => checkKey(w) === checkKey(check)) ?? same[0];
+      if (!wanted) return check;
+      unpaired.splice(unpaired.indexOf(wanted), 1);
+      return wanted.expression === check.expression ? check : { ...check, expression: wanted.expression };
+    });
+    if (checks.every((check, i) => check === table.checks[i])) continue;
+    tables ??= { ...current.tables };
+    tables[name] = { ...table, checks };
+  }
+  return tables ? { ...current, tables } : current;
 }
 
 /**

@@ -21,6 +21,15 @@
  *   are left to the server.
  * - E236, referenced columns that no index starts with, in order (primary
  *   key, unique, plain index, or the index of a foreign key of that table).
+ * - E248, a key on a table whose storage engine keeps none (MyISAM, Aria,
+ *   MEMORY, ...; only InnoDB, and MySQL's NDB, do): MariaDB takes the
+ *   statement and silently makes only the key's index, so the key would be
+ *   offered again after every generate.
+ * - E249, a key referencing such a table: errno 150.
+ *
+ * A table's engine is the one its entity names, else the one the live table
+ * has (Athanor changes an engine only where the entity names one), else the
+ * server's default (InnoDB).
  */
 import type { Refusal } from "../dialect";
 import type { Column, ForeignKey, Schema, Table } from "../../schema/model";
@@ -29,7 +38,7 @@ import { comparableCollation } from "./comparable";
 import type { ServerCapabilities, ServerVersion } from "./server";
 import { nativeType, type Flavour } from "./types";
 
-type RefusalId = "E234" | "E235" | "E236";
+type RefusalId = "E234" | "E235" | "E236" | "E248" | "E249";
 
 /** Why the server refuses one key: the part of a Refusal the rules below give. */
 interface Why {
@@ -63,6 +72,11 @@ export function refusedForeignKeys(schema: Schema, context: RefusalContext, tabl
   return refused;
 }
 
+/** The engines that keep foreign keys: InnoDB (MySQL's NDB too); none named is the server's default, InnoDB. */
+function keepsForeignKeys(engine: string | undefined): boolean {
+  return engine === undefined || ["innodb", "ndb", "ndbcluster"].includes(engine.toLowerCase());
+}
+
 function refusal(table: Table, fk: ForeignKey, parent: Table | undefined, context: RefusalContext): Why | undefined {
   const server = context.server.kind === "mariadb" ? "MariaDB" : "MySQL";
   const column = (name: string) => table.columns.find((c) => c.name === name);
@@ -72,6 +86,26 @@ function refusal(table: Table, fk: ForeignKey, parent: Table | undefined, contex
     problem: `${subject} ${why}, which ${server} refuses${errno ? ` ${INCORRECTLY_FORMED}` : ""}`,
     fix,
   });
+
+  // E248, E249: an engine without foreign keys, before anything the key itself says.
+  if (!keepsForeignKeys(table.engine)) {
+    return {
+      id: "E248",
+      problem:
+        `${subject} is on ${table.name}, a ${table.engine} table: ${server} keeps no foreign keys in ${table.engine}, ` +
+        `takes the statement and makes only the key's index, so every generate would offer the key again`,
+      fix: `name InnoDB in the entity of ${table.name} (@Entity({ engine: "InnoDB" }); a migration converts the table), or give the relation createForeignKeyConstraints: false`,
+    };
+  }
+  if (parent && !keepsForeignKeys(parent.engine)) {
+    return {
+      id: "E249",
+      ...refuses(
+        `references ${parent.name}, a ${parent.engine} table, which keeps no foreign keys`,
+        `name InnoDB in the entity of ${parent.name} (@Entity({ engine: "InnoDB" }); a migration converts the table), or give the relation createForeignKeyConstraints: false`,
+      ),
+    };
+  }
 
   // E234: what a referential action would do to the referencing columns.
   const setsNull = fk.onDelete === "SET NULL" || fk.onUpdate === "SET NULL";

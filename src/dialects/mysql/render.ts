@@ -64,11 +64,17 @@ function createTable(table: Table, flavour: Flavour): RenderedOperation {
   for (const fk of table.foreignKeys) items.push(foreignKeyClause(fk));
   for (const check of table.checks) items.push(`CONSTRAINT ${q(check.name)} CHECK (${mysqlExpression(check.expression)})`);
   const comment = table.comment ? ` COMMENT=${quoteString(table.comment)}` : "";
+  const engine = table.engine ? ` ENGINE=${engineName(table.engine)}` : "";
   const notes = table.indexes.some((i) => i.where)
     ? [`MySQL has no partial indexes: the WHERE of indexes on ${table.name} is left out`]
     : [];
   for (const fk of table.foreignKeys) notes.push(...deferrableNote(fk));
-  return { statements: [`CREATE TABLE ${q(table.name)} (${items.join(", ")})${comment}`], notes };
+  return { statements: [`CREATE TABLE ${q(table.name)} (${items.join(", ")})${engine}${comment}`], notes };
+}
+
+/** An engine's name as ENGINE= takes it: bare when it is a plain word (every engine's is), else quoted. */
+function engineName(engine: string): string {
+  return /^[A-Za-z_][A-Za-z0-9_]*$/.test(engine) ? engine : q(engine);
 }
 
 function alterColumn(table: string, from: Column, to: Column, flavour: Flavour, server: ServerCapabilities): RenderedOperation {
@@ -327,6 +333,9 @@ function renderPlain(op: Operation, context: RenderContext, flavour: Flavour, se
       return none([`ALTER TABLE ${q(op.table)} ADD CONSTRAINT ${q(op.check.name)} CHECK (${mysqlExpression(op.check.expression)})`]);
     case "dropCheck":
       return none([`ALTER TABLE ${q(op.table)} DROP CONSTRAINT ${q(op.check.name)}`]);
+    case "setTableEngine":
+      // The server copies the table into the new engine (ALGORITHM=COPY), blocking writes meanwhile.
+      return none([`ALTER TABLE ${q(op.table)} ENGINE=${engineName(op.to)}`]);
     case "setTableComment":
       return none([`ALTER TABLE ${q(op.table)} COMMENT = ${quoteString(op.to ?? "")}`]);
     case "renameEnumValue":

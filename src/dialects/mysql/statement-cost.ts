@@ -64,6 +64,7 @@ function clauseCost(clause: string, context: StatementCostContext): ClauseCost {
     return { copy: true, effect: "rewrite", reason: "adds a foreign key (table copy while foreign_key_checks is on)" };
   if (/^ADD (?:CONSTRAINT \S+ )?CHECK\b/i.test(clause))
     return { copy: true, effect: "rewrite", reason: "adds a check (table copy: every row is checked)" };
+  if (/^ENGINE\s*=?\s*\S+$/i.test(clause)) return { copy: true, effect: "rewrite", reason: "changes the storage engine (table copy)" };
   if (/^DROP PRIMARY KEY\b/i.test(clause)) return { copy: true, effect: "rewrite", reason: "drops the primary key (table copy)" };
   if (/^DROP (?:COLUMN )?(?!INDEX|KEY|FOREIGN|CONSTRAINT|CHECK|PRIMARY)/i.test(clause)) {
     return {

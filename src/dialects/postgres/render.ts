@@ -73,6 +73,9 @@ export function render(op: Operation, context: RenderContext = {}): RenderedOper
       return renderDropExclusion(op.table, op.exclusion);
     case "setTableComment":
       return renderSetTableComment(op.table, op.to);
+    case "setTableEngine":
+      // A MySQL notion: PostgreSQL has no storage engines.
+      return { statements: [], notes: [] };
     case "renameEnumValue": {
       const type = op.enumName ?? conventionalEnumName(op.table, op.column);
       return { statements: [renameEnumValue(op.table, type, op.from, op.to)], notes: [] };

@@ -111,6 +111,9 @@ function renderStatements(op: Operation, context: RenderContext): RenderedOperat
     case "setTableComment":
       // SQLite keeps no comments; the model still records it.
       return { statements: [], notes: [] };
+    case "setTableEngine":
+      // A MySQL notion: SQLite has no storage engines.
+      return { statements: [], notes: [] };
     case "renameEnumValue":
       return renameEnumValue(op, context);
     case "createExtension":

@@ -1,0 +1,170 @@
+/**
+ * A table's storage engine (`@Entity({ engine })`) on MariaDB: created with
+ * it, changed with ALTER TABLE … ENGINE= when the entity names another, and
+ * no change after that; an entity that names none keeps its table's.
+ * MariaDB keeps foreign keys only in InnoDB: a key on a MyISAM table is
+ * taken and silently left out (only its index is made), and a key to one
+ * is errno 150, so generate and check refuse both (E248, E249) — also where
+ * the MyISAM table exists and its entity names no engine — and say how to
+ * get InnoDB, which then converts the table before adding the key.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { TestProject } from "../support/project";
+
+function item(engine: string | undefined): string {
+  return `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity(${engine === undefined ? `{ name: "items" }` : `{ name: "items", engine: ${JSON.stringify(engine)} }`})
+export class Item {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "varchar", length: 20 }) name: string;
+}
+`;
+}
+
+function author(engine?: string): string {
+  return `import { Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity(${engine === undefined ? `{ name: "authors" }` : `{ name: "authors", engine: ${JSON.stringify(engine)} }`})
+export class Author {
+  @PrimaryGeneratedColumn() id: number;
+}
+`;
+}
+
+function post(engine?: string): string {
+  return `import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from "typeorm";
+import { Author } from "./Author";
+
+@Entity(${engine === undefined ? `{ name: "posts" }` : `{ name: "posts", engine: ${JSON.stringify(engine)} }`})
+export class Post {
+  @PrimaryGeneratedColumn() id: number;
+  @Column({ type: "int" }) authorId: number;
+  @ManyToOne(() => Author) @JoinColumn({ name: "authorId" }) author: Author;
+}
+`;
+}
+
+async function engineOf(project: TestProject, table: string): Promise<string> {
+  const rows = await project.query<{ engine: string }>(
+    `SELECT ENGINE AS engine FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = '${table}'`,
+  );
+  return rows[0]?.engine;
+}
+
+async function noChanges(project: TestProject): Promise<void> {
+  const again = await project.cli(["generate", "Again", "--no-interactive"]);
+  assert.equal(again.code, 0, again.stdout + again.stderr);
+  assert.match(again.stdout, /No changes: the database matches the entities/, again.stdout + again.stderr);
+}
+
+describe("mariadb: a table's storage engine", () => {
+  test("created as the entity names it, changed by ALTER TABLE … ENGINE=, reverted, and no change after each run", async () => {
+    const project = await TestProject.create("mariadb", { "Item.ts": item("MyISAM") });
+    try {
+      await project.ok(["generate", "V1", "--no-interactive"]);
+      await project.ok(["run"]);
+      assert.equal(await engineOf(project, "items"), "MyISAM");
+      await noChanges(project);
+      // The server's spelling is not the entity's: no change either.
+      project.writeEntity("Item.ts", item("myisam"));
+      await noChanges(project);
+
+      project.writeEntity("Item.ts", item("InnoDB"));
+      const generated = await project.ok(["generate", "V2", "--no-interactive"]);
+      assert.match(generated.stdout, /change the storage engine of items: MyISAM → InnoDB/);
+      const [, second] = project.migrationFiles();
+      assert.match(project.readMigration(second), /setTableEngine\("items", "MyISAM", "InnoDB"\)/);
+      // The judge says what it costs: the server copies the table while writes wait.
+      assert.match(project.readMigration(second), /AT-L008 .*Changing the storage engine rebuilds table items/);
+      const sql = await project.ok(["run", "--sql"]);
+      assert.match(sql.stdout, /ALTER TABLE `items` ENGINE=InnoDB/);
+      await project.ok(["run"]);
+      assert.equal(await engineOf(project, "items"), "InnoDB");
+      await noChanges(project);
+      // The migrations, run on a scratch database, give the entities' engines.
+      await project.ok(["verify"]);
+
+      // An entity that names no engine keeps the table's.
+      project.writeEntity("Item.ts", item(undefined));
+      await noChanges(project);
+
+      await project.ok(["revert"]);
+      assert.equal(await engineOf(project, "items"), "MyISAM");
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("E248: a foreign key on a MyISAM table is refused by generate and check; nothing is written", async () => {
+    const project = await TestProject.create("mariadb", { "Author.ts": author(), "Post.ts": post("MyISAM") });
+    try {
+      const generated = await project.cli(["generate", "V1", "--no-interactive"]);
+      assert.equal(generated.code, 2, generated.stdout + generated.stderr);
+      const says =
+        /^error: The foreign key FK_\w+ from posts \(authorId\) to authors \(id\) is on posts, a MyISAM table: MariaDB keeps no foreign keys in MyISAM, takes the statement and makes only the key's index, so every generate would offer the key again: name InnoDB in the entity of posts \(@Entity\(\{ engine: "InnoDB" \}\); a migration converts the table\), or give the relation createForeignKeyConstraints: false\.$/m;
+      assert.match(generated.stderr, says);
+      assert.deepEqual(project.migrationFiles(), []);
+      const checked = await project.cli(["check"]);
+      assert.equal(checked.code, 2, checked.stdout + checked.stderr);
+      assert.match(checked.stderr, says);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("E249: a foreign key to a MyISAM table is refused (errno 150 at run otherwise)", async () => {
+    const project = await TestProject.create("mariadb", { "Author.ts": author("MyISAM"), "Post.ts": post() });
+    try {
+      const generated = await project.cli(["generate", "V1", "--no-interactive"]);
+      assert.equal(generated.code, 2, generated.stdout + generated.stderr);
+      assert.match(
+        generated.stderr,
+        /^error: The foreign key FK_\w+ from posts \(authorId\) to authors \(id\) references authors, a MyISAM table, which keeps no foreign keys, which MariaDB refuses \(errno 150, "Foreign key constraint is incorrectly formed"\): name InnoDB in the entity of authors/m,
+      );
+      assert.deepEqual(project.migrationFiles(), []);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("a live MyISAM table whose entity names no engine is judged by its engine; naming InnoDB converts it before the key is added", async () => {
+    const project = await TestProject.create("mariadb", { "Author.ts": author(), "Post.ts": post() });
+    try {
+      await project.query("CREATE TABLE authors (id int NOT NULL AUTO_INCREMENT PRIMARY KEY) ENGINE=MyISAM");
+      const refused = await project.cli(["generate", "V1", "--no-interactive"]);
+      assert.equal(refused.code, 2, refused.stdout + refused.stderr);
+      assert.match(refused.stderr, /references authors, a MyISAM table, which keeps no foreign keys/);
+
+      project.writeEntity("Author.ts", author("InnoDB"));
+      await project.ok(["generate", "V1", "--no-interactive"]);
+      await project.ok(["run"]);
+      assert.equal(await engineOf(project, "authors"), "InnoDB");
+      const keys = await project.query(
+        "SELECT CONSTRAINT_NAME FROM information_schema.REFERENTIAL_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = DATABASE()",
+      );
+      assert.equal(keys.length, 1);
+      await noChanges(project);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
+test("sqlite ignores the engine; lint --dialect mariadb reports a key on a MyISAM table as AT-R001, in generate's words", async () => {
+  const project = await TestProject.create("sqlite", { "Author.ts": author(), "Post.ts": post("MyISAM") });
+  try {
+    await project.ok(["generate", "V1", "--no-interactive"]);
+    const linted = await project.cli(["lint", "--dialect", "mariadb"]);
+    assert.equal(linted.code, 1, linted.stdout + linted.stderr);
+    assert.match(
+      linted.stdout,
+      /AT-R001 error +The foreign key FK_\w+ from posts \(authorId\) to authors \(id\) is on posts, a MyISAM table/,
+    );
+    const own = await project.cli(["lint", "--json"]);
+    assert.doesNotMatch(own.stdout, /AT-R001/);
+  } finally {
+    await project.cleanup();
+  }
+});
