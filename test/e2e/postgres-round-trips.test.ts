@@ -9,9 +9,10 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TestProject } from "../support/project";
+import { repoRoot, TestProject } from "../support/project";
 import { appliedNames, q, writeMigrationBody } from "../support/faults";
 
 function writeCreates(project: TestProject, count: number): string[] {
@@ -51,7 +52,30 @@ EventSubscriber()(PrintQueries);
   project.addServerOptions(`logging: ["query"], subscribers: [PrintQueries]`);
 }
 
+/** The queries a `run` of `count` pending trivial migrations sends through node-postgres, on every connection. */
+async function queriesOfRun(count: number): Promise<number> {
+  const project = await TestProject.create("postgres");
+  const dir = mkdtempSync(join(tmpdir(), "athanor-pg-queries-"));
+  try {
+    writeCreates(project, count);
+    const file = join(dir, "count");
+    const result = await project.cli(["run"], {
+      env: { NODE_OPTIONS: `--require ${join(repoRoot, "test", "support", "pg-query-count.cjs")}`, ATHANOR_TEST_PG_QUERIES: file },
+    });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    return Number(readFileSync(file, "utf8"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await project.cleanup();
+  }
+}
+
 describe("postgres: the runner's own statements travel with the next one", () => {
+  test("each further pending migration costs four queries: START TRANSACTION, claim and re-read; its statement; its row and COMMIT; the run-level lock's check", async () => {
+    const [five, fifteen] = [await queriesOfRun(5), await queriesOfRun(15)];
+    assert.equal((fifteen - five) / 10, 4, `5 migrations: ${five} queries, 15: ${fifteen}`);
+  });
+
   test("--verbose, TypeORM's query log and a query subscriber each see every statement once, in the order sent", async () => {
     const project = await TestProject.create("postgres");
     try {
