@@ -228,7 +228,9 @@ export interface ObservedStatements {
    * the query that carried it (a refused row fails the COMMIT's query, and
    * the transaction is rolled back). Only where a statement of the
    * runner's own is sure to follow (never the migrations' code, which may
-   * read what it sends). Absent where the dialect cannot answer a list's
+   * read what it sends). A query a TypeORM subscriber sends from the
+   * transaction events `fn` fires (afterTransactionStart) is held too, and
+   * answered with no rows. Absent where the dialect cannot answer a list's
    * rows.
    */
   hold?: (fn: () => Promise<void>) => Promise<void>;
