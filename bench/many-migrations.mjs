@@ -11,6 +11,11 @@
 //
 // --hand also times the same statements sent by hand, each in its own
 // transaction: the floor N commits cost on this machine's disk.
+//
+// Besides the wall time, each run's CPU (the CLI process's user + system,
+// startup included) and the queries it sent, counted at the driver on
+// every connection (bench/preload.cjs), per migration: the steady measures
+// on a shared machine.
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -76,8 +81,11 @@ try {
             const r = await invoke(cli, ["run"], { cwd: dir, env });
             if (r.code !== 0) throw new Error(`${dialect} ${count}: exit ${r.code}: ${(r.stdout + r.stderr).slice(0, 400)}`);
             // Round 0 warms the transpile cache: not counted.
-            if (round > 0) (samples[`${dialect} ${count}${label}`] ??= []).push(r.ms);
-            console.error(`round ${round} ${dialect} N=${count}${label}: ${Math.round(r.ms)} ms (load ${loadavg()[0].toFixed(1)})`);
+            if (round > 0) (samples[`${dialect} ${count}${label}`] ??= []).push(r);
+            console.error(
+              `round ${round} ${dialect} N=${count}${label}: ${Math.round(r.ms)} ms, CPU ${Math.round(r.cpuMs ?? NaN)} ms, ` +
+                `${((r.statements ?? NaN) / count).toFixed(2)} queries per migration (load ${loadavg()[0].toFixed(1)})`,
+            );
             if (round > 0 && withHand) {
               await drop().catch(() => undefined);
               let url;
@@ -102,15 +110,19 @@ try {
   await server?.stop();
 }
 const medianOf = (xs) => (xs ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
-console.log(`| dialect | N | run, median of ${rounds} (ms) | per migration (ms) | by hand (ms) | by hand per migration (ms) |`);
-console.log("|---|---|---|---|---|---|");
-for (const [key, xs] of Object.entries(samples)) {
+console.log(
+  `| dialect | N | run, median of ${rounds} (ms) | per migration (ms) | CLI CPU, median (ms) | queries per migration | by hand (ms) | by hand per migration (ms) |`,
+);
+console.log("|---|---|---|---|---|---|---|---|");
+for (const [key, runs] of Object.entries(samples)) {
   const [dialect, count, cli] = key.split(" ");
-  const median = medianOf(xs);
+  const median = medianOf(runs.map((r) => r.ms));
+  const cpu = medianOf(runs.map((r) => r.cpuMs ?? NaN));
+  const queries = medianOf(runs.map((r) => r.statements ?? NaN)) / Number(count);
   const hand = medianOf(handSamples[`${dialect} ${count}`]);
   const handCells = hand === undefined ? "| | " : `| ${Math.round(hand)} | ${(hand / Number(count)).toFixed(2)} `;
   console.log(
-    `| ${dialect}${cli ? ` (${cli})` : ""} | ${count} | ${Math.round(median)} | ${(median / Number(count)).toFixed(2)} ${handCells}|`,
+    `| ${dialect}${cli ? ` (${cli})` : ""} | ${count} | ${Math.round(median)} | ${(median / Number(count)).toFixed(2)} | ${Math.round(cpu)} | ${queries.toFixed(2)} ${handCells}|`,
   );
 }
 console.log(

@@ -323,14 +323,19 @@ export interface Dialect {
   readonly statementLists?: boolean;
 
   /**
-   * Run several statements that return no rows in one call to the driver,
-   * in order, stopping at the first that fails (SQLite: the driver's `exec`,
-   * one trip to node sqlite3's worker thread instead of two per statement).
-   * What TypeORM's `query` does around a statement is done for each: its
-   * logger and its query subscribers hear of it. The runner sends a commit
-   * group's bookkeeping this way; absent, one query per statement.
+   * Run several statements in one call to the driver, in order, stopping at
+   * the first that fails (SQLite: the driver's `exec`, one trip to node
+   * sqlite3's worker thread instead of two per statement; PostgreSQL: one
+   * simple-protocol query, one round trip). What TypeORM's `query` does
+   * around a statement is done for each: its logger and its query
+   * subscribers hear of it. Resolves to the rows of each statement where the
+   * driver answers them (PostgreSQL), nothing where it does not (SQLite's
+   * `exec`: statements that return no rows). The runner sends a SQLite
+   * commit group's bookkeeping this way, and on PostgreSQL its own
+   * statements with the next one (runner/statement-journal.ts, `hold`);
+   * absent, one query per statement.
    */
-  sendList?(db: Queryable, statements: readonly string[]): Promise<void>;
+  sendList?(db: Queryable, statements: readonly string[]): Promise<unknown[][] | void>;
 
   /**
    * Get ready to cancel, from elsewhere, the statement `db` (the migration

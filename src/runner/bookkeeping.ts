@@ -43,6 +43,12 @@ export interface MigrationProgress {
 export interface RoundTrip {
   then?: readonly string[];
   send?: (statements: readonly string[]) => Promise<void>;
+  /**
+   * Hold the write back to go out with the runner's next statement, its
+   * COMMIT (runner/statement-journal.ts, ObservedStatements.hold): only the
+   * sending is held, after every read the write needs.
+   */
+  hold?: (fn: () => Promise<void>) => Promise<void>;
 }
 
 export interface PartialProgress {
@@ -406,7 +412,7 @@ export class Bookkeeping {
     // The complete row first: a kill before the progress row goes leaves both, and the complete one wins.
     if (completing && this.completedProgress) this.completedProgress.push(entry.name);
     else if (completing) statements.push(...(await this.forgetProgressStatements(entry.name)));
-    await this.sendTogether([...statements, ...(options.then ?? [])], options.send);
+    await this.sendTogether([...statements, ...(options.then ?? [])], options);
   }
 
   /**
@@ -414,7 +420,8 @@ export class Bookkeeping {
    * `send` where the caller has one (a driver call that runs a list), as one
    * query where the dialect takes lists (PostgreSQL), else one by one.
    */
-  private async sendTogether(statements: readonly string[], send?: RoundTrip["send"]): Promise<void> {
+  private async sendTogether(statements: readonly string[], { send, hold }: RoundTrip): Promise<void> {
+    if (hold) return hold(() => this.sendTogether(statements, { send }));
     if (statements.length > 1 && send) await send(statements);
     else if (statements.length > 1 && this.dialect.statementLists) await this.db.query(statements.join("; "));
     else for (const sql of statements) await this.db.query(sql);
@@ -501,7 +508,7 @@ export class Bookkeeping {
    */
   async forget(name: string, options: RoundTrip = {}): Promise<void> {
     const statements = [forgetStatement(this.dialect, this.tableName, name), ...(await this.forgetProgressStatements(name))];
-    await this.sendTogether([...statements, ...(options.then ?? [])], options.send);
+    await this.sendTogether([...statements, ...(options.then ?? [])], options);
   }
 }
 

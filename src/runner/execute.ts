@@ -58,7 +58,7 @@ import {
   type StepCarrier,
 } from "./operation-steps";
 import type { MigrationProgress, PartialProgress, RoundTrip } from "./bookkeeping";
-import { observeStatements, StatementJournal } from "./statement-journal";
+import { observeStatements, StatementJournal, type ObservedStatements } from "./statement-journal";
 import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
 import { adoptTransactionState, rolledBackEarlier } from "./own-transaction-control";
 
@@ -223,6 +223,11 @@ export async function executeMigrations(
     skip: (sql) => !running.writingProgress && journal.skip(sql),
     // An op() call's own transaction in one round trip (outside the runner's transaction), unless statements are being passed over.
     listable: options.script !== true && context.dialect.statementLists ? () => !journal.skipping : undefined,
+    // The runner's own statements ride with the next one (ObservedStatements.hold) where a list's rows come back: PostgreSQL.
+    joined:
+      options.script !== true && context.dialect.statementLists && context.dialect.sendList
+        ? (statements) => context.dialect.sendList!(context.queryRunner, statements)
+        : undefined,
   });
   const standing = (stopped?: BatchStopped): StoppedAt => {
     const done = results.filter((r) => !r.skipped).map((r) => r.name);
@@ -247,8 +252,11 @@ export async function executeMigrations(
     flushLater: tuned && direction === "up",
     windowMs: commitGroupWindowMs(),
     sendList: context.dialect.sendList
-      ? (statements) => observed.sendList(statements, () => context.dialect.sendList!(context.queryRunner, statements))
+      ? async (statements) => {
+          await observed.sendList(statements, () => context.dialect.sendList!(context.queryRunner, statements));
+        }
       : undefined,
+    hold: observed.hold,
   };
   // Outside a transaction, the progress rows of completed migrations go in one DELETE at the end.
   const cleanUpProgress = direction === "up" && tuned ? context.bookkeeping.deferProgressCleanup() : undefined;
@@ -293,7 +301,7 @@ export async function executeMigrations(
     await cleanUpProgress?.().catch(() => undefined);
     // The durable write is storeCommitTime's when it has a time to store.
     await deferred?.end(commits.unstored ? undefined : results.filter((r) => !r.skipped && !r.fake).pop());
-    if (tuned && direction === "up") await storeCommitTime(context, commits);
+    if (tuned && direction === "up") await storeCommitTime(context, commits, tuning.hold);
     observed.stop();
     signal?.removeEventListener("abort", onAbort);
   }
@@ -309,14 +317,18 @@ export async function executeMigrations(
  * and the server still flushes what it committed within a fraction of a
  * second).
  */
-async function storeCommitTime(context: ExecutionContext, commits: CommitTimes): Promise<void> {
+async function storeCommitTime(context: ExecutionContext, commits: CommitTimes, hold?: CommitTuning["hold"]): Promise<void> {
   const unstored = commits.unstored;
   const { queryRunner, bookkeeping } = context;
   // A transaction the code ended itself can leave TypeORM believing one is open.
   if (!unstored || queryRunner.isTransactionActive) return;
   try {
-    await queryRunner.startTransaction();
-    await bookkeeping.storeExecutionMs(unstored.name, unstored.ms);
+    // One round trip where the dialect allows: START TRANSACTION and the UPDATE go with the COMMIT.
+    const write = async () => {
+      await queryRunner.startTransaction();
+      await bookkeeping.storeExecutionMs(unstored.name, unstored.ms);
+    };
+    await (hold ? hold(write) : write());
     await queryRunner.commitTransaction();
     commits.unstored = undefined;
   } catch {
@@ -333,6 +345,13 @@ interface CommitTuning {
   windowMs: number;
   /** Several statements in one round trip, observed (Dialect.sendList): a commit group's bookkeeping. */
   sendList?: (statements: readonly string[]) => Promise<void>;
+  /**
+   * Where a list's rows come back (PostgreSQL): hold back what the runner
+   * sends to go with its next statement (ObservedStatements.hold). A
+   * transaction's START TRANSACTION and claim go with the bookkeeping
+   * re-read, and a migration's row with the COMMIT: one round trip each.
+   */
+  hold?: ObservedStatements["hold"];
 }
 
 /** Whether the migrations' own code is running (what a stop request cancels). */
@@ -431,18 +450,29 @@ async function executeBatch(
     // A lost connection took the claim with it.
     await release?.().catch(() => undefined);
   };
-  // Asked on the lock's own connection while this one begins its transaction.
-  const lockHeld = context.lock?.stillHeld?.();
+  // Asked on the lock's own connection while this one begins its
+  // transaction (where that is held back, while it sends it with the
+  // re-read); answered before anything of a migration runs.
+  let lockHeld = context.lock?.stillHeld?.();
+  const checkLock = async () => {
+    const asked = lockHeld;
+    lockHeld = undefined;
+    if (asked && !(await asked)) throw new LockLost(batch.migrations[0].name);
+  };
 
   const begin = async () => {
     groupKnows = undefined;
-    await queryRunner.startTransaction();
-    transactionBegan = performance.now();
-    // Waits for another runner's migration transaction (one that took over
-    // a lost run-level lock) before the re-read that follows; where there
-    // is no such claim, the bookkeeping write lock serializes (SQLite).
-    if (claim) await claim.inTransaction(queryRunner, { flushLater: tuning.flushLater });
-    else await bookkeeping.claim();
+    const open = async () => {
+      await queryRunner.startTransaction();
+      transactionBegan = performance.now();
+      // Waits for another runner's migration transaction (one that took over
+      // a lost run-level lock) before the re-read that follows; where there
+      // is no such claim, the bookkeeping write lock serializes (SQLite).
+      if (claim) await claim.inTransaction(queryRunner, { flushLater: tuning.flushLater });
+      else await bookkeeping.claim();
+    };
+    // Held back, both go with the re-read that always follows (progressAt): one round trip.
+    await (tuning.hold ? tuning.hold(open) : open());
   };
   /** Commit the open transaction and report what it made durable. */
   const commit = async () => {
@@ -478,7 +508,8 @@ async function executeBatch(
   await dialect.session?.beforeTransaction(queryRunner);
   try {
     if (batch.transaction) await begin();
-    if (lockHeld && !(await lockHeld)) throw new LockLost(batch.migrations[0].name);
+    // A transaction begun held back is sent with the first re-read: the lock is checked after it.
+    if (!(batch.transaction && tuning.hold)) await checkLock();
     for (const [index, migration] of batch.migrations.entries()) {
       if (signal?.aborted) throw new StopRequested();
       current = migration;
@@ -495,6 +526,7 @@ async function executeBatch(
       }
       const started = performance.now();
       const progress = await progressAt(index);
+      await checkLock();
       const appliedNow = progress.applied;
       resumed = progress.partial;
       hasRow = resumed !== undefined;
@@ -608,14 +640,19 @@ async function executeBatch(
       const roundTrip: RoundTrip = inSavepoint
         ? { then: [`RELEASE SAVEPOINT ${GROUP_SAVEPOINT}`, ...(opensNext ? [`SAVEPOINT ${GROUP_SAVEPOINT}`] : [])], send: tuning.sendList }
         : {};
+      // The batch's last row goes with its COMMIT where the runner can hold
+      // it back (a row the database refuses then fails the COMMIT's query,
+      // and the migration is rolled back as before). Not an earlier one's:
+      // its failure would be told as the next migration's.
+      const withCommit = batch.transaction && !batch.group && index === batch.migrations.length - 1;
       const write = () =>
         direction === "up"
           ? bookkeeping.record(
               { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum, executionMs: ms },
               hasRow,
-              { correction, ...roundTrip },
+              { correction, ...roundTrip, hold: withCommit ? tuning.hold : undefined },
             )
-          : bookkeeping.forget(migration.name, roundTrip);
+          : bookkeeping.forget(migration.name, { ...roundTrip, hold: withCommit ? tuning.hold : undefined });
       // Outside a transaction the migration has taken effect: a cancellation
       // meant for its code that lands on the row instead must not leave it
       // unrecorded.

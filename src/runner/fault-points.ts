@@ -11,9 +11,13 @@
  * - migration-start: a migration is about to run its first statement;
  * - statement: a statement sent on the migration connection has completed
  *   (counted over the whole execution: transaction control, bookkeeping,
- *   catalog reads, the migrations' own SQL, each step of a SQLite rebuild);
+ *   catalog reads, the migrations' own SQL, each step of a SQLite rebuild;
+ *   statements sent together in one query each reach it once that query
+ *   has completed);
  * - before-record: a migration's code ran, its bookkeeping row is not written;
- * - after-record: the row is written, the transaction not committed;
+ * - after-record: the row is written, the transaction not committed (on
+ *   PostgreSQL the last row of a transaction is held back to go with its
+ *   COMMIT: nothing of it has been sent yet);
  * - after-commit: a migration's transaction (or the batch's) committed;
  * - lock-released: the migration lock was just released.
  *

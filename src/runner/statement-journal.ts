@@ -197,6 +197,12 @@ export interface StatementObserver {
    * athanorStatementList); absent: never.
    */
   listable?: () => boolean;
+  /**
+   * Send several statements in one call, answering each one's rows (the
+   * dialect's sendList, PostgreSQL): what `hold` joins with the next
+   * statement goes this way. Absent: `hold` is not offered.
+   */
+  joined?: (statements: readonly string[]) => Promise<unknown[][] | void>;
 }
 
 /** What observeStatements returns. */
@@ -208,7 +214,26 @@ export interface ObservedStatements {
    * dialect's sendList), observed as if each had been a query of its own:
    * each is announced before the call, and each completed after it, in order.
    */
-  sendList(statements: readonly string[], send: () => Promise<void>): Promise<void>;
+  sendList(statements: readonly string[], send: () => Promise<unknown[][] | void>): Promise<unknown[][] | void>;
+  /**
+   * Run `fn`, holding back what it sends on the query runner: each of its
+   * statements is answered at once with no rows, and they all go out in
+   * one call (observer.joined) with the next statement sent after `fn`,
+   * whose rows that query resolves to. So the runner's own statements whose
+   * answers it does not read — START TRANSACTION as TypeORM's
+   * `startTransaction()` sends it, the claim, a bookkeeping row — cost no
+   * round trip of their own: they travel with the re-read, or the COMMIT,
+   * that follows. Observed as a sendList is: each announced, then each
+   * completed, in order; a failure anywhere in the list is the failure of
+   * the query that carried it (a refused row fails the COMMIT's query, and
+   * the transaction is rolled back). Only where a statement of the
+   * runner's own is sure to follow (never the migrations' code, which may
+   * read what it sends). A query a TypeORM subscriber sends from the
+   * transaction events `fn` fires (afterTransactionStart) is held too, and
+   * answered with no rows. Absent where the dialect cannot answer a list's
+   * rows.
+   */
+  hold?: (fn: () => Promise<void>) => Promise<void>;
 }
 
 /**
@@ -219,8 +244,53 @@ export interface ObservedStatements {
 export function observeStatements(queryRunner: QueryRunner, observer: StatementObserver): ObservedStatements {
   const hadOwn = Object.prototype.hasOwnProperty.call(queryRunner, "query");
   const original = queryRunner.query;
+  /** Statements `hold` answered and has not sent yet, oldest first. */
+  let held: string[] = [];
+  let holding = false;
+  /** The dialect's sendList is running: what it sends on the query runner is its own, sent as it is. */
+  let passThrough = false;
+  const sendList = async (statements: readonly string[], send: () => Promise<unknown[][] | void>) => {
+    for (const sql of statements) observer.sending?.(sql);
+    let rows: unknown[][] | void;
+    try {
+      rows = await send();
+    } catch (error) {
+      observer.failed?.(statements[0]);
+      throw error;
+    }
+    for (const sql of statements) {
+      observer.completed(sql);
+      await observer.persist?.(sql);
+    }
+    return rows;
+  };
+  /** Send what is held, with `next` when given; resolves to the last statement's rows. */
+  const sendHeld = async (next?: string): Promise<unknown> => {
+    const statements = next === undefined ? held : [...held, next];
+    held = [];
+    const rows = await sendList(statements, async () => {
+      passThrough = true;
+      try {
+        return await observer.joined!(statements);
+      } finally {
+        passThrough = false;
+      }
+    });
+    return rows?.[rows.length - 1] ?? [];
+  };
   queryRunner.query = async function (this: QueryRunner, sql: string, ...rest: any[]) {
+    if (passThrough) return (original as any).call(this, sql, ...rest);
     if (observer.skip?.(sql)) return [];
+    // A statement with parameters, or one whose answer is wanted structured, goes alone.
+    const plain = rest.length === 0 || ((rest[0] === undefined || (Array.isArray(rest[0]) && rest[0].length === 0)) && !rest[1]);
+    if (holding && plain) {
+      held.push(sql);
+      return [];
+    }
+    if (held.length > 0) {
+      if (plain) return sendHeld(sql);
+      await sendHeld();
+    }
     observer.sending?.(sql);
     let result;
     try {
@@ -236,7 +306,8 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
   const carrier = queryRunner as QueryRunner & MigrationQueryRunner;
   if (observer.listable) {
     carrier.athanorStatementList = async (statements) => {
-      if (!observer.listable!()) return false;
+      // Held statements go first, with the next query: one by one, then.
+      if (!observer.listable!() || held.length > 0) return false;
       for (const sql of statements) observer.sending?.(sql);
       try {
         // A newline before each `;`: a statement's trailing line comment ends first.
@@ -267,19 +338,19 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
       if (hadOwn) queryRunner.query = original;
       else delete (queryRunner as any).query;
       delete carrier.athanorStatementList;
+      // Never sent, so nothing of them took effect (a hold is always followed by a statement of the runner's).
+      held = [];
     },
-    async sendList(statements, send) {
-      for (const sql of statements) observer.sending?.(sql);
-      try {
-        await send();
-      } catch (error) {
-        observer.failed?.(statements[0]);
-        throw error;
-      }
-      for (const sql of statements) {
-        observer.completed(sql);
-        await observer.persist?.(sql);
-      }
-    },
+    sendList,
+    hold: observer.joined
+      ? async (fn) => {
+          holding = true;
+          try {
+            await fn();
+          } finally {
+            holding = false;
+          }
+        }
+      : undefined,
   };
 }

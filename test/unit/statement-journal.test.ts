@@ -2,11 +2,12 @@
  * What the journal says remains applied of a migration's code, for the
  * cases MySQL/MariaDB brought: DDL that commits implicitly, a data check
  * written as a compound statement, a failed operation's cleanup, and a
- * partly applied migration resumed.
+ * partly applied migration resumed. And how the runner's own statements
+ * are held back to go with the next one (observeStatements' `hold`).
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { counts, StatementJournal } from "../../src/runner/statement-journal";
+import { counts, observeStatements, StatementJournal } from "../../src/runner/statement-journal";
 
 const CHECK =
   "BEGIN NOT ATOMIC DECLARE n BIGINT; DECLARE m VARCHAR(2000); SELECT count(*) INTO n FROM `items` WHERE `update` IS NULL; " +
@@ -63,4 +64,76 @@ test("a SELECT whose strings or names say INTO, setval or nextval is still a rea
   assert.equal(counts("SELECT 'it''s into' AS x"), false);
   assert.equal(counts("SELECT a INTO b FROM t"), true);
   assert.equal(counts("SELECT setval('s', 5)"), true);
+});
+
+/** A query runner that answers each query with its text, and records what reached it. */
+function fakeRunner(sent: string[]) {
+  return {
+    async query(sql: string) {
+      sent.push(sql);
+      return [{ sql }];
+    },
+  } as any;
+}
+
+test("hold: what it sends is answered with no rows and goes out in one call with the next statement, whose rows that query returns", async () => {
+  const sent: string[] = [];
+  const lists: string[][] = [];
+  const seen: string[] = [];
+  const runner = fakeRunner(sent);
+  const observed = observeStatements(runner, {
+    sending: (sql) => seen.push(`sending ${sql}`),
+    completed: (sql) => seen.push(`completed ${sql}`),
+    joined: async (statements) => {
+      lists.push([...statements]);
+      // The dialect's sendList may use the query runner itself: that goes as it is, unobserved.
+      await runner.query(statements.join("; "));
+      return statements.map((sql) => [{ rowOf: sql }]);
+    },
+  });
+  await observed.hold!(async () => {
+    assert.deepEqual(await runner.query("START TRANSACTION"), []);
+    assert.deepEqual(await runner.query("SELECT claim()"), []);
+  });
+  assert.deepEqual(sent, [], "nothing is sent while held");
+  assert.deepEqual(await runner.query(`SELECT * FROM "migrations"`), [{ rowOf: `SELECT * FROM "migrations"` }]);
+  assert.deepEqual(lists, [["START TRANSACTION", "SELECT claim()", `SELECT * FROM "migrations"`]]);
+  assert.deepEqual(sent, [`START TRANSACTION; SELECT claim(); SELECT * FROM "migrations"`]);
+  assert.deepEqual(seen, [
+    "sending START TRANSACTION",
+    "sending SELECT claim()",
+    `sending SELECT * FROM "migrations"`,
+    "completed START TRANSACTION",
+    "completed SELECT claim()",
+    `completed SELECT * FROM "migrations"`,
+  ]);
+  // Nothing held: the next query is sent alone, as always.
+  assert.deepEqual(await runner.query("CREATE TABLE t (id int)"), [{ sql: "CREATE TABLE t (id int)" }]);
+  assert.equal(lists.length, 1);
+  observed.stop();
+});
+
+test("hold: a statement with parameters is never joined (the held ones go first, alone); a failing list fails the query that carried it", async () => {
+  const sent: string[] = [];
+  const failed: string[] = [];
+  const runner = fakeRunner(sent);
+  const observed = observeStatements(runner, {
+    completed: () => undefined,
+    failed: (sql) => failed.push(sql),
+    joined: async (statements) => {
+      if (statements.includes("COMMIT") && statements.some((sql) => sql.startsWith("INSERT"))) throw new Error("refused row");
+      sent.push(statements.join("; "));
+      return [];
+    },
+  });
+  await observed.hold!(async () => void (await runner.query("START TRANSACTION")));
+  await runner.query("SELECT $1", [1]);
+  assert.deepEqual(sent, ["START TRANSACTION", "SELECT $1"]);
+  await observed.hold!(async () => void (await runner.query(`INSERT INTO "migrations" VALUES (1)`)));
+  await assert.rejects(runner.query("COMMIT"), /refused row/);
+  assert.deepEqual(failed, [`INSERT INTO "migrations" VALUES (1)`]);
+  // Nothing is held after a failure: the ROLLBACK goes alone.
+  await runner.query("ROLLBACK");
+  assert.deepEqual(sent.slice(2), ["ROLLBACK"]);
+  observed.stop();
 });

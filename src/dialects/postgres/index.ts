@@ -14,6 +14,7 @@ import { explainPostgresMigrationError } from "./migration-errors";
 import { defaultSchema, introspect } from "./introspect";
 import { tableColumns } from "./table-columns";
 import { postgresDeferredFlush } from "./deferred-flush";
+import { sendPostgresList } from "./send-list";
 import { acquirePostgresLock, keepSessionAlive, postgresMigrationClaim, postgresStatementCanceller } from "./lock";
 import { quoteIdentifier } from "./quote";
 import { render } from "./render";
@@ -49,6 +50,7 @@ export const postgresDialect: Dialect = {
   migrationClaim: postgresMigrationClaim,
   deferredFlush: postgresDeferredFlush,
   statementLists: true,
+  sendList: sendPostgresList,
   statementCanceller: postgresStatementCanceller,
   explainConnectionError: explainPostgresConnectionError,
   explainMigrationError: explainPostgresMigrationError,

@@ -1,0 +1,173 @@
+/**
+ * PostgreSQL: the runner's own statements ride with the next one
+ * (runner/statement-journal.ts, `hold`; dialects/postgres/send-list.ts).
+ * START TRANSACTION, the claim and the bookkeeping re-read go as one query,
+ * a migration's row and its COMMIT as another. What users see is what they
+ * saw one query at a time: `--verbose`, TypeORM's query log and a query
+ * subscriber hear of each statement once, and a row the database refuses
+ * fails the migration, which is rolled back whole.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { repoRoot, TestProject } from "../support/project";
+import { appliedNames, q, writeMigrationBody } from "../support/faults";
+
+function writeCreates(project: TestProject, count: number): string[] {
+  return Array.from({ length: count }, (_, k) =>
+    writeMigrationBody(project, {
+      timestamp: 1700000000001 + k,
+      name: `CreateT${k + 1}`,
+      up: q(`CREATE TABLE "t${k + 1}" ("id" integer PRIMARY KEY)`),
+    }),
+  );
+}
+
+async function tables(project: TestProject): Promise<string[]> {
+  const rows = await project.query(
+    `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename NOT LIKE 'migrations%' ORDER BY tablename`,
+  );
+  return rows.map((r: any) => String(r.tablename));
+}
+
+/** A query subscriber in ormconfig.ts that prints what it hears ("before: …", "after: …"). */
+function addQuerySubscriber(project: TestProject): void {
+  const file = join(project.dir, "ormconfig.ts");
+  const config = readFileSync(file, "utf8");
+  const subscriber = `
+class PrintQueries {
+  beforeQuery(event: any) { console.log("before: " + event.query); }
+  afterQuery(event: any) { console.log("after: " + event.query + (event.success ? "" : " (failed)")); }
+}
+EventSubscriber()(PrintQueries);
+`;
+  const patched = config.replace(
+    `import { DataSource, type DataSourceOptions } from "typeorm";`,
+    (line) => line.replace("DataSource,", "DataSource, EventSubscriber,") + subscriber,
+  );
+  assert.notEqual(patched, config, "ormconfig.ts does not import DataSource as expected");
+  writeFileSync(file, patched);
+  project.addServerOptions(`logging: ["query"], subscribers: [PrintQueries]`);
+}
+
+/** The queries a `run` of `count` pending trivial migrations sends through node-postgres, on every connection. */
+async function queriesOfRun(count: number): Promise<number> {
+  const project = await TestProject.create("postgres");
+  const dir = mkdtempSync(join(tmpdir(), "athanor-pg-queries-"));
+  try {
+    writeCreates(project, count);
+    const file = join(dir, "count");
+    const result = await project.cli(["run"], {
+      env: { NODE_OPTIONS: `--require ${join(repoRoot, "test", "support", "pg-query-count.cjs")}`, ATHANOR_TEST_PG_QUERIES: file },
+    });
+    assert.equal(result.code, 0, result.stdout + result.stderr);
+    return Number(readFileSync(file, "utf8"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await project.cleanup();
+  }
+}
+
+describe("postgres: the runner's own statements travel with the next one", () => {
+  test("each further pending migration costs four queries: START TRANSACTION, claim and re-read; its statement; its row and COMMIT; the run-level lock's check", async () => {
+    const [five, fifteen] = [await queriesOfRun(5), await queriesOfRun(15)];
+    assert.equal((fifteen - five) / 10, 4, `5 migrations: ${five} queries, 15: ${fifteen}`);
+  });
+
+  test("--verbose, TypeORM's query log and a query subscriber each see every statement once, in the order sent", async () => {
+    const project = await TestProject.create("postgres");
+    try {
+      const names = writeCreates(project, 3);
+      addQuerySubscriber(project);
+      const result = await project.cli(["run", "--verbose"]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const lines = result.stdout.split("\n");
+      const count = (pattern: RegExp) => lines.filter((line) => pattern.test(line)).length;
+      const perMigration = [
+        `SELECT set_config\\('synchronous_commit', 'off', true\\), pg_advisory_xact_lock`,
+        `SELECT \\* FROM "migrations" WHERE "name" = `,
+        `CREATE TABLE "t\\d"`,
+        `(UPDATE "migrations" SET "execution_ms" = \\d+ WHERE "name" = '[^']+'; )?INSERT INTO "migrations" `,
+      ];
+      // --verbose prints each statement as sent; TypeORM's logger prints "query: " and the statement; the subscriber "before: " and "after: ".
+      for (const [who, prefix] of [
+        ["--verbose", ""],
+        ["TypeORM's log", "query: "],
+        ["the subscriber's beforeQuery", "before: "],
+        ["the subscriber's afterQuery", "after: "],
+      ] as const) {
+        for (const sql of perMigration) {
+          assert.equal(count(new RegExp(`^${prefix}${sql}`)), names.length, `${who}: ${sql} once per migration\n${result.stdout}`);
+        }
+        // One more transaction at the end stores the last migration's time (the run's durable commit).
+        assert.equal(count(new RegExp(`^${prefix}START TRANSACTION;?$`)), names.length + 1, `${who}\n${result.stdout}`);
+        assert.equal(count(new RegExp(`^${prefix}COMMIT;?$`)), names.length + 1, `${who}\n${result.stdout}`);
+        // In the order sent: each migration's transaction begins, claims, reads, runs, records, commits.
+        const sequence = lines
+          .slice(lines.findIndex((line) => line.startsWith(`${prefix}START TRANSACTION`)))
+          .filter(
+            (line) =>
+              line.startsWith(prefix) &&
+              /^(START|SELECT set_config|SELECT \* FROM "migrations"|CREATE|INSERT|UPDATE|COMMIT)/.test(line.slice(prefix.length)),
+          )
+          .map((line) => line.slice(prefix.length).split(/[ ;(]/)[0]);
+        assert.deepEqual(
+          sequence,
+          [
+            ...names.flatMap((_, i) => ["START", "SELECT", "SELECT", "CREATE", i === 0 ? "INSERT" : "UPDATE", "COMMIT"]),
+            ...["START", "UPDATE", "COMMIT"],
+          ],
+          `${who}\n${result.stdout}`,
+        );
+      }
+      assert.doesNotMatch(result.stdout, /\(failed\)/);
+      assert.deepEqual(await appliedNames(project), names);
+      assert.deepEqual(await tables(project), ["t1", "t2", "t3"]);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("a row the database refuses fails the query of its COMMIT: the migration is rolled back whole, nothing of it recorded, the one before it kept", async () => {
+    const project = await TestProject.create("postgres");
+    try {
+      const [first] = writeCreates(project, 1);
+      // Its own statements make the bookkeeping refuse its row: the INSERT fails where the COMMIT is sent.
+      const refused = writeMigrationBody(project, {
+        timestamp: 1700000000009,
+        name: "Refused",
+        up: [
+          q(`CREATE TABLE "refused" ("id" integer PRIMARY KEY)`),
+          q(`ALTER TABLE "migrations" ADD CONSTRAINT "CHK_refused" CHECK ("name" NOT LIKE 'Refused%')`),
+        ].join("\n"),
+      });
+      addQuerySubscriber(project);
+      const result = await project.cli(["run"]);
+      assert.equal(result.code, 3, result.stdout + result.stderr);
+      assert.match(result.stdout, new RegExp(`✓ ${first} `));
+      assert.doesNotMatch(result.stdout, new RegExp(`✓ ${refused}`));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `Migration ${refused} failed \\(it was rolled back and nothing was recorded\\): .*violates check constraint "CHK_refused"`,
+        ),
+      );
+      assert.match(result.stderr, /failing statement: (UPDATE "migrations" .*; )?INSERT INTO "migrations" /);
+      // TypeORM's subscribers heard that the row and the COMMIT failed.
+      assert.match(result.stdout, /^after: .*INSERT INTO "migrations" .*\(failed\)$/m);
+      assert.match(result.stdout, /^after: COMMIT \(failed\)$/m);
+      assert.deepEqual(await appliedNames(project), [first]);
+      assert.deepEqual(await tables(project), ["t1"]);
+      const constraints = await project.query(`SELECT conname FROM pg_constraint WHERE conname = 'CHK_refused'`);
+      assert.deepEqual(constraints, [], "the migration's own statements were rolled back with its row");
+      const locks = await project.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      assert.deepEqual(locks, [{ n: 0 }], "no claim outlives the run");
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
