@@ -224,8 +224,9 @@ export async function executeMigrations(
     // An op() call's own transaction in one round trip (outside the runner's transaction), unless statements are being passed over.
     listable: options.script !== true && context.dialect.statementLists ? () => !journal.skipping : undefined,
     // The runner's own statements ride with the next one (ObservedStatements.hold) where a list's rows come back: PostgreSQL.
+    // Not where a subscriber hears the transaction start: what it sends there may read rows, and a held statement has none.
     joined:
-      options.script !== true && context.dialect.statementLists && context.dialect.sendList
+      options.script !== true && context.dialect.statementLists && context.dialect.sendList && !hearsTransactionStart(context.queryRunner)
         ? (statements) => context.dialect.sendList!(context.queryRunner, statements)
         : undefined,
   });
@@ -882,4 +883,15 @@ function serverField(error: unknown, field: "detail" | "hint"): string | undefin
 function oneLine(sql: string, max = 200): string {
   const line = sql.replace(/\s+/g, " ").trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/**
+ * Whether a TypeORM subscriber of the DataSource listens to a transaction's
+ * start: the runner then sends START TRANSACTION and its claim one at a time
+ * (no `hold`), so that a query the subscriber sends there gets its rows.
+ */
+function hearsTransactionStart(queryRunner: QueryRunner): boolean {
+  return queryRunner.connection.subscribers.some(
+    (subscriber) => typeof subscriber.beforeTransactionStart === "function" || typeof subscriber.afterTransactionStart === "function",
+  );
 }

@@ -228,10 +228,10 @@ export interface ObservedStatements {
    * the query that carried it (a refused row fails the COMMIT's query, and
    * the transaction is rolled back). Only where a statement of the
    * runner's own is sure to follow (never the migrations' code, which may
-   * read what it sends). A query a TypeORM subscriber sends from the
-   * transaction events `fn` fires (afterTransactionStart) is held too, and
-   * answered with no rows. Absent where the dialect cannot answer a list's
-   * rows.
+   * read what it sends). Absent where the dialect cannot answer a list's
+   * rows, and where a TypeORM subscriber listens to a transaction's start
+   * (runner/execute.ts): a query it sent from there would be held too, and
+   * answered with no rows.
    */
   hold?: (fn: () => Promise<void>) => Promise<void>;
 }

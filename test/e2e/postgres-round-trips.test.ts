@@ -130,6 +130,39 @@ describe("postgres: the runner's own statements travel with the next one", () =>
     }
   });
 
+  test("a subscriber that reads a row when a transaction starts gets it: the runner then sends its statements one at a time", async () => {
+    const project = await TestProject.create("postgres");
+    try {
+      const names = writeCreates(project, 2);
+      const file = join(project.dir, "ormconfig.ts");
+      const config = readFileSync(file, "utf8");
+      const subscriber = `
+class ReadOnStart {
+  async afterTransactionStart(event: any) {
+    const rows = await event.queryRunner.query("SELECT 41 + 1 AS answer");
+    console.log("read on start: " + JSON.stringify(rows));
+  }
+}
+EventSubscriber()(ReadOnStart);
+`;
+      const patched = config.replace(
+        `import { DataSource, type DataSourceOptions } from "typeorm";`,
+        (line) => line.replace("DataSource,", "DataSource, EventSubscriber,") + subscriber,
+      );
+      assert.notEqual(patched, config, "ormconfig.ts does not import DataSource as expected");
+      writeFileSync(file, patched);
+      project.addServerOptions(`subscribers: [ReadOnStart]`);
+      const result = await project.cli(["run"]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const reads = result.stdout.split("\n").filter((line) => line.startsWith("read on start: "));
+      assert.ok(reads.length >= names.length, result.stdout);
+      for (const line of reads) assert.equal(line, `read on start: [{"answer":42}]`, result.stdout);
+      assert.deepEqual(await appliedNames(project), names);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
   test("a row the database refuses fails the query of its COMMIT: the migration is rolled back whole, nothing of it recorded, the one before it kept", async () => {
     const project = await TestProject.create("postgres");
     try {
