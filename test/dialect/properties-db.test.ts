@@ -167,6 +167,7 @@ async function roundTrip(target: Target, given: SchemaPair): Promise<void> {
       dropTables: pair.dropTables,
       tableComments: dialect.tableComments,
       foldName: dialect.foldName,
+      foreignKeyBlocksAlter: dialect.foreignKeyBlocksAlter,
     });
     const change = migration("AToB", 1700000000001, operations);
     await executeMigrations(context, [change], "up");
@@ -213,6 +214,7 @@ async function refusedAsForetold(target: Target, pair: SchemaPair, queryRunner: 
     renames: pair.renames,
     dropTables: pair.dropTables,
     tableComments: dialect.tableComments,
+    foreignKeyBlocksAlter: dialect.foreignKeyBlocksAlter,
   });
   const change = migration("AToB", 1700000000001, operations);
   await assert.rejects(
