@@ -12,6 +12,8 @@
  * regression example of the property test, test/support/property-regressions.ts.)
  */
 import { describe, test } from "node:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import assert from "node:assert/strict";
 import { TestProject } from "../support/project";
 
@@ -155,3 +157,29 @@ for (const shape of SHAPES) {
     });
   });
 }
+
+test("mariadb E239: a migration written by hand that changes a column under its foreign key stops with what to do", async () => {
+  const project = await TestProject.create("mariadb", SHAPES[0].v1);
+  try {
+    await project.ok(["generate", "V1", "--no-interactive"]);
+    await project.ok(["run"]);
+    await project.ok(["create", "WidenAuthorRef"]);
+    const file = project.migrationFiles().find((f) => f.includes("WidenAuthorRef"))!;
+    const blank = project.readMigration(file);
+    const written = blank.replace(
+      /(async up\([^)]*\)[^{]*\{\n)/,
+      `$1    await queryRunner.query("ALTER TABLE posts MODIFY authorId bigint NOT NULL");\n`,
+    );
+    assert.notEqual(written, blank, `no up() to fill in:\n${blank}`);
+    writeFileSync(join(project.dir, "migrations", file), written);
+    await project.ok(["sum"]);
+    const run = await project.cli(["run"]);
+    assert.equal(run.code, 3, run.stdout + run.stderr);
+    assert.match(
+      run.stderr,
+      /the server refuses to change column authorId while its foreign key FK_\w+ uses it \(a new type, length, sign or collation; or NULL-ness under ON UPDATE CASCADE or SET NULL\): drop that foreign key before the change and add it again after it \(op\(queryRunner\)\.dropForeignKey\(…\) and addForeignKey\(…\)\), as migrations that athanor generate writes do — or, if this migration is not applied anywhere, delete it and generate it again \(.*Cannot change column 'authorId': used in a foreign key constraint/,
+    );
+  } finally {
+    await project.cleanup();
+  }
+});

@@ -26,6 +26,7 @@ import { readAsDeclared } from "./read-as-declared";
 import { refusedForeignKeys } from "./refused-foreign-keys";
 import { foldName, nameClash } from "./names";
 import { foreignKeyBlocksAlterFor } from "./foreign-key-columns";
+import { explainMysqlMigrationError } from "./migration-errors";
 
 /**
  * The dialect for TypeORM's `flavour` speaking to `server`. The flavour says
@@ -66,6 +67,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     migrationClaim: mysqlMigrationClaim,
     statementCanceller: mysqlStatementCanceller,
     explainConnectionError: explainMysqlConnectionError,
+    explainMigrationError: explainMysqlMigrationError,
     dataCheckFailure: mysqlDataCheckFailure,
     createScratchDatabase: createMysqlScratchDatabase,
   };
