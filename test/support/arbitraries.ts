@@ -710,6 +710,9 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
         if (column.nullable && !fromA(column)) return;
         table!.columns[index] = { ...column, nullable: !column.nullable };
       } else if (what === "default") {
+        // A column new in `b` under a foreign key holds NULL in the rows of `a`, which references nothing;
+        // a default would fill them with a value that references nothing either (seed -1873476051).
+        if (!fromA(column) && table!.foreignKeys.some((f) => f.columns.includes(column.name))) return;
         const choices = [undefined, ...defaultsFor(column)].filter((d) => d !== column.default);
         if (choices.length === 0) return;
         const next = { ...column };
