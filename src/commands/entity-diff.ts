@@ -73,6 +73,7 @@ export async function compareEntitiesWithDatabase(
     dropTables,
     tableComments: dialect.tableComments,
     foldName: dialect.foldName,
+    foreignKeyBlocksAlter: dialect.foreignKeyBlocksAlter?.bind(dialect),
   });
   await createExtensionsFirst(dialect, db, current, target, result);
   profilePhase("diff");

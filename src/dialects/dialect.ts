@@ -5,7 +5,7 @@
  */
 import type { StatementRules } from "../danger/statement-rules";
 import type { LiveCosts, StatementCost, StatementCostContext } from "./statement-cost";
-import type { Column, Schema } from "../schema/model";
+import type { Column, ForeignKey, Schema } from "../schema/model";
 import type { Operation } from "../ops/operations";
 import type { OnlineOptions } from "../ops/online";
 
@@ -214,6 +214,19 @@ export interface Dialect {
    * naming the column and the extension; undefined when all can be.
    */
   unavailableExtension?(db: Queryable, required: readonly RequiredExtension[]): Promise<string | undefined>;
+
+  /**
+   * Whether the database refuses to change a column from `from` to `to`
+   * while `foreignKey` uses it, on either side of the key (MySQL/MariaDB:
+   * "Cannot change column …: used in a foreign key constraint", for a new
+   * type or collation whatever foreign_key_checks says:
+   * dialects/mysql/foreign-key-columns.ts). The diff then drops the key
+   * before the change and creates it again after, which checks every row
+   * again; it asks both ways, since `down` runs the change backwards. Absent
+   * where a column changes under its foreign keys (PostgreSQL; SQLite
+   * rebuilds the table).
+   */
+  foreignKeyBlocksAlter?(from: Column, to: Column, foreignKey: ForeignKey): boolean;
 
   /** Whether `render(op)` needs `context.schema`. */
   needsSchema(op: Operation): boolean;

@@ -5,7 +5,8 @@
  *
  *  0. rename the tables and columns the caller confirmed (renames.ts); the
  *     rest of the diff compares the renamed schema with the target
- *  1. drop foreign keys that go away or change
+ *  1. drop foreign keys that go away or change, and those in the way of a
+ *     column change the database refuses under them (blocked-alters.ts)
  *  2. drop indexes, unique constraints, checks, exclusions and primary keys that change
  *  3. drop tables (only those the caller allows), then schemas left empty;
  *     change the storage engine of tables whose entity names another
@@ -30,6 +31,7 @@ import { splitAltersAroundKey } from "./key-generation";
 import { planCreation, type DeferredForeignKey } from "./creation-order";
 import { planViews, tablesChangedUnderViews } from "./views";
 import { applyRenames, findRenameCandidates, type RenameCandidates, type RenameDecisions } from "./renames";
+import { BlockedAlters, recreateForeignKeysAroundBlockedAlters, type ForeignKeyBlocksAlter } from "./blocked-alters";
 
 export interface DiffOptions {
   /** The dialect's view of a column (Dialect.comparable); identity by default. */
@@ -42,6 +44,12 @@ export interface DiffOptions {
   tableComments?: boolean;
   /** How the database compares index and constraint names (Dialect.foldName); exactly by default. */
   foldName?: FoldName;
+  /**
+   * Whether the database refuses to change a column while a given foreign
+   * key uses it (Dialect.foreignKeyBlocksAlter): such keys are dropped before
+   * the change and added after it (blocked-alters.ts). Absent: never.
+   */
+  foreignKeyBlocksAlter?: ForeignKeyBlocksAlter;
 }
 
 export interface DiffResult {
@@ -87,12 +95,16 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
     );
 
   const keys = new KeyChanges(changes);
+  const blocked = new BlockedAlters(changes, options.foreignKeyBlocksAlter);
+  // First: it takes the keys it re-creates out of the kept ones, so the next step cannot re-create them twice.
+  recreateForeignKeysAroundBlockedAlters(changes, blocked);
   recreateForeignKeysToRecreatedKeys(changes, keys);
   const unmapped = foreignKeysOfUnmappedTables(
     unmappedTables.map((name) => current.tables[name]),
     target,
     droppedNames,
     keys,
+    blocked,
     warnings,
   );
 
@@ -102,7 +114,9 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
     (fk) =>
       current.tables[fk.referencedTable] !== undefined &&
       !keys.dropped(fk.referencedTable, fk.referencedColumns) &&
-      !keys.added(fk.referencedTable, fk.referencedColumns),
+      !keys.added(fk.referencedTable, fk.referencedColumns) &&
+      // A key to a column that changes under it is added after the change (blocked-alters.ts).
+      !blocked.referenceBlocked(fk),
   );
 
   // Auto-increment comes off before a key is dropped and goes on after one is added.
@@ -272,14 +286,17 @@ function recreateForeignKeysToRecreatedKeys(changes: TableChanges[], keys: KeyCh
 
 /**
  * Unmapped tables are left alone, except for foreign keys that would block
- * this migration: to a table being dropped (removed for good) or to a key
- * being re-created (re-created after it, when the target still has the key).
+ * this migration: to a table being dropped (removed for good), to a key
+ * being re-created (re-created after it, when the target still has the key),
+ * or to a column the database refuses to change under them (re-created
+ * after the change: blocked-alters.ts).
  */
 function foreignKeysOfUnmappedTables(
   tables: readonly Table[],
   target: Schema,
   droppedTables: ReadonlySet<string>,
   keys: KeyChanges,
+  blocked: BlockedAlters,
   warnings: string[],
 ): { dropped: DeferredForeignKey[]; readded: DeferredForeignKey[] } {
   const dropped: DeferredForeignKey[] = [];
@@ -297,6 +314,13 @@ function foreignKeysOfUnmappedTables(
         } else {
           warnings.push(`foreign key ${where} is dropped because the key it references is dropped.`);
         }
+      } else if (blocked.referenceBlocked(foreignKey)) {
+        // Its own columns stay as they are: after a new type it may no longer match, and adding it again fails there.
+        dropped.push({ table: table.name, foreignKey });
+        readded.push({ table: table.name, foreignKey });
+        warnings.push(
+          `foreign key ${where} is dropped and added again around the change of ${foreignKey.referencedTable} (${foreignKey.referencedColumns.join(", ")}), which the database refuses under it; ${table.name} is not changed, so its columns must still match.`,
+        );
       }
     }
   }

@@ -24,9 +24,10 @@
  * the columns keys may use, and a mutation never makes a change the rows
  * cannot survive in either direction (a dropped column is nullable or has a
  * default, and no check of `a` names it, so `down` can add it back; a type
- * change is one the values convert through and back; a foreign key added on
- * existing rows uses new, empty columns; a dropped table is referenced by no
- * other table, now or in `a`).
+ * change is one the values convert through and back, and a key other tables
+ * reference changes type together with every column referencing it; a
+ * foreign key added on existing rows uses new, empty columns; a dropped
+ * table is referenced by no other table, now or in `a`).
  */
 import fc from "fast-check";
 import type { Column, ForeignKey, ForeignKeyAction, Schema, Table } from "../../src/schema/model";
@@ -611,6 +612,52 @@ function retype(g: G, column: Column): Column | undefined {
   return next;
 }
 
+/**
+ * Retype a column other tables' foreign keys reference, and every column
+ * that references it, alike: the keys still join columns of one type, and
+ * the rows (whose values depend on the type alone, see `rowValue`) still
+ * match. Left alone where it would take more: the column is itself a
+ * foreign key column, a referencing column is referenced in turn or named by
+ * a check, a new type cannot be a key, or a column new in `b` would lose
+ * the default its rows need.
+ */
+function retypeReferencedColumn(
+  g: G,
+  tables: Table[],
+  table: Table,
+  column: Column,
+  fromA: (column: Column) => boolean,
+  origins: Origins,
+): void {
+  if (table.foreignKeys.some((f) => f.columns.includes(column.name))) return;
+  const referencing = referencedBy(tables, table).flatMap(({ child, fk }) =>
+    fk.referencedColumns.flatMap((name, i) => (name === column.name ? [{ child, name: fk.columns[i] }] : [])),
+  );
+  if (referencing.length === 0) return;
+  const next = retype(g, column);
+  if (!next || !isKeyable(next)) return;
+  if (!fromA(column) && !next.nullable && next.default === undefined) return;
+  const changes = new Map<Column, { table: Table; next: Column }>([[column, { table, next }]]);
+  for (const { child, name } of referencing) {
+    const old = child.columns.find((c) => c.name === name)!;
+    if (changes.has(old)) continue;
+    if (old.generated || child.checks.some((c) => c.expression.includes(quote(name)))) return;
+    if (referencedBy(tables, child).some(({ fk }) => fk.referencedColumns.includes(name))) return;
+    const changed: Column = { ...old, type: next.type };
+    for (const attribute of ["length", "precision", "scale", "enum"] as const) {
+      if (next[attribute] === undefined) delete changed[attribute];
+      else (changed as any)[attribute] = next[attribute];
+    }
+    if (changed.default !== undefined && !defaultsFor(changed).includes(changed.default)) delete changed.default;
+    if (!fromA(old) && !changed.nullable && changed.default === undefined) return;
+    changes.set(old, { table: child, next: changed });
+  }
+  for (const [old, { table: owner, next: changed }] of changes) {
+    owner.columns[owner.columns.indexOf(old)] = changed;
+    if (fromA(old)) origins.columns.set(changed, origins.columns.get(old)!);
+  }
+}
+
 /** One random change of `tables`, keeping the schema valid and the rows safe. */
 function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: ConstraintNames): void {
   const table = tables.length > 0 ? pick(g, tables) : undefined;
@@ -624,6 +671,7 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
         "renameColumn",
         "alterColumn",
         "alterColumn",
+        "retypeReferenced",
         "addIndex",
         "dropIndex",
         "addUnique",
@@ -698,6 +746,18 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       renameColumnEverywhere(tables, table!, column, name);
       return;
     }
+    case "retypeReferenced": {
+      // Any table's referenced column: few tables are referenced, so the picked one seldom is.
+      const candidates = tables.flatMap((parent) => {
+        const referenced = new Set(referencedBy(tables, parent).flatMap(({ fk }) => fk.referencedColumns));
+        return parent.columns.filter((c) => !c.generated && referenced.has(c.name)).map((column) => ({ parent, column }));
+      });
+      if (candidates.length === 0) return;
+      const { parent, column } = pick(g, candidates);
+      if (parent.checks.some((c) => c.expression.includes(quote(column.name)))) return;
+      retypeReferencedColumn(g, tables, parent, column, fromA, origins);
+      return;
+    }
     case "alterColumn": {
       const candidates = table!.columns.filter((c) => !c.generated);
       if (candidates.length === 0) return;
@@ -710,6 +770,9 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
         if (column.nullable && !fromA(column)) return;
         table!.columns[index] = { ...column, nullable: !column.nullable };
       } else if (what === "default") {
+        // A column new in `b` under a foreign key holds NULL in the rows of `a`, which references nothing;
+        // a default would fill them with a value that references nothing either (seed -1873476051).
+        if (!fromA(column) && table!.foreignKeys.some((f) => f.columns.includes(column.name))) return;
         const choices = [undefined, ...defaultsFor(column)].filter((d) => d !== column.default);
         if (choices.length === 0) return;
         const next = { ...column };
@@ -724,7 +787,13 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
           (table!.primaryKey?.columns.includes(column.name) ?? false) ||
           table!.foreignKeys.some((f) => f.columns.includes(column.name)) ||
           referencedBy(tables, table!).some(({ fk }) => fk.referencedColumns.includes(column.name));
-        if (inCheck || inKey) return;
+        if (inCheck) return;
+        if (inKey) {
+          // A key others reference changes type with every column that references it (MySQL/MariaDB
+          // refuse either side under the key: the diff drops and re-creates it around the change).
+          retypeReferencedColumn(g, tables, table!, column, fromA, origins);
+          return;
+        }
         const next = retype(g, column);
         if (!next) return;
         // An index or unique on it must still be allowed on the new type.

@@ -161,6 +161,14 @@ export const DATABASE_REGRESSIONS: Array<{ why: string; pair: SchemaPair }> = [
     pair: cascadeFromNullableCode({ a: false, b: false }, "NO ACTION"),
   },
   {
+    why: 'MariaDB (seed -632544424, the clean-clone CI run): reverting a migration that made a referenced column NOT NULL and the primary key failed ("Cannot change column: used in a foreign key constraint": a NOT NULL column references it ON UPDATE CASCADE)',
+    pair: referencedColumnChanges({ type: "date", nullable: true }, { type: "date", nullable: false }, true),
+  },
+  {
+    why: "MySQL/MariaDB refuse a new type on both sides of a foreign key while the key exists: int to bigint, up and down",
+    pair: referencedColumnChanges({ type: "integer", nullable: false }, { type: "bigint", nullable: false }, false),
+  },
+  {
     why: "MariaDB (seed 808611216): a unique key added over the columns of a live unique index paired with that index, so the index was created again (Duplicate key name)",
     pair: {
       a: {
@@ -465,4 +473,30 @@ function cascadeFromNullableCode(pidNullable: { a: boolean; b: boolean }, onDele
       },
     ],
   };
+}
+
+/**
+ * p.code changes from `from` to `to` (and becomes p's primary key with
+ * `becomesKey`), under the key c.pid → p.code ON DELETE CASCADE ON UPDATE
+ * CASCADE; c.pid is NOT NULL and takes the same type as p.code.
+ */
+function referencedColumnChanges(
+  from: Pick<Column, "type" | "nullable">,
+  to: Pick<Column, "type" | "nullable">,
+  becomesKey: boolean,
+): SchemaPair {
+  const parent = (code: Pick<Column, "type" | "nullable">, key: boolean) =>
+    table("p", [{ name: "code", ...code }], {
+      uniques: [{ name: "UQ_p_code", columns: ["code"] }],
+      ...(key ? { primaryKey: { columns: ["code"] } } : {}),
+    });
+  const child = (type: string) =>
+    table("c", [{ name: "pid", type, nullable: false }], {
+      foreignKeys: [
+        { name: "FK_c_pid", columns: ["pid"], referencedTable: "p", referencedColumns: ["code"], onDelete: "CASCADE", onUpdate: "CASCADE" },
+      ],
+    });
+  const a = schema(parent(from, false), child(from.type));
+  const b = schema(parent(to, becomesKey), child(to.type));
+  return { a, b, renames: { tables: [], columns: [] }, dropTables: [], survivors: [kept(a.tables.p), kept(a.tables.c)] };
 }

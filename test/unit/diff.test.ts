@@ -526,7 +526,75 @@ const cases: Case[] = [
     ),
     ops: ["dropExclusion", "addExclusion"],
   },
+  ...blockedAlterCases(),
 ];
+
+/**
+ * A database that refuses to change a column's type while a foreign key uses
+ * it (DiffOptions.foreignKeyBlocksAlter, MySQL/MariaDB's answer): the keys in
+ * the way are dropped before the change and added after it, so `down`, read
+ * backwards, does the same; without the option (PostgreSQL, SQLite) nothing
+ * changes.
+ */
+function blockedAlterCases(): Case[] {
+  const retyped: DiffOptions = { foreignKeyBlocksAlter: (from, to) => from.type !== to.type };
+  const parent = (type: string, extra: Partial<Column> = {}) =>
+    table("accounts", [id(), col("code", type, extra)], { uniques: [{ name: "UQ_code", columns: ["code"] }] });
+  const toCode = (name: string, type: string) =>
+    table(name, [id(), col("account_code", type)], {
+      foreignKeys: [fk(`FK_${name}`, ["account_code"], "accounts", { referencedColumns: ["code"] })],
+    });
+  return [
+    {
+      name: "a column a kept foreign key references, and the referencing one, change type under a database that refuses it: the key comes off around both",
+      current: schema(parent("integer"), toCode("payments", "integer")),
+      target: schema(parent("bigint"), toCode("payments", "bigint")),
+      options: retyped,
+      ops: [
+        "dropForeignKey payments(account_code)→accounts",
+        "alterColumn accounts.code",
+        "alterColumn payments.account_code",
+        "addForeignKey payments(account_code)→accounts",
+      ],
+    },
+    {
+      name: "only the referenced column changes type: the key of the other table comes off around it",
+      current: schema(parent("varchar", { length: 20 }), toCode("payments", "varchar")),
+      target: schema(parent("text"), toCode("payments", "varchar")),
+      options: retyped,
+      ops: ["dropForeignKey payments(account_code)→accounts", "alterColumn accounts.code", "addForeignKey payments(account_code)→accounts"],
+    },
+    {
+      name: "the same change where the database takes it (no foreignKeyBlocksAlter: PostgreSQL): the key stays",
+      current: schema(parent("integer"), toCode("payments", "integer")),
+      target: schema(parent("bigint"), toCode("payments", "bigint")),
+      ops: ["alterColumn accounts.code", "alterColumn payments.account_code"],
+    },
+    {
+      name: "a change the database takes under the key (a new default): the key stays",
+      current: schema(parent("integer"), toCode("payments", "integer")),
+      target: schema(parent("integer", { default: "0" }), toCode("payments", "integer")),
+      options: retyped,
+      ops: ["alterColumn accounts.code"],
+    },
+    {
+      name: "a new table's key to a column that changes type is added after the change, not inline",
+      current: schema(parent("integer")),
+      target: schema(parent("bigint"), toCode("refunds", "bigint")),
+      options: retyped,
+      ops: ["createTable refunds", "alterColumn accounts.code", "addForeignKey refunds(account_code)→accounts"],
+    },
+    {
+      name: "a key of a table no entity maps to a column that changes type comes off around the change, with a warning",
+      current: schema(parent("integer"), toCode("legacy", "integer")),
+      target: schema(parent("bigint")),
+      options: retyped,
+      ops: ["dropForeignKey legacy(account_code)→accounts", "alterColumn accounts.code", "addForeignKey legacy(account_code)→accounts"],
+      unmapped: ["legacy"],
+      warnings: ["foreign key legacy (account_code) → accounts is dropped and added again around the change of accounts (code)"],
+    },
+  ];
+}
 
 /**
  * What the judge (src/danger) says about the data in `ops`, as the header

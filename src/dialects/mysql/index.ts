@@ -25,6 +25,8 @@ import type { Flavour } from "./types";
 import { readAsDeclared } from "./read-as-declared";
 import { refusedForeignKeys } from "./refused-foreign-keys";
 import { foldName, nameClash } from "./names";
+import { foreignKeyBlocksAlterFor } from "./foreign-key-columns";
+import { explainMysqlMigrationError } from "./migration-errors";
 
 /**
  * The dialect for TypeORM's `flavour` speaking to `server`. The flavour says
@@ -53,6 +55,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     nameClash,
     tableColumns,
     comparable: comparableColumnFor(flavour, capabilities),
+    foreignKeyBlocksAlter: foreignKeyBlocksAlterFor(flavour, capabilities),
     needsSchema,
     render: renderFor(flavour, capabilities),
     statementRules: mysqlStatementRules,
@@ -64,6 +67,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     migrationClaim: mysqlMigrationClaim,
     statementCanceller: mysqlStatementCanceller,
     explainConnectionError: explainMysqlConnectionError,
+    explainMigrationError: explainMysqlMigrationError,
     dataCheckFailure: mysqlDataCheckFailure,
     createScratchDatabase: createMysqlScratchDatabase,
   };
