@@ -23,6 +23,7 @@ import { createCompiler, nativeTranspilerOf } from "../../src/loader/typescript-
 import { isNativeCandidate, nativeCompilerOptions, transpileNatively } from "../../src/loader/native-transpile";
 import type { SourceFileText } from "../../src/loader/batch-transpile";
 import { cliEnv, createExampleApp, repoRoot, runCli } from "../support/project";
+import { LEFT_TO_THE_PER_FILE_PATH as LEFT_OUT, TRICKY_SOURCES as TRICKY } from "../support/tricky-sources";
 
 function tsFilesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -30,39 +31,6 @@ function tsFilesUnder(dir: string): string[] {
     .map((name) => join(dir, name))
     .sort();
 }
-
-/** Files whose types another file of one run could see, or that per-file transpiling reports. */
-const TRICKY: Record<string, string> = {
-  "Shape.ts": `export interface Shape { sides: number }\nexport type Colour = "red" | "blue";\nexport enum Kind { A = "a", B = "b" }\n`,
-  // Every imported type in decorator metadata: per file none resolves, so each is guarded.
-  "Drawing.ts": `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import type { Shape, Colour } from "./Shape";
-import { Kind } from "./Shape";
-import { Owner } from "./Owner";
-import * as owners from "./Owner";
-
-@Entity()
-export class Drawing {
-  @PrimaryGeneratedColumn() id: number;
-  @Column("simple-json") shape: Shape;
-  @Column({ type: "varchar" }) colour: Colour;
-  @Column({ type: "varchar" }) kind: Kind;
-  @Column() owner: Owner;
-  @Column() other: owners.Owner;
-  @Column() at: Date;
-  method(@Reflect.metadata("x", 1) value: Shape): Shape { return value; }
-}
-`,
-  "Owner.ts": `import { Entity, PrimaryColumn } from "typeorm";\n@Entity()\nexport class Owner { @PrimaryColumn() id: string; }\n`,
-  "Interop.ts": `import def from "some-package";\nimport * as ns from "other-package";\nexport const both = [def, ns];\nexport const later = () => import("./Owner");\n`,
-  "ImportMeta.ts": `export const here = import.meta.url;\n`,
-  // Not a module: its declarations are global.
-  "script.ts": `declare const shared: number;\ninterface Owner { global: true }\n`,
-  "Augments.ts": `export {};\ndeclare global { interface Date { extra: string } }\n`,
-  "Broken.ts": `import { Entity } from "typeorm";\n@Entity()\nexport class Broken {\n  id: number =\n}\n`,
-};
-
-const LEFT_OUT = ["script.ts", "Augments.ts", "Broken.ts"];
 
 /** The test corpus, the example app (DataSource, entities, migration) and TRICKY, in a new directory with `tsconfig`. */
 function corpusProject(tsconfig: object | undefined): { dir: string; files: SourceFileText[] } {
