@@ -36,7 +36,7 @@
  * compiler options TypeScript 7 would read differently (`nativeCompilerOptions`).
  */
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rm, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, parse, relative, resolve } from "node:path";
 import { withInlineSourceMap, type SourceFileText } from "./batch-transpile";
 
@@ -286,9 +286,18 @@ const TIMEOUT_MS = 120_000;
 const GO_COLLECTOR_OFF_UP_TO = 1000;
 const GO_MEMORY_LIMIT = "200MiB";
 
+/**
+ * The process's environment object as Node made it, taken when this module
+ * loads: the entity model cache's recorder later puts a proxy in its place
+ * (model-cache/input-recorder.ts) that asks, for each variable read, who
+ * read it, which copying all of it for a child would pay for every variable
+ * (≈ 10 ms). Variables the project sets later are set on this object too.
+ */
+const processEnv = process.env;
+
 /** The child's environment: the process's own, with the collector settings above unless the user set Go's. */
 function childEnvironment(files: number): NodeJS.ProcessEnv {
-  const env = process.env;
+  const env = processEnv;
   if (files > GO_COLLECTOR_OFF_UP_TO || env.GOGC !== undefined || env.GOMEMLIMIT !== undefined) return env;
   return { ...env, GOGC: "off", GOMEMLIMIT: GO_MEMORY_LIMIT };
 }
@@ -358,9 +367,9 @@ function collect(run: Run, status: number | null, stdout: string): Map<string, s
     if (!js.includes(MODULE_MARKER)) return new Map();
     const at = js.lastIndexOf(INLINE_MAP);
     if (at < 0) continue;
-    const map = Buffer.from(js.slice(at + INLINE_MAP.length).trim(), "base64").toString("utf8");
+    const map = JSON.parse(Buffer.from(js.slice(at + INLINE_MAP.length).trim(), "base64").toString("utf8"));
     // Edited since it was read: the output belongs to other content than the cache key's.
-    if (JSON.parse(map).sourcesContent?.[0] !== file.source) continue;
+    if (map.sourcesContent?.[0] !== file.source) continue;
     const mapName = `${basename(file.fileName).slice(0, -3)}.js.map`;
     outputs.set(file.fileName, withInlineSourceMap(`${js.slice(0, at)}//# sourceMappingURL=${mapName}`, file.fileName, map));
   }
@@ -369,6 +378,28 @@ function collect(run: Run, status: number | null, stdout: string): Map<string, s
 
 function cleanUp(run: Run): void {
   rmSync(run.dir, { recursive: true, force: true });
+}
+
+/** Run directories being removed in the background; any left when the process exits is removed then. */
+const removing = new Set<string>();
+
+/**
+ * Remove a background run's directory off the main thread (unlinking 200
+ * outputs took ≈ 15 ms of it, while the entity files could be loading), and
+ * at exit whatever has not been removed yet.
+ */
+function cleanUpInBackground(run: Run): void {
+  if (removing.size === 0) process.once("exit", removeLeftOver);
+  removing.add(run.dir);
+  rm(run.dir, { recursive: true, force: true }, () => {
+    removing.delete(run.dir);
+    if (removing.size === 0) process.removeListener("exit", removeLeftOver);
+  });
+}
+
+function removeLeftOver(): void {
+  for (const dir of removing) rmSync(dir, { recursive: true, force: true });
+  removing.clear();
 }
 
 /**
@@ -447,7 +478,7 @@ export function transpileNativelyInBackground(
       } catch {
         // The files go to TypeScript 5.x.
       }
-      cleanUp(run);
+      cleanUpInBackground(run);
       resolve(outputs);
     };
     child.stdout!.setEncoding("utf8");
