@@ -14,8 +14,9 @@ export const TOOL_NAMES = {
   "typeorm-js": "TypeORM precompiled",
   alembic: "Alembic",
   typeorm: "TypeORM CLI (ts-node)",
+  "athanor-base": "Athanor (--base-cli)",
 };
-const PEERS = ["typeorm-js", "alembic", "typeorm"];
+const PEERS = ["typeorm-js", "alembic", "typeorm", "athanor-base"];
 
 const secs = (ms) => (ms === undefined ? "—" : `${(ms / 1000).toFixed(2)} s`);
 const mb = (kb) => (kb === undefined ? "—" : `${Math.round(kb / 1024)} MB`);

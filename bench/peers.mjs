@@ -6,7 +6,11 @@
 //
 //   node bench/peers.mjs [--n 200,1000] [--dialects sqlite,postgres] [--rounds 2]
 //     [--typeorm-cli-large-rounds 1] [--tools athanor,typeorm-js,alembic,typeorm]
-//     [--no-warm] [--out FILE] [--json FILE] [--db-suffix S]
+//     [--no-warm] [--out FILE] [--json FILE] [--db-suffix S] [--base-cli PATH]
+//
+// --base-cli adds the tool athanor-base: the same steps run by another
+// checkout's CLI (e.g. /work/main/bin/athanor), interleaved with this one's,
+// for a before/after on one machine at one load (name it in --tools).
 //
 // --db-suffix names this run's PostgreSQL databases apart (athanor_peers_<tool>_<n>_<S>),
 // so two checkouts' runs can share a server at the same time (before/after a change).
@@ -50,6 +54,7 @@ const { values: flags } = parseArgs({
     out: { type: "string" },
     json: { type: "string" },
     "db-suffix": { type: "string" },
+    "base-cli": { type: "string" },
   },
 });
 const list = (s, fallback) => (s ? s.split(",").map((x) => x.trim()) : fallback);
@@ -68,6 +73,10 @@ if (noTime) {
 }
 const versions = tools.includes("alembic") ? alembicVersions() : undefined;
 const notes = [];
+if (tools.includes("athanor-base") && !flags["base-cli"]) {
+  log("The tool athanor-base needs --base-cli PATH (another checkout's bin/athanor).");
+  process.exit(2);
+}
 if (tools.includes("alembic") && !versions) {
   log(INSTALL_HINT);
   notes.push(`Alembic columns skipped: ${INSTALL_HINT}`);
@@ -84,8 +93,8 @@ const node = (cli, args) => ({ command: process.execPath, args: [cli, ...args] }
  * and measured once (as cold).
  */
 function plan(tool, { dialect, n, workDir }) {
-  if (tool === "athanor") {
-    const cli = TOOLS.athanor.cli;
+  if (tool === "athanor" || tool === "athanor-base") {
+    const cli = tool === "athanor" ? TOOLS.athanor.cli : flags["base-cli"];
     const spec = TOOLS.athanor.steps;
     const noop = (r) => r.code === 0 && /No changes/i.test(r.stdout);
     return {
@@ -174,7 +183,7 @@ function plan(tool, { dialect, n, workDir }) {
       },
     };
   }
-  throw new Error(`unknown tool ${tool}; the tools are athanor, typeorm, typeorm-js, alembic`);
+  throw new Error(`unknown tool ${tool}; the tools are athanor, athanor-base, typeorm, typeorm-js, alembic`);
 }
 
 function removeNoopMigrations(dir) {
@@ -203,7 +212,7 @@ async function compareAt({ dialect, n, serverUrl }) {
     // Round 0 warms Athanor's cache (a developer's steady state) and is not
     // counted; Alembic's bytecode was compiled at setup; TypeORM keeps nothing.
     for (let round = 0; round <= rounds; round++) {
-      const active = tools.filter((t) => (round === 0 ? t === "athanor" : t !== "typeorm" || round <= typeormRounds));
+      const active = tools.filter((t) => (round === 0 ? t.startsWith("athanor") : t !== "typeorm" || round <= typeormRounds));
       log(
         `  ${dialect} N=${n} round ${round === 0 ? "warm-up" : `${round}/${rounds}`} (${active.join(", ")}), load ${os.loadavg()[0].toFixed(2)}`,
       );

@@ -6,10 +6,12 @@
  * modules itself on Node ≥ 20.19). Same files, same exports as TypeORM would
  * pick up, so the metadata is the same.
  */
-import { isAbsolute, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve } from "node:path";
 import { globSync } from "glob";
 import { explainEntityError } from "./entity-errors";
-import { transpileAhead } from "../loader/typescript-loader";
+import { entityGlobsInSource } from "./entity-globs-in-source";
+import { isTranspiled, transpileAhead, transpileInBackground } from "../loader/typescript-loader";
 
 const LOADABLE = /\.(js|mjs|cjs|ts|mts|cts)$/;
 
@@ -30,6 +32,26 @@ export function globbedFiles(options: Record<string, unknown>, cwd: string): str
     const list = options[key];
     return Array.isArray(list) ? list.flatMap((entry) => (typeof entry === "string" ? filesOfGlob(entry, cwd) : [])) : [];
   });
+}
+
+/**
+ * On a cold cache (the DataSource file itself not transpiled yet), start
+ * transpiling the files of the entity and subscriber globs its text names,
+ * in the background, before it is loaded: the native compiler's run then
+ * overlaps loading the DataSource and TypeORM, where it followed them
+ * (#22: ≈ 0.2 s of a cold `generate` at 200 entities). What the DataSource's
+ * options really hold is transpiled once it has loaded, less these files.
+ */
+export function transpileEntityGlobsEarly(dataSourceFile: string, cwd: string): void {
+  if (isTranspiled(dataSourceFile)) return;
+  let source: string;
+  try {
+    source = readFileSync(dataSourceFile, "utf8");
+  } catch {
+    return;
+  }
+  const patterns = entityGlobsInSource(source, dirname(dataSourceFile), cwd);
+  if (patterns.length > 0) transpileInBackground(patterns.flatMap((pattern) => filesOfGlob(pattern, cwd)));
 }
 
 function filesOfGlob(pattern: string, cwd: string): string[] {

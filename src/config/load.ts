@@ -12,7 +12,7 @@ import { UsageError } from "../errors";
 import { describeLoadFailure, fileToFix, formatLoadFailure } from "../loader/load-error";
 import { registerTypeScript, transpileInBackground } from "../loader/typescript-loader";
 import { LoaderSetupError } from "../loader/typescript-compiler";
-import { globbedFiles, loadGlobbedClasses } from "./entity-globs";
+import { globbedFiles, loadGlobbedClasses, transpileEntityGlobsEarly } from "./entity-globs";
 import { sourceStyleOf, type SourceStyle } from "./source-style";
 import { answerPgRuntimeProbe } from "../loader/pg-runtime-probe";
 import { quietTypeOrmSqliteDriver } from "../loader/sqlite-traces";
@@ -105,7 +105,12 @@ export function loadProjectConfig(options: LoadOptions, configOptions: ConfigOpt
     );
   }
 
-  if (/\.[cm]?tsx?$/.test(dataSourceFile)) registerTypeScript(cwd);
+  if (/\.[cm]?tsx?$/.test(dataSourceFile)) {
+    registerTypeScript(cwd);
+    // Required only once their metadata is built: on a cold cache their
+    // transpiling can start now, while the DataSource loads.
+    if (configOptions.deferEntityGlobs) transpileEntityGlobsEarly(dataSourceFile, cwd);
+  }
 
   // The DataSource's constructor loads the driver.
   answerPgRuntimeProbe(cwd);

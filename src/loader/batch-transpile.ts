@@ -142,8 +142,9 @@ const EMITTED: Record<string, string> = { ".ts": ".js", ".tsx": ".js", ".cts": "
  * the file itself, and replaces the `//# sourceMappingURL=` line TypeScript
  * wrote as a base64 data URL.
  */
-export function withInlineSourceMap(js: string, fileName: string, map: string): string {
-  const sourceMap = JSON.parse(map);
+export function withInlineSourceMap(js: string, fileName: string, map: string | Record<string, unknown>): string {
+  // Parsed already where the caller had to read it (native-transpile.ts); it is changed here.
+  const sourceMap = typeof map === "string" ? JSON.parse(map) : map;
   sourceMap.file = fileName;
   sourceMap.sources = [fileName];
   delete sourceMap.sourceRoot;

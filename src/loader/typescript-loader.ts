@@ -155,17 +155,34 @@ export function registerTypeScript(projectDir: string): void {
     return missing;
   };
 
+  // Files a background run is transpiling: a later call for the same glob
+  // (the DataSource's entities, once it has loaded, after the run its text
+  // named them for) does not read or transpile them again. An output keyed
+  // on content read before an edit is simply not found at require time.
+  const inFlight = new Set<string>();
   transpileInBackgroundHook = (files) => {
     if (!native) return;
-    const candidates = missingFrom(files).filter((file) => isNativeCandidate(file, native.esModuleInterop));
+    const candidates = missingFrom(files.filter((file) => !inFlight.has(file))).filter((file) =>
+      isNativeCandidate(file, native.esModuleInterop),
+    );
     if (candidates.length === 0) return;
+    for (const file of candidates) inFlight.add(file.fileName);
     const job = transpileNativelyInBackground(native.compiler, native.options, candidates, cache.directory).then((outputs) => {
       for (const file of candidates) {
+        inFlight.delete(file.fileName);
         const output = outputs.get(file.fileName);
         if (output !== undefined) store(file.fileName, file.source, withoutImportMeta(output));
       }
     });
     background.push(job);
+  };
+
+  isCachedHook = (fileName) => {
+    try {
+      return cache.has(cache.keyOf(fileName, readFileSync(fileName, "utf8")));
+    } catch {
+      return false;
+    }
   };
 
   transpileAheadHook = (files) => {
@@ -296,10 +313,22 @@ export function transpileAhead(files: string[]): void {
  * those the cache lacks are transpiled by the native compiler in a child
  * process meanwhile. Await `transpiledInBackground()` before requiring them.
  * Does nothing without the native compiler, or when the cache has the first
- * file read.
+ * file read; files a background run is already transpiling are left out.
  */
 export function transpileInBackground(files: string[]): void {
   transpileInBackgroundHook?.(files);
+}
+
+let isCachedHook: ((fileName: string) => boolean) | undefined;
+
+/**
+ * Whether the transpile cache has `fileName`'s output for its current
+ * content: a DataSource file it lacks means a cold cache (a fresh clone, CI),
+ * where the entity files are worth transpiling before the DataSource has
+ * even loaded. False when the loader is not registered.
+ */
+export function isTranspiled(fileName: string): boolean {
+  return isCachedHook?.(fileName) ?? false;
 }
 
 /** Once every `transpileInBackground` run has finished and its outputs are in the cache. */

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { createCompiler } from "../../src/loader/typescript-loader";
 import { canTranspileTogether, transpileTogether, type SourceFileText } from "../../src/loader/batch-transpile";
 import { repoRoot, TestProject } from "../support/project";
+import { LEFT_TO_THE_PER_FILE_PATH, TRICKY_SOURCES as TRICKY } from "../support/tricky-sources";
 
 function tsFilesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -24,34 +25,6 @@ function tsFilesUnder(dir: string): string[] {
     .map((name) => join(dir, name))
     .sort();
 }
-
-/** Files whose types another file in the same program could see, or that per-file transpiling reports. */
-const TRICKY: Record<string, string> = {
-  // A type-only import of an interface: unresolved per file, so the metadata
-  // names the identifier guardedly; resolved, it would be plain Object.
-  "Shape.ts": `export interface Shape { sides: number }\nexport type Colour = "red" | "blue";\nexport enum Kind { A = "a", B = "b" }\n`,
-  "Drawing.ts": `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import type { Shape, Colour } from "./Shape";
-import { Kind } from "./Shape";
-import { Owner } from "./Owner";
-
-@Entity()
-export class Drawing {
-  @PrimaryGeneratedColumn() id: number;
-  @Column("simple-json") shape: Shape;
-  @Column({ type: "varchar" }) colour: Colour;
-  @Column({ type: "varchar" }) kind: Kind;
-  @Column() owner: Owner;
-  @Column() at: Date;
-  method(@Reflect.metadata("x", 1) value: Shape): Shape { return value; }
-}
-`,
-  "Owner.ts": `import { Entity, PrimaryColumn } from "typeorm";\n@Entity()\nexport class Owner { @PrimaryColumn() id: string; }\n`,
-  // Not a module: its declarations are global.
-  "script.ts": `declare const shared: number;\ninterface Owner { global: true }\n`,
-  "Augments.ts": `export {};\ndeclare global { interface Date { extra: string } }\n`,
-  "Broken.ts": `import { Entity } from "typeorm";\n@Entity()\nexport class Broken {\n  id: number =\n}\n`,
-};
 
 describe("transpiling a cold cache's files together", () => {
   test("gives what the per-file path gives (itself what ts-node gave), and leaves what it cannot reproduce to it", () => {
@@ -71,7 +44,7 @@ describe("transpiling a cold cache's files together", () => {
       assert.ok(files.length > 80, `${files.length} files`);
       const together = transpileTogether(compiler.service, files);
 
-      const leftOut = ["script.ts", "Augments.ts", "Broken.ts"].map((name) => join(dir, "tricky", name));
+      const leftOut = LEFT_TO_THE_PER_FILE_PATH.map((name) => join(dir, "tricky", name));
       for (const file of files) {
         if (leftOut.includes(file.fileName)) {
           assert.ok(!together.has(file.fileName), `${file.fileName} should be left to the per-file path`);

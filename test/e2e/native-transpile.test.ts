@@ -22,7 +22,8 @@ import { join } from "node:path";
 import { createCompiler, nativeTranspilerOf } from "../../src/loader/typescript-loader";
 import { isNativeCandidate, nativeCompilerOptions, transpileNatively } from "../../src/loader/native-transpile";
 import type { SourceFileText } from "../../src/loader/batch-transpile";
-import { cliEnv, createExampleApp, repoRoot, runCli } from "../support/project";
+import { cliEnv, createEmptyProject, createExampleApp, repoRoot, runCli, TSCONFIG } from "../support/project";
+import { LEFT_TO_THE_PER_FILE_PATH as LEFT_OUT, TRICKY_SOURCES as TRICKY } from "../support/tricky-sources";
 
 function tsFilesUnder(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -30,39 +31,6 @@ function tsFilesUnder(dir: string): string[] {
     .map((name) => join(dir, name))
     .sort();
 }
-
-/** Files whose types another file of one run could see, or that per-file transpiling reports. */
-const TRICKY: Record<string, string> = {
-  "Shape.ts": `export interface Shape { sides: number }\nexport type Colour = "red" | "blue";\nexport enum Kind { A = "a", B = "b" }\n`,
-  // Every imported type in decorator metadata: per file none resolves, so each is guarded.
-  "Drawing.ts": `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-import type { Shape, Colour } from "./Shape";
-import { Kind } from "./Shape";
-import { Owner } from "./Owner";
-import * as owners from "./Owner";
-
-@Entity()
-export class Drawing {
-  @PrimaryGeneratedColumn() id: number;
-  @Column("simple-json") shape: Shape;
-  @Column({ type: "varchar" }) colour: Colour;
-  @Column({ type: "varchar" }) kind: Kind;
-  @Column() owner: Owner;
-  @Column() other: owners.Owner;
-  @Column() at: Date;
-  method(@Reflect.metadata("x", 1) value: Shape): Shape { return value; }
-}
-`,
-  "Owner.ts": `import { Entity, PrimaryColumn } from "typeorm";\n@Entity()\nexport class Owner { @PrimaryColumn() id: string; }\n`,
-  "Interop.ts": `import def from "some-package";\nimport * as ns from "other-package";\nexport const both = [def, ns];\nexport const later = () => import("./Owner");\n`,
-  "ImportMeta.ts": `export const here = import.meta.url;\n`,
-  // Not a module: its declarations are global.
-  "script.ts": `declare const shared: number;\ninterface Owner { global: true }\n`,
-  "Augments.ts": `export {};\ndeclare global { interface Date { extra: string } }\n`,
-  "Broken.ts": `import { Entity } from "typeorm";\n@Entity()\nexport class Broken {\n  id: number =\n}\n`,
-};
-
-const LEFT_OUT = ["script.ts", "Augments.ts", "Broken.ts"];
 
 /** The test corpus, the example app (DataSource, entities, migration) and TRICKY, in a new directory with `tsconfig`. */
 function corpusProject(tsconfig: object | undefined): { dir: string; files: SourceFileText[] } {
@@ -306,6 +274,55 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
       // Edited after it was read: the output would belong to other content than the cache key's.
       assert.equal(transpileNatively(native.compiler, native.options, [{ ...entity, source: `${entity.source}\n` }], dir).size, 0);
       assert.deepEqual(readdirSync(dir).sort(), ["Owner.ts", "globals.ts"], "every run's directory is removed");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a cold generate hands the entity files its DataSource's text names to the native compiler before the DataSource loads, and the rest after", async () => {
+    const dir = createEmptyProject("native-early");
+    const entity = (name: string) =>
+      `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";\n@Entity()\nexport class ${name} {\n  @PrimaryGeneratedColumn() id: number;\n  @Column() title: string;\n}\n`;
+    try {
+      writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
+      for (const sub of ["entities", "more", "migrations", "data"]) mkdirSync(join(dir, sub));
+      for (const name of ["Alpha", "Beta"]) writeFileSync(join(dir, "entities", `${name}.ts`), entity(name));
+      writeFileSync(join(dir, "more", "Gamma.ts"), entity("Gamma"));
+      // The first glob is read from the text; the second only exists once the file has run.
+      writeFileSync(
+        join(dir, "ormconfig.ts"),
+        `import "reflect-metadata";\nimport { join } from "node:path";\nimport { DataSource } from "typeorm";\nconst more = ["more"].map((d) => d + "/*.ts");\n` +
+          `export default new DataSource({\n  type: "sqlite",\n  database: "data/app.sqlite",\n  entities: [join(__dirname, "entities", "*.ts"), ...more],\n  migrations: ["migrations/*.ts"],\n});\n`,
+      );
+      // Records each native compiler run as it starts: background or not, and its files.
+      writeFileSync(
+        join(dir, "probe.cjs"),
+        `const cp = require("node:child_process"), fs = require("node:fs"), runs = [];\n` +
+          `for (const name of ["spawn", "spawnSync"]) {\n  const original = cp[name];\n  cp[name] = function (exe, args, ...rest) {\n` +
+          `    const config = Array.isArray(args) && args[0] === "-p" ? JSON.parse(fs.readFileSync(args[1], "utf8")) : undefined;\n` +
+          `    if (config) runs.push({ background: name === "spawn", files: config.files.map((f) => require("node:path").relative(process.cwd(), f)).sort() });\n` +
+          `    return original.call(this, exe, args, ...rest);\n  };\n}\n` +
+          `process.on("exit", () => fs.writeFileSync(process.env.PROBE_OUT, JSON.stringify(runs)));\n`,
+      );
+      const cache = mkdtempSync(join(tmpdir(), "athanor-native-cache-"));
+      const probe = join(cache, "probe.json");
+      const env = cliEnv({ ATHANOR_CACHE_DIR: cache, NODE_OPTIONS: `--require ${join(dir, "probe.cjs")}`, PROBE_OUT: probe });
+      try {
+        const cold = await runCli(dir, ["generate", "Init", "--no-interactive"], env);
+        assert.equal(cold.code, 0, cold.stdout + cold.stderr);
+        for (const table of ["alpha", "beta", "gamma"]) assert.match(cold.stdout, new RegExp(`create table ${table}\\b`));
+        assert.deepEqual(JSON.parse(readFileSync(probe, "utf8")), [
+          { background: true, files: [join("entities", "Alpha.ts"), join("entities", "Beta.ts")] },
+          { background: false, files: ["ormconfig.ts"] },
+          { background: true, files: [join("more", "Gamma.ts")] },
+        ]);
+        assert.equal((await runCli(dir, ["run"], env)).code, 0);
+        const warm = await runCli(dir, ["generate", "--no-interactive"], env);
+        assert.match(warm.stdout, /No changes/, warm.stdout + warm.stderr);
+        assert.deepEqual(JSON.parse(readFileSync(probe, "utf8")), [], "a warm cache runs no native compiler");
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
