@@ -354,3 +354,44 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+// MariaDB commits each DDL statement, so every migration runs outside a transaction there.
+describe("mariadb: continuing a migration stopped part-way", () => {
+  test("op() calls that read the live schema take another path the second time: refused (E245), nothing sent, the row kept", async () => {
+    const project = await TestProject.create("mariadb");
+    try {
+      await project.query(`CREATE TABLE items (id integer PRIMARY KEY, note varchar(50))`);
+      await project.query(`CREATE TABLE blocker (id integer PRIMARY KEY)`);
+      const name = writeMigrationBody(project, {
+        timestamp: 1700000000001,
+        name: "ReadsSchema",
+        up: [
+          opCall(`addColumn("items", ${column("a")} as any)`),
+          `    const hasNote = (await queryRunner.query("SELECT 1 AS found FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'items' AND column_name = 'note'")).length > 0;`,
+          `    if (hasNote) await op(queryRunner).dropColumn("items", ${column("note", "varchar", ", length: 50")} as any);`,
+          opCall(`createTable(${table("blocker")} as any)`),
+          opCall(`addColumn("items", ${column("after")} as any)`),
+        ].join("\n"),
+      });
+      let result = await project.cli(["run"]);
+      assert.equal(result.code, 3, result.stdout + result.stderr);
+      await project.query(`DROP TABLE blocker`);
+      result = await project.cli(["run"]);
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^error: Migration ${name} cannot be continued: it stopped part-way in an earlier run \\(2 (of \\d+ )?writing statements, 2 op\\(\\) calls finished\\)`,
+        ),
+      );
+      assert.deepEqual(Object.keys((await project.introspect()).tables).sort(), ["items"], "nothing was sent");
+      assert.match(
+        (await project.cli(["status"])).stdout,
+        /pending, partially applied: 2 (of \d+ )?writing statements$/m,
+        "the row is kept",
+      );
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
