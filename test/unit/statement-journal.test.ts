@@ -64,3 +64,24 @@ test("a SELECT whose strings or names say INTO, setval or nextval is still a rea
   assert.equal(counts("SELECT a INTO b FROM t"), true);
   assert.equal(counts("SELECT setval('s', 5)"), true);
 });
+
+test("continued by op() calls: every statement is passed over until the last finished call is, then the rest by count", () => {
+  const journal = new StatementJournal();
+  journal.open(false, { resume: 1 });
+  journal.passingOver = true;
+  assert.ok(journal.skipping);
+  assert.equal(journal.skip("INSERT INTO a VALUES (1)"), true, "sent before the last finished op() call: passed over, whatever the count");
+  assert.equal(journal.skip("INSERT INTO a VALUES (2)"), true);
+  assert.equal(journal.skip("SELECT 1"), false, "reads still run");
+  journal.passingOver = false;
+  assert.equal(journal.skip("INSERT INTO a VALUES (3)"), true, "then by count");
+  assert.equal(journal.skipping, false);
+  assert.equal(journal.skip("INSERT INTO a VALUES (4)"), false);
+  journal.completed("INSERT INTO a VALUES (4)");
+  assert.deepEqual(journal.statementsSoFar, [
+    "INSERT INTO a VALUES (1)",
+    "INSERT INTO a VALUES (2)",
+    "INSERT INTO a VALUES (3)",
+    "INSERT INTO a VALUES (4)",
+  ]);
+});
