@@ -608,9 +608,23 @@ async function executeBatch(
         if (revertPlan) skipOperations(queryRunner as StepCarrier, revertPlan.skipDown);
         if (wholeRevert) {
           const from = passedOver ? resumed! : await wholeRevertProgress(migration, dialect, bookkeeping.tableName);
-          const base = passedOver?.statements ?? 0;
-          const followed = followOperations(queryRunner as StepCarrier, () => base + journal.appliedCount, passedOver);
-          revertTracker = trackRevertProgress(bookkeeping, migration, journal, running, from, { base, operations: followed.operations });
+          // The statements of the finished op() calls, never sent again: counted here, not by the journal.
+          let base = passedOver?.statements ?? 0;
+          // A raw statement sent before the last finished call ran before it finished: passed over too (as run does).
+          journal.passingOver = (passedOver?.finished ?? 0) > 0;
+          const followed = followOperations(
+            queryRunner as StepCarrier,
+            () => base + journal.appliedCount,
+            passedOver,
+            () => {
+              base = passedOver!.statements - journal.appliedCount;
+              journal.passingOver = false;
+            },
+          );
+          revertTracker = trackRevertProgress(bookkeeping, migration, journal, running, from, {
+            base: () => base,
+            operations: followed.operations,
+          });
           running.progress = revertTracker.step;
         } else if (revertPlan && !batch.transaction && options.partialRows !== false) {
           revertTracker = trackRevertProgress(bookkeeping, migration, journal, running, resumed!);

@@ -176,7 +176,7 @@ export function trackRevertProgress(
   journal: StatementJournal,
   state: { writingProgress?: boolean },
   progress: PartialProgress,
-  whole?: { base: number; operations: () => PartialProgress["operations"] },
+  whole?: { base: () => number; operations: () => PartialProgress["operations"] },
 ): RevertTracker {
   let current = progress;
   /** Whether a progress row exists (a complete migration has none until its revert's first statement). */
@@ -185,7 +185,7 @@ export function trackRevertProgress(
   // continues past them: the journal then counts from the statements they sent (`base`).
   const record = async (inJournal: number) => {
     const now = whole ? { ...current, operations: whole.operations() } : current;
-    current = await recordRevertProgress(bookkeeping, migration, now, (whole?.base ?? 0) + inJournal, recorded);
+    current = await recordRevertProgress(bookkeeping, migration, now, (whole?.base() ?? 0) + inJournal, recorded);
     recorded = true;
     return current;
   };
@@ -194,12 +194,12 @@ export function trackRevertProgress(
       return recorded;
     },
     async step() {
-      const reverted = (whole?.base ?? 0) + journal.appliedCount;
+      const reverted = (whole?.base() ?? 0) + journal.appliedCount;
       // Never below what is recorded: a read sent before the statements a continued revert passes over counts none.
-      if (reverted <= (current.reverted ?? 0) || journal.hasFailed) return;
+      if (reverted <= (current.reverted ?? 0) || journal.hasFailed || journal.skipping) return;
       state.writingProgress = true;
       try {
-        await record(reverted - (whole?.base ?? 0));
+        await record(reverted - (whole?.base() ?? 0));
       } finally {
         state.writingProgress = false;
       }

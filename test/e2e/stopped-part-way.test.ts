@@ -395,3 +395,40 @@ describe("mariadb: continuing a migration stopped part-way", () => {
     }
   });
 });
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: continuing a revert stopped part-way`, () => {
+    test("a raw statement before the last finished op() call of down() is passed over too, not sent again", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        await project.query(`CREATE TABLE "revert_log" ("note" varchar(50))`);
+        writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "RevertMixed",
+          transaction: false,
+          up: opCall(`addColumn("items", ${column("y")} as any)`),
+          down: [
+            q(`INSERT INTO "revert_log" ("note") VALUES ('down started')`),
+            opCall(`dropColumn("items", ${column("y")} as any)`),
+            q(`INSERT INTO "nope" ("id") VALUES (1)`),
+          ].join("\n"),
+        });
+        assert.equal((await project.cli(["run"])).code, 0);
+        let result = await project.cli(["revert"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, /recorded as partly reverted \(2 writing statements of its revert done\)/);
+        await project.query(`CREATE TABLE "nope" ("id" integer)`);
+        result = await project.cli(["revert"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const log = await project.query(`SELECT * FROM "revert_log"`);
+        assert.equal(log.length, 1, "the INSERT before the dropColumn ran once");
+        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
+        assert.ok(!(await project.introspect()).tables.items.columns.some((c) => c.name === "y"));
+        assert.deepEqual(await appliedNames(project), []);
+      } finally {
+        await project.cleanup();
+      }
+    });
+  });
+}
