@@ -42,9 +42,9 @@ export const statusCommand: CommandModule<GlobalArgs, StatusArgs & GlobalArgs> =
   }),
 };
 
-/** "3 of 5 statements" (or "3 statements" when the migration's total is unknown). */
+/** "3 of 5 writing statements" (or "3 writing statements" when the migration's total is unknown; reads are not counted). */
 function describeProgress(progress: { applied: number; total?: number; reverted?: number; wholeRevert?: boolean }): string {
-  const unit = (n: number) => (n === 1 ? "statement" : "statements");
+  const unit = (n: number) => (n === 1 ? "writing statement" : "writing statements");
   if (progress.wholeRevert) return `${progress.reverted ?? 0} ${unit(progress.reverted ?? 0)} of its revert done`;
   const applied =
     progress.total === undefined

@@ -51,8 +51,8 @@ export interface MigrationQueryRunner extends Queryable {
 export interface OperationSteps {
   /** Before the call introspects, renders or sends anything; false: pass over it (nothing is done). */
   starting(operation: Operation, options: OnlineOptions | undefined): boolean;
-  /** After its statements completed (not called when it failed). */
-  finished(operation: Operation): void;
+  /** After its statements completed (not called when it failed); awaited (the runner may write its progress). */
+  finished(operation: Operation): void | Promise<void>;
 }
 
 /** What offline SQL gives an operation in place of a live database. */

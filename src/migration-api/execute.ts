@@ -19,7 +19,7 @@ export async function executeOperation(queryRunner: MigrationQueryRunner, operat
   const steps = queryRunner.athanorSteps;
   if (steps && !steps.starting(operation, options)) return;
   await renderAndRun(queryRunner, operation, options);
-  steps?.finished(operation);
+  await steps?.finished(operation);
 }
 
 async function renderAndRun(queryRunner: MigrationQueryRunner, operation: Operation, options?: OnlineOptions): Promise<void> {

@@ -63,6 +63,12 @@ export interface PartialProgress {
   /** Set once a revert of the applied part has started: how many statements of its inverse took effect. */
   reverted?: number;
   /**
+   * Up: a digest of what took effect (runner/resume-trace.ts), checked
+   * before a continuation sends anything (undefined on a row an earlier
+   * Athanor wrote).
+   */
+  digest?: string;
+  /**
    * The revert started from a complete migration (its row in the migrations
    * table, now gone): all of its down() runs, whatever it holds, and
    * `reverted` of its statements already took effect. `applied` and `total`
@@ -98,6 +104,7 @@ const PROGRESS_COLUMNS: Column[] = [
   { name: "finished_operation_statements", type: "integer", nullable: true },
   { name: "reverted_statements", type: "integer", nullable: true },
   { name: "whole_revert", type: "integer", nullable: true },
+  { name: "resume_digest", type: "varchar", length: 64, nullable: true },
 ];
 
 function progressTable(tableName: string): Table {
@@ -472,6 +479,7 @@ export class Bookkeeping {
       [q("finished_operation_statements")]: value(progress.operations?.statements),
       [q("reverted_statements")]: value(progress.reverted),
       [q("whole_revert")]: progress.wholeRevert ? "1" : "NULL",
+      [q("resume_digest")]: progress.digest ? literal(progress.digest) : "NULL",
     };
     if (existing) {
       const set = Object.entries(values).map(([column, v]) => `${column} = ${v}`);
@@ -563,12 +571,14 @@ function partialOf(row: Record<string, unknown>): PartialProgress | undefined {
   const statements = optionalNumber(row.finished_operation_statements);
   const reverted = optionalNumber(row.reverted_statements);
   const wholeRevert = optionalNumber(row.whole_revert) === 1;
+  const digest = typeof row.resume_digest === "string" && row.resume_digest !== "" ? row.resume_digest : undefined;
   return {
     applied,
     total: optionalNumber(row.statement_count),
     ...(finished !== undefined && statements !== undefined ? { operations: { finished, statements } } : {}),
     ...(reverted !== undefined ? { reverted } : {}),
     ...(wholeRevert ? { wholeRevert } : {}),
+    ...(digest ? { digest } : {}),
   };
 }
 

@@ -43,10 +43,14 @@ import { faultPoint } from "./fault-points";
 import {
   describeProgress,
   recordPartialProgress,
+  statementCount,
   trackProgress,
   trackRevertProgress,
+  misalignedContinuation,
   unfinishedRevert,
+  whatRemains,
   wholeRevertProgress,
+  type Remaining,
   type RevertTracker,
 } from "./partial";
 import {
@@ -59,7 +63,8 @@ import {
 } from "./operation-steps";
 import type { MigrationProgress, PartialProgress, RoundTrip } from "./bookkeeping";
 import { observeStatements, StatementJournal, type ObservedStatements } from "./statement-journal";
-import { interruptedError, lockLostError, type StoppedAt } from "./stopped-run";
+import { ResumeTrace } from "./resume-trace";
+import { interruptedError, lockLostError, partDetails, stillToRun, type StoppedAt, type StoppedPart } from "./stopped-run";
 import { adoptTransactionState, rolledBackEarlier } from "./own-transaction-control";
 
 import type { Direction } from "./direction";
@@ -219,7 +224,10 @@ export async function executeMigrations(
       if (!running.writingProgress) await running.progress?.();
       faultPoint("statement", sql);
     },
-    failed: () => journal.failedAt(),
+    failed: (sql) => {
+      journal.failedAt();
+      if (running.now && !running.writingProgress) running.failedStatement = sql;
+    },
     skip: (sql) => !running.writingProgress && journal.skip(sql),
     // An op() call's own transaction in one round trip (outside the runner's transaction), unless statements are being passed over.
     listable: options.script !== true && context.dialect.statementLists ? () => !journal.skipping : undefined,
@@ -366,6 +374,8 @@ interface RunningCode {
   progress?: () => Promise<void>;
   /** The progress write itself is being sent (it is bookkeeping, not the migration's). */
   writingProgress?: boolean;
+  /** The last statement of the code that failed (a stop: the one it cancelled). */
+  failedStatement?: string;
 }
 
 /** Thrown at a statement the migration code sends once a stop was requested. */
@@ -379,7 +389,7 @@ class StopRequested extends Error {
 class BatchStopped extends Error {
   constructor(
     readonly rolledBack: string[],
-    readonly partial?: { name: string; remaining: string[]; recorded?: boolean },
+    readonly partial?: StoppedPart,
   ) {
     super("stopped");
   }
@@ -436,8 +446,12 @@ async function executeBatch(
    * after a migration whose own statements name the bookkeeping table.
    */
   let groupKnows: Map<string, MigrationProgress> | undefined;
-  /** Up outside a transaction: the op() calls finished so far (runner/operation-steps.ts). */
+  /** Up outside a transaction: the op() calls finished so far (runner/resume-trace.ts). */
   let operationsNow: (() => PartialProgress["operations"]) | undefined;
+  /** Up outside a transaction or continued: its op() calls and what took effect (runner/resume-trace.ts). */
+  let trace: ResumeTrace | undefined;
+  /** What the trace said when the code returned or threw (the journal is closed by then). */
+  let traced: { applied: number; operations: PartialProgress["operations"]; digest: string } | undefined;
   /** Down of a partly applied migration: which of its down() calls run. */
   let revertPlan: PartialRevertPlan | undefined;
   /** Down outside a transaction: its progress, recorded statement by statement (runner/partial.ts). */
@@ -459,6 +473,18 @@ async function executeBatch(
     const asked = lockHeld;
     lockHeld = undefined;
     if (asked && !(await asked)) throw new LockLost(batch.migrations[0].name);
+  };
+  /** A stop cut `migration` short outside a transaction: what took effect, what it cancelled, what did not run. */
+  const stoppedPart = async (migration: MigrationSource): Promise<StoppedPart> => {
+    const cancelled = running.failedStatement;
+    const up = direction === "up";
+    const remaining = up
+      ? await whatRemains(migration, dialect, bookkeeping.tableName, ranBeforeFailure, cancelled, traced?.applied).catch(
+          () => ({}) as Remaining,
+        )
+      : undefined;
+    const total = up ? await statementCount(migration, dialect, bookkeeping.tableName).catch(() => undefined) : undefined;
+    return { name: migration.name, applied: ranBeforeFailure, cancelled, remaining, total, recorded: hasRow || revertTracker?.recorded };
   };
 
   const begin = async () => {
@@ -575,18 +601,38 @@ async function executeBatch(
       if (followed || wholeRevert) await bookkeeping.ensureProgressTable();
       if (!options.fake) {
         faultPoint("migration-start");
+        // Up outside a transaction, or continuing a partial row: followed op() call by op() call
+        // (runner/resume-trace.ts), so a continuation passes over what finished, and checks it.
+        trace = undefined;
+        if (direction === "up" && (outside || resumed)) {
+          const before = resumed?.digest ? await appliedBefore(bookkeeping) : "base";
+          const stopped = resumed;
+          trace = new ResumeTrace(journal, {
+            resumed,
+            onFinished: async () => running.progress?.(),
+            onMisaligned: (why) => new Refusal(misalignedContinuation(migration.name, stopped!, why, before)),
+          });
+        }
         journal.open(batch.transaction, {
-          resume:
-            direction === "up" ? resumed?.applied : undoingPart ? (resumed?.reverted ?? 0) - (passedOver?.statements ?? 0) : undefined,
+          resume: direction === "up" ? trace?.toSkip : undoingPart ? (resumed?.reverted ?? 0) - (passedOver?.statements ?? 0) : undefined,
           ddlCommits: !dialect.transactionalDDL,
         });
         codeStarted = true;
+        if (trace) {
+          journal.passingOver = trace.passingOverAll;
+          const tracing = trace;
+          operationsNow = () => tracing.operations();
+          // A row that records nothing to pass over is checked at once.
+          try {
+            trace.install(queryRunner as StepCarrier);
+          } catch (error) {
+            throw error instanceof Refusal ? error : new Refusal(error as UsageError);
+          }
+        }
         // Followed statement by statement where the migration itself runs
         // outside a transaction (MySQL; `transaction = false`), so a kill leaves an honest row.
         if (followed) {
-          const followed = followOperations(queryRunner as StepCarrier, () => journal.appliedCount);
-          operationsNow = followed.operations;
-          const progress = trackProgress(bookkeeping, dialect, migration, journal, running, resumed, operationsNow);
+          const progress = trackProgress(bookkeeping, dialect, migration, journal, running, resumed, trace!);
           running.progress = async () => {
             hasRow = (await progress()) || hasRow;
           };
@@ -595,15 +641,30 @@ async function executeBatch(
         if (revertPlan) skipOperations(queryRunner as StepCarrier, revertPlan.skipDown);
         if (wholeRevert) {
           const from = passedOver ? resumed! : await wholeRevertProgress(migration, dialect, bookkeeping.tableName);
-          const base = passedOver?.statements ?? 0;
-          const followed = followOperations(queryRunner as StepCarrier, () => base + journal.appliedCount, passedOver);
-          revertTracker = trackRevertProgress(bookkeeping, migration, journal, running, from, { base, operations: followed.operations });
+          // The statements of the finished op() calls, never sent again: counted here, not by the journal.
+          let base = passedOver?.statements ?? 0;
+          // A raw statement sent before the last finished call ran before it finished: passed over too (as run does).
+          journal.passingOver = (passedOver?.finished ?? 0) > 0;
+          const followed = followOperations(
+            queryRunner as StepCarrier,
+            () => base + journal.appliedCount,
+            passedOver,
+            () => {
+              base = passedOver!.statements - journal.appliedCount;
+              journal.passingOver = false;
+            },
+          );
+          revertTracker = trackRevertProgress(bookkeeping, migration, journal, running, from, {
+            base: () => base,
+            operations: followed.operations,
+          });
           running.progress = revertTracker.step;
         } else if (revertPlan && !batch.transaction && options.partialRows !== false) {
           revertTracker = trackRevertProgress(bookkeeping, migration, journal, running, resumed!);
           running.progress = revertTracker.step;
         }
         running.now = true;
+        running.failedStatement = undefined;
         try {
           if (direction === "up") await migration.instance.up(queryRunner);
           else await migration.instance.down(queryRunner);
@@ -611,8 +672,11 @@ async function executeBatch(
           running.now = false;
           running.progress = undefined;
           stopFollowing(queryRunner as StepCarrier);
+          traced = trace ? { applied: trace.applied(), operations: trace.operations(), digest: trace.digest() } : undefined;
           ranBeforeFailure = journal.close();
         }
+        // Code that caught the continuation's refusal and went on is stopped all the same.
+        trace?.end();
         // The code ended the runner's transaction itself and finished (runner/own-transaction-control.ts):
         // what it sent is committed or undone, so the commit-time check has none of it to guard.
         if (batch.transaction && journal.endedBy) {
@@ -721,14 +785,11 @@ async function executeBatch(
     // A rolled-back transaction carried no correction after all.
     commits.carried = false;
     if (error instanceof Refusal) throw error.refusal;
+    // A continuation found misaligned sent nothing: its row stays as it was.
+    if (trace?.misaligned instanceof Refusal) throw trace.misaligned.refusal;
     if (signal?.aborted) {
       if (batch.transaction) throw new BatchStopped(begun);
-      throw new BatchStopped(
-        [],
-        codeStarted && current
-          ? { name: current.name, remaining: ranBeforeFailure, recorded: hasRow || revertTracker?.recorded }
-          : undefined,
-      );
+      throw new BatchStopped([], codeStarted && current ? await stoppedPart(current) : undefined);
     }
     // Outside a transaction what ran stays: the bookkeeping says how much, so the next run continues there.
     const keep = !batch.transaction && codeStarted && current && options.partialRows !== false;
@@ -736,8 +797,30 @@ async function executeBatch(
       ? undefined
       : revertTracker
         ? await revertTracker.settle(ranBeforeFailure.length).catch(() => undefined)
-        : await recordPartialProgress(bookkeeping, dialect, current!, direction, ranBeforeFailure.length, hasRow, operationsNow?.());
+        : await recordPartialProgress(
+            bookkeeping,
+            dialect,
+            current!,
+            direction,
+            traced?.applied ?? ranBeforeFailure.length,
+            hasRow,
+            traced?.operations ?? operationsNow?.(),
+            traced?.digest,
+          );
     const migration = current ?? batch.migrations[0];
+    const stoppedAt = (error as { query?: unknown } | undefined)?.query;
+    // What did not run, where it is news: up outside a transaction, after statements that took effect.
+    const remaining =
+      keep && direction === "up" && ranBeforeFailure.length > 0
+        ? await whatRemains(
+            migration,
+            dialect,
+            bookkeeping.tableName,
+            ranBeforeFailure,
+            typeof stoppedAt === "string" ? stoppedAt : undefined,
+            traced?.applied,
+          ).catch(() => ({}) as Remaining)
+        : undefined;
     // What the failure speaks of: in a commit group, the failing migration
     // alone when the ones before it were committed, else the transaction.
     const unit: Batch = batch.group
@@ -756,6 +839,7 @@ async function executeBatch(
       dialect,
       ranBeforeFailure,
       endedBy: journal.endedBy,
+      remaining,
     });
   } finally {
     await releaseClaim();
@@ -808,9 +892,21 @@ interface Failure {
   endedBy?: "COMMIT" | "ROLLBACK";
   /** What its partial bookkeeping row now records. */
   recorded?: PartialProgress;
+  /** Up outside a transaction: what it has still to run (runner/partial.ts whatRemains). */
+  remaining?: Remaining;
 }
 
-function migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure, endedBy, recorded }: Failure): DatabaseError {
+function migrationFailure({
+  migration,
+  direction,
+  error,
+  batch,
+  dialect,
+  ranBeforeFailure,
+  endedBy,
+  recorded,
+  remaining,
+}: Failure): DatabaseError {
   const message = error instanceof Error ? error.message : String(error);
   // A data check's sentence is the whole story: the check statement is no news.
   const stoppedByCheck = dialect.dataCheckFailure?.(error);
@@ -822,9 +918,11 @@ function migrationFailure({ migration, direction, error, batch, dialect, ranBefo
   const what = direction === "up" ? "Migration" : "Reverting migration";
   const bookkeeping = direction === "up" ? "it was not recorded as applied" : "it is still recorded as applied";
   const n = ranBeforeFailure.length;
+  // What did not take effect besides the failing statement: listed, counted, or said to be unknown.
+  const rest = remaining ? `; ${query ? "the failing statement did not take effect, and " : ""}${stillToRun(remaining)}` : "";
   const remain =
     `the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ` +
-    `${n === 1 ? "remains" : "remain"} and ${bookkeeping}; undo ${n === 1 ? "it" : "them"} or finish the migration by hand`;
+    `${n === 1 ? "remains" : "remain"} and ${bookkeeping}${rest}; undo ${n === 1 ? "it" : "them"} or finish the migration by hand`;
   let outcome: string;
   if (!batch.transaction && recorded && direction === "down") {
     outcome =
@@ -833,7 +931,7 @@ function migrationFailure({ migration, direction, error, batch, dialect, ranBefo
   } else if (!batch.transaction && recorded) {
     outcome =
       `it ran outside a transaction: the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ${n === 1 ? "remains" : "remain"}, ` +
-      `and it is recorded as partially applied (${describeProgress(recorded)}); fix the cause and run again to continue from the failed statement`;
+      `and it is recorded as partially applied (${describeProgress(recorded)})${rest}; fix the cause and run again to continue from the failed statement`;
   } else if (!batch.transaction) {
     outcome =
       n === 0
@@ -868,7 +966,7 @@ function migrationFailure({ migration, direction, error, batch, dialect, ranBefo
       if (text) details.push(`${field}: ${redact(oneLine(text, 300))}`);
     }
   }
-  for (const sql of ranBeforeFailure) details.push(`already applied: ${redact(oneLine(sql))}`);
+  details.push(...partDetails({ applied: ranBeforeFailure, remaining }));
   return new DatabaseError(`${what} ${migration.name} failed (${outcome}): ${redact(cause)}`, details);
 }
 

@@ -69,3 +69,32 @@ export async function countedStatements(migration: MigrationSource, dialect: Dia
   }
   return total;
 }
+
+/**
+ * The writing statements `migration`'s `up` sends, from its op() calls
+ * rendered without a schema and its raw statements as written; undefined
+ * where an operation depends on the live schema (a SQLite rebuild) or the
+ * code cannot be read without a database.
+ */
+export async function renderedStatements(migration: MigrationSource, dialect: Dialect, tableName: string): Promise<string[] | undefined> {
+  let steps: Step[];
+  try {
+    steps = await readSteps(migration, "up", dialect, tableName);
+  } catch {
+    return undefined;
+  }
+  const statements: string[] = [];
+  for (const step of steps) {
+    if (step.kind === "sql") {
+      if (counts(step.sql)) statements.push(step.sql);
+      continue;
+    }
+    if (dialect.needsSchema(step.operation)) return undefined;
+    try {
+      statements.push(...dialect.render(step.operation, { online: resolveOnline(step.online) }).statements.filter(counts));
+    } catch {
+      return undefined;
+    }
+  }
+  return statements;
+}

@@ -30,18 +30,24 @@ export type StepCarrier = { athanorSteps?: OperationSteps };
  * (`appliedCount`: the journal's count). Returns what a partial row records.
  * The revert of a complete migration is followed the same way, through its
  * `down`; continuing one, the op() calls it already finished (`from`) are
- * passed over: they send nothing, whatever the schema now holds.
+ * passed over: they send nothing, whatever the schema now holds
+ * (`passedOver` is called once the last of them is).
  */
 export function followOperations(
   carrier: StepCarrier,
   appliedCount: () => number,
   from: { finished: number; statements: number } = { finished: 0, statements: 0 },
+  passedOver?: () => void,
 ): { operations: () => PartialProgress["operations"] } {
   let finished = from.finished;
   let statements = from.statements;
   let seen = 0;
   carrier.athanorSteps = {
-    starting: () => ++seen > from.finished,
+    starting: () => {
+      seen++;
+      if (seen === from.finished) passedOver?.();
+      return seen > from.finished;
+    },
     finished: () => {
       finished++;
       statements = appliedCount();

@@ -18,27 +18,89 @@ import { UsageError } from "../errors";
 import type { Bookkeeping, PartialProgress } from "./bookkeeping";
 import type { Direction } from "./direction";
 import type { MigrationSource } from "./discover";
-import { countedStatements } from "./operation-reader";
+import { countedStatements, renderedStatements } from "./operation-reader";
 import { emptyModel, RecordingQueryRunner } from "./recording-query-runner";
 import { counts, type StatementJournal } from "./statement-journal";
+import type { ResumeTrace } from "./resume-trace";
 
 /**
- * How many statements `migration`'s `up` has, counted as the journal counts
- * them, found by recording it offline; undefined when its code cannot be
- * recorded (it needs real query results, or the schema offline mode lacks).
+ * The statements that change something `migration`'s `up` sends, in order,
+ * found by recording it offline from an empty schema; undefined when its
+ * code cannot be recorded so (it needs real query results, or the schema
+ * offline mode lacks). What the code sends live may still differ where it
+ * decides on what its queries return: callers check it against what ran.
  */
-export async function statementCount(migration: MigrationSource, dialect: Dialect, tableName: string): Promise<number | undefined> {
+export async function plannedStatements(migration: MigrationSource, dialect: Dialect, tableName: string): Promise<string[] | undefined> {
   const recorder = new RecordingQueryRunner(dialect, tableName, emptyModel());
   recorder.migration = migration.name;
   recorder.isTransactionActive = false;
   try {
     await migration.instance.up(recorder.asQueryRunner() as never);
   } catch {
-    // Offline replay starts from an empty schema: a migration that alters
-    // tables it did not create is counted from its op() calls instead.
-    return countedStatements(migration, dialect, tableName);
+    return undefined;
   }
-  return recorder.statements.filter((s) => counts(s.sql)).length;
+  return recorder.statements.map((s) => s.sql).filter(counts);
+}
+
+/**
+ * How many statements `migration`'s `up` has, counted as the journal counts
+ * them (reads and transaction control are not: "writing statements"), found
+ * by recording it offline; undefined when its code cannot be recorded.
+ */
+export async function statementCount(migration: MigrationSource, dialect: Dialect, tableName: string): Promise<number | undefined> {
+  const planned = await plannedStatements(migration, dialect, tableName);
+  // Offline replay starts from an empty schema: a migration that alters
+  // tables it did not create is counted from its op() calls instead.
+  return planned?.length ?? countedStatements(migration, dialect, tableName);
+}
+
+/** What of a migration stopped part-way outside a transaction did not run (see whatRemains). */
+export interface Remaining {
+  /** The statements still to run, in order, where they can be known without running the code. */
+  statements?: string[];
+  /** How many writing statements are still to run, where known (the statements themselves may not be). */
+  count?: number;
+}
+
+/**
+ * What `migration`'s `up` has still to run after it stopped with `applied`
+ * in effect and `stoppedAt` (the failing or cancelled statement, if any)
+ * not: its recording offline, when what actually ran matches its start
+ * (code that decides on query results can take another path live: then
+ * the statements are not listed); else only how many, from the count.
+ */
+export async function whatRemains(
+  migration: MigrationSource,
+  dialect: Dialect,
+  tableName: string,
+  applied: readonly string[],
+  stoppedAt: string | undefined,
+  inEffect = applied.length,
+): Promise<Remaining> {
+  const stoppedCounts = stoppedAt !== undefined && counts(stoppedAt);
+  // A continuation passed over finished op() calls unsent: how many statements remain is all that can be said.
+  if (inEffect !== applied.length) {
+    const total = await statementCount(migration, dialect, tableName).catch(() => undefined);
+    const count = total === undefined ? undefined : total - inEffect - (stoppedCounts ? 1 : 0);
+    return count === undefined || count < 0 ? {} : { count };
+  }
+  // Recorded from an empty schema; else (an op() call on a table it did not create) rendered call by call.
+  const planned =
+    (await plannedStatements(migration, dialect, tableName).catch(() => undefined)) ??
+    (await renderedStatements(migration, dialect, tableName).catch(() => undefined));
+  const same = (a: string, b: string) => a.replace(/\s+/g, " ").trim() === b.replace(/\s+/g, " ").trim();
+  if (planned && applied.length <= planned.length && applied.every((sql, i) => same(sql, planned[i]))) {
+    // After what took effect: the failing statement, and before it any its op() call's own transaction rolled back.
+    const rest = planned.slice(applied.length);
+    const at = stoppedCounts ? rest.findIndex((sql) => same(sql, stoppedAt)) : -1;
+    if (!stoppedCounts || at >= 0) {
+      const statements = at >= 0 ? [...rest.slice(0, at), ...rest.slice(at + 1)] : rest;
+      return { statements, count: statements.length };
+    }
+  }
+  const total = planned ? undefined : await countedStatements(migration, dialect, tableName).catch(() => undefined);
+  const count = total === undefined ? undefined : total - applied.length - (stoppedCounts ? 1 : 0);
+  return count === undefined || count < 0 ? {} : { count };
 }
 
 /**
@@ -54,12 +116,13 @@ export async function recordPartialProgress(
   applied: number,
   hadRow: boolean,
   operations?: PartialProgress["operations"],
+  digest?: string,
 ): Promise<PartialProgress | undefined> {
   if (direction !== "up" || (applied === 0 && !hadRow)) return undefined;
   // A row written inside a transaction the code then rolled back is gone.
   const existing = hadRow ? Boolean((await bookkeeping.progress(migration.name).catch(() => undefined))?.partial) : false;
   const total = await statementCount(migration, dialect, bookkeeping.tableName);
-  const progress = { applied, total: total !== undefined && total >= applied ? total : undefined, operations };
+  const progress = { applied, total: total !== undefined && total >= applied ? total : undefined, operations, digest };
   try {
     await bookkeeping.recordPartial(
       { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum },
@@ -72,9 +135,15 @@ export async function recordPartialProgress(
   return progress;
 }
 
-/** "3 of 5 statements" (or "3 statements" when the total is unknown), and how much a revert already undid. */
+/**
+ * "3 of 5 writing statements" (or "3 writing statements" when the total is
+ * unknown), and how much a revert already undid. Writing: reads and
+ * transaction control are not counted (they change nothing, and a
+ * continued migration sends them again), so a migration of three
+ * statements, one a SELECT, has two.
+ */
 export function describeProgress(progress: PartialProgress): string {
-  const unit = (n: number) => (n === 1 ? "statement" : "statements");
+  const unit = (n: number) => (n === 1 ? "writing statement" : "writing statements");
   // A complete migration half-way through its revert: all of up() had taken effect.
   if (progress.wholeRevert) return `${progress.reverted ?? 0} ${unit(progress.reverted ?? 0)} of its revert done`;
   const applied =
@@ -107,7 +176,7 @@ export function trackRevertProgress(
   journal: StatementJournal,
   state: { writingProgress?: boolean },
   progress: PartialProgress,
-  whole?: { base: number; operations: () => PartialProgress["operations"] },
+  whole?: { base: () => number; operations: () => PartialProgress["operations"] },
 ): RevertTracker {
   let current = progress;
   /** Whether a progress row exists (a complete migration has none until its revert's first statement). */
@@ -116,7 +185,7 @@ export function trackRevertProgress(
   // continues past them: the journal then counts from the statements they sent (`base`).
   const record = async (inJournal: number) => {
     const now = whole ? { ...current, operations: whole.operations() } : current;
-    current = await recordRevertProgress(bookkeeping, migration, now, (whole?.base ?? 0) + inJournal, recorded);
+    current = await recordRevertProgress(bookkeeping, migration, now, (whole?.base() ?? 0) + inJournal, recorded);
     recorded = true;
     return current;
   };
@@ -125,12 +194,12 @@ export function trackRevertProgress(
       return recorded;
     },
     async step() {
-      const reverted = (whole?.base ?? 0) + journal.appliedCount;
+      const reverted = (whole?.base() ?? 0) + journal.appliedCount;
       // Never below what is recorded: a read sent before the statements a continued revert passes over counts none.
-      if (reverted <= (current.reverted ?? 0) || journal.hasFailed) return;
+      if (reverted <= (current.reverted ?? 0) || journal.hasFailed || journal.skipping) return;
       state.writingProgress = true;
       try {
-        await record(reverted - (whole?.base ?? 0));
+        await record(reverted - (whole?.base() ?? 0));
       } finally {
         state.writingProgress = false;
       }
@@ -180,22 +249,32 @@ export function trackProgress(
   journal: StatementJournal,
   state: { writingProgress?: boolean },
   resumed: PartialProgress | undefined,
-  operations?: () => PartialProgress["operations"],
+  trace: ResumeTrace,
 ): () => Promise<boolean> {
   let total: number | undefined | null = null;
   let written = resumed !== undefined;
   let last = resumed?.applied ?? 0;
+  let lastFinished = resumed?.operations?.finished ?? 0;
   return async () => {
-    const applied = journal.appliedCount;
-    if (applied === last || journal.hasFailed) return written;
+    const applied = trace.applied();
+    const operations = trace.operations();
+    // Never below what is recorded: a continuation counts up to it while it passes over what took effect.
+    const grew = applied > last || (applied === last && applied > 0 && operations.finished > lastFinished);
+    if (!grew || journal.hasFailed || journal.skipping) return written;
     if (total === null) total = await statementCount(migration, dialect, bookkeeping.tableName);
     state.writingProgress = true;
     try {
       const entry = { timestamp: migration.timestamp, name: migration.name, checksum: migration.checksum };
-      const counted = { applied, total: total !== undefined && total >= applied ? total : undefined, operations: operations?.() };
+      const counted = {
+        applied,
+        total: total !== undefined && total >= applied ? total : undefined,
+        operations,
+        digest: trace.digest(),
+      };
       await bookkeeping.recordPartial(entry, counted, written);
       written = true;
       last = applied;
+      lastFinished = operations.finished;
     } finally {
       state.writingProgress = false;
     }
@@ -208,5 +287,20 @@ export function unfinishedRevert(name: string, progress: PartialProgress): Usage
   return new UsageError(
     `Migration ${name} is half-way through a revert (${describeProgress(progress)}), so run cannot continue it: ` +
       `run \`athanor revert\` again to finish undoing it (after fixing what stopped it), then \`athanor run\`.`,
+  );
+}
+
+/**
+ * E245: continuing `name`'s up() would pass over other statements than
+ * those that took effect (runner/resume-trace.ts). Nothing was sent.
+ */
+export function misalignedContinuation(name: string, progress: PartialProgress, why: string, before: string): UsageError {
+  const calls = progress.operations?.finished ?? 0;
+  const finished = calls === 0 ? "" : `, ${calls} op() call${calls === 1 ? "" : "s"} finished`;
+  return new UsageError(
+    `Migration ${name} cannot be continued: it stopped part-way in an earlier run (${describeProgress(progress)}${finished}), and ${why}, ` +
+      `so passing over what took effect could skip a statement that never ran or run one twice; nothing was sent. ` +
+      `Compare the database with the migration, then finish it by hand and run \`athanor stamp ${name}\`, ` +
+      `or undo its applied statements by hand and run \`athanor stamp ${before}\`.`,
   );
 }

@@ -35,6 +35,13 @@ export class StatementJournal {
 
   /** Statements still to pass over unsent: a partly applied migration resumed (see `skip`). */
   private toSkip = 0;
+  /**
+   * Continuing a migration by its finished op() calls (runner/resume-trace.ts):
+   * every statement is passed over until the last of them is, whatever the count.
+   */
+  passingOver = false;
+  /** Called after each statement passed over (the continuation checks what it passed over once it is all done). */
+  onSkipped: (() => void) | undefined;
   /** Where a statement of the code failed: what follows is the failure's cleanup, never "applied". */
   private failed = false;
   /** DDL commits implicitly (MySQL): a ROLLBACK cannot undo it. */
@@ -53,6 +60,8 @@ export class StatementJournal {
     this.enclosing = insideTransaction;
     this.endedBy = undefined;
     this.toSkip = options.resume ?? 0;
+    this.passingOver = false;
+    this.onSkipped = undefined;
     this.failed = false;
     this.ddlCommits = options.ddlCommits ?? false;
   }
@@ -64,15 +73,26 @@ export class StatementJournal {
    * count skipped now; reads and transaction control always run.
    */
   skip(sql: string): boolean {
-    if (!this.statements || this.toSkip === 0 || !counts(sql)) return false;
-    this.toSkip--;
+    if (!this.statements || (this.toSkip === 0 && !this.passingOver) || !counts(sql)) return false;
+    if (!this.passingOver) this.toSkip--;
     this.statements.push(sql);
+    this.onSkipped?.();
     return true;
   }
 
   /** Whether statements are still being passed over (a resumed migration): each must be seen alone. */
   get skipping(): boolean {
-    return this.statements !== undefined && this.toSkip > 0;
+    return this.statements !== undefined && (this.toSkip > 0 || this.passingOver);
+  }
+
+  /**
+   * The statements of the code so far (passed-over ones included), in order:
+   * those in effect, and inside the runner's own transaction all it holds
+   * (they take effect together at its COMMIT).
+   */
+  get statementsSoFar(): readonly string[] {
+    const statements = this.statements ?? [];
+    return this.enclosing ? statements : statements.slice(0, this.openAt[0]);
   }
 
   /** How many statements of the code have taken effect so far (skipped ones included). */

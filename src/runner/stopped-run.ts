@@ -6,6 +6,22 @@
  */
 import { AthanorError, DatabaseError, ExitCode, redact } from "../errors";
 import type { Direction } from "./direction";
+import type { Remaining } from "./partial";
+
+/** A migration stopped part-way outside a transaction: what of it took effect, what was cut short, what did not run. */
+export interface StoppedPart {
+  name: string;
+  /** Its writing statements in effect (a continued migration's passed-over ones included). */
+  applied: string[];
+  /** The statement in flight when the stop came, cancelled (it did not take effect). */
+  cancelled?: string;
+  /** What it has still to run (up only; undefined: not known). */
+  remaining?: Remaining;
+  /** How many writing statements its up() has, where known. */
+  total?: number;
+  /** Whether a progress row records it (the next run or revert continues it). */
+  recorded?: boolean;
+}
 
 export interface StoppedAt {
   direction: Direction;
@@ -13,8 +29,8 @@ export interface StoppedAt {
   done: string[];
   /** Migrations whose transaction was rolled back (nothing of them remains). */
   rolledBack: string[];
-  /** A migration stopped part-way outside a transaction, and what of it remains. */
-  partial?: { name: string; remaining: string[]; recorded?: boolean };
+  /** A migration stopped part-way outside a transaction. */
+  partial?: StoppedPart;
   /** Migrations never started. */
   notStarted: string[];
 }
@@ -27,21 +43,64 @@ function whereItStands(at: StoppedAt, notStartedVerb: string): string {
   const parts = [at.done.length > 0 ? `${verb} ${list(at.done)}` : `${verb} nothing`];
   if (at.rolledBack.length > 0)
     parts.push(`rolled back ${list(at.rolledBack)} (nothing of ${at.rolledBack.length === 1 ? "it" : "them"} remains)`);
-  if (at.partial) {
-    parts.push(
-      at.partial.remaining.length === 0
-        ? `stopped ${at.partial.name} outside a transaction before any of its statements changed anything`
-        : at.partial.recorded
-          ? `stopped ${at.partial.name} part-way outside a transaction (the statements listed below remain, and it is recorded as ${at.direction === "up" ? "partially applied" : "partly reverted"})`
-          : `stopped ${at.partial.name} part-way outside a transaction (the statements listed below remain, and it is not recorded)`,
-    );
-  }
+  if (at.partial) parts.push(stoppedPart(at.partial, at.direction));
   if (at.notStarted.length > 0) parts.push(`${notStartedVerb} ${list(at.notStarted)}`);
   return parts.join("; ");
 }
 
+const statements = (n: number, unit = "statement") => (n === 1 ? `1 ${unit}` : `${n} ${unit}s`);
+
+/**
+ * What a stop left of the migration it cut short, in words: what took
+ * effect, what was cancelled, what did not run (or that this is not known:
+ * code that decides as it goes), and whether the bookkeeping records it.
+ */
+function stoppedPart(part: StoppedPart, direction: Direction): string {
+  const n = part.applied.length;
+  if (n === 0 && !part.recorded) return `stopped ${part.name} outside a transaction before any of its statements changed anything`;
+  const count =
+    direction === "up" && part.total !== undefined && part.total >= n
+      ? `${n} of its ${statements(part.total, "writing statement")}`
+      : statements(n, "writing statement");
+  const what = [
+    n === 0 ? "none of its statements took effect" : `${count} took effect and stay applied (listed below as already applied)`,
+    ...(part.cancelled ? ["the statement in flight was cancelled and did not take effect (listed below as cancelled)"] : []),
+    direction === "up" ? stillToRun(part.remaining) : "what its revert runs after that is not known without running it",
+  ];
+  const record = part.recorded ? `it is recorded as ${direction === "up" ? "partially applied" : "partly reverted"}` : "it is not recorded";
+  const said = what.length > 1 ? `${what.slice(0, -1).join(", ")} and ${what[what.length - 1]}` : what[0];
+  return `stopped ${part.name} part-way outside a transaction (${said}; ${record})`;
+}
+
+/** The sentence on what a migration stopped part-way has still to run. */
+export function stillToRun(remaining: Remaining | undefined): string {
+  if (remaining?.statements?.length === 0 || remaining?.count === 0) return "nothing else of it was left to run";
+  if (remaining?.statements) return `the ${statements(remaining.statements.length)} listed below as still to run did not take effect`;
+  if (remaining?.count !== undefined)
+    return `${statements(remaining.count, "more writing statement")} did not take effect (which ones depends on the database as it runs, so they are not listed)`;
+  return "what its code runs after that is not known without running it";
+}
+
+/** How many statements still to run are listed (a long migration's rest is counted). */
+const LISTED = 20;
+
+/** The statements a stop names under its message: applied, cancelled, still to run. */
+export function partDetails(part: { applied: string[]; cancelled?: string; remaining?: Remaining }): string[] {
+  const still = part.remaining?.statements ?? [];
+  const line = (sql: string) => {
+    const one = sql.replace(/\s+/g, " ").trim();
+    return redact(one.length > 200 ? `${one.slice(0, 199)}…` : one);
+  };
+  return [
+    ...part.applied.map((sql) => `already applied: ${line(sql)}`),
+    ...(part.cancelled ? [`cancelled: ${line(part.cancelled)}`] : []),
+    ...still.slice(0, LISTED).map((sql) => `still to run: ${line(sql)}`),
+    ...(still.length > LISTED ? [`still to run: … and ${still.length - LISTED} more`] : []),
+  ];
+}
+
 function partialDetails(at: StoppedAt): string[] {
-  return (at.partial?.remaining ?? []).map((sql) => `already applied: ${redact(sql.replace(/\s+/g, " ").trim().slice(0, 200))}`);
+  return at.partial ? partDetails(at.partial) : [];
 }
 
 /** The session holding the run-level lock ended while this runner was still migrating. */
@@ -65,8 +124,8 @@ export class InterruptedError extends AthanorError {
 
 export function interruptedError(signal: NodeJS.Signals, at: StoppedAt): InterruptedError {
   const rest =
-    at.partial && at.partial.remaining.length > 0 && !at.partial.recorded
-      ? "undo the statements listed below or finish that migration by hand, then run again"
+    at.partial && at.partial.applied.length > 0 && !at.partial.recorded
+      ? "undo the statements listed below as already applied or finish that migration by hand, then run again"
       : "run again to continue";
   return new InterruptedError(
     signal,

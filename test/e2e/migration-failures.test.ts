@@ -99,7 +99,7 @@ for (const dialect of DIALECTS) {
         assert.match(
           result.stderr,
           new RegExp(
-            `^error: Migration ${halfWay} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain, and it is recorded as partially applied \\(2 (of \\d+ )?statements\\); fix the cause and run again to continue from the failed statement\\): `,
+            `^error: Migration ${halfWay} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain, and it is recorded as partially applied \\(2 (of \\d+ )?writing statements\\); .*?; fix the cause and run again to continue from the failed statement\\): `,
           ),
         );
         const applied = result.stderr.split("\n").filter((l) => l.startsWith("  already applied: "));
@@ -126,7 +126,10 @@ for (const dialect of DIALECTS) {
           result.stderr,
           /\n {2}failing statement: INSERT INTO "no_such_table" \("id"\) VALUES \(1\)\n {2}already applied: CREATE TABLE "half_a"[^\n]*\n {2}already applied: INSERT INTO "items"/,
         );
-        assert.match(result.stderr, /it is recorded as partially applied \(2 of 3 statements\)/);
+        assert.match(
+          result.stderr,
+          /it is recorded as partially applied \(2 of 3 writing statements\); the failing statement did not take effect, and nothing else of it was left to run; fix the cause/,
+        );
         assert.deepEqual(await appliedNames(project), [ok, halfWay]);
         assert.deepEqual(await tables(project), ["half_a", "items", "ok_t"]);
         await assertItemsIntact(project);
@@ -135,7 +138,7 @@ for (const dialect of DIALECTS) {
         const status = await project.cli(["status"]);
         assert.match(
           status.stdout,
-          new RegExp(`^  \\[ \\] ${halfWay}  pending, partially applied: 2 of 3 statements$`, "m"),
+          new RegExp(`^  \\[ \\] ${halfWay}  pending, partially applied: 2 of 3 writing statements$`, "m"),
           status.stdout,
         );
         assert.match(status.stdout, /^1 applied, 1 pending\.$/m);

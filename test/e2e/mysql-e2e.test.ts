@@ -259,10 +259,10 @@ test("a migration that fails part-way is recorded as partially applied; status s
     assert.equal(failed.code, 3, failed.stdout + failed.stderr);
     assert.match(
       failed.stderr,
-      /^error: Migration Resumable1900000000001 failed \(it ran outside a transaction: the 2 statements listed below as already applied remain, and it is recorded as partially applied \(2 of 6 statements\); fix the cause and run again to continue from the failed statement\): /,
+      /^error: Migration Resumable1900000000001 failed \(it ran outside a transaction: the 2 statements listed below as already applied remain, and it is recorded as partially applied \(2 of 6 writing statements\); .*?; fix the cause and run again to continue from the failed statement\): /,
     );
     const status = ok(await runCli(dir, ["status"], env), "status");
-    assert.match(status.stdout, /^ {2}\[ \] Resumable1900000000001 {2}pending, partially applied: 2 of 6 statements$/m);
+    assert.match(status.stdout, /^ {2}\[ \] Resumable1900000000001 {2}pending, partially applied: 2 of 6 writing statements$/m);
     assert.match(status.stdout, /^0 applied, 1 pending\.$/m);
     const json = JSON.parse(ok(await runCli(dir, ["status", "--json"], env), "status --json").stdout);
     assert.deepEqual(json.migrations[0].partial, { applied: 2, total: 6 });
@@ -507,12 +507,12 @@ test("Ctrl-C part-way through a MariaDB migration: the message says it is record
     assert.equal(stopped.code, 130, stopped.stdout + stopped.stderr);
     assert.match(
       stopped.stderr,
-      /stopped SlowPair1900000000002 part-way outside a transaction \(the statements listed below remain, and it is recorded as partially applied\)/,
+      /stopped SlowPair1900000000002 part-way outside a transaction \(1 of its 2 writing statements took effect and stay applied \(listed below as already applied\), the statement in flight was cancelled and did not take effect \(listed below as cancelled\) and the 1 statement listed below as still to run did not take effect; it is recorded as partially applied\)/,
     );
     assert.match(stopped.stderr, /run again to continue\./);
     assert.match(stopped.stderr, /already applied: CREATE TABLE slow_first/);
     const status = ok(await runCli(dir, ["status"], env), "status");
-    assert.match(status.stdout, /SlowPair1900000000002 {2}pending, partially applied: 1 of 2 statements/);
+    assert.match(status.stdout, /SlowPair1900000000002 {2}pending, partially applied: 1 of 2 writing statements/);
     writeFileSync(join(dir, "migrations", "1900000000002-SlowPair.ts"), SLOW.replace("SELECT SLEEP(30)", "SELECT SLEEP(0)"));
     ok(await runCli(dir, ["sum"], env), "sum after the edit");
     const resumed = ok(await runCli(dir, ["run"], env), "run again");

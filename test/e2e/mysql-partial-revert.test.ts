@@ -127,9 +127,9 @@ async function prepared(dir: string): Promise<{ db: MysqlTestDatabase; env: Node
 async function failHalfWay(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
   const failed = await runCli(dir, ["run"], env);
   assert.equal(failed.code, 3, failed.stdout + failed.stderr);
-  assert.match(failed.stderr, /it is recorded as partially applied \(2 of 4 statements\)/);
+  assert.match(failed.stderr, /it is recorded as partially applied \(2 of 4 writing statements\)/);
   const status = ok(await runCli(dir, ["status"], env), "status");
-  assert.match(status.stdout, /^ {2}\[ \] FourSteps1900000000001 {2}pending, partially applied: 2 of 4 statements$/m);
+  assert.match(status.stdout, /^ {2}\[ \] FourSteps1900000000001 {2}pending, partially applied: 2 of 4 writing statements$/m);
 }
 
 test("a migration of 4 statements whose 3rd fails: revert undoes the 2 applied, the schema equals the one before, the row is gone; run after the fix applies it", async () => {
@@ -167,7 +167,7 @@ test("a revert of the applied part killed half-way: status says so, run is refus
     const status = ok(await runCli(dir, ["status"], env), "status");
     assert.match(
       status.stdout,
-      /^ {2}\[ \] FourSteps1900000000001 {2}pending, partially applied: 2 of 4 statements, 1 statement of its revert done$/m,
+      /^ {2}\[ \] FourSteps1900000000001 {2}pending, partially applied: 2 of 4 writing statements, 1 writing statement of its revert done$/m,
     );
     const json = JSON.parse(ok(await runCli(dir, ["status", "--json"], env), "status --json").stdout);
     assert.deepEqual(json.migrations[0].partial, { applied: 2, total: 4, reverted: 1 });
@@ -176,7 +176,7 @@ test("a revert of the applied part killed half-way: status says so, run is refus
     assertUserError(
       run,
       2,
-      /^error: Migration FourSteps1900000000001 is half-way through a revert \(2 of 4 statements, 1 statement of its revert done\), so run cannot continue it: run `athanor revert` again to finish undoing it \(after fixing what stopped it\), then `athanor run`\.$/m,
+      /^error: Migration FourSteps1900000000001 is half-way through a revert \(2 of 4 writing statements, 1 writing statement of its revert done\), so run cannot continue it: run `athanor revert` again to finish undoing it \(after fixing what stopped it\), then `athanor run`\.$/m,
     );
 
     ok(await runCli(dir, ["revert"], env), "revert again");
@@ -201,7 +201,7 @@ test("a revert of the applied part that fails half-way records what it undid; af
     assert.equal(failed.code, 3, failed.stdout + failed.stderr);
     assert.match(
       failed.stderr,
-      /^error: Reverting migration FourSteps1900000000001 failed \(it ran outside a transaction: the statement of its revert listed below as already applied remains, and it is recorded as partially applied \(2 of 4 statements, 1 statement of its revert done\); fix the cause and run revert again to continue from the failed statement\): /m,
+      /^error: Reverting migration FourSteps1900000000001 failed \(it ran outside a transaction: the statement of its revert listed below as already applied remains, and it is recorded as partially applied \(2 of 4 writing statements, 1 writing statement of its revert done\); fix the cause and run revert again to continue from the failed statement\): /m,
     );
     assert.match(failed.stderr, /already applied: DROP TABLE `rev_tags`/);
 
@@ -227,7 +227,7 @@ test("E204: a partly applied migration whose down() is not the inverse of its up
     assertUserError(
       refused,
       2,
-      /^error: Migration FourSteps1900000000001 is partially applied \(2 of 4 statements\), and Athanor cannot undo only that part: it runs SQL of its own \(DROP TABLE rev_tags\), which has no known inverse\. Fix the cause of the failure and finish it with `athanor run` \(then revert it\), or undo its applied statements by hand and run `athanor stamp base`\.$/m,
+      /^error: Migration FourSteps1900000000001 is partially applied \(2 of 4 writing statements\), and Athanor cannot undo only that part: it runs SQL of its own \(DROP TABLE rev_tags\), which has no known inverse\. Fix the cause of the failure and finish it with `athanor run` \(then revert it\), or undo its applied statements by hand and run `athanor stamp base`\.$/m,
     );
     assert.equal(await schema(db.url), partway);
     assert.deepEqual(await bookkeeping(db.url), { migrations: [], progress: ["FourSteps1900000000001"] });
@@ -279,7 +279,7 @@ test("E238: a full revert whose 2nd statement fails is recorded as partly revert
     assert.equal(failed.code, 3, failed.stdout + failed.stderr);
     assert.match(
       failed.stderr,
-      /^error: Reverting migration FourSteps1900000000001 failed \(it ran outside a transaction: the statement of its revert listed below as already applied remains, and it is recorded as partly reverted \(1 statement of its revert done\); fix the cause and run revert again to continue from the failed statement\): /m,
+      /^error: Reverting migration FourSteps1900000000001 failed \(it ran outside a transaction: the statement of its revert listed below as already applied remains, and it is recorded as partly reverted \(1 writing statement of its revert done\); fix the cause and run revert again to continue from the failed statement\): /m,
     );
     assert.match(failed.stderr, /^ {2}already applied: DROP TABLE rev_tags$/m);
     assert.match(failed.stderr, /^ {2}failing statement: ALTER TABLE people DROP COLUMN email$/m);
@@ -287,7 +287,7 @@ test("E238: a full revert whose 2nd statement fails is recorded as partly revert
     assert.deepEqual(await bookkeeping(db.url), { migrations: [], progress: ["FourSteps1900000000001"] });
 
     const status = ok(await runCli(dir, ["status"], env), "status");
-    assert.match(status.stdout, /^ {2}\[ \] FourSteps1900000000001 {2}pending, partly reverted: 1 statement of its revert done$/m);
+    assert.match(status.stdout, /^ {2}\[ \] FourSteps1900000000001 {2}pending, partly reverted: 1 writing statement of its revert done$/m);
     assert.match(status.stdout, /^0 applied, 1 pending\.$/m);
     const json = JSON.parse(ok(await runCli(dir, ["status", "--json"], env), "status --json").stdout);
     assert.deepEqual(json.migrations[0].partial, { applied: 4, total: 4, reverted: 1, wholeRevert: true });
@@ -295,7 +295,7 @@ test("E238: a full revert whose 2nd statement fails is recorded as partly revert
     assertUserError(
       run,
       2,
-      /^error: Migration FourSteps1900000000001 is half-way through a revert \(1 statement of its revert done\), so run cannot continue it: run `athanor revert` again to finish undoing it \(after fixing what stopped it\), then `athanor run`\.$/m,
+      /^error: Migration FourSteps1900000000001 is half-way through a revert \(1 writing statement of its revert done\), so run cannot continue it: run `athanor revert` again to finish undoing it \(after fixing what stopped it\), then `athanor run`\.$/m,
     );
     const show = typeormCli(dir, env, ["migration:show"]);
     assert.equal(show.status, 0, show.stdout + show.stderr);
@@ -322,7 +322,7 @@ test("a full revert killed after its DROP TABLE (its 4th statement: dropForeignK
     const killed = await runCli(dir, ["revert"], { ...env, ATHANOR_FAULT_POINT: "statement:1:DROP TABLE" });
     assert.equal(killed.signal, "SIGKILL", killed.stdout + killed.stderr);
     const status = ok(await runCli(dir, ["status"], env), "status");
-    assert.match(status.stdout, /^ {2}\[ \] FourSteps1900000000001 {2}pending, partly reverted: 4 statements of its revert done$/m);
+    assert.match(status.stdout, /^ {2}\[ \] FourSteps1900000000001 {2}pending, partly reverted: 4 writing statements of its revert done$/m);
     assert.deepEqual(await bookkeeping(db.url), { migrations: [], progress: ["FourSteps1900000000001"] });
 
     ok(await runCli(dir, ["revert"], env), "revert again");

@@ -170,8 +170,9 @@ describe("a signal during run", () => {
         result.stderr,
         new RegExp(
           `\\nerror: Stopped by SIGINT: applied ${names[0]}; stopped ${names[1]} part-way outside a transaction ` +
-            `\\(the statements listed below remain, and it is not recorded\\); not started: ${names[2]}; the migration lock was released: ` +
-            `undo the statements listed below or finish that migration by hand, then run again\\.\\n  already applied: UPDATE "items" SET "name" = "name" \\|\\| 'X'\\n$`,
+            `\\(1 of its 2 writing statements took effect and stay applied \\(listed below as already applied\\), the statement in flight was cancelled and did not take effect \\(listed below as cancelled\\) ` +
+            `and nothing else of it was left to run; it is not recorded\\); not started: ${names[2]}; the migration lock was released: ` +
+            `undo the statements listed below as already applied or finish that migration by hand, then run again\\.\\n  already applied: UPDATE "items" SET "name" = "name" \\|\\| 'X'\\n  cancelled: WITH RECURSIVE [^\\n]*\\n$`,
         ),
       );
       assert.deepEqual(await appliedNames(project), [names[0]]);

@@ -137,3 +137,24 @@ test("hold: a statement with parameters is never joined (the held ones go first,
   assert.deepEqual(sent.slice(2), ["ROLLBACK"]);
   observed.stop();
 });
+
+test("continued by op() calls: every statement is passed over until the last finished call is, then the rest by count", () => {
+  const journal = new StatementJournal();
+  journal.open(false, { resume: 1 });
+  journal.passingOver = true;
+  assert.ok(journal.skipping);
+  assert.equal(journal.skip("INSERT INTO a VALUES (1)"), true, "sent before the last finished op() call: passed over, whatever the count");
+  assert.equal(journal.skip("INSERT INTO a VALUES (2)"), true);
+  assert.equal(journal.skip("SELECT 1"), false, "reads still run");
+  journal.passingOver = false;
+  assert.equal(journal.skip("INSERT INTO a VALUES (3)"), true, "then by count");
+  assert.equal(journal.skipping, false);
+  assert.equal(journal.skip("INSERT INTO a VALUES (4)"), false);
+  journal.completed("INSERT INTO a VALUES (4)");
+  assert.deepEqual(journal.statementsSoFar, [
+    "INSERT INTO a VALUES (1)",
+    "INSERT INTO a VALUES (2)",
+    "INSERT INTO a VALUES (3)",
+    "INSERT INTO a VALUES (4)",
+  ]);
+});

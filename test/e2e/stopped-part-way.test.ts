@@ -1,0 +1,434 @@
+/**
+ * A migration stopped part-way outside a transaction (`transaction =
+ * false`, `run --transaction none`): what `run` says and what the next
+ * `run` does.
+ *
+ * The message says what took effect, which statement failed (or was
+ * cancelled), and what did not take effect: listed where the code can be
+ * read without a database, counted or said to be unknown otherwise. Its
+ * counts are of writing statements (a SELECT is not one), and say so.
+ *
+ * Continuing, the op() calls that finished are passed over whole, not by
+ * a count of statements (an op() call that reads the live schema renders
+ * other statements the second time), and a continuation whose code does
+ * something else before the point where it stopped is refused (E245)
+ * before it sends anything.
+ */
+import { describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { DIALECTS, TestProject, type DialectName } from "../support/project";
+import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
+import { waitForOutput } from "../support/wait-for-output";
+
+const column = (name: string, type = "integer", extra = "") => `{ name: "${name}", type: "${type}", nullable: true${extra} }`;
+const table = (name: string) =>
+  `{ name: "${name}", columns: [{ name: "id", type: "integer", nullable: false }], primaryKey: { columns: ["id"] }, uniques: [], indexes: [], foreignKeys: [], checks: [] }`;
+const opCall = (call: string) => `    await op(queryRunner).${call};`;
+
+/** A read of whether items still has its note column, in the dialect's own catalog. */
+const HAS_NOTE: Record<DialectName, string> = {
+  sqlite: `SELECT 1 AS found FROM pragma_table_info('items') WHERE name = 'note'`,
+  postgres: `SELECT 1 AS found FROM information_schema.columns WHERE table_name = 'items' AND column_name = 'note'`,
+};
+
+function details(stderr: string, label: string): string[] {
+  return stderr
+    .split("\n")
+    .filter((l) => l.startsWith(`  ${label}: `))
+    .map((l) => l.slice(label.length + 4));
+}
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: what run says of a migration stopped part-way`, () => {
+    test("raw statements, the 2nd failing: applied, failing and still to run are each listed; the count is of 3", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        const name = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "ThreeRaw",
+          transaction: false,
+          up: [
+            q(`CREATE TABLE "a1" ("id" integer PRIMARY KEY)`),
+            q(`INSERT INTO "nope" ("id") VALUES (1)`),
+            q(`CREATE TABLE "a3" ("id" integer PRIMARY KEY)`),
+          ].join("\n"),
+        });
+        const result = await project.cli(["run"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `^error: Migration ${name} failed \\(it ran outside a transaction: the statement listed below as already applied remains, ` +
+              `and it is recorded as partially applied \\(1 of 3 writing statements\\); the failing statement did not take effect, ` +
+              `and the 1 statement listed below as still to run did not take effect; fix the cause and run again to continue from the failed statement\\): `,
+          ),
+        );
+        assert.deepEqual(details(result.stderr, "failing statement"), [`INSERT INTO "nope" ("id") VALUES (1)`]);
+        assert.deepEqual(details(result.stderr, "already applied"), [`CREATE TABLE "a1" ("id" integer PRIMARY KEY)`]);
+        assert.deepEqual(details(result.stderr, "still to run"), [`CREATE TABLE "a3" ("id" integer PRIMARY KEY)`]);
+        const tables = Object.keys((await project.introspect()).tables).sort();
+        assert.deepEqual(tables, ["a1", "items"], "what the message says is what the database holds");
+        assert.match(
+          (await project.cli(["status"])).stdout,
+          new RegExp(`${name}  pending, partially applied: 1 of 3 writing statements$`, "m"),
+        );
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("op() calls, the 2nd failing, with --transaction none: the op() calls not run are listed", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        const name = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "ThreeOps",
+          up: [
+            opCall(`createTable(${table("b1")} as any)`),
+            opCall(`addColumn("nope", ${column("x")} as any)`),
+            opCall(`addColumn("items", ${column("y")} as any)`),
+          ].join("\n"),
+        });
+        const result = await project.cli(["run", "--transaction", "none"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          /it is recorded as partially applied \(1 of 3 writing statements\); the failing statement did not take effect, and the 1 statement listed below as still to run did not take effect;/,
+        );
+        assert.deepEqual(details(result.stderr, "failing statement"), [`ALTER TABLE "nope" ADD COLUMN "x" integer`]);
+        assert.equal(details(result.stderr, "already applied").length, 1);
+        assert.match(details(result.stderr, "already applied")[0], /^CREATE TABLE "b1"/);
+        assert.deepEqual(details(result.stderr, "still to run"), [`ALTER TABLE "items" ADD COLUMN "y" integer`]);
+        assert.deepEqual(await appliedNames(project), [name]);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("code that throws half-way: what it runs after that is said to be unknown, not listed", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "Throws",
+          transaction: false,
+          up: [
+            q(`CREATE TABLE "a1" ("id" integer PRIMARY KEY)`),
+            `    throw new Error("boom");`,
+            q(`CREATE TABLE "a3" ("id" integer PRIMARY KEY)`),
+          ].join("\n"),
+        });
+        const result = await project.cli(["run"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          /\(1 writing statement\); what its code runs after that is not known without running it; fix the cause/,
+        );
+        assert.deepEqual(details(result.stderr, "still to run"), []);
+      } finally {
+        await project.cleanup();
+      }
+    });
+  });
+}
+
+describe("postgres: Ctrl-C during a read outside a transaction", () => {
+  test("the stop message names what took effect, the cancelled read and what did not run, and counts writing statements", async () => {
+    const project = await TestProject.create("postgres");
+    try {
+      await createItems(project);
+      const name = writeMigrationBody(project, {
+        timestamp: 1700000000001,
+        name: "SlowRead",
+        transaction: false,
+        up: [
+          q(`CREATE TABLE "a1" ("id" integer PRIMARY KEY)`),
+          q(`SELECT pg_sleep(30)`),
+          q(`CREATE TABLE "a3" ("id" integer PRIMARY KEY)`),
+        ].join("\n"),
+      });
+      const running = project.spawn(["run", "--verbose"]);
+      await waitForOutput(running, /pg_sleep/);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      running.child.kill("SIGINT");
+      const result = await running.result;
+      assert.equal(result.code, 130, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `\\nerror: Stopped by SIGINT: applied nothing; stopped ${name} part-way outside a transaction \\(` +
+            `1 of its 2 writing statements took effect and stay applied \\(listed below as already applied\\), ` +
+            `the statement in flight was cancelled and did not take effect \\(listed below as cancelled\\) ` +
+            `and the 1 statement listed below as still to run did not take effect; it is recorded as partially applied\\); ` +
+            `the migration lock was released: run again to continue\\.\\n` +
+            `  already applied: CREATE TABLE "a1" \\("id" integer PRIMARY KEY\\)\\n` +
+            `  cancelled: SELECT pg_sleep\\(30\\)\\n` +
+            `  still to run: CREATE TABLE "a3" \\("id" integer PRIMARY KEY\\)\\n$`,
+        ),
+      );
+      assert.match((await project.cli(["status"])).stdout, /pending, partially applied: 1 of 2 writing statements$/m);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: continuing a migration stopped part-way`, () => {
+    test("op() calls that read the live schema take another path the second time: refused (E245), nothing sent, the row kept", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        await project.query(`CREATE TABLE "blocker" ("id" integer PRIMARY KEY)`);
+        const name = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "ReadsSchema",
+          transaction: false,
+          up: [
+            opCall(`addColumn("items", ${column("a")} as any)`),
+            `    const hasNote = (await queryRunner.query(${JSON.stringify(HAS_NOTE[dialect])})).length > 0;`,
+            `    if (hasNote) await op(queryRunner).dropColumn("items", ${column("note", "varchar", ", length: 50")} as any);`,
+            opCall(`createTable(${table("blocker")} as any)`),
+          ].join("\n"),
+        });
+        let result = await project.cli(["run"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match((await project.cli(["status"])).stdout, /pending, partially applied: 2 (of \d+ )?writing statements$/m);
+        await project.query(`DROP TABLE "blocker"`);
+
+        // The second time the note column is gone: its dropColumn is not called, and the createTable
+        // is the 2nd op() call. Passed over by position, blocker would never be created.
+        result = await project.cli(["run"]);
+        assert.equal(result.code, 2, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `^error: Migration ${name} cannot be continued: it stopped part-way in an earlier run \\(2 (of \\d+ )?writing statements, 2 op\\(\\) calls finished\\), ` +
+              `and this time its code calls other operations, or sends other statements, before the point where the earlier run stopped, ` +
+              "so passing over what took effect could skip a statement that never ran or run one twice; nothing was sent\\. " +
+              `Compare the database with the migration, then finish it by hand and run \`athanor stamp ${name}\`, ` +
+              "or undo its applied statements by hand and run `athanor stamp base`\\.\\n$",
+          ),
+        );
+        const tables = Object.keys((await project.introspect()).tables).sort();
+        assert.deepEqual(tables, ["items"], "nothing was sent: blocker not created");
+        assert.match(
+          (await project.cli(["status"])).stdout,
+          /pending, partially applied: 2 (of \d+ )?writing statements$/m,
+          "the row is kept",
+        );
+
+        // Finished by hand, stamped: applied.
+        await project.query(`CREATE TABLE "blocker" ("id" integer PRIMARY KEY)`);
+        result = await project.cli(["stamp", name]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+        await assertItemsIntact(project);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("raw statements that differ the second time: refused (E245) before anything is sent", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        const name = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "RawBranches",
+          transaction: false,
+          up: [
+            q(`CREATE TABLE "a1" ("id" integer PRIMARY KEY)`),
+            `    if ((await queryRunner.query(${JSON.stringify(HAS_NOTE[dialect])})).length > 0) {`,
+            q(`UPDATE "items" SET "note" = 'x' WHERE "id" = 1`),
+            q(`ALTER TABLE "items" DROP COLUMN "note"`),
+            `    }`,
+            q(`CREATE TABLE "a3" ("id" integer PRIMARY KEY)`),
+            q(`INSERT INTO "nope" ("id") VALUES (1)`),
+          ].join("\n"),
+        });
+        let result = await project.cli(["run"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        await project.query(`DROP TABLE "a3"`);
+        // Undone by hand behind Athanor's back, so the second pass sends other statements: by count,
+        // CREATE TABLE a3 would be passed over as if it had run.
+        await project.query(`CREATE TABLE "nope" ("id" integer)`);
+        result = await project.cli(["run"]);
+        assert.equal(result.code, 2, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(`^error: Migration ${name} cannot be continued: it stopped part-way in an earlier run \\(4 writing statements\\)`),
+        );
+        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 0, "nothing was sent");
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    for (const [how, first, transaction] of [
+      ["transaction = false, continued by run", ["run"], false],
+      ["run --transaction none, continued by run in a transaction", ["run", "--transaction", "none"], undefined],
+    ] as const) {
+      test(`op() calls and raw statements mixed (${how}): each that took effect is passed over once, the rest runs`, async () => {
+        const project = await TestProject.create(dialect);
+        try {
+          await createItems(project);
+          const name = writeMigrationBody(project, {
+            timestamp: 1700000000001,
+            name: "Mixed",
+            transaction,
+            up: [
+              q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'before the op() calls')`),
+              opCall(`createTable(${table("b1")} as any)`),
+              q(`INSERT INTO "items" ("id", "name") VALUES (1002, 'between them')`),
+              opCall(`addColumn("items", ${column("y")} as any)`),
+              q(`INSERT INTO "items" ("id", "name") VALUES (1003, 'after them')`),
+              q(`INSERT INTO "nope" ("id") VALUES (1)`),
+              opCall(`addColumn("items", ${column("z")} as any)`),
+            ].join("\n"),
+          });
+          let result = await project.cli([...first]);
+          assert.equal(result.code, 3, result.stdout + result.stderr);
+          assert.match(result.stderr, /recorded as partially applied \(5 (of 7 )?writing statements\)/);
+          await project.query(`CREATE TABLE "nope" ("id" integer)`);
+          result = await project.cli(["run"]);
+          assert.equal(result.code, 0, result.stdout + result.stderr);
+          const added = await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`);
+          assert.deepEqual(
+            added.map((r: any) => Number(r.id)),
+            [1001, 1002, 1003],
+            "each INSERT ran once",
+          );
+          assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1, "the failed statement ran");
+          const columns = (await project.introspect()).tables.items.columns.map((c) => c.name);
+          assert.deepEqual(columns.slice(-2), ["y", "z"]);
+          assert.deepEqual(await appliedNames(project), [name]);
+          assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+          await assertItemsIntact(project);
+        } finally {
+          await project.cleanup();
+        }
+      });
+    }
+
+    test("an op() call whose statements differ the second time is passed over whole: the one after it runs", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        await project.query(`CREATE INDEX "IX_items_note" ON "items" ("note")`);
+        await project.query(`CREATE TABLE "blocker" ("id" integer PRIMARY KEY)`);
+        // On SQLite the alterColumn rebuilds items and re-creates its indexes: one statement more
+        // the first time (the index the next call drops) than the second.
+        const name = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "Rebuilds",
+          transaction: false,
+          up: [
+            opCall(
+              `alterColumn("items", ${column("note", "varchar", ", length: 50")} as any, ${column("note", "varchar", ", length: 80")} as any)`,
+            ),
+            opCall(`dropIndex("items", { name: "IX_items_note", columns: ["note"], unique: false })`),
+            opCall(`createTable(${table("blocker")} as any)`),
+            opCall(`addColumn("items", ${column("after")} as any)`),
+          ].join("\n"),
+        });
+        let result = await project.cli(["run"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        await project.query(`DROP TABLE "blocker"`);
+        result = await project.cli(["run"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const schema = await project.introspect();
+        assert.deepEqual(Object.keys(schema.tables).sort(), ["blocker", "items"], "the createTable after the passed-over calls ran");
+        assert.ok(schema.tables.items.columns.some((c) => c.name === "after"));
+        assert.deepEqual(schema.tables.items.indexes, [], "the dropped index is not re-created");
+        assert.equal(schema.tables.items.columns.find((c) => c.name === "note")?.length, 80);
+        assert.deepEqual(await appliedNames(project), [name]);
+        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+        await assertItemsIntact(project);
+      } finally {
+        await project.cleanup();
+      }
+    });
+  });
+}
+
+// MariaDB commits each DDL statement, so every migration runs outside a transaction there.
+describe("mariadb: continuing a migration stopped part-way", () => {
+  test("op() calls that read the live schema take another path the second time: refused (E245), nothing sent, the row kept", async () => {
+    const project = await TestProject.create("mariadb");
+    try {
+      await project.query(`CREATE TABLE items (id integer PRIMARY KEY, note varchar(50))`);
+      await project.query(`CREATE TABLE blocker (id integer PRIMARY KEY)`);
+      const name = writeMigrationBody(project, {
+        timestamp: 1700000000001,
+        name: "ReadsSchema",
+        up: [
+          opCall(`addColumn("items", ${column("a")} as any)`),
+          `    const hasNote = (await queryRunner.query("SELECT 1 AS found FROM information_schema.columns WHERE table_schema = DATABASE() AND table_name = 'items' AND column_name = 'note'")).length > 0;`,
+          `    if (hasNote) await op(queryRunner).dropColumn("items", ${column("note", "varchar", ", length: 50")} as any);`,
+          opCall(`createTable(${table("blocker")} as any)`),
+          opCall(`addColumn("items", ${column("after")} as any)`),
+        ].join("\n"),
+      });
+      let result = await project.cli(["run"]);
+      assert.equal(result.code, 3, result.stdout + result.stderr);
+      await project.query(`DROP TABLE blocker`);
+      result = await project.cli(["run"]);
+      assert.equal(result.code, 2, result.stdout + result.stderr);
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `^error: Migration ${name} cannot be continued: it stopped part-way in an earlier run \\(2 (of \\d+ )?writing statements, 2 op\\(\\) calls finished\\)`,
+        ),
+      );
+      assert.deepEqual(Object.keys((await project.introspect()).tables).sort(), ["items"], "nothing was sent");
+      assert.match(
+        (await project.cli(["status"])).stdout,
+        /pending, partially applied: 2 (of \d+ )?writing statements$/m,
+        "the row is kept",
+      );
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: continuing a revert stopped part-way`, () => {
+    test("a raw statement before the last finished op() call of down() is passed over too, not sent again", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        await project.query(`CREATE TABLE "revert_log" ("note" varchar(50))`);
+        writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "RevertMixed",
+          transaction: false,
+          up: opCall(`addColumn("items", ${column("y")} as any)`),
+          down: [
+            q(`INSERT INTO "revert_log" ("note") VALUES ('down started')`),
+            opCall(`dropColumn("items", ${column("y")} as any)`),
+            q(`INSERT INTO "nope" ("id") VALUES (1)`),
+          ].join("\n"),
+        });
+        assert.equal((await project.cli(["run"])).code, 0);
+        let result = await project.cli(["revert"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, /recorded as partly reverted \(2 writing statements of its revert done\)/);
+        await project.query(`CREATE TABLE "nope" ("id" integer)`);
+        result = await project.cli(["revert"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const log = await project.query(`SELECT * FROM "revert_log"`);
+        assert.equal(log.length, 1, "the INSERT before the dropColumn ran once");
+        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
+        assert.ok(!(await project.introspect()).tables.items.columns.some((c) => c.name === "y"));
+        assert.deepEqual(await appliedNames(project), []);
+      } finally {
+        await project.cleanup();
+      }
+    });
+  });
+}
