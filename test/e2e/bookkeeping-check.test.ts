@@ -72,7 +72,12 @@ for (const dialect of DIALECTS) {
       assert.match((await project.ok(["run"])).stdout, /Nothing to run/);
 
       // Code that calls only queryRunner.query (or op()) runs without the entities built.
-      writeMigration(project, { timestamp: 1700000000100, name: "CreateT100", up: ["CREATE TABLE t100 (id integer)"], down: ["DROP TABLE t100"] });
+      writeMigration(project, {
+        timestamp: 1700000000100,
+        name: "CreateT100",
+        up: ["CREATE TABLE t100 (id integer)"],
+        down: ["DROP TABLE t100"],
+      });
       assert.match((await project.ok(["run"])).stdout, /Applied 1 migration/);
 
       // Code that may use repositories runs only with valid entities; a

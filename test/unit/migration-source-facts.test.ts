@@ -141,10 +141,15 @@ test("a file whose methods call only op() and queryRunner.query is told from one
   assert.equal(scanGeneratedMigrationCalls(online)?.callsOnlyOperations, true);
   const sql = renderMigrationFile({ ...base, mode: "sql", upSql: ["CREATE TABLE a (id integer)"], downSql: ["DROP TABLE a"] });
   assert.equal(scanGeneratedMigrationCalls(sql)?.callsOnlyOperations, true);
-  assert.equal(scanGeneratedMigrationCalls(source.replace("import { op }", "import { op as apply }").replaceAll("await op(", "await apply("))?.callsOnlyOperations, true);
+  assert.equal(
+    scanGeneratedMigrationCalls(source.replace("import { op }", "import { op as apply }").replaceAll("await op(", "await apply("))
+      ?.callsOnlyOperations,
+    true,
+  );
 
   // Still the generated layout (the facts are read), but the code may reach TypeORM's metadata or run other code.
-  const call = (statement: string) => source.replace("await op(queryRunner).createTable(", `${statement}\n    await op(queryRunner).createTable(`);
+  const call = (statement: string) =>
+    source.replace("await op(queryRunner).createTable(", `${statement}\n    await op(queryRunner).createTable(`);
   const edits: Record<string, string> = {
     "a repository by entity name": call(`await queryRunner.manager.getRepository("Book").insert({ title: "x" });`),
     "the connection": call(`await queryRunner.connection.getMetadata("Book").name.toString();`),
