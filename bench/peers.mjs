@@ -6,8 +6,10 @@
 //
 //   node bench/peers.mjs [--n 200,1000] [--dialects sqlite,postgres] [--rounds 2]
 //     [--typeorm-cli-large-rounds 1] [--tools athanor,typeorm-js,alembic,typeorm]
-//     [--no-warm] [--out FILE] [--json FILE] [--db-suffix S]
+//     [--no-warm] [--out FILE] [--json FILE] [--db-suffix S] [--cli PATH]
 //
+// --cli runs another build of Athanor's CLI (e.g. /work/main/bin/athanor) in
+// place of this checkout's, for a before/after beside the peers.
 // --db-suffix names this run's PostgreSQL databases apart (athanor_peers_<tool>_<n>_<S>),
 // so two checkouts' runs can share a server at the same time (before/after a change).
 //
@@ -50,6 +52,7 @@ const { values: flags } = parseArgs({
     out: { type: "string" },
     json: { type: "string" },
     "db-suffix": { type: "string" },
+    cli: { type: "string" },
   },
 });
 const list = (s, fallback) => (s ? s.split(",").map((x) => x.trim()) : fallback);
@@ -85,7 +88,7 @@ const node = (cli, args) => ({ command: process.execPath, args: [cli, ...args] }
  */
 function plan(tool, { dialect, n, workDir }) {
   if (tool === "athanor") {
-    const cli = TOOLS.athanor.cli;
+    const cli = flags.cli ?? TOOLS.athanor.cli;
     const spec = TOOLS.athanor.steps;
     const noop = (r) => r.code === 0 && /No changes/i.test(r.stdout);
     return {
