@@ -6,11 +6,14 @@
 //
 //   node bench/peers.mjs [--n 200,1000] [--dialects sqlite,postgres] [--rounds 2]
 //     [--typeorm-cli-large-rounds 1] [--tools athanor,typeorm-js,alembic,typeorm]
-//     [--no-warm] [--out FILE] [--json FILE] [--db-suffix S] [--base-cli PATH]
+//     [--no-warm] [--out FILE] [--json FILE] [--db-suffix S] [--base-cli PATH] [--cli PATH]
 //
 // --base-cli adds the tool athanor-base: the same steps run by another
 // checkout's CLI (e.g. /work/main/bin/athanor), interleaved with this one's,
 // for a before/after on one machine at one load (name it in --tools).
+//
+// --cli runs another build of Athanor's CLI (e.g. /work/main/bin/athanor) in
+// place of this checkout's, for a before/after beside the peers.
 //
 // --db-suffix names this run's PostgreSQL databases apart (athanor_peers_<tool>_<n>_<S>),
 // so two checkouts' runs can share a server at the same time (before/after a change).
@@ -55,6 +58,7 @@ const { values: flags } = parseArgs({
     json: { type: "string" },
     "db-suffix": { type: "string" },
     "base-cli": { type: "string" },
+    cli: { type: "string" },
   },
 });
 const list = (s, fallback) => (s ? s.split(",").map((x) => x.trim()) : fallback);
@@ -94,7 +98,7 @@ const node = (cli, args) => ({ command: process.execPath, args: [cli, ...args] }
  */
 function plan(tool, { dialect, n, workDir }) {
   if (tool === "athanor" || tool === "athanor-base") {
-    const cli = tool === "athanor" ? TOOLS.athanor.cli : flags["base-cli"];
+    const cli = tool === "athanor" ? (flags.cli ?? TOOLS.athanor.cli) : flags["base-cli"];
     const spec = TOOLS.athanor.steps;
     const noop = (r) => r.code === 0 && /No changes/i.test(r.stdout);
     return {

@@ -5,6 +5,7 @@
 import { join, relative } from "node:path";
 import { renderMigrationFile, renderCompiledMigration, migrationName, migrationFileName } from "../codegen";
 import { MigrationFactsCache } from "../loader/migration-facts";
+import { scanGeneratedMigrationCalls } from "../loader/migration-source-scan";
 import { rememberTranspiled } from "../loader/typescript-loader";
 import { checksumOf } from "../runner/checksum";
 import { describeOperation } from "../ops/describe";
@@ -195,6 +196,8 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
       MigrationFactsCache.remember(config.cwd, config.migrationGlobs, checksumOf(content), {
         name: className,
         transaction: transaction !== false,
+        // What its methods call (op() only: `run` builds no entity metadata for it), read as discovery would.
+        callsOnlyOperations: scanGeneratedMigrationCalls(content)?.callsOnlyOperations,
       });
       // Only Athanor's own layout has a compiled twin: a project's template may add any code.
       if (flavour.language === "ts" && !template) rememberTranspiled(filePath, content, renderCompiledMigration(input));

@@ -20,6 +20,7 @@ import { explainEntityError } from "../config/entity-errors";
 import type { InputRecorder } from "../model-cache/input-recorder";
 import type { EntityModel } from "../model-cache/model-cache";
 import { EntityModelSource } from "../model-cache/entity-model-source";
+import { codeNeedsEntityMetadata } from "./entity-metadata-for-code";
 
 export interface Project {
   config: ProjectConfig;
@@ -40,6 +41,11 @@ export interface Project {
    * metadata.
    */
   loadEntityMetadata(): Promise<void>;
+  /**
+   * `loadEntityMetadata()` before running the code of `migrations`, unless
+   * none of that code can need it (entity-metadata-for-code.ts).
+   */
+  loadEntityMetadataFor(migrations: readonly MigrationSource[]): Promise<void>;
   /**
    * The schema the entities describe (table names qualified relative to
    * `defaultSchema`), from the entity model cache when nothing it was built
@@ -239,6 +245,9 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
       }
     },
     loadEntityMetadata: () => entities.loadMetadata(),
+    async loadEntityMetadataFor(migrations) {
+      if (codeNeedsEntityMetadata(migrations, dialect, entities.defersSubscribers())) await entities.loadMetadata();
+    },
     entityModel: (defaultSchema) => entities.model(defaultSchema),
     async close() {
       await queryRunner.release().catch(() => undefined);

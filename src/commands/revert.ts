@@ -66,8 +66,9 @@ export async function revert(options: RevertOptions): Promise<RevertResult> {
         if (options.dryRun) {
           return { reverted: [], planned: selected.map((s) => s.name), remaining: order.length, target: project.target };
         }
-        // down() may use repositories; --fake never loads entities.
-        if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
+        // down() may use repositories (unless it calls only op() and
+        // queryRunner.query); --fake never loads entities.
+        if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadataFor(selected.map((s) => s.source!));
         const results = await executeMigrations(
           { queryRunner, dialect, bookkeeping, lock },
           selected.map((s) => s.source!),

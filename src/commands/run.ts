@@ -65,8 +65,9 @@ export async function run(options: RunOptions): Promise<RunResult> {
         // exactly as this run found it, and none when there is nothing to apply.
         const backup = options.backup && selected.length > 0 ? await takeBackup(project, options.backupDir) : undefined;
         if (backup) options.onBackup?.(backup);
-        // Migration code may use repositories; a no-op or --fake run never loads entities.
-        if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadata();
+        // Migration code may use repositories (unless it calls only op() and
+        // queryRunner.query); a no-op or --fake run never loads entities.
+        if (selected.length > 0 && !options.execution?.fake) await project.loadEntityMetadataFor(selected.map((s) => s.source!));
         // Migrations described without loading them (a fresh checkout's), transpiled together before they run.
         if (!options.execution?.fake) transpileAhead(selected.flatMap((s) => (s.source?.file ? [s.source.file] : [])));
         const results = await executeMigrations(

@@ -228,6 +228,17 @@ export interface Dialect {
    */
   foreignKeyBlocksAlter?(from: Column, to: Column, foreignKey: ForeignKey): boolean;
 
+  /**
+   * Whether migration code whose source is `source` may rely on what
+   * TypeORM's driver does for the entities when it connects (PostgreSQL:
+   * `CREATE EXTENSION` for uuid generation, citext, hstore, PostGIS, … columns
+   * and btree_gist for exclusion constraints). `run` and `revert` build the
+   * entity metadata, which does it, before code that may; code that calls
+   * only `op()` and `queryRunner.query` and mentions none of it runs without.
+   * Absent: nothing the driver does on connecting depends on the entities.
+   */
+  reliesOnEntitySetup?(source: string): boolean;
+
   /** Whether `render(op)` needs `context.schema`. */
   needsSchema(op: Operation): boolean;
 

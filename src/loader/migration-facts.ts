@@ -18,6 +18,18 @@ import { cacheDirectory } from "./transpile-cache";
 export interface MigrationFacts {
   name: string;
   transaction: boolean;
+  /**
+   * Whether `up` and `down` only call `op()` and `queryRunner.query` on
+   * literals (migration-source-scan.ts); absent when the file was not read
+   * that way (loaded, or outside generate's layout): then unknown.
+   */
+  callsOnlyOperations?: boolean;
+}
+
+/** The facts as stored: the optional one only when known. */
+function storedForm(facts: MigrationFacts): MigrationFacts {
+  const { name, transaction, callsOnlyOperations } = facts;
+  return callsOnlyOperations === undefined ? { name, transaction } : { name, transaction, callsOnlyOperations };
 }
 
 /** Bump when the facts or the file's layout change, to retire old files. */
@@ -51,7 +63,7 @@ export class MigrationFactsCache {
    */
   static remember(cwd: string, globs: string[], checksum: string, facts: MigrationFacts): void {
     const cache = MigrationFactsCache.forProject(cwd, globs);
-    cache.entries.set(checksum, { name: facts.name, transaction: facts.transaction });
+    cache.entries.set(checksum, storedForm(facts));
     writeCacheFile(cache.path, JSON.stringify({ format: FORMAT, entries: Object.fromEntries(cache.entries) }));
   }
 
@@ -67,9 +79,16 @@ export class MigrationFactsCache {
   }
 
   set(checksum: string, facts: MigrationFacts): void {
-    this.seen.set(checksum, facts);
+    this.seen.set(checksum, storedForm(facts));
     const known = this.entries.get(checksum);
-    if (!known || known.name !== facts.name || known.transaction !== facts.transaction) this.changed = true;
+    if (
+      !known ||
+      known.name !== facts.name ||
+      known.transaction !== facts.transaction ||
+      known.callsOnlyOperations !== facts.callsOnlyOperations
+    ) {
+      this.changed = true;
+    }
   }
 
   /**
@@ -95,7 +114,8 @@ function readEntries(path: string): Map<string, MigrationFacts> {
   if (stored?.format !== FORMAT || typeof stored.entries !== "object" || stored.entries === null) return entries;
   for (const [checksum, facts] of Object.entries<any>(stored.entries)) {
     if (typeof facts?.name === "string" && typeof facts.transaction === "boolean") {
-      entries.set(checksum, { name: facts.name, transaction: facts.transaction });
+      const callsOnlyOperations = typeof facts.callsOnlyOperations === "boolean" ? facts.callsOnlyOperations : undefined;
+      entries.set(checksum, storedForm({ name: facts.name, transaction: facts.transaction, callsOnlyOperations }));
     }
   }
   return entries;

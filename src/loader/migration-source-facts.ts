@@ -21,7 +21,7 @@
  */
 import type { MigrationFacts } from "./migration-facts";
 import { ownTypeScriptPath } from "./typescript-compiler";
-import { scanGeneratedMigration } from "./migration-source-scan";
+import { scanGeneratedMigrationCalls } from "./migration-source-scan";
 
 const ALLOWED_IMPORTS = new Set(["typeorm", "athanor"]);
 
@@ -36,8 +36,9 @@ export function factsFromSource(fileName: string, source: string): MigrationFact
   if (!/\.[cm]?ts$/.test(fileName) || /\.d\.[cm]?ts$/.test(fileName)) return undefined;
   // Cheap refusal before loading TypeScript: no migration class, nothing to read.
   if (!/\bname\s*=/.test(source) || !/\bclass\b/.test(source)) return undefined;
-  // The shape generate writes, read without TypeScript (migration-source-scan.ts).
-  return scanGeneratedMigration(source) ?? factsFromSyntaxTree(fileName, source);
+  // The shape generate writes, read without TypeScript (migration-source-scan.ts),
+  // with what its methods call.
+  return scanGeneratedMigrationCalls(source) ?? factsFromSyntaxTree(fileName, source);
 }
 
 /** The facts read from TypeScript's syntax tree of the file (loading TypeScript). */

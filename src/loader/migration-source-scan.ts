@@ -25,6 +25,13 @@
  * template with a substitution, an escape or number form outside the
  * common ones, a syntax error) gives undefined, and the caller reads the
  * file with TypeScript's parser as before.
+ *
+ * It also tells whether every statement of `up` and `down` is one of the two
+ * calls above exactly — `op(<the method's parameter>[, <name or literal>])`
+ * (`op` imported from athanor) then one method call, or `<the parameter>.query(…)` —
+ * with literals as arguments: such code reaches the database only through
+ * SQL, never TypeORM's entity metadata (repositories, the manager), so
+ * `run` need not build it (commands/entity-metadata-for-code.ts).
  */
 import type { MigrationFacts } from "./migration-facts";
 
@@ -85,8 +92,19 @@ function isNamePart(code: number): boolean {
 
 /** The facts, or undefined when `source` is not exactly in the generated shape. */
 export function scanGeneratedMigration(source: string): MigrationFacts | undefined {
+  const scanned = scanGeneratedMigrationCalls(source);
+  return scanned && { name: scanned.name, transaction: scanned.transaction };
+}
+
+/**
+ * The facts and whether the methods call only `op()` and `queryRunner.query`
+ * (see above), or undefined when `source` is not exactly in the generated shape.
+ */
+export function scanGeneratedMigrationCalls(source: string): (MigrationFacts & { callsOnlyOperations: boolean }) | undefined {
   try {
-    return new Scanner(source).file();
+    const scanner = new Scanner(source);
+    const facts = scanner.file();
+    return { ...facts, callsOnlyOperations: scanner.callsOnlyOperations };
   } catch (error) {
     if (error instanceof NotGenerated) return undefined;
     throw error;
@@ -96,6 +114,12 @@ export function scanGeneratedMigration(source: string): MigrationFacts | undefin
 class Scanner {
   private at = 0;
   private token: Token;
+  /** Whether every call so far is an op() call or the parameter's `query` (see the file's comment). */
+  callsOnlyOperations = true;
+  /** Local names of `op` imported from athanor. */
+  private readonly opNames = new Set<string>();
+  /** The first parameter of the method being read (the query runner). */
+  private parameter: string | undefined;
 
   constructor(private readonly text: string) {
     this.token = this.read();
@@ -116,19 +140,24 @@ class Scanner {
   /** `import { A, B as C } from "typeorm";`, `import type { … } from "typeorm";` */
   private importDeclaration(): void {
     this.next();
-    if (this.isName("type")) this.next();
+    const typeOnly = this.isName("type");
+    if (typeOnly) this.next();
     this.expect("{");
+    const ops: string[] = [];
     while (!this.isPunct("}")) {
-      this.identifier();
+      const imported = this.identifier();
+      let local = imported;
       if (this.isName("as")) {
         this.next();
-        this.identifier();
+        local = this.identifier();
       }
+      if (imported === "op") ops.push(local);
       if (!this.isPunct("}")) this.expect(",");
     }
     this.next();
     this.expectName("from");
     if (this.token.kind !== "string" || !ALLOWED_IMPORTS.has(this.token.text)) throw new NotGenerated();
+    if (this.token.text === "athanor" && !typeOnly) for (const name of ops) this.opNames.add(name);
     this.next();
     this.expect(";");
   }
@@ -199,6 +228,7 @@ class Scanner {
     if ((name !== "up" && name !== "down") || seen.has(name)) throw new NotGenerated();
     this.next();
     this.expect("(");
+    this.parameter = this.token.kind === "name" ? this.token.text : undefined;
     while (!this.isPunct(")")) {
       this.identifier();
       if (this.isPunct(":")) {
@@ -224,27 +254,50 @@ class Scanner {
 
   /** `op(queryRunner).createTable({ … })`, `queryRunner.query("…")`: a name, then member accesses and calls. */
   private call(): void {
-    this.identifier();
+    const head = this.identifier();
+    // The chain as a pattern: "(" for a call with its argument identifiers, ".name" for a member.
+    const chain: string[] = [];
     let called = false;
     for (;;) {
       if (this.isPunct(".")) {
         this.next();
         // After a dot any name is a property, reserved words included.
         if (this.token.kind !== "name") throw new NotGenerated();
+        chain.push(`.${this.token.text}`);
         this.next();
       } else if (this.isPunct("(")) {
         this.next();
+        const names: string[] = [];
         while (!this.isPunct(")")) {
+          if (this.token.kind === "name" && !RESERVED.has(this.token.text)) names.push(this.token.text);
           this.value();
           if (!this.isPunct(")")) this.expect(",");
         }
         this.next();
+        chain.push(`(${names.join(",")})`);
         called = true;
       } else {
         break;
       }
     }
     if (!called) throw new NotGenerated();
+    if (!this.isOperationCall(head, chain)) this.callsOnlyOperations = false;
+  }
+
+  /**
+   * `op(<parameter>)` or `op(<parameter>, <name or literal>)`, then `.method(<literals>)`;
+   * or `<parameter>.query(<literals>)`. (A name as a top-level argument is
+   * the only identifier `value()` lets through; nested ones stay inside
+   * object and array literals, which are data.)
+   */
+  private isOperationCall(head: string, chain: string[]): boolean {
+    const parameter = this.parameter;
+    if (parameter === undefined) return false;
+    if (head === parameter) return chain.length === 2 && chain[0] === ".query" && chain[1] === "()";
+    if (!this.opNames.has(head) || chain.length !== 3) return false;
+    const [opArguments, method, methodArguments] = chain;
+    const names = opArguments.slice(1, -1).split(",");
+    return names[0] === parameter && names.length <= 2 && method.startsWith(".") && methodArguments === "()";
   }
 
   private value(): void {
@@ -256,7 +309,7 @@ class Scanner {
       return this.next();
     }
     if (this.isName("true") || this.isName("false") || this.isName("null")) return this.next();
-    if (token.kind === "name") return this.identifier();
+    if (token.kind === "name") return void this.identifier();
     if (this.isPunct("[")) {
       this.next();
       while (!this.isPunct("]")) {
@@ -308,9 +361,11 @@ class Scanner {
     }
   }
 
-  private identifier(): void {
+  private identifier(): string {
     if (this.token.kind !== "name" || RESERVED.has(this.token.text)) throw new NotGenerated();
+    const name = this.token.text;
     this.next();
+    return name;
   }
 
   private expect(punctuation: string): void {

@@ -100,6 +100,14 @@ export class EntityModelSource {
     this.step = trackInitializeStep(dataSource);
   }
 
+  /**
+   * Whether the deferred build would install subscribers (the DataSource
+   * lists some): they see every query, migration SQL included.
+   */
+  defersSubscribers(): boolean {
+    return !!this.deferred && !this.deferred.loaded && this.deferred.subscribers;
+  }
+
   /** Whether the last `initialize()` (or deferred build) failed while TypeORM loaded and validated the entities. */
   failedWhileBuildingEntities(): boolean {
     return this.step() === "entities";
@@ -163,6 +171,8 @@ export class EntityModelSource {
 
 interface DeferredEntities {
   loaded: boolean;
+  /** Whether the DataSource lists any subscriber (a class or a glob). */
+  subscribers: boolean;
   load(): Promise<void>;
   restore(): void;
 }
@@ -183,6 +193,7 @@ function deferEntities(dataSource: DataSource, loadEntityGlobs: () => void): Def
   const restore = () => dataSource.setOptions({ entities, subscribers } as any);
   return {
     loaded: false,
+    subscribers: Array.isArray(subscribers) ? subscribers.length > 0 : !!subscribers && Object.keys(subscribers).length > 0,
     async load() {
       restore();
       // The entity files the native compiler transpiles in the background on a cold cache (config/load.ts).

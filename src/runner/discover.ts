@@ -30,6 +30,12 @@ export interface MigrationSource {
   checksum?: string;
   /** Whether the migration asked not to run inside a transaction. */
   transaction: boolean;
+  /**
+   * True when the file is known to call only `op()` and `queryRunner.query`
+   * on literals (loader/migration-source-scan.ts): its code never reaches
+   * TypeORM's entity metadata. Absent: unknown.
+   */
+  callsOnlyOperations?: boolean;
   instance: MigrationInterface;
 }
 
@@ -99,6 +105,7 @@ function migrationFromFile(
     file,
     checksum,
     transaction: known.transaction,
+    ...(known.callsOnlyOperations ? { callsOnlyOperations: true } : {}),
     get instance() {
       return (instance ??= loadMigrationFile(file, cwd, checksum).instance);
     },

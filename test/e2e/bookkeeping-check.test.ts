@@ -1,15 +1,19 @@
 /**
  * The bookkeeping check every command makes looks at the migrations table
  * only, and commands that only read or write the bookkeeping do not build
- * TypeORM's entity metadata unless migration code is about to run: so a
- * lock on an unrelated table does not hold up `run`, and a half-edited
- * entity does not stop `status` or a no-op `run`.
+ * TypeORM's entity metadata unless migration code that may use it is about
+ * to run: so a lock on an unrelated table does not hold up `run`, and a
+ * half-edited entity does not stop `status`, a no-op `run`, or a run of
+ * migrations that call only op() and queryRunner.query.
  */
 import { after, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
 import { DIALECTS, TestProject } from "../support/project";
-import { writeTableMigrations } from "../support/migrations";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { writeMigration, writeTableMigrations } from "../support/migrations";
+import { writeSumFile } from "../../src/runner/sum";
 
 // TypeORM refuses this entity when it builds metadata: it has no primary column.
 const NO_PRIMARY_COLUMN = `import { Column, Entity } from "typeorm";
@@ -67,13 +71,35 @@ for (const dialect of DIALECTS) {
       assert.match((await project.ok(["status"])).stdout, /1 applied, 0 pending/);
       assert.match((await project.ok(["run"])).stdout, /Nothing to run/);
 
-      // Migration code may use repositories, so it runs only with valid entities;
-      // a broken entity is a configuration error (exit 2).
-      writeTableMigrations(project, 1, 1700000000100);
+      // Code that calls only queryRunner.query (or op()) runs without the entities built.
+      writeMigration(project, {
+        timestamp: 1700000000100,
+        name: "CreateT100",
+        up: ["CREATE TABLE t100 (id integer)"],
+        down: ["DROP TABLE t100"],
+      });
+      assert.match((await project.ok(["run"])).stdout, /Applied 1 migration/);
+
+      // Code that may use repositories runs only with valid entities; a
+      // broken entity is a configuration error (exit 2).
+      writeFileSync(
+        join(project.dir, "migrations", "1700000000200-UsesEntities.ts"),
+        `import { MigrationInterface, QueryRunner } from "typeorm";
+
+export class UsesEntities1700000000200 implements MigrationInterface {
+  public async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query("SELECT " + queryRunner.connection.entityMetadatas.length);
+  }
+
+  public async down(): Promise<void> {}
+}
+`,
+      );
+      writeSumFile(join(project.dir, "migrations"));
       const pending = await project.cli(["run"]);
       assert.equal(pending.code, 2, `${pending.stdout}\n${pending.stderr}`);
       assert.match(pending.stderr, /Draft.*primary column/);
-      assert.match((await project.ok(["status"])).stdout, /1 applied, 1 pending/);
+      assert.match((await project.ok(["status"])).stdout, /2 applied, 1 pending/);
     });
   });
 }

@@ -10,7 +10,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { renderMigrationFile, type MigrationFileInput } from "../../src/codegen";
 import { factsFromSource, factsFromSyntaxTree } from "../../src/loader/migration-source-facts";
-import { scanGeneratedMigration } from "../../src/loader/migration-source-scan";
+import { scanGeneratedMigration, scanGeneratedMigrationCalls } from "../../src/loader/migration-source-scan";
 
 const base: MigrationFileInput = {
   className: "Init1714000000000",
@@ -34,6 +34,7 @@ test("generated files: the name and transaction flag they print", () => {
     assert.deepEqual(factsFromSource("/p/migrations/1714000000000-Init.ts", renderMigrationFile(input)), {
       name: "Init1714000000000",
       transaction,
+      callsOnlyOperations: true,
     });
   }
 });
@@ -129,5 +130,41 @@ test("the token reader refuses what TypeScript's parser refuses, and whatever is
   // A syntax error is refused by both.
   for (const edit of ["an unclosed call", "a missing comma", "an unterminated string", "a line break in a string", "an octal escape"]) {
     assert.equal(factsFromSyntaxTree("/p/migrations/1714000000000-Init.ts", edits[edit]), undefined, edit);
+  }
+});
+
+test("a file whose methods call only op() and queryRunner.query is told from one that may reach TypeORM's entities", () => {
+  const source = renderMigrationFile({ ...base, up: richUp });
+  assert.equal(scanGeneratedMigrationCalls(source)?.callsOnlyOperations, true);
+  const online = renderMigrationFile({ ...base, up: richUp, online: { online: true, lockTimeout: "5s" }, transaction: false });
+  assert.match(online, /op\(queryRunner, online\)/);
+  assert.equal(scanGeneratedMigrationCalls(online)?.callsOnlyOperations, true);
+  const sql = renderMigrationFile({ ...base, mode: "sql", upSql: ["CREATE TABLE a (id integer)"], downSql: ["DROP TABLE a"] });
+  assert.equal(scanGeneratedMigrationCalls(sql)?.callsOnlyOperations, true);
+  assert.equal(
+    scanGeneratedMigrationCalls(source.replace("import { op }", "import { op as apply }").replaceAll("await op(", "await apply("))
+      ?.callsOnlyOperations,
+    true,
+  );
+
+  // Still the generated layout (the facts are read), but the code may reach TypeORM's metadata or run other code.
+  const call = (statement: string) =>
+    source.replace("await op(queryRunner).createTable(", `${statement}\n    await op(queryRunner).createTable(`);
+  const edits: Record<string, string> = {
+    "a repository by entity name": call(`await queryRunner.manager.getRepository("Book").insert({ title: "x" });`),
+    "the connection": call(`await queryRunner.connection.getMetadata("Book").name.toString();`),
+    "the manager's query": call(`await queryRunner.manager.query("SELECT 1");`),
+    "a call on an op() call's result": call(`await op(queryRunner).dropTable({ name: "a", columns: [] }).then(Boolean);`),
+    "op() on another runner": call(`await op(other).dropTable({ name: "a", columns: [] });`),
+    "op() imported from typeorm": source.replace('import { op } from "athanor";', 'import { op } from "typeorm";'),
+    "op() imported as a type": source.replace('import { op } from "athanor";', 'import type { op } from "athanor";'),
+    "an imported function": call(`await getConnection().query("SELECT 1");`),
+    "a query of a variable": call(`await queryRunner.query(sql);`),
+  };
+  for (const [edit, text] of Object.entries(edits)) {
+    assert.notEqual(text, source, edit);
+    const scanned = scanGeneratedMigrationCalls(text);
+    assert.ok(scanned, `${edit}: still the layout`);
+    assert.equal(scanned.callsOnlyOperations, false, edit);
   }
 });

@@ -27,6 +27,25 @@ const EXTENSION_TYPES: Record<string, string> = {
   geography: "postgis",
 };
 
+/**
+ * What TypeORM's PostgreSQL driver installs for the entities when it
+ * connects (`afterConnect`): uuid-ossp for uuid generation
+ * (`uuid_generate_v4()`, what TypeORM's own generated migrations call),
+ * each extension type above, btree_gist for exclusion constraints. Code
+ * that mentions any of it may rely on that (a TypeORM-generated migration
+ * does), so `run` builds the entity metadata before it; a false alarm only
+ * costs that build.
+ */
+const ENTITY_SETUP_WORDS = new RegExp(
+  `uuid_generate_v|uuid-ossp|pgcrypto|btree_gist|exclu|\\b(?:gist|${Object.keys(EXTENSION_TYPES).join("|")})\\b`,
+  "i",
+);
+
+/** Whether a migration's source may rely on the extensions TypeORM installs for the entities on connecting. */
+export function reliesOnEntitySetup(source: string): boolean {
+  return ENTITY_SETUP_WORDS.test(source);
+}
+
 /** What users install for each extension, where its package name differs. */
 const PACKAGES: Record<string, string> = { vector: "pgvector", postgis: "PostGIS" };
 

@@ -21,7 +21,7 @@ import { render } from "./render";
 import { postgresStatementRules } from "./lock-rules";
 import { postgresStatementCost } from "./statement-cost";
 import { postgresLiveCosts } from "./live-costs";
-import { requiredExtensions, unavailableExtension } from "./extensions";
+import { reliesOnEntitySetup, requiredExtensions, unavailableExtension } from "./extensions";
 
 export const postgresDialect: Dialect = {
   name: "postgres",
@@ -44,6 +44,7 @@ export const postgresDialect: Dialect = {
   liveCosts: postgresLiveCosts,
   requiredExtensions,
   unavailableExtension,
+  reliesOnEntitySetup,
   acquireMigrationLock: acquirePostgresLock,
   connectionOverrides: (options, settings) => postgresConnectTimeout(options, settings.connectTimeoutMs),
   keepSessionAlive,
