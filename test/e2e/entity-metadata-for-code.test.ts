@@ -13,6 +13,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, TestProject } from "../support/project";
 import { writeSumFile } from "../../src/runner/sum";
+import { BOOK } from "../support/entities";
 
 // Entities (and subscribers) by glob, as TypeORM's docs write it: the files
 // load only when TypeORM's metadata is built.
@@ -24,18 +25,6 @@ export default new DataSource({
   entities: ["entities/*.ts"],
   migrations: ["migrations/*.ts"],${extra}
 });
-`;
-
-const BOOK = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-
-@Entity({ name: "books" })
-export class Book {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column()
-  title: string;
-}
 `;
 
 function migration(project: TestProject, timestamp: number, name: string, body: { up: string; down: string; imports?: string }): string {

@@ -12,18 +12,7 @@ import assert from "node:assert/strict";
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { TestProject } from "../support/project";
-
-const BOOK = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-
-@Entity({ name: "books" })
-export class Book {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column()
-  title: string;
-}
-`;
+import { BOOK } from "../support/entities";
 
 // Preloaded into the CLI: lists, at exit, the migration files and whether
 // Athanor's TypeScript compiler was loaded at all.

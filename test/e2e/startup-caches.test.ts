@@ -15,6 +15,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { repoRoot, TestProject } from "../support/project";
 import { writeMigration } from "../support/migrations";
+import { BOOK } from "../support/entities";
 
 /** Node ≥ 22.1 keeps its own compile cache; before, Athanor writes one. */
 const ownCodeCache = typeof (Module as any).enableCompileCache !== "function";
@@ -32,18 +33,6 @@ export default new DataSource({
   entities: ["entities/*.ts"],
   migrations: ["migrations/*.ts"],
 });
-`;
-
-const BOOK = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
-
-@Entity({ name: "books" })
-export class Book {
-  @PrimaryGeneratedColumn()
-  id: number;
-
-  @Column()
-  title: string;
-}
 `;
 
 const cacheFiles = (dir: string, pattern: RegExp) => (existsSync(dir) ? readdirSync(dir).filter((f) => pattern.test(f)) : []);

@@ -1,4 +1,4 @@
-/** Entity sources shared by end-to-end tests: an items table, then a grown version of it; a users table. */
+/** Entity sources shared by end-to-end tests: an items table, then a grown version of it; a users table; a books table. */
 
 export const ITEM_V1 = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
 
@@ -38,5 +38,18 @@ export class User {
 
   @Column({ type: "varchar", length: 100 })
   name: string;
+}
+`;
+
+/** A books table of an id and a title. */
+export const BOOK = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "books" })
+export class Book {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column()
+  title: string;
 }
 `;

@@ -16,22 +16,7 @@
  * per statement.
  */
 import type { Queryable } from "../dialect";
-
-/** What is read of TypeORM's PostgresQueryRunner (0.3 and 1.x). */
-interface PostgresQueryRunner extends Queryable {
-  connect?(): Promise<unknown>;
-  isReleased?: boolean;
-  connection?: TypeOrmDataSource;
-  dataSource?: TypeOrmDataSource;
-  broadcaster?: { broadcast?(event: string, ...args: unknown[]): Promise<void> };
-}
-
-interface TypeOrmDataSource {
-  logger?: {
-    logQuery?(query: string, parameters: unknown[] | undefined, queryRunner: unknown): unknown;
-    logQueryError?(error: unknown, query: string, parameters: unknown[] | undefined, queryRunner: unknown): unknown;
-  };
-}
+import type { TypeOrmQueryRunner } from "../typeorm-query-runner";
 
 /** node-postgres's answer to a query: one result, or one per statement of a list. */
 type PgResult = { rows?: unknown[] };
@@ -40,7 +25,7 @@ interface PgClient {
 }
 
 export async function sendPostgresList(db: Queryable, statements: readonly string[]): Promise<unknown[][]> {
-  const runner = db as PostgresQueryRunner;
+  const runner = db as TypeOrmQueryRunner;
   const dataSource = runner.dataSource ?? runner.connection;
   const client = runner.isReleased ? undefined : ((await runner.connect?.()) as Partial<PgClient> | undefined);
   if (typeof client?.query !== "function") {

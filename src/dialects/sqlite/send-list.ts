@@ -10,30 +10,14 @@
  * per statement.
  */
 import type { Queryable } from "../dialect";
-
-/** What is read of TypeORM's SQLite query runners (0.3's node sqlite3 and better-sqlite3, 1.x's better-sqlite3). */
-interface SqliteQueryRunner extends Queryable {
-  connect?(): Promise<unknown>;
-  isReleased?: boolean;
-  connection?: TypeOrmDataSource;
-  dataSource?: TypeOrmDataSource;
-  broadcaster?: { broadcast?(event: string, ...args: unknown[]): Promise<void> };
-}
-
-interface TypeOrmDataSource {
-  options?: { type?: string };
-  logger?: {
-    logQuery?(query: string, parameters: unknown[] | undefined, queryRunner: unknown): unknown;
-    logQueryError?(error: unknown, query: string, parameters: unknown[] | undefined, queryRunner: unknown): unknown;
-  };
-}
+import type { TypeOrmQueryRunner } from "../typeorm-query-runner";
 
 interface ExecConnection {
   exec(sql: string, callback?: (error: Error | null) => void): unknown;
 }
 
 export async function sendSqliteList(db: Queryable, statements: readonly string[]): Promise<void> {
-  const runner = db as SqliteQueryRunner;
+  const runner = db as TypeOrmQueryRunner;
   const dataSource = runner.dataSource ?? runner.connection;
   const connection = runner.isReleased ? undefined : ((await runner.connect?.()) as Partial<ExecConnection> | undefined);
   const type = dataSource?.options?.type;
