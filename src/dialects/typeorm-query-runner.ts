@@ -22,3 +22,42 @@ export interface TypeOrmDataSource {
     logQueryError?(error: unknown, query: string, parameters: unknown[] | undefined, queryRunner: unknown): unknown;
   };
 }
+
+/**
+ * Send `sql`, a list of `statements` joined, past TypeORM's `query`, doing
+ * for each statement what that `query` does around one: the DataSource's
+ * logger and its query subscribers (beforeQuery, afterQuery) hear of every
+ * statement, as they did one query at a time. A failure carries the list as
+ * its `query`, as TypeORM's QueryFailedError does (what a failure report
+ * names as the failing statement). `resultOf` gives a statement's result
+ * for afterQuery, where the driver answers one per statement.
+ */
+export async function sendAsTypeOrmWould<T>(
+  runner: TypeOrmQueryRunner,
+  statements: readonly string[],
+  sql: string,
+  send: () => Promise<T>,
+  resultOf: (answer: T, index: number) => unknown = () => undefined,
+): Promise<T> {
+  const dataSource = runner.dataSource ?? runner.connection;
+  for (const statement of statements) {
+    dataSource?.logger?.logQuery?.(statement, undefined, runner);
+    await runner.broadcaster?.broadcast?.("BeforeQuery", statement, undefined);
+  }
+  const started = Date.now();
+  let answer: T;
+  try {
+    answer = await send();
+  } catch (error) {
+    dataSource?.logger?.logQueryError?.(error, sql, undefined, runner);
+    for (const statement of statements) {
+      await runner.broadcaster?.broadcast?.("AfterQuery", statement, undefined, false, undefined, undefined, error);
+    }
+    throw Object.assign(error instanceof Error ? error : new Error(String(error)), { query: sql });
+  }
+  const ms = Date.now() - started;
+  for (const [i, statement] of statements.entries()) {
+    await runner.broadcaster?.broadcast?.("AfterQuery", statement, undefined, true, ms, resultOf(answer, i), undefined);
+  }
+  return answer;
+}

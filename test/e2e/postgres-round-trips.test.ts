@@ -32,24 +32,26 @@ async function tables(project: TestProject): Promise<string[]> {
   return rows.map((r: any) => String(r.tablename));
 }
 
-/** A query subscriber in ormconfig.ts that prints what it hears ("before: …", "after: …"). */
-function addQuerySubscriber(project: TestProject): void {
+/** Declare `source`'s subscriber class `name` in ormconfig.ts and list it (with `options`) in the DataSource. */
+function addSubscriber(project: TestProject, name: string, source: string, options = ""): void {
   const file = join(project.dir, "ormconfig.ts");
   const config = readFileSync(file, "utf8");
-  const subscriber = `
-class PrintQueries {
-  beforeQuery(event: any) { console.log("before: " + event.query); }
-  afterQuery(event: any) { console.log("after: " + event.query + (event.success ? "" : " (failed)")); }
-}
-EventSubscriber()(PrintQueries);
-`;
   const patched = config.replace(
     `import { DataSource, type DataSourceOptions } from "typeorm";`,
-    (line) => line.replace("DataSource,", "DataSource, EventSubscriber,") + subscriber,
+    (line) => line.replace("DataSource,", "DataSource, EventSubscriber,") + `\n${source}\nEventSubscriber()(${name});\n`,
   );
   assert.notEqual(patched, config, "ormconfig.ts does not import DataSource as expected");
   writeFileSync(file, patched);
-  project.addServerOptions(`logging: ["query"], subscribers: [PrintQueries]`);
+  project.addServerOptions(`${options}subscribers: [${name}]`);
+}
+
+/** A query subscriber in ormconfig.ts that prints what it hears ("before: …", "after: …"). */
+function addQuerySubscriber(project: TestProject): void {
+  const subscriber = `class PrintQueries {
+  beforeQuery(event: any) { console.log("before: " + event.query); }
+  afterQuery(event: any) { console.log("after: " + event.query + (event.success ? "" : " (failed)")); }
+}`;
+  addSubscriber(project, "PrintQueries", subscriber, `logging: ["query"], `);
 }
 
 /** The queries a `run` of `count` pending trivial migrations sends through node-postgres, on every connection. */
@@ -134,24 +136,16 @@ describe("postgres: the runner's own statements travel with the next one", () =>
     const project = await TestProject.create("postgres");
     try {
       const names = writeCreates(project, 2);
-      const file = join(project.dir, "ormconfig.ts");
-      const config = readFileSync(file, "utf8");
-      const subscriber = `
-class ReadOnStart {
+      addSubscriber(
+        project,
+        "ReadOnStart",
+        `class ReadOnStart {
   async afterTransactionStart(event: any) {
     const rows = await event.queryRunner.query("SELECT 41 + 1 AS answer");
     console.log("read on start: " + JSON.stringify(rows));
   }
-}
-EventSubscriber()(ReadOnStart);
-`;
-      const patched = config.replace(
-        `import { DataSource, type DataSourceOptions } from "typeorm";`,
-        (line) => line.replace("DataSource,", "DataSource, EventSubscriber,") + subscriber,
+}`,
       );
-      assert.notEqual(patched, config, "ormconfig.ts does not import DataSource as expected");
-      writeFileSync(file, patched);
-      project.addServerOptions(`subscribers: [ReadOnStart]`);
       const result = await project.cli(["run"]);
       assert.equal(result.code, 0, result.stdout + result.stderr);
       const reads = result.stdout.split("\n").filter((line) => line.startsWith("read on start: "));

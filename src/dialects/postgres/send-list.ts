@@ -16,7 +16,7 @@
  * per statement.
  */
 import type { Queryable } from "../dialect";
-import type { TypeOrmQueryRunner } from "../typeorm-query-runner";
+import { sendAsTypeOrmWould, type TypeOrmQueryRunner } from "../typeorm-query-runner";
 
 /** node-postgres's answer to a query: one result, or one per statement of a list. */
 type PgResult = { rows?: unknown[] };
@@ -26,7 +26,6 @@ interface PgClient {
 
 export async function sendPostgresList(db: Queryable, statements: readonly string[]): Promise<unknown[][]> {
   const runner = db as TypeOrmQueryRunner;
-  const dataSource = runner.dataSource ?? runner.connection;
   const client = runner.isReleased ? undefined : ((await runner.connect?.()) as Partial<PgClient> | undefined);
   if (typeof client?.query !== "function") {
     const rows: unknown[][] = [];
@@ -35,25 +34,15 @@ export async function sendPostgresList(db: Queryable, statements: readonly strin
   }
   // A newline before each `;`: a statement's trailing line comment ends first.
   const sql = statements.join("\n;\n");
-  for (const statement of statements) {
-    dataSource?.logger?.logQuery?.(statement, undefined, runner);
-    await runner.broadcaster?.broadcast?.("BeforeQuery", statement, undefined);
-  }
-  const started = Date.now();
-  let raw: PgResult | PgResult[];
-  try {
-    raw = await (client as PgClient).query(sql);
-  } catch (error) {
-    dataSource?.logger?.logQueryError?.(error, sql, undefined, runner);
-    for (const statement of statements) {
-      await runner.broadcaster?.broadcast?.("AfterQuery", statement, undefined, false, undefined, undefined, error);
-    }
-    throw Object.assign(error instanceof Error ? error : new Error(String(error)), { query: sql });
-  }
-  const ms = Date.now() - started;
-  const results = Array.isArray(raw) ? raw : [raw];
-  for (const [i, statement] of statements.entries()) {
-    await runner.broadcaster?.broadcast?.("AfterQuery", statement, undefined, true, ms, results[i], undefined);
-  }
+  const results = await sendAsTypeOrmWould(
+    runner,
+    statements,
+    sql,
+    async () => {
+      const raw = await (client as PgClient).query(sql);
+      return Array.isArray(raw) ? raw : [raw];
+    },
+    (answers, i) => answers[i],
+  );
   return results.map((result) => result?.rows ?? []);
 }

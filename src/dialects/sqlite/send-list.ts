@@ -10,7 +10,7 @@
  * per statement.
  */
 import type { Queryable } from "../dialect";
-import type { TypeOrmQueryRunner } from "../typeorm-query-runner";
+import { sendAsTypeOrmWould, type TypeOrmQueryRunner } from "../typeorm-query-runner";
 
 interface ExecConnection {
   exec(sql: string, callback?: (error: Error | null) => void): unknown;
@@ -27,24 +27,8 @@ export async function sendSqliteList(db: Queryable, statements: readonly string[
   }
   const exec = connection as ExecConnection;
   const sql = statements.join(";\n");
-  for (const statement of statements) {
-    dataSource?.logger?.logQuery?.(statement, undefined, runner);
-    await runner.broadcaster?.broadcast?.("BeforeQuery", statement, undefined);
-  }
-  const started = Date.now();
-  try {
+  await sendAsTypeOrmWould(runner, statements, sql, async () => {
     if (type === "better-sqlite3") exec.exec(sql);
     else await new Promise<void>((resolve, reject) => exec.exec(sql, (error) => (error ? reject(error) : resolve())));
-  } catch (error) {
-    dataSource?.logger?.logQueryError?.(error, sql, undefined, runner);
-    for (const statement of statements) {
-      await runner.broadcaster?.broadcast?.("AfterQuery", statement, undefined, false, undefined, undefined, error);
-    }
-    // As TypeORM's QueryFailedError carries it: what a failure report names as the failing statement.
-    throw Object.assign(error instanceof Error ? error : new Error(String(error)), { query: sql });
-  }
-  const ms = Date.now() - started;
-  for (const statement of statements) {
-    await runner.broadcaster?.broadcast?.("AfterQuery", statement, undefined, true, ms, undefined, undefined);
-  }
+  });
 }
