@@ -58,6 +58,9 @@ export async function compareEntitiesWithDatabase(
   profilePhase("metadata to schema");
   refuseBookkeepingEntity(target, source.migrationsTableName);
   refuseNameClash(dialect, target);
+  // Before E248/E249, which would judge a misspelt engine as one that keeps no foreign keys.
+  const engine = await dialect.unavailableEngine?.(db, target);
+  if (engine) throw new UsageError(engine);
   const introspected = await dialect.introspect(db, {
     exclude: bookkeepingTableNames(source.migrationsTableName),
     schemas: schemasToRead(target, renames),

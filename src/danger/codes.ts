@@ -66,6 +66,11 @@ export const LINT_CODES = {
     category: "data-dependent",
     title: "a foreign key is added to an existing table",
   },
+  "AT-N006": {
+    severity: "info",
+    category: "data-dependent",
+    title: "a foreign key this migration dropped is added again (every row is checked again; rows written in between were not)",
+  },
   "AT-L001": {
     severity: "warning",
     category: "lock-heavy",
@@ -111,7 +116,7 @@ export const LINT_CODES = {
   "AT-L008": {
     severity: "warning",
     category: "lock-heavy",
-    title: "MySQL/MariaDB: the statement copies or rebuilds the table (type change, primary key, column not at the end)",
+    title: "MySQL/MariaDB: the statement copies or rebuilds the table (type change, primary key, foreign key, column not at the end)",
     dialects: ["mysql", "mariadb"],
   },
   "AT-L009": {

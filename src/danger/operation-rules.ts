@@ -14,7 +14,7 @@
  */
 import type { Operation } from "../ops/operations";
 import { formatColumnType } from "../schema/equal";
-import type { Column } from "../schema/model";
+import type { Column, ForeignKey } from "../schema/model";
 import { finding, type Finding, type LintCode } from "./codes";
 import { typeChange, type TypeChange } from "./type-change";
 
@@ -33,6 +33,34 @@ export interface OperationContext {
    * database does not store (a length SQLite ignores) is not judged.
    */
   readonly comparable?: (column: Column) => Column;
+  /**
+   * Foreign keys this migration dropped earlier from existing tables, by
+   * table, with nothing that writes rows run since: a key added again over
+   * the same columns and references is a re-creation (AT-N006), not a new
+   * key (AT-N005) — the rows held it until the drop.
+   */
+  readonly droppedForeignKeys?: ReadonlyMap<string, readonly ForeignKey[]>;
+}
+
+/**
+ * The key dropped earlier in the migration that `foreignKey` of `table` puts
+ * back, if any: the same columns and references (the same name where SQL
+ * read by pattern leaves them unknown).
+ */
+export function droppedEarlier(
+  dropped: OperationContext["droppedForeignKeys"],
+  table: string,
+  foreignKey: ForeignKey,
+): ForeignKey | undefined {
+  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((name, i) => name === b[i]);
+  return dropped?.get(table)?.find((key) =>
+    // Read from hand-written SQL (DROP FOREIGN KEY, ADD CONSTRAINT), a key's columns are unknown: its name says which it is.
+    key.columns.length === 0 || foreignKey.columns.length === 0
+      ? key.name === foreignKey.name
+      : key.referencedTable === foreignKey.referencedTable &&
+        same(key.columns, foreignKey.columns) &&
+        same(key.referencedColumns, foreignKey.referencedColumns),
+  );
 }
 
 /** What a rule says about one operation: a sentence and a fix (see codes.ts `finding`). */
@@ -213,12 +241,36 @@ export const OPERATION_RULES: readonly OperationRule[] = [
   rule({
     code: "AT-N005",
     kinds: ["addForeignKey"],
-    judge: (op) => [
-      {
-        sentence: `Foreign key ${op.foreignKey.name} is added to ${op.table}: the migration fails if a row references nothing`,
-        fix: "delete or fix orphans first (or add it NOT VALID and validate later on PostgreSQL).",
-      },
-    ],
+    judge: (op, context) =>
+      droppedEarlier(context.droppedForeignKeys, op.table, op.foreignKey)
+        ? []
+        : [
+            {
+              sentence: `Foreign key ${op.foreignKey.name} is added to ${op.table}: the migration fails if a row references nothing`,
+              fix: "delete or fix orphans first (or add it NOT VALID and validate later on PostgreSQL).",
+            },
+          ],
+  }),
+  rule({
+    code: "AT-N006",
+    kinds: ["addForeignKey"],
+    judge: (op, context) => {
+      const dropped = droppedEarlier(context.droppedForeignKeys, op.table, op.foreignKey);
+      if (!dropped) return [];
+      const { name, columns, referencedTable, referencedColumns } = op.foreignKey;
+      const as = dropped.name === name ? "" : ` (as ${dropped.name})`;
+      // Read from hand-written SQL, the key's columns and referenced table may be unknown.
+      const shape = columns.length > 0 ? ` (${columns.join(", ")}) → ${referencedTable} (${referencedColumns.join(", ")})` : "";
+      const tables = referencedTable && referencedTable !== op.table ? `${op.table} or ${referencedTable}` : op.table;
+      return [
+        {
+          sentence:
+            `Foreign key ${name} of ${op.table}${shape} is added again after this migration dropped it${as}: ` +
+            `the rows held it until the drop, and adding it checks every row of ${op.table} again; a row written to ${tables} in between that references nothing stops the migration here, leaving ${op.table} without the key`,
+          fix: `run it while nothing writes to ${tables}; if it stops here, fix or delete the rows that reference nothing and run it again.`,
+        },
+      ];
+    },
   }),
   rule({
     code: "AT-B001",

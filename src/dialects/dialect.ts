@@ -216,6 +216,15 @@ export interface Dialect {
   unavailableExtension?(db: Queryable, required: readonly RequiredExtension[]): Promise<string | undefined>;
 
   /**
+   * Why a storage engine an entity of `target` names cannot be used on the
+   * server behind `db` (MySQL/MariaDB: not among the engines it offers, E258,
+   * dialects/mysql/engines.ts): the sentence a user sees, naming the table,
+   * the engine and the engines the server has; undefined when all can be.
+   * Absent on dialects without engines.
+   */
+  unavailableEngine?(db: Queryable, target: Schema): Promise<string | undefined>;
+
+  /**
    * Whether the database refuses to change a column from `from` to `to`
    * while `foreignKey` uses it, on either side of the key (MySQL/MariaDB:
    * "Cannot change column …: used in a foreign key constraint", for a new

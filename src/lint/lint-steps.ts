@@ -8,11 +8,12 @@
  */
 import { describeOperation } from "../ops/describe";
 import { finding, type Finding } from "../danger/codes";
-import { operationFindings } from "../danger/operation-rules";
+import { droppedEarlier, operationFindings } from "../danger/operation-rules";
 import type { Dialect, Refusal } from "../dialects/dialect";
 import type { Operation } from "../ops/operations";
-import type { Schema } from "../schema/model";
+import type { ForeignKey, Schema } from "../schema/model";
 import { readStatement, type ReadStatement } from "./read-sql";
+import { changesSchema } from "../runner/recording-query-runner";
 import { normalizeSql, shortStatement, splitStatements } from "../sql/statements";
 
 export interface LintStep {
@@ -56,14 +57,20 @@ export function lintSteps(steps: readonly LintStep[], options: LintStepsOptions)
   const statementRules = options.dialect.statementRules;
   const addedColumns = columnsAdded(units);
   const comparable = (column: Parameters<LintDialect["comparable"]>[0]) => options.dialect.comparable(column);
+  const droppedForeignKeys = new Map<string, ForeignKey[]>();
   const findings: Finding[] = [];
 
   units.forEach((unit, index) => {
     const replaced = replacedAfter[index];
     // Raw SQL findings name the statement; op() findings the operation.
     const subject = unit.read ? shortStatement(unit.statements[0]) : undefined;
+    // A statement that writes rows (INSERT, UPDATE, DELETE, TRUNCATE…) may leave some
+    // that reference nothing: a key added after it is judged as new (AT-N005).
+    if (unit.read && (!changesSchema(unit.statements[0]) || unit.read.emptiedTable)) droppedForeignKeys.clear();
     for (const op of unit.operations) {
-      findings.push(...operationFindings(op, { created, replaced, addedColumns, comparable }, subject ?? describeOperation(op)));
+      const context = { created, replaced, addedColumns, comparable, droppedForeignKeys };
+      findings.push(...operationFindings(op, context, subject ?? describeOperation(op)));
+      trackForeignKeys(droppedForeignKeys, created, op);
       track(tracked, op);
     }
     if (unit.read?.emptiedTable && !created.has(unit.read.emptiedTable) && subject) {
@@ -200,6 +207,24 @@ function track({ created, droppedExisting }: Tracked, op: Operation): void {
     if (!created.delete(op.table.name)) droppedExisting.add(op.table.name);
   } else if (op.kind === "renameTable" && created.delete(op.from)) {
     if (!droppedExisting.delete(op.to)) created.add(op.to);
+  }
+}
+
+/**
+ * The foreign keys dropped from existing tables and not yet added again
+ * (AT-N006): a drop is remembered, an add over the same columns and
+ * references takes its key back out.
+ */
+function trackForeignKeys(dropped: Map<string, ForeignKey[]>, created: ReadonlySet<string>, op: Operation): void {
+  if (op.kind === "dropForeignKey" && !created.has(op.table)) {
+    dropped.set(op.table, [...(dropped.get(op.table) ?? []), op.foreignKey]);
+  } else if (op.kind === "addForeignKey") {
+    const back = droppedEarlier(dropped, op.table, op.foreignKey);
+    if (back)
+      dropped.set(
+        op.table,
+        (dropped.get(op.table) ?? []).filter((key) => key !== back),
+      );
   }
 }
 

@@ -138,6 +138,19 @@ function readClause(table: string, clause: string): Operation[] | undefined {
     return [{ kind: "addColumn", table, column: column(unquoteName(addColumn[1]), fields) }];
   }
 
+  // MySQL's DROP FOREIGN KEY names the key only: its columns are unknown (a key added again under that name is its re-creation, AT-N006).
+  const dropForeignKey = new RegExp(String.raw`^DROP FOREIGN KEY (${NAME})$`, "i").exec(clause);
+  if (dropForeignKey) {
+    const foreignKey: ForeignKey = {
+      name: unquoteName(dropForeignKey[1]),
+      columns: [],
+      referencedTable: "",
+      referencedColumns: [],
+      onDelete: "NO ACTION",
+      onUpdate: "NO ACTION",
+    };
+    return [{ kind: "dropForeignKey", table, foreignKey }];
+  }
   if (/^DROP (?:CONSTRAINT|PRIMARY KEY|INDEX)\b/i.test(clause)) return [];
   const dropColumn = new RegExp(String.raw`^DROP (?:COLUMN )?(?:IF EXISTS )?(${NAME})(?: CASCADE| RESTRICT)?$`, "i").exec(clause);
   if (dropColumn) return [{ kind: "dropColumn", table, column: column(unquoteName(dropColumn[1])) }];

@@ -13,7 +13,7 @@ import { findDialect } from "../../src/dialects";
 import { LINT_CODES, lintOperations, lintSteps, readSilences, applySilences, finding, type LintCode } from "../../src/lint";
 import type { Operation } from "../../src/ops/operations";
 import { apply } from "../../src/schema/apply";
-import { emptyTable, type Column, type Schema, type Table } from "../../src/schema/model";
+import { emptyTable, type Column, type ForeignKey, type Schema, type Table } from "../../src/schema/model";
 import { TestProject } from "../support/project";
 import { writeMigration } from "../support/migrations";
 import { q, writeMigrationBody } from "../support/faults";
@@ -75,6 +75,24 @@ function codesOfSql(statements: string[], dialect = "postgres", transaction = tr
 function foundInEach(code: LintCode, ...lists: LintCode[][]): LintCode[] {
   return lists.every((list) => list.includes(code)) ? [code] : [];
 }
+
+/** Codes lint finds in op() steps alone (no statements: the portable rules only; a "sql" step is read as raw SQL). */
+function codesOfSteps(ops: Operation[], dialect = "mariadb"): LintCode[] {
+  return lintSteps(
+    ops.map((operation) => (operation.kind === "sql" ? { statements: [operation.up] } : { operation, statements: [] })),
+    { dialect: findDialect(dialect)! },
+  ).map((f) => f.code);
+}
+
+/** A foreign key of users to itself (users.age → users.id). */
+const usersSelf: ForeignKey = {
+  name: "users_self",
+  columns: ["age"],
+  referencedTable: "users",
+  referencedColumns: ["id"],
+  onDelete: "NO ACTION",
+  onUpdate: "NO ACTION",
+};
 
 type Case = { code: LintCode; triggers: () => LintCode[]; clean: () => LintCode[]; why: string };
 
@@ -210,6 +228,51 @@ const CASES: Case[] = [
     clean: () => codesOfOps([createPosts, postsToUsers], "sqlite"),
   },
   {
+    code: "AT-N006",
+    why: "a key dropped and added again around a column change (op() calls, or SQL read by pattern), without AT-N005 / a write or another key in between: AT-N005",
+    triggers: () => {
+      const lists = [
+        codesOfSteps([
+          { kind: "dropForeignKey", table: "users", foreignKey: usersSelf },
+          { kind: "alterColumn", table: "users", from: age, to: { ...age, type: "bigint" } },
+          { kind: "addForeignKey", table: "users", foreignKey: usersSelf },
+        ]),
+        codesOfSql(
+          [
+            "ALTER TABLE `users` DROP FOREIGN KEY `users_self`",
+            "ALTER TABLE `users` MODIFY COLUMN `age` bigint NULL",
+            "ALTER TABLE `users` ADD CONSTRAINT `users_self` FOREIGN KEY (`age`) REFERENCES `users` (`id`)",
+          ],
+          "mariadb",
+        ),
+      ];
+      return lists.every((codes) => codes.includes("AT-N006") && !codes.includes("AT-N005")) ? ["AT-N006"] : [];
+    },
+    clean: () => {
+      const lists = [
+        codesOfSteps([
+          { kind: "dropForeignKey", table: "users", foreignKey: usersSelf },
+          { kind: "sql", up: "UPDATE users SET age = 99" },
+          { kind: "addForeignKey", table: "users", foreignKey: usersSelf },
+        ]),
+        codesOfSteps([
+          { kind: "dropForeignKey", table: "users", foreignKey: usersSelf },
+          { kind: "addForeignKey", table: "users", foreignKey: { ...usersSelf, name: "users_email", columns: ["email"] } },
+        ]),
+        codesOfSql(
+          [
+            "ALTER TABLE `users` DROP FOREIGN KEY `users_self`",
+            "DELETE FROM `users` WHERE `id` > 10",
+            "ALTER TABLE `users` ADD CONSTRAINT `users_self` FOREIGN KEY (`age`) REFERENCES `users` (`id`)",
+          ],
+          "mariadb",
+        ),
+      ];
+      // Each is judged a new key instead.
+      return lists.every((codes) => codes.includes("AT-N005")) ? lists.flat() : ["AT-N006"];
+    },
+  },
+  {
     code: "AT-L001",
     why: "CREATE INDEX on an existing PostgreSQL table / the same on SQLite, and CONCURRENTLY on PostgreSQL",
     triggers: () => codesOfOps([{ kind: "createIndex", table: "users", index: { name: "users_age", columns: ["age"], unique: false } }]),
@@ -339,6 +402,20 @@ const CASES: Case[] = [
         "mysql",
       ),
       ...codesOfSql(["CREATE TABLE `t` (`id` int NOT NULL)", "ALTER TABLE `t` ADD PRIMARY KEY (`id`)"], "mysql"),
+    ],
+  },
+  {
+    code: "AT-L008",
+    why: "MySQL/MariaDB: a foreign key added to an existing table (checked by copying it) / to a table created in the same migration, or on PostgreSQL",
+    triggers: () =>
+      foundInEach(
+        "AT-L008",
+        codesOfOps([{ ...postsToUsers, table: "users", foreignKey: usersSelf } as Operation], "mariadb"),
+        codesOfSql(["ALTER TABLE `users` ADD CONSTRAINT `fk` FOREIGN KEY (`age`) REFERENCES `users` (`id`)"], "mysql"),
+      ),
+    clean: () => [
+      ...codesOfOps([createPosts, postsToUsers], "mariadb"),
+      ...codesOfOps([{ ...postsToUsers, table: "users", foreignKey: usersSelf } as Operation], "postgres"),
     ],
   },
   {

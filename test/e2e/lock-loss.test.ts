@@ -5,33 +5,58 @@
  * that lock. Each migration must still be applied exactly once: the tests
  * count the rows the migrations change and the bookkeeping rows, not just
  * exit codes.
+ *
+ * Nothing here waits for a time it must outrun: the slow migration waits at
+ * a gate the test holds (an advisory lock, test/support/sessions.ts) until
+ * the state the test needs is seen in pg_stat_activity and pg_locks — the
+ * other runners polling for the lock, one of them holding it after the
+ * first runner's session ended, a session idle longer than the timeout by
+ * the server's clock — so a loaded machine makes the tests slower, not
+ * different.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
 import { TestProject, type CliResult } from "../support/project";
 import { ITEM_ROWS, createItems, q, writeMigrationBody } from "../support/faults";
-import { migrationLockHolders, terminateLockSession, waitForStatement } from "../support/sessions";
+import {
+  AT_GATE,
+  GATE_STATEMENT,
+  MIGRATION_LOCK_KEY,
+  closeGate,
+  idleSeconds,
+  migrationLockHolders,
+  openGate,
+  terminateLockSession,
+  waitForStatement,
+  waitUntil,
+} from "../support/sessions";
+
+/** A runner polling for the run-level lock (its last statement). */
+const POLLING = `%pg_try_advisory_lock(${MIGRATION_LOCK_KEY})%`;
+/** A runner claiming a migration (src/dialects/postgres/lock.ts, APPLY_KEY). */
+const CLAIMING = "%athanor:migrations:apply%";
 
 /**
  * Three migrations that are visibly wrong when applied twice: two
  * transactional ones appending a letter to every name, and one with
  * `transaction = false` that inserts a log row and appends to every note.
- * The one named by `slow` (first in timestamp order) holds the run for
- * `sleepSeconds`: the transactional one with its row locks held, or the
- * other between its two statements.
+ * The one named by `slow` (first in timestamp order) waits at the test's
+ * gate (GATE_STATEMENT) until the test opens it: the transactional one with
+ * its row locks held, or the other between its two statements. `slow:
+ * undefined` makes none wait.
  */
-function writeAppendingMigrations(project: TestProject, sleepSeconds: number, slow: "AppendX" | "LogZ" = "AppendX"): string[] {
-  const sleep = q(`SELECT pg_sleep(${sleepSeconds})`);
+function writeAppendingMigrations(project: TestProject, slow: "AppendX" | "LogZ" | undefined): string[] {
+  const gate = q(GATE_STATEMENT);
   const migrations = [
-    { name: "AppendX", up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), ...(slow === "AppendX" ? [sleep] : [])] },
+    { name: "AppendX", up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), ...(slow === "AppendX" ? [gate] : [])] },
     { name: "AppendY", up: [q(`UPDATE "items" SET "name" = "name" || 'Y'`)] },
     {
       name: "LogZ",
       transaction: false,
       up: [
         q(`INSERT INTO "log" ("note") VALUES ('LogZ')`),
-        ...(slow === "LogZ" ? [sleep] : []),
+        ...(slow === "LogZ" ? [gate] : []),
         q(`UPDATE "items" SET "note" = COALESCE("note", '') || 'Z'`),
       ],
     },
@@ -75,13 +100,24 @@ describe("postgres: the migration lock's session is lost mid-run", () => {
       await admin.connect();
       try {
         await setUp(project);
-        const names = writeAppendingMigrations(project, 8, slow);
+        const names = writeAppendingMigrations(project, slow);
+        await closeGate(admin);
         const first = project.cli(["run"]);
-        await waitForStatement(admin, "%pg_sleep%");
-        const waiting = [1, 2, 3].map(() => project.cli(["run", "--lock-timeout", "60"]));
-        // They poll for the lock (on sessions of their own) while the first runner sleeps in a migration.
-        await waitForStatement(admin, "%pg_try_advisory_lock%", false, 3);
-        await terminateLockSession(admin);
+        // The first runner holds the lock and waits at the gate inside its first migration.
+        await waitForStatement(admin, AT_GATE);
+        const waiting = [1, 2, 3].map(() => project.cli(["run", "--lock-timeout", "120"]));
+        // They poll for the lock (on sessions of their own) while the first runner waits in a migration.
+        await waitForStatement(admin, POLLING, false, 3);
+        const ended = await terminateLockSession(admin);
+        // One of them takes the lock over and, the first migration not yet recorded, claims it:
+        // it waits for the claim the first runner's migration holds (inside a transaction, a
+        // blocked pg_advisory_xact_lock; outside, polling pg_try_advisory_lock).
+        await waitUntil("a waiting runner holds the migration lock", async () => {
+          const holders = await migrationLockHolders(admin);
+          return holders.length === 1 && holders[0] !== ended;
+        });
+        await waitForStatement(admin, CLAIMING, slow === "AppendX");
+        await openGate(admin);
         const [lost, ...others] = await Promise.all([first, ...waiting]);
 
         assert.equal(lost.code, 3, lost.stdout + lost.stderr);
@@ -110,18 +146,26 @@ describe("postgres: the migration lock's session is lost mid-run", () => {
     const database = (await admin.query(`SELECT current_database() AS d`)).rows[0].d;
     try {
       await setUp(project);
-      const names = writeAppendingMigrations(project, 4);
+      const names = writeAppendingMigrations(project, "AppendX");
+      await closeGate(admin);
       // The first runner's sessions start under a 1 s idle_session_timeout;
-      // its lock session is idle for as long as AppendX sleeps.
+      // its lock session idles for as long as AppendX waits at the gate.
       await admin.query(`ALTER DATABASE "${database}" SET idle_session_timeout = '1s'`);
       const first = project.cli(["run"]);
-      await waitForStatement(admin, "%pg_sleep%");
-      // The waiting runners start once the timeout has had time to end it
-      // (their own sessions do not have it: they idle while they wait).
+      await waitForStatement(admin, AT_GATE);
+      // The waiting runners' sessions start without it (they idle while they wait).
       await admin.query(`ALTER DATABASE "${database}" RESET idle_session_timeout`);
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      assert.equal((await migrationLockHolders(admin)).length, 1, "the first runner still holds the migration lock");
-      const waiting = [1, 2].map(() => project.cli(["run", "--lock-timeout", "60"]));
+      const [holder] = await migrationLockHolders(admin);
+      assert.ok(holder, "the first runner holds the migration lock");
+      // Idle for well past the timeout, by the server's clock, and still there.
+      await waitUntil(`the lock session (pid ${holder}) idle for 2.5 s`, async () => {
+        const idle = await idleSeconds(admin, holder);
+        assert.deepEqual(await migrationLockHolders(admin), [holder], "the first runner still holds the migration lock");
+        return idle !== undefined && idle >= 2.5;
+      });
+      const waiting = [1, 2].map(() => project.cli(["run", "--lock-timeout", "120"]));
+      await waitForStatement(admin, POLLING, false, 2);
+      await openGate(admin);
       const results = await Promise.all([first, ...waiting]);
       for (const result of results) assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.match(results[0].stdout, /Applied 3 migrations/);
@@ -140,13 +184,22 @@ describe("postgres: the migration lock's session is lost mid-run", () => {
     const database = (await admin.query(`SELECT current_database() AS d`)).rows[0].d;
     try {
       await setUp(project);
-      const names = writeAppendingMigrations(project, 0);
+      const names = writeAppendingMigrations(project, undefined);
       await admin.query(`SELECT pg_advisory_lock(hashtext('athanor:migrations'))`);
       await admin.query(`ALTER DATABASE "${database}" SET idle_session_timeout = '1s'`);
-      const waiting = project.cli(["run", "--lock-timeout", "60"]);
-      await waitForStatement(admin, "%pg_try_advisory_lock%", false);
-      // Its migration connection idles while it waits, for longer than the timeout.
-      await new Promise((resolve) => setTimeout(resolve, 2500));
+      const since = (await admin.query(`SELECT clock_timestamp() AS t`)).rows[0].t;
+      const waiting = project.cli(["run", "--lock-timeout", "120"]);
+      await waitForStatement(admin, POLLING, false);
+      // A session it opened under the 1 s timeout (its migration connection) idles while it
+      // waits: for well past the timeout, by the server's clock.
+      await waitUntil("a session of the waiting runner idle for 2.5 s", async () => {
+        const { rows } = await admin.query(
+          `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle' AND backend_start > $1`,
+          [since],
+        );
+        const idle = await Promise.all(rows.map((r: { pid: number }) => idleSeconds(admin, r.pid)));
+        return idle.some((seconds) => seconds !== undefined && seconds >= 2.5);
+      });
       await admin.query(`SELECT pg_advisory_unlock(hashtext('athanor:migrations'))`);
       const result = await waiting;
       assert.equal(result.code, 0, result.stdout + result.stderr);

@@ -10,6 +10,8 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { TestProject } from "../support/project";
 
 function item(engine: string | undefined): string {
@@ -146,6 +148,98 @@ describe("mariadb: a table's storage engine", () => {
       );
       assert.equal(keys.length, 1);
       await noChanges(project);
+    } finally {
+      await project.cleanup();
+    }
+  });
+});
+
+describe("mariadb: a storage engine the server does not offer", () => {
+  /** The engines the server offers, as E258 lists them (information_schema.ENGINES, less those that hold no tables). */
+  async function offered(project: TestProject): Promise<string> {
+    const rows = await project.query<{ engine: string; support: string }>(
+      "SELECT ENGINE AS engine, SUPPORT AS support FROM information_schema.ENGINES WHERE SUPPORT IN ('YES', 'DEFAULT') AND ENGINE NOT IN ('PERFORMANCE_SCHEMA', 'SEQUENCE') ORDER BY ENGINE",
+    );
+    assert.ok(rows.some((r) => r.engine === "InnoDB"));
+    return rows.map((r) => (r.support === "DEFAULT" ? `${r.engine} (the default)` : r.engine)).join(", ");
+  }
+
+  test("E258: a misspelt engine stops generate and check, for a new table and an existing one, before any foreign key is judged; nothing is written", async () => {
+    const project = await TestProject.create("mariadb", { "Author.ts": author(), "Post.ts": post("InnoBD") });
+    try {
+      const list = await offered(project);
+      const says = (table: string) =>
+        new RegExp(
+          `^error: The entity of ${table} names storage engine "InnoBD" \\(@Entity\\(\\{ engine: "InnoBD" \\}\\)\\), which this MariaDB server does not offer \\(information_schema\\.ENGINES\\): ` +
+            `name one it offers — ${list.replace(/[()]/g, "\\$&")} — or leave engine out for the server's default, InnoDB\\.$`,
+          "m",
+        );
+      // A new table: not E248 ("a InnoBD table keeps no foreign keys"), the engine itself.
+      const generated = await project.cli(["generate", "V1", "--no-interactive"]);
+      assert.equal(generated.code, 2, generated.stdout + generated.stderr);
+      assert.match(generated.stderr, says("posts"));
+      assert.deepEqual(project.migrationFiles(), []);
+
+      // An existing table: without E258, generate would write ALTER TABLE … ENGINE=InnoBD.
+      project.writeEntity("Post.ts", post());
+      await project.ok(["generate", "V1", "--no-interactive"]);
+      await project.ok(["run"]);
+      project.writeEntity("Author.ts", author("InnoBD"));
+      const changed = await project.cli(["generate", "V2", "--no-interactive"]);
+      assert.equal(changed.code, 2, changed.stdout + changed.stderr);
+      assert.match(changed.stderr, says("authors"));
+      assert.equal(project.migrationFiles().length, 1);
+      const checked = await project.cli(["check"]);
+      assert.equal(checked.code, 2, checked.stdout + checked.stderr);
+      assert.match(checked.stderr, says("authors"));
+
+      // The server's own spelling in any case is an engine it offers.
+      project.writeEntity("Author.ts", author("innodb"));
+      await noChanges(project);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("E258: HEAP, which the server takes but stores as MEMORY, is told the name it keeps (it would differ at every generate)", async () => {
+    const project = await TestProject.create("mariadb", { "Item.ts": item("HEAP") });
+    try {
+      const generated = await project.cli(["generate", "V1", "--no-interactive"]);
+      assert.equal(generated.code, 2, generated.stdout + generated.stderr);
+      assert.match(
+        generated.stderr,
+        /^error: The entity of items names storage engine "HEAP" \(@Entity\(\{ engine: "HEAP" \}\)\), which this MariaDB server takes but stores as MEMORY, so the table would differ from its entity at every generate: name MEMORY\.$/m,
+      );
+      project.writeEntity("Item.ts", item("MEMORY"));
+      await project.ok(["generate", "V1", "--no-interactive"]);
+      await project.ok(["run"]);
+      assert.equal(await engineOf(project, "items"), "MEMORY");
+      await noChanges(project);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("E259: a migration written without a server (or by hand) that names an unknown engine stops at run with what to do", async () => {
+    const project = await TestProject.create("mariadb", { "Item.ts": item(undefined) });
+    try {
+      await project.ok(["generate", "V1", "--no-interactive"]);
+      await project.ok(["run"]);
+      // What generate would have written for engine "InnoBD" without E258.
+      await project.ok(["create", "Convert"]);
+      const file = project.migrationFiles().find((f) => f.includes("Convert"))!;
+      const blank = project.readMigration(file);
+      const written = blank.replace(/(async up\([^)]*\)[^{]*\{\n)/, `$1    await queryRunner.query("ALTER TABLE items ENGINE=InnoBD");\n`);
+      assert.notEqual(written, blank);
+      writeFileSync(join(project.dir, "migrations", file), written);
+      await project.ok(["sum"]);
+      const run = await project.cli(["run"]);
+      assert.equal(run.code, 3, run.stdout + run.stderr);
+      assert.match(
+        run.stderr,
+        /this server has no storage engine InnoBD \(SHOW ENGINES lists those it offers\): name one it offers in the entity and in this migration \(if it is not applied anywhere, delete it and generate it again\), or install the engine's plugin on the server \(INSTALL SONAME\).*Unknown storage engine 'InnoBD'/,
+      );
+      assert.equal(await engineOf(project, "items"), "InnoDB");
     } finally {
       await project.cleanup();
     }

@@ -108,6 +108,24 @@ function calls(body: string): string[] {
   return [...body.matchAll(/op\(queryRunner\)\.(\w+)\(/g)].map((m) => m[1]);
 }
 
+/**
+ * The header and `lint` judge the key added back as what it is (AT-N006:
+ * rows checked again, writes in between unchecked) and its cost on MariaDB
+ * (AT-L008: adding a foreign key copies the table), not as a new key (AT-N005).
+ */
+function assertRecreationJudged(source: string, lint: { code: number; stdout: string; stderr: string }): void {
+  // The header's lines, wrapped at 100 columns, joined again.
+  const header = source.replace(/\n\s*\*\s+/g, " ");
+  assert.match(header, /AT-N006 info: Foreign key FK_\w+ of \w+ \(\w+\) → \w+ \(\w+\) is added again after this migration dropped it/);
+  assert.match(header, /AT-L008 warning: Adding a foreign key \(checked against every row: ALGORITHM=COPY\) rebuilds table/);
+  assert.doesNotMatch(header, /AT-N005/);
+  assert.equal(lint.code, 0, lint.stdout + lint.stderr);
+  const codes: string[] = JSON.parse(lint.stdout).migrations.flatMap((m: { findings: { code: string }[] }) =>
+    m.findings.map((f) => f.code),
+  );
+  assert.ok(codes.includes("AT-N006") && !codes.includes("AT-N005"), `lint finds ${codes.join(", ")}`);
+}
+
 for (const shape of SHAPES) {
   describe(`mariadb: ${shape.what}`, () => {
     test("the migration drops the foreign key around the change, up and down; run, revert, run keep the rows; nothing is left to generate", async () => {
@@ -137,6 +155,7 @@ for (const shape of SHAPES) {
           assert.equal(order.at(-1), "addForeignKey", `${side}() adds the key last: ${order.join(", ")}\n${source}`);
           assert.ok(order.includes("alterColumn"), `${side}() changes the column: ${order.join(", ")}`);
         }
+        assertRecreationJudged(source.slice(0, down), await project.cli(["lint", "--json", file]));
 
         await project.ok(["run"]);
         assert.deepEqual(await columnTypes(project, columns), after);
@@ -157,6 +176,22 @@ for (const shape of SHAPES) {
     });
   });
 }
+
+test("mariadb: a migration generated as SQL (--sql) is judged the same: the key added back is AT-N006, not a new key", async () => {
+  const project = await TestProject.create("mariadb", SHAPES[0].v1);
+  try {
+    await project.ok(["generate", "V1", "--no-interactive"]);
+    await project.ok(["run"]);
+    for (const [file, source] of Object.entries(SHAPES[0].v2)) project.writeEntity(file, source);
+    await project.ok(["generate", "V2", "--sql", "--no-interactive"]);
+    const file = project.migrationFiles().find((f) => f.includes("V2"))!;
+    const source = project.readMigration(file);
+    assert.match(source, /DROP FOREIGN KEY/);
+    assertRecreationJudged(source.slice(0, source.indexOf("async down(")), await project.cli(["lint", "--json", file]));
+  } finally {
+    await project.cleanup();
+  }
+});
 
 test("mariadb E239: a migration written by hand that changes a column under its foreign key stops with what to do", async () => {
   const project = await TestProject.create("mariadb", SHAPES[0].v1);

@@ -43,3 +43,43 @@ export async function terminateLockSession(admin: Client): Promise<number> {
   await admin.query(`SELECT pg_terminate_backend($1)`, [pid]);
   return pid;
 }
+
+/**
+ * A gate a migration waits at for as long as the test holds it, instead of
+ * sleeping for a time the test must outrun: the migration's statement
+ * (`GATE_STATEMENT`) waits for a transaction-level advisory lock that the
+ * test's own session holds (`closeGate`) until it lets go (`openGate`).
+ * Outside a transaction the lock ends with the statement; inside one, with
+ * the transaction.
+ */
+const GATE_KEY = "hashtext('athanor-test:gate')";
+export const GATE_STATEMENT = `SELECT pg_advisory_xact_lock(${GATE_KEY})`;
+/** What waitForStatement matches for a session waiting at the gate. */
+export const AT_GATE = "%athanor-test:gate%";
+
+export async function closeGate(admin: Client): Promise<void> {
+  await admin.query(`SELECT pg_advisory_lock(${GATE_KEY})`);
+}
+
+export async function openGate(admin: Client): Promise<void> {
+  await admin.query(`SELECT pg_advisory_unlock(${GATE_KEY})`);
+}
+
+/** Poll `ready` every 100 ms until it answers true; fail with `what` after 60 s. */
+export async function waitUntil(what: string, ready: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (await ready()) return;
+    assert.ok(Date.now() < deadline, `not within 60 s: ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** How long (in seconds, by the server's clock) session `pid` has been idle; undefined when it is gone or busy. */
+export async function idleSeconds(admin: Client, pid: number): Promise<number | undefined> {
+  const { rows } = await admin.query(
+    `SELECT EXTRACT(EPOCH FROM clock_timestamp() - state_change)::float AS idle FROM pg_stat_activity WHERE pid = $1 AND state = 'idle'`,
+    [pid],
+  );
+  return rows[0]?.idle;
+}

@@ -5,7 +5,10 @@
  * - Changing a column's type or length (MODIFY / CHANGE), adding an
  *   AUTO_INCREMENT or stored generated column, or a primary key rebuilds
  *   the table, mostly by copying it while writes wait; so does a new
- *   storage engine (ENGINE=), always by copying; and a column
+ *   storage engine (ENGINE=), always by copying; a foreign key, always by
+ *   copying while foreign_key_checks is on (MariaDB 10.11: "ALGORITHM=INPLACE
+ *   is not supported. Reason: Adding foreign keys needs
+ *   foreign_key_checks=OFF", and the copy takes LOCK=SHARED at least); and a column
  *   added FIRST / AFTER on MySQL before 8.0.29 and MariaDB before 10.3.
  * - An index build without LOCK=NONE lets the server pick its lock; a
  *   FULLTEXT or SPATIAL index always blocks writes while it builds.
@@ -70,6 +73,8 @@ function copyReason(clause: string, operation: Operation | undefined): string | 
   // Another engine stores the rows its own way: always a copy.
   if (/^ENGINE\s*=?\s*\S+$/i.test(clause)) return "Changing the storage engine";
   if (/^ADD (?:CONSTRAINT \S+ )?PRIMARY KEY\b/i.test(clause)) return "Adding a primary key";
+  // With foreign_key_checks on (what checks the rows) the server has no in-place form: ALGORITHM=COPY, LOCK=SHARED at best.
+  if (/^ADD (?:CONSTRAINT \S+ )?FOREIGN KEY\b/i.test(clause)) return "Adding a foreign key (checked against every row: ALGORITHM=COPY)";
   if (/^(MODIFY|CHANGE)\b/i.test(clause)) {
     // From op() we know whether the type changes; a widened varchar or a new default is in place.
     if (operation?.kind === "alterColumn" && sameStorage(operation)) return undefined;
