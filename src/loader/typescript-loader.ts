@@ -118,20 +118,25 @@ export function registerTypeScript(projectDir: string): void {
   // Outputs transpiled ahead of their require (the native compiler's),
   // kept here too in case the cache cannot be written.
   const ahead = new Map<string, string>();
-  const store = (fileName: string, source: string, output: string) => {
-    const key = cache.keyOf(fileName, source);
-    ahead.set(key, output);
-    cache.set(key, output);
+  /** Keep a native run's outputs for their require, and in the cache (a batch in one file: transpile-cache.ts). */
+  const storeAll = (files: SourceFileText[], outputs: Map<string, string>) => {
+    const entries: Array<[string, string]> = [];
+    for (const file of files) {
+      const output = outputs.get(file.fileName);
+      if (output === undefined) continue;
+      const key = cache.keyOf(file.fileName, file.source);
+      const code = withoutImportMeta(output);
+      ahead.set(key, code);
+      entries.push([key, code]);
+    }
+    cache.setAll(entries);
   };
   /** Transpile `files` with the native compiler, if set up; the files it did not transpile are returned. */
   const transpileNativelyNow = (files: SourceFileText[]): SourceFileText[] => {
     if (!native) return files;
     const candidates = files.filter((file) => isNativeCandidate(file, native.esModuleInterop));
     const outputs = transpileNatively(native.compiler, native.options, candidates, cache.directory);
-    for (const file of candidates) {
-      const output = outputs.get(file.fileName);
-      if (output !== undefined) store(file.fileName, file.source, withoutImportMeta(output));
-    }
+    storeAll(candidates, outputs);
     return files.filter((file) => !outputs.has(file.fileName));
   };
 
@@ -168,11 +173,8 @@ export function registerTypeScript(projectDir: string): void {
     if (candidates.length === 0) return;
     for (const file of candidates) inFlight.add(file.fileName);
     const job = transpileNativelyInBackground(native.compiler, native.options, candidates, cache.directory).then((outputs) => {
-      for (const file of candidates) {
-        inFlight.delete(file.fileName);
-        const output = outputs.get(file.fileName);
-        if (output !== undefined) store(file.fileName, file.source, withoutImportMeta(output));
-      }
+      for (const file of candidates) inFlight.delete(file.fileName);
+      storeAll(candidates, outputs);
     });
     background.push(job);
   };
@@ -196,9 +198,11 @@ export function registerTypeScript(projectDir: string): void {
       const all = [...missing.values()];
       const transpileAll = () => {
         for (let start = 0; start < all.length; start += BATCH_SIZE) {
+          const entries: Array<[string, string]> = [];
           for (const [fileName, output] of transpileTogether(service, all.slice(start, start + BATCH_SIZE))) {
-            cache.set(cache.keyOf(fileName, missing.get(fileName)!.source), withoutImportMeta(output));
+            entries.push([cache.keyOf(fileName, missing.get(fileName)!.source), withoutImportMeta(output)]);
           }
+          cache.setAll(entries);
         }
       };
       // Where programs follow one another the heap is kept small while they
