@@ -244,7 +244,10 @@ export function registerTypeScript(projectDir: string): void {
     if (lazyStackMapping) {
       registerTranspiled(fileName, output);
       cacheTranspiledFile(fileName);
-      module._compile(output, fileName);
+      // The map stays with stack-mapping.ts; V8 is not given it to read:
+      // compiling an entity's output with its inline map took ≈ 2–3 × as
+      // long as without (bench/RESULTS.md, session 11). The lines are the same.
+      module._compile((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled ? output : withoutInlineMap(output), fileName);
     } else {
       withSourceMaps(true, () => module._compile(output, fileName));
     }
@@ -276,6 +279,16 @@ function withoutImportMeta(output: string): string {
   if (!output.includes("import.meta")) return output;
   const meta = '({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname })';
   return output.replace(/\bimport\.meta\b/g, meta);
+}
+
+const INLINE_MAP = "\n//# sourceMappingURL=data:application/json;";
+
+/** `output` without its last line's inline source map (the line itself stays, empty). */
+function withoutInlineMap(output: string): string {
+  const at = output.lastIndexOf(INLINE_MAP);
+  if (at < 0) return output;
+  const end = output.indexOf("\n", at + 1);
+  return end < 0 || output.slice(end).trim() === "" ? output.slice(0, at + 1) : output;
 }
 
 let sourceMaps = false;
