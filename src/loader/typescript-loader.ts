@@ -229,8 +229,14 @@ export function registerTypeScript(projectDir: string): void {
   const load = (module: any, fileName: string) => {
     const source = readFileSync(fileName, "utf8");
     const key = cache.keyOf(fileName, source);
-    let output = ahead.get(key) ?? cache.get(key);
+    let output = ahead.get(key);
     ahead.delete(key);
+    // Read back from the cache, not transpiled in this run (see below).
+    let stored = false;
+    if (output === undefined) {
+      output = cache.get(key);
+      stored = output !== undefined;
+    }
     if (output === undefined && native) {
       // With the files it imports that the cache lacks: what requiring it requires next.
       transpileNativelyNow(importClosure({ fileName, source }, (file, text) => !cache.has(cache.keyOf(file, text))));
@@ -243,7 +249,13 @@ export function registerTypeScript(projectDir: string): void {
     }
     if (lazyStackMapping) {
       registerTranspiled(fileName, output);
-      cacheTranspiledFile(fileName);
+      // V8's code for a file transpiled in this run is not kept: on a cold
+      // cache that is every entity file, which the next runs answer without
+      // (from the entity model cache), and making it cost the cold run
+      // ≈ a third of the code cache's bytes and of its time at exit
+      // (bench/RESULTS.md, session 11). A run that requires it again from
+      // the transpile cache keeps it.
+      if (stored) cacheTranspiledFile(fileName);
       // The map stays with stack-mapping.ts; V8 is not given it to read:
       // compiling an entity's output with its inline map took ≈ 2–3 × as
       // long as without (bench/RESULTS.md, session 11). The lines are the same.
