@@ -18,9 +18,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createCompiler, nativeTranspilerOf } from "../../src/loader/typescript-loader";
-import { isNativeCandidate, nativeCompilerOptions, transpileNatively } from "../../src/loader/native-transpile";
+import { isNativeCandidate, memoryRunPrefix, nativeCompilerOptions, transpileNatively } from "../../src/loader/native-transpile";
 import type { SourceFileText } from "../../src/loader/batch-transpile";
 import { cliEnv, createEmptyProject, createExampleApp, repoRoot, runCli, TSCONFIG } from "../support/project";
 import { LEFT_TO_THE_PER_FILE_PATH as LEFT_OUT, TRICKY_SOURCES as TRICKY } from "../support/tricky-sources";
@@ -149,7 +149,15 @@ function compareAll(dir: string, files: SourceFileText[]): { outputs: Map<string
     assertSameOutput(output, compiler.compile(file.source, file.fileName), file.fileName);
   }
   assert.ok(!existsSync(join(dir, "work")) || readdirSync(join(dir, "work")).length === 0, "the run's directory is removed");
+  assert.deepEqual(runsLeftInMemory(), [], "the run's directory is removed");
   return { outputs, candidates };
+}
+
+/** This process's run directories left in the memory-backed directory (Linux's /dev/shm), if runs go there. */
+function runsLeftInMemory(): string[] {
+  const prefix = memoryRunPrefix();
+  if (!prefix) return [];
+  return readdirSync(dirname(prefix)).filter((name) => join(dirname(prefix), name).startsWith(prefix));
 }
 
 /** A --require script that records each native compiler run as it starts (background or not, its files) in PROBE_OUT at exit. */
@@ -283,6 +291,7 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
       // Edited after it was read: the output would belong to other content than the cache key's.
       assert.equal(transpileNatively(native.compiler, native.options, [{ ...entity, source: `${entity.source}\n` }], dir).size, 0);
       assert.deepEqual(readdirSync(dir).sort(), ["Owner.ts", "globals.ts"], "every run's directory is removed");
+      assert.deepEqual(runsLeftInMemory(), [], "every run's directory is removed");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -360,6 +369,10 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
         // Files of their own: the DataSource's output and the new migration's (rememberTranspiled).
         assert.equal(entries(/\.js$/).length, 2, entries(/\.js$/).join(", "));
         assert.equal((await runCli(dir, ["run"], env)).code, 0);
+        // What the cold run recorded for the entity model cache names no file of a run's directory: it answers.
+        const warm = await runCli(dir, ["generate", "--no-interactive"], { ...env, ATHANOR_PROFILE: "1" });
+        assert.match(warm.stdout, /No changes/, warm.stdout + warm.stderr);
+        assert.match(warm.stderr, /entity model \(cache: nothing changed\)/);
 
         // The model cache misses, every entity is required: 19 from the pack, the edited one transpiled alone.
         writeFileSync(join(dir, "entities", "Item07.ts"), entity("Item07", "  @Column({ nullable: true }) note: string;\n"));
