@@ -23,8 +23,12 @@ import { tmpdir } from "node:os";
 
 /** Batches of at least this many outputs go to the pack; smaller ones to a file each. */
 export const PACK_MIN_ENTRIES = 16;
-/** Past this size the pack starts over with the new batch rather than keep entries of files long edited. */
-const PACK_MAX_BYTES = 64 * 1024 * 1024;
+/**
+ * Past this size the pack starts over with the new batch rather than keep
+ * entries of files long edited: a run that reads the pack holds all of it
+ * (1000 entity files' outputs are ≈ 8 MB).
+ */
+const PACK_MAX_BYTES = 24 * 1024 * 1024;
 const PACK_MAGIC = Buffer.from("ATHTSP01");
 
 /** A pack's entries: key → [byte offset into `blob`, byte length]. */
