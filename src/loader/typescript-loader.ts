@@ -118,20 +118,25 @@ export function registerTypeScript(projectDir: string): void {
   // Outputs transpiled ahead of their require (the native compiler's),
   // kept here too in case the cache cannot be written.
   const ahead = new Map<string, string>();
-  const store = (fileName: string, source: string, output: string) => {
-    const key = cache.keyOf(fileName, source);
-    ahead.set(key, output);
-    cache.set(key, output);
+  /** Keep a native run's outputs for their require, and in the cache (a batch in one file: transpile-cache.ts). */
+  const storeAll = (files: SourceFileText[], outputs: Map<string, string>) => {
+    const entries: Array<[string, string]> = [];
+    for (const file of files) {
+      const output = outputs.get(file.fileName);
+      if (output === undefined) continue;
+      const key = cache.keyOf(file.fileName, file.source);
+      const code = withoutImportMeta(output);
+      ahead.set(key, code);
+      entries.push([key, code]);
+    }
+    cache.setAll(entries);
   };
   /** Transpile `files` with the native compiler, if set up; the files it did not transpile are returned. */
   const transpileNativelyNow = (files: SourceFileText[]): SourceFileText[] => {
     if (!native) return files;
     const candidates = files.filter((file) => isNativeCandidate(file, native.esModuleInterop));
     const outputs = transpileNatively(native.compiler, native.options, candidates, cache.directory);
-    for (const file of candidates) {
-      const output = outputs.get(file.fileName);
-      if (output !== undefined) store(file.fileName, file.source, withoutImportMeta(output));
-    }
+    storeAll(candidates, outputs);
     return files.filter((file) => !outputs.has(file.fileName));
   };
 
@@ -168,11 +173,8 @@ export function registerTypeScript(projectDir: string): void {
     if (candidates.length === 0) return;
     for (const file of candidates) inFlight.add(file.fileName);
     const job = transpileNativelyInBackground(native.compiler, native.options, candidates, cache.directory).then((outputs) => {
-      for (const file of candidates) {
-        inFlight.delete(file.fileName);
-        const output = outputs.get(file.fileName);
-        if (output !== undefined) store(file.fileName, file.source, withoutImportMeta(output));
-      }
+      for (const file of candidates) inFlight.delete(file.fileName);
+      storeAll(candidates, outputs);
     });
     background.push(job);
   };
@@ -196,9 +198,11 @@ export function registerTypeScript(projectDir: string): void {
       const all = [...missing.values()];
       const transpileAll = () => {
         for (let start = 0; start < all.length; start += BATCH_SIZE) {
+          const entries: Array<[string, string]> = [];
           for (const [fileName, output] of transpileTogether(service, all.slice(start, start + BATCH_SIZE))) {
-            cache.set(cache.keyOf(fileName, missing.get(fileName)!.source), withoutImportMeta(output));
+            entries.push([cache.keyOf(fileName, missing.get(fileName)!.source), withoutImportMeta(output)]);
           }
+          cache.setAll(entries);
         }
       };
       // Where programs follow one another the heap is kept small while they
@@ -225,8 +229,14 @@ export function registerTypeScript(projectDir: string): void {
   const load = (module: any, fileName: string) => {
     const source = readFileSync(fileName, "utf8");
     const key = cache.keyOf(fileName, source);
-    let output = ahead.get(key) ?? cache.get(key);
+    let output = ahead.get(key);
     ahead.delete(key);
+    // Read back from the cache, not transpiled in this run (see below).
+    let stored = false;
+    if (output === undefined) {
+      output = cache.get(key);
+      stored = output !== undefined;
+    }
     if (output === undefined && native) {
       // With the files it imports that the cache lacks: what requiring it requires next.
       transpileNativelyNow(importClosure({ fileName, source }, (file, text) => !cache.has(cache.keyOf(file, text))));
@@ -239,8 +249,17 @@ export function registerTypeScript(projectDir: string): void {
     }
     if (lazyStackMapping) {
       registerTranspiled(fileName, output);
-      cacheTranspiledFile(fileName);
-      module._compile(output, fileName);
+      // V8's code for a file transpiled in this run is not kept: on a cold
+      // cache that is every entity file, which the next runs answer without
+      // (from the entity model cache), and making it cost the cold run
+      // ≈ a third of the code cache's bytes and of its time at exit
+      // (bench/RESULTS.md, session 11). A run that requires it again from
+      // the transpile cache keeps it.
+      if (stored) cacheTranspiledFile(fileName);
+      // The map stays with stack-mapping.ts; V8 is not given it to read:
+      // compiling an entity's output with its inline map took ≈ 2–3 × as
+      // long as without (bench/RESULTS.md, session 11). The lines are the same.
+      module._compile((process as { sourceMapsEnabled?: boolean }).sourceMapsEnabled ? output : withoutInlineMap(output), fileName);
     } else {
       withSourceMaps(true, () => module._compile(output, fileName));
     }
@@ -272,6 +291,16 @@ function withoutImportMeta(output: string): string {
   if (!output.includes("import.meta")) return output;
   const meta = '({ url: require("node:url").pathToFileURL(__filename).href, filename: __filename, dirname: __dirname })';
   return output.replace(/\bimport\.meta\b/g, meta);
+}
+
+const INLINE_MAP = "\n//# sourceMappingURL=data:application/json;";
+
+/** `output` without its last line's inline source map (the line itself stays, empty). */
+function withoutInlineMap(output: string): string {
+  const at = output.lastIndexOf(INLINE_MAP);
+  if (at < 0) return output;
+  const end = output.indexOf("\n", at + 1);
+  return end < 0 || output.slice(end).trim() === "" ? output.slice(0, at + 1) : output;
 }
 
 let sourceMaps = false;

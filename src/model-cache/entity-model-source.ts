@@ -22,6 +22,7 @@ import type { ProjectConfig } from "../config/load";
 import { AthanorError } from "../errors";
 import { cacheDirectory } from "../loader/transpile-cache";
 import { transpiledInBackground } from "../loader/typescript-loader";
+import { memoryRunPrefix } from "../loader/native-transpile";
 import { schemaFromEntities, type EntitySchemaOptions } from "../metadata";
 import { profilePhase } from "../profile";
 import { indexArgsWhileBuilding } from "./indexed-args";
@@ -74,7 +75,11 @@ export class EntityModelSource {
 
   constructor(options: EntityModelSourceOptions) {
     this.defersMetadata = options.defer || options.remember;
-    this.recorder = options.remember && modelCacheEnabled() ? new InputRecorder(options.cwd, [cacheDirectory(options.cwd)]) : undefined;
+    const runs = memoryRunPrefix();
+    this.recorder =
+      options.remember && modelCacheEnabled()
+        ? new InputRecorder(options.cwd, [cacheDirectory(options.cwd)], runs ? [runs] : [])
+        : undefined;
   }
 
   /**

@@ -59,10 +59,13 @@ export class InputRecorder {
    * @param ignored directories whose files are not inputs: Athanor's cache,
    *   whose entries are derived from files that are (a transpiled file is
    *   keyed by its source), and which the first run fills in
+   * @param ignoredPrefixes paths starting with these are not inputs either
+   *   (the native compiler's run directories outside the cache)
    */
   constructor(
     private readonly projectDir: string,
     private readonly ignored: string[] = [],
+    private readonly ignoredPrefixes: string[] = [],
   ) {}
 
   /** Start (or nest) a recording window. */
@@ -105,7 +108,7 @@ export class InputRecorder {
     const realEnv = process.env;
     const patched = fs as unknown as Record<string, unknown>;
     const { files, directories, probes, env } = this;
-    const ignored = this.ignored.map((directory) => resolve(directory) + sep);
+    const ignored = [...this.ignored.map((directory) => resolve(directory) + sep), ...this.ignoredPrefixes];
     // Whatever is installed here stays a plain pass-through once the window
     // closes, in case other code wrapped it meanwhile (the TypeScript loader
     // hooks module resolution while the DataSource file loads): that code's

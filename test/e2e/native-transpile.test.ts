@@ -18,9 +18,9 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { createCompiler, nativeTranspilerOf } from "../../src/loader/typescript-loader";
-import { isNativeCandidate, nativeCompilerOptions, transpileNatively } from "../../src/loader/native-transpile";
+import { isNativeCandidate, memoryRunPrefix, nativeCompilerOptions, transpileNatively } from "../../src/loader/native-transpile";
 import type { SourceFileText } from "../../src/loader/batch-transpile";
 import { cliEnv, createEmptyProject, createExampleApp, repoRoot, runCli, TSCONFIG } from "../support/project";
 import { LEFT_TO_THE_PER_FILE_PATH as LEFT_OUT, TRICKY_SOURCES as TRICKY } from "../support/tricky-sources";
@@ -149,8 +149,25 @@ function compareAll(dir: string, files: SourceFileText[]): { outputs: Map<string
     assertSameOutput(output, compiler.compile(file.source, file.fileName), file.fileName);
   }
   assert.ok(!existsSync(join(dir, "work")) || readdirSync(join(dir, "work")).length === 0, "the run's directory is removed");
+  assert.deepEqual(runsLeftInMemory(), [], "the run's directory is removed");
   return { outputs, candidates };
 }
+
+/** This process's run directories left in the memory-backed directory (Linux's /dev/shm), if runs go there. */
+function runsLeftInMemory(): string[] {
+  const prefix = memoryRunPrefix();
+  if (!prefix) return [];
+  return readdirSync(dirname(prefix)).filter((name) => join(dirname(prefix), name).startsWith(prefix));
+}
+
+/** A --require script that records each native compiler run as it starts (background or not, its files) in PROBE_OUT at exit. */
+const NATIVE_RUNS_PROBE =
+  `const cp = require("node:child_process"), fs = require("node:fs"), runs = [];\n` +
+  `for (const name of ["spawn", "spawnSync"]) {\n  const original = cp[name];\n  cp[name] = function (exe, args, ...rest) {\n` +
+  `    const config = Array.isArray(args) && args[0] === "-p" ? JSON.parse(fs.readFileSync(args[1], "utf8")) : undefined;\n` +
+  `    if (config) runs.push({ background: name === "spawn", files: config.files.map((f) => require("node:path").relative(process.cwd(), f)).sort() });\n` +
+  `    return original.call(this, exe, args, ...rest);\n  };\n}\n` +
+  `process.on("exit", () => fs.writeFileSync(process.env.PROBE_OUT, JSON.stringify(runs)));\n`;
 
 describe("transpiling a cold cache's files with TypeScript 7's native compiler", () => {
   test("gives the per-file path's code and source lines on every file of the corpus and the example app, and leaves out what it cannot reproduce", () => {
@@ -274,6 +291,7 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
       // Edited after it was read: the output would belong to other content than the cache key's.
       assert.equal(transpileNatively(native.compiler, native.options, [{ ...entity, source: `${entity.source}\n` }], dir).size, 0);
       assert.deepEqual(readdirSync(dir).sort(), ["Owner.ts", "globals.ts"], "every run's directory is removed");
+      assert.deepEqual(runsLeftInMemory(), [], "every run's directory is removed");
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -294,16 +312,7 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
         `import "reflect-metadata";\nimport { join } from "node:path";\nimport { DataSource } from "typeorm";\nconst more = ["more"].map((d) => d + "/*.ts");\n` +
           `export default new DataSource({\n  type: "sqlite",\n  database: "data/app.sqlite",\n  entities: [join(__dirname, "entities", "*.ts"), ...more],\n  migrations: ["migrations/*.ts"],\n});\n`,
       );
-      // Records each native compiler run as it starts: background or not, and its files.
-      writeFileSync(
-        join(dir, "probe.cjs"),
-        `const cp = require("node:child_process"), fs = require("node:fs"), runs = [];\n` +
-          `for (const name of ["spawn", "spawnSync"]) {\n  const original = cp[name];\n  cp[name] = function (exe, args, ...rest) {\n` +
-          `    const config = Array.isArray(args) && args[0] === "-p" ? JSON.parse(fs.readFileSync(args[1], "utf8")) : undefined;\n` +
-          `    if (config) runs.push({ background: name === "spawn", files: config.files.map((f) => require("node:path").relative(process.cwd(), f)).sort() });\n` +
-          `    return original.call(this, exe, args, ...rest);\n  };\n}\n` +
-          `process.on("exit", () => fs.writeFileSync(process.env.PROBE_OUT, JSON.stringify(runs)));\n`,
-      );
+      writeFileSync(join(dir, "probe.cjs"), NATIVE_RUNS_PROBE);
       const cache = mkdtempSync(join(tmpdir(), "athanor-native-cache-"));
       const probe = join(cache, "probe.json");
       const env = cliEnv({ ATHANOR_CACHE_DIR: cache, NODE_OPTIONS: `--require ${join(dir, "probe.cjs")}`, PROBE_OUT: probe });
@@ -320,6 +329,69 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
         const warm = await runCli(dir, ["generate", "--no-interactive"], env);
         assert.match(warm.stdout, /No changes/, warm.stdout + warm.stderr);
         assert.deepEqual(JSON.parse(readFileSync(probe, "utf8")), [], "a warm cache runs no native compiler");
+      } finally {
+        rmSync(cache, { recursive: true, force: true });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a cold cache's batch is kept in one pack file: an edited entity is then transpiled alone, and a damaged pack only costs a new run", async () => {
+    const dir = createEmptyProject("native-pack");
+    const names = Array.from({ length: 20 }, (_, i) => `Item${String(i).padStart(2, "0")}`);
+    const entity = (name: string, extra = "") =>
+      `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";\n@Entity()\nexport class ${name} {\n  @PrimaryGeneratedColumn() id: number;\n  @Column() title: string;\n${extra}}\n`;
+    try {
+      writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
+      for (const sub of ["entities", "migrations", "data"]) mkdirSync(join(dir, sub));
+      for (const name of names) writeFileSync(join(dir, "entities", `${name}.ts`), entity(name));
+      writeFileSync(
+        join(dir, "ormconfig.ts"),
+        `import "reflect-metadata";\nimport { DataSource } from "typeorm";\n` +
+          `export default new DataSource({\n  type: "sqlite",\n  database: "data/app.sqlite",\n  entities: ["entities/*.ts"],\n  migrations: ["migrations/*.ts"],\n});\n`,
+      );
+      writeFileSync(join(dir, "probe.cjs"), NATIVE_RUNS_PROBE);
+      const cache = mkdtempSync(join(tmpdir(), "athanor-native-cache-"));
+      const probe = join(cache, "probe.json");
+      const env = cliEnv({ ATHANOR_CACHE_DIR: cache, NODE_OPTIONS: `--require ${join(dir, "probe.cjs")}`, PROBE_OUT: probe });
+      const runs = () => JSON.parse(readFileSync(probe, "utf8")) as Array<{ background: boolean; files: string[] }>;
+      const entries = (pattern: RegExp) => readdirSync(cache).filter((f) => pattern.test(f));
+      const entityFiles = names.map((name) => join("entities", `${name}.ts`));
+      try {
+        const cold = await runCli(dir, ["generate", "Init", "--no-interactive"], env);
+        assert.equal(cold.code, 0, cold.stdout + cold.stderr);
+        assert.deepEqual(runs(), [
+          { background: true, files: entityFiles },
+          { background: false, files: ["ormconfig.ts"] },
+        ]);
+        assert.equal(entries(/^transpiled-.*\.pack$/).length, 1, "one pack");
+        // Files of their own: the DataSource's output and the new migration's (rememberTranspiled).
+        assert.equal(entries(/\.js$/).length, 2, entries(/\.js$/).join(", "));
+        assert.equal((await runCli(dir, ["run"], env)).code, 0);
+        // What the cold run recorded for the entity model cache names no file of a run's directory: it answers.
+        const warm = await runCli(dir, ["generate", "--no-interactive"], { ...env, ATHANOR_PROFILE: "1" });
+        assert.match(warm.stdout, /No changes/, warm.stdout + warm.stderr);
+        assert.match(warm.stderr, /entity model \(cache: nothing changed\)/);
+
+        // The model cache misses, every entity is required: 19 from the pack, the edited one transpiled alone.
+        writeFileSync(join(dir, "entities", "Item07.ts"), entity("Item07", "  @Column({ nullable: true }) note: string;\n"));
+        const edited = await runCli(dir, ["generate", "Note", "--no-interactive"], env);
+        assert.equal(edited.code, 0, edited.stdout + edited.stderr);
+        assert.match(edited.stdout, /add column item07\.note/);
+        assert.deepEqual(runs(), [{ background: false, files: [join("entities", "Item07.ts")] }]);
+        assert.equal((await runCli(dir, ["run"], env)).code, 0);
+
+        // A pack cut short is not read: the entities are transpiled again, and the answer is the same.
+        const [pack] = entries(/^transpiled-.*\.pack$/);
+        writeFileSync(join(cache, pack), readFileSync(join(cache, pack)).subarray(0, 2000));
+        writeFileSync(join(dir, "entities", "Item03.ts"), entity("Item03") + "// edited\n");
+        const damaged = await runCli(dir, ["generate", "--no-interactive"], env);
+        assert.match(damaged.stdout, /No changes/, damaged.stdout + damaged.stderr);
+        assert.deepEqual(runs(), [{ background: true, files: entityFiles.filter((file) => !file.endsWith("Item07.ts")) }]);
+        const again = await runCli(dir, ["generate", "--no-interactive"], env);
+        assert.match(again.stdout, /No changes/, again.stdout + again.stderr);
+        assert.deepEqual(runs(), [], "the pack written again is read");
       } finally {
         rmSync(cache, { recursive: true, force: true });
       }

@@ -3,7 +3,8 @@
  * users rely on while it does: a no-op `run` or `status` requires no
  * migration and no entity file (their facts are cached by checksum); an
  * edited migration file is read again; the V8 code cache (Node 20) never
- * runs stale code and ignores a damaged file; remembered module resolution
+ * runs stale code and ignores a damaged file, and keeps a project file's
+ * code only once its transpiled output is read back; remembered module resolution
  * follows an install that changed a package's files, and a file gone since;
  * everything lives under ATHANOR_CACHE_DIR when it is set.
  */
@@ -190,6 +191,40 @@ describe("sqlite: startup caches", () => {
       assert.match(readFileSync(join(cacheDir, resolutions), "utf8"), /impl\.js/);
     }
     writeFileSync(probeFile, `module.exports = "two";\n`);
+  });
+
+  test("the code cache (Node 20) keeps a project file's code from a run that read its transpiled output back, not from the run that transpiled it", async () => {
+    const elsewhere = mkdtempSync(join(tmpdir(), "athanor-cache-"));
+    /** The project files the code cache has V8's code of (its header names each file). */
+    const projectFilesCached = () => {
+      const [name] = cacheFiles(elsewhere, CODE_CACHE);
+      if (!name) return [];
+      const bytes = readFileSync(join(elsewhere, name));
+      const header = JSON.parse(bytes.toString("utf8", 12, 12 + bytes.readUInt32LE(8)));
+      return Object.keys(header)
+        .filter((file) => file.startsWith(project.dir) && !file.includes("node_modules"))
+        .map((file) => file.slice(project.dir.length + 1))
+        .sort();
+    };
+    const generate = async (env: NodeJS.ProcessEnv = {}) => {
+      const result = await project.cli(["generate", "--check"], { env: { ATHANOR_CACHE_DIR: elsewhere, ...env } });
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, /No changes/);
+    };
+    try {
+      // A cold cache: the DataSource and the entity are transpiled, their code not kept.
+      await generate();
+      if (ownCodeCache) assert.ok(cacheFiles(elsewhere, CODE_CACHE).length === 1);
+      assert.deepEqual(projectFilesCached(), []);
+      // The entity model cache answers: only the DataSource is required, from the transpile cache.
+      await generate();
+      assert.deepEqual(projectFilesCached(), ownCodeCache ? ["ormconfig.ts"] : []);
+      // Without the model cache the entity is required too, from the transpile cache.
+      await generate({ ATHANOR_MODEL_CACHE: "0" });
+      assert.deepEqual(projectFilesCached(), ownCodeCache ? ["entities/Book.ts", "ormconfig.ts"] : []);
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   test("ATHANOR_CACHE_DIR holds every cache", async () => {
