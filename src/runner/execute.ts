@@ -83,6 +83,12 @@ export interface ExecutionContext {
 export interface RunLock {
   /** Asked before each migration; false once the lock's session ended. */
   stillHeld?(): Promise<boolean>;
+  /**
+   * What stillHeld asks, as a statement the migration connection can send
+   * (HeldLock.heldQuery): where the runner holds back its own statements,
+   * it goes with the transaction's claim and re-read instead.
+   */
+  heldQuery?: string;
   /** The lock's own connection: where a cancellation is sent from. */
   connection?: Queryable;
   /** How long a migration's claim waits for another runner's (only after a lost lock). */
@@ -266,6 +272,7 @@ export async function executeMigrations(
         }
       : undefined,
     hold: observed.hold,
+    ask: observed.ask,
   };
   // Outside a transaction, the progress rows of completed migrations go in one DELETE at the end.
   const cleanUpProgress = direction === "up" && tuned ? context.bookkeeping.deferProgressCleanup() : undefined;
@@ -361,6 +368,8 @@ interface CommitTuning {
    * re-read, and a migration's row with the COMMIT: one round trip each.
    */
   hold?: ObservedStatements["hold"];
+  /** A read held back as `hold` does, answered with the list (the run-level lock's check). */
+  ask?: ObservedStatements["ask"];
 }
 
 /** Whether the migrations' own code is running (what a stop request cancels). */
@@ -465,13 +474,18 @@ async function executeBatch(
     // A lost connection took the claim with it.
     await release?.().catch(() => undefined);
   };
-  // Asked on the lock's own connection while this one begins its
-  // transaction (where that is held back, while it sends it with the
-  // re-read); answered before anything of a migration runs.
-  let lockHeld = context.lock?.stillHeld?.();
+  // Where the transaction's start is held back, asked in the same round
+  // trip, after the claim (begin); else on the lock's own connection while
+  // this one begins its transaction. Answered before anything of a
+  // migration runs.
+  const heldQuery = batch.transaction && tuning.hold && tuning.ask ? context.lock?.heldQuery : undefined;
+  let lockHeld = heldQuery ? undefined : context.lock?.stillHeld?.();
+  /** The batch's check was asked (once per batch, as before its first migration). */
+  let lockChecked = false;
   const checkLock = async () => {
     const asked = lockHeld;
     lockHeld = undefined;
+    if (asked) lockChecked = true;
     if (asked && !(await asked)) throw new LockLost(batch.migrations[0].name);
   };
   /** A stop cut `migration` short outside a transaction: what took effect, what it cancelled, what did not run. */
@@ -497,6 +511,12 @@ async function executeBatch(
       // is no such claim, the bookkeeping write lock serializes (SQLite).
       if (claim) await claim.inTransaction(queryRunner, { flushLater: tuning.flushLater });
       else await bookkeeping.claim();
+      // A failed list fails the re-read that carries it first: this answer is then never awaited.
+      if (heldQuery && !lockChecked)
+        lockHeld = tuning.ask!(heldQuery).then(
+          (rows) => (rows[0] as { held?: unknown } | undefined)?.held === true,
+          () => false,
+        );
     };
     // Held back, both go with the re-read that always follows (progressAt): one round trip.
     await (tuning.hold ? tuning.hold(open) : open());

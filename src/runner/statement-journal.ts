@@ -254,6 +254,13 @@ export interface ObservedStatements {
    * answered with no rows.
    */
   hold?: (fn: () => Promise<void>) => Promise<void>;
+  /**
+   * Hold back `sql`, a read of the runner's own, as `hold` does, and
+   * resolve to its rows once the call that carries it is answered (rejects
+   * when that call fails, or when observing stops before it went). Absent
+   * where `hold` is.
+   */
+  ask?: (sql: string) => Promise<unknown[]>;
 }
 
 /**
@@ -266,6 +273,8 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
   const original = queryRunner.query;
   /** Statements `hold` answered and has not sent yet, oldest first. */
   let held: string[] = [];
+  /** The held statements whose rows were asked for (`ask`), by their place in `held`. */
+  let asked = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: unknown) => void }>();
   let holding = false;
   /** The dialect's sendList is running: what it sends on the query runner is its own, sent as it is. */
   let passThrough = false;
@@ -287,15 +296,24 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
   /** Send what is held, with `next` when given; resolves to the last statement's rows. */
   const sendHeld = async (next?: string): Promise<unknown> => {
     const statements = next === undefined ? held : [...held, next];
+    const answers = asked;
     held = [];
-    const rows = await sendList(statements, async () => {
-      passThrough = true;
-      try {
-        return await observer.joined!(statements);
-      } finally {
-        passThrough = false;
-      }
-    });
+    asked = new Map();
+    let rows: unknown[][] | void;
+    try {
+      rows = await sendList(statements, async () => {
+        passThrough = true;
+        try {
+          return await observer.joined!(statements);
+        } finally {
+          passThrough = false;
+        }
+      });
+    } catch (error) {
+      for (const answer of answers.values()) answer.reject(error);
+      throw error;
+    }
+    for (const [i, answer] of answers) answer.resolve(rows?.[i] ?? []);
     return rows?.[rows.length - 1] ?? [];
   };
   queryRunner.query = async function (this: QueryRunner, sql: string, ...rest: any[]) {
@@ -360,6 +378,8 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
       delete carrier.athanorStatementList;
       // Never sent, so nothing of them took effect (a hold is always followed by a statement of the runner's).
       held = [];
+      for (const answer of asked.values()) answer.reject(new Error("observing stopped before the statement was sent"));
+      asked = new Map();
     },
     sendList,
     hold: observer.joined
@@ -371,6 +391,13 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
             holding = false;
           }
         }
+      : undefined,
+    ask: observer.joined
+      ? (sql) =>
+          new Promise<unknown[]>((resolve, reject) => {
+            asked.set(held.length, { resolve, reject });
+            held.push(sql);
+          })
       : undefined,
   };
 }
