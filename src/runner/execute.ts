@@ -144,8 +144,55 @@ interface Batch {
    * savepoint of its own, so each is still atomic alone (commitGroups below).
    */
   group?: boolean;
+  /**
+   * Its COMMIT goes out with the next transaction's START TRANSACTION,
+   * claim, lock check and re-read, one round trip (see HeldCommit): a
+   * transaction of its own is followed by another, where the runner holds
+   * back its own statements (PostgreSQL) and no TypeORM subscriber hears
+   * the commit (it would hear of it before it happened).
+   */
+  commitWithNext?: boolean;
 }
 
+/**
+ * A migration's COMMIT held back to go out with the next transaction's
+ * start (Batch.commitWithNext). Reported done (`settle`) once the query that
+ * carried it returned; where that query failed, the bookkeeping says whether
+ * the COMMIT went through (the failure was the next transaction's) or not
+ * (the migration was rolled back: `fail` is its failure).
+ */
+interface HeldCommit {
+  name: string;
+  direction: Direction;
+  settled: boolean;
+  /** The failure of the query that carried it. */
+  failure?: unknown;
+  settle(): void;
+  fail(error: unknown): Error;
+}
+
+/**
+ * Settle a held COMMIT that is still open: send it if it was not sent, and
+ * where the query that carried it failed, roll back and ask the bookkeeping
+ * whether it went through. Throws the migration's failure when it did not.
+ */
+async function settleHeldCommit(context: ExecutionContext, tuning: CommitTuning): Promise<void> {
+  const held = tuning.pending;
+  if (!held) return;
+  tuning.pending = undefined;
+  const { queryRunner, bookkeeping } = context;
+  if (!held.settled && held.failure === undefined) await tuning.flush!().catch(() => undefined);
+  if (held.settled) return;
+  if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
+  const committed = await bookkeeping.progress(held.name).then(
+    (progress) => progress.applied === (held.direction === "up"),
+    () => false,
+  );
+  if (committed) return held.settle();
+  // Its transaction carried the correction of the one before it: rolled back with it.
+  tuning.commits.carried = false;
+  throw held.fail(held.failure ?? new Error("the connection was lost before its COMMIT was sent"));
+}
 /** Group migrations into the units that commit together (`groupCommits`: see Batch.group). */
 export function batchesFor(migrations: MigrationSource[], mode: TransactionMode, groupCommits = false): Batch[] {
   const batches: Batch[] = [];
@@ -273,6 +320,8 @@ export async function executeMigrations(
       : undefined,
     hold: observed.hold,
     ask: observed.ask,
+    whenSent: observed.whenSent,
+    flush: observed.flush,
   };
   // Outside a transaction, the progress rows of completed migrations go in one DELETE at the end.
   const cleanUpProgress = direction === "up" && tuned ? context.bookkeeping.deferProgressCleanup() : undefined;
@@ -287,8 +336,16 @@ export async function executeMigrations(
     if (tuning.flushLater && !options.fake && batches.some((batch) => !batch.transaction)) {
       deferred = await deferFlush(context.queryRunner, context.dialect, context.bookkeeping);
     }
+    const commitWithNext = tuned && tuning.hold && tuning.whenSent && !context.dialect.session && !hearsTransactionEnd(context.queryRunner);
+    for (const [i, batch] of batches.entries()) {
+      const next = batches[i + 1];
+      if (commitWithNext && mode === "each" && batch.transaction && !batch.group && next?.transaction) batch.commitWithNext = true;
+    }
     for (const batch of batches) {
-      if (signal?.aborted) throw interruptedError(signal.reason, standing());
+      if (signal?.aborted) {
+        await settleHeldCommit(context, tuning);
+        throw interruptedError(signal.reason, standing());
+      }
       sentInBatch.length = 0;
       try {
         await executeBatch(
@@ -304,7 +361,8 @@ export async function executeMigrations(
             results.push(result);
             options.onDone?.(result, results.length - 1, total);
           },
-          (name, uncommitted) => options.onStart?.(name, results.length + uncommitted, total),
+          // A COMMIT held back (HeldCommit) is reported once sent with this migration's start.
+          (name, uncommitted) => options.onStart?.(name, results.length + uncommitted + (tuning.pending ? 1 : 0), total),
         );
       } catch (error) {
         if (error instanceof BatchStopped) throw interruptedError(signal!.reason, standing(error));
@@ -313,6 +371,8 @@ export async function executeMigrations(
       }
     }
   } finally {
+    // Never left open past its next batch; in case: sent, reported or not.
+    await settleHeldCommit(context, tuning).catch(() => undefined);
     // Best effort: a row left behind is harmless (see deferProgressCleanup).
     await cleanUpProgress?.().catch(() => undefined);
     // The durable write is storeCommitTime's when it has a time to store.
@@ -370,6 +430,10 @@ interface CommitTuning {
   hold?: ObservedStatements["hold"];
   /** A read held back as `hold` does, answered with the list (the run-level lock's check). */
   ask?: ObservedStatements["ask"];
+  whenSent?: ObservedStatements["whenSent"];
+  flush?: ObservedStatements["flush"];
+  /** The COMMIT held back by the batch before (Batch.commitWithNext), until it is known to have gone through. */
+  pending?: HeldCommit;
 }
 
 /** Whether the migrations' own code is running (what a stop request cancels). */
@@ -521,9 +585,34 @@ async function executeBatch(
     // Held back, both go with the re-read that always follows (progressAt): one round trip.
     await (tuning.hold ? tuning.hold(open) : open());
   };
-  /** Commit the open transaction and report what it made durable. */
-  const commit = async () => {
+  /** Commit the open transaction and report what it made durable (`withNext`: see Batch.commitWithNext). */
+  const commit = async (withNext = false) => {
+    if (withNext) {
+      await tuning.hold!(() => queryRunner.commitTransaction());
+      const migration = current!;
+      const held: HeldCommit = {
+        name: migration.name,
+        direction,
+        settled: false,
+        settle: () => {
+          held.settled = true;
+          if (tuning.pending === held) tuning.pending = undefined;
+          committed();
+        },
+        fail: (error) => migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure: [] }),
+      };
+      tuning.pending = held;
+      tuning.whenSent!((error) => {
+        if (error === undefined) held.settle();
+        else held.failure ??= error;
+      });
+      return;
+    }
     await queryRunner.commitTransaction();
+    committed();
+  };
+  /** What follows a COMMIT that returned: report what it made durable. */
+  const committed = () => {
     faultPoint("after-commit");
     if (commits.carried) commits.unstored = undefined;
     commits.carried = false;
@@ -775,8 +864,10 @@ async function executeBatch(
       inSavepoint = false;
     }
     if (batch.migrations.length !== 1 && !batch.group) await dialect.session?.beforeCommit(queryRunner, sent);
-    if (batch.transaction) await commit();
+    if (batch.transaction) await commit(batch.commitWithNext === true && !journal.endedBy);
   } catch (error) {
+    // The batch before's COMMIT went with this one's start: settled first (its failure, if it failed, is the one told).
+    await settleHeldCommit(context, tuning);
     if (error instanceof LockLost) {
       if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
       throw error;
@@ -1001,6 +1092,13 @@ function serverField(error: unknown, field: "detail" | "hint"): string | undefin
 function oneLine(sql: string, max = 200): string {
   const line = sql.replace(/\s+/g, " ").trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Whether a TypeORM subscriber of the DataSource listens to a transaction's commit (Batch.commitWithNext). */
+function hearsTransactionEnd(queryRunner: QueryRunner): boolean {
+  return queryRunner.connection.subscribers.some(
+    (subscriber) => typeof subscriber.beforeTransactionCommit === "function" || typeof subscriber.afterTransactionCommit === "function",
+  );
 }
 
 /**

@@ -73,9 +73,9 @@ async function queriesOfRun(count: number): Promise<number> {
 }
 
 describe("postgres: the runner's own statements travel with the next one", () => {
-  test("each further pending migration costs three queries: START TRANSACTION, claim, the run-level lock's check and re-read; its statement; its row and COMMIT", async () => {
+  test("each further pending migration costs two queries: its statement; the row and COMMIT of the migration before it with START TRANSACTION, claim, the run-level lock's check and re-read", async () => {
     const [five, fifteen] = [await queriesOfRun(5), await queriesOfRun(15)];
-    assert.equal((fifteen - five) / 10, 3, `5 migrations: ${five} queries, 15: ${fifteen}`);
+    assert.equal((fifteen - five) / 10, 2, `5 migrations: ${five} queries, 15: ${fifteen}`);
   });
 
   test("--verbose, TypeORM's query log and a query subscriber each see every statement once, in the order sent", async () => {
@@ -196,6 +196,74 @@ describe("postgres: the runner's own statements travel with the next one", () =>
         `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
       );
       assert.deepEqual(locks, [{ n: 0 }], "no claim outlives the run");
+    } finally {
+      await project.cleanup();
+    }
+  });
+  test("a refused row whose COMMIT goes with the next migration's start: the failure is its own, the next migration not started", async () => {
+    const project = await TestProject.create("postgres");
+    try {
+      const [first] = writeCreates(project, 1);
+      const refused = writeMigrationBody(project, {
+        timestamp: 1700000000009,
+        name: "Refused",
+        up: [
+          q(`CREATE TABLE "refused" ("id" integer PRIMARY KEY)`),
+          q(`ALTER TABLE "migrations" ADD CONSTRAINT "CHK_refused" CHECK ("name" NOT LIKE 'Refused%')`),
+        ].join("\n"),
+      });
+      const after = writeMigrationBody(project, { timestamp: 1700000000010, name: "After", up: q(`CREATE TABLE "after" ("id" integer)`) });
+      const result = await project.cli(["run"]);
+      assert.equal(result.code, 3, result.stdout + result.stderr);
+      assert.match(result.stdout, new RegExp(`✓ ${first} `));
+      assert.doesNotMatch(result.stdout, new RegExp(`✓ (${refused}|${after})`));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `Migration ${refused} failed \\(it was rolled back and nothing was recorded\\): .*violates check constraint "CHK_refused"`,
+        ),
+      );
+      assert.deepEqual(await appliedNames(project), [first]);
+      assert.deepEqual(await tables(project), ["t1"]);
+      const locks = await project.query(
+        `SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      );
+      assert.deepEqual(locks, [{ n: 0 }], "no claim outlives the run");
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("the next migration's claim fails after the COMMIT it carried went through: that migration is reported and recorded, the failure is the next one's", async () => {
+    const project = await TestProject.create("postgres");
+    try {
+      // Its code leaves the runner's session a short lock_timeout, and a connection of its own queues for the
+      // per-migration claim: granted when this migration's COMMIT releases it, held for two seconds.
+      const blocking = writeMigrationBody(project, {
+        timestamp: 1700000000001,
+        name: "Blocking",
+        up: [
+          q(`CREATE TABLE "blocking" ("id" integer)`),
+          `    const { Client } = require("pg");
+    const blocker = new Client({ connectionString: process.env.DATABASE_URL });
+    await blocker.connect();
+    void blocker.query("SELECT pg_advisory_lock(hashtext('athanor:migrations:apply'))").then(() => setTimeout(() => void blocker.end(), 2000));
+    // Queued before this migration commits.
+    for (let waiting = false; !waiting; ) {
+      const rows = await queryRunner.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+      waiting = rows[0].n > 0;
+    }`,
+          q(`SET lock_timeout = '100ms'`),
+        ].join("\n"),
+      });
+      const next = writeMigrationBody(project, { timestamp: 1700000000002, name: "Next", up: q(`CREATE TABLE "next" ("id" integer)`) });
+      const result = await project.cli(["run"]);
+      assert.equal(result.code, 3, result.stdout + result.stderr);
+      assert.match(result.stdout, new RegExp(`✓ ${blocking} `));
+      assert.doesNotMatch(result.stdout, new RegExp(`✓ ${next}`));
+      assert.match(result.stderr, new RegExp(`Migration ${next} failed \\(it was rolled back and nothing was recorded\\): .*lock`));
+      assert.deepEqual(await appliedNames(project), [blocking]);
+      assert.deepEqual(await tables(project), ["blocking"]);
     } finally {
       await project.cleanup();
     }
