@@ -160,6 +160,40 @@ describe("postgres: the runner's own statements travel with the next one", () =>
     }
   });
 
+  test("a subscriber told of a commit finds it done: the runner then sends each COMMIT on its own", async () => {
+    const project = await TestProject.create("postgres");
+    try {
+      const names = writeCreates(project, 3);
+      // Counted on another connection of the DataSource: what a commit made visible.
+      addSubscriber(
+        project,
+        "CountOnCommit",
+        `class CountOnCommit {
+  async afterTransactionCommit(event: any) {
+    const other = event.connection.createQueryRunner();
+    try {
+      const rows = await other.query('SELECT count(*)::int AS n FROM "migrations"');
+      console.log("committed rows: " + rows[0].n);
+    } finally {
+      await other.release();
+    }
+  }
+}`,
+      );
+      const result = await project.cli(["run"]);
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      const counts = result.stdout
+        .split("\n")
+        .filter((line) => line.startsWith("committed rows: "))
+        .map((line) => Number(line.slice("committed rows: ".length)));
+      // One per migration, then the run's last transaction (the last migration's time).
+      assert.deepEqual(counts, [1, 2, 3, 3], result.stdout);
+      assert.deepEqual(await appliedNames(project), names);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
   test("a row the database refuses fails the query of its COMMIT: the migration is rolled back whole, nothing of it recorded, the one before it kept", async () => {
     const project = await TestProject.create("postgres");
     try {
