@@ -168,7 +168,8 @@ interface HeldCommit {
   /** The failure of the query that carried it. */
   failure?: unknown;
   settle(): void;
-  fail(error: unknown): Error;
+  /** `unknown`: the bookkeeping could not be read either (a lost connection). */
+  fail(error: unknown, unknown: boolean): Error;
 }
 
 /**
@@ -186,12 +187,12 @@ async function settleHeldCommit(context: ExecutionContext, tuning: CommitTuning)
   if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
   const committed = await bookkeeping.progress(held.name).then(
     (progress) => progress.applied === (held.direction === "up"),
-    () => false,
+    () => undefined,
   );
   if (committed) return held.settle();
   // Its transaction carried the correction of the one before it: rolled back with it.
   tuning.commits.carried = false;
-  throw held.fail(held.failure ?? new Error("the connection was lost before its COMMIT was sent"));
+  throw held.fail(held.failure ?? new Error("the connection was lost before its COMMIT was sent"), committed === undefined);
 }
 /** Group migrations into the units that commit together (`groupCommits`: see Batch.group). */
 export function batchesFor(migrations: MigrationSource[], mode: TransactionMode, groupCommits = false): Batch[] {
@@ -599,7 +600,8 @@ async function executeBatch(
           if (tuning.pending === held) tuning.pending = undefined;
           committed();
         },
-        fail: (error) => migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure: [] }),
+        fail: (error, unknown) =>
+          migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure: [], commitUnknown: unknown }),
       };
       tuning.pending = held;
       tuning.whenSent!((error) => {
@@ -1001,6 +1003,8 @@ interface Failure {
   ranBeforeFailure: string[];
   /** The migration's code ended the runner's transaction itself (a COMMIT or ROLLBACK of its own). */
   endedBy?: "COMMIT" | "ROLLBACK";
+  /** Its COMMIT went out with the next migration's start, and neither an answer nor the bookkeeping says whether it went through. */
+  commitUnknown?: boolean;
   /** What its partial bookkeeping row now records. */
   recorded?: PartialProgress;
   /** Up outside a transaction: what it has still to run (runner/partial.ts whatRemains). */
@@ -1017,6 +1021,7 @@ function migrationFailure({
   endedBy,
   recorded,
   remaining,
+  commitUnknown,
 }: Failure): DatabaseError {
   const message = error instanceof Error ? error.message : String(error);
   // A data check's sentence is the whole story: the check statement is no news.
@@ -1063,6 +1068,10 @@ function migrationFailure({
     outcome =
       `it ended the runner's transaction itself with ${endedBy}, so it could not be rolled back: ${committedBefore}${what}` +
       `take the ${endedBy} out of the migration${n === 0 ? "" : ","} before running again`;
+  } else if (commitUnknown) {
+    outcome =
+      `its COMMIT was sent with the next migration's start and no answer came back, so whether it was ${direction === "up" ? "applied and recorded" : "reverted and forgotten"} is unknown: ` +
+      "run athanor status once the server answers";
   } else if (batch.migrations.length > 1) {
     outcome = `the whole transaction of ${batch.migrations.length} migrations was rolled back and nothing was recorded`;
   } else {

@@ -302,4 +302,52 @@ describe("postgres: the runner's own statements travel with the next one", () =>
       await project.cleanup();
     }
   });
+
+  test("the connection lost in the query that carried a COMMIT: the failure says whether that migration was applied is unknown, and athanor status tells", async () => {
+    const project = await TestProject.create("postgres");
+    try {
+      // A connection of its own queues for the per-migration claim; once this migration's COMMIT hands it over
+      // (the runner's next claim then waits behind it), it ends the runner's session.
+      const lost = writeMigrationBody(project, {
+        timestamp: 1700000000001,
+        name: "Lost",
+        up: [
+          q(`CREATE TABLE "lost" ("id" integer)`),
+          `    const { Client } = require("pg");
+    const [{ pid }] = await queryRunner.query("SELECT pg_backend_pid() AS pid");
+    const blocker = new Client({ connectionString: process.env.DATABASE_URL });
+    await blocker.connect();
+    void blocker
+      .query("SELECT pg_advisory_lock(hashtext('athanor:migrations:apply'))")
+      .then(async () => {
+        for (let waiting = false; !waiting; ) {
+          const rows = await blocker.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid = " + pid);
+          waiting = rows.rows[0].n > 0;
+        }
+        await blocker.query("SELECT pg_terminate_backend(" + pid + ")");
+        await blocker.end();
+      });
+    for (let waiting = false; !waiting; ) {
+      const rows = await queryRunner.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+      waiting = rows[0].n > 0;
+    }`,
+        ].join("\n"),
+      });
+      const next = writeMigrationBody(project, { timestamp: 1700000000002, name: "Next", up: q(`CREATE TABLE "next" ("id" integer)`) });
+      const result = await project.cli(["run"]);
+      assert.equal(result.code, 3, result.stdout + result.stderr);
+      assert.doesNotMatch(result.stdout, new RegExp(`✓ (${lost}|${next})`));
+      assert.match(
+        result.stderr,
+        new RegExp(
+          `Migration ${lost} failed \\(its COMMIT was sent with the next migration's start and no answer came back, so whether it was applied and recorded is unknown: run athanor status`,
+        ),
+      );
+      // It was: the COMMIT had gone through.
+      assert.deepEqual(await appliedNames(project), [lost]);
+      assert.deepEqual(await tables(project), ["lost"]);
+    } finally {
+      await project.cleanup();
+    }
+  });
 });
