@@ -1069,6 +1069,7 @@ function migrationFailure({
       `it ended the runner's transaction itself with ${endedBy}, so it could not be rolled back: ${committedBefore}${what}` +
       `take the ${endedBy} out of the migration${n === 0 ? "" : ","} before running again`;
   } else if (commitUnknown) {
+    // E251 (docs/errors.md).
     outcome =
       `its COMMIT was sent with the next migration's start and no answer came back, so whether it was ${direction === "up" ? "applied and recorded" : "reverted and forgotten"} is unknown: ` +
       "run athanor status once the server answers";

@@ -303,7 +303,7 @@ describe("postgres: the runner's own statements travel with the next one", () =>
     }
   });
 
-  test("the connection lost in the query that carried a COMMIT: the failure says whether that migration was applied is unknown, and athanor status tells", async () => {
+  test("E251 the connection lost in the query that carried a COMMIT: the failure says whether that migration was applied is unknown, and athanor status tells", async () => {
     const project = await TestProject.create("postgres");
     try {
       // A connection of its own queues for the per-migration claim; once this migration's COMMIT hands it over
