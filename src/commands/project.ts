@@ -227,6 +227,7 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
         faultPoint("lock-acquired");
         return {
           stillHeld: held.stillHeld && (() => held.stillHeld!()),
+          heldQuery: held.heldQuery,
           connection: lockRunner,
           timeoutMs,
           async release() {

@@ -508,6 +508,13 @@ export interface HeldLock {
    * ended). Absent where the lock lives as long as the process does.
    */
   stillHeld?(): Promise<boolean>;
+  /**
+   * What `stillHeld` asks, as one statement any connection to the same
+   * server can send: it answers one row whose `held` is true while the lock
+   * is held. The runner sends it with its own statements on the migration
+   * connection (no round trip of its own). Absent: only `stillHeld`.
+   */
+  heldQuery?: string;
 }
 
 export interface MigrationClaim {

@@ -83,6 +83,12 @@ export interface ExecutionContext {
 export interface RunLock {
   /** Asked before each migration; false once the lock's session ended. */
   stillHeld?(): Promise<boolean>;
+  /**
+   * What stillHeld asks, as a statement the migration connection can send
+   * (HeldLock.heldQuery): where the runner holds back its own statements,
+   * it goes with the transaction's claim and re-read instead.
+   */
+  heldQuery?: string;
   /** The lock's own connection: where a cancellation is sent from. */
   connection?: Queryable;
   /** How long a migration's claim waits for another runner's (only after a lost lock). */
@@ -138,8 +144,56 @@ interface Batch {
    * savepoint of its own, so each is still atomic alone (commitGroups below).
    */
   group?: boolean;
+  /**
+   * Its COMMIT goes out with the next transaction's START TRANSACTION,
+   * claim, lock check and re-read, one round trip (see HeldCommit): a
+   * transaction of its own is followed by another, where the runner holds
+   * back its own statements (PostgreSQL) and no TypeORM subscriber hears
+   * the commit (it would hear of it before it happened).
+   */
+  commitWithNext?: boolean;
 }
 
+/**
+ * A migration's COMMIT held back to go out with the next transaction's
+ * start (Batch.commitWithNext). Reported done (`settle`) once the query that
+ * carried it returned; where that query failed, the bookkeeping says whether
+ * the COMMIT went through (the failure was the next transaction's) or not
+ * (the migration was rolled back: `fail` is its failure).
+ */
+interface HeldCommit {
+  name: string;
+  direction: Direction;
+  settled: boolean;
+  /** The failure of the query that carried it. */
+  failure?: unknown;
+  settle(): void;
+  /** `unknown`: the bookkeeping could not be read either (a lost connection). */
+  fail(error: unknown, unknown: boolean): Error;
+}
+
+/**
+ * Settle a held COMMIT that is still open: send it if it was not sent, and
+ * where the query that carried it failed, roll back and ask the bookkeeping
+ * whether it went through. Throws the migration's failure when it did not.
+ */
+async function settleHeldCommit(context: ExecutionContext, tuning: CommitTuning): Promise<void> {
+  const held = tuning.pending;
+  if (!held) return;
+  tuning.pending = undefined;
+  const { queryRunner, bookkeeping } = context;
+  if (!held.settled && held.failure === undefined) await tuning.flush!().catch(() => undefined);
+  if (held.settled) return;
+  if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
+  const committed = await bookkeeping.progress(held.name).then(
+    (progress) => progress.applied === (held.direction === "up"),
+    () => undefined,
+  );
+  if (committed) return held.settle();
+  // Its transaction carried the correction of the one before it: rolled back with it.
+  tuning.commits.carried = false;
+  throw held.fail(held.failure ?? new Error("the connection was lost before its COMMIT was sent"), committed === undefined);
+}
 /** Group migrations into the units that commit together (`groupCommits`: see Batch.group). */
 export function batchesFor(migrations: MigrationSource[], mode: TransactionMode, groupCommits = false): Batch[] {
   const batches: Batch[] = [];
@@ -266,6 +320,9 @@ export async function executeMigrations(
         }
       : undefined,
     hold: observed.hold,
+    ask: observed.ask,
+    whenSent: observed.whenSent,
+    flush: observed.flush,
   };
   // Outside a transaction, the progress rows of completed migrations go in one DELETE at the end.
   const cleanUpProgress = direction === "up" && tuned ? context.bookkeeping.deferProgressCleanup() : undefined;
@@ -280,8 +337,16 @@ export async function executeMigrations(
     if (tuning.flushLater && !options.fake && batches.some((batch) => !batch.transaction)) {
       deferred = await deferFlush(context.queryRunner, context.dialect, context.bookkeeping);
     }
+    const commitWithNext = tuned && tuning.hold && tuning.whenSent && !context.dialect.session && !hearsTransactionEnd(context.queryRunner);
+    for (const [i, batch] of batches.entries()) {
+      const next = batches[i + 1];
+      if (commitWithNext && mode === "each" && batch.transaction && !batch.group && next?.transaction) batch.commitWithNext = true;
+    }
     for (const batch of batches) {
-      if (signal?.aborted) throw interruptedError(signal.reason, standing());
+      if (signal?.aborted) {
+        await settleHeldCommit(context, tuning);
+        throw interruptedError(signal.reason, standing());
+      }
       sentInBatch.length = 0;
       try {
         await executeBatch(
@@ -297,7 +362,8 @@ export async function executeMigrations(
             results.push(result);
             options.onDone?.(result, results.length - 1, total);
           },
-          (name, uncommitted) => options.onStart?.(name, results.length + uncommitted, total),
+          // A COMMIT held back (HeldCommit) is reported once sent with this migration's start.
+          (name, uncommitted) => options.onStart?.(name, results.length + uncommitted + (tuning.pending ? 1 : 0), total),
         );
       } catch (error) {
         if (error instanceof BatchStopped) throw interruptedError(signal!.reason, standing(error));
@@ -306,6 +372,8 @@ export async function executeMigrations(
       }
     }
   } finally {
+    // Never left open past its next batch; in case: sent, reported or not.
+    await settleHeldCommit(context, tuning).catch(() => undefined);
     // Best effort: a row left behind is harmless (see deferProgressCleanup).
     await cleanUpProgress?.().catch(() => undefined);
     // The durable write is storeCommitTime's when it has a time to store.
@@ -361,6 +429,12 @@ interface CommitTuning {
    * re-read, and a migration's row with the COMMIT: one round trip each.
    */
   hold?: ObservedStatements["hold"];
+  /** A read held back as `hold` does, answered with the list (the run-level lock's check). */
+  ask?: ObservedStatements["ask"];
+  whenSent?: ObservedStatements["whenSent"];
+  flush?: ObservedStatements["flush"];
+  /** The COMMIT held back by the batch before (Batch.commitWithNext), until it is known to have gone through. */
+  pending?: HeldCommit;
 }
 
 /** Whether the migrations' own code is running (what a stop request cancels). */
@@ -465,13 +539,18 @@ async function executeBatch(
     // A lost connection took the claim with it.
     await release?.().catch(() => undefined);
   };
-  // Asked on the lock's own connection while this one begins its
-  // transaction (where that is held back, while it sends it with the
-  // re-read); answered before anything of a migration runs.
-  let lockHeld = context.lock?.stillHeld?.();
+  // Where the transaction's start is held back, asked in the same round
+  // trip, after the claim (begin); else on the lock's own connection while
+  // this one begins its transaction. Answered before anything of a
+  // migration runs.
+  const heldQuery = batch.transaction && tuning.hold && tuning.ask ? context.lock?.heldQuery : undefined;
+  let lockHeld = heldQuery ? undefined : context.lock?.stillHeld?.();
+  /** The batch's check was asked (once per batch, as before its first migration). */
+  let lockChecked = false;
   const checkLock = async () => {
     const asked = lockHeld;
     lockHeld = undefined;
+    if (asked) lockChecked = true;
     if (asked && !(await asked)) throw new LockLost(batch.migrations[0].name);
   };
   /** A stop cut `migration` short outside a transaction: what took effect, what it cancelled, what did not run. */
@@ -497,13 +576,45 @@ async function executeBatch(
       // is no such claim, the bookkeeping write lock serializes (SQLite).
       if (claim) await claim.inTransaction(queryRunner, { flushLater: tuning.flushLater });
       else await bookkeeping.claim();
+      // A failed list fails the re-read that carries it first: this answer is then never awaited.
+      if (heldQuery && !lockChecked)
+        lockHeld = tuning.ask!(heldQuery).then(
+          (rows) => (rows[0] as { held?: unknown } | undefined)?.held === true,
+          () => false,
+        );
     };
     // Held back, both go with the re-read that always follows (progressAt): one round trip.
     await (tuning.hold ? tuning.hold(open) : open());
   };
-  /** Commit the open transaction and report what it made durable. */
-  const commit = async () => {
+  /** Commit the open transaction and report what it made durable (`withNext`: see Batch.commitWithNext). */
+  const commit = async (withNext = false) => {
+    if (withNext) {
+      await tuning.hold!(() => queryRunner.commitTransaction());
+      const migration = current!;
+      const held: HeldCommit = {
+        name: migration.name,
+        direction,
+        settled: false,
+        settle: () => {
+          held.settled = true;
+          if (tuning.pending === held) tuning.pending = undefined;
+          committed();
+        },
+        fail: (error, unknown) =>
+          migrationFailure({ migration, direction, error, batch, dialect, ranBeforeFailure: [], commitUnknown: unknown }),
+      };
+      tuning.pending = held;
+      tuning.whenSent!((error) => {
+        if (error === undefined) held.settle();
+        else held.failure ??= error;
+      });
+      return;
+    }
     await queryRunner.commitTransaction();
+    committed();
+  };
+  /** What follows a COMMIT that returned: report what it made durable. */
+  const committed = () => {
     faultPoint("after-commit");
     if (commits.carried) commits.unstored = undefined;
     commits.carried = false;
@@ -755,8 +866,10 @@ async function executeBatch(
       inSavepoint = false;
     }
     if (batch.migrations.length !== 1 && !batch.group) await dialect.session?.beforeCommit(queryRunner, sent);
-    if (batch.transaction) await commit();
+    if (batch.transaction) await commit(batch.commitWithNext === true && !journal.endedBy);
   } catch (error) {
+    // The batch before's COMMIT went with this one's start: settled first (its failure, if it failed, is the one told).
+    await settleHeldCommit(context, tuning);
     if (error instanceof LockLost) {
       if (queryRunner.isTransactionActive) await queryRunner.rollbackTransaction().catch(() => undefined);
       throw error;
@@ -890,6 +1003,8 @@ interface Failure {
   ranBeforeFailure: string[];
   /** The migration's code ended the runner's transaction itself (a COMMIT or ROLLBACK of its own). */
   endedBy?: "COMMIT" | "ROLLBACK";
+  /** Its COMMIT went out with the next migration's start, and neither an answer nor the bookkeeping says whether it went through. */
+  commitUnknown?: boolean;
   /** What its partial bookkeeping row now records. */
   recorded?: PartialProgress;
   /** Up outside a transaction: what it has still to run (runner/partial.ts whatRemains). */
@@ -906,6 +1021,7 @@ function migrationFailure({
   endedBy,
   recorded,
   remaining,
+  commitUnknown,
 }: Failure): DatabaseError {
   const message = error instanceof Error ? error.message : String(error);
   // A data check's sentence is the whole story: the check statement is no news.
@@ -952,6 +1068,11 @@ function migrationFailure({
     outcome =
       `it ended the runner's transaction itself with ${endedBy}, so it could not be rolled back: ${committedBefore}${what}` +
       `take the ${endedBy} out of the migration${n === 0 ? "" : ","} before running again`;
+  } else if (commitUnknown) {
+    // E251 (docs/errors.md).
+    outcome =
+      `its COMMIT was sent with the next migration's start and no answer came back, so whether it was ${direction === "up" ? "applied and recorded" : "reverted and forgotten"} is unknown: ` +
+      "run athanor status once the server answers";
   } else if (batch.migrations.length > 1) {
     outcome = `the whole transaction of ${batch.migrations.length} migrations was rolled back and nothing was recorded`;
   } else {
@@ -981,6 +1102,13 @@ function serverField(error: unknown, field: "detail" | "hint"): string | undefin
 function oneLine(sql: string, max = 200): string {
   const line = sql.replace(/\s+/g, " ").trim();
   return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/** Whether a TypeORM subscriber of the DataSource listens to a transaction's commit (Batch.commitWithNext). */
+function hearsTransactionEnd(queryRunner: QueryRunner): boolean {
+  return queryRunner.connection.subscribers.some(
+    (subscriber) => typeof subscriber.beforeTransactionCommit === "function" || typeof subscriber.afterTransactionCommit === "function",
+  );
 }
 
 /**

@@ -254,6 +254,22 @@ export interface ObservedStatements {
    * answered with no rows.
    */
   hold?: (fn: () => Promise<void>) => Promise<void>;
+  /**
+   * Hold back `sql`, a read of the runner's own, as `hold` does, and
+   * resolve to its rows once the call that carries it is answered (rejects
+   * when that call fails, or when observing stops before it went). What
+   * is held after it must be one statement each (its answer is found
+   * counting from the list's end). Absent where `hold` is.
+   */
+  ask?: (sql: string) => Promise<unknown[]>;
+  /**
+   * Call `then` once what is held now has been sent, at once when the call
+   * that carried it returns or fails (with its error), before that call's
+   * caller goes on. Absent where `hold` is.
+   */
+  whenSent?: (then: (error?: unknown) => void) => void;
+  /** Send what is held, alone (nothing when nothing is). Absent where `hold` is. */
+  flush?: () => Promise<void>;
 }
 
 /**
@@ -266,6 +282,10 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
   const original = queryRunner.query;
   /** Statements `hold` answered and has not sent yet, oldest first. */
   let held: string[] = [];
+  /** The held statements whose rows were asked for (`ask`), by their place in `held`. */
+  let asked = new Map<number, { resolve: (rows: unknown[]) => void; reject: (error: unknown) => void }>();
+  /** Told once what is held has been sent (whenSent). */
+  let sentListeners: ((error?: unknown) => void)[] = [];
   let holding = false;
   /** The dialect's sendList is running: what it sends on the query runner is its own, sent as it is. */
   let passThrough = false;
@@ -287,15 +307,29 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
   /** Send what is held, with `next` when given; resolves to the last statement's rows. */
   const sendHeld = async (next?: string): Promise<unknown> => {
     const statements = next === undefined ? held : [...held, next];
+    const answers = asked;
+    const listeners = sentListeners;
     held = [];
-    const rows = await sendList(statements, async () => {
-      passThrough = true;
-      try {
-        return await observer.joined!(statements);
-      } finally {
-        passThrough = false;
-      }
-    });
+    asked = new Map();
+    sentListeners = [];
+    let rows: unknown[][] | void;
+    try {
+      rows = await sendList(statements, async () => {
+        passThrough = true;
+        try {
+          return await observer.joined!(statements);
+        } finally {
+          passThrough = false;
+        }
+      });
+    } catch (error) {
+      for (const answer of answers.values()) answer.reject(error);
+      for (const listener of listeners) listener(error);
+      throw error;
+    }
+    for (const listener of listeners) listener();
+    // Counted from the end: a held entry may itself be a list (a row and its execution_ms correction).
+    for (const [i, answer] of answers) answer.resolve(rows?.[rows.length - (statements.length - i)] ?? []);
     return rows?.[rows.length - 1] ?? [];
   };
   queryRunner.query = async function (this: QueryRunner, sql: string, ...rest: any[]) {
@@ -360,6 +394,11 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
       delete carrier.athanorStatementList;
       // Never sent, so nothing of them took effect (a hold is always followed by a statement of the runner's).
       held = [];
+      const unsent = new Error("observing stopped before the statement was sent");
+      for (const answer of asked.values()) answer.reject(unsent);
+      for (const listener of sentListeners) listener(unsent);
+      asked = new Map();
+      sentListeners = [];
     },
     sendList,
     hold: observer.joined
@@ -370,6 +409,23 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
           } finally {
             holding = false;
           }
+        }
+      : undefined,
+    ask: observer.joined
+      ? (sql) =>
+          new Promise<unknown[]>((resolve, reject) => {
+            asked.set(held.length, { resolve, reject });
+            held.push(sql);
+          })
+      : undefined,
+    whenSent: observer.joined
+      ? (then) => {
+          sentListeners.push(then);
+        }
+      : undefined,
+    flush: observer.joined
+      ? async () => {
+          if (held.length > 0) await sendHeld();
         }
       : undefined,
   };

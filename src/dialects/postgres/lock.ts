@@ -28,14 +28,25 @@ const LOCK_KEY = "hashtext('athanor:migrations')";
 /** The key each migration claims on its own connection. */
 const APPLY_KEY = "hashtext('athanor:migrations:apply')";
 
-/** Whether this session holds the session-level advisory lock on LOCK_KEY (a bigint key: high half in classid). */
-const HELD = `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
+/** Whether the session `pid` holds the session-level advisory lock on LOCK_KEY (a bigint key: high half in classid). */
+const heldBy = (pid: string) => `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = ${pid}
   AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = ${LOCK_KEY}::bigint) AS held`;
+const HELD = heldBy("pg_backend_pid()");
 
 export async function acquirePostgresLock(db: Queryable, options: LockOptions): Promise<HeldLock> {
   await keepSessionAlive(db);
-  await pollForLock(async () => (await db.query(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS locked`))[0]?.locked === true, options);
+  let pid: number | undefined;
+  await pollForLock(async () => {
+    const row = (await db.query(`SELECT pg_backend_pid() AS pid, pg_try_advisory_lock(${LOCK_KEY}) AS locked`))[0];
+    pid = Number(row?.pid);
+    return row?.locked === true;
+  }, options);
   return {
+    // Asked from the migration connection, in the round trip of its re-read
+    // (runner/execute.ts): the lock's session by its pid. Gone once that
+    // session ended; a new backend that reused the pid and took the lock is
+    // another runner's, and the per-migration claim keeps the two apart.
+    heldQuery: Number.isSafeInteger(pid) ? heldBy(String(pid)) : undefined,
     async release() {
       await db.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`);
     },
