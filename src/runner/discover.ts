@@ -134,14 +134,25 @@ function loadMigrationFile(file: string, cwd: string, checksum: string): Migrati
         : `Migration ${shown} exports ${classes.length} migration classes: keep one class per file.`,
     );
   }
-  const source = fromClass(classes[0], shown);
+  const source = fromClass(classes[0], shown, cwd);
   source.file = file;
   source.checksum = checksum;
   return source;
 }
 
-function fromClass(cls: new () => MigrationInterface, shown?: string): MigrationSource {
-  const instance = new cls();
+function fromClass(cls: new () => MigrationInterface, shown?: string, cwd?: string): MigrationSource {
+  let instance: MigrationInterface;
+  try {
+    instance = new cls();
+  } catch (error) {
+    // Its constructor or a field initializer threw: the migration's own code, not Athanor's.
+    if (error instanceof LoaderSetupError) throw error;
+    const failure = describeLoadFailure(error, cwd ?? process.cwd());
+    const where = shown ?? cls.name;
+    throw new UsageError(
+      `Migration ${where} could not be constructed (new ${cls.name}() threw): ${formatLoadFailure(failure)}: fix ${fileToFix(failure, where)} and run again.`,
+    );
+  }
   const name = instance.name || cls.name;
   const timestamp = parseTimestamp(name);
   if (timestamp === undefined) {

@@ -272,6 +272,20 @@ const rows: Row[] = [
       /^error: Migration migrations\/1700000000000-Throws\.ts could not be loaded: SEED_FILE missing \(at migrations\/1700000000000-Throws\.ts:1\)/,
   },
   {
+    // Once reported as a bug in Athanor (exit 3): the throw came from `new`, after the file loaded.
+    name: "E23 a migration class whose field initializer throws",
+    files: {
+      "migrations/1700000000000-Ctor.ts": migration("Ctor", 1700000000000).replace(
+        "  name = ",
+        '  seed = require("missing-seed-module");\n  name = ',
+      ),
+    },
+    args: ["run"],
+    code: 2,
+    message:
+      /^error: Migration migrations\/1700000000000-Ctor\.ts could not be constructed \(new Ctor1700000000000\(\) threw\): Cannot find module 'missing-seed-module' \(at migrations\/1700000000000-Ctor\.ts:3\): fix migrations\/1700000000000-Ctor\.ts and run again\.$/m,
+  },
+  {
     name: "E24 a migration file exporting no class",
     files: { "migrations/1700000000000-Empty.ts": `export const up = "CREATE TABLE t (id integer)";\n` },
     args: ["run"],
