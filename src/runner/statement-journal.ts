@@ -178,8 +178,22 @@ function transactionControl(sql: string): TransactionControl | undefined {
 
 function isReadOnly(sql: string): boolean {
   if (/^\s*BEGIN\s+NOT\s+ATOMIC\b/i.test(sql)) return isReadOnlyBlock(sql);
+  if (/^\s*WITH\b/i.test(sql)) return isReadOnlyWith(sql);
   // INTO, setval or nextval inside a string or a name writes nothing: a data check's sentence may say "into".
   return /^\s*(SELECT\b|PRAGMA\s+\w+\s*(\([^)]*\)\s*)?;?\s*$)/i.test(sql) && !/\b(INTO|setval|nextval)\b/i.test(withoutQuoted(sql));
+}
+
+/**
+ * A statement that starts with WITH (common table expressions) reads when
+ * neither its expressions nor its main statement write: no INSERT, UPDATE,
+ * DELETE, REPLACE or MERGE (PostgreSQL's data-modifying CTEs included), no
+ * SELECT … INTO, setval or nextval; a row lock (`FOR UPDATE`) is no write.
+ * `WITH RECURSIVE c(x) AS (…) SELECT COUNT(*) FROM c` is a read on every
+ * database, as the same SELECT without its WITH is.
+ */
+function isReadOnlyWith(sql: string): boolean {
+  const code = withoutQuoted(sql).replace(/\bFOR\s+(NO\s+KEY\s+)?UPDATE\b/gi, "");
+  return /\bSELECT\b/i.test(code) && !/\b(INSERT|UPDATE|DELETE|REPLACE|MERGE|INTO|setval|nextval)\b/i.test(code);
 }
 
 /** `sql` with its string literals and quoted names replaced by `?`. */
