@@ -588,6 +588,63 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test("Ctrl-C while a run in a transaction continues it: only what that run sent is rolled back, the earlier part stays recorded", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        await project.query(`CREATE TABLE "sleep_for" ("seconds" integer)`);
+        await project.query(`INSERT INTO "sleep_for" ("seconds") VALUES (30)`);
+        const name = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "ContinuedThenStopped",
+          up: [
+            q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'first')`),
+            q(`INSERT INTO "nope" ("id") VALUES (1)`),
+            q(SLOW_UNLESS_TOLD[dialect]),
+            q(`INSERT INTO "items" ("id", "name") VALUES (1002, 'last')`),
+          ].join("\n"),
+        });
+        let result = await project.cli(["run", "--transaction", "none"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, /recorded as partially applied \(1 of 3 writing statements\)/);
+        await project.query(`CREATE TABLE "nope" ("id" integer)`);
+
+        const running = project.spawn(["run", "--verbose"]);
+        await waitForOutput(running, /WITH RECURSIVE|pg_sleep/);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        running.child.kill("SIGINT");
+        result = await running.result;
+        assert.equal(result.code, 130, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `\\nerror: Stopped by SIGINT: no migration completed; rolled back what this run sent of ${name} \\(continued in a transaction: ` +
+              `the part an earlier run left outside one remains, still recorded as partially applied \\(1 of 3 writing statements\\)\\); ` +
+              `the migration lock was released: run again to continue\\.\\n$`,
+          ),
+        );
+        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 0, "the INSERT this run sent was rolled back");
+        assert.match(
+          (await project.cli(["status"])).stdout,
+          new RegExp(`${name}  pending, partially applied: 1 of 3 writing statements$`, "m"),
+        );
+
+        await project.query(`UPDATE "sleep_for" SET "seconds" = 0`);
+        result = await project.cli(["run"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const added = await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`);
+        assert.deepEqual(
+          added.map((r: any) => Number(r.id)),
+          [1001, 1002],
+          "each INSERT ran once",
+        );
+        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
+        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
     test("revert --transaction none of a partly applied migration undoes only the part that took effect", async () => {
       const project = await TestProject.create(dialect);
       try {
