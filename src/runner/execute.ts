@@ -222,8 +222,15 @@ export async function executeMigrations(
       }
     },
     persist: async (sql) => {
-      if (!running.writingProgress) await running.progress?.();
+      if (!running.writingProgress) {
+        // Inside an op() call, put off until its next statement or its end (see RunningCode.putOff).
+        if (running.putOff?.()) running.pending = true;
+        else await running.progress?.();
+      }
       faultPoint("statement", sql);
+    },
+    beforeSending: async () => {
+      if (running.pending && !running.writingProgress) await running.progress?.();
     },
     failed: (sql) => {
       journal.failedAt();
@@ -379,6 +386,16 @@ interface RunningCode {
    * killed run leaves the count a failed one would.
    */
   progress?: () => Promise<void>;
+  /**
+   * Where DDL is transactional: whether the progress write after a statement waits, because an op()
+   * call is running. It is made before the call's next statement is sent (beforeSending), or with
+   * the write its end makes anyway (the op() calls finished): one write, not two, per call whose
+   * last statement (or own COMMIT) took effect. Nothing is sent in between, so a kill finds the
+   * row no further behind than it would an instant after the statement.
+   */
+  putOff?: () => boolean;
+  /** A progress write was put off (putOff). */
+  pending?: boolean;
   /** The progress write itself is being sent (it is bookkeeping, not the migration's). */
   writingProgress?: boolean;
   /** The last statement of the code that failed (a stop: the one it cancelled). */
@@ -684,7 +701,9 @@ async function executeBatch(
         // Followed statement by statement outside a transaction, so a kill leaves an honest row.
         if (followed) {
           const progress = trackProgress(bookkeeping, dialect, migration, journal, running, resumed, trace!);
+          if (dialect.transactionalDDL) running.putOff = () => trace!.inOperation;
           running.progress = async () => {
+            running.pending = false;
             const row = await progress();
             if (row) lastRecorded = row;
             hasRow = row !== undefined || hasRow;
@@ -726,6 +745,8 @@ async function executeBatch(
         } finally {
           running.now = false;
           running.progress = undefined;
+          running.putOff = undefined;
+          running.pending = false;
           stopFollowing(queryRunner as StepCarrier);
           traced = trace ? { applied: trace.applied(), operations: trace.operations(), digest: trace.digest() } : undefined;
           ranBeforeFailure = journal.close();

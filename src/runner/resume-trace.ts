@@ -96,6 +96,11 @@ export class ResumeTrace {
     this.journal.onSkipped = () => this.checkIfDone();
   }
 
+  /** Whether an op() call is running (its statements go on until it finishes). */
+  get inOperation(): boolean {
+    return this.current !== undefined;
+  }
+
   /** The writing statements in effect: those the journal kept, and those of the op() calls passed over. */
   applied(): number {
     return this.journal.appliedCount + this.offset;

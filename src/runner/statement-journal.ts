@@ -219,6 +219,8 @@ export interface StatementObserver {
   sending?: (sql: string) => void;
   /** Once a statement has completed without error. */
   completed: (sql: string) => void;
+  /** Before a statement (or a list) is sent, held ones aside: a write put off until then must land first (the partial row). */
+  beforeSending?: (sql: string) => Promise<void>;
   /** After `completed`, before the query resolves: a write that must land first (the partial row). */
   persist?: (sql: string) => Promise<void>;
   /** Once a statement has failed. */
@@ -315,6 +317,7 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
   queryRunner.query = async function (this: QueryRunner, sql: string, ...rest: any[]) {
     if (passThrough) return (original as any).call(this, sql, ...rest);
     if (observer.skip?.(sql)) return [];
+    await observer.beforeSending?.(sql);
     // A statement with parameters, or one whose answer is wanted structured, goes alone.
     const plain = rest.length === 0 || ((rest[0] === undefined || (Array.isArray(rest[0]) && rest[0].length === 0)) && !rest[1]);
     if (holding && plain) {
@@ -342,6 +345,7 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
     carrier.athanorStatementList = async (statements) => {
       // Held statements go first, with the next query: one by one, then.
       if (!observer.listable!() || held.length > 0) return false;
+      await observer.beforeSending?.(statements[0]);
       for (const sql of statements) observer.sending?.(sql);
       try {
         // A newline before each `;`: a statement's trailing line comment ends first.

@@ -645,6 +645,32 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test("followed with one progress write per op() call and per raw statement (--verbose shows each)", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        const indexed = (name: string) =>
+          `{ name: "${name}", columns: [{ name: "id", type: "integer", nullable: false }, { name: "p", type: "integer", nullable: true }], primaryKey: { columns: ["id"] }, uniques: [], indexes: [{ name: "IX_${name}_p", columns: ["p"], unique: false }], foreignKeys: [], checks: [] }`;
+        writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "Followed",
+          up: [
+            // Two statements in a transaction of their own, then one alone, then a raw statement.
+            opCall(`createTable(${indexed("f1")} as any)`),
+            opCall(`addColumn("items", ${column("added")} as any)`),
+            q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'raw')`),
+          ].join("\n"),
+        });
+        const result = await project.cli(["run", "--transaction", "none", "--verbose"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const writes = result.stdout.split("\n").filter((l) => /^(INSERT INTO|UPDATE) "migrations_progress"/.test(l));
+        assert.equal(writes.length, 3, result.stdout);
+        assert.match(writes[2], /"applied_statements" = 4\b/);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
     test("revert --transaction none of a partly applied migration undoes only the part that took effect", async () => {
       const project = await TestProject.create(dialect);
       try {
