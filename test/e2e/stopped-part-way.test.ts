@@ -671,6 +671,67 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test("Ctrl-C during a revert --transaction none that continues an earlier one: says why what remains is not listed; the next revert finishes it", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        await project.query(`CREATE TABLE "sleep_for" ("seconds" integer)`);
+        await project.query(`INSERT INTO "sleep_for" ("seconds") VALUES (30)`);
+        await project.query(`CREATE TABLE "revert_log" ("note" varchar(50))`);
+        const name = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "SlowRevert",
+          up: opCall(`addColumn("items", ${column("y")} as any)`),
+          down: [
+            q(`INSERT INTO "revert_log" ("note") VALUES ('a')`),
+            q(`INSERT INTO "nope" ("id") VALUES (1)`),
+            q(SLOW_UNLESS_TOLD[dialect]),
+            q(`INSERT INTO "revert_log" ("note") VALUES ('b')`),
+            opCall(`dropColumn("items", ${column("y")} as any)`),
+          ].join("\n"),
+        });
+        assert.equal((await project.cli(["run"])).code, 0);
+        let result = await project.cli(["revert", "--transaction", "none"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, /recorded as partly reverted \(1 writing statement of its revert done\)/);
+        await project.query(`CREATE TABLE "nope" ("id" integer)`);
+
+        const running = project.spawn(["revert", "--transaction", "none", "--verbose"]);
+        await waitForOutput(running, /WITH RECURSIVE|pg_sleep/);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        running.child.kill("SIGINT");
+        result = await running.result;
+        assert.equal(result.code, 130, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `\\nerror: Stopped by SIGINT: no revert completed; stopped ${name} part-way outside a transaction \\(` +
+              `2 writing statements took effect and stay applied \\(listed below as already applied\\), ` +
+              `the statement in flight was cancelled and did not take effect \\(listed below as cancelled\\) ` +
+              `and what its revert runs after that is not listed \\(it continued an earlier revert, passing over what that one undid as it ran, ` +
+              `so which of its statements remain is known only by running it\\); it is recorded as partly reverted\\); ` +
+              `the migration lock was released: run again to continue\\.\\n`,
+          ),
+        );
+        assert.match((await project.cli(["status"])).stdout, /pending, partly reverted: 2 writing statements of its revert done$/m);
+
+        await project.query(`UPDATE "sleep_for" SET "seconds" = 0`);
+        result = await project.cli(["revert", "--transaction", "none"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const log = await project.query(`SELECT "note" FROM "revert_log" ORDER BY "note"`);
+        assert.deepEqual(
+          log.map((r: any) => r.note),
+          ["a", "b"],
+          "each INSERT of down() ran once",
+        );
+        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
+        assert.ok(!(await project.introspect()).tables.items.columns.some((c) => c.name === "y"));
+        assert.deepEqual(await appliedNames(project), []);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
     test("revert --transaction none of a partly applied migration undoes only the part that took effect", async () => {
       const project = await TestProject.create(dialect);
       try {
