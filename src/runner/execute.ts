@@ -49,6 +49,7 @@ import {
   misalignedContinuation,
   unfinishedRevert,
   whatRemains,
+  whatRemainsOfRevert,
   wholeRevertProgress,
   type Remaining,
   type RevertTracker,
@@ -275,8 +276,15 @@ export async function executeMigrations(
       }
     },
     persist: async (sql) => {
-      if (!running.writingProgress) await running.progress?.();
+      if (!running.writingProgress) {
+        // Inside an op() call, put off until its next statement or its end (see RunningCode.putOff).
+        if (running.putOff?.()) running.pending = true;
+        else await running.progress?.();
+      }
       faultPoint("statement", sql);
+    },
+    beforeSending: async () => {
+      if (running.pending && !running.writingProgress) await running.progress?.();
     },
     failed: (sql) => {
       journal.failedAt();
@@ -301,6 +309,12 @@ export async function executeMigrations(
       done,
       rolledBack,
       partial: stopped?.partial,
+      continued: stopped?.continued
+        ? [...stopped.continued].map(([name, progress]) => ({
+            name,
+            progress: `${progress.wholeRevert ? "partly reverted" : "partially applied"} (${describeProgress(progress)})`,
+          }))
+        : undefined,
       notStarted: migrations.map((m) => m.name).filter((n) => !seen.has(n)),
     };
   };
@@ -446,6 +460,16 @@ interface RunningCode {
    * killed run leaves the count a failed one would.
    */
   progress?: () => Promise<void>;
+  /**
+   * Where DDL is transactional: whether the progress write after a statement waits, because an op()
+   * call is running. It is made before the call's next statement is sent (beforeSending), or with
+   * the write its end makes anyway (the op() calls finished): one write, not two, per call whose
+   * last statement (or own COMMIT) took effect. Nothing is sent in between, so a kill finds the
+   * row no further behind than it would an instant after the statement.
+   */
+  putOff?: () => boolean;
+  /** A progress write was put off (putOff). */
+  pending?: boolean;
   /** The progress write itself is being sent (it is bookkeeping, not the migration's). */
   writingProgress?: boolean;
   /** The last statement of the code that failed (a stop: the one it cancelled). */
@@ -464,6 +488,8 @@ class BatchStopped extends Error {
   constructor(
     readonly rolledBack: string[],
     readonly partial?: StoppedPart,
+    /** Of `rolledBack`, those an earlier run left part-way: that part remains, recorded as before. */
+    readonly continued?: ReadonlyMap<string, PartialProgress>,
   ) {
     super("stopped");
   }
@@ -505,6 +531,12 @@ async function executeBatch(
   let resumed: PartialProgress | undefined;
   /** Whether the current migration has a partial row (left earlier, or written as it runs). */
   let hasRow = false;
+  /** Down: the current migration's whole down() runs from its start (a complete migration's revert, not continued). */
+  let wholeDownFromStart = false;
+  /** Down: why what the current revert has still to run is not listed (StoppedPart.unlistedBecause). */
+  let revertUnlisted: string | undefined;
+  /** Up outside a transaction: what the current migration's partial row records, as last written. */
+  let lastRecorded: PartialProgress | undefined;
   /** When the open transaction began (a commit group commits once it is old enough). */
   let transactionBegan = 0;
   /** A commit group: the current migration's savepoint is open (or the next one's, opened with the last row). */
@@ -530,6 +562,11 @@ async function executeBatch(
   let revertPlan: PartialRevertPlan | undefined;
   /** Down outside a transaction: its progress, recorded statement by statement (runner/partial.ts). */
   let revertTracker: RevertTracker | undefined;
+  /**
+   * Migrations of the open transaction an earlier run left part-way outside one (their partial row):
+   * a rollback undoes only what this run sent of them, and they stay recorded as they were.
+   */
+  const continued = new Map<string, PartialProgress>();
   const { signal } = options;
   const claim = dialect.migrationClaim;
   let unclaim: (() => Promise<void>) | undefined;
@@ -553,17 +590,37 @@ async function executeBatch(
     if (asked) lockChecked = true;
     if (asked && !(await asked)) throw new LockLost(batch.migrations[0].name);
   };
+  /**
+   * What `migration` has still to run after it stopped with `applied` in effect and `stoppedAt` not: up, from
+   * its code read without a database (whatRemains); down, where all of its down() was to run from its start
+   * (whatRemainsOfRevert); undefined where that cannot be said without running it.
+   */
+  const remainingOf = async (migration: MigrationSource, applied: string[], stoppedAt: string | undefined) => {
+    const { tableName } = bookkeeping;
+    const found =
+      direction === "up"
+        ? whatRemains(migration, dialect, tableName, applied, stoppedAt, traced?.applied)
+        : wholeDownFromStart
+          ? whatRemainsOfRevert(migration, dialect, tableName, applied, stoppedAt)
+          : undefined;
+    return found?.catch(() => ({}) as Remaining);
+  };
   /** A stop cut `migration` short outside a transaction: what took effect, what it cancelled, what did not run. */
   const stoppedPart = async (migration: MigrationSource): Promise<StoppedPart> => {
     const cancelled = running.failedStatement;
     const up = direction === "up";
-    const remaining = up
-      ? await whatRemains(migration, dialect, bookkeeping.tableName, ranBeforeFailure, cancelled, traced?.applied).catch(
-          () => ({}) as Remaining,
-        )
-      : undefined;
+    const remaining = await remainingOf(migration, ranBeforeFailure, cancelled);
     const total = up ? await statementCount(migration, dialect, bookkeeping.tableName).catch(() => undefined) : undefined;
-    return { name: migration.name, applied: ranBeforeFailure, cancelled, remaining, total, recorded: hasRow || revertTracker?.recorded };
+    const unlistedBecause = up || remaining ? undefined : revertUnlisted;
+    return {
+      name: migration.name,
+      applied: ranBeforeFailure,
+      cancelled,
+      remaining,
+      total,
+      unlistedBecause,
+      recorded: hasRow || revertTracker?.recorded,
+    };
   };
 
   const begin = async () => {
@@ -668,6 +725,7 @@ async function executeBatch(
       const appliedNow = progress.applied;
       resumed = progress.partial;
       hasRow = resumed !== undefined;
+      lastRecorded = resumed;
       operationsNow = undefined;
       revertPlan = undefined;
       revertTracker = undefined;
@@ -690,6 +748,7 @@ async function executeBatch(
       }
       let sentBefore = sent.length;
       begun.push(migration.name);
+      if (batch.transaction && resumed && !options.fake) continued.set(migration.name, resumed);
       unfinished = migration.name;
       // A complete migration's revert that stopped half-way continues: all of its down() runs.
       if (undoingPart && !options.fake && !resumed!.wholeRevert) {
@@ -699,15 +758,25 @@ async function executeBatch(
         });
       }
       const outside = !options.fake && !batch.transaction && options.partialRows !== false;
-      const followed = outside && direction === "up" && (!dialect.transactionalDDL || !migration.transaction);
+      // Every migration that runs outside a transaction is followed, whatever put it there (MySQL,
+      // `transaction = false`, `--transaction none`): a stop of any kind leaves an honest row.
+      const followed = outside && direction === "up";
       // The revert of a complete migration is followed the same way (runner/partial.ts: wholeRevert).
-      const wholeRevert =
-        outside &&
-        direction === "down" &&
-        (appliedNow || resumed?.wholeRevert === true) &&
-        (!dialect.transactionalDDL || !migration.transaction);
-      /** A whole revert continued: the op() calls of its down() that finished are passed over, the statements after them by count. */
-      const passedOver = wholeRevert && !appliedNow ? (resumed!.operations ?? { finished: 0, statements: 0 }) : undefined;
+      const wholeRevert = outside && direction === "down" && (appliedNow || resumed?.wholeRevert === true);
+      wholeDownFromStart = wholeRevert && appliedNow;
+      /**
+       * A whole revert continued: the op() calls of its down() that finished are passed over, the statements after them
+       * by count; in a transaction too (a revert begun with `--transaction none`, continued without it).
+       */
+      const passedOver =
+        !options.fake && direction === "down" && !appliedNow && resumed?.wholeRevert === true
+          ? (resumed.operations ?? { finished: 0, statements: 0 })
+          : undefined;
+      revertUnlisted = passedOver
+        ? "it continued an earlier revert, passing over what that one undid as it ran, so which of its statements remain is known only by running it"
+        : revertPlan
+          ? "it undoes only the part that took effect, passing over the calls of down() that invert the rest as it runs, so which of its statements remain is known only by running it"
+          : undefined;
       // Before the journal opens: the table is bookkeeping, not the migration's.
       if (followed || wholeRevert) await bookkeeping.ensureProgressTable();
       if (!options.fake) {
@@ -740,18 +809,20 @@ async function executeBatch(
             throw error instanceof Refusal ? error : new Refusal(error as UsageError);
           }
         }
-        // Followed statement by statement where the migration itself runs
-        // outside a transaction (MySQL; `transaction = false`), so a kill leaves an honest row.
+        // Followed statement by statement outside a transaction, so a kill leaves an honest row.
         if (followed) {
           const progress = trackProgress(bookkeeping, dialect, migration, journal, running, resumed, trace!);
+          if (dialect.transactionalDDL) running.putOff = () => trace!.inOperation;
           running.progress = async () => {
-            hasRow = (await progress()) || hasRow;
+            running.pending = false;
+            const row = await progress();
+            if (row) lastRecorded = row;
+            hasRow = row !== undefined || hasRow;
           };
         }
         // Only the inverses of the operations that took effect run.
         if (revertPlan) skipOperations(queryRunner as StepCarrier, revertPlan.skipDown);
-        if (wholeRevert) {
-          const from = passedOver ? resumed! : await wholeRevertProgress(migration, dialect, bookkeeping.tableName);
+        if (wholeRevert || passedOver) {
           // The statements of the finished op() calls, never sent again: counted here, not by the journal.
           let base = passedOver?.statements ?? 0;
           // A raw statement sent before the last finished call ran before it finished: passed over too (as run does).
@@ -765,11 +836,14 @@ async function executeBatch(
               journal.passingOver = false;
             },
           );
-          revertTracker = trackRevertProgress(bookkeeping, migration, journal, running, from, {
-            base: () => base,
-            operations: followed.operations,
-          });
-          running.progress = revertTracker.step;
+          if (wholeRevert) {
+            const from = passedOver ? resumed! : await wholeRevertProgress(migration, dialect, bookkeeping.tableName);
+            revertTracker = trackRevertProgress(bookkeeping, migration, journal, running, from, {
+              base: () => base,
+              operations: followed.operations,
+            });
+            running.progress = revertTracker.step;
+          }
         } else if (revertPlan && !batch.transaction && options.partialRows !== false) {
           revertTracker = trackRevertProgress(bookkeeping, migration, journal, running, resumed!);
           running.progress = revertTracker.step;
@@ -782,6 +856,8 @@ async function executeBatch(
         } finally {
           running.now = false;
           running.progress = undefined;
+          running.putOff = undefined;
+          running.pending = false;
           stopFollowing(queryRunner as StepCarrier);
           traced = trace ? { applied: trace.applied(), operations: trace.operations(), digest: trace.digest() } : undefined;
           ranBeforeFailure = journal.close();
@@ -901,7 +977,8 @@ async function executeBatch(
     // A continuation found misaligned sent nothing: its row stays as it was.
     if (trace?.misaligned instanceof Refusal) throw trace.misaligned.refusal;
     if (signal?.aborted) {
-      if (batch.transaction) throw new BatchStopped(begun);
+      if (batch.transaction)
+        throw new BatchStopped(begun, undefined, new Map(begun.filter((n) => continued.has(n)).map((n) => [n, continued.get(n)!])));
       throw new BatchStopped([], codeStarted && current ? await stoppedPart(current) : undefined);
     }
     // Outside a transaction what ran stays: the bookkeeping says how much, so the next run continues there.
@@ -910,7 +987,8 @@ async function executeBatch(
       ? undefined
       : revertTracker
         ? await revertTracker.settle(ranBeforeFailure.length).catch(() => undefined)
-        : await recordPartialProgress(
+        : // A row that cannot be written now (a lost connection) records what it was last brought up to.
+          ((await recordPartialProgress(
             bookkeeping,
             dialect,
             current!,
@@ -919,20 +997,13 @@ async function executeBatch(
             hasRow,
             traced?.operations ?? operationsNow?.(),
             traced?.digest,
-          );
+          )) ?? (direction === "up" ? lastRecorded : undefined));
     const migration = current ?? batch.migrations[0];
     const stoppedAt = (error as { query?: unknown } | undefined)?.query;
-    // What did not run, where it is news: up outside a transaction, after statements that took effect.
+    // What did not run, where it is news: outside a transaction, after statements that took effect.
     const remaining =
-      keep && direction === "up" && ranBeforeFailure.length > 0
-        ? await whatRemains(
-            migration,
-            dialect,
-            bookkeeping.tableName,
-            ranBeforeFailure,
-            typeof stoppedAt === "string" ? stoppedAt : undefined,
-            traced?.applied,
-          ).catch(() => ({}) as Remaining)
+      keep && ranBeforeFailure.length > 0
+        ? await remainingOf(migration, ranBeforeFailure, typeof stoppedAt === "string" ? stoppedAt : undefined)
         : undefined;
     // What the failure speaks of: in a commit group, the failing migration
     // alone when the ones before it were committed, else the transaction.
@@ -952,6 +1023,7 @@ async function executeBatch(
       dialect,
       ranBeforeFailure,
       endedBy: journal.endedBy,
+      continued: batch.transaction ? continued.get(migration.name) : undefined,
       remaining,
     });
   } finally {
@@ -1009,6 +1081,8 @@ interface Failure {
   recorded?: PartialProgress;
   /** Up outside a transaction: what it has still to run (runner/partial.ts whatRemains). */
   remaining?: Remaining;
+  /** In a transaction: the partial row an earlier run left (the rollback undid only what this run sent of it). */
+  continued?: PartialProgress;
 }
 
 function migrationFailure({
@@ -1022,6 +1096,7 @@ function migrationFailure({
   recorded,
   remaining,
   commitUnknown,
+  continued,
 }: Failure): DatabaseError {
   const message = error instanceof Error ? error.message : String(error);
   // A data check's sentence is the whole story: the check statement is no news.
@@ -1043,7 +1118,7 @@ function migrationFailure({
   if (!batch.transaction && recorded && direction === "down") {
     outcome =
       `it ran outside a transaction: the ${n === 1 ? "statement" : `${n} statements`} of its revert listed below as already applied ${n === 1 ? "remains" : "remain"}, ` +
-      `and it is recorded as ${recorded.wholeRevert ? "partly reverted" : "partially applied"} (${describeProgress(recorded)}); fix the cause and run revert again to continue from the failed statement`;
+      `and it is recorded as ${recorded.wholeRevert ? "partly reverted" : "partially applied"} (${describeProgress(recorded)})${rest}; fix the cause and run revert again to continue from the failed statement`;
   } else if (!batch.transaction && recorded) {
     outcome =
       `it ran outside a transaction: the ${n === 1 ? "statement" : `${n} statements`} listed below as already applied ${n === 1 ? "remains" : "remain"}, ` +
@@ -1073,6 +1148,16 @@ function migrationFailure({
     outcome =
       `its COMMIT was sent with the next migration's start and no answer came back, so whether it was ${direction === "up" ? "applied and recorded" : "reverted and forgotten"} is unknown: ` +
       "run athanor status once the server answers";
+  } else if (continued) {
+    // What an earlier run applied outside a transaction is no part of this transaction: the rollback leaves it, and its row.
+    const whole = batch.migrations.length > 1 ? ` with the whole transaction of ${batch.migrations.length} migrations` : "";
+    const state = direction === "up" || !continued.wholeRevert ? "partially applied" : "partly reverted";
+    outcome =
+      direction === "up"
+        ? `it was continued in a transaction: what this run sent of it was rolled back${whole}, and the part an earlier run applied outside a transaction remains, ` +
+          `recorded as ${state} (${describeProgress(continued)}); fix the cause and run again to continue from the failed statement`
+        : `it was continued in a transaction: what this run sent of its revert was rolled back${whole}, and it stays recorded as ${state} ` +
+          `(${describeProgress(continued)}); fix the cause and run revert again to continue`;
   } else if (batch.migrations.length > 1) {
     outcome = `the whole transaction of ${batch.migrations.length} migrations was rolled back and nothing was recorded`;
   } else {

@@ -71,15 +71,20 @@ export async function countedStatements(migration: MigrationSource, dialect: Dia
 }
 
 /**
- * The writing statements `migration`'s `up` sends, from its op() calls
+ * The writing statements `migration`'s `up` (or `down`) sends, from its op() calls
  * rendered without a schema and its raw statements as written; undefined
  * where an operation depends on the live schema (a SQLite rebuild) or the
  * code cannot be read without a database.
  */
-export async function renderedStatements(migration: MigrationSource, dialect: Dialect, tableName: string): Promise<string[] | undefined> {
+export async function renderedStatements(
+  migration: MigrationSource,
+  dialect: Dialect,
+  tableName: string,
+  direction: "up" | "down" = "up",
+): Promise<string[] | undefined> {
   let steps: Step[];
   try {
-    steps = await readSteps(migration, "up", dialect, tableName);
+    steps = await readSteps(migration, direction, dialect, tableName);
   } catch {
     return undefined;
   }

@@ -30,28 +30,46 @@ import type { ResumeTrace } from "./resume-trace";
  * offline mode lacks). What the code sends live may still differ where it
  * decides on what its queries return: callers check it against what ran.
  */
-export async function plannedStatements(migration: MigrationSource, dialect: Dialect, tableName: string): Promise<string[] | undefined> {
+export async function plannedStatements(
+  migration: MigrationSource,
+  dialect: Dialect,
+  tableName: string,
+  direction: Direction = "up",
+): Promise<string[] | undefined> {
   const recorder = new RecordingQueryRunner(dialect, tableName, emptyModel());
   recorder.migration = migration.name;
   recorder.isTransactionActive = false;
+  let before = 0;
   try {
     await migration.instance.up(recorder.asQueryRunner() as never);
+    // down: recorded on the schema up() left (a SQLite rebuild renders from it).
+    if (direction === "down") {
+      before = recorder.statements.length;
+      await migration.instance.down(recorder.asQueryRunner() as never);
+    }
   } catch {
     return undefined;
   }
-  return recorder.statements.map((s) => s.sql).filter(counts);
+  return recorder.statements
+    .slice(before)
+    .map((s) => s.sql)
+    .filter(counts);
 }
 
 /**
  * How many statements `migration`'s `up` has, counted as the journal counts
  * them (reads and transaction control are not: "writing statements"), found
- * by recording it offline; undefined when its code cannot be recorded.
+ * without a database; undefined when its code cannot be read so.
+ *
+ * From its op() calls, each rendered alone, where none renders from the
+ * schema: a migration followed outside a transaction computes this at its
+ * first progress write, and replaying it on a schema model (what
+ * plannedStatements does) costs far more (0.65 s of CPU for 1000
+ * createTable calls, the model copied at each). Else (a SQLite rebuild) by
+ * recording it offline from an empty schema.
  */
 export async function statementCount(migration: MigrationSource, dialect: Dialect, tableName: string): Promise<number | undefined> {
-  const planned = await plannedStatements(migration, dialect, tableName);
-  // Offline replay starts from an empty schema: a migration that alters
-  // tables it did not create is counted from its op() calls instead.
-  return planned?.length ?? countedStatements(migration, dialect, tableName);
+  return (await countedStatements(migration, dialect, tableName)) ?? (await plannedStatements(migration, dialect, tableName))?.length;
 }
 
 /** What of a migration stopped part-way outside a transaction did not run (see whatRemains). */
@@ -88,9 +106,44 @@ export async function whatRemains(
   const planned =
     (await plannedStatements(migration, dialect, tableName).catch(() => undefined)) ??
     (await renderedStatements(migration, dialect, tableName).catch(() => undefined));
+  const listed = remainingOf(planned, applied, stoppedAt);
+  if (listed.statements) return listed;
+  const total = planned ? undefined : await countedStatements(migration, dialect, tableName).catch(() => undefined);
+  const count = total === undefined ? undefined : total - applied.length - (stoppedCounts ? 1 : 0);
+  return count === undefined || count < 0 ? {} : { count };
+}
+
+/**
+ * What the revert of a complete migration (all of its `down`) has still to
+ * run after it stopped with `applied` of its statements in effect and
+ * `stoppedAt` not, found as whatRemains finds it for `up`: its `down`
+ * recorded offline after its `up` (or rendered call by call), when what ran
+ * matches its start; else nothing is said (empty).
+ * A revert that passed over statements of an earlier one, or undoes only
+ * the part of a partly applied migration that took effect, is not said.
+ */
+export async function whatRemainsOfRevert(
+  migration: MigrationSource,
+  dialect: Dialect,
+  tableName: string,
+  applied: readonly string[],
+  stoppedAt: string | undefined,
+): Promise<Remaining> {
+  const planned =
+    (await plannedStatements(migration, dialect, tableName, "down").catch(() => undefined)) ??
+    (await renderedStatements(migration, dialect, tableName, "down").catch(() => undefined));
+  return remainingOf(planned, applied, stoppedAt);
+}
+
+/**
+ * After `applied` (and `stoppedAt`, not in effect): the rest of `planned`, where what ran is its start
+ * (leaving out the failing statement, and before it any its op() call's own transaction rolled back); else empty.
+ */
+function remainingOf(planned: string[] | undefined, applied: readonly string[], stoppedAt: string | undefined): Remaining {
+  if (!planned) return {};
+  const stoppedCounts = stoppedAt !== undefined && counts(stoppedAt);
   const same = (a: string, b: string) => a.replace(/\s+/g, " ").trim() === b.replace(/\s+/g, " ").trim();
-  if (planned && applied.length <= planned.length && applied.every((sql, i) => same(sql, planned[i]))) {
-    // After what took effect: the failing statement, and before it any its op() call's own transaction rolled back.
+  if (applied.length <= planned.length && applied.every((sql, i) => same(sql, planned[i]))) {
     const rest = planned.slice(applied.length);
     const at = stoppedCounts ? rest.findIndex((sql) => same(sql, stoppedAt)) : -1;
     if (!stoppedCounts || at >= 0) {
@@ -98,9 +151,7 @@ export async function whatRemains(
       return { statements, count: statements.length };
     }
   }
-  const total = planned ? undefined : await countedStatements(migration, dialect, tableName).catch(() => undefined);
-  const count = total === undefined ? undefined : total - applied.length - (stoppedCounts ? 1 : 0);
-  return count === undefined || count < 0 ? {} : { count };
+  return {};
 }
 
 /**
@@ -238,7 +289,7 @@ export async function recordRevertProgress(
  * the count of statements in effect grew, the partial row is written (or
  * updated), so a run killed between statements leaves the row a failed run
  * would. Statements inside a transaction the code opened count at its
- * COMMIT. It resolves to whether the row exists. (A kill between a
+ * COMMIT. It resolves to what the row records (undefined: there is no row). (A kill between a
  * statement and this write still leaves the count one short: MySQL cannot
  * commit a DDL statement and a row together.)
  */
@@ -250,9 +301,9 @@ export function trackProgress(
   state: { writingProgress?: boolean },
   resumed: PartialProgress | undefined,
   trace: ResumeTrace,
-): () => Promise<boolean> {
+): () => Promise<PartialProgress | undefined> {
   let total: number | undefined | null = null;
-  let written = resumed !== undefined;
+  let written = resumed;
   let last = resumed?.applied ?? 0;
   let lastFinished = resumed?.operations?.finished ?? 0;
   return async () => {
@@ -271,8 +322,8 @@ export function trackProgress(
         operations,
         digest: trace.digest(),
       };
-      await bookkeeping.recordPartial(entry, counted, written);
-      written = true;
+      await bookkeeping.recordPartial(entry, counted, written !== undefined);
+      written = counted;
       last = applied;
       lastFinished = operations.finished;
     } finally {

@@ -19,7 +19,7 @@
  * renders from the live schema) stops with E245 instead of skipping a
  * statement that never ran.
  */
-import { createHash } from "node:crypto";
+import { createHash, type Hash } from "node:crypto";
 import type { OperationSteps } from "../dialects/migration-query-runner";
 import type { Operation } from "../ops/operations";
 import type { PartialProgress } from "./bookkeeping";
@@ -29,7 +29,7 @@ import type { StatementJournal } from "./statement-journal";
 export type TraceCarrier = { athanorSteps?: OperationSteps };
 
 /** An op() call that finished (or was passed over): where its statements lie in the journal. */
-interface Mark {
+export interface Mark {
   operation: string;
   from: number;
   to: number;
@@ -96,6 +96,11 @@ export class ResumeTrace {
     this.journal.onSkipped = () => this.checkIfDone();
   }
 
+  /** Whether an op() call is running (its statements go on until it finishes). */
+  get inOperation(): boolean {
+    return this.current !== undefined;
+  }
+
   /** The writing statements in effect: those the journal kept, and those of the op() calls passed over. */
   applied(): number {
     return this.journal.appliedCount + this.offset;
@@ -108,8 +113,12 @@ export class ResumeTrace {
 
   /** The digest of what took effect so far (see the module comment). */
   digest(): string {
-    return traceDigest(this.journal.statementsSoFar, this.marks);
+    const statements = this.journal.statementsSoFar;
+    // The statements of the op() call in progress become part of its mark when it finishes: not settled yet.
+    return this.running.digest(statements, this.marks, this.current ? this.current.from : statements.length);
   }
+  /** The digest kept as the journal grows (a progress row after every statement would otherwise hash all of them each time). */
+  private readonly running = new RunningTraceDigest();
 
   /** The code returned: a continuation that never reached what took effect before is misaligned too. */
   end(): void {
@@ -168,6 +177,60 @@ export function traceDigest(statements: readonly string[], marks: readonly Mark[
   }
   for (; position < statements.length; position++) items.push(`sql ${oneLine(statements[position])}`);
   return createHash("sha256").update(JSON.stringify(items), "utf8").digest("hex");
+}
+
+/**
+ * traceDigest, computed as a migration runs: the items that can no longer
+ * change (every finished op() call, and the statements in effect before the
+ * op() call in progress) are hashed once, and each digest finishes a copy of
+ * that hash with the rest. The same value as traceDigest (a row written
+ * either way continues either way); a progress row after each of thousands
+ * of op() calls (`run --transaction none` of an initial migration) no
+ * longer hashes all that came before each time.
+ */
+export class RunningTraceDigest {
+  private hash = createHash("sha256").update("[", "utf8");
+  private count = 0;
+  private position = 0;
+  private marksDone = 0;
+
+  /** traceDigest(statements, marks), where the statements before `settled` and every mark are final. */
+  digest(statements: readonly string[], marks: readonly Mark[], settled: number): string {
+    // What was settled can shrink only if the journal dropped statements it held in effect: start over.
+    if (statements.length < this.position || marks.length < this.marksDone) this.reset();
+    const at = { position: this.position, count: this.count, marks: this.marksDone };
+    addItems(this.hash, at, statements, marks, Math.min(settled, statements.length));
+    Object.assign(this, { position: at.position, count: at.count, marksDone: at.marks });
+    const copy = this.hash.copy();
+    addItems(copy, at, statements, marks, statements.length);
+    return copy.update("]", "utf8").digest("hex");
+  }
+
+  private reset(): void {
+    this.hash = createHash("sha256").update("[", "utf8");
+    this.count = 0;
+    this.position = 0;
+    this.marksDone = 0;
+  }
+}
+
+/** traceDigest's items from `at` on, up to statement `limit` (a mark is added once the statements before it are). */
+function addItems(
+  hash: Hash,
+  at: { position: number; count: number; marks: number },
+  statements: readonly string[],
+  marks: readonly Mark[],
+  limit: number,
+): void {
+  const add = (item: string) => hash.update(`${at.count++ === 0 ? "" : ","}${JSON.stringify(item)}`, "utf8");
+  for (; at.marks < marks.length; at.marks++) {
+    const mark = marks[at.marks];
+    if (mark.from > limit) break;
+    for (; at.position < mark.from; at.position++) add(`sql ${oneLine(statements[at.position])}`);
+    add(`op ${mark.operation}`);
+    at.position = Math.max(at.position, mark.to);
+  }
+  if (at.marks === marks.length) for (; at.position < limit; at.position++) add(`sql ${oneLine(statements[at.position])}`);
 }
 
 function oneLine(sql: string): string {

@@ -178,8 +178,22 @@ function transactionControl(sql: string): TransactionControl | undefined {
 
 function isReadOnly(sql: string): boolean {
   if (/^\s*BEGIN\s+NOT\s+ATOMIC\b/i.test(sql)) return isReadOnlyBlock(sql);
+  if (/^\s*WITH\b/i.test(sql)) return isReadOnlyWith(sql);
   // INTO, setval or nextval inside a string or a name writes nothing: a data check's sentence may say "into".
   return /^\s*(SELECT\b|PRAGMA\s+\w+\s*(\([^)]*\)\s*)?;?\s*$)/i.test(sql) && !/\b(INTO|setval|nextval)\b/i.test(withoutQuoted(sql));
+}
+
+/**
+ * A statement that starts with WITH (common table expressions) reads when
+ * neither its expressions nor its main statement write: no INSERT, UPDATE,
+ * DELETE, REPLACE or MERGE (PostgreSQL's data-modifying CTEs included), no
+ * SELECT … INTO, setval or nextval; a row lock (`FOR UPDATE`) is no write.
+ * `WITH RECURSIVE c(x) AS (…) SELECT COUNT(*) FROM c` is a read on every
+ * database, as the same SELECT without its WITH is.
+ */
+function isReadOnlyWith(sql: string): boolean {
+  const code = withoutQuoted(sql).replace(/\bFOR\s+(NO\s+KEY\s+)?UPDATE\b/gi, "");
+  return /\bSELECT\b/i.test(code) && !/\b(INSERT|UPDATE|DELETE|REPLACE|MERGE|INTO|setval|nextval)\b/i.test(code);
 }
 
 /** `sql` with its string literals and quoted names replaced by `?`. */
@@ -205,6 +219,8 @@ export interface StatementObserver {
   sending?: (sql: string) => void;
   /** Once a statement has completed without error. */
   completed: (sql: string) => void;
+  /** Before a statement (or a list) is sent, held ones aside: a write put off until then must land first (the partial row). */
+  beforeSending?: (sql: string) => Promise<void>;
   /** After `completed`, before the query resolves: a write that must land first (the partial row). */
   persist?: (sql: string) => Promise<void>;
   /** Once a statement has failed. */
@@ -335,6 +351,7 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
   queryRunner.query = async function (this: QueryRunner, sql: string, ...rest: any[]) {
     if (passThrough) return (original as any).call(this, sql, ...rest);
     if (observer.skip?.(sql)) return [];
+    await observer.beforeSending?.(sql);
     // A statement with parameters, or one whose answer is wanted structured, goes alone.
     const plain = rest.length === 0 || ((rest[0] === undefined || (Array.isArray(rest[0]) && rest[0].length === 0)) && !rest[1]);
     if (holding && plain) {
@@ -362,6 +379,7 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
     carrier.athanorStatementList = async (statements) => {
       // Held statements go first, with the next query: one by one, then.
       if (!observer.listable!() || held.length > 0) return false;
+      await observer.beforeSending?.(statements[0]);
       for (const sql of statements) observer.sending?.(sql);
       try {
         // A newline before each `;`: a statement's trailing line comment ends first.

@@ -15,10 +15,12 @@ export interface StoppedPart {
   applied: string[];
   /** The statement in flight when the stop came, cancelled (it did not take effect). */
   cancelled?: string;
-  /** What it has still to run (up only; undefined: not known). */
+  /** What it has still to run (undefined: not known; a revert's only where all of its down() runs from the start). */
   remaining?: Remaining;
   /** How many writing statements its up() has, where known. */
   total?: number;
+  /** A revert's rest not listed: why, in words. */
+  unlistedBecause?: string;
   /** Whether a progress row records it (the next run or revert continues it). */
   recorded?: boolean;
 }
@@ -31,6 +33,12 @@ export interface StoppedAt {
   rolledBack: string[];
   /** A migration stopped part-way outside a transaction. */
   partial?: StoppedPart;
+  /**
+   * Of `rolledBack`, migrations an earlier run left part-way outside a transaction, continued in this
+   * run's transaction: the rollback undid what this run sent of them; the earlier part remains, recorded
+   * as before (`progress`: "partially applied (2 of 3 writing statements)").
+   */
+  continued?: { name: string; progress: string }[];
   /** Migrations never started. */
   notStarted: string[];
 }
@@ -40,9 +48,18 @@ const list = (names: string[]) => names.join(", ");
 /** "applied A, B; not applied C" (the parts that apply, in this order). */
 function whereItStands(at: StoppedAt, notStartedVerb: string): string {
   const verb = at.direction === "up" ? "applied" : "reverted";
-  const parts = [at.done.length > 0 ? `${verb} ${list(at.done)}` : `${verb} nothing`];
-  if (at.rolledBack.length > 0)
-    parts.push(`rolled back ${list(at.rolledBack)} (nothing of ${at.rolledBack.length === 1 ? "it" : "them"} remains)`);
+  const continued = at.continued ?? [];
+  const whole = at.rolledBack.filter((name) => !continued.some((c) => c.name === name));
+  // "applied nothing" beside a migration of which something took effect would read as a contradiction.
+  const nothing = at.partial || continued.length > 0 ? `no ${at.direction === "up" ? "migration" : "revert"} completed` : `${verb} nothing`;
+  const parts = [at.done.length > 0 ? `${verb} ${list(at.done)}` : nothing];
+  if (whole.length > 0) parts.push(`rolled back ${list(whole)} (nothing of ${whole.length === 1 ? "it" : "them"} remains)`);
+  for (const c of continued) {
+    parts.push(
+      `rolled back what this run sent of ${c.name} (continued in a transaction: the part an earlier run left outside one remains, ` +
+        `still recorded as ${c.progress})`,
+    );
+  }
   if (at.partial) parts.push(stoppedPart(at.partial, at.direction));
   if (at.notStarted.length > 0) parts.push(`${notStartedVerb} ${list(at.notStarted)}`);
   return parts.join("; ");
@@ -65,11 +82,16 @@ function stoppedPart(part: StoppedPart, direction: Direction): string {
   const what = [
     n === 0 ? "none of its statements took effect" : `${count} took effect and stay applied (listed below as already applied)`,
     ...(part.cancelled ? ["the statement in flight was cancelled and did not take effect (listed below as cancelled)"] : []),
-    direction === "up" ? stillToRun(part.remaining) : "what its revert runs after that is not known without running it",
+    direction === "up" || part.remaining ? stillToRun(part.remaining) : revertRestUnlisted(part.unlistedBecause),
   ];
   const record = part.recorded ? `it is recorded as ${direction === "up" ? "partially applied" : "partly reverted"}` : "it is not recorded";
   const said = what.length > 1 ? `${what.slice(0, -1).join(", ")} and ${what[what.length - 1]}` : what[0];
   return `stopped ${part.name} part-way outside a transaction (${said}; ${record})`;
+}
+
+/** A revert stopped part-way whose rest is not listed, and why (StoppedPart.unlistedBecause). */
+function revertRestUnlisted(because: string | undefined): string {
+  return `what its revert runs after that is not listed${because ? ` (${because})` : ""}`;
 }
 
 /** The sentence on what a migration stopped part-way has still to run. */

@@ -4,8 +4,10 @@
  * of the runner is terminated (pg_terminate_backend) while a migration is in
  * progress — held at a deterministic point by a pg_sleep — or while the
  * runner waits for the migration lock. Expected: exit 3 with one sentence
- * saying the connection was lost, no partial migration recorded, and the
- * next run completes.
+ * saying the connection was lost; in a transaction nothing of the migration
+ * remains or is recorded, outside one (`--transaction none`) what took effect
+ * is recorded as partially applied, as it ran; the next run completes (and
+ * continues the partly applied one: nothing runs twice).
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
@@ -28,16 +30,18 @@ function assertOneClearSentence(result: CliResult): void {
 }
 
 describe("postgres: the connection is cut in the middle of a run", () => {
-  test("during a migration (each, then none): exit 3, the lost connection named, nothing recorded; the next run completes", async () => {
+  test("during a migration (each, then none): exit 3, the lost connection named; each: nothing recorded, none: recorded as partially applied; the next run completes it", async () => {
     const project = await TestProject.create("postgres");
     const admin = new Client({ connectionString: project.env.DATABASE_URL });
     await admin.connect();
     try {
       await createItems(project);
+      await admin.query(`CREATE TABLE "sleep_for" ("seconds" integer); INSERT INTO "sleep_for" VALUES (60)`);
       const slowBody = [
         q(`CREATE TABLE "slow_a" ("id" integer PRIMARY KEY)`),
         q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'added before the cut')`),
-        q(`SELECT pg_sleep(60)`),
+        // 60 s until the test says 0 (the file stays the same: a partly applied one is continued as it is).
+        q(`SELECT pg_sleep((SELECT "seconds" FROM "sleep_for"))`),
       ].join("\n");
       const slow = writeMigrationBody(project, { timestamp: 1700000000001, name: "Slow", up: slowBody });
 
@@ -53,13 +57,13 @@ describe("postgres: the connection is cut in the middle of a run", () => {
           `^error: Migration ${slow} failed \\(it was rolled back and nothing was recorded\\): the connection to PostgreSQL was lost while it ran \\(the server restarted, or the session was terminated\\)`,
         ),
       );
-      assert.match(result.stderr, /failing statement: SELECT pg_sleep\(60\)/);
+      assert.match(result.stderr, /failing statement: SELECT pg_sleep\(\(SELECT "seconds" FROM "sleep_for"\)\)/);
       assert.deepEqual(await appliedNames(project), []);
       assert.equal((await admin.query(`SELECT to_regclass('slow_a') AS t`)).rows[0].t, null);
       await assertItemsIntact(project);
       assert.equal((await admin.query(`SELECT * FROM "items" WHERE "id" = 1001`)).rows.length, 0);
 
-      // none: what ran before the cut remains, and the error lists it.
+      // none: what ran before the cut remains, the error lists it, and the progress row written as it ran records it.
       running = project.cli(["run", "--transaction", "none"]);
       await waitForStatement(admin, "%pg_sleep%");
       await terminateOtherSessions(admin);
@@ -68,18 +72,23 @@ describe("postgres: the connection is cut in the middle of a run", () => {
       assert.match(
         result.stderr,
         new RegExp(
-          `^error: Migration ${slow} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain and it was not recorded as applied`,
+          `^error: Migration ${slow} failed \\(it ran outside a transaction: the 2 statements listed below as already applied remain, and it is recorded as partially applied \\(2 of 2 writing statements\\);`,
         ),
       );
       assert.match(result.stderr, /already applied: CREATE TABLE "slow_a"/);
-      assert.deepEqual(await appliedNames(project), []);
-      await admin.query(`DROP TABLE "slow_a"; DELETE FROM "items" WHERE "id" = 1001`);
+      assert.deepEqual(await appliedNames(project), [slow]);
+      assert.match(
+        (await project.cli(["status"])).stdout,
+        new RegExp(`${slow}  pending, partially applied: 2 of 2 writing statements$`, "m"),
+      );
 
-      // The server is back (it never left): the next run completes.
-      writeMigrationBody(project, { timestamp: 1700000000001, name: "Slow", up: slowBody.replace("pg_sleep(60)", "pg_sleep(0)") });
+      // The server is back (it never left): the next run continues it, sending neither statement again.
+      await admin.query(`UPDATE "sleep_for" SET "seconds" = 0`);
       result = await project.cli(["run"]);
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.deepEqual(await appliedNames(project), [slow]);
+      assert.equal((await admin.query(`SELECT * FROM "items" WHERE "id" = 1001`)).rows.length, 1);
+      assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
       await assertItemsIntact(project);
     } finally {
       await admin.end();

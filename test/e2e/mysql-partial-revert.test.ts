@@ -279,7 +279,7 @@ test("E238: a full revert whose 2nd statement fails is recorded as partly revert
     assert.equal(failed.code, 3, failed.stdout + failed.stderr);
     assert.match(
       failed.stderr,
-      /^error: Reverting migration FourSteps1900000000001 failed \(it ran outside a transaction: the statement of its revert listed below as already applied remains, and it is recorded as partly reverted \(1 writing statement of its revert done\); fix the cause and run revert again to continue from the failed statement\): /m,
+      /^error: Reverting migration FourSteps1900000000001 failed \(it ran outside a transaction: the statement of its revert listed below as already applied remains, and it is recorded as partly reverted \(1 writing statement of its revert done\); the failing statement did not take effect, and nothing else of it was left to run; fix the cause and run revert again to continue from the failed statement\): /m,
     );
     assert.match(failed.stderr, /^ {2}already applied: DROP TABLE rev_tags$/m);
     assert.match(failed.stderr, /^ {2}failing statement: ALTER TABLE people DROP COLUMN email$/m);

@@ -62,11 +62,17 @@ async function catalogReads(dialect: string): Promise<string[]> {
  * PostgreSQL's deferred flush, the execution_ms corrections and the
  * transaction of the last one; so is PostgreSQL's check of the run-level
  * lock, which a live run sends with each re-read; the live runs below share no SQLite commits
- * (COMMIT_EACH).
+ * (COMMIT_EACH). So is the progress table a live run outside a transaction
+ * keeps (`--transaction none`: created when missing, a row written as each
+ * migration goes, deleted at the end): a script is not continued by
+ * Athanor, so it has none.
  */
 function liveStatements(stdout: string, reads: string[]): string {
   let text = stdout
+    // The progress table's existence check on PostgreSQL (its name goes as a parameter), then every statement naming it.
+    .replace(/\n?SELECT a\.attname AS column_name\nFROM pg_class c\n[\s\S]*?ORDER BY a\.attnum;\n/g, "")
     .split("\n")
+    .filter((line) => !/"migrations_progress"/.test(line))
     .filter((line) => !/^ {2}(✓|-) \w|^(Applied|Reverted|Nothing)/.test(line))
     // Outside a transaction, the session's synchronous_commit off for the run and back at its end.
     .filter(

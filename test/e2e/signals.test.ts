@@ -161,7 +161,7 @@ describe("a signal during run", () => {
     });
   }
 
-  test("sqlite: SIGINT during a long statement outside a transaction: what already ran is listed as remaining, nothing recorded, exit 130", async () => {
+  test("sqlite: SIGINT during a long statement outside a transaction: what already ran is listed and recorded as partially applied, exit 130; the next run finishes it, the UPDATE not run twice", async () => {
     const project = await TestProject.create("sqlite");
     try {
       const { names, result } = await signalDuringSqliteSlowStatement(project, ["run", "--transaction", "none"], "SIGINT");
@@ -170,14 +170,21 @@ describe("a signal during run", () => {
         result.stderr,
         new RegExp(
           `\\nerror: Stopped by SIGINT: applied ${names[0]}; stopped ${names[1]} part-way outside a transaction ` +
-            `\\(1 of its 2 writing statements took effect and stay applied \\(listed below as already applied\\), the statement in flight was cancelled and did not take effect \\(listed below as cancelled\\) ` +
-            `and nothing else of it was left to run; it is not recorded\\); not started: ${names[2]}; the migration lock was released: ` +
-            `undo the statements listed below as already applied or finish that migration by hand, then run again\\.\\n  already applied: UPDATE "items" SET "name" = "name" \\|\\| 'X'\\n  cancelled: WITH RECURSIVE [^\\n]*\\n$`,
+            `\\(1 of its 1 writing statement took effect and stay applied \\(listed below as already applied\\), the statement in flight was cancelled and did not take effect \\(listed below as cancelled\\) ` +
+            `and nothing else of it was left to run; it is recorded as partially applied\\); not started: ${names[2]}; the migration lock was released: ` +
+            `run again to continue\\.\\n  already applied: UPDATE "items" SET "name" = "name" \\|\\| 'X'\\n  cancelled: WITH RECURSIVE [^\\n]*\\n$`,
         ),
       );
-      assert.deepEqual(await appliedNames(project), [names[0]]);
+      assert.deepEqual(await appliedNames(project), [names[0], names[1]]);
+      assert.match(
+        (await project.cli(["status"])).stdout,
+        new RegExp(`${names[1]}  pending, partially applied: 1 of 1 writing statement$`, "m"),
+      );
       const appended = await project.query(`SELECT COUNT(*) AS n FROM "items" WHERE "name" LIKE '%X'`);
       assert.equal(Number(appended[0].n), ITEM_ROWS, "the UPDATE that ran before the signal remains, as the error says");
+      await assertNextRunCompletes(project, names);
+      const twice = await project.query(`SELECT COUNT(*) AS n FROM "items" WHERE "name" LIKE '%XX'`);
+      assert.equal(Number(twice[0].n), 0, "the UPDATE recorded as applied is not sent again");
     } finally {
       await project.cleanup();
     }

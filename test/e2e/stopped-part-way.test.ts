@@ -159,7 +159,7 @@ describe("postgres: Ctrl-C during a read outside a transaction", () => {
       assert.match(
         result.stderr,
         new RegExp(
-          `\\nerror: Stopped by SIGINT: applied nothing; stopped ${name} part-way outside a transaction \\(` +
+          `\\nerror: Stopped by SIGINT: no migration completed; stopped ${name} part-way outside a transaction \\(` +
             `1 of its 2 writing statements took effect and stay applied \\(listed below as already applied\\), ` +
             `the statement in flight was cancelled and did not take effect \\(listed below as cancelled\\) ` +
             `and the 1 statement listed below as still to run did not take effect; it is recorded as partially applied\\); ` +
@@ -398,34 +398,367 @@ describe("mariadb: continuing a migration stopped part-way", () => {
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: continuing a revert stopped part-way`, () => {
-    test("a raw statement before the last finished op() call of down() is passed over too, not sent again", async () => {
+    for (const [how, transaction, first] of [
+      ["transaction = false", false, ["revert"]],
+      ["revert --transaction none, continued by revert in a transaction", undefined, ["revert", "--transaction", "none"]],
+    ] as const) {
+      test(`a raw statement before the last finished op() call of down() is passed over too, not sent again (${how})`, async () => {
+        const project = await TestProject.create(dialect);
+        try {
+          await createItems(project);
+          await project.query(`CREATE TABLE "revert_log" ("note" varchar(50))`);
+          writeMigrationBody(project, {
+            timestamp: 1700000000001,
+            name: "RevertMixed",
+            transaction,
+            up: opCall(`addColumn("items", ${column("y")} as any)`),
+            down: [
+              q(`INSERT INTO "revert_log" ("note") VALUES ('down started')`),
+              opCall(`dropColumn("items", ${column("y")} as any)`),
+              q(`INSERT INTO "nope" ("id") VALUES (1)`),
+              q(`INSERT INTO "revert_log" ("note") VALUES ('down finished')`),
+            ].join("\n"),
+          });
+          assert.equal((await project.cli(["run"])).code, 0);
+          let result = await project.cli([...first]);
+          assert.equal(result.code, 3, result.stdout + result.stderr);
+          // All of down() was to run from its start: what did not take effect is listed, as for up, where down() can be
+          // read without a database (on SQLite its dropColumn renders from the live schema: said to be unknown).
+          const rest =
+            dialect === "postgres"
+              ? "the 1 statement listed below as still to run did not take effect"
+              : "what its code runs after that is not known without running it";
+          assert.match(
+            result.stderr,
+            new RegExp(
+              `recorded as partly reverted \\(2 writing statements of its revert done\\); the failing statement did not take effect, and ${rest}; fix the cause`,
+            ),
+          );
+          assert.deepEqual(
+            details(result.stderr, "still to run"),
+            dialect === "postgres" ? [`INSERT INTO "revert_log" ("note") VALUES ('down finished')`] : [],
+          );
+          assert.match((await project.cli(["status"])).stdout, /pending, partly reverted: 2 writing statements of its revert done$/m);
+          await project.query(`CREATE TABLE "nope" ("id" integer)`);
+          result = await project.cli(["revert"]);
+          assert.equal(result.code, 0, result.stdout + result.stderr);
+          const log = await project.query(`SELECT "note" FROM "revert_log" ORDER BY "note"`);
+          assert.deepEqual(
+            log.map((r: any) => r.note),
+            ["down finished", "down started"],
+            "the INSERT before the dropColumn ran once, the one after it once",
+          );
+          assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
+          assert.ok(!(await project.introspect()).tables.items.columns.some((c) => c.name === "y"));
+          assert.deepEqual(await appliedNames(project), []);
+        } finally {
+          await project.cleanup();
+        }
+      });
+    }
+  });
+}
+
+/**
+ * `run --transaction none` puts every migration outside a transaction: it is
+ * followed statement by statement exactly as one with `transaction = false`
+ * (a progress row, `status`, the next run continues it), whatever stops it.
+ */
+const SLOW_UNLESS_TOLD: Record<DialectName, string> = {
+  postgres: `SELECT pg_sleep((SELECT "seconds" FROM "sleep_for"))`,
+  // A read SQLite needs minutes for unless sleep_for says 0, interrupted by the signal.
+  sqlite: `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < (SELECT "seconds" FROM "sleep_for") * 100000000) SELECT COUNT(*) FROM c`,
+};
+
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: run --transaction none stopped part-way is recorded, shown and continued`, () => {
+    test("Ctrl-C during its 3rd statement: recorded as partially applied (2 of 3), status shows it, the next run (in a transaction) runs the rest once", async () => {
       const project = await TestProject.create(dialect);
       try {
         await createItems(project);
-        await project.query(`CREATE TABLE "revert_log" ("note" varchar(50))`);
+        await project.query(`CREATE TABLE "sleep_for" ("seconds" integer)`);
+        await project.query(`INSERT INTO "sleep_for" ("seconds") VALUES (30)`);
+        const name = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "StoppedByCtrlC",
+          up: [
+            q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'first')`),
+            opCall(`addColumn("items", ${column("added")} as any)`),
+            q(SLOW_UNLESS_TOLD[dialect]),
+            q(`INSERT INTO "items" ("id", "name") VALUES (1002, 'after the slow read')`),
+          ].join("\n"),
+        });
+        const running = project.spawn(["run", "--transaction", "none", "--verbose"]);
+        await waitForOutput(running, /WITH RECURSIVE|pg_sleep/);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        running.child.kill("SIGINT");
+        const result = await running.result;
+        assert.equal(result.code, 130, result.stdout + result.stderr);
+        // The slow read is no writing statement on either database: 2 of 3.
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `\\nerror: Stopped by SIGINT: no migration completed; stopped ${name} part-way outside a transaction \\(` +
+              `2 of its 3 writing statements took effect and stay applied \\(listed below as already applied\\), ` +
+              `the statement in flight was cancelled and did not take effect \\(listed below as cancelled\\) ` +
+              `and the 1 statement listed below as still to run did not take effect; it is recorded as partially applied\\); ` +
+              `the migration lock was released: run again to continue\\.\\n`,
+          ),
+        );
+        assert.deepEqual(details(result.stderr, "still to run"), [
+          `INSERT INTO "items" ("id", "name") VALUES (1002, 'after the slow read')`,
+        ]);
+        assert.match(
+          (await project.cli(["status"])).stdout,
+          new RegExp(`${name}  pending, partially applied: 2 of 3 writing statements$`, "m"),
+        );
+        assert.deepEqual(await appliedNames(project), [name]);
+
+        await project.query(`UPDATE "sleep_for" SET "seconds" = 0`);
+        const next = await project.cli(["run"]);
+        assert.equal(next.code, 0, next.stdout + next.stderr);
+        const added = await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`);
+        assert.deepEqual(
+          added.map((r: any) => Number(r.id)),
+          [1001, 1002],
+          "each INSERT ran once",
+        );
+        assert.ok((await project.introspect()).tables.items.columns.some((c) => c.name === "added"));
+        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+        await assertItemsIntact(project);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("a failing 3rd statement: recorded; a run in a transaction that fails again rolls back only its own part and keeps the row; the next one finishes", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        const name = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "FailsPartWay",
+          up: [
+            q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'first')`),
+            opCall(`addColumn("items", ${column("added")} as any)`),
+            q(`INSERT INTO "items" ("id", "name") VALUES (1002, 'third')`),
+            q(`INSERT INTO "nope" ("id") VALUES (1)`),
+            q(`INSERT INTO "items" ("id", "name") VALUES (1003, 'last')`),
+          ].join("\n"),
+        });
+        let result = await project.cli(["run", "--transaction", "none"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, /it is recorded as partially applied \(3 of 5 writing statements\)/);
+        assert.match(
+          (await project.cli(["status"])).stdout,
+          new RegExp(`${name}  pending, partially applied: 3 of 5 writing statements$`, "m"),
+        );
+
+        // Continued in a transaction (the default mode), failing again: the part it ran is rolled back, the earlier part stays recorded.
+        result = await project.cli(["run"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `^error: Migration ${name} failed \\(it was continued in a transaction: what this run sent of it was rolled back, ` +
+              `and the part an earlier run applied outside a transaction remains, recorded as partially applied \\(3 of 5 writing statements\\); ` +
+              `fix the cause and run again to continue from the failed statement\\): `,
+          ),
+        );
+        assert.match(
+          (await project.cli(["status"])).stdout,
+          new RegExp(`${name}  pending, partially applied: 3 of 5 writing statements$`, "m"),
+        );
+
+        await project.query(`CREATE TABLE "nope" ("id" integer)`);
+        result = await project.cli(["run", "--transaction", "none"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const added = await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`);
+        assert.deepEqual(
+          added.map((r: any) => Number(r.id)),
+          [1001, 1002, 1003],
+          "each INSERT ran once",
+        );
+        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
+        assert.deepEqual(await appliedNames(project), [name]);
+        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+        await assertItemsIntact(project);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("Ctrl-C while a run in a transaction continues it: only what that run sent is rolled back, the earlier part stays recorded", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        await project.query(`CREATE TABLE "sleep_for" ("seconds" integer)`);
+        await project.query(`INSERT INTO "sleep_for" ("seconds") VALUES (30)`);
+        const name = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "ContinuedThenStopped",
+          up: [
+            q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'first')`),
+            q(`INSERT INTO "nope" ("id") VALUES (1)`),
+            q(SLOW_UNLESS_TOLD[dialect]),
+            q(`INSERT INTO "items" ("id", "name") VALUES (1002, 'last')`),
+          ].join("\n"),
+        });
+        let result = await project.cli(["run", "--transaction", "none"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, /recorded as partially applied \(1 of 3 writing statements\)/);
+        await project.query(`CREATE TABLE "nope" ("id" integer)`);
+
+        const running = project.spawn(["run", "--verbose"]);
+        await waitForOutput(running, /WITH RECURSIVE|pg_sleep/);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        running.child.kill("SIGINT");
+        result = await running.result;
+        assert.equal(result.code, 130, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `\\nerror: Stopped by SIGINT: no migration completed; rolled back what this run sent of ${name} \\(continued in a transaction: ` +
+              `the part an earlier run left outside one remains, still recorded as partially applied \\(1 of 3 writing statements\\)\\); ` +
+              `the migration lock was released: run again to continue\\.\\n$`,
+          ),
+        );
+        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 0, "the INSERT this run sent was rolled back");
+        assert.match(
+          (await project.cli(["status"])).stdout,
+          new RegExp(`${name}  pending, partially applied: 1 of 3 writing statements$`, "m"),
+        );
+
+        await project.query(`UPDATE "sleep_for" SET "seconds" = 0`);
+        result = await project.cli(["run"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const added = await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`);
+        assert.deepEqual(
+          added.map((r: any) => Number(r.id)),
+          [1001, 1002],
+          "each INSERT ran once",
+        );
+        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
+        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("followed with one progress write per op() call and per raw statement (--verbose shows each)", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        const indexed = (name: string) =>
+          `{ name: "${name}", columns: [{ name: "id", type: "integer", nullable: false }, { name: "p", type: "integer", nullable: true }], primaryKey: { columns: ["id"] }, uniques: [], indexes: [{ name: "IX_${name}_p", columns: ["p"], unique: false }], foreignKeys: [], checks: [] }`;
         writeMigrationBody(project, {
           timestamp: 1700000000001,
-          name: "RevertMixed",
-          transaction: false,
+          name: "Followed",
+          up: [
+            // Two statements in a transaction of their own, then one alone, then a raw statement.
+            opCall(`createTable(${indexed("f1")} as any)`),
+            opCall(`addColumn("items", ${column("added")} as any)`),
+            q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'raw')`),
+          ].join("\n"),
+        });
+        const result = await project.cli(["run", "--transaction", "none", "--verbose"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const writes = result.stdout.split("\n").filter((l) => /^(INSERT INTO|UPDATE) "migrations_progress"/.test(l));
+        assert.equal(writes.length, 3, result.stdout);
+        assert.match(writes[2], /"applied_statements" = 4\b/);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("Ctrl-C during a revert --transaction none that continues an earlier one: says why what remains is not listed; the next revert finishes it", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        await project.query(`CREATE TABLE "sleep_for" ("seconds" integer)`);
+        await project.query(`INSERT INTO "sleep_for" ("seconds") VALUES (30)`);
+        await project.query(`CREATE TABLE "revert_log" ("note" varchar(50))`);
+        const name = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "SlowRevert",
           up: opCall(`addColumn("items", ${column("y")} as any)`),
           down: [
-            q(`INSERT INTO "revert_log" ("note") VALUES ('down started')`),
-            opCall(`dropColumn("items", ${column("y")} as any)`),
+            q(`INSERT INTO "revert_log" ("note") VALUES ('a')`),
             q(`INSERT INTO "nope" ("id") VALUES (1)`),
+            q(SLOW_UNLESS_TOLD[dialect]),
+            q(`INSERT INTO "revert_log" ("note") VALUES ('b')`),
+            opCall(`dropColumn("items", ${column("y")} as any)`),
           ].join("\n"),
         });
         assert.equal((await project.cli(["run"])).code, 0);
-        let result = await project.cli(["revert"]);
+        let result = await project.cli(["revert", "--transaction", "none"]);
         assert.equal(result.code, 3, result.stdout + result.stderr);
-        assert.match(result.stderr, /recorded as partly reverted \(2 writing statements of its revert done\)/);
+        assert.match(result.stderr, /recorded as partly reverted \(1 writing statement of its revert done\)/);
         await project.query(`CREATE TABLE "nope" ("id" integer)`);
-        result = await project.cli(["revert"]);
+
+        const running = project.spawn(["revert", "--transaction", "none", "--verbose"]);
+        await waitForOutput(running, /WITH RECURSIVE|pg_sleep/);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        running.child.kill("SIGINT");
+        result = await running.result;
+        assert.equal(result.code, 130, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `\\nerror: Stopped by SIGINT: no revert completed; stopped ${name} part-way outside a transaction \\(` +
+              `2 writing statements took effect and stay applied \\(listed below as already applied\\), ` +
+              `the statement in flight was cancelled and did not take effect \\(listed below as cancelled\\) ` +
+              `and what its revert runs after that is not listed \\(it continued an earlier revert, passing over what that one undid as it ran, ` +
+              `so which of its statements remain is known only by running it\\); it is recorded as partly reverted\\); ` +
+              `the migration lock was released: run again to continue\\.\\n`,
+          ),
+        );
+        assert.match((await project.cli(["status"])).stdout, /pending, partly reverted: 2 writing statements of its revert done$/m);
+
+        await project.query(`UPDATE "sleep_for" SET "seconds" = 0`);
+        result = await project.cli(["revert", "--transaction", "none"]);
         assert.equal(result.code, 0, result.stdout + result.stderr);
-        const log = await project.query(`SELECT * FROM "revert_log"`);
-        assert.equal(log.length, 1, "the INSERT before the dropColumn ran once");
+        const log = await project.query(`SELECT "note" FROM "revert_log" ORDER BY "note"`);
+        assert.deepEqual(
+          log.map((r: any) => r.note),
+          ["a", "b"],
+          "each INSERT of down() ran once",
+        );
         assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
         assert.ok(!(await project.introspect()).tables.items.columns.some((c) => c.name === "y"));
         assert.deepEqual(await appliedNames(project), []);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("revert --transaction none of a partly applied migration undoes only the part that took effect", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "PartThenRevert",
+          up: [
+            opCall(`addColumn("items", ${column("a")} as any)`),
+            opCall(`addColumn("items", ${column("b")} as any)`),
+            opCall(`addColumn("nope", ${column("c")} as any)`),
+          ].join("\n"),
+          down: [
+            opCall(`dropColumn("nope", ${column("c")} as any)`),
+            opCall(`dropColumn("items", ${column("b")} as any)`),
+            opCall(`dropColumn("items", ${column("a")} as any)`),
+          ].join("\n"),
+        });
+        let result = await project.cli(["run", "--transaction", "none"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, /recorded as partially applied \(2 of 3 writing statements\)/);
+        result = await project.cli(["revert", "--transaction", "none"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        const columns = (await project.introspect()).tables.items.columns.map((c) => c.name);
+        assert.deepEqual(columns, ["id", "name", "note"]);
+        assert.deepEqual(await appliedNames(project), []);
+        await assertItemsIntact(project);
       } finally {
         await project.cleanup();
       }

@@ -57,6 +57,17 @@ test("resumed: the first N counted statements are passed over, reads and transac
   assert.deepEqual(journal.close(), ["CREATE TABLE a (id int)", "INSERT INTO a VALUES (1)", "INSERT INTO b VALUES (1)"]);
 });
 
+test("a WITH that ends in a SELECT and writes nowhere is a read (SQLite counted it as a writing statement); one that writes is not", () => {
+  const recursive = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT COUNT(*) FROM c";
+  assert.equal(counts(recursive), false);
+  assert.equal(counts(`  with "t" as (select 'delete me' as "update") select * from "t" for update`), false);
+  assert.equal(counts("WITH moved AS (DELETE FROM a RETURNING *) SELECT COUNT(*) FROM moved"), true);
+  assert.equal(counts("WITH x AS (SELECT 1 AS id) INSERT INTO t (id) SELECT id FROM x"), true);
+  assert.equal(counts("WITH x AS (SELECT 1 AS id) UPDATE t SET n = 1 WHERE id IN (SELECT id FROM x)"), true);
+  assert.equal(counts("WITH x AS (SELECT 1 AS id) SELECT id INTO copy FROM x"), true);
+  assert.equal(counts("WITH x AS (SELECT nextval('s') AS id) SELECT id FROM x"), true);
+});
+
 test("a SELECT whose strings or names say INTO, setval or nextval is still a read; one that selects INTO a table writes", () => {
   // MySQL's data check is one SELECT whose sentence names the rows; an enum value may read "moved into".
   assert.equal(counts("SELECT 'values moved into archive' FROM `items` WHERE `state` = 'into' LIMIT 1"), false);
