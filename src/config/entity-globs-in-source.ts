@@ -24,17 +24,8 @@ const JOIN = /^(?:path\s*\.\s*)?(join|resolve)\s*\(\s*__dirname\s*((?:,\s*(?:"[^
 
 /** Absolute glob patterns the `entities` and `subscribers` arrays of `source` name, in the shapes above. */
 export function entityGlobsInSource(source: string, dataSourceDir: string, cwd: string): string[] {
-  return globsInSource(source, "entities|subscribers", dataSourceDir, cwd);
-}
-
-/** The same for the `migrations` array (read ahead on a cold cache: loader/migration-facts-ahead.ts). */
-export function migrationGlobsInSource(source: string, dataSourceDir: string, cwd: string): string[] {
-  return globsInSource(source, "migrations", dataSourceDir, cwd);
-}
-
-function globsInSource(source: string, keys: string, dataSourceDir: string, cwd: string): string[] {
   const patterns: string[] = [];
-  const key = new RegExp(String.raw`["']?\b(?:${keys})\b["']?\s*:\s*\[`, "g");
+  const key = /["']?\b(?:entities|subscribers)\b["']?\s*:\s*\[/g;
   for (let match = key.exec(source); match; match = key.exec(source)) {
     for (const element of arrayElements(source, key.lastIndex)) {
       const pattern = globOf(element.trim(), dataSourceDir, cwd);

@@ -10,8 +10,7 @@ import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { globSync } from "glob";
 import { explainEntityError } from "./entity-errors";
-import { entityGlobsInSource, migrationGlobsInSource } from "./entity-globs-in-source";
-import { scanMigrationsAhead } from "../loader/migration-facts-ahead";
+import { entityGlobsInSource } from "./entity-globs-in-source";
 import { isTranspiled, transpileAhead, transpileInBackground } from "../loader/typescript-loader";
 
 const LOADABLE = /\.(js|mjs|cjs|ts|mts|cts)$/;
@@ -53,8 +52,6 @@ export function transpileEntityGlobsEarly(dataSourceFile: string, cwd: string): 
   }
   const patterns = entityGlobsInSource(source, dirname(dataSourceFile), cwd);
   if (patterns.length > 0) transpileInBackground(patterns.flatMap((pattern) => filesOfGlob(pattern, cwd)));
-  // And the migration files' facts read on the other core meanwhile (loader/migration-facts-ahead.ts).
-  scanMigrationsAhead(migrationGlobsInSource(source, dirname(dataSourceFile), cwd));
 }
 
 function filesOfGlob(pattern: string, cwd: string): string[] {

@@ -16,7 +16,6 @@ import { globbedFiles, loadGlobbedClasses, transpileEntityGlobsEarly } from "./e
 import { sourceStyleOf, type SourceStyle } from "./source-style";
 import { answerPgRuntimeProbe } from "../loader/pg-runtime-probe";
 import { quietTypeOrmSqliteDriver } from "../loader/sqlite-traces";
-import { dropScannedAhead } from "../loader/migration-facts-ahead";
 
 export interface ProjectConfig {
   /** Directory commands run in; relative paths resolve from it. */
@@ -90,8 +89,6 @@ export const DEFAULT_DATA_SOURCE_FILES = [
 
 export function loadProjectConfig(options: LoadOptions, configOptions: ConfigOptions): ProjectConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
-  // A worker's results belong to the load that started it (loader/migration-facts-ahead.ts).
-  dropScannedAhead();
   if (typeof options.dataSource === "object" && options.dataSource !== null) {
     return resolveConfig(options.dataSource, cwd, resolve(cwd, DEFAULT_DATA_SOURCE_FILE), undefined, configOptions);
   }

@@ -1,2 +1,10 @@
-/** Checksums of migration files (line endings normalized): see loader/source-checksum.ts. */
-export { checksumOf } from "../loader/source-checksum";
+/**
+ * Checksums of migration files. Line endings are normalized first, so a
+ * checkout on Windows (CRLF) and one on Linux agree.
+ */
+import { createHash } from "node:crypto";
+
+export function checksumOf(source: string): string {
+  const normalized = source.replace(/\r\n?/g, "\n");
+  return createHash("sha256").update(normalized, "utf8").digest("hex");
+}

@@ -16,7 +16,6 @@ import { LoaderSetupError } from "../loader/typescript-compiler";
 import { checksumOf } from "./checksum";
 import { MigrationFactsCache, type MigrationFacts } from "../loader/migration-facts";
 import { factsFromSource } from "../loader/migration-source-facts";
-import { takeScannedAhead } from "../loader/migration-facts-ahead";
 import { transpileAhead } from "../loader/typescript-loader";
 import { watchMigration } from "./stray-rejections";
 
@@ -54,22 +53,16 @@ export function discoverMigrations(globs: string[], classes: Function[], cwd: st
   const found: MigrationSource[] = [];
   if (files.size > 0) {
     const facts = MigrationFactsCache.forProject(cwd, globs);
-    // On a cold cache a worker may have read, hashed and scanned them already
-    // (loader/migration-facts-ahead.ts); a file it missed is read here.
-    const ahead = takeScannedAhead();
     const sources = [...files].sort().map((file) => {
-      // Only its accepted scans: a file it could not read that way is read here, whole.
-      const scanned = ahead?.get(file);
-      if (scanned?.facts) return { file, text: undefined, checksum: scanned.checksum, scanned: scanned.facts };
       const text = readFileSync(file, "utf8");
-      return { file, text, checksum: checksumOf(text), scanned: undefined };
+      return { file, text, checksum: checksumOf(text) };
     });
     // A new file in the shape Athanor generates is described from its syntax
     // (migration-source-facts.ts), not transpiled to learn its class name.
     const fromSource = new Map<string, MigrationFacts>();
-    for (const { file, text, checksum, scanned } of sources) {
+    for (const { file, text, checksum } of sources) {
       if (facts.has(checksum)) continue;
-      const read = scanned ?? (text === undefined ? undefined : factsFromSource(file, text));
+      const read = factsFromSource(file, text);
       if (read && parseTimestamp(read.name) !== undefined) fromSource.set(checksum, read);
     }
     // The files about to be loaded (new or changed), transpiled together when
