@@ -278,15 +278,7 @@ describe("postgres: the runner's own statements travel with the next one", () =>
         name: "Blocking",
         up: [
           q(`CREATE TABLE "blocking" ("id" integer)`),
-          `    const { Client } = require("pg");
-    const blocker = new Client({ connectionString: process.env.DATABASE_URL });
-    await blocker.connect();
-    void blocker.query("SELECT pg_advisory_lock(hashtext('athanor:migrations:apply'))").then(() => setTimeout(() => void blocker.end(), 2000));
-    // Queued before this migration commits.
-    for (let waiting = false; !waiting; ) {
-      const rows = await queryRunner.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
-      waiting = rows[0].n > 0;
-    }`,
+          queueForClaim("setTimeout(() => void blocker.end(), 2000);"),
           q(`SET lock_timeout = '100ms'`),
         ].join("\n"),
       });
@@ -313,24 +305,12 @@ describe("postgres: the runner's own statements travel with the next one", () =>
         name: "Lost",
         up: [
           q(`CREATE TABLE "lost" ("id" integer)`),
-          `    const { Client } = require("pg");
-    const [{ pid }] = await queryRunner.query("SELECT pg_backend_pid() AS pid");
-    const blocker = new Client({ connectionString: process.env.DATABASE_URL });
-    await blocker.connect();
-    void blocker
-      .query("SELECT pg_advisory_lock(hashtext('athanor:migrations:apply'))")
-      .then(async () => {
-        for (let waiting = false; !waiting; ) {
+          queueForClaim(`for (let waiting = false; !waiting; ) {
           const rows = await blocker.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND pid = " + pid);
           waiting = rows.rows[0].n > 0;
         }
         await blocker.query("SELECT pg_terminate_backend(" + pid + ")");
-        await blocker.end();
-      });
-    for (let waiting = false; !waiting; ) {
-      const rows = await queryRunner.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
-      waiting = rows[0].n > 0;
-    }`,
+        await blocker.end();`),
         ].join("\n"),
       });
       const next = writeMigrationBody(project, { timestamp: 1700000000002, name: "Next", up: q(`CREATE TABLE "next" ("id" integer)`) });
@@ -351,3 +331,22 @@ describe("postgres: the runner's own statements travel with the next one", () =>
     }
   });
 });
+
+/**
+ * Migration code: a connection of its own (`blocker`) queues for the per-migration claim, which it gets once
+ * this migration's COMMIT releases it, and then runs `whenGranted` (`pid` is the runner's session); the
+ * migration returns only once the blocker is queued.
+ */
+function queueForClaim(whenGranted: string): string {
+  return `    const { Client } = require("pg");
+    const [{ pid }] = await queryRunner.query("SELECT pg_backend_pid() AS pid");
+    const blocker = new Client({ connectionString: process.env.DATABASE_URL });
+    await blocker.connect();
+    void blocker.query("SELECT pg_advisory_lock(hashtext('athanor:migrations:apply'))").then(async () => {
+        ${whenGranted}
+      });
+    for (let waiting = false; !waiting; ) {
+      const rows = await queryRunner.query("SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())");
+      waiting = rows[0].n > 0;
+    }`;
+}
