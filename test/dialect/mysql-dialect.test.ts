@@ -665,7 +665,13 @@ test("the per-migration claim makes a second runner wait; a signal's KILL QUERY 
       const cancel = await dialect.statementCanceller!(ra);
       const started = Date.now();
       const sleeping = ra.query("SELECT SLEEP(20) AS slept");
-      await new Promise((resolve) => setTimeout(resolve, 300));
+      // Cancelled once the server runs it (a KILL QUERY before that would find nothing to stop).
+      for (;;) {
+        const running = await rb.query(`SELECT 1 FROM information_schema.PROCESSLIST WHERE INFO = 'SELECT SLEEP(20) AS slept'`);
+        if (running.length > 0) break;
+        assert.ok(Date.now() - started < 10_000, "the statement never ran");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
       await cancel(rb);
       // KILL QUERY interrupts the statement: it fails, and at once.
       await assert.rejects(sleeping, /Query execution was interrupted/);

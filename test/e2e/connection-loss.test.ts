@@ -2,19 +2,21 @@
  * PostgreSQL goes away in the middle of a run. The suite cannot restart the
  * shared server, so it does what a restart does to the runner: every session
  * of the runner is terminated (pg_terminate_backend) while a migration is in
- * progress — held at a deterministic point by a pg_sleep — or while the
- * runner waits for the migration lock. Expected: exit 3 with one sentence
- * saying the connection was lost; in a transaction nothing of the migration
- * remains or is recorded, outside one (`--transaction none`) what took effect
- * is recorded as partially applied, as it ran; the next run completes (and
- * continues the partly applied one: nothing runs twice).
+ * progress — held at a gate the test holds (an advisory lock,
+ * test/support/sessions.ts) until its sessions are cut, so no time window
+ * has to be outrun on a slow machine — or while the runner waits for the
+ * migration lock. Expected: exit 3 with one sentence saying the connection
+ * was lost; in a transaction nothing of the migration remains or is
+ * recorded, outside one (`--transaction none`) what took effect is recorded
+ * as partially applied, as it ran; the next run completes (and continues the
+ * partly applied one: nothing runs twice).
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
 import { TestProject, type CliResult } from "../support/project";
 import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
-import { waitForStatement } from "../support/sessions";
+import { AT_GATE, GATE_STATEMENT, closeGate, openGate, waitForStatement } from "../support/sessions";
 
 /** What a server restart does to the runner: end all of its sessions. */
 async function terminateOtherSessions(admin: Client): Promise<number> {
@@ -36,18 +38,18 @@ describe("postgres: the connection is cut in the middle of a run", () => {
     await admin.connect();
     try {
       await createItems(project);
-      await admin.query(`CREATE TABLE "sleep_for" ("seconds" integer); INSERT INTO "sleep_for" VALUES (60)`);
       const slowBody = [
         q(`CREATE TABLE "slow_a" ("id" integer PRIMARY KEY)`),
         q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'added before the cut')`),
-        // 60 s until the test says 0 (the file stays the same: a partly applied one is continued as it is).
-        q(`SELECT pg_sleep((SELECT "seconds" FROM "sleep_for"))`),
+        // Waits at the gate until the test opens it (the file stays the same: a partly applied one is continued as it is).
+        q(GATE_STATEMENT),
       ].join("\n");
       const slow = writeMigrationBody(project, { timestamp: 1700000000001, name: "Slow", up: slowBody });
+      await closeGate(admin);
 
       // each: the server discards the uncommitted transaction.
       let running = project.cli(["run"]);
-      await waitForStatement(admin, "%pg_sleep%");
+      await waitForStatement(admin, AT_GATE);
       assert.ok((await terminateOtherSessions(admin)) >= 2, "the migration's and the lock's sessions were ended");
       let result = await running;
       assertOneClearSentence(result);
@@ -57,7 +59,7 @@ describe("postgres: the connection is cut in the middle of a run", () => {
           `^error: Migration ${slow} failed \\(it was rolled back and nothing was recorded\\): the connection to PostgreSQL was lost while it ran \\(the server restarted, or the session was terminated\\)`,
         ),
       );
-      assert.match(result.stderr, /failing statement: SELECT pg_sleep\(\(SELECT "seconds" FROM "sleep_for"\)\)/);
+      assert.ok(result.stderr.includes(`failing statement: ${GATE_STATEMENT}`), result.stderr);
       assert.deepEqual(await appliedNames(project), []);
       assert.equal((await admin.query(`SELECT to_regclass('slow_a') AS t`)).rows[0].t, null);
       await assertItemsIntact(project);
@@ -65,7 +67,7 @@ describe("postgres: the connection is cut in the middle of a run", () => {
 
       // none: what ran before the cut remains, the error lists it, and the progress row written as it ran records it.
       running = project.cli(["run", "--transaction", "none"]);
-      await waitForStatement(admin, "%pg_sleep%");
+      await waitForStatement(admin, AT_GATE);
       await terminateOtherSessions(admin);
       result = await running;
       assertOneClearSentence(result);
@@ -83,7 +85,7 @@ describe("postgres: the connection is cut in the middle of a run", () => {
       );
 
       // The server is back (it never left): the next run continues it, sending neither statement again.
-      await admin.query(`UPDATE "sleep_for" SET "seconds" = 0`);
+      await openGate(admin);
       result = await project.cli(["run"]);
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.deepEqual(await appliedNames(project), [slow]);

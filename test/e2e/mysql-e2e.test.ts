@@ -487,6 +487,19 @@ export class SlowPair1900000000002 implements MigrationInterface {
 }
 `;
 
+/** Whether a session of the database at `url` runs the slow migration's SLEEP. */
+async function sleeping(url: string): Promise<boolean> {
+  const connection = await createConnection({ uri: url });
+  try {
+    const [rows] = await connection.query(
+      `SELECT 1 FROM information_schema.PROCESSLIST WHERE DB = DATABASE() AND INFO = 'SELECT SLEEP(30)'`,
+    );
+    return (rows as unknown[]).length > 0;
+  } finally {
+    await connection.end();
+  }
+}
+
 // It once said "it is not recorded" while status showed the partial row, and told the user to undo by hand.
 test("Ctrl-C part-way through a MariaDB migration: the message says it is recorded as partially applied, and run continues it", async () => {
   const db = await createMysqlTestDatabase("athanor_e2e");
@@ -496,12 +509,13 @@ test("Ctrl-C part-way through a MariaDB migration: the message says it is record
     const env = cliEnv({ DATABASE_URL: db.url });
     ok(await runCli(dir, ["sum"], env), "sum");
     const run = spawnCli(dir, ["run"], env);
+    // Signalled once the server runs the SLEEP (so the CREATE TABLE before it is done), not after a pause that a
+    // slow machine can outrun: a signal before it starts would find no statement in flight.
     const deadline = Date.now() + 60_000;
-    while (!(await tables(db.url)).includes("slow_first")) {
-      assert.ok(Date.now() < deadline, "the first statement never ran");
-      await new Promise((resolve) => setTimeout(resolve, 200));
+    while (!(await sleeping(db.url))) {
+      assert.ok(Date.now() < deadline, "the SLEEP never ran");
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await new Promise((resolve) => setTimeout(resolve, 500));
     run.child.kill("SIGINT");
     const stopped = await run.result;
     assert.equal(stopped.code, 130, stopped.stdout + stopped.stderr);

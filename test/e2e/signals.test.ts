@@ -11,8 +11,9 @@ import assert from "node:assert/strict";
 import { Client } from "pg";
 import { TestProject, type CliResult, type SpawnedCli } from "../support/project";
 import { ITEM_ROWS, appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
-import { migrationLockHolders, waitForStatement } from "../support/sessions";
+import { AT_GATE, GATE_STATEMENT, closeGate, migrationLockHolders, waitForStatement } from "../support/sessions";
 import { writeSlowScenario } from "../support/slow-scenario";
+import { waitForSqliteStatement } from "../support/sqlite-in-flight";
 import { waitForOutput } from "../support/wait-for-output";
 
 const SIGNALS = [
@@ -20,10 +21,15 @@ const SIGNALS = [
   ["SIGTERM", 143],
 ] as const;
 
-/** A statement SQLite needs minutes for (and PostgreSQL's pg_sleep). */
+/**
+ * A statement that does not end by itself while the test looks: on
+ * PostgreSQL it waits at the test's gate (test/support/sessions.ts), which
+ * stays closed; SQLite needs minutes for this one (its read of items holds
+ * the database's shared lock while it runs, which the test can see).
+ */
 const SLOW = {
-  postgres: `SELECT pg_sleep(30)`,
-  sqlite: `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT COUNT(*) FROM c`,
+  postgres: GATE_STATEMENT,
+  sqlite: `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 2000000000) SELECT COUNT(*) FROM c WHERE x > (SELECT COUNT(*) FROM "items")`,
 };
 
 const waitForStderr = (running: SpawnedCli, pattern: RegExp) => waitForOutput(running, pattern, "stderr");
@@ -62,8 +68,9 @@ async function assertRowsUnchanged(project: TestProject): Promise<void> {
 }
 
 /**
- * On SQLite: items, the slow scenario, and `signal` sent to `run <args>` once
- * the first migration is shown and the slow statement has had a second to start.
+ * On SQLite: items, the slow scenario, and `signal` sent to `run <args>
+ * --verbose` once SlowAppend's UPDATE is done and its slow statement sent
+ * (printed), and, outside a transaction, seen running (waitForSqliteStatement).
  */
 async function signalDuringSqliteSlowStatement(
   project: TestProject,
@@ -72,10 +79,8 @@ async function signalDuringSqliteSlowStatement(
 ): Promise<{ names: string[]; result: CliResult; stoppedAfterMs: number }> {
   await createItems(project);
   const names = writeSlowScenario(project, SLOW.sqlite);
-  const running = project.spawn(args);
-  await waitForOutput(running, new RegExp(`✓ ${names[0]} `));
-  // SlowAppend's UPDATE is done and its slow statement running.
-  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const running = project.spawn([...args, "--verbose"]);
+  await waitForSqliteStatement(project, running, /WITH RECURSIVE/, args.includes("none"));
   const signalled = Date.now();
   running.child.kill(signal);
   const result = await running.result;
@@ -84,13 +89,16 @@ async function signalDuringSqliteSlowStatement(
 
 /**
  * A PostgreSQL project with items and the slow scenario written (its names
- * given to `body`), and an admin session on its database; both closed after.
+ * given to `body`), and an admin session on its database holding the gate
+ * the slow statement waits at (closed for good: ending the session opens
+ * it); both closed after.
  */
 async function onPostgres(body: (project: TestProject, admin: Client, names: string[]) => Promise<void>): Promise<void> {
   const project = await TestProject.create("postgres");
   const admin = new Client({ connectionString: project.env.DATABASE_URL });
   await admin.connect();
   try {
+    await closeGate(admin);
     await createItems(project);
     await body(project, admin, writeSlowScenario(project, SLOW.postgres));
   } finally {
@@ -112,10 +120,11 @@ async function assertNextRunCompletes(project: TestProject, names: string[]): Pr
 
 describe("a signal during run", () => {
   for (const [signal, exitCode] of SIGNALS) {
-    test(`postgres: ${signal} during pg_sleep: cancelled on the server, rolled back, lock released, exit ${exitCode}; the next run completes`, async () => {
+    test(`postgres: ${signal} during a statement that waits: cancelled on the server, rolled back, lock released, exit ${exitCode}; the next run completes`, async () => {
       await onPostgres(async (project, admin, names) => {
         const running = project.spawn(["run"]);
-        await waitForStatement(admin, "%pg_sleep(30)%");
+        // The slow statement waits at the closed gate: it would never end unless cancelled.
+        await waitForStatement(admin, AT_GATE);
         const signalled = Date.now();
         running.child.kill(signal);
         const result = await running.result;
@@ -264,17 +273,24 @@ describe("a signal during run", () => {
       // Twice, while the migration's own code waits between two statements
       // (there is nothing to cancel, so the first signal waits for it): the
       // second exits at once, and the server discards the open transaction.
+      // The code waits until the process ends, so no window is to be outrun.
       writeMigrationBody(project, {
         timestamp: 1700000000002,
         name: "SlowAppend",
-        up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), `    await new Promise((resolve) => setTimeout(resolve, 30_000));`].join("\n"),
+        up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), `    await new Promise(() => setInterval(() => undefined, 1000));`].join("\n"),
       });
       const running = project.spawn(["run"]);
-      await waitForStatement(admin, `UPDATE "items"%`, false);
-      running.child.kill("SIGINT");
-      await waitForStderr(running, /Stopping \(SIGINT\)/);
-      running.child.kill("SIGINT");
-      const forced = await running.result;
+      let forced: CliResult;
+      try {
+        await waitForStatement(admin, `UPDATE "items"%`, false);
+        running.child.kill("SIGINT");
+        await waitForStderr(running, /Stopping \(SIGINT\)/);
+        running.child.kill("SIGINT");
+        forced = await running.result;
+      } finally {
+        // A failure above must not leave the runner waiting for ever.
+        if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill("SIGKILL");
+      }
       assert.equal(forced.code, 130, forced.stdout + forced.stderr);
       assert.match(forced.stderr, /error: Exited at once on a second SIGINT, without waiting for the rollback/);
       await assertNoOtherSessions(admin);

@@ -16,9 +16,11 @@
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { DIALECTS, TestProject, type DialectName } from "../support/project";
+import { Client } from "pg";
+import { DIALECTS, TestProject, type CliResult, type DialectName, type SpawnedCli } from "../support/project";
 import { appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
-import { waitForOutput } from "../support/wait-for-output";
+import { AT_GATE, GATE_STATEMENT, closeGate, openGate, waitForStatement } from "../support/sessions";
+import { waitForSqliteStatement } from "../support/sqlite-in-flight";
 
 const column = (name: string, type = "integer", extra = "") => `{ name: "${name}", type: "${type}", nullable: true${extra} }`;
 const table = (name: string) =>
@@ -37,6 +39,113 @@ function details(stderr: string, label: string): string[] {
     .filter((l) => l.startsWith(`  ${label}: `))
     .map((l) => l.slice(label.length + 4));
 }
+
+/** `status` shows migration `name` pending, `how` (e.g. "partially applied: 2 of 3 writing statements"). */
+async function assertShownPending(project: TestProject, name: string, how: string): Promise<void> {
+  assert.match((await project.cli(["status"])).stdout, new RegExp(`${name}  pending, ${how}$`, "m"));
+}
+
+async function assertNothingPending(project: TestProject): Promise<void> {
+  assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+}
+
+/** The rows the migrations' INSERTs added to items (ids above 1000) are `ids`: each INSERT ran once. */
+async function assertInsertedOnce(project: TestProject, ids: number[]): Promise<void> {
+  const added = await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`);
+  assert.deepEqual(
+    added.map((r: any) => Number(r.id)),
+    ids,
+    "each INSERT ran once",
+  );
+}
+
+/**
+ * The run that continued a migration stopped part-way (its INSERT into nope
+ * failed until nope existed) finished: exit 0, items holds the added `ids`
+ * once each, the INSERT into nope ran, `name` is applied, nothing is pending
+ * and items' own rows are intact.
+ */
+async function assertContinuedRunFinished(project: TestProject, result: CliResult, name: string, ids: number[]): Promise<void> {
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  await assertInsertedOnce(project, ids);
+  assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1, "the failed statement ran");
+  assert.deepEqual(await appliedNames(project), [name]);
+  await assertNothingPending(project);
+  await assertItemsIntact(project);
+}
+
+/**
+ * The revert that continued one stopped part-way (its down() logs to
+ * revert_log, fails on nope until nope exists, and drops items.y) finished:
+ * exit 0, revert_log holds `notes` (`why`: each INSERT ran once), the INSERT
+ * into nope ran, y is gone and nothing is applied.
+ */
+async function assertRevertFinished(project: TestProject, result: CliResult, notes: string[], why: string): Promise<void> {
+  assert.equal(result.code, 0, result.stdout + result.stderr);
+  const log = await project.query(`SELECT "note" FROM "revert_log" ORDER BY "note"`);
+  assert.deepEqual(
+    log.map((r: any) => r.note),
+    notes,
+    why,
+  );
+  assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
+  assert.ok(!(await project.introspect()).tables.items.columns.some((c) => c.name === "y"));
+  assert.deepEqual(await appliedNames(project), []);
+}
+
+/**
+ * A read that does not end while the test looks, so that Ctrl-C finds it in
+ * flight whatever the machine's speed: on PostgreSQL it waits at the test's
+ * gate (an advisory lock an admin session holds, test/support/sessions.ts);
+ * on SQLite it counts for minutes unless sleep_for says 0.
+ */
+interface SlowRead {
+  sql: string;
+  /** Wait until `running` (spawned with --verbose) is inside the read. */
+  inFlight(running: SpawnedCli, outsideTransaction: boolean): Promise<void>;
+  /** From now on the read ends at once. */
+  release(): Promise<void>;
+}
+
+const SQLITE_SLOW_READ = `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < (SELECT "seconds" FROM "sleep_for") * 100000000) SELECT COUNT(*) FROM c`;
+
+/** A project of `dialect` with items and a slow read ready for `body`; cleaned up after. */
+async function withSlowRead(dialect: DialectName, body: (project: TestProject, slow: SlowRead) => Promise<void>): Promise<void> {
+  const project = await TestProject.create(dialect);
+  const admin = dialect === "postgres" ? new Client({ connectionString: project.env.DATABASE_URL }) : undefined;
+  try {
+    await createItems(project);
+    if (admin) {
+      await admin.connect();
+      await closeGate(admin);
+      await body(project, { sql: GATE_STATEMENT, inFlight: () => waitForStatement(admin, AT_GATE), release: () => openGate(admin) });
+    } else {
+      await project.query(`CREATE TABLE "sleep_for" ("seconds" integer)`);
+      await project.query(`INSERT INTO "sleep_for" ("seconds") VALUES (30)`);
+      await body(project, {
+        sql: SQLITE_SLOW_READ,
+        // Outside a transaction its read of sleep_for is seen holding the shared lock; inside one, only seen sent.
+        inFlight: (running, outsideTransaction) => waitForSqliteStatement(project, running, /WITH RECURSIVE/, outsideTransaction),
+        release: async () => void (await project.query(`UPDATE "sleep_for" SET "seconds" = 0`)),
+      });
+    }
+  } finally {
+    await admin?.end();
+    await project.cleanup();
+  }
+}
+
+/** `args` (a run or revert, with --transaction none or not) spawned with --verbose, stopped by SIGINT inside `slow`: exit 130. */
+async function interruptedInSlowRead(project: TestProject, slow: SlowRead, args: string[]): Promise<CliResult> {
+  const running = project.spawn([...args, "--verbose"]);
+  await slow.inFlight(running, args.includes("none"));
+  running.child.kill("SIGINT");
+  const result = await running.result;
+  assert.equal(result.code, 130, result.stdout + result.stderr);
+  return result;
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 for (const dialect of DIALECTS) {
   describe(`${dialect}: what run says of a migration stopped part-way`, () => {
@@ -69,10 +178,7 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(details(result.stderr, "still to run"), [`CREATE TABLE "a3" ("id" integer PRIMARY KEY)`]);
         const tables = Object.keys((await project.introspect()).tables).sort();
         assert.deepEqual(tables, ["a1", "items"], "what the message says is what the database holds");
-        assert.match(
-          (await project.cli(["status"])).stdout,
-          new RegExp(`${name}  pending, partially applied: 1 of 3 writing statements$`, "m"),
-        );
+        await assertShownPending(project, name, "partially applied: 1 of 3 writing statements");
       } finally {
         await project.cleanup();
       }
@@ -137,25 +243,14 @@ for (const dialect of DIALECTS) {
 
 describe("postgres: Ctrl-C during a read outside a transaction", () => {
   test("the stop message names what took effect, the cancelled read and what did not run, and counts writing statements", async () => {
-    const project = await TestProject.create("postgres");
-    try {
-      await createItems(project);
+    await withSlowRead("postgres", async (project, slow) => {
       const name = writeMigrationBody(project, {
         timestamp: 1700000000001,
         name: "SlowRead",
         transaction: false,
-        up: [
-          q(`CREATE TABLE "a1" ("id" integer PRIMARY KEY)`),
-          q(`SELECT pg_sleep(30)`),
-          q(`CREATE TABLE "a3" ("id" integer PRIMARY KEY)`),
-        ].join("\n"),
+        up: [q(`CREATE TABLE "a1" ("id" integer PRIMARY KEY)`), q(slow.sql), q(`CREATE TABLE "a3" ("id" integer PRIMARY KEY)`)].join("\n"),
       });
-      const running = project.spawn(["run", "--verbose"]);
-      await waitForOutput(running, /pg_sleep/);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      running.child.kill("SIGINT");
-      const result = await running.result;
-      assert.equal(result.code, 130, result.stdout + result.stderr);
+      const result = await interruptedInSlowRead(project, slow, ["run"]);
       assert.match(
         result.stderr,
         new RegExp(
@@ -165,14 +260,12 @@ describe("postgres: Ctrl-C during a read outside a transaction", () => {
             `and the 1 statement listed below as still to run did not take effect; it is recorded as partially applied\\); ` +
             `the migration lock was released: run again to continue\\.\\n` +
             `  already applied: CREATE TABLE "a1" \\("id" integer PRIMARY KEY\\)\\n` +
-            `  cancelled: SELECT pg_sleep\\(30\\)\\n` +
+            `  cancelled: ${escapeRegExp(slow.sql)}\\n` +
             `  still to run: CREATE TABLE "a3" \\("id" integer PRIMARY KEY\\)\\n$`,
         ),
       );
       assert.match((await project.cli(["status"])).stdout, /pending, partially applied: 1 of 2 writing statements$/m);
-    } finally {
-      await project.cleanup();
-    }
+    });
   });
 });
 
@@ -225,7 +318,7 @@ for (const dialect of DIALECTS) {
         await project.query(`CREATE TABLE "blocker" ("id" integer PRIMARY KEY)`);
         result = await project.cli(["stamp", name]);
         assert.equal(result.code, 0, result.stdout + result.stderr);
-        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+        await assertNothingPending(project);
         await assertItemsIntact(project);
       } finally {
         await project.cleanup();
@@ -290,24 +383,13 @@ for (const dialect of DIALECTS) {
               opCall(`addColumn("items", ${column("z")} as any)`),
             ].join("\n"),
           });
-          let result = await project.cli([...first]);
+          const result = await project.cli([...first]);
           assert.equal(result.code, 3, result.stdout + result.stderr);
           assert.match(result.stderr, /recorded as partially applied \(5 (of 7 )?writing statements\)/);
           await project.query(`CREATE TABLE "nope" ("id" integer)`);
-          result = await project.cli(["run"]);
-          assert.equal(result.code, 0, result.stdout + result.stderr);
-          const added = await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`);
-          assert.deepEqual(
-            added.map((r: any) => Number(r.id)),
-            [1001, 1002, 1003],
-            "each INSERT ran once",
-          );
-          assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1, "the failed statement ran");
+          await assertContinuedRunFinished(project, await project.cli(["run"]), name, [1001, 1002, 1003]);
           const columns = (await project.introspect()).tables.items.columns.map((c) => c.name);
           assert.deepEqual(columns.slice(-2), ["y", "z"]);
-          assert.deepEqual(await appliedNames(project), [name]);
-          assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
-          await assertItemsIntact(project);
         } finally {
           await project.cleanup();
         }
@@ -346,7 +428,7 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(schema.tables.items.indexes, [], "the dropped index is not re-created");
         assert.equal(schema.tables.items.columns.find((c) => c.name === "note")?.length, 80);
         assert.deepEqual(await appliedNames(project), [name]);
-        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+        await assertNothingPending(project);
         await assertItemsIntact(project);
       } finally {
         await project.cleanup();
@@ -420,7 +502,7 @@ for (const dialect of DIALECTS) {
             ].join("\n"),
           });
           assert.equal((await project.cli(["run"])).code, 0);
-          let result = await project.cli([...first]);
+          const result = await project.cli([...first]);
           assert.equal(result.code, 3, result.stdout + result.stderr);
           // All of down() was to run from its start: what did not take effect is listed, as for up, where down() can be
           // read without a database (on SQLite its dropColumn renders from the live schema: said to be unknown).
@@ -440,17 +522,12 @@ for (const dialect of DIALECTS) {
           );
           assert.match((await project.cli(["status"])).stdout, /pending, partly reverted: 2 writing statements of its revert done$/m);
           await project.query(`CREATE TABLE "nope" ("id" integer)`);
-          result = await project.cli(["revert"]);
-          assert.equal(result.code, 0, result.stdout + result.stderr);
-          const log = await project.query(`SELECT "note" FROM "revert_log" ORDER BY "note"`);
-          assert.deepEqual(
-            log.map((r: any) => r.note),
+          await assertRevertFinished(
+            project,
+            await project.cli(["revert"]),
             ["down finished", "down started"],
             "the INSERT before the dropColumn ran once, the one after it once",
           );
-          assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
-          assert.ok(!(await project.introspect()).tables.items.columns.some((c) => c.name === "y"));
-          assert.deepEqual(await appliedNames(project), []);
         } finally {
           await project.cleanup();
         }
@@ -464,36 +541,21 @@ for (const dialect of DIALECTS) {
  * followed statement by statement exactly as one with `transaction = false`
  * (a progress row, `status`, the next run continues it), whatever stops it.
  */
-const SLOW_UNLESS_TOLD: Record<DialectName, string> = {
-  postgres: `SELECT pg_sleep((SELECT "seconds" FROM "sleep_for"))`,
-  // A read SQLite needs minutes for unless sleep_for says 0, interrupted by the signal.
-  sqlite: `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < (SELECT "seconds" FROM "sleep_for") * 100000000) SELECT COUNT(*) FROM c`,
-};
-
 for (const dialect of DIALECTS) {
   describe(`${dialect}: run --transaction none stopped part-way is recorded, shown and continued`, () => {
     test("Ctrl-C during its 3rd statement: recorded as partially applied (2 of 3), status shows it, the next run (in a transaction) runs the rest once", async () => {
-      const project = await TestProject.create(dialect);
-      try {
-        await createItems(project);
-        await project.query(`CREATE TABLE "sleep_for" ("seconds" integer)`);
-        await project.query(`INSERT INTO "sleep_for" ("seconds") VALUES (30)`);
+      await withSlowRead(dialect, async (project, slow) => {
         const name = writeMigrationBody(project, {
           timestamp: 1700000000001,
           name: "StoppedByCtrlC",
           up: [
             q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'first')`),
             opCall(`addColumn("items", ${column("added")} as any)`),
-            q(SLOW_UNLESS_TOLD[dialect]),
+            q(slow.sql),
             q(`INSERT INTO "items" ("id", "name") VALUES (1002, 'after the slow read')`),
           ].join("\n"),
         });
-        const running = project.spawn(["run", "--transaction", "none", "--verbose"]);
-        await waitForOutput(running, /WITH RECURSIVE|pg_sleep/);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        running.child.kill("SIGINT");
-        const result = await running.result;
-        assert.equal(result.code, 130, result.stdout + result.stderr);
+        const result = await interruptedInSlowRead(project, slow, ["run", "--transaction", "none"]);
         // The slow read is no writing statement on either database: 2 of 3.
         assert.match(
           result.stderr,
@@ -508,27 +570,17 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(details(result.stderr, "still to run"), [
           `INSERT INTO "items" ("id", "name") VALUES (1002, 'after the slow read')`,
         ]);
-        assert.match(
-          (await project.cli(["status"])).stdout,
-          new RegExp(`${name}  pending, partially applied: 2 of 3 writing statements$`, "m"),
-        );
+        await assertShownPending(project, name, "partially applied: 2 of 3 writing statements");
         assert.deepEqual(await appliedNames(project), [name]);
 
-        await project.query(`UPDATE "sleep_for" SET "seconds" = 0`);
+        await slow.release();
         const next = await project.cli(["run"]);
         assert.equal(next.code, 0, next.stdout + next.stderr);
-        const added = await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`);
-        assert.deepEqual(
-          added.map((r: any) => Number(r.id)),
-          [1001, 1002],
-          "each INSERT ran once",
-        );
+        await assertInsertedOnce(project, [1001, 1002]);
         assert.ok((await project.introspect()).tables.items.columns.some((c) => c.name === "added"));
-        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+        await assertNothingPending(project);
         await assertItemsIntact(project);
-      } finally {
-        await project.cleanup();
-      }
+      });
     });
 
     test("a failing 3rd statement: recorded; a run in a transaction that fails again rolls back only its own part and keeps the row; the next one finishes", async () => {
@@ -549,10 +601,7 @@ for (const dialect of DIALECTS) {
         let result = await project.cli(["run", "--transaction", "none"]);
         assert.equal(result.code, 3, result.stdout + result.stderr);
         assert.match(result.stderr, /it is recorded as partially applied \(3 of 5 writing statements\)/);
-        assert.match(
-          (await project.cli(["status"])).stdout,
-          new RegExp(`${name}  pending, partially applied: 3 of 5 writing statements$`, "m"),
-        );
+        await assertShownPending(project, name, "partially applied: 3 of 5 writing statements");
 
         // Continued in a transaction (the default mode), failing again: the part it ran is rolled back, the earlier part stays recorded.
         result = await project.cli(["run"]);
@@ -565,42 +614,24 @@ for (const dialect of DIALECTS) {
               `fix the cause and run again to continue from the failed statement\\): `,
           ),
         );
-        assert.match(
-          (await project.cli(["status"])).stdout,
-          new RegExp(`${name}  pending, partially applied: 3 of 5 writing statements$`, "m"),
-        );
+        await assertShownPending(project, name, "partially applied: 3 of 5 writing statements");
 
         await project.query(`CREATE TABLE "nope" ("id" integer)`);
-        result = await project.cli(["run", "--transaction", "none"]);
-        assert.equal(result.code, 0, result.stdout + result.stderr);
-        const added = await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`);
-        assert.deepEqual(
-          added.map((r: any) => Number(r.id)),
-          [1001, 1002, 1003],
-          "each INSERT ran once",
-        );
-        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
-        assert.deepEqual(await appliedNames(project), [name]);
-        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
-        await assertItemsIntact(project);
+        await assertContinuedRunFinished(project, await project.cli(["run", "--transaction", "none"]), name, [1001, 1002, 1003]);
       } finally {
         await project.cleanup();
       }
     });
 
     test("Ctrl-C while a run in a transaction continues it: only what that run sent is rolled back, the earlier part stays recorded", async () => {
-      const project = await TestProject.create(dialect);
-      try {
-        await createItems(project);
-        await project.query(`CREATE TABLE "sleep_for" ("seconds" integer)`);
-        await project.query(`INSERT INTO "sleep_for" ("seconds") VALUES (30)`);
+      await withSlowRead(dialect, async (project, slow) => {
         const name = writeMigrationBody(project, {
           timestamp: 1700000000001,
           name: "ContinuedThenStopped",
           up: [
             q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'first')`),
             q(`INSERT INTO "nope" ("id") VALUES (1)`),
-            q(SLOW_UNLESS_TOLD[dialect]),
+            q(slow.sql),
             q(`INSERT INTO "items" ("id", "name") VALUES (1002, 'last')`),
           ].join("\n"),
         });
@@ -609,12 +640,7 @@ for (const dialect of DIALECTS) {
         assert.match(result.stderr, /recorded as partially applied \(1 of 3 writing statements\)/);
         await project.query(`CREATE TABLE "nope" ("id" integer)`);
 
-        const running = project.spawn(["run", "--verbose"]);
-        await waitForOutput(running, /WITH RECURSIVE|pg_sleep/);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        running.child.kill("SIGINT");
-        result = await running.result;
-        assert.equal(result.code, 130, result.stdout + result.stderr);
+        result = await interruptedInSlowRead(project, slow, ["run"]);
         assert.match(
           result.stderr,
           new RegExp(
@@ -624,25 +650,11 @@ for (const dialect of DIALECTS) {
           ),
         );
         assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 0, "the INSERT this run sent was rolled back");
-        assert.match(
-          (await project.cli(["status"])).stdout,
-          new RegExp(`${name}  pending, partially applied: 1 of 3 writing statements$`, "m"),
-        );
+        await assertShownPending(project, name, "partially applied: 1 of 3 writing statements");
 
-        await project.query(`UPDATE "sleep_for" SET "seconds" = 0`);
-        result = await project.cli(["run"]);
-        assert.equal(result.code, 0, result.stdout + result.stderr);
-        const added = await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`);
-        assert.deepEqual(
-          added.map((r: any) => Number(r.id)),
-          [1001, 1002],
-          "each INSERT ran once",
-        );
-        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
-        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
-      } finally {
-        await project.cleanup();
-      }
+        await slow.release();
+        await assertContinuedRunFinished(project, await project.cli(["run"]), name, [1001, 1002]);
+      });
     });
 
     test("followed with one progress write per op() call and per raw statement (--verbose shows each)", async () => {
@@ -672,11 +684,7 @@ for (const dialect of DIALECTS) {
     });
 
     test("Ctrl-C during a revert --transaction none that continues an earlier one: says why what remains is not listed; the next revert finishes it", async () => {
-      const project = await TestProject.create(dialect);
-      try {
-        await createItems(project);
-        await project.query(`CREATE TABLE "sleep_for" ("seconds" integer)`);
-        await project.query(`INSERT INTO "sleep_for" ("seconds") VALUES (30)`);
+      await withSlowRead(dialect, async (project, slow) => {
         await project.query(`CREATE TABLE "revert_log" ("note" varchar(50))`);
         const name = writeMigrationBody(project, {
           timestamp: 1700000000001,
@@ -685,7 +693,7 @@ for (const dialect of DIALECTS) {
           down: [
             q(`INSERT INTO "revert_log" ("note") VALUES ('a')`),
             q(`INSERT INTO "nope" ("id") VALUES (1)`),
-            q(SLOW_UNLESS_TOLD[dialect]),
+            q(slow.sql),
             q(`INSERT INTO "revert_log" ("note") VALUES ('b')`),
             opCall(`dropColumn("items", ${column("y")} as any)`),
           ].join("\n"),
@@ -696,12 +704,7 @@ for (const dialect of DIALECTS) {
         assert.match(result.stderr, /recorded as partly reverted \(1 writing statement of its revert done\)/);
         await project.query(`CREATE TABLE "nope" ("id" integer)`);
 
-        const running = project.spawn(["revert", "--transaction", "none", "--verbose"]);
-        await waitForOutput(running, /WITH RECURSIVE|pg_sleep/);
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        running.child.kill("SIGINT");
-        result = await running.result;
-        assert.equal(result.code, 130, result.stdout + result.stderr);
+        result = await interruptedInSlowRead(project, slow, ["revert", "--transaction", "none"]);
         assert.match(
           result.stderr,
           new RegExp(
@@ -715,21 +718,14 @@ for (const dialect of DIALECTS) {
         );
         assert.match((await project.cli(["status"])).stdout, /pending, partly reverted: 2 writing statements of its revert done$/m);
 
-        await project.query(`UPDATE "sleep_for" SET "seconds" = 0`);
-        result = await project.cli(["revert", "--transaction", "none"]);
-        assert.equal(result.code, 0, result.stdout + result.stderr);
-        const log = await project.query(`SELECT "note" FROM "revert_log" ORDER BY "note"`);
-        assert.deepEqual(
-          log.map((r: any) => r.note),
+        await slow.release();
+        await assertRevertFinished(
+          project,
+          await project.cli(["revert", "--transaction", "none"]),
           ["a", "b"],
           "each INSERT of down() ran once",
         );
-        assert.equal((await project.query(`SELECT * FROM "nope"`)).length, 1);
-        assert.ok(!(await project.introspect()).tables.items.columns.some((c) => c.name === "y"));
-        assert.deepEqual(await appliedNames(project), []);
-      } finally {
-        await project.cleanup();
-      }
+      });
     });
 
     test("revert --transaction none of a partly applied migration undoes only the part that took effect", async () => {

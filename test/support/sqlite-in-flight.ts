@@ -1,0 +1,60 @@
+/**
+ * Seeing from outside that a spawned SQLite runner is inside a statement, for
+ * the tests that stop it there (test/e2e/signals.test.ts,
+ * test/e2e/stopped-part-way.test.ts, test/e2e/commit-groups.test.ts).
+ * SQLite has no pg_stat_activity: `--verbose` prints each statement as it is
+ * sent, and a statement that reads a table outside a transaction holds the
+ * database's shared lock for as long as it runs.
+ */
+import type { SpawnedCli, TestProject } from "./project";
+import { waitForOutput } from "./wait-for-output";
+import { waitUntil } from "./sessions";
+
+function isBusy(error: unknown): boolean {
+  return /SQLITE_BUSY|database is locked/i.test(String((error as { message?: string })?.message ?? error));
+}
+
+/**
+ * Wait until a statement of another connection reads the project's SQLite
+ * database (it holds the shared lock, so an exclusive transaction cannot
+ * begin). Only a sign of the runner's statement where nothing else holds a
+ * lock: outside a transaction, after what ran before it committed.
+ */
+export async function waitForSqliteReader(project: TestProject): Promise<void> {
+  const ds = await project.connect();
+  try {
+    await ds.query(`PRAGMA busy_timeout = 0`);
+    await waitUntil("a statement of the runner holds the database's shared lock", async () => {
+      try {
+        await ds.query(`BEGIN EXCLUSIVE`);
+      } catch (error) {
+        if (isBusy(error)) return true;
+        throw error;
+      }
+      await ds.query(`ROLLBACK`);
+      return false;
+    });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/**
+ * Wait until `run --verbose` (spawned) has sent the statement `printed`
+ * matches, so everything before it is done; with `readsOutsideTransaction`,
+ * also until that statement runs (waitForSqliteReader). Inside a transaction
+ * nothing shows it running: there a short pause is left for the driver to
+ * start it on its worker thread, since node sqlite3's interrupt() is lost on
+ * a statement it has not started yet (a window of the product, not of the
+ * test: what ran before is already known to be done).
+ */
+export async function waitForSqliteStatement(
+  project: TestProject,
+  running: SpawnedCli,
+  printed: RegExp,
+  readsOutsideTransaction: boolean,
+): Promise<void> {
+  await waitForOutput(running, printed);
+  if (readsOutsideTransaction) await waitForSqliteReader(project);
+  else await new Promise((resolve) => setTimeout(resolve, 500));
+}
