@@ -18,25 +18,57 @@ export interface Token {
   end: number;
 }
 
-const WORD_START = /[A-Za-z_\u0080-\uffff]/;
-// Sticky: matched at a position, not against a copy of the rest of the text
-// (introspection tokenizes every table's CREATE statement).
+// Sticky: matched at a position, not against a copy of the rest of the text.
 const WORD = /[A-Za-z0-9_$\u0080-\uffff]*/y;
 const NUMBER = /0x[0-9a-fA-F]+|[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?/y;
 const WHITESPACE = /\s/;
-/** Characters where the scanner may find a quote or a comment (asked only there: introspection is hot). */
-const QUOTE_OR_COMMENT_START = new Set(["'", '"', "`", "[", "-", "/"]);
+/** Two-character operators; any other punctuation is one character. */
+const TWO_CHARACTER_PUNCT = new Set(["<=", ">=", "<>", "!=", "==", "||", "<<", ">>"]);
+
+// Introspection tokenizes every table's CREATE statement, mostly in a run too
+// short for the JIT to warm up: characters are classified by their code, not
+// by a regular expression each.
+
+/** A letter, `_` or any non-ASCII code unit: `[A-Za-z_\u0080-\uffff]`. */
+function isWordStart(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code >= 0x80;
+}
+
+function isDigit(code: number): boolean {
+  return code >= 48 && code <= 57;
+}
+
+/** Where the scanner may find a quote or a comment: ' " ` [ - / (asked only there). */
+function mayStartQuoteOrComment(code: number): boolean {
+  return code === 39 || code === 34 || code === 96 || code === 91 || code === 45 || code === 47;
+}
+
+/**
+ * The index of the quote that closes the one at `open` when no doubled quote
+ * comes first (the common case, found without walking the text in
+ * JavaScript); -1 otherwise, and the scanner reads the piece.
+ */
+function simpleQuoteEnd(sql: string, open: number): number {
+  const close = sql.indexOf(sql[open], open + 1);
+  return close > 0 && sql[close + 1] !== sql[open] ? close : -1;
+}
 
 /** Split `sql` into tokens, dropping whitespace and comments. */
 export function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
+  const length = sql.length;
   let i = 0;
   let piece: Piece | undefined;
-  while (i < sql.length) {
-    const ch = sql[i];
-    if (ch === " " || ch === "\n" || ch === "\t" || ch === "\r" || WHITESPACE.test(ch)) {
+  let close: number;
+  while (i < length) {
+    const code = sql.charCodeAt(i);
+    if (code === 32 || code === 10 || code === 9 || code === 13 || ((code < 33 || code >= 0x80) && WHITESPACE.test(sql[i]))) {
       i++;
-    } else if (QUOTE_OR_COMMENT_START.has(ch) && (piece = pieceAt(sql, i, SQLITE_SYNTAX))) {
+    } else if ((code === 34 || code === 39 || code === 96) && (close = simpleQuoteEnd(sql, i)) > 0) {
+      // "name", 'text' or `name` without a doubled quote inside: its value is the text between the quotes.
+      tokens.push({ kind: code === 39 ? "string" : "identifier", value: sql.slice(i + 1, close), start: i, end: close + 1 });
+      i = close + 1;
+    } else if (mayStartQuoteOrComment(code) && (piece = pieceAt(sql, i, SQLITE_SYNTAX))) {
       if (piece.kind !== "comment") {
         tokens.push({
           kind: piece.kind === "string" ? "string" : "identifier",
@@ -46,13 +78,13 @@ export function tokenize(sql: string): Token[] {
         });
       }
       i = piece.end;
-    } else if (/[0-9]/.test(ch) || (ch === "." && /[0-9]/.test(sql[i + 1] ?? ""))) {
+    } else if (isDigit(code) || (code === 46 && isDigit(sql.charCodeAt(i + 1)))) {
       NUMBER.lastIndex = i;
       const match = NUMBER.exec(sql);
-      const text = match ? match[0] : ch;
+      const text = match ? match[0] : sql[i];
       tokens.push({ kind: "number", value: text, start: i, end: i + text.length });
       i += text.length;
-    } else if (WORD_START.test(ch)) {
+    } else if (isWordStart(code)) {
       WORD.lastIndex = i + 1;
       WORD.exec(sql);
       const end = WORD.lastIndex;
@@ -60,7 +92,7 @@ export function tokenize(sql: string): Token[] {
       i = end;
     } else {
       const two = sql.slice(i, i + 2);
-      const text = ["<=", ">=", "<>", "!=", "==", "||", "<<", ">>"].includes(two) ? two : ch;
+      const text = TWO_CHARACTER_PUNCT.has(two) ? two : sql[i];
       tokens.push({ kind: "punct", value: text, start: i, end: i + text.length });
       i += text.length;
     }
