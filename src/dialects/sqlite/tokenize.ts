@@ -115,10 +115,13 @@ export function isPunct(token: Token | undefined, text: string): boolean {
  * is unbalanced.
  */
 export function matchingParen(tokens: Token[], open: number): number {
+  // Hot (every definition of every table): the punctuation test is written out, not called.
   let depth = 0;
   for (let i = open; i < tokens.length; i++) {
-    if (isPunct(tokens[i], "(")) depth++;
-    else if (isPunct(tokens[i], ")")) {
+    const token = tokens[i];
+    if (token.kind !== "punct") continue;
+    if (token.value === "(") depth++;
+    else if (token.value === ")") {
       depth--;
       if (depth === 0) return i;
     }
@@ -132,9 +135,11 @@ export function splitTopLevel(tokens: Token[], from: number, to: number): Array<
   let depth = 0;
   let start = from;
   for (let i = from; i < to; i++) {
-    if (isPunct(tokens[i], "(")) depth++;
-    else if (isPunct(tokens[i], ")")) depth--;
-    else if (depth === 0 && isPunct(tokens[i], ",")) {
+    const token = tokens[i];
+    if (token.kind !== "punct") continue;
+    if (token.value === "(") depth++;
+    else if (token.value === ")") depth--;
+    else if (depth === 0 && token.value === ",") {
       parts.push([start, i]);
       start = i + 1;
     }
