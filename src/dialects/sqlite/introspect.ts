@@ -9,7 +9,7 @@ import type { Queryable } from "../dialect";
 import type { Check, Column, ForeignKey, ForeignKeyAction, Index, Schema, Table, Unique } from "../../schema/model";
 import { emptyTable } from "../../schema/model";
 import { normalizeDefault, renderDefault } from "./defaults";
-import { parseEnumCheck } from "./enum-check";
+import { readEnumCheck } from "./enum-check";
 import { parseCreateTable, parseIndexWhere, type ParsedCreateTable, type ParsedKey } from "./parse-create-table";
 import { parseNativeType, renderNativeType, type CanonicalType } from "./types";
 import { METADATA_TABLE, VIEWS_QUERY, hasMetadataColumns, viewsFromRows, type ViewRow } from "./views";
@@ -305,9 +305,9 @@ function readChecks(table: Table, parsed: ParsedCreateTable): void {
   let position = 0;
   for (const check of parsed.checks) {
     position++;
-    const column = enumCandidate(table, check, enumColumns);
-    if (column) {
-      const values = parseEnumCheck(check.expression, column.name)!;
+    const candidate = enumCandidate(table, check, enumColumns);
+    if (candidate) {
+      const { column, values } = candidate;
       column.type = "enum";
       column.enum = values;
       delete column.length;
@@ -331,15 +331,19 @@ function isEnumCheckName(name: string | undefined): boolean {
   return name === undefined || (name.startsWith("CHK_") && name.endsWith("_enum"));
 }
 
-/** The string column whose enum CHECK `check` is, if it is one. */
-function enumCandidate(table: Table, check: ParsedCreateTable["checks"][number], taken: Set<string>): Column | undefined {
-  return table.columns.find(
-    (c) =>
-      !taken.has(c.name) &&
-      (c.type === "varchar" || c.type === "text" || c.type === "char") &&
-      isEnumCheckName(check.name) &&
-      parseEnumCheck(check.expression, c.name) !== undefined,
+/** The string column whose enum CHECK `check` is, with its values, if it is one. */
+function enumCandidate(
+  table: Table,
+  check: ParsedCreateTable["checks"][number],
+  taken: Set<string>,
+): { column: Column; values: string[] } | undefined {
+  if (!isEnumCheckName(check.name)) return undefined;
+  const enumCheck = readEnumCheck(check.expression);
+  if (enumCheck === undefined) return undefined;
+  const column = table.columns.find(
+    (c) => c.name === enumCheck.column && !taken.has(c.name) && (c.type === "varchar" || c.type === "text" || c.type === "char"),
   );
+  return column && { column, values: enumCheck.values };
 }
 
 function foreignKeyAction(text: string): ForeignKeyAction {

@@ -26,21 +26,11 @@ const WHITESPACE = /\s/;
 const TWO_CHARACTER_PUNCT = new Set(["<=", ">=", "<>", "!=", "==", "||", "<<", ">>"]);
 
 // Introspection tokenizes every table's CREATE statement, mostly in a run too
-// short for the JIT to warm up: characters are classified by their code, not
-// by a regular expression each.
-
-/** A letter, `_` or any non-ASCII code unit: `[A-Za-z_\u0080-\uffff]`. */
-function isWordStart(code: number): boolean {
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code >= 0x80;
-}
-
+// short for the JIT to warm up: characters are classified by their code,
+// tests written out in the loop rather than called or matched by a regular
+// expression each.
 function isDigit(code: number): boolean {
   return code >= 48 && code <= 57;
-}
-
-/** Where the scanner may find a quote or a comment: ' " ` [ - / (asked only there). */
-function mayStartQuoteOrComment(code: number): boolean {
-  return code === 39 || code === 34 || code === 96 || code === 91 || code === 45 || code === 47;
 }
 
 /**
@@ -68,7 +58,18 @@ export function tokenize(sql: string): Token[] {
       // "name", 'text' or `name` without a doubled quote inside: its value is the text between the quotes.
       tokens.push({ kind: code === 39 ? "string" : "identifier", value: sql.slice(i + 1, close), start: i, end: close + 1 });
       i = close + 1;
-    } else if (mayStartQuoteOrComment(code) && (piece = pieceAt(sql, i, SQLITE_SYNTAX))) {
+    } else if ((code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code >= 0x80) {
+      // A word: [A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*
+      WORD.lastIndex = i + 1;
+      WORD.exec(sql);
+      const end = WORD.lastIndex;
+      tokens.push({ kind: "word", value: sql.slice(i, end), start: i, end });
+      i = end;
+    } else if (
+      // ' " ` [ - /: where the scanner may find a quote or a comment
+      (code === 39 || code === 34 || code === 96 || code === 91 || code === 45 || code === 47) &&
+      (piece = pieceAt(sql, i, SQLITE_SYNTAX))
+    ) {
       if (piece.kind !== "comment") {
         tokens.push({
           kind: piece.kind === "string" ? "string" : "identifier",
@@ -78,20 +79,15 @@ export function tokenize(sql: string): Token[] {
         });
       }
       i = piece.end;
-    } else if (isDigit(code) || (code === 46 && isDigit(sql.charCodeAt(i + 1)))) {
+    } else if ((code >= 48 && code <= 57) || (code === 46 && isDigit(sql.charCodeAt(i + 1)))) {
       NUMBER.lastIndex = i;
       const match = NUMBER.exec(sql);
       const text = match ? match[0] : sql[i];
       tokens.push({ kind: "number", value: text, start: i, end: i + text.length });
       i += text.length;
-    } else if (isWordStart(code)) {
-      WORD.lastIndex = i + 1;
-      WORD.exec(sql);
-      const end = WORD.lastIndex;
-      tokens.push({ kind: "word", value: sql.slice(i, end), start: i, end });
-      i = end;
     } else {
-      const two = sql.slice(i, i + 2);
+      // < > ! = | may begin a two-character operator.
+      const two = code === 60 || code === 62 || code === 33 || code === 61 || code === 124 ? sql.slice(i, i + 2) : "";
       const text = TWO_CHARACTER_PUNCT.has(two) ? two : sql[i];
       tokens.push({ kind: "punct", value: text, start: i, end: i + text.length });
       i += text.length;
