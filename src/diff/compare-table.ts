@@ -41,6 +41,7 @@ export function compareTable(
   /** Whether a target table other than this one names an index or constraint so (a folded name). */
   takenElsewhere: (folded: string) => boolean = () => false,
 ): TableChanges {
+  if (unchanged(current, target, comparable, tableComments)) return noChanges(current, target);
   const sameName = (a: { name: string }, b: { name: string }) => foldName(a.name) === foldName(b.name);
   const uniques = matchByKey(current.uniques, target.uniques, uniqueKey, sameName);
   const indexes = matchByKey(current.indexes, target.indexes, indexKey, sameName);
@@ -95,6 +96,85 @@ export function compareTable(
   changes.regeneratedColumns = generatedColumnsReadingRetyped(changes, current, target, comparable);
   recreateDependentsOfRecreatedColumns(changes, current, target);
   return changes;
+}
+
+/**
+ * Whether the table is the same on both sides: the same columns in the same
+ * order, the same items under the same names (foreign keys in the same
+ * order): what a no-op `generate` finds for every table, answered without
+ * the matching below. Anything else (another column or key order, another
+ * name, a difference) goes through the full comparison, which finds the same
+ * result for such tables: items of equal key and name all pair (foreign keys
+ * in their order), no name clashes, no column added, dropped or altered.
+ */
+function unchanged(current: Table, target: Table, comparable: ComparableColumn, tableComments: boolean): boolean {
+  const columns = current.columns;
+  if (columns.length !== target.columns.length) return false;
+  for (let i = 0; i < columns.length; i++) {
+    const to = target.columns[i];
+    if (columns[i].name !== to.name || !columnsEqual(columns[i], to, comparable)) return false;
+  }
+  return (
+    primaryKeyKey(current.primaryKey) === primaryKeyKey(target.primaryKey) &&
+    sameItemsByName(current.uniques, target.uniques, uniqueKey) &&
+    sameItemsByName(current.indexes, target.indexes, indexKey) &&
+    sameItemsByName(current.checks, target.checks, checkKey) &&
+    sameItemsInOrder(current.foreignKeys, target.foreignKeys, foreignKeyKey) &&
+    sameItemsByName(exclusionsOf(current), exclusionsOf(target), exclusionKey) &&
+    comparableTableComment(current, tableComments) === comparableTableComment(target, tableComments) &&
+    !enginesDiffer(current, target)
+  );
+}
+
+/** Same length, and at each position the same name and the same structural key. */
+function sameItemsInOrder<T extends { name: string }>(left: readonly T[], right: readonly T[], key: (item: T) => string): boolean {
+  if (left.length !== right.length) return false;
+  for (let i = 0; i < left.length; i++) {
+    if (left[i].name !== right[i].name || key(left[i]) !== key(right[i])) return false;
+  }
+  return true;
+}
+
+/**
+ * Each item on one side has one of the same name and key on the other, names
+ * unique on both sides (introspection orders indexes by name, the entities
+ * as declared).
+ */
+function sameItemsByName<T extends { name: string }>(left: readonly T[], right: readonly T[], key: (item: T) => string): boolean {
+  if (left.length !== right.length) return false;
+  if (left.length === 0 || sameItemsInOrder(left, right, key)) return true;
+  const byName = new Map<string, T>();
+  for (const item of right) byName.set(item.name, item);
+  if (byName.size !== right.length) return false;
+  const seen = new Set<string>();
+  for (const item of left) {
+    const other = byName.get(item.name);
+    if (other === undefined || seen.has(item.name) || key(item) !== key(other)) return false;
+    seen.add(item.name);
+  }
+  return true;
+}
+
+/** The changes of an unchanged table: none, its foreign keys kept (paired in order, as matchByKey pairs them). */
+function noChanges(current: Table, target: Table): TableChanges {
+  return {
+    table: target.name,
+    addedColumns: [],
+    alteredColumns: [],
+    droppedColumns: [],
+    droppedUniques: [],
+    addedUniques: [],
+    droppedIndexes: [],
+    addedIndexes: [],
+    droppedChecks: [],
+    addedChecks: [],
+    droppedExclusions: [],
+    addedExclusions: [],
+    droppedForeignKeys: [],
+    addedForeignKeys: [],
+    keptForeignKeys: current.foreignKeys.map((foreignKey, i) => ({ current: foreignKey, target: target.foreignKeys[i] })),
+    regeneratedColumns: [],
+  };
 }
 
 interface Matched<T> {

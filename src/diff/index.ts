@@ -85,12 +85,13 @@ export function diff(original: Schema, target: Schema, options: DiffOptions = {}
   const unmappedTables = missingNames.filter((name) => !droppable.has(name));
 
   const foldName = options.foldName ?? ((name: string) => name);
-  const namedIn = tablesByItemName(target, foldName);
+  // Asked only where a kept item changes its name: a no-op diff never builds it.
+  let namedIn: Map<string, Set<string>> | undefined;
   const changes = targetNames
     .filter((name) => current.tables[name])
     .map((name) =>
       compareTable(current.tables[name], target.tables[name], comparable, options.tableComments ?? true, foldName, (folded) =>
-        [...(namedIn.get(folded) ?? [])].some((table) => table !== name),
+        [...((namedIn ??= tablesByItemName(target, foldName)).get(folded) ?? [])].some((table) => table !== name),
       ),
     );
 
@@ -213,15 +214,6 @@ function withoutUnmanagedIndexes(current: Schema, target: Schema): Schema {
   return { ...current, tables };
 }
 
-/**
- * The keys (primary key, unique constraints, unique indexes) that are dropped
- * or added on existing tables, by table and column set. A foreign key needs
- * the key it references to exist at the moment it is created.
- */
-/**
- * The dialect's view of each column, worked out once: rename detection and
- * the table comparison both ask for it, for every column of both schemas.
- */
 /** The target's index and constraint names (folded), each with the tables that use it. */
 function tablesByItemName(target: Schema, foldName: FoldName): Map<string, Set<string>> {
   const tables = new Map<string, Set<string>>();
@@ -235,8 +227,13 @@ function tablesByItemName(target: Schema, foldName: FoldName): Map<string, Set<s
   return tables;
 }
 
+/**
+ * The dialect's view of each column, worked out once: rename detection and
+ * the table comparison both ask for it, for every column of both schemas.
+ */
 function remembered(comparable: ComparableColumn): ComparableColumn {
-  const seen = new WeakMap<Column, Column>();
+  // A Map, not a WeakMap: it lives as long as one diff, and a Map is the cheaper of the two to ask.
+  const seen = new Map<Column, Column>();
   return (column) => {
     let view = seen.get(column);
     if (view === undefined) {
@@ -247,6 +244,11 @@ function remembered(comparable: ComparableColumn): ComparableColumn {
   };
 }
 
+/**
+ * The keys (primary key, unique constraints, unique indexes) that are dropped
+ * or added on existing tables, by table and column set. A foreign key needs
+ * the key it references to exist at the moment it is created.
+ */
 class KeyChanges {
   private readonly droppedKeys = new Map<string, Set<string>>();
   private readonly addedKeys = new Map<string, Set<string>>();

@@ -159,7 +159,10 @@ export function findRenameCandidates(
   for (const table of Object.values(target.tables)) {
     const old = current.tables[table.name];
     if (!old) continue;
-    const disappearing = old.columns.filter((c) => !table.columns.some((t) => t.name === c.name));
+    const names = new Set(table.columns.map((c) => c.name));
+    const disappearing = old.columns.filter((c) => !names.has(c.name));
+    // No column goes away: none can be a rename (the common case, asked for every table).
+    if (disappearing.length === 0) continue;
     for (const column of table.columns) {
       if (old.columns.some((c) => c.name === column.name)) continue;
       if (createdColumns.has(`${table.name}.${column.name}`)) continue;
@@ -193,8 +196,11 @@ function findValueRenameCandidates(
   for (const table of Object.values(target.tables)) {
     const old = current.tables[table.name];
     if (!old) continue;
+    const oldColumns = new Map<string, Column>();
+    // The first of a name, as find() would give it.
+    for (const c of old.columns) if (!oldColumns.has(c.name)) oldColumns.set(c.name, c);
     for (const column of table.columns) {
-      const before = old.columns.find((c) => c.name === column.name);
+      const before = oldColumns.get(column.name);
       if (!before || comparable(before).type !== "enum" || comparable(column).type !== "enum") continue;
       const type = enumTypeKey(table.name, before);
       if (seenTypes.has(type)) continue;

@@ -112,7 +112,7 @@ export function exclusionsOf(table: Table): Exclusion[] {
 }
 
 /** The attributes of a column that matter to the database. */
-const COMPARED_ATTRIBUTES = [
+export const COMPARED_ATTRIBUTES = [
   "type",
   "length",
   "precision",
@@ -138,10 +138,28 @@ export function columnDifferences(a: Column, b: Column, comparable: ComparableCo
 }
 
 export function columnsEqual(a: Column, b: Column, comparable: ComparableColumn = identity): boolean {
-  // Asked for every column pair of a diff: stop at the first difference.
+  // Asked for every column pair of a diff, mostly before the JIT warms up:
+  // each attribute read by its name (a lookup by a variable key is the
+  // interpreter's slowest), stopping at the first difference. The same
+  // attributes as COMPARED_ATTRIBUTES (a unit test holds them together);
+  // only `enum` is a list.
   const left = comparable(a);
   const right = comparable(b);
-  return COMPARED_ATTRIBUTES.every((attribute) => sameValue(left[attribute], right[attribute]));
+  return (
+    left.type === right.type &&
+    left.length === right.length &&
+    left.precision === right.precision &&
+    left.scale === right.scale &&
+    left.nullable === right.nullable &&
+    left.default === right.default &&
+    left.generated === right.generated &&
+    left.generatedAlways === right.generatedAlways &&
+    sameValue(left.enum, right.enum) &&
+    left.comment === right.comment &&
+    left.collation === right.collation &&
+    left.asExpression === right.asExpression &&
+    left.generatedType === right.generatedType
+  );
 }
 
 function sameValue(a: unknown, b: unknown): boolean {

@@ -158,7 +158,8 @@ export function unquotedValue(text: string, piece: Piece): string {
     return body.replace(/''|\\(.)/gs, (match, escaped: string | undefined) => escaped ?? "'");
   }
   const body = raw.slice(1, piece.unterminated ? undefined : -1);
-  return body.split(open + open).join(open);
+  // Most names hold no quote at all: no need to split them (introspection is hot).
+  return body.includes(open) ? body.split(open + open).join(open) : body;
 }
 
 /** A piece quoted by `text[start]`, closed by the same character; doubled, it is one character of the value. */

@@ -8,7 +8,15 @@ import assert from "node:assert/strict";
 import { diff, type DiffOptions } from "../../src/diff";
 import { applyAll } from "../../src/schema/apply";
 import { invertAll, type Operation } from "../../src/ops/operations";
-import { describeDifferences, normalizeExpression, schemasEqual } from "../../src/schema/equal";
+import {
+  COMPARED_ATTRIBUTES,
+  columnDifferences,
+  columnsEqual,
+  describeDifferences,
+  normalizeExpression,
+  schemasEqual,
+  type ColumnAttribute,
+} from "../../src/schema/equal";
 import type { Column, Schema, Table } from "../../src/schema/model";
 import { qualifiedTableName, splitTableName } from "../../src/schema/table-name";
 import { renameProblems } from "../../src/diff/renames";
@@ -1016,4 +1024,80 @@ test("a confirmed table rename across schemas is refused with a sentence that sa
   const target: Schema = { tables: { [after]: table(after, [id()]) } };
   const [problem] = renameProblems(current, target, { tables: [{ from: before, to: after }] });
   assert.match(problem, /different schemas.*drop this rename/);
+});
+
+test("columnsEqual: columns that differ in any one compared attribute are not equal (the attribute-by-attribute comparison and COMPARED_ATTRIBUTES stay together)", () => {
+  const base = col("c", "varchar", { length: 10, nullable: true });
+  const other: Record<ColumnAttribute, unknown> = {
+    type: "text",
+    length: 20,
+    precision: 5,
+    scale: 2,
+    nullable: false,
+    default: "'x'",
+    generated: "increment",
+    generatedAlways: true,
+    enum: ["a"],
+    comment: "note",
+    collation: "C",
+    asExpression: "1",
+    generatedType: "STORED",
+  };
+  assert.deepEqual(Object.keys(other).sort(), [...COMPARED_ATTRIBUTES].sort());
+  for (const attribute of COMPARED_ATTRIBUTES) {
+    const changed = { ...base, [attribute]: other[attribute] } as Column;
+    assert.equal(columnsEqual(base, changed), false, attribute);
+    assert.deepEqual(columnDifferences(base, changed), [attribute]);
+  }
+  assert.equal(columnsEqual(base, col("c", "varchar", { length: 10, nullable: true, enum: undefined })), true);
+  assert.equal(columnsEqual({ ...base, enum: ["a", "b"] }, { ...base, enum: ["a", "b"] }), true);
+  assert.equal(columnsEqual({ ...base, enum: ["a", "b"] }, { ...base, enum: ["b", "a"] }), false);
+});
+
+test("diff: unchanged tables whose indexes or foreign keys the database lists in another order are no change, and their foreign keys are still re-created around a re-created key", () => {
+  const child = (indexes: Array<[string, string]>, foreignKeys: Array<[string, string]>) =>
+    table("c", [id(), col("code", "varchar", { length: 10 }), col("q_id", "integer")], {
+      indexes: indexes.map(([name, column]) => ({ name, columns: [column], unique: false })),
+      foreignKeys: foreignKeys.map(([name, column]) =>
+        column === "code" ? fk(name, ["code"], "p", { referencedColumns: ["code"] }) : fk(name, [column], "q"),
+      ),
+    });
+  const current = schema(
+    table("p", [id(), col("code", "varchar", { length: 10 })], { uniques: [{ name: "UQ_code", columns: ["code"] }] }),
+    table("q", [id()]),
+    child(
+      [
+        ["IX_a", "code"],
+        ["IX_b", "q_id"],
+      ],
+      [
+        ["FK_code", "code"],
+        ["FK_q", "q_id"],
+      ],
+    ),
+  );
+  const target = schema(
+    table("p", [id(), col("code", "varchar", { length: 10 })], { indexes: [{ name: "UQ_code_idx", columns: ["code"], unique: true }] }),
+    table("q", [id()]),
+    child(
+      [
+        ["IX_b", "q_id"],
+        ["IX_a", "code"],
+      ],
+      [
+        ["FK_q", "q_id"],
+        ["FK_code", "code"],
+      ],
+    ),
+  );
+  assert.deepEqual(byName(diff(current, target).operations), [
+    "dropForeignKey c(code)→p",
+    "dropUnique p(code)",
+    "createIndex UQ_code_idx(code)",
+    "addForeignKey c(code)→p",
+  ]);
+  // Foreign keys in the same order: the same answer.
+  const inOrder = { tables: { ...target.tables, c: current.tables.c } };
+  assert.deepEqual(byName(diff(current, inOrder).operations), byName(diff(current, target).operations));
+  assert.deepEqual(diff(current, current).operations, []);
 });

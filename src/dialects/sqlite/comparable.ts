@@ -46,7 +46,7 @@ export function comparableColumn(input: Column): Column {
   if (type === "enum" && input.enum !== undefined) column.enum = input.enum;
   if (generated !== undefined) column.generated = generated;
   if (input.collation !== undefined) column.collation = input.collation;
-  const normalizedDefault = normalizeDefault(defaultValue, type);
+  const normalizedDefault = defaultValue === undefined ? undefined : normalizedDefaultOf(defaultValue, type);
   // A generated column has no default: its expression fills it.
   if (normalizedDefault !== undefined && input.asExpression === undefined) column.default = normalizedDefault;
   if (input.asExpression !== undefined) {
@@ -54,4 +54,20 @@ export function comparableColumn(input: Column): Column {
     column.generatedType = input.generatedType ?? "VIRTUAL";
   }
   return column;
+}
+
+/**
+ * normalizeDefault, remembered: a diff asks it for every column of both
+ * schemas, which spell few distinct defaults. Bounded, for a long-lived
+ * process that compares many schemas.
+ */
+const normalizedDefaults = new Map<string, string | undefined>();
+
+function normalizedDefaultOf(text: string, type: string): string | undefined {
+  const key = `${type}\u0000${text}`;
+  if (normalizedDefaults.has(key)) return normalizedDefaults.get(key);
+  if (normalizedDefaults.size >= 10_000) normalizedDefaults.clear();
+  const normalized = normalizeDefault(text, type);
+  normalizedDefaults.set(key, normalized);
+  return normalized;
 }

@@ -12,14 +12,15 @@ export function enumCheckExpression(column: string, values: readonly string[]): 
 }
 
 /**
- * The allowed values when `expression` is exactly `<column> IN ('a', ...)`
- * (column quoted any way SQLite accepts), otherwise undefined.
+ * The column and allowed values when `expression` is exactly `<column> IN
+ * ('a', ...)` (column quoted any way SQLite accepts), otherwise undefined.
+ * Read once per check, whichever column turns out to be its subject.
  */
-export function parseEnumCheck(expression: string, column: string): string[] | undefined {
+export function readEnumCheck(expression: string): { column: string; values: string[] } | undefined {
   const tokens = tokenize(expression);
   const [subject, keyword, open] = tokens;
   if (!subject || (subject.kind !== "identifier" && subject.kind !== "word")) return undefined;
-  if (subject.value !== column || !isKeyword(keyword, "IN") || !isPunct(open, "(")) return undefined;
+  if (!isKeyword(keyword, "IN") || !isPunct(open, "(")) return undefined;
   if (!isPunct(tokens[tokens.length - 1], ")")) return undefined;
   const values: string[] = [];
   for (let i = 3; i < tokens.length - 1; i++) {
@@ -33,5 +34,5 @@ export function parseEnumCheck(expression: string, column: string): string[] | u
   }
   // A trailing comma or an empty list is not an enum.
   if (values.length === 0 || (tokens.length - 4) % 2 === 0) return undefined;
-  return values;
+  return { column: subject.value, values };
 }

@@ -9,7 +9,7 @@ import type { Queryable } from "../dialect";
 import type { Check, Column, ForeignKey, ForeignKeyAction, Index, Schema, Table, Unique } from "../../schema/model";
 import { emptyTable } from "../../schema/model";
 import { normalizeDefault, renderDefault } from "./defaults";
-import { parseEnumCheck } from "./enum-check";
+import { readEnumCheck } from "./enum-check";
 import { parseCreateTable, parseIndexWhere, type ParsedCreateTable, type ParsedKey } from "./parse-create-table";
 import { parseNativeType, renderNativeType, type CanonicalType } from "./types";
 import { METADATA_TABLE, VIEWS_QUERY, hasMetadataColumns, viewsFromRows, type ViewRow } from "./views";
@@ -128,26 +128,39 @@ export async function introspect(db: Queryable, options: { exclude?: string[] } 
 
 function readColumns(rows: ColumnRow[], tables: Map<string, Table>, parsed: Map<string, ParsedCreateTable>): void {
   const primaryKeys = new Map<string, Array<{ column: string; position: number }>>();
+  // A schema spells few distinct types (and defaults) over many columns: each is read once.
+  const types = new Map<string, { type: CanonicalType; declared: string | undefined }>();
+  const defaults = new Map<string, { default?: string; defaultSql?: string }>();
   for (const row of rows) {
     const table = tables.get(row.tableName);
     if (!table) continue;
-    const type = parseNativeType(row.declaredType ?? "");
-    const column: Column = { name: row.columnName, ...type, nullable: !row.isNotNull };
-    const declared = declaredSpelling(row.declaredType ?? "", type);
-    if (declared !== undefined) column.declaredType = declared;
-    const defaultValue = normalizeDefault(row.defaultValue, type.type);
-    if (defaultValue !== undefined) {
-      column.default = defaultValue;
-      // A rebuild writes the default back as the table had it (datetime('now') stays).
-      const raw = row.defaultValue!.trim();
-      if (raw !== defaultValue && renderDefault(defaultValue, type.type) !== `DEFAULT (${raw})`) column.defaultSql = raw;
+    const parsedTable = parsed.get(row.tableName)!;
+    const declaredType = row.declaredType ?? "";
+    let known = types.get(declaredType);
+    if (known === undefined) {
+      const canonical = parseNativeType(declaredType);
+      known = { type: canonical, declared: declaredSpelling(declaredType, canonical) };
+      types.set(declaredType, known);
     }
-    if (parsed.get(row.tableName)!.autoincrement.includes(row.columnName)) column.generated = "increment";
-    const collation = parsed.get(row.tableName)!.collations[row.columnName];
+    const type = known.type;
+    const column: Column = { name: row.columnName, ...type, nullable: !row.isNotNull };
+    if (known.declared !== undefined) column.declaredType = known.declared;
+    if (row.defaultValue !== null) {
+      const key = `${type.type}\u0000${row.defaultValue}`;
+      let read = defaults.get(key);
+      if (read === undefined) {
+        read = readDefault(row.defaultValue, type.type);
+        defaults.set(key, read);
+      }
+      if (read.default !== undefined) column.default = read.default;
+      if (read.defaultSql !== undefined) column.defaultSql = read.defaultSql;
+    }
+    if (parsedTable.autoincrement.includes(row.columnName)) column.generated = "increment";
+    const collation = parsedTable.collations[row.columnName];
     if (collation !== undefined) column.collation = collation;
     if (row.hidden === 2 || row.hidden === 3) {
       // The expression as the CREATE statement spells it: the entity's text, where Athanor or TypeORM wrote it.
-      const generated = parsed.get(row.tableName)!.generated[row.columnName];
+      const generated = parsedTable.generated[row.columnName];
       column.asExpression = generated?.expression ?? "";
       column.generatedType = row.hidden === 3 ? "STORED" : "VIRTUAL";
     }
@@ -163,6 +176,16 @@ function readColumns(rows: ColumnRow[], tables: Map<string, Table>, parsed: Map<
     const columns = list.sort((a, b) => a.position - b.position).map((p) => p.column);
     tables.get(tableName)!.primaryKey = name !== undefined ? { name, columns } : { columns };
   }
+}
+
+/** A column's default as the model holds it, from SQLite's DEFAULT text. */
+function readDefault(text: string, type: string): { default?: string; defaultSql?: string } {
+  const defaultValue = normalizeDefault(text, type);
+  if (defaultValue === undefined) return {};
+  // A rebuild writes the default back as the table had it (datetime('now') stays).
+  const raw = text.trim();
+  if (raw !== defaultValue && renderDefault(defaultValue, type) !== `DEFAULT (${raw})`) return { default: defaultValue, defaultSql: raw };
+  return { default: defaultValue };
 }
 
 /**
@@ -227,9 +250,12 @@ function readIndexes(
       table.uniques.push({ name: unique.name ?? synthesizedName("UQ", name, unique.columns), columns: unique.columns });
     }
     table.uniques.sort((a, b) => declaredPosition(declared, a) - declaredPosition(declared, b));
-    table.indexes.sort((a, b) => a.name.localeCompare(b.name));
+    if (table.indexes.length > 1) table.indexes.sort((a, b) => byLocale.compare(a.name, b.name));
   }
 }
+
+/** The order of String#localeCompare, without building a collator for every comparison. */
+const byLocale = new Intl.Collator();
 
 function readForeignKeys(rows: ForeignKeyRow[], tables: Map<string, Table>, parsed: Map<string, ParsedCreateTable>): void {
   const groups = groupBy(rows, (r) => `${r.tableName}\u0000${r.id}`);
@@ -279,9 +305,9 @@ function readChecks(table: Table, parsed: ParsedCreateTable): void {
   let position = 0;
   for (const check of parsed.checks) {
     position++;
-    const column = enumCandidate(table, check, enumColumns);
-    if (column) {
-      const values = parseEnumCheck(check.expression, column.name)!;
+    const candidate = enumCandidate(table, check, enumColumns);
+    if (candidate) {
+      const { column, values } = candidate;
       column.type = "enum";
       column.enum = values;
       delete column.length;
@@ -305,15 +331,19 @@ function isEnumCheckName(name: string | undefined): boolean {
   return name === undefined || (name.startsWith("CHK_") && name.endsWith("_enum"));
 }
 
-/** The string column whose enum CHECK `check` is, if it is one. */
-function enumCandidate(table: Table, check: ParsedCreateTable["checks"][number], taken: Set<string>): Column | undefined {
-  return table.columns.find(
-    (c) =>
-      !taken.has(c.name) &&
-      (c.type === "varchar" || c.type === "text" || c.type === "char") &&
-      isEnumCheckName(check.name) &&
-      parseEnumCheck(check.expression, c.name) !== undefined,
+/** The string column whose enum CHECK `check` is, with its values, if it is one. */
+function enumCandidate(
+  table: Table,
+  check: ParsedCreateTable["checks"][number],
+  taken: Set<string>,
+): { column: Column; values: string[] } | undefined {
+  if (!isEnumCheckName(check.name)) return undefined;
+  const enumCheck = readEnumCheck(check.expression);
+  if (enumCheck === undefined) return undefined;
+  const column = table.columns.find(
+    (c) => c.name === enumCheck.column && !taken.has(c.name) && (c.type === "varchar" || c.type === "text" || c.type === "char"),
   );
+  return column && { column, values: enumCheck.values };
 }
 
 function foreignKeyAction(text: string): ForeignKeyAction {

@@ -93,9 +93,6 @@ function readTableConstraint(sql: string, tokens: Token[], into: ParsedCreateTab
   }
 }
 
-/** Keywords that begin a column constraint; a CONSTRAINT name belongs to the next one. */
-const COLUMN_CONSTRAINT_STARTS = ["PRIMARY", "UNIQUE", "CHECK", "REFERENCES", "NOT", "NULL", "DEFAULT", "COLLATE", "GENERATED", "AS"];
-
 /** `name [type] [column constraints...]` */
 function readColumnDefinition(sql: string, tokens: Token[], into: ParsedCreateTable): void {
   const column = tokens[0].value;
@@ -103,35 +100,61 @@ function readColumnDefinition(sql: string, tokens: Token[], into: ParsedCreateTa
   let i = 1;
   while (i < tokens.length) {
     const token = tokens[i];
-    const keyword = token.kind === "word" ? token.value.toUpperCase() : "";
     let next = i + 1;
-    if (keyword === "CONSTRAINT") {
-      name = tokens[i + 1]?.value;
-      next = i + 2;
-    } else if (keyword === "PRIMARY") {
-      into.primaryKey = { name, columns: [column] };
-    } else if (keyword === "AUTOINCREMENT") {
-      into.autoincrement.push(column);
-    } else if (keyword === "UNIQUE") {
-      into.uniques.push({ name, columns: [column] });
-    } else if (keyword === "CHECK" && isPunct(tokens[i + 1], "(")) {
-      into.checks.push({ name, expression: textInside(sql, tokens, i + 1), column });
-      next = matchingParen(tokens, i + 1) + 1;
-    } else if (keyword === "REFERENCES") {
-      into.foreignKeys.push({ name, columns: [column], ...readReferences(tokens, i) });
-    } else if (keyword === "AS" && isPunct(tokens[i + 1], "(")) {
-      const close = matchingParen(tokens, i + 1);
-      const stored = tokens[close + 1]?.kind === "word" && tokens[close + 1].value.toUpperCase() === "STORED";
-      into.generated[column] = { expression: textInside(sql, tokens, i + 1), type: stored ? "STORED" : "VIRTUAL" };
-      next = close + 1;
-    } else if (keyword === "COLLATE") {
-      if (tokens[i + 1]) into.collations[column] = tokens[i + 1].value;
-      next = i + 2; // the collation name is never a constraint keyword
-    } else if (isPunct(token, "(")) {
-      // Type arguments, DEFAULT (expr), AS (expr), the REFERENCES column list: skip.
-      next = matchingParen(tokens, i) + 1;
+    if (token.kind === "punct") {
+      // Type arguments, DEFAULT (expr), the REFERENCES column list: skipped.
+      if (token.value === "(") next = matchingParen(tokens, i) + 1;
+    } else if (token.kind === "word") {
+      // Every keyword that begins a column constraint ends the reach of a CONSTRAINT name.
+      switch (token.value.toUpperCase()) {
+        case "CONSTRAINT":
+          name = tokens[i + 1]?.value;
+          next = i + 2;
+          break;
+        case "PRIMARY":
+          into.primaryKey = { name, columns: [column] };
+          name = undefined;
+          break;
+        case "AUTOINCREMENT":
+          into.autoincrement.push(column);
+          break;
+        case "UNIQUE":
+          into.uniques.push({ name, columns: [column] });
+          name = undefined;
+          break;
+        case "CHECK":
+          if (isPunct(tokens[i + 1], "(")) {
+            into.checks.push({ name, expression: textInside(sql, tokens, i + 1), column });
+            next = matchingParen(tokens, i + 1) + 1;
+          }
+          name = undefined;
+          break;
+        case "REFERENCES":
+          into.foreignKeys.push({ name, columns: [column], ...readReferences(tokens, i) });
+          name = undefined;
+          break;
+        case "AS":
+          if (isPunct(tokens[i + 1], "(")) {
+            const close = matchingParen(tokens, i + 1);
+            const stored = tokens[close + 1]?.kind === "word" && tokens[close + 1].value.toUpperCase() === "STORED";
+            into.generated[column] = { expression: textInside(sql, tokens, i + 1), type: stored ? "STORED" : "VIRTUAL" };
+            next = close + 1;
+          }
+          name = undefined;
+          break;
+        case "COLLATE":
+          if (tokens[i + 1]) into.collations[column] = tokens[i + 1].value;
+          next = i + 2; // the collation name is never a constraint keyword
+          name = undefined;
+          break;
+        case "NOT":
+        case "NULL":
+        case "DEFAULT":
+        case "GENERATED":
+          name = undefined;
+          break;
+      }
     }
-    if (COLUMN_CONSTRAINT_STARTS.includes(keyword)) name = undefined;
     i = next;
   }
 }
