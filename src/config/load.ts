@@ -105,16 +105,25 @@ const LOADED_AHEAD = new Set(["reflect-metadata", "typeorm"]);
  * requiring it costs; `loadProjectConfig` then finds its output ready
  * instead of waiting for the compiler in the foreground. Does nothing
  * otherwise (a warm cache, a JavaScript DataSource, a DataSource object, no
- * native compiler), and never throws: whatever fails here fails again,
- * and is reported, where `loadProjectConfig` does it.
+ * native compiler). Throws only what registering the TypeScript loader
+ * throws; whatever else fails here fails again, and is reported, where
+ * `loadProjectConfig` does it.
  */
 export async function prepareProjectConfig(options: LoadOptions, configOptions: Pick<ConfigOptions, "deferEntityGlobs">): Promise<void> {
   if (typeof options.dataSource === "object" && options.dataSource !== null) return;
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const { dataSourceFile } = dataSourceFileGiven(options.dataSource, cwd);
+  if (
+    !/\.[cm]?tsx?$/.test(dataSourceFile) ||
+    !existsSync(dataSourceFile) ||
+    statSync(dataSourceFile, { throwIfNoEntry: false })?.isDirectory()
+  ) {
+    return;
+  }
+  // What stops it (a broken tsconfig.json) is reported from here, as
+  // loadProjectConfig would: a second call would find it registered.
+  registerTypeScript(cwd);
   try {
-    const cwd = resolve(options.cwd ?? process.cwd());
-    const { dataSourceFile } = dataSourceFileGiven(options.dataSource, cwd);
-    if (!/\.[cm]?tsx?$/.test(dataSourceFile) || !existsSync(dataSourceFile) || statSync(dataSourceFile).isDirectory()) return;
-    registerTypeScript(cwd);
     if (isTranspiled(dataSourceFile)) return;
     // The longer run first: it has the most to do.
     if (configOptions.deferEntityGlobs) transpileEntityGlobsEarly(dataSourceFile, cwd);
