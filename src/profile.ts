@@ -42,3 +42,12 @@ export function profilePhase(phase: string): void {
   last = now;
   lastCpu = cpu;
 }
+
+let startupMarked = false;
+
+/** The end of start-up (Node, the CLI): marked once, by whichever step comes first. */
+export function profileStartup(): void {
+  if (startupMarked) return;
+  startupMarked = true;
+  profilePhase("startup (node, CLI)");
+}

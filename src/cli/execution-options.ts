@@ -4,9 +4,9 @@
  */
 import type { Argv } from "yargs";
 import { UsageError, redact } from "../errors";
-import { TRANSACTION_MODES, type ExecutionOptions, type ExecutionResult, type TransactionMode } from "../runner/execute";
+import type { ExecutionOptions, ExecutionResult } from "../runner/execute";
+import { TRANSACTION_MODES, type TransactionMode } from "../runner/transaction-mode";
 import type { Output } from "./output";
-import { refuseToAndStep } from "../runner/targets";
 
 export interface ExecutionArgs {
   transaction: string;
@@ -63,6 +63,9 @@ function printStatements(out: Output): NonNullable<ExecutionOptions["onStatement
  * refused together, and a step is a positive whole number of migrations.
  */
 export function checkStopOptions(args: { to?: string; step?: number }): void {
+  // Required here, not imported: the runner behind it is not loaded for
+  // every command the CLI knows (a cold `generate` compiles each module).
+  const { refuseToAndStep } = require("../runner/targets") as typeof import("../runner/targets");
   refuseToAndStep(args);
   if (args.step !== undefined && !(Number.isInteger(args.step) && args.step > 0)) {
     throw new UsageError("--step takes a positive whole number of migrations, e.g. --step 1.");

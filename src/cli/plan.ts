@@ -1,6 +1,7 @@
 import type { CommandModule } from "yargs";
 import { Athanor } from "../athanor";
-import { formatBytes, formatSeconds, type PlanResult, type PlanStatement } from "../commands/price-plan";
+import type { PlanResult, PlanStatement } from "../commands/price-plan";
+import { formatBytes, formatSeconds } from "../commands/plan-units";
 import { ExitCode } from "../errors";
 import { action, projectArgs, type GlobalArgs } from "./action";
 import type { Output } from "./output";

@@ -3,13 +3,12 @@
  * write a migration that makes the database match them.
  */
 import { join, relative } from "node:path";
-import { renderMigrationFile, renderCompiledMigration, migrationName, migrationFileName } from "../codegen";
 import { MigrationFactsCache } from "../loader/migration-facts";
 import { scanGeneratedMigrationCalls } from "../loader/migration-source-scan";
 import { rememberTranspiled } from "../loader/typescript-loader";
 import { checksumOf } from "../runner/checksum";
 import { describeOperation } from "../ops/describe";
-import { migrationFileParts, type MigrationFileInput } from "../codegen/migration-file";
+import type { MigrationFileInput } from "../codegen/migration-file";
 import { loadMigrationTemplate } from "./migration-template";
 import type { SourceLanguage } from "../config/source-style";
 import type { Dialect, RenderedOperation } from "../dialects/dialect";
@@ -28,7 +27,6 @@ import { withProject, type ProjectOptions } from "./project";
 import { profilePhase } from "../profile";
 import { compareWithRenames, type RenameResolutionOptions } from "./rename-resolution";
 import type { Finding } from "../danger/codes";
-import { lintSteps } from "../lint";
 
 export interface GenerateOptions extends ProjectOptions, RenameResolutionOptions {
   name?: string;
@@ -134,6 +132,13 @@ export async function generate(options: GenerateOptions): Promise<GenerateResult
         findings: [],
       };
       if (up.length === 0) return base;
+
+      // Required only now: a no-op generate (the usual one) renders, judges
+      // and writes nothing, and a cold run compiles every module it loads.
+      const { renderMigrationFile, renderCompiledMigration, migrationName, migrationFileName } =
+        require("../codegen") as typeof import("../codegen");
+      const { migrationFileParts } = require("../codegen/migration-file") as typeof import("../codegen/migration-file");
+      const { lintSteps } = require("../lint") as typeof import("../lint");
 
       const down = invertAll(up);
       const upRendered = renderAll(dialect, current, up, online);

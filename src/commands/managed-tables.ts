@@ -14,8 +14,7 @@
 import type { Dialect } from "../dialects/dialect";
 import type { AppliedMigration } from "../runner/bookkeeping";
 import type { MigrationSource } from "../runner/discover";
-import { migrationSql } from "../runner/offline";
-import { emptyModel, type OfflineModel } from "../runner/recording-query-runner";
+import type { OfflineModel } from "../runner/recording-query-runner";
 
 const CREATE_TABLE = /\bCREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(?:(?:"[^"]+"|\w+)\.)?(?:"((?:[^"]|"")+)"|`([^`]+)`|(\w+))/gi;
 
@@ -28,6 +27,10 @@ export async function tablesManagedByMigrations(
   migrations: readonly MigrationSource[],
   context: { dialect: Dialect; migrationsTableName: string },
 ): Promise<Set<string>> {
+  // Required here, not imported: only a generate that finds unmapped tables
+  // replays the history, and the offline runner is a good part of the runner.
+  const { migrationSql } = require("../runner/offline") as typeof import("../runner/offline");
+  const { emptyModel } = require("../runner/recording-query-runner") as typeof import("../runner/recording-query-runner");
   const managed = new Set<string>();
   let model: OfflineModel = emptyModel();
   for (const migration of migrations) {

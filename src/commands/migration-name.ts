@@ -4,7 +4,7 @@
  * in a directory entry (255 bytes on the usual file systems), or writing it
  * would fail with ENAMETOOLONG after all the work was done.
  */
-import { hasNameCharacters, toPascalCase } from "../codegen";
+import { hasNameCharacters, toPascalCase } from "../codegen/names";
 import { UsageError } from "../errors";
 
 /**

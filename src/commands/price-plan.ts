@@ -27,6 +27,8 @@ import { planMigrations } from "../runner/plan";
 import { emptyModel } from "../runner/recording-query-runner";
 import { appliedOrder, planRun, planScriptUp } from "../runner/targets";
 import { withProject, type ProjectOptions } from "./project";
+import { formatBytes, formatSeconds } from "./plan-units";
+export { formatBytes, formatSeconds } from "./plan-units";
 
 export interface PlanOptions extends ProjectOptions {
   /** Price the migrations after this one (taken as applied) instead of the pending ones. */
@@ -316,23 +318,4 @@ function verdictOf(result: Omit<PlanResult, "verdict">): string {
 
 function round(seconds: number): number {
   return Math.round(seconds * 1000) / 1000;
-}
-
-export function formatSeconds(seconds: number): string {
-  if (seconds === 0) return "0 s (catalog only)";
-  if (seconds < 0.01) return "<0.01 s";
-  if (seconds < 10) return `${seconds.toFixed(2)} s`;
-  if (seconds < 120) return `${seconds.toFixed(0)} s`;
-  return `${(seconds / 60).toFixed(1)} min`;
-}
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return `${value.toFixed(unit === 0 ? 0 : 1)} ${units[unit]}`;
 }

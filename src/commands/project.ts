@@ -7,7 +7,7 @@ import type { QueryRunner } from "typeorm";
 import { databaseTypes, findDialect, unsupportedDatabaseType } from "../dialects";
 import type { Dialect } from "../dialects/dialect";
 import { parseConnectionUrl } from "../dialects/connection-url";
-import { loadProjectConfig, type ConfigOptions, type LoadOptions, type ProjectConfig } from "../config/load";
+import { loadProjectConfig, prepareProjectConfig, type ConfigOptions, type LoadOptions, type ProjectConfig } from "../config/load";
 import { AthanorError, DatabaseError, UsageError, redact } from "../errors";
 import { Bookkeeping } from "../runner/bookkeeping";
 import type { RunLock } from "../runner/execute";
@@ -15,7 +15,7 @@ import { LockWaitInterrupted } from "../dialects/lock-wait";
 import { interruptedWhileWaiting } from "../runner/stopped-run";
 import { discoverMigrations, type MigrationSource } from "../runner/discover";
 import { faultPoint } from "../runner/fault-points";
-import { profilePhase } from "../profile";
+import { profilePhase, profileStartup } from "../profile";
 import { explainEntityError } from "../config/entity-errors";
 import type { InputRecorder } from "../model-cache/input-recorder";
 import type { EntityModel } from "../model-cache/model-cache";
@@ -105,7 +105,7 @@ export function loadProject(
   configOptions: Omit<ConfigOptions, "databaseTypes"> = {},
   recorder?: InputRecorder,
 ): LoadedProject {
-  profilePhase("startup (node, CLI)");
+  profileStartup();
   recorder?.resume();
   let config: ProjectConfig;
   try {
@@ -130,6 +130,11 @@ export async function openProject(options: ProjectOptions, open: OpenOptions = {
     // Only a DataSource file's loading can be recorded.
     remember: !!open.entityModelCache && typeof options.dataSource !== "object",
   });
+  // On a cold cache the DataSource file is transpiled while typeorm loads;
+  // what that reads is the DataSource's input as much as its own loading.
+  profileStartup();
+  const prepare = () => prepareProjectConfig(options, { deferEntityGlobs: entities.defersMetadata });
+  await (entities.recorder ? entities.recorder.during(prepare) : prepare());
   // Entity files are required only once their metadata is built: a no-op
   // run never loads them.
   const {

@@ -5,12 +5,13 @@
  * supports, which driver replaced which) comes from the caller as
  * `DatabaseTypes`, which the dialect registry (dialects/index.ts) provides.
  */
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, isAbsolute, join, relative, resolve } from "node:path";
 import type { DataSource } from "typeorm";
 import { UsageError } from "../errors";
 import { describeLoadFailure, fileToFix, formatLoadFailure } from "../loader/load-error";
-import { registerTypeScript, transpileInBackground } from "../loader/typescript-loader";
+import { isTranspiled, registerTypeScript, transpileForRequire, transpileInBackground } from "../loader/typescript-loader";
 import { LoaderSetupError } from "../loader/typescript-compiler";
 import { globbedFiles, loadGlobbedClasses, transpileEntityGlobsEarly } from "./entity-globs";
 import { sourceStyleOf, type SourceStyle } from "./source-style";
@@ -87,13 +88,68 @@ export const DEFAULT_DATA_SOURCE_FILES = [
   "ormconfig.cjs",
 ];
 
+/** The DataSource file `-d` names (relative to `cwd`), else the first default one that exists. */
+function dataSourceFileGiven(dataSource: string | undefined, cwd: string): { given: string; dataSourceFile: string } {
+  const given = dataSource ?? DEFAULT_DATA_SOURCE_FILES.find((f) => existsSync(resolve(cwd, f))) ?? DEFAULT_DATA_SOURCE_FILE;
+  return { given, dataSourceFile: isAbsolute(given) ? given : resolve(cwd, given) };
+}
+
+/** What a DataSource file imports that may be loaded before it is: TypeORM, and the polyfill it needs first. */
+const LOADED_AHEAD = new Set(["reflect-metadata", "typeorm"]);
+
+/**
+ * On a cold transpile cache, what loading a TypeScript DataSource file waits
+ * for can start before it is required: the native compiler transpiles it
+ * (and, with `deferEntityGlobs`, its entity globs) in the background while
+ * the packages it imports from LOADED_AHEAD load, typeorm being most of what
+ * requiring it costs; `loadProjectConfig` then finds its output ready
+ * instead of waiting for the compiler in the foreground. Does nothing
+ * otherwise (a warm cache, a JavaScript DataSource, a DataSource object, no
+ * native compiler). Throws only what registering the TypeScript loader
+ * throws; whatever else fails here fails again, and is reported, where
+ * `loadProjectConfig` does it.
+ */
+export async function prepareProjectConfig(options: LoadOptions, configOptions: Pick<ConfigOptions, "deferEntityGlobs">): Promise<void> {
+  if (typeof options.dataSource === "object" && options.dataSource !== null) return;
+  const cwd = resolve(options.cwd ?? process.cwd());
+  const { dataSourceFile } = dataSourceFileGiven(options.dataSource, cwd);
+  if (
+    !/\.[cm]?tsx?$/.test(dataSourceFile) ||
+    !existsSync(dataSourceFile) ||
+    statSync(dataSourceFile, { throwIfNoEntry: false })?.isDirectory()
+  ) {
+    return;
+  }
+  // What stops it (a broken tsconfig.json) is reported from here, as
+  // loadProjectConfig would: a second call would find it registered.
+  registerTypeScript(cwd);
+  try {
+    if (isTranspiled(dataSourceFile)) return;
+    // The longer run first: it has the most to do.
+    if (configOptions.deferEntityGlobs) transpileEntityGlobsEarly(dataSourceFile, cwd);
+    const transpiled = transpileForRequire(dataSourceFile);
+    if (!transpiled) return;
+    const requireHere = createRequire(dataSourceFile);
+    for (const match of readFileSync(dataSourceFile, "utf8").matchAll(/(?:\bfrom|\bimport|\brequire\s*\()\s*["']([^"'\n]+)["']/g)) {
+      if (!LOADED_AHEAD.has(match[1])) continue;
+      try {
+        requireHere(match[1]);
+      } catch {
+        // The DataSource's own import fails the same way, and says so.
+      }
+    }
+    await transpiled;
+  } catch {
+    // loadProjectConfig does it all again, and reports what fails.
+  }
+}
+
 export function loadProjectConfig(options: LoadOptions, configOptions: ConfigOptions): ProjectConfig {
   const cwd = resolve(options.cwd ?? process.cwd());
   if (typeof options.dataSource === "object" && options.dataSource !== null) {
     return resolveConfig(options.dataSource, cwd, resolve(cwd, DEFAULT_DATA_SOURCE_FILE), undefined, configOptions);
   }
-  const given = options.dataSource ?? DEFAULT_DATA_SOURCE_FILES.find((f) => existsSync(resolve(cwd, f))) ?? DEFAULT_DATA_SOURCE_FILE;
-  const dataSourceFile = isAbsolute(given) ? given : resolve(cwd, given);
+  const { given, dataSourceFile } = dataSourceFileGiven(options.dataSource, cwd);
   const shown = relative(cwd, dataSourceFile) || given;
 
   if (!existsSync(dataSourceFile)) {

@@ -165,18 +165,33 @@ export function registerTypeScript(projectDir: string): void {
   // named them for) does not read or transpile them again. An output keyed
   // on content read before an edit is simply not found at require time.
   const inFlight = new Set<string>();
-  transpileInBackgroundHook = (files) => {
-    if (!native) return;
-    const candidates = missingFrom(files.filter((file) => !inFlight.has(file))).filter((file) =>
-      isNativeCandidate(file, native.esModuleInterop),
-    );
-    if (candidates.length === 0) return;
+  /** A background run of the native compiler for `files` (already filtered); its outputs go where a native run's go. */
+  const inBackground = (files: SourceFileText[]): Promise<void> => {
+    const candidates = files.filter((file) => isNativeCandidate(file, native!.esModuleInterop));
+    if (candidates.length === 0) return Promise.resolve();
     for (const file of candidates) inFlight.add(file.fileName);
-    const job = transpileNativelyInBackground(native.compiler, native.options, candidates, cache.directory).then((outputs) => {
+    const job = transpileNativelyInBackground(native!.compiler, native!.options, candidates, cache.directory).then((outputs) => {
       for (const file of candidates) inFlight.delete(file.fileName);
       storeAll(candidates, outputs);
     });
     background.push(job);
+    return job;
+  };
+  transpileInBackgroundHook = (files) => {
+    if (native) void inBackground(missingFrom(files.filter((file) => !inFlight.has(file))));
+  };
+
+  transpileForRequireHook = (fileName) => {
+    if (!native) return undefined;
+    let source: string;
+    try {
+      source = readFileSync(fileName, "utf8");
+    } catch {
+      return undefined;
+    }
+    if (cache.has(cache.keyOf(fileName, source))) return undefined;
+    // What `load` would hand the native compiler when the file is required.
+    return inBackground(importClosure({ fileName, source }, (file, text) => !cache.has(cache.keyOf(file, text))));
   };
 
   isCachedHook = (fileName) => {
@@ -346,6 +361,20 @@ export function transpileAhead(files: string[]): void {
  */
 export function transpileInBackground(files: string[]): void {
   transpileInBackgroundHook?.(files);
+}
+
+let transpileForRequireHook: ((fileName: string) => Promise<void> | undefined) | undefined;
+
+/**
+ * `fileName` (a DataSource file) is about to be required and the cache
+ * lacks it: the native compiler transpiles it and the files it imports in
+ * the background, as its require would in the foreground. The promise
+ * settles once their outputs are kept for their require (never rejects);
+ * undefined when there is nothing to start (the loader not registered, no
+ * native compiler, the file cached or unreadable).
+ */
+export function transpileForRequire(fileName: string): Promise<void> | undefined {
+  return transpileForRequireHook?.(fileName);
 }
 
 let isCachedHook: ((fileName: string) => boolean) | undefined;

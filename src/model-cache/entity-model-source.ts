@@ -28,7 +28,7 @@ import { profilePhase } from "../profile";
 import { indexArgsWhileBuilding } from "./indexed-args";
 import { InputRecorder } from "./input-recorder";
 import { ModelCache, modelCacheEnabled, type EntityModel } from "./model-cache";
-import { nativeSha1WhileBuilding } from "./native-sha1";
+import { nativeSha1WhileBuilding, withNativeSha1 } from "./native-sha1";
 
 export interface EntityModelSourceOptions {
   /** The directory the command runs in (the cache lives above it). */
@@ -68,6 +68,8 @@ export class EntityModelSource {
   private deferred?: DeferredEntities;
   private modelCache?: ModelCache;
   private schemaOptions: AttachOptions["schemaOptions"] = {};
+  /** Where TypeORM's SHA-1 is looked up (native-sha1.ts), for a DataSource that is Athanor's to build. */
+  private sha1Cwd?: string;
   /** Until attached there is nothing deferred to fail. */
   private failed: (error: unknown) => unknown = (error) => error;
   private step: () => InitializeStep = () => "connect";
@@ -101,6 +103,7 @@ export class EntityModelSource {
     if (options.ours) {
       indexArgsWhileBuilding(dataSource);
       nativeSha1WhileBuilding(dataSource, config.cwd);
+      this.sha1Cwd = config.cwd;
     }
     this.step = trackInitializeStep(dataSource);
   }
@@ -164,7 +167,8 @@ export class EntityModelSource {
     const build = async (): Promise<EntityModel> => {
       await this.loadMetadata();
       const metadatas = this.dataSource!.entityMetadatas;
-      return { schema: schemaFromEntities(metadatas as any, { defaultSchema, ...this.schemaOptions }), entityCount: metadatas.length };
+      const schemaOf = () => schemaFromEntities(metadatas as any, { defaultSchema, ...this.schemaOptions });
+      return { schema: this.sha1Cwd ? withNativeSha1(this.sha1Cwd, schemaOf) : schemaOf(), entityCount: metadatas.length };
     };
     const { modelCache, recorder } = this;
     if (!modelCache || !recorder) return build();

@@ -70,8 +70,8 @@ import { adoptTransactionState, rolledBackEarlier } from "./own-transaction-cont
 
 import type { Direction } from "./direction";
 export type { Direction } from "./direction";
-export type TransactionMode = "each" | "all" | "none";
-export const TRANSACTION_MODES: TransactionMode[] = ["each", "all", "none"];
+import type { TransactionMode } from "./transaction-mode";
+export { TRANSACTION_MODES, type TransactionMode } from "./transaction-mode";
 
 export interface ExecutionContext {
   queryRunner: QueryRunner;
