@@ -185,8 +185,8 @@ export class Bookkeeping {
   }
 
   /**
-   * Create the table, or add Athanor's columns to a table TypeORM created.
-   * Looks at this one table only (not the whole schema), so it costs the
+   * Create the table, or add Athanor's columns to a table TypeORM created
+   * (and the index on name: addNameIndex). Looks at this one table only (not the whole schema), so it costs the
    * same however many tables the database has.
    */
   async ensure(): Promise<void> {
@@ -195,9 +195,12 @@ export class Bookkeeping {
     const readOnly = await this.dialect.cannotWrite?.(this.db);
     if (readOnly) throw new DatabaseError(readOnly);
     const statements = await this.missingStatements();
+    // A table these statements create comes with its index; one a concurrent runner created may lack it.
+    let indexed = this.created;
     try {
       for (const sql of statements) await this.db.query(sql);
     } catch (error) {
+      indexed = false;
       // A concurrent runner may have created or extended the table between
       // our look and our statements; that is not a failure.
       const now = await this.dialect.tableColumns(this.db, this.tableName);
@@ -213,7 +216,7 @@ export class Bookkeeping {
         );
       }
     }
-    await this.addNameIndex();
+    if (!indexed) await this.addNameIndex();
     await this.moveLegacyPartialRows();
   }
 
@@ -336,8 +339,12 @@ export class Bookkeeping {
     return rows.length === 0 ? undefined : progressRowOf(rows[0]);
   }
 
+  /** Whether missingStatements found no table (its statements create it, with its index). */
+  private created = false;
+
   private async missingStatements(): Promise<string[]> {
     const existing = await this.dialect.tableColumns(this.db, this.tableName);
+    this.created = !existing;
     if (!existing) return createBookkeepingStatements(this.dialect, this.tableName, emptySchema());
     this.checkTypeOrmColumns(existing);
     const missing = ATHANOR_COLUMNS.filter((c) => !existing.includes(c.name));
