@@ -168,6 +168,15 @@ export interface Dialect {
   tableColumns(db: Queryable, table: string): Promise<string[] | undefined>;
 
   /**
+   * Whether a complete, usable index of `table` (found as `tableColumns`
+   * finds it) starts with `column`, whatever its name or who made it: one
+   * catalog query that locks no table. The bookkeeping asks it of `name`,
+   * which every migration looks up, and adds its index when there is none
+   * (runner/bookkeeping.ts). Absent: no index is added.
+   */
+  hasIndexOn?(db: Queryable, table: string, column: string): Promise<boolean>;
+
+  /**
    * The live schema read the way `target` declares what this database's
    * catalog cannot tell apart (MySQL/MariaDB: a unique constraint is a
    * unique index, reported as one). Called on the introspected schema before

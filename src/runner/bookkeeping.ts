@@ -8,7 +8,8 @@
  * operations, so this module holds no dialect SQL of its own.
  */
 import type { Dialect, Queryable } from "../dialects/dialect";
-import { emptySchema, type Column, type Schema, type Table } from "../schema/model";
+import { createHash } from "node:crypto";
+import { emptySchema, type Column, type Index, type Schema, type Table } from "../schema/model";
 import { DatabaseError } from "../errors";
 
 export interface AppliedMigration {
@@ -134,13 +135,34 @@ const ATHANOR_COLUMNS: Column[] = [
   { name: "statement_count", type: "integer", nullable: true },
 ];
 
+/**
+ * The index on `name`: every migration reads and writes its row by name (the
+ * re-read after the claim, the execution_ms correction, a revert's DELETE),
+ * and without it each of those scans the table, so each migration of a long
+ * run costs more than the one before. Not unique: a table TypeORM's runner
+ * or a hand wrote may hold a name twice, and Athanor reads the first.
+ * Named `<table>_name_idx`, as PostgreSQL names such an index itself; a name
+ * past 63 bytes (PostgreSQL's limit; MySQL's is 64) is cut and given a hash
+ * of the whole, so two long table names do not meet. Index names are
+ * schema-wide on PostgreSQL and SQLite: the table's own name in it keeps two
+ * bookkeeping tables apart.
+ */
+export function nameIndex(tableName: string): Index {
+  const whole = `${tableName}_name_idx`;
+  if (Buffer.byteLength(whole) <= 63) return { name: whole, columns: ["name"], unique: false };
+  const hash = createHash("sha256").update(tableName).digest("hex").slice(0, 8);
+  let head = tableName;
+  while (Buffer.byteLength(`${head}_${hash}_name_idx`) > 63) head = head.slice(0, -1);
+  return { name: `${head}_${hash}_name_idx`, columns: ["name"], unique: false };
+}
+
 export function bookkeepingTable(tableName: string): Table {
   return {
     name: tableName,
     columns: [...TYPEORM_COLUMNS, ...ATHANOR_COLUMNS],
     primaryKey: { columns: ["id"] },
     uniques: [],
-    indexes: [],
+    indexes: [nameIndex(tableName)],
     foreignKeys: [],
     checks: [],
   };
@@ -163,8 +185,8 @@ export class Bookkeeping {
   }
 
   /**
-   * Create the table, or add Athanor's columns to a table TypeORM created.
-   * Looks at this one table only (not the whole schema), so it costs the
+   * Create the table, or add Athanor's columns to a table TypeORM created
+   * (and the index on name: addNameIndex). Looks at this one table only (not the whole schema), so it costs the
    * same however many tables the database has.
    */
   async ensure(): Promise<void> {
@@ -173,9 +195,12 @@ export class Bookkeeping {
     const readOnly = await this.dialect.cannotWrite?.(this.db);
     if (readOnly) throw new DatabaseError(readOnly);
     const statements = await this.missingStatements();
+    // A table these statements create comes with its index; one a concurrent runner created may lack it.
+    let indexed = this.created;
     try {
       for (const sql of statements) await this.db.query(sql);
     } catch (error) {
+      indexed = false;
       // A concurrent runner may have created or extended the table between
       // our look and our statements; that is not a failure.
       const now = await this.dialect.tableColumns(this.db, this.tableName);
@@ -191,7 +216,29 @@ export class Bookkeeping {
         );
       }
     }
+    if (!indexed) await this.addNameIndex();
     await this.moveLegacyPartialRows();
+  }
+
+  /**
+   * A table that exists without an index on `name` (TypeORM's runner makes
+   * none; nor did Athanor before) gets one, once: see nameIndex. A table
+   * Athanor just created has it already, and one with any index that starts
+   * with `name` (a DBA's, a unique one) is left as it is. The index only
+   * makes lookups faster, so a database user who may not create it (on
+   * PostgreSQL only the table's owner may) still runs, at the old speed:
+   * nothing is said, the table works as it did. A concurrent runner that
+   * created it first is the same case.
+   */
+  private async addNameIndex(): Promise<void> {
+    if (!this.dialect.hasIndexOn || (await this.dialect.hasIndexOn(this.db, this.tableName, "name"))) return;
+    const op = { kind: "createIndex" as const, table: this.tableName, index: nameIndex(this.tableName) };
+    const schema = this.dialect.needsSchema(op) ? await this.dialect.introspect(this.db) : undefined;
+    try {
+      for (const sql of this.dialect.render(op, { schema }).statements) await this.db.query(sql);
+    } catch {
+      // Left without it (see above).
+    }
   }
 
   /**
@@ -292,8 +339,12 @@ export class Bookkeeping {
     return rows.length === 0 ? undefined : progressRowOf(rows[0]);
   }
 
+  /** Whether missingStatements found no table (its statements create it, with its index). */
+  private created = false;
+
   private async missingStatements(): Promise<string[]> {
     const existing = await this.dialect.tableColumns(this.db, this.tableName);
+    this.created = !existing;
     if (!existing) return createBookkeepingStatements(this.dialect, this.tableName, emptySchema());
     this.checkTypeOrmColumns(existing);
     const missing = ATHANOR_COLUMNS.filter((c) => !existing.includes(c.name));

@@ -17,7 +17,7 @@ import { quoteIdentifier } from "./quote";
 import { createMysqlScratchDatabase } from "./scratch";
 import { needsSchema, renderFor } from "./render";
 import { capabilitiesOf, DEFAULT_SERVER, namedServer, serverOf, type ServerVersion } from "./server";
-import { tableColumns } from "./table-columns";
+import { hasIndexOn, tableColumns } from "./table-columns";
 import { mysqlStatementCost } from "./statement-cost";
 import { mysqlLiveCosts } from "./live-costs";
 import { mysqlStatementRules } from "./lock-rules";
@@ -55,6 +55,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     foldName,
     nameClash,
     tableColumns,
+    hasIndexOn,
     comparable: comparableColumnFor(flavour, capabilities),
     foreignKeyBlocksAlter: foreignKeyBlocksAlterFor(flavour, capabilities),
     needsSchema,

@@ -12,7 +12,7 @@ import { explainPostgresConnectionError } from "./connection-errors";
 import { postgresConnectTimeout } from "./connect-timeout";
 import { explainPostgresMigrationError } from "./migration-errors";
 import { defaultSchema, introspect } from "./introspect";
-import { tableColumns } from "./table-columns";
+import { hasIndexOn, tableColumns } from "./table-columns";
 import { postgresDeferredFlush } from "./deferred-flush";
 import { sendPostgresList } from "./send-list";
 import { acquirePostgresLock, keepSessionAlive, postgresMigrationClaim, postgresStatementCanceller } from "./lock";
@@ -34,6 +34,7 @@ export const postgresDialect: Dialect = {
   introspect,
   defaultSchema,
   tableColumns,
+  hasIndexOn,
   comparable: comparableColumn,
   // Every operation renders from its own record; a schema, when given, only
   // makes enum-type renames explicit instead of looked up at run time.

@@ -11,7 +11,9 @@
  * another runner then takes the lock. Hence three more layers:
  * - the lock's session is kept alive: no idle timeouts, TCP keepalives;
  * - the runner asks whether it still holds the lock before each migration
- *   (`stillHeld`) and stops when it does not;
+ *   and stops when it does not: from the migration connection, whether the
+ *   lock's session still holds a second key unique to the run
+ *   (`heldQuery`), else on the lock's session (`stillHeld`);
  * - each migration claims a second key on the connection that runs it
  *   (`postgresMigrationClaim`): inside its transaction with
  *   pg_advisory_xact_lock, so a runner that took over waits for the
@@ -20,6 +22,7 @@
  *   exactly as long as the work it covers, so no migration is applied twice
  *   whatever happened to the run-level lock.
  */
+import { randomInt } from "node:crypto";
 import type { HeldLock, LockOptions, MigrationClaim, Queryable } from "../dialect";
 import { pollForLock } from "../lock-wait";
 
@@ -27,30 +30,45 @@ import { pollForLock } from "../lock-wait";
 const LOCK_KEY = "hashtext('athanor:migrations')";
 /** The key each migration claims on its own connection. */
 const APPLY_KEY = "hashtext('athanor:migrations:apply')";
+/**
+ * The first half of the run's own key (two int4 keys, a namespace apart
+ * from the bigint keys above): the lock's session holds (HELD_KEY, a random
+ * int4) for as long as it holds LOCK_KEY, so that another connection can
+ * tell whether that session still holds its locks in O(1) (heldQuery).
+ */
+const HELD_KEY = "hashtext('athanor:migrations:held')";
 
-/** Whether the session `pid` holds the session-level advisory lock on LOCK_KEY (a bigint key: high half in classid). */
-const heldBy = (pid: string) => `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = ${pid}
+/** Whether this session holds the session-level advisory lock on LOCK_KEY (a bigint key: high half in classid). */
+const HELD = `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
   AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = ${LOCK_KEY}::bigint) AS held`;
-const HELD = heldBy("pg_backend_pid()");
 
 export async function acquirePostgresLock(db: Queryable, options: LockOptions): Promise<HeldLock> {
   await keepSessionAlive(db);
-  let pid: number | undefined;
-  await pollForLock(async () => {
-    const row = (await db.query(`SELECT pg_backend_pid() AS pid, pg_try_advisory_lock(${LOCK_KEY}) AS locked`))[0];
-    pid = Number(row?.pid);
-    return row?.locked === true;
-  }, options);
+  await pollForLock(async () => (await db.query(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS locked`))[0]?.locked === true, options);
+  const run = await takeRunKey(db);
   return {
     // Asked from the migration connection, in the round trip of its re-read
-    // (runner/execute.ts): the lock's session by its pid. Gone once that
-    // session ended; a new backend that reused the pid and took the lock is
-    // another runner's, and the per-migration claim keeps the two apart.
-    heldQuery: Number.isSafeInteger(pid) ? heldBy(String(pid)) : undefined,
+    // (runner/execute.ts). A shared try on the run's key fails only while
+    // another session holds it exclusively, and only this run's lock
+    // session ever does (the key is drawn at random and taken with a try,
+    // so no live session held it): false is "still held". True is "gone":
+    // the session ended (a network cut, pg_terminate_backend,
+    // idle_session_timeout) or was reset under us (a pooler's DISCARD ALL,
+    // pg_advisory_unlock_all), which drops LOCK_KEY with it. The shared
+    // lock it then takes lasts until the migration's transaction ends,
+    // which is rolled back: nobody else wants that key. One lock-table
+    // probe, where reading pg_locks copies the whole lock table (≈0.25 ms
+    // a migration, more on a busy server).
+    heldQuery: run === undefined ? undefined : `SELECT NOT pg_try_advisory_xact_lock_shared(${HELD_KEY}, ${run}) AS held`,
     async release() {
-      await db.query(`SELECT pg_advisory_unlock(${LOCK_KEY})`);
+      // The run's key first: it never says "held" while LOCK_KEY is free.
+      const runKey = run === undefined ? "" : `pg_advisory_unlock(${HELD_KEY}, ${run}), `;
+      await db.query(`SELECT ${runKey}pg_advisory_unlock(${LOCK_KEY})`);
     },
     async stillHeld() {
+      // Asked by the lock's session itself, where the run's key cannot tell
+      // (a session does not conflict with its own locks): pg_locks. Used
+      // only where the migration connection cannot carry heldQuery.
       // A query that fails means the session is gone, and the lock with it.
       // One that succeeds on another backend (a pooler handing out a new
       // session) finds no lock there.
@@ -58,6 +76,24 @@ export async function acquirePostgresLock(db: Queryable, options: LockOptions): 
       return rows?.[0]?.held === true;
     },
   };
+}
+
+/**
+ * Take this run's own key (HELD_KEY, a random int4) on the lock's session,
+ * right after LOCK_KEY. A random number rather than the session's pid: a
+ * pid is reused once its backend ends, and the new backend may well be
+ * another runner's lock session by then. Taken with a try, so a key some
+ * live session holds is never shared; another number is drawn then.
+ * Undefined when none could be taken (the caller then asks stillHeld).
+ */
+async function takeRunKey(db: Queryable): Promise<number | undefined> {
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const key = randomInt(-0x80000000, 0x80000000);
+    const rows = await db.query(`SELECT pg_try_advisory_lock(${HELD_KEY}, ${key}) AS locked`).catch(() => undefined);
+    if (rows === undefined) return undefined;
+    if (rows[0]?.locked === true) return key;
+  }
+  return undefined;
 }
 
 /**

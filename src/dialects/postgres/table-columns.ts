@@ -21,3 +21,25 @@ export async function tableColumns(db: Queryable, table: string): Promise<string
   if (rows.length === 0) return undefined;
   return rows.map((row) => row.column_name).filter((name): name is string => name !== null);
 }
+
+/**
+ * Whether a valid, non-partial index of the table starts with the column
+ * (an expression index has 0 there and matches no column). Same schema,
+ * same catalogs and no lock, as above.
+ */
+const HAS_INDEX_ON_QUERY = `
+SELECT EXISTS (
+  SELECT 1
+  FROM pg_class c
+  JOIN pg_index i ON i.indrelid = c.oid AND i.indisvalid AND i.indpred IS NULL
+  JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = i.indkey[0]
+  WHERE c.relnamespace = (SELECT oid FROM pg_namespace WHERE nspname = current_schema())
+    AND c.relkind IN ('r', 'p')
+    AND c.relname = $1
+    AND a.attname = $2
+) AS indexed`;
+
+export async function hasIndexOn(db: Queryable, table: string, column: string): Promise<boolean> {
+  const rows: Array<{ indexed: boolean }> = await db.query(HAS_INDEX_ON_QUERY, [table, column]);
+  return rows[0]?.indexed === true;
+}

@@ -9,7 +9,7 @@ import { createSqliteScratchDatabase } from "./scratch";
 import { comparableColumn } from "./comparable";
 import { explainConnectionError, explainMigrationError } from "./connection-errors";
 import { introspect } from "./introspect";
-import { tableColumns } from "./table-columns";
+import { hasIndexOn, tableColumns } from "./table-columns";
 import { quoteIdentifier } from "./quote";
 import { needsSchema, renderOperation } from "./render";
 import { schemaWithPlainTableNames, withPlainTableNames } from "./plain-table-names";
@@ -34,6 +34,7 @@ export const sqliteDialect: Dialect = {
   nameClash,
   introspect,
   tableColumns,
+  hasIndexOn,
   comparable: comparableColumn,
   needsSchema,
   // SQLite has no schemas: a table's schema is ignored, as TypeORM ignores it.
