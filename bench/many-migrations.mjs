@@ -15,7 +15,9 @@
 // Besides the wall time, each run's CPU (the CLI process's user + system,
 // startup included) and the queries it sent, counted at the driver on
 // every connection (bench/preload.cjs), per migration: the steady measures
-// on a shared machine.
+// on a shared machine. And, from the first query on, the CLI's CPU per
+// migration while no query is out (the database waits for the client: it
+// adds to the wall time) and while one is (overlapped with the server's work).
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -84,7 +86,9 @@ try {
             if (round > 0) (samples[`${dialect} ${count}${label}`] ??= []).push(r);
             console.error(
               `round ${round} ${dialect} N=${count}${label}: ${Math.round(r.ms)} ms, CPU ${Math.round(r.cpuMs ?? NaN)} ms, ` +
-                `${((r.statements ?? NaN) / count).toFixed(2)} queries per migration (load ${loadavg()[0].toFixed(1)})`,
+                `${((r.statements ?? NaN) / count).toFixed(2)} queries per migration, ` +
+                `CPU per migration with no query out ${perMigration(r.phases?.client.cpuMs, count)} ms, with one out ${perMigration(r.phases?.waiting.cpuMs, count)} ms ` +
+                `(load ${loadavg()[0].toFixed(1)})`,
             );
             if (round > 0 && withHand) {
               await drop().catch(() => undefined);
@@ -109,20 +113,25 @@ try {
   rmSync(workDir, { recursive: true, force: true });
   await server?.stop();
 }
+function perMigration(ms, count) {
+  return ms === undefined ? "?" : (ms / count).toFixed(3);
+}
 const medianOf = (xs) => (xs ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : undefined);
 console.log(
-  `| dialect | N | run, median of ${rounds} (ms) | per migration (ms) | CLI CPU, median (ms) | queries per migration | by hand (ms) | by hand per migration (ms) |`,
+  `| dialect | N | run, median of ${rounds} (ms) | per migration (ms) | CLI CPU, median (ms) | CPU per migration, no query out / one out (ms) | queries per migration | by hand (ms) | by hand per migration (ms) |`,
 );
-console.log("|---|---|---|---|---|---|---|---|");
+console.log("|---|---|---|---|---|---|---|---|---|");
 for (const [key, runs] of Object.entries(samples)) {
   const [dialect, count, cli] = key.split(" ");
   const median = medianOf(runs.map((r) => r.ms));
   const cpu = medianOf(runs.map((r) => r.cpuMs ?? NaN));
   const queries = medianOf(runs.map((r) => r.statements ?? NaN)) / Number(count);
+  const idle = perMigration(medianOf(runs.map((r) => r.phases?.client.cpuMs ?? NaN)), Number(count));
+  const overlapped = perMigration(medianOf(runs.map((r) => r.phases?.waiting.cpuMs ?? NaN)), Number(count));
   const hand = medianOf(handSamples[`${dialect} ${count}`]);
   const handCells = hand === undefined ? "| | " : `| ${Math.round(hand)} | ${(hand / Number(count)).toFixed(2)} `;
   console.log(
-    `| ${dialect}${cli ? ` (${cli})` : ""} | ${count} | ${Math.round(median)} | ${(median / Number(count)).toFixed(2)} | ${Math.round(cpu)} | ${queries.toFixed(2)} ${handCells}|`,
+    `| ${dialect}${cli ? ` (${cli})` : ""} | ${count} | ${Math.round(median)} | ${(median / Number(count)).toFixed(2)} | ${Math.round(cpu)} | ${idle} / ${overlapped} | ${queries.toFixed(2)} ${handCells}|`,
   );
 }
 console.log(

@@ -6,7 +6,7 @@
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { ExitCode, UsageError } from "../errors";
-import { keepGoingWhenOutputCloses, reportError } from "./output";
+import { deferLines, keepGoingWhenOutputCloses, reportError } from "./output";
 import { usageMessage } from "./usage-messages";
 import { missingValueError, requireOptionValues, type ParserOptions } from "./option-values";
 import { withoutNeedlessOptionsEnd } from "./options-end";
@@ -17,6 +17,7 @@ import { COMMANDS } from "./commands";
 export async function main(typed = hideBin(process.argv)): Promise<void> {
   const argv = withoutNeedlessOptionsEnd(typed);
   keepGoingWhenOutputCloses();
+  deferLines();
   // A query a migration started without await fails after its up() returned.
   reportStrayRejections(argv.includes("--json"));
   const parser: Argv<GlobalArgs> = yargs(argv)

@@ -75,7 +75,7 @@ export function createOutput(options: OutputOptions | boolean): Output {
     line(text = "") {
       if (json || quiet) return;
       clearProgress();
-      stdout.write(text + "\n");
+      writeLine(text + "\n");
     },
     progress(text) {
       if (!live) return;
@@ -90,6 +90,59 @@ export function createOutput(options: OutputOptions | boolean): Output {
       if (json) stdout.write(JSON.stringify(value, null, 2) + "\n");
     },
   };
+}
+
+/** Lines waiting for the end of the event loop's turn (see deferLines). */
+let pendingLines = "";
+let flushTurn: NodeJS.Immediate | undefined;
+/** stdout's own write, where lines are deferred. */
+let writeNow: ((text: string) => void) | undefined;
+
+function writeLine(text: string): void {
+  if (!writeNow) {
+    process.stdout.write(text);
+    return;
+  }
+  pendingLines += text;
+  flushTurn ??= setImmediate(flushLines);
+}
+
+/** Write the lines still waiting, now. */
+export function flushLines(): void {
+  if (flushTurn) clearImmediate(flushTurn);
+  flushTurn = undefined;
+  if (pendingLines === "") return;
+  const text = pendingLines;
+  pendingLines = "";
+  writeNow!(text);
+}
+
+/**
+ * Lines for people (`Output.line`) are written at the end of the event
+ * loop's turn instead of at once: `run` reports a migration once its COMMIT
+ * returned, on the way to sending the next migration's statement, so its
+ * line is written while the server works on that statement instead of
+ * before it is sent; the lines of a SQLite commit group, reported together
+ * at its commit, go in one write. The order of everything the process
+ * writes stays as it was: any other write to stdout or stderr (a progress
+ * line, an error, the signal notice, a migration's own console.log) writes
+ * the waiting lines first, and so does the process's exit.
+ */
+export function deferLines(): void {
+  if (writeNow) return;
+  const stdout = process.stdout;
+  const own = stdout.write;
+  writeNow = (text) => {
+    own.call(stdout, text);
+  };
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write;
+    stream.write = function (this: NodeJS.WriteStream, ...args: unknown[]) {
+      flushLines();
+      return (write as (...a: unknown[]) => boolean).apply(this, args);
+    } as typeof stream.write;
+  }
+  process.on("exit", flushLines);
 }
 
 /**

@@ -5,7 +5,7 @@
  * this one waited) and plan from it.
  */
 import { planMigrations, type Plan } from "../runner/plan";
-import { assertSumMatches } from "../runner/sum";
+import { assertSumMatches, checksumsOf } from "../runner/sum";
 import type { MigrationLock, Project } from "./project";
 
 export interface LockedPlanOptions {
@@ -19,7 +19,9 @@ export interface LockedPlanOptions {
 /** The held lock and the plan read under it; the caller releases the lock (here only when reading fails). */
 export async function lockedPlan(project: Project, options: LockedPlanOptions): Promise<{ lock: MigrationLock; plan: Plan }> {
   const { bookkeeping, config } = project;
-  if (!options.allowSumMismatch) assertSumMatches(config.migrationsDir, config.cwd, "--allow-sum-mismatch");
+  if (!options.allowSumMismatch) {
+    assertSumMatches(config.migrationsDir, config.cwd, "--allow-sum-mismatch", checksumsOf(project.migrations));
+  }
   const lock = await project.lock(options.lockTimeoutMs, options.execution?.signal);
   try {
     if (!options.dryRun) await bookkeeping.ensure();

@@ -4,7 +4,7 @@
  */
 import { relative } from "node:path";
 import { planMigrations, type MigrationState } from "../runner/plan";
-import { verifySumFile } from "../runner/sum";
+import { checksumsOf, verifySumFile } from "../runner/sum";
 import { withProject, type ProjectOptions } from "./project";
 
 export interface StatusEntry {
@@ -47,7 +47,7 @@ export async function status(options: ProjectOptions): Promise<StatusResult> {
       const applied = (await project.bookkeeping.exists()) ? await project.bookkeeping.applied() : [];
       const plan = planMigrations(project.migrations, applied);
       const cwd = project.config.cwd;
-      const sum = verifySumFile(project.config.migrationsDir, cwd);
+      const sum = verifySumFile(project.config.migrationsDir, cwd, checksumsOf(project.migrations));
       const entries = plan.states.map((s) => toEntry(s, cwd));
       const problems = problemsOf(plan.states, cwd);
       if (sum && sum.severity === "error") problems.push(sum.message);

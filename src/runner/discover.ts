@@ -37,6 +37,14 @@ export interface MigrationSource {
    */
   callsOnlyOperations?: boolean;
   instance: MigrationInterface;
+  /**
+   * Require the file now, if it was described without loading it, keeping
+   * what went wrong for the first read of `instance` (runner/load-ahead.ts:
+   * the runner loads the next migration while the database works on this
+   * one, and a file that fails to load is reported when that migration
+   * starts, as before). Absent where `instance` is loaded already.
+   */
+  loadAhead?(): void;
 }
 
 /** File names `discover` and athanor.sum treat as migration sources. */
@@ -98,7 +106,16 @@ function migrationFromFile(
     cache.set(checksum, { name: source.name, transaction: source.transaction });
     return source;
   }
-  let instance: MigrationInterface | undefined;
+  // Loaded once: a file that failed is not required again (its top level
+  // ran once already), the same error is told each time it is asked for.
+  let loaded: { instance: MigrationInterface } | { failure: unknown } | undefined;
+  const load = () => {
+    try {
+      return { instance: loadMigrationFile(file, cwd, checksum).instance };
+    } catch (failure) {
+      return { failure };
+    }
+  };
   return {
     name: known.name,
     timestamp,
@@ -107,7 +124,12 @@ function migrationFromFile(
     transaction: known.transaction,
     ...(known.callsOnlyOperations ? { callsOnlyOperations: true } : {}),
     get instance() {
-      return (instance ??= loadMigrationFile(file, cwd, checksum).instance);
+      loaded ??= load();
+      if ("failure" in loaded) throw loaded.failure;
+      return loaded.instance;
+    },
+    loadAhead() {
+      loaded ??= load();
     },
   };
 }

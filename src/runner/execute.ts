@@ -67,6 +67,7 @@ import { observeStatements, StatementJournal, type ObservedStatements } from "./
 import { ResumeTrace } from "./resume-trace";
 import { interruptedError, lockLostError, partDetails, stillToRun, type StoppedAt, type StoppedPart } from "./stopped-run";
 import { adoptTransactionState, rolledBackEarlier } from "./own-transaction-control";
+import { LoadAhead } from "./load-ahead";
 
 import type { Direction } from "./direction";
 export type { Direction } from "./direction";
@@ -338,6 +339,8 @@ export async function executeMigrations(
     whenSent: observed.whenSent,
     flush: observed.flush,
   };
+  // Each migration's module is loaded while the database works on the statement before (runner/load-ahead.ts).
+  const ahead = new LoadAhead(options.fake ? [] : migrations);
   // Outside a transaction, the progress rows of completed migrations go in one DELETE at the end.
   const cleanUpProgress = direction === "up" && tuned ? context.bookkeeping.deferProgressCleanup() : undefined;
   /** Commits outside a transaction return before they are durable; the run's end makes them durable (runner/deferred-flush.ts). */
@@ -372,6 +375,7 @@ export async function executeMigrations(
           running,
           sentInBatch,
           tuning,
+          ahead,
           (result) => {
             results.push(result);
             options.onDone?.(result, results.length - 1, total);
@@ -394,6 +398,7 @@ export async function executeMigrations(
     await deferred?.end(commits.unstored ? undefined : results.filter((r) => !r.skipped && !r.fake).pop());
     if (tuned && direction === "up") await storeCommitTime(context, commits, tuning.hold);
     observed.stop();
+    ahead.stop();
     signal?.removeEventListener("abort", onAbort);
   }
   return results;
@@ -510,6 +515,7 @@ async function executeBatch(
   running: RunningCode,
   sent: readonly string[],
   tuning: CommitTuning,
+  ahead: LoadAhead,
   done: (result: ExecutionResult) => void,
   starting: (name: string, uncommitted: number) => void,
 ): Promise<void> {
@@ -720,6 +726,8 @@ async function executeBatch(
         unclaim = await claim.outsideTransaction(queryRunner, { timeoutMs: context.lock?.timeoutMs ?? 60_000, signal });
       }
       const started = performance.now();
+      // Its module, while the bookkeeping is read (where that is a round trip and the module is not loaded yet).
+      if (!options.fake) ahead.soon(migration);
       const progress = await progressAt(index);
       await checkLock();
       const appliedNow = progress.applied;
@@ -850,6 +858,8 @@ async function executeBatch(
         }
         running.now = true;
         running.failedStatement = undefined;
+        // The next migration's module, while this one's statements are on the server.
+        ahead.soonAfter(migration);
         try {
           if (direction === "up") await migration.instance.up(queryRunner);
           else await migration.instance.down(queryRunner);

@@ -7,8 +7,10 @@
  */
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { TestProject } from "../support/project";
+import { join } from "node:path";
+import { DIALECTS, repoRoot, spawnProgram, TestProject } from "../support/project";
 import { writeMigration, writeTableMigrations } from "../support/migrations";
+import { q, writeMigrationBody } from "../support/faults";
 
 const ESCAPE = "\x1b[";
 // Neither variable from the environment the tests run in.
@@ -28,7 +30,7 @@ describe("output", () => {
     const lines = run.stdout.trimEnd().split("\n");
     assert.equal(lines.length, 4, run.stdout);
     lines.slice(0, 3).forEach((line, i) => assert.match(line, new RegExp(`^  ✓ CreateT${i + 1}170000000000${i + 1} \\(\\d+ ms\\)$`)));
-    assert.match(lines[3], /^Applied 3 migrations to sqlite database .* in \d+ ms\.$/);
+    assert.match(lines[3], /^Applied 3 migrations to .* in \d+ ms\.$/);
     assert.ok(!run.stdout.includes(ESCAPE) && !run.stderr.includes(ESCAPE), JSON.stringify(run.stdout));
 
     const revert = await project.cli(["revert", "--step", "2"], { env: PLAIN });
@@ -103,3 +105,44 @@ describe("output: --verbose", () => {
     assert.match(revert.stdout, /DROP TABLE "feeds";\n[\s\S]*✓ reverted AddFeeds1700000000001/);
   });
 });
+
+// The runner's lines are written at the end of the event loop's turn (cli/output.ts deferLines): whatever else is written goes after them.
+for (const dialect of DIALECTS) {
+  describe(`${dialect}: output of the migrations' own code`, () => {
+    test(`a migration's own console output and the runner's lines keep their order, on stdout and stderr alike`, async () => {
+      const other = await TestProject.create(dialect);
+      try {
+        for (const i of [1, 2, 3]) {
+          writeMigrationBody(other, {
+            timestamp: 1700000000000 + i,
+            name: `Noisy${i}`,
+            up: [
+              `    console.log("up of Noisy${i}");`,
+              `    console.error("warning from Noisy${i}");`,
+              q(`CREATE TABLE "n${i}" ("id" integer)`),
+            ].join("\n"),
+          });
+        }
+        // One commit per migration (no SQLite commit group), so each is reported before the next starts; on
+        // PostgreSQL once the query that carried its COMMIT returned, just before the next migration's code runs.
+        const { result } = spawnProgram("bash", ["-c", `"${process.execPath}" "${join(repoRoot, "bin", "athanor")}" run 2>&1`], {
+          cwd: other.dir,
+          env: { ...other.env, ...PLAIN, NO_COLOR: "1", ATHANOR_COMMIT_GROUP_MS: "0" },
+        });
+        const run = await result;
+        assert.equal(run.code, 0, run.stdout);
+        const lines = run.stdout.trimEnd().split("\n");
+        const expected = [1, 2, 3].flatMap((i) => [
+          `up of Noisy${i}`,
+          `warning from Noisy${i}`,
+          new RegExp(`^  ✓ Noisy${i}170000000000${i} \\(\\d+ ms\\)$`),
+        ]);
+        assert.equal(lines.length, expected.length + 1, run.stdout);
+        expected.forEach((line, i) => (typeof line === "string" ? assert.equal(lines[i], line, run.stdout) : assert.match(lines[i], line)));
+        assert.match(lines[lines.length - 1], /^Applied 3 migrations to .* in \d+ ms\.$/);
+      } finally {
+        await other.cleanup();
+      }
+    });
+  });
+}
