@@ -107,6 +107,21 @@ describe("postgres: is the run-level lock still held?", () => {
     }
   });
 
+  test("held when the migration's transaction runs on the lock's own backend (a pooler in transaction mode), lost there after a reset", async () => {
+    const session = await connected();
+    try {
+      const lock = await dialect.acquireMigrationLock!(session, { timeoutMs: 1000 });
+      // The pooler handed the lock's backend to the migration: the same session asks.
+      assert.equal(await heldAsked(session, lock), true, "held, asked in a transaction on the lock's backend");
+      assert.equal(await heldAsked(session, lock, false), true, "held, asked outside one");
+      await session.query("DISCARD ALL");
+      assert.equal(await heldAsked(session, lock), false, "lost after DISCARD ALL, asked on that backend");
+      await lock.release();
+    } finally {
+      await session.release();
+    }
+  });
+
   test("a second runner waits for the lock; release frees both of the session's keys", async () => {
     const session = await connected();
     const second = await connected();

@@ -39,13 +39,21 @@ const APPLY_KEY = "hashtext('athanor:migrations:apply')";
 const HELD_KEY = "hashtext('athanor:migrations:held')";
 
 /** Whether this session holds the session-level advisory lock on LOCK_KEY (a bigint key: high half in classid). */
-const HELD = `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()
-  AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = ${LOCK_KEY}::bigint) AS held`;
+const HOLDS_LOCK_KEY =
+  "EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() " +
+  `AND objsubid = 1 AND ((classid::bigint << 32) | objid::bigint) = ${LOCK_KEY}::bigint)`;
+const HELD = `SELECT ${HOLDS_LOCK_KEY} AS held`;
 
 export async function acquirePostgresLock(db: Queryable, options: LockOptions): Promise<HeldLock> {
   await keepSessionAlive(db);
-  await pollForLock(async () => (await db.query(`SELECT pg_try_advisory_lock(${LOCK_KEY}) AS locked`))[0]?.locked === true, options);
+  let pid: number | undefined;
+  await pollForLock(async () => {
+    const row = (await db.query(`SELECT pg_backend_pid() AS pid, pg_try_advisory_lock(${LOCK_KEY}) AS locked`))[0];
+    pid = Number(row?.pid);
+    return row?.locked === true;
+  }, options);
   const run = await takeRunKey(db);
+  const probe = `NOT pg_try_advisory_xact_lock_shared(${HELD_KEY}, ${run})`;
   return {
     // Asked from the migration connection, in the round trip of its re-read
     // (runner/execute.ts). A shared try on the run's key fails only while
@@ -59,7 +67,16 @@ export async function acquirePostgresLock(db: Queryable, options: LockOptions): 
     // which is rolled back: nobody else wants that key. One lock-table
     // probe, where reading pg_locks copies the whole lock table (≈0.25 ms
     // a migration, more on a busy server).
-    heldQuery: run === undefined ? undefined : `SELECT NOT pg_try_advisory_xact_lock_shared(${HELD_KEY}, ${run}) AS held`,
+    // Except on the lock's own backend, where a session does not conflict
+    // with its own locks and the probe would say "gone": a pooler in
+    // transaction mode can hand the migration's transaction the backend the
+    // lock was taken on. There, as before, pg_locks for that backend.
+    heldQuery:
+      run === undefined
+        ? undefined
+        : Number.isSafeInteger(pid)
+          ? `SELECT CASE WHEN pg_backend_pid() = ${pid} THEN ${HOLDS_LOCK_KEY} ELSE ${probe} END AS held`
+          : `SELECT ${probe} AS held`,
     async release() {
       // The run's key first: it never says "held" while LOCK_KEY is free.
       const runKey = run === undefined ? "" : `pg_advisory_unlock(${HELD_KEY}, ${run}), `;
