@@ -140,6 +140,12 @@ export const LINT_CODES = {
       "MySQL/MariaDB: a foreign key the server refuses (SET NULL on a NOT NULL column, column types that differ, no index on the referenced columns)",
     dialects: ["mysql", "mariadb"],
   },
+  "AT-R002": {
+    severity: "warning",
+    category: "refused",
+    title: "MySQL/MariaDB: a storage engine no MySQL or MariaDB build ships (a typo the server refuses, or a plugin)",
+    dialects: ["mysql", "mariadb"],
+  },
   "AT-X001": {
     severity: "warning",
     category: "unchecked",

@@ -40,6 +40,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rm, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, parse, relative, resolve } from "node:path";
 import { withInlineSourceMap, type SourceFileText } from "./batch-transpile";
+import { removeDeadRunDirectories } from "./dead-runs";
 
 export interface NativeCompiler {
   /** The compiler's executable. */
@@ -316,8 +317,9 @@ let memoryPrefix: string | null | undefined;
  * ≈ 0.1 s of system time, and as much again to the Node process's next
  * files (ext4 looks for free inodes past those just freed); in memory they
  * cost a cold `generate` at N = 200 ≈ 0.15 s less CPU (bench/RESULTS.md,
- * session 11). The process id is part of the name, so that what a process
- * left behind is its own to find; model-cache/input-recorder.ts ignores
+ * session 11). The process id is part of the name, so that what a killed
+ * process left behind can be told from a live one's and removed by a later
+ * cold run (dead-runs.ts); model-cache/input-recorder.ts ignores
  * these files as it ignores the cache directory.
  */
 export function memoryRunPrefix(): string | undefined {
@@ -340,7 +342,9 @@ function runDirectory(workDir: string): string {
   const prefix = memoryRunPrefix();
   if (prefix) {
     try {
-      return mkdtempSync(prefix);
+      const dir = mkdtempSync(prefix);
+      removeDeadRunDirectories(MEMORY_BACKED);
+      return dir;
     } catch {
       // Full or refused: the cache directory will do.
     }

@@ -491,6 +491,10 @@ export class Bookkeeping {
    * one DELETE each: where every statement commits (MySQL), each DELETE is a
    * durable write of its own. A row left by a kill before then is harmless:
    * the complete row wins wherever both are read, and `revert` deletes both.
+   * Only rows whose complete row is there are deleted: a migration recorded
+   * in a transaction that was then rolled back (`--transaction all`, a later
+   * migration failing) keeps its progress row, and with it the part an
+   * earlier run applied outside a transaction.
    */
   deferProgressCleanup(): () => Promise<void> {
     const names: string[] = (this.completedProgress = []);
@@ -498,7 +502,10 @@ export class Bookkeeping {
       this.completedProgress = undefined;
       if (names.length === 0 || !(await this.hasProgressTable())) return;
       const list = names.map(literal).join(", ");
-      await this.db.query(`DELETE FROM ${this.progressTable} WHERE ${this.dialect.quote("name")} IN (${list})`);
+      const name = this.dialect.quote("name");
+      await this.db.query(
+        `DELETE FROM ${this.progressTable} WHERE ${name} IN (${list}) AND ${name} IN (SELECT ${name} FROM ${this.table})`,
+      );
     };
   }
   private completedProgress: string[] | undefined;

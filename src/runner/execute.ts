@@ -1034,6 +1034,11 @@ async function executeBatch(
       ranBeforeFailure,
       endedBy: journal.endedBy,
       continued: batch.transaction ? continued.get(migration.name) : undefined,
+      continuedBefore: batch.transaction
+        ? unit.migrations
+            .filter((m) => m !== migration && continued.has(m.name))
+            .map((m) => ({ name: m.name, progress: continued.get(m.name)! }))
+        : [],
       remaining,
     });
   } finally {
@@ -1093,6 +1098,8 @@ interface Failure {
   remaining?: Remaining;
   /** In a transaction: the partial row an earlier run left (the rollback undid only what this run sent of it). */
   continued?: PartialProgress;
+  /** In a transaction: the migrations before it, rolled back with it, that continued an earlier run's partial row, which stays. */
+  continuedBefore?: ReadonlyArray<{ name: string; progress: PartialProgress }>;
 }
 
 function migrationFailure({
@@ -1107,6 +1114,7 @@ function migrationFailure({
   remaining,
   commitUnknown,
   continued,
+  continuedBefore = [],
 }: Failure): DatabaseError {
   const message = error instanceof Error ? error.message : String(error);
   // A data check's sentence is the whole story: the check statement is no news.
@@ -1158,6 +1166,9 @@ function migrationFailure({
     outcome =
       `its COMMIT was sent with the next migration's start and no answer came back, so whether it was ${direction === "up" ? "applied and recorded" : "reverted and forgotten"} is unknown: ` +
       "run athanor status once the server answers";
+  } else if (continued && continuedBefore.length > 0) {
+    // Itself and migrations before it continued: each one's earlier part stays (the branch below says the rest).
+    outcome = continuedOutcome(direction, batch, continuedBefore, [migration.name, continued]);
   } else if (continued) {
     // What an earlier run applied outside a transaction is no part of this transaction: the rollback leaves it, and its row.
     const whole = batch.migrations.length > 1 ? ` with the whole transaction of ${batch.migrations.length} migrations` : "";
@@ -1168,6 +1179,8 @@ function migrationFailure({
           `recorded as ${state} (${describeProgress(continued)}); fix the cause and run again to continue from the failed statement`
         : `it was continued in a transaction: what this run sent of its revert was rolled back${whole}, and it stays recorded as ${state} ` +
           `(${describeProgress(continued)}); fix the cause and run revert again to continue`;
+  } else if (continuedBefore.length > 0) {
+    outcome = continuedOutcome(direction, batch, continuedBefore);
   } else if (batch.migrations.length > 1) {
     outcome = `the whole transaction of ${batch.migrations.length} migrations was rolled back and nothing was recorded`;
   } else {
@@ -1184,6 +1197,32 @@ function migrationFailure({
   }
   details.push(...partDetails({ applied: ranBeforeFailure, remaining }));
   return new DatabaseError(`${what} ${migration.name} failed (${outcome}): ${redact(cause)}`, details);
+}
+
+/**
+ * A transaction rolled back with migrations in it that continued an earlier
+ * run's partial row (and the failing one, when it did too): what earlier
+ * runs applied of them outside a transaction was no part of it, so the
+ * rollback left that, and their rows.
+ */
+function continuedOutcome(
+  direction: Direction,
+  batch: Batch,
+  before: ReadonlyArray<{ name: string; progress: PartialProgress }>,
+  failing?: [string, PartialProgress],
+): string {
+  const all = failing ? [...before, { name: failing[0], progress: failing[1] }] : before;
+  const names = all.map((c) => c.name).join(", ");
+  const parts = all.map(({ name, progress }) =>
+    direction === "up"
+      ? `the part of ${name} an earlier run applied outside a transaction remains, recorded as partially applied (${describeProgress(progress)})`
+      : `${name} stays recorded as ${progress.wholeRevert ? "partly reverted" : "partially applied"} (${describeProgress(progress)})`,
+  );
+  const whole = batch.migrations.length > 1 ? `the whole transaction of ${batch.migrations.length} migrations` : "the transaction";
+  return (
+    `${whole} was rolled back and nothing it sent remains, but ${parts.join(", and ")}; ` +
+    `fix the cause and run ${direction === "up" ? "" : "revert "}again to continue ${names} from where ${all.length === 1 ? "it" : "they"} stopped`
+  );
 }
 
 /** A text field of the driver's error (TypeORM copies them onto its QueryFailedError). */

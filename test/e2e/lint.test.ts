@@ -457,6 +457,25 @@ const CASES: Case[] = [
     ],
   },
   {
+    code: "AT-R002",
+    why: "MySQL/MariaDB: ENGINE= names an engine no build ships, bare or quoted, from op() or raw SQL / a shipped one in any case, a column named engine, PostgreSQL",
+    triggers: () =>
+      foundInEach(
+        "AT-R002",
+        codesOfOps([{ kind: "createTable", table: { ...postsNotNull, engine: "InnoBD" } }], "mariadb"),
+        codesOfSql(["ALTER TABLE posts ENGINE = 'MyIASM'"], "mysql"),
+        codesOfSql(["CREATE TABLE t (id int) ENGINE `Aira`"], "mariadb"),
+      ),
+    clean: () => [
+      ...codesOfOps([{ kind: "createTable", table: { ...postsNotNull, engine: "myisam" } }], "mariadb"),
+      ...codesOfSql(
+        ["ALTER TABLE posts ENGINE=Aria", "CREATE TABLE t (id int, engine varchar(10), `engine` int) ENGINE=InnoDB"],
+        "mariadb",
+      ),
+      ...codesOfSql(["CREATE TABLE t (id int) ENGINE=InnoBD"], "postgres"),
+    ],
+  },
+  {
     code: "AT-X002",
     why: "DDL lint cannot read / DDL it knows changes no table (a view)",
     triggers: () => codesOfSql([`ALTER TABLE "users" INHERIT "people"`], "sqlite"),

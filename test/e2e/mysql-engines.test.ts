@@ -262,3 +262,46 @@ test("sqlite ignores the engine; lint --dialect mariadb reports a key on a MyISA
     await project.cleanup();
   }
 });
+
+test("sqlite ignores the engine; lint --dialect mariadb says of a misspelt engine AT-R002 (what the server does), not AT-R001 (an engine without keys)", async () => {
+  const project = await TestProject.create("sqlite", { "Author.ts": author(), "Post.ts": post("InnoBD"), "Item.ts": item("Aria") });
+  try {
+    await project.ok(["generate", "V1", "--no-interactive"]);
+    // Raw SQL too: a quoted engine name is read; a column named engine inside the parentheses is no table option.
+    await project.ok(["create", "ByHand"]);
+    const file = project.migrationFiles().find((f) => f.includes("ByHand"))!;
+    const blank = project.readMigration(file);
+    const written = blank.replace(
+      /(async up\([^)]*\)[^{]*\{\n)/,
+      `$1    await queryRunner.query("ALTER TABLE items ENGINE = 'MyIASM'");\n` +
+        `    await queryRunner.query("CREATE TABLE notes (id int PRIMARY KEY, engine varchar(10)) ENGINE=InnoDB");\n`,
+    );
+    assert.notEqual(written, blank);
+    writeFileSync(join(project.dir, "migrations", file), written);
+    await project.ok(["sum"]);
+
+    const linted = await project.cli(["lint", "--dialect", "mariadb", "--json"]);
+    assert.equal(linted.code, 0, linted.stdout + linted.stderr);
+    const findings: Array<{ code: string; message: string; subject: string }> = JSON.parse(linted.stdout).migrations.flatMap(
+      (m: { findings: unknown[] }) => m.findings,
+    );
+    assert.deepEqual(
+      findings.filter((f) => f.code.startsWith("AT-R")).map((f) => [f.code, /named (\w+)/.exec(f.message)?.[1], f.subject.slice(0, 20)]),
+      [
+        ["AT-R002", "InnoBD", "CREATE TABLE `posts`"],
+        ["AT-R002", "MyIASM", "ALTER TABLE items EN"],
+      ],
+    );
+    const human = await project.cli(["lint", "--dialect", "mariadb"]);
+    assert.match(
+      human.stdout,
+      /AT-R002 warning No MySQL or MariaDB build ships a storage engine named InnoBD: a server without such a plugin refuses the statement \("Unknown storage engine", errno 1286\) where sql_mode has NO_ENGINE_SUBSTITUTION \(the default\)/,
+    );
+    assert.doesNotMatch(human.stdout, /keeps no foreign keys in InnoBD/);
+    // A warning: CI that fails on warnings fails.
+    assert.equal((await project.cli(["lint", "--dialect", "mariadb", "--fail-on", "warning"])).code, 1);
+    assert.doesNotMatch((await project.cli(["lint", "--json"])).stdout, /AT-R00/);
+  } finally {
+    await project.cleanup();
+  }
+});

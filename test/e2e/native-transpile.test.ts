@@ -15,6 +15,7 @@
  * TypeScript 5.x.
  */
 import { describe, test } from "node:test";
+import { spawn, spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -396,6 +397,66 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
         rmSync(cache, { recursive: true, force: true });
       }
     } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a cold run removes the run directories a killed process left in /dev/shm, and keeps a live process's; a warm run does not look", async () => {
+    const prefix = memoryRunPrefix();
+    assert.ok(prefix, "runs go to /dev/shm on Linux");
+    const shm = dirname(prefix);
+    const dir = createEmptyProject("native-dead-runs");
+    const cache = mkdtempSync(join(tmpdir(), "athanor-native-cache-"));
+    // A process that has exited, as a kill -9 leaves it; and one alive while the CLI runs.
+    const dead = spawnSync("true").pid;
+    const live = spawn("sleep", ["60"], { stdio: "ignore" });
+    const left = {
+      dead: join(shm, `athanor-tsc-${dead}-Ab3xYz`),
+      live: join(shm, `athanor-tsc-${live.pid}-Cd4wVu`),
+      // Not a run directory's name (mkdtemp adds six characters): not ours to remove.
+      other: join(shm, `athanor-tsc-${dead}-notours`),
+    };
+    try {
+      for (const leftover of Object.values(left)) {
+        mkdirSync(join(leftover, "out", "entities"), { recursive: true });
+        writeFileSync(join(leftover, "out", "entities", "Item.js"), "x".repeat(100_000));
+      }
+      writeFileSync(join(dir, "tsconfig.json"), TSCONFIG);
+      for (const sub of ["entities", "migrations", "data"]) mkdirSync(join(dir, sub));
+      writeFileSync(
+        join(dir, "entities", "Item.ts"),
+        `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";\n@Entity()\nexport class Item {\n  @PrimaryGeneratedColumn() id: number;\n  @Column() title: string;\n}\n`,
+      );
+      writeFileSync(
+        join(dir, "ormconfig.ts"),
+        `import "reflect-metadata";\nimport { DataSource } from "typeorm";\n` +
+          `export default new DataSource({ type: "sqlite", database: "data/app.sqlite", entities: ["entities/*.ts"], migrations: ["migrations/*.ts"] });\n`,
+      );
+      const env = cliEnv({ ATHANOR_CACHE_DIR: cache });
+      const generate = async (expect: RegExp) => {
+        const result = await runCli(dir, ["generate", "Init", "--no-interactive"], env);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        assert.match(result.stdout, expect);
+      };
+      await generate(/create table item\b/);
+      assert.equal((await runCli(dir, ["run"], env)).code, 0);
+      // The cold run above swept before the leftovers' check below could see them gone: make them again, then go warm.
+      for (const leftover of Object.values(left)) mkdirSync(join(leftover, "out"), { recursive: true });
+      await generate(/No changes/);
+      assert.ok(existsSync(left.dead), "a warm run, which spawns no compiler, does not read /dev/shm");
+
+      // Cold again (an empty cache): the dead process's directory goes, the rest stay.
+      rmSync(cache, { recursive: true, force: true });
+      await generate(/No changes/);
+      // The removal runs off the main thread: give it the moment the CLI's exit may not have.
+      for (let i = 0; i < 50 && existsSync(left.dead); i++) await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.ok(!existsSync(left.dead), "the directory of a process that is gone is removed");
+      assert.ok(existsSync(left.live), "a live process's directory is kept");
+      assert.ok(existsSync(left.other), "a name that is not a run directory's is kept");
+    } finally {
+      live.kill();
+      for (const leftover of Object.values(left)) rmSync(leftover, { recursive: true, force: true });
+      rmSync(cache, { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
     }
   });

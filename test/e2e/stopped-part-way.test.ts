@@ -623,6 +623,67 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    test("--transaction all: a later migration failing after a continued one says the continued one's earlier part remains, recorded; the next run finishes both", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        await createItems(project);
+        const continuedName = writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "FailsPartWay",
+          up: [
+            q(`INSERT INTO "items" ("id", "name") VALUES (1001, 'first')`),
+            opCall(`addColumn("items", ${column("added")} as any)`),
+            q(`INSERT INTO "nope" ("id") VALUES (1)`),
+            q(`INSERT INTO "items" ("id", "name") VALUES (1003, 'last')`),
+          ].join("\n"),
+        });
+        let result = await project.cli(["run", "--transaction", "none"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(result.stderr, /it is recorded as partially applied \(2 of 4 writing statements\)/);
+
+        // The first is fixed and continued, inside the run's one transaction; the one after it fails.
+        await project.query(`CREATE TABLE "nope" ("id" integer)`);
+        const laterName = writeMigrationBody(project, {
+          timestamp: 1700000000002,
+          name: "FailsLater",
+          up: [q(`INSERT INTO "items" ("id", "name") VALUES (2001, 'later')`), q(`INSERT INTO "nope_either" ("id") VALUES (1)`)].join("\n"),
+        });
+        result = await project.cli(["run", "--transaction", "all"]);
+        assert.equal(result.code, 3, result.stdout + result.stderr);
+        assert.match(
+          result.stderr,
+          new RegExp(
+            `^error: Migration ${laterName} failed \\(the whole transaction of 2 migrations was rolled back and nothing it sent remains, ` +
+              `but the part of ${continuedName} an earlier run applied outside a transaction remains, recorded as partially applied \\(2 of 4 writing statements\\); ` +
+              `fix the cause and run again to continue ${continuedName} from where it stopped\\): `,
+          ),
+        );
+        assert.doesNotMatch(result.stderr, /nothing was recorded/);
+        const status = (await project.cli(["status"])).stdout;
+        assert.match(status, new RegExp(`${continuedName}  pending, partially applied: 2 of 4 writing statements$`, "m"));
+        assert.match(status, new RegExp(`${laterName}  pending$`, "m"));
+        assert.deepEqual(
+          (await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`)).map((r: any) => Number(r.id)),
+          [1001],
+          "what the rolled-back run sent is gone; the earlier part is not",
+        );
+
+        await project.query(`CREATE TABLE "nope_either" ("id" integer)`);
+        result = await project.cli(["run", "--transaction", "all"]);
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        assert.deepEqual(
+          (await project.query(`SELECT "id" FROM "items" WHERE "id" > 1000 ORDER BY "id"`)).map((r: any) => Number(r.id)),
+          [1001, 1003, 2001],
+          "each INSERT ran once",
+        );
+        assert.deepEqual(await appliedNames(project), [continuedName, laterName]);
+        assert.equal(JSON.parse((await project.cli(["status", "--json"])).stdout).pending, 0);
+        await assertItemsIntact(project);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
     test("Ctrl-C while a run in a transaction continues it: only what that run sent is rolled back, the earlier part stays recorded", async () => {
       await withSlowRead(dialect, async (project, slow) => {
         const name = writeMigrationBody(project, {

@@ -18,11 +18,118 @@
  * MEMORY and MRG_MyISAM: an entity naming one would differ from its table
  * forever, so it is told the name the server keeps.
  *
- * Offline (`lint`, `run --sql`) nothing is judged: which engines a server
- * has depends on its build and plugins, which only the server knows.
+ * Offline (`lint`, `run --sql`) which engines a server has cannot be known:
+ * it depends on its build and plugins. What can be known is the names MySQL
+ * and MariaDB ship (SHIPPED): `lint` warns about any other name (AT-R002:
+ * most likely a typo, possibly a third-party plugin), and the foreign-key
+ * rules (refused-foreign-keys.ts) judge only the shipped engines, since of an
+ * unknown name nothing is certain: the server refuses the table (1286),
+ * substitutes its default engine (InnoDB, which keeps keys), or it is a
+ * plugin whose keys we cannot tell.
  */
 import type { Queryable } from "../dialect";
 import type { Schema } from "../../schema/model";
+import { finding, type Finding } from "../../danger/codes";
+import { scan, unquotedValue } from "../../sql/scanner";
+import { shortStatement } from "../../sql/statements";
+
+/**
+ * The storage engines MySQL 8 and MariaDB 10/11 ship, built in or as bundled
+ * plugins (their SHOW ENGINES and manuals), lower case, with the two old
+ * names the server still takes (HEAP, MERGE).
+ */
+const SHIPPED = new Set([
+  "innodb",
+  "myisam",
+  "aria",
+  "memory",
+  "heap",
+  "csv",
+  "archive",
+  "blackhole",
+  "mrg_myisam",
+  "merge",
+  "federated",
+  "ndb",
+  "ndbcluster",
+  "ndbinfo",
+  "performance_schema",
+  "sequence",
+  "connect",
+  "mroonga",
+  "oqgraph",
+  "rocksdb",
+  "sphinx",
+  "spider",
+  "s3",
+  "columnstore",
+  "tokudb",
+  "cassandra",
+  "example",
+]);
+
+/** The shipped engines that keep foreign keys: InnoDB and MySQL's NDB. */
+const KEEPS_FOREIGN_KEYS = new Set(["innodb", "ndb", "ndbcluster"]);
+
+/**
+ * Whether a table of `engine` certainly keeps no foreign keys: a shipped
+ * engine other than InnoDB and NDB. None named is the server's default,
+ * InnoDB; a name no build ships is not judged (see above).
+ */
+export function keepsNoForeignKeys(engine: string | undefined): boolean {
+  if (engine === undefined) return false;
+  const name = engine.toLowerCase();
+  return SHIPPED.has(name) && !KEEPS_FOREIGN_KEYS.has(name);
+}
+
+/**
+ * AT-R002, for `lint`: a CREATE TABLE or ALTER TABLE whose ENGINE= names an
+ * engine no MySQL or MariaDB build ships. Read from the statement (rendered
+ * from op() or written by hand), at its top level: a column named engine
+ * inside the parentheses is not a table option.
+ */
+export function unknownEngineFindings(statement: string): Finding[] {
+  if (!/^\s*(?:CREATE\s+(?:TEMPORARY\s+)?TABLE|ALTER\s+(?:ONLINE\s+|IGNORE\s+)*TABLE)\b/i.test(statement)) return [];
+  const engine = tableEngine(statement);
+  if (engine === undefined || SHIPPED.has(engine.toLowerCase())) return [];
+  return [
+    finding(
+      "AT-R002",
+      `No MySQL or MariaDB build ships a storage engine named ${engine}: a server without such a plugin refuses the statement ` +
+        `("Unknown storage engine", errno 1286) where sql_mode has NO_ENGINE_SUBSTITUTION (the default), and otherwise makes the table ` +
+        `with its default engine, so every generate would offer the change again`,
+      `name one the server offers (SHOW ENGINES; InnoDB is the default, and generate against the server checks the name: E258), or silence this code if ${engine} is a plugin your server has.`,
+      shortStatement(statement),
+    ),
+  ];
+}
+
+/** The engine an ENGINE= table option names, outside parentheses, bare or quoted. */
+function tableEngine(statement: string): string | undefined {
+  const pieces = scan(statement, { backticks: true });
+  const option = /ENGINE\b\s*=?\s*([A-Za-z_][\w$]*)?/iy;
+  let depth = 0;
+  for (let p = 0; p < pieces.length; p++) {
+    const piece = pieces[p];
+    if (piece.kind !== "code") continue;
+    for (let i = piece.start; i < piece.end; i++) {
+      const ch = statement[i];
+      if (ch === "(") depth++;
+      else if (ch === ")") depth = Math.max(0, depth - 1);
+      if (depth !== 0 || (ch !== "E" && ch !== "e") || /[\w$]/.test(statement[i - 1] ?? "")) continue;
+      option.lastIndex = i;
+      const found = option.exec(statement);
+      if (!found || i + found[0].length > piece.end) continue;
+      if (found[1] !== undefined) return found[1];
+      // ENGINE = 'name' or `name`: the value is the next piece.
+      const next = pieces[p + 1];
+      if (i + found[0].length === piece.end && next && (next.kind === "string" || next.kind === "identifier")) {
+        return unquotedValue(statement, next);
+      }
+    }
+  }
+  return undefined;
+}
 
 /** Engines SHOW ENGINES lists that hold no table CREATE TABLE makes. */
 const HOLD_NO_TABLES = new Set(["performance_schema", "sequence"]);

@@ -27,7 +27,7 @@ import { refusedForeignKeys } from "./refused-foreign-keys";
 import { foldName, nameClash } from "./names";
 import { foreignKeyBlocksAlterFor } from "./foreign-key-columns";
 import { explainMysqlMigrationError } from "./migration-errors";
-import { unavailableEngine } from "./engines";
+import { unavailableEngine, unknownEngineFindings } from "./engines";
 
 /**
  * The dialect for TypeORM's `flavour` speaking to `server`. The flavour says
@@ -60,7 +60,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     foreignKeyBlocksAlter: foreignKeyBlocksAlterFor(flavour, capabilities),
     needsSchema,
     render: renderFor(flavour, capabilities),
-    statementRules: mysqlStatementRules,
+    statementRules: (statement, context) => [...mysqlStatementRules(statement, context), ...unknownEngineFindings(statement)],
     unavailableEngine: (db, target) => unavailableEngine(db, target, server.kind === "mariadb" ? "MariaDB" : "MySQL"),
     refusals: (schema, tables) => refusedForeignKeys(schema, { flavour, server, capabilities }, tables),
     statementCost: mysqlStatementCost,

@@ -29,12 +29,16 @@
  *
  * A table's engine is the one its entity names, else the one the live table
  * has (Athanor changes an engine only where the entity names one), else the
- * server's default (InnoDB).
+ * server's default (InnoDB). Only engines MySQL and MariaDB ship are judged
+ * (engines.ts): online, a name the server does not offer has stopped
+ * generate before (E258); offline, `lint` says so of a misspelt one
+ * (AT-R002) instead of calling it an engine without keys.
  */
 import type { Refusal } from "../dialect";
 import type { Column, ForeignKey, Schema, Table } from "../../schema/model";
 import { pieceAt, unquotedValue, type SqlSyntax } from "../../sql/scanner";
 import { comparableCollation } from "./comparable";
+import { keepsNoForeignKeys } from "./engines";
 import type { ServerCapabilities, ServerVersion } from "./server";
 import { nativeType, type Flavour } from "./types";
 
@@ -72,11 +76,6 @@ export function refusedForeignKeys(schema: Schema, context: RefusalContext, tabl
   return refused;
 }
 
-/** The engines that keep foreign keys: InnoDB (MySQL's NDB too); none named is the server's default, InnoDB. */
-function keepsForeignKeys(engine: string | undefined): boolean {
-  return engine === undefined || ["innodb", "ndb", "ndbcluster"].includes(engine.toLowerCase());
-}
-
 function refusal(table: Table, fk: ForeignKey, parent: Table | undefined, context: RefusalContext): Why | undefined {
   const server = context.server.kind === "mariadb" ? "MariaDB" : "MySQL";
   const column = (name: string) => table.columns.find((c) => c.name === name);
@@ -88,7 +87,7 @@ function refusal(table: Table, fk: ForeignKey, parent: Table | undefined, contex
   });
 
   // E248, E249: an engine without foreign keys, before anything the key itself says.
-  if (!keepsForeignKeys(table.engine)) {
+  if (keepsNoForeignKeys(table.engine)) {
     return {
       id: "E248",
       problem:
@@ -97,7 +96,7 @@ function refusal(table: Table, fk: ForeignKey, parent: Table | undefined, contex
       fix: `name InnoDB in the entity of ${table.name} (@Entity({ engine: "InnoDB" }); a migration converts the table), or give the relation createForeignKeyConstraints: false`,
     };
   }
-  if (parent && !keepsForeignKeys(parent.engine)) {
+  if (parent && keepsNoForeignKeys(parent.engine)) {
     return {
       id: "E249",
       ...refuses(
