@@ -4,11 +4,13 @@
  * absolute path Node's `require` stats the file, looks for a package.json
  * above the requiring module (self-reference by package name), resolves its
  * real path and keeps the answer under a cache key of its own: ≈ 25 µs of
- * CPU per file, which for 2,000 tiny migrations loaded one by one during a
- * `run` is ≈ 50 ms spent while the server waits (bench/RESULTS.md, session
- * 13). Here the path is known to name a file: only its real path is worked
- * out (the directory's once, then the file's own only where the listing
- * did not say it is no symbolic link: one lstat), and the module is
+ * CPU per plain .js file, more where system calls are slow (a loaded
+ * machine), for each of the 2,000 tiny migrations a `run` may load one by
+ * one (bench/RESULTS.md, session 13: with transpile-cache.ts's one-shot
+ * key, −0.12 ms of CPU per migration loaded, under load). Here the path is
+ * known to name a file: only its real path is worked out (the directory's
+ * once, then the file's own only where the listing did not say it is no
+ * symbolic link: one lstat), and the module is
  * created, cached and loaded as `Module._load` does, through the same
  * `require.extensions` (the TypeScript loader, Node's own for .js).
  *
