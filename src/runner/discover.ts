@@ -17,6 +17,7 @@ import { checksumOf } from "./checksum";
 import { MigrationFactsCache, type MigrationFacts } from "../loader/migration-facts";
 import { factsFromSource } from "../loader/migration-source-facts";
 import { transpileAhead } from "../loader/typescript-loader";
+import { requireFile } from "../loader/require-file";
 import { watchMigration } from "./stray-rejections";
 
 export interface MigrationSource {
@@ -51,17 +52,19 @@ export interface MigrationSource {
 export const SOURCE_EXTENSIONS = /\.(ts|js|cjs|mjs|cts|mts)$/;
 
 export function discoverMigrations(globs: string[], classes: Function[], cwd: string): MigrationSource[] {
-  const files = new Set<string>();
+  /** Each file's absolute path → whether it is not a symbolic link, as the directory listing said (requireFile). */
+  const files = new Map<string, boolean>();
   for (const pattern of globs) {
-    for (const file of globSync(pattern, { absolute: true, nodir: true })) {
-      if (SOURCE_EXTENSIONS.test(file) && !file.endsWith(".d.ts")) files.add(file);
+    for (const entry of globSync(pattern, { nodir: true, withFileTypes: true })) {
+      const file = entry.fullpath();
+      if (SOURCE_EXTENSIONS.test(file) && !file.endsWith(".d.ts")) files.set(file, !entry.isSymbolicLink() && !entry.isUnknown());
     }
   }
 
   const found: MigrationSource[] = [];
   if (files.size > 0) {
     const facts = MigrationFactsCache.forProject(cwd, globs);
-    const sources = [...files].sort().map((file) => {
+    const sources = [...files.keys()].sort().map((file) => {
       const text = readFileSync(file, "utf8");
       return { file, text, checksum: checksumOf(text) };
     });
@@ -76,7 +79,9 @@ export function discoverMigrations(globs: string[], classes: Function[], cwd: st
     // The files about to be loaded (new or changed), transpiled together when
     // the cache lacks them: a fresh checkout in CI has every migration to load.
     transpileAhead(sources.filter(({ checksum }) => !facts.has(checksum) && !fromSource.has(checksum)).map(({ file }) => file));
-    for (const { file, checksum } of sources) found.push(migrationFromFile(file, checksum, cwd, facts, fromSource.get(checksum)));
+    for (const { file, checksum } of sources) {
+      found.push(migrationFromFile({ file, notALink: files.get(file)! }, checksum, cwd, facts, fromSource.get(checksum)));
+    }
     facts.save();
   }
   for (const cls of classes) found.push(fromClass(cls as new () => MigrationInterface));
@@ -91,18 +96,25 @@ export function discoverMigrations(globs: string[], classes: Function[], cwd: st
  * (to run, revert, render or lint it); a new or changed file is loaded now,
  * so its mistakes are reported by every command, as before.
  */
+/** A migration file as listed: its absolute path, and whether the listing showed it is no symbolic link. */
+interface Listed {
+  file: string;
+  notALink: boolean;
+}
+
 function migrationFromFile(
-  file: string,
+  listed: Listed,
   checksum: string,
   cwd: string,
   cache: MigrationFactsCache,
   fromSource: MigrationFacts | undefined,
 ): MigrationSource {
+  const { file } = listed;
   const known = cache.get(checksum) ?? fromSource;
   if (fromSource && known === fromSource) cache.set(checksum, fromSource);
   const timestamp = known && parseTimestamp(known.name);
   if (!known || timestamp === undefined) {
-    const source = loadMigrationFile(file, cwd, checksum);
+    const source = loadMigrationFile(listed, cwd, checksum);
     cache.set(checksum, { name: source.name, transaction: source.transaction });
     return source;
   }
@@ -111,7 +123,7 @@ function migrationFromFile(
   let loaded: { instance: MigrationInterface } | { failure: unknown } | undefined;
   const load = () => {
     try {
-      return { instance: loadMigrationFile(file, cwd, checksum).instance };
+      return { instance: loadMigrationFile(listed, cwd, checksum).instance };
     } catch (failure) {
       return { failure };
     }
@@ -134,11 +146,11 @@ function migrationFromFile(
   };
 }
 
-function loadMigrationFile(file: string, cwd: string, checksum: string): MigrationSource {
+function loadMigrationFile({ file, notALink }: Listed, cwd: string, checksum: string): MigrationSource {
   const shown = relative(cwd, file);
   let exported: Record<string, unknown>;
   try {
-    exported = require(file);
+    exported = requireFile(file, notALink) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof LoaderSetupError) throw error;
     const failure = describeLoadFailure(error, cwd);
