@@ -9,11 +9,12 @@
 // is ever skipped for want of a server; the unit lane needs none, so none is
 // started for it.
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createServer } from "node:net";
+import { failureSummary } from "./failure-summary.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 
@@ -95,11 +96,32 @@ if (!env.TEST_DATABASE_URL && !unitOnly) {
   env.TEST_DATABASE_URL = embedded.url;
 }
 
+// What the terminal or log shows is Node's own reporter, as without this
+// file; a TAP copy goes to a file, read at the end for the failures' summary.
+const tapDir = mkdtempSync(join(tmpdir(), "athanor-test-tap-"));
+const tapFile = join(tapDir, "report.tap");
 const child = spawn(
   process.execPath,
-  ["--require", "ts-node/register/transpile-only", "--test", `--test-concurrency=${TEST_FILES_AT_ONCE}`, ...files],
+  [
+    "--require",
+    "ts-node/register/transpile-only",
+    "--test",
+    `--test-concurrency=${TEST_FILES_AT_ONCE}`,
+    `--test-reporter=${process.stdout.isTTY ? "spec" : "tap"}`,
+    "--test-reporter-destination=stdout",
+    "--test-reporter=tap",
+    `--test-reporter-destination=${tapFile}`,
+    ...files,
+  ],
   { cwd: root, env, stdio: "inherit" },
 );
 const code = await new Promise((resolve) => child.on("close", (c) => resolve(c ?? 1)));
 if (embedded) await embedded.stop();
+const summary = existsSync(tapFile) ? failureSummary(readFileSync(tapFile, "utf8")) : "";
+rmSync(tapDir, { recursive: true, force: true });
+if (summary) {
+  process.stdout.write(`\n${summary}`);
+  // .ci/run prints it again at its very end, where a truncated log still shows it.
+  if (process.env.ATHANOR_TEST_FAILURES_FILE) appendFileSync(process.env.ATHANOR_TEST_FAILURES_FILE, summary);
+}
 process.exit(code);

@@ -12,11 +12,21 @@
  * (model-cache/input-recorder.ts records `readdirSync`: /dev/shm's listing
  * would become an input that changes at every run). A pid taken again by a
  * new process keeps its directory until that one is gone too.
+ *
+ * A pid is only this PID namespace's: containers that share /dev/shm
+ * (`--ipc=host`, a pod's shared memory volume) see each other's
+ * directories, where another container's live run looks dead. A run
+ * directory lives for one transpile, seconds, so only one untouched for an
+ * hour (STALE_AFTER_MS) is taken for a leftover; a killed run's waits that
+ * long to be removed.
  */
-import { readdir, rm } from "node:fs";
+import { readdir, rm, stat } from "node:fs";
 import { join } from "node:path";
 
 const RUN_DIRECTORY = /^athanor-tsc-(\d+)-[A-Za-z0-9]{6}$/;
+
+/** How long a run directory must have been left unchanged to be taken for a dead run's. */
+const STALE_AFTER_MS = 60 * 60 * 1000;
 
 let swept = false;
 
@@ -31,8 +41,12 @@ export function removeDeadRunDirectories(parent: string): void {
       if (!match) continue;
       const pid = Number(match[1]);
       if (pid === process.pid || alive(pid)) continue;
-      rm(join(parent, name), { recursive: true, force: true }, () => {
-        // Not removable (another user's): left as it is.
+      const path = join(parent, name);
+      stat(path, (failed, stats) => {
+        if (failed || Date.now() - stats.mtimeMs < STALE_AFTER_MS) return;
+        rm(path, { recursive: true, force: true }, () => {
+          // Not removable (another user's): left as it is.
+        });
       });
     }
   });

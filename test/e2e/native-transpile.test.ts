@@ -17,7 +17,7 @@
 import { describe, test } from "node:test";
 import { spawn, spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { createCompiler, nativeTranspilerOf } from "../../src/loader/typescript-loader";
@@ -401,7 +401,7 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
     }
   });
 
-  test("a cold run removes the run directories a killed process left in /dev/shm, and keeps a live process's; a warm run does not look", async () => {
+  test("a cold run removes the run directories a killed process left in /dev/shm an hour ago, and keeps a live process's and a recent one's; a warm run does not look", async () => {
     const prefix = memoryRunPrefix();
     assert.ok(prefix, "runs go to /dev/shm on Linux");
     const shm = dirname(prefix);
@@ -415,6 +415,15 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
       live: join(shm, `athanor-tsc-${live.pid}-Cd4wVu`),
       // Not a run directory's name (mkdtemp adds six characters): not ours to remove.
       other: join(shm, `athanor-tsc-${dead}-notours`),
+      // No process of that pid here, but written to a minute ago: another PID namespace's live run, as far as anyone can tell.
+      recent: join(shm, `athanor-tsc-${dead}-Ef5vUt`),
+    };
+    /** Everything but `recent` last changed an hour and a minute ago. */
+    const age = () => {
+      const long = new Date(Date.now() - 61 * 60 * 1000);
+      const minute = new Date(Date.now() - 60 * 1000);
+      for (const [name, leftover] of Object.entries(left))
+        utimesSync(leftover, name === "recent" ? minute : long, name === "recent" ? minute : long);
     };
     try {
       for (const leftover of Object.values(left)) {
@@ -442,6 +451,7 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
       assert.equal((await runCli(dir, ["run"], env)).code, 0);
       // The cold run above swept before the leftovers' check below could see them gone: make them again, then go warm.
       for (const leftover of Object.values(left)) mkdirSync(join(leftover, "out"), { recursive: true });
+      age();
       await generate(/No changes/);
       assert.ok(existsSync(left.dead), "a warm run, which spawns no compiler, does not read /dev/shm");
 
@@ -453,6 +463,7 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
       assert.ok(!existsSync(left.dead), "the directory of a process that is gone is removed");
       assert.ok(existsSync(left.live), "a live process's directory is kept");
       assert.ok(existsSync(left.other), "a name that is not a run directory's is kept");
+      assert.ok(existsSync(left.recent), "a directory changed within the hour is kept, whatever its pid says");
     } finally {
       live.kill();
       for (const leftover of Object.values(left)) rmSync(leftover, { recursive: true, force: true });
