@@ -44,7 +44,11 @@ function comparableType(input: Column, flavour: Flavour): string {
       return input.declaredType === "mediumint" ? "mediumint" : "integer";
     case "timestamptz":
       return "timestamp";
+    case "real":
+      // MySQL's REAL is DOUBLE; TypeORM's driver creates an entity's "real" as double.
+      return "double";
     case "double":
+      // "real" here names the 4-byte float, the narrower end of danger/type-change's chain.
       return input.declaredType === "float" ? "real" : "double";
     case "jsonb":
       return "json";

@@ -10,13 +10,44 @@
  * as constraints), so a live unique index over the same columns as one of
  * the target's unique constraints is read as that constraint: the diff then
  * finds nothing where the database already holds what the entities declare.
+ *
+ * A 4-byte `float` column where the entity declares `real`: MySQL's REAL is
+ * DOUBLE, and Athanor writes `double` for it as TypeORM does, but earlier
+ * versions wrote `float`. Such a column is read as the entity's, so that
+ * upgrading Athanor rewrites no table (as tinyint(1) booleans and UQ_…
+ * unique keys of earlier versions stay); a change of the column for another
+ * reason writes `double`.
  */
-import type { Check, ForeignKey, Schema, Table } from "../../schema/model";
+import type { Check, Column, ForeignKey, Schema, Table } from "../../schema/model";
 import { checkKey, columnSetKey, foreignKeyKey } from "../../schema/equal";
 import { expressionKey } from "./expression-key";
 
 export function readAsDeclared(current: Schema, target: Schema): Schema {
-  return readChecksAsDeclared(readForeignKeyTimingAsDeclared(readUniqueKeysAsDeclared(current, target), target), target);
+  return readFloatsAsDeclaredReal(
+    readChecksAsDeclared(readForeignKeyTimingAsDeclared(readUniqueKeysAsDeclared(current, target), target), target),
+    target,
+  );
+}
+
+function readFloatsAsDeclaredReal(current: Schema, target: Schema): Schema {
+  let tables: Record<string, Table> | undefined;
+  for (const [name, table] of Object.entries(current.tables)) {
+    const wanted = target.tables[name];
+    if (!wanted) continue;
+    const isFloat = (column: Column) => column.type === "double" && column.declaredType === "float";
+    const reals = new Set(wanted.columns.filter((column) => column.type === "real").map((column) => column.name));
+    if (!table.columns.some((column) => isFloat(column) && reals.has(column.name))) continue;
+    tables ??= { ...current.tables };
+    tables[name] = {
+      ...table,
+      columns: table.columns.map((column) => {
+        if (!isFloat(column) || !reals.has(column.name)) return column;
+        const { declaredType: _float, ...rest } = column;
+        return { ...rest, type: "real" };
+      }),
+    };
+  }
+  return tables ? { ...current, tables } : current;
 }
 
 /**
