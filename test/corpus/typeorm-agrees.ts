@@ -152,13 +152,6 @@ export const TYPEORM_MYSQL_ON_MARIADB_DIFFERS: readonly Exception[] = [
     dialects: ["mysql"],
     reason: "as on mariadb: synchronize writes default 1.5 on a double as DEFAULT 2, Athanor writes 1.5, and TypeORM compares with '2'",
   },
-  {
-    file: "c08-uuid-column",
-    dialects: ["mysql"],
-    reason:
-      "NOT FIXED: Athanor writes a uuid column varchar(36) for the mysql driver type; TypeORM's writes varchar(255) unless the uuid is generated, and its log() drops and adds the column again",
-  },
-  { file: "g42-uuid-primary-column", dialects: ["mysql"], reason: "NOT FIXED: as c08, for a primary key" },
 ];
 
 function isListed(list: readonly Exception[], definition: CorpusDefinition, dialect: CorpusTarget): boolean {

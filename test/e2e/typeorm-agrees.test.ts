@@ -13,9 +13,9 @@
 import "reflect-metadata";
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DefaultNamingStrategy } from "typeorm";
+import { DefaultNamingStrategy, type DataSourceOptions } from "typeorm";
 import { TestProject } from "../support/project";
 import { projectEntities, projectPendingQueries, typeormPendingQueries } from "../support/typeorm-agrees";
 import { typeorm1DataSource } from "../support/typeorm1";
@@ -249,6 +249,51 @@ test("mariadb: a table in an older Athanor's form (tinyint(1) booleans, float fo
     ]);
     const again = await project.cli(["generate", "--check"]);
     assert.equal(again.code, 0, `generate --check after the change:\n${again.stdout}${again.stderr}`);
+  } finally {
+    await project.cleanup();
+  }
+});
+
+const TICKET_UUIDS = `import { Column, Entity, PrimaryGeneratedColumn } from "typeorm";
+
+@Entity({ name: "ticket" })
+export class Ticket {
+  @PrimaryGeneratedColumn("uuid") id: string;
+  @Column({ type: "uuid" }) buyer: string;
+}
+`;
+
+/** A MariaDB project whose DataSource says type "mysql", as `init` writes for a mysql:// URL. */
+async function mysqlTypeProject(entities: Record<string, string>): Promise<TestProject> {
+  const project = await TestProject.create("mariadb", entities);
+  const config = join(project.dir, "ormconfig.ts");
+  writeFileSync(config, readFileSync(config, "utf8").replace(`? "mariadb" :`, `? "mysql" :`));
+  return project;
+}
+
+test("mysql driver type: a uuid is varchar(255) as TypeORM writes it (36 when generated), TypeORM agrees, and an older varchar(36) is equal for Athanor", async () => {
+  const project = await mysqlTypeProject({ "Ticket.ts": TICKET_UUIDS });
+  const options = { ...project.dataSourceOptions(), type: "mysql" } as DataSourceOptions;
+  try {
+    await project.ok(["generate", "Tickets"]);
+    await project.ok(["run"]);
+    const types = async () =>
+      Object.fromEntries(
+        (
+          await project.query<{ name: string; type: string }>(
+            "SELECT COLUMN_NAME AS name, COLUMN_TYPE AS type FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'ticket'",
+          )
+        ).map((row) => [row.name, row.type]),
+      );
+    assert.deepEqual(await types(), { id: "varchar(36)", buyer: "varchar(255)" });
+    assert.deepEqual(await typeormPendingQueries(options, projectEntities(project)), []);
+    const check = await project.cli(["generate", "--check"]);
+    assert.equal(check.code, 0, `generate --check after run:\n${check.stdout}${check.stderr}`);
+
+    // The column as an earlier Athanor wrote it: no change for Athanor (TypeORM would drop and add it).
+    await project.query("ALTER TABLE `ticket` MODIFY `buyer` varchar(36) NOT NULL");
+    const older = await project.cli(["generate", "--check"]);
+    assert.equal(older.code, 0, `generate --check on the older varchar(36):\n${older.stdout}${older.stderr}`);
   } finally {
     await project.cleanup();
   }

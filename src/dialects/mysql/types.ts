@@ -152,8 +152,9 @@ export function nativeType(column: Column, flavour: Flavour): string {
     case "char":
       return `char(${column.length ?? 1})`;
     case "uuid":
-      // TypeORM stores uuids as varchar(36) on MySQL and on MariaDB before 10.7.
-      return flavour === "mariadb" ? "uuid" : "varchar(36)";
+      // TypeORM stores uuids as varchar on MySQL and on MariaDB before 10.7: varchar(36) when
+      // it generates them or the column references one, else its varchar default, 255.
+      return flavour === "mariadb" ? "uuid" : `varchar(${uuidLength(column)})`;
     case "timestamp":
     case "timestamptz":
       // Both become datetime: MySQL's TIMESTAMP ends in 2038.
@@ -173,6 +174,11 @@ export function nativeType(column: Column, flavour: Flavour): string {
       return column.type;
     }
   }
+}
+
+/** The length of the varchar TypeORM's "mysql" driver type stores a uuid column in. */
+export function uuidLength(column: Column): number {
+  return column.length ?? (column.generated === "uuid" ? 36 : 255);
 }
 
 /** Types whose "now" default takes the column's fractional precision. */
