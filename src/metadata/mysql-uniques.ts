@@ -3,9 +3,13 @@
  * column's `unique: true`, a one-to-one's join column — as unique indexes
  * (EntityMetadataBuilder: "this driver stores unique constraints as unique
  * indices"). The model keeps them as the unique constraints they are on
- * every other driver, named as TypeORM names them there, so that a migration
- * generated on MySQL creates on PostgreSQL and SQLite what the entities
- * declare. A user's own `@Index({ unique: true })` stays an index.
+ * every other driver, so that a migration generated on MySQL creates on
+ * PostgreSQL and SQLite what the entities declare, but named as TypeORM's
+ * MySQL driver names the index (an unnamed one `IDX_…`, not `UQ_…`), so that
+ * TypeORM's schema builder, which compares index names, finds nothing to
+ * change. (Athanor matches unique keys by their columns: a `UQ_…` one that an
+ * earlier version built, or a migration generated on another database, is
+ * no change for it.) A user's own `@Index({ unique: true })` stays an index.
  *
  * Which indexes came from unique constraints is read from TypeORM's
  * decorator storage (the same global its builder read them from) and from
@@ -48,7 +52,9 @@ export function uniqueConstraintIndexes(metadata: EntityMetadata): Map<IndexMeta
         ? args.name === index.givenName
         : index.givenName === undefined && sameSet(propertyPaths(args, metadata), paths),
     );
-    if (unique) found.set(index, { name: unique.name ?? naming.uniqueConstraintName(metadata.tableName, columns), columns });
+    // An unnamed one is named as TypeORM's MySQL driver names the index it builds (IDX_…, from
+    // indexName), not UQ_… as on the other drivers: TypeORM's schema builder compares index names.
+    if (unique) found.set(index, { name: unique.name ?? index.name, columns });
   }
   return found;
 }

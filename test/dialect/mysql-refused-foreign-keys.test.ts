@@ -113,10 +113,10 @@ const SHAPES: Shape[] = [
     fk: { referencedColumns: ["amount"] },
   },
   {
-    what: "real (float) to double",
+    what: "float to double",
     parent: [{ name: "v", type: "double", nullable: false }],
     uniques: [["v"]],
-    child: [{ name: "x", type: "real", nullable: false }],
+    child: [{ name: "x", type: "double", declaredType: "float", nullable: false }],
     fk: { referencedColumns: ["v"] },
     refused: "E235",
   },

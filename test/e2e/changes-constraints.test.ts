@@ -80,9 +80,10 @@ for (const dialect of DIALECTS_AND_MARIADB) {
       await assertV1Enforced("v1");
       const generated = await generateVersion2(project, { "Account.ts": ACCOUNT_V2 });
 
-      // MySQL keeps a unique constraint as a unique index: the database's are dropped as indexes, the entities' added as uniques.
+      // MySQL keeps a unique constraint as a unique index: the database's are dropped as indexes, the entities' added as uniques;
+      // an unnamed one is named as TypeORM's MySQL driver names it (IDX_…), UQ_… elsewhere.
       const [dropUnique, addUnique, unnamed] =
-        dialect === "mariadb" ? ["dropIndex", "addUnique", "UQ_\\w+"] : ["dropUnique", "addUnique", "UQ_\\w+"];
+        dialect === "mariadb" ? ["dropIndex", "addUnique", "IDX_\\w+"] : ["dropUnique", "addUnique", "UQ_\\w+"];
       const unique = (kind: string, name: string, columns = "") =>
         new RegExp(`${kind}\\(\\s*"accounts",\\s*\\{\\s*name: "${name}",${columns ? `\\s*columns: \\[${columns}\\]` : ""}`);
       assert.match(generated.up, unique(dropUnique, "UQ_accounts_email"));

@@ -14,9 +14,20 @@ import { join } from "node:path";
 import { DataSource, type DataSourceOptions } from "typeorm";
 import type { TestProject } from "./project";
 
-/** The statements TypeORM's schema builder would run on the database `options` points at, for `entities`. */
-export async function typeormPendingQueries(options: DataSourceOptions, entities: Function[]): Promise<string[]> {
-  const dataSource = new DataSource({ ...options, entities } as DataSourceOptions);
+/** A TypeORM's DataSource class: this suite's 0.3, or 1.x's (compat/typeorm1). */
+export type DataSourceClass = new (options: DataSourceOptions) => DataSource;
+
+/**
+ * The statements TypeORM's schema builder would run on the database `options`
+ * points at, for `entities`; `DataSourceClass` asks another TypeORM (1.x reads
+ * the entities' decorators from the same global storage).
+ */
+export async function typeormPendingQueries(
+  options: DataSourceOptions,
+  entities: Function[],
+  DataSourceClass: DataSourceClass = DataSource,
+): Promise<string[]> {
+  const dataSource = new DataSourceClass({ ...options, entities } as DataSourceOptions);
   await dataSource.initialize();
   try {
     const { upQueries } = await dataSource.driver.createSchemaBuilder().log();

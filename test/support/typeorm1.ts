@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { repoRoot, type ProjectOptions } from "./project";
+import type { DataSourceClass } from "./typeorm-agrees";
 
 export const TYPEORM1_DIR = join(repoRoot, "compat", "typeorm1");
 
@@ -43,4 +44,9 @@ export function typeorm1NodeModules(): string {
 /** Where the 1.x typeorm package really lives (what require.cache records). */
 export function typeorm1PackageRoot(): string {
   return realpathSync(join(typeorm1NodeModules(), "typeorm"));
+}
+
+/** TypeORM 1.x's DataSource, loaded into this process (it reads the same global decorator storage as 0.3). */
+export function typeorm1DataSource(): DataSourceClass {
+  return (require(typeorm1PackageRoot()) as { DataSource: DataSourceClass }).DataSource;
 }

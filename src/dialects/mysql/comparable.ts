@@ -3,8 +3,9 @@
  * columns and introspected columns both pass through it, so that spelling
  * differences never show up as changes: booleans are tinyints, a varchar
  * without a length is varchar(255), decimal is decimal(10,0), timestamptz is
- * stored as a plain datetime, uuids are varchar(36) where the server (or
- * TypeORM's driver type) has no uuid type, JSON defaults and "now" in any
+ * stored as a plain datetime, uuids are varchar where the server (or
+ * TypeORM's driver type) has no uuid type (36 when generated, else 255, as
+ * TypeORM writes them), JSON defaults and "now" in any
  * spelling compare equal. Charset and collation defaults never appear here:
  * introspection reports a collation only where it differs from the table's,
  * and MySQL 8's own default (utf8mb4_0900_ai_ci) stated by an entity is no
@@ -14,7 +15,7 @@ import type { Column } from "../../schema/model";
 import { withDateColumnDetails } from "./date-columns";
 import { comparableDefault } from "./defaults";
 import { expressionKey } from "./expression-key";
-import type { Flavour } from "./types";
+import { uuidLength, type Flavour } from "./types";
 import type { ServerCapabilities } from "./server";
 
 export function comparableColumnFor(flavour: Flavour, server?: ServerCapabilities): (column: Column) => Column {
@@ -44,7 +45,11 @@ function comparableType(input: Column, flavour: Flavour): string {
       return input.declaredType === "mediumint" ? "mediumint" : "integer";
     case "timestamptz":
       return "timestamp";
+    case "real":
+      // MySQL's REAL is DOUBLE; TypeORM's driver creates an entity's "real" as double.
+      return "double";
     case "double":
+      // "real" here names the 4-byte float, the narrower end of danger/type-change's chain.
       return input.declaredType === "float" ? "real" : "double";
     case "jsonb":
       return "json";
@@ -63,7 +68,7 @@ export function comparableColumn(modelColumn: Column, flavour: Flavour, server?:
   // MariaDB refuses NULL/NOT NULL on a generated column and reports it nullable: not compared.
   const nullable = generated === "increment" ? false : input.asExpression !== undefined ? true : input.nullable;
   const column: Column = { name: input.name, type, nullable };
-  if (type === "varchar") column.length = input.type === "uuid" ? 36 : (input.length ?? 255);
+  if (type === "varchar") column.length = input.type === "uuid" ? uuidLength(input) : (input.length ?? 255);
   else if (type === "char") column.length = input.length ?? 1;
   else if (["varbinary", "binary", "bit"].includes(type) && input.length !== undefined) column.length = input.length;
   if (type === "decimal") {

@@ -2,7 +2,7 @@
  * The MySQL/MariaDB dialect: information_schema → canonical Schema,
  * Operation → SQL. TypeORM's `type: "mysql"` and `type: "mariadb"` both land
  * here (with the mysql2 driver); they differ only in how a uuid is stored,
- * as in TypeORM (MariaDB 10.7+ has a uuid type, MySQL stores varchar(36)).
+ * as in TypeORM (MariaDB 10.7+ has a uuid type, MySQL stores a varchar).
  *
  * DDL is not transactional: every statement commits. The runner therefore
  * runs each migration outside a transaction and reports what a failed one
@@ -51,7 +51,7 @@ function mysqlFamilyDialect(flavour: Flavour, server: ServerVersion): Dialect {
     // MySQL refuses the ISO text's "T…Z"; the bookkeeping's applied_at holds UTC.
     timestampLiteral: (at) => `'${at.toISOString().replace("T", " ").replace("Z", "")}'`,
     introspect,
-    readAsDeclared,
+    readAsDeclared: (current, target) => readAsDeclared(current, target, flavour),
     foldName,
     nameClash,
     tableColumns,

@@ -175,6 +175,7 @@ function readColumn(row: any, mariadb: boolean, tableCollation: string | undefin
   const native = parseColumnType(String(row.columnType));
   const extra = String(row.extra ?? "");
   const column: Column = { name: String(row.columnName), type: json ? "json" : native.type } as Column;
+  if (!json && native.declaredType !== undefined) column.declaredType = native.declaredType;
   if (!json) {
     if (native.length !== undefined) column.length = native.length;
     if (native.precision !== undefined) column.precision = native.precision;

@@ -10,13 +10,55 @@
  * as constraints), so a live unique index over the same columns as one of
  * the target's unique constraints is read as that constraint: the diff then
  * finds nothing where the database already holds what the entities declare.
+ *
+ * A 4-byte `float` column where the entity declares `real`: MySQL's REAL is
+ * DOUBLE, and Athanor writes `double` for it as TypeORM does, but earlier
+ * versions wrote `float`. Such a column is read as the entity's, so that
+ * upgrading Athanor rewrites no table (as tinyint(1) booleans and UQ_…
+ * unique keys of earlier versions stay); a change of the column for another
+ * reason writes `double`. Likewise, for TypeORM's "mysql" driver type, a
+ * `varchar(36)` where the entity declares a uuid that TypeORM writes
+ * `varchar(255)` (one it does not generate).
  */
-import type { Check, ForeignKey, Schema, Table } from "../../schema/model";
+import type { Check, Column, ForeignKey, Schema, Table } from "../../schema/model";
 import { checkKey, columnSetKey, foreignKeyKey } from "../../schema/equal";
 import { expressionKey } from "./expression-key";
+import { uuidLength, type Flavour } from "./types";
 
-export function readAsDeclared(current: Schema, target: Schema): Schema {
-  return readChecksAsDeclared(readForeignKeyTimingAsDeclared(readUniqueKeysAsDeclared(current, target), target), target);
+export function readAsDeclared(current: Schema, target: Schema, flavour: Flavour = "mariadb"): Schema {
+  const columns = readColumnsAsDeclared(current, target, (live, wanted) => {
+    if (live.type === "double" && live.declaredType === "float" && wanted.type === "real") return true;
+    // TypeORM's "mysql" driver type: a varchar(36) uuid column an earlier version wrote, where TypeORM writes varchar(255).
+    return flavour === "mysql" && isVarchar36(live) && wanted.type === "uuid" && uuidLength(wanted) !== 36;
+  });
+  return readChecksAsDeclared(readForeignKeyTimingAsDeclared(readUniqueKeysAsDeclared(columns, target), target), target);
+}
+
+function isVarchar36(column: Column): boolean {
+  return column.type === "varchar" && column.length === 36;
+}
+
+/** Live columns that `same` finds equal to the entity's column of that name, read with the entity's type. */
+function readColumnsAsDeclared(current: Schema, target: Schema, same: (live: Column, wanted: Column) => boolean): Schema {
+  let tables: Record<string, Table> | undefined;
+  for (const [name, table] of Object.entries(current.tables)) {
+    const wanted = new Map((target.tables[name]?.columns ?? []).map((column) => [column.name, column]));
+    const read = table.columns.map((column): Column => {
+      const declared = wanted.get(column.name);
+      if (!declared || !same(column, declared)) return column;
+      const { declaredType: _declared, length: _length, ...rest } = column;
+      return {
+        ...rest,
+        type: declared.type,
+        ...(declared.declaredType !== undefined ? { declaredType: declared.declaredType } : {}),
+        ...(declared.length !== undefined ? { length: declared.length } : {}),
+      };
+    });
+    if (read.every((column, i) => column === table.columns[i])) continue;
+    tables ??= { ...current.tables };
+    tables[name] = { ...table, columns: read };
+  }
+  return tables ? { ...current, tables } : current;
 }
 
 /**

@@ -4,9 +4,13 @@
  * Reading: `COLUMN_TYPE` text (`int(11) unsigned`, `enum('a','b')`,
  * `datetime(6)`) → portable type plus modifiers. Display widths are dropped
  * (MySQL 8 no longer reports them, MariaDB does), `tinyint(1)` is a boolean
- * (what TypeORM and every MySQL client take it for).
+ * (what every MySQL client takes it for, and what earlier Athanor versions
+ * wrote), `float` is the 4-byte float (`double` declared `float`).
  *
- * Writing: a model column → the native type text a column definition needs.
+ * Writing: a model column → the native type text a column definition needs,
+ * in TypeORM's MySQL driver's spelling where its schema builder compares the
+ * text (`tinyint` for a boolean, `double` for `real`), so that `typeorm
+ * schema:log` finds nothing to change on what Athanor built.
  */
 import type { Column } from "../../schema/model";
 import { quoteString } from "./quote";
@@ -16,6 +20,8 @@ export type Flavour = "mysql" | "mariadb";
 
 export interface NativeType {
   type: string;
+  /** The type name where it is another spelling of `type` (`float` for the 4-byte double). */
+  declaredType?: string;
   length?: number;
   precision?: number;
   scale?: number;
@@ -74,7 +80,10 @@ export function parseColumnType(columnType: string): NativeType {
       if (numbers[1] !== undefined) result.scale = numbers[1];
       return result;
     case "float":
-      result.type = "real";
+      // The 4-byte float: what an entity's "float" is (model double, declared float). The
+      // model's "real" is MySQL's REAL, a synonym of DOUBLE, as TypeORM's driver has it.
+      result.type = "double";
+      result.declaredType = "float";
       return result;
     case "double":
     case "double precision":
@@ -125,12 +134,16 @@ export function nativeType(column: Column, flavour: Flavour): string {
     case "bigint":
       return column.type + sign;
     case "boolean":
-      return "tinyint(1)";
+      // TypeORM's spelling: MariaDB reports it as tinyint(4), and TypeORM's "mariadb" driver
+      // compares display widths, so a tinyint(1) would be a change for its schema builder.
+      // tinyint(1) columns earlier versions wrote stay equal (comparable.ts: both are tinyint).
+      return "tinyint";
     case "decimal":
       if (column.precision === undefined) return "decimal" + sign;
       return `decimal(${column.precision},${column.scale ?? 0})${sign}`;
     case "real":
-      return "float" + sign;
+      // MySQL's REAL is DOUBLE (unless sql_mode REAL_AS_FLOAT); TypeORM's driver creates double too.
+      return "double" + sign;
     case "double":
       // TypeORM reads "float" as double precision elsewhere; MySQL has a 4-byte FLOAT.
       return (column.declaredType === "float" ? "float" : "double") + sign;
@@ -139,8 +152,9 @@ export function nativeType(column: Column, flavour: Flavour): string {
     case "char":
       return `char(${column.length ?? 1})`;
     case "uuid":
-      // TypeORM stores uuids as varchar(36) on MySQL and on MariaDB before 10.7.
-      return flavour === "mariadb" ? "uuid" : "varchar(36)";
+      // TypeORM stores uuids as varchar on MySQL and on MariaDB before 10.7: varchar(36) when
+      // it generates them or the column references one, else its varchar default, 255.
+      return flavour === "mariadb" ? "uuid" : `varchar(${uuidLength(column)})`;
     case "timestamp":
     case "timestamptz":
       // Both become datetime: MySQL's TIMESTAMP ends in 2038.
@@ -160,6 +174,11 @@ export function nativeType(column: Column, flavour: Flavour): string {
       return column.type;
     }
   }
+}
+
+/** The length of the varchar TypeORM's "mysql" driver type stores a uuid column in. */
+export function uuidLength(column: Column): number {
+  return column.length ?? (column.generated === "uuid" ? 36 : 255);
 }
 
 /** Types whose "now" default takes the column's fractional precision. */
