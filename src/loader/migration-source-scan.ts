@@ -59,6 +59,36 @@ const PUNCTUATION = new Set(["{", "}", "(", ")", "[", "]", ";", ",", ".", ":", "
 
 const NUMBER = /(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
+/**
+ * An object literal whose values are literals or arrays of literals, or an
+ * array of literals, without comments or templates: most of a generated
+ * migration's bytes (a column, an index, a foreign key). `value()` skips
+ * one with a single match of this (native code, fast on a cold start, where
+ * reading it token by token runs in V8's interpreter) instead of reading it
+ * token by token. It matches only what the token-by-token reading accepts,
+ * ending where that ends; anything else (a nested object, a name as a
+ * value, a comment, a template) does not match, and is read token by token.
+ */
+const FLAT_LITERAL = (() => {
+  const ws = "[ \\t\\n\\r]*";
+  const escape = "\\\\(?:[nrtbfv'\"\\\\`$]|0(?![0-9])|u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2})";
+  // Unrolled ("a run of plain characters, then escapes each followed by one"): no alternation per character.
+  const string = `"[^"\\\\\\n\\r]*(?:${escape}[^"\\\\\\n\\r]*)*"|'[^'\\\\\\n\\r]*(?:${escape}[^'\\\\\\n\\r]*)*'`;
+  const number = `(?:-${ws})?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`;
+  const literal = `(?:${string}|${number}|true|false|null)`;
+  const array = `\\[${ws}(?:${literal}${ws},${ws})*(?:${literal}${ws})?\\]`;
+  const value = `(?:${literal}|${array})`;
+  const key = `(?:[A-Za-z_$][A-Za-z0-9_$]*|${string})`;
+  const entry = `${key}${ws}:${ws}${value}${ws}`;
+  const flatObject = `\\{${ws}(?:${entry},${ws})*(?:${entry})?\\}`;
+  // One level deeper: values may also be flat objects and arrays of them (a createTable's argument).
+  const element = `(?:${literal}|${flatObject})`;
+  const deepArray = `\\[${ws}(?:${element}${ws},${ws})*(?:${element}${ws})?\\]`;
+  const deepEntry = `${key}${ws}:${ws}(?:${value}|${flatObject}|${deepArray})${ws}`;
+  const object = `\\{${ws}(?:${deepEntry},${ws})*(?:${deepEntry})?\\}`;
+  return new RegExp(`(?:${object}|${deepArray})`, "y");
+})();
+
 /** What ends a plain run inside each kind of string: its quote, a backslash, a line break; in a template `$`. */
 const DOUBLE_SPECIAL = /["\\\n\r]/g;
 const SINGLE_SPECIAL = /['\\\n\r]/g;
@@ -113,6 +143,8 @@ export function scanGeneratedMigrationCalls(source: string): (MigrationFacts & {
 
 class Scanner {
   private at = 0;
+  /** Where the current token starts. */
+  private tokenStart = 0;
   private token: Token;
   /** Whether every call so far is an op() call or the parameter's `query` (see the file's comment). */
   callsOnlyOperations = true;
@@ -310,6 +342,13 @@ class Scanner {
     }
     if (this.isName("true") || this.isName("false") || this.isName("null")) return this.next();
     if (token.kind === "name") return void this.identifier();
+    if (this.isPunct("[") || this.isPunct("{")) {
+      FLAT_LITERAL.lastIndex = this.tokenStart;
+      if (FLAT_LITERAL.test(this.text)) {
+        this.at = FLAT_LITERAL.lastIndex;
+        return this.next();
+      }
+    }
     if (this.isPunct("[")) {
       this.next();
       while (!this.isPunct("]")) {
@@ -388,8 +427,10 @@ class Scanner {
 
   private peekIsPunct(text: string): boolean {
     const saved = this.at;
+    const savedStart = this.tokenStart;
     const token = this.read();
     this.at = saved;
+    this.tokenStart = savedStart;
     return token.kind === "punct" && token.text === text;
   }
 
@@ -416,6 +457,7 @@ class Scanner {
       }
     }
     const start = this.at;
+    this.tokenStart = start;
     if (start >= text.length) return { kind: "end" };
     const char = text[start];
     if (isNameStart(text.charCodeAt(start))) {
