@@ -124,7 +124,9 @@ export async function introspectAhead(db: Queryable, options: { exclude?: string
   const source = (db as { connection?: Source }).connection ?? (db as Source);
   const database = source.driver?.databaseConnection as NodeSqlite3Database | undefined;
   if (source.options?.type !== "sqlite" || typeof database?.prepare !== "function") return undefined;
-  const statements = await Promise.all([CATALOG_QUERY, COLUMNS_QUERY, INDEXES_QUERY, FOREIGN_KEYS_QUERY].map((sql) => prepared(database, sql)));
+  const statements = await Promise.all(
+    [CATALOG_QUERY, COLUMNS_QUERY, INDEXES_QUERY, FOREIGN_KEYS_QUERY].map((sql) => prepared(database, sql)),
+  );
   const rows = statements.map(
     (statement) =>
       new Promise<any[] | undefined>((resolve) => {
@@ -136,11 +138,10 @@ export async function introspectAhead(db: Queryable, options: { exclude?: string
   );
   // Read as soon as the rows are in: while this thread waits (for the
   // native compiler's entity files, on a busy machine) rather than after.
-  const read = Promise.all(rows).then(
-    ([catalog, columnRows, indexRows, foreignKeyRows]) =>
-      catalog && columnRows && indexRows && foreignKeyRows
-        ? schemaOfRows(db, { catalog, columnRows, indexRows, foreignKeyRows }, options)
-        : undefined,
+  const read = Promise.all(rows).then(([catalog, columnRows, indexRows, foreignKeyRows]) =>
+    catalog && columnRows && indexRows && foreignKeyRows
+      ? schemaOfRows(db, { catalog, columnRows, indexRows, foreignKeyRows }, options)
+      : undefined,
   );
   // Whatever failed fails again where `introspect` reports it.
   const settled = read.catch(() => undefined);
