@@ -60,14 +60,14 @@ const PUNCTUATION = new Set(["{", "}", "(", ")", "[", "]", ";", ",", ".", ":", "
 const NUMBER = /(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
 
 /**
- * An object literal whose values are literals or arrays of literals, or an
- * array of literals, without comments or templates: most of a generated
- * migration's bytes (a column, an index, a foreign key). `value()` skips
- * one with a single match of this (native code, fast on a cold start, where
- * reading it token by token runs in V8's interpreter) instead of reading it
- * token by token. It matches only what the token-by-token reading accepts,
- * ending where that ends; anything else (a nested object, a name as a
- * value, a comment, a template) does not match, and is read token by token.
+ * Literal data two levels deep, without comments, templates or names as
+ * values: an object or array whose values are literals, arrays of literals,
+ * or objects and arrays of those (a createTable's argument, most of a
+ * generated migration's bytes). `value()` skips one with a single match of
+ * this (V8's compiled regular expression, where reading it token by token
+ * runs in V8's interpreter on a cold start: a 200-table Init ≈ 3 × faster).
+ * It matches only what the token-by-token reading accepts, ending where that
+ * ends; anything else does not match, and is read token by token.
  */
 const FLAT_LITERAL = (() => {
   const ws = "[ \\t\\n\\r]*";
@@ -76,16 +76,15 @@ const FLAT_LITERAL = (() => {
   const string = `"[^"\\\\\\n\\r]*(?:${escape}[^"\\\\\\n\\r]*)*"|'[^'\\\\\\n\\r]*(?:${escape}[^'\\\\\\n\\r]*)*'`;
   const number = `(?:-${ws})?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?`;
   const literal = `(?:${string}|${number}|true|false|null)`;
-  const array = `\\[${ws}(?:${literal}${ws},${ws})*(?:${literal}${ws})?\\]`;
-  const value = `(?:${literal}|${array})`;
   const key = `(?:[A-Za-z_$][A-Za-z0-9_$]*|${string})`;
-  const entry = `${key}${ws}:${ws}${value}${ws}`;
-  const flatObject = `\\{${ws}(?:${entry},${ws})*(?:${entry})?\\}`;
+  // Each element, then a comma or the closing bracket: `[1, 2,]` and `[]`, never `[,]` or `[1 2]`.
+  // Every part appears once, so that compiling the expression (on its first use) stays cheap.
+  const list = (open: string, element: string, close: string) => `\\${open}${ws}(?:${element}${ws}(?:,${ws}|(?=\\${close})))*\\${close}`;
+  const array = list("[", literal, "]");
+  const flatObject = list("{", `${key}${ws}:${ws}(?:${literal}|${array})`, "}");
   // One level deeper: values may also be flat objects and arrays of them (a createTable's argument).
-  const element = `(?:${literal}|${flatObject})`;
-  const deepArray = `\\[${ws}(?:${element}${ws},${ws})*(?:${element}${ws})?\\]`;
-  const deepEntry = `${key}${ws}:${ws}(?:${value}|${flatObject}|${deepArray})${ws}`;
-  const object = `\\{${ws}(?:${deepEntry},${ws})*(?:${deepEntry})?\\}`;
+  const deepArray = list("[", `(?:${literal}|${flatObject})`, "]");
+  const object = list("{", `${key}${ws}:${ws}(?:${literal}|${flatObject}|${deepArray})`, "}");
   return new RegExp(`(?:${object}|${deepArray})`, "y");
 })();
 
