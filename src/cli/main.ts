@@ -64,6 +64,15 @@ export async function main(typed = hideBin(process.argv)): Promise<void> {
       );
     }) as Argv<GlobalArgs>;
 
+  // yargs renders the whole help text once a command's handler has started,
+  // to show it should the handler fail later; Athanor's `fail` above never
+  // shows it, and rendering it cost every command ≈ 10 ms. `--help` renders
+  // its own.
+  const usage = (parser as unknown as { getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?: () => void } } })
+    .getInternalMethods?.()
+    .getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === "function") usage.cacheHelpMessage = () => undefined;
+
   try {
     await parser.parseAsync();
   } catch (error) {

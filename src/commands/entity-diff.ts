@@ -54,6 +54,11 @@ export async function compareEntitiesWithDatabase(
    */
   droppable?: (unmapped: string[]) => Promise<string[]>,
 ): Promise<EntityComparison> {
+  const exclude = bookkeepingTableNames(source.migrationsTableName);
+  // The catalog queries run while the entities' schema is built, where the
+  // dialect can start them first (SQLite): after the bookkeeping was read,
+  // as before, never earlier.
+  const ahead = await dialect.introspectAhead?.(db, { exclude });
   const { schema: target, entityCount } = await entityModelOf(dialect, db, source);
   profilePhase("metadata to schema");
   refuseBookkeepingEntity(target, source.migrationsTableName);
@@ -61,10 +66,7 @@ export async function compareEntitiesWithDatabase(
   // Before E248/E249, which would judge a misspelt engine as one that keeps no foreign keys.
   const engine = await dialect.unavailableEngine?.(db, target);
   if (engine) throw new UsageError(engine);
-  const introspected = await dialect.introspect(db, {
-    exclude: bookkeepingTableNames(source.migrationsTableName),
-    schemas: schemasToRead(target, renames),
-  });
+  const introspected = ahead ? await ahead() : await dialect.introspect(db, { exclude, schemas: schemasToRead(target, renames) });
   const current = dialect.readAsDeclared ? dialect.readAsDeclared(introspected, target) : introspected;
   profilePhase("introspection");
   refuseWhatTheDatabaseRefuses(dialect, withEnginesTablesKeep(withIndexesLeftToTheUser(target, current), current));

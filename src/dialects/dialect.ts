@@ -154,6 +154,17 @@ export interface Dialect {
   introspect(db: Queryable, options?: { exclude?: string[]; schemas?: string[] }): Promise<Schema>;
 
   /**
+   * `introspect` started before the entities' schema is built, where the
+   * dialect reads the same whatever that schema (no schemas to add) and its
+   * queries can run off this thread meanwhile (SQLite on node sqlite3:
+   * libuv's thread pool). Resolves once they are under way, to the function
+   * that finishes reading: the schema, or the error, `introspect(db,
+   * options)` would give. Undefined where nothing can run ahead; absent on
+   * dialects that never can.
+   */
+  introspectAhead?(db: Queryable, options: { exclude?: string[] }): Promise<(() => Promise<Schema>) | undefined>;
+
+  /**
    * The schema (namespace) unqualified names resolve to on this connection
    * (PostgreSQL's `current_schema()`). Absent on dialects without schemas:
    * there, an entity's `schema` is ignored, as TypeORM ignores it.

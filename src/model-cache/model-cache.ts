@@ -10,10 +10,10 @@
  * code that turns metadata into the model. An entry is used only when all of
  * them are as they were:
  *
- * - a file in node_modules (a package) by its size, modification time and
- *   inode, which any install or update changes; every other file (the
- *   project's TypeScript, its tsconfig, JSON it reads, Athanor's dist) by the
- *   sha256 of its content;
+ * - a file in node_modules (a package) and the modules of Athanor's own
+ *   code by its size, modification time and inode, which any install,
+ *   update or build changes; every other file (the project's TypeScript, its
+ *   tsconfig, JSON it reads) by the sha256 of its content;
  * - environment variables by value (only a digest of all inputs is stored:
  *   no value, and so no password in DATABASE_URL, ever reaches the disk).
  *
@@ -119,7 +119,10 @@ function addOwnCode(add: (...parts: string[]) => void): void {
   for (const directory of OWN_CODE_DIRECTORIES) {
     const files = listing(directory);
     add("own", directory, files);
-    for (const name of files.split("\n")) if (name.endsWith(".js")) add("own file", name, fileState(join(directory, name)));
+    // By stat, as a package's files are (how an installed Athanor's were
+    // already read): a build or an install writes them anew. Reading and
+    // hashing each file cost a checkout's every command ≈ 10 ms.
+    for (const name of files.split("\n")) if (name.endsWith(".js")) add("own file", name, statState(join(directory, name)));
   }
 }
 
@@ -145,12 +148,18 @@ function digestOf(inputs: Entry["inputs"]): string {
 
 /** A package file by its stat (installs replace files); anything else by its content. */
 function fileState(file: string): string {
+  if (file.includes(`${sep}node_modules${sep}`)) return statState(file);
   try {
-    if (file.includes(`${sep}node_modules${sep}`)) {
-      const stat = fs.statSync(file, { bigint: true });
-      return stat.isFile() ? `stat ${stat.size} ${stat.mtimeNs} ${stat.ino}` : "not a file";
-    }
     return `sha256 ${sha256(fs.readFileSync(file))}`;
+  } catch {
+    return "missing";
+  }
+}
+
+function statState(file: string): string {
+  try {
+    const stat = fs.statSync(file, { bigint: true });
+    return stat.isFile() ? `stat ${stat.size} ${stat.mtimeNs} ${stat.ino}` : "not a file";
   } catch {
     return "missing";
   }

@@ -261,6 +261,69 @@ test("introspection runs the same number of queries for 1 table and for 30", asy
   });
 });
 
+test("introspection started ahead reads what introspect reads, its catalog queries already under way", async () => {
+  await withDatabase(
+    async (db) => {
+      await db.query(`CREATE TABLE "migrations" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar NOT NULL)`);
+      await db.query(`CREATE VIEW "active_users" AS SELECT "id" FROM "users" WHERE "is_active" = 1`);
+      const runner = db.createQueryRunner();
+      try {
+        const queries: string[] = [];
+        const counting = Object.assign(Object.create(runner), {
+          query: (sql: string, parameters?: unknown[]) => {
+            queries.push(sql);
+            return runner.query(sql, parameters);
+          },
+        });
+        const finish = await sqliteDialect.introspectAhead!(counting, { exclude: ["migrations"] });
+        assert.ok(finish, "node sqlite3 runs ahead");
+        // The four catalog queries went to the driver itself, not through TypeORM's query().
+        assert.deepEqual(queries, []);
+        const ahead = await finish();
+        assert.deepEqual(ahead, await sqliteDialect.introspect(runner, { exclude: ["migrations"] }));
+        assert.ok(ahead.tables.users && !ahead.tables.migrations);
+      } finally {
+        await runner.release();
+      }
+    },
+    { entities: [User, GameSession, Leaderboard, LeaderboardEntry, RefreshToken] },
+  );
+});
+
+test("introspection started ahead falls back to introspect where the driver cannot run it, or fails", async () => {
+  await withDatabase(
+    async (db) => {
+      const expected = await sqliteDialect.introspect(db);
+      // Anything but node sqlite3 (better-sqlite3, sql.js, a wrapper): nothing to start.
+      assert.equal(await sqliteDialect.introspectAhead!({ query: (sql) => db.query(sql) }, {}), undefined);
+      // A statement node sqlite3 cannot prepare: `introspect` runs instead, through TypeORM.
+      const queries: string[] = [];
+      const refusing = {
+        query: (sql: string) => {
+          queries.push(sql);
+          return db.query(sql);
+        },
+        connection: {
+          options: { type: "sqlite" },
+          driver: {
+            databaseConnection: {
+              prepare: (_sql: string, callback: (error: Error | null) => void) => {
+                setImmediate(() => callback(new Error("SQLITE_ERROR: no such table: pragma_table_xinfo")));
+                return { all: () => assert.fail("never run"), finalize: () => undefined };
+              },
+            },
+          },
+        },
+      };
+      const finish = await sqliteDialect.introspectAhead!(refusing, {});
+      assert.ok(finish);
+      assert.deepEqual(await finish(), expected);
+      assert.equal(queries.length, INTROSPECTION_QUERY_COUNT);
+    },
+    { entities: [User, GameSession, Leaderboard, LeaderboardEntry, RefreshToken] },
+  );
+});
+
 test("internal, excluded and TypeORM metadata tables are left out", async () => {
   await withDatabase(async (db) => {
     await db.query(`CREATE TABLE "migrations" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "name" varchar NOT NULL)`);

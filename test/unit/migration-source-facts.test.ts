@@ -133,6 +133,44 @@ test("the token reader refuses what TypeScript's parser refuses, and whatever is
   }
 });
 
+test("literal data is read to the same answer whether one match skips it or the token reader reads it", () => {
+  const source = renderMigrationFile({ ...base, up: richUp });
+  // Each literal as a column's value (skipped in one match where it can be), and nested one level deeper (read token by token around it).
+  const at = (literal: string) => [
+    source.replace('type: "integer", ', `probe: ${literal}, type: "integer", `),
+    source.replace('type: "integer", ', `probe: { deeper: { value: ${literal} } }, type: "integer", `),
+  ];
+  const accepted = [
+    `"a\\"b"`,
+    `'it\\'s'`,
+    `"\\u00e9\\x41\\0 \\$ \\\`"`,
+    `"\u2028"`,
+    `- 1.5e3`,
+    `-\n 0.25`,
+    `[]`,
+    `{}`,
+    `[1, "a", true, null,]`,
+    `{ "key": 1, default: false, class: null, }`,
+    `[{ a: 1 }, { b: [2, 3] }]`,
+    `{ name: other }`,
+    `[1 /* a comment */, // another
+     2]`,
+  ];
+  const refused = [`"\\01"`, `"\\u12"`, `1.`, `.5`, `0x10`, `01`, `1_000`, `[,]`, `{ , }`, `{ a: 1 b: 2 }`, `"a\nb"`, `{ a: class }`];
+  for (const literal of [...accepted, ...refused]) {
+    for (const text of at(literal)) {
+      assert.notEqual(text, source, literal);
+      const scanned = scanGeneratedMigration(text);
+      if (!accepted.includes(literal)) {
+        assert.equal(scanned, undefined, literal);
+        continue;
+      }
+      assert.ok(scanned, literal);
+      assert.deepEqual(scanned, factsFromSyntaxTree("/p/migrations/1714000000000-Init.ts", text), literal);
+    }
+  }
+});
+
 test("a file whose methods call only op() and queryRunner.query is told from one that may reach TypeORM's entities", () => {
   const source = renderMigrationFile({ ...base, up: richUp });
   assert.equal(scanGeneratedMigrationCalls(source)?.callsOnlyOperations, true);

@@ -8,7 +8,7 @@ import { checkSqliteBackup, restoreSqlite, sqliteDatabaseFile } from "./restore"
 import { createSqliteScratchDatabase } from "./scratch";
 import { comparableColumn } from "./comparable";
 import { explainConnectionError, explainMigrationError } from "./connection-errors";
-import { introspect } from "./introspect";
+import { introspect, introspectAhead } from "./introspect";
 import { hasIndexOn, tableColumns } from "./table-columns";
 import { quoteIdentifier } from "./quote";
 import { needsSchema, renderOperation } from "./render";
@@ -33,6 +33,7 @@ export const sqliteDialect: Dialect = {
   foldName,
   nameClash,
   introspect,
+  introspectAhead,
   tableColumns,
   hasIndexOn,
   comparable: comparableColumn,
