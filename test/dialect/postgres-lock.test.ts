@@ -13,6 +13,7 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { DataSource, type QueryRunner } from "typeorm";
 import { createTestDatabase, type TestDatabase } from "../support/postgres";
+import { waitUntil } from "../support/sessions";
 import { postgresDialect } from "../../src/dialects/postgres";
 import type { HeldLock } from "../../src/dialects/dialect";
 
@@ -58,6 +59,19 @@ async function pidOf(runner: QueryRunner): Promise<number> {
   return Number((await runner.query(`SELECT pg_backend_pid() AS pid`))[0].pid);
 }
 
+/**
+ * End session `pid` and wait until it has: pg_terminate_backend only signals
+ * the backend, which releases its locks as it exits, a moment later (longer
+ * on a loaded machine). Gone from pg_stat_activity, it has released them.
+ */
+async function endSession(pid: number): Promise<void> {
+  await dataSource.query(`SELECT pg_terminate_backend($1)`, [pid]);
+  await waitUntil(`session ${pid} has ended`, async () => {
+    const rows = await dataSource.query(`SELECT 1 FROM pg_stat_activity WHERE pid = $1`, [pid]);
+    return rows.length === 0;
+  });
+}
+
 describe("postgres: is the run-level lock still held?", () => {
   test("held while its session holds it; lost after pg_advisory_unlock_all or DISCARD ALL on that session, which stays connected", async () => {
     for (const reset of ["SELECT pg_advisory_unlock_all()", "DISCARD ALL"]) {
@@ -91,7 +105,7 @@ describe("postgres: is the run-level lock still held?", () => {
     try {
       const lock = await dialect.acquireMigrationLock!(session, { timeoutMs: 1000 });
       assert.equal(await heldAsked(migration, lock), true);
-      await dataSource.query(`SELECT pg_terminate_backend($1)`, [await pidOf(session)]);
+      await endSession(await pidOf(session));
       assert.equal(await heldAsked(migration, lock), false, "lost once the session ended");
       assert.equal(await lock.stillHeld!(), false);
 

@@ -311,20 +311,25 @@ describe("postgres: verify stopped by Ctrl-C", () => {
 
 /**
  * verify, stopped by Ctrl-C (SIGINT) once `sleeping` finds its slow migration
- * running on the scratch database: exit 130, within 30 s of the start (so the
- * statement in flight was cancelled, not waited for).
+ * running on the scratch database: exit 130, within 30 s of the signal (the
+ * statement in flight, a 60 s sleep that has just started, was cancelled, not
+ * waited for). Timed from the signal, not from the start: how long verify
+ * takes to reach the statement (a CLI start, a scratch database, the
+ * migrations before it) depends on the machine's load, not on the product.
  */
 async function verifyInterrupted(project: TestProject, sleeping: () => Promise<boolean>): Promise<CliResult> {
   const running = project.spawn(["verify"]);
   const started = Date.now();
   while (!(await sleeping())) {
-    assert.ok(Date.now() - started < 30_000, `the slow migration never started:\n${running.output().stdout}${running.output().stderr}`);
+    assert.ok(Date.now() - started < 60_000, `the slow migration never started:\n${running.output().stdout}${running.output().stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+  const signalled = Date.now();
   running.child.kill("SIGINT");
   const result = await running.result;
   assert.equal(result.code, 130, result.stdout + result.stderr);
-  assert.ok(Date.now() - started < 30_000, "the statement in flight was not cancelled");
+  const stoppedAfterMs = Date.now() - signalled;
+  assert.ok(stoppedAfterMs < 30_000, `the statement in flight was not cancelled (verify ended ${stoppedAfterMs} ms after the signal)`);
   return result;
 }
 
