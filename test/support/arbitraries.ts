@@ -729,11 +729,19 @@ function mutateOnce(g: G, a: Schema, tables: Table[], origins: Origins, names: C
       // `down` adds it back to tables with rows: it must be nullable or have a
       // default, and no check of `a` may hold it (a check dropped by an earlier
       // mutation comes back with `down`, and the re-added column's NULLs would
-      // fail `"name" IS NOT NULL`).
-      const droppable = table!.columns.filter(
-        (c) =>
-          (c.nullable || c.default !== undefined) && !c.generated && !isBusy(tables, table!, c) && !constrainedInA(a, table!, c, origins),
-      );
+      // fail `"name" IS NOT NULL`). As `a` has it, which is what `down` adds:
+      // an earlier mutation may have given it a default or made it nullable
+      // (seed 1452676341: a NOT NULL timestamptz given a default, then dropped).
+      const droppable = table!.columns.filter((c) => {
+        const added = columnInA(a, table!, c, origins) ?? c;
+        return (
+          (added.nullable || added.default !== undefined) &&
+          !added.generated &&
+          !c.generated &&
+          !isBusy(tables, table!, c) &&
+          !constrainedInA(a, table!, c, origins)
+        );
+      });
       if (droppable.length === 0 || droppable.length === table!.columns.length) return;
       const column = pick(g, droppable);
       table!.columns.splice(table!.columns.indexOf(column), 1);
@@ -923,6 +931,14 @@ function constrainedInA(a: Schema, table: Table, column: Column, origins: Origin
   const fromColumn = origins.columns.get(column);
   if (fromTable === undefined || fromColumn === undefined) return false;
   return constraintsNaming(a.tables[fromTable], fromColumn).length > 0;
+}
+
+/** `column` as `a` has it, where it comes from `a`: what `down` adds back when `b` drops it. */
+function columnInA(a: Schema, table: Table, column: Column, origins: Origins): Column | undefined {
+  const fromTable = origins.tables.get(table);
+  const fromColumn = origins.columns.get(column);
+  if (fromTable === undefined || fromColumn === undefined) return undefined;
+  return a.tables[fromTable]?.columns.find((c) => c.name === fromColumn);
 }
 
 /** The names of the constraints of `table` that name `column` (see constrainedInA). */
