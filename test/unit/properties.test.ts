@@ -22,6 +22,8 @@ import { postgresDialect } from "../../src/dialects/postgres";
 import { constraintsNaming, schemaArbitrary, schemaPairArbitrary, schemaProblems, type SchemaPair } from "../support/arbitraries";
 
 const RUNS = Number(process.env.ATHANOR_PROPS_RUNS ?? 2000);
+// ATHANOR_PROPS_SEED pins the seed (to replay a reported failure; .ci/run pins one per commit).
+if (process.env.ATHANOR_PROPS_SEED) fc.configureGlobal({ seed: Number(process.env.ATHANOR_PROPS_SEED) });
 
 /** The algebra for one pair; throws with the differences when it fails. */
 function checkAlgebra(a: Schema, b: Schema, options: DiffOptions): void {
