@@ -17,6 +17,7 @@ import { globbedFiles, loadGlobbedClasses, transpileEntityGlobsEarly } from "./e
 import { sourceStyleOf, type SourceStyle } from "./source-style";
 import { answerPgRuntimeProbe } from "../loader/pg-runtime-probe";
 import { quietTypeOrmSqliteDriver } from "../loader/sqlite-traces";
+import { deferUnusedTypeOrmModules } from "../loader/typeorm-deferred-modules";
 
 export interface ProjectConfig {
   /** Directory commands run in; relative paths resolve from it. */
@@ -130,6 +131,7 @@ export async function prepareProjectConfig(options: LoadOptions, configOptions: 
     const transpiled = transpileForRequire(dataSourceFile);
     if (!transpiled) return;
     const requireHere = createRequire(dataSourceFile);
+    deferUnusedTypeOrmModules(cwd);
     for (const match of readFileSync(dataSourceFile, "utf8").matchAll(/(?:\bfrom|\bimport|\brequire\s*\()\s*["']([^"'\n]+)["']/g)) {
       if (!LOADED_AHEAD.has(match[1])) continue;
       try {
@@ -170,6 +172,7 @@ export function loadProjectConfig(options: LoadOptions, configOptions: ConfigOpt
 
   // The DataSource's constructor loads the driver.
   answerPgRuntimeProbe(cwd);
+  deferUnusedTypeOrmModules(cwd);
   const restoreSqliteVerbose = quietTypeOrmSqliteDriver(cwd);
   let exported: Record<string, unknown>;
   try {
