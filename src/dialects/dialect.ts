@@ -399,6 +399,17 @@ export interface Dialect {
   statementCanceller?(db: Queryable): Promise<StatementCanceller>;
 
   /**
+   * A cancel that reaches a statement before the database has started it is
+   * lost (node sqlite3's `interrupt()`, while the statement waits for the
+   * driver's worker thread), and a repeated one cannot reach the runner's
+   * next statement (it acts at once, on this thread): the runner repeats it
+   * until the statement in flight when the stop came has been answered.
+   * Not where a cancel goes through another connection and could land on
+   * the ROLLBACK that follows.
+   */
+  readonly cancelLostBeforeStart?: boolean;
+
+  /**
    * DataSource options to set before connecting, given how long the user
    * asked to wait for the server (undefined: not asked; the dialect may read
    * the DataSource's own settings and apply a default). PostgreSQL: the

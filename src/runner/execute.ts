@@ -256,10 +256,22 @@ export async function executeMigrations(
   const running: RunningCode = { now: false };
   // Ready before anything runs: on PostgreSQL it asks the connection's pid.
   const cancel = signal && context.dialect.statementCanceller ? await context.dialect.statementCanceller(context.queryRunner) : undefined;
+  /** The migrations' own statement in flight (sent, not answered), by number: see onAbort. */
+  const inFlight: { sent: number; now?: number } = { sent: 0 };
+  let cancelAgain: NodeJS.Timeout | undefined;
   // Only the migrations' own statements are cancelled: the bookkeeping row
   // and COMMIT of a migration whose code finished are let through.
   const onAbort = () => {
-    if (running.now) void cancel?.(context.lock?.connection).catch(() => undefined);
+    if (!running.now || !cancel) return;
+    const cancelNow = () => void cancel(context.lock?.connection).catch(() => undefined);
+    cancelNow();
+    // Lost if the statement had not started yet: asked again while that same statement is out.
+    const target = inFlight.now;
+    if (!context.dialect.cancelLostBeforeStart || target === undefined) return;
+    cancelAgain = setInterval(() => {
+      if (inFlight.now === target && running.now) cancelNow();
+      else clearInterval(cancelAgain);
+    }, CANCEL_AGAIN_MS);
   };
   signal?.addEventListener("abort", onAbort);
   /** What the current batch sent: the commit-time check covers what it touched. */
@@ -268,8 +280,10 @@ export async function executeMigrations(
     sending: (sql) => {
       if (signal?.aborted && running.now && !running.writingProgress) throw new StopRequested();
       options.onStatement?.(sql);
+      inFlight.now = running.now && !running.writingProgress ? ++inFlight.sent : undefined;
     },
     completed: (sql) => {
+      inFlight.now = undefined;
       if (!running.writingProgress) {
         journal.completed(sql);
         // The migrations' own statements: the runner's bookkeeping breaks no foreign key.
@@ -288,6 +302,7 @@ export async function executeMigrations(
       if (running.pending && !running.writingProgress) await running.progress?.();
     },
     failed: (sql) => {
+      inFlight.now = undefined;
       journal.failedAt();
       if (running.now && !running.writingProgress) running.failedStatement = sql;
     },
@@ -399,6 +414,7 @@ export async function executeMigrations(
     if (tuned && direction === "up") await storeCommitTime(context, commits, tuning.hold);
     observed.stop();
     ahead.stop();
+    clearInterval(cancelAgain);
     signal?.removeEventListener("abort", onAbort);
   }
   return results;
@@ -499,6 +515,9 @@ class BatchStopped extends Error {
     super("stopped");
   }
 }
+
+/** How often a stop's cancel is asked again while the statement it was for has not started (Dialect.cancelLostBeforeStart). */
+const CANCEL_AGAIN_MS = 50;
 
 /** The savepoint each migration of a commit group runs in. */
 const GROUP_SAVEPOINT = "athanor_migration";

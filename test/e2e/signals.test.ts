@@ -9,7 +9,8 @@
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { Client } from "pg";
-import { TestProject, type CliResult, type SpawnedCli } from "../support/project";
+import { join } from "node:path";
+import { TestProject, repoRoot, type CliResult, type SpawnedCli } from "../support/project";
 import { ITEM_ROWS, appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
 import { AT_GATE, GATE_STATEMENT, closeGate, migrationLockHolders, waitForStatement } from "../support/sessions";
 import { writeSlowScenario } from "../support/slow-scenario";
@@ -169,6 +170,45 @@ describe("a signal during run", () => {
       }
     });
   }
+
+  test("sqlite: SIGINT while the long statement waits for node sqlite3's worker thread: interrupted once it starts, rolled back, exit 130", async () => {
+    // The statement is sent, but SQLite has not started it: an interrupt then
+    // does nothing, so the runner asks again until the statement is answered.
+    const project = await TestProject.create(
+      "sqlite",
+      {},
+      {
+        env: {
+          ATHANOR_COMMIT_GROUP_MS: "0",
+          NODE_OPTIONS: `--require ${join(repoRoot, "test", "support", "sqlite-held-worker.cjs")}`,
+          UV_THREADPOOL_SIZE: "1",
+          ATHANOR_TEST_HOLD_WORKER_FOR: "WITH RECURSIVE",
+          ATHANOR_TEST_HOLD_WORKER_MS: "1500",
+        },
+      },
+    );
+    try {
+      await createItems(project);
+      const names = writeSlowScenario(project, SLOW.sqlite);
+      const running = project.spawn(["run"]);
+      // Left alone, the statement runs for minutes.
+      const watchdog = setTimeout(() => running.child.kill("SIGKILL"), 30_000);
+      try {
+        await waitForStderr(running, /worker held/);
+        const signalled = Date.now();
+        running.child.kill("SIGINT");
+        const result = await running.result;
+        assertStoppedCleanly(result, 130, "SIGINT", names, Date.now() - signalled);
+      } finally {
+        clearTimeout(watchdog);
+      }
+      assert.deepEqual(await appliedNames(project), [names[0]]);
+      await assertRowsUnchanged(project);
+      await assertNextRunCompletes(project, names);
+    } finally {
+      await project.cleanup();
+    }
+  });
 
   test("sqlite: SIGINT during a long statement outside a transaction: what already ran is listed and recorded as partially applied, exit 130; the next run finishes it, the UPDATE not run twice", async () => {
     const project = await TestProject.create("sqlite");

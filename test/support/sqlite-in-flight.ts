@@ -43,10 +43,10 @@ export async function waitForSqliteReader(project: TestProject): Promise<void> {
  * Wait until `run --verbose` (spawned) has sent the statement `printed`
  * matches, so everything before it is done; with `readsOutsideTransaction`,
  * also until that statement runs (waitForSqliteReader). Inside a transaction
- * nothing shows it running: there a short pause is left for the driver to
- * start it on its worker thread, since node sqlite3's interrupt() is lost on
- * a statement it has not started yet (a window of the product, not of the
- * test: what ran before is already known to be done).
+ * nothing shows it running, and nothing needs to: a stop that comes before
+ * node sqlite3's worker has started it is asked again until it has
+ * (Dialect.cancelLostBeforeStart; signals.test.ts holds the worker to
+ * check that).
  */
 export async function waitForSqliteStatement(
   project: TestProject,
@@ -56,5 +56,4 @@ export async function waitForSqliteStatement(
 ): Promise<void> {
   await waitForOutput(running, printed);
   if (readsOutsideTransaction) await waitForSqliteReader(project);
-  else await new Promise((resolve) => setTimeout(resolve, 500));
 }

@@ -49,6 +49,7 @@ export const sqliteDialect: Dialect = {
   session: sqliteSession,
   acquireMigrationLock: acquireSqliteLock,
   statementCanceller: sqliteStatementCanceller,
+  cancelLostBeforeStart: true,
   groupCommit: true,
   sendList: sendSqliteList,
   explainConnectionError,

@@ -1,7 +1,10 @@
 /**
  * A signal stops `run`: interrupt the statement in flight where the driver
  * can. node sqlite3 runs statements on a worker thread, and its
- * `interrupt()` makes the running one fail with SQLITE_INTERRUPT.
+ * `interrupt()` makes the running one fail with SQLITE_INTERRUPT; on one
+ * the worker has not started yet it does nothing (SQLite clears it when a
+ * statement starts with none running), so the runner asks again until the
+ * statement is answered (Dialect.cancelLostBeforeStart).
  * better-sqlite3 runs them on the main thread, so the signal is only seen
  * once the statement returns; the runner then stops before the next one.
  */
