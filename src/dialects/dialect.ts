@@ -410,6 +410,15 @@ export interface Dialect {
   readonly cancelLostBeforeStart?: boolean;
 
   /**
+   * Whether the driver runs each statement on this thread (better-sqlite3):
+   * then no signal is heard while a statement runs, nor after, since one
+   * statement follows another without the event loop turning. The runner
+   * lets it turn between statements, at most every LOOP_TURN_MS, so that a
+   * stop request is heard before the next statement.
+   */
+  answersOnThisThread?(db: Queryable): boolean;
+
+  /**
    * DataSource options to set before connecting, given how long the user
    * asked to wait for the server (undefined: not asked; the dialect may read
    * the DataSource's own settings and apply a default). PostgreSQL: the

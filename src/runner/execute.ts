@@ -274,6 +274,18 @@ export async function executeMigrations(
     }, CANCEL_AGAIN_MS);
   };
   signal?.addEventListener("abort", onAbort);
+  if (signal && context.dialect.answersOnThisThread?.(context.queryRunner)) {
+    // Statements that block this thread follow one another without the event
+    // loop turning, so a signal would be heard only once the run is over.
+    let turned = performance.now();
+    running.hearSignals = async () => {
+      if (performance.now() - turned < LOOP_TURN_MS) return;
+      // Twice: from an I/O callback the first runs before the loop polls
+      // again; the second runs after a poll, which is where a signal is read.
+      for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+      turned = performance.now();
+    };
+  }
   /** What the current batch sent: the commit-time check covers what it touched. */
   const sentInBatch: string[] = [];
   const observed = observeStatements(context.queryRunner, {
@@ -299,6 +311,7 @@ export async function executeMigrations(
       faultPoint("statement", sql);
     },
     beforeSending: async () => {
+      await running.hearSignals?.();
       if (running.pending && !running.writingProgress) await running.progress?.();
     },
     failed: (sql) => {
@@ -375,6 +388,7 @@ export async function executeMigrations(
       if (commitWithNext && mode === "each" && batch.transaction && !batch.group && next?.transaction) batch.commitWithNext = true;
     }
     for (const batch of batches) {
+      await running.hearSignals?.();
       if (signal?.aborted) {
         await settleHeldCommit(context, tuning);
         throw interruptedError(signal.reason, standing());
@@ -495,6 +509,8 @@ interface RunningCode {
   writingProgress?: boolean;
   /** The last statement of the code that failed (a stop: the one it cancelled). */
   failedStatement?: string;
+  /** Where statements block this thread (Dialect.answersOnThisThread): let the event loop turn, so that a signal sent meanwhile is heard. */
+  hearSignals?: () => Promise<void>;
 }
 
 /** Thrown at a statement the migration code sends once a stop was requested. */
@@ -515,6 +531,9 @@ class BatchStopped extends Error {
     super("stopped");
   }
 }
+
+/** At most how often the event loop is let turn between statements that block this thread (Dialect.answersOnThisThread). */
+const LOOP_TURN_MS = 50;
 
 /** How often a stop's cancel is asked again while the statement it was for has not started (Dialect.cancelLostBeforeStart). */
 const CANCEL_AGAIN_MS = 50;
@@ -731,6 +750,7 @@ async function executeBatch(
     // A transaction begun held back is sent with the first re-read: the lock is checked after it.
     if (!(batch.transaction && tuning.hold)) await checkLock();
     for (const [index, migration] of batch.migrations.entries()) {
+      await running.hearSignals?.();
       if (signal?.aborted) throw new StopRequested();
       current = migration;
       // With the next savepoint open, the group already chose to go on (at the last row).

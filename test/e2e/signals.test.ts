@@ -14,7 +14,8 @@ import { TestProject, repoRoot, type CliResult, type SpawnedCli } from "../suppo
 import { ITEM_ROWS, appliedNames, assertItemsIntact, createItems, q, writeMigrationBody } from "../support/faults";
 import { AT_GATE, GATE_STATEMENT, closeGate, migrationLockHolders, waitForStatement } from "../support/sessions";
 import { writeSlowScenario } from "../support/slow-scenario";
-import { waitForSqliteStatement } from "../support/sqlite-in-flight";
+import { typeorm1Project } from "../support/typeorm1";
+import { waitForSqliteLongTransaction, waitForSqliteStatement } from "../support/sqlite-in-flight";
 import { waitForOutput } from "../support/wait-for-output";
 
 const SIGNALS = [
@@ -205,6 +206,49 @@ describe("a signal during run", () => {
       assert.deepEqual(await appliedNames(project), [names[0]]);
       await assertRowsUnchanged(project);
       await assertNextRunCompletes(project, names);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
+  test("better-sqlite3 (TypeORM 1.x): SIGINT during a statement that blocks the process: heard before the next statement, the migration rolled back, exit 130", async () => {
+    // better-sqlite3 runs each statement on the main thread: the signal can
+    // only be heard between statements, and is, though they follow one
+    // another without waiting on anything.
+    const project = await TestProject.create("sqlite", {}, typeorm1Project({ env: { ATHANOR_COMMIT_GROUP_MS: "0" } }));
+    try {
+      await createItems(project);
+      const names = [
+        writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "CreateFirst",
+          up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`),
+        }),
+        writeMigrationBody(project, {
+          timestamp: 1700000000002,
+          name: "SlowAppend",
+          up: [
+            q(`UPDATE "items" SET "name" = "name" || 'X'`),
+            q(`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 25000000) SELECT COUNT(*) AS n FROM c`),
+            q(`UPDATE "items" SET "note" = "note"`),
+          ].join("\n"),
+        }),
+        writeMigrationBody(project, {
+          timestamp: 1700000000003,
+          name: "CreateLast",
+          up: q(`CREATE TABLE "last" ("id" integer PRIMARY KEY)`),
+        }),
+      ];
+      const running = project.spawn(["run", "--verbose"]);
+      // Inside SlowAppend's long statement (its UPDATE holds the database).
+      await waitForSqliteLongTransaction(project);
+      const signalled = Date.now();
+      running.child.kill("SIGINT");
+      const result = await running.result;
+      assertStoppedCleanly(result, 130, "SIGINT", names, Date.now() - signalled);
+      assert.doesNotMatch(result.stdout, /UPDATE "items" SET "note"/, "nothing after the blocking statement was sent");
+      assert.deepEqual(await appliedNames(project), [names[0]]);
+      await assertRowsUnchanged(project);
     } finally {
       await project.cleanup();
     }

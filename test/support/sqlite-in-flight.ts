@@ -40,6 +40,37 @@ export async function waitForSqliteReader(project: TestProject): Promise<void> {
 }
 
 /**
+ * Wait until a transaction of another connection has held the project's
+ * SQLite database for two looks `apartMs` apart: a statement that takes
+ * long, not a quick migration's whole transaction. For a runner whose
+ * printed lines cannot tell (with better-sqlite3 they reach the pipe only
+ * when its event loop turns, after the statement).
+ */
+export async function waitForSqliteLongTransaction(project: TestProject, apartMs = 300): Promise<void> {
+  const ds = await project.connect();
+  const held = async () => {
+    try {
+      await ds.query(`BEGIN EXCLUSIVE`);
+    } catch (error) {
+      if (isBusy(error)) return true;
+      throw error;
+    }
+    await ds.query(`ROLLBACK`);
+    return false;
+  };
+  try {
+    await ds.query(`PRAGMA busy_timeout = 0`);
+    await waitUntil("a transaction of the runner holds the database", async () => {
+      if (!(await held())) return false;
+      await new Promise((resolve) => setTimeout(resolve, apartMs));
+      return held();
+    });
+  } finally {
+    await ds.destroy();
+  }
+}
+
+/**
  * Wait until `run --verbose` (spawned) has sent the statement `printed`
  * matches, so everything before it is done; with `readsOutsideTransaction`,
  * also until that statement runs (waitForSqliteReader). Inside a transaction

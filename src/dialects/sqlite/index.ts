@@ -17,7 +17,7 @@ import { sqliteSession } from "./session";
 import { dataCheckFailure } from "./data-check";
 import { acquireSqliteLock } from "./lock";
 import { sqliteCannotWrite } from "./writable";
-import { sqliteStatementCanceller } from "./interrupt";
+import { sqliteAnswersOnThisThread, sqliteStatementCanceller } from "./interrupt";
 import { sendSqliteList } from "./send-list";
 import { sqliteStatementCost } from "./statement-cost";
 import { sqliteLiveCosts } from "./live-costs";
@@ -50,6 +50,7 @@ export const sqliteDialect: Dialect = {
   acquireMigrationLock: acquireSqliteLock,
   statementCanceller: sqliteStatementCanceller,
   cancelLostBeforeStart: true,
+  answersOnThisThread: sqliteAnswersOnThisThread,
   groupCommit: true,
   sendList: sendSqliteList,
   explainConnectionError,

@@ -6,7 +6,9 @@
  * statement starts with none running), so the runner asks again until the
  * statement is answered (Dialect.cancelLostBeforeStart).
  * better-sqlite3 runs them on the main thread, so the signal is only seen
- * once the statement returns; the runner then stops before the next one.
+ * once the statement returns and the event loop turns, which the runner
+ * lets it do before the next statement (Dialect.answersOnThisThread); it
+ * stops there.
  */
 import type { Queryable, StatementCanceller } from "../dialect";
 
@@ -16,4 +18,9 @@ export async function sqliteStatementCanceller(db: Queryable): Promise<Statement
   return async () => {
     if (typeof connection?.interrupt === "function") connection.interrupt();
   };
+}
+
+/** better-sqlite3 (TypeORM's driver for it, and SQLite's only one under TypeORM 1.x) answers on the main thread. */
+export function sqliteAnswersOnThisThread(db: Queryable): boolean {
+  return (db as { connection?: { options?: { type?: string } } }).connection?.options?.type === "better-sqlite3";
 }
