@@ -16,8 +16,8 @@
  *   Hash objects answer `update` and `digest` as sha.js's do, with the same
  *   bytes), the real package for any other and for its constructors.
  * Nothing is put in place where the file is not where this TypeORM line
- * keeps it, or is already loaded; a typeorm that loads as an ES module never
- * reads the CommonJS cache, and loads as it always did.
+ * keeps it, or is already loaded. An ES module project gets them too:
+ * TypeORM 1.x's `index.mjs` loads its CommonJS files, through this cache.
  */
 import crypto = require("node:crypto");
 import { existsSync, readFileSync } from "node:fs";
