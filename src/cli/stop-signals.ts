@@ -49,7 +49,13 @@ export function stopOnSignals(stopping = ROLLING_BACK): StopSignals {
 export async function withStopSignals<T>(body: (signal: AbortSignal) => Promise<T>, stopping?: string): Promise<T> {
   const stop = stopOnSignals(stopping);
   try {
-    return await body(stop.signal);
+    const result = await body(stop.signal);
+    // Nothing was left to stop (the last statement could not be cancelled, as
+    // with better-sqlite3, or only the last COMMIT was left): the "Stopping"
+    // line above must not stand as the outcome.
+    if (stop.signal.aborted)
+      process.stderr.write(`${String(stop.signal.reason)} came once nothing was left to stop: the command ran to its end.\n`);
+    return result;
   } finally {
     stop.dispose();
   }

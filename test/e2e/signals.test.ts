@@ -254,6 +254,38 @@ describe("a signal during run", () => {
     }
   });
 
+  test("better-sqlite3 (TypeORM 1.x): SIGINT during the last statement of the last migration: it runs to its end, applied, exit 0, and the output says nothing was left to stop", async () => {
+    const project = await TestProject.create("sqlite", {}, typeorm1Project({ env: { ATHANOR_COMMIT_GROUP_MS: "0" } }));
+    try {
+      await createItems(project);
+      const names = [
+        writeMigrationBody(project, {
+          timestamp: 1700000000001,
+          name: "CreateFirst",
+          up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`),
+        }),
+        writeMigrationBody(project, {
+          timestamp: 1700000000002,
+          name: "SlowLast",
+          up: [
+            q(`UPDATE "items" SET "name" = "name" || 'X'`),
+            q(`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 25000000) SELECT COUNT(*) AS n FROM c`),
+          ].join("\n"),
+        }),
+      ];
+      const running = project.spawn(["run"]);
+      await waitForSqliteLongTransaction(project);
+      running.child.kill("SIGINT");
+      const result = await running.result;
+      assert.equal(result.code, 0, result.stdout + result.stderr);
+      assert.match(result.stdout, /Applied 2 migrations/);
+      assert.match(result.stderr, /^Stopping \(SIGINT\): .*\nSIGINT came once nothing was left to stop: the command ran to its end\.\n$/);
+      assert.deepEqual(await appliedNames(project), names);
+    } finally {
+      await project.cleanup();
+    }
+  });
+
   test("sqlite: SIGINT during a long statement outside a transaction: what already ran is listed and recorded as partially applied, exit 130; the next run finishes it, the UPDATE not run twice", async () => {
     const project = await TestProject.create("sqlite");
     try {
