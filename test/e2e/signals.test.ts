@@ -89,6 +89,30 @@ async function signalDuringSqliteSlowStatement(
   return { names, result, stoppedAfterMs: Date.now() - signalled };
 }
 
+/** A statement that blocks better-sqlite3's process for a few seconds (it cannot be interrupted). */
+const BLOCKING = `WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 25000000) SELECT COUNT(*) AS n FROM c`;
+
+/** A TypeORM 1.x project on better-sqlite3, one transaction per migration, with items; cleaned up after. */
+async function onBetterSqlite3(body: (project: TestProject) => Promise<void>): Promise<void> {
+  const project = await TestProject.create("sqlite", {}, typeorm1Project({ env: { ATHANOR_COMMIT_GROUP_MS: "0" } }));
+  try {
+    await createItems(project);
+    await body(project);
+  } finally {
+    await project.cleanup();
+  }
+}
+
+/** SIGINT to `athanor <args>` once SlowAppend's blocking statement runs (its UPDATE holds the database meanwhile). */
+async function signalDuringBlockingStatement(project: TestProject, args: string[]): Promise<{ result: CliResult; stoppedAfterMs: number }> {
+  const running = project.spawn(args);
+  await waitForSqliteLongTransaction(project);
+  const signalled = Date.now();
+  running.child.kill("SIGINT");
+  const result = await running.result;
+  return { result, stoppedAfterMs: Date.now() - signalled };
+}
+
 /**
  * A PostgreSQL project with items and the slow scenario written (its names
  * given to `body`), and an admin session on its database holding the gate
@@ -215,75 +239,25 @@ describe("a signal during run", () => {
     // better-sqlite3 runs each statement on the main thread: the signal can
     // only be heard between statements, and is, though they follow one
     // another without waiting on anything.
-    const project = await TestProject.create("sqlite", {}, typeorm1Project({ env: { ATHANOR_COMMIT_GROUP_MS: "0" } }));
-    try {
-      await createItems(project);
-      const names = [
-        writeMigrationBody(project, {
-          timestamp: 1700000000001,
-          name: "CreateFirst",
-          up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`),
-        }),
-        writeMigrationBody(project, {
-          timestamp: 1700000000002,
-          name: "SlowAppend",
-          up: [
-            q(`UPDATE "items" SET "name" = "name" || 'X'`),
-            q(`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 25000000) SELECT COUNT(*) AS n FROM c`),
-            q(`UPDATE "items" SET "note" = "note"`),
-          ].join("\n"),
-        }),
-        writeMigrationBody(project, {
-          timestamp: 1700000000003,
-          name: "CreateLast",
-          up: q(`CREATE TABLE "last" ("id" integer PRIMARY KEY)`),
-        }),
-      ];
-      const running = project.spawn(["run", "--verbose"]);
-      // Inside SlowAppend's long statement (its UPDATE holds the database).
-      await waitForSqliteLongTransaction(project);
-      const signalled = Date.now();
-      running.child.kill("SIGINT");
-      const result = await running.result;
-      assertStoppedCleanly(result, 130, "SIGINT", names, Date.now() - signalled);
+    await onBetterSqlite3(async (project) => {
+      const names = writeSlowScenario(project, BLOCKING, { after: `UPDATE "items" SET "note" = "note"` });
+      const { result, stoppedAfterMs } = await signalDuringBlockingStatement(project, ["run", "--verbose"]);
+      assertStoppedCleanly(result, 130, "SIGINT", names, stoppedAfterMs);
       assert.doesNotMatch(result.stdout, /UPDATE "items" SET "note"/, "nothing after the blocking statement was sent");
       assert.deepEqual(await appliedNames(project), [names[0]]);
       await assertRowsUnchanged(project);
-    } finally {
-      await project.cleanup();
-    }
+    });
   });
 
   test("better-sqlite3 (TypeORM 1.x): SIGINT during the last statement of the last migration: it runs to its end, applied, exit 0, and the output says nothing was left to stop", async () => {
-    const project = await TestProject.create("sqlite", {}, typeorm1Project({ env: { ATHANOR_COMMIT_GROUP_MS: "0" } }));
-    try {
-      await createItems(project);
-      const names = [
-        writeMigrationBody(project, {
-          timestamp: 1700000000001,
-          name: "CreateFirst",
-          up: q(`CREATE TABLE "first" ("id" integer PRIMARY KEY)`),
-        }),
-        writeMigrationBody(project, {
-          timestamp: 1700000000002,
-          name: "SlowLast",
-          up: [
-            q(`UPDATE "items" SET "name" = "name" || 'X'`),
-            q(`WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 25000000) SELECT COUNT(*) AS n FROM c`),
-          ].join("\n"),
-        }),
-      ];
-      const running = project.spawn(["run"]);
-      await waitForSqliteLongTransaction(project);
-      running.child.kill("SIGINT");
-      const result = await running.result;
+    await onBetterSqlite3(async (project) => {
+      const names = writeSlowScenario(project, BLOCKING, { last: false });
+      const { result } = await signalDuringBlockingStatement(project, ["run"]);
       assert.equal(result.code, 0, result.stdout + result.stderr);
       assert.match(result.stdout, /Applied 2 migrations/);
       assert.match(result.stderr, /^Stopping \(SIGINT\): .*\nSIGINT came once nothing was left to stop: the command ran to its end\.\n$/);
       assert.deepEqual(await appliedNames(project), names);
-    } finally {
-      await project.cleanup();
-    }
+    });
   });
 
   test("sqlite: SIGINT during a long statement outside a transaction: what already ran is listed and recorded as partially applied, exit 130; the next run finishes it, the UPDATE not run twice", async () => {

@@ -7,11 +7,12 @@ import type { TestProject } from "./project";
 
 /**
  * CreateFirst (a table), SlowAppend (appends "X" to every name of items,
- * then runs `slow`), CreateLast (a table); returns their recorded names.
- * Written again with a quick `slow` (e.g. `SELECT 1`), the same migrations
- * let the next run complete.
+ * then runs `slow`, then `after` if given), CreateLast (a table, unless
+ * `last` is false); returns their recorded names. Written again with a
+ * quick `slow` (e.g. `SELECT 1`), the same migrations let the next run
+ * complete.
  */
-export function writeSlowScenario(project: TestProject, slow: string): string[] {
+export function writeSlowScenario(project: TestProject, slow: string, options: { after?: string; last?: boolean } = {}): string[] {
   return [
     writeMigrationBody(project, {
       timestamp: 1700000000001,
@@ -21,8 +22,16 @@ export function writeSlowScenario(project: TestProject, slow: string): string[] 
     writeMigrationBody(project, {
       timestamp: 1700000000002,
       name: "SlowAppend",
-      up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), q(slow)].join("\n"),
+      up: [q(`UPDATE "items" SET "name" = "name" || 'X'`), q(slow), ...(options.after ? [q(options.after)] : [])].join("\n"),
     }),
-    writeMigrationBody(project, { timestamp: 1700000000003, name: "CreateLast", up: q(`CREATE TABLE "last" ("id" integer PRIMARY KEY)`) }),
+    ...(options.last === false
+      ? []
+      : [
+          writeMigrationBody(project, {
+            timestamp: 1700000000003,
+            name: "CreateLast",
+            up: q(`CREATE TABLE "last" ("id" integer PRIMARY KEY)`),
+          }),
+        ]),
   ];
 }

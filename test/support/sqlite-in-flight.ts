@@ -21,10 +21,15 @@ function isBusy(error: unknown): boolean {
  * lock: outside a transaction, after what ran before it committed.
  */
 export async function waitForSqliteReader(project: TestProject): Promise<void> {
+  await withLockProbe(project, (held) => waitUntil("a statement of the runner holds the database's shared lock", held));
+}
+
+/** `body` given a probe of whether another connection holds any lock on the project's SQLite database (an exclusive transaction cannot begin). */
+async function withLockProbe(project: TestProject, body: (held: () => Promise<boolean>) => Promise<void>): Promise<void> {
   const ds = await project.connect();
   try {
     await ds.query(`PRAGMA busy_timeout = 0`);
-    await waitUntil("a statement of the runner holds the database's shared lock", async () => {
+    await body(async () => {
       try {
         await ds.query(`BEGIN EXCLUSIVE`);
       } catch (error) {
@@ -47,27 +52,13 @@ export async function waitForSqliteReader(project: TestProject): Promise<void> {
  * when its event loop turns, after the statement).
  */
 export async function waitForSqliteLongTransaction(project: TestProject, apartMs = 300): Promise<void> {
-  const ds = await project.connect();
-  const held = async () => {
-    try {
-      await ds.query(`BEGIN EXCLUSIVE`);
-    } catch (error) {
-      if (isBusy(error)) return true;
-      throw error;
-    }
-    await ds.query(`ROLLBACK`);
-    return false;
-  };
-  try {
-    await ds.query(`PRAGMA busy_timeout = 0`);
-    await waitUntil("a transaction of the runner holds the database", async () => {
+  await withLockProbe(project, (held) =>
+    waitUntil("a transaction of the runner holds the database", async () => {
       if (!(await held())) return false;
       await new Promise((resolve) => setTimeout(resolve, apartMs));
       return held();
-    });
-  } finally {
-    await ds.destroy();
-  }
+    }),
+  );
 }
 
 /**
