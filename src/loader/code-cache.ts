@@ -19,12 +19,12 @@
  * source-map support, which would parse every file's map as it loads.
  */
 import { writeCacheFile as writeWhole } from "./cache-file";
-import crypto = require("node:crypto");
 import { readFileSync } from "node:fs";
 import Module = require("node:module");
 import { dirname, join, sep } from "node:path";
 import vm = require("node:vm");
 import { cacheDirectory } from "./transpile-cache";
+import { hexDigest } from "./digest";
 
 /** Bump when the file layout changes. */
 const FORMAT = "athanor-v8-2";
@@ -48,11 +48,8 @@ interface Produced {
 }
 
 // sha256: faster than sha1 or md5 where the CPU has SHA extensions (most
-// x64 and arm64 today); crypto.hash (Node ≥ 20.12) skips building a Hash
-// object per module, which costs more than hashing a small file.
-const oneShot = (crypto as { hash?: (algorithm: string, input: string | Buffer, encoding: "hex") => string }).hash;
-const hash = (input: string | Buffer) =>
-  oneShot ? oneShot("sha256", input, "hex") : crypto.createHash("sha256").update(input).digest("hex");
+// x64 and arm64 today).
+const hash = (input: string | Buffer) => hexDigest("sha256", input);
 
 /** The cache file for this Node, V8 and architecture. */
 export function codeCacheFile(directory: string): string {

@@ -15,10 +15,9 @@
  * is read only when a key has no file of its own: a warm run that answers
  * from the entity model cache never reads it.
  */
-import crypto = require("node:crypto");
-import { createHash } from "node:crypto";
 import { readFileSync, existsSync } from "node:fs";
 import { writeCacheFile } from "./cache-file";
+import { hexDigest } from "./digest";
 import { dirname, join, resolve } from "node:path";
 import { tmpdir } from "node:os";
 
@@ -29,9 +28,6 @@ export const PACK_MIN_ENTRIES = 16;
  * entries of files long edited: a run that reads the pack holds all of it
  * (1000 entity files' outputs are ≈ 8 MB).
  */
-/** crypto.hash (Node ≥ 20.12): a one-shot digest, cheaper than a Hash object for a small file (as in code-cache.ts). */
-const oneShot = (crypto as { hash?: (algorithm: string, input: string, encoding: "hex") => string }).hash;
-
 const PACK_MAX_BYTES = 24 * 1024 * 1024;
 const PACK_MAGIC = Buffer.from("ATHTSP01");
 
@@ -59,7 +55,7 @@ export class TranspileCache {
     // The file name is part of the key because the inline source map names it.
     // One string hashed at once: the same digest as hashing the parts in turn (keys stay valid), without a Hash object per file.
     const input = `${this.salt}\0${fileName}\0${source}`;
-    return oneShot ? oneShot("sha256", input, "hex") : createHash("sha256").update(input).digest("hex");
+    return hexDigest("sha256", input);
   }
 
   get(key: string): string | undefined {
@@ -129,7 +125,7 @@ export class TranspileCache {
   }
 
   private packPath(): string {
-    return join(this.directory, `transpiled-${createHash("sha256").update(this.salt).digest("hex").slice(0, 16)}.pack`);
+    return join(this.directory, `transpiled-${hexDigest("sha256", this.salt).slice(0, 16)}.pack`);
   }
 
   private pathOf(key: string): string {

@@ -10,16 +10,12 @@
  * changes. Before replacing it, both are compared on sample inputs; any
  * difference, or a TypeORM without that function, leaves TypeORM's own.
  */
-import crypto = require("node:crypto");
 import type { DataSource } from "typeorm";
+import { hexDigest } from "../loader/digest";
 
 type Sha1 = (input: string) => string;
 
-// crypto.hash (Node ≥ 20.12): one call, no Hash object per name (the object costs more than the digest of a short name).
-const withOneShot = crypto as { hash?: (algorithm: string, input: string, encoding: "hex") => string };
-const nativeSha1: Sha1 = withOneShot.hash
-  ? (input) => withOneShot.hash!("sha1", encodeURIComponent(input), "hex")
-  : (input) => crypto.createHash("sha1").update(encodeURIComponent(input)).digest("hex");
+const nativeSha1: Sha1 = (input) => hexDigest("sha1", encodeURIComponent(input));
 
 const SAMPLES = ["", "users_email", "billing.invoices_customer_id_created_at", "ünïcödé_列", "a b,c;d(e)f'g*h!i~j"];
 

@@ -11,6 +11,7 @@
  * stops there.
  */
 import type { Queryable, StatementCanceller } from "../dialect";
+import { sqliteDriverType } from "./driver-type";
 
 export async function sqliteStatementCanceller(db: Queryable): Promise<StatementCanceller> {
   const connection = (db as { connection?: { driver?: { databaseConnection?: { interrupt?(): void } } } }).connection?.driver
@@ -22,5 +23,5 @@ export async function sqliteStatementCanceller(db: Queryable): Promise<Statement
 
 /** better-sqlite3 (TypeORM's driver for it, and SQLite's only one under TypeORM 1.x) answers on the main thread. */
 export function sqliteAnswersOnThisThread(db: Queryable): boolean {
-  return (db as { connection?: { options?: { type?: string } } }).connection?.options?.type === "better-sqlite3";
+  return sqliteDriverType(db) === "better-sqlite3";
 }

@@ -13,6 +13,7 @@ import { readEnumCheck } from "./enum-check";
 import { parseCreateTable, parseIndexWhere, type ParsedCreateTable, type ParsedKey } from "./parse-create-table";
 import { parseNativeType, renderNativeType, type CanonicalType } from "./types";
 import { METADATA_TABLE, VIEWS_QUERY, hasMetadataColumns, viewsFromRows, type ViewRow } from "./views";
+import { sqliteDriverType, sqliteSourceOf } from "./driver-type";
 
 /** TypeORM's own bookkeeping of views and generated columns: never a user table. */
 const ALWAYS_EXCLUDED = ["typeorm_metadata"];
@@ -119,11 +120,8 @@ interface NodeSqlite3Statement {
  * this thread, where starting early gains nothing.
  */
 export async function introspectAhead(db: Queryable, options: { exclude?: string[] } = {}): Promise<(() => Promise<Schema>) | undefined> {
-  // A QueryRunner's DataSource, or a DataSource.
-  type Source = { options?: { type?: unknown }; driver?: { databaseConnection?: unknown } };
-  const source = (db as { connection?: Source }).connection ?? (db as Source);
-  const database = source.driver?.databaseConnection as NodeSqlite3Database | undefined;
-  if (source.options?.type !== "sqlite" || typeof database?.prepare !== "function") return undefined;
+  const database = sqliteSourceOf(db).driver?.databaseConnection as NodeSqlite3Database | undefined;
+  if (sqliteDriverType(db) !== "sqlite" || typeof database?.prepare !== "function") return undefined;
   const statements = await Promise.all(
     [CATALOG_QUERY, COLUMNS_QUERY, INDEXES_QUERY, FOREIGN_KEYS_QUERY].map((sql) => prepared(database, sql)),
   );

@@ -19,6 +19,7 @@
 import type { HeldLock, LockOptions, Queryable } from "../dialect";
 import { pollForLock } from "../lock-wait";
 import { sqliteCannotWrite } from "./writable";
+import { sqliteDriverType } from "./driver-type";
 
 export async function acquireSqliteLock(db: Queryable, options: LockOptions): Promise<HeldLock> {
   await db.query(`PRAGMA busy_timeout = ${Math.max(0, Math.round(options.timeoutMs))}`);
@@ -58,10 +59,10 @@ function isBusy(error: unknown): boolean {
  * loaded for the project (node sqlite3, or better-sqlite3), whichever it is.
  */
 async function openLockDatabase(db: Queryable, path: string): Promise<LockDatabase> {
-  const driver = (db as { connection?: { driver?: { sqlite?: any; options?: { type?: string } } } }).connection?.driver;
+  const driver = (db as { connection?: { driver?: { sqlite?: any } } }).connection?.driver;
   const sqlite = driver?.sqlite;
   if (!sqlite) throw new Error("the SQLite driver module is not available to take the migration lock");
-  if (driver?.options?.type === "better-sqlite3") {
+  if (sqliteDriverType(db) === "better-sqlite3") {
     // Synchronous, so never let it wait itself (it would block the process).
     const connection = new sqlite(path, { timeout: 0 });
     return {

@@ -11,6 +11,7 @@
  */
 import type { Queryable } from "../dialect";
 import { sendAsTypeOrmWould, type TypeOrmQueryRunner } from "../typeorm-query-runner";
+import { sqliteDriverType } from "./driver-type";
 
 interface ExecConnection {
   exec(sql: string, callback?: (error: Error | null) => void): unknown;
@@ -18,9 +19,8 @@ interface ExecConnection {
 
 export async function sendSqliteList(db: Queryable, statements: readonly string[]): Promise<void> {
   const runner = db as TypeOrmQueryRunner;
-  const dataSource = runner.dataSource ?? runner.connection;
   const connection = runner.isReleased ? undefined : ((await runner.connect?.()) as Partial<ExecConnection> | undefined);
-  const type = dataSource?.options?.type;
+  const type = sqliteDriverType(db);
   if (typeof connection?.exec !== "function" || (type !== "sqlite" && type !== "better-sqlite3")) {
     for (const sql of statements) await db.query(sql);
     return;
