@@ -19,7 +19,7 @@ import { spawn, spawnSync } from "node:child_process";
 import assert from "node:assert/strict";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { createCompiler, nativeTranspilerOf } from "../../src/loader/typescript-loader";
 import { isNativeCandidate, memoryRunPrefix, nativeCompilerOptions, transpileNatively } from "../../src/loader/native-transpile";
 import type { SourceFileText } from "../../src/loader/batch-transpile";
@@ -407,6 +407,9 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
     const shm = dirname(prefix);
     const dir = createEmptyProject("native-dead-runs");
     const cache = mkdtempSync(join(tmpdir(), "athanor-native-cache-"));
+    // Which directories each run listed: other test files' cold runs may sweep /dev/shm at any moment, so
+    // whether a leftover still exists does not tell whether this run looked.
+    const listedLog = join(cache, "..", `${basename(cache)}-listed.log`);
     // A process that has exited, as a kill -9 leaves it; and one alive while the CLI runs.
     const dead = spawnSync("true").pid;
     const live = spawn("sleep", ["60"], { stdio: "ignore" });
@@ -441,23 +444,29 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
         `import "reflect-metadata";\nimport { DataSource } from "typeorm";\n` +
           `export default new DataSource({ type: "sqlite", database: "data/app.sqlite", entities: ["entities/*.ts"], migrations: ["migrations/*.ts"] });\n`,
       );
-      const env = cliEnv({ ATHANOR_CACHE_DIR: cache });
-      const generate = async (expect: RegExp) => {
+      const env = cliEnv({
+        ATHANOR_CACHE_DIR: cache,
+        NODE_OPTIONS: `--require ${join(repoRoot, "test", "support", "listed-directories.cjs")}`,
+        ATHANOR_TEST_LISTED_LOG: listedLog,
+      });
+      /** Whether the run listed /dev/shm. */
+      const generate = async (expect: RegExp): Promise<boolean> => {
+        rmSync(listedLog, { force: true });
         const result = await runCli(dir, ["generate", "Init", "--no-interactive"], env);
         assert.equal(result.code, 0, result.stdout + result.stderr);
         assert.match(result.stdout, expect);
+        return existsSync(listedLog) && readFileSync(listedLog, "utf8").split("\n").includes(shm);
       };
       await generate(/create table item\b/);
       assert.equal((await runCli(dir, ["run"], env)).code, 0);
       // The cold run above swept before the leftovers' check below could see them gone: make them again, then go warm.
       for (const leftover of Object.values(left)) mkdirSync(join(leftover, "out"), { recursive: true });
       age();
-      await generate(/No changes/);
-      assert.ok(existsSync(left.dead), "a warm run, which spawns no compiler, does not read /dev/shm");
+      assert.equal(await generate(/No changes/), false, "a warm run, which spawns no compiler, does not read /dev/shm");
 
       // Cold again (an empty cache): the dead process's directory goes, the rest stay.
       rmSync(cache, { recursive: true, force: true });
-      await generate(/No changes/);
+      assert.equal(await generate(/No changes/), true, "a cold run looks through /dev/shm");
       // The removal runs off the main thread: give it the moment the CLI's exit may not have.
       for (let i = 0; i < 50 && existsSync(left.dead); i++) await new Promise((resolve) => setTimeout(resolve, 20));
       assert.ok(!existsSync(left.dead), "the directory of a process that is gone is removed");
@@ -468,6 +477,7 @@ describe("transpiling a cold cache's files with TypeScript 7's native compiler",
       live.kill();
       for (const leftover of Object.values(left)) rmSync(leftover, { recursive: true, force: true });
       rmSync(cache, { recursive: true, force: true });
+      rmSync(listedLog, { force: true });
       rmSync(dir, { recursive: true, force: true });
     }
   });
