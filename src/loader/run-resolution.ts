@@ -12,34 +12,30 @@
  *   `relativeResolveCache`, which Node fills only when that very require
  *   loaded the module, so a second entity file requiring "typeorm" resolves
  *   it all over again).
- * - A relative request (`./x`, `../y/z`) is answered from a listing of the
- *   target directory, read once: the file itself if it is a regular file,
- *   else the first of the extensions Node tries, in its order (`.js`,
- *   `.json`, `.node`, then the TypeScript loader's), that names one. Only in
- *   real directories (their real path is themselves) and for regular files,
- *   so no symlink can make Node's answer differ; anything else (a
- *   directory's package.json or index, a symlink, no such file) goes to
- *   Node.
+ * - A relative request (`./x`, `../y/z`) is answered by one `lstat` per
+ *   name Node would try, in its order: the file itself, then with each
+ *   extension (`.js`, `.json`, `.node`, then the TypeScript loader's), the
+ *   first regular file. Only in real directories (their real path is
+ *   themselves, asked once each) and for regular files, so no symlink can
+ *   make Node's answer differ; anything else (a directory's package.json or
+ *   index, a symlink, no such file) goes to Node, whose search also
+ *   realpaths and reads package scopes.
  *
- * Off under `--preserve-symlinks`, where Node returns paths unresolved.
- * Files created or deleted during the run may be missed by a listing read
- * before; Node's own path cache (`Module._pathCache`) has the same property.
+ * Off under `--preserve-symlinks`, where Node returns paths unresolved. An
+ * answer remembered stays for the run even if its file is deleted, as
+ * Node's own path cache (`Module._pathCache`) keeps it.
  */
 import fs = require("node:fs");
 import Module = require("node:module");
-import { basename, dirname, resolve } from "node:path";
+import { dirname, resolve, sep } from "node:path";
 
 type ResolveFilename = (request: string, parent: any, isMain: boolean, options?: unknown) => string;
-
-/** A directory's entries: "file" for a regular file, "other" for the rest. */
-type Listing = Map<string, "file" | "other">;
 
 export function installRunResolution(): void {
   const moduleInternals = Module as unknown as { _resolveFilename?: ResolveFilename; _extensions: Record<string, unknown> };
   const resolveFilename = moduleInternals._resolveFilename;
   if (typeof resolveFilename !== "function" || preservesSymlinks()) return;
   const remembered = new Map<string, string>();
-  const listings = new Map<string, Listing | undefined>();
   const realDirectories = new Map<string, boolean>();
 
   const isRealDirectory = (directory: string): boolean => {
@@ -55,36 +51,27 @@ export function installRunResolution(): void {
     return real;
   };
 
-  const listingOf = (directory: string): Listing | undefined => {
-    if (listings.has(directory)) return listings.get(directory);
-    let listing: Listing | undefined;
-    if (isRealDirectory(directory)) {
-      try {
-        listing = new Map(
-          fs.readdirSync(directory, { withFileTypes: true }).map((entry) => [entry.name, entry.isFile() ? "file" : "other"]),
-        );
-      } catch {
-        listing = undefined;
-      }
-    }
-    listings.set(directory, listing);
-    return listing;
+  /** What is at `path` itself (a symlink is not followed). */
+  const kindOf = (path: string): "file" | "none" | "other" => {
+    const stats = fs.lstatSync(path, { throwIfNoEntry: false });
+    return stats === undefined ? "none" : stats.isFile() ? "file" : "other";
   };
 
-  /** Node's answer for a relative request, where the target directory's listing gives it; else undefined. */
-  const fromListing = (request: string, from: string): string | undefined => {
-    if (request.endsWith("/") || request.endsWith(".") || !isRealDirectory(dirname(from))) return undefined;
-    const target = resolve(dirname(from), request);
-    const listing = listingOf(dirname(target));
-    if (!listing) return undefined;
-    const name = basename(target);
-    if (listing.get(name) === "file") return target;
+  /** Node's answer for a relative request where it is a regular file in a real directory; else undefined. */
+  const fromRealFile = (request: string, from: string): string | undefined => {
+    const directory = dirname(from);
+    if (request.endsWith("/") || request.endsWith(".") || !isRealDirectory(directory)) return undefined;
+    const target = besideIn(directory, request) ?? resolve(directory, request);
+    if (!isRealDirectory(dirname(target))) return undefined;
+    const itself = kindOf(target);
+    if (itself === "file") return target;
     // Then each extension in the order require.extensions lists them, as
-    // Node does; an entry that is not a regular file leaves it to Node.
+    // Node does (a directory of that name comes after them); anything but
+    // a regular file or nothing at all leaves it to Node.
     for (const extension of Object.keys(moduleInternals._extensions)) {
-      const entry = listing.get(name + extension);
-      if (entry === "file") return target + extension;
-      if (entry !== undefined) return undefined;
+      const kind = kindOf(target + extension);
+      if (kind === "file") return target + extension;
+      if (kind === "other") return undefined;
     }
     return undefined;
   };
@@ -97,10 +84,21 @@ export function installRunResolution(): void {
     const key = dirname(from) + "\0" + request;
     const known = remembered.get(key);
     if (known !== undefined) return known;
-    const result = (isRelative(request) && fromListing(request, from)) || resolveFilename.call(this, request, parent, isMain, options);
+    const result = (isRelative(request) && fromRealFile(request, from)) || resolveFilename.call(this, request, parent, isMain, options);
     remembered.set(key, result);
     return result;
   };
+}
+
+/**
+ * `resolve(directory, request)` for the commonest request, a file beside
+ * the requiring one (`./name`, nothing to normalize), without path.resolve's
+ * work; undefined for any other.
+ */
+function besideIn(directory: string, request: string): string | undefined {
+  if (sep !== "/" || directory === "/" || !request.startsWith("./")) return undefined;
+  const name = request.slice(2);
+  return name === "" || name.includes("/") || name === "." || name === ".." ? undefined : `${directory}/${name}`;
 }
 
 /** Node's test for a relative request: ".", "..", or starting with "./" or "../". */
