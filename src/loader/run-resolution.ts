@@ -53,8 +53,13 @@ export function installRunResolution(): void {
 
   /** What is at `path` itself (a symlink is not followed). */
   const kindOf = (path: string): "file" | "none" | "other" => {
-    const stats = fs.lstatSync(path, { throwIfNoEntry: false });
-    return stats === undefined ? "none" : stats.isFile() ? "file" : "other";
+    try {
+      const stats = fs.lstatSync(path, { throwIfNoEntry: false });
+      return stats === undefined ? "none" : stats.isFile() ? "file" : "other";
+    } catch {
+      // Not ours to explain (a name too long, a permission): Node's search meets it and says so.
+      return "other";
+    }
   };
 
   /** Node's answer for a relative request where it is a regular file in a real directory; else undefined. */
