@@ -8,10 +8,10 @@
  */
 import { readFileSync } from "node:fs";
 import { dirname, isAbsolute, resolve } from "node:path";
-import { globSync } from "glob";
 import { explainEntityError } from "./entity-errors";
 import { entityGlobsInSource } from "./entity-globs-in-source";
 import { isTranspiled, transpileAhead, transpileInBackground } from "../loader/typescript-loader";
+import { globFiles } from "../loader/project-glob";
 
 const LOADABLE = /\.(js|mjs|cjs|ts|mts|cts)$/;
 
@@ -56,7 +56,7 @@ export function transpileEntityGlobsEarly(dataSourceFile: string, cwd: string): 
 
 function filesOfGlob(pattern: string, cwd: string): string[] {
   const absolute = (isAbsolute(pattern) ? pattern : resolve(cwd, pattern)).replace(/\\/g, "/");
-  return globSync(absolute, { absolute: true, nodir: true })
+  return globFiles(absolute)
     .filter((file) => LOADABLE.test(file) && !file.endsWith(".d.ts"))
     .sort();
 }

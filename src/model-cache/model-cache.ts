@@ -30,7 +30,7 @@ import { writeCacheFile } from "../loader/cache-file";
 import crypto = require("node:crypto");
 import fs = require("node:fs");
 import { join, sep } from "node:path";
-import { globSync } from "glob";
+import { globFiles } from "../loader/project-glob";
 import type { RecordedInputs } from "./input-recorder";
 import type { Schema } from "../schema/model";
 
@@ -137,7 +137,7 @@ function digestOf(inputs: Entry["inputs"]): string {
   for (const file of inputs.files) add("file", file, fileState(file));
   for (const directory of inputs.directories) add("dir", directory, listing(directory));
   for (const path of inputs.probes) add("exists", path, fs.existsSync(path) ? "1" : "0");
-  for (const pattern of inputs.globs) add("glob", pattern, globSync(pattern, { absolute: true, nodir: true }).sort().join("\n"));
+  for (const pattern of inputs.globs) add("glob", pattern, globFiles(pattern).sort().join("\n"));
   if (inputs.wholeEnv) {
     for (const name of Object.keys(process.env).sort()) add("env", name, process.env[name] ?? "");
   } else {
