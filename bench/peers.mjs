@@ -203,6 +203,7 @@ async function compareAt({ dialect, n, serverUrl }) {
   const plans = {};
   const dirs = {};
   const results = {};
+  const drops = [];
   try {
     for (const tool of tools) {
       plans[tool] = plan(tool, { dialect, n, workDir });
@@ -221,53 +222,53 @@ async function compareAt({ dialect, n, serverUrl }) {
         `  ${dialect} N=${n} round ${round === 0 ? "warm-up" : `${round}/${rounds}`} (${active.join(", ")}), load ${os.loadavg()[0].toFixed(2)}`,
       );
       const envs = {};
-      const drops = [];
       for (const tool of active) {
         plans[tool].reset(dirs[tool]);
         envs[tool] = {};
         if (dialect === "postgres") {
+          // Each round its own database, all dropped when the run ends: a
+          // DROP DATABASE of a thousand tables just before the next round's
+          // CREATE TABLEs slows them for minutes on a disk like this
+          // machine's (ext4 without a journal, bench/RESULTS.md session 14).
           const suffix = flags["db-suffix"] ? `_${flags["db-suffix"].replace(/\W/g, "_")}` : "";
-          const db = await createDatabase(serverUrl, `athanor_peers_${tool.replace(/-/g, "_")}_${n}${suffix}`, { stable: true });
+          const db = await createDatabase(serverUrl, `athanor_peers_${tool.replace(/-/g, "_")}_${n}_r${round}${suffix}`, { stable: true });
           drops.push(db.drop);
           envs[tool] = { DATABASE_URL: db.url };
         }
       }
       const broken = new Set();
-      try {
-        for (const step of STEPS) {
-          const order = round % 2 === 0 ? active : [...active].reverse();
-          for (const tool of order) {
-            const spec = plans[tool].steps[step];
-            if (!spec || broken.has(tool)) continue;
-            const dir = dirs[tool];
-            spec.before?.(dir);
-            const extra = spec.env?.() ?? {};
-            const r = await measure(spec.command, spec.args, { cwd: dir, env: { ...envs[tool], ...extra } });
-            spec.cleanup?.(extra);
-            const ok = (spec.okIn ? spec.okIn(dir) : spec.ok)(r);
-            spec.noopCleanup?.(dir);
-            const slot = results[tool][step];
-            if (round > 0) {
-              if (ok) {
-                slot.ms.push(r.ms);
-                if (r.cpuMs !== undefined) slot.cpuMs.push(r.cpuMs);
-                if (r.maxRssKb !== undefined) slot.rssKb.push(r.maxRssKb);
-              } else {
-                slot.failures.push(`exit ${r.code}: ${firstLines(r)}`);
-              }
+      for (const step of STEPS) {
+        const order = round % 2 === 0 ? active : [...active].reverse();
+        for (const tool of order) {
+          const spec = plans[tool].steps[step];
+          if (!spec || broken.has(tool)) continue;
+          const dir = dirs[tool];
+          spec.before?.(dir);
+          const extra = spec.env?.() ?? {};
+          const r = await measure(spec.command, spec.args, { cwd: dir, env: { ...envs[tool], ...extra } });
+          spec.cleanup?.(extra);
+          const ok = (spec.okIn ? spec.okIn(dir) : spec.ok)(r);
+          spec.noopCleanup?.(dir);
+          const slot = results[tool][step];
+          if (round > 0) {
+            if (ok) {
+              slot.ms.push(r.ms);
+              if (r.cpuMs !== undefined) slot.cpuMs.push(r.cpuMs);
+              if (r.maxRssKb !== undefined) slot.rssKb.push(r.maxRssKb);
+            } else {
+              slot.failures.push(`exit ${r.code}: ${firstLines(r)}`);
             }
-            log(
-              `    ${tool} ${step}: ${(r.ms / 1000).toFixed(2)} s, CPU ${((r.cpuMs ?? NaN) / 1000).toFixed(2)} s, ${Math.round((r.maxRssKb ?? NaN) / 1024)} MB${ok ? "" : ` UNEXPECTED (exit ${r.code}): ${firstLines(r)}`}`,
-            );
-            // A generate or run that failed leaves nothing for the next steps to measure.
-            if (!ok && !spec.noopCleanup) broken.add(tool);
           }
+          log(
+            `    ${tool} ${step}: ${(r.ms / 1000).toFixed(2)} s, CPU ${((r.cpuMs ?? NaN) / 1000).toFixed(2)} s, ${Math.round((r.maxRssKb ?? NaN) / 1024)} MB${ok ? "" : ` UNEXPECTED (exit ${r.code}): ${firstLines(r)}`}`,
+          );
+          // A generate or run that failed leaves nothing for the next steps to measure.
+          if (!ok && !spec.noopCleanup) broken.add(tool);
         }
-      } finally {
-        for (const drop of drops) await drop().catch(() => undefined);
       }
     }
   } finally {
+    for (const drop of drops) await drop().catch(() => undefined);
     rmSync(workDir, { recursive: true, force: true });
   }
   return results;
