@@ -31,6 +31,7 @@ import crypto = require("node:crypto");
 import fs = require("node:fs");
 import { join, sep } from "node:path";
 import { globFiles } from "../loader/project-glob";
+import { hexDigest } from "../loader/digest";
 import type { RecordedInputs } from "./input-recorder";
 import type { Schema } from "../schema/model";
 
@@ -174,5 +175,5 @@ function listing(directory: string): string {
 }
 
 function sha256(input: string | Buffer): string {
-  return crypto.createHash("sha256").update(input).digest("hex");
+  return hexDigest("sha256", input);
 }
