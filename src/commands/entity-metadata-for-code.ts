@@ -33,7 +33,8 @@ export function codeNeedsEntityMetadata(migrations: readonly MigrationSource[], 
     if (!migration.callsOnlyOperations || !migration.file) return true;
     if (!dialect.reliesOnEntitySetup) return false;
     try {
-      return dialect.reliesOnEntitySetup(readFileSync(migration.file, "utf8"));
+      // The text that runs (discover.ts `text`).
+      return dialect.reliesOnEntitySetup(migration.text ?? readFileSync(migration.file, "utf8"));
     } catch {
       // Gone since discovery: loading it will say so.
       return true;

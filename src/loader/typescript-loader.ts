@@ -58,6 +58,7 @@ import {
   type NativeCompiler,
 } from "./native-transpile";
 import { importClosure } from "./import-closure";
+import { pinnedSource } from "./require-file";
 
 /** Bump when the way output is produced changes, to retire old cache entries. */
 const LOADER_VERSION = "4";
@@ -242,7 +243,8 @@ export function registerTypeScript(projectDir: string): void {
   };
 
   const load = (module: any, fileName: string) => {
-    const source = readFileSync(fileName, "utf8");
+    // The text discovery checked, where requireFile was given it.
+    const source = pinnedSource(fileName) ?? readFileSync(fileName, "utf8");
     const key = cache.keyOf(fileName, source);
     let output = ahead.get(key);
     ahead.delete(key);

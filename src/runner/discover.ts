@@ -29,6 +29,12 @@ export interface MigrationSource {
   file?: string;
   /** sha256 of the file with normalized line endings. */
   checksum?: string;
+  /**
+   * The file's text as read when it was listed, the text `checksum` (and
+   * athanor.sum) describe: what its module is compiled from when it loads
+   * (loader/require-file.ts), however the file changes meanwhile.
+   */
+  text?: string;
   /** Whether the migration asked not to run inside a transaction. */
   transaction: boolean;
   /**
@@ -79,8 +85,8 @@ export function discoverMigrations(globs: string[], classes: Function[], cwd: st
     // The files about to be loaded (new or changed), transpiled together when
     // the cache lacks them: a fresh checkout in CI has every migration to load.
     transpileAhead(sources.filter(({ checksum }) => !facts.has(checksum) && !fromSource.has(checksum)).map(({ file }) => file));
-    for (const { file, checksum } of sources) {
-      found.push(migrationFromFile({ file, notALink: files.get(file)! }, checksum, cwd, facts, fromSource.get(checksum)));
+    for (const { file, text, checksum } of sources) {
+      found.push(migrationFromFile({ file, notALink: files.get(file)!, text }, checksum, cwd, facts, fromSource.get(checksum)));
     }
     facts.save();
   }
@@ -96,10 +102,11 @@ export function discoverMigrations(globs: string[], classes: Function[], cwd: st
  * (to run, revert, render or lint it); a new or changed file is loaded now,
  * so its mistakes are reported by every command, as before.
  */
-/** A migration file as listed: its absolute path, and whether the listing showed it is no symbolic link. */
+/** A migration file as listed: its absolute path, whether the listing showed it is no symbolic link, and its text as read then. */
 interface Listed {
   file: string;
   notALink: boolean;
+  text: string;
 }
 
 function migrationFromFile(
@@ -133,6 +140,7 @@ function migrationFromFile(
     timestamp,
     file,
     checksum,
+    text: listed.text,
     transaction: known.transaction,
     ...(known.callsOnlyOperations ? { callsOnlyOperations: true } : {}),
     get instance() {
@@ -146,11 +154,11 @@ function migrationFromFile(
   };
 }
 
-function loadMigrationFile({ file, notALink }: Listed, cwd: string, checksum: string): MigrationSource {
+function loadMigrationFile({ file, notALink, text }: Listed, cwd: string, checksum: string): MigrationSource {
   const shown = relative(cwd, file);
   let exported: Record<string, unknown>;
   try {
-    exported = requireFile(file, notALink) as Record<string, unknown>;
+    exported = requireFile(file, notALink, text) as Record<string, unknown>;
   } catch (error) {
     if (error instanceof LoaderSetupError) throw error;
     const failure = describeLoadFailure(error, cwd);
@@ -171,6 +179,7 @@ function loadMigrationFile({ file, notALink }: Listed, cwd: string, checksum: st
   const source = fromClass(classes[0], shown, cwd);
   source.file = file;
   source.checksum = checksum;
+  source.text = text;
   return source;
 }
 
