@@ -18,8 +18,13 @@ export interface StopSignals {
   dispose(): void;
 }
 
-/** What the first signal announces by default: `run` and `revert` cancel, roll back and release the lock. */
-const ROLLING_BACK = "cancelling the statement in flight and rolling back";
+/**
+ * What the first signal announces by default: `run` and `revert` cancel, roll
+ * back and release the lock. Said before the driver is known to the CLI, so
+ * it says what better-sqlite3 (TypeORM 1.x's SQLite driver) does instead: it
+ * runs each statement on this thread, where nothing can cancel it.
+ */
+const ROLLING_BACK = "cancelling the statement in flight (better-sqlite3 finishes it and sends no other) and rolling back";
 
 /** `stopping`: what the command does on the first signal, for the line that acknowledges it. */
 export function stopOnSignals(stopping = ROLLING_BACK): StopSignals {
