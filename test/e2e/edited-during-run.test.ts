@@ -11,27 +11,31 @@ import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DIALECTS, TestProject } from "../support/project";
+import { DIALECTS, TestProject, type SpawnedCli } from "../support/project";
 import { writeMigration } from "../support/migrations";
 import { writeSumFile } from "../../src/runner/sum";
 import { findDialect } from "../../src/dialects";
 
-/** A first migration that creates a table, then waits until the test has edited the files after it. */
-function writeWaitingMigration(project: TestProject, table: string): void {
+/**
+ * A migration that creates a table, then waits (in `up`, or in `down` with
+ * `waitsIn: "down"`) until the test has edited the files after it.
+ */
+function writeWaitingMigration(project: TestProject, table: string, timestamp = 1700000000001, waitsIn: "up" | "down" = "up"): void {
+  const wait = `    writeFileSync("started", "");
+    while (!existsSync("edited")) await new Promise((resolve) => setTimeout(resolve, 20));
+`;
   writeFileSync(
-    join(project.dir, "migrations", "1700000000001-Waits.ts"),
+    join(project.dir, "migrations", `${timestamp}-Waits.ts`),
     `import { existsSync, writeFileSync } from "node:fs";
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class Waits1700000000001 implements MigrationInterface {
+export class Waits${timestamp} implements MigrationInterface {
   public async up(queryRunner: QueryRunner): Promise<void> {
     await queryRunner.query(${JSON.stringify(`CREATE TABLE ${table} (id integer)`)});
-    writeFileSync("started", "");
-    while (!existsSync("edited")) await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+${waitsIn === "up" ? wait : ""}  }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(${JSON.stringify(`DROP TABLE ${table}`)});
+${waitsIn === "down" ? wait : ""}    await queryRunner.query(${JSON.stringify(`DROP TABLE ${table}`)});
   }
 }
 `,
@@ -55,6 +59,15 @@ exports.CreateJs${timestamp} = class CreateJs${timestamp} {
 `,
   );
   return file;
+}
+
+/** Wait until the waiting migration has started (it wrote `started`). */
+async function untilStarted(project: TestProject, running: SpawnedCli): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (!existsSync(join(project.dir, "started"))) {
+    assert.ok(Date.now() < deadline, `the waiting migration never started: ${JSON.stringify(running.output())}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 for (const dialect of DIALECTS) {
@@ -85,11 +98,7 @@ for (const dialect of DIALECTS) {
         await project.ok(["status"]);
 
         const running = project.spawn(["run"]);
-        const deadline = Date.now() + 60_000;
-        while (!existsSync(join(project.dir, "started"))) {
-          assert.ok(Date.now() < deadline, `the first migration never started: ${JSON.stringify(running.output())}`);
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
+        await untilStarted(project, running);
         for (const file of [jsFile, tsFile]) {
           const path = join(project.dir, "migrations", file);
           writeFileSync(path, readFileSync(path, "utf8").replace(/\bt([34])\b/g, "edited$1"));
@@ -106,6 +115,49 @@ for (const dialect of DIALECTS) {
         assert.match(status.stdout, /CreateJs1700000000003 .*EDITED/);
         assert.match(status.stdout, /CreateT41700000000004 .*EDITED/);
         assert.doesNotMatch(status.stdout, /CreateT21700000000002 .*EDITED/);
+      } finally {
+        await project.cleanup();
+      }
+    });
+
+    test("revert runs the down it checked against athanor.sum, not one edited while it reverts the migrations after it", async () => {
+      const project = await TestProject.create(dialect);
+      try {
+        const q = findDialect(dialect)!.quote;
+        writeMigration(project, {
+          timestamp: 1700000000001,
+          name: "CreateA",
+          up: [`CREATE TABLE ${q("a")} (id integer)`],
+          down: [`DROP TABLE ${q("a")}`],
+        });
+        writeMigration(project, {
+          timestamp: 1700000000002,
+          name: "CreateB",
+          up: [`CREATE TABLE ${q("b")} (id integer)`],
+          down: [`DROP TABLE ${q("b")}`],
+        });
+        writeWaitingMigration(project, q("waited"), 1700000000003, "down");
+        writeSumFile(join(project.dir, "migrations"));
+        await project.ok(["run"]);
+
+        // Reverted in turn: the waiting one, CreateB (loaded while it waits), then CreateA, edited meanwhile.
+        const running = project.spawn(["revert", "--to", "base"]);
+        await untilStarted(project, running);
+        const path = join(project.dir, "migrations", "1700000000001-CreateA.ts");
+        const text = readFileSync(path, "utf8");
+        const down = text.indexOf("public async down");
+        // As the file spells them: JSON string literals.
+        const literal = (sql: string) => JSON.stringify(sql).slice(1, -1);
+        const edited =
+          text.slice(0, down) +
+          text.slice(down).replace(literal(`DROP TABLE ${q("a")}`), literal(`CREATE TABLE ${q("edited")} (id integer)`));
+        assert.notEqual(edited, text);
+        writeFileSync(path, edited);
+        writeFileSync(join(project.dir, "edited"), "");
+        const result = await running.result;
+        assert.equal(result.code, 0, result.stdout + result.stderr);
+        assert.match(result.stdout, /Reverted 3 migrations/);
+        assert.deepEqual(Object.keys((await project.introspect()).tables), []);
       } finally {
         await project.cleanup();
       }
