@@ -5,7 +5,8 @@
  * turn comes (runner/load-ahead.ts): what runs must be the text it checked,
  * and whose checksum its row records, never the edit (loader/require-file.ts).
  * The edit is then what `status` says it is: a file edited after it was
- * applied. Both loaders: the TypeScript one and Node's own for .js.
+ * applied. Both loaders: the TypeScript one and Node's own for .js. And
+ * `revert`, which loads each `down` as lazily.
  */
 import { describe, test } from "node:test";
 import assert from "node:assert/strict";
