@@ -23,21 +23,14 @@
  * Otherwise nothing changes: the entity files load and the metadata is built
  * before the first migration's code, as before.
  */
-import { readFileSync } from "node:fs";
 import type { Dialect } from "../dialects/dialect";
 import type { MigrationSource } from "../runner/discover";
 
 export function codeNeedsEntityMetadata(migrations: readonly MigrationSource[], dialect: Dialect, subscribers: boolean): boolean {
   if (subscribers) return true;
   return migrations.some((migration) => {
-    if (!migration.callsOnlyOperations || !migration.file) return true;
-    if (!dialect.reliesOnEntitySetup) return false;
-    try {
-      // The text that runs (discover.ts `text`).
-      return dialect.reliesOnEntitySetup(migration.text ?? readFileSync(migration.file, "utf8"));
-    } catch {
-      // Gone since discovery: loading it will say so.
-      return true;
-    }
+    // The text that runs (discover.ts `text`, kept with every file it lists).
+    if (!migration.callsOnlyOperations || migration.text === undefined) return true;
+    return dialect.reliesOnEntitySetup ? dialect.reliesOnEntitySetup(migration.text) : false;
   });
 }
