@@ -319,9 +319,9 @@ export async function executeMigrations(
       journal.failedAt();
       if (running.now && !running.writingProgress) running.failedStatement = sql;
     },
-    skip: (sql) => !running.writingProgress && journal.skip(sql),
+    passOver: (sql) => !running.writingProgress && journal.shouldPassOver(sql),
     // An op() call's own transaction in one round trip (outside the runner's transaction), unless statements are being passed over.
-    listable: options.script !== true && context.dialect.statementLists ? () => !journal.skipping : undefined,
+    listable: options.script !== true && context.dialect.statementLists ? () => !journal.isPassingOver : undefined,
     // The runner's own statements ride with the next one (ObservedStatements.hold) where a list's rows come back: PostgreSQL.
     // Not where a subscriber hears the transaction start: what it sends there may read rows, and a held statement has none.
     joined:

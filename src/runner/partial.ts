@@ -5,7 +5,7 @@
  * bookkeeping row then records how many took effect and how many the
  * migration has (runner/bookkeeping.ts, AppliedMigration.partial); the row
  * counts as pending, and the next `run` passes over the applied statements
- * (StatementJournal.skip) and continues from the failed one. `revert`
+ * (StatementJournal.shouldPassOver) and continues from the failed one. `revert`
  * instead undoes the applied part (runner/operation-steps.ts) and records
  * how far it got the same way, so a second revert continues. A revert of a
  * complete migration outside a transaction is followed too (wholeRevert): at
@@ -247,7 +247,7 @@ export function trackRevertProgress(
     async step() {
       const reverted = (whole?.base() ?? 0) + journal.appliedCount;
       // Never below what is recorded: a read sent before the statements a continued revert passes over counts none.
-      if (reverted <= (current.reverted ?? 0) || journal.hasFailed || journal.skipping) return;
+      if (reverted <= (current.reverted ?? 0) || journal.hasFailed || journal.isPassingOver) return;
       state.writingProgress = true;
       try {
         await record(reverted - (whole?.base() ?? 0));
@@ -311,7 +311,7 @@ export function trackProgress(
     const operations = trace.operations();
     // Never below what is recorded: a continuation counts up to it while it passes over what took effect.
     const grew = applied > last || (applied === last && applied > 0 && operations.finished > lastFinished);
-    if (!grew || journal.hasFailed || journal.skipping) return written;
+    if (!grew || journal.hasFailed || journal.isPassingOver) return written;
     if (total === null) total = await statementCount(migration, dialect, bookkeeping.tableName);
     state.writingProgress = true;
     try {

@@ -156,7 +156,7 @@ export class ResumeTrace {
 
   /** Once all that took effect is passed over, before anything is sent: is it what took effect? */
   private checkIfDone(): void {
-    if (this.verified || this.journal.skipping) return;
+    if (this.verified || this.journal.isPassingOver) return;
     this.verified = true;
     if (this.digest() === this.options.resumed?.digest) return;
     this.misaligned = this.options.onMisaligned(

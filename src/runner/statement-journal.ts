@@ -33,7 +33,7 @@ export class StatementJournal {
    */
   leftOpen = false;
 
-  /** Statements still to pass over unsent: a partly applied migration resumed (see `skip`). */
+  /** Statements still to pass over unsent: a partly applied migration resumed (see `shouldPassOver`). */
   private toSkip = 0;
   /**
    * Continuing a migration by its finished op() calls (runner/resume-trace.ts):
@@ -51,7 +51,7 @@ export class StatementJournal {
    * Start keeping the statements of one migration's code, inside the
    * runner's transaction or not. `resume`: the first that many statements
    * that change something already took effect in an earlier run (a partial
-   * row), so they are passed over (`skip`) and counted as applied.
+   * row), so they are passed over (`shouldPassOver`) and counted as applied.
    */
   open(insideTransaction = false, options: { resume?: number; ddlCommits?: boolean } = {}): void {
     this.statements = [];
@@ -72,7 +72,7 @@ export class StatementJournal {
    * counted as `close()` counts them, so the count written then is the
    * count skipped now; reads and transaction control always run.
    */
-  skip(sql: string): boolean {
+  shouldPassOver(sql: string): boolean {
     if (!this.statements || (this.toSkip === 0 && !this.passingOver) || !counts(sql)) return false;
     if (!this.passingOver) this.toSkip--;
     this.statements.push(sql);
@@ -81,7 +81,7 @@ export class StatementJournal {
   }
 
   /** Whether statements are still being passed over (a resumed migration): each must be seen alone. */
-  get skipping(): boolean {
+  get isPassingOver(): boolean {
     return this.statements !== undefined && (this.toSkip > 0 || this.passingOver);
   }
 
@@ -225,8 +225,8 @@ export interface StatementObserver {
   persist?: (sql: string) => Promise<void>;
   /** Once a statement has failed. */
   failed?: (sql: string) => void;
-  /** Pass over a statement unsent (answered with no rows): see StatementJournal.skip. */
-  skip?: (sql: string) => boolean;
+  /** Pass over a statement unsent (answered with no rows): see StatementJournal.shouldPassOver. */
+  passOver?: (sql: string) => boolean;
   /**
    * Where the database takes several statements in one query: whether a
    * transaction of the code may go as one now (MigrationQueryRunner's
@@ -350,7 +350,7 @@ export function observeStatements(queryRunner: QueryRunner, observer: StatementO
   };
   queryRunner.query = async function (this: QueryRunner, sql: string, ...rest: any[]) {
     if (passThrough) return (original as any).call(this, sql, ...rest);
-    if (observer.skip?.(sql)) return [];
+    if (observer.passOver?.(sql)) return [];
     await observer.beforeSending?.(sql);
     // A statement with parameters, or one whose answer is wanted structured, goes alone.
     const plain = rest.length === 0 || ((rest[0] === undefined || (Array.isArray(rest[0]) && rest[0].length === 0)) && !rest[1]);

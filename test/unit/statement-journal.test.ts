@@ -47,11 +47,11 @@ test("what runs after a failed statement (its cleanup) is not counted as applied
 test("resumed: the first N counted statements are passed over, reads and transaction control still run", () => {
   const journal = new StatementJournal();
   journal.open(false, { resume: 2 });
-  assert.equal(journal.skip("SELECT 1"), false);
-  assert.equal(journal.skip("CREATE TABLE a (id int)"), true);
-  assert.equal(journal.skip("BEGIN"), false);
-  assert.equal(journal.skip("INSERT INTO a VALUES (1)"), true);
-  assert.equal(journal.skip("INSERT INTO b VALUES (1)"), false, "the third is sent");
+  assert.equal(journal.shouldPassOver("SELECT 1"), false);
+  assert.equal(journal.shouldPassOver("CREATE TABLE a (id int)"), true);
+  assert.equal(journal.shouldPassOver("BEGIN"), false);
+  assert.equal(journal.shouldPassOver("INSERT INTO a VALUES (1)"), true);
+  assert.equal(journal.shouldPassOver("INSERT INTO b VALUES (1)"), false, "the third is sent");
   journal.completed("INSERT INTO b VALUES (1)");
   assert.equal(journal.appliedCount, 3);
   assert.deepEqual(journal.close(), ["CREATE TABLE a (id int)", "INSERT INTO a VALUES (1)", "INSERT INTO b VALUES (1)"]);
@@ -153,14 +153,18 @@ test("continued by op() calls: every statement is passed over until the last fin
   const journal = new StatementJournal();
   journal.open(false, { resume: 1 });
   journal.passingOver = true;
-  assert.ok(journal.skipping);
-  assert.equal(journal.skip("INSERT INTO a VALUES (1)"), true, "sent before the last finished op() call: passed over, whatever the count");
-  assert.equal(journal.skip("INSERT INTO a VALUES (2)"), true);
-  assert.equal(journal.skip("SELECT 1"), false, "reads still run");
+  assert.ok(journal.isPassingOver);
+  assert.equal(
+    journal.shouldPassOver("INSERT INTO a VALUES (1)"),
+    true,
+    "sent before the last finished op() call: passed over, whatever the count",
+  );
+  assert.equal(journal.shouldPassOver("INSERT INTO a VALUES (2)"), true);
+  assert.equal(journal.shouldPassOver("SELECT 1"), false, "reads still run");
   journal.passingOver = false;
-  assert.equal(journal.skip("INSERT INTO a VALUES (3)"), true, "then by count");
-  assert.equal(journal.skipping, false);
-  assert.equal(journal.skip("INSERT INTO a VALUES (4)"), false);
+  assert.equal(journal.shouldPassOver("INSERT INTO a VALUES (3)"), true, "then by count");
+  assert.equal(journal.isPassingOver, false);
+  assert.equal(journal.shouldPassOver("INSERT INTO a VALUES (4)"), false);
   journal.completed("INSERT INTO a VALUES (4)");
   assert.deepEqual(journal.statementsSoFar, [
     "INSERT INTO a VALUES (1)",
